@@ -3,12 +3,12 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
+#include <string>
 
 namespace newsflow {
 
 absl::Status FromErrno(int err, std::string_view context) {
-  std::string message = absl::StrCat(context, ": ", std::strerror(err));
+  std::string message = std::string(context) + ": " + std::strerror(err);
   switch (err) {
     case EAGAIN:
     case EINTR:

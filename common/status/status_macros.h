@@ -9,12 +9,12 @@
 #ifndef NEWSFLOW_COMMON_STATUS_STATUS_MACROS_H_
 #define NEWSFLOW_COMMON_STATUS_STATUS_MACROS_H_
 
+#include <string>
 #include <string_view>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 
 #define NF_STATUS_CONCAT_INNER_(a, b) a##b
 #define NF_STATUS_CONCAT_(a, b) NF_STATUS_CONCAT_INNER_(a, b)
@@ -38,11 +38,17 @@
 
 namespace newsflow {
 
+// Note: Debian's Abseil is built with its own absl::string_view, distinct from
+// std::string_view; pass std::string to Abseil APIs.
+
 // Returns `status` with `context` prepended to its message ("context: detail"),
 // keeping the code. An ok status is returned unchanged.
 inline absl::Status Annotate(const absl::Status& status, std::string_view context) {
   if (status.ok()) return status;
-  return absl::Status(status.code(), absl::StrCat(context, ": ", status.message()));
+  std::string message(context);
+  message += ": ";
+  message.append(status.message().data(), status.message().size());
+  return absl::Status(status.code(), message);
 }
 
 }  // namespace newsflow

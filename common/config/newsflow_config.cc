@@ -1,0 +1,182 @@
+#include "common/config/newsflow_config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/config/yaml_reader.h"
+
+namespace newsflow {
+namespace {
+
+constexpr int kMaxInt = 1 << 30;
+
+void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) {
+  YamlReader r = parent.Child(key);
+  if (r.IsScalar()) {
+    ep->address = r.node().Scalar();
+    return;
+  }
+  r.ReadString("address", &ep->address);
+  r.ReadBool("bind", &ep->bind);
+  r.ReadInt("hwm", &ep->hwm, 1, kMaxInt);
+  r.ReadString("curve_server_key", &ep->curve_server_key);
+  r.ReadString("curve_public_key", &ep->curve_public_key);
+  r.ReadString("curve_secret_key", &ep->curve_secret_key);
+  r.Finish();
+  if (ep->address.find("://") == std::string::npos) {
+    parent.Error(fmt::format("{}.address", key),
+                 fmt::format("must be a ZeroMQ endpoint such as tcp://host:port, got \"{}\"",
+                             ep->address));
+  }
+  for (const std::string* k : {&ep->curve_server_key, &ep->curve_public_key, &ep->curve_secret_key}) {
+    if (!k->empty() && k->size() != 40) {
+      parent.Error(key, "CurveZMQ keys must be 40-character Z85 strings");
+      break;
+    }
+  }
+}
+
+void ReadIngest(YamlReader& r, IngestConfig* c) {
+  r.ReadString("instance_id", &c->instance_id);
+  r.ReadString("data_dir", &c->data_dir);
+  ReadEndpoint(r, "articles", &c->articles);
+  ReadEndpoint(r, "acks", &c->acks);
+  ReadEndpoint(r, "control", &c->control);
+  for (YamlReader& f : r.Sequence("feeds")) {
+    FeedSeed seed;
+    if (f.IsScalar()) {
+      seed.url = f.node().Scalar();
+    } else {
+      f.ReadString("url", &seed.url);
+      f.ReadInt("interval_s", &seed.interval_s, 0, kMaxInt);
+      f.Finish();
+    }
+    if (seed.url.empty()) f.Error("url", "must not be empty");
+    c->feeds.push_back(seed);
+  }
+  r.ReadString("drop_dir", &c->drop_dir);
+  r.ReadInt("drop_scan_interval_ms", &c->drop_scan_interval_ms, 50, kMaxInt);
+  YamlReader poll = r.Child("poll");
+  poll.ReadInt("default_interval_s", &c->default_interval_s, 1, kMaxInt);
+  poll.ReadInt("min_interval_s", &c->min_interval_s, 1, kMaxInt);
+  poll.ReadInt("max_interval_s", &c->max_interval_s, 1, kMaxInt);
+  poll.ReadInt("max_failures", &c->max_failures, 1, kMaxInt);
+  poll.ReadInt("fetch_threads", &c->fetch_threads, 1, 64);
+  poll.Finish();
+  if (c->min_interval_s > c->max_interval_s) {
+    r.Error("poll.min_interval_s", "must not exceed poll.max_interval_s");
+  }
+  YamlReader http = r.Child("http");
+  http.ReadInt("timeout_ms", &c->http_timeout_ms, 100, kMaxInt);
+  http.ReadInt64("max_feed_bytes", &c->max_feed_bytes, 1024, int64_t{1} << 34);
+  http.ReadString("user_agent", &c->user_agent);
+  http.Finish();
+  YamlReader outbox = r.Child("outbox");
+  outbox.ReadInt("ack_timeout_ms", &c->ack_timeout_ms, 10, kMaxInt);
+  outbox.ReadInt("max_attempts", &c->max_attempts, 1, kMaxInt);
+  outbox.ReadInt("max_in_flight", &c->max_in_flight, 1, kMaxInt);
+  outbox.ReadBool("sync_writes", &c->sync_writes);
+  outbox.Finish();
+  r.Finish();
+}
+
+void ReadEnrich(YamlReader& r, EnrichConfig* c) {
+  r.ReadString("worker_id", &c->worker_id);
+  ReadEndpoint(r, "input", &c->input);
+  ReadEndpoint(r, "output", &c->output);
+  r.ReadInt("threads", &c->threads, 1, 256);
+  YamlReader tags = r.Child("tags");
+  tags.ReadInt("max_tags", &c->max_tags, 1, 50);
+  tags.ReadInt("min_tags", &c->min_tags, 0, 50);
+  tags.Finish();
+  if (c->min_tags > c->max_tags) r.Error("tags.min_tags", "must not exceed tags.max_tags");
+  YamlReader summary = r.Child("summary");
+  summary.ReadInt("sentences", &c->summary_sentences, 1, 50);
+  summary.ReadInt("key_points", &c->key_points, 0, 20);
+  summary.Finish();
+  r.Finish();
+}
+
+void ReadStore(YamlReader& r, StoreConfig* c) {
+  r.ReadString("data_dir", &c->data_dir);
+  ReadEndpoint(r, "input", &c->input);
+  ReadEndpoint(r, "publish", &c->publish);
+  ReadEndpoint(r, "acks", &c->acks);
+  ReadEndpoint(r, "query", &c->query);
+  YamlReader http = r.Child("http");
+  http.ReadBool("enabled", &c->http_enabled);
+  http.ReadString("address", &c->http_address);
+  http.ReadInt("port", &c->http_port, 0, 65535);
+  http.ReadString("token", &c->http_token);
+  http.Finish();
+  if (c->http_address != "127.0.0.1" && c->http_address != "::1" &&
+      c->http_address != "localhost" && c->http_token.empty()) {
+    r.Error("http.address", "a non-loopback address requires store.http.token");
+  }
+  r.ReadBool("sync_writes", &c->sync_writes);
+  r.ReadInt("max_batch", &c->max_batch, 1, 100000);
+  YamlReader query = r.Child("query");
+  query.ReadInt("default_limit", &c->default_limit, 1, kMaxInt);
+  query.ReadInt("max_limit", &c->max_limit, 1, kMaxInt);
+  query.Finish();
+  r.Finish();
+}
+
+void FillDerived(NewsflowConfig* c) {
+  if (c->ingest.data_dir.empty()) c->ingest.data_dir = c->data_dir + "/ingest";
+  if (c->store.data_dir.empty()) c->store.data_dir = c->data_dir + "/store";
+}
+
+}  // namespace
+
+NewsflowConfig DefaultConfig() {
+  NewsflowConfig c;
+  FillDerived(&c);
+  return c;
+}
+
+absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text,
+                                           std::string_view source_name) {
+  auto node = ParseYaml(yaml_text, source_name);
+  if (!node.ok()) return node.status();
+  NewsflowConfig c;
+  std::vector<std::string> errors;
+  YamlReader root(*node, "", &errors);
+  if (node->IsDefined() && !node->IsNull() && !node->IsMap()) {
+    return absl::InvalidArgumentError(fmt::format("{}: top level must be a mapping", source_name));
+  }
+  root.ReadString("data_dir", &c.data_dir);
+  YamlReader logging = root.Child("logging");
+  logging.ReadEnum("level", &c.logging.level,
+                   {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  logging.Finish();
+  YamlReader drain = root.Child("drain");
+  drain.ReadInt("deadline_ms", &c.drain.deadline_ms, 0, kMaxInt);
+  drain.Finish();
+  YamlReader ingest = root.Child("ingest");
+  ReadIngest(ingest, &c.ingest);
+  YamlReader enrich = root.Child("enrich");
+  ReadEnrich(enrich, &c.enrich);
+  YamlReader store = root.Child("store");
+  ReadStore(store, &c.store);
+  root.Finish();
+  if (c.data_dir.empty()) root.Error("data_dir", "must not be empty");
+  if (!errors.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: {} problem(s):\n  {}", source_name, errors.size(), fmt::join(errors, "\n  ")));
+  }
+  FillDerived(&c);
+  return c;
+}
+
+absl::StatusOr<NewsflowConfig> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(fmt::format("config {}: cannot open", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseConfig(buffer.str(), path);
+}
+
+}  // namespace newsflow

@@ -1,0 +1,129 @@
+// NewsflowConfig: the one YAML file every newsflow process reads.
+//
+// Sections: top-level `data_dir`, `logging`, `drain`, then one section per
+// service (`ingest`, `enrich`, `store`). Each daemon reads the whole file and
+// uses its own section, so one file describes a deployment. Every field below
+// documents its YAML key and default; deploy/config/newsflow.yaml lists them
+// all. Unknown keys and out-of-range values are rejected with their key path.
+#ifndef NEWSFLOW_COMMON_CONFIG_NEWSFLOW_CONFIG_H_
+#define NEWSFLOW_COMMON_CONFIG_NEWSFLOW_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace newsflow {
+
+// One ZeroMQ endpoint. YAML: either a string (the address, default side) or
+// {address, bind, hwm}.
+struct EndpointConfig {
+  std::string address;  // "tcp://127.0.0.1:5561", "tcp://127.0.0.1:*", "inproc://x"
+  bool bind = false;    // bind (stable side) or connect
+  int hwm = 1000;       // send/receive high-water mark, in messages
+  // CurveZMQ (encrypted, authenticated links across hosts). When
+  // `curve_server_key` is set on a binding socket it acts as a CURVE server
+  // with `curve_secret_key`; a connecting socket sets it as the server key it
+  // expects and uses `curve_public_key`/`curve_secret_key` as its own pair.
+  // Keys are Z85 (40 characters). Default: all empty (no encryption).
+  std::string curve_server_key;
+  std::string curve_public_key;
+  std::string curve_secret_key;
+};
+
+inline EndpointConfig MakeEndpoint(std::string address, bool bind, int hwm) {
+  EndpointConfig ep;
+  ep.address = std::move(address);
+  ep.bind = bind;
+  ep.hwm = hwm;
+  return ep;
+}
+
+struct LoggingConfig {
+  std::string level = "info";  // trace|debug|info|warn|error|off. Default: info
+};
+
+struct DrainConfig {
+  int deadline_ms = 10000;  // time allowed for an ordered drain on stop. Default: 10000
+};
+
+struct FeedSeed {
+  std::string url;     // http(s):// URL, file:// URL or a local path
+  int interval_s = 0;  // 0 = ingest.poll.default_interval_s
+};
+
+struct IngestConfig {
+  std::string instance_id = "ingest-0";  // acks are routed by this id. Default: ingest-0
+  std::string data_dir;                  // Default: <data_dir>/ingest
+  EndpointConfig articles = MakeEndpoint("tcp://127.0.0.1:5561", true, 1000);  // PUSH to enrich workers
+  EndpointConfig acks = MakeEndpoint("tcp://127.0.0.1:5564", false, 10000);    // SUB on the store's ack PUB
+  EndpointConfig control = MakeEndpoint("tcp://127.0.0.1:5560", true, 100);    // ROUTER for `newsflow feeds`
+  std::vector<FeedSeed> feeds;  // added to the persisted feed list at start. Default: none
+  std::string drop_dir;         // folder of .html/.json articles; "" = off. Default: ""
+  int drop_scan_interval_ms = 2000;
+  // Polling.
+  int default_interval_s = 900;  // Default: 900
+  int min_interval_s = 60;       // Default: 60
+  int max_interval_s = 86400;    // Default: 86400
+  int max_failures = 10;         // consecutive failures before a feed is disabled. Default: 10
+  int fetch_threads = 2;         // concurrent feed fetches. Default: 2
+  // HTTP.
+  int http_timeout_ms = 20000;              // Default: 20000
+  int64_t max_feed_bytes = 16 * 1024 * 1024;  // Default: 16 MiB
+  std::string user_agent = "newsflow/0.1 (+https://github.com/newsflow/newsflow)";
+  // Outbox (delivery contract).
+  int ack_timeout_ms = 30000;  // resend an unacknowledged article after this. Default: 30000
+  int max_attempts = 10;       // then move it to dead letters. Default: 10
+  int max_in_flight = 5000;    // outbox entries sent but not acked. Default: 5000
+  bool sync_writes = true;     // fsync outbox writes. Default: true
+};
+
+struct EnrichConfig {
+  std::string worker_id;  // Default: "<hostname>-<pid>"
+  EndpointConfig input = MakeEndpoint("tcp://127.0.0.1:5561", false, 100);    // PULL from ingest
+  EndpointConfig output = MakeEndpoint("tcp://127.0.0.1:5562", false, 1000);  // PUSH to store
+  int threads = 1;            // worker threads in this process. Default: 1
+  int max_tags = 8;           // Default: 8
+  int min_tags = 5;           // Default: 5
+  int summary_sentences = 3;  // Default: 3
+  int key_points = 5;         // Default: 5
+};
+
+struct StoreConfig {
+  std::string data_dir;  // Default: <data_dir>/store
+  EndpointConfig input = MakeEndpoint("tcp://127.0.0.1:5562", true, 1000);    // PULL from enrich
+  EndpointConfig publish = MakeEndpoint("tcp://127.0.0.1:5563", true, 10000); // PUB stream to subscribers
+  EndpointConfig acks = MakeEndpoint("tcp://127.0.0.1:5564", true, 10000);    // PUB acks to ingest
+  EndpointConfig query = MakeEndpoint("tcp://127.0.0.1:5565", true, 1000);    // ROUTER query socket
+  bool http_enabled = true;             // Default: true
+  std::string http_address = "127.0.0.1";  // Default: 127.0.0.1 (loopback only)
+  int http_port = 8480;                 // 0 = any free port. Default: 8480
+  std::string http_token;               // required as "Authorization: Bearer" when set
+  bool sync_writes = true;              // WAL fsync before acking. Default: true
+  int max_batch = 256;                  // articles per group commit. Default: 256
+  int default_limit = 20;               // query page size. Default: 20
+  int max_limit = 1000;                 // Default: 1000
+};
+
+struct NewsflowConfig {
+  std::string data_dir = "./newsflow-data";  // Default: ./newsflow-data
+  LoggingConfig logging;
+  DrainConfig drain;
+  IngestConfig ingest;
+  EnrichConfig enrich;
+  StoreConfig store;
+};
+
+// Parses and validates YAML text. Errors: kInvalidArgument listing every
+// problem, one per line, each with its key path.
+absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text,
+                                           std::string_view source_name = "config");
+// Reads `path` and parses it. kNotFound when the file is missing.
+absl::StatusOr<NewsflowConfig> LoadConfig(const std::string& path);
+// Defaults with derived fields filled (data dirs).
+NewsflowConfig DefaultConfig();
+
+}  // namespace newsflow
+
+#endif  // NEWSFLOW_COMMON_CONFIG_NEWSFLOW_CONFIG_H_

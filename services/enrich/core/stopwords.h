@@ -1,0 +1,29 @@
+// Stop word lists for the enrichment logic: words that carry grammar rather
+// than topic, so they never start, end or join a tag candidate and are left
+// out of sentence similarity.
+//
+// The lists are written for newsflow: besides function words they hold
+// reporting verbs ("said", "told"), calendar words and other high-frequency
+// news vocabulary that make poor tags.
+//
+// Thread safety: the lists are immutable after first use; all functions are
+// safe to call from any thread.
+#ifndef NEWSFLOW_SERVICES_ENRICH_CORE_STOPWORDS_H_
+#define NEWSFLOW_SERVICES_ENRICH_CORE_STOPWORDS_H_
+
+#include <string_view>
+
+namespace newsflow::enrich {
+
+// Returns true if `lower_word` (an English word, already lowercased; a
+// trailing possessive already removed) is an English stop word.
+bool IsEnglishStopWord(std::string_view lower_word);
+
+// Returns true if `word` (one word as segmented by ICU) is a Chinese stop
+// word: a particle, pronoun, conjunction, preposition, auxiliary or generic
+// news filler.
+bool IsChineseStopWord(std::string_view word);
+
+}  // namespace newsflow::enrich
+
+#endif  // NEWSFLOW_SERVICES_ENRICH_CORE_STOPWORDS_H_
