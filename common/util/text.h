@@ -1,0 +1,21 @@
+// Small text helpers shared by services.
+#ifndef NEWSFLOW_COMMON_UTIL_TEXT_H_
+#define NEWSFLOW_COMMON_UTIL_TEXT_H_
+
+#include <string>
+#include <string_view>
+
+namespace newsflow {
+
+// The key a tag is indexed, published and queried under: Unicode lower case
+// (ICU, locale-independent), whitespace runs collapsed to one space, trimmed.
+// "Export  Controls" -> "export controls"; "人工智能" -> "人工智能".
+std::string TagKey(std::string_view name);
+
+// Replaces invalid UTF-8 sequences with U+FFFD so protobuf string fields and
+// JSON output always hold valid UTF-8.
+std::string ValidUtf8(std::string_view s);
+
+}  // namespace newsflow
+
+#endif  // NEWSFLOW_COMMON_UTIL_TEXT_H_

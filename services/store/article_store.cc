@@ -1,0 +1,332 @@
+#include "services/store/article_store.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <rocksdb/write_batch.h>
+
+#include "common/util/text.h"
+#include "common/util/time.h"
+#include "services/store/keys.h"
+
+namespace newsflow::store {
+
+absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = fmt::format("{}: {}", context, s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (s.IsBusy() || s.IsIOError() || s.IsTimedOut() || s.IsTryAgain() || s.IsIncomplete()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+ArticleStore::~ArticleStore() {
+  if (db_) {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+}
+
+int64_t ArticleStore::SortTime(const v1::Article& a) {
+  return a.published_at_ms() > 0 ? a.published_at_ms() : a.fetched_at_ms();
+}
+
+absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(
+    const ArticleStoreOptions& options) {
+  std::unique_ptr<ArticleStore> store(new ArticleStore());
+  store->options_ = options;
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  rocksdb::ColumnFamilyOptions cf_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), kArticlesCf, kByTagCf,
+                           kBySourceCf, kByLangCf, kByTimeCf, kByUrlCf, kSeqCf, kMetaCf}) {
+    cfs.emplace_back(name, cf_options);
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, cfs, &store->handles_, &raw);
+  if (!s.ok()) return FromRocksStatus(s, fmt::format("open store db {}", options.path));
+  store->db_.reset(raw);
+  auto& h = store->handles_;
+  store->articles_ = h[1];
+  store->by_tag_ = h[2];
+  store->by_source_ = h[3];
+  store->by_lang_ = h[4];
+  store->by_time_ = h[5];
+  store->by_url_ = h[6];
+  store->seq_ = h[7];
+  store->meta_ = h[8];
+
+  std::string value;
+  s = raw->Get(rocksdb::ReadOptions(), store->meta_, kMetaSchemaVersion, &value);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = raw->Put(wo, store->meta_, kMetaSchemaVersion, EncodeBE64(kStoreSchemaVersion));
+    if (!s.ok()) return FromRocksStatus(s, "write schema version");
+  } else if (!s.ok()) {
+    return FromRocksStatus(s, "read schema version");
+  } else {
+    auto version = DecodeBE64(value);
+    if (!version || *version > kStoreSchemaVersion) {
+      return absl::FailedPreconditionError(
+          fmt::format("store db {} has schema version {}, this build reads up to {}", options.path,
+                      version ? *version : 0, kStoreSchemaVersion));
+    }
+  }
+  s = raw->Get(rocksdb::ReadOptions(), store->meta_, kMetaLastSequence, &value);
+  if (s.ok()) {
+    store->last_sequence_ = DecodeBE64(value).value_or(0);
+  } else if (!s.IsNotFound()) {
+    return FromRocksStatus(s, "read last sequence");
+  }
+  uint64_t count = 0;
+  std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), store->articles_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  store->article_count_ = count;
+  return store;
+}
+
+absl::StatusOr<std::optional<v1::Article>> ArticleStore::Lookup(const std::string& id) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), articles_, id, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksStatus(s, fmt::format("get id={}", id));
+  v1::Article article;
+  if (!article.ParseFromString(value)) {
+    return absl::DataLossError(fmt::format("get id={}: stored article does not parse", id));
+  }
+  return article;
+}
+
+absl::StatusOr<v1::Article> ArticleStore::Get(const std::string& id) const {
+  auto found = Lookup(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return absl::NotFoundError(fmt::format("article {} not found", id));
+  return **found;
+}
+
+namespace {
+
+// Index entries of one article version, used to delete stale ones.
+struct IndexEntries {
+  std::set<std::string> tags;  // tag keys
+  std::string source, lang, url;
+  int64_t time = 0;
+};
+
+IndexEntries EntriesOf(const v1::Article& a) {
+  IndexEntries e;
+  for (const auto& t : a.enrichment().tags()) {
+    e.tags.insert(TagKey(t.name()));
+  }
+  e.source = a.source().id();
+  e.lang = a.enrichment().language();
+  e.url = a.canonical_url();
+  e.time = ArticleStore::SortTime(a);
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::Article>& articles) {
+  rocksdb::WriteBatch batch;
+  std::vector<UpsertResult> results;
+  results.reserve(articles.size());
+  // Articles written earlier in this same batch shadow the database.
+  std::map<std::string, const v1::Article*> in_batch;
+  std::map<std::string, std::pair<uint64_t, std::string>> tag_counts;  // key -> count, name
+  uint64_t sequence = last_sequence_.load();
+  uint64_t new_articles = 0;
+
+  auto tag_count = [&](const std::string& key) -> absl::StatusOr<std::pair<uint64_t, std::string>*> {
+    auto it = tag_counts.find(key);
+    if (it != tag_counts.end()) return &it->second;
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, TagCountKey(key), &value);
+    std::pair<uint64_t, std::string> entry{0, ""};
+    if (s.ok()) {
+      ParseTagCountValue(value, &entry.first, &entry.second);
+    } else if (!s.IsNotFound()) {
+      return FromRocksStatus(s, "read tag count");
+    }
+    return &tag_counts.emplace(key, entry).first->second;
+  };
+
+  for (v1::Article& a : articles) {
+    if (a.id().empty() || a.version().empty()) {
+      return absl::InvalidArgumentError("upsert: article without id or version");
+    }
+    std::optional<v1::Article> previous;
+    if (auto it = in_batch.find(a.id()); it != in_batch.end()) {
+      previous = *it->second;
+    } else {
+      auto found = Lookup(a.id());
+      if (!found.ok()) return found.status();
+      previous = *std::move(found);
+    }
+    if (previous && previous->version() == a.version()) {
+      results.push_back({a.id(), a.version(), previous->sequence(), true});
+      continue;
+    }
+    a.set_sequence(++sequence);
+    a.set_stored_at_ms(NowMs());
+    IndexEntries now = EntriesOf(a);
+    if (previous) {
+      IndexEntries old = EntriesOf(*previous);
+      for (const auto& t : old.tags) {
+        batch.Delete(by_tag_, IndexKey(t, old.time, a.id()));
+        if (!now.tags.contains(t)) {
+          auto count = tag_count(t);
+          if (!count.ok()) return count.status();
+          if ((*count)->first > 0) --(*count)->first;
+        }
+      }
+      batch.Delete(by_source_, IndexKey(old.source, old.time, a.id()));
+      batch.Delete(by_lang_, IndexKey(old.lang, old.time, a.id()));
+      batch.Delete(by_time_, TimeKey(old.time, a.id()));
+      if (old.url != now.url && !old.url.empty()) batch.Delete(by_url_, old.url);
+    } else {
+      ++new_articles;
+    }
+    for (const auto& t : a.enrichment().tags()) {
+      std::string key = TagKey(t.name());
+      batch.Put(by_tag_, IndexKey(key, now.time, a.id()), "");
+      bool had = false;
+      if (previous) {
+        for (const auto& pt : previous->enrichment().tags()) {
+          if (TagKey(pt.name()) == key) had = true;
+        }
+      }
+      auto count = tag_count(key);
+      if (!count.ok()) return count.status();
+      if (!had) ++(*count)->first;
+      (*count)->second = t.name();
+    }
+    batch.Put(by_source_, IndexKey(now.source, now.time, a.id()), "");
+    batch.Put(by_lang_, IndexKey(now.lang, now.time, a.id()), "");
+    batch.Put(by_time_, TimeKey(now.time, a.id()), "");
+    if (!now.url.empty()) batch.Put(by_url_, now.url, a.id());
+    batch.Put(seq_, SeqKey(a.sequence()), SeqValue(a.id(), a.version()));
+    batch.Put(articles_, a.id(), a.SerializeAsString());
+    in_batch[a.id()] = &a;
+    results.push_back({a.id(), a.version(), a.sequence(), false});
+  }
+  if (sequence == last_sequence_.load()) return results;  // all duplicates: nothing to write
+
+  for (const auto& [key, entry] : tag_counts) {
+    batch.Put(meta_, TagCountKey(key), TagCountValue(entry.first, entry.second));
+  }
+  batch.Put(meta_, kMetaLastSequence, EncodeBE64(sequence));
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) {
+    for (v1::Article& a : articles) a.clear_sequence();
+    return FromRocksStatus(s, fmt::format("commit batch of {}", articles.size()));
+  }
+  last_sequence_ = sequence;
+  article_count_ += new_articles;
+  return results;
+}
+
+absl::StatusOr<std::vector<v1::Article>> ArticleStore::ScanIndex(rocksdb::ColumnFamilyHandle* cf,
+                                                                 const std::string& prefix,
+                                                                 std::size_t limit) const {
+  std::vector<v1::Article> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
+  for (it->Seek(prefix); it->Valid() && out.size() < limit; it->Next()) {
+    rocksdb::Slice key = it->key();
+    if (!key.starts_with(prefix)) break;
+    std::string id(IdFromIndexKey(std::string_view(key.data(), key.size()), prefix.size()));
+    auto found = Lookup(id);
+    if (!found.ok()) return found.status();
+    if (found->has_value()) out.push_back(**std::move(found));
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan index");
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Article>> ArticleStore::Latest(std::size_t limit) const {
+  return ScanIndex(by_time_, "", limit);
+}
+
+absl::StatusOr<std::vector<v1::Article>> ArticleStore::ByTag(const std::string& tag,
+                                                             std::size_t limit) const {
+  return ScanIndex(by_tag_, IndexPrefix(TagKey(tag)), limit);
+}
+
+absl::StatusOr<std::vector<v1::Article>> ArticleStore::BySource(const std::string& source_id,
+                                                                std::size_t limit) const {
+  return ScanIndex(by_source_, IndexPrefix(source_id), limit);
+}
+
+absl::StatusOr<std::vector<v1::Article>> ArticleStore::ByLang(const std::string& lang,
+                                                              std::size_t limit) const {
+  return ScanIndex(by_lang_, IndexPrefix(lang), limit);
+}
+
+absl::StatusOr<std::vector<v1::Article>> ArticleStore::Since(uint64_t after_seq, std::size_t limit,
+                                                             bool* more) const {
+  std::vector<v1::Article> out;
+  *more = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), seq_));
+  for (it->Seek(SeqKey(after_seq + 1)); it->Valid(); it->Next()) {
+    if (out.size() >= limit) {
+      *more = true;
+      break;
+    }
+    auto seq = DecodeBE64(std::string_view(it->key().data(), it->key().size()));
+    std::string id, version;
+    if (!seq || !ParseSeqValue(std::string_view(it->value().data(), it->value().size()), &id, &version)) {
+      return absl::DataLossError("seq log entry malformed");
+    }
+    auto found = Lookup(id);
+    if (!found.ok()) return found.status();
+    // A version replaced later appears again at its newer sequence.
+    if (found->has_value() && (*found)->sequence() == *seq) out.push_back(**std::move(found));
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan seq log");
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::TagCount>> ArticleStore::TagCounts(std::size_t limit) const {
+  std::vector<v1::TagCount> all;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), meta_));
+  const std::string prefix = kMetaTagPrefix;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    uint64_t count = 0;
+    std::string name;
+    if (!ParseTagCountValue(std::string_view(it->value().data(), it->value().size()), &count, &name)) continue;
+    if (count == 0) continue;
+    v1::TagCount tc;
+    tc.set_key(it->key().ToString().substr(prefix.size()));
+    tc.set_name(name);
+    tc.set_count(count);
+    all.push_back(std::move(tc));
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan tag counts");
+  std::stable_sort(all.begin(), all.end(),
+                   [](const v1::TagCount& a, const v1::TagCount& b) { return a.count() > b.count(); });
+  if (all.size() > limit) all.resize(limit);
+  return all;
+}
+
+absl::StatusOr<std::optional<std::string>> ArticleStore::IdByUrl(const std::string& canonical_url) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), by_url_, canonical_url, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksStatus(s, "get by url");
+  return value;
+}
+
+uint64_t ArticleStore::LastSequence() const { return last_sequence_.load(); }
+uint64_t ArticleStore::ArticleCount() const { return article_count_.load(); }
+
+}  // namespace newsflow::store

@@ -1,0 +1,111 @@
+// ArticleStore: the store's RocksDB, holding articles with their enrichment,
+// the secondary indexes, the sequence (replay) log and counters. Layout and
+// key encodings: services/store/keys.h.
+//
+// Writes: Upsert() commits a group of articles in ONE WriteBatch (group
+// commit). For each article: an id already stored with the same version is a
+// no-op reported as a duplicate; otherwise the article gets the next sequence
+// number and the batch replaces it and all of its index entries, deleting the
+// stale ones of the version it replaces. The batch is synced to the WAL when
+// `sync_writes` is set, so a returned result is durable.
+//
+// Thread safety: Upsert() must be called from one thread at a time (the
+// store's single writer); reads may run concurrently from any thread.
+//
+//   auto store = ArticleStore::Open({.path = dir});
+//   auto results = (*store)->Upsert(articles);
+//   auto latest = (*store)->Latest(20);
+#ifndef NEWSFLOW_SERVICES_STORE_ARTICLE_STORE_H_
+#define NEWSFLOW_SERVICES_STORE_ARTICLE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "absl/status/statusor.h"
+#include "newsflow/v1/article.pb.h"
+#include "newsflow/v1/query.pb.h"
+
+namespace newsflow::store {
+
+struct ArticleStoreOptions {
+  std::string path;         // database folder, created if missing
+  bool sync_writes = true;  // fsync the WAL before Upsert returns. Default: true
+};
+
+struct UpsertResult {
+  std::string id;
+  std::string version;
+  uint64_t sequence = 0;   // of the stored version (the existing one for duplicates)
+  bool duplicate = false;  // id + version were already stored
+};
+
+// RocksDB status -> absl::Status: corruption -> kDataLoss, busy/IO/timeout ->
+// kUnavailable, not found -> kNotFound, invalid argument -> kInvalidArgument.
+absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view context);
+
+class ArticleStore {
+ public:
+  // Opens or creates the database with every column family. Errors:
+  // kUnavailable (locked by another process, I/O), kDataLoss (corruption),
+  // kFailedPrecondition (written by a newer schema).
+  static absl::StatusOr<std::unique_ptr<ArticleStore>> Open(const ArticleStoreOptions& options);
+  ~ArticleStore();
+
+  // The time an article is ordered by in time indexes: published, else fetched.
+  static int64_t SortTime(const v1::Article& a);
+
+  // Commits `articles` (each must have id and version) in one batch.
+  // Articles are modified: sequence and stored_at_ms are set on new versions.
+  // REQUIRES: single writer.
+  absl::StatusOr<std::vector<UpsertResult>> Upsert(std::vector<v1::Article>& articles);
+
+  // kNotFound when absent.
+  absl::StatusOr<v1::Article> Get(const std::string& id) const;
+  // Newest first by SortTime.
+  absl::StatusOr<std::vector<v1::Article>> Latest(std::size_t limit) const;
+  // `tag` is matched by TagKey(tag).
+  absl::StatusOr<std::vector<v1::Article>> ByTag(const std::string& tag, std::size_t limit) const;
+  absl::StatusOr<std::vector<v1::Article>> BySource(const std::string& source_id, std::size_t limit) const;
+  absl::StatusOr<std::vector<v1::Article>> ByLang(const std::string& lang, std::size_t limit) const;
+  // Versions committed after `after_seq`, oldest first. An article changed
+  // again since is returned once, at its newest sequence, and only if that
+  // sequence is in range; `*more` says whether the log continues past the page.
+  absl::StatusOr<std::vector<v1::Article>> Since(uint64_t after_seq, std::size_t limit,
+                                                 bool* more) const;
+  // Most frequent tags, highest count first.
+  absl::StatusOr<std::vector<v1::TagCount>> TagCounts(std::size_t limit) const;
+  absl::StatusOr<std::optional<std::string>> IdByUrl(const std::string& canonical_url) const;
+
+  uint64_t LastSequence() const;
+  uint64_t ArticleCount() const;
+
+ private:
+  ArticleStore() = default;
+  absl::StatusOr<std::vector<v1::Article>> ScanIndex(rocksdb::ColumnFamilyHandle* cf,
+                                                     const std::string& prefix,
+                                                     std::size_t limit) const;
+  absl::StatusOr<std::optional<v1::Article>> Lookup(const std::string& id) const;
+
+  ArticleStoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* articles_ = nullptr;
+  rocksdb::ColumnFamilyHandle* by_tag_ = nullptr;
+  rocksdb::ColumnFamilyHandle* by_source_ = nullptr;
+  rocksdb::ColumnFamilyHandle* by_lang_ = nullptr;
+  rocksdb::ColumnFamilyHandle* by_time_ = nullptr;
+  rocksdb::ColumnFamilyHandle* by_url_ = nullptr;
+  rocksdb::ColumnFamilyHandle* seq_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  std::atomic<uint64_t> last_sequence_{0};  // written by the single writer only
+  std::atomic<uint64_t> article_count_{0};
+};
+
+}  // namespace newsflow::store
+
+#endif  // NEWSFLOW_SERVICES_STORE_ARTICLE_STORE_H_

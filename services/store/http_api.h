@@ -1,0 +1,35 @@
+// The store's HTTP/JSON API (loopback by default; a bearer token is required
+// when store.http.token is set). Routes, all GET, JSON bodies:
+//
+//   /healthz                          {"status": "ok", "last_sequence": N}
+//   /metrics                          Prometheus text format counters
+//   /v1/articles?limit=N              newest first; filters: tag=, lang=, source=
+//   /v1/articles/<id>                 one article with its full text (404 if unknown)
+//   /v1/since/<seq>?limit=N           replay log after <seq>, oldest first
+//   /v1/tags?limit=N                  most used tags with counts
+//
+// Bad parameters answer 400 with {"error": "..."}. Answers come from
+// ExecuteQuery, the same code as the ZeroMQ query socket.
+#ifndef NEWSFLOW_SERVICES_STORE_HTTP_API_H_
+#define NEWSFLOW_SERVICES_STORE_HTTP_API_H_
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include <httplib.h>
+
+#include "services/store/article_store.h"
+#include "services/store/query_handler.h"
+
+namespace newsflow::store {
+
+using CountersFn = std::function<std::map<std::string, uint64_t>()>;
+
+// Registers the routes on `server`. `store` and `counters` must outlive it.
+void InstallHttpApi(httplib::Server& server, const ArticleStore& store, const QueryLimits& limits,
+                    const std::string& token, CountersFn counters);
+
+}  // namespace newsflow::store
+
+#endif  // NEWSFLOW_SERVICES_STORE_HTTP_API_H_

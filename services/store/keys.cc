@@ -1,0 +1,90 @@
+#include "services/store/keys.h"
+
+#include <limits>
+
+namespace newsflow::store {
+
+std::string EncodeBE64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+std::optional<uint64_t> DecodeBE64(std::string_view s) {
+  if (s.size() != 8) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
+  return v;
+}
+
+namespace {
+std::string ReverseTime(int64_t time_ms) {
+  uint64_t t = time_ms < 0 ? 0 : static_cast<uint64_t>(time_ms);
+  return EncodeBE64(std::numeric_limits<uint64_t>::max() - t);
+}
+}  // namespace
+
+std::string IndexPrefix(std::string_view value) {
+  std::string key(value);
+  key.push_back('\0');
+  return key;
+}
+
+std::string IndexKey(std::string_view value, int64_t time_ms, std::string_view id) {
+  std::string key = IndexPrefix(value);
+  key += ReverseTime(time_ms);
+  key += id;
+  return key;
+}
+
+std::string TimeKey(int64_t time_ms, std::string_view id) {
+  std::string key = ReverseTime(time_ms);
+  key += id;
+  return key;
+}
+
+std::string_view IdFromIndexKey(std::string_view key, std::size_t prefix_size) {
+  if (key.size() < prefix_size + 8) return {};
+  return key.substr(prefix_size + 8);
+}
+
+std::string SeqKey(uint64_t sequence) { return EncodeBE64(sequence); }
+
+std::string SeqValue(std::string_view id, std::string_view version) {
+  std::string v(id);
+  v.push_back('\0');
+  v += version;
+  return v;
+}
+
+bool ParseSeqValue(std::string_view value, std::string* id, std::string* version) {
+  std::size_t pos = value.find('\0');
+  if (pos == std::string_view::npos || pos == 0) return false;
+  *id = std::string(value.substr(0, pos));
+  *version = std::string(value.substr(pos + 1));
+  return true;
+}
+
+std::string TagCountKey(std::string_view tag_key) {
+  std::string key(kMetaTagPrefix);
+  key += tag_key;
+  return key;
+}
+
+std::string TagCountValue(uint64_t count, std::string_view display_name) {
+  std::string v = EncodeBE64(count);
+  v += display_name;
+  return v;
+}
+
+bool ParseTagCountValue(std::string_view value, uint64_t* count, std::string* display_name) {
+  if (value.size() < 8) return false;
+  *count = *DecodeBE64(value.substr(0, 8));
+  *display_name = std::string(value.substr(8));
+  return true;
+}
+
+}  // namespace newsflow::store

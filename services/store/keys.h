@@ -1,0 +1,65 @@
+// Every key encoding of the store's RocksDB, in one place (cf. leveldb
+// db/dbformat.h). Column families (DESIGN.md, storage layout):
+//
+//   articles   id                                   -> Article (protobuf)
+//   by_tag     tag_key  0x00 rts id                 -> ""
+//   by_source  source_id 0x00 rts id                -> ""
+//   by_lang    lang 0x00 rts id                     -> ""
+//   by_time    rts id                               -> ""
+//   by_url     canonical_url                        -> id
+//   seq        BE64(sequence)                       -> id 0x00 version
+//   meta       "schema_version" | "last_sequence"   -> BE64
+//              "tag/" tag_key                       -> BE64(count) display name
+//
+// rts ("reverse timestamp") is BE64(UINT64_MAX - time_ms), so a forward scan
+// of a prefix yields newest first. Article ids are fixed-width hex, so the
+// suffix after rts is unambiguous.
+#ifndef NEWSFLOW_SERVICES_STORE_KEYS_H_
+#define NEWSFLOW_SERVICES_STORE_KEYS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace newsflow::store {
+
+inline constexpr char kArticlesCf[] = "articles";
+inline constexpr char kByTagCf[] = "by_tag";
+inline constexpr char kBySourceCf[] = "by_source";
+inline constexpr char kByLangCf[] = "by_lang";
+inline constexpr char kByTimeCf[] = "by_time";
+inline constexpr char kByUrlCf[] = "by_url";
+inline constexpr char kSeqCf[] = "seq";
+inline constexpr char kMetaCf[] = "meta";
+
+inline constexpr char kMetaSchemaVersion[] = "schema_version";
+inline constexpr char kMetaLastSequence[] = "last_sequence";
+inline constexpr char kMetaTagPrefix[] = "tag/";
+inline constexpr uint64_t kStoreSchemaVersion = 1;
+
+std::string EncodeBE64(uint64_t v);
+// nullopt unless `s` is exactly 8 bytes.
+std::optional<uint64_t> DecodeBE64(std::string_view s);
+
+// Prefix of a secondary index scan: value 0x00.
+std::string IndexPrefix(std::string_view value);
+// Full secondary index key: value 0x00 rts id.
+std::string IndexKey(std::string_view value, int64_t time_ms, std::string_view id);
+// by_time key: rts id.
+std::string TimeKey(int64_t time_ms, std::string_view id);
+// The id at the end of an index or time key (after the 8-byte rts).
+std::string_view IdFromIndexKey(std::string_view key, std::size_t prefix_size);
+
+std::string SeqKey(uint64_t sequence);
+std::string SeqValue(std::string_view id, std::string_view version);
+// Splits a seq value into id and version; false when malformed.
+bool ParseSeqValue(std::string_view value, std::string* id, std::string* version);
+
+std::string TagCountKey(std::string_view tag_key);
+std::string TagCountValue(uint64_t count, std::string_view display_name);
+bool ParseTagCountValue(std::string_view value, uint64_t* count, std::string* display_name);
+
+}  // namespace newsflow::store
+
+#endif  // NEWSFLOW_SERVICES_STORE_KEYS_H_

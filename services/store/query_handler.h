@@ -1,0 +1,28 @@
+// Executes a QueryRequest against an ArticleStore. The ZeroMQ query socket
+// and the HTTP API both call this, so the two interfaces answer the same
+// queries the same way. Thread-safe (reads only).
+#ifndef NEWSFLOW_SERVICES_STORE_QUERY_HANDLER_H_
+#define NEWSFLOW_SERVICES_STORE_QUERY_HANDLER_H_
+
+#include <map>
+#include <string>
+
+#include "newsflow/v1/query.pb.h"
+#include "services/store/article_store.h"
+
+namespace newsflow::store {
+
+struct QueryLimits {
+  int default_limit = 20;
+  int max_limit = 1000;
+};
+
+// Never fails: errors are reported in the response (ok = false, error).
+// An unknown id gives ok = false with "not found: <id>".
+v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest& request,
+                               const QueryLimits& limits,
+                               const std::map<std::string, uint64_t>& counters);
+
+}  // namespace newsflow::store
+
+#endif  // NEWSFLOW_SERVICES_STORE_QUERY_HANDLER_H_

@@ -1,0 +1,288 @@
+#include "services/store/store_service.h"
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/log/logging.h"
+#include "common/status/status_macros.h"
+#include "common/transport/envelope_codec.h"
+#include "common/transport/zmq_socket.h"
+#include "common/util/counters.h"
+#include "services/store/article_store.h"
+#include "services/store/http_api.h"
+#include "services/store/query_handler.h"
+#include "services/store/topics.h"
+
+namespace newsflow::store {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kPollInterval(100);
+
+class StoreService final : public Service {
+ public:
+  StoreService(const NewsflowConfig& config, zmq::context_t& context,
+               std::unique_ptr<ArticleStore> db)
+      : config_(config.store),
+        context_(context),
+        db_(std::move(db)),
+        logger_(MakeLogger("store")),
+        bad_input_(logger_, "store.input"),
+        bad_query_(logger_, "store.query") {
+    limits_.default_limit = config_.default_limit;
+    limits_.max_limit = config_.max_limit;
+  }
+
+  std::string name() const override { return "store"; }
+
+  absl::Status Run(std::stop_token stop, const ReadyFn& ready) override;
+
+ private:
+  absl::Status WriterLoop(std::stop_token stop, zmq::socket_t& input, zmq::socket_t& publish,
+                          zmq::socket_t& acks);
+  absl::Status CommitAndAnnounce(std::vector<v1::Article>& batch, zmq::socket_t& publish,
+                                 zmq::socket_t& acks, std::stop_token stop);
+  void QueryLoop(std::stop_token stop, std::promise<absl::StatusOr<std::string>>& bound);
+  std::map<std::string, uint64_t> CounterSnapshot() const {
+    auto snapshot = counters_.Snapshot();
+    snapshot["bad_input_frames"] = bad_input_.count();
+    snapshot["bad_query_frames"] = bad_query_.count();
+    return snapshot;
+  }
+
+  StoreConfig config_;
+  zmq::context_t& context_;
+  std::unique_ptr<ArticleStore> db_;
+  std::shared_ptr<spdlog::logger> logger_;
+  QueryLimits limits_;
+  Counters counters_;
+  BadInputReporter bad_input_;
+  BadInputReporter bad_query_;
+  RateLimitedLog commit_error_log_;
+  RateLimitedLog publish_drop_log_;
+};
+
+absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
+  EndpointMap endpoints;
+  // Linger lets acks and stream messages queued at drain time still leave.
+  auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
+  if (!input.ok()) return Annotate(input.status(), "store.input");
+  auto publish = OpenSocket(context_, zmq::socket_type::pub, config_.publish, milliseconds(1000));
+  if (!publish.ok()) return Annotate(publish.status(), "store.publish");
+  auto acks = OpenSocket(context_, zmq::socket_type::pub, config_.acks, milliseconds(1000));
+  if (!acks.ok()) return Annotate(acks.status(), "store.acks");
+  endpoints["store.input"] = BoundEndpoint(*input);
+  endpoints["store.publish"] = BoundEndpoint(*publish);
+  endpoints["store.acks"] = BoundEndpoint(*acks);
+
+  std::promise<absl::StatusOr<std::string>> query_bound;
+  auto query_future = query_bound.get_future();
+  std::jthread query_thread([this, &query_bound](std::stop_token st) { QueryLoop(st, query_bound); });
+  absl::StatusOr<std::string> query_endpoint = query_future.get();
+  if (!query_endpoint.ok()) return Annotate(query_endpoint.status(), "store.query");
+  endpoints["store.query"] = *query_endpoint;
+
+  httplib::Server http;
+  std::jthread http_thread;
+  if (config_.http_enabled) {
+    InstallHttpApi(http, *db_, limits_, config_.http_token, [this] { return CounterSnapshot(); });
+    int port = config_.http_port;
+    if (port == 0) {
+      port = http.bind_to_any_port(config_.http_address);
+    } else if (!http.bind_to_port(config_.http_address, port)) {
+      port = -1;
+    }
+    if (port <= 0) {
+      return absl::UnavailableError(fmt::format("store.http: cannot listen on {}:{}",
+                                                config_.http_address, config_.http_port));
+    }
+    endpoints["store.http"] = fmt::format("http://{}:{}", config_.http_address, port);
+    http_thread = std::jthread([&http] { http.listen_after_bind(); });
+  }
+
+  logger_->info("started db={} last_sequence={} articles={}", config_.data_dir,
+                db_->LastSequence(), db_->ArticleCount());
+  ready(endpoints);
+  absl::Status status = WriterLoop(stop, *input, *publish, *acks);
+
+  if (http_thread.joinable()) {
+    http.stop();
+    http_thread.join();
+  }
+  query_thread.request_stop();
+  query_thread.join();
+  logger_->info("drained committed={} duplicates={} last_sequence={}",
+                counters_.Get("committed").load(), counters_.Get("duplicates").load(),
+                db_->LastSequence());
+  return status;
+}
+
+absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input,
+                                      zmq::socket_t& publish, zmq::socket_t& acks) {
+  std::vector<zmq::pollitem_t> items{{input.handle(), 0, ZMQ_POLLIN, 0}};
+  std::vector<v1::Article> batch;
+  const std::size_t max_batch = static_cast<std::size_t>(config_.max_batch);
+  bool draining = false;
+  while (true) {
+    if (stop.stop_requested()) draining = true;
+    if (!draining) {
+      auto ready = Poll(items, kPollInterval);
+      if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
+    }
+    while (batch.size() < max_batch) {
+      auto frames = RecvFrames(input);
+      if (!frames.ok()) {
+        if (absl::IsCancelled(frames.status())) return absl::OkStatus();
+        return frames.status();
+      }
+      if (!frames->has_value()) break;
+      auto& parts = **frames;
+      counters_.Add("received");
+      const zmq::message_t& last = parts.back();
+      auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+      if (!envelope.ok()) {
+        bad_input_.Report(&last, parts.size(), envelope.status());
+        continue;
+      }
+      if (parts.size() != 1 || envelope->payload_case() != v1::Envelope::kArticle ||
+          envelope->article().id().empty() || envelope->article().version().empty()) {
+        bad_input_.Report(&last, parts.size(),
+                          absl::InvalidArgumentError("expected one frame holding an article with id and version"));
+        continue;
+      }
+      batch.push_back(std::move(*envelope->mutable_article()));
+    }
+    if (!batch.empty()) {
+      absl::Status s = CommitAndAnnounce(batch, publish, acks, stop);
+      if (!s.ok()) return s;
+      batch.clear();
+      continue;  // more may be queued
+    }
+    if (draining) return absl::OkStatus();
+  }
+}
+
+absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
+                                             zmq::socket_t& publish, zmq::socket_t& acks,
+                                             std::stop_token stop) {
+  milliseconds backoff(50);
+  absl::StatusOr<std::vector<UpsertResult>> results;
+  while (true) {
+    results = db_->Upsert(batch);
+    if (results.ok()) break;
+    counters_.Add("commit_errors");
+    if (absl::IsDataLoss(results.status()) || absl::IsInvalidArgument(results.status()) ||
+        absl::IsFailedPrecondition(results.status())) {
+      return Annotate(results.status(), "store commit");
+    }
+    uint64_t suppressed = 0;
+    if (commit_error_log_.ShouldLog(&suppressed)) {
+      logger_->warn("commit failed, holding batch of {} and retrying: {} suppressed={}",
+                    batch.size(), std::string(results.status().message()), suppressed);
+    }
+    // Unacked articles are resent by ingest, so giving up at shutdown loses nothing.
+    if (stop.stop_requested()) return absl::OkStatus();
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, milliseconds(5000));
+  }
+
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const UpsertResult& r = (*results)[i];
+    const v1::Article& article = batch[i];
+    v1::Envelope ack_env = NewEnvelope();
+    v1::Ack* ack = ack_env.mutable_ack();
+    ack->set_article_id(r.id);
+    ack->set_version(r.version);
+    ack->set_sequence(r.sequence);
+    ack->set_duplicate(r.duplicate);
+    if (SendFrames(acks, {AckTopic(article.origin()), EncodeEnvelope(ack_env)}).ok()) {
+      counters_.Add("acks_sent");
+    } else {
+      counters_.Add("acks_dropped");  // ingest resends; the store re-acks the duplicate
+    }
+    if (r.duplicate) {
+      counters_.Add("duplicates");
+      continue;
+    }
+    counters_.Add("committed");
+    v1::Envelope event = NewEnvelope();
+    *event.mutable_article() = article;
+    std::string payload = EncodeEnvelope(event);
+    for (const std::string& topic : TopicsFor(article)) {
+      if (SendFrames(publish, {topic, payload}).ok()) {
+        counters_.Add("published");
+      } else {
+        counters_.Add("publish_dropped");
+        uint64_t suppressed = 0;
+        if (publish_drop_log_.ShouldLog(&suppressed)) {
+          logger_->warn("stream queue full, dropped event seq={} topic={} suppressed={}",
+                        article.sequence(), topic, suppressed);
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+void StoreService::QueryLoop(std::stop_token stop,
+                             std::promise<absl::StatusOr<std::string>>& bound) {
+  auto socket = OpenSocket(context_, zmq::socket_type::router, config_.query);
+  if (!socket.ok()) {
+    bound.set_value(socket.status());
+    return;
+  }
+  bound.set_value(BoundEndpoint(*socket));
+  std::vector<zmq::pollitem_t> items{{socket->handle(), 0, ZMQ_POLLIN, 0}};
+  while (!stop.stop_requested()) {
+    auto ready = Poll(items, kPollInterval);
+    if (!ready.ok()) return;
+    if (*ready == 0) continue;
+    auto frames = RecvFrames(*socket);
+    if (!frames.ok()) return;
+    if (!frames->has_value()) continue;
+    auto& parts = **frames;
+    counters_.Add("queries");
+    if (parts.size() < 2) {
+      bad_query_.Report(&parts.back(), parts.size(), absl::InvalidArgumentError("no routing frame"));
+      continue;
+    }
+    const zmq::message_t& last = parts.back();
+    v1::Envelope reply = NewEnvelope();
+    auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+    if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kQuery) {
+      absl::Status why = envelope.ok() ? absl::InvalidArgumentError("expected a query") : envelope.status();
+      bad_query_.Report(&last, parts.size(), why);
+      // Answer anyway, so a client never waits on a request it got wrong.
+      reply.mutable_result()->set_ok(false);
+      reply.mutable_result()->set_error(fmt::format("bad request: {}", std::string(why.message())));
+    } else {
+      *reply.mutable_result() = ExecuteQuery(*db_, envelope->query(), limits_, CounterSnapshot());
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) out.push_back(parts[i].to_string());
+    out.push_back(EncodeEnvelope(reply));
+    (void)SendFrames(*socket, out);  // a ROUTER drops replies to vanished peers
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Service>> MakeStoreService(const NewsflowConfig& config,
+                                                          zmq::context_t& context) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.store.data_dir, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        fmt::format("store: cannot create data dir {}: {}", config.store.data_dir, ec.message()));
+  }
+  auto db = ArticleStore::Open({config.store.data_dir, config.store.sync_writes});
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<Service>(new StoreService(config, context, *std::move(db)));
+}
+
+}  // namespace newsflow::store

@@ -1,0 +1,32 @@
+// newsflow-store: the single writer of the article database.
+//
+// Threads (each owns its sockets):
+//  - writer (the Run() thread): PULL enriched articles from enrich workers,
+//    group-commit them with ArticleStore::Upsert, then ack each to its ingest
+//    origin on the ack PUB socket and publish new versions on the stream PUB
+//    socket (topics: services/store/topics.h). Nothing is acked before it is
+//    durable. A failed commit holds the batch and retries with backoff, which
+//    backpressures enrich through the PULL queue.
+//  - query: ROUTER socket answering newsflow.v1.QueryRequest envelopes.
+//  - http: cpp-httplib server on loopback (services/store/http_api.h).
+// Undecodable frames on any socket are counted, logged rate-limited, dropped.
+#ifndef NEWSFLOW_SERVICES_STORE_STORE_SERVICE_H_
+#define NEWSFLOW_SERVICES_STORE_STORE_SERVICE_H_
+
+#include <memory>
+
+#include <zmq.hpp>
+
+#include "absl/status/statusor.h"
+#include "common/config/newsflow_config.h"
+#include "common/runtime/service.h"
+
+namespace newsflow::store {
+
+// Opens the database (so a locked or corrupt database fails at start).
+absl::StatusOr<std::unique_ptr<Service>> MakeStoreService(const NewsflowConfig& config,
+                                                          zmq::context_t& context);
+
+}  // namespace newsflow::store
+
+#endif  // NEWSFLOW_SERVICES_STORE_STORE_SERVICE_H_

@@ -1,0 +1,26 @@
+#include "services/store/topics.h"
+
+#include "common/util/text.h"
+
+namespace newsflow::store {
+
+std::string TagTopic(std::string_view tag_name) { return "tag." + TagKey(tag_name) + "."; }
+std::string LangTopic(std::string_view lang) { return "lang." + std::string(lang) + "."; }
+std::string SourceTopic(std::string_view source_id) {
+  return "source." + std::string(source_id) + ".";
+}
+std::string AckTopic(std::string_view ingest_instance) {
+  return "ack." + std::string(ingest_instance) + ".";
+}
+
+std::vector<std::string> TopicsFor(const v1::Article& article) {
+  std::vector<std::string> topics{kAllTopic};
+  for (const auto& t : article.enrichment().tags()) topics.push_back(TagTopic(t.name()));
+  if (!article.enrichment().language().empty()) {
+    topics.push_back(LangTopic(article.enrichment().language()));
+  }
+  if (!article.source().id().empty()) topics.push_back(SourceTopic(article.source().id()));
+  return topics;
+}
+
+}  // namespace newsflow::store
