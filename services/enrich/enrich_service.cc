@@ -1,0 +1,157 @@
+#include "services/enrich/enrich_service.h"
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/log/logging.h"
+#include "common/status/status_macros.h"
+#include "common/transport/envelope_codec.h"
+#include "common/transport/zmq_socket.h"
+#include "common/util/counters.h"
+#include "common/util/text.h"
+#include "common/util/time.h"
+
+namespace newsflow::enrich {
+namespace {
+
+using std::chrono::milliseconds;
+
+class EnrichService final : public Service {
+ public:
+  EnrichService(const NewsflowConfig& config, zmq::context_t& context)
+      : config_(config.enrich),
+        context_(context),
+        logger_(MakeLogger("enrich")),
+        bad_input_(logger_, "enrich.input") {
+    if (config_.worker_id.empty()) {
+      char host[256] = {};
+      gethostname(host, sizeof(host) - 1);
+      config_.worker_id = fmt::format("{}-{}", host, getpid());
+    }
+  }
+
+  std::string name() const override { return "enrich"; }
+
+  absl::Status Run(std::stop_token stop, const ReadyFn& ready) override {
+    std::vector<std::jthread> workers;
+    std::vector<absl::Status> results(config_.threads);
+    std::mutex mu;
+    std::condition_variable cv;
+    int started = 0;
+    for (int i = 0; i < config_.threads; ++i) {
+      workers.emplace_back([&, i](std::stop_token) {
+        results[i] = Work(stop, [&] {
+          std::lock_guard lock(mu);
+          ++started;
+          cv.notify_all();
+        });
+        std::lock_guard lock(mu);
+        ++started;  // also counts a worker that failed before it was ready
+        cv.notify_all();
+      });
+    }
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return started >= config_.threads; });
+    }
+    logger_->info("started worker={} threads={} input={} output={}", config_.worker_id,
+                  config_.threads, config_.input.address, config_.output.address);
+    ready({});
+    workers.clear();  // joins: workers return when stop is requested
+    logger_->info("drained enriched={}", counters_.Get("enriched").load());
+    for (const auto& s : results) {
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status Work(std::stop_token stop, const std::function<void()>& on_ready) {
+    auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
+    if (!input.ok()) return Annotate(input.status(), "enrich.input");
+    // Linger: results queued at drain time still reach the store.
+    auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000));
+    if (!output.ok()) return Annotate(output.status(), "enrich.output");
+    Enricher enricher(OptionsFromConfig(config_));
+    on_ready();
+    std::vector<zmq::pollitem_t> items{{input->handle(), 0, ZMQ_POLLIN, 0}};
+    while (!stop.stop_requested()) {
+      auto ready = Poll(items, milliseconds(100));
+      if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
+      if (*ready == 0) continue;
+      auto frames = RecvFrames(*input);
+      if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
+      if (!frames->has_value()) continue;
+      auto& parts = **frames;
+      const zmq::message_t& last = parts.back();
+      auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+      if (!envelope.ok() || parts.size() != 1 || envelope->payload_case() != v1::Envelope::kArticle) {
+        bad_input_.Report(&last, parts.size(),
+                          envelope.ok() ? absl::InvalidArgumentError("expected one frame holding an article")
+                                        : envelope.status());
+        continue;
+      }
+      EnrichArticle(enricher, config_.worker_id, envelope->mutable_article());
+      counters_.Add("enriched");
+      std::string payload = EncodeEnvelope(*envelope);
+      // Hold the article until the store's queue has room (backpressure).
+      while (true) {
+        absl::Status s = SendFrames(*output, {payload});
+        if (s.ok()) break;
+        if (!absl::IsUnavailable(s)) return absl::IsCancelled(s) ? absl::OkStatus() : s;
+        if (stop.stop_requested()) return absl::OkStatus();  // ingest resends it
+        std::this_thread::sleep_for(milliseconds(20));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  EnrichConfig config_;
+  zmq::context_t& context_;
+  std::shared_ptr<spdlog::logger> logger_;
+  Counters counters_;
+  BadInputReporter bad_input_;
+};
+
+}  // namespace
+
+EnrichOptions OptionsFromConfig(const EnrichConfig& config) {
+  EnrichOptions options;
+  options.max_tags = config.max_tags;
+  options.min_tags = config.min_tags;
+  options.summary_sentences = config.summary_sentences;
+  options.key_points = config.key_points;
+  return options;
+}
+
+void EnrichArticle(Enricher& enricher, const std::string& worker_id, v1::Article* article) {
+  EnrichResult r = enricher.Enrich(article->title(), article->text());
+  v1::Enrichment* e = article->mutable_enrichment();
+  e->Clear();
+  e->set_language(r.language);
+  e->set_language_reliable(r.language_reliable);
+  for (const ScoredTag& t : r.tags) {
+    v1::Tag* tag = e->add_tags();
+    tag->set_name(ValidUtf8(t.name));
+    tag->set_key(TagKey(t.name));
+    tag->set_score(t.score);
+  }
+  for (const auto& s : r.summary) e->add_summary(ValidUtf8(s));
+  for (const auto& p : r.key_points) e->add_key_points(ValidUtf8(p));
+  e->set_fingerprint(r.fingerprint);
+  e->set_enriched_at_ms(NowMs());
+  e->set_enricher(worker_id);
+}
+
+absl::StatusOr<std::unique_ptr<Service>> MakeEnrichService(const NewsflowConfig& config,
+                                                           zmq::context_t& context) {
+  return std::unique_ptr<Service>(new EnrichService(config, context));
+}
+
+}  // namespace newsflow::enrich

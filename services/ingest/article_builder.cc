@@ -1,0 +1,126 @@
+#include "services/ingest/article_builder.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/util/hash.h"
+#include "common/util/text.h"
+#include "services/ingest/feed/canonical_url.h"
+#include "services/ingest/feed/feed_date.h"
+#include "services/ingest/feed/html_text.h"
+#include "services/ingest/feed/page_extractor.h"
+
+namespace newsflow::ingest {
+namespace {
+
+// Collapses ASCII whitespace runs to one space, so re-wrapped text keeps its version.
+std::string NormaliseSpace(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+void AssignIdentity(v1::Article* a) {
+  if (!a->url().empty()) a->set_canonical_url(CanonicalizeUrl(a->url()));
+  if (!a->canonical_url().empty()) {
+    a->set_id(HashHex(a->canonical_url()));
+  } else if (!a->guid().empty()) {
+    a->set_id(HashHex("guid:" + a->guid()));
+  } else {
+    a->set_id(HashHex("title:" + a->source().id() + "\n" + NormaliseSpace(a->title())));
+  }
+  a->set_version(HashHex(NormaliseSpace(a->title()) + "\n" + NormaliseSpace(a->text())));
+}
+
+std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
+                                               const std::string& feed_url,
+                                               const std::string& origin, int64_t now_ms) {
+  std::string text = item.text;
+  if (text.empty() && !item.summary_html.empty()) text = HtmlToText(item.summary_html);
+  if (item.title.empty() && text.empty()) return std::nullopt;
+  v1::Article a;
+  a.set_url(ValidUtf8(item.link));
+  a.set_guid(ValidUtf8(item.guid));
+  a.set_title(ValidUtf8(item.title));
+  a.set_author(ValidUtf8(item.author));
+  a.set_text(ValidUtf8(text));
+  a.set_summary_html(ValidUtf8(item.summary_html));
+  for (const auto& c : item.categories) a.add_categories(ValidUtf8(c));
+  a.set_published_at_ms(item.published_ms != 0 ? item.published_ms : item.updated_ms);
+  a.set_fetched_at_ms(now_ms);
+  a.set_source_language(item.language.empty() ? feed.language : item.language);
+  v1::Source* source = a.mutable_source();
+  source->set_id(HashHex(feed_url));
+  source->set_url(feed_url);
+  source->set_title(ValidUtf8(feed.title));
+  source->set_kind(feed.format);
+  a.set_origin(origin);
+  AssignIdentity(&a);
+  return a;
+}
+
+absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const std::string& bytes,
+                                                const std::string& origin, int64_t now_ms) {
+  v1::Article a;
+  v1::Source* source = a.mutable_source();
+  source->set_url(path);
+  if (EndsWith(path, ".json")) {
+    nlohmann::json j = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) {
+      return absl::InvalidArgumentError(fmt::format("{}: not a JSON object", path));
+    }
+    auto str = [&](const char* key) {
+      auto it = j.find(key);
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    a.set_title(ValidUtf8(str("title")));
+    a.set_text(ValidUtf8(str("text")));
+    if (a.title().empty() || a.text().empty()) {
+      return absl::InvalidArgumentError(fmt::format("{}: \"title\" and \"text\" are required strings", path));
+    }
+    a.set_url(ValidUtf8(str("url")));
+    a.set_author(ValidUtf8(str("author")));
+    a.set_source_language(str("language"));
+    if (auto published = ParseFeedDate(str("published"))) a.set_published_at_ms(*published);
+    source->set_kind("drop-json");
+  } else if (EndsWith(path, ".html") || EndsWith(path, ".htm")) {
+    auto page = ExtractPage(bytes);
+    if (!page.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", path, std::string(page.status().message())));
+    if (page->text.empty()) return absl::InvalidArgumentError(fmt::format("{}: no article text found", path));
+    a.set_title(ValidUtf8(page->title));
+    a.set_text(ValidUtf8(page->text));
+    a.set_url(ValidUtf8(page->canonical_url));
+    a.set_author(ValidUtf8(page->author));
+    a.set_source_language(page->language);
+    a.set_published_at_ms(page->published_ms);
+    source->set_title(ValidUtf8(page->site_name));
+    source->set_kind("drop-html");
+  } else {
+    return absl::InvalidArgumentError(fmt::format("{}: only .json and .html files are read", path));
+  }
+  source->set_id(HashHex("drop:" + source->kind()));
+  a.set_fetched_at_ms(now_ms);
+  a.set_origin(origin);
+  AssignIdentity(&a);
+  return a;
+}
+
+}  // namespace newsflow::ingest

@@ -1,0 +1,36 @@
+// Turns what ingest reads (feed items, dropped files) into Articles with
+// their identity (DESIGN.md, delivery contract):
+//   canonical_url = CanonicalizeUrl(link)
+//   id            = HashHex(canonical_url), or HashHex("guid:" + guid) when
+//                   there is no link, or of source + title as a last resort
+//   version       = HashHex(normalised title + "\n" + normalised text)
+#ifndef NEWSFLOW_SERVICES_INGEST_ARTICLE_BUILDER_H_
+#define NEWSFLOW_SERVICES_INGEST_ARTICLE_BUILDER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "newsflow/v1/article.pb.h"
+#include "services/ingest/feed/feed_parser.h"
+
+namespace newsflow::ingest {
+
+// Sets canonical_url, id and version from the article's url/guid/title/text.
+void AssignIdentity(v1::Article* article);
+
+// nullopt when the item has neither a title nor any text.
+std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
+                                               const std::string& feed_url,
+                                               const std::string& origin, int64_t now_ms);
+
+// A dropped file: ".json" with {"url", "title", "text", "published", "author",
+// "language"} ("title" and "text" required), or ".html" run through the page
+// extractor. kInvalidArgument with the reason when the file cannot be used.
+absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const std::string& bytes,
+                                                const std::string& origin, int64_t now_ms);
+
+}  // namespace newsflow::ingest
+
+#endif  // NEWSFLOW_SERVICES_INGEST_ARTICLE_BUILDER_H_

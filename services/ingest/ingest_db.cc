@@ -1,0 +1,171 @@
+#include "services/ingest/ingest_db.h"
+
+#include <fmt/format.h>
+#include <rocksdb/write_batch.h>
+
+#include "common/transport/envelope_codec.h"
+
+namespace newsflow::ingest {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = fmt::format("ingest db {}: {}", context, s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsIOError() || s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+}  // namespace
+
+IngestDb::~IngestDb() {
+  if (db_) {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<IngestDb>> IngestDb::Open(const std::string& path, bool sync_writes) {
+  std::unique_ptr<IngestDb> db(new IngestDb());
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "outbox", "dead_letter", "seen", "feeds"}) {
+    cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, path, cfs, &db->handles_, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return absl::UnavailableError(fmt::format("ingest db {} is in use by another process", path));
+    }
+    return FromRocks(s, fmt::format("open {}", path));
+  }
+  db->db_.reset(raw);
+  db->outbox_ = db->handles_[1];
+  db->dead_ = db->handles_[2];
+  db->seen_ = db->handles_[3];
+  db->feeds_ = db->handles_[4];
+  db->write_options_.sync = sync_writes;
+  return db;
+}
+
+absl::StatusOr<AcceptResult> IngestDb::Accept(const v1::Article& article) {
+  std::lock_guard lock(accept_mu_);
+  std::string seen_version;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), seen_, article.id(), &seen_version);
+  if (s.ok() && seen_version == article.version()) return AcceptResult::kDuplicate;
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read seen");
+  AcceptResult result = s.ok() ? AcceptResult::kChanged : AcceptResult::kNew;
+  v1::Envelope envelope = NewEnvelope();
+  *envelope.mutable_article() = article;
+  envelope.set_attempt(0);
+  rocksdb::WriteBatch batch;
+  batch.Put(seen_, article.id(), article.version());
+  batch.Put(outbox_, article.id(), EncodeEnvelope(envelope));
+  s = db_->Write(write_options_, &batch);
+  if (!s.ok()) return FromRocks(s, "accept");
+  return result;
+}
+
+absl::StatusOr<std::optional<v1::Envelope>> IngestDb::GetOutbox(const std::string& id) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), outbox_, id, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "read outbox");
+  v1::Envelope e;
+  if (!e.ParseFromString(value)) return absl::DataLossError(fmt::format("outbox entry {} corrupt", id));
+  return e;
+}
+
+absl::StatusOr<bool> IngestDb::Ack(const std::string& id, const std::string& version) {
+  auto entry = GetOutbox(id);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value() || (*entry)->article().version() != version) return false;
+  // Acks need no fsync: losing one only causes a resend, which the store absorbs.
+  rocksdb::Status s = db_->Delete(rocksdb::WriteOptions(), outbox_, id);
+  if (!s.ok()) return FromRocks(s, "delete outbox");
+  return true;
+}
+
+absl::Status IngestDb::SetAttempt(const std::string& id, uint32_t attempt) {
+  auto entry = GetOutbox(id);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value()) return absl::OkStatus();
+  (*entry)->set_attempt(attempt);
+  return FromRocks(db_->Put(rocksdb::WriteOptions(), outbox_, id, EncodeEnvelope(**entry)), "update attempt");
+}
+
+absl::Status IngestDb::DeadLetter(const std::string& id) {
+  auto entry = GetOutbox(id);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value()) return absl::OkStatus();
+  rocksdb::WriteBatch batch;
+  batch.Put(dead_, id, EncodeEnvelope(**entry));
+  batch.Delete(outbox_, id);
+  return FromRocks(db_->Write(write_options_, &batch), "dead letter");
+}
+
+absl::StatusOr<std::vector<v1::Envelope>> IngestDb::LoadOutbox() const {
+  std::vector<v1::Envelope> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), outbox_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::Envelope e;
+    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(fmt::format("outbox entry {} corrupt", it->key().ToString()));
+    }
+    out.push_back(std::move(e));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scan outbox");
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Envelope>> IngestDb::ListDeadLetters(std::size_t limit) const {
+  std::vector<v1::Envelope> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), dead_));
+  for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) {
+    v1::Envelope e;
+    if (e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) out.push_back(std::move(e));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scan dead letters");
+  return out;
+}
+
+absl::Status IngestDb::PutFeed(const v1::FeedSpec& feed) {
+  return FromRocks(db_->Put(write_options_, feeds_, feed.url(), feed.SerializeAsString()), "put feed");
+}
+
+absl::StatusOr<bool> IngestDb::RemoveFeed(const std::string& url) {
+  auto existing = GetFeed(url);
+  if (!existing.ok()) return existing.status();
+  if (!existing->has_value()) return false;
+  rocksdb::Status s = db_->Delete(write_options_, feeds_, url);
+  if (!s.ok()) return FromRocks(s, "remove feed");
+  return true;
+}
+
+absl::StatusOr<std::optional<v1::FeedSpec>> IngestDb::GetFeed(const std::string& url) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), feeds_, url, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "get feed");
+  v1::FeedSpec f;
+  if (!f.ParseFromString(value)) return absl::DataLossError(fmt::format("feed entry {} corrupt", url));
+  return f;
+}
+
+absl::StatusOr<std::vector<v1::FeedSpec>> IngestDb::ListFeeds() const {
+  std::vector<v1::FeedSpec> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), feeds_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::FeedSpec f;
+    if (f.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) out.push_back(std::move(f));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scan feeds");
+  return out;
+}
+
+}  // namespace newsflow::ingest

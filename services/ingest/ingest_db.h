@@ -1,0 +1,70 @@
+// IngestDb: ingest's durable state in one RocksDB.
+//
+//   outbox        article id -> Envelope{article, attempt}: accepted, not yet acked
+//   dead_letter   article id -> Envelope: gave up after max attempts
+//   seen          article id -> version: exact de-duplication
+//   feeds         feed URL   -> FeedSpec: the persisted feed list and its state
+//
+// Accept() is the moment an article becomes the pipeline's responsibility:
+// one synced WriteBatch records it in `seen` and `outbox` together, so a
+// crash either loses nothing or never accepted it.
+//
+// Thread-safe (RocksDB is); Accept() serialises its read-check-write.
+#ifndef NEWSFLOW_SERVICES_INGEST_INGEST_DB_H_
+#define NEWSFLOW_SERVICES_INGEST_INGEST_DB_H_
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "absl/status/statusor.h"
+#include "newsflow/v1/envelope.pb.h"
+
+namespace newsflow::ingest {
+
+enum class AcceptResult { kNew, kChanged, kDuplicate };
+
+class IngestDb {
+ public:
+  // Errors: kUnavailable (locked by a running ingest, I/O), kDataLoss.
+  static absl::StatusOr<std::unique_ptr<IngestDb>> Open(const std::string& path, bool sync_writes);
+  ~IngestDb();
+
+  // Records `article` unless the same id + version was accepted before.
+  absl::StatusOr<AcceptResult> Accept(const v1::Article& article);
+  // Removes the outbox entry if it still holds `version`. Returns whether it did.
+  absl::StatusOr<bool> Ack(const std::string& id, const std::string& version);
+  // Persists a new attempt count for an outbox entry.
+  absl::Status SetAttempt(const std::string& id, uint32_t attempt);
+  // Moves an outbox entry to dead letters.
+  absl::Status DeadLetter(const std::string& id);
+  absl::StatusOr<std::optional<v1::Envelope>> GetOutbox(const std::string& id) const;
+  // Every outbox entry (used at start to resume sending).
+  absl::StatusOr<std::vector<v1::Envelope>> LoadOutbox() const;
+  absl::StatusOr<std::vector<v1::Envelope>> ListDeadLetters(std::size_t limit) const;
+
+  absl::Status PutFeed(const v1::FeedSpec& feed);
+  // Returns whether the feed existed.
+  absl::StatusOr<bool> RemoveFeed(const std::string& url);
+  absl::StatusOr<std::vector<v1::FeedSpec>> ListFeeds() const;
+  absl::StatusOr<std::optional<v1::FeedSpec>> GetFeed(const std::string& url) const;
+
+ private:
+  IngestDb() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* outbox_ = nullptr;
+  rocksdb::ColumnFamilyHandle* dead_ = nullptr;
+  rocksdb::ColumnFamilyHandle* seen_ = nullptr;
+  rocksdb::ColumnFamilyHandle* feeds_ = nullptr;
+  rocksdb::WriteOptions write_options_;
+  std::mutex accept_mu_;
+};
+
+}  // namespace newsflow::ingest
+
+#endif  // NEWSFLOW_SERVICES_INGEST_INGEST_DB_H_

@@ -1,0 +1,475 @@
+#include "services/ingest/ingest_service.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/log/logging.h"
+#include "common/status/status_macros.h"
+#include "common/transport/envelope_codec.h"
+#include "common/transport/zmq_socket.h"
+#include "common/util/counters.h"
+#include "common/util/time.h"
+#include "services/ingest/article_builder.h"
+#include "services/ingest/fetcher.h"
+#include "services/ingest/feed/feed_parser.h"
+#include "services/ingest/ingest_db.h"
+#include "services/ingest/outbox.h"
+
+namespace newsflow::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kPollInterval(50);
+constexpr int64_t kExpireCheckMs = 100;
+
+class IngestService final : public Service {
+ public:
+  IngestService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<IngestDb> db)
+      : config_(config.ingest),
+        context_(context),
+        db_(std::move(db)),
+        logger_(MakeLogger("ingest")),
+        outbox_(*db_,
+                OutboxOptions{config_.ack_timeout_ms, config_.max_attempts,
+                              static_cast<std::size_t>(config_.max_in_flight)},
+                counters_, logger_),
+        bad_acks_(logger_, "ingest.acks"),
+        bad_control_(logger_, "ingest.control") {
+    fetch_options_.timeout_ms = config_.http_timeout_ms;
+    fetch_options_.max_bytes = config_.max_feed_bytes;
+    fetch_options_.user_agent = config_.user_agent;
+  }
+
+  std::string name() const override { return "ingest"; }
+  absl::Status Run(std::stop_token stop, const ReadyFn& ready) override;
+
+ private:
+  absl::Status SeedFeeds();
+  void FetchLoop(std::stop_token stop);
+  void PollFeed(v1::FeedSpec feed, std::stop_token stop);
+  void DropLoop(std::stop_token stop);
+  void ProcessDropFile(const fs::path& path, std::stop_token stop);
+  absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles, zmq::socket_t& acks,
+                          zmq::socket_t& control);
+  void HandleControl(zmq::socket_t& control, std::vector<zmq::message_t>& parts);
+  v1::ControlResponse ExecuteControl(const v1::ControlRequest& request);
+  int64_t IntervalMs(const v1::FeedSpec& feed) const {
+    int interval = feed.interval_s() > 0 ? feed.interval_s() : config_.default_interval_s;
+    return int64_t{std::clamp(interval, config_.min_interval_s, config_.max_interval_s)} * 1000;
+  }
+  void WakeFetchers() {
+    std::lock_guard lock(schedule_mu_);
+    schedule_changed_ = true;
+    schedule_cv_.notify_all();
+  }
+
+  IngestConfig config_;
+  zmq::context_t& context_;
+  std::unique_ptr<IngestDb> db_;
+  std::shared_ptr<spdlog::logger> logger_;
+  Counters counters_;
+  Outbox outbox_;
+  FetchOptions fetch_options_;
+  BadInputReporter bad_acks_;
+  BadInputReporter bad_control_;
+  RateLimitedLog feed_error_log_;
+
+  std::mutex schedule_mu_;
+  std::condition_variable_any schedule_cv_;
+  std::set<std::string> in_progress_;  // GUARDED_BY(schedule_mu_): feeds being fetched
+  bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
+  bool poll_all_now_ = false;          // GUARDED_BY(schedule_mu_)
+};
+
+absl::Status IngestService::SeedFeeds() {
+  for (const FeedSeed& seed : config_.feeds) {
+    NF_ASSIGN_OR_RETURN(auto existing, db_->GetFeed(seed.url));
+    if (existing.has_value()) continue;
+    v1::FeedSpec feed;
+    feed.set_url(seed.url);
+    feed.set_interval_s(seed.interval_s);
+    feed.set_enabled(true);
+    NF_RETURN_IF_ERROR(db_->PutFeed(feed));
+    logger_->info("feed added from config url={}", seed.url);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
+  NF_RETURN_IF_ERROR(SeedFeeds());
+  NF_RETURN_IF_ERROR(outbox_.Recover());
+  // Linger lets articles queued at drain time still reach a worker; those
+  // that do not are resent at the next start (they stay in the outbox).
+  auto articles = OpenSocket(context_, zmq::socket_type::push, config_.articles, milliseconds(500));
+  if (!articles.ok()) return Annotate(articles.status(), "ingest.articles");
+  auto acks = OpenSocket(context_, zmq::socket_type::sub, config_.acks);
+  if (!acks.ok()) return Annotate(acks.status(), "ingest.acks");
+  acks->set(zmq::sockopt::subscribe, "ack." + config_.instance_id + ".");
+  auto control = OpenSocket(context_, zmq::socket_type::router, config_.control);
+  if (!control.ok()) return Annotate(control.status(), "ingest.control");
+  EndpointMap endpoints;
+  if (config_.articles.bind) endpoints["ingest.articles"] = BoundEndpoint(*articles);
+  if (config_.control.bind) endpoints["ingest.control"] = BoundEndpoint(*control);
+  if (config_.acks.bind) endpoints["ingest.acks"] = BoundEndpoint(*acks);
+
+  InitFetcher();
+  std::vector<std::jthread> workers;
+  for (int i = 0; i < config_.fetch_threads; ++i) {
+    workers.emplace_back([this](std::stop_token st) { FetchLoop(st); });
+  }
+  if (!config_.drop_dir.empty()) {
+    workers.emplace_back([this](std::stop_token st) { DropLoop(st); });
+  }
+  logger_->info("started instance={} feeds={} drop_dir={}", config_.instance_id,
+                db_->ListFeeds().value_or(std::vector<v1::FeedSpec>{}).size(),
+                config_.drop_dir.empty() ? "-" : config_.drop_dir);
+  ready(endpoints);
+
+  absl::Status status = SenderLoop(stop, *articles, *acks, *control);
+  for (auto& w : workers) w.request_stop();
+  WakeFetchers();
+  workers.clear();  // joins
+  logger_->info("drained outstanding={} (kept in the outbox)", outbox_.outstanding());
+  return status;
+}
+
+// ---- Feeds ----------------------------------------------------------------
+
+void IngestService::FetchLoop(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    std::optional<v1::FeedSpec> next;
+    int64_t wait_ms = 60000;
+    auto feeds = db_->ListFeeds();
+    {
+      std::unique_lock lock(schedule_mu_);
+      schedule_changed_ = false;
+      int64_t now = NowMs();
+      if (feeds.ok()) {
+        for (auto& f : *feeds) {
+          if (!f.enabled() || in_progress_.contains(f.url())) continue;
+          int64_t due = poll_all_now_ ? 0 : f.next_fetch_ms();
+          if (due <= now) {
+            next = std::move(f);
+            break;
+          }
+          wait_ms = std::min(wait_ms, due - now);
+        }
+      }
+      if (next) {
+        in_progress_.insert(next->url());
+      } else {
+        poll_all_now_ = false;
+        schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
+                              [&] { return schedule_changed_; });
+        continue;
+      }
+    }
+    std::string url = next->url();
+    PollFeed(*std::move(next), stop);
+    std::lock_guard lock(schedule_mu_);
+    in_progress_.erase(url);
+  }
+}
+
+void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  int64_t now = NowMs();
+  auto fetched = Fetch({feed.url(), feed.etag(), feed.last_modified()}, fetch_options_);
+  counters_.Add("feed_fetches");
+  absl::Status error;
+  int retry_after_s = 0;
+  uint64_t accepted = 0;
+  if (!fetched.ok()) {
+    error = fetched.status();
+  } else if (fetched->http_status == 304) {
+    counters_.Add("feed_not_modified");
+  } else if (fetched->http_status == 410) {
+    feed.set_enabled(false);
+    error = absl::NotFoundError("HTTP 410 Gone: feed disabled");
+  } else if (fetched->http_status < 200 || fetched->http_status >= 300) {
+    retry_after_s = fetched->retry_after_s;
+    error = absl::UnavailableError(fmt::format("HTTP {}", fetched->http_status));
+  } else {
+    auto parsed = ParseFeed(fetched->body, fetched->final_url);
+    if (!parsed.ok()) {
+      error = parsed.status();
+    } else {
+      if (parsed->ill_formed) {
+        counters_.Add("feeds_ill_formed");
+        uint64_t suppressed = 0;
+        if (feed_error_log_.ShouldLog(&suppressed)) {
+          logger_->warn("ill-formed feed recovered url={} reason=\"{}\" suppressed={}", feed.url(),
+                        parsed->ill_formed_reason, suppressed);
+        }
+      }
+      if (feed.title().empty()) feed.set_title(parsed->title);
+      for (const FeedItem& item : parsed->items) {
+        auto article = ArticleFromFeedItem(item, *parsed, feed.url(), config_.instance_id, now);
+        if (!article) {
+          counters_.Add("items_skipped_empty");
+          continue;
+        }
+        auto result = outbox_.Accept(*article, stop);
+        if (!result.ok()) {
+          if (!absl::IsCancelled(result.status())) error = result.status();
+          break;
+        }
+        if (*result != AcceptResult::kDuplicate) ++accepted;
+      }
+      feed.set_etag(fetched->etag);
+      feed.set_last_modified(fetched->last_modified);
+    }
+  }
+
+  feed.set_last_fetch_ms(now);
+  feed.set_articles_seen(feed.articles_seen() + accepted);
+  int64_t interval = IntervalMs(feed);
+  if (error.ok()) {
+    feed.set_consecutive_failures(0);
+    feed.set_last_error("");
+    feed.set_next_fetch_ms(now + interval);
+  } else {
+    counters_.Add("feed_errors");
+    feed.set_consecutive_failures(feed.consecutive_failures() + 1);
+    feed.set_last_error(std::string(error.message()));
+    // Exponential backoff from the minimum interval, with +-20% jitter.
+    int64_t backoff = int64_t{config_.min_interval_s} * 1000 << std::min(feed.consecutive_failures() - 1, 20);
+    backoff = std::min<int64_t>(backoff, int64_t{config_.max_interval_s} * 1000);
+    backoff = std::max<int64_t>(backoff, int64_t{retry_after_s} * 1000);
+    std::uniform_real_distribution<double> jitter(0.8, 1.2);
+    feed.set_next_fetch_ms(now + static_cast<int64_t>(backoff * jitter(rng)));
+    if (feed.consecutive_failures() >= config_.max_failures) feed.set_enabled(false);
+    uint64_t suppressed = 0;
+    if (feed_error_log_.ShouldLog(&suppressed)) {
+      logger_->warn("feed failed url={} failures={} enabled={} error=\"{}\" suppressed={}", feed.url(),
+                    feed.consecutive_failures(), feed.enabled(), std::string(error.message()), suppressed);
+    }
+  }
+  // The feed may have been removed while it was being fetched.
+  auto still_there = db_->GetFeed(feed.url());
+  if (still_there.ok() && still_there->has_value()) {
+    absl::Status s = db_->PutFeed(feed);
+    if (!s.ok()) logger_->error("cannot save feed state url={}: {}", feed.url(), std::string(s.message()));
+  }
+  if (accepted > 0) logger_->debug("feed polled url={} new_or_changed={}", feed.url(), accepted);
+}
+
+// ---- Drop folder ------------------------------------------------------------
+
+void IngestService::DropLoop(std::stop_token stop) {
+  fs::path dir(config_.drop_dir);
+  std::error_code ec;
+  fs::create_directories(dir / "processed", ec);
+  fs::create_directories(dir / "failed", ec);
+  while (!stop.stop_requested()) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (!entry.is_regular_file()) continue;
+      std::string name = entry.path().filename().string();
+      if (name.empty() || name[0] == '.') continue;  // partial writes: rename into place
+      files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      if (stop.stop_requested()) break;
+      ProcessDropFile(f, stop);
+    }
+    std::mutex mu;
+    std::unique_lock lock(mu);
+    std::condition_variable_any().wait_for(lock, stop, milliseconds(config_.drop_scan_interval_ms),
+                                           [] { return false; });
+  }
+}
+
+void IngestService::ProcessDropFile(const fs::path& path, std::stop_token stop) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  auto article = ArticleFromDropFile(path.string(), buffer.str(), config_.instance_id, NowMs());
+  std::error_code ec;
+  if (!article.ok()) {
+    counters_.Add("drop_files_failed");
+    logger_->warn("drop file rejected file={} error=\"{}\"", path.string(),
+                  std::string(article.status().message()));
+    fs::path failed = path.parent_path() / "failed" / path.filename();
+    fs::rename(path, failed, ec);
+    std::ofstream(failed.string() + ".error") << article.status().message() << "\n";
+    return;
+  }
+  auto result = outbox_.Accept(*article, stop);
+  if (!result.ok()) return;  // stays in place; retried on the next scan
+  counters_.Add("drop_files_accepted");
+  fs::rename(path, path.parent_path() / "processed" / path.filename(), ec);
+}
+
+// ---- Sender, acks and control ------------------------------------------------
+
+absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& articles,
+                                       zmq::socket_t& acks, zmq::socket_t& control) {
+  std::vector<zmq::pollitem_t> items{{acks.handle(), 0, ZMQ_POLLIN, 0},
+                                     {control.handle(), 0, ZMQ_POLLIN, 0}};
+  int64_t last_expire = 0;
+  bool blocked = false;  // the PUSH socket refused the last send
+  while (!stop.stop_requested()) {
+    milliseconds timeout = (!blocked && outbox_.queued() > 0) ? milliseconds(0) : kPollInterval;
+    auto ready = Poll(items, timeout);
+    if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
+    for (int drained = 0; drained < 1000; ++drained) {
+      auto frames = RecvFrames(acks);
+      if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
+      if (!frames->has_value()) break;
+      auto& parts = **frames;
+      auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(parts.back().data()), parts.back().size()));
+      if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kAck) {
+        bad_acks_.Report(&parts.back(), parts.size(),
+                         envelope.ok() ? absl::InvalidArgumentError("expected an ack") : envelope.status());
+        continue;
+      }
+      absl::Status s = outbox_.OnAck(envelope->ack());
+      if (!s.ok()) return Annotate(s, "ingest ack");
+    }
+    if (items[1].revents & ZMQ_POLLIN) {
+      auto frames = RecvFrames(control);
+      if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
+      if (frames->has_value()) HandleControl(control, **frames);
+    }
+    int64_t now = NowMs();
+    if (now - last_expire >= kExpireCheckMs) {
+      last_expire = now;
+      absl::Status s = outbox_.ExpireDue(now);
+      if (!s.ok()) return Annotate(s, "ingest outbox");
+    }
+    blocked = false;
+    for (int sent = 0; sent < 256; ++sent) {
+      auto next = outbox_.NextToSend();
+      if (!next.ok()) return Annotate(next.status(), "ingest outbox");
+      if (!next->has_value()) break;
+      const std::string id = (*next)->article().id();
+      absl::Status s = SendFrames(articles, {EncodeEnvelope(**next)});
+      if (absl::IsUnavailable(s)) {  // no worker connected, or all queues full
+        outbox_.Requeue(id);
+        blocked = true;
+        break;
+      }
+      if (!s.ok()) return absl::IsCancelled(s) ? absl::OkStatus() : s;
+      outbox_.Sent(id, now);
+    }
+  }
+  return absl::OkStatus();
+}
+
+void IngestService::HandleControl(zmq::socket_t& control, std::vector<zmq::message_t>& parts) {
+  if (parts.size() < 2) {
+    bad_control_.Report(&parts.back(), parts.size(), absl::InvalidArgumentError("no routing frame"));
+    return;
+  }
+  const zmq::message_t& last = parts.back();
+  v1::Envelope reply = NewEnvelope();
+  auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+  if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kControl) {
+    absl::Status why = envelope.ok() ? absl::InvalidArgumentError("expected a control request") : envelope.status();
+    bad_control_.Report(&last, parts.size(), why);
+    reply.mutable_control_result()->set_ok(false);
+    reply.mutable_control_result()->set_error(fmt::format("bad request: {}", std::string(why.message())));
+  } else {
+    *reply.mutable_control_result() = ExecuteControl(envelope->control());
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) out.push_back(parts[i].to_string());
+  out.push_back(EncodeEnvelope(reply));
+  (void)SendFrames(control, out);
+}
+
+v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& request) {
+  v1::ControlResponse response;
+  response.set_ok(true);
+  auto fail = [&](const absl::Status& s) {
+    response.set_ok(false);
+    response.set_error(std::string(s.message()));
+  };
+  switch (request.op_case()) {
+    case v1::ControlRequest::kAddFeed: {
+      const v1::FeedSpec& spec = request.add_feed();
+      if (spec.url().empty()) {
+        fail(absl::InvalidArgumentError("feed url is empty"));
+        break;
+      }
+      v1::FeedSpec feed;
+      feed.set_url(spec.url());
+      feed.set_title(spec.title());
+      feed.set_interval_s(spec.interval_s());
+      feed.set_enabled(true);
+      if (absl::Status s = db_->PutFeed(feed); !s.ok()) fail(s);
+      logger_->info("feed added url={}", spec.url());
+      WakeFetchers();
+      break;
+    }
+    case v1::ControlRequest::kRemoveFeed: {
+      auto removed = db_->RemoveFeed(request.remove_feed());
+      if (!removed.ok()) {
+        fail(removed.status());
+      } else if (!*removed) {
+        fail(absl::NotFoundError(fmt::format("no feed {}", request.remove_feed())));
+      } else {
+        logger_->info("feed removed url={}", request.remove_feed());
+      }
+      break;
+    }
+    case v1::ControlRequest::kListFeeds: {
+      auto feeds = db_->ListFeeds();
+      if (!feeds.ok()) {
+        fail(feeds.status());
+      } else {
+        for (auto& f : *feeds) *response.add_feeds() = std::move(f);
+      }
+      break;
+    }
+    case v1::ControlRequest::kPollNow: {
+      std::lock_guard lock(schedule_mu_);
+      poll_all_now_ = true;
+      schedule_changed_ = true;
+      schedule_cv_.notify_all();
+      break;
+    }
+    case v1::ControlRequest::kListDeadLetters: {
+      auto dead = db_->ListDeadLetters(1000);
+      if (!dead.ok()) {
+        fail(dead.status());
+      } else {
+        for (auto& e : *dead) *response.add_dead_letters() = std::move(*e.mutable_article());
+      }
+      break;
+    }
+    case v1::ControlRequest::OP_NOT_SET:
+      fail(absl::InvalidArgumentError("control request has no operation"));
+      break;
+  }
+  return response;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig& config,
+                                                           zmq::context_t& context) {
+  std::error_code ec;
+  fs::create_directories(config.ingest.data_dir, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        fmt::format("ingest: cannot create data dir {}: {}", config.ingest.data_dir, ec.message()));
+  }
+  auto db = IngestDb::Open(config.ingest.data_dir, config.ingest.sync_writes);
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<Service>(new IngestService(config, context, *std::move(db)));
+}
+
+}  // namespace newsflow::ingest

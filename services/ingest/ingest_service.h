@@ -1,0 +1,34 @@
+// newsflow-ingest: owns the outside world (DESIGN.md).
+//
+// Threads:
+//  - fetchers (ingest.poll.fetch_threads): take the next due feed from the
+//    persisted feed list, fetch it (conditional GET), parse it, build
+//    articles and Accept() them into the outbox; reschedule the feed, backing
+//    off exponentially with jitter on errors and disabling it after
+//    max_failures in a row.
+//  - drop scanner (when ingest.drop_dir is set): reads .json/.html files,
+//    accepts them, moves them to processed/ (or failed/ with a .error note).
+//  - sender (the Run() thread, owner of all sockets): PUSHes outbox entries
+//    to enrich workers, receives acks on a SUB socket (topic ack.<instance>.),
+//    resends after ack timeout, and answers control requests (feeds
+//    add/list/remove, poll-now, dead letters) on a ROUTER socket.
+#ifndef NEWSFLOW_SERVICES_INGEST_INGEST_SERVICE_H_
+#define NEWSFLOW_SERVICES_INGEST_INGEST_SERVICE_H_
+
+#include <memory>
+
+#include <zmq.hpp>
+
+#include "absl/status/statusor.h"
+#include "common/config/newsflow_config.h"
+#include "common/runtime/service.h"
+
+namespace newsflow::ingest {
+
+// Opens the ingest database (a locked database fails here).
+absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig& config,
+                                                           zmq::context_t& context);
+
+}  // namespace newsflow::ingest
+
+#endif  // NEWSFLOW_SERVICES_INGEST_INGEST_SERVICE_H_

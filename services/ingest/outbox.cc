@@ -1,0 +1,136 @@
+#include "services/ingest/outbox.h"
+
+namespace newsflow::ingest {
+
+Outbox::Outbox(IngestDb& db, OutboxOptions options, Counters& counters,
+               std::shared_ptr<spdlog::logger> logger)
+    : db_(db), options_(options), counters_(counters), logger_(std::move(logger)) {}
+
+absl::Status Outbox::Recover() {
+  auto pending = db_.LoadOutbox();
+  if (!pending.ok()) return pending.status();
+  std::lock_guard lock(mu_);
+  for (const v1::Envelope& e : *pending) {
+    const std::string& id = e.article().id();
+    entries_[id] = Entry{e.attempt(), 0};
+    queue_.push_back(id);
+  }
+  if (!pending->empty()) logger_->info("resuming outbox entries={}", pending->size());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AcceptResult> Outbox::Accept(const v1::Article& article, std::stop_token stop) {
+  {
+    std::unique_lock lock(mu_);
+    if (!room_.wait(lock, stop, [&] { return entries_.size() < options_.max_in_flight; })) {
+      return absl::CancelledError("outbox: stopping");
+    }
+  }
+  auto result = db_.Accept(article);
+  if (!result.ok()) return result.status();
+  if (*result == AcceptResult::kDuplicate) {
+    counters_.Add("duplicates_skipped");
+    return result;
+  }
+  counters_.Add(*result == AcceptResult::kNew ? "accepted_new" : "accepted_changed");
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = entries_.try_emplace(article.id());
+  // A changed article still waiting in the queue keeps its place: its outbox
+  // entry now holds the new version.
+  bool in_queue = !inserted && it->second.due_ms == 0;
+  it->second = Entry{0, 0};
+  if (!in_queue) queue_.push_back(article.id());
+  return result;
+}
+
+absl::StatusOr<std::optional<v1::Envelope>> Outbox::NextToSend() {
+  while (true) {
+    std::string id;
+    {
+      std::lock_guard lock(mu_);
+      if (queue_.empty()) return std::nullopt;
+      id = queue_.front();
+      queue_.pop_front();
+      if (!entries_.contains(id)) continue;  // acked meanwhile
+    }
+    auto envelope = db_.GetOutbox(id);
+    if (!envelope.ok()) return envelope.status();
+    if (!envelope->has_value()) {
+      std::lock_guard lock(mu_);
+      entries_.erase(id);
+      room_.notify_all();
+      continue;
+    }
+    v1::Envelope e = **std::move(envelope);
+    std::lock_guard lock(mu_);
+    e.set_attempt(entries_[id].attempt + 1);
+    return e;
+  }
+}
+
+void Outbox::Sent(const std::string& id, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  ++it->second.attempt;
+  it->second.due_ms = now_ms + options_.ack_timeout_ms;
+  counters_.Add(it->second.attempt == 1 ? "sent" : "resent");
+}
+
+void Outbox::Requeue(const std::string& id) {
+  std::lock_guard lock(mu_);
+  if (entries_.contains(id)) queue_.push_front(id);
+}
+
+absl::Status Outbox::OnAck(const v1::Ack& ack) {
+  auto removed = db_.Ack(ack.article_id(), ack.version());
+  if (!removed.ok()) return removed.status();
+  counters_.Add("acks");
+  if (!*removed) return absl::OkStatus();  // late ack of an older version, or a repeat
+  std::lock_guard lock(mu_);
+  entries_.erase(ack.article_id());
+  room_.notify_all();
+  return absl::OkStatus();
+}
+
+absl::Status Outbox::ExpireDue(int64_t now_ms) {
+  std::vector<std::pair<std::string, uint32_t>> expired;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, entry] : entries_) {
+      if (entry.due_ms != 0 && entry.due_ms <= now_ms) {
+        entry.due_ms = 0;
+        expired.emplace_back(id, entry.attempt);
+      }
+    }
+  }
+  for (const auto& [id, attempt] : expired) {
+    if (static_cast<int>(attempt) >= options_.max_attempts) {
+      absl::Status s = db_.DeadLetter(id);
+      if (!s.ok()) return s;
+      counters_.Add("dead_lettered");
+      logger_->warn("dead-lettered article id={} attempts={}", id, attempt);
+      std::lock_guard lock(mu_);
+      entries_.erase(id);
+      room_.notify_all();
+      continue;
+    }
+    absl::Status s = db_.SetAttempt(id, attempt);
+    if (!s.ok()) return s;
+    std::lock_guard lock(mu_);
+    queue_.push_back(id);
+  }
+  return absl::OkStatus();
+}
+
+std::size_t Outbox::outstanding() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+std::size_t Outbox::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+}  // namespace newsflow::ingest

@@ -1,0 +1,79 @@
+// Outbox: the sending half of the delivery contract (DESIGN.md), kept in one
+// place. It combines the durable outbox in IngestDb with the in-memory view
+// of what is waiting to be sent and what awaits an ack:
+//
+//   Accept()      durable record (seen + outbox), then queued for sending
+//   NextToSend()  the next queued entry; the sender marks it Sent() or, when
+//                 the socket is full, Requeue()s it at the front
+//   OnAck()       the store committed it: the outbox entry is deleted
+//   ExpireDue()   entries unacked past ack_timeout are queued again with a
+//                 higher attempt; past max_attempts they become dead letters
+//
+// On start, Recover() queues every entry the previous run left unacked.
+// Thread-safe: producers (feed fetchers, the drop scanner) call Accept() from
+// any thread; the sender thread calls the rest. Accept() blocks while
+// max_in_flight entries are outstanding (backpressure), until stop.
+#ifndef NEWSFLOW_SERVICES_INGEST_OUTBOX_H_
+#define NEWSFLOW_SERVICES_INGEST_OUTBOX_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "absl/status/statusor.h"
+#include "common/util/counters.h"
+#include "services/ingest/ingest_db.h"
+
+namespace newsflow::ingest {
+
+struct OutboxOptions {
+  int64_t ack_timeout_ms = 30000;
+  int max_attempts = 10;
+  std::size_t max_in_flight = 5000;
+};
+
+class Outbox {
+ public:
+  Outbox(IngestDb& db, OutboxOptions options, Counters& counters,
+         std::shared_ptr<spdlog::logger> logger);
+
+  absl::Status Recover();
+  // kCancelled if `stop` is requested while waiting for room.
+  absl::StatusOr<AcceptResult> Accept(const v1::Article& article, std::stop_token stop);
+
+  // The next envelope to send (attempt already incremented), or nullopt.
+  absl::StatusOr<std::optional<v1::Envelope>> NextToSend();
+  void Sent(const std::string& id, int64_t now_ms);
+  void Requeue(const std::string& id);
+  absl::Status OnAck(const v1::Ack& ack);
+  absl::Status ExpireDue(int64_t now_ms);
+
+  std::size_t outstanding() const;
+  std::size_t queued() const;
+
+ private:
+  struct Entry {
+    uint32_t attempt = 0;
+    int64_t due_ms = 0;  // 0 = queued, not sent
+  };
+  IngestDb& db_;
+  OutboxOptions options_;
+  Counters& counters_;
+  std::shared_ptr<spdlog::logger> logger_;
+  mutable std::mutex mu_;
+  std::condition_variable_any room_;
+  std::map<std::string, Entry> entries_;  // GUARDED_BY(mu_)
+  std::deque<std::string> queue_;         // GUARDED_BY(mu_)
+};
+
+}  // namespace newsflow::ingest
+
+#endif  // NEWSFLOW_SERVICES_INGEST_OUTBOX_H_
