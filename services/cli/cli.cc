@@ -1,0 +1,569 @@
+#include "services/cli/cli.h"
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/log/logging.h"
+#include "common/runtime/service_group.h"
+#include "common/runtime/service_main.h"
+#include "common/runtime/stop_signal.h"
+#include "common/transport/envelope_codec.h"
+#include "common/transport/request_client.h"
+#include "common/util/article_json.h"
+#include "common/util/time.h"
+#include "services/cli/embedded_config.h"
+#include "services/enrich/core/enrich_cli.h"
+#include "services/enrich/enrich_service.h"
+#include "services/ingest/feed/feed_parser.h"
+#include "services/ingest/feed/page_extractor.h"
+#include "services/ingest/ingest_db.h"
+#include "services/ingest/ingest_service.h"
+#include "services/store/store_service.h"
+#include "services/store/stream_subscriber.h"
+
+namespace newsflow::cli {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kRequestTimeout(5000);
+
+struct GlobalOptions {
+  std::string config_path;
+  std::string data_dir;
+  std::string log_level;
+};
+
+absl::StatusOr<NewsflowConfig> LoadClientConfig(const GlobalOptions& g) {
+  return LoadConfigWithOverrides(g.config_path, g.data_dir, g.log_level.empty() ? "warn" : g.log_level);
+}
+
+std::string Dump(const nlohmann::json& j, int indent = -1) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+int Fail(const absl::Status& s, std::string_view context) {
+  std::cerr << "newsflow " << context << ": " << s.message() << "\n";
+  return absl::IsInvalidArgument(s) ? kExitUsage : kExitFailure;
+}
+
+// One human-readable block per article for `run` and `subscribe`.
+void PrintArticle(const v1::Article& a, std::ostream& out) {
+  const v1::Enrichment& e = a.enrichment();
+  out << fmt::format("#{} [{}] {}\n", a.sequence(), e.language().empty() ? "und" : e.language(),
+                     a.title());
+  std::string tags;
+  for (const auto& t : e.tags()) {
+    if (!tags.empty()) tags += ", ";
+    tags += fmt::format("{} ({:.2f})", t.name(), t.score());
+  }
+  out << "    tags: " << tags << "\n";
+  for (int i = 0; i < e.summary_size(); ++i) {
+    out << (i == 0 ? "    summary: " : "             ") << e.summary(i) << "\n";
+  }
+  out << std::flush;
+}
+
+// ---- run ---------------------------------------------------------------------
+
+struct RunOptions {
+  bool json = false;
+  bool quiet = false;
+  uint64_t max_articles = 0;  // stop after this many streamed articles
+  double idle_exit_s = 0;     // stop after this long without a new article
+};
+
+int CmdRun(const GlobalOptions& g, const RunOptions& o) {
+  BlockStopSignals();
+  absl::StatusOr<NewsflowConfig> config;
+  if (g.config_path.empty()) {
+    config = EmbeddedDefaultConfig(g.data_dir);
+    if (!g.log_level.empty()) config->logging.level = g.log_level;
+    if (config->ingest.feeds.empty()) {
+      std::cerr << "newsflow run: the bundled samples/ folder was not found; run from the "
+                   "repository root or pass --config\n";
+    }
+  } else {
+    config = LoadConfigWithOverrides(g.config_path, g.data_dir, g.log_level);
+    if (!config.ok()) return Fail(config.status(), "run: invalid config");
+    MakeEmbedded(&*config);
+  }
+  InitLogging(config->logging);
+  auto logger = MakeLogger("run");
+
+  zmq::context_t context(1);
+  std::vector<std::unique_ptr<Service>> services;
+  for (const ServiceFactory& factory :
+       {ServiceFactory(&store::MakeStoreService), ServiceFactory(&enrich::MakeEnrichService),
+        ServiceFactory(&ingest::MakeIngestService)}) {
+    auto service = factory(*config, context);
+    if (!service.ok()) return Fail(service.status(), "run");
+    services.push_back(*std::move(service));
+  }
+
+  std::stop_source stop;
+  SignalWatcher watcher(stop);
+  std::atomic<uint64_t> streamed{0};
+  std::atomic<int64_t> last_article_ms{NowMs()};
+  const int64_t started_ms = NowMs();
+  std::mutex print_mu;
+  std::jthread printer;
+  std::jthread idle_watch;
+
+  auto on_ready = [&](const EndpointMap& endpoints) {
+    logger->info("pipeline ready: stream {} queries {} http {}", endpoints.at("store.publish"),
+                 endpoints.at("store.query"),
+                 endpoints.contains("store.http") ? endpoints.at("store.http") : "off");
+    store::SubscriberOptions so;
+    so.publish_endpoint = endpoints.at("store.publish");
+    so.query_endpoint = endpoints.at("store.query");
+    so.since = 0;  // show everything stored, including earlier runs, then live
+    printer = std::jthread([&, so](std::stop_token st) {
+      store::StreamSubscriber subscriber(context, so);
+      absl::Status s = subscriber.Run(st, [&](const v1::Article& a) {
+        std::lock_guard lock(print_mu);
+        if (!o.quiet) {
+          if (o.json) {
+            std::cout << Dump(ArticleToJson(a, false)) << "\n" << std::flush;
+          } else {
+            PrintArticle(a, std::cout);
+          }
+        }
+        last_article_ms = NowMs();
+        uint64_t n = ++streamed;
+        if (o.max_articles != 0 && n >= o.max_articles) {
+          stop.request_stop();
+          return false;
+        }
+        return true;
+      });
+      if (!s.ok()) logger->warn("stream printer stopped: {}", std::string(s.message()));
+    });
+    if (o.idle_exit_s > 0) {
+      idle_watch = std::jthread([&](std::stop_token st) {
+        while (!st.stop_requested() && !stop.stop_requested()) {
+          std::this_thread::sleep_for(milliseconds(100));
+          if (NowMs() - last_article_ms.load() > static_cast<int64_t>(o.idle_exit_s * 1000)) {
+            stop.request_stop();
+          }
+        }
+      });
+    }
+  };
+
+  absl::Status s = RunServiceGroup(std::move(services), context, stop.get_token(),
+                                   milliseconds(config->drain.deadline_ms), on_ready, logger);
+  if (printer.joinable()) {
+    printer.request_stop();
+    printer.join();
+  }
+  if (idle_watch.joinable()) {
+    idle_watch.request_stop();
+    idle_watch.join();
+  }
+  double elapsed = static_cast<double>(last_article_ms.load() - started_ms) / 1000.0;
+  std::cerr << fmt::format("newsflow run: {} articles streamed in {:.2f} s ({:.1f} articles/s)\n",
+                           streamed.load(), elapsed,
+                           elapsed > 0 ? static_cast<double>(streamed.load()) / elapsed : 0.0);
+  if (!s.ok()) return Fail(s, "run");
+  return kExitOk;
+}
+
+// ---- clients of running daemons ------------------------------------------------
+
+absl::StatusOr<v1::QueryResponse> StoreQuery(const NewsflowConfig& config, zmq::context_t& context,
+                                             const v1::QueryRequest& q) {
+  v1::Envelope request = NewEnvelope();
+  *request.mutable_query() = q;
+  auto reply = Request(context, config.store.query.address, request, kRequestTimeout);
+  if (!reply.ok()) return reply.status();
+  if (reply->payload_case() != v1::Envelope::kResult) return absl::DataLossError("unexpected reply");
+  if (!reply->result().ok()) return absl::NotFoundError(reply->result().error());
+  return reply->result();
+}
+
+int CmdSubscribe(const GlobalOptions& g, const std::string& tag, const std::string& lang,
+                 std::optional<uint64_t> since, bool json, uint64_t count) {
+  BlockStopSignals();
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "subscribe: invalid config");
+  zmq::context_t context(1);
+  std::stop_source stop;
+  SignalWatcher watcher(stop);
+  store::SubscriberOptions so;
+  so.publish_endpoint = config->store.publish.address;
+  so.query_endpoint = config->store.query.address;
+  so.tag = tag;
+  so.lang = lang;
+  so.since = since;
+  store::StreamSubscriber subscriber(context, so);
+  uint64_t n = 0;
+  absl::Status s = subscriber.Run(stop.get_token(), [&](const v1::Article& a) {
+    if (json) {
+      std::cout << Dump(ArticleToJson(a, false)) << "\n" << std::flush;
+    } else {
+      PrintArticle(a, std::cout);
+    }
+    return count == 0 || ++n < count;
+  });
+  if (!s.ok()) return Fail(s, "subscribe");
+  return kExitOk;
+}
+
+int PrintArticles(const v1::QueryResponse& r, bool with_text) {
+  for (const auto& a : r.articles()) std::cout << Dump(ArticleToJson(a, with_text)) << "\n";
+  return kExitOk;
+}
+
+int CmdGet(const GlobalOptions& g, const std::string& id) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "get: invalid config");
+  zmq::context_t context(1);
+  v1::QueryRequest q;
+  q.set_get_id(id);
+  auto r = StoreQuery(*config, context, q);
+  if (!r.ok()) return Fail(r.status(), "get");
+  std::cout << Dump(ArticleToJson(r->articles(0), true), 2) << "\n";
+  return kExitOk;
+}
+
+int CmdQuery(const GlobalOptions& g, const std::string& tag, const std::string& lang,
+             const std::string& source, uint32_t limit) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "query: invalid config");
+  if (!tag.empty() + !lang.empty() + !source.empty() > 1) {
+    std::cerr << "newsflow query: use at most one of --tag, --lang, --source\n";
+    return kExitUsage;
+  }
+  zmq::context_t context(1);
+  v1::QueryRequest q;
+  q.set_limit(limit);
+  if (!tag.empty()) {
+    q.set_by_tag(tag);
+  } else if (!lang.empty()) {
+    q.set_by_lang(lang);
+  } else if (!source.empty()) {
+    q.set_by_source(source);
+  } else {
+    q.set_latest(true);
+  }
+  auto r = StoreQuery(*config, context, q);
+  if (!r.ok()) return Fail(r.status(), "query");
+  return PrintArticles(*r, false);
+}
+
+int CmdTags(const GlobalOptions& g, uint32_t limit) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "tags: invalid config");
+  zmq::context_t context(1);
+  v1::QueryRequest q;
+  q.set_limit(limit);
+  q.set_tag_counts(true);
+  auto r = StoreQuery(*config, context, q);
+  if (!r.ok()) return Fail(r.status(), "tags");
+  for (const auto& t : r->tags()) std::cout << fmt::format("{:6}  {}\n", t.count(), t.name());
+  return kExitOk;
+}
+
+// Feed commands talk to the running ingest; when none answers, they edit the
+// feed list in its database directly (the next start picks it up).
+absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config,
+                                            const v1::ControlRequest& request) {
+  zmq::context_t context(1);
+  v1::Envelope envelope = NewEnvelope();
+  *envelope.mutable_control() = request;
+  auto reply = Request(context, config.ingest.control.address, envelope, milliseconds(2000));
+  if (reply.ok()) {
+    if (reply->payload_case() != v1::Envelope::kControlResult) return absl::DataLossError("unexpected reply");
+    return reply->control_result();
+  }
+  if (!absl::IsDeadlineExceeded(reply.status())) return reply.status();
+  auto db = ingest::IngestDb::Open(config.ingest.data_dir, true);
+  if (!db.ok()) {
+    return absl::UnavailableError(fmt::format("ingest does not answer on {} and its database is unavailable: {}",
+                                              config.ingest.control.address, std::string(db.status().message())));
+  }
+  v1::ControlResponse response;
+  response.set_ok(true);
+  absl::Status s;
+  switch (request.op_case()) {
+    case v1::ControlRequest::kAddFeed: {
+      v1::FeedSpec feed = request.add_feed();
+      feed.set_enabled(true);
+      s = (*db)->PutFeed(feed);
+      break;
+    }
+    case v1::ControlRequest::kRemoveFeed: {
+      auto removed = (*db)->RemoveFeed(request.remove_feed());
+      s = !removed.ok() ? removed.status()
+          : *removed   ? absl::OkStatus()
+                       : absl::NotFoundError(fmt::format("no feed {}", request.remove_feed()));
+      break;
+    }
+    case v1::ControlRequest::kListFeeds: {
+      auto feeds = (*db)->ListFeeds();
+      if (feeds.ok()) {
+        for (auto& f : *feeds) *response.add_feeds() = std::move(f);
+      }
+      s = feeds.status();
+      break;
+    }
+    case v1::ControlRequest::kListDeadLetters: {
+      auto dead = (*db)->ListDeadLetters(1000);
+      if (dead.ok()) {
+        for (auto& e : *dead) *response.add_dead_letters() = std::move(*e.mutable_article());
+      }
+      s = dead.status();
+      break;
+    }
+    default:
+      s = absl::UnavailableError("ingest is not running");
+  }
+  if (!s.ok()) {
+    response.set_ok(false);
+    response.set_error(std::string(s.message()));
+  }
+  return response;
+}
+
+int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::string& url,
+             int interval_s, bool json) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "feeds: invalid config");
+  v1::ControlRequest request;
+  if (action == "add") {
+    request.mutable_add_feed()->set_url(url);
+    request.mutable_add_feed()->set_interval_s(interval_s);
+  } else if (action == "remove") {
+    request.set_remove_feed(url);
+  } else if (action == "poll") {
+    request.set_poll_now(true);
+  } else if (action == "dead-letters") {
+    request.set_list_dead_letters(true);
+  } else {
+    request.set_list_feeds(true);
+  }
+  auto r = Control(*config, request);
+  if (!r.ok()) return Fail(r.status(), "feeds");
+  if (!r->ok()) {
+    std::cerr << "newsflow feeds " << action << ": " << r->error() << "\n";
+    return kExitFailure;
+  }
+  for (const auto& f : r->feeds()) {
+    if (json) {
+      std::cout << Dump({{"url", f.url()}, {"title", f.title()}, {"enabled", f.enabled()},
+                         {"interval_s", f.interval_s()}, {"last_fetch", FormatRfc3339Utc(f.last_fetch_ms())},
+                         {"next_fetch", FormatRfc3339Utc(f.next_fetch_ms())},
+                         {"failures", f.consecutive_failures()}, {"last_error", f.last_error()},
+                         {"articles", f.articles_seen()}})
+                << "\n";
+    } else {
+      std::cout << fmt::format("{:8}  {:5} articles  {}{}\n", f.enabled() ? "enabled" : "DISABLED",
+                               f.articles_seen(), f.url(),
+                               f.last_error().empty() ? "" : "  (last error: " + f.last_error() + ")");
+    }
+  }
+  for (const auto& a : r->dead_letters()) std::cout << Dump(ArticleToJson(a, false)) << "\n";
+  if (action == "add" || action == "remove") std::cout << action << " " << url << ": ok\n";
+  return kExitOk;
+}
+
+// ---- one-shot stages ------------------------------------------------------------
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(fmt::format("cannot open {}", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+int CmdParseFeed(const std::string& path, const std::string& base_url) {
+  auto bytes = ReadFile(path);
+  if (!bytes.ok()) return Fail(bytes.status(), "parse-feed");
+  auto feed = ingest::ParseFeed(*bytes, base_url);
+  if (!feed.ok()) return Fail(feed.status(), "parse-feed");
+  std::cout << Dump(ingest::FeedToJson(*feed), 2) << "\n";
+  return kExitOk;
+}
+
+nlohmann::json PageJson(const ingest::ExtractedPage& p) {
+  return {{"title", p.title},
+          {"text", p.text},
+          {"html", p.html},
+          {"author", p.author},
+          {"published", p.published_ms ? nlohmann::json(FormatRfc3339Utc(p.published_ms)) : nlohmann::json(nullptr)},
+          {"lang", p.language},
+          {"canonical_url", p.canonical_url},
+          {"site_name", p.site_name},
+          {"image", p.image}};
+}
+
+int CmdExtract(const std::string& path, bool jsonl) {
+  if (jsonl) {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+      if (line.empty()) continue;
+      nlohmann::json in = nlohmann::json::parse(line, nullptr, false);
+      nlohmann::json out;
+      if (in.is_discarded() || !in.is_object() || !in.contains("html") || !in["html"].is_string()) {
+        out = {{"id", in.is_object() && in.contains("id") ? in["id"] : nullptr},
+               {"error", "expected {\"id\", \"html\"}"}};
+      } else {
+        auto page = ingest::ExtractPage(in["html"].get<std::string>());
+        out = page.ok() ? PageJson(*page) : nlohmann::json{{"error", std::string(page.status().message())}};
+        out["id"] = in.contains("id") ? in["id"] : nullptr;
+      }
+      std::cout << Dump(out) << "\n";
+    }
+    return kExitOk;
+  }
+  auto bytes = ReadFile(path);
+  if (!bytes.ok()) return Fail(bytes.status(), "extract");
+  auto page = ingest::ExtractPage(*bytes);
+  if (!page.ok()) return Fail(page.status(), "extract");
+  std::cout << Dump(PageJson(*page), 2) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"newsflow: a streaming news-article pipeline (ingest -> enrich -> store)"};
+  app.require_subcommand(1);
+  GlobalOptions g;
+  app.add_option("-c,--config", g.config_path, "YAML config file (see deploy/config/newsflow.yaml)");
+  app.add_option("--data-dir", g.data_dir, "override data_dir");
+  app.add_option("--log-level", g.log_level, "trace|debug|info|warn|error|off");
+
+  RunOptions run_options;
+  auto* run = app.add_subcommand("run", "run ingest, enrich and store in one process and print the stream");
+  run->add_flag("--json", run_options.json, "print JSON lines instead of text");
+  run->add_flag("--quiet", run_options.quiet, "print nothing but the final throughput line");
+  run->add_option("--max-articles", run_options.max_articles, "stop after this many articles");
+  run->add_option("--exit-when-idle", run_options.idle_exit_s,
+                  "stop after this many seconds without a new article");
+
+  std::string tag, lang, source;
+  uint64_t since = 0;
+  bool json = false;
+  uint64_t count = 0;
+  auto* subscribe = app.add_subcommand("subscribe", "stream enriched articles from a running store");
+  subscribe->add_option("--tag", tag, "only articles with this tag");
+  subscribe->add_option("--lang", lang, "only articles in this language (en, zh, ...)");
+  auto* since_opt = subscribe->add_option("--since", since, "first replay what was stored after this sequence number");
+  subscribe->add_flag("--json", json, "print JSON lines");
+  subscribe->add_option("--count", count, "exit after this many articles");
+
+  std::string id;
+  auto* get = app.add_subcommand("get", "print one stored article with its text");
+  get->add_option("id", id, "article id")->required();
+
+  uint32_t limit = 20;
+  auto* query = app.add_subcommand("query", "list stored articles, newest first");
+  query->add_option("--tag", tag, "articles with this tag");
+  query->add_option("--lang", lang, "articles in this language");
+  query->add_option("--source", source, "articles from this source id");
+  query->add_option("--limit", limit, "at most this many")->check(CLI::Range(1, 100000));
+
+  auto* tags = app.add_subcommand("tags", "most used tags with counts");
+  tags->add_option("--limit", limit, "at most this many")->check(CLI::Range(1, 100000));
+
+  std::string feeds_action, url;
+  int interval_s = 0;
+  auto* feeds = app.add_subcommand("feeds", "manage the feed list: add URL | remove URL | list | poll | dead-letters");
+  feeds->add_option("action", feeds_action, "add, remove, list, poll or dead-letters")
+      ->required()
+      ->check(CLI::IsMember({"add", "remove", "list", "poll", "dead-letters"}));
+  feeds->add_option("url", url, "feed URL or file path (add, remove)");
+  feeds->add_option("--interval", interval_s, "poll interval in seconds (add; 0 = default)");
+  feeds->add_flag("--json", json, "print JSON lines (list)");
+
+  std::string file, base_url;
+  auto* parse_feed = app.add_subcommand("parse-feed", "parse an RSS/Atom/JSON feed file and print it as JSON");
+  parse_feed->add_option("file", file, "feed file")->required();
+  parse_feed->add_option("--url", base_url, "the URL the feed was served from (for relative links)");
+
+  bool jsonl = false;
+  auto* extract = app.add_subcommand("extract", "extract the article from an HTML page and print JSON");
+  extract->add_option("file", file, "HTML file");
+  extract->add_flag("--jsonl", jsonl, "read {\"id\",\"html\"} lines on stdin, write one object per line");
+
+  enrich::EnrichOptions enrich_options;
+  auto* enrich_cmd = app.add_subcommand("enrich", "enrich a plain-text article (first line: title) and print JSON");
+  enrich_cmd->add_option("file", file, "text file");
+  enrich_cmd->add_flag("--jsonl", jsonl, "read {\"id\",\"title\",\"text\"} lines on stdin, one result per line");
+  enrich_cmd->add_option("--max-tags", enrich_options.max_tags, "tags per article")->check(CLI::Range(1, 50));
+  enrich_cmd->add_option("--min-tags", enrich_options.min_tags, "tags at least, when the text has them")->check(CLI::Range(0, 50));
+  enrich_cmd->add_option("--summary-sentences", enrich_options.summary_sentences, "summary length")->check(CLI::Range(1, 50));
+  enrich_cmd->add_option("--key-points", enrich_options.key_points, "key points")->check(CLI::Range(0, 20));
+
+  auto* check = app.add_subcommand("check-config", "validate a config file and exit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  if (!g.log_level.empty() || g.config_path.empty()) {
+    LoggingConfig logging;
+    logging.level = g.log_level.empty() ? "warn" : g.log_level;
+    InitLogging(logging);
+  }
+
+  if (*run) return CmdRun(g, run_options);
+  if (*subscribe) {
+    return CmdSubscribe(g, tag, lang, since_opt->count() ? std::optional<uint64_t>(since) : std::nullopt, json, count);
+  }
+  if (*get) return CmdGet(g, id);
+  if (*query) return CmdQuery(g, tag, lang, source, limit);
+  if (*tags) return CmdTags(g, limit);
+  if (*feeds) {
+    if ((feeds_action == "add" || feeds_action == "remove") && url.empty()) {
+      std::cerr << "newsflow feeds " << feeds_action << ": a URL is required\n";
+      return kExitUsage;
+    }
+    return CmdFeeds(g, feeds_action, url, interval_s, json);
+  }
+  if (*parse_feed) return CmdParseFeed(file, base_url);
+  if (*extract) {
+    if (!jsonl && file.empty()) {
+      std::cerr << "newsflow extract: give a FILE or --jsonl\n";
+      return kExitUsage;
+    }
+    return CmdExtract(file, jsonl);
+  }
+  if (*enrich_cmd) {
+    if (enrich_options.min_tags > enrich_options.max_tags) enrich_options.min_tags = enrich_options.max_tags;
+    if (jsonl) return enrich::RunEnrichJsonl(std::cin, std::cout, std::cerr, enrich_options);
+    if (file.empty()) {
+      std::cerr << "newsflow enrich: give a FILE or --jsonl\n";
+      return kExitUsage;
+    }
+    return enrich::RunEnrichFile(file, enrich_options, std::cout, std::cerr);
+  }
+  if (*check) {
+    if (g.config_path.empty()) {
+      std::cerr << "newsflow check-config: --config FILE is required\n";
+      return kExitUsage;
+    }
+    auto config = LoadConfig(g.config_path);
+    if (!config.ok()) {
+      std::cerr << config.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::cout << "config ok\n";
+    return kExitOk;
+  }
+  return kExitUsage;
+}
+
+}  // namespace newsflow::cli
