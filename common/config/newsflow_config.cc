@@ -92,6 +92,9 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
   tags.ReadInt("min_tags", &c->min_tags, 0, 50);
   tags.Finish();
   if (c->min_tags > c->max_tags) r.Error("tags.min_tags", "must not exceed tags.max_tags");
+  if (c->threads > 1 && (c->input.bind || c->output.bind)) {
+    r.Error("threads", "must be 1 when enrich.input or enrich.output binds (one socket per address)");
+  }
   YamlReader summary = r.Child("summary");
   summary.ReadInt("sentences", &c->summary_sentences, 1, 50);
   summary.ReadInt("key_points", &c->key_points, 0, 20);
@@ -117,10 +120,10 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   }
   r.ReadBool("sync_writes", &c->sync_writes);
   r.ReadInt("max_batch", &c->max_batch, 1, 100000);
-  YamlReader query = r.Child("query");
-  query.ReadInt("default_limit", &c->default_limit, 1, kMaxInt);
-  query.ReadInt("max_limit", &c->max_limit, 1, kMaxInt);
-  query.Finish();
+  YamlReader limits = r.Child("query_limits");
+  limits.ReadInt("default_limit", &c->default_limit, 1, kMaxInt);
+  limits.ReadInt("max_limit", &c->max_limit, 1, kMaxInt);
+  limits.Finish();
   r.Finish();
 }
 

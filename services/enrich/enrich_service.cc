@@ -62,7 +62,12 @@ class EnrichService final : public Service {
     }
     logger_->info("started worker={} threads={} input={} output={}", config_.worker_id,
                   config_.threads, config_.input.address, config_.output.address);
-    ready({});
+    EndpointMap endpoints;
+    {
+      std::lock_guard lock(bound_mu_);
+      endpoints = bound_;
+    }
+    ready(endpoints);
     workers.clear();  // joins: workers return when stop is requested
     logger_->info("drained enriched={}", counters_.Get("enriched").load());
     for (const auto& s : results) {
@@ -79,6 +84,11 @@ class EnrichService final : public Service {
     auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000));
     if (!output.ok()) return Annotate(output.status(), "enrich.output");
     Enricher enricher(OptionsFromConfig(config_));
+    {
+      std::lock_guard lock(bound_mu_);
+      if (config_.input.bind) bound_["enrich.input"] = BoundEndpoint(*input);
+      if (config_.output.bind) bound_["enrich.output"] = BoundEndpoint(*output);
+    }
     on_ready();
     std::vector<zmq::pollitem_t> items{{input->handle(), 0, ZMQ_POLLIN, 0}};
     while (!stop.stop_requested()) {
@@ -117,6 +127,8 @@ class EnrichService final : public Service {
   std::shared_ptr<spdlog::logger> logger_;
   Counters counters_;
   BadInputReporter bad_input_;
+  std::mutex bound_mu_;
+  EndpointMap bound_;  // GUARDED_BY(bound_mu_): endpoints of sockets that bind
 };
 
 }  // namespace
