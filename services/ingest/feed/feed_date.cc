@@ -119,7 +119,7 @@ std::optional<int> NamedZoneOffset(const std::string& name) {
       {"bst", 60},     {"cet", 60},     {"met", 60},     {"mez", 60},    {"west", 60},
       {"cest", 120},   {"mest", 120},   {"mesz", 120},   {"eet", 120},   {"eest", 180},
       {"msk", 180},    {"ist", 330},    {"ict", 420},    {"wib", 420},   {"hkt", 480},
-      {"sgt", 480},    {"awst", 480},   {"cst-china", 480}, {"jst", 540}, {"kst", 540},
+      {"sgt", 480},    {"awst", 480},   {"jst", 540}, {"kst", 540},
       {"acst", 570},   {"aest", 600},   {"acdt", 630},   {"aedt", 660},  {"nzst", 720},
       {"nzdt", 780},   {"est", -300},   {"edt", -240},   {"cst", -360},  {"cdt", -300},
       {"mst", -420},   {"mdt", -360},   {"pst", -480},   {"pdt", -420},  {"akst", -540},
@@ -280,6 +280,18 @@ bool ParseClock(std::string_view token, Fields* f, std::optional<int>* zone) {
   return true;
 }
 
+// True if the '-' at s[i] separates the parts of an RFC 850 date such as
+// "06-Nov-94" (digit-month or month-digit), given the token read so far.
+bool IsRfc850Hyphen(const std::string& current, std::string_view s, size_t i) {
+  if (current.empty() || i + 1 >= s.size()) return false;
+  const char next = s[i + 1];
+  if (IsDigit(current.back())) {
+    return std::isalpha(static_cast<unsigned char>(next)) &&
+           current.find(':') == std::string::npos;
+  }
+  return IsDigit(next) && MonthFromName(Lower(current)) > 0;
+}
+
 // RFC 822 and friends: a bag of tokens, recognised by shape.
 std::optional<int64_t> ParseTokens(std::string_view s) {
   std::vector<std::string> tokens;
@@ -292,11 +304,7 @@ std::optional<int64_t> ParseTokens(std::string_view s) {
     char c = s[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',') {
       flush();
-    } else if (c == '-' && !current.empty() &&
-               ((IsDigit(current.back()) && i + 1 < s.size() &&
-                 std::isalpha(static_cast<unsigned char>(s[i + 1])) && current.find(':') == std::string::npos) ||
-                std::isalpha(static_cast<unsigned char>(current.back())) && i + 1 < s.size() &&
-                    IsDigit(s[i + 1]) && MonthFromName(Lower(current)) > 0)) {
+    } else if (c == '-' && IsRfc850Hyphen(current, s, i)) {
       // "06-Nov-94": RFC 850 dates separate the parts with hyphens.
       flush();
     } else {

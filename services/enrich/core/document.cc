@@ -1,0 +1,208 @@
+#include "services/enrich/core/document.h"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+#include "services/enrich/core/boilerplate.h"
+#include "services/enrich/core/stopwords.h"
+#include "services/enrich/core/utf8.h"
+
+namespace newsflow::enrich {
+namespace {
+
+// A tail marker ("See also: …") only cuts off the rest of the article when
+// it appears in its last part; earlier it is dropped alone.
+constexpr double kTailMarkerStart = 0.5;
+
+bool StripPossessive(std::string_view* word) {
+  for (std::string_view suffix : {std::string_view("'s"), std::string_view("\xE2\x80\x99s"),
+                                  std::string_view("'S"), std::string_view("\xE2\x80\x99S")}) {
+    if (word->size() > suffix.size() + 1 && word->ends_with(suffix)) {
+      word->remove_suffix(suffix.size());
+      return true;
+    }
+  }
+  return false;
+}
+
+// Hyphenated compounds stay whole: function words inside them
+// ("out-of-print", "state-of-the-art") do not split a tag candidate.
+void KeepHyphenatedCompounds(Document* document, uint32_t first, uint32_t end) {
+  auto& tokens = document->tokens;
+  for (uint32_t t = first; t < end;) {
+    uint32_t chain_end = t + 1;
+    while (chain_end < end && tokens[chain_end].gap_before == Gap::kJoiner) ++chain_end;
+    if (chain_end - t >= 2) {
+      bool any_content = false;
+      for (uint32_t k = t; k < chain_end; ++k) any_content = any_content || !tokens[k].stop;
+      for (uint32_t k = t; k < chain_end && any_content; ++k) {
+        if (tokens[k].kind != WordKind::kNumber) tokens[k].stop = false;
+      }
+    }
+    t = chain_end;
+  }
+}
+
+// Without a part-of-speech tagger, two cheap English cues stand in for
+// "this word is a verb or adverb, not part of a noun phrase": a lowercase
+// word right after "to" (infinitive), and a lowercase adverb in -ly.
+void MarkVerbLikeWords(Document* document, uint32_t first, uint32_t end) {
+  static constexpr std::string_view kNounsInLy[] = {
+      "family", "supply", "assembly", "anomaly", "monopoly", "rally", "ally",
+      "reply", "italy", "butterfly", "belly", "jelly", "bully", "lily",
+      "oligopoly", "homily", "doily", "gully", "folly",
+  };
+  auto& tokens = document->tokens;
+  for (uint32_t t = first; t < end; ++t) {
+    Token& token = tokens[t];
+    if (token.stop || token.capitalized || !token.latin) continue;
+    const std::string_view word = document->Surface(token);
+    const std::string_view previous = t > first ? document->Surface(tokens[t - 1]) : "";
+    if (token.gap_before == Gap::kSpace && (previous == "to" || previous == "To")) {
+      token.stop = true;
+      continue;
+    }
+    if (word.size() > 4 && word.ends_with("ly") &&
+        std::find(std::begin(kNounsInLy), std::end(kNounsInLy), word) == std::end(kNounsInLy)) {
+      token.stop = true;
+    }
+  }
+}
+
+void MarkBoilerplate(Document* document) {
+  auto& sentences = document->sentences;
+  const size_t tail_start = static_cast<size_t>(kTailMarkerStart * sentences.size());
+  for (size_t i = 0; i < sentences.size(); ++i) {
+    const BoilerplateKind kind = ClassifyBoilerplate(document->SentenceText(sentences[i]));
+    if (kind == BoilerplateKind::kNone) continue;
+    sentences[i].boilerplate = true;
+    if (kind == BoilerplateKind::kTailMarker && i >= tail_start) {
+      for (size_t j = i + 1; j < sentences.size(); ++j) sentences[j].boilerplate = true;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+uint32_t DocumentBuilder::InternKey(std::string_view key, Document* document) {
+  if (auto it = key_ids_.find(key); it != key_ids_.end()) return it->second;
+  const auto id = static_cast<uint32_t>(document->keys.size());
+  document->keys.emplace_back(key);
+  key_ids_.emplace(std::string(key), id);
+  return id;
+}
+
+void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, bool stem,
+                                  Document* document, Token* token) {
+  std::string_view word = text.substr(span.begin, span.end - span.begin);
+  token->kind = span.kind;
+  token->gap_before = span.gap_before;
+  token->possessive = span.kind == WordKind::kLetter && StripPossessive(&word);
+  token->begin = span.begin;
+  token->end = static_cast<uint32_t>(span.begin + word.size());
+
+  size_t pos = 0;
+  const char32_t first = DecodeUtf8(word, &pos);
+  const bool cjk = IsHan(first) || IsKana(first);
+  token->latin = !cjk;
+  token->capitalized = IsUpperLetter(first);
+
+  if (span.kind == WordKind::kNumber) {
+    token->stop = true;
+    token->key = InternKey(word, document);
+    return;
+  }
+  if (cjk || span.kind == WordKind::kIdeographic) {
+    // Chinese words: single characters are function words or too vague to
+    // tag on their own.
+    token->stop = IsChineseStopWord(word) || CountCodePoints(word) < 2;
+    ToLower(word, &lower_);
+    token->key = InternKey(lower_, document);
+    return;
+  }
+
+  // Latin and other spaced scripts.
+  size_t letters = 0;
+  size_t upper = 0;
+  for (size_t i = 0; i < word.size();) {
+    const char32_t cp = DecodeUtf8(word, &i);
+    if (IsLetter(cp)) {
+      ++letters;
+      if (IsUpperLetter(cp)) ++upper;
+    }
+  }
+  token->acronym = letters >= 2 && upper == letters;
+  ToLower(word, &lower_);
+  if (token->acronym) {
+    // "U.S" and "US" share a key; acronyms are not stemmed ("AIs" aside).
+    std::erase(lower_, '.');
+    token->stop = false;
+    token->key = InternKey(lower_, document);
+    return;
+  }
+  token->stop = letters == 0 || CountCodePoints(word) < 2 || IsEnglishStopWord(lower_);
+  if (stem && !token->stop) {
+    token->key = InternKey(stemmer_.Stem(lower_), document);
+  } else {
+    token->key = InternKey(lower_, document);
+  }
+}
+
+void DocumentBuilder::Build(std::string_view title, std::string_view text, bool unspaced,
+                            bool stem, Document* document) {
+  document->text = text;
+  document->unspaced = unspaced;
+  document->sentences.clear();
+  document->tokens.clear();
+  document->title_keys.clear();
+  document->keys.clear();
+  key_ids_.clear();
+
+  segmenter_->SplitSentences(text, &sentence_spans_);
+  segmenter_->SplitWords(text, &word_spans_);
+
+  document->sentences.reserve(sentence_spans_.size());
+  document->tokens.reserve(word_spans_.size());
+  size_t w = 0;
+  for (const SentenceSpan& span : sentence_spans_) {
+    Sentence sentence;
+    sentence.begin = span.begin;
+    sentence.end = span.end;
+    sentence.paragraph = span.paragraph;
+    sentence.terminal = span.terminal;
+    sentence.first_token = static_cast<uint32_t>(document->tokens.size());
+    // Words outside any sentence (none in practice) are skipped.
+    while (w < word_spans_.size() && word_spans_[w].begin < span.begin) ++w;
+    bool first = true;
+    for (; w < word_spans_.size() && word_spans_[w].end <= span.end; ++w) {
+      Token token;
+      AnalyseWord(text, word_spans_[w], stem, document, &token);
+      token.sentence = static_cast<uint32_t>(document->sentences.size());
+      token.sentence_initial = first;
+      if (first) token.gap_before = Gap::kPunct;
+      first = false;
+      document->tokens.push_back(token);
+    }
+    sentence.end_token = static_cast<uint32_t>(document->tokens.size());
+    if (!unspaced) {
+      MarkVerbLikeWords(document, sentence.first_token, sentence.end_token);
+      KeepHyphenatedCompounds(document, sentence.first_token, sentence.end_token);
+    }
+    document->sentences.push_back(sentence);
+  }
+  MarkBoilerplate(document);
+
+  if (!title.empty()) {
+    segmenter_->SplitWords(title, &word_spans_);
+    // Title tokens only contribute keys; their offsets refer to `title`.
+    for (const WordSpan& span : word_spans_) {
+      Token token;
+      AnalyseWord(title, span, stem, document, &token);
+      if (!token.stop) document->title_keys.push_back(token.key);
+    }
+  }
+}
+
+}  // namespace newsflow::enrich

@@ -1,0 +1,110 @@
+// Document is the analysed form of one article that the tagger and the
+// summarizer share: sentences, word tokens with normalised keys, and
+// per-sentence flags (terminal punctuation, boilerplate). DocumentBuilder
+// produces it with one pass of ICU segmentation, stop-word tagging and
+// Snowball stemming.
+//
+// A Document refers to the text it was built from (token offsets index into
+// `text`); the caller keeps that text alive while the Document is used.
+//
+// Thread-compatible: a DocumentBuilder owns a Stemmer and caches; use one per
+// thread. A built Document is read-only and may be shared.
+#ifndef NEWSFLOW_SERVICES_ENRICH_CORE_DOCUMENT_H_
+#define NEWSFLOW_SERVICES_ENRICH_CORE_DOCUMENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "services/enrich/core/stemmer.h"
+#include "services/enrich/core/text_segmenter.h"
+
+namespace newsflow::enrich {
+
+struct Token {
+  // Surface bytes in Document::text, without a possessive "'s".
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  // Index into Document::keys: the normalised form shared by variants
+  // (Snowball stem for English, lowercase word otherwise).
+  uint32_t key = 0;
+  uint32_t sentence = 0;
+  WordKind kind = WordKind::kLetter;
+  Gap gap_before = Gap::kNone;
+  // Stop word, number, or too short to stand in a tag; stop tokens end tag
+  // candidates and do not count for sentence similarity.
+  bool stop = false;
+  bool capitalized = false;       // first letter uppercase
+  bool acronym = false;           // all letters uppercase, at least two ("AI", "U.S")
+  bool sentence_initial = false;  // first word of its sentence
+  bool possessive = false;        // had a trailing "'s"
+  bool latin = false;             // starts with a non-CJK letter or digit
+};
+
+struct Sentence {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  uint32_t paragraph = 0;
+  // Tokens [first_token, end_token) belong to this sentence.
+  uint32_t first_token = 0;
+  uint32_t end_token = 0;
+  bool terminal = false;     // ends with terminal punctuation
+  bool boilerplate = false;  // promotional/navigational; ignored by ranking
+};
+
+struct Document {
+  std::string_view text;
+  // True for Chinese/Japanese: tags are joined without spaces.
+  bool unspaced = false;
+  std::vector<Sentence> sentences;
+  std::vector<Token> tokens;
+  // Keys of the title's words; stop words excluded.
+  std::vector<uint32_t> title_keys;
+  // Normalised forms, indexed by Token::key.
+  std::vector<std::string> keys;
+
+  std::string_view Surface(const Token& token) const {
+    return text.substr(token.begin, token.end - token.begin);
+  }
+  std::string_view SentenceText(const Sentence& sentence) const {
+    return text.substr(sentence.begin, sentence.end - sentence.begin);
+  }
+};
+
+class DocumentBuilder {
+ public:
+  // `segmenter` must outlive the builder.
+  explicit DocumentBuilder(TextSegmenter* segmenter) : segmenter_(segmenter) {}
+
+  // Analyses `text` (and `title`, for title keys) into `*document`, reusing
+  // its storage. `unspaced` selects Chinese-style joining; `stem` enables
+  // English stemming of Latin-script words.
+  void Build(std::string_view title, std::string_view text, bool unspaced, bool stem,
+             Document* document);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  uint32_t InternKey(std::string_view key, Document* document);
+  // Fills everything in `*token` but `sentence` from the word span.
+  void AnalyseWord(std::string_view text, const WordSpan& span, bool stem, Document* document,
+                   Token* token);
+
+  TextSegmenter* segmenter_;
+  Stemmer stemmer_;
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> key_ids_;
+  std::vector<SentenceSpan> sentence_spans_;
+  std::vector<WordSpan> word_spans_;
+  std::string lower_;
+  std::string scratch_;
+};
+
+}  // namespace newsflow::enrich
+
+#endif  // NEWSFLOW_SERVICES_ENRICH_CORE_DOCUMENT_H_

@@ -1,0 +1,77 @@
+// Enricher turns one article (title + plain text) into its enrichment:
+// language, ranked tags, an extractive summary, key points and a SimHash
+// fingerprint for near-duplicate detection. Pure computation: no I/O.
+//
+// Thread-compatible: an Enricher owns ICU break iterators and a Snowball
+// stemmer, which are not thread-safe; create one Enricher per thread and
+// reuse it across articles (construction loads ICU data once).
+//
+//   Enricher enricher(EnrichOptions{});
+//   EnrichResult result = enricher.Enrich(title, body);
+//   for (const ScoredTag& tag : result.tags) Index(tag.key, article_id);
+#ifndef NEWSFLOW_SERVICES_ENRICH_CORE_ENRICHER_H_
+#define NEWSFLOW_SERVICES_ENRICH_CORE_ENRICHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "services/enrich/core/keyphrases.h"  // ScoredTag
+#include "services/enrich/core/simhash.h"     // FingerprintDistance
+
+namespace newsflow::enrich {
+
+struct EnrichOptions {
+  // Upper bound on tags. Default: 8.
+  int max_tags = 8;
+  // Tags returned when the text has that many good candidates; fewer only
+  // for short or empty texts. Default: 5.
+  int min_tags = 5;
+  // Sentences in the summary. Default: 3.
+  int summary_sentences = 3;
+  // Key points (distinct informative sentences), normally 3–5. Default: 5.
+  int key_points = 5;
+};
+
+// Returns `options` with values clamped to usable ranges: non-negative
+// counts, min_tags <= max_tags, and at most 100 of anything.
+EnrichOptions SanitizeOptions(EnrichOptions options);
+
+struct EnrichResult {
+  std::string language = "und";  // "en", "zh", ... or "und"
+  bool language_reliable = false;
+  std::vector<ScoredTag> tags;           // best first
+  std::vector<std::string> summary;      // sentences in reading order
+  std::vector<std::string> key_points;   // sentences in reading order
+  uint64_t fingerprint = 0;              // 64-bit SimHash over word 3-shingles
+};
+
+class Enricher {
+ public:
+  explicit Enricher(EnrichOptions options);
+  ~Enricher();
+  Enricher(const Enricher&) = delete;
+  Enricher& operator=(const Enricher&) = delete;
+
+  // Enriches one article. `text` is the body (UTF-8; paragraphs on separate
+  // lines work best); `title` may be empty. Never fails: empty or
+  // unanalysable input gives an empty result with language "und". If ICU
+  // could not be initialised (see init_status()), only the language is set.
+  EnrichResult Enrich(std::string_view title, std::string_view text);
+
+  // Ok unless ICU data was unavailable at construction.
+  const absl::Status& init_status() const;
+
+  const EnrichOptions& options() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace newsflow::enrich
+
+#endif  // NEWSFLOW_SERVICES_ENRICH_CORE_ENRICHER_H_

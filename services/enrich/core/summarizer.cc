@@ -1,0 +1,207 @@
+#include "services/enrich/core/summarizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "services/enrich/core/graph_rank.h"
+#include "services/enrich/core/utf8.h"
+
+namespace newsflow::enrich {
+namespace {
+
+constexpr uint32_t kMinContentWords = 3;
+constexpr uint32_t kMinWordsSpaced = 6;
+constexpr size_t kMinCharsUnspaced = 10;
+constexpr uint32_t kMaxWords = 90;
+// Edges below this similarity are noise.
+constexpr double kMinSimilarity = 0.03;
+// Restart weight of the i-th eligible sentence: 1 / (1 + i)^kPositionDecay.
+constexpr double kPositionDecay = 0.8;
+constexpr double kTitleSimilarityWeight = 2.0;
+constexpr double kDamping = 0.85;
+// Sentences this similar to one already picked are near-duplicates.
+constexpr double kDuplicateSimilarity = 0.8;
+
+struct Counts {
+  uint32_t words = 0;
+  uint32_t content = 0;
+};
+
+Counts CountWords(const Document& document, const Sentence& sentence) {
+  Counts counts;
+  for (uint32_t t = sentence.first_token; t < sentence.end_token; ++t) {
+    ++counts.words;
+    if (!document.tokens[t].stop) ++counts.content;
+  }
+  return counts;
+}
+
+bool Eligible(const Document& document, const Sentence& sentence, bool require_terminal) {
+  if (sentence.boilerplate) return false;
+  if (require_terminal && !sentence.terminal) return false;
+  const Counts counts = CountWords(document, sentence);
+  if (counts.content < kMinContentWords || counts.words > kMaxWords) return false;
+  if (document.unspaced) {
+    return CountCodePoints(document.SentenceText(sentence)) >= kMinCharsUnspaced;
+  }
+  return counts.words >= (require_terminal ? kMinWordsSpaced : kMinWordsSpaced + 2);
+}
+
+void Normalise(SparseVector* vector) {
+  double norm = 0;
+  for (const auto& [key, weight] : *vector) norm += weight * weight;
+  if (norm <= 0) return;
+  norm = std::sqrt(norm);
+  for (auto& entry : *vector) entry.second /= norm;
+}
+
+SparseVector TermCounts(const Document& document, uint32_t first, uint32_t end) {
+  SparseVector counts;
+  for (uint32_t t = first; t < end; ++t) {
+    if (!document.tokens[t].stop) counts.emplace_back(document.tokens[t].key, 1.0);
+  }
+  std::sort(counts.begin(), counts.end());
+  SparseVector merged;
+  for (const auto& entry : counts) {
+    if (!merged.empty() && merged.back().first == entry.first) {
+      merged.back().second += 1;
+    } else {
+      merged.push_back(entry);
+    }
+  }
+  return merged;
+}
+
+}  // namespace
+
+double Cosine(const SparseVector& a, const SparseVector& b) {
+  double dot = 0;
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].first < b[j].first) {
+      ++i;
+    } else if (b[j].first < a[i].first) {
+      ++j;
+    } else {
+      dot += a[i++].second * b[j++].second;
+    }
+  }
+  return dot;
+}
+
+SentenceRanking RankSentences(const Document& document) {
+  SentenceRanking ranking;
+  for (bool require_terminal : {true, false}) {
+    for (uint32_t i = 0; i < document.sentences.size(); ++i) {
+      if (Eligible(document, document.sentences[i], require_terminal)) ranking.sentences.push_back(i);
+    }
+    // Texts without sentence punctuation (feeds of headlines, lists) fall
+    // back to their longer lines.
+    if (!ranking.sentences.empty()) break;
+  }
+  const size_t n = ranking.sentences.size();
+  if (n == 0) return ranking;
+
+  ranking.vectors.reserve(n);
+  std::unordered_map<uint32_t, uint32_t> document_frequency;
+  for (uint32_t index : ranking.sentences) {
+    const Sentence& sentence = document.sentences[index];
+    ranking.vectors.push_back(TermCounts(document, sentence.first_token, sentence.end_token));
+    for (const auto& entry : ranking.vectors.back()) ++document_frequency[entry.first];
+  }
+  for (SparseVector& vector : ranking.vectors) {
+    for (auto& [key, weight] : vector) {
+      weight = (1 + std::log(weight)) * std::log(1.0 + static_cast<double>(n) / document_frequency[key]);
+    }
+    Normalise(&vector);
+  }
+  SparseVector title;
+  for (uint32_t key : document.title_keys) title.emplace_back(key, 1.0);
+  std::sort(title.begin(), title.end());
+  title.erase(std::unique(title.begin(), title.end()), title.end());
+  Normalise(&title);
+
+  GraphBuilder builder(static_cast<uint32_t>(n));
+  std::vector<double> teleport(n);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 1; j < n; ++j) {
+      const double similarity = Cosine(ranking.vectors[i], ranking.vectors[j]);
+      if (similarity >= kMinSimilarity) {
+        builder.AddEdge(static_cast<uint32_t>(i), static_cast<uint32_t>(j), similarity);
+      }
+    }
+    teleport[i] = (1 + kTitleSimilarityWeight * Cosine(title, ranking.vectors[i])) /
+                  std::pow(1.0 + static_cast<double>(i), kPositionDecay);
+  }
+  PageRankOptions options;
+  options.damping = kDamping;
+  ranking.scores = PersonalizedPageRank(builder.Build(), teleport, options);
+  const double best = *std::max_element(ranking.scores.begin(), ranking.scores.end());
+  if (best > 0) {
+    for (double& score : ranking.scores) score /= best;
+  }
+  return ranking;
+}
+
+std::vector<uint32_t> SelectSentences(const SentenceRanking& ranking, int count,
+                                      double diversity) {
+  const size_t n = ranking.sentences.size();
+  const size_t want = std::min(n, static_cast<size_t>(std::max(count, 0)));
+  std::vector<size_t> picked;
+  std::vector<double> max_similarity(n, 0.0);
+  std::vector<bool> used(n, false);
+  while (picked.size() < want) {
+    size_t best = n;
+    double best_value = 0;
+    for (int pass = 0; pass < 2 && best == n; ++pass) {
+      for (size_t i = 0; i < n; ++i) {
+        // First pass skips near-duplicates; the second accepts them rather
+        // than return fewer sentences than asked for.
+        if (used[i] || (pass == 0 && max_similarity[i] >= kDuplicateSimilarity)) continue;
+        const double value = (1 - diversity) * ranking.scores[i] - diversity * max_similarity[i];
+        if (best == n || value > best_value) {
+          best = i;
+          best_value = value;
+        }
+      }
+    }
+    if (best == n) break;
+    used[best] = true;
+    picked.push_back(best);
+    for (size_t i = 0; i < n; ++i) {
+      if (!used[i]) {
+        max_similarity[i] =
+            std::max(max_similarity[i], Cosine(ranking.vectors[i], ranking.vectors[best]));
+      }
+    }
+  }
+  std::vector<uint32_t> out;
+  out.reserve(picked.size());
+  for (size_t i : picked) out.push_back(ranking.sentences[i]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string SentenceForDisplay(const Document& document, uint32_t index) {
+  const std::string_view text = document.SentenceText(document.sentences[index]);
+  std::string out;
+  out.reserve(text.size());
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace newsflow::enrich

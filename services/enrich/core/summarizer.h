@@ -1,0 +1,57 @@
+// Extractive summarisation and key points over an analysed Document.
+//
+// RankSentences scores the eligible sentences (terminal punctuation, enough
+// content words, not boilerplate) with TextRank: a graph whose edges are the
+// TF-IDF cosine similarities of sentences over stemmed content words, ranked
+// by personalised PageRank whose restarts favour early sentences and
+// sentences close to the title. SelectSentences then picks sentences by
+// maximal marginal relevance (MMR), trading score against similarity to
+// sentences already picked, and returns them in reading order.
+//
+//   SentenceRanking ranking = RankSentences(document);
+//   std::vector<uint32_t> summary = SelectSentences(ranking, 3, kSummaryDiversity);
+//
+// Thread-safe: pure functions of their inputs.
+#ifndef NEWSFLOW_SERVICES_ENRICH_CORE_SUMMARIZER_H_
+#define NEWSFLOW_SERVICES_ENRICH_CORE_SUMMARIZER_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/enrich/core/document.h"
+
+namespace newsflow::enrich {
+
+// MMR weight on redundancy: 0 ranks by score only, 1 only by novelty.
+inline constexpr double kSummaryDiversity = 0.3;
+inline constexpr double kKeyPointDiversity = 0.5;
+
+// A sparse, L2-normalised TF-IDF vector: (key, weight) sorted by key.
+using SparseVector = std::vector<std::pair<uint32_t, double>>;
+
+double Cosine(const SparseVector& a, const SparseVector& b);
+
+struct SentenceRanking {
+  // Indices into Document::sentences of the ranked sentences, in reading
+  // order; `scores` and `vectors` are parallel to it.
+  std::vector<uint32_t> sentences;
+  std::vector<double> scores;  // best is 1
+  std::vector<SparseVector> vectors;
+};
+
+SentenceRanking RankSentences(const Document& document);
+
+// Picks up to `count` sentences by MMR with the given `diversity` weight and
+// returns their Document::sentences indices in reading order.
+std::vector<uint32_t> SelectSentences(const SentenceRanking& ranking, int count,
+                                      double diversity);
+
+// The text of sentence `index`, with surrounding whitespace removed and
+// inner line breaks and runs of spaces collapsed to one space.
+std::string SentenceForDisplay(const Document& document, uint32_t index);
+
+}  // namespace newsflow::enrich
+
+#endif  // NEWSFLOW_SERVICES_ENRICH_CORE_SUMMARIZER_H_

@@ -1,0 +1,46 @@
+// Small UTF-8 helpers shared by the enrichment code: code point iteration,
+// case folding and script tests. Invalid bytes decode as U+FFFD and never
+// read past the end of the input.
+//
+// Thread-safe: pure functions.
+#ifndef NEWSFLOW_SERVICES_ENRICH_CORE_UTF8_H_
+#define NEWSFLOW_SERVICES_ENRICH_CORE_UTF8_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace newsflow::enrich {
+
+inline char AsciiToLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Decodes the code point starting at `*pos` and advances `*pos` past it.
+// REQUIRES: *pos < text.size().
+char32_t DecodeUtf8(std::string_view text, size_t* pos);
+
+// Appends the UTF-8 encoding of `cp` to `*out`.
+void AppendUtf8(char32_t cp, std::string* out);
+
+// Number of code points in `text`.
+size_t CountCodePoints(std::string_view text);
+
+// Writes the lowercase form of `text` to `*out` (ASCII fast path; full
+// Unicode simple case mapping otherwise).
+void ToLower(std::string_view text, std::string* out);
+
+// True for Han ideographs (CJK Unified Ideographs and extensions,
+// compatibility ideographs).
+bool IsHan(char32_t cp);
+bool IsKana(char32_t cp);
+bool IsHangul(char32_t cp);
+
+// True if `cp` is an uppercase letter (Unicode general category Lu/Lt).
+bool IsUpperLetter(char32_t cp);
+// True if `cp` is a letter of any case or script.
+bool IsLetter(char32_t cp);
+
+}  // namespace newsflow::enrich
+
+#endif  // NEWSFLOW_SERVICES_ENRICH_CORE_UTF8_H_

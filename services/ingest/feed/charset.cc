@@ -1,0 +1,138 @@
+#include "services/ingest/feed/charset.h"
+
+#include <unicode/ucnv.h>
+#include <unicode/ustring.h>
+#include <unicode/utypes.h>
+
+#include <cctype>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace newsflow::ingest {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 if ill-formed.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;  // overlong
+    if (c == 0xED) hi = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;  // overlong
+    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return len;
+}
+
+}  // namespace
+
+std::string DeclaredXmlEncoding(std::string_view bytes) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  if (bytes.substr(0, 5) != "<?xml") return "";
+  size_t end = bytes.find("?>");
+  if (end == std::string_view::npos) return "";
+  std::string_view decl = bytes.substr(0, end);
+  size_t pos = decl.find("encoding");
+  if (pos == std::string_view::npos) return "";
+  pos += 8;
+  while (pos < decl.size() && (decl[pos] == ' ' || decl[pos] == '\t' || decl[pos] == '\r' ||
+                               decl[pos] == '\n' || decl[pos] == '=')) {
+    ++pos;
+  }
+  if (pos >= decl.size() || (decl[pos] != '"' && decl[pos] != '\'')) return "";
+  char quote = decl[pos++];
+  size_t close = decl.find(quote, pos);
+  if (close == std::string_view::npos) return "";
+  return Lower(decl.substr(pos, close - pos));
+}
+
+bool IsValidUtf8(std::string_view bytes) {
+  for (size_t i = 0; i < bytes.size();) {
+    size_t len = Utf8SequenceLength(bytes, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string ToValidUtf8(std::string_view bytes) {
+  if (IsValidUtf8(bytes)) return std::string(bytes);
+  std::string out;
+  out.reserve(bytes.size() + 8);
+  for (size_t i = 0; i < bytes.size();) {
+    size_t len = Utf8SequenceLength(bytes, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(bytes.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_view charset) {
+  std::string name = Lower(charset);
+  if (name == "gb2312" || name == "gbk" || name == "x-gbk" || name == "cp936" ||
+      name == "euc-cn" || name == "csgb2312" || name == "windows-936") {
+    name = "gb18030";
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> converter(ucnv_open(name.c_str(), &status),
+                                                               &ucnv_close);
+  if (U_FAILURE(status) || converter == nullptr) {
+    return absl::InvalidArgumentError("charset: no converter for \"" + name + "\"");
+  }
+  if (bytes.size() > static_cast<size_t>(INT32_MAX / 2)) {
+    return absl::InvalidArgumentError("charset: input too large");
+  }
+  // Each input byte yields at most two UTF-16 units.
+  std::vector<UChar> utf16(bytes.size() * 2 + 1);
+  int32_t units = ucnv_toUChars(converter.get(), utf16.data(), static_cast<int32_t>(utf16.size()),
+                                bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+  if (U_FAILURE(status)) {
+    return absl::InvalidArgumentError("charset: cannot decode as \"" + name +
+                                      "\": " + u_errorName(status));
+  }
+  std::string out(static_cast<size_t>(units) * 3 + 1, '\0');
+  int32_t length = 0;
+  status = U_ZERO_ERROR;
+  u_strToUTF8WithSub(out.data(), static_cast<int32_t>(out.size()), &length, utf16.data(), units,
+                     0xFFFD, nullptr, &status);
+  if (U_FAILURE(status)) {
+    return absl::InvalidArgumentError("charset: cannot encode UTF-8: " +
+                                      std::string(u_errorName(status)));
+  }
+  out.resize(static_cast<size_t>(length));
+  return out;
+}
+
+}  // namespace newsflow::ingest

@@ -1,0 +1,1242 @@
+#include "services/ingest/feed/feed_parser.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "services/ingest/feed/canonical_url.h"
+#include "services/ingest/feed/charset.h"
+#include "services/ingest/feed/feed_date.h"
+#include "services/ingest/feed/html_text.h"
+
+namespace newsflow::ingest {
+namespace {
+
+constexpr std::string_view kAtom10Ns = "http://www.w3.org/2005/Atom";
+constexpr std::string_view kAtom03Ns = "http://purl.org/atom/ns#";
+constexpr std::string_view kRss10Ns = "http://purl.org/rss/1.0/";
+constexpr std::string_view kRss090Ns = "http://my.netscape.com/rdf/simple/0.9/";
+constexpr std::string_view kRdfNs = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+constexpr std::string_view kContentNs = "http://purl.org/rss/1.0/modules/content/";
+constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
+constexpr std::string_view kDcTermsNs = "http://purl.org/dc/terms/";
+constexpr std::string_view kXhtmlNs = "http://www.w3.org/1999/xhtml";
+constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
+
+// Caps the text gathered from one element, so that entity references and
+// huge documents cannot make a field grow without bound.
+constexpr size_t kMaxFieldBytes = 8 << 20;
+// Elements nested deeper are ignored by the recursive walkers.
+constexpr int kMaxDepth = 256;
+
+// ---------------------------------------------------------------------------
+// libxml2 plumbing
+
+struct XmlDocDeleter {
+  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
+};
+struct XmlCtxtDeleter {
+  void operator()(xmlParserCtxt* ctxt) const { xmlFreeParserCtxt(ctxt); }
+};
+
+// The first error reported while parsing, collected by OnXmlError.
+struct ErrorCollector {
+  std::string first;
+};
+
+void OnXmlError(void* data, xmlErrorPtr error) {
+  auto* ctxt = static_cast<xmlParserCtxt*>(data);
+  if (ctxt == nullptr || ctxt->_private == nullptr || error == nullptr) return;
+  if (error->level < XML_ERR_ERROR) return;
+  auto* collector = static_cast<ErrorCollector*>(ctxt->_private);
+  if (!collector->first.empty()) return;
+  std::string message = error->message != nullptr ? error->message : "unknown error";
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
+    message.pop_back();
+  }
+  collector->first = "line " + std::to_string(error->line) + ": " + message;
+}
+
+std::string_view Str(const xmlChar* s) {
+  return s != nullptr ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
+}
+
+std::string_view NsOf(const xmlNode* node) {
+  return node->ns != nullptr ? Str(node->ns->href) : std::string_view();
+}
+
+std::string_view NameOf(const xmlNode* node) { return Str(node->name); }
+
+bool IsElement(const xmlNode* node) { return node != nullptr && node->type == XML_ELEMENT_NODE; }
+
+bool Is(const xmlNode* node, std::string_view ns, std::string_view name) {
+  return IsElement(node) && NsOf(node) == ns && NameOf(node) == name;
+}
+
+// RSS 0.9x/2.0 elements normally have no namespace, but some feeds put them
+// in one of the historical RSS namespaces.
+bool IsRssNs(std::string_view ns) {
+  return ns.empty() || ns == kRss10Ns || ns == kRss090Ns ||
+         ns == "http://backend.userland.com/rss2" || ns == "http://backend.userland.com/rss" ||
+         ns == "http://blogs.law.harvard.edu/tech/rss" ||
+         ns == "http://purl.org/net/rss1.1#";
+}
+
+bool IsRss(const xmlNode* node, std::string_view name) {
+  return IsElement(node) && IsRssNs(NsOf(node)) && NameOf(node) == name;
+}
+
+bool IsAtomNs(std::string_view ns) { return ns == kAtom10Ns || ns == kAtom03Ns; }
+
+std::vector<xmlNode*> ElementChildren(const xmlNode* node) {
+  std::vector<xmlNode*> out;
+  for (xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (IsElement(child)) out.push_back(child);
+  }
+  return out;
+}
+
+std::string Attr(const xmlNode* node, const char* name) {
+  xmlChar* value = xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name));
+  if (value == nullptr) return "";
+  std::string out(reinterpret_cast<const char*>(value));
+  xmlFree(value);
+  return out;
+}
+
+std::string NsAttr(const xmlNode* node, std::string_view ns, const char* name) {
+  xmlChar* value = xmlGetNsProp(node, reinterpret_cast<const xmlChar*>(name),
+                                reinterpret_cast<const xmlChar*>(std::string(ns).c_str()));
+  if (value == nullptr) return "";
+  std::string out(reinterpret_cast<const char*>(value));
+  xmlFree(value);
+  return out;
+}
+
+std::string Trim(std::string_view s) {
+  size_t begin = 0;
+  while (begin < s.size() && std::isspace(static_cast<unsigned char>(s[begin]))) ++begin;
+  size_t end = s.size();
+  while (end > begin && std::isspace(static_cast<unsigned char>(s[end - 1]))) --end;
+  return std::string(s.substr(begin, end - begin));
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Decodes an HTML character reference name ("eacute") with the HTML
+// parser's table; returns "" if HTML does not know it.
+std::string DecodeHtmlEntity(std::string_view name,
+                             std::unordered_map<std::string, std::string>* cache) {
+  std::string key(name);
+  if (auto it = cache->find(key); it != cache->end()) return it->second;
+  std::string reference = "&" + key + ";";
+  std::string decoded = HtmlToText(reference);
+  if (decoded == reference) decoded.clear();
+  cache->emplace(key, decoded);
+  return decoded;
+}
+
+void AppendBounded(std::string* out, std::string_view text) {
+  if (out->size() >= kMaxFieldBytes) return;
+  out->append(text.substr(0, kMaxFieldBytes - out->size()));
+}
+
+// Limits for expanding the document's own entity declarations, so that
+// nested definitions ("billion laughs") stay cheap.
+struct TextBudget {
+  size_t nodes_left = 1 << 20;
+};
+
+// Character data of `node`'s children. Internal entities declared in the
+// document contribute their replacement text; external entities are never
+// loaded and contribute nothing.
+void AppendText(const xmlNode* node, int depth, TextBudget* budget, std::string* out) {
+  if (depth > kMaxDepth) return;
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (out->size() >= kMaxFieldBytes || budget->nodes_left == 0) return;
+    --budget->nodes_left;
+    switch (child->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        AppendBounded(out, Str(child->content));
+        break;
+      case XML_ENTITY_REF_NODE: {
+        const auto* entity = reinterpret_cast<const xmlEntity*>(child->children);
+        if (entity == nullptr || entity->etype != XML_INTERNAL_GENERAL_ENTITY) break;
+        if (entity->children != nullptr) {
+          AppendText(reinterpret_cast<const xmlNode*>(entity), depth + 1, budget, out);
+        } else {
+          AppendBounded(out, HtmlToText(Str(entity->content)));
+        }
+        break;
+      }
+      case XML_ELEMENT_NODE:
+        AppendText(child, depth + 1, budget, out);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+std::string TextOf(const xmlNode* node) {
+  std::string out;
+  TextBudget budget;
+  if (node != nullptr) AppendText(node, 0, &budget, &out);
+  return out;
+}
+
+// Serialises the children of `node` as markup: elements by local name (the
+// prefix of an inline XHTML fragment means nothing to an HTML parser), text
+// escaped.
+void AppendMarkup(const xmlNode* node, int depth, TextBudget* budget, std::string* out) {
+  if (depth > kMaxDepth) return;
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (out->size() >= kMaxFieldBytes || budget->nodes_left == 0) return;
+    --budget->nodes_left;
+    switch (child->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        *out += EscapeHtml(Str(child->content));
+        break;
+      case XML_ENTITY_REF_NODE: {
+        std::string text;
+        const auto* entity = reinterpret_cast<const xmlEntity*>(child->children);
+        if (entity != nullptr && entity->etype == XML_INTERNAL_GENERAL_ENTITY) {
+          if (entity->children != nullptr) {
+            AppendText(reinterpret_cast<const xmlNode*>(entity), depth + 1, budget, &text);
+          } else {
+            text = HtmlToText(Str(entity->content));
+          }
+        }
+        *out += EscapeHtml(text);
+        break;
+      }
+      case XML_ELEMENT_NODE: {
+        std::string name(NameOf(child));
+        *out += "<" + name;
+        for (const xmlAttr* attr = child->properties; attr != nullptr; attr = attr->next) {
+          xmlChar* value = xmlNodeListGetString(child->doc, attr->children, 1);
+          *out += " " + std::string(Str(attr->name)) + "=\"" + EscapeHtml(Str(value)) + "\"";
+          xmlFree(value);
+        }
+        *out += ">";
+        AppendMarkup(child, depth + 1, budget, out);
+        *out += "</" + name + ">";
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+void AppendMarkup(const xmlNode* node, std::string* out) {
+  TextBudget budget;
+  AppendMarkup(node, 0, &budget, out);
+}
+
+bool HasElementChild(const xmlNode* node) {
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (IsElement(child)) return true;
+  }
+  return false;
+}
+
+// The HTML carried by an RSS-style element: escaped or CDATA markup is its
+// text; inline (unescaped) markup is serialised.
+std::string HtmlOf(const xmlNode* node) {
+  if (node == nullptr) return "";
+  if (HasElementChild(node)) {
+    std::string out;
+    AppendMarkup(node, &out);
+    return out;
+  }
+  return TextOf(node);
+}
+
+// Plain text to HTML: blank lines separate paragraphs, single newlines become
+// <br>.
+std::string PlainToHtml(std::string_view text) {
+  std::string out;
+  std::string paragraph;
+  auto flush = [&] {
+    std::string trimmed = Trim(paragraph);
+    if (!trimmed.empty()) {
+      std::string escaped = EscapeHtml(trimmed);
+      std::string with_breaks;
+      for (char c : escaped) {
+        if (c == '\n') {
+          with_breaks += "<br>";
+        } else if (c != '\r') {
+          with_breaks += c;
+        }
+      }
+      out += "<p>" + with_breaks + "</p>";
+    }
+    paragraph.clear();
+  };
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+    if (Trim(line).empty()) {
+      flush();
+    } else {
+      if (!paragraph.empty()) paragraph += '\n';
+      paragraph += line;
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  flush();
+  return out;
+}
+
+std::string DecodeBase64(std::string_view in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  int bits = 0;
+  uint32_t buffer = 0;
+  for (char c : in) {
+    int v = value(c);
+    if (v < 0) continue;
+    buffer = (buffer << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  return ToValidUtf8(out);
+}
+
+// The HTML of an Atom text construct or content element: type "text"
+// (default), "html" or "xhtml" in Atom 1.0; a MIME type plus mode "xml",
+// "escaped" or "base64" in Atom 0.3.
+std::string AtomHtml(const xmlNode* node) {
+  if (node == nullptr) return "";
+  std::string type = Lower(Trim(Attr(node, "type")));
+  std::string mode = Lower(Trim(Attr(node, "mode")));
+  if (mode == "base64") {
+    std::string decoded = DecodeBase64(TextOf(node));
+    return type.find("html") != std::string::npos ? decoded : PlainToHtml(decoded);
+  }
+  if (type == "xhtml" || type == "application/xhtml+xml") {
+    for (const xmlNode* child : ElementChildren(node)) {
+      if (Is(child, kXhtmlNs, "div")) {
+        std::string out;
+        AppendMarkup(child, &out);
+        return out;
+      }
+    }
+    return HtmlOf(node);
+  }
+  if (type == "html" || type == "text/html" || mode == "escaped") return HtmlOf(node);
+  if (HasElementChild(node)) return HtmlOf(node);  // Atom 0.3 mode="xml"
+  return PlainToHtml(TextOf(node));
+}
+
+// Trims an RSS author: "jo@example.com (Jo Doe)" -> "Jo Doe".
+std::string CleanAuthor(std::string_view raw) {
+  std::string author = Trim(raw);
+  size_t open = author.find('(');
+  if (open != std::string::npos && author.back() == ')' &&
+      author.substr(0, open).find('@') != std::string::npos) {
+    std::string name = Trim(author.substr(open + 1, author.size() - open - 2));
+    if (!name.empty()) return name;
+  }
+  return author;
+}
+
+void AddCategory(std::vector<std::string>* categories, std::string_view raw) {
+  std::string category = Trim(HtmlToText(raw));
+  if (category.empty()) return;
+  if (std::find(categories->begin(), categories->end(), category) == categories->end()) {
+    categories->push_back(category);
+  }
+}
+
+int64_t DateOf(const xmlNode* node) {
+  if (node == nullptr) return 0;
+  return ParseFeedDate(Trim(TextOf(node))).value_or(0);
+}
+
+std::string LangOf(const xmlNode* node) {
+  xmlChar* lang = xmlNodeGetLang(node);
+  if (lang == nullptr) return "";
+  std::string out = Trim(Str(lang));
+  xmlFree(lang);
+  return out;
+}
+
+// Base URL in effect at `node`: its xml:base attributes (and those of its
+// ancestors), applied on top of `default_base`.
+std::string BaseFor(const xmlNode* node, const std::string& default_base) {
+  std::vector<std::string> bases;
+  int depth = 0;
+  for (const xmlNode* n = node; IsElement(n) && depth <= kMaxDepth; n = n->parent, ++depth) {
+    std::string base = NsAttr(n, kXmlNs, "base");
+    if (!base.empty()) bases.push_back(Trim(base));
+  }
+  std::string out = default_base;
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
+    out = out.empty() ? *it : ResolveUrl(out, *it);
+  }
+  return out;
+}
+
+std::string Resolve(const std::string& base, std::string_view ref) {
+  std::string trimmed = Trim(ref);
+  if (trimmed.empty() || base.empty()) return trimmed;
+  return ResolveUrl(base, trimmed);
+}
+
+// Item fields as read from the XML, before sanitising and resolving.
+struct RawItem {
+  const xmlNode* node = nullptr;
+  const xmlNode* link_node = nullptr;  // where `link` came from, for xml:base
+  std::string guid;
+  std::string link;
+  std::string title_html;
+  bool has_title = false;
+  std::vector<std::string> authors;
+  const xmlNode* summary = nullptr;
+  const xmlNode* content = nullptr;
+  bool atom_summary = false;  // summary/content are Atom text constructs
+  bool atom_content = false;
+  std::vector<std::string> categories;
+  int64_t published_ms = 0;
+  int64_t updated_ms = 0;
+  std::string language;
+};
+
+// The href of the preferred Atom link among `node`'s children: rel
+// "alternate" (or no rel), preferring an HTML type.
+const xmlNode* AtomAlternateLink(const xmlNode* node) {
+  const xmlNode* best = nullptr;
+  for (const xmlNode* child : ElementChildren(node)) {
+    if (!IsAtomNs(NsOf(child)) || NameOf(child) != "link") continue;
+    std::string rel = Lower(Trim(Attr(child, "rel")));
+    if (!rel.empty() && rel != "alternate") continue;
+    if (Trim(Attr(child, "href")).empty()) continue;
+    std::string type = Lower(Attr(child, "type"));
+    if (best == nullptr) best = child;
+    if (type.empty() || type.find("html") != std::string::npos) {
+      if (best != child && !Lower(Attr(best, "type")).empty() &&
+          Lower(Attr(best, "type")).find("html") == std::string::npos) {
+        best = child;
+      }
+    }
+  }
+  return best;
+}
+
+std::string AtomPersonName(const xmlNode* person) {
+  for (const xmlNode* child : ElementChildren(person)) {
+    if (IsAtomNs(NsOf(child)) && NameOf(child) == "name") return Trim(TextOf(child));
+  }
+  // Some feeds put the name directly in <author>.
+  if (!HasElementChild(person)) return Trim(TextOf(person));
+  return "";
+}
+
+// Reads the elements that RSS, RDF and Atom items share through modules
+// (Dublin Core, content:encoded, xhtml:body, Atom inside RSS).
+void ReadModuleElement(const xmlNode* child, RawItem* item) {
+  std::string_view ns = NsOf(child);
+  std::string_view name = NameOf(child);
+  if (ns == kContentNs && name == "encoded") {
+    if (item->content == nullptr) item->content = child;
+  } else if (ns == kXhtmlNs && name == "body") {
+    if (item->content == nullptr) item->content = child;
+  } else if (ns == kDcNs) {
+    if (name == "creator" || name == "author" || name == "contributor") {
+      if (name != "contributor" || item->authors.empty()) {
+        std::string author = Trim(TextOf(child));
+        if (!author.empty()) item->authors.push_back(author);
+      }
+    } else if (name == "date") {
+      if (item->published_ms == 0) item->published_ms = DateOf(child);
+    } else if (name == "subject") {
+      item->categories.push_back(TextOf(child));
+    } else if (name == "title") {
+      if (!item->has_title) {
+        item->title_html = HtmlOf(child);
+        item->has_title = true;
+      }
+    } else if (name == "description") {
+      if (item->summary == nullptr) item->summary = child;
+    } else if (name == "language") {
+      if (item->language.empty()) item->language = Trim(TextOf(child));
+    } else if (name == "identifier") {
+      if (item->guid.empty()) item->guid = Trim(TextOf(child));
+    }
+  } else if (ns == kDcTermsNs) {
+    if (name == "modified" && item->updated_ms == 0) item->updated_ms = DateOf(child);
+    if ((name == "issued" || name == "created") && item->published_ms == 0) {
+      item->published_ms = DateOf(child);
+    }
+  }
+}
+
+void ReadAtomElement(const xmlNode* child, RawItem* item) {
+  std::string_view name = NameOf(child);
+  if (name == "id") {
+    if (item->guid.empty()) item->guid = Trim(TextOf(child));
+  } else if (name == "title") {
+    if (!item->has_title) {
+      item->title_html = AtomHtml(child);
+      item->has_title = true;
+    }
+  } else if (name == "summary") {
+    if (item->summary == nullptr) {
+      item->summary = child;
+      item->atom_summary = true;
+    }
+  } else if (name == "content") {
+    if (item->content == nullptr && Trim(Attr(child, "src")).empty()) {
+      item->content = child;
+      item->atom_content = true;
+    }
+  } else if (name == "author") {
+    std::string author = AtomPersonName(child);
+    if (!author.empty()) item->authors.push_back(author);
+  } else if (name == "category") {
+    std::string term = Attr(child, "term");
+    if (Trim(term).empty()) term = Attr(child, "label");
+    if (Trim(term).empty()) term = TextOf(child);
+    item->categories.push_back(term);
+  } else if (name == "published" || name == "issued" || name == "created") {
+    if (item->published_ms == 0) item->published_ms = DateOf(child);
+  } else if (name == "updated" || name == "modified") {
+    if (item->updated_ms == 0) item->updated_ms = DateOf(child);
+  }
+}
+
+RawItem ReadRssItem(const xmlNode* node) {
+  RawItem item;
+  item.node = node;
+  for (const xmlNode* child : ElementChildren(node)) {
+    std::string_view ns = NsOf(child);
+    std::string_view name = NameOf(child);
+    if (IsRssNs(ns)) {
+      if (name == "title") {
+        if (!item.has_title) {
+          item.title_html = HtmlOf(child);
+          item.has_title = true;
+        }
+      } else if (name == "link") {
+        if (item.link.empty()) {
+          item.link = Trim(TextOf(child));
+          item.link_node = child;
+        }
+      } else if (name == "guid") {
+        if (item.guid.empty()) {
+          item.guid = Trim(TextOf(child));
+        }
+      } else if (name == "description") {
+        if (item.summary == nullptr || item.summary->ns != nullptr) item.summary = child;
+      } else if (name == "author") {
+        std::string author = CleanAuthor(TextOf(child));
+        if (!author.empty()) item.authors.insert(item.authors.begin(), author);
+      } else if (name == "category") {
+        item.categories.push_back(TextOf(child));
+      } else if (name == "pubDate") {
+        if (int64_t date = DateOf(child); date != 0) item.published_ms = date;
+      }
+    } else if (IsAtomNs(ns)) {
+      if (name == "link") {
+        if (item.link.empty() && child == AtomAlternateLink(node)) {
+          item.link = Trim(Attr(child, "href"));
+          item.link_node = child;
+        }
+      } else {
+        ReadAtomElement(child, &item);
+      }
+    } else {
+      ReadModuleElement(child, &item);
+    }
+  }
+  if (item.guid.empty()) item.guid = Trim(NsAttr(node, kRdfNs, "about"));
+  return item;
+}
+
+RawItem ReadAtomEntry(const xmlNode* node) {
+  RawItem item;
+  item.node = node;
+  for (const xmlNode* child : ElementChildren(node)) {
+    if (IsAtomNs(NsOf(child))) {
+      if (NameOf(child) == "link") {
+        if (item.link.empty() && child == AtomAlternateLink(node)) {
+          item.link = Trim(Attr(child, "href"));
+          item.link_node = child;
+        }
+      } else {
+        ReadAtomElement(child, &item);
+      }
+    } else {
+      ReadModuleElement(child, &item);
+    }
+  }
+  return item;
+}
+
+std::string JoinAuthors(const std::vector<std::string>& authors) {
+  std::string out;
+  for (const std::string& author : authors) {
+    if (author.empty() || out.find(author) != std::string::npos) continue;
+    if (!out.empty()) out += ", ";
+    out += author;
+  }
+  return out;
+}
+
+FeedItem FinishItem(const RawItem& raw, const std::string& default_base,
+                    const std::string& feed_language, const std::string& feed_author) {
+  FeedItem item;
+  if (!raw.link.empty()) {
+    item.link = Resolve(BaseFor(raw.link_node != nullptr ? raw.link_node : raw.node, default_base),
+                        raw.link);
+  }
+  // A guid that is a web address serves as the link (for RSS this is what
+  // isPermaLink promises; Atom ids and non-permalink guids often are too).
+  if (item.link.empty() && IsHttpUrl(raw.guid)) item.link = Trim(raw.guid);
+  item.guid = !raw.guid.empty() ? raw.guid : item.link;
+  item.title = HtmlToText(raw.title_html);
+  item.author = JoinAuthors(raw.authors);
+  if (item.author.empty()) item.author = feed_author;
+  if (raw.summary != nullptr) {
+    std::string html = raw.atom_summary ? AtomHtml(raw.summary) : HtmlOf(raw.summary);
+    item.summary_html = SanitizeHtml(html, BaseFor(raw.summary, default_base));
+  }
+  if (raw.content != nullptr) {
+    std::string html = raw.atom_content ? AtomHtml(raw.content) : HtmlOf(raw.content);
+    item.content_html = SanitizeHtml(html, BaseFor(raw.content, default_base));
+  }
+  if (!item.content_html.empty()) item.text = HtmlToText(item.content_html);
+  if (item.text.empty()) item.text = HtmlToText(item.summary_html);
+  for (const std::string& category : raw.categories) AddCategory(&item.categories, category);
+  item.published_ms = raw.published_ms;
+  item.updated_ms = raw.updated_ms;
+  item.language = LangOf(raw.node);
+  if (item.language.empty()) item.language = raw.language;
+  if (item.language.empty()) item.language = feed_language;
+  return item;
+}
+
+// Elements matching `match` anywhere below `node`, in document order. Used
+// after recovery, which can leave an item nested inside its predecessor.
+template <typename Match>
+void CollectDescendants(const xmlNode* node, int depth, const Match& match,
+                        std::vector<const xmlNode*>* out) {
+  if (depth > kMaxDepth) return;
+  for (const xmlNode* child : ElementChildren(node)) {
+    if (match(child)) out->push_back(child);
+    CollectDescendants(child, depth + 1, match, out);
+  }
+}
+
+absl::StatusOr<ParsedFeed> ParseRss(const xmlNode* root, std::string format,
+                                    const std::string& base_url, bool recovered) {
+  ParsedFeed feed;
+  feed.format = std::move(format);
+  const xmlNode* channel = nullptr;
+  if (NameOf(root) == "channel") {
+    channel = root;
+  } else {
+    for (const xmlNode* child : ElementChildren(root)) {
+      if (IsRss(child, "channel")) {
+        channel = child;
+        break;
+      }
+    }
+  }
+  if (channel == nullptr) channel = root;
+
+  const xmlNode* link_node = nullptr;
+  std::string link;
+  const xmlNode* atom_link = AtomAlternateLink(channel);
+  std::string feed_author;
+  for (const xmlNode* child : ElementChildren(channel)) {
+    std::string_view ns = NsOf(child);
+    std::string_view name = NameOf(child);
+    if (IsRssNs(ns)) {
+      if (name == "title" && feed.title.empty()) {
+        feed.title = HtmlToText(HtmlOf(child));
+      } else if (name == "link" && link.empty()) {
+        link = Trim(TextOf(child));
+        link_node = child;
+      } else if (name == "description" && feed.description.empty()) {
+        feed.description = HtmlToText(HtmlOf(child));
+      } else if (name == "language" && feed.language.empty()) {
+        feed.language = Trim(TextOf(child));
+      } else if (name == "managingEditor" && feed_author.empty()) {
+        feed_author = CleanAuthor(TextOf(child));
+      }
+    } else if (ns == kDcNs) {
+      if (name == "language" && feed.language.empty()) feed.language = Trim(TextOf(child));
+      if (name == "title" && feed.title.empty()) feed.title = HtmlToText(HtmlOf(child));
+      if (name == "description" && feed.description.empty()) {
+        feed.description = HtmlToText(HtmlOf(child));
+      }
+    }
+  }
+  if (link.empty() && atom_link != nullptr) {
+    link = Trim(Attr(atom_link, "href"));
+    link_node = atom_link;
+  }
+  if (!link.empty()) feed.link = Resolve(BaseFor(link_node, base_url), link);
+  if (feed.language.empty()) feed.language = LangOf(channel);
+  std::string default_base = IsHttpUrl(feed.link) ? feed.link : base_url;
+
+  std::vector<const xmlNode*> item_nodes;
+  auto is_item = [](const xmlNode* node) { return IsRss(node, "item"); };
+  if (recovered) {
+    CollectDescendants(root, 0, is_item, &item_nodes);
+  } else {
+    for (const xmlNode* child : ElementChildren(channel)) {
+      if (is_item(child)) item_nodes.push_back(child);
+    }
+    if (channel != root) {
+      for (const xmlNode* child : ElementChildren(root)) {
+        if (is_item(child)) item_nodes.push_back(child);
+      }
+    }
+  }
+  for (const xmlNode* node : item_nodes) {
+    feed.items.push_back(FinishItem(ReadRssItem(node), default_base, feed.language, ""));
+  }
+  return feed;
+}
+
+absl::StatusOr<ParsedFeed> ParseAtom(const xmlNode* root, std::string format,
+                                     const std::string& base_url, bool recovered) {
+  ParsedFeed feed;
+  feed.format = std::move(format);
+  std::string feed_author;
+  for (const xmlNode* child : ElementChildren(root)) {
+    if (!IsAtomNs(NsOf(child))) continue;
+    std::string_view name = NameOf(child);
+    if (name == "title" && feed.title.empty()) {
+      feed.title = HtmlToText(AtomHtml(child));
+    } else if ((name == "subtitle" || name == "tagline") && feed.description.empty()) {
+      feed.description = HtmlToText(AtomHtml(child));
+    } else if (name == "author" && feed_author.empty()) {
+      feed_author = AtomPersonName(child);
+    }
+  }
+  if (const xmlNode* link = AtomAlternateLink(root); link != nullptr) {
+    feed.link = Resolve(BaseFor(link, base_url), Attr(link, "href"));
+  }
+  feed.language = LangOf(root);
+  std::string default_base = IsHttpUrl(feed.link) ? feed.link : base_url;
+  std::vector<const xmlNode*> entry_nodes;
+  auto is_entry = [](const xmlNode* node) {
+    return IsAtomNs(NsOf(node)) && NameOf(node) == "entry";
+  };
+  if (recovered) {
+    CollectDescendants(root, 0, is_entry, &entry_nodes);
+  } else {
+    for (const xmlNode* child : ElementChildren(root)) {
+      if (is_entry(child)) entry_nodes.push_back(child);
+    }
+  }
+  for (const xmlNode* node : entry_nodes) {
+    feed.items.push_back(FinishItem(ReadAtomEntry(node), default_base, feed.language, feed_author));
+  }
+  return feed;
+}
+
+// ---------------------------------------------------------------------------
+// JSON Feed
+
+std::string JsonString(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  if (it == object.end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  return "";
+}
+
+std::string JsonAuthors(const nlohmann::json& object) {
+  std::vector<std::string> names;
+  if (!object.is_object()) return "";
+  if (auto it = object.find("authors"); it != object.end() && it->is_array()) {
+    for (const auto& author : *it) names.push_back(Trim(JsonString(author, "name")));
+  }
+  if (auto it = object.find("author"); it != object.end() && it->is_object()) {
+    names.push_back(Trim(JsonString(*it, "name")));
+  }
+  return JoinAuthors(names);
+}
+
+absl::StatusOr<ParsedFeed> ParseJsonFeed(std::string_view bytes, const std::string& base_url) {
+  nlohmann::json doc = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr,
+                                             /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    return absl::InvalidArgumentError("feed: not a feed: input starts like JSON but does not parse");
+  }
+  if (!doc.is_object()) {
+    return absl::InvalidArgumentError("feed: not a feed: JSON document is not an object");
+  }
+  std::string version = JsonString(doc, "version");
+  auto items_it = doc.find("items");
+  bool has_items = items_it != doc.end() && items_it->is_array();
+  if (version.find("jsonfeed.org/version/") == std::string::npos && !has_items) {
+    return absl::InvalidArgumentError(
+        "feed: not a feed: JSON object has neither a JSON Feed version nor items");
+  }
+  ParsedFeed feed;
+  feed.format = "json";
+  feed.title = HtmlToText(EscapeHtml(JsonString(doc, "title")));
+  feed.link = Trim(JsonString(doc, "home_page_url"));
+  if (!base_url.empty() && !feed.link.empty()) feed.link = ResolveUrl(base_url, feed.link);
+  feed.description = HtmlToText(EscapeHtml(JsonString(doc, "description")));
+  feed.language = Trim(JsonString(doc, "language"));
+  std::string feed_author = JsonAuthors(doc);
+  std::string default_base = IsHttpUrl(feed.link) ? feed.link : base_url;
+  if (!has_items) return feed;
+  for (const auto& entry : *items_it) {
+    if (!entry.is_object()) continue;
+    FeedItem item;
+    item.guid = Trim(JsonString(entry, "id"));
+    item.link = Resolve(default_base, JsonString(entry, "url"));
+    if (item.link.empty()) item.link = Resolve(default_base, JsonString(entry, "external_url"));
+    if (item.guid.empty()) item.guid = item.link;
+    item.title = HtmlToText(EscapeHtml(JsonString(entry, "title")));
+    item.author = JsonAuthors(entry);
+    if (item.author.empty()) item.author = feed_author;
+    std::string summary = JsonString(entry, "summary");
+    if (!Trim(summary).empty()) item.summary_html = PlainToHtml(summary);
+    item.content_html = SanitizeHtml(JsonString(entry, "content_html"), default_base);
+    if (!item.content_html.empty()) item.text = HtmlToText(item.content_html);
+    if (item.text.empty()) item.text = HtmlToText(PlainToHtml(JsonString(entry, "content_text")));
+    if (item.text.empty()) item.text = HtmlToText(item.summary_html);
+    if (auto tags = entry.find("tags"); tags != entry.end() && tags->is_array()) {
+      for (const auto& tag : *tags) {
+        if (tag.is_string()) AddCategory(&item.categories, EscapeHtml(tag.get<std::string>()));
+      }
+    }
+    item.published_ms = ParseFeedDate(JsonString(entry, "date_published")).value_or(0);
+    item.updated_ms = ParseFeedDate(JsonString(entry, "date_modified")).value_or(0);
+    item.language = Trim(JsonString(entry, "language"));
+    if (item.language.empty()) item.language = feed.language;
+    feed.items.push_back(std::move(item));
+  }
+  return feed;
+}
+
+// ---------------------------------------------------------------------------
+// Encoding
+
+bool HasUnicodeSignature(std::string_view bytes) {
+  auto starts = [&](std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; };
+  return starts(std::string_view("\xFE\xFF", 2)) || starts(std::string_view("\xFF\xFE", 2)) ||
+         starts(std::string_view("\x00\x00\xFE\xFF", 4)) ||
+         starts(std::string_view("\x00<\x00?", 4)) || starts(std::string_view("<\x00?\x00", 4)) ||
+         starts(std::string_view("\x00\x00\x00<", 4)) ||
+         starts(std::string_view("<\x00\x00\x00", 4)) ||
+         starts(std::string_view("\x4C\x6F\xA7\x94", 4));  // EBCDIC "<?xm"
+}
+
+// Bytes handed to libxml2 after charset handling.
+struct PreparedInput {
+  std::string converted;  // used when non-empty
+  bool is_utf8 = false;   // converted is UTF-8 and the declaration must be ignored
+  std::string problem;    // why the bytes were not valid as declared
+};
+
+PreparedInput PrepareInput(std::string_view bytes) {
+  PreparedInput input;
+  // libxml2 detects UTF-16 and EBCDIC itself but has no UTF-32 decoder.
+  std::string_view utf32;
+  if (bytes.substr(0, 4) == std::string_view("\xFF\xFE\x00\x00", 4) ||
+      bytes.substr(0, 4) == std::string_view("<\x00\x00\x00", 4)) {
+    utf32 = "UTF-32LE";
+  } else if (bytes.substr(0, 4) == std::string_view("\x00\x00\xFE\xFF", 4) ||
+             bytes.substr(0, 4) == std::string_view("\x00\x00\x00<", 4)) {
+    utf32 = "UTF-32BE";
+  }
+  if (!utf32.empty()) {
+    absl::StatusOr<std::string> converted = ConvertToUtf8(bytes, utf32);
+    if (converted.ok()) {
+      input.converted = *std::move(converted);
+      input.is_utf8 = true;
+    }
+    return input;
+  }
+  if (HasUnicodeSignature(bytes)) return input;
+  std::string declared = DeclaredXmlEncoding(bytes);
+  if (declared == "utf-16" || declared == "utf-16le" || declared == "utf-16be" ||
+      declared == "utf-32" || declared == "ucs-2" || declared == "ucs-4") {
+    // An ASCII-compatible document that claims a 16/32-bit encoding.
+    input.problem = "declared encoding " + declared + " does not match the bytes";
+    declared.clear();
+  }
+  if (declared.empty() || declared == "utf-8" || declared == "utf8") {
+    if (IsValidUtf8(bytes)) {
+      if (!input.problem.empty()) {
+        input.converted = std::string(bytes);
+        input.is_utf8 = true;
+      }
+      return input;
+    }
+    if (declared.empty()) {
+      absl::StatusOr<std::string> latin = ConvertToUtf8(bytes, "windows-1252");
+      input.converted = latin.ok() ? *std::move(latin) : ToValidUtf8(bytes);
+      input.problem = "document is not valid UTF-8; decoded as windows-1252";
+    } else {
+      input.converted = ToValidUtf8(bytes);
+      input.problem = "document is not valid UTF-8; invalid bytes replaced";
+    }
+    input.is_utf8 = true;
+    return input;
+  }
+  std::string charset = declared;
+  if (charset == "iso-8859-1" || charset == "latin1" || charset == "latin-1" ||
+      charset == "us-ascii" || charset == "ascii" || charset == "iso8859-1") {
+    charset = "windows-1252";  // what browsers and feed readers do
+  }
+  absl::StatusOr<std::string> converted = ConvertToUtf8(bytes, charset);
+  if (converted.ok()) {
+    input.converted = *std::move(converted);
+  } else {
+    input.converted = ToValidUtf8(bytes);
+    input.problem = "unsupported encoding \"" + declared + "\"; read as UTF-8";
+  }
+  input.is_utf8 = true;
+  return input;
+}
+
+bool IsNameStart(unsigned char c) { return std::isalpha(c) || c == '_' || c == ':' || c >= 0x80; }
+bool IsNameChar(unsigned char c) {
+  return IsNameStart(c) || std::isdigit(c) || c == '-' || c == '.';
+}
+
+// Names of the general entities declared in the document's internal subset.
+std::vector<std::string> DeclaredEntities(std::string_view data) {
+  std::vector<std::string> names;
+  size_t pos = 0;
+  while ((pos = data.find("<!ENTITY", pos)) != std::string_view::npos) {
+    pos += 8;
+    while (pos < data.size() && std::isspace(static_cast<unsigned char>(data[pos]))) ++pos;
+    if (pos < data.size() && data[pos] == '%') continue;  // parameter entity
+    size_t end = pos;
+    while (end < data.size() && IsNameChar(static_cast<unsigned char>(data[end]))) ++end;
+    if (end > pos) names.emplace_back(data.substr(pos, end - pos));
+    pos = end;
+  }
+  return names;
+}
+
+// XML knows only five named entities, but feeds use HTML ones (&nbsp;,
+// &eacute;) and bare ampersands ("AT&T"); libxml2's recovery drops both.
+// Rewrites them before parsing: known HTML entities become numeric character
+// references, anything else is escaped so its text survives. CDATA sections,
+// comments and processing instructions are left alone. Returns "" if nothing
+// needed rewriting; otherwise `problem` describes the first rewrite.
+std::string RepairEntities(std::string_view data, std::string* problem) {
+  if (data.find('&') == std::string_view::npos) return "";
+  std::vector<std::string> declared = DeclaredEntities(data);
+  std::unordered_map<std::string, std::string> cache;
+  std::string out;
+  size_t copied = 0;  // data[copied, pos) is still to be appended to out
+  auto note = [&](size_t pos, const std::string& what) {
+    if (!problem->empty()) return;
+    size_t line = 1 + static_cast<size_t>(std::count(data.begin(), data.begin() + pos, '\n'));
+    *problem = "line " + std::to_string(line) + ": " + what;
+  };
+  size_t pos = 0;
+  while (pos < data.size()) {
+    char c = data[pos];
+    if (c == '<') {
+      std::string_view rest = data.substr(pos);
+      std::string_view terminator;
+      if (rest.substr(0, 9) == "<![CDATA[") {
+        terminator = "]]>";
+      } else if (rest.substr(0, 4) == "<!--") {
+        terminator = "-->";
+      } else if (rest.substr(0, 2) == "<?") {
+        terminator = "?>";
+      }
+      if (!terminator.empty()) {
+        size_t end = data.find(terminator, pos + 2);
+        pos = end == std::string_view::npos ? data.size() : end + terminator.size();
+        continue;
+      }
+      ++pos;
+      continue;
+    }
+    if (c != '&') {
+      ++pos;
+      continue;
+    }
+    size_t name_start = pos + 1;
+    size_t name_end = name_start;
+    if (name_end < data.size() && data[name_end] == '#') {
+      ++name_end;
+      while (name_end < data.size() && std::isalnum(static_cast<unsigned char>(data[name_end]))) {
+        ++name_end;
+      }
+      if (name_end < data.size() && data[name_end] == ';' && name_end > name_start + 1) {
+        pos = name_end + 1;  // numeric reference: libxml2 checks it
+        continue;
+      }
+    } else if (name_end < data.size() && IsNameStart(static_cast<unsigned char>(data[name_end]))) {
+      while (name_end < data.size() && IsNameChar(static_cast<unsigned char>(data[name_end]))) {
+        ++name_end;
+      }
+      if (name_end < data.size() && data[name_end] == ';') {
+        std::string name(data.substr(name_start, name_end - name_start));
+        if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
+            std::find(declared.begin(), declared.end(), name) != declared.end()) {
+          pos = name_end + 1;
+          continue;
+        }
+        out.append(data.substr(copied, pos - copied));
+        std::string decoded = DecodeHtmlEntity(name, &cache);
+        if (decoded.empty()) {
+          out += "&amp;" + name + ";";
+        } else {
+          // Numeric references for each code point of the UTF-8 text.
+          for (size_t i = 0; i < decoded.size();) {
+            unsigned char lead = static_cast<unsigned char>(decoded[i]);
+            size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+            uint32_t cp = len == 1 ? lead : lead & (0xFF >> (len + 1));
+            for (size_t k = 1; k < len && i + k < decoded.size(); ++k) {
+              cp = (cp << 6) | (static_cast<unsigned char>(decoded[i + k]) & 0x3F);
+            }
+            out += "&#" + std::to_string(cp) + ";";
+            i += len;
+          }
+        }
+        note(pos, "undefined entity &" + name + ";");
+        pos = name_end + 1;
+        copied = pos;
+        continue;
+      }
+    }
+    // A bare '&' that starts no reference.
+    out.append(data.substr(copied, pos - copied));
+    out += "&amp;";
+    note(pos, "unescaped '&'");
+    ++pos;
+    copied = pos;
+  }
+  if (copied == 0) return "";
+  out.append(data.substr(copied));
+  return out;
+}
+
+// Silences libxml2's generic error channel (used for encoding and I/O errors
+// that bypass the parser context) on this thread while it is in scope;
+// libxml2 keeps that handler per thread.
+class GenericErrorSilencer {
+ public:
+  GenericErrorSilencer() : saved_(xmlGenericError), saved_context_(xmlGenericErrorContext) {
+    xmlSetGenericErrorFunc(nullptr, &Ignore);
+  }
+  ~GenericErrorSilencer() { xmlSetGenericErrorFunc(saved_context_, saved_); }
+  GenericErrorSilencer(const GenericErrorSilencer&) = delete;
+  GenericErrorSilencer& operator=(const GenericErrorSilencer&) = delete;
+
+ private:
+  static void Ignore(void*, const char*, ...) {}
+  xmlGenericErrorFunc saved_;
+  void* saved_context_;
+};
+
+// Namespaces of Atom before 0.3 ("echo", "pie", "necho") and no namespace.
+bool LooksLikeAtomDraft(std::string_view ns) {
+  return ns.empty() || ns == "http://purl.org/pie/" || ns == "http://purl.org/echo/" ||
+         ns.find("necho") != std::string_view::npos || ns.find("/atom") != std::string_view::npos;
+}
+
+// Moves every element of namespace `from` below `node` (inclusive) into `to`
+// (nullptr: no namespace).
+void AdoptNamespace(xmlNode* node, std::string_view from, xmlNs* to, int depth) {
+  if (depth > kMaxDepth) return;
+  std::string from_copy(from);  // `from` may point into a namespace we replace
+  if (NsOf(node) == from_copy) node->ns = to;
+  for (xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (IsElement(child)) AdoptNamespace(child, from_copy, to, depth + 1);
+  }
+}
+
+std::string RootDescription(const xmlNode* root) {
+  std::string name(NameOf(root));
+  std::string ns(NsOf(root));
+  return "<" + name + ">" + (ns.empty() ? "" : " in namespace " + ns);
+}
+
+absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::string& base_url) {
+  PreparedInput input = PrepareInput(bytes);
+  std::string_view data = input.converted.empty() ? bytes : std::string_view(input.converted);
+  std::string entity_problem;
+  std::string repaired;
+  if (!HasUnicodeSignature(data)) repaired = RepairEntities(data, &entity_problem);
+  if (!repaired.empty()) data = repaired;
+  if (data.size() > static_cast<size_t>(INT_MAX)) {
+    return absl::InvalidArgumentError("feed: input too large");
+  }
+  GenericErrorSilencer silencer;
+  std::unique_ptr<xmlParserCtxt, XmlCtxtDeleter> ctxt(xmlNewParserCtxt());
+  if (ctxt == nullptr) return absl::ResourceExhaustedError("feed: cannot allocate XML parser");
+  ErrorCollector errors;
+  ctxt->_private = &errors;
+  ctxt->sax->serror = &OnXmlError;
+  int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                XML_PARSE_NOCDATA;
+  if (input.is_utf8) options |= XML_PARSE_IGNORE_ENC;
+  std::unique_ptr<xmlDoc, XmlDocDeleter> doc(xmlCtxtReadMemory(
+      ctxt.get(), data.data(), static_cast<int>(data.size()), nullptr,
+      input.is_utf8 ? "UTF-8" : nullptr, options));
+  if (errors.first.empty()) {
+    const xmlError* last = xmlCtxtGetLastError(ctxt.get());
+    if (last != nullptr && last->code != XML_ERR_OK && last->level >= XML_ERR_ERROR &&
+        last->message != nullptr) {
+      errors.first = "line " + std::to_string(last->line) + ": " + Trim(last->message);
+    }
+  }
+  xmlNode* root = doc != nullptr ? xmlDocGetRootElement(doc.get()) : nullptr;
+  if (root == nullptr) {
+    return absl::InvalidArgumentError("feed: not a feed: input is neither XML nor JSON" +
+                                      (errors.first.empty() ? "" : " (" + errors.first + ")"));
+  }
+  std::string_view ns = NsOf(root);
+  std::string_view name = NameOf(root);
+  const bool recovered = !ctxt->wellFormed;
+  // Pre-standard Atom drafts and namespace-less <feed> documents are read as
+  // Atom; <rss> in an unexpected namespace is read as plain RSS.
+  if (name == "feed" && !IsAtomNs(ns) && LooksLikeAtomDraft(ns)) {
+    std::string version = Trim(Attr(root, "version"));
+    xmlNs* atom = xmlNewNs(root, reinterpret_cast<const xmlChar*>(
+                                     std::string(version == "0.3" ? kAtom03Ns : kAtom10Ns).c_str()),
+                           reinterpret_cast<const xmlChar*>("nf-atom"));
+    if (atom != nullptr) AdoptNamespace(root, ns, atom, 0);
+    ns = NsOf(root);
+  } else if (name == "rss" && !IsRssNs(ns)) {
+    AdoptNamespace(root, ns, nullptr, 0);
+    ns = NsOf(root);
+  }
+  absl::StatusOr<ParsedFeed> feed;
+  if (name == "rss" && IsRssNs(ns)) {
+    std::string version = Trim(Attr(root, "version"));
+    feed = ParseRss(root, version.rfind("0.9", 0) == 0 ? "rss09x" : "rss20", base_url, recovered);
+  } else if (name == "RDF" && (ns == kRdfNs || ns.empty())) {
+    bool rss090 = false;
+    for (const xmlNode* child : ElementChildren(root)) {
+      if (NsOf(child) == kRss090Ns) rss090 = true;
+    }
+    feed = ParseRss(root, rss090 ? "rss09x" : "rss10", base_url, recovered);
+  } else if (name == "channel" && IsRssNs(ns)) {
+    feed = ParseRss(root, "rss09x", base_url, recovered);
+  } else if (name == "feed" && ns == kAtom10Ns) {
+    feed = ParseAtom(root, "atom10", base_url, recovered);
+  } else if (name == "feed" && ns == kAtom03Ns) {
+    feed = ParseAtom(root, "atom03", base_url, recovered);
+  } else {
+    return absl::InvalidArgumentError("feed: not a feed: root element is " +
+                                      RootDescription(root) +
+                                      ", expected <rss>, <rdf:RDF> or Atom <feed>");
+  }
+  if (!feed.ok()) return feed;
+  if (!ctxt->wellFormed || !ctxt->nsWellFormed) {
+    feed->ill_formed = true;
+    feed->ill_formed_reason = errors.first.empty() ? "XML is not well-formed" : errors.first;
+  }
+  if (!entity_problem.empty()) {
+    feed->ill_formed = true;
+    if (feed->ill_formed_reason.empty()) feed->ill_formed_reason = entity_problem;
+  }
+  if (!input.problem.empty()) {
+    feed->ill_formed = true;
+    if (feed->ill_formed_reason.empty()) {
+      feed->ill_formed_reason = input.problem;
+    } else {
+      feed->ill_formed_reason = input.problem + "; " + feed->ill_formed_reason;
+    }
+  }
+  return feed;
+}
+
+void MakeValidUtf8(std::string* s) {
+  if (!IsValidUtf8(*s)) *s = ToValidUtf8(*s);
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view base_url) {
+  std::string base = Trim(base_url);
+  size_t start = 0;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
+  while (start < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[start]))) ++start;
+  if (start == bytes.size()) return absl::InvalidArgumentError("feed: not a feed: input is empty");
+  absl::StatusOr<ParsedFeed> feed = bytes[start] == '{' ? ParseJsonFeed(bytes.substr(start), base)
+                                                        : ParseXmlFeed(bytes, base);
+  if (!feed.ok()) return feed;
+  for (std::string* s : {&feed->title, &feed->link, &feed->description, &feed->language,
+                         &feed->ill_formed_reason}) {
+    MakeValidUtf8(s);
+  }
+  for (FeedItem& item : feed->items) {
+    for (std::string* s : {&item.guid, &item.link, &item.title, &item.author, &item.summary_html,
+                           &item.content_html, &item.text, &item.language}) {
+      MakeValidUtf8(s);
+    }
+    for (std::string& category : item.categories) MakeValidUtf8(&category);
+  }
+  return feed;
+}
+
+nlohmann::json FeedToJson(const ParsedFeed& feed) {
+  nlohmann::json items = nlohmann::json::array();
+  auto date = [](int64_t ms) { return ms != 0 ? nlohmann::json(FormatRfc3339(ms)) : nullptr; };
+  for (const FeedItem& item : feed.items) {
+    items.push_back({{"guid", item.guid},
+                     {"link", item.link},
+                     {"title", item.title},
+                     {"author", item.author},
+                     {"published", date(item.published_ms)},
+                     {"updated", date(item.updated_ms)},
+                     {"categories", item.categories},
+                     {"summary_html", item.summary_html},
+                     {"content_html", item.content_html},
+                     {"text", item.text},
+                     {"language", item.language}});
+  }
+  return {{"format", feed.format},
+          {"title", feed.title},
+          {"link", feed.link},
+          {"description", feed.description},
+          {"language", feed.language},
+          {"ill_formed", feed.ill_formed},
+          {"ill_formed_reason", feed.ill_formed_reason},
+          {"items", std::move(items)}};
+}
+
+}  // namespace newsflow::ingest

@@ -1,0 +1,83 @@
+#include "services/enrich/core/document.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+namespace newsflow::enrich {
+namespace {
+
+class DocumentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto segmenter = TextSegmenter::Create();
+    ASSERT_TRUE(segmenter.ok()) << segmenter.status();
+    segmenter_ = std::move(segmenter).value();
+    builder_ = std::make_unique<DocumentBuilder>(segmenter_.get());
+  }
+
+  const Token& Find(const Document& document, const std::string& surface) {
+    for (const Token& token : document.tokens) {
+      if (document.Surface(token) == surface) return token;
+    }
+    ADD_FAILURE() << "no token " << surface;
+    static const Token kNone;
+    return kNone;
+  }
+
+  std::unique_ptr<TextSegmenter> segmenter_;
+  std::unique_ptr<DocumentBuilder> builder_;
+};
+
+TEST_F(DocumentTest, VariantsShareAKey) {
+  const std::string text = "The subsidy helps ports. Subsidies for the port rose.";
+  Document document;
+  builder_->Build("", text, /*unspaced=*/false, /*stem=*/true, &document);
+  EXPECT_EQ(Find(document, "subsidy").key, Find(document, "Subsidies").key);
+  EXPECT_EQ(Find(document, "ports").key, Find(document, "port").key);
+  EXPECT_TRUE(Find(document, "The").stop);
+  EXPECT_TRUE(Find(document, "The").sentence_initial);
+}
+
+TEST_F(DocumentTest, PossessivesAndAcronyms) {
+  const std::string text = "Lisbon\u2019s harbour hired US engineers. The U.S. team agreed.";
+  Document document;
+  builder_->Build("", text, false, true, &document);
+  const Token& lisbon = Find(document, "Lisbon");
+  EXPECT_TRUE(lisbon.possessive);
+  EXPECT_TRUE(lisbon.capitalized);
+  const Token& us = Find(document, "US");
+  EXPECT_TRUE(us.acronym);
+  EXPECT_FALSE(us.stop);  // not the pronoun "us"
+  EXPECT_EQ(Find(document, "U.S").key, us.key);
+}
+
+TEST_F(DocumentTest, MarksTrailingBoilerplate) {
+  const std::string text =
+      "The port grew fast this year.\nCranes arrived in spring.\nShips waited outside.\n"
+      "See also: other harbour stories\nThe event is co-located with a trade fair.";
+  Document document;
+  builder_->Build("", text, false, true, &document);
+  ASSERT_EQ(document.sentences.size(), 5u);
+  EXPECT_FALSE(document.sentences[2].boilerplate);
+  EXPECT_TRUE(document.sentences[3].boilerplate);
+  EXPECT_TRUE(document.sentences[4].boilerplate);
+}
+
+TEST_F(DocumentTest, TitleKeysExcludeStopWords) {
+  Document document;
+  builder_->Build("The harbour of Lisbon", "Lisbon harbour expands.", false, true, &document);
+  EXPECT_EQ(document.title_keys.size(), 2u);
+}
+
+TEST_F(DocumentTest, ChineseSingleCharactersAreStops) {
+  const std::string text = "港口的起重机已经更新。";
+  Document document;
+  builder_->Build("", text, /*unspaced=*/true, /*stem=*/false, &document);
+  EXPECT_TRUE(Find(document, "的").stop);
+  EXPECT_FALSE(Find(document, "港口").stop);
+}
+
+}  // namespace
+}  // namespace newsflow::enrich

@@ -1,0 +1,111 @@
+#include "services/enrich/core/enricher.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/services/enrich/core/test_articles.h"
+
+namespace newsflow::enrich {
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(EnricherTest, EnrichesEnglishArticle) {
+  Enricher enricher(EnrichOptions{});
+  ASSERT_TRUE(enricher.init_status().ok());
+  const EnrichResult result = enricher.Enrich(testing::kRobotTitle, testing::kRobotArticle);
+  EXPECT_EQ(result.language, "en");
+  EXPECT_TRUE(result.language_reliable);
+  EXPECT_GE(result.tags.size(), 5u);
+  EXPECT_LE(result.tags.size(), 8u);
+  EXPECT_EQ(result.summary.size(), 3u);
+  EXPECT_GE(result.key_points.size(), 3u);
+  EXPECT_LE(result.key_points.size(), 5u);
+  EXPECT_NE(result.fingerprint, 0u);
+}
+
+TEST(EnricherTest, BoilerplateNeverInKeyPointsOrSummary) {
+  Enricher enricher(EnrichOptions{.key_points = 10});
+  const EnrichResult result = enricher.Enrich(testing::kRobotTitle, testing::kRobotArticle);
+  ASSERT_FALSE(result.key_points.empty());
+  for (const auto* list : {&result.key_points, &result.summary}) {
+    for (const std::string& sentence : *list) {
+      EXPECT_FALSE(Contains(sentence, "See also")) << sentence;
+      EXPECT_FALSE(Contains(sentence, "Want to learn more")) << sentence;
+      EXPECT_FALSE(Contains(sentence, "Check out")) << sentence;
+      EXPECT_FALSE(Contains(sentence, "Click here")) << sentence;
+    }
+  }
+}
+
+TEST(EnricherTest, SummaryKeepsReadingOrder) {
+  Enricher enricher(EnrichOptions{.summary_sentences = 4});
+  const std::string text = testing::kRobotArticle;
+  const EnrichResult result = enricher.Enrich("", text);
+  ASSERT_EQ(result.summary.size(), 4u);
+  size_t previous = 0;
+  for (const std::string& sentence : result.summary) {
+    const size_t at = text.find(sentence);
+    ASSERT_NE(at, std::string::npos) << sentence;
+    EXPECT_GE(at, previous);
+    previous = at;
+  }
+}
+
+TEST(EnricherTest, OptionsAreRespected) {
+  Enricher enricher(EnrichOptions{.max_tags = 3, .min_tags = 2, .summary_sentences = 1,
+                                  .key_points = 2});
+  const EnrichResult result = enricher.Enrich(testing::kRobotTitle, testing::kRobotArticle);
+  EXPECT_LE(result.tags.size(), 3u);
+  EXPECT_GE(result.tags.size(), 2u);
+  EXPECT_EQ(result.summary.size(), 1u);
+  EXPECT_EQ(result.key_points.size(), 2u);
+}
+
+TEST(EnricherTest, SanitizesOptions) {
+  const EnrichOptions options =
+      SanitizeOptions(EnrichOptions{.max_tags = 4, .min_tags = 9, .summary_sentences = -2});
+  EXPECT_EQ(options.min_tags, 4);
+  EXPECT_EQ(options.summary_sentences, 0);
+}
+
+TEST(EnricherTest, ChineseArticleGetsChineseOutput) {
+  Enricher enricher(EnrichOptions{});
+  const EnrichResult result = enricher.Enrich("杭州充电网络建设", testing::kChineseArticle);
+  EXPECT_EQ(result.language, "zh");
+  ASSERT_FALSE(result.tags.empty());
+  ASSERT_FALSE(result.summary.empty());
+  for (const std::string& sentence : result.summary) EXPECT_TRUE(sentence.ends_with("。"));
+  for (const ScoredTag& tag : result.tags) EXPECT_EQ(tag.name.find(' '), std::string::npos);
+}
+
+TEST(EnricherTest, NearDuplicateArticlesHaveCloseFingerprints) {
+  Enricher enricher(EnrichOptions{});
+  std::string edited = testing::kRobotArticle;
+  edited.replace(edited.find("Monday"), 6, "Tuesday");
+  const uint64_t a = enricher.Enrich("", testing::kRobotArticle).fingerprint;
+  const uint64_t b = enricher.Enrich("", edited).fingerprint;
+  const uint64_t c = enricher.Enrich("", testing::kChineseArticle).fingerprint;
+  EXPECT_LE(FingerprintDistance(a, b), 8);
+  EXPECT_GT(FingerprintDistance(a, c), FingerprintDistance(a, b));
+}
+
+TEST(EnricherTest, EmptyInputGivesEmptyResult) {
+  Enricher enricher(EnrichOptions{});
+  const EnrichResult result = enricher.Enrich("", "   \n");
+  EXPECT_EQ(result.language, "und");
+  EXPECT_TRUE(result.tags.empty());
+  EXPECT_TRUE(result.summary.empty());
+}
+
+TEST(EnricherTest, TitleOnlyStillGetsTags) {
+  Enricher enricher(EnrichOptions{});
+  const EnrichResult result = enricher.Enrich("Kestrel Robotics opens drone factory", "");
+  EXPECT_FALSE(result.tags.empty());
+}
+
+}  // namespace
+}  // namespace newsflow::enrich

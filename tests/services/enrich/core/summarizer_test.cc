@@ -1,0 +1,92 @@
+#include "services/enrich/core/summarizer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/services/enrich/core/test_articles.h"
+
+namespace newsflow::enrich {
+namespace {
+
+class SummarizerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto segmenter = TextSegmenter::Create();
+    ASSERT_TRUE(segmenter.ok()) << segmenter.status();
+    segmenter_ = std::move(segmenter).value();
+    builder_ = std::make_unique<DocumentBuilder>(segmenter_.get());
+  }
+
+  void Build(const std::string& title, const std::string& text, bool unspaced = false) {
+    text_ = text;
+    builder_->Build(title, text_, unspaced, !unspaced, &document_);
+  }
+
+  std::unique_ptr<TextSegmenter> segmenter_;
+  std::unique_ptr<DocumentBuilder> builder_;
+  std::string text_;
+  Document document_;
+};
+
+TEST_F(SummarizerTest, ReturnsRequestedCountInReadingOrder) {
+  Build(testing::kRobotTitle, testing::kRobotArticle);
+  const SentenceRanking ranking = RankSentences(document_);
+  for (int count : {1, 2, 3, 4}) {
+    const std::vector<uint32_t> picked = SelectSentences(ranking, count, kSummaryDiversity);
+    EXPECT_EQ(picked.size(), static_cast<size_t>(count));
+    EXPECT_TRUE(std::is_sorted(picked.begin(), picked.end()));
+  }
+}
+
+TEST_F(SummarizerTest, SkipsHeadingsShortSentencesAndBoilerplate) {
+  Build(testing::kRobotTitle, testing::kRobotArticle);
+  const SentenceRanking ranking = RankSentences(document_);
+  for (uint32_t index : ranking.sentences) {
+    const std::string sentence = SentenceForDisplay(document_, index);
+    EXPECT_NE(sentence, "Drone deliveries");
+    EXPECT_EQ(sentence.find("See also"), std::string::npos);
+    EXPECT_EQ(sentence.find("Check out"), std::string::npos);
+    EXPECT_EQ(sentence.find("subscribe"), std::string::npos);
+  }
+}
+
+TEST_F(SummarizerTest, DiversityAvoidsRepeatingAFact) {
+  Build("", "The ferry line added a night service to the islands this summer.\n"
+            "The ferry line added a night service to the islands this summer season.\n"
+            "Ticket prices for students fell by a third after a city council vote.\n"
+            "Harbour workers painted the old lighthouse red and white again.");
+  const SentenceRanking ranking = RankSentences(document_);
+  const std::vector<uint32_t> picked = SelectSentences(ranking, 2, kKeyPointDiversity);
+  ASSERT_EQ(picked.size(), 2u);
+  EXPECT_FALSE(picked[0] == 0 && picked[1] == 1);
+}
+
+TEST_F(SummarizerTest, ChineseSummaryIsChineseSentences) {
+  Build("", testing::kChineseArticle, /*unspaced=*/true);
+  const SentenceRanking ranking = RankSentences(document_);
+  const std::vector<uint32_t> picked = SelectSentences(ranking, 2, kSummaryDiversity);
+  ASSERT_EQ(picked.size(), 2u);
+  for (uint32_t index : picked) {
+    const std::string sentence = SentenceForDisplay(document_, index);
+    EXPECT_TRUE(sentence.ends_with("。")) << sentence;
+  }
+}
+
+TEST_F(SummarizerTest, CosineOfSparseVectors) {
+  const SparseVector a = {{1, 0.6}, {2, 0.8}};
+  const SparseVector b = {{2, 1.0}};
+  EXPECT_NEAR(Cosine(a, b), 0.8, 1e-12);
+  EXPECT_EQ(Cosine(a, {}), 0.0);
+}
+
+TEST_F(SummarizerTest, EmptyDocument) {
+  Build("", "");
+  EXPECT_TRUE(SelectSentences(RankSentences(document_), 3, kSummaryDiversity).empty());
+}
+
+}  // namespace
+}  // namespace newsflow::enrich

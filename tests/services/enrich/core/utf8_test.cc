@@ -1,0 +1,43 @@
+#include "services/enrich/core/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace newsflow::enrich {
+namespace {
+
+TEST(Utf8Test, DecodesAndEncodesRoundTrip) {
+  const std::string text = "a\xC3\xA9\xE6\xB8\xAF\xF0\x9F\x9A\xA2";  // a é 港 🚢
+  std::string out;
+  for (size_t pos = 0; pos < text.size();) AppendUtf8(DecodeUtf8(text, &pos), &out);
+  EXPECT_EQ(out, text);
+  EXPECT_EQ(CountCodePoints(text), 4u);
+}
+
+TEST(Utf8Test, InvalidBytesBecomeReplacementWithoutOverrun) {
+  const std::string text = "\xE6\xB8";  // truncated sequence
+  size_t pos = 0;
+  EXPECT_EQ(DecodeUtf8(text, &pos), 0xFFFDu);
+  EXPECT_EQ(pos, 1u);
+}
+
+TEST(Utf8Test, LowercasesAsciiAndBeyond) {
+  std::string out;
+  ToLower("Harbour", &out);
+  EXPECT_EQ(out, "harbour");
+  ToLower("\xC3\x89TAT", &out);  // ÉTAT
+  EXPECT_EQ(out, "\xC3\xA9tat");
+}
+
+TEST(Utf8Test, ScriptTests) {
+  EXPECT_TRUE(IsHan(U'港'));
+  EXPECT_FALSE(IsHan(U'a'));
+  EXPECT_TRUE(IsKana(U'カ'));
+  EXPECT_TRUE(IsHangul(U'한'));
+  EXPECT_TRUE(IsUpperLetter(U'Q'));
+  EXPECT_FALSE(IsUpperLetter(U'q'));
+}
+
+}  // namespace
+}  // namespace newsflow::enrich

@@ -1,0 +1,54 @@
+#include "services/ingest/feed/charset.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace newsflow::ingest {
+namespace {
+
+TEST(CharsetTest, ReadsDeclaredXmlEncoding) {
+  EXPECT_EQ(DeclaredXmlEncoding("<?xml version=\"1.0\" encoding=\"GB2312\"?><rss/>"), "gb2312");
+  EXPECT_EQ(DeclaredXmlEncoding("<?xml version='1.0' encoding = 'iso-8859-1' ?>"), "iso-8859-1");
+  EXPECT_EQ(DeclaredXmlEncoding("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?>"), "utf-8");
+  EXPECT_EQ(DeclaredXmlEncoding("<?xml version=\"1.0\"?><rss/>"), "");
+  EXPECT_EQ(DeclaredXmlEncoding("<rss encoding=\"gbk\"/>"), "");
+  EXPECT_EQ(DeclaredXmlEncoding("<?xml version=\"1.0\" encoding=\"utf-8\""), "");
+}
+
+TEST(CharsetTest, ValidatesUtf8) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("\xE4\xB8\xAD\xE6\x96\x87"));       // 中文
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));               // emoji
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));                      // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));                  // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xE4\xB8"));                      // truncated
+  EXPECT_FALSE(IsValidUtf8("caf\xE9"));                       // latin-1
+  EXPECT_EQ(ToValidUtf8("caf\xE9!"), "caf\xEF\xBF\xBD!");
+  EXPECT_EQ(ToValidUtf8("ok"), "ok");
+}
+
+TEST(CharsetTest, ConvertsLegacyEncodings) {
+  // "中文" in GB2312 is D6 D0 CE C4.
+  absl::StatusOr<std::string> gb = ConvertToUtf8("\xD6\xD0\xCE\xC4", "GB2312");
+  ASSERT_TRUE(gb.ok()) << gb.status();
+  EXPECT_EQ(*gb, "\xE4\xB8\xAD\xE6\x96\x87");
+  // GBK-only character (U+4E02 "丂", 81 40) in a document labelled GB2312.
+  absl::StatusOr<std::string> gbk = ConvertToUtf8("\x81\x40", "gb2312");
+  ASSERT_TRUE(gbk.ok());
+  EXPECT_EQ(*gbk, "\xE4\xB8\x82");
+  absl::StatusOr<std::string> latin = ConvertToUtf8("caf\xE9 \x93q\x94", "windows-1252");
+  ASSERT_TRUE(latin.ok());
+  EXPECT_EQ(*latin, "caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D");
+  absl::StatusOr<std::string> big5 = ConvertToUtf8("\xA4\xA4\xA4\xE5", "big5");
+  ASSERT_TRUE(big5.ok());
+  EXPECT_EQ(*big5, "\xE4\xB8\xAD\xE6\x96\x87");
+}
+
+TEST(CharsetTest, RejectsUnknownCharset) {
+  absl::StatusOr<std::string> out = ConvertToUtf8("abc", "no-such-charset-x");
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace newsflow::ingest

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# newsflow set-up on a fresh Debian 12 machine.
+#
+#   tools/setup.sh run    install what is missing, build, run the pipeline on the bundled samples
+#   tools/setup.sh test   install what is missing, build, run the whole test suite
+#   tools/setup.sh build  install what is missing and build
+#
+# Every dependency is a Debian package; nothing is downloaded at build time.
+# Environment: BUILD_DIR (default: build), JOBS (default: number of cores).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+mode="${1:-build}"
+shift || true
+build_dir="${BUILD_DIR:-build}"
+jobs="${JOBS:-$(nproc)}"
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler libspdlog-dev librocksdb-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libcld2-dev libstemmer-dev
+  libxml2-dev libgumbo-dev libcurl4-openssl-dev libcpp-httplib-dev libcli11-dev
+  libyaml-cpp-dev nlohmann-json3-dev libabsl-dev libsodium-dev libxxhash-dev zlib1g-dev
+)
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
+
+build() {
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$build_dir" -j "$jobs"
+}
+
+case "$mode" in
+  run)
+    install_packages
+    build
+    exec "$build_dir/services/cli/newsflow" run "$@"
+    ;;
+  test)
+    install_packages
+    build
+    ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" "$@"
+    ;;
+  build)
+    install_packages
+    build
+    ;;
+  *)
+    echo "usage: tools/setup.sh run|test|build" >&2
+    exit 2
+    ;;
+esac
