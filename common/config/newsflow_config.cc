@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <zmq.h>
+
 #include "common/config/yaml_reader.h"
 
 namespace newsflow {
@@ -12,29 +14,38 @@ namespace {
 
 constexpr int kMaxInt = 1 << 30;
 
+bool IsZ85Key(const std::string& key) {
+  uint8_t decoded[32];
+  return key.size() == 40 && zmq_z85_decode(decoded, key.c_str()) != nullptr;
+}
+
 void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) {
-  YamlReader r = parent.Child(key);
+  YamlReader r = parent.ChildOrScalar(key);
   if (r.IsScalar()) {
     ep->address = r.node().Scalar();
-    return;
+  } else {
+    r.ReadString("address", &ep->address);
+    r.ReadBool("bind", &ep->bind);
+    r.ReadInt("hwm", &ep->hwm, 1, kMaxInt);
+    r.ReadString("curve_server_key", &ep->curve_server_key);
+    r.ReadString("curve_public_key", &ep->curve_public_key);
+    r.ReadString("curve_secret_key", &ep->curve_secret_key);
+    r.Finish();
   }
-  r.ReadString("address", &ep->address);
-  r.ReadBool("bind", &ep->bind);
-  r.ReadInt("hwm", &ep->hwm, 1, kMaxInt);
-  r.ReadString("curve_server_key", &ep->curve_server_key);
-  r.ReadString("curve_public_key", &ep->curve_public_key);
-  r.ReadString("curve_secret_key", &ep->curve_secret_key);
-  r.Finish();
   if (ep->address.find("://") == std::string::npos) {
     parent.Error(fmt::format("{}.address", key),
                  fmt::format("must be a ZeroMQ endpoint such as tcp://host:port, got \"{}\"",
                              ep->address));
   }
   for (const std::string* k : {&ep->curve_server_key, &ep->curve_public_key, &ep->curve_secret_key}) {
-    if (!k->empty() && k->size() != 40) {
+    if (!k->empty() && !IsZ85Key(*k)) {
       parent.Error(key, "CurveZMQ keys must be 40-character Z85 strings");
       break;
     }
+  }
+  if (!ep->curve_secret_key.empty() && !ep->bind &&
+      (ep->curve_server_key.empty() || ep->curve_public_key.empty())) {
+    parent.Error(key, "a connecting CurveZMQ socket needs curve_server_key, curve_public_key and curve_secret_key");
   }
 }
 
@@ -44,7 +55,7 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   ReadEndpoint(r, "articles", &c->articles);
   ReadEndpoint(r, "acks", &c->acks);
   ReadEndpoint(r, "control", &c->control);
-  for (YamlReader& f : r.Sequence("feeds")) {
+  for (YamlReader& f : r.Sequence("feeds")) {  // each a URL or {url, interval_s}
     FeedSeed seed;
     if (f.IsScalar()) {
       seed.url = f.node().Scalar();
@@ -67,6 +78,8 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   poll.Finish();
   if (c->min_interval_s > c->max_interval_s) {
     r.Error("poll.min_interval_s", "must not exceed poll.max_interval_s");
+  } else if (c->default_interval_s < c->min_interval_s || c->default_interval_s > c->max_interval_s) {
+    r.Error("poll.default_interval_s", "must lie between poll.min_interval_s and poll.max_interval_s");
   }
   YamlReader http = r.Child("http");
   http.ReadInt("timeout_ms", &c->http_timeout_ms, 100, kMaxInt);
@@ -114,7 +127,7 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   http.ReadInt("port", &c->http_port, 0, 65535);
   http.ReadString("token", &c->http_token);
   http.Finish();
-  if (c->http_address != "127.0.0.1" && c->http_address != "::1" &&
+  if (c->http_enabled && c->http_address != "127.0.0.1" && c->http_address != "::1" &&
       c->http_address != "localhost" && c->http_token.empty()) {
     r.Error("http.address", "a non-loopback address requires store.http.token");
   }
@@ -124,6 +137,9 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   limits.ReadInt("default_limit", &c->default_limit, 1, kMaxInt);
   limits.ReadInt("max_limit", &c->max_limit, 1, kMaxInt);
   limits.Finish();
+  if (c->default_limit > c->max_limit) {
+    r.Error("query_limits.default_limit", "must not exceed query_limits.max_limit");
+  }
   r.Finish();
 }
 

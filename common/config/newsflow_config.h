@@ -22,11 +22,12 @@ struct EndpointConfig {
   std::string address;  // "tcp://127.0.0.1:5561", "tcp://127.0.0.1:*", "inproc://x"
   bool bind = false;    // bind (stable side) or connect
   int hwm = 1000;       // send/receive high-water mark, in messages
-  // CurveZMQ (encrypted, authenticated links across hosts). When
-  // `curve_server_key` is set on a binding socket it acts as a CURVE server
-  // with `curve_secret_key`; a connecting socket sets it as the server key it
-  // expects and uses `curve_public_key`/`curve_secret_key` as its own pair.
-  // Keys are Z85 (40 characters). Default: all empty (no encryption).
+  // CurveZMQ encryption for links across hosts. A binding socket with
+  // `curve_secret_key` acts as the CURVE server; a connecting socket needs the
+  // server's public key (`curve_server_key`) and its own pair. Keys are Z85
+  // (40 characters). Clients are not yet authenticated against an allow-list
+  // (no ZAP handler): the encryption protects confidentiality and integrity.
+  // Default: all empty (no encryption).
   std::string curve_server_key;
   std::string curve_public_key;
   std::string curve_secret_key;

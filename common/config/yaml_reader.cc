@@ -117,6 +117,15 @@ void YamlReader::ReadEnum(std::string_view key, std::string* out,
 
 YamlReader YamlReader::Child(std::string_view key) {
   YAML::Node v = Get(key);
+  if (v.IsDefined() && !v.IsMap()) {
+    Error(key, "must be a mapping");
+    return YamlReader(YAML::Node(YAML::NodeType::Undefined), PathOf(key), errors_);
+  }
+  return YamlReader(v, PathOf(key), errors_);
+}
+
+YamlReader YamlReader::ChildOrScalar(std::string_view key) {
+  YAML::Node v = Get(key);
   if (v.IsDefined() && !v.IsMap() && !v.IsScalar()) {
     Error(key, "must be a mapping");
     return YamlReader(YAML::Node(YAML::NodeType::Undefined), PathOf(key), errors_);

@@ -52,6 +52,9 @@ class YamlReader {
 
   // A nested mapping; absent gives an empty reader. A non-map value is an error.
   YamlReader Child(std::string_view key);
+  // Like Child(), but a scalar is accepted too (check IsScalar()): for keys
+  // with a shorthand form, such as endpoints.
+  YamlReader ChildOrScalar(std::string_view key);
   // Elements of a sequence of mappings, each with path "key[i]".
   std::vector<YamlReader> Sequence(std::string_view key);
   // The node itself, for callers that accept a scalar shorthand.

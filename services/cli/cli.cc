@@ -439,6 +439,7 @@ int CmdExtract(const std::string& path, bool jsonl) {
 int Main(int argc, char** argv) {
   CLI::App app{"newsflow: a streaming news-article pipeline (ingest -> enrich -> store)"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand
   GlobalOptions g;
   app.add_option("-c,--config", g.config_path, "YAML config file (see deploy/config/newsflow.yaml)");
   app.add_option("--data-dir", g.data_dir, "override data_dir");
@@ -507,6 +508,7 @@ int Main(int argc, char** argv) {
   enrich_cmd->add_option("--key-points", enrich_options.key_points, "key points")->check(CLI::Range(0, 20));
 
   auto* check = app.add_subcommand("check-config", "validate a config file and exit");
+  auto* keygen = app.add_subcommand("keygen", "print a new CurveZMQ key pair (Z85) for encrypted links");
 
   try {
     app.parse(argc, argv);
@@ -549,6 +551,16 @@ int Main(int argc, char** argv) {
       return kExitUsage;
     }
     return enrich::RunEnrichFile(file, enrich_options, std::cout, std::cerr);
+  }
+  if (*keygen) {
+    char public_key[41] = {};
+    char secret_key[41] = {};
+    if (zmq_curve_keypair(public_key, secret_key) != 0) {
+      std::cerr << "newsflow keygen: this libzmq was built without CURVE support\n";
+      return kExitFailure;
+    }
+    std::cout << "curve_public_key: \"" << public_key << "\"\ncurve_secret_key: \"" << secret_key << "\"\n";
+    return kExitOk;
   }
   if (*check) {
     if (g.config_path.empty()) {

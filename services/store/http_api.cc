@@ -46,6 +46,8 @@ void InstallHttpApi(httplib::Server& server, const ArticleStore& store, const Qu
                     const std::string& token, CountersFn counters) {
   if (!token.empty()) {
     server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
+      // Health checks (load balancers, kubelets) need no credentials.
+      if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
       if (req.get_header_value("Authorization") != "Bearer " + token) {
         SendJson(res, 401, {{"error", "missing or wrong bearer token"}});
         return httplib::Server::HandlerResponse::Handled;

@@ -1,5 +1,5 @@
 // The store's HTTP/JSON API (loopback by default; a bearer token is required
-// when store.http.token is set). Routes, all GET, JSON bodies:
+// when store.http.token is set, except for /healthz). Routes, all GET, JSON bodies:
 //
 //   /healthz                          {"status": "ok", "last_sequence": N}
 //   /metrics                          Prometheus text format counters

@@ -1,0 +1,390 @@
+// The config parser (ParseConfig/LoadConfig) and the configs shipped in
+// deploy/config/. Paths are relative to the repository root, which is ctest's
+// working directory for this test.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include "common/config/newsflow_config.h"
+
+namespace newsflow {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kConfigDir[] = "deploy/config";
+constexpr char kReference[] = "deploy/config/newsflow.yaml";
+constexpr char kEmbedded[] = "deploy/config/embedded.yaml";
+constexpr char kCluster[] = "deploy/config/cluster-example.yaml";
+
+// absl::Status::message() may be an absl::string_view that gMock's string
+// matchers do not accept.
+std::string Message(const absl::Status& status) { return std::string(status.message()); }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void ExpectEndpointEq(const EndpointConfig& got, const EndpointConfig& want, const std::string& name) {
+  SCOPED_TRACE(name);
+  EXPECT_EQ(got.address, want.address);
+  EXPECT_EQ(got.bind, want.bind);
+  EXPECT_EQ(got.hwm, want.hwm);
+  EXPECT_EQ(got.curve_server_key, want.curve_server_key);
+  EXPECT_EQ(got.curve_public_key, want.curve_public_key);
+  EXPECT_EQ(got.curve_secret_key, want.curve_secret_key);
+}
+
+// Every field, so a shipped file cannot drift from the code's defaults.
+void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
+  EXPECT_EQ(got.data_dir, want.data_dir);
+  EXPECT_EQ(got.logging.level, want.logging.level);
+  EXPECT_EQ(got.drain.deadline_ms, want.drain.deadline_ms);
+
+  const IngestConfig& gi = got.ingest;
+  const IngestConfig& wi = want.ingest;
+  EXPECT_EQ(gi.instance_id, wi.instance_id);
+  EXPECT_EQ(gi.data_dir, wi.data_dir);
+  ExpectEndpointEq(gi.articles, wi.articles, "ingest.articles");
+  ExpectEndpointEq(gi.acks, wi.acks, "ingest.acks");
+  ExpectEndpointEq(gi.control, wi.control, "ingest.control");
+  ASSERT_EQ(gi.feeds.size(), wi.feeds.size());
+  for (std::size_t i = 0; i < gi.feeds.size(); ++i) {
+    EXPECT_EQ(gi.feeds[i].url, wi.feeds[i].url) << "ingest.feeds[" << i << "]";
+    EXPECT_EQ(gi.feeds[i].interval_s, wi.feeds[i].interval_s) << "ingest.feeds[" << i << "]";
+  }
+  EXPECT_EQ(gi.drop_dir, wi.drop_dir);
+  EXPECT_EQ(gi.drop_scan_interval_ms, wi.drop_scan_interval_ms);
+  EXPECT_EQ(gi.default_interval_s, wi.default_interval_s);
+  EXPECT_EQ(gi.min_interval_s, wi.min_interval_s);
+  EXPECT_EQ(gi.max_interval_s, wi.max_interval_s);
+  EXPECT_EQ(gi.max_failures, wi.max_failures);
+  EXPECT_EQ(gi.fetch_threads, wi.fetch_threads);
+  EXPECT_EQ(gi.http_timeout_ms, wi.http_timeout_ms);
+  EXPECT_EQ(gi.max_feed_bytes, wi.max_feed_bytes);
+  EXPECT_EQ(gi.user_agent, wi.user_agent);
+  EXPECT_EQ(gi.ack_timeout_ms, wi.ack_timeout_ms);
+  EXPECT_EQ(gi.max_attempts, wi.max_attempts);
+  EXPECT_EQ(gi.max_in_flight, wi.max_in_flight);
+  EXPECT_EQ(gi.sync_writes, wi.sync_writes);
+
+  const EnrichConfig& ge = got.enrich;
+  const EnrichConfig& we = want.enrich;
+  EXPECT_EQ(ge.worker_id, we.worker_id);
+  ExpectEndpointEq(ge.input, we.input, "enrich.input");
+  ExpectEndpointEq(ge.output, we.output, "enrich.output");
+  EXPECT_EQ(ge.threads, we.threads);
+  EXPECT_EQ(ge.max_tags, we.max_tags);
+  EXPECT_EQ(ge.min_tags, we.min_tags);
+  EXPECT_EQ(ge.summary_sentences, we.summary_sentences);
+  EXPECT_EQ(ge.key_points, we.key_points);
+
+  const StoreConfig& gs = got.store;
+  const StoreConfig& ws = want.store;
+  EXPECT_EQ(gs.data_dir, ws.data_dir);
+  ExpectEndpointEq(gs.input, ws.input, "store.input");
+  ExpectEndpointEq(gs.publish, ws.publish, "store.publish");
+  ExpectEndpointEq(gs.acks, ws.acks, "store.acks");
+  ExpectEndpointEq(gs.query, ws.query, "store.query");
+  EXPECT_EQ(gs.http_enabled, ws.http_enabled);
+  EXPECT_EQ(gs.http_address, ws.http_address);
+  EXPECT_EQ(gs.http_port, ws.http_port);
+  EXPECT_EQ(gs.http_token, ws.http_token);
+  EXPECT_EQ(gs.sync_writes, ws.sync_writes);
+  EXPECT_EQ(gs.max_batch, ws.max_batch);
+  EXPECT_EQ(gs.default_limit, ws.default_limit);
+  EXPECT_EQ(gs.max_limit, ws.max_limit);
+}
+
+class ShippedConfigTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::is_directory(kConfigDir))
+        << kConfigDir << " not found: run this test from the repository root (ctest does)";
+  }
+};
+
+// ---- The shipped files ------------------------------------------------------
+
+TEST_F(ShippedConfigTest, EveryShippedConfigLoads) {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(kConfigDir)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  EXPECT_THAT(files, testing::IsSupersetOf({std::string(kReference), std::string(kEmbedded),
+                                            std::string(kCluster)}));
+  for (const auto& path : files) {
+    auto config = LoadConfig(path);
+    EXPECT_TRUE(config.ok()) << path << ": " << config.status();
+  }
+}
+
+TEST_F(ShippedConfigTest, ReferenceEqualsBuiltInDefaults) {
+  auto config = LoadConfig(kReference);
+  ASSERT_TRUE(config.ok()) << config.status();
+  ExpectConfigEq(*config, DefaultConfig());
+}
+
+// Every key the parser reads appears in the reference file: set, or (where the
+// default is computed at run time or cannot be set) as a commented line.
+TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
+  const YAML::Node root = YAML::LoadFile(kReference);
+  const std::vector<std::string> endpoint_fields = {"address",          "bind",
+                                                    "hwm",              "curve_server_key",
+                                                    "curve_public_key", "curve_secret_key"};
+  std::vector<std::string> keys = {
+      "data_dir", "logging.level", "drain.deadline_ms", "ingest.instance_id", "ingest.feeds",
+      "ingest.drop_dir", "ingest.drop_scan_interval_ms", "ingest.poll.default_interval_s",
+      "ingest.poll.min_interval_s", "ingest.poll.max_interval_s", "ingest.poll.max_failures",
+      "ingest.poll.fetch_threads", "ingest.http.timeout_ms", "ingest.http.max_feed_bytes",
+      "ingest.http.user_agent", "ingest.outbox.ack_timeout_ms", "ingest.outbox.max_attempts",
+      "ingest.outbox.max_in_flight", "ingest.outbox.sync_writes", "enrich.threads",
+      "enrich.tags.max_tags", "enrich.tags.min_tags", "enrich.summary.sentences",
+      "enrich.summary.key_points", "store.query_limits.default_limit",
+      "store.query_limits.max_limit", "store.http.enabled", "store.http.address",
+      "store.http.port", "store.http.token", "store.sync_writes", "store.max_batch"};
+  for (const char* ep : {"ingest.articles", "ingest.acks", "ingest.control", "enrich.input",
+                         "enrich.output", "store.input", "store.publish", "store.acks", "store.query"}) {
+    for (const auto& field : endpoint_fields) keys.push_back(std::string(ep) + "." + field);
+  }
+  for (const auto& key : keys) {
+    YAML::Node node = root;
+    std::stringstream parts(key);
+    std::string part;
+    while (std::getline(parts, part, '.')) node.reset(node[part]);
+    EXPECT_TRUE(node.IsDefined()) << key << " missing from " << kReference;
+  }
+  const std::string text = ReadFile(kReference);
+  for (const char* commented : {"# data_dir: ./newsflow-data/ingest", "# worker_id:",
+                                "# data_dir: ./newsflow-data/store"}) {
+    EXPECT_THAT(text, HasSubstr(commented));
+  }
+}
+
+// embedded.yaml holds what `newsflow run` uses without --config.
+TEST_F(ShippedConfigTest, EmbeddedMatchesRunDefaults) {
+  auto config = LoadConfig(kEmbedded);
+  ASSERT_TRUE(config.ok()) << config.status();
+
+  NewsflowConfig want = DefaultConfig();
+  want.ingest.articles = MakeEndpoint("inproc://newsflow-articles", true, want.ingest.articles.hwm);
+  want.enrich.input = MakeEndpoint("inproc://newsflow-articles", false, want.enrich.input.hwm);
+  want.store.input = MakeEndpoint("inproc://newsflow-enriched", true, want.store.input.hwm);
+  want.enrich.output = MakeEndpoint("inproc://newsflow-enriched", false, want.enrich.output.hwm);
+  want.store.acks = MakeEndpoint("inproc://newsflow-acks", true, want.store.acks.hwm);
+  want.ingest.acks = MakeEndpoint("inproc://newsflow-acks", false, want.ingest.acks.hwm);
+  std::vector<std::string> feeds;
+  for (const auto& entry : fs::directory_iterator(fs::path("samples") / "feeds")) {
+    if (entry.path().extension() == ".xml") feeds.push_back(entry.path().string());
+  }
+  std::sort(feeds.begin(), feeds.end());
+  ASSERT_FALSE(feeds.empty());
+  for (const auto& f : feeds) want.ingest.feeds.push_back({f, 0});
+  want.ingest.drop_dir = (fs::path(want.data_dir) / "drop").string();
+
+  ExpectConfigEq(*config, want);
+}
+
+TEST_F(ShippedConfigTest, ClusterExampleUsesCurveAndToken) {
+  auto config = LoadConfig(kCluster);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_NE(config->store.http_address, "127.0.0.1");
+  EXPECT_FALSE(config->store.http_token.empty());
+  for (const EndpointConfig* bound :
+       {&config->ingest.articles, &config->store.input, &config->store.acks}) {
+    SCOPED_TRACE(bound->address);
+    EXPECT_TRUE(bound->bind);
+    EXPECT_THAT(bound->curve_secret_key, StartsWith("REPLACE_ME"));
+  }
+  for (const EndpointConfig* client :
+       {&config->enrich.input, &config->enrich.output, &config->ingest.acks}) {
+    SCOPED_TRACE(client->address);
+    EXPECT_FALSE(client->bind);
+    EXPECT_THAT(client->address, testing::Not(HasSubstr("127.0.0.1")));
+    EXPECT_THAT(client->curve_server_key, StartsWith("REPLACE_ME"));
+    EXPECT_THAT(client->curve_public_key, StartsWith("REPLACE_ME"));
+    EXPECT_THAT(client->curve_secret_key, StartsWith("REPLACE_ME"));
+  }
+}
+
+// ---- The parser: rejected input -------------------------------------------
+
+struct BadConfigCase {
+  const char* name;
+  const char* yaml;
+  std::vector<std::string> problems;  // every problem reported, in order
+};
+
+const BadConfigCase kBadConfigs[] = {
+    {"UnknownNestedKey", "store:\n  http:\n    prot: 8080\n", {"store.http.prot: unknown key"}},
+    {"UnknownTopLevelKey", "stor:\n  sync_writes: true\n", {"stor: unknown key"}},
+    {"UnknownEndpointKey", "ingest:\n  articles:\n    adress: tcp://127.0.0.1:1\n",
+     {"ingest.articles.adress: unknown key"}},
+    {"IntNotANumber", "enrich:\n  tags:\n    max_tags: many\n",
+     {"enrich.tags.max_tags: must be an integer"}},
+    {"IntAboveRange", "enrich:\n  tags:\n    max_tags: 51\n",
+     {"enrich.tags.max_tags: must be between 1 and 50, got 51"}},
+    {"PortAboveRange", "store:\n  http:\n    port: 70000\n",
+     {"store.http.port: must be between 0 and 65535, got 70000"}},
+    {"Int64BelowRange", "ingest:\n  http:\n    max_feed_bytes: 10\n",
+     {"ingest.http.max_feed_bytes: must be between 1024 and 17179869184, got 10"}},
+    {"NegativeDeadline", "drain:\n  deadline_ms: -1\n",
+     {"drain.deadline_ms: must be between 0 and 1073741824, got -1"}},
+    {"ZeroHwm", "enrich:\n  input:\n    address: tcp://ingest:5561\n    hwm: 0\n",
+     {"enrich.input.hwm: must be between 1 and 1073741824, got 0"}},
+    {"NotABool", "store:\n  sync_writes: maybe\n", {"store.sync_writes: must be true or false"}},
+    {"NotALevel", "logging:\n  level: loud\n",
+     {"logging.level: must be one of [trace, debug, info, warn, error, critical, off], got \"loud\""}},
+    {"StringIsAList", "ingest:\n  instance_id: [a, b]\n", {"ingest.instance_id: must be a string"}},
+    {"SectionIsAList", "store: [1, 2]\n", {"store: must be a mapping"}},
+    {"MinTagsAboveMax", "enrich:\n  tags:\n    max_tags: 3\n    min_tags: 4\n",
+     {"enrich.tags.min_tags: must not exceed tags.max_tags"}},
+    {"MinIntervalAboveMax", "ingest:\n  poll:\n    min_interval_s: 600\n    max_interval_s: 60\n",
+     {"ingest.poll.min_interval_s: must not exceed poll.max_interval_s"}},
+    {"PublicHttpWithoutToken", "store:\n  http:\n    address: 0.0.0.0\n",
+     {"store.http.address: a non-loopback address requires store.http.token"}},
+    {"EndpointWithoutScheme", "store:\n  input:\n    address: 127.0.0.1:5562\n",
+     {"store.input.address: must be a ZeroMQ endpoint such as tcp://host:port, got \"127.0.0.1:5562\""}},
+    {"ShortCurveKey", "ingest:\n  articles:\n    curve_secret_key: short\n",
+     {"ingest.articles: CurveZMQ keys must be 40-character Z85 strings"}},
+    {"FeedWithoutUrl", "ingest:\n  feeds:\n    - interval_s: 60\n", {"ingest.feeds[0].url: must not be empty"}},
+    {"FeedUnknownKey", "ingest:\n  feeds:\n    - a.xml\n    - url: b.xml\n      every: 60\n",
+     {"ingest.feeds[1].every: unknown key"}},
+    {"FeedsNotAList", "ingest:\n  feeds: a.xml\n", {"ingest.feeds: must be a list"}},
+    {"EmptyDataDir", "data_dir: \"\"\n", {"data_dir: must not be empty"}},
+    {"SeveralAtOnce", "logging:\n  level: loud\nenrich:\n  threads: 0\nstore:\n  http:\n    prot: 1\n",
+     {"logging.level: must be one of [trace, debug, info, warn, error, critical, off], got \"loud\"",
+      "enrich.threads: must be between 1 and 256, got 0", "store.http.prot: unknown key"}},
+};
+
+class BadConfigTest : public testing::TestWithParam<BadConfigCase> {};
+
+TEST_P(BadConfigTest, ReportsEveryProblemWithItsKeyPath) {
+  const BadConfigCase& c = GetParam();
+  auto config = ParseConfig(c.yaml, "test.yaml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  // "test.yaml: N problem(s):\n  <path>: <problem>\n  ..."
+  std::string want = "test.yaml: " + std::to_string(c.problems.size()) + " problem(s):";
+  for (const auto& p : c.problems) want += "\n  " + p;
+  EXPECT_EQ(Message(config.status()), want);
+}
+
+INSTANTIATE_TEST_SUITE_P(Parser, BadConfigTest, testing::ValuesIn(kBadConfigs),
+                         [](const testing::TestParamInfo<BadConfigCase>& info) {
+                           return std::string(info.param.name);
+                         });
+
+TEST(ParseConfigTest, SyntaxErrorGivesLineAndColumn) {
+  auto config = ParseConfig("store:\n  http:\n    port: 1\n   bad: x\n", "test.yaml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Message(config.status()), StartsWith("test.yaml: line 4 column 4: "));
+}
+
+TEST(ParseConfigTest, TopLevelMustBeAMapping) {
+  for (const char* yaml : {"- a\n- b\n", "just text\n"}) {
+    auto config = ParseConfig(yaml, "test.yaml");
+    ASSERT_FALSE(config.ok()) << yaml;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(Message(config.status()), HasSubstr("top level must be a mapping"));
+  }
+}
+
+TEST(LoadConfigTest, MissingFileIsNotFound) {
+  auto config = LoadConfig("deploy/config/no-such-file.yaml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(Message(config.status()), HasSubstr("no-such-file.yaml"));
+}
+
+// ---- The parser: accepted input -------------------------------------------
+
+TEST(ParseConfigTest, EmptyFileGivesDefaults) {
+  for (const char* yaml : {"", "# nothing but a comment\n", "logging: {}\nstore: {}\n"}) {
+    SCOPED_TRACE(yaml);
+    auto config = ParseConfig(yaml);
+    ASSERT_TRUE(config.ok()) << config.status();
+    ExpectConfigEq(*config, DefaultConfig());
+  }
+}
+
+TEST(ParseConfigTest, EndpointScalarIsAddressWithDefaultSideAndHwm) {
+  auto config = ParseConfig(
+      "enrich:\n  input: tcp://ingest.internal:5561\n"
+      "store:\n  input: tcp://0.0.0.0:6000\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  ExpectEndpointEq(config->enrich.input, MakeEndpoint("tcp://ingest.internal:5561", false, 100),
+                   "enrich.input");
+  ExpectEndpointEq(config->store.input, MakeEndpoint("tcp://0.0.0.0:6000", true, 1000), "store.input");
+}
+
+TEST(ParseConfigTest, EndpointMapSetsEveryField) {
+  const std::string server(40, 'S'), pub(40, 'P'), secret(40, 'K');
+  auto config = ParseConfig("enrich:\n  output:\n    address: tcp://store.internal:5562\n"
+                            "    bind: true\n    hwm: 42\n    curve_server_key: " + server +
+                            "\n    curve_public_key: " + pub + "\n    curve_secret_key: " + secret + "\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EndpointConfig want = MakeEndpoint("tcp://store.internal:5562", true, 42);
+  want.curve_server_key = server;
+  want.curve_public_key = pub;
+  want.curve_secret_key = secret;
+  ExpectEndpointEq(config->enrich.output, want, "enrich.output");
+}
+
+TEST(ParseConfigTest, FeedsTakeStringsOrMaps) {
+  auto config = ParseConfig(
+      "ingest:\n  feeds:\n    - https://example.org/rss.xml\n"
+      "    - {url: local.atom.xml, interval_s: 300}\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->ingest.feeds.size(), 2u);
+  EXPECT_EQ(config->ingest.feeds[0].url, "https://example.org/rss.xml");
+  EXPECT_EQ(config->ingest.feeds[0].interval_s, 0);
+  EXPECT_EQ(config->ingest.feeds[1].url, "local.atom.xml");
+  EXPECT_EQ(config->ingest.feeds[1].interval_s, 300);
+}
+
+TEST(ParseConfigTest, DataDirsDeriveFromDataDirUnlessSet) {
+  auto config = ParseConfig("data_dir: /srv/nf\nstore:\n  data_dir: /fast/store\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ingest.data_dir, "/srv/nf/ingest");
+  EXPECT_EQ(config->store.data_dir, "/fast/store");
+  EXPECT_EQ(DefaultConfig().ingest.data_dir, "./newsflow-data/ingest");
+  EXPECT_EQ(DefaultConfig().store.data_dir, "./newsflow-data/store");
+}
+
+TEST(ParseConfigTest, HttpNeedsTokenOnlyBeyondLoopback) {
+  for (const char* address : {"127.0.0.1", "\"::1\"", "localhost"}) {
+    auto config = ParseConfig(std::string("store:\n  http:\n    address: ") + address + "\n");
+    EXPECT_TRUE(config.ok()) << address << ": " << config.status();
+  }
+  auto config = ParseConfig("store:\n  http:\n    address: 0.0.0.0\n    token: s3cret\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->store.http_address, "0.0.0.0");
+  EXPECT_EQ(config->store.http_token, "s3cret");
+}
+
+TEST(ParseConfigTest, CrossFieldRulesAcceptEqualValues) {
+  auto config = ParseConfig(
+      "enrich:\n  tags: {max_tags: 4, min_tags: 4}\n"
+      "ingest:\n  poll: {min_interval_s: 300, max_interval_s: 300}\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->enrich.min_tags, 4);
+  EXPECT_EQ(config->ingest.max_interval_s, 300);
+}
+
+}  // namespace
+}  // namespace newsflow
