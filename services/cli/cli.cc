@@ -113,12 +113,15 @@ int CmdRun(const GlobalOptions& g, const RunOptions& o) {
   SignalWatcher watcher(stop);
   std::atomic<uint64_t> streamed{0};
   std::atomic<int64_t> last_article_ms{NowMs()};
-  const int64_t started_ms = NowMs();
+  // Throughput counts from the moment the pipeline is ready, not process start.
+  std::atomic<int64_t> started_ms{NowMs()};
   std::mutex print_mu;
   std::jthread printer;
   std::jthread idle_watch;
 
   auto on_ready = [&](const EndpointMap& endpoints) {
+    started_ms = NowMs();
+    last_article_ms = started_ms.load();
     logger->info("pipeline ready: stream {} queries {} http {}", endpoints.at("store.publish"),
                  endpoints.at("store.query"),
                  endpoints.contains("store.http") ? endpoints.at("store.http") : "off");
@@ -169,7 +172,7 @@ int CmdRun(const GlobalOptions& g, const RunOptions& o) {
     idle_watch.request_stop();
     idle_watch.join();
   }
-  double elapsed = static_cast<double>(last_article_ms.load() - started_ms) / 1000.0;
+  double elapsed = static_cast<double>(last_article_ms.load() - started_ms.load()) / 1000.0;
   std::cerr << fmt::format("newsflow run: {} articles streamed in {:.2f} s ({:.1f} articles/s)\n",
                            streamed.load(), elapsed,
                            elapsed > 0 ? static_cast<double>(streamed.load()) / elapsed : 0.0);

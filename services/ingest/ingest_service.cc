@@ -88,7 +88,7 @@ class IngestService final : public Service {
   std::condition_variable_any schedule_cv_;
   std::set<std::string> in_progress_;  // GUARDED_BY(schedule_mu_): feeds being fetched
   bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
-  bool poll_all_now_ = false;          // GUARDED_BY(schedule_mu_)
+  int64_t poll_requested_ms_ = 0;       // GUARDED_BY(schedule_mu_): time of the last poll-now
 };
 
 absl::Status IngestService::SeedFeeds() {
@@ -157,7 +157,8 @@ void IngestService::FetchLoop(std::stop_token stop) {
       if (feeds.ok()) {
         for (auto& f : *feeds) {
           if (!f.enabled() || in_progress_.contains(f.url())) continue;
-          int64_t due = poll_all_now_ ? 0 : f.next_fetch_ms();
+          // A poll-now request makes every feed not fetched since then due.
+          int64_t due = f.last_fetch_ms() < poll_requested_ms_ ? 0 : f.next_fetch_ms();
           if (due <= now) {
             next = std::move(f);
             break;
@@ -168,7 +169,6 @@ void IngestService::FetchLoop(std::stop_token stop) {
       if (next) {
         in_progress_.insert(next->url());
       } else {
-        poll_all_now_ = false;
         schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
                               [&] { return schedule_changed_; });
         continue;
@@ -436,7 +436,7 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
     }
     case v1::ControlRequest::kPollNow: {
       std::lock_guard lock(schedule_mu_);
-      poll_all_now_ = true;
+      poll_requested_ms_ = NowMs() + 1;
       schedule_changed_ = true;
       schedule_cv_.notify_all();
       break;

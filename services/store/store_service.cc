@@ -103,6 +103,10 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
     }
     endpoints["store.http"] = fmt::format("http://{}:{}", config_.http_address, port);
     http_thread = std::jthread([&http] { http.listen_after_bind(); });
+    // stop() only takes effect on a running server, so wait until it runs.
+    for (int i = 0; i < 5000 && !http.is_running(); ++i) {
+      std::this_thread::sleep_for(milliseconds(1));
+    }
   }
 
   logger_->info("started db={} last_sequence={} articles={}", config_.data_dir,
