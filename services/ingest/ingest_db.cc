@@ -54,7 +54,7 @@ absl::StatusOr<std::unique_ptr<IngestDb>> IngestDb::Open(const std::string& path
 }
 
 absl::StatusOr<AcceptResult> IngestDb::Accept(const v1::Article& article) {
-  std::lock_guard lock(accept_mu_);
+  std::lock_guard lock(outbox_mu_);
   std::string seen_version;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), seen_, article.id(), &seen_version);
   if (s.ok() && seen_version == article.version()) return AcceptResult::kDuplicate;
@@ -82,6 +82,7 @@ absl::StatusOr<std::optional<v1::Envelope>> IngestDb::GetOutbox(const std::strin
 }
 
 absl::StatusOr<bool> IngestDb::Ack(const std::string& id, const std::string& version) {
+  std::lock_guard lock(outbox_mu_);
   auto entry = GetOutbox(id);
   if (!entry.ok()) return entry.status();
   if (!entry->has_value() || (*entry)->article().version() != version) return false;
@@ -92,6 +93,7 @@ absl::StatusOr<bool> IngestDb::Ack(const std::string& id, const std::string& ver
 }
 
 absl::Status IngestDb::SetAttempt(const std::string& id, uint32_t attempt) {
+  std::lock_guard lock(outbox_mu_);
   auto entry = GetOutbox(id);
   if (!entry.ok()) return entry.status();
   if (!entry->has_value()) return absl::OkStatus();
@@ -100,6 +102,7 @@ absl::Status IngestDb::SetAttempt(const std::string& id, uint32_t attempt) {
 }
 
 absl::Status IngestDb::DeadLetter(const std::string& id) {
+  std::lock_guard lock(outbox_mu_);
   auto entry = GetOutbox(id);
   if (!entry.ok()) return entry.status();
   if (!entry->has_value()) return absl::OkStatus();

@@ -9,7 +9,9 @@
 // one synced WriteBatch records it in `seen` and `outbox` together, so a
 // crash either loses nothing or never accepted it.
 //
-// Thread-safe (RocksDB is); Accept() serialises its read-check-write.
+// Thread-safe. Every read-check-write of the outbox (Accept, Ack, SetAttempt,
+// DeadLetter) holds outbox_mu_, so an ack of an old version can never delete
+// the entry of a newer one accepted meanwhile.
 #ifndef NEWSFLOW_SERVICES_INGEST_INGEST_DB_H_
 #define NEWSFLOW_SERVICES_INGEST_INGEST_DB_H_
 
@@ -62,7 +64,7 @@ class IngestDb {
   rocksdb::ColumnFamilyHandle* seen_ = nullptr;
   rocksdb::ColumnFamilyHandle* feeds_ = nullptr;
   rocksdb::WriteOptions write_options_;
-  std::mutex accept_mu_;
+  std::mutex outbox_mu_;
 };
 
 }  // namespace newsflow::ingest

@@ -195,15 +195,13 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     } else {
       ++new_articles;
     }
+    const std::set<std::string> old_tags = previous ? EntriesOf(*previous).tags : std::set<std::string>{};
+    std::set<std::string> counted;  // two names with one key count once
     for (const auto& t : a.enrichment().tags()) {
       std::string key = TagKey(t.name());
+      if (!counted.insert(key).second) continue;
       batch.Put(by_tag_, IndexKey(key, now.time, a.id()), "");
-      bool had = false;
-      if (previous) {
-        for (const auto& pt : previous->enrichment().tags()) {
-          if (TagKey(pt.name()) == key) had = true;
-        }
-      }
+      bool had = old_tags.contains(key);
       auto count = tag_count(key);
       if (!count.ok()) return count.status();
       if (!had) ++(*count)->first;

@@ -1,0 +1,58 @@
+#include "common/util/text.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace newsflow {
+namespace {
+
+struct TextCase {
+  std::string input;
+  std::string expected;
+};
+
+class TagKeyTest : public ::testing::TestWithParam<TextCase> {};
+
+TEST_P(TagKeyTest, Normalises) { EXPECT_EQ(TagKey(GetParam().input), GetParam().expected); }
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, TagKeyTest,
+    ::testing::Values(TextCase{"Export  Controls", "export controls"},
+                      TextCase{"  Shanghai\t", "shanghai"},
+                      TextCase{"AI\n\nChips", "ai chips"},
+                      TextCase{"人工智能", "人工智能"},
+                      TextCase{"ÉCOLE Française", "école française"},
+                      TextCase{"Straße", "strasse"},  // full case folding
+                      TextCase{"ΣΟΦΙΑ", "σοφια"},
+                      TextCase{"", ""},
+                      TextCase{" \t\r\n", ""}));
+
+TEST(TagKeyTest, IsIdempotent) {
+  for (const char* name : {"Export  Controls", "Straße", "人工智能 AI"}) {
+    EXPECT_EQ(TagKey(TagKey(name)), TagKey(name)) << name;
+  }
+}
+
+class ValidUtf8Test : public ::testing::TestWithParam<TextCase> {};
+
+TEST_P(ValidUtf8Test, ReplacesOnlyInvalidSequences) {
+  EXPECT_EQ(ValidUtf8(GetParam().input), GetParam().expected);
+}
+
+const std::string kReplacement = "\xEF\xBF\xBD";
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ValidUtf8Test,
+    ::testing::Values(TextCase{"plain ascii", "plain ascii"},
+                      TextCase{"中文 and émigré", "中文 and émigré"},
+                      TextCase{"emoji 😀", "emoji 😀"},
+                      TextCase{"a\xff" "b", "a" + kReplacement + "b"},
+                      TextCase{"\xc3", kReplacement},               // truncated 2-byte sequence
+                      TextCase{"\xc0\xaf", kReplacement + kReplacement},  // overlong
+                      TextCase{"\xed\xa0\x80", kReplacement + kReplacement + kReplacement},  // surrogate
+                      TextCase{std::string("nul\0inside", 10), std::string("nul\0inside", 10)},
+                      TextCase{"", ""}));
+
+}  // namespace
+}  // namespace newsflow

@@ -1,0 +1,232 @@
+#include "services/ingest/article_builder.h"
+
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/util/hash.h"
+#include "tests/testing/test_util.h"
+
+namespace newsflow::ingest {
+namespace {
+
+using ::newsflow::testing::IsOk;
+using ::newsflow::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr int64_t kNow = 1'700'000'000'000;
+
+FeedItem Item(std::string link, std::string title, std::string text) {
+  FeedItem item;
+  item.link = std::move(link);
+  item.title = std::move(title);
+  item.text = std::move(text);
+  return item;
+}
+
+ParsedFeed Feed() {
+  ParsedFeed feed;
+  feed.format = "rss20";
+  feed.title = "Example News";
+  feed.language = "en";
+  return feed;
+}
+
+std::optional<v1::Article> Build(const FeedItem& item) {
+  return ArticleFromFeedItem(item, Feed(), "https://example.com/feed.xml", "ingest-0", kNow);
+}
+
+TEST(ArticleBuilderTest, SameCanonicalUrlGivesSameId) {
+  auto a = Build(Item("https://Example.com/news/1?utm_source=rss&utm_medium=feed#comments", "T", "Body"));
+  auto b = Build(Item("https://example.com:443/news/1", "T", "Body"));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->canonical_url(), "https://example.com/news/1");
+  EXPECT_EQ(a->id(), b->id());
+  EXPECT_EQ(a->version(), b->version());
+}
+
+TEST(ArticleBuilderTest, IdIsTheHashOfTheCanonicalUrl) {
+  auto a = Build(Item("https://example.com/news/1?fbclid=abc", "T", "Body"));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->id(), HashHex("https://example.com/news/1"));
+  EXPECT_EQ(a->url(), "https://example.com/news/1?fbclid=abc");
+}
+
+TEST(ArticleBuilderTest, DifferentUrlsGiveDifferentIds) {
+  auto a = Build(Item("https://example.com/news/1", "T", "Body"));
+  auto b = Build(Item("https://example.com/news/2", "T", "Body"));
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(a->id(), b->id());
+}
+
+TEST(ArticleBuilderTest, ChangedTextGivesNewVersionSameId) {
+  auto a = Build(Item("https://example.com/news/1", "T", "Body one"));
+  auto b = Build(Item("https://example.com/news/1", "T", "Body two"));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->id(), b->id());
+  EXPECT_NE(a->version(), b->version());
+}
+
+TEST(ArticleBuilderTest, ChangedTitleGivesNewVersion) {
+  auto a = Build(Item("https://example.com/news/1", "Title", "Body"));
+  auto b = Build(Item("https://example.com/news/1", "Title (updated)", "Body"));
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(a->version(), b->version());
+}
+
+TEST(ArticleBuilderTest, RewrappedWhitespaceKeepsTheVersion) {
+  auto a = Build(Item("https://example.com/news/1", "A  title", "First line\nsecond line."));
+  auto b = Build(Item("https://example.com/news/1", " A title ", "First line   second\tline."));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->version(), b->version());
+}
+
+TEST(ArticleBuilderTest, GuidFallbackWhenThereIsNoLink) {
+  FeedItem item = Item("", "T", "Body");
+  item.guid = "urn:uuid:1234";
+  auto a = Build(item);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->id(), HashHex("guid:urn:uuid:1234"));
+  EXPECT_EQ(a->canonical_url(), "");
+  FeedItem other = Item("", "Other title", "Other body");
+  other.guid = "urn:uuid:1234";
+  EXPECT_EQ(Build(other)->id(), a->id());
+}
+
+TEST(ArticleBuilderTest, TitleFallbackWhenNoLinkAndNoGuid) {
+  auto a = Build(Item("", "Only a title", "Body"));
+  auto b = Build(Item("", "Only  a title", "Other body"));
+  auto c = Build(Item("", "Another title", "Body"));
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(a->id(), b->id());
+  EXPECT_NE(a->id(), c->id());
+}
+
+TEST(ArticleBuilderTest, ItemWithoutTitleOrTextIsSkipped) {
+  EXPECT_FALSE(Build(Item("https://example.com/x", "", "")).has_value());
+}
+
+TEST(ArticleBuilderTest, SummaryBecomesTextWhenThereIsNoBody) {
+  FeedItem item = Item("https://example.com/x", "T", "");
+  item.summary_html = "<p>Short <b>teaser</b>.</p>";
+  auto a = Build(item);
+  ASSERT_TRUE(a);
+  EXPECT_THAT(a->text(), HasSubstr("Short teaser."));
+}
+
+TEST(ArticleBuilderTest, FillsSourceAndTimes) {
+  FeedItem item = Item("https://example.com/x", "T", "Body");
+  item.updated_ms = 1234;
+  item.author = "Ann";
+  item.categories = {"Politics"};
+  auto a = Build(item);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->published_at_ms(), 1234);  // updated when not published
+  EXPECT_EQ(a->fetched_at_ms(), kNow);
+  EXPECT_EQ(a->source().id(), HashHex("https://example.com/feed.xml"));
+  EXPECT_EQ(a->source().kind(), "rss20");
+  EXPECT_EQ(a->source().title(), "Example News");
+  EXPECT_EQ(a->source_language(), "en");
+  EXPECT_EQ(a->origin(), "ingest-0");
+  EXPECT_EQ(a->author(), "Ann");
+  ASSERT_EQ(a->categories_size(), 1);
+}
+
+TEST(ArticleBuilderTest, InvalidUtf8IsRepaired) {
+  auto a = Build(Item("https://example.com/x", "Bad \xff title", "Body \xc3"));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->title(), "Bad \xEF\xBF\xBD title");
+  EXPECT_EQ(a->text(), "Body \xEF\xBF\xBD");
+}
+
+TEST(ArticleFromDropFileTest, JsonWithAllFields) {
+  auto a = ArticleFromDropFile("/drop/story.json",
+                               R"({"url": "https://example.com/story?utm_campaign=x",
+                                   "title": "Story", "text": "The body.",
+                                   "author": "Bo", "language": "de",
+                                   "published": "2024-01-02T03:04:05Z"})",
+                               "ingest-0", kNow);
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->title(), "Story");
+  EXPECT_EQ(a->text(), "The body.");
+  EXPECT_EQ(a->canonical_url(), "https://example.com/story");
+  EXPECT_EQ(a->id(), HashHex("https://example.com/story"));
+  EXPECT_EQ(a->author(), "Bo");
+  EXPECT_EQ(a->source_language(), "de");
+  EXPECT_EQ(a->published_at_ms(), 1704164645000);
+  EXPECT_EQ(a->source().kind(), "drop-json");
+  EXPECT_EQ(a->source().url(), "/drop/story.json");
+  EXPECT_EQ(a->fetched_at_ms(), kNow);
+  EXPECT_FALSE(a->version().empty());
+}
+
+struct BadDropCase {
+  std::string name;
+  std::string path;
+  std::string bytes;
+  std::string message;
+};
+
+class BadDropFileTest : public ::testing::TestWithParam<BadDropCase> {};
+
+TEST_P(BadDropFileTest, IsInvalidArgument) {
+  auto a = ArticleFromDropFile(GetParam().path, GetParam().bytes, "ingest-0", kNow);
+  ASSERT_THAT(a, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(a.status().message()), HasSubstr(GetParam().message));
+  EXPECT_THAT(std::string(a.status().message()), HasSubstr(GetParam().path));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadDropFileTest,
+    ::testing::Values(
+        BadDropCase{"MissingText", "/d/a.json", R"({"title": "T"})", "required"},
+        BadDropCase{"MissingTitle", "/d/a.json", R"({"text": "Body"})", "required"},
+        BadDropCase{"TitleNotString", "/d/a.json", R"({"title": 5, "text": "Body"})", "required"},
+        BadDropCase{"EmptyText", "/d/a.json", R"({"title": "T", "text": ""})", "required"},
+        BadDropCase{"NotJson", "/d/a.json", "{not json", "not a JSON object"},
+        BadDropCase{"JsonArray", "/d/a.json", R"(["title", "text"])", "not a JSON object"},
+        BadDropCase{"OtherExtension", "/d/a.txt", "plain text", "only .json and .html"},
+        BadDropCase{"EmptyHtml", "/d/a.html", "   ", "/d/a.html"},
+        BadDropCase{"HtmlWithoutText", "/d/a.html", "<html><body></body></html>", "no article text"}),
+    [](const ::testing::TestParamInfo<BadDropCase>& info) { return info.param.name; });
+
+TEST(ArticleFromDropFileTest, HtmlPageIsExtracted) {
+  const std::string html = R"(<!doctype html>
+<html lang="en"><head>
+<title>Harbour festival opens | Example Times</title>
+<meta property="og:title" content="Harbour festival opens">
+<meta property="og:site_name" content="Example Times">
+<link rel="canonical" href="https://example.com/harbour-festival?utm_source=x">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article>
+<p>The annual harbour festival opened on Saturday with boat parades and music along the quay.</p>
+<p>Organisers expect more than twenty thousand visitors over the weekend, a record for the event.</p>
+</article>
+<footer><p>Copyright Example Times</p></footer>
+</body></html>)";
+  auto a = ArticleFromDropFile("/drop/harbour.html", html, "ingest-0", kNow);
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->title(), "Harbour festival opens");
+  EXPECT_THAT(a->text(), HasSubstr("boat parades"));
+  EXPECT_THAT(a->text(), HasSubstr("twenty thousand visitors"));
+  EXPECT_EQ(a->canonical_url(), "https://example.com/harbour-festival");
+  EXPECT_EQ(a->id(), HashHex("https://example.com/harbour-festival"));
+  EXPECT_EQ(a->source().kind(), "drop-html");
+  EXPECT_EQ(a->source().title(), "Example Times");
+}
+
+TEST(AssignIdentityTest, RecomputesFromFields) {
+  v1::Article a;
+  a.set_url("HTTP://EXAMPLE.com/a/./b/../c");
+  a.set_title("T");
+  a.set_text("X");
+  AssignIdentity(&a);
+  EXPECT_EQ(a.canonical_url(), "http://example.com/a/c");
+  EXPECT_EQ(a.id(), HashHex("http://example.com/a/c"));
+  EXPECT_EQ(a.version(), HashHex("T\nX"));
+}
+
+}  // namespace
+}  // namespace newsflow::ingest

@@ -1,0 +1,212 @@
+#include "services/store/http_api.h"
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/testing/test_util.h"
+
+namespace newsflow::store {
+namespace {
+
+using ::newsflow::testing::IsOk;
+using ::newsflow::testing::MakeArticle;
+using ::newsflow::testing::TempDir;
+using ::newsflow::testing::WaitFor;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Titles(const nlohmann::json& body) {
+  std::vector<std::string> titles;
+  for (const auto& a : body["articles"]) titles.push_back(a["title"].get<std::string>());
+  return titles;
+}
+
+// A store with three articles behind a real HTTP server on 127.0.0.1.
+class HttpApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = ArticleStore::Open({.path = dir_.Sub("db"), .sync_writes = false});
+    ASSERT_THAT(opened, IsOk());
+    store_ = *std::move(opened);
+    std::vector<v1::Article> batch{MakeArticle("1", "One", "first body", "AI"),
+                                   MakeArticle("2", "Two", "second body", "Chips"),
+                                   MakeArticle("3", "Three", "third body", "AI")};
+    for (int i = 0; i < 3; ++i) batch[i].set_published_at_ms(1000 * (i + 1));
+    ASSERT_THAT(store_->Upsert(batch), IsOk());
+    first_id_ = batch[0].id();
+  }
+  void TearDown() override {
+    if (thread_.joinable()) {
+      server_.stop();
+      thread_.join();
+    }
+  }
+  void Start(const std::string& token = "") {
+    InstallHttpApi(server_, *store_, {.default_limit = 1, .max_limit = 2}, token,
+                   [] { return std::map<std::string, uint64_t>{{"received", 9}}; });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    ASSERT_TRUE(WaitFor([this] { return server_.is_running(); }));
+  }
+  httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_connection_timeout(10);
+    client.set_read_timeout(10);
+    return client.Get(path.c_str(), headers);
+  }
+  nlohmann::json GetJson(const std::string& path, int expected_status) {
+    auto res = Get(path);
+    EXPECT_TRUE(res) << path << ": " << httplib::to_string(res.error());
+    if (!res) return nullptr;
+    EXPECT_EQ(res->status, expected_status) << path << ": " << res->body;
+    EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("application/json"));
+    return nlohmann::json::parse(res->body, nullptr, false);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ArticleStore> store_;
+  std::string first_id_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+TEST_F(HttpApiTest, Healthz) {
+  Start();
+  nlohmann::json body = GetJson("/healthz", 200);
+  EXPECT_EQ(body["status"], "ok");
+  EXPECT_EQ(body["last_sequence"], 3);
+  EXPECT_EQ(body["articles"], 3);
+}
+
+TEST_F(HttpApiTest, MetricsListsStoreAndServiceCounters) {
+  Start();
+  auto res = Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_THAT(res->body, HasSubstr("newsflow_store_articles 3\n"));
+  EXPECT_THAT(res->body, HasSubstr("newsflow_store_last_sequence 3\n"));
+  EXPECT_THAT(res->body, HasSubstr("newsflow_store_received_total 9\n"));
+}
+
+TEST_F(HttpApiTest, ArticlesNewestFirstWithDefaultLimitWithoutText) {
+  Start();
+  nlohmann::json body = GetJson("/v1/articles", 200);
+  EXPECT_THAT(Titles(body), ElementsAre("Three"));  // default_limit = 1
+  EXPECT_EQ(body["last_sequence"], 3);
+  EXPECT_FALSE(body["articles"][0].contains("text"));
+}
+
+TEST_F(HttpApiTest, ArticlesLimitParameterIsCappedAtMaxLimit) {
+  Start();
+  EXPECT_THAT(Titles(GetJson("/v1/articles?limit=100", 200)), ElementsAre("Three", "Two"));
+}
+
+TEST_F(HttpApiTest, ArticlesByTag) {
+  Start();
+  EXPECT_THAT(Titles(GetJson("/v1/articles?tag=AI&limit=2", 200)), ElementsAre("Three", "One"));
+}
+
+TEST_F(HttpApiTest, ArticlesByLangAndSource) {
+  Start();
+  EXPECT_THAT(Titles(GetJson("/v1/articles?lang=en&limit=1", 200)), ElementsAre("Three"));
+  EXPECT_THAT(Titles(GetJson("/v1/articles?source=src-test&limit=1", 200)), ElementsAre("Three"));
+  EXPECT_THAT(Titles(GetJson("/v1/articles?lang=fr", 200)), ElementsAre());
+}
+
+TEST_F(HttpApiTest, MoreThanOneFilterIs400) {
+  Start();
+  nlohmann::json body = GetJson("/v1/articles?tag=ai&lang=en", 400);
+  EXPECT_THAT(body["error"].get<std::string>(), HasSubstr("at most one"));
+}
+
+TEST_F(HttpApiTest, ArticleByIdIncludesText) {
+  Start();
+  nlohmann::json body = GetJson("/v1/articles/" + first_id_, 200);
+  EXPECT_EQ(body["id"], first_id_);
+  EXPECT_EQ(body["title"], "One");
+  EXPECT_EQ(body["text"], "first body");
+}
+
+TEST_F(HttpApiTest, UnknownArticleIs404WithJsonError) {
+  Start();
+  nlohmann::json body = GetJson("/v1/articles/0000000000000000", 404);
+  EXPECT_THAT(body["error"].get<std::string>(), HasSubstr("0000000000000000"));
+}
+
+TEST_F(HttpApiTest, SinceZeroReplaysOldestFirst) {
+  Start();
+  nlohmann::json body = GetJson("/v1/since/0?limit=2", 200);
+  EXPECT_THAT(Titles(body), ElementsAre("One", "Two"));
+  EXPECT_EQ(body["more"], true);
+  nlohmann::json rest = GetJson("/v1/since/2?limit=2", 200);
+  EXPECT_THAT(Titles(rest), ElementsAre("Three"));
+  EXPECT_EQ(rest["more"], false);
+}
+
+TEST_F(HttpApiTest, SinceHugeSequenceIs400) {
+  Start();
+  GetJson("/v1/since/99999999999999999999999", 400);
+}
+
+TEST_F(HttpApiTest, Tags) {
+  Start();
+  nlohmann::json body = GetJson("/v1/tags?limit=2", 200);
+  ASSERT_EQ(body["tags"].size(), 2u);
+  EXPECT_EQ(body["tags"][0], nlohmann::json({{"name", "AI"}, {"key", "ai"}, {"count", 2}}));
+  EXPECT_EQ(body["tags"][1]["key"], "chips");
+}
+
+class HttpApiBadLimitTest : public HttpApiTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(HttpApiBadLimitTest, Is400) {
+  Start();
+  nlohmann::json body = GetJson(GetParam(), 400);
+  EXPECT_THAT(body["error"].get<std::string>(), HasSubstr("limit"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, HttpApiBadLimitTest,
+                         ::testing::Values("/v1/articles?limit=abc", "/v1/articles?limit=0",
+                                           "/v1/articles?limit=-1", "/v1/articles?limit=5x",
+                                           "/v1/articles?limit=", "/v1/since/0?limit=zero",
+                                           "/v1/tags?limit=1.5"));
+
+TEST_F(HttpApiTest, UnknownRouteIs404Json) {
+  Start();
+  nlohmann::json body = GetJson("/v2/nothing", 404);
+  EXPECT_EQ(body["error"], "http 404");
+}
+
+TEST_F(HttpApiTest, TokenRequiredWhenSet) {
+  Start("s3cret");
+  auto missing = Get("/v1/articles");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 401);
+  auto wrong = Get("/v1/articles", {{"Authorization", "Bearer nope"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  auto right = Get("/v1/articles", {{"Authorization", "Bearer s3cret"}});
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 200);
+  EXPECT_THAT(Titles(nlohmann::json::parse(right->body)), ElementsAre("Three"));
+}
+
+TEST_F(HttpApiTest, HealthzNeedsNoToken) {
+  Start("s3cret");
+  GetJson("/healthz", 200);
+}
+
+TEST_F(HttpApiTest, NoTokenConfiguredNeedsNoHeader) {
+  Start();
+  GetJson("/healthz", 200);
+}
+
+}  // namespace
+}  // namespace newsflow::store

@@ -1,0 +1,323 @@
+#include "services/store/store_service.h"
+
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "tests/services/store/store_test_fixture.h"
+
+namespace newsflow::store::testing {
+namespace {
+
+using ::newsflow::testing::StatusIs;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Key;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
+
+class StoreServiceTest : public StoreServiceFixture {};
+
+TEST_F(StoreServiceTest, ReadyReportsTheBoundEndpoints) {
+  EXPECT_EQ(endpoints_["store.input"], input_ep_);
+  EXPECT_EQ(endpoints_["store.publish"], publish_ep_);
+  EXPECT_EQ(endpoints_["store.acks"], acks_ep_);
+  EXPECT_EQ(endpoints_["store.query"], query_ep_);
+  EXPECT_THAT(endpoints_, Not(Contains(Key("store.http"))));
+}
+
+TEST_F(StoreServiceTest, AcksANewArticleOnItsOriginTopic) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  v1::Article a = MakeArticle("a", "A", "text", "AI");
+  Push(a);
+  auto got = RecvSkippingProbes(acks);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->topic, "ack.ingest-test.");
+  ASSERT_TRUE(got->envelope.has_ack());
+  EXPECT_EQ(got->envelope.ack().article_id(), a.id());
+  EXPECT_EQ(got->envelope.ack().version(), a.version());
+  EXPECT_GT(got->envelope.ack().sequence(), 0u);
+  EXPECT_FALSE(got->envelope.ack().duplicate());
+}
+
+TEST_F(StoreServiceTest, AcksAreRoutedByOrigin) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  v1::Article theirs = MakeArticle("theirs", "Theirs", "x");
+  v1::Article ours = MakeArticle("ours", "Ours", "x");
+  Push(theirs, "ingest-other");
+  Push(ours);
+  auto got = RecvSkippingProbes(acks);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->envelope.ack().article_id(), ours.id());
+}
+
+TEST_F(StoreServiceTest, AckedArticleIsDurableAndQueryable) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  v1::Article a = MakeArticle("a", "A", "body");
+  Push(a);
+  ASSERT_TRUE(RecvSkippingProbes(acks).has_value());
+  v1::QueryRequest q;
+  q.set_get_id(a.id());
+  auto r = Query(q);
+  ASSERT_THAT(r, IsOk());
+  ASSERT_TRUE(r->ok()) << r->error();
+  EXPECT_EQ(r->articles(0).text(), "body");
+  EXPECT_EQ(r->articles(0).origin(), kOrigin);
+}
+
+TEST_F(StoreServiceTest, PublishesOnEveryTopicOfTheArticle) {
+  zmq::socket_t stream = Sub(publish_ep_, {""});
+  WarmUp(stream);
+  v1::Article a = MakeArticle("a", "A", "text", "AI", "Export  Controls");
+  Push(a);
+  std::multiset<std::string> topics;
+  uint64_t sequence = 0;
+  while (topics.size() < 5) {
+    auto got = RecvSkippingProbes(stream);
+    ASSERT_TRUE(got.has_value()) << "after " << topics.size() << " topics";
+    ASSERT_TRUE(got->envelope.has_article());
+    EXPECT_EQ(got->envelope.article().id(), a.id());
+    sequence = got->envelope.article().sequence();
+    topics.insert(got->topic);
+  }
+  EXPECT_THAT(topics, UnorderedElementsAre("article.", "tag.ai.", "tag.export controls.", "lang.en.",
+                                           "source.src-test."));
+  EXPECT_GT(sequence, 0u);
+}
+
+TEST_F(StoreServiceTest, DuplicateIsReAckedButNotRepublished) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  zmq::socket_t stream = Sub(publish_ep_, {std::string(kAllTopic)});
+  WarmUp(acks);
+  WarmUp(stream);
+  v1::Article a = MakeArticle("a", "A", "text");
+  Push(a);
+  auto first_ack = RecvSkippingProbes(acks);
+  ASSERT_TRUE(first_ack.has_value());
+  auto first_event = RecvSkippingProbes(stream);
+  ASSERT_TRUE(first_event.has_value());
+  EXPECT_EQ(first_event->envelope.article().id(), a.id());
+
+  Push(a);
+  auto second_ack = RecvSkippingProbes(acks);
+  ASSERT_TRUE(second_ack.has_value());
+  EXPECT_EQ(second_ack->envelope.ack().article_id(), a.id());
+  EXPECT_TRUE(second_ack->envelope.ack().duplicate());
+  EXPECT_EQ(second_ack->envelope.ack().sequence(), first_ack->envelope.ack().sequence());
+
+  v1::Article b = MakeArticle("b", "B", "text");
+  Push(b);
+  auto next_event = RecvSkippingProbes(stream);
+  ASSERT_TRUE(next_event.has_value());
+  EXPECT_EQ(next_event->envelope.article().id(), b.id()) << "the duplicate was published again";
+  EXPECT_EQ(Counter("duplicates"), 1u);
+}
+
+TEST_F(StoreServiceTest, NewVersionIsPublishedWithANewSequence) {
+  zmq::socket_t stream = Sub(publish_ep_, {std::string(kAllTopic)});
+  WarmUp(stream);
+  v1::Article a = MakeArticle("a", "A", "first");
+  Push(a);
+  auto first = RecvSkippingProbes(stream);
+  ASSERT_TRUE(first.has_value());
+  v1::Article changed = a;
+  changed.set_text("second");
+  changed.set_version("0000000000000002");
+  Push(changed);
+  auto second = RecvSkippingProbes(stream);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->envelope.article().id(), a.id());
+  EXPECT_EQ(second->envelope.article().text(), "second");
+  EXPECT_GT(second->envelope.article().sequence(), first->envelope.article().sequence());
+}
+
+TEST_F(StoreServiceTest, GarbageIsCountedAndTheServiceKeepsWorking) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  std::mt19937 rng(7);
+  std::string random_bytes(257, '\0');
+  for (char& c : random_bytes) c = static_cast<char>(rng());
+  v1::Envelope wrong_payload = NewEnvelope();
+  wrong_payload.mutable_ack()->set_article_id("x");
+  v1::Envelope no_version = NewEnvelope();
+  *no_version.mutable_article() = MakeArticle("nov", "No version", "x");
+  no_version.mutable_article()->clear_version();
+  v1::Envelope valid_but_extra_frame = NewEnvelope();
+  *valid_but_extra_frame.mutable_article() = MakeArticle("extra", "Extra", "x");
+  v1::Envelope future = NewEnvelope();
+  future.set_schema_version(kSchemaVersion + 1);
+  *future.mutable_article() = MakeArticle("future", "Future", "x");
+
+  PushFrames({random_bytes});
+  PushFrames({""});
+  PushFrames({"junk", std::string("\x00\x01", 2), "more junk"});
+  PushFrames({EncodeEnvelope(wrong_payload)});
+  PushFrames({EncodeEnvelope(no_version)});
+  PushFrames({"routing", EncodeEnvelope(valid_but_extra_frame)});
+  PushFrames({EncodeEnvelope(future)});
+
+  v1::Article good = MakeArticle("good", "Good", "x");
+  Push(good);
+  auto ack = RecvSkippingProbes(acks);
+  ASSERT_TRUE(ack.has_value());
+  EXPECT_EQ(ack->envelope.ack().article_id(), good.id());
+  EXPECT_EQ(Counter("bad_input_frames"), 7u);
+  for (const char* seed : {"nov", "extra", "future"}) {
+    v1::QueryRequest q;
+    q.set_get_id(MakeArticle(seed, "", "").id());
+    auto r = Query(q);
+    ASSERT_THAT(r, IsOk());
+    EXPECT_FALSE(r->ok()) << seed << " was stored";
+  }
+}
+
+TEST_F(StoreServiceTest, QuerySocketAnswersQueries) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  Push(MakeArticle("a", "A", "x", "AI"));
+  ASSERT_TRUE(RecvSkippingProbes(acks).has_value());
+  v1::QueryRequest q;
+  q.set_by_tag("ai");
+  auto r = Query(q);
+  ASSERT_THAT(r, IsOk());
+  EXPECT_TRUE(r->ok());
+  ASSERT_EQ(r->articles_size(), 1);
+  EXPECT_EQ(r->articles(0).title(), "A");
+  EXPECT_GT(r->last_sequence(), 0u);
+}
+
+TEST_F(StoreServiceTest, QuerySocketAnswersAGarbageRequestWithOkFalse) {
+  auto dealer = OpenSocket(context_, zmq::socket_type::dealer, MakeEndpoint(query_ep_, false, 100));
+  ASSERT_THAT(dealer, IsOk());
+  ASSERT_THAT(SendFrames(*dealer, {"\xde\xad\xbe\xef not an envelope"}, false), IsOk());
+  std::vector<zmq::pollitem_t> items{{dealer->handle(), 0, ZMQ_POLLIN, 0}};
+  auto ready = Poll(items, 10s);
+  ASSERT_THAT(ready, IsOk());
+  ASSERT_EQ(*ready, 1) << "no answer to a bad request";
+  auto frames = RecvFrames(*dealer);
+  ASSERT_THAT(frames, IsOk());
+  ASSERT_TRUE(frames->has_value());
+  const auto& last = (**frames).back();
+  auto reply = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+  ASSERT_THAT(reply, IsOk());
+  EXPECT_FALSE(reply->result().ok());
+  EXPECT_THAT(reply->result().error(), HasSubstr("bad request"));
+  EXPECT_EQ(Counter("bad_query_frames"), 1u);
+}
+
+TEST_F(StoreServiceTest, QuerySocketAnswersANonQueryEnvelopeWithOkFalse) {
+  v1::Envelope request = NewEnvelope();
+  request.mutable_ack()->set_article_id("x");
+  auto reply = Request(context_, query_ep_, request, 10s);
+  ASSERT_THAT(reply, IsOk());
+  EXPECT_FALSE(reply->result().ok());
+  EXPECT_THAT(reply->result().error(), HasSubstr("expected a query"));
+}
+
+TEST_F(StoreServiceTest, StopDrainsCleanly) {
+  EXPECT_THAT(StopService(), IsOk());
+  EXPECT_TRUE(finished_.load());
+}
+
+TEST_F(StoreServiceTest, RestartKeepsArticlesAndContinuesTheSequence) {
+  Push(MakeArticle("a", "A", "x"));
+  ASSERT_TRUE(WaitForStored(1));
+  v1::QueryRequest since;
+  since.set_since_seq(0);
+  auto before = Query(since);
+  ASSERT_THAT(before, IsOk());
+  uint64_t last = before->last_sequence();
+  ASSERT_THAT(StopService(), IsOk());
+  StartService();
+  Push(MakeArticle("b", "B", "x"));
+  ASSERT_TRUE(WaitForStored(2));
+  v1::QueryRequest get;
+  get.set_get_id(MakeArticle("b", "", "").id());
+  auto b = Query(get);
+  ASSERT_THAT(b, IsOk());
+  ASSERT_TRUE(b->ok());
+  EXPECT_EQ(b->articles(0).sequence(), last + 1);
+}
+
+TEST_F(StoreServiceTest, SecondServiceOnTheSameDataDirFailsAtCreation) {
+  zmq::context_t other;
+  NewsflowConfig config = config_;
+  EXPECT_THAT(MakeStoreService(config, other), StatusIs(absl::StatusCode::kUnavailable));
+}
+
+class StoreServiceHttpTest : public StoreServiceFixture {
+ protected:
+  std::string ExtraStoreYaml() const override {
+    return "  http: {enabled: true, address: 127.0.0.1, port: 0, token: t0ken}\n";
+  }
+};
+
+TEST_F(StoreServiceHttpTest, ServesHttpOnTheReportedPort) {
+  Push(MakeArticle("a", "A", "x"));
+  ASSERT_TRUE(WaitForStored(1));
+  ASSERT_THAT(endpoints_, Contains(Key("store.http")));
+  const std::string& url = endpoints_["store.http"];
+  ASSERT_THAT(url, ::testing::StartsWith("http://127.0.0.1:"));
+  int port = std::stoi(url.substr(url.rfind(':') + 1));
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10);
+  auto denied = client.Get("/v1/articles");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 401);
+  auto res = client.Get("/v1/articles", {{"Authorization", "Bearer t0ken"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_THAT(res->body, HasSubstr("\"title\":\"A\""));
+}
+
+
+// Stops the service from inside its ready callback, with HTTP enabled: Run()
+// must still return.
+TEST(StoreServiceStopTest, StopRightAfterReadyWithHttpReturns) {
+  // Heap state: if Run() never returns, its thread is detached and keeps using it.
+  struct State {
+    TempDir dir;
+    zmq::context_t context;
+    std::unique_ptr<Service> service;
+    std::stop_source stop;
+    std::atomic<bool> finished{false};
+    absl::Status status;
+  };
+  auto* state = new State;
+  auto config = ParseConfig(fmt::format("data_dir: {}\n"
+                                        "store:\n"
+                                        "  input: {}\n  publish: {}\n  acks: {}\n  query: {}\n"
+                                        "  http: {{enabled: true, port: 0}}\n"
+                                        "  sync_writes: false\n",
+                                        state->dir.path(), UniqueInprocEndpoint("stop-in"),
+                                        UniqueInprocEndpoint("stop-pub"), UniqueInprocEndpoint("stop-acks"),
+                                        UniqueInprocEndpoint("stop-query")),
+                            "stop-test.yaml");
+  ASSERT_THAT(config, IsOk());
+  auto service = MakeStoreService(*config, state->context);
+  ASSERT_THAT(service, IsOk());
+  state->service = *std::move(service);
+  std::thread runner([state] {
+    state->status = state->service->Run(state->stop.get_token(),
+                                        [state](const EndpointMap&) { state->stop.request_stop(); });
+    state->finished = true;
+  });
+  if (!WaitFor([state] { return state->finished.load(); }, 30s)) {
+    runner.detach();
+    FAIL() << "Run() did not return after stop";
+  }
+  runner.join();
+  EXPECT_THAT(state->status, IsOk());
+  delete state;
+}
+
+}  // namespace
+}  // namespace newsflow::store::testing
