@@ -75,6 +75,7 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   poll.ReadInt("max_interval_s", &c->max_interval_s, 1, kMaxInt);
   poll.ReadInt("max_failures", &c->max_failures, 1, kMaxInt);
   poll.ReadInt("fetch_threads", &c->fetch_threads, 1, 64);
+  poll.ReadInt("per_host_concurrency", &c->per_host_concurrency, 1, 64);
   poll.Finish();
   if (c->min_interval_s > c->max_interval_s) {
     r.Error("poll.min_interval_s", "must not exceed poll.max_interval_s");

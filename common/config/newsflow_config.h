@@ -69,6 +69,7 @@ struct IngestConfig {
   int max_interval_s = 86400;    // Default: 86400
   int max_failures = 10;         // consecutive failures before a feed is disabled. Default: 10
   int fetch_threads = 2;         // concurrent feed fetches. Default: 2
+  int per_host_concurrency = 1;  // fetches at once to one host. Default: 1
   // HTTP.
   int http_timeout_ms = 20000;              // Default: 20000
   int64_t max_feed_bytes = 16 * 1024 * 1024;  // Default: 16 MiB

@@ -21,6 +21,7 @@ nlohmann::json ArticleToJson(const v1::Article& a, bool with_text) {
   j["title"] = ValidUtf8(a.title());
   j["url"] = a.url();
   j["canonical_url"] = a.canonical_url();
+  j["cluster_id"] = a.cluster_id();
   j["source"] = {{"id", a.source().id()},
                  {"url", a.source().url()},
                  {"title", ValidUtf8(a.source().title())},

@@ -1,7 +1,7 @@
 // The JSON shape of an article in every human- and script-facing output: the
 // HTTP API, `newsflow get|query|subscribe|run`. Field names are stable.
 //
-//   {"id", "version", "sequence", "title", "url", "canonical_url",
+//   {"id", "version", "sequence", "title", "url", "canonical_url", "cluster_id",
 //    "source": {"id", "url", "title", "kind"}, "author", "published",
 //    "fetched", "stored", "lang", "lang_reliable", "tags": [{"name", "score"}],
 //    "summary": [sentences], "key_points": [strings], "fingerprint", "text"}

@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <ctime>
+#include <vector>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -36,20 +38,38 @@ std::string Trim(std::string s) {
   return s.substr(i);
 }
 
+struct HeaderState {
+  std::map<std::string, std::string> headers;  // of the last response
+  std::vector<int> statuses;                   // of every response, redirects first
+};
+
 size_t ReadHeader(char* data, size_t size, size_t count, void* user) {
-  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  auto* state = static_cast<HeaderState*>(user);
   std::string line(data, size * count);
   if (line.rfind("HTTP/", 0) == 0) {
-    headers->clear();  // a new response (after a redirect) starts over
+    state->headers.clear();  // a new response (after a redirect) starts over
+    std::size_t space = line.find(' ');
+    state->statuses.push_back(space == std::string::npos ? 0 : std::atoi(line.c_str() + space + 1));
     return size * count;
   }
   std::size_t colon = line.find(':');
   if (colon != std::string::npos) {
     std::string name = line.substr(0, colon);
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    (*headers)[name] = Trim(line.substr(colon + 1));
+    state->headers[name] = Trim(line.substr(colon + 1));
   }
   return size * count;
+}
+
+// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 10.2.3).
+int RetryAfterSeconds(const std::string& value) {
+  if (value.empty()) return 0;
+  if (std::isdigit(static_cast<unsigned char>(value[0]))) return std::atoi(value.c_str());
+  std::tm tm{};
+  if (strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S", &tm) == nullptr) return 0;
+  int64_t at = static_cast<int64_t>(timegm(&tm));
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  return at > now ? static_cast<int>(std::min<int64_t>(at - now, 7 * 86400)) : 0;
 }
 
 absl::StatusOr<FetchResult> ReadLocal(const std::string& path, const FetchOptions& options) {
@@ -87,7 +107,7 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOption
   if (curl == nullptr) return absl::UnavailableError("curl_easy_init failed");
   FetchResult result;
   Sink sink{&result.body, options.max_bytes};
-  std::map<std::string, std::string> headers;
+  HeaderState header_state;
   curl_slist* request_headers = nullptr;
   if (!request.etag.empty()) {
     request_headers = curl_slist_append(request_headers, ("If-None-Match: " + request.etag).c_str());
@@ -109,7 +129,7 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOption
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &headers);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &header_state);
   CURLcode code = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -126,12 +146,17 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOption
   if (code != CURLE_OK) {
     return absl::UnavailableError(fmt::format("{}: {}", url, curl_easy_strerror(code)));
   }
+  auto& headers = header_state.headers;
   result.http_status = static_cast<int>(status);
   result.content_type = headers["content-type"];
   result.etag = headers["etag"];
   result.last_modified = headers["last-modified"];
-  if (auto it = headers.find("retry-after"); it != headers.end()) {
-    result.retry_after_s = std::atoi(it->second.c_str());
+  result.retry_after_s = RetryAfterSeconds(headers["retry-after"]);
+  const auto& statuses = header_state.statuses;
+  result.redirected = statuses.size() > 1;
+  result.permanent_redirect = result.redirected;
+  for (std::size_t i = 0; i + 1 < statuses.size(); ++i) {
+    if (statuses[i] != 301 && statuses[i] != 308) result.permanent_redirect = false;
   }
   return result;
 }

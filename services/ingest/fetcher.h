@@ -35,7 +35,9 @@ struct FetchResult {
   std::string content_type;
   std::string etag;
   std::string last_modified;
-  int retry_after_s = 0;     // from Retry-After on 429/503
+  int retry_after_s = 0;     // from Retry-After (seconds or HTTP-date) on 429/503
+  bool redirected = false;   // final_url differs from the request after redirects
+  bool permanent_redirect = false;  // every redirect was 301 or 308
 };
 
 // Returns the response for any HTTP status (the caller decides what 4xx/5xx

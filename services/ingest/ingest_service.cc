@@ -1,6 +1,9 @@
 #include "services/ingest/ingest_service.h"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +33,19 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kPollInterval(50);
+
+// The host part of an http(s) URL ("" for files), for per-host limits.
+std::string HostOf(const std::string& url) {
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos || url.rfind("http", 0) != 0) return "";
+  std::size_t start = scheme + 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::size_t at = host.rfind('@');
+  if (at != std::string::npos) host = host.substr(at + 1);
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host;
+}
 constexpr int64_t kExpireCheckMs = 100;
 
 class IngestService final : public Service {
@@ -64,9 +80,15 @@ class IngestService final : public Service {
   void HandleControl(zmq::socket_t& control, std::vector<zmq::message_t>& parts);
   v1::ControlResponse ExecuteControl(const v1::ControlRequest& request);
   int64_t IntervalMs(const v1::FeedSpec& feed) const {
-    int interval = feed.interval_s() > 0 ? feed.interval_s() : config_.default_interval_s;
+    int interval = feed.interval_s() > 0            ? feed.interval_s()
+                   : feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s()
+                                                     : config_.default_interval_s;
     return int64_t{std::clamp(interval, config_.min_interval_s, config_.max_interval_s)} * 1000;
   }
+  // Learns how often a feed publishes: half the mean gap between its ten
+  // newest items when they carry dates, otherwise halving after new items
+  // and growing by half after none. Bounded by the poll limits.
+  int AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed, uint64_t accepted) const;
   void WakeFetchers() {
     std::lock_guard lock(schedule_mu_);
     schedule_changed_ = true;
@@ -87,6 +109,7 @@ class IngestService final : public Service {
   std::mutex schedule_mu_;
   std::condition_variable_any schedule_cv_;
   std::set<std::string> in_progress_;  // GUARDED_BY(schedule_mu_): feeds being fetched
+  std::map<std::string, int> host_active_;  // GUARDED_BY(schedule_mu_): fetches per host
   bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
   int64_t poll_requested_ms_ = 0;       // GUARDED_BY(schedule_mu_): time of the last poll-now
 };
@@ -157,6 +180,8 @@ void IngestService::FetchLoop(std::stop_token stop) {
       if (feeds.ok()) {
         for (auto& f : *feeds) {
           if (!f.enabled() || in_progress_.contains(f.url())) continue;
+          const std::string host = HostOf(f.url());
+          if (!host.empty() && host_active_[host] >= config_.per_host_concurrency) continue;
           // A poll-now request makes every feed not fetched since then due.
           int64_t due = f.last_fetch_ms() < poll_requested_ms_ ? 0 : f.next_fetch_ms();
           if (due <= now) {
@@ -168,6 +193,7 @@ void IngestService::FetchLoop(std::stop_token stop) {
       }
       if (next) {
         in_progress_.insert(next->url());
+        ++host_active_[HostOf(next->url())];
       } else {
         schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
                               [&] { return schedule_changed_; });
@@ -178,6 +204,9 @@ void IngestService::FetchLoop(std::stop_token stop) {
     PollFeed(*std::move(next), stop);
     std::lock_guard lock(schedule_mu_);
     in_progress_.erase(url);
+    if (--host_active_[HostOf(url)] <= 0) host_active_.erase(HostOf(url));
+    schedule_changed_ = true;  // the host may have another feed waiting
+    schedule_cv_.notify_all();
   }
 }
 
@@ -189,12 +218,22 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   absl::Status error;
   int retry_after_s = 0;
   uint64_t accepted = 0;
+  std::optional<ParsedFeed> parsed_feed;
+  const std::string original_url = feed.url();
+  if (fetched.ok() && fetched->permanent_redirect && !fetched->final_url.empty() &&
+      fetched->final_url != feed.url() && fetched->http_status < 400) {
+    // A permanent redirect moves the feed: later polls go to the new URL.
+    logger_->info("feed moved permanently from={} to={}", feed.url(), fetched->final_url);
+    counters_.Add("feeds_moved");
+    feed.set_url(fetched->final_url);
+  }
   if (!fetched.ok()) {
     error = fetched.status();
   } else if (fetched->http_status == 304) {
     counters_.Add("feed_not_modified");
   } else if (fetched->http_status == 410) {
     feed.set_enabled(false);
+    feed.set_disabled_reason("HTTP 410 Gone");
     error = absl::NotFoundError("HTTP 410 Gone: feed disabled");
   } else if (fetched->http_status < 200 || fetched->http_status >= 300) {
     retry_after_s = fetched->retry_after_s;
@@ -228,11 +267,13 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
       }
       feed.set_etag(fetched->etag);
       feed.set_last_modified(fetched->last_modified);
+      parsed_feed = *std::move(parsed);
     }
   }
 
   feed.set_last_fetch_ms(now);
   feed.set_articles_seen(feed.articles_seen() + accepted);
+  if (error.ok()) feed.set_adaptive_interval_s(AdaptInterval(feed, parsed_feed ? &*parsed_feed : nullptr, accepted));
   int64_t interval = IntervalMs(feed);
   if (error.ok()) {
     feed.set_consecutive_failures(0);
@@ -248,7 +289,10 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     backoff = std::max<int64_t>(backoff, int64_t{retry_after_s} * 1000);
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
     feed.set_next_fetch_ms(now + static_cast<int64_t>(backoff * jitter(rng)));
-    if (feed.consecutive_failures() >= config_.max_failures) feed.set_enabled(false);
+    if (feed.consecutive_failures() >= config_.max_failures && feed.enabled()) {
+      feed.set_enabled(false);
+      feed.set_disabled_reason(fmt::format("{} failures in a row", feed.consecutive_failures()));
+    }
     uint64_t suppressed = 0;
     if (feed_error_log_.ShouldLog(&suppressed)) {
       logger_->warn("feed failed url={} failures={} enabled={} error=\"{}\" suppressed={}", feed.url(),
@@ -256,12 +300,38 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     }
   }
   // The feed may have been removed while it was being fetched.
-  auto still_there = db_->GetFeed(feed.url());
+  auto still_there = db_->GetFeed(original_url);
   if (still_there.ok() && still_there->has_value()) {
     absl::Status s = db_->PutFeed(feed);
+    if (s.ok() && feed.url() != original_url) s = db_->RemoveFeed(original_url).status();
     if (!s.ok()) logger_->error("cannot save feed state url={}: {}", feed.url(), std::string(s.message()));
   }
   if (accepted > 0) logger_->debug("feed polled url={} new_or_changed={}", feed.url(), accepted);
+}
+
+int IngestService::AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed,
+                                 uint64_t accepted) const {
+  int current = feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s() : config_.default_interval_s;
+  double next = current;
+  std::vector<int64_t> times;
+  if (parsed != nullptr) {
+    for (const auto& item : parsed->items) {
+      int64_t t = item.published_ms != 0 ? item.published_ms : item.updated_ms;
+      if (t > 0) times.push_back(t);
+    }
+  }
+  if (times.size() >= 2) {
+    std::sort(times.rbegin(), times.rend());
+    std::size_t n = std::min<std::size_t>(times.size(), 10);
+    double mean_gap_s = static_cast<double>(times[0] - times[n - 1]) / 1000.0 / static_cast<double>(n - 1);
+    next = mean_gap_s / 2;
+  } else if (parsed != nullptr) {
+    next = accepted > 0 ? current * 0.5 : current * 1.5;
+  } else {
+    next = current * 1.25;  // 304 Not Modified: nothing new
+  }
+  return static_cast<int>(std::clamp(next, static_cast<double>(config_.min_interval_s),
+                                     static_cast<double>(config_.max_interval_s)));
 }
 
 // ---- Drop folder ------------------------------------------------------------

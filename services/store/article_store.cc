@@ -1,6 +1,7 @@
 #include "services/store/article_store.h"
 
 #include <algorithm>
+#include <bit>
 #include <map>
 #include <set>
 
@@ -46,7 +47,8 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(
   rocksdb::ColumnFamilyOptions cf_options;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), kArticlesCf, kByTagCf,
-                           kBySourceCf, kByLangCf, kByTimeCf, kByUrlCf, kSeqCf, kMetaCf}) {
+                           kBySourceCf, kByLangCf, kByTimeCf, kByUrlCf, kSeqCf, kMetaCf,
+                           kByClusterCf, kByBandCf}) {
     cfs.emplace_back(name, cf_options);
   }
   rocksdb::DB* raw = nullptr;
@@ -62,6 +64,8 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(
   store->by_url_ = h[6];
   store->seq_ = h[7];
   store->meta_ = h[8];
+  store->by_cluster_ = h[9];
+  store->by_band_ = h[10];
 
   std::string value;
   s = raw->Get(rocksdb::ReadOptions(), store->meta_, kMetaSchemaVersion, &value);
@@ -117,8 +121,9 @@ namespace {
 // Index entries of one article version, used to delete stale ones.
 struct IndexEntries {
   std::set<std::string> tags;  // tag keys
-  std::string source, lang, url;
+  std::string source, lang, url, cluster;
   int64_t time = 0;
+  uint64_t fingerprint = 0;
 };
 
 IndexEntries EntriesOf(const v1::Article& a) {
@@ -130,6 +135,8 @@ IndexEntries EntriesOf(const v1::Article& a) {
   e.lang = a.enrichment().language();
   e.url = a.canonical_url();
   e.time = ArticleStore::SortTime(a);
+  e.cluster = a.cluster_id();
+  e.fingerprint = a.enrichment().fingerprint();
   return e;
 }
 
@@ -144,6 +151,7 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
   std::map<std::string, std::pair<uint64_t, std::string>> tag_counts;  // key -> count, name
   uint64_t sequence = last_sequence_.load();
   uint64_t new_articles = 0;
+  std::vector<std::pair<uint64_t, std::string>> batch_fingerprints;  // fingerprint, cluster
 
   auto tag_count = [&](const std::string& key) -> absl::StatusOr<std::pair<uint64_t, std::string>*> {
     auto it = tag_counts.find(key);
@@ -177,6 +185,27 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     }
     a.set_sequence(++sequence);
     a.set_stored_at_ms(NowMs());
+    const uint64_t fingerprint = a.enrichment().fingerprint();
+    if (previous && !previous->cluster_id().empty()) {
+      a.set_cluster_id(previous->cluster_id());
+    } else {
+      std::string cluster;
+      int best = kMaxClusterDistance + 1;
+      if (fingerprint != 0) {
+        for (const auto& [fp, member_cluster] : batch_fingerprints) {
+          int d = std::popcount(fp ^ fingerprint);
+          if (d < best) {
+            best = d;
+            cluster = member_cluster;
+          }
+        }
+        auto stored = NearestCluster(fingerprint, a.id());
+        if (!stored.ok()) return stored.status();
+        if (!stored->empty() && cluster.empty()) cluster = *stored;
+      }
+      a.set_cluster_id(cluster.empty() ? a.id() : cluster);
+    }
+    if (fingerprint != 0) batch_fingerprints.emplace_back(fingerprint, a.cluster_id());
     IndexEntries now = EntriesOf(a);
     if (previous) {
       IndexEntries old = EntriesOf(*previous);
@@ -192,6 +221,12 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
       batch.Delete(by_lang_, IndexKey(old.lang, old.time, a.id()));
       batch.Delete(by_time_, TimeKey(old.time, a.id()));
       if (old.url != now.url && !old.url.empty()) batch.Delete(by_url_, old.url);
+      if (!old.cluster.empty()) batch.Delete(by_cluster_, IndexKey(old.cluster, old.time, a.id()));
+      if (old.fingerprint != 0) {
+        for (int band = 0; band < kFingerprintBands; ++band) {
+          batch.Delete(by_band_, BandPrefix(band, old.fingerprint) + a.id());
+        }
+      }
     } else {
       ++new_articles;
     }
@@ -211,6 +246,12 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     batch.Put(by_lang_, IndexKey(now.lang, now.time, a.id()), "");
     batch.Put(by_time_, TimeKey(now.time, a.id()), "");
     if (!now.url.empty()) batch.Put(by_url_, now.url, a.id());
+    batch.Put(by_cluster_, IndexKey(now.cluster, now.time, a.id()), "");
+    if (fingerprint != 0) {
+      for (int band = 0; band < kFingerprintBands; ++band) {
+        batch.Put(by_band_, BandPrefix(band, fingerprint) + a.id(), BandValue(fingerprint, now.cluster));
+      }
+    }
     batch.Put(seq_, SeqKey(a.sequence()), SeqValue(a.id(), a.version()));
     batch.Put(articles_, a.id(), a.SerializeAsString());
     in_batch[a.id()] = &a;
@@ -268,6 +309,39 @@ absl::StatusOr<std::vector<v1::Article>> ArticleStore::BySource(const std::strin
 absl::StatusOr<std::vector<v1::Article>> ArticleStore::ByLang(const std::string& lang,
                                                               std::size_t limit) const {
   return ScanIndex(by_lang_, IndexPrefix(lang), limit);
+}
+
+absl::StatusOr<std::vector<v1::Article>> ArticleStore::ByCluster(const std::string& cluster_id,
+                                                                 std::size_t limit) const {
+  return ScanIndex(by_cluster_, IndexPrefix(cluster_id), limit);
+}
+
+absl::StatusOr<std::string> ArticleStore::NearestCluster(uint64_t fingerprint,
+                                                         const std::string& id) const {
+  // Buckets of very common band values (boilerplate-only texts) are capped so
+  // a lookup stays cheap; the other three bands still find true neighbours.
+  constexpr int kMaxBucketScan = 256;
+  std::string best_cluster;
+  int best = kMaxClusterDistance + 1;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), by_band_));
+  for (int band = 0; band < kFingerprintBands; ++band) {
+    const std::string prefix = BandPrefix(band, fingerprint);
+    int scanned = 0;
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && scanned < kMaxBucketScan;
+         it->Next(), ++scanned) {
+      if (it->key().ToString().substr(prefix.size()) == id) continue;
+      uint64_t other = 0;
+      std::string cluster;
+      if (!ParseBandValue(std::string_view(it->value().data(), it->value().size()), &other, &cluster)) continue;
+      int d = std::popcount(other ^ fingerprint);
+      if (d < best) {
+        best = d;
+        best_cluster = cluster;
+      }
+    }
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan fingerprint bands");
+  return best_cluster;
 }
 
 absl::StatusOr<std::vector<v1::Article>> ArticleStore::Since(uint64_t after_seq, std::size_t limit,

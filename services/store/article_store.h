@@ -9,6 +9,11 @@
 // stale ones of the version it replaces. The batch is synced to the WAL when
 // `sync_writes` is set, so a returned result is durable.
 //
+// Near-duplicates: a new article whose enrichment fingerprint (SimHash) lies
+// within kMaxClusterDistance bits of a stored one joins that article's
+// cluster (cluster_id); otherwise it starts its own. A replaced version keeps
+// the cluster it had.
+//
 // Thread safety: Upsert() must be called from one thread at a time (the
 // store's single writer); reads may run concurrently from any thread.
 //
@@ -31,6 +36,9 @@
 #include "newsflow/v1/query.pb.h"
 
 namespace newsflow::store {
+
+// Largest Hamming distance between 64-bit SimHash fingerprints of one story.
+inline constexpr int kMaxClusterDistance = 3;
 
 struct ArticleStoreOptions {
   std::string path;         // database folder, created if missing
@@ -72,6 +80,8 @@ class ArticleStore {
   absl::StatusOr<std::vector<v1::Article>> ByTag(const std::string& tag, std::size_t limit) const;
   absl::StatusOr<std::vector<v1::Article>> BySource(const std::string& source_id, std::size_t limit) const;
   absl::StatusOr<std::vector<v1::Article>> ByLang(const std::string& lang, std::size_t limit) const;
+  // Near-duplicates of one story (same cluster_id), newest first.
+  absl::StatusOr<std::vector<v1::Article>> ByCluster(const std::string& cluster_id, std::size_t limit) const;
   // Versions committed after `after_seq`, oldest first. An article changed
   // again since is returned once, at its newest sequence, and only if that
   // sequence is in range; `*more` says whether the log continues past the page.
@@ -90,6 +100,8 @@ class ArticleStore {
                                                      const std::string& prefix,
                                                      std::size_t limit) const;
   absl::StatusOr<std::optional<v1::Article>> Lookup(const std::string& id) const;
+  // Cluster of the nearest stored fingerprint within kMaxClusterDistance, or "".
+  absl::StatusOr<std::string> NearestCluster(uint64_t fingerprint, const std::string& id) const;
 
   ArticleStoreOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
@@ -102,6 +114,8 @@ class ArticleStore {
   rocksdb::ColumnFamilyHandle* by_url_ = nullptr;
   rocksdb::ColumnFamilyHandle* seq_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* by_cluster_ = nullptr;
+  rocksdb::ColumnFamilyHandle* by_band_ = nullptr;
   std::atomic<uint64_t> last_sequence_{0};  // written by the single writer only
   std::atomic<uint64_t> article_count_{0};
 };

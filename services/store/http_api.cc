@@ -79,9 +79,10 @@ void InstallHttpApi(httplib::Server& server, const ArticleStore& store, const Qu
   server.Get("/v1/articles", [run](const httplib::Request& req, httplib::Response& res) {
     v1::QueryRequest q;
     if (!ReadLimit(req, res, &q)) return;
-    int filters = req.has_param("tag") + req.has_param("lang") + req.has_param("source");
+    int filters = req.has_param("tag") + req.has_param("lang") + req.has_param("source") +
+                  req.has_param("cluster");
     if (filters > 1) {
-      SendJson(res, 400, {{"error", "use at most one of tag, lang, source"}});
+      SendJson(res, 400, {{"error", "use at most one of tag, lang, source, cluster"}});
       return;
     }
     if (req.has_param("tag")) {
@@ -90,6 +91,8 @@ void InstallHttpApi(httplib::Server& server, const ArticleStore& store, const Qu
       q.set_by_lang(req.get_param_value("lang"));
     } else if (req.has_param("source")) {
       q.set_by_source(req.get_param_value("source"));
+    } else if (req.has_param("cluster")) {
+      q.set_by_cluster(req.get_param_value("cluster"));
     } else {
       q.set_latest(true);
     }

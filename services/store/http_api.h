@@ -3,7 +3,7 @@
 //
 //   /healthz                          {"status": "ok", "last_sequence": N}
 //   /metrics                          Prometheus text format counters
-//   /v1/articles?limit=N              newest first; filters: tag=, lang=, source=
+//   /v1/articles?limit=N              newest first; filters: tag=, lang=, source=, cluster=
 //   /v1/articles/<id>                 one article with its full text (404 if unknown)
 //   /v1/since/<seq>?limit=N           replay log after <seq>, oldest first
 //   /v1/tags?limit=N                  most used tags with counts

@@ -68,6 +68,27 @@ bool ParseSeqValue(std::string_view value, std::string* id, std::string* version
   return true;
 }
 
+std::string BandPrefix(int band, uint64_t fingerprint) {
+  uint16_t bits = static_cast<uint16_t>(fingerprint >> (16 * band));
+  std::string key(1, static_cast<char>(band));
+  key.push_back(static_cast<char>(bits >> 8));
+  key.push_back(static_cast<char>(bits & 0xff));
+  return key;
+}
+
+std::string BandValue(uint64_t fingerprint, std::string_view cluster_id) {
+  std::string v = EncodeBE64(fingerprint);
+  v += cluster_id;
+  return v;
+}
+
+bool ParseBandValue(std::string_view value, uint64_t* fingerprint, std::string* cluster_id) {
+  if (value.size() < 8) return false;
+  *fingerprint = *DecodeBE64(value.substr(0, 8));
+  *cluster_id = std::string(value.substr(8));
+  return true;
+}
+
 std::string TagCountKey(std::string_view tag_key) {
   std::string key(kMetaTagPrefix);
   key += tag_key;

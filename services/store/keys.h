@@ -8,8 +8,14 @@
 //   by_time    rts id                               -> ""
 //   by_url     canonical_url                        -> id
 //   seq        BE64(sequence)                       -> id 0x00 version
+//   by_cluster cluster_id 0x00 rts id               -> ""
+//   by_band    band(1) BE16(bits) id                -> BE64(fingerprint) cluster_id
 //   meta       "schema_version" | "last_sequence"   -> BE64
 //              "tag/" tag_key                       -> BE64(count) display name
+//
+// by_band splits each 64-bit fingerprint into four 16-bit bands: two
+// fingerprints within Hamming distance 3 agree on at least one band
+// (pigeonhole), so a near-duplicate search reads four small prefixes.
 //
 // rts ("reverse timestamp") is BE64(UINT64_MAX - time_ms), so a forward scan
 // of a prefix yields newest first. Article ids are fixed-width hex, so the
@@ -31,6 +37,8 @@ inline constexpr char kByLangCf[] = "by_lang";
 inline constexpr char kByTimeCf[] = "by_time";
 inline constexpr char kByUrlCf[] = "by_url";
 inline constexpr char kSeqCf[] = "seq";
+inline constexpr char kByClusterCf[] = "by_cluster";
+inline constexpr char kByBandCf[] = "by_band";
 inline constexpr char kMetaCf[] = "meta";
 
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
@@ -55,6 +63,12 @@ std::string SeqKey(uint64_t sequence);
 std::string SeqValue(std::string_view id, std::string_view version);
 // Splits a seq value into id and version; false when malformed.
 bool ParseSeqValue(std::string_view value, std::string* id, std::string* version);
+
+inline constexpr int kFingerprintBands = 4;
+// Prefix of band `band` (0..3) of `fingerprint`: band byte + BE16 bits.
+std::string BandPrefix(int band, uint64_t fingerprint);
+std::string BandValue(uint64_t fingerprint, std::string_view cluster_id);
+bool ParseBandValue(std::string_view value, uint64_t* fingerprint, std::string* cluster_id);
 
 std::string TagCountKey(std::string_view tag_key);
 std::string TagCountValue(uint64_t count, std::string_view display_name);

@@ -40,6 +40,9 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
     case v1::QueryRequest::kByLang:
       articles = store.ByLang(request.by_lang(), limit);
       break;
+    case v1::QueryRequest::kByCluster:
+      articles = store.ByCluster(request.by_cluster(), limit);
+      break;
     case v1::QueryRequest::kTagCounts: {
       auto tags = store.TagCounts(limit);
       if (!tags.ok()) {

@@ -400,3 +400,81 @@ TEST(ArticleStoreOpenTest, SyncedWritesSurviveReopen) {
 
 }  // namespace
 }  // namespace newsflow::store
+
+namespace newsflow::store {
+namespace {
+
+v1::Article WithFingerprint(v1::Article a, uint64_t fingerprint) {
+  a.mutable_enrichment()->set_fingerprint(fingerprint);
+  return a;
+}
+
+class ClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = ArticleStore::Open({.path = dir_.Sub("db"), .sync_writes = false});
+    ASSERT_THAT(opened, IsOk());
+    store_ = *std::move(opened);
+  }
+  std::string Commit(v1::Article a) {
+    std::vector<v1::Article> batch{std::move(a)};
+    EXPECT_THAT(store_->Upsert(batch), IsOk());
+    return batch[0].cluster_id();
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<ArticleStore> store_;
+};
+
+constexpr uint64_t kStory = 0x9e3779b97f4a7c15ULL;
+
+TEST_F(ClusterTest, FirstArticleStartsItsOwnCluster) {
+  v1::Article a = WithFingerprint(testing::MakeArticle("a", "A", "a"), kStory);
+  EXPECT_EQ(Commit(a), a.id());
+}
+
+TEST_F(ClusterTest, NearDuplicateJoinsTheFirstArticlesCluster) {
+  v1::Article first = WithFingerprint(testing::MakeArticle("a", "A", "a"), kStory);
+  Commit(first);
+  // Differs in 3 bits, one in each of three bands: still the same story.
+  uint64_t near = kStory ^ (1ULL << 1) ^ (1ULL << 20) ^ (1ULL << 40);
+  EXPECT_EQ(Commit(WithFingerprint(testing::MakeArticle("b", "B", "b"), near)), first.id());
+  auto members = store_->ByCluster(first.id(), 10);
+  ASSERT_THAT(members, IsOk());
+  EXPECT_EQ(members->size(), 2u);
+}
+
+TEST_F(ClusterTest, DistantFingerprintStartsANewCluster) {
+  Commit(WithFingerprint(testing::MakeArticle("a", "A", "a"), kStory));
+  // Four bits apart, one per band: beyond kMaxClusterDistance.
+  uint64_t far = kStory ^ (1ULL << 1) ^ (1ULL << 20) ^ (1ULL << 40) ^ (1ULL << 60);
+  v1::Article b = WithFingerprint(testing::MakeArticle("b", "B", "b"), far);
+  EXPECT_EQ(Commit(b), b.id());
+}
+
+TEST_F(ClusterTest, NearDuplicatesInOneBatchShareACluster) {
+  std::vector<v1::Article> batch{WithFingerprint(testing::MakeArticle("a", "A", "a"), kStory),
+                                 WithFingerprint(testing::MakeArticle("b", "B", "b"), kStory ^ 1)};
+  ASSERT_THAT(store_->Upsert(batch), IsOk());
+  EXPECT_EQ(batch[1].cluster_id(), batch[0].id());
+}
+
+TEST_F(ClusterTest, NewVersionKeepsItsClusterAndMovesItsBands) {
+  v1::Article first = WithFingerprint(testing::MakeArticle("a", "A", "a"), kStory);
+  Commit(first);
+  v1::Article changed = first;
+  changed.set_version("v2");
+  changed.mutable_enrichment()->set_fingerprint(~kStory);
+  EXPECT_EQ(Commit(changed), first.id());
+  // The old fingerprint no longer attracts new articles to this cluster.
+  v1::Article later = WithFingerprint(testing::MakeArticle("c", "C", "c"), kStory);
+  EXPECT_EQ(Commit(later), later.id());
+}
+
+TEST_F(ClusterTest, ZeroFingerprintNeverClusters) {
+  Commit(WithFingerprint(testing::MakeArticle("a", "A", "a"), 0));
+  v1::Article b = WithFingerprint(testing::MakeArticle("b", "B", "b"), 0);
+  EXPECT_EQ(Commit(b), b.id());
+}
+
+}  // namespace
+}  // namespace newsflow::store
