@@ -14,6 +14,10 @@ namespace {
 
 constexpr int kMaxInt = 1 << 30;
 
+bool IsLoopback(const std::string& address) {
+  return address == "127.0.0.1" || address == "::1" || address == "localhost";
+}
+
 bool IsZ85Key(const std::string& key) {
   uint8_t decoded[32];
   return key.size() == 40 && zmq_z85_decode(decoded, key.c_str()) != nullptr;
@@ -87,6 +91,15 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   http.ReadInt64("max_feed_bytes", &c->max_feed_bytes, 1024, int64_t{1} << 34);
   http.ReadString("user_agent", &c->user_agent);
   http.Finish();
+  YamlReader api = r.Child("api");
+  api.ReadBool("enabled", &c->api_enabled);
+  api.ReadString("address", &c->api_address);
+  api.ReadInt("port", &c->api_port, 0, 65535);
+  api.ReadString("token", &c->api_token);
+  api.Finish();
+  if (c->api_enabled && !IsLoopback(c->api_address) && c->api_token.empty()) {
+    r.Error("api.address", "a non-loopback address requires ingest.api.token");
+  }
   YamlReader outbox = r.Child("outbox");
   outbox.ReadInt("ack_timeout_ms", &c->ack_timeout_ms, 10, kMaxInt);
   outbox.ReadInt("max_attempts", &c->max_attempts, 1, kMaxInt);
@@ -128,8 +141,7 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   http.ReadInt("port", &c->http_port, 0, 65535);
   http.ReadString("token", &c->http_token);
   http.Finish();
-  if (c->http_enabled && c->http_address != "127.0.0.1" && c->http_address != "::1" &&
-      c->http_address != "localhost" && c->http_token.empty()) {
+  if (c->http_enabled && !IsLoopback(c->http_address) && c->http_token.empty()) {
     r.Error("http.address", "a non-loopback address requires store.http.token");
   }
   r.ReadBool("sync_writes", &c->sync_writes);

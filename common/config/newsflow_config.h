@@ -74,6 +74,11 @@ struct IngestConfig {
   int http_timeout_ms = 20000;              // Default: 20000
   int64_t max_feed_bytes = 16 * 1024 * 1024;  // Default: 16 MiB
   std::string user_agent = "newsflow/0.1 (+https://github.com/newsflow/newsflow)";
+  // Feed-management HTTP/JSON API (loopback unless a token is set).
+  bool api_enabled = true;               // Default: true
+  std::string api_address = "127.0.0.1";  // Default: 127.0.0.1
+  int api_port = 8481;                   // 0 = any free port. Default: 8481
+  std::string api_token;                 // required as "Authorization: Bearer" when set
   // Outbox (delivery contract).
   int ack_timeout_ms = 30000;  // resend an unacknowledged article after this. Default: 30000
   int max_attempts = 10;       // then move it to dead letters. Default: 10

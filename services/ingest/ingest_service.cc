@@ -21,6 +21,7 @@
 #include "common/util/counters.h"
 #include "common/util/time.h"
 #include "services/ingest/article_builder.h"
+#include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/ingest_db.h"
@@ -145,6 +146,26 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (config_.control.bind) endpoints["ingest.control"] = BoundEndpoint(*control);
   if (config_.acks.bind) endpoints["ingest.acks"] = BoundEndpoint(*acks);
 
+  httplib::Server api;
+  std::jthread api_thread;
+  if (config_.api_enabled) {
+    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); }, config_.api_token);
+    int port = config_.api_port;
+    if (port == 0) {
+      port = api.bind_to_any_port(config_.api_address);
+    } else if (!api.bind_to_port(config_.api_address, port)) {
+      port = -1;
+    }
+    if (port <= 0) {
+      return absl::UnavailableError(
+          fmt::format("ingest.api: cannot listen on {}:{}", config_.api_address, config_.api_port));
+    }
+    endpoints["ingest.api"] = fmt::format("http://{}:{}", config_.api_address, port);
+    api_thread = std::jthread([&api] { api.listen_after_bind(); });
+    // stop() only takes effect on a running server, so wait until it runs.
+    for (int i = 0; i < 5000 && !api.is_running(); ++i) std::this_thread::sleep_for(milliseconds(1));
+  }
+
   InitFetcher();
   std::vector<std::jthread> workers;
   for (int i = 0; i < config_.fetch_threads; ++i) {
@@ -159,6 +180,10 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   ready(endpoints);
 
   absl::Status status = SenderLoop(stop, *articles, *acks, *control);
+  if (api_thread.joinable()) {
+    api.stop();
+    api_thread.join();
+  }
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins

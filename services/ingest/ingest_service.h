@@ -12,6 +12,8 @@
 //    to enrich workers, receives acks on a SUB socket (topic ack.<instance>.),
 //    resends after ack timeout, and answers control requests (feeds
 //    add/list/remove, poll-now, dead letters) on a ROUTER socket.
+//  - api (when ingest.api.enabled): the feed-management HTTP API
+//    (services/ingest/feeds_api.h), answering through the same control code.
 #ifndef NEWSFLOW_SERVICES_INGEST_INGEST_SERVICE_H_
 #define NEWSFLOW_SERVICES_INGEST_INGEST_SERVICE_H_
 

@@ -119,6 +119,7 @@ ingest:
   acks: {{address: "{}", bind: false}}
   control: {{address: "tcp://127.0.0.1:*", bind: true}}
   poll: {{default_interval_s: 3600}}
+  api: {{port: 0}}
   outbox: {{ack_timeout_ms: {}}}
 {}
 )", dir_, name, name, acks_address, ack_timeout_ms, extra));

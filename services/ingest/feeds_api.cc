@@ -1,0 +1,130 @@
+#include "services/ingest/feeds_api.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/util/time.h"
+#include "services/ingest/opml.h"
+
+namespace newsflow::ingest {
+namespace {
+
+void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
+}
+
+nlohmann::json FeedObject(const v1::FeedSpec& f) {
+  return {{"url", f.url()},
+          {"title", f.title()},
+          {"enabled", f.enabled()},
+          {"disabled_reason", f.disabled_reason()},
+          {"interval_s", f.interval_s()},
+          {"adaptive_interval_s", f.adaptive_interval_s()},
+          {"last_fetch", FormatRfc3339Utc(f.last_fetch_ms())},
+          {"next_fetch", FormatRfc3339Utc(f.next_fetch_ms())},
+          {"failures", f.consecutive_failures()},
+          {"last_error", f.last_error()},
+          {"articles", f.articles_seen()}};
+}
+
+// Runs `request`; on failure answers with `error_status` and returns false.
+bool Run(const ControlFn& control, const v1::ControlRequest& request, httplib::Response& res,
+         v1::ControlResponse* out, int error_status = 400) {
+  *out = control(request);
+  if (!out->ok()) {
+    SendJson(res, error_status, {{"error", out->error()}});
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string FeedJson(const v1::FeedSpec& feed) {
+  return FeedObject(feed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::string& token) {
+  if (!token.empty()) {
+    server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
+      if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
+      if (req.get_header_value("Authorization") != "Bearer " + token) {
+        SendJson(res, 401, {{"error", "missing or wrong bearer token"}});
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+  }
+  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    SendJson(res, 200, {{"status", "ok"}});
+  });
+  server.Get("/v1/feeds", [control](const httplib::Request&, httplib::Response& res) {
+    v1::ControlRequest request;
+    request.set_list_feeds(true);
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r, 500)) return;
+    nlohmann::json feeds = nlohmann::json::array();
+    for (const auto& f : r.feeds()) feeds.push_back(FeedObject(f));
+    SendJson(res, 200, {{"feeds", feeds}});
+  });
+  server.Post("/v1/feeds", [control](const httplib::Request& req, httplib::Response& res) {
+    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("url") || !body["url"].is_string()) {
+      return SendJson(res, 400, {{"error", "expected a JSON object with a \"url\" string"}});
+    }
+    v1::ControlRequest request;
+    request.mutable_add_feed()->set_url(body["url"].get<std::string>());
+    if (body.contains("interval_s")) {
+      if (!body["interval_s"].is_number_integer() || body["interval_s"].get<int64_t>() < 0) {
+        return SendJson(res, 400, {{"error", "interval_s must be a non-negative integer"}});
+      }
+      request.mutable_add_feed()->set_interval_s(static_cast<int32_t>(body["interval_s"].get<int64_t>()));
+    }
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r)) return;
+    SendJson(res, 201, {{"added", body["url"]}});
+  });
+  server.Delete("/v1/feeds", [control](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_param("url")) return SendJson(res, 400, {{"error", "the url parameter is required"}});
+    v1::ControlRequest request;
+    request.set_remove_feed(req.get_param_value("url"));
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r, 404)) return;
+    SendJson(res, 200, {{"removed", req.get_param_value("url")}});
+  });
+  server.Post("/v1/poll", [control](const httplib::Request&, httplib::Response& res) {
+    v1::ControlRequest request;
+    request.set_poll_now(true);
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r, 500)) return;
+    SendJson(res, 202, {{"polling", true}});
+  });
+  server.Get("/v1/feeds.opml", [control](const httplib::Request&, httplib::Response& res) {
+    v1::ControlRequest request;
+    request.set_list_feeds(true);
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r, 500)) return;
+    res.set_content(WriteOpml({r.feeds().begin(), r.feeds().end()}, "newsflow feeds"), "text/x-opml; charset=utf-8");
+  });
+  server.Post("/v1/feeds.opml", [control](const httplib::Request& req, httplib::Response& res) {
+    auto feeds = ParseOpml(req.body);
+    if (!feeds.ok()) return SendJson(res, 400, {{"error", std::string(feeds.status().message())}});
+    int added = 0;
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& f : *feeds) {
+      v1::ControlRequest request;
+      *request.mutable_add_feed() = f;
+      v1::ControlResponse r = control(request);
+      if (r.ok()) {
+        ++added;
+      } else {
+        errors.push_back({{"url", f.url()}, {"error", r.error()}});
+      }
+    }
+    SendJson(res, errors.empty() ? 200 : 207, {{"added", added}, {"failed", errors.size()}, {"errors", errors}});
+  });
+}
+
+}  // namespace newsflow::ingest

@@ -1,0 +1,37 @@
+// The ingest daemon's feed-management HTTP/JSON API (loopback by default; a
+// bearer token is required when ingest.api.token is set, except /healthz).
+// Every change applies to the running daemon at once. Routes:
+//
+//   GET    /healthz
+//   GET    /v1/feeds                 the feed list with its state
+//   POST   /v1/feeds                 {"url", "interval_s"?}: add (or re-enable) a feed
+//   DELETE /v1/feeds?url=URL         remove a feed
+//   POST   /v1/poll                  poll every feed now
+//   GET    /v1/feeds.opml            export as OPML 2.0
+//   POST   /v1/feeds.opml            import an OPML body: {"added", "failed", "errors"}
+//
+// Requests go through the same ControlRequest handling as the ZeroMQ control
+// socket, so both interfaces behave the same.
+#ifndef NEWSFLOW_SERVICES_INGEST_FEEDS_API_H_
+#define NEWSFLOW_SERVICES_INGEST_FEEDS_API_H_
+
+#include <functional>
+#include <string>
+
+#include <httplib.h>
+
+#include "newsflow/v1/envelope.pb.h"
+
+namespace newsflow::ingest {
+
+using ControlFn = std::function<v1::ControlResponse(const v1::ControlRequest&)>;
+
+// `control` must be callable from the server's threads and outlive `server`.
+void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::string& token);
+
+// JSON of one feed as the API and `newsflow feeds list --json` show it.
+std::string FeedJson(const v1::FeedSpec& feed);
+
+}  // namespace newsflow::ingest
+
+#endif  // NEWSFLOW_SERVICES_INGEST_FEEDS_API_H_

@@ -1,0 +1,224 @@
+// The ingest daemon's polite HTTP behaviour, end to end: the real service
+// polls a local HTTP server the test starts on 127.0.0.1 and reports feed
+// state through its control socket.
+#include "services/ingest/ingest_service.h"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "common/config/newsflow_config.h"
+#include "common/transport/envelope_codec.h"
+#include "common/transport/request_client.h"
+#include "common/transport/zmq_socket.h"
+#include "tests/testing/test_util.h"
+
+namespace newsflow::ingest {
+namespace {
+
+using ::newsflow::testing::TempDir;
+using ::newsflow::testing::UniqueInprocEndpoint;
+using ::newsflow::testing::WaitFor;
+using std::chrono::seconds;
+
+constexpr char kFeed[] = R"(<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<link>https://example.com/</link><description>d</description>
+<item><title>Harbour reopens</title><link>https://example.com/a</link><description>The harbour reopened on Monday after repairs.</description></item>
+</channel></rss>)";
+
+class IngestServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Get("/feed", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      if_none_match_.push_back(req.get_header_value("If-None-Match"));
+      if (req.get_header_value("If-None-Match") == "\"v1\"") {
+        res.status = 304;
+        return;
+      }
+      res.set_header("ETag", "\"v1\"");
+      res.set_content(kFeed, "application/rss+xml");
+    });
+    server_.Get("/gone", [](const httplib::Request&, httplib::Response& res) { res.status = 410; });
+    server_.Get("/busy", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 429;
+      res.set_header("Retry-After", "7200");
+    });
+    server_.Get("/old", [this](const httplib::Request&, httplib::Response& res) {
+      res.status = 301;
+      res.set_header("Location", Url("/feed"));
+    });
+    server_.Get("/moved-for-now", [this](const httplib::Request&, httplib::Response& res) {
+      res.status = 302;
+      res.set_header("Location", Url("/feed"));
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    http_thread_ = std::thread([this] { server_.listen_after_bind(); });
+    ASSERT_TRUE(WaitFor([&] { return server_.is_running(); }, seconds(10)));
+  }
+
+  void TearDown() override {
+    if (service_thread_.joinable()) {
+      service_thread_.request_stop();
+      service_thread_.join();
+    }
+    server_.stop();
+    http_thread_.join();
+  }
+
+  std::string Url(const std::string& path) const { return fmt::format("http://127.0.0.1:{}{}", port_, path); }
+
+  void Start(const std::vector<std::string>& feeds) {
+    NewsflowConfig config = DefaultConfig();
+    config.ingest.data_dir = dir_.Sub("ingest");
+    config.ingest.articles = MakeEndpoint(articles_, true, 100);
+    config.ingest.acks = MakeEndpoint(UniqueInprocEndpoint("acks"), true, 100);
+    config.ingest.control = MakeEndpoint(control_, true, 100);
+    config.ingest.min_interval_s = 1;
+    config.ingest.api_port = 0;
+    for (const auto& f : feeds) config.ingest.feeds.push_back({f, 0});
+    auto service = MakeIngestService(config, context_);
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = *std::move(service);
+    std::atomic<bool> ready{false};
+    service_thread_ = std::jthread([this, &ready](std::stop_token st) {
+      status_ = service_->Run(st, [&](const EndpointMap& endpoints) {
+        if (endpoints.contains("ingest.api")) api_ = endpoints.at("ingest.api");
+        ready = true;
+      });
+    });
+    ASSERT_TRUE(WaitFor([&] { return ready.load(); }, seconds(10)));
+  }
+
+  std::vector<v1::FeedSpec> Feeds() {
+    v1::Envelope request = NewEnvelope();
+    request.mutable_control()->set_list_feeds(true);
+    auto reply = Request(context_, control_, request, seconds(5));
+    if (!reply.ok()) return {};
+    return {reply->control_result().feeds().begin(), reply->control_result().feeds().end()};
+  }
+
+  std::optional<v1::FeedSpec> Feed(const std::string& url) {
+    for (auto& f : Feeds()) {
+      if (f.url() == url) return f;
+    }
+    return std::nullopt;
+  }
+
+  void PollNow() {
+    v1::Envelope request = NewEnvelope();
+    request.mutable_control()->set_poll_now(true);
+    ASSERT_TRUE(Request(context_, control_, request, seconds(5)).ok());
+  }
+
+  TempDir dir_;
+  zmq::context_t context_{1};
+  std::string articles_ = UniqueInprocEndpoint("articles");
+  std::string control_ = UniqueInprocEndpoint("control");
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread http_thread_;
+  std::unique_ptr<Service> service_;
+  std::jthread service_thread_;
+  absl::Status status_;
+  std::string api_;  // http://127.0.0.1:port of the feeds API
+  std::mutex mu_;
+  std::vector<std::string> if_none_match_;  // GUARDED_BY(mu_)
+};
+
+TEST_F(IngestServiceTest, GoneDisablesTheFeedWithItsReason) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/gone")}));
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/gone")); return f && !f->enabled(); }, seconds(20)));
+  EXPECT_THAT(Feed(Url("/gone"))->disabled_reason(), ::testing::HasSubstr("410"));
+}
+
+TEST_F(IngestServiceTest, RetryAfterPostponesTheNextPoll) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/busy")}));
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/busy")); return f && f->last_fetch_ms() > 0; }, seconds(20)));
+  auto f = Feed(Url("/busy"));
+  EXPECT_TRUE(f->enabled());
+  EXPECT_EQ(f->consecutive_failures(), 1);
+  // 7200 s, less the scheduler's jitter of at most 20%.
+  EXPECT_GE(f->next_fetch_ms() - f->last_fetch_ms(), 7200 * 1000 * 8 / 10);
+}
+
+TEST_F(IngestServiceTest, PermanentRedirectMovesTheFeed) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/old")}));
+  ASSERT_TRUE(WaitFor([&] { return Feed(Url("/feed")).has_value(); }, seconds(20)));
+  EXPECT_FALSE(Feed(Url("/old")).has_value());
+  EXPECT_EQ(Feed(Url("/feed"))->articles_seen(), 1u);
+}
+
+TEST_F(IngestServiceTest, TemporaryRedirectKeepsTheFeedUrl) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/moved-for-now")}));
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/moved-for-now")); return f && f->last_fetch_ms() > 0; },
+                      seconds(20)));
+  EXPECT_FALSE(Feed(Url("/feed")).has_value());
+}
+
+TEST_F(IngestServiceTest, ConditionalGetSendsTheStoredEtagBack) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/feed")}));
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->etag() == "\"v1\""; }, seconds(20)));
+  PollNow();
+  ASSERT_TRUE(WaitFor([&] { std::lock_guard lock(mu_); return if_none_match_.size() >= 2; }, seconds(20)));
+  std::lock_guard lock(mu_);
+  EXPECT_EQ(if_none_match_[0], "");
+  EXPECT_EQ(if_none_match_[1], "\"v1\"");
+}
+
+TEST_F(IngestServiceTest, AcceptedArticlesAreSentToWorkers) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/feed")}));
+  auto pull = OpenSocket(context_, zmq::socket_type::pull, MakeEndpoint(articles_, false, 100));
+  ASSERT_TRUE(pull.ok());
+  std::vector<zmq::pollitem_t> items{{pull->handle(), 0, ZMQ_POLLIN, 0}};
+  auto ready = Poll(items, std::chrono::seconds(20));
+  ASSERT_TRUE(ready.ok() && *ready == 1);
+  auto frames = RecvFrames(*pull);
+  ASSERT_TRUE(frames.ok() && frames->has_value());
+  auto envelope = DecodeEnvelope((**frames).back().to_string());
+  ASSERT_TRUE(envelope.ok());
+  EXPECT_EQ(envelope->article().title(), "Harbour reopens");
+  EXPECT_EQ(envelope->article().canonical_url(), "https://example.com/a");
+  EXPECT_EQ(envelope->attempt(), 1u);
+}
+
+TEST_F(IngestServiceTest, HttpApiManagesTheRunningFeedList) {
+  ASSERT_NO_FATAL_FAILURE(Start({}));
+  ASSERT_FALSE(api_.empty());
+  httplib::Client client(api_);
+  auto added = client.Post("/v1/feeds", fmt::format(R"({{"url": "{}", "interval_s": 600}})", Url("/feed")),
+                           "application/json");
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->status, 201) << added->body;
+  // Applied without a restart: the new feed is polled.
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->articles_seen() == 1; }, seconds(20)));
+  auto bad = client.Post("/v1/feeds", "{\"nourl\": 1}", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  auto opml = client.Get("/v1/feeds.opml");
+  ASSERT_TRUE(opml);
+  EXPECT_THAT(opml->body, ::testing::HasSubstr(Url("/feed")));
+  auto imported = client.Post("/v1/feeds.opml",
+                              fmt::format(R"(<opml version="2.0"><body><outline xmlUrl="{}"/></body></opml>)",
+                                          Url("/gone")),
+                              "text/x-opml");
+  ASSERT_TRUE(imported);
+  EXPECT_EQ(imported->status, 200) << imported->body;
+  EXPECT_TRUE(Feed(Url("/gone")).has_value());
+  auto removed = client.Delete("/v1/feeds?url=" + httplib::detail::encode_query_param(Url("/gone")));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 200) << removed->body;
+  EXPECT_FALSE(Feed(Url("/gone")).has_value());
+  auto missing = client.Delete("/v1/feeds?url=" + httplib::detail::encode_query_param(Url("/nothing")));
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+}
+
+}  // namespace
+}  // namespace newsflow::ingest
