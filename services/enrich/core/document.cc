@@ -28,8 +28,7 @@ bool StripPossessive(std::string_view* word) {
 
 // Hyphenated compounds stay whole: function words inside them
 // ("out-of-print", "state-of-the-art") do not split a tag candidate.
-void KeepHyphenatedCompounds(Document* document, uint32_t first, uint32_t end) {
-  auto& tokens = document->tokens;
+void KeepHyphenatedCompounds(std::vector<Token>& tokens, uint32_t first, uint32_t end) {
   for (uint32_t t = first; t < end;) {
     uint32_t chain_end = t + 1;
     while (chain_end < end && tokens[chain_end].gap_before == Gap::kJoiner) ++chain_end;
@@ -47,18 +46,18 @@ void KeepHyphenatedCompounds(Document* document, uint32_t first, uint32_t end) {
 // Without a part-of-speech tagger, two cheap English cues stand in for
 // "this word is a verb or adverb, not part of a noun phrase": a lowercase
 // word right after "to" (infinitive), and a lowercase adverb in -ly.
-void MarkVerbLikeWords(Document* document, uint32_t first, uint32_t end) {
+void MarkVerbLikeWords(const Document& document, std::vector<Token>& tokens, uint32_t first,
+                       uint32_t end) {
   static constexpr std::string_view kNounsInLy[] = {
       "family", "supply", "assembly", "anomaly", "monopoly", "rally", "ally",
       "reply", "italy", "butterfly", "belly", "jelly", "bully", "lily",
       "oligopoly", "homily", "doily", "gully", "folly",
   };
-  auto& tokens = document->tokens;
   for (uint32_t t = first; t < end; ++t) {
     Token& token = tokens[t];
     if (token.stop || token.capitalized || !token.latin) continue;
-    const std::string_view word = document->Surface(token);
-    const std::string_view previous = t > first ? document->Surface(tokens[t - 1]) : "";
+    const std::string_view word = document.Surface(token);
+    const std::string_view previous = t > first ? document.Surface(tokens[t - 1]) : "";
     if (token.gap_before == Gap::kSpace && (previous == "to" || previous == "To")) {
       token.stop = true;
       continue;
@@ -153,10 +152,12 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, b
 void DocumentBuilder::Build(std::string_view title, std::string_view text, bool unspaced,
                             bool stem, Document* document) {
   document->text = text;
+  document->title = title;
   document->unspaced = unspaced;
   document->sentences.clear();
   document->tokens.clear();
   document->title_keys.clear();
+  document->title_tokens.clear();
   document->keys.clear();
   key_ids_.clear();
 
@@ -187,8 +188,8 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, bool 
     }
     sentence.end_token = static_cast<uint32_t>(document->tokens.size());
     if (!unspaced) {
-      MarkVerbLikeWords(document, sentence.first_token, sentence.end_token);
-      KeepHyphenatedCompounds(document, sentence.first_token, sentence.end_token);
+      MarkVerbLikeWords(*document, document->tokens, sentence.first_token, sentence.end_token);
+      KeepHyphenatedCompounds(document->tokens, sentence.first_token, sentence.end_token);
     }
     document->sentences.push_back(sentence);
   }
@@ -196,10 +197,25 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, bool 
 
   if (!title.empty()) {
     segmenter_->SplitWords(title, &word_spans_);
-    // Title tokens only contribute keys; their offsets refer to `title`.
+    // Title tokens refer to `title`; the title counts as one sentence
+    // after the body's.
+    bool first = true;
     for (const WordSpan& span : word_spans_) {
       Token token;
       AnalyseWord(title, span, stem, document, &token);
+      token.in_title = true;
+      token.sentence = static_cast<uint32_t>(document->sentences.size());
+      token.sentence_initial = first;
+      if (first) token.gap_before = Gap::kPunct;
+      first = false;
+      document->title_tokens.push_back(token);
+    }
+    const auto end = static_cast<uint32_t>(document->title_tokens.size());
+    if (!unspaced) {
+      MarkVerbLikeWords(*document, document->title_tokens, 0, end);
+      KeepHyphenatedCompounds(document->title_tokens, 0, end);
+    }
+    for (const Token& token : document->title_tokens) {
       if (!token.stop) document->title_keys.push_back(token.key);
     }
   }

@@ -4,8 +4,8 @@
 // produces it with one pass of ICU segmentation, stop-word tagging and
 // Snowball stemming.
 //
-// A Document refers to the text it was built from (token offsets index into
-// `text`); the caller keeps that text alive while the Document is used.
+// A Document refers to the text and title it was built from (token offsets
+// index into them); the caller keeps both alive while the Document is used.
 //
 // Thread-compatible: a DocumentBuilder owns a Stemmer and caches; use one per
 // thread. A built Document is read-only and may be shared.
@@ -42,6 +42,7 @@ struct Token {
   bool sentence_initial = false;  // first word of its sentence
   bool possessive = false;        // had a trailing "'s"
   bool latin = false;             // starts with a non-CJK letter or digit
+  bool in_title = false;          // offsets refer to Document::title
 };
 
 struct Sentence {
@@ -57,17 +58,21 @@ struct Sentence {
 
 struct Document {
   std::string_view text;
+  std::string_view title;
   // True for Chinese/Japanese: tags are joined without spaces.
   bool unspaced = false;
   std::vector<Sentence> sentences;
   std::vector<Token> tokens;
   // Keys of the title's words; stop words excluded.
   std::vector<uint32_t> title_keys;
+  // The title's words, analysed like the body's (in_title set, `sentence`
+  // is the number of sentences); tag candidates come from them too.
+  std::vector<Token> title_tokens;
   // Normalised forms, indexed by Token::key.
   std::vector<std::string> keys;
 
   std::string_view Surface(const Token& token) const {
-    return text.substr(token.begin, token.end - token.begin);
+    return (token.in_title ? title : text).substr(token.begin, token.end - token.begin);
   }
   std::string_view SentenceText(const Sentence& sentence) const {
     return text.substr(sentence.begin, sentence.end - sentence.begin);

@@ -37,6 +37,7 @@ struct Enricher::State {
   std::unique_ptr<TextSegmenter> segmenter;
   std::unique_ptr<DocumentBuilder> builder;
   Document document;
+  TermStatistics term_statistics;
   std::vector<uint64_t> key_hashes;
   std::vector<uint64_t> word_hashes;
   std::string language_text;
@@ -84,15 +85,17 @@ EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
   Document& document = s.document;
   s.builder->Build(title, text, unspaced, stem, &document);
 
+  s.term_statistics.Add(document);
   result.tags = ExtractKeyphrases(
-      document, KeyphraseOptions{.max_tags = s.options.max_tags, .min_tags = s.options.min_tags});
+      document, KeyphraseOptions{.max_tags = s.options.max_tags, .min_tags = s.options.min_tags},
+      &s.term_statistics);
 
   const SentenceRanking ranking = RankSentences(document);
-  for (uint32_t index : SelectSentences(ranking, s.options.summary_sentences, kSummaryDiversity)) {
-    result.summary.push_back(SentenceForDisplay(document, index));
-  }
-  for (uint32_t index : SelectSentences(ranking, s.options.key_points, kKeyPointDiversity)) {
-    result.key_points.push_back(SentenceForDisplay(document, index));
+  const std::vector<uint32_t> summary =
+      SelectSentences(ranking, s.options.summary_sentences, kSummaryDiversity);
+  for (uint32_t index : summary) result.summary.push_back(SentenceForDisplay(document, index));
+  for (uint32_t index : SelectKeyPoints(ranking, s.options.key_points, summary)) {
+    result.key_points.push_back(KeyPointForDisplay(document, index));
   }
 
   s.key_hashes.resize(document.keys.size());

@@ -4,7 +4,10 @@
 //
 // Thread-compatible: an Enricher owns ICU break iterators and a Snowball
 // stemmer, which are not thread-safe; create one Enricher per thread and
-// reuse it across articles (construction loads ICU data once).
+// reuse it across articles (construction loads ICU data once). An Enricher
+// also learns document frequencies from the articles it enriches (see
+// TermStatistics): tags of later articles use them, so results depend on the
+// stream seen so far (cold, a fresh Enricher tags on the article alone).
 //
 //   Enricher enricher(EnrichOptions{});
 //   EnrichResult result = enricher.Enrich(title, body);

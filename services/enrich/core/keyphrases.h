@@ -1,14 +1,17 @@
 // Keyphrase (tag) extraction from an analysed Document.
 //
-// Candidates are runs of one to four non-stop words inside a sentence that do
-// not cross punctuation or a possessive (Chinese: one to three dictionary
-// words, joined without spaces). Each candidate is scored by combining
+// Candidates are runs of one to four non-stop words inside a sentence (or
+// the title) that do not cross punctuation or a possessive (Chinese: one to
+// three dictionary words, joined without spaces). Each candidate is scored
+// by combining
 //   - graph centrality: personalised PageRank over the word co-occurrence
 //     graph (restarts favour early and title words), summed over the
 //     candidate's words with a mild length normalisation;
 //   - statistics: frequency, spread between first and last occurrence,
 //     capitalisation as proper-noun evidence (English), and presence in the
-//     title.
+//     title;
+//   - specificity: document frequencies learned from the stream
+//     (TermStatistics), when available.
 // Variants share a key (Snowball stems, lowercase), so "subsidy" and
 // "subsidies" are one tag named after the most frequent surface form. A
 // candidate is dropped when every occurrence lies inside a higher-ranked
@@ -18,7 +21,10 @@
 #ifndef NEWSFLOW_SERVICES_ENRICH_CORE_KEYPHRASES_H_
 #define NEWSFLOW_SERVICES_ENRICH_CORE_KEYPHRASES_H_
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "services/enrich/core/document.h"
@@ -42,9 +48,44 @@ struct KeyphraseOptions {
   int min_tags = 5;
 };
 
-// Returns tags best first. Boilerplate sentences are ignored.
+// Document frequencies of word keys over the articles seen so far, learned
+// from the stream itself: words that occur in many articles ("year",
+// "people", "会议") are weak tags however often one article repeats them.
+// Cold (few articles seen), the statistics have no effect; their weight grows
+// with the number of articles. Memory is bounded: when the table is full,
+// every count (and the article count) is halved and words left at zero are
+// forgotten.
+//
+// Thread-compatible: one per Enricher.
+class TermStatistics {
+ public:
+  explicit TermStatistics(size_t max_terms = size_t{1} << 18) : max_terms_(max_terms) {}
+
+  // Counts each distinct non-stop key of `document` (body and title) once.
+  void Add(const Document& document);
+
+  // Specificity of `key` in [0, 1]: log(N / df) / log(N), 1 for a word not
+  // seen before, near 0 for a word in nearly every article.
+  double Specificity(std::string_view key) const;
+
+  // Weight of Specificity() in tag scores: 0 cold, approaching 1 as articles
+  // accumulate.
+  double Confidence() const;
+
+  double documents() const { return documents_; }
+
+ private:
+  size_t max_terms_;
+  double documents_ = 0;
+  std::unordered_map<uint64_t, double> frequency_;  // key hash -> documents
+  std::vector<uint64_t> seen_;                      // scratch for Add
+};
+
+// Returns tags best first. Boilerplate sentences are ignored. `statistics`
+// (optional) supplies document frequencies; it is not updated here.
 std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
-                                         const KeyphraseOptions& options);
+                                         const KeyphraseOptions& options,
+                                         const TermStatistics* statistics = nullptr);
 
 }  // namespace newsflow::enrich
 

@@ -20,8 +20,10 @@ constexpr uint32_t kMaxWords = 90;
 // Edges below this similarity are noise.
 constexpr double kMinSimilarity = 0.03;
 // Restart weight of the i-th eligible sentence: 1 / (1 + i)^kPositionDecay.
-constexpr double kPositionDecay = 0.8;
-constexpr double kTitleSimilarityWeight = 2.0;
+// A mild prior: news puts its central sentences early, but centrality
+// decides.
+constexpr double kPositionDecay = 0.3;
+constexpr double kTitleSimilarityWeight = 0.5;
 constexpr double kDamping = 0.85;
 // Sentences this similar to one already picked are near-duplicates.
 constexpr double kDuplicateSimilarity = 0.8;
@@ -116,7 +118,9 @@ SentenceRanking RankSentences(const Document& document) {
   }
   for (SparseVector& vector : ranking.vectors) {
     for (auto& [key, weight] : vector) {
-      weight = (1 + std::log(weight)) * std::log(1.0 + static_cast<double>(n) / document_frequency[key]);
+      // Smoothed idf that keeps a floor of 1: words shared by most
+      // sentences still link them (the centrality signal).
+      weight *= std::log((1.0 + static_cast<double>(n)) / (1.0 + document_frequency[key])) + 1;
     }
     Normalise(&vector);
   }
@@ -184,6 +188,51 @@ std::vector<uint32_t> SelectSentences(const SentenceRanking& ranking, int count,
   out.reserve(picked.size());
   for (size_t i : picked) out.push_back(ranking.sentences[i]);
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<uint32_t> SelectKeyPoints(const SentenceRanking& ranking, int count,
+                                      const std::vector<uint32_t>& summary) {
+  const auto in_summary = [&](uint32_t sentence) {
+    return std::find(summary.begin(), summary.end(), sentence) != summary.end();
+  };
+  size_t others = 0;
+  for (uint32_t sentence : ranking.sentences) others += in_summary(sentence) ? 0 : 1;
+  if (others < static_cast<size_t>(std::max(count, 0))) {
+    return SelectSentences(ranking, count, kKeyPointDiversity);
+  }
+  SentenceRanking rest;
+  for (size_t i = 0; i < ranking.sentences.size(); ++i) {
+    if (in_summary(ranking.sentences[i])) continue;
+    rest.sentences.push_back(ranking.sentences[i]);
+    rest.scores.push_back(ranking.scores[i]);
+    rest.vectors.push_back(ranking.vectors[i]);
+  }
+  return SelectSentences(rest, count, kKeyPointDiversity);
+}
+
+std::string KeyPointForDisplay(const Document& document, uint32_t index) {
+  std::string out = SentenceForDisplay(document, index);
+  // ", <one to four words> said." / ", said <one to four words>." /
+  // ", according to <one to six words>."
+  if (out.size() < 2 || out.back() != '.') return out;
+  const size_t comma = out.rfind(", ");
+  if (comma == std::string::npos || comma < 20) return out;
+  const char before = out[comma - 1];
+  if (before == '"' || before == '\'' || out.compare(comma - 3, 3, "\xE2\x80\x9D") == 0) return out;
+  const std::string tail = out.substr(comma + 2, out.size() - comma - 3);
+  size_t words = 1;
+  for (char c : tail) {
+    if (c == ' ') ++words;
+    if (c == ',' || c == '"' || c == ';') return out;
+  }
+  const bool said = (tail.ends_with(" said") || tail.ends_with(" says") || tail.starts_with("said ") ||
+                     tail.starts_with("says ")) &&
+                    words <= 5;
+  const bool according = tail.starts_with("according to ") && words <= 8;
+  if (!said && !according) return out;
+  out.resize(comma);
+  out.push_back('.');
   return out;
 }
 

@@ -48,6 +48,16 @@ SentenceRanking RankSentences(const Document& document);
 std::vector<uint32_t> SelectSentences(const SentenceRanking& ranking, int count,
                                       double diversity);
 
+// Key points: like SelectSentences, but sentences in `summary` (indices into
+// Document::sentences) are only used when there are not enough others, so
+// the key points add to the summary instead of repeating it.
+std::vector<uint32_t> SelectKeyPoints(const SentenceRanking& ranking, int count,
+                                      const std::vector<uint32_t>& summary);
+
+// A key point's display text: SentenceForDisplay without a trailing
+// attribution ("..., the minister said." -> "...."). Quotations keep theirs.
+std::string KeyPointForDisplay(const Document& document, uint32_t index);
+
 // The text of sentence `index`, with surrounding whitespace removed and
 // inner line breaks and runs of spaces collapsed to one space.
 std::string SentenceForDisplay(const Document& document, uint32_t index);

@@ -71,6 +71,17 @@ TEST_F(DocumentTest, TitleKeysExcludeStopWords) {
   EXPECT_EQ(document.title_keys.size(), 2u);
 }
 
+TEST_F(DocumentTest, TitleTokensReferToTheTitle) {
+  Document document;
+  const std::string title = "Harbour of Lisbon expands";
+  builder_->Build(title, "The port grows.", false, true, &document);
+  ASSERT_EQ(document.title_tokens.size(), 4u);
+  EXPECT_TRUE(document.title_tokens[0].in_title);
+  EXPECT_EQ(document.Surface(document.title_tokens[2]), "Lisbon");
+  EXPECT_EQ(document.title_tokens[2].sentence, document.sentences.size());
+  for (const Token& token : document.tokens) EXPECT_FALSE(token.in_title);
+}
+
 TEST_F(DocumentTest, ChineseSingleCharactersAreStops) {
   const std::string text = "港口的起重机已经更新。";
   Document document;

@@ -101,5 +101,65 @@ TEST_F(KeyphrasesTest, ChineseTagsAreChinese) {
   EXPECT_TRUE(charging);
 }
 
+TEST_F(KeyphrasesTest, TitleContributesCandidates) {
+  // "Tidal Turbines" occurs only in the title.
+  const auto tags = Tags("Tidal turbines for the fjord",
+                         "The council approved the plan on Monday. Engineers will install the "
+                         "machines next spring. The council expects cheaper power for the fjord.",
+                         false, {.max_tags = 20, .min_tags = 20});
+  EXPECT_TRUE(HasKey(tags, "tidal turbin")) << ::testing::PrintToString(tags.size());
+}
+
+TEST_F(KeyphrasesTest, TechnicalTextPrefersMultiWordTerms) {
+  // No names: topics are multi-word terms, which outrank their single words.
+  const auto tags = Tags("Sparse matrix reordering for parallel solvers",
+                         "We study sparse matrix reordering for parallel solvers. A new sparse "
+                         "matrix reordering heuristic reduces fill-in. Experiments with parallel "
+                         "solvers show that the heuristic lowers memory use of sparse matrix "
+                         "factorization.",
+                         false);
+  ASSERT_FALSE(tags.empty());
+  EXPECT_NE(tags.front().key.find(' '), std::string::npos) << tags.front().name;
+}
+
+TEST_F(KeyphrasesTest, StreamStatisticsDemoteCommonWords) {
+  TermStatistics statistics;
+  EXPECT_EQ(statistics.Confidence(), 0.0);
+  // "market" is in every article of the stream, "lighthouse" only in one.
+  for (int i = 0; i < 40; ++i) {
+    Tags("", "The market opened early. Traders watched the market and the ferry number " +
+                 std::to_string(i) + ".",
+         false);
+    statistics.Add(document_);
+  }
+  EXPECT_GT(statistics.Confidence(), 0.3);
+  EXPECT_LT(statistics.Specificity("market"), 0.1);
+  EXPECT_EQ(statistics.Specificity("lighthous"), 1.0);
+  const std::string text =
+      "The market rose. The market fell. The market rose again. A lighthouse keeper watched the "
+      "lighthouse.";
+  Tags("", text, false);
+  statistics.Add(document_);
+  const auto tags = ExtractKeyphrases(document_, {.max_tags = 5, .min_tags = 2}, &statistics);
+  const auto rank = [&](const std::string& key) {
+    return std::find_if(tags.begin(), tags.end(), [&](const ScoredTag& t) { return t.key == key; }) -
+           tags.begin();
+  };
+  ASSERT_TRUE(HasKey(tags, "lighthous"));
+  EXPECT_LT(rank("lighthous"), rank("market"));
+}
+
+TEST_F(KeyphrasesTest, StatisticsStayBounded) {
+  TermStatistics statistics(/*max_terms=*/8);
+  for (int i = 0; i < 20; ++i) {
+    Tags("", "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda.", false);
+    statistics.Add(document_);
+  }
+  // Eleven words overflow eight slots: counts are halved and forgotten.
+  EXPECT_LT(statistics.documents(), 20.0);
+  EXPECT_GE(statistics.Specificity("alpha"), 0.0);
+  EXPECT_LE(statistics.Specificity("alpha"), 1.0);
+}
+
 }  // namespace
 }  // namespace newsflow::enrich

@@ -83,6 +83,30 @@ TEST_F(SummarizerTest, CosineOfSparseVectors) {
   EXPECT_EQ(Cosine(a, {}), 0.0);
 }
 
+TEST_F(SummarizerTest, KeyPointsAddToTheSummary) {
+  Build(testing::kRobotTitle, testing::kRobotArticle);
+  const SentenceRanking ranking = RankSentences(document_);
+  const std::vector<uint32_t> summary = SelectSentences(ranking, 2, kSummaryDiversity);
+  ASSERT_EQ(summary.size(), 2u);
+  const std::vector<uint32_t> points = SelectKeyPoints(ranking, 3, summary);
+  ASSERT_EQ(points.size(), 3u);
+  for (uint32_t index : points) {
+    EXPECT_EQ(std::count(summary.begin(), summary.end(), index), 0) << index;
+  }
+  // Too few other sentences: the summary's own sentences fill in.
+  EXPECT_EQ(SelectKeyPoints(ranking, static_cast<int>(ranking.sentences.size()), summary).size(),
+            ranking.sentences.size());
+}
+
+TEST_F(SummarizerTest, KeyPointsDropTrailingAttribution) {
+  Build("", "The harbour will reopen to cargo ships in early March, the port authority said.\n"
+            "Ticket prices for students fell by a third, according to the city council.\n"
+            "\"We will keep the night ferry running all winter,\" the mayor said.");
+  EXPECT_EQ(KeyPointForDisplay(document_, 0), "The harbour will reopen to cargo ships in early March.");
+  EXPECT_EQ(KeyPointForDisplay(document_, 1), "Ticket prices for students fell by a third.");
+  EXPECT_EQ(KeyPointForDisplay(document_, 2), SentenceForDisplay(document_, 2));
+}
+
 TEST_F(SummarizerTest, EmptyDocument) {
   Build("", "");
   EXPECT_TRUE(SelectSentences(RankSentences(document_), 3, kSummaryDiversity).empty());
