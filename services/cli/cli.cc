@@ -23,9 +23,11 @@
 #include "services/enrich/core/enrich_cli.h"
 #include "services/enrich/enrich_service.h"
 #include "services/ingest/feed/feed_parser.h"
-#include "services/ingest/feed/page_extractor.h"
+#include "services/ingest/extract/article_extractor.h"
+#include "services/ingest/fetcher.h"
 #include "services/ingest/ingest_db.h"
 #include "services/ingest/ingest_service.h"
+#include "services/ingest/opml.h"
 #include "services/store/store_service.h"
 #include "services/store/stream_subscriber.h"
 
@@ -239,11 +241,11 @@ int CmdGet(const GlobalOptions& g, const std::string& id) {
 }
 
 int CmdQuery(const GlobalOptions& g, const std::string& tag, const std::string& lang,
-             const std::string& source, uint32_t limit) {
+             const std::string& source, const std::string& cluster, uint32_t limit) {
   auto config = LoadClientConfig(g);
   if (!config.ok()) return Fail(config.status(), "query: invalid config");
-  if (!tag.empty() + !lang.empty() + !source.empty() > 1) {
-    std::cerr << "newsflow query: use at most one of --tag, --lang, --source\n";
+  if (!tag.empty() + !lang.empty() + !source.empty() + !cluster.empty() > 1) {
+    std::cerr << "newsflow query: use at most one of --tag, --lang, --source, --cluster\n";
     return kExitUsage;
   }
   zmq::context_t context(1);
@@ -255,6 +257,8 @@ int CmdQuery(const GlobalOptions& g, const std::string& tag, const std::string& 
     q.set_by_lang(lang);
   } else if (!source.empty()) {
     q.set_by_source(source);
+  } else if (!cluster.empty()) {
+    q.set_by_cluster(cluster);
   } else {
     q.set_latest(true);
   }
@@ -337,10 +341,40 @@ absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config,
   return response;
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// Adds every feed of an OPML file through the running ingest (or its
+// database), printing progress for long lists.
+int CmdImportOpml(const NewsflowConfig& config, const std::string& path) {
+  auto bytes = ReadFile(path);
+  if (!bytes.ok()) return Fail(bytes.status(), "feeds import-opml");
+  auto feeds = ingest::ParseOpml(*bytes);
+  if (!feeds.ok()) return Fail(feeds.status(), "feeds import-opml");
+  std::size_t added = 0, failed = 0;
+  for (std::size_t i = 0; i < feeds->size(); ++i) {
+    v1::ControlRequest request;
+    *request.mutable_add_feed() = (*feeds)[i];
+    auto r = Control(config, request);
+    if (r.ok() && r->ok()) {
+      ++added;
+    } else {
+      ++failed;
+      std::cerr << "  " << (*feeds)[i].url() << ": "
+                << (r.ok() ? r->error() : std::string(r.status().message())) << "\n";
+    }
+    if ((i + 1) % 25 == 0 || i + 1 == feeds->size()) {
+      std::cerr << fmt::format("imported {}/{} feeds\n", i + 1, feeds->size());
+    }
+  }
+  std::cout << fmt::format("import-opml {}: {} added, {} failed\n", path, added, failed);
+  return failed == 0 ? kExitOk : kExitFailure;
+}
+
 int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::string& url,
              int interval_s, bool json) {
   auto config = LoadClientConfig(g);
   if (!config.ok()) return Fail(config.status(), "feeds: invalid config");
+  if (action == "import-opml") return CmdImportOpml(*config, url);
   v1::ControlRequest request;
   if (action == "add") {
     request.mutable_add_feed()->set_url(url);
@@ -360,18 +394,26 @@ int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::strin
     std::cerr << "newsflow feeds " << action << ": " << r->error() << "\n";
     return kExitFailure;
   }
+  if (action == "export-opml") {
+    std::cout << ingest::WriteOpml({r->feeds().begin(), r->feeds().end()}, "newsflow feeds");
+    return kExitOk;
+  }
   for (const auto& f : r->feeds()) {
     if (json) {
       std::cout << Dump({{"url", f.url()}, {"title", f.title()}, {"enabled", f.enabled()},
                          {"interval_s", f.interval_s()}, {"last_fetch", FormatRfc3339Utc(f.last_fetch_ms())},
                          {"next_fetch", FormatRfc3339Utc(f.next_fetch_ms())},
                          {"failures", f.consecutive_failures()}, {"last_error", f.last_error()},
+                         {"disabled_reason", f.disabled_reason()}, {"adaptive_interval_s", f.adaptive_interval_s()},
                          {"articles", f.articles_seen()}})
                 << "\n";
     } else {
-      std::cout << fmt::format("{:8}  {:5} articles  {}{}\n", f.enabled() ? "enabled" : "DISABLED",
-                               f.articles_seen(), f.url(),
-                               f.last_error().empty() ? "" : "  (last error: " + f.last_error() + ")");
+      std::string note = !f.enabled() && !f.disabled_reason().empty() ? "  (disabled: " + f.disabled_reason() + ")"
+                         : !f.last_error().empty() ? "  (last error: " + f.last_error() + ")"
+                                                   : "";
+      std::cout << fmt::format("{:8}  {:5} articles  every {:>6}s  {}{}\n", f.enabled() ? "enabled" : "DISABLED",
+                               f.articles_seen(),
+                               f.interval_s() > 0 ? f.interval_s() : f.adaptive_interval_s(), f.url(), note);
     }
   }
   for (const auto& a : r->dead_letters()) std::cout << Dump(ArticleToJson(a, false)) << "\n";
@@ -398,12 +440,13 @@ int CmdParseFeed(const std::string& path, const std::string& base_url) {
   return kExitOk;
 }
 
-nlohmann::json PageJson(const ingest::ExtractedPage& p) {
+nlohmann::json PageJson(const ingest::Article& p) {
   return {{"title", p.title},
           {"text", p.text},
           {"html", p.html},
           {"author", p.author},
           {"published", p.published_ms ? nlohmann::json(FormatRfc3339Utc(p.published_ms)) : nlohmann::json(nullptr)},
+          {"updated", p.updated_ms ? nlohmann::json(FormatRfc3339Utc(p.updated_ms)) : nlohmann::json(nullptr)},
           {"lang", p.language},
           {"canonical_url", p.canonical_url},
           {"site_name", p.site_name},
@@ -421,7 +464,9 @@ int CmdExtract(const std::string& path, bool jsonl) {
         out = {{"id", in.is_object() && in.contains("id") ? in["id"] : nullptr},
                {"error", "expected {\"id\", \"html\"}"}};
       } else {
-        auto page = ingest::ExtractPage(in["html"].get<std::string>());
+        // JSON strings are Unicode: the page is UTF-8 whatever its <meta> says.
+        std::string url = in.contains("url") && in["url"].is_string() ? in["url"].get<std::string>() : "";
+        auto page = ingest::ExtractArticle(in["html"].get<std::string>(), url, "text/html; charset=utf-8");
         out = page.ok() ? PageJson(*page) : nlohmann::json{{"error", std::string(page.status().message())}};
         out["id"] = in.contains("id") ? in["id"] : nullptr;
       }
@@ -429,9 +474,21 @@ int CmdExtract(const std::string& path, bool jsonl) {
     }
     return kExitOk;
   }
-  auto bytes = ReadFile(path);
-  if (!bytes.ok()) return Fail(bytes.status(), "extract");
-  auto page = ingest::ExtractPage(*bytes);
+  absl::StatusOr<ingest::Article> page;
+  if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) {
+    ingest::InitFetcher();
+    auto fetched = ingest::Fetch({.url = path}, ingest::FetchOptions{});
+    if (!fetched.ok()) return Fail(fetched.status(), "extract");
+    if (fetched->http_status != 200) {
+      return Fail(absl::UnavailableError(fmt::format("{}: HTTP {}", path, fetched->http_status)), "extract");
+    }
+    page = ingest::ExtractArticle(fetched->body, fetched->final_url.empty() ? path : fetched->final_url,
+                                  fetched->content_type);
+  } else {
+    auto bytes = ReadFile(path);
+    if (!bytes.ok()) return Fail(bytes.status(), "extract");
+    page = ingest::ExtractArticle(*bytes);
+  }
   if (!page.ok()) return Fail(page.status(), "extract");
   std::cout << Dump(PageJson(*page), 2) << "\n";
   return kExitOk;
@@ -476,6 +533,8 @@ int Main(int argc, char** argv) {
   query->add_option("--tag", tag, "articles with this tag");
   query->add_option("--lang", lang, "articles in this language");
   query->add_option("--source", source, "articles from this source id");
+  std::string cluster;
+  query->add_option("--cluster", cluster, "near-duplicates of one story (a cluster_id)");
   query->add_option("--limit", limit, "at most this many")->check(CLI::Range(1, 100000));
 
   auto* tags = app.add_subcommand("tags", "most used tags with counts");
@@ -483,11 +542,12 @@ int Main(int argc, char** argv) {
 
   std::string feeds_action, url;
   int interval_s = 0;
-  auto* feeds = app.add_subcommand("feeds", "manage the feed list: add URL | remove URL | list | poll | dead-letters");
-  feeds->add_option("action", feeds_action, "add, remove, list, poll or dead-letters")
+  auto* feeds = app.add_subcommand(
+      "feeds", "manage the feed list: add URL | remove URL | list | poll | dead-letters | import-opml FILE | export-opml");
+  feeds->add_option("action", feeds_action, "add, remove, list, poll, dead-letters, import-opml or export-opml")
       ->required()
-      ->check(CLI::IsMember({"add", "remove", "list", "poll", "dead-letters"}));
-  feeds->add_option("url", url, "feed URL or file path (add, remove)");
+      ->check(CLI::IsMember({"add", "remove", "list", "poll", "dead-letters", "import-opml", "export-opml"}));
+  feeds->add_option("url", url, "feed URL or file path (add, remove); OPML file (import-opml)");
   feeds->add_option("--interval", interval_s, "poll interval in seconds (add; 0 = default)");
   feeds->add_flag("--json", json, "print JSON lines (list)");
 
@@ -498,7 +558,7 @@ int Main(int argc, char** argv) {
 
   bool jsonl = false;
   auto* extract = app.add_subcommand("extract", "extract the article from an HTML page and print JSON");
-  extract->add_option("file", file, "HTML file");
+  extract->add_option("file", file, "HTML file or http(s) URL");
   extract->add_flag("--jsonl", jsonl, "read {\"id\",\"html\"} lines on stdin, write one object per line");
 
   enrich::EnrichOptions enrich_options;
@@ -529,10 +589,10 @@ int Main(int argc, char** argv) {
     return CmdSubscribe(g, tag, lang, since_opt->count() ? std::optional<uint64_t>(since) : std::nullopt, json, count);
   }
   if (*get) return CmdGet(g, id);
-  if (*query) return CmdQuery(g, tag, lang, source, limit);
+  if (*query) return CmdQuery(g, tag, lang, source, cluster, limit);
   if (*tags) return CmdTags(g, limit);
   if (*feeds) {
-    if ((feeds_action == "add" || feeds_action == "remove") && url.empty()) {
+    if ((feeds_action == "add" || feeds_action == "remove" || feeds_action == "import-opml") && url.empty()) {
       std::cerr << "newsflow feeds " << feeds_action << ": a URL is required\n";
       return kExitUsage;
     }

@@ -7,10 +7,10 @@
 
 #include "common/util/hash.h"
 #include "common/util/text.h"
+#include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/feed_date.h"
 #include "services/ingest/feed/html_text.h"
-#include "services/ingest/feed/page_extractor.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -102,7 +102,7 @@ absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const s
     if (auto published = ParseFeedDate(str("published"))) a.set_published_at_ms(*published);
     source->set_kind("drop-json");
   } else if (EndsWith(path, ".html") || EndsWith(path, ".htm")) {
-    auto page = ExtractPage(bytes);
+    auto page = ExtractArticle(bytes);
     if (!page.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", path, std::string(page.status().message())));
     if (page->text.empty()) return absl::InvalidArgumentError(fmt::format("{}: no article text found", path));
     a.set_title(ValidUtf8(page->title));
