@@ -91,6 +91,10 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   http.ReadInt64("max_feed_bytes", &c->max_feed_bytes, 1024, int64_t{1} << 34);
   http.ReadString("user_agent", &c->user_agent);
   http.Finish();
+  YamlReader pages = r.Child("pages");
+  pages.ReadBool("enabled", &c->fetch_pages);
+  pages.ReadInt("teaser_max_chars", &c->teaser_max_chars, 0, kMaxInt);
+  pages.Finish();
   YamlReader api = r.Child("api");
   api.ReadBool("enabled", &c->api_enabled);
   api.ReadString("address", &c->api_address);

@@ -74,6 +74,10 @@ struct IngestConfig {
   int http_timeout_ms = 20000;              // Default: 20000
   int64_t max_feed_bytes = 16 * 1024 * 1024;  // Default: 16 MiB
   std::string user_agent = "newsflow/0.1 (+https://github.com/newsflow/newsflow)";
+  // Full text: feed items whose content is a teaser get their page fetched
+  // and extracted (per feed: FeedSpec.full_text).
+  bool fetch_pages = true;     // Default: true
+  int teaser_max_chars = 500;  // shorter content counts as a teaser. Default: 500
   // Feed-management HTTP/JSON API (loopback unless a token is set).
   bool api_enabled = true;               // Default: true
   std::string api_address = "127.0.0.1";  // Default: 127.0.0.1

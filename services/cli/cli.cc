@@ -23,6 +23,7 @@
 #include "services/enrich/core/enrich_cli.h"
 #include "services/enrich/enrich_service.h"
 #include "services/ingest/feed/feed_parser.h"
+#include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/ingest_db.h"
@@ -371,7 +372,7 @@ int CmdImportOpml(const NewsflowConfig& config, const std::string& path) {
 }
 
 int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::string& url,
-             int interval_s, bool json) {
+             int interval_s, const std::string& full_text, bool json) {
   auto config = LoadClientConfig(g);
   if (!config.ok()) return Fail(config.status(), "feeds: invalid config");
   if (action == "import-opml") return CmdImportOpml(*config, url);
@@ -379,6 +380,11 @@ int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::strin
   if (action == "add") {
     request.mutable_add_feed()->set_url(url);
     request.mutable_add_feed()->set_interval_s(interval_s);
+    request.mutable_add_feed()->set_full_text(full_text == "always" ? v1::FULL_TEXT_ALWAYS
+                                              : full_text == "never" ? v1::FULL_TEXT_NEVER
+                                                                     : v1::FULL_TEXT_AUTO);
+  } else if (action == "submit") {
+    request.set_submit_url(url);
   } else if (action == "remove") {
     request.set_remove_feed(url);
   } else if (action == "poll") {
@@ -417,7 +423,7 @@ int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::strin
     }
   }
   for (const auto& a : r->dead_letters()) std::cout << Dump(ArticleToJson(a, false)) << "\n";
-  if (action == "add" || action == "remove") std::cout << action << " " << url << ": ok\n";
+  if (action == "add" || action == "remove" || action == "submit") std::cout << action << " " << url << ": ok\n";
   return kExitOk;
 }
 
@@ -543,18 +549,28 @@ int Main(int argc, char** argv) {
   std::string feeds_action, url;
   int interval_s = 0;
   auto* feeds = app.add_subcommand(
-      "feeds", "manage the feed list: add URL | remove URL | list | poll | dead-letters | import-opml FILE | export-opml");
-  feeds->add_option("action", feeds_action, "add, remove, list, poll, dead-letters, import-opml or export-opml")
+      "feeds", "manage the feed list: add URL | remove URL | list | poll | dead-letters | import-opml FILE | export-opml | submit PAGE-URL");
+  feeds->add_option("action", feeds_action, "add, remove, list, poll, dead-letters, import-opml, export-opml or submit")
       ->required()
-      ->check(CLI::IsMember({"add", "remove", "list", "poll", "dead-letters", "import-opml", "export-opml"}));
+      ->check(CLI::IsMember({"add", "remove", "list", "poll", "dead-letters", "import-opml", "export-opml", "submit"}));
   feeds->add_option("url", url, "feed URL or file path (add, remove); OPML file (import-opml)");
   feeds->add_option("--interval", interval_s, "poll interval in seconds (add; 0 = default)");
+  std::string full_text = "auto";
+  feeds->add_option("--full-text", full_text, "fetch the linked pages: auto (teasers only), always or never (add)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   feeds->add_flag("--json", json, "print JSON lines (list)");
 
   std::string file, base_url;
   auto* parse_feed = app.add_subcommand("parse-feed", "parse an RSS/Atom/JSON feed file and print it as JSON");
-  parse_feed->add_option("file", file, "feed file")->required();
+  parse_feed->add_option("file", file, "feed file (not with --batch)");
   parse_feed->add_option("--url", base_url, "the URL the feed was served from (for relative links)");
+  std::string feed_format = "newsflow";
+  std::vector<std::string> feed_headers;
+  bool feed_batch = false;
+  parse_feed->add_option("--format", feed_format, "output: newsflow (default) or feedparser (Universal Feed Parser's result shape)")
+      ->check(CLI::IsMember({"newsflow", "feedparser"}));
+  parse_feed->add_option("--header", feed_headers, "HTTP response header 'Name: value' (repeatable; feedparser format)");
+  parse_feed->add_flag("--batch", feed_batch, "feedparser format: JSON lines {id,file,headers,url} on stdin, one result line each");
 
   bool jsonl = false;
   auto* extract = app.add_subcommand("extract", "extract the article from an HTML page and print JSON");
@@ -592,13 +608,21 @@ int Main(int argc, char** argv) {
   if (*query) return CmdQuery(g, tag, lang, source, cluster, limit);
   if (*tags) return CmdTags(g, limit);
   if (*feeds) {
-    if ((feeds_action == "add" || feeds_action == "remove" || feeds_action == "import-opml") && url.empty()) {
+    if ((feeds_action == "add" || feeds_action == "remove" || feeds_action == "import-opml" ||
+         feeds_action == "submit") && url.empty()) {
       std::cerr << "newsflow feeds " << feeds_action << ": a URL is required\n";
       return kExitUsage;
     }
-    return CmdFeeds(g, feeds_action, url, interval_s, json);
+    return CmdFeeds(g, feeds_action, url, interval_s, full_text, json);
   }
-  if (*parse_feed) return CmdParseFeed(file, base_url);
+  if (*parse_feed) {
+    if (feed_format == "feedparser") {
+      if (!feed_batch && file.empty()) return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");
+      return ingest::RunFeedparserCommand(file, feed_headers, base_url, feed_batch, std::cin, std::cout, std::cerr);
+    }
+    if (file.empty()) return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");
+    return CmdParseFeed(file, base_url);
+  }
   if (*extract) {
     if (!jsonl && file.empty()) {
       std::cerr << "newsflow extract: give a FILE or --jsonl\n";

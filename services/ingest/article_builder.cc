@@ -77,6 +77,37 @@ std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const Parse
   return a;
 }
 
+bool LooksLikeTeaser(const std::string& text, int max_chars) {
+  std::string t = NormaliseSpace(text);
+  // Characters, not bytes. A CJK character (3-byte UTF-8 from U+3000 on)
+  // carries about as much as three Latin letters, so it counts three times.
+  int chars = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    if ((c & 0xC0) == 0x80) continue;
+    chars += (c >= 0xE3 && c <= 0xE9) ? 3 : 1;
+  }
+  if (chars < max_chars) return true;
+  std::string tail = t.substr(t.size() > 32 ? t.size() - 32 : 0);
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Markers a publisher puts at the end of a cut-off excerpt.
+  for (std::string_view marker : {"...", "\xE2\x80\xA6", "[\xE2\x80\xA6]", "read more", "continue reading",
+                                  "read the full story", "\xE9\x98\x85\xE8\xAF\xBB\xE5\x85\xA8\xE6\x96\x87"}) {
+    if (tail.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+void MergeExtractedPage(const Article& page, const std::string& url, v1::Article* a) {
+  if (a->url().empty()) a->set_url(ValidUtf8(page.canonical_url.empty() ? url : page.canonical_url));
+  if (a->title().empty()) a->set_title(ValidUtf8(page.title));
+  if (page.text.size() > a->text().size()) a->set_text(ValidUtf8(page.text));
+  if (a->author().empty()) a->set_author(ValidUtf8(page.author));
+  if (a->published_at_ms() == 0) a->set_published_at_ms(page.published_ms);
+  if (a->source_language().empty()) a->set_source_language(page.language);
+  AssignIdentity(a);
+}
+
 absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const std::string& bytes,
                                                 const std::string& origin, int64_t now_ms) {
   v1::Article a;

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "newsflow/v1/article.pb.h"
+#include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed/feed_parser.h"
 
 namespace newsflow::ingest {
@@ -24,6 +25,16 @@ void AssignIdentity(v1::Article* article);
 std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
                                                const std::string& feed_url,
                                                const std::string& origin, int64_t now_ms);
+
+// True when the item's text looks like a teaser of a longer page: shorter
+// than `max_chars` characters (a CJK character counts as three), or ending in
+// an ellipsis or a "Read more"-style link text.
+bool LooksLikeTeaser(const std::string& text, int max_chars);
+
+// Fills `article` (id, version, text, metadata) from an extracted page; the
+// page's text replaces the article's when it is longer. `url` is the page
+// address (used for the identity when the article has none yet).
+void MergeExtractedPage(const Article& page, const std::string& url, v1::Article* article);
 
 // A dropped file: ".json" with {"url", "title", "text", "published", "author",
 // "language"} ("title" and "text" required), or ".html" run through the page

@@ -82,9 +82,29 @@ void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::stri
       }
       request.mutable_add_feed()->set_interval_s(static_cast<int32_t>(body["interval_s"].get<int64_t>()));
     }
+    if (body.contains("full_text")) {
+      const auto& ft = body["full_text"];
+      if (!ft.is_string() || (ft != "auto" && ft != "always" && ft != "never")) {
+        return SendJson(res, 400, {{"error", "full_text must be \"auto\", \"always\" or \"never\""}});
+      }
+      request.mutable_add_feed()->set_full_text(ft == "always" ? v1::FULL_TEXT_ALWAYS
+                                                : ft == "never" ? v1::FULL_TEXT_NEVER
+                                                                : v1::FULL_TEXT_AUTO);
+    }
     v1::ControlResponse r;
     if (!Run(control, request, res, &r)) return;
     SendJson(res, 201, {{"added", body["url"]}});
+  });
+  server.Post("/v1/pages", [control](const httplib::Request& req, httplib::Response& res) {
+    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("url") || !body["url"].is_string()) {
+      return SendJson(res, 400, {{"error", "expected a JSON object with a \"url\" string"}});
+    }
+    v1::ControlRequest request;
+    request.set_submit_url(body["url"].get<std::string>());
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r)) return;
+    SendJson(res, 202, {{"queued", body["url"]}});
   });
   server.Delete("/v1/feeds", [control](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_param("url")) return SendJson(res, 400, {{"error", "the url parameter is required"}});

@@ -4,7 +4,9 @@
 //
 //   GET    /healthz
 //   GET    /v1/feeds                 the feed list with its state
-//   POST   /v1/feeds                 {"url", "interval_s"?}: add (or re-enable) a feed
+//   POST   /v1/feeds                 {"url", "interval_s"?, "full_text"?: auto|always|never}:
+//                                     add (or re-enable) a feed
+//   POST   /v1/pages                 {"url"}: fetch, extract and ingest one page
 //   DELETE /v1/feeds?url=URL         remove a feed
 //   POST   /v1/poll                  poll every feed now
 //   GET    /v1/feeds.opml            export as OPML 2.0

@@ -71,6 +71,14 @@ absl::StatusOr<AcceptResult> IngestDb::Accept(const v1::Article& article) {
   return result;
 }
 
+absl::StatusOr<std::optional<std::string>> IngestDb::SeenVersion(const std::string& id) const {
+  std::string version;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), seen_, id, &version);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "read seen");
+  return version;
+}
+
 absl::StatusOr<std::optional<v1::Envelope>> IngestDb::GetOutbox(const std::string& id) const {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), outbox_, id, &value);

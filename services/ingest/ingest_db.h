@@ -38,6 +38,8 @@ class IngestDb {
 
   // Records `article` unless the same id + version was accepted before.
   absl::StatusOr<AcceptResult> Accept(const v1::Article& article);
+  // The version accepted last for `id`, if any.
+  absl::StatusOr<std::optional<std::string>> SeenVersion(const std::string& id) const;
   // Removes the outbox entry if it still holds `version`. Returns whether it did.
   absl::StatusOr<bool> Ack(const std::string& id, const std::string& version);
   // Persists a new attempt count for an outbox entry.

@@ -1,6 +1,7 @@
 #include "services/ingest/ingest_service.h"
 
 #include <algorithm>
+#include <deque>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -19,8 +20,11 @@
 #include "common/transport/envelope_codec.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
+#include "common/util/hash.h"
+#include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/ingest/article_builder.h"
+#include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/feed/feed_parser.h"
@@ -74,6 +78,12 @@ class IngestService final : public Service {
   absl::Status SeedFeeds();
   void FetchLoop(std::stop_token stop);
   void PollFeed(v1::FeedSpec feed, std::stop_token stop);
+  // Fetches a web page and extracts its article.
+  absl::StatusOr<Article> FetchPage(const std::string& url);
+  // Whether an item of `feed` needs its page: per the feed's policy, and for
+  // FULL_TEXT_AUTO only teasers of feeds fetched over HTTP(S).
+  bool WantsPage(const v1::FeedSpec& feed, const v1::Article& article) const;
+  void IngestSubmittedPage(const std::string& url, std::stop_token stop);
   void DropLoop(std::stop_token stop);
   void ProcessDropFile(const fs::path& path, std::stop_token stop);
   absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles, zmq::socket_t& acks,
@@ -113,6 +123,7 @@ class IngestService final : public Service {
   std::map<std::string, int> host_active_;  // GUARDED_BY(schedule_mu_): fetches per host
   bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
   int64_t poll_requested_ms_ = 0;       // GUARDED_BY(schedule_mu_): time of the last poll-now
+  std::deque<std::string> submitted_pages_;  // GUARDED_BY(schedule_mu_): URLs to fetch once
 };
 
 absl::Status IngestService::SeedFeeds() {
@@ -195,6 +206,18 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
 
 void IngestService::FetchLoop(std::stop_token stop) {
   while (!stop.stop_requested()) {
+    std::optional<std::string> page;
+    {
+      std::lock_guard lock(schedule_mu_);
+      if (!submitted_pages_.empty()) {
+        page = submitted_pages_.front();
+        submitted_pages_.pop_front();
+      }
+    }
+    if (page) {
+      IngestSubmittedPage(*page, stop);
+      continue;
+    }
     std::optional<v1::FeedSpec> next;
     int64_t wait_ms = 60000;
     auto feeds = db_->ListFeeds();
@@ -283,6 +306,23 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
           counters_.Add("items_skipped_empty");
           continue;
         }
+        if (WantsPage(feed, *article)) {
+          // A page is fetched once: later polls of the same item skip it.
+          auto seen = db_->SeenVersion(article->id());
+          if (seen.ok() && seen->has_value()) continue;
+          auto page = FetchPage(article->url());
+          if (page.ok()) {
+            MergeExtractedPage(*page, article->url(), &*article);
+            counters_.Add("pages_extracted");
+          } else {
+            counters_.Add("pages_failed");
+            uint64_t suppressed = 0;
+            if (feed_error_log_.ShouldLog(&suppressed)) {
+              logger_->warn("page fetch failed, keeping the feed text url={} error=\"{}\" suppressed={}",
+                            article->url(), std::string(page.status().message()), suppressed);
+            }
+          }
+        }
         auto result = outbox_.Accept(*article, stop);
         if (!result.ok()) {
           if (!absl::IsCancelled(result.status())) error = result.status();
@@ -332,6 +372,47 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     if (!s.ok()) logger_->error("cannot save feed state url={}: {}", feed.url(), std::string(s.message()));
   }
   if (accepted > 0) logger_->debug("feed polled url={} new_or_changed={}", feed.url(), accepted);
+}
+
+bool IngestService::WantsPage(const v1::FeedSpec& feed, const v1::Article& article) const {
+  if (!config_.fetch_pages || feed.full_text() == v1::FULL_TEXT_NEVER) return false;
+  if (article.url().rfind("http://", 0) != 0 && article.url().rfind("https://", 0) != 0) return false;
+  if (feed.full_text() == v1::FULL_TEXT_ALWAYS) return true;
+  return !HostOf(feed.url()).empty() && LooksLikeTeaser(article.text(), config_.teaser_max_chars);
+}
+
+absl::StatusOr<Article> IngestService::FetchPage(const std::string& url) {
+  auto fetched = Fetch({url, "", ""}, fetch_options_);
+  counters_.Add("page_fetches");
+  if (!fetched.ok()) return fetched.status();
+  if (fetched->http_status != 200) {
+    return absl::UnavailableError(fmt::format("HTTP {}", fetched->http_status));
+  }
+  auto page = ExtractArticle(fetched->body, fetched->final_url, fetched->content_type);
+  if (!page.ok()) return page.status();
+  if (page->text.empty()) return absl::InvalidArgumentError("no article text found");
+  return page;
+}
+
+void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token stop) {
+  auto page = FetchPage(url);
+  if (!page.ok()) {
+    counters_.Add("pages_failed");
+    logger_->warn("submitted page failed url={} error=\"{}\"", url, std::string(page.status().message()));
+    return;
+  }
+  v1::Article article;
+  article.set_url(url);
+  article.set_fetched_at_ms(NowMs());
+  article.set_origin(config_.instance_id);
+  v1::Source* source = article.mutable_source();
+  source->set_id(HashHex("page:" + HostOf(url)));
+  source->set_url(url);
+  source->set_title(ValidUtf8(page->site_name));
+  source->set_kind("page");
+  MergeExtractedPage(*page, url, &article);
+  auto result = outbox_.Accept(article, stop);
+  if (result.ok()) counters_.Add("pages_submitted");
 }
 
 int IngestService::AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed,
@@ -503,6 +584,7 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
       feed.set_url(spec.url());
       feed.set_title(spec.title());
       feed.set_interval_s(spec.interval_s());
+      feed.set_full_text(spec.full_text());
       feed.set_enabled(true);
       if (absl::Status s = db_->PutFeed(feed); !s.ok()) fail(s);
       logger_->info("feed added url={}", spec.url());
@@ -532,6 +614,18 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
     case v1::ControlRequest::kPollNow: {
       std::lock_guard lock(schedule_mu_);
       poll_requested_ms_ = NowMs() + 1;
+      schedule_changed_ = true;
+      schedule_cv_.notify_all();
+      break;
+    }
+    case v1::ControlRequest::kSubmitUrl: {
+      const std::string& url = request.submit_url();
+      if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+        fail(absl::InvalidArgumentError("only http(s) URLs can be submitted"));
+        break;
+      }
+      std::lock_guard lock(schedule_mu_);
+      submitted_pages_.push_back(url);
       schedule_changed_ = true;
       schedule_cv_.notify_all();
       break;

@@ -228,5 +228,21 @@ TEST(AssignIdentityTest, RecomputesFromFields) {
   EXPECT_EQ(a.version(), HashHex("T\nX"));
 }
 
+TEST(LooksLikeTeaserTest, ShortTextsAndReadMoreEndingsAreTeasers) {
+  EXPECT_TRUE(LooksLikeTeaser("A short excerpt.", 500));
+  std::string long_text(600, 'a');
+  EXPECT_FALSE(LooksLikeTeaser(long_text + ".", 500));
+  EXPECT_TRUE(LooksLikeTeaser(long_text + " Read more", 500));
+  EXPECT_TRUE(LooksLikeTeaser(long_text + " and then\xE2\x80\xA6", 500));
+  EXPECT_TRUE(LooksLikeTeaser(long_text + " [\xE2\x80\xA6]", 500));
+}
+
+TEST(LooksLikeTeaserTest, ChineseCharactersCountThreeTimes) {
+  std::string zh;
+  for (int i = 0; i < 200; ++i) zh += "\xE6\x96\xB0";  // 200 x U+65B0
+  EXPECT_FALSE(LooksLikeTeaser(zh, 500));  // 600 weighted characters
+  EXPECT_TRUE(LooksLikeTeaser(zh.substr(0, 3 * 100), 500));
+}
+
 }  // namespace
 }  // namespace newsflow::ingest

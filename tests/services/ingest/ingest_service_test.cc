@@ -57,6 +57,22 @@ class IngestServiceTest : public ::testing::Test {
       res.status = 302;
       res.set_header("Location", Url("/feed"));
     });
+    server_.Get("/teasers", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(fmt::format(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<link>{0}</link><description>d</description>
+<item><title>Ferry terminal approved</title><link>{0}/article</link>
+<description>The harbour authority approved a terminal. Read more</description></item>
+</channel></rss>)", Url("")), "application/rss+xml");
+    });
+    server_.Get("/article", [](const httplib::Request&, httplib::Response& res) {
+      std::string body = "<html><head><title>Ferry terminal approved</title></head><body><nav>Home News Sport</nav><article>";
+      for (int i = 0; i < 6; ++i) {
+        body += fmt::format("<p>Paragraph {} of the full story: the harbour authority approved the new ferry "
+                            "terminal on Tuesday after a long public consultation with residents.</p>", i);
+      }
+      body += "</article><footer>Copyright</footer></body></html>";
+      res.set_content(body, "text/html; charset=utf-8");
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     http_thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -186,6 +202,52 @@ TEST_F(IngestServiceTest, AcceptedArticlesAreSentToWorkers) {
   EXPECT_EQ(envelope->article().title(), "Harbour reopens");
   EXPECT_EQ(envelope->article().canonical_url(), "https://example.com/a");
   EXPECT_EQ(envelope->attempt(), 1u);
+}
+
+// Receives the next article the service sends to workers.
+std::optional<v1::Article> NextArticle(zmq::context_t& context, const std::string& endpoint) {
+  auto pull = OpenSocket(context, zmq::socket_type::pull, MakeEndpoint(endpoint, false, 100));
+  if (!pull.ok()) return std::nullopt;
+  std::vector<zmq::pollitem_t> items{{pull->handle(), 0, ZMQ_POLLIN, 0}};
+  auto ready = Poll(items, std::chrono::seconds(20));
+  if (!ready.ok() || *ready != 1) return std::nullopt;
+  auto frames = RecvFrames(*pull);
+  if (!frames.ok() || !frames->has_value()) return std::nullopt;
+  auto envelope = DecodeEnvelope((**frames).back().to_string());
+  if (!envelope.ok()) return std::nullopt;
+  return envelope->article();
+}
+
+TEST_F(IngestServiceTest, TeaserItemsGetTheirPageExtracted) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/teasers")}));
+  auto article = NextArticle(context_, articles_);
+  ASSERT_TRUE(article.has_value());
+  EXPECT_THAT(article->text(), ::testing::HasSubstr("Paragraph 5 of the full story"));
+  EXPECT_THAT(article->text(), ::testing::Not(::testing::HasSubstr("Home News Sport")));
+  EXPECT_EQ(article->canonical_url(), Url("/article"));
+}
+
+TEST_F(IngestServiceTest, SubmittedPageIsFetchedAndIngested) {
+  ASSERT_NO_FATAL_FAILURE(Start({}));
+  v1::Envelope request = NewEnvelope();
+  request.mutable_control()->set_submit_url(Url("/article"));
+  auto reply = Request(context_, control_, request, seconds(5));
+  ASSERT_TRUE(reply.ok());
+  EXPECT_TRUE(reply->control_result().ok()) << reply->control_result().error();
+  auto article = NextArticle(context_, articles_);
+  ASSERT_TRUE(article.has_value());
+  EXPECT_EQ(article->title(), "Ferry terminal approved");
+  EXPECT_THAT(article->text(), ::testing::HasSubstr("Paragraph 0 of the full story"));
+  EXPECT_EQ(article->source().kind(), "page");
+}
+
+TEST_F(IngestServiceTest, SubmittingANonHttpUrlIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(Start({}));
+  v1::Envelope request = NewEnvelope();
+  request.mutable_control()->set_submit_url("file:///etc/passwd");
+  auto reply = Request(context_, control_, request, seconds(5));
+  ASSERT_TRUE(reply.ok());
+  EXPECT_FALSE(reply->control_result().ok());
 }
 
 TEST_F(IngestServiceTest, HttpApiManagesTheRunningFeedList) {

@@ -2,7 +2,8 @@
 // folder is checked out next to the repository (../shared/data relative to
 // the repository root, which is the tests' working directory). Every fixture
 // must parse or be rejected with a status: no crash, no exception, no hang,
-// and the JSON rendering must serialise.
+// and the JSON rendering must serialise (also in the feedparser output mode,
+// whose strings must all be valid UTF-8).
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "services/ingest/feed/feed_parser.h"
+#include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/feed/html_text.h"
 #include "services/ingest/feed/page_extractor.h"
 
@@ -69,6 +71,18 @@ TEST(FeedFixturesTest, ParsesEveryFixtureWithoutCrashing) {
       ++rejected;
       EXPECT_EQ(feed.status().code(), absl::StatusCode::kInvalidArgument) << entry.path;
     }
+    // The feedparser output mode, as a plain file and as an HTTP response.
+    FeedparserOptions plain;
+    EXPECT_NO_THROW(ParseFeedparserFormat(entry.data, plain)
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict))
+        << entry.path;
+    FeedparserOptions http;
+    http.headers = {{"Content-Type", "application/rss+xml; charset=utf-8"},
+                    {"Content-Location", "/base/"}};
+    http.url = "http://fixtures.example/feed.xml";
+    EXPECT_NO_THROW(ParseFeedparserFormat(entry.data, http)
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict))
+        << entry.path;
     EXPECT_NO_FATAL_FAILURE(HtmlToText(entry.data));
     EXPECT_NO_FATAL_FAILURE(ExtractPage(entry.data, "http://fixtures.example/"));
     auto elapsed = std::chrono::steady_clock::now() - start;

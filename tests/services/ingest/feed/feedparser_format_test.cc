@@ -1,0 +1,139 @@
+// Tests of the feedparser-compatible output mode on small inline feeds.
+#include "services/ingest/feed/feedparser_format.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+namespace newsflow::ingest {
+namespace {
+
+using Json = nlohmann::json;
+
+Json Parse(const std::string& xml, FeedparserOptions options = {}) {
+  return ParseFeedparserFormat(xml, options);
+}
+
+TEST(FeedparserFormatTest, Rss20Basics) {
+  Json r = Parse(R"fd(<rss version="2.0"><channel><title>T &amp; U</title>
+    <link>http://example.com/</link><description>Hello</description>
+    <item><title>One</title><link>http://example.com/1</link>
+      <guid isPermaLink="false">id-1</guid>
+      <pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>
+      <category domain="http://s/">News</category>
+      <enclosure url="http://example.com/a.mp3" length="12" type="audio/mpeg"/>
+    </item></channel></rss>)fd");
+  EXPECT_FALSE(r["bozo"].get<bool>());
+  EXPECT_EQ(r["version"], "rss20");
+  EXPECT_EQ(r["encoding"], "utf-8");
+  EXPECT_EQ(r["feed"]["title"], "T & U");
+  EXPECT_EQ(r["feed"]["title_detail"]["type"], "text/plain");
+  EXPECT_EQ(r["feed"]["subtitle"], "Hello");
+  const Json& e = r["entries"][0];
+  EXPECT_EQ(e["id"], "id-1");
+  EXPECT_FALSE(e["guidislink"].get<bool>());
+  EXPECT_EQ(e["link"], "http://example.com/1");
+  EXPECT_EQ(e["published_parsed"], Json::array({2003, 6, 10, 4, 0, 0, 1, 161, 0}));
+  EXPECT_EQ(e["tags"][0]["term"], "News");
+  EXPECT_EQ(e["tags"][0]["scheme"], "http://s/");
+  EXPECT_EQ(e["links"][1]["rel"], "enclosure");
+  EXPECT_EQ(e["links"][1]["href"], "http://example.com/a.mp3");
+}
+
+TEST(FeedparserFormatTest, AtomXhtmlContentAndXmlBase) {
+  Json r = Parse(R"fd(<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://example.com/dir/">
+    <entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></title>
+      <link href="page.html"/>
+      <author><name>Jo</name><email>jo@example.com</email></author>
+      <content type="html">&lt;a href="x.html" onclick="evil()"&gt;x&lt;/a&gt;&lt;script&gt;bad()&lt;/script&gt;</content>
+    </entry></feed>)fd");
+  EXPECT_FALSE(r["bozo"].get<bool>());
+  EXPECT_EQ(r["version"], "atom10");
+  const Json& e = r["entries"][0];
+  EXPECT_EQ(e["title"], "A <b>b</b>");
+  EXPECT_EQ(e["title_detail"]["type"], "application/xhtml+xml");
+  EXPECT_EQ(e["link"], "http://example.com/dir/page.html");
+  EXPECT_EQ(e["author"], "Jo (jo@example.com)");
+  EXPECT_EQ(e["author_detail"]["email"], "jo@example.com");
+  EXPECT_EQ(e["content"][0]["value"], "<a href=\"http://example.com/dir/x.html\">x</a>");
+  EXPECT_EQ(e["content"][0]["base"], "http://example.com/dir/");
+}
+
+TEST(FeedparserFormatTest, IllFormedFallsBackToLooseParsing) {
+  Json r = Parse("<rss version=\"2.0\"><channel><title>caf&eacute; AT&T</title></channel></rss");
+  EXPECT_TRUE(r["bozo"].get<bool>());
+  EXPECT_EQ(r["bozo_exception"]["type"], "SAXParseException");
+  // As in the reference: "&T" before "<" is an unknown entity reference.
+  EXPECT_EQ(r["feed"]["title"], "caf\xC3\xA9 AT&T;");
+}
+
+TEST(FeedparserFormatTest, HttpCharsetOverridesXmlDeclaration) {
+  FeedparserOptions options;
+  options.headers = {{"Content-Type", "text/xml; charset=iso-8859-1"}};
+  options.url = "http://example.com/feed.xml";
+  Json r = Parse("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+                 "<title>\xE9t\xE9</title><link>/home</link></channel></rss>",
+                 options);
+  EXPECT_EQ(r["encoding"], "iso-8859-1");
+  EXPECT_EQ(r["feed"]["title"], "\xC3\xA9t\xC3\xA9");
+  EXPECT_EQ(r["feed"]["link"], "http://example.com/home");
+  EXPECT_EQ(r["href"], "http://example.com/feed.xml");
+  EXPECT_EQ(r["status"], 200);
+}
+
+TEST(FeedparserFormatTest, TextXmlWithoutCharsetIsAscii) {
+  FeedparserOptions options;
+  options.headers = {{"Content-Type", "text/xml"}};
+  Json r = Parse("<rss version=\"2.0\"><channel><title>\xC3\xA9</title></channel></rss>", options);
+  EXPECT_TRUE(r["bozo"].get<bool>());
+  EXPECT_EQ(r["bozo_exception"]["type"], "CharacterEncodingOverride");
+  EXPECT_EQ(r["encoding"], "utf-8");
+}
+
+TEST(FeedparserFormatTest, Utf16WithBom) {
+  std::string text = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"0.91\"><channel><title>x</title></channel></rss>";
+  std::string bytes = "\xFF\xFE";
+  for (char c : text) {
+    bytes += c;
+    bytes += '\0';
+  }
+  Json r = Parse(bytes);
+  EXPECT_EQ(r["encoding"], "utf-16le");
+  EXPECT_EQ(r["version"], "rss091u");
+  EXPECT_EQ(r["feed"]["title"], "x");
+}
+
+TEST(FeedparserFormatTest, SanitizerRules) {
+  EXPECT_EQ(FeedparserSanitizeHtml("<p style=\"color: red; position: absolute\">a<br/></p>"),
+            "<p style=\"color: red;\">a<br /></p>");
+  EXPECT_EQ(FeedparserSanitizeHtml("<a href=\"javascript:alert(1)\">x</a>"), "<a href=\"\">x</a>");
+  EXPECT_EQ(FeedparserSanitizeHtml("<iframe src=\"x\"></iframe><style>p{}</style>ok"), "ok");
+  EXPECT_EQ(FeedparserSanitizeHtml("<span accept=\"\"></span>"), "<span accept=\"\"></span>");
+}
+
+TEST(FeedparserFormatTest, DateParsing) {
+  EXPECT_EQ(FeedparserParseDate("2003-12-31T10:14:55Z"), Json::array({2003, 12, 31, 10, 14, 55, 2, 365, 0}));
+  EXPECT_TRUE(FeedparserParseDate("not a date").is_null());
+}
+
+TEST(FeedparserFormatTest, BatchMode) {
+  std::istringstream in("{\"id\": \"7\", \"file\": \"/nonexistent/feed.xml\", \"headers\": {}, \"url\": \"\"}\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(RunFeedparserCommand("", {}, "", true, in, out, err), 0);
+  Json line = Json::parse(out.str());
+  EXPECT_EQ(line["id"], "7");
+  EXPECT_TRUE(line.contains("error"));
+}
+
+TEST(FeedparserFormatTest, GarbageNeverThrows) {
+  for (const std::string& input :
+       {std::string(""), std::string("<"), std::string("&#99999999;"), std::string("<![CDATA["),
+        std::string("<rss><channel><item><title>&#x110000;</title>"), std::string("\xFF\xFE<\0", 4),
+        std::string("<!DOCTYPE x [<!ENTITY a \"&a;\">]><rss>&a;</rss>")}) {
+    EXPECT_NO_THROW(Parse(input).dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
+}
+
+}  // namespace
+}  // namespace newsflow::ingest
