@@ -1,4 +1,4 @@
-// Gumbo-level helpers shared by html_text.cc and page_extractor.cc; not part
+// Gumbo-level helpers used by html_text.cc; not part
 // of the feed library's public API.
 //
 // A GumboDocument owns one parse tree. The node functions only read the tree

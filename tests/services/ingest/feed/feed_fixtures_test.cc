@@ -16,7 +16,7 @@
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/feed/html_text.h"
-#include "services/ingest/feed/page_extractor.h"
+#include "services/ingest/extract/article_extractor.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -84,7 +84,7 @@ TEST(FeedFixturesTest, ParsesEveryFixtureWithoutCrashing) {
                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict))
         << entry.path;
     EXPECT_NO_FATAL_FAILURE(HtmlToText(entry.data));
-    EXPECT_NO_FATAL_FAILURE(ExtractPage(entry.data, "http://fixtures.example/"));
+    EXPECT_NO_FATAL_FAILURE(ExtractArticle(entry.data, "http://fixtures.example/"));
     auto elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_LT(elapsed, std::chrono::seconds(2)) << entry.path;
   }
