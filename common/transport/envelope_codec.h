@@ -31,6 +31,10 @@ std::string EncodeEnvelope(const v1::Envelope& envelope);
 // Errors: kInvalidArgument (not a protobuf Envelope, or no payload),
 // kFailedPrecondition (schema version 0 or newer than kSchemaVersion).
 absl::StatusOr<v1::Envelope> DecodeEnvelope(std::string_view bytes);
+// The same, for a received frame.
+inline absl::StatusOr<v1::Envelope> DecodeEnvelope(const zmq::message_t& frame) {
+  return DecodeEnvelope(std::string_view(static_cast<const char*>(frame.data()), frame.size()));
+}
 
 // Counts undecodable input per socket and logs it rate-limited, naming the
 // peer (when the transport knows it) and the frame size. Thread-safe.

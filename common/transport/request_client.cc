@@ -29,7 +29,7 @@ absl::StatusOr<v1::Envelope> Request(zmq::context_t& context, const std::string&
     if (!frames.ok()) return frames.status();
     if (!frames->has_value()) continue;
     const zmq::message_t& last = (**frames).back();
-    auto reply = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+    auto reply = DecodeEnvelope(last);
     if (!reply.ok()) return absl::DataLossError(fmt::format("reply from {}: {}", endpoint, std::string(reply.status().message())));
     return reply;
   }

@@ -100,7 +100,7 @@ class EnrichService final : public Service {
       if (!frames->has_value()) continue;
       auto& parts = **frames;
       const zmq::message_t& last = parts.back();
-      auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+      auto envelope = DecodeEnvelope(last);
       if (!envelope.ok() || parts.size() != 1 || envelope->payload_case() != v1::Envelope::kArticle) {
         bad_input_.Report(&last, parts.size(),
                           envelope.ok() ? absl::InvalidArgumentError("expected one frame holding an article")

@@ -3,17 +3,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/transport/http_server.h"
 #include "common/util/time.h"
 #include "services/ingest/opml.h"
 
 namespace newsflow::ingest {
 namespace {
 
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json; charset=utf-8");
-}
 
 nlohmann::json FeedObject(const v1::FeedSpec& f) {
   return {{"url", f.url()},
@@ -47,16 +43,7 @@ std::string FeedJson(const v1::FeedSpec& feed) {
 }
 
 void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::string& token) {
-  if (!token.empty()) {
-    server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
-      if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
-      if (req.get_header_value("Authorization") != "Bearer " + token) {
-        SendJson(res, 401, {{"error", "missing or wrong bearer token"}});
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-  }
+  RequireBearerToken(server, token);
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     SendJson(res, 200, {{"status", "ok"}});
   });

@@ -18,6 +18,7 @@
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
 #include "common/transport/envelope_codec.h"
+#include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
 #include "common/util/hash.h"
@@ -158,23 +159,12 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (config_.acks.bind) endpoints["ingest.acks"] = BoundEndpoint(*acks);
 
   httplib::Server api;
-  std::jthread api_thread;
+  HttpServerThread api_thread(api);
   if (config_.api_enabled) {
     InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); }, config_.api_token);
-    int port = config_.api_port;
-    if (port == 0) {
-      port = api.bind_to_any_port(config_.api_address);
-    } else if (!api.bind_to_port(config_.api_address, port)) {
-      port = -1;
-    }
-    if (port <= 0) {
-      return absl::UnavailableError(
-          fmt::format("ingest.api: cannot listen on {}:{}", config_.api_address, config_.api_port));
-    }
-    endpoints["ingest.api"] = fmt::format("http://{}:{}", config_.api_address, port);
-    api_thread = std::jthread([&api] { api.listen_after_bind(); });
-    // stop() only takes effect on a running server, so wait until it runs.
-    for (int i = 0; i < 5000 && !api.is_running(); ++i) std::this_thread::sleep_for(milliseconds(1));
+    auto url = api_thread.Start(config_.api_address, config_.api_port);
+    if (!url.ok()) return Annotate(url.status(), "ingest.api");
+    endpoints["ingest.api"] = *url;
   }
 
   InitFetcher();
@@ -191,10 +181,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   ready(endpoints);
 
   absl::Status status = SenderLoop(stop, *articles, *acks, *control);
-  if (api_thread.joinable()) {
-    api.stop();
-    api_thread.join();
-  }
+  api_thread.Stop();
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins
@@ -505,7 +492,7 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
       if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
       if (!frames->has_value()) break;
       auto& parts = **frames;
-      auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(parts.back().data()), parts.back().size()));
+      auto envelope = DecodeEnvelope(parts.back());
       if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kAck) {
         bad_acks_.Report(&parts.back(), parts.size(),
                          envelope.ok() ? absl::InvalidArgumentError("expected an ack") : envelope.status());
@@ -551,7 +538,7 @@ void IngestService::HandleControl(zmq::socket_t& control, std::vector<zmq::messa
   }
   const zmq::message_t& last = parts.back();
   v1::Envelope reply = NewEnvelope();
-  auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+  auto envelope = DecodeEnvelope(last);
   if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kControl) {
     absl::Status why = envelope.ok() ? absl::InvalidArgumentError("expected a control request") : envelope.status();
     bad_control_.Report(&last, parts.size(), why);

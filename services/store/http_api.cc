@@ -5,16 +5,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/transport/http_server.h"
 #include "common/util/article_json.h"
 
 namespace newsflow::store {
 namespace {
 
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json; charset=utf-8");
-}
 
 bool ParseUint(const std::string& s, uint64_t* out) {
   if (s.empty()) return false;
@@ -44,17 +40,7 @@ nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
 
 void InstallHttpApi(httplib::Server& server, const ArticleStore& store, const QueryLimits& limits,
                     const std::string& token, CountersFn counters) {
-  if (!token.empty()) {
-    server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
-      // Health checks (load balancers, kubelets) need no credentials.
-      if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
-      if (req.get_header_value("Authorization") != "Bearer " + token) {
-        SendJson(res, 401, {{"error", "missing or wrong bearer token"}});
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-  }
+  RequireBearerToken(server, token);
   auto run = [&store, limits, counters](const v1::QueryRequest& q) {
     return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{});
   };

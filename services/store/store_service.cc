@@ -10,6 +10,7 @@
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
 #include "common/transport/envelope_codec.h"
+#include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
 #include "services/store/article_store.h"
@@ -88,25 +89,12 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   endpoints["store.query"] = *query_endpoint;
 
   httplib::Server http;
-  std::jthread http_thread;
+  HttpServerThread http_thread(http);
   if (config_.http_enabled) {
     InstallHttpApi(http, *db_, limits_, config_.http_token, [this] { return CounterSnapshot(); });
-    int port = config_.http_port;
-    if (port == 0) {
-      port = http.bind_to_any_port(config_.http_address);
-    } else if (!http.bind_to_port(config_.http_address, port)) {
-      port = -1;
-    }
-    if (port <= 0) {
-      return absl::UnavailableError(fmt::format("store.http: cannot listen on {}:{}",
-                                                config_.http_address, config_.http_port));
-    }
-    endpoints["store.http"] = fmt::format("http://{}:{}", config_.http_address, port);
-    http_thread = std::jthread([&http] { http.listen_after_bind(); });
-    // stop() only takes effect on a running server, so wait until it runs.
-    for (int i = 0; i < 5000 && !http.is_running(); ++i) {
-      std::this_thread::sleep_for(milliseconds(1));
-    }
+    auto url = http_thread.Start(config_.http_address, config_.http_port);
+    if (!url.ok()) return Annotate(url.status(), "store.http");
+    endpoints["store.http"] = *url;
   }
 
   logger_->info("started db={} last_sequence={} articles={}", config_.data_dir,
@@ -114,10 +102,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   ready(endpoints);
   absl::Status status = WriterLoop(stop, *input, *publish, *acks);
 
-  if (http_thread.joinable()) {
-    http.stop();
-    http_thread.join();
-  }
+  http_thread.Stop();
   query_thread.request_stop();
   query_thread.join();
   logger_->info("drained committed={} duplicates={} last_sequence={}",
@@ -148,7 +133,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
       auto& parts = **frames;
       counters_.Add("received");
       const zmq::message_t& last = parts.back();
-      auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+      auto envelope = DecodeEnvelope(last);
       if (!envelope.ok()) {
         bad_input_.Report(&last, parts.size(), envelope.status());
         continue;
@@ -257,7 +242,7 @@ void StoreService::QueryLoop(std::stop_token stop,
     }
     const zmq::message_t& last = parts.back();
     v1::Envelope reply = NewEnvelope();
-    auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+    auto envelope = DecodeEnvelope(last);
     if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kQuery) {
       absl::Status why = envelope.ok() ? absl::InvalidArgumentError("expected a query") : envelope.status();
       bad_query_.Report(&last, parts.size(), why);

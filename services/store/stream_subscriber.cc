@@ -77,7 +77,7 @@ absl::Status StreamSubscriber::Run(std::stop_token stop, const ArticleFn& on_art
     if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
     if (!frames->has_value()) continue;
     const zmq::message_t& last = (**frames).back();
-    auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(last.data()), last.size()));
+    auto envelope = DecodeEnvelope(last);
     if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kArticle) {
       ++bad_frames_;
       continue;
