@@ -110,15 +110,19 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, b
 
   if (span.kind == WordKind::kNumber) {
     token->stop = true;
+    token->content = CountCodePoints(word) >= 2;
     token->key = InternKey(word, document);
+    token->word = token->key;
     return;
   }
   if (cjk || span.kind == WordKind::kIdeographic) {
     // Chinese words: single characters are function words or too vague to
     // tag on their own.
     token->stop = IsChineseStopWord(word) || CountCodePoints(word) < 2;
+    token->content = !token->stop;
     ToLower(word, &lower_);
     token->key = InternKey(lower_, document);
+    token->word = token->key;
     return;
   }
 
@@ -138,15 +142,16 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, b
     // "U.S" and "US" share a key; acronyms are not stemmed ("AIs" aside).
     std::erase(lower_, '.');
     token->stop = false;
+    token->content = true;
     token->key = InternKey(lower_, document);
+    token->word = token->key;
     return;
   }
-  token->stop = letters == 0 || CountCodePoints(word) < 2 || IsEnglishStopWord(lower_);
-  if (stem && !token->stop) {
-    token->key = InternKey(stemmer_.Stem(lower_), document);
-  } else {
-    token->key = InternKey(lower_, document);
-  }
+  const bool too_short = letters == 0 || CountCodePoints(word) < 2;
+  token->stop = too_short || IsEnglishStopWord(lower_);
+  token->content = !too_short && (!token->stop || !IsEnglishFunctionWord(lower_));
+  token->word = InternKey(lower_, document);
+  token->key = stem && !token->stop ? InternKey(stemmer_.Stem(lower_), document) : token->word;
 }
 
 void DocumentBuilder::Build(std::string_view title, std::string_view text, bool unspaced,

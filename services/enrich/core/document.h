@@ -31,12 +31,22 @@ struct Token {
   // Index into Document::keys: the normalised form shared by variants
   // (Snowball stem for English, lowercase word otherwise).
   uint32_t key = 0;
+  // Index into Document::keys: the lowercase word, unstemmed (equal to `key`
+  // where nothing is stemmed). Sentence similarity compares words, not
+  // stems: stems conflate words that news keeps apart ("general",
+  // "generally").
+  uint32_t word = 0;
   uint32_t sentence = 0;
   WordKind kind = WordKind::kLetter;
   Gap gap_before = Gap::kNone;
   // Stop word, number, or too short to stand in a tag; stop tokens end tag
   // candidates and do not count for sentence similarity.
   bool stop = false;
+  // Carries content for sentence similarity: not a function word, at least
+  // two characters, numbers included. Broader than !stop: reporting verbs,
+  // calendar and number words count, and the tag heuristics (adverbs,
+  // infinitives) do not apply.
+  bool content = false;
   bool capitalized = false;       // first letter uppercase
   bool acronym = false;           // all letters uppercase, at least two ("AI", "U.S")
   bool sentence_initial = false;  // first word of its sentence

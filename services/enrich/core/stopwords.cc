@@ -6,8 +6,9 @@
 namespace newsflow::enrich {
 namespace {
 
-// Grouped by role so that additions land next to their kind.
-constexpr std::string_view kEnglish[] = {
+// Grouped by role so that additions land next to their kind. Function
+// words first: grammar only, in any use.
+constexpr std::string_view kEnglishFunction[] = {
     // Articles, determiners, quantifiers.
     "a", "an", "the", "this", "that", "these", "those", "some", "any", "each",
     "every", "either", "neither", "no", "all", "both", "few", "many", "much",
@@ -59,6 +60,10 @@ constexpr std::string_view kEnglish[] = {
     "not", "yes", "ago", "further", "simply", "certainly", "especially",
     "particularly", "mainly", "largely", "increasingly", "directly",
     "dramatically", "significantly", "ultimately", "actually",
+};
+
+// Words that are content in a sentence but poor tags on their own.
+constexpr std::string_view kEnglishTopicless[] = {
     // Reporting and other light verbs that news text repeats.
     "say", "says", "said", "saying", "tell", "tells", "told", "add", "adds",
     "added", "note", "notes", "noted", "claim", "claims", "claimed", "ask",
@@ -150,10 +155,25 @@ std::unordered_set<std::string_view> MakeSet(const std::string_view (&words)[N])
   return std::unordered_set<std::string_view>(std::begin(words), std::end(words));
 }
 
+template <size_t N, size_t M>
+std::unordered_set<std::string_view> MakeSet(const std::string_view (&a)[N],
+                                             const std::string_view (&b)[M]) {
+  std::unordered_set<std::string_view> set(std::begin(a), std::end(a));
+  set.insert(std::begin(b), std::end(b));
+  return set;
+}
+
 }  // namespace
 
 bool IsEnglishStopWord(std::string_view lower_word) {
-  static const auto* const kSet = new std::unordered_set<std::string_view>(MakeSet(kEnglish));
+  static const auto* const kSet =
+      new std::unordered_set<std::string_view>(MakeSet(kEnglishFunction, kEnglishTopicless));
+  return kSet->contains(lower_word);
+}
+
+bool IsEnglishFunctionWord(std::string_view lower_word) {
+  static const auto* const kSet =
+      new std::unordered_set<std::string_view>(MakeSet(kEnglishFunction));
   return kSet->contains(lower_word);
 }
 

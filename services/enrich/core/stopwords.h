@@ -1,6 +1,6 @@
 // Stop word lists for the enrichment logic: words that carry grammar rather
-// than topic, so they never start, end or join a tag candidate and are left
-// out of sentence similarity.
+// than topic, so they never start, end or join a tag candidate. Sentence
+// similarity leaves out only the function words.
 //
 // The lists are written for newsflow: besides function words they hold
 // reporting verbs ("said", "told"), calendar words and other high-frequency
@@ -18,6 +18,12 @@ namespace newsflow::enrich {
 // Returns true if `lower_word` (an English word, already lowercased; a
 // trailing possessive already removed) is an English stop word.
 bool IsEnglishStopWord(std::string_view lower_word);
+
+// Returns true if `lower_word` is an English function word (determiner,
+// pronoun, auxiliary, preposition, conjunction, degree/time adverb): a
+// subset of the stop words that carries no content in any use. "said",
+// "billion" or "March" are stop words but not function words.
+bool IsEnglishFunctionWord(std::string_view lower_word);
 
 // Returns true if `word` (one word as segmented by ICU) is a Chinese stop
 // word: a particle, pronoun, conjunction, preposition, auxiliary or generic

@@ -19,11 +19,6 @@ constexpr size_t kMinCharsUnspaced = 10;
 constexpr uint32_t kMaxWords = 90;
 // Edges below this similarity are noise.
 constexpr double kMinSimilarity = 0.03;
-// Restart weight of the i-th eligible sentence: 1 / (1 + i)^kPositionDecay.
-// A mild prior: news puts its central sentences early, but centrality
-// decides.
-constexpr double kPositionDecay = 0.3;
-constexpr double kTitleSimilarityWeight = 0.5;
 constexpr double kDamping = 0.85;
 // Sentences this similar to one already picked are near-duplicates.
 constexpr double kDuplicateSimilarity = 0.8;
@@ -61,10 +56,11 @@ void Normalise(SparseVector* vector) {
   for (auto& entry : *vector) entry.second /= norm;
 }
 
+// Counts of the sentence's content words (unstemmed, lowercase).
 SparseVector TermCounts(const Document& document, uint32_t first, uint32_t end) {
   SparseVector counts;
   for (uint32_t t = first; t < end; ++t) {
-    if (!document.tokens[t].stop) counts.emplace_back(document.tokens[t].key, 1.0);
+    if (document.tokens[t].content) counts.emplace_back(document.tokens[t].word, 1.0);
   }
   std::sort(counts.begin(), counts.end());
   SparseVector merged;
@@ -109,29 +105,21 @@ SentenceRanking RankSentences(const Document& document) {
   const size_t n = ranking.sentences.size();
   if (n == 0) return ranking;
 
+  // Raw term frequencies, not TF-IDF: the words an article repeats across
+  // its sentences are what make a sentence central. Down-weighting them by
+  // in-document idf (measured on the BBC set: sentence F1 -0.02) rewards
+  // sentences for rare detail instead.
   ranking.vectors.reserve(n);
-  std::unordered_map<uint32_t, uint32_t> document_frequency;
   for (uint32_t index : ranking.sentences) {
     const Sentence& sentence = document.sentences[index];
     ranking.vectors.push_back(TermCounts(document, sentence.first_token, sentence.end_token));
-    for (const auto& entry : ranking.vectors.back()) ++document_frequency[entry.first];
+    Normalise(&ranking.vectors.back());
   }
-  for (SparseVector& vector : ranking.vectors) {
-    for (auto& [key, weight] : vector) {
-      // Smoothed idf that keeps a floor of 1: words shared by most
-      // sentences still link them (the centrality signal).
-      weight *= std::log((1.0 + static_cast<double>(n)) / (1.0 + document_frequency[key])) + 1;
-    }
-    Normalise(&vector);
-  }
-  SparseVector title;
-  for (uint32_t key : document.title_keys) title.emplace_back(key, 1.0);
-  std::sort(title.begin(), title.end());
-  title.erase(std::unique(title.begin(), title.end()), title.end());
-  Normalise(&title);
 
+  // Neither a position prior nor title similarity is used: both lowered
+  // agreement with editors' extracts (BBC: -0.002 and -0.004 sentence F1);
+  // leads that matter are central anyway.
   GraphBuilder builder(static_cast<uint32_t>(n));
-  std::vector<double> teleport(n);
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = i + 1; j < n; ++j) {
       const double similarity = Cosine(ranking.vectors[i], ranking.vectors[j]);
@@ -139,9 +127,8 @@ SentenceRanking RankSentences(const Document& document) {
         builder.AddEdge(static_cast<uint32_t>(i), static_cast<uint32_t>(j), similarity);
       }
     }
-    teleport[i] = (1 + kTitleSimilarityWeight * Cosine(title, ranking.vectors[i])) /
-                  std::pow(1.0 + static_cast<double>(i), kPositionDecay);
   }
+  const std::vector<double> teleport(n, 1.0);
   PageRankOptions options;
   options.damping = kDamping;
   ranking.scores = PersonalizedPageRank(builder.Build(), teleport, options);

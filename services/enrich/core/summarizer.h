@@ -2,11 +2,11 @@
 //
 // RankSentences scores the eligible sentences (terminal punctuation, enough
 // content words, not boilerplate) with TextRank: a graph whose edges are the
-// TF-IDF cosine similarities of sentences over stemmed content words, ranked
-// by personalised PageRank whose restarts favour early sentences and
-// sentences close to the title. SelectSentences then picks sentences by
-// maximal marginal relevance (MMR), trading score against similarity to
-// sentences already picked, and returns them in reading order.
+// cosine similarities of the sentences' term-frequency vectors over
+// unstemmed content words, ranked by PageRank. SelectSentences then picks
+// sentences by maximal marginal relevance (MMR), trading score against
+// similarity to sentences already picked (near-duplicates are always
+// skipped), and returns them in reading order.
 //
 //   SentenceRanking ranking = RankSentences(document);
 //   std::vector<uint32_t> summary = SelectSentences(ranking, 3, kSummaryDiversity);
@@ -25,7 +25,9 @@
 namespace newsflow::enrich {
 
 // MMR weight on redundancy: 0 ranks by score only, 1 only by novelty.
-inline constexpr double kSummaryDiversity = 0.3;
+// The summary takes the most central sentences (redundancy costs agreement
+// with editors' extracts); key points, shown as a list, favour variety.
+inline constexpr double kSummaryDiversity = 0.0;
 inline constexpr double kKeyPointDiversity = 0.5;
 
 // A sparse, L2-normalised TF-IDF vector: (key, weight) sorted by key.
