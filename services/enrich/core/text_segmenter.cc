@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "services/enrich/core/cjk_dictionary.h"
 #include "services/enrich/core/stopwords.h"
 #include "services/enrich/core/utf8.h"
 
@@ -246,22 +247,82 @@ void TextSegmenter::SplitSentences(std::string_view text, std::vector<SentenceSp
   }
 }
 
+namespace {
+
+// True if `text` may hold Han characters (all of which encode with a lead
+// byte of 0xE3 or more) and holds no kana: Chinese text, which the
+// dictionary segments. Japanese text keeps ICU's engine, which also handles
+// katakana runs.
+bool NeedsDictionary(std::string_view text) {
+  bool han = false;
+  for (size_t pos = 0; pos < text.size();) {
+    if (static_cast<unsigned char>(text[pos]) < 0xE3) {
+      ++pos;
+      continue;
+    }
+    const char32_t cp = DecodeUtf8(text, &pos);
+    if (IsKana(cp)) return false;
+    han = han || IsHan(cp);
+  }
+  return han;
+}
+
+}  // namespace
+
 void TextSegmenter::SplitWords(std::string_view text, std::vector<WordSpan>* words) {
   words->clear();
   if (text.empty()) return;
+  const CjkDictionary* dictionary = CjkDictionary::Get();
+  if (dictionary == nullptr || !NeedsDictionary(text)) {
+    SplitWordsIcu(text, 0, Gap::kNone, words);
+    return;
+  }
+  // Han runs go to the dictionary; everything between them (Latin words,
+  // numbers, punctuation) to ICU.
+  Gap gap = Gap::kNone;
+  size_t done = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t start = pos;
+    if (!IsHan(DecodeUtf8(text, &pos))) continue;
+    size_t end = pos;
+    while (end < text.size()) {
+      size_t next = end;
+      if (!IsHan(DecodeUtf8(text, &next))) break;
+      end = next;
+    }
+    if (start > done) {
+      gap = SplitWordsIcu(text.substr(done, start - done), static_cast<uint32_t>(done), gap, words);
+    }
+    cjk_words_.clear();
+    dictionary->Segment(text.substr(start, end - start), static_cast<uint32_t>(start),
+                        &cjk_scratch_, &cjk_words_);
+    for (const CjkWord& word : cjk_words_) {
+      words->push_back(WordSpan{word.begin, word.end, WordKind::kIdeographic, gap});
+      gap = Gap::kNone;
+    }
+    done = pos = end;
+  }
+  if (done < text.size()) {
+    SplitWordsIcu(text.substr(done), static_cast<uint32_t>(done), gap, words);
+  }
+}
+
+Gap TextSegmenter::SplitWordsIcu(std::string_view text, uint32_t base, Gap gap,
+                                 std::vector<WordSpan>* words) {
   Utf8Text utext(text);
-  if (!utext.ok()) return;
+  if (!utext.ok()) return gap;
   UErrorCode status = U_ZERO_ERROR;
   word_iterator_->setText(utext.get(), status);
-  if (U_FAILURE(status)) return;
+  if (U_FAILURE(status)) return gap;
 
-  Gap gap = Gap::kNone;
   int32_t start = word_iterator_->first();
   for (int32_t end = word_iterator_->next(); end != icu::BreakIterator::DONE;
        start = end, end = word_iterator_->next()) {
     const int32_t rule = word_iterator_->getRuleStatus();
     const auto b = static_cast<uint32_t>(start);
     const auto e = static_cast<uint32_t>(end);
+    const uint32_t at = base + b;
+    const uint32_t to = base + e;
     if (rule >= UBRK_WORD_NONE_LIMIT) {
       WordKind kind = WordKind::kLetter;
       if (rule < UBRK_WORD_NUMBER_LIMIT) {
@@ -269,7 +330,7 @@ void TextSegmenter::SplitWords(std::string_view text, std::vector<WordSpan>* wor
       } else if (rule >= UBRK_WORD_KANA) {
         kind = WordKind::kIdeographic;
       }
-      words->push_back(WordSpan{b, e, kind, gap});
+      words->push_back(WordSpan{at, to, kind, gap});
       gap = Gap::kNone;
       continue;
     }
@@ -296,6 +357,7 @@ void TextSegmenter::SplitWords(std::string_view text, std::vector<WordSpan>* wor
       gap = Gap::kPunct;
     }
   }
+  return gap;
 }
 
 }  // namespace newsflow::enrich

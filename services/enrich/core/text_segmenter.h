@@ -11,7 +11,9 @@
 //     alone.
 //
 // Chinese text is split at 。！？ (with any closing quotes kept on the
-// sentence they close) and segmented into words by ICU's dictionary.
+// sentence they close); its Han runs are segmented into words with ICU's
+// dictionary by CjkDictionary (Japanese text, with kana, by ICU's break
+// iterator).
 //
 // All offsets are UTF-8 byte offsets into the text passed in.
 //
@@ -33,6 +35,7 @@
 #include <unicode/uversion.h>
 
 #include "absl/status/statusor.h"
+#include "services/enrich/core/cjk_dictionary.h"
 
 U_NAMESPACE_BEGIN
 class BreakIterator;
@@ -95,8 +98,15 @@ class TextSegmenter {
   TextSegmenter(std::unique_ptr<icu::BreakIterator> sentence_iterator,
                 std::unique_ptr<icu::BreakIterator> word_iterator);
 
+  // ICU word segmentation of `text`, whose offsets start at `base` in the
+  // caller's text; `gap` is the gap before its first word. Returns the gap
+  // pending after its last word.
+  Gap SplitWordsIcu(std::string_view text, uint32_t base, Gap gap, std::vector<WordSpan>* words);
+
   std::unique_ptr<icu::BreakIterator> sentence_iterator_;
   std::unique_ptr<icu::BreakIterator> word_iterator_;
+  CjkDictionary::Scratch cjk_scratch_;
+  std::vector<CjkWord> cjk_words_;
 };
 
 }  // namespace newsflow::enrich
