@@ -116,10 +116,12 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, b
     return;
   }
   if (cjk || span.kind == WordKind::kIdeographic) {
-    // Chinese words: single characters are function words or too vague to
-    // tag on their own.
-    token->stop = IsChineseStopWord(word) || CountCodePoints(word) < 2;
-    token->content = !token->stop;
+    // Chinese words: listed function words are stop words; other single
+    // characters are fragments of longer terms.
+    const bool listed = IsChineseStopWord(word);
+    token->fragment = !listed && CountCodePoints(word) == 1;
+    token->stop = listed;
+    token->content = !listed && !token->fragment;
     ToLower(word, &lower_);
     token->key = InternKey(lower_, document);
     token->word = token->key;

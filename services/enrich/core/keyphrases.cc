@@ -17,7 +17,7 @@ namespace newsflow::enrich {
 namespace {
 
 constexpr int kMaxWordsSpaced = 4;
-constexpr int kMaxWordsUnspaced = 3;
+constexpr int kMaxWordsUnspaced = 4;
 // Longest Chinese tag, in characters.
 constexpr size_t kMaxUnspacedChars = 10;
 // Co-occurrence window over the non-stop words of a sentence.
@@ -403,6 +403,8 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     const int n = c.key.size;
     if (n > 1 && c.whole_runs == 0 && c.frequency < 2) continue;
     if (BadPhraseEnd(document, c)) continue;
+    // A lone character is a piece of a word, never a tag.
+    if (n == 1 && TokenAt(document, c.starts.front()).fragment) continue;
     if (document.unspaced &&
         CountCodePoints(SurfaceOf(document, c.starts.front(), n)) > kMaxUnspacedChars) {
       continue;

@@ -121,6 +121,9 @@ constexpr std::string_view kChinese[] = {
     // Structural and aspect particles, modal particles.
     "的", "地", "得", "之", "了", "着", "过", "吗", "呢", "吧", "啊", "呀",
     "嘛", "哦", "么", "所", "等", "等等",
+    // Measure words and single-character modal verbs that would otherwise
+    // glue neighbouring words into one tag candidate.
+    "个", "些", "次", "可", "需", "应",
     // Pronouns and demonstratives.
     "我", "你", "您", "他", "她", "它", "我们", "你们", "他们", "她们",
     "它们", "咱们", "自己", "这", "那", "这个", "那个", "这些", "那些",

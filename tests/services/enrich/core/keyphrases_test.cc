@@ -101,6 +101,18 @@ TEST_F(KeyphrasesTest, ChineseTagsAreChinese) {
   EXPECT_TRUE(charging);
 }
 
+TEST_F(KeyphrasesTest, ChineseTermsSplitIntoSingleCharactersStayWhole) {
+  // The dictionary knows 核桃 but not 核桃壳: the term comes out as a word
+  // plus a single character, and must still be found as one tag.
+  const auto tags = Tags("",
+                         "以核桃壳为原料制备活性炭。核桃壳活性炭可用作电极材料。"
+                         "核桃壳来源广泛，价格低廉，核桃壳的利用值得研究。",
+                         /*unspaced=*/true);
+  ASSERT_FALSE(tags.empty());
+  EXPECT_TRUE(HasKey(tags, "核桃壳"));
+  for (const ScoredTag& tag : tags) EXPECT_GE(CountCodePoints(tag.name), 2u) << tag.name;
+}
+
 TEST_F(KeyphrasesTest, TitleContributesCandidates) {
   // "Tidal Turbines" occurs only in the title.
   const auto tags = Tags("Tidal turbines for the fjord",
