@@ -59,18 +59,25 @@ std::vector<double> PersonalizedPageRank(const WeightedGraph& graph,
     for (uint32_t e = graph.offsets[i]; e < graph.offsets[i + 1]; ++e) strength[i] += graph.weights[e];
   }
 
+  // Each node hands its rank out in proportion to edge weight; the share
+  // per unit of weight is computed once per iteration, not per edge.
+  std::vector<double> inverse_strength(n, 0.0);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (strength[i] > 0) inverse_strength[i] = 1.0 / strength[i];
+  }
   std::vector<double> rank(restart);
   std::vector<double> next(n);
+  std::vector<double> share(n);
   for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
     double dangling = 0;
     for (uint32_t i = 0; i < n; ++i) {
       if (strength[i] <= 0) dangling += rank[i];
+      share[i] = rank[i] * inverse_strength[i];
     }
     for (uint32_t i = 0; i < n; ++i) {
       double incoming = 0;
       for (uint32_t e = graph.offsets[i]; e < graph.offsets[i + 1]; ++e) {
-        const uint32_t j = graph.targets[e];
-        incoming += rank[j] * graph.weights[e] / strength[j];
+        incoming += share[graph.targets[e]] * graph.weights[e];
       }
       next[i] = (1 - options.damping) * restart[i] +
                 options.damping * (incoming + dangling * restart[i]);

@@ -46,7 +46,7 @@ struct PageRankOptions {
   double damping = 0.85;
   int max_iterations = 50;
   // Stops when the L1 change of the rank vector falls below this.
-  double tolerance = 1e-6;
+  double tolerance = 1e-4;
 };
 
 // Personalised PageRank: with probability 1 - damping the walk restarts at a

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -104,6 +105,54 @@ TEST(EnrichCliTest, SplitTitleAndBody) {
   EXPECT_EQ(title, "Harbour news");
   EXPECT_EQ(body, "First line.\nSecond.");
   EXPECT_EQ(SplitTitleAndBody("").first, "");
+}
+
+// The JSONL writer formats results itself; every line must carry exactly
+// what the JSON tree of EnrichResultToJson holds.
+TEST(EnrichCliTest, JsonlLinesEqualTheResultJson) {
+  const std::vector<std::pair<std::string, std::string>> articles = {
+      {testing::kRobotTitle, testing::kRobotArticle},
+      {"", testing::kChineseArticle},
+      {"Quotes \"and\" escapes", "He said \"no\" twice.\tTabs, a back\\slash and \x01 control "
+                                  "characters stay intact. The council voted on Monday. "
+                                  "The mayor said the vote was close. Residents were split."},
+  };
+  std::string input;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    input += InputLine(std::to_string(i), articles[i].first, articles[i].second);
+  }
+  std::istringstream in(input);
+  std::ostringstream out;
+  std::ostringstream err;
+  ASSERT_EQ(RunEnrichJsonl(in, out, err, EnrichOptions{}), 0);
+  const std::vector<nlohmann::json> lines = ParseLines(out.str());
+  ASSERT_EQ(lines.size(), articles.size());
+  Enricher enricher(EnrichOptions{});
+  for (size_t i = 0; i < articles.size(); ++i) {
+    nlohmann::json expected = nlohmann::json::parse(
+        EnrichResultToJson(enricher.Enrich(articles[i].first, articles[i].second), -1));
+    expected["id"] = std::to_string(i);
+    EXPECT_EQ(lines[i], expected) << i;
+  }
+}
+
+// Input is read in blocks: lines longer than a block and a last line
+// without a newline are read whole.
+TEST(EnrichCliTest, JsonlReadsLongLinesAndAnUnterminatedLastLine) {
+  std::string long_text;
+  while (long_text.size() < 200000) long_text += "The port expanded its container terminal again. ";
+  std::string input = InputLine("long", "Port", long_text) + InputLine("last", "", "Short text here.");
+  input.pop_back();  // no final newline
+  std::istringstream in(input);
+  std::ostringstream out;
+  std::ostringstream err;
+  ASSERT_EQ(RunEnrichJsonl(in, out, err, EnrichOptions{}), 0);
+  const std::vector<nlohmann::json> lines = ParseLines(out.str());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["id"], "long");
+  EXPECT_FALSE(lines[0].contains("error"));
+  EXPECT_EQ(lines[1]["id"], "last");
+  EXPECT_TRUE(err.str().empty()) << err.str();
 }
 
 TEST(EnrichCliTest, ResultJsonReplacesInvalidUtf8) {
