@@ -9,10 +9,22 @@ namespace newsflow::enrich {
 void GraphBuilder::AddEdge(uint32_t a, uint32_t b, double weight) {
   if (a == b || !(weight > 0)) return;
   if (a > b) std::swap(a, b);
-  edges_[(uint64_t{a} << 32) | b] += weight;
+  edges_.emplace_back((uint64_t{a} << 32) | b, weight);
 }
 
-WeightedGraph GraphBuilder::Build() const {
+WeightedGraph GraphBuilder::Build() {
+  // One sort and merge instead of a hash map node per edge.
+  std::sort(edges_.begin(), edges_.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  size_t merged = 0;
+  for (size_t i = 0; i < edges_.size(); ++i) {
+    if (merged > 0 && edges_[merged - 1].first == edges_[i].first) {
+      edges_[merged - 1].second += edges_[i].second;
+    } else {
+      edges_[merged++] = edges_[i];
+    }
+  }
+  edges_.resize(merged);
   WeightedGraph graph;
   graph.node_count = node_count_;
   graph.offsets.assign(node_count_ + 1, 0);

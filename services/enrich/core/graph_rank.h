@@ -13,7 +13,7 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace newsflow::enrich {
@@ -35,11 +35,13 @@ class GraphBuilder {
   // REQUIRES: a, b < node_count.
   void AddEdge(uint32_t a, uint32_t b, double weight);
 
-  WeightedGraph Build() const;
+  // Merges repeated edges (sorting them), so call it once.
+  WeightedGraph Build();
 
  private:
   uint32_t node_count_;
-  std::unordered_map<uint64_t, double> edges_;  // key: (min << 32) | max
+  // (min << 32) | max, weight; repeated keys are merged by Build().
+  std::vector<std::pair<uint64_t, double>> edges_;
 };
 
 struct PageRankOptions {
