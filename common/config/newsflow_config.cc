@@ -130,6 +130,15 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
   summary.ReadInt("sentences", &c->summary_sentences, 1, 50);
   summary.ReadInt("key_points", &c->key_points, 0, 20);
   summary.Finish();
+  YamlReader term_counts = r.Child("term_counts");
+  term_counts.ReadBool("shared", &c->share_term_counts);
+  ReadEndpoint(term_counts, "stream", &c->term_counts_stream);
+  term_counts.ReadInt("report_articles", &c->term_counts_report_articles, 1, 100000);
+  term_counts.ReadInt("report_interval_ms", &c->term_counts_report_interval_ms, 100, 3600000);
+  term_counts.Finish();
+  if (c->term_counts_stream.bind) {
+    r.Error("term_counts.stream", "connects to the store's acks socket; it cannot bind");
+  }
   r.Finish();
 }
 

@@ -99,6 +99,11 @@ struct EnrichConfig {
   int min_tags = 5;           // Default: 5
   int summary_sentences = 3;  // Default: 3
   int key_points = 5;         // Default: 5
+  // Document frequencies shared by all workers through the store.
+  bool share_term_counts = true;  // Default: true
+  EndpointConfig term_counts_stream = MakeEndpoint("tcp://127.0.0.1:5564", false, 10000);  // SUB store.acks
+  int term_counts_report_articles = 100;       // Default: 100
+  int term_counts_report_interval_ms = 5000;   // Default: 5000
 };
 
 struct StoreConfig {

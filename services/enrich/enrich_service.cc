@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "common/util/counters.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
+#include "services/enrich/term_counts_sharing.h"
 
 namespace newsflow::enrich {
 namespace {
@@ -46,7 +48,7 @@ class EnrichService final : public Service {
     int started = 0;
     for (int i = 0; i < config_.threads; ++i) {
       workers.emplace_back([&, i](std::stop_token) {
-        results[i] = Work(stop, [&] {
+        results[i] = Work(stop, i, [&] {
           std::lock_guard lock(mu);
           ++started;
           cv.notify_all();
@@ -77,13 +79,19 @@ class EnrichService final : public Service {
   }
 
  private:
-  absl::Status Work(std::stop_token stop, const std::function<void()>& on_ready) {
+  absl::Status Work(std::stop_token stop, int thread, const std::function<void()>& on_ready) {
     auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
     if (!input.ok()) return Annotate(input.status(), "enrich.input");
     // Linger: results queued at drain time still reach the store.
     auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000));
     if (!output.ok()) return Annotate(output.status(), "enrich.output");
     Enricher enricher(OptionsFromConfig(config_));
+    std::optional<TermCountsSharing> sharing;
+    if (config_.share_term_counts) {
+      sharing.emplace(fmt::format("{}/{}", config_.worker_id, thread), config_,
+                      &enricher.document_frequencies());
+      if (absl::Status s = sharing->Open(context_); !s.ok()) return Annotate(s, "enrich.term_counts.stream");
+    }
     {
       std::lock_guard lock(bound_mu_);
       if (config_.input.bind) bound_["enrich.input"] = BoundEndpoint(*input);
@@ -91,10 +99,18 @@ class EnrichService final : public Service {
     }
     on_ready();
     std::vector<zmq::pollitem_t> items{{input->handle(), 0, ZMQ_POLLIN, 0}};
+    if (sharing) items.push_back({sharing->socket().handle(), 0, ZMQ_POLLIN, 0});
+    const auto share = [&](int articles) -> absl::Status {
+      if (!sharing) return absl::OkStatus();
+      sharing->Receive();
+      absl::Status s = sharing->Tick(*output, NowMs(), articles);
+      return absl::IsCancelled(s) ? absl::OkStatus() : s;
+    };
     while (!stop.stop_requested()) {
       auto ready = Poll(items, milliseconds(100));
       if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
-      if (*ready == 0) continue;
+      NF_RETURN_IF_ERROR(share(0));
+      if ((items[0].revents & ZMQ_POLLIN) == 0) continue;
       auto frames = RecvFrames(*input);
       if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
       if (!frames->has_value()) continue;
@@ -109,6 +125,7 @@ class EnrichService final : public Service {
       }
       EnrichArticle(enricher, config_.worker_id, envelope->mutable_article());
       counters_.Add("enriched");
+      NF_RETURN_IF_ERROR(share(1));
       std::string payload = EncodeEnvelope(*envelope);
       // Hold the article until the store's queue has room (backpressure).
       while (true) {
@@ -118,6 +135,13 @@ class EnrichService final : public Service {
         if (stop.stop_requested()) return absl::OkStatus();  // ingest resends it
         std::this_thread::sleep_for(milliseconds(20));
       }
+    }
+    if (sharing) {
+      (void)sharing->Flush(*output);  // best effort: the output lingers 2 s
+      logger_->info("thread {} document frequencies: {:.0f} documents, {} terms, {} reports sent, "
+                    "{} applied, table {}", thread, enricher.document_frequencies().documents(),
+                    enricher.document_frequencies().size(), sharing->reports_sent(),
+                    sharing->reports_applied(), sharing->has_table() ? "received" : "not received");
     }
     return absl::OkStatus();
   }

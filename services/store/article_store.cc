@@ -398,6 +398,23 @@ absl::StatusOr<std::optional<std::string>> ArticleStore::IdByUrl(const std::stri
   return value;
 }
 
+absl::StatusOr<std::optional<v1::TermCounts>> ArticleStore::LoadTermCounts() const {
+  std::string value;
+  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kMetaTermCounts, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksStatus(s, "read term counts");
+  v1::TermCounts counts;
+  if (!counts.ParseFromString(value)) return absl::DataLossError("read term counts: corrupt value");
+  return counts;
+}
+
+absl::Status ArticleStore::SaveTermCounts(const v1::TermCounts& counts) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  return FromRocksStatus(db_->Put(wo, meta_, kMetaTermCounts, counts.SerializeAsString()),
+                         "write term counts");
+}
+
 uint64_t ArticleStore::LastSequence() const { return last_sequence_.load(); }
 uint64_t ArticleStore::ArticleCount() const { return article_count_.load(); }
 

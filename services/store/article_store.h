@@ -33,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "newsflow/v1/article.pb.h"
+#include "newsflow/v1/envelope.pb.h"
 #include "newsflow/v1/query.pb.h"
 
 namespace newsflow::store {
@@ -90,6 +91,11 @@ class ArticleStore {
   // Most frequent tags, highest count first.
   absl::StatusOr<std::vector<v1::TagCount>> TagCounts(std::size_t limit) const;
   absl::StatusOr<std::optional<std::string>> IdByUrl(const std::string& canonical_url) const;
+
+  // The stream's document frequencies as last saved (see TermCounts);
+  // nullopt before the first save. DataLoss if the saved value is corrupt.
+  absl::StatusOr<std::optional<v1::TermCounts>> LoadTermCounts() const;
+  absl::Status SaveTermCounts(const v1::TermCounts& counts);
 
   uint64_t LastSequence() const;
   uint64_t ArticleCount() const;

@@ -12,6 +12,8 @@
 //   by_band    band(1) BE16(bits) id                -> BE64(fingerprint) cluster_id
 //   meta       "schema_version" | "last_sequence"   -> BE64
 //              "tag/" tag_key                       -> BE64(count) display name
+//              "term_counts"                        -> TermCounts (protobuf), the
+//                                                      stream's document frequencies
 //
 // by_band splits each 64-bit fingerprint into four 16-bit bands: two
 // fingerprints within Hamming distance 3 agree on at least one band
@@ -43,6 +45,7 @@ inline constexpr char kMetaCf[] = "meta";
 
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
 inline constexpr char kMetaLastSequence[] = "last_sequence";
+inline constexpr char kMetaTermCounts[] = "term_counts";
 inline constexpr char kMetaTagPrefix[] = "tag/";
 inline constexpr uint64_t kStoreSchemaVersion = 1;
 

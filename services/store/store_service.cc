@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -11,8 +12,11 @@
 #include "common/status/status_macros.h"
 #include "common/transport/envelope_codec.h"
 #include "common/transport/http_server.h"
+#include "common/transport/term_counts_topics.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
+#include "common/util/document_frequencies.h"
+#include "common/util/time.h"
 #include "services/store/article_store.h"
 #include "services/store/http_api.h"
 #include "services/store/query_handler.h"
@@ -24,6 +28,10 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kPollInterval(100);
+// The stream's document frequencies are saved at most this often (and at
+// shutdown); losing the last interval in a crash only makes them a little
+// younger.
+constexpr int64_t kTermCountsSaveIntervalMs = 10'000;
 
 class StoreService final : public Service {
  public:
@@ -49,6 +57,13 @@ class StoreService final : public Service {
   absl::Status CommitAndAnnounce(std::vector<v1::Article>& batch, zmq::socket_t& publish,
                                  zmq::socket_t& acks, std::stop_token stop);
   void QueryLoop(std::stop_token stop, std::promise<absl::StatusOr<std::string>>& bound);
+  // Folds a worker's delta into the stream's table and re-publishes it to
+  // every worker.
+  // every worker, or answers a request for the whole table.
+  void OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame,
+                    zmq::socket_t& acks);
+  v1::TermCounts TermCountsSnapshot() const;
+  void SaveTermCounts(bool force);
   std::map<std::string, uint64_t> CounterSnapshot() const {
     auto snapshot = counters_.Snapshot();
     snapshot["bad_input_frames"] = bad_input_.count();
@@ -66,6 +81,10 @@ class StoreService final : public Service {
   BadInputReporter bad_query_;
   RateLimitedLog commit_error_log_;
   RateLimitedLog publish_drop_log_;
+  mutable std::mutex term_counts_mu_;
+  DocumentFrequencies term_counts_;  // GUARDED_BY(term_counts_mu_)
+  bool term_counts_dirty_ = false;   // writer thread only
+  int64_t term_counts_saved_ms_ = 0;  // writer thread only
 };
 
 absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
@@ -97,10 +116,21 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
     endpoints["store.http"] = *url;
   }
 
-  logger_->info("started db={} last_sequence={} articles={}", config_.data_dir,
-                db_->LastSequence(), db_->ArticleCount());
+  if (auto saved = db_->LoadTermCounts(); !saved.ok()) {
+    logger_->warn("document frequencies not loaded, starting them afresh: {}",
+                  std::string(saved.status().message()));
+  } else if (saved->has_value()) {
+    const v1::TermCounts& counts = **saved;
+    term_counts_.Merge(counts.documents(), {counts.terms().data(), static_cast<size_t>(counts.terms_size())},
+                  {counts.counts().data(), static_cast<size_t>(counts.counts_size())});
+  }
+  term_counts_saved_ms_ = NowMs();
+
+  logger_->info("started db={} last_sequence={} articles={} df_documents={:.0f}", config_.data_dir,
+                db_->LastSequence(), db_->ArticleCount(), term_counts_.documents());
   ready(endpoints);
   absl::Status status = WriterLoop(stop, *input, *publish, *acks);
+  SaveTermCounts(/*force=*/true);
 
   http_thread.Stop();
   query_thread.request_stop();
@@ -138,6 +168,16 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
         bad_input_.Report(&last, parts.size(), envelope.status());
         continue;
       }
+      if (parts.size() == 1 && envelope->payload_case() == v1::Envelope::kTermCounts) {
+        const v1::TermCounts& counts = envelope->term_counts();
+        if (counts.terms_size() != counts.counts_size()) {
+          bad_input_.Report(&last, parts.size(),
+                            absl::InvalidArgumentError("term counts with unequal terms and counts"));
+          continue;
+        }
+        OnTermCounts(counts, last, acks);
+        continue;
+      }
       if (parts.size() != 1 || envelope->payload_case() != v1::Envelope::kArticle ||
           envelope->article().id().empty() || envelope->article().version().empty()) {
         bad_input_.Report(&last, parts.size(),
@@ -152,8 +192,60 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
       batch.clear();
       continue;  // more may be queued
     }
+    SaveTermCounts(/*force=*/false);
     if (draining) return absl::OkStatus();
   }
+}
+
+void StoreService::OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame,
+                                zmq::socket_t& acks) {
+  if (counts.want_snapshot()) {
+    counters_.Add("term_counts_snapshots");
+    v1::Envelope reply = NewEnvelope();
+    *reply.mutable_term_counts() = TermCountsSnapshot();
+    if (!SendFrames(acks, {TermCountsSnapshotTopic(counts.origin()), EncodeEnvelope(reply)}).ok()) {
+      counters_.Add("term_counts_dropped");  // the worker asks again
+    }
+    return;
+  }
+  if (counts.documents() <= 0) return;
+  counters_.Add("term_counts_received");
+  {
+    std::lock_guard lock(term_counts_mu_);
+    term_counts_.Merge(counts.documents(), {counts.terms().data(), static_cast<size_t>(counts.terms_size())},
+                  {counts.counts().data(), static_cast<size_t>(counts.counts_size())});
+  }
+  term_counts_dirty_ = true;
+  if (SendFrames(acks, {kTermCountsTopic, frame.to_string()}).ok()) {
+    counters_.Add("term_counts_published");
+  } else {
+    counters_.Add("term_counts_dropped");  // workers then just learn a little less
+  }
+}
+
+v1::TermCounts StoreService::TermCountsSnapshot() const {
+  std::vector<uint64_t> terms;
+  std::vector<double> counts;
+  v1::TermCounts snapshot;
+  {
+    std::lock_guard lock(term_counts_mu_);
+    snapshot.set_documents(term_counts_.Export(&terms, &counts));
+  }
+  snapshot.mutable_terms()->Add(terms.begin(), terms.end());
+  snapshot.mutable_counts()->Add(counts.begin(), counts.end());
+  return snapshot;
+}
+
+void StoreService::SaveTermCounts(bool force) {
+  if (!term_counts_dirty_) return;
+  const int64_t now = NowMs();
+  if (!force && now - term_counts_saved_ms_ < kTermCountsSaveIntervalMs) return;
+  term_counts_saved_ms_ = now;
+  if (absl::Status s = db_->SaveTermCounts(TermCountsSnapshot()); !s.ok()) {
+    logger_->warn("saving document frequencies failed (retrying later): {}", std::string(s.message()));
+    return;
+  }
+  term_counts_dirty_ = false;
 }
 
 absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,

@@ -91,6 +91,10 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   EXPECT_EQ(ge.min_tags, we.min_tags);
   EXPECT_EQ(ge.summary_sentences, we.summary_sentences);
   EXPECT_EQ(ge.key_points, we.key_points);
+  EXPECT_EQ(ge.share_term_counts, we.share_term_counts);
+  ExpectEndpointEq(ge.term_counts_stream, we.term_counts_stream, "enrich.term_counts.stream");
+  EXPECT_EQ(ge.term_counts_report_articles, we.term_counts_report_articles);
+  EXPECT_EQ(ge.term_counts_report_interval_ms, we.term_counts_report_interval_ms);
 
   const StoreConfig& gs = got.store;
   const StoreConfig& ws = want.store;
@@ -187,6 +191,8 @@ TEST_F(ShippedConfigTest, EmbeddedMatchesRunDefaults) {
   want.enrich.output = MakeEndpoint("inproc://newsflow-enriched", false, want.enrich.output.hwm);
   want.store.acks = MakeEndpoint("inproc://newsflow-acks", true, want.store.acks.hwm);
   want.ingest.acks = MakeEndpoint("inproc://newsflow-acks", false, want.ingest.acks.hwm);
+  want.enrich.term_counts_stream =
+      MakeEndpoint("inproc://newsflow-acks", false, want.enrich.term_counts_stream.hwm);
   std::vector<std::string> feeds;
   for (const auto& entry : fs::directory_iterator(fs::path("samples") / "feeds")) {
     if (entry.path().extension() == ".xml") feeds.push_back(entry.path().string());

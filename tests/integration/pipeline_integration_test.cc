@@ -141,7 +141,9 @@ ingest:
   worker_id: {}
   input: {{address: "{}", bind: {}, hwm: 20}}
   output: {{address: "{}", bind: false}}
-)", name, input, bind_input ? "true" : "false", store_endpoints_["store.input"]));
+  term_counts: {{stream: "{}"}}
+)", name, input, bind_input ? "true" : "false", store_endpoints_["store.input"],
+                                                            store_endpoints_["store.acks"]));
     workers_.push_back(std::make_unique<Daemon>(
         BinaryPath("newsflow-enrich"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path(name + ".endpoints")},

@@ -60,6 +60,8 @@ const absl::Status& Enricher::init_status() const { return state_->init_status; 
 
 const EnrichOptions& Enricher::options() const { return state_->options; }
 
+DocumentFrequencies& Enricher::document_frequencies() { return state_->term_statistics.frequencies(); }
+
 EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
   State& s = *state_;
   EnrichResult result;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/util/document_frequencies.h"
 #include "services/enrich/core/keyphrases.h"  // ScoredTag
 #include "services/enrich/core/simhash.h"     // FingerprintDistance
 
@@ -69,6 +70,10 @@ class Enricher {
   const absl::Status& init_status() const;
 
   const EnrichOptions& options() const;
+
+  // The document frequencies learned so far (see TermStatistics); the
+  // enrich service shares them with the other workers.
+  DocumentFrequencies& document_frequencies();
 
  private:
   struct State;

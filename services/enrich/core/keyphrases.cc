@@ -317,26 +317,18 @@ void TermStatistics::Add(const Document& document) {
   if (seen_.empty()) return;
   std::sort(seen_.begin(), seen_.end());
   seen_.erase(std::unique(seen_.begin(), seen_.end()), seen_.end());
-  documents_ += 1;
-  for (uint64_t hash : seen_) frequency_[hash] += 1;
-  if (frequency_.size() > max_terms_) {
-    documents_ /= 2;
-    for (auto it = frequency_.begin(); it != frequency_.end();) {
-      it->second /= 2;
-      it = it->second < 1 ? frequency_.erase(it) : std::next(it);
-    }
-  }
+  table_.AddDocument(seen_);
 }
 
 double TermStatistics::Specificity(std::string_view key) const {
-  if (documents_ < 2) return 1.0;
-  const auto it = frequency_.find(HashWord(key));
-  const double df = it == frequency_.end() ? 0.0 : it->second;
-  return std::clamp(std::log((documents_ + 1) / (df + 1)) / std::log(documents_ + 1), 0.0, 1.0);
+  const double documents = table_.documents();
+  if (documents < 2) return 1.0;
+  const double df = table_.Count(HashWord(key));
+  return std::clamp(std::log((documents + 1) / (df + 1)) / std::log(documents + 1), 0.0, 1.0);
 }
 
 double TermStatistics::Confidence() const {
-  return documents_ / (documents_ + kStatisticsHalfConfidence);
+  return table_.documents() / (table_.documents() + kStatisticsHalfConfidence);
 }
 
 std::vector<ScoredTag> ExtractKeyphrases(const Document& document,

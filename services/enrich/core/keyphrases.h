@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/util/document_frequencies.h"
 #include "services/enrich/core/document.h"
 
 namespace newsflow::enrich {
@@ -59,7 +60,7 @@ struct KeyphraseOptions {
 // Thread-compatible: one per Enricher.
 class TermStatistics {
  public:
-  explicit TermStatistics(size_t max_terms = size_t{1} << 18) : max_terms_(max_terms) {}
+  explicit TermStatistics(size_t max_terms = size_t{1} << 18) : table_(max_terms) {}
 
   // Counts each distinct non-stop key of `document` (body and title) once.
   void Add(const Document& document);
@@ -72,12 +73,14 @@ class TermStatistics {
   // accumulate.
   double Confidence() const;
 
-  double documents() const { return documents_; }
+  double documents() const { return table_.documents(); }
+
+  // The counts themselves, for sharing them between workers (see
+  // services/enrich/term_counts_sharing.h).
+  DocumentFrequencies& frequencies() { return table_; }
 
  private:
-  size_t max_terms_;
-  double documents_ = 0;
-  std::unordered_map<uint64_t, double> frequency_;  // key hash -> documents
+  DocumentFrequencies table_;  // key hash -> documents
   std::vector<uint64_t> seen_;                      // scratch for Add
 };
 

@@ -1,5 +1,7 @@
 #include "services/store/store_service.h"
 
+#include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -9,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "common/transport/term_counts_topics.h"
 #include "tests/services/store/store_test_fixture.h"
 
 namespace newsflow::store::testing {
@@ -317,6 +320,90 @@ TEST(StoreServiceStopTest, StopRightAfterReadyWithHttpReturns) {
   runner.join();
   EXPECT_THAT(state->status, IsOk());
   delete state;
+}
+
+}  // namespace
+}  // namespace newsflow::store::testing
+
+namespace newsflow::store::testing {
+namespace {
+
+class StoreTermCountsTest : public StoreServiceFixture {
+ protected:
+  void PushCounts(const std::string& origin, double documents, const std::vector<uint64_t>& terms,
+                  const std::vector<double>& counts, bool want_snapshot = false) {
+    v1::Envelope e = NewEnvelope();
+    v1::TermCounts* c = e.mutable_term_counts();
+    c->set_origin(origin);
+    c->set_documents(documents);
+    c->mutable_terms()->Add(terms.begin(), terms.end());
+    c->mutable_counts()->Add(counts.begin(), counts.end());
+    c->set_want_snapshot(want_snapshot);
+    PushFrames({EncodeEnvelope(e)});
+  }
+
+  // Asks for the table until it arrives on `socket` (subscribed to the
+  // snapshot topic of `origin`): the subscription takes effect
+  // asynchronously, as for a real worker.
+  std::optional<v1::TermCounts> AskForTable(zmq::socket_t& socket, const std::string& origin) {
+    // Answers to earlier, repeated requests are stale.
+    while (RecvOne(socket, 200ms)) {
+    }
+    for (int i = 0; i < 100; ++i) {
+      PushCounts(origin, 0, {}, {}, /*want_snapshot=*/true);
+      if (auto got = RecvOne(socket, 100ms)) {
+        EXPECT_EQ(got->topic, TermCountsSnapshotTopic(origin));
+        return got->envelope.term_counts();
+      }
+    }
+    return std::nullopt;
+  }
+
+  static std::map<uint64_t, double> AsMap(const v1::TermCounts& c) {
+    std::map<uint64_t, double> out;
+    for (int i = 0; i < c.terms_size(); ++i) out[c.terms(i)] = c.counts(i);
+    return out;
+  }
+};
+
+TEST_F(StoreTermCountsTest, ReportsAreMergedRepublishedAndSurviveARestart) {
+  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("w2/0")});
+  auto empty = AskForTable(table, "w2/0");
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(empty->documents(), 0);
+
+  zmq::socket_t reports = Sub(acks_ep_, {kTermCountsTopic});
+  // Until the subscription works, reports are lost to this socket (not to
+  // the store); send until one comes back.
+  std::optional<Received> echoed;
+  double sent = 0;
+  for (int i = 0; i < 100 && !echoed; ++i) {
+    PushCounts("w1/0", 3, {11, 12}, {3, 1});
+    sent += 3;
+    echoed = RecvOne(reports, 100ms);
+  }
+  ASSERT_TRUE(echoed.has_value());
+  EXPECT_EQ(echoed->topic, kTermCountsTopic);
+  EXPECT_EQ(echoed->envelope.term_counts().origin(), "w1/0");
+  EXPECT_EQ(echoed->envelope.term_counts().documents(), 3);
+
+  // Malformed counts are reported and dropped.
+  PushCounts("w1/0", 5, {13, 14}, {1});
+  auto merged = AskForTable(table, "w2/0");
+  ASSERT_TRUE(merged.has_value());
+  EXPECT_EQ(merged->documents(), sent);
+  EXPECT_EQ(AsMap(*merged), (std::map<uint64_t, double>{{11, sent}, {12, sent / 3}}));
+  EXPECT_GE(Counter("bad_input_frames"), 1u);
+
+  table.close();
+  reports.close();
+  ASSERT_THAT(StopService(), IsOk());
+  StartService();
+  zmq::socket_t again = Sub(acks_ep_, {TermCountsSnapshotTopic("w3/0")});
+  auto saved = AskForTable(again, "w3/0");
+  ASSERT_TRUE(saved.has_value());
+  EXPECT_EQ(saved->documents(), sent);
+  EXPECT_EQ(AsMap(*saved), AsMap(*merged));
 }
 
 }  // namespace
