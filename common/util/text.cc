@@ -1,14 +1,44 @@
 #include "common/util/text.h"
 
+#include <unicode/translit.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <memory>
+
 namespace newsflow {
+namespace {
+
+// Han characters all encode with a lead byte of 0xE3 or more.
+bool MayHoldHan(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0xE3) return true;
+  }
+  return false;
+}
+
+// ICU's traditional-to-simplified Chinese transform, one per thread (a
+// Transliterator is not meant for concurrent use); nullptr if ICU's data
+// lacks it.
+icu::Transliterator* TraditionalToSimplified() {
+  thread_local const std::unique_ptr<icu::Transliterator> transliterator = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> t(
+        icu::Transliterator::createInstance("Hant-Hans", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(t) : nullptr;
+  }();
+  return transliterator.get();
+}
+
+}  // namespace
 
 std::string TagKey(std::string_view name) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   u.foldCase();
+  if (MayHoldHan(name)) {
+    if (icu::Transliterator* t = TraditionalToSimplified()) t->transliterate(u);
+  }
   std::string lowered;
   u.toUTF8String(lowered);
   std::string out;

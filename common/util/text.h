@@ -8,8 +8,9 @@
 namespace newsflow {
 
 // The key a tag is indexed, published and queried under: Unicode lower case
-// (ICU, locale-independent), whitespace runs collapsed to one space, trimmed.
-// "Export  Controls" -> "export controls"; "人工智能" -> "人工智能".
+// (ICU, locale-independent), traditional Chinese characters made simplified
+// (ICU's Hant-Hans), whitespace runs collapsed to one space, trimmed.
+// "Export  Controls" -> "export controls"; "經濟" and "经济" -> "经济".
 std::string TagKey(std::string_view name);
 
 // Replaces invalid UTF-8 sequences with U+FFFD so protobuf string fields and

@@ -22,6 +22,8 @@ INSTANTIATE_TEST_SUITE_P(
                       TextCase{"  Shanghai\t", "shanghai"},
                       TextCase{"AI\n\nChips", "ai chips"},
                       TextCase{"人工智能", "人工智能"},
+                      TextCase{"經濟", "经济"},  // traditional and simplified share a key
+                      TextCase{"臺灣 AI晶片", "台湾 ai晶片"},
                       TextCase{"ÉCOLE Française", "école française"},
                       TextCase{"Straße", "strasse"},  // full case folding
                       TextCase{"ΣΟΦΙΑ", "σοφια"},
@@ -29,7 +31,7 @@ INSTANTIATE_TEST_SUITE_P(
                       TextCase{" \t\r\n", ""}));
 
 TEST(TagKeyTest, IsIdempotent) {
-  for (const char* name : {"Export  Controls", "Straße", "人工智能 AI"}) {
+  for (const char* name : {"Export  Controls", "Straße", "人工智能 AI", "臺灣經濟"}) {
     EXPECT_EQ(TagKey(TagKey(name)), TagKey(name)) << name;
   }
 }
