@@ -84,6 +84,11 @@ done
 score_sum bbc-k "$BBC" "newsflow enrich (k sentences)" "$EVAL_TMP/bbck.pred.jsonl" "-"
 SUMMARY[bbc_k]="$LAST"
 
+# The ceiling of any 3-sentence extract: 3 of the reference's own sentences
+# (the references hold ~8, so sentence recall, and F1, stay well below 1).
+"$EVAL_PY" "$LIB" bbc-ceiling "$DATA_DIR" "$EVAL_DIR" "$EVAL_TMP/bbc.ceiling.jsonl"
+score_sum bbc-3 "$BBC" "ceiling: 3 reference sentences" "$EVAL_TMP/bbc.ceiling.jsonl" "-"
+
 if [ "$EVAL_PEERS" -eq 1 ]; then
   B="$EVAL_DIR/baselines"
   peer() {  # peer SCRIPT METHOD SETDIR OUT -> docs/s of the baseline (own timing)

@@ -85,6 +85,22 @@ def cmd_bbc_budgets(data_dir, eval_dir, out_dir):
         write_jsonl(os.path.join(out_dir, f'k{k}.jsonl'), rows)
 
 
+def cmd_bbc_ceiling(data_dir, eval_dir, out):
+    """Predictions made of the first 3 sentences of each reference summary:
+    what a perfect 3-sentence extractor scores (sentence precision 1)."""
+    sys.path.insert(0, eval_dir)
+    from evallib import split_sentences_en  # the scorer's own sentence splitter
+    ws = re.compile(r'\s+')
+    rows = []
+    for row in read_rows(data_dir, 'bbc'):
+        article = row.get('article') or ''
+        body = article.split('\n', 1)[1] if '\n' in article else article
+        ref = ws.sub('', row.get('summary') or '')
+        picked = [s for s in split_sentences_en(body) if s and ws.sub('', s) in ref][:3]
+        rows.append({'id': str(row['id']), 'summary': picked})
+    write_jsonl(out, rows)
+
+
 def cmd_predictions(field, out, inputs):
     rows = []
     for path in inputs:
@@ -139,6 +155,8 @@ def main(argv):
         cmd_input(argv[2], argv[3], argv[4])
     elif cmd == 'bbc-budgets':
         cmd_bbc_budgets(argv[2], argv[3], argv[4])
+    elif cmd == 'bbc-ceiling':
+        cmd_bbc_ceiling(argv[2], argv[3], argv[4])
     elif cmd == 'predictions':
         cmd_predictions(argv[2], argv[3], argv[4:])
     elif cmd == 'table':
