@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -17,6 +19,7 @@ constexpr uint32_t kMinContentWords = 3;
 constexpr uint32_t kMinWordsSpaced = 6;
 constexpr size_t kMinCharsUnspaced = 10;
 constexpr uint32_t kMaxWords = 90;
+constexpr uint32_t kMaxHeadingWords = 14;
 // Edges below this similarity are noise.
 constexpr double kMinSimilarity = 0.03;
 constexpr double kDamping = 0.85;
@@ -35,6 +38,13 @@ Counts CountWords(const Document& document, const Sentence& sentence) {
     if (!document.tokens[t].stop) ++counts.content;
   }
   return counts;
+}
+
+// A subheading: a short line without terminal punctuation, not boilerplate.
+bool IsHeading(const Document& document, const Sentence& sentence) {
+  if (sentence.terminal || sentence.boilerplate) return false;
+  const Counts counts = CountWords(document, sentence);
+  return counts.content > 0 && counts.words <= kMaxHeadingWords;
 }
 
 bool Eligible(const Document& document, const Sentence& sentence, bool require_terminal) {
@@ -104,6 +114,19 @@ SentenceRanking RankSentences(const Document& document) {
   }
   const size_t n = ranking.sentences.size();
   if (n == 0) return ranking;
+  ranking.sections.reserve(n);
+  {
+    uint32_t section = 0;
+    size_t next = 0;
+    for (uint32_t i = 0; i < document.sentences.size() && next < n; ++i) {
+      if (i == ranking.sentences[next]) {
+        ranking.sections.push_back(section);
+        ++next;
+      } else if (IsHeading(document, document.sentences[i])) {
+        ++section;
+      }
+    }
+  }
 
   // Raw term frequencies, not TF-IDF: the words an article repeats across
   // its sentences are what make a sentence central. Down-weighting them by
@@ -183,19 +206,69 @@ std::vector<uint32_t> SelectKeyPoints(const SentenceRanking& ranking, int count,
   const auto in_summary = [&](uint32_t sentence) {
     return std::find(summary.begin(), summary.end(), sentence) != summary.end();
   };
-  size_t others = 0;
-  for (uint32_t sentence : ranking.sentences) others += in_summary(sentence) ? 0 : 1;
-  if (others < static_cast<size_t>(std::max(count, 0))) {
-    return SelectSentences(ranking, count, kKeyPointDiversity);
-  }
+  const size_t want = static_cast<size_t>(std::max(count, 0));
   SentenceRanking rest;
+  std::vector<uint32_t> rest_sections;
   for (size_t i = 0; i < ranking.sentences.size(); ++i) {
     if (in_summary(ranking.sentences[i])) continue;
     rest.sentences.push_back(ranking.sentences[i]);
     rest.scores.push_back(ranking.scores[i]);
     rest.vectors.push_back(ranking.vectors[i]);
+    rest_sections.push_back(i < ranking.sections.size() ? ranking.sections[i] : 0);
   }
-  return SelectSentences(rest, count, kKeyPointDiversity);
+  if (rest.sentences.size() < want) return SelectSentences(ranking, count, kKeyPointDiversity);
+  if (want == 0) return {};
+
+  // Parts: sections when there are enough of them, else runs of sentences.
+  const size_t n = rest.sentences.size();
+  std::vector<uint32_t> part(n);
+  const size_t distinct_sections =
+      n == 0 ? 0 : std::set<uint32_t>(rest_sections.begin(), rest_sections.end()).size();
+  for (size_t i = 0; i < n; ++i) {
+    part[i] = distinct_sections >= want ? rest_sections[i] : static_cast<uint32_t>(i * want / n);
+  }
+  // The most central sentence of each part, then the best of those.
+  std::map<uint32_t, size_t> best_of_part;
+  for (size_t i = 0; i < n; ++i) {
+    auto [it, inserted] = best_of_part.try_emplace(part[i], i);
+    if (!inserted && rest.scores[i] > rest.scores[it->second]) it->second = i;
+  }
+  std::vector<size_t> representatives;
+  for (const auto& [p, i] : best_of_part) representatives.push_back(i);
+  std::stable_sort(representatives.begin(), representatives.end(),
+                   [&](size_t a, size_t b) { return rest.scores[a] > rest.scores[b]; });
+  std::vector<bool> used(n, false);
+  std::vector<size_t> picked;
+  for (size_t i : representatives) {
+    if (picked.size() >= want) break;
+    // A near-copy of a point already taken adds nothing.
+    bool duplicate = false;
+    for (size_t j : picked) {
+      duplicate = duplicate || Cosine(rest.vectors[i], rest.vectors[j]) >= kDuplicateSimilarity;
+    }
+    if (duplicate) continue;
+    used[i] = true;
+    picked.push_back(i);
+  }
+  if (picked.size() < want) {
+    // Fill by MMR among the sentences not yet taken.
+    SentenceRanking remaining;
+    for (size_t i = 0; i < n; ++i) {
+      if (used[i]) continue;
+      remaining.sentences.push_back(static_cast<uint32_t>(i));
+      remaining.scores.push_back(rest.scores[i]);
+      remaining.vectors.push_back(rest.vectors[i]);
+    }
+    for (uint32_t i : SelectSentences(remaining, static_cast<int>(want - picked.size()),
+                                      kKeyPointDiversity)) {
+      picked.push_back(i);
+    }
+  }
+  std::vector<uint32_t> out;
+  out.reserve(picked.size());
+  for (size_t i : picked) out.push_back(rest.sentences[i]);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::string KeyPointForDisplay(const Document& document, uint32_t index) {

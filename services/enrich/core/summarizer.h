@@ -41,6 +41,10 @@ struct SentenceRanking {
   std::vector<uint32_t> sentences;
   std::vector<double> scores;  // best is 1
   std::vector<SparseVector> vectors;
+  // The article section each sentence is in: sections start at headings
+  // (short lines without terminal punctuation, "Nationwide competition
+  // heats up"); 0 throughout for an article without any.
+  std::vector<uint32_t> sections;
 };
 
 SentenceRanking RankSentences(const Document& document);
@@ -50,9 +54,14 @@ SentenceRanking RankSentences(const Document& document);
 std::vector<uint32_t> SelectSentences(const SentenceRanking& ranking, int count,
                                       double diversity);
 
-// Key points: like SelectSentences, but sentences in `summary` (indices into
-// Document::sentences) are only used when there are not enough others, so
-// the key points add to the summary instead of repeating it.
+// Key points: the most central sentence of each part of the article, so
+// that they cover its sections as a reader skims them: parts are the
+// sections between headings when the article has at least `count` of them,
+// else `count` runs of consecutive sentences. The best part representatives
+// win when there are more parts than key points; remaining slots go by MMR.
+// Sentences in `summary` (indices into Document::sentences) are only used
+// when there are not enough others, so the key points add to the summary
+// instead of repeating it. Returned in reading order.
 std::vector<uint32_t> SelectKeyPoints(const SentenceRanking& ranking, int count,
                                       const std::vector<uint32_t>& summary);
 
