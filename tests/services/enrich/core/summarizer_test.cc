@@ -98,6 +98,36 @@ TEST_F(SummarizerTest, KeyPointsAddToTheSummary) {
             ranking.sentences.size());
 }
 
+// Four sections under headings; most of the text is about the port, so a
+// ranking by centrality alone would take every point from its section.
+TEST_F(SummarizerTest, KeyPointsCoverTheSections) {
+  Build("Harbour plans",
+        "Port expansion\n"
+        "The port will expand its container terminal with two new berths this year. "
+        "The port authority said the container terminal expansion will double capacity. "
+        "Shipping lines welcomed the port plan and the larger container terminal. "
+        "The terminal expansion at the port is funded by container fees.\n"
+        "Ferry service\n"
+        "A new ferry service to the islands will start in spring with two boats.\n"
+        "Jobs\n"
+        "The expansion will create four hundred jobs at the port and in the town.\n"
+        "Environment\n"
+        "Electric cranes at the container terminal will cut noise and emissions at the port.\n");
+  const SentenceRanking ranking = RankSentences(document_);
+  const std::vector<uint32_t> points = SelectKeyPoints(ranking, 4, {});
+  ASSERT_EQ(points.size(), 4u);
+  std::vector<std::string> texts;
+  for (uint32_t index : points) texts.push_back(SentenceForDisplay(document_, index));
+  const auto mentions = [&](const std::string& word) {
+    return std::count_if(texts.begin(), texts.end(),
+                         [&](const std::string& t) { return t.find(word) != std::string::npos; });
+  };
+  EXPECT_EQ(mentions("ferry"), 1);
+  EXPECT_EQ(mentions("jobs"), 1);
+  EXPECT_EQ(mentions("Electric cranes"), 1);
+  EXPECT_TRUE(std::is_sorted(points.begin(), points.end()));
+}
+
 TEST_F(SummarizerTest, KeyPointsDropTrailingAttribution) {
   Build("", "The harbour will reopen to cargo ships in early March, the port authority said.\n"
             "Ticket prices for students fell by a third, according to the city council.\n"
