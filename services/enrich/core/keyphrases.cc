@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "services/enrich/core/graph_rank.h"
 #include "services/enrich/core/simhash.h"
 #include "services/enrich/core/utf8.h"
+#include "services/enrich/core/word_class.h"
 
 namespace newsflow::enrich {
 namespace {
@@ -26,34 +28,57 @@ constexpr int kCooccurrenceWindow = 3;
 // (favours single words), 0 a plain sum (favours long phrases). Word scores
 // are damped (square root) so that one hub word ("AI" in an AI story) does
 // not lift every phrase that contains it above the other topics.
-// The exponent adapts to the kind of text. Names carry the topics of news
-// (short tags: "Obama", "Greece", "bailout"); texts with few names, such as
-// technical abstracts, carry theirs in multi-word terms ("neural network
-// training"). The share of capitalised words inside sentences (NameWeight,
-// smoothstep between kLowNameShare and kHighNameShare) moves the exponent
-// between these two ends.
+//
+// Most weights adapt to the register of the text, a news weight in [0, 1]
+// (NewsWeight). Names and reported speech carry the topics of news, whose
+// tags are short ("Obama", "Greece", "bailout") and repeated; technical
+// prose (abstracts, reports), dense in nominalisations ("estimation",
+// "stability"), carries its topics in multi-word terms ("neural network
+// training") and its single words are mostly generic. Each pair of
+// constants below gives the value for technical text, then for news; the
+// weight interpolates between them.
 constexpr double kTermLengthExponent = -0.2;
-constexpr double kNameLengthExponent = 0.9;
+constexpr double kNameLengthExponent = 1.5;
 // Chinese tags (dictionary words) sit between the two ends.
 constexpr double kUnspacedLengthExponent = 0.6;
-// Long name-heavy texts repeat their topics often, so frequency is reliable
+// Long news texts repeat their topics often, so frequency is reliable
 // evidence there: tf^kNameFrequencyExponent on top of 1 + log(tf).
 constexpr double kNameFrequencyExponent = 0.4;
-constexpr double kLowNameShare = 0.05;
-constexpr double kHighNameShare = 0.15;
+// In news, word centrality is flattened (graph^exponent): frequency and
+// standing alone say more there than co-occurrence.
+constexpr double kNameGraphExponent = 0.6;
+// Prior of single words against multi-word phrases.
+constexpr double kTermSingleWordWeight = 0.3;
+constexpr double kNameMultiWordWeight = 0.5;
+constexpr double kNameMultiNameWeight = 0.7;
+// Bonus for a candidate that at least once is a whole noun phrase (the
+// longest one between stop words and punctuation) rather than a piece of a
+// longer one.
+constexpr double kTermWholePhraseBonus = 1.0;
+constexpr double kNameWholePhraseBonus = 2.0;
+// Generic nouns ("method", "results", "report") as whole tags, single or
+// all-generic phrases.
+constexpr double kTermGenericWordWeight = 0.3;
+constexpr double kNameGenericWordWeight = 0.6;
+constexpr double kTermGenericPhraseWeight = 0.5;
+// News weight: smoothstep of (share of names - share of nominalisations,
+// plus kReportedSpeechBonus when the text reports speech) between these.
+constexpr double kLowRegister = -0.06;
+constexpr double kHighRegister = 0.06;
+constexpr double kReportedSpeechBonus = 0.08;
 constexpr double kSpreadWeight = 0.5;
-constexpr double kProperWeight = 0.5;
+// Capitalisation as name evidence, in news only.
+constexpr double kProperWeight = 0.25;
 constexpr double kTitlePhraseWeight = 0.6;
 constexpr double kTitleWordWeight = 0.3;
 constexpr double kTitleTeleportBoost = 2.0;
-constexpr double kAdjectivePenalty = 0.5;
 // Articles after which TermStatistics carry half their full weight.
 constexpr double kStatisticsHalfConfidence = 50;
 // Beyond min_tags, a tag must reach this fraction of the best score.
 constexpr double kMinRelativeScore = 0.03;
 // A candidate is dropped when at least 1 / kMaxCoveredShare of its
 // occurrences lie inside higher-ranked tags that contain it.
-constexpr double kMaxCoveredShare = 2.0;
+constexpr double kMaxCoveredShare = 4.0;
 
 // Body tokens are numbered first, then the title's.
 const Token& TokenAt(const Document& document, uint32_t index) {
@@ -102,21 +127,150 @@ struct Candidate {
   double score = 0;
 };
 
+// Roles of an English token in a tag candidate (bit set).
+constexpr uint8_t kCanStart = 1;
+constexpr uint8_t kCanEnd = 2;
+constexpr uint8_t kBreaks = 4;  // verb or adverb: ends the run like a stop word
+
+uint8_t RoleOf(WordClass word_class) {
+  switch (word_class) {
+    case WordClass::kNoun:
+    case WordClass::kGerund:
+      return kCanStart | kCanEnd;
+    case WordClass::kAdjective:
+    case WordClass::kParticiple:
+      return kCanStart;
+    case WordClass::kVerb:
+    case WordClass::kAdverb:
+      return kBreaks;
+  }
+  return kCanStart | kCanEnd;
+}
+
+void ToLowerAscii(std::string_view word, std::string* out) {
+  out->assign(word);
+  for (char& c : *out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+}
+
+// One role per token (body, then title). Capitalised words inside a
+// sentence are names; a capitalised first word (or title-case word) is
+// classed by its lowercase form, but an adjective ending there is more
+// likely a name ("Portugal", "Atlantic"). Context refines the guess:
+//   - an -ing word opening a sentence, following a preposition or an
+//     auxiliary, or followed by "to" or a determiner is a verb ("Estimating
+//     populations", "for acquiring materials", "storing the data");
+//   - an -ed word right after a noun is a verb ("features explored");
+//   - a plural-looking word between a noun and a determiner is a verb
+//     ("the article reviews the literature").
+std::vector<uint8_t> TokenRoles(const Document& document) {
+  std::vector<uint8_t> roles;
+  if (document.unspaced) return roles;
+  const auto body = static_cast<uint32_t>(document.tokens.size());
+  const auto all = static_cast<uint32_t>(body + document.title_tokens.size());
+  roles.resize(all, kCanStart | kCanEnd);
+  std::vector<WordClass> classes(all, WordClass::kNoun);
+  std::string lower;
+  for (uint32_t t = 0; t < all; ++t) {
+    const Token& token = TokenAt(document, t);
+    if (token.stop || token.acronym || !token.latin) continue;
+    const bool initial = token.sentence_initial || token.in_title;
+    if (token.capitalized && !initial) continue;
+    ToLowerAscii(document.Surface(token), &lower);
+    WordClass word_class = GuessWordClass(lower);
+    if (token.capitalized && word_class == WordClass::kAdjective) word_class = WordClass::kNoun;
+    classes[t] = word_class;
+  }
+  for (uint32_t t = 0; t < all; ++t) {
+    const Token& token = TokenAt(document, t);
+    if (token.stop) continue;
+    const WordClass word_class = classes[t];
+    // The previous token of the same sentence, if any.
+    const bool has_previous = !token.sentence_initial && t != body && t > 0;
+    const Token* previous = has_previous ? &TokenAt(document, t - 1) : nullptr;
+    const bool after_noun = previous != nullptr && !previous->stop &&
+                            token.gap_before == Gap::kSpace && (roles[t - 1] & kCanEnd);
+    bool verb = false;
+    switch (word_class) {
+      case WordClass::kGerund: {
+        // After a comma: a participle clause (", promising 400 jobs").
+        bool introduced = token.sentence_initial || token.gap_before == Gap::kPunct;
+        if (previous != nullptr && previous->stop && token.gap_before == Gap::kSpace) {
+          ToLowerAscii(document.Surface(*previous), &lower);
+          introduced = IntroducesGerund(lower);
+        }
+        // "corresponding to", "storing the data": a verb with its object.
+        if (!introduced && t + 1 < all && t + 1 != body) {
+          const Token& following = TokenAt(document, t + 1);
+          if (!following.sentence_initial && following.gap_before == Gap::kSpace) {
+            ToLowerAscii(document.Surface(following), &lower);
+            introduced = lower == "to" || IsDeterminer(lower);
+          }
+        }
+        if (introduced) {
+          roles[t] = 0;
+          continue;
+        }
+        break;
+      }
+      case WordClass::kParticiple:
+        verb = after_noun;
+        break;
+      case WordClass::kNoun: {
+        if (!after_noun || token.capitalized || token.acronym) break;
+        const std::string_view word = document.Surface(token);
+        if (word.size() < 4 || word.back() != 's' || word.ends_with("ss") || word.ends_with("us") ||
+            word.ends_with("is")) {
+          break;
+        }
+        const uint32_t next = t + 1;
+        if (next == body || next >= all) break;
+        const Token& following = TokenAt(document, next);
+        if (following.sentence_initial || following.gap_before != Gap::kSpace) break;
+        ToLowerAscii(document.Surface(following), &lower);
+        verb = IsDeterminer(lower);
+        break;
+      }
+      default:
+        break;
+    }
+    roles[t] = verb ? kBreaks : RoleOf(word_class);
+  }
+  return roles;
+}
+
 class CandidateTable {
  public:
-  explicit CandidateTable(const Document& document) : document_(document) {}
+  // `roles` (English only, else empty) holds one entry per token, body
+  // then title; see TokenRoles.
+  CandidateTable(const Document& document, const std::vector<uint8_t>& roles)
+      : document_(document), roles_(roles) {}
 
   void AddRun(uint32_t begin, uint32_t end, int max_words) {
+    // The longest noun phrase of the run: without leading words that cannot
+    // start one and trailing words that cannot end one.
+    uint32_t phrase_begin = begin;
+    uint32_t phrase_end = end;
+    if (!roles_.empty()) {
+      while (phrase_begin < end && !(roles_[phrase_begin] & kCanStart)) ++phrase_begin;
+      while (phrase_end > phrase_begin && !(roles_[phrase_end - 1] & kCanEnd)) --phrase_end;
+    }
     for (uint32_t i = begin; i < end; ++i) {
+      if (!roles_.empty() && !(roles_[i] & kCanStart)) continue;
+      // Hyphenated compounds are not cut: "non-uniform" gives no "non".
+      if (!roles_.empty() && i > begin && TokenAt(document_, i).gap_before == Gap::kJoiner) continue;
       NgramKey key;
-      bool proper = true;
+      bool capitalized = true;
       for (uint32_t n = 1; n <= static_cast<uint32_t>(max_words) && i + n <= end; ++n) {
         const Token& token = TokenAt(document_, i + n - 1);
         key.keys[n - 1] = token.key;
         key.size = static_cast<uint8_t>(n);
-        // Title case says nothing about proper nouns.
-        proper = proper && !token.in_title && (token.capitalized || token.acronym) &&
-                 (n > 1 || !token.sentence_initial || token.acronym);
+        // Title case says nothing about proper nouns, nor does a capital
+        // opening a sentence unless the next word has one too.
+        capitalized = capitalized && !token.in_title && (token.capitalized || token.acronym);
+        const Token& first = TokenAt(document_, i);
+        const bool proper = capitalized && (n > 1 || !first.sentence_initial || first.acronym);
+        if (!roles_.empty() && !(roles_[i + n - 1] & kCanEnd)) continue;
+        if (!roles_.empty() && i + n < end && TokenAt(document_, i + n).gap_before == Gap::kJoiner) continue;
         auto [it, inserted] = index_.try_emplace(key, static_cast<uint32_t>(candidates_.size()));
         if (inserted) {
           candidates_.emplace_back();
@@ -127,7 +281,7 @@ class CandidateTable {
         }
         Candidate& candidate = candidates_[it->second];
         ++candidate.frequency;
-        if (i == begin && i + n == end) ++candidate.whole_runs;
+        if (i == phrase_begin && i + n == phrase_end) ++candidate.whole_runs;
         if (proper) ++candidate.proper;
         if (token.in_title) {
           ++candidate.in_title;
@@ -143,6 +297,7 @@ class CandidateTable {
 
  private:
   const Document& document_;
+  const std::vector<uint8_t>& roles_;
   std::unordered_map<NgramKey, uint32_t, NgramHash> index_;
   std::vector<Candidate> candidates_;
 };
@@ -198,9 +353,18 @@ std::vector<double> WordScores(const Document& document) {
 }
 
 // How name-heavy (news-like) the text is, in [0, 1]; see kNameLengthExponent.
-double NameWeight(const Document& document) {
+struct Register {
+  double names = 0;    // capitalised words inside sentences / content words
+  double nominal = 0;  // lowercase nominalisations (-tion, -ity...) / content words
+};
+
+Register MeasureRegister(const Document& document) {
+  static constexpr std::string_view kNominalSuffixes[] = {
+      "tion", "tions", "sion", "sions", "ment", "ments", "ity", "ities", "ness", "ance", "ence",
+      "ism", "sis", "ics", "ogy", "ical", "ive", "al"};
   uint32_t content = 0;
   uint32_t names = 0;
+  uint32_t nominal = 0;
   for (const Sentence& sentence : document.sentences) {
     if (sentence.boilerplate) continue;
     for (uint32_t t = sentence.first_token; t < sentence.end_token; ++t) {
@@ -208,11 +372,41 @@ double NameWeight(const Document& document) {
       if (token.stop) continue;
       ++content;
       if (token.capitalized && !token.acronym && !token.sentence_initial) ++names;
+      if (!token.capitalized && token.end - token.begin > 5) {
+        const std::string_view word = document.Surface(token);
+        for (std::string_view suffix : kNominalSuffixes) {
+          if (word.ends_with(suffix)) {
+            ++nominal;
+            break;
+          }
+        }
+      }
     }
   }
-  const double share = content == 0 ? 0.0 : static_cast<double>(names) / content;
-  const double x = std::clamp((share - kLowNameShare) / (kHighNameShare - kLowNameShare), 0.0, 1.0);
-  return x * x * (3 - 2 * x);
+  if (content == 0) return {};
+  return {static_cast<double>(names) / content, static_cast<double>(nominal) / content};
+}
+
+// Reported speech ("said", "told") marks news.
+bool HasReportedSpeech(const Document& document) {
+  for (const Token& token : document.tokens) {
+    if (!token.stop || token.end - token.begin != 4) continue;
+    const std::string_view word = document.Surface(token);
+    if (word == "said" || word == "says" || word == "told") return true;
+  }
+  return false;
+}
+
+double Smoothstep(double x, double low, double high) {
+  const double t = std::clamp((x - low) / (high - low), 0.0, 1.0);
+  return t * t * (3 - 2 * t);
+}
+
+// How news-like the text is, in [0, 1]; see kTermLengthExponent.
+double NewsWeight(const Document& document) {
+  const Register r = MeasureRegister(document);
+  const double speech = HasReportedSpeech(document) ? kReportedSpeechBonus : 0.0;
+  return Smoothstep(r.names - r.nominal + speech, kLowRegister, kHighRegister);
 }
 
 bool InTitle(const std::vector<uint32_t>& title, const NgramKey& key) {
@@ -265,37 +459,6 @@ std::string DisplayName(const Document& document, const Candidate& candidate) {
   return best->first;
 }
 
-// Lowercase words that cannot end an English noun phrase: participles in -ed
-// ("the proposed") as last word or alone.
-bool BadPhraseEnd(const Document& document, const Candidate& candidate) {
-  if (document.unspaced) return false;
-  const Token& last = TokenAt(document, candidate.starts.front() + candidate.key.size - 1);
-  if (last.capitalized || last.acronym) return false;
-  const std::string_view word = document.Surface(last);
-  return word.size() > 4 && word.ends_with("ed");
-}
-
-// A lowercase single word with a typical adjective ending ("technological",
-// "domestic", "competitive") is a weak tag on its own. Variants share a stem
-// ("technology"), so the majority of occurrences decides.
-bool AdjectiveLike(const Document& document, const Candidate& candidate) {
-  if (document.unspaced || candidate.key.size != 1) return false;
-  size_t adjective = 0;
-  for (uint32_t start : candidate.starts) {
-    const Token& token = TokenAt(document, start);
-    if (token.capitalized || token.acronym) continue;
-    const std::string_view word = document.Surface(token);
-    if (word.size() < 6) continue;
-    for (std::string_view suffix : {"al", "ic", "ive", "ous", "ful", "less", "able", "ible"}) {
-      if (word.ends_with(suffix)) {
-        ++adjective;
-        break;
-      }
-    }
-  }
-  return 2 * adjective > candidate.starts.size();
-}
-
 std::string KeyOf(const Document& document, const NgramKey& key) {
   std::string out;
   for (int k = 0; k < key.size; ++k) {
@@ -335,7 +498,9 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
                                          const KeyphraseOptions& options,
                                          const TermStatistics* statistics) {
   const int max_words = document.unspaced ? kMaxWordsUnspaced : kMaxWordsSpaced;
-  CandidateTable table(document);
+  const std::vector<uint8_t> roles = TokenRoles(document);
+  const auto breaks_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kBreaks); };
+  CandidateTable table(document, roles);
   for (const Sentence& sentence : document.sentences) {
     if (sentence.boilerplate) continue;
     uint32_t run_begin = sentence.first_token;
@@ -343,12 +508,12 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       bool breaks = t == sentence.end_token;
       if (!breaks) {
         const Token& token = document.tokens[t];
-        breaks = token.stop || token.gap_before == Gap::kPunct ||
+        breaks = token.stop || breaks_at(t) || token.gap_before == Gap::kPunct ||
                  (t > sentence.first_token && document.tokens[t - 1].possessive);
       }
       if (!breaks) continue;
       if (run_begin < t) table.AddRun(run_begin, t, max_words);
-      const bool stop = t < sentence.end_token && document.tokens[t].stop;
+      const bool stop = t < sentence.end_token && (document.tokens[t].stop || breaks_at(t));
       run_begin = stop ? t + 1 : t;
     }
   }
@@ -360,12 +525,12 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       bool breaks = t == end;
       if (!breaks) {
         const Token& token = TokenAt(document, t);
-        breaks = token.stop || token.gap_before == Gap::kPunct ||
+        breaks = token.stop || breaks_at(t) || token.gap_before == Gap::kPunct ||
                  (t > first && TokenAt(document, t - 1).possessive);
       }
       if (!breaks) continue;
       if (run_begin < t) table.AddRun(run_begin, t, max_words);
-      const bool stop = t < end && TokenAt(document, t).stop;
+      const bool stop = t < end && (TokenAt(document, t).stop || breaks_at(t));
       run_begin = stop ? t + 1 : t;
     }
   }
@@ -382,11 +547,36 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   uint32_t content_sentences = 0;
   for (const Sentence& sentence : document.sentences) content_sentences += sentence.boilerplate ? 0 : 1;
   const double span = std::max<double>(1, content_sentences - 1.0);
-  const double name_weight = document.unspaced ? 0.0 : NameWeight(document);
-  const double length_exponent =
-      document.unspaced ? kUnspacedLengthExponent
-                        : kTermLengthExponent + (kNameLengthExponent - kTermLengthExponent) * name_weight;
-  const double frequency_exponent = kNameFrequencyExponent * name_weight;
+  const double news = document.unspaced ? 0.0 : NewsWeight(document);
+  const auto between = [news](double technical, double name) {
+    return technical + (name - technical) * news;
+  };
+  const double length_exponent = document.unspaced
+                                     ? kUnspacedLengthExponent
+                                     : between(kTermLengthExponent, kNameLengthExponent);
+  const double frequency_exponent = kNameFrequencyExponent * news;
+  const double graph_exponent = between(1.0, kNameGraphExponent);
+  const double proper_weight = kProperWeight * news;
+  const double single_word_weight = between(kTermSingleWordWeight, 1.0);
+  const double multi_word_weight = between(1.0, kNameMultiWordWeight);
+  const double multi_name_weight = between(1.0, kNameMultiNameWeight);
+  const double whole_phrase_weight = 1 + between(kTermWholePhraseBonus, kNameWholePhraseBonus);
+  const double generic_word_weight = between(kTermGenericWordWeight, kNameGenericWordWeight);
+  const double generic_phrase_weight = between(kTermGenericPhraseWeight, 1.0);
+
+  // Generic nouns by key (-1: not looked up yet); variants share a key.
+  std::vector<int8_t> generic_key;
+  if (!document.unspaced) generic_key.assign(document.keys.size(), -1);
+  std::string lower;
+  const auto generic = [&](uint32_t token) {
+    const Token& t = TokenAt(document, token);
+    int8_t& known = generic_key[t.key];
+    if (known < 0) {
+      ToLowerAscii(document.Surface(t), &lower);
+      known = IsGenericNoun(lower) ? 1 : 0;
+    }
+    return known == 1;
+  };
 
   std::vector<Candidate>& candidates = table.candidates();
   std::vector<Candidate*> ranked;
@@ -394,7 +584,6 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   for (Candidate& c : candidates) {
     const int n = c.key.size;
     if (n > 1 && c.whole_runs == 0 && c.frequency < 2) continue;
-    if (BadPhraseEnd(document, c)) continue;
     // A lone character is a piece of a word, never a tag.
     if (n == 1 && TokenAt(document, c.starts.front()).fragment) continue;
     if (document.unspaced &&
@@ -410,17 +599,24 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         ++title_words;
       }
     }
-    graph /= std::pow(n, length_exponent);
+    graph = std::pow(graph / std::pow(n, length_exponent), graph_exponent);
     const double frequency = std::pow(static_cast<double>(c.frequency), frequency_exponent) *
                              (1 + std::log(static_cast<double>(c.frequency)));
     const double spread = 1 + kSpreadWeight * (c.last_sentence - c.first_sentence) / span;
-    const double proper =
-        document.unspaced ? 1.0 : 1 + kProperWeight * c.proper / static_cast<double>(c.frequency);
+    const double proper = 1 + proper_weight * c.proper / static_cast<double>(c.frequency);
     const double title = InTitle(document.title_keys, c.key)
                              ? 1 + kTitlePhraseWeight
                              : 1 + kTitleWordWeight * title_words / static_cast<double>(n);
-    const double shape = AdjectiveLike(document, c) ? kAdjectivePenalty : 1.0;
-    c.score = graph * frequency * spread * proper * title * shape;
+    c.score = graph * frequency * spread * proper * title;
+    if (!document.unspaced) {
+      // Names are units ("Kestrel Robotics"): less of the multi-word prior.
+      const bool name = 2 * c.proper > c.frequency;
+      c.score *= n == 1 ? single_word_weight : name ? multi_name_weight : multi_word_weight;
+      if (c.whole_runs > 0) c.score *= whole_phrase_weight;
+      bool all_generic = true;
+      for (int k = 0; k < n && all_generic; ++k) all_generic = generic(c.starts.front() + k);
+      if (all_generic) c.score *= n == 1 ? generic_word_weight : generic_phrase_weight;
+    }
     if (confidence > 0) {
       double specificity = 0;
       for (int k = 0; k < n; ++k) specificity += word_specificity[c.key.keys[k]];

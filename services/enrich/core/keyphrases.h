@@ -2,20 +2,27 @@
 //
 // Candidates are runs of one to four non-stop words inside a sentence (or
 // the title) that do not cross punctuation or a possessive (Chinese: one to
-// three dictionary words, joined without spaces). Each candidate is scored
-// by combining
+// four dictionary words, joined without spaces). English candidates are noun
+// phrases by a light word-class guess (word_class.h): verbs and adverbs end
+// a run, a candidate does not start with a verb form nor end with an
+// adjective or participle, and hyphenated compounds are not cut. Each
+// candidate is scored by combining
 //   - graph centrality: personalised PageRank over the word co-occurrence
 //     graph (restarts favour early and title words), summed over the
-//     candidate's words with a mild length normalisation;
+//     candidate's words with a length normalisation;
 //   - statistics: frequency, spread between first and last occurrence,
-//     capitalisation as proper-noun evidence (English), and presence in the
-//     title;
+//     presence in the title, and (English) whether the candidate stands as
+//     a whole noun phrase somewhere, capitalisation as name evidence, and
+//     generic nouns ("method", "report") as weak tags;
 //   - specificity: document frequencies learned from the stream
 //     (TermStatistics), when available.
+// English weights follow the register of the text: news (names, reported
+// speech) favours short tags and frequency; technical prose (dense in
+// nominalisations) favours multi-word terms.
 // Variants share a key (Snowball stems, lowercase), so "subsidy" and
 // "subsidies" are one tag named after the most frequent surface form. A
-// candidate is dropped when every occurrence lies inside a higher-ranked
-// tag ("Action Plan" inside "AI Action Plan").
+// candidate is dropped when a quarter or more of its occurrences lie inside
+// higher-ranked tags ("Action Plan" inside "AI Action Plan").
 //
 // Thread-safe: a pure function of its inputs.
 #ifndef NEWSFLOW_SERVICES_ENRICH_CORE_KEYPHRASES_H_
