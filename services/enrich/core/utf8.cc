@@ -1,6 +1,8 @@
 #include "services/enrich/core/utf8.h"
 
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 namespace newsflow::enrich {
 
@@ -84,6 +86,29 @@ void ToLower(std::string_view text, std::string* out) {
     for (char c : text) out->push_back(AsciiToLower(c));
     return;
   }
+  // Unified ideographs (not the compatibility ones) map to themselves.
+  bool stable = true;
+  for (size_t pos = 0; pos < text.size() && stable;) {
+    const char32_t cp = DecodeUtf8(text, &pos);
+    stable = cp < 0x80 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
+  }
+  if (stable) {
+    for (char c : text) out->push_back(AsciiToLower(c));
+    return;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  // ICU owns the instance; it is thread-safe.
+  const icu::Normalizer2* nfkc_casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_SUCCESS(status)) {
+    const icu::UnicodeString folded = nfkc_casefold->normalize(
+        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
+        status);
+    if (U_SUCCESS(status)) {
+      folded.toUTF8String(*out);
+      return;
+    }
+  }
+  // Without ICU's normalisation data: simple case mapping.
   for (size_t pos = 0; pos < text.size();) {
     AppendUtf8(static_cast<char32_t>(u_tolower(static_cast<UChar32>(DecodeUtf8(text, &pos)))), out);
   }

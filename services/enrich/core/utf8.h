@@ -26,8 +26,12 @@ void AppendUtf8(char32_t cp, std::string* out);
 // Number of code points in `text`.
 size_t CountCodePoints(std::string_view text);
 
-// Writes the lowercase form of `text` to `*out` (ASCII fast path; full
-// Unicode simple case mapping otherwise).
+// Writes the normalised lowercase form of `text` to `*out`: Unicode NFKC
+// with case folding (ICU's NFKC_Casefold), so that variants a reader takes
+// for one word share a form: "ＡＩ" (full-width) -> "ai", "ﬁle" -> "file",
+// "E" + combining acute -> "é", "Straße" -> "strasse". ASCII and common
+// CJK ideographs, which it leaves unchanged apart from ASCII case, take a
+// fast path.
 void ToLower(std::string_view text, std::string* out);
 
 // True for Han ideographs (CJK Unified Ideographs and extensions,
