@@ -1,6 +1,7 @@
 #include "common/config/newsflow_config.h"
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -130,6 +131,25 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
   summary.ReadInt("sentences", &c->summary_sentences, 1, 50);
   summary.ReadInt("key_points", &c->key_points, 0, 20);
   summary.Finish();
+  for (YamlReader& rule_reader : r.Sequence("categories")) {
+    CategoryRule rule;
+    rule_reader.ReadString("tag", &rule.tag);
+    rule_reader.ReadStringList("keywords", &rule.keywords);
+    rule_reader.ReadString("pattern", &rule.pattern);
+    rule_reader.Finish();
+    if (rule.tag.empty()) rule_reader.Error("tag", "must not be empty");
+    if (rule.keywords.empty() && rule.pattern.empty()) {
+      rule_reader.Error("keywords", "a category needs keywords or a pattern");
+    }
+    if (!rule.pattern.empty()) {
+      try {
+        std::regex check(rule.pattern, std::regex::ECMAScript | std::regex::icase);
+      } catch (const std::regex_error& e) {
+        rule_reader.Error("pattern", fmt::format("not a valid regular expression: {}", e.what()));
+      }
+    }
+    c->categories.push_back(std::move(rule));
+  }
   YamlReader term_counts = r.Child("term_counts");
   term_counts.ReadBool("shared", &c->share_term_counts);
   ReadEndpoint(term_counts, "stream", &c->term_counts_stream);

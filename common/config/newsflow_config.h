@@ -90,6 +90,16 @@ struct IngestConfig {
   bool sync_writes = true;     // fsync outbox writes. Default: true
 };
 
+// A category tag added to every article that matches: any of `keywords`
+// (case-insensitive; whole words for Latin script, substrings for Chinese)
+// or the ECMAScript regular expression `pattern` (case-insensitive), in the
+// title or the text.
+struct CategoryRule {
+  std::string tag;
+  std::vector<std::string> keywords;
+  std::string pattern;
+};
+
 struct EnrichConfig {
   std::string worker_id;  // Default: "<hostname>-<pid>"
   EndpointConfig input = MakeEndpoint("tcp://127.0.0.1:5561", false, 100);    // PULL from ingest
@@ -99,6 +109,7 @@ struct EnrichConfig {
   int min_tags = 5;           // Default: 5
   int summary_sentences = 3;  // Default: 3
   int key_points = 5;         // Default: 5
+  std::vector<CategoryRule> categories;  // Default: none
   // Document frequencies shared by all workers through the store.
   bool share_term_counts = true;  // Default: true
   EndpointConfig term_counts_stream = MakeEndpoint("tcp://127.0.0.1:5564", false, 10000);  // SUB store.acks

@@ -632,6 +632,11 @@ int Main(int argc, char** argv) {
   }
   if (*enrich_cmd) {
     if (enrich_options.min_tags > enrich_options.max_tags) enrich_options.min_tags = enrich_options.max_tags;
+    if (!g.config_path.empty()) {  // category rules come from enrich.categories
+      auto config = LoadClientConfig(g);
+      if (!config.ok()) return Fail(config.status(), "enrich");
+      enrich_options.categories = config->enrich.categories;
+    }
     if (jsonl) return enrich::RunEnrichJsonl(std::cin, std::cout, std::cerr, enrich_options);
     if (file.empty()) {
       std::cerr << "newsflow enrich: give a FILE or --jsonl\n";

@@ -163,6 +163,7 @@ EnrichOptions OptionsFromConfig(const EnrichConfig& config) {
   options.min_tags = config.min_tags;
   options.summary_sentences = config.summary_sentences;
   options.key_points = config.key_points;
+  options.categories = config.categories;
   return options;
 }
 
@@ -177,6 +178,7 @@ void EnrichArticle(Enricher& enricher, const std::string& worker_id, v1::Article
     tag->set_name(ValidUtf8(t.name));
     tag->set_key(TagKey(t.name));
     tag->set_score(t.score);
+    tag->set_category(t.category);
   }
   for (const auto& s : r.summary) e->add_summary(ValidUtf8(s));
   for (const auto& p : r.key_points) e->add_key_points(ValidUtf8(p));

@@ -23,7 +23,9 @@ using Json = nlohmann::ordered_json;
 Json ResultToJson(const EnrichResult& r) {
   Json tags = Json::array();
   for (const ScoredTag& tag : r.tags) {
-    tags.push_back(Json{{"name", tag.name}, {"key", tag.key}, {"score", tag.score}});
+    Json entry{{"name", tag.name}, {"key", tag.key}, {"score", tag.score}};
+    if (tag.category) entry["category"] = true;
+    tags.push_back(std::move(entry));
   }
   char fingerprint[17];
   std::snprintf(fingerprint, sizeof(fingerprint), "%016llx",
@@ -132,6 +134,7 @@ void AppendResultLine(const Json& id, const EnrichResult& r, std::string* out) {
     const auto [end, error] = std::to_chars(number, number + sizeof(number), tag.score);
     out->append(number, error == std::errc() ? end : number);
     if (error != std::errc()) out->push_back('0');
+    if (tag.category) out->append(",\"category\":true");
     out->push_back('}');
   }
   out->append("],\"summary\":");

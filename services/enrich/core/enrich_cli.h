@@ -6,6 +6,7 @@
 // JSON shape of one result (EnrichResultToJson):
 //   {"lang": "en", "lang_reliable": true,
 //    "tags": [{"name": "Shanghai", "key": "shanghai", "score": 1.0}, ...],
+//      (a tag added by a category rule also has "category": true)
 //    "summary": ["...", ...], "key_points": ["...", ...],
 //    "fingerprint": "0f3a...(16 hex digits)"}
 #ifndef NEWSFLOW_SERVICES_ENRICH_CORE_ENRICH_CLI_H_

@@ -1,6 +1,8 @@
 #include "services/enrich/core/enricher.h"
 
 #include <algorithm>
+#include <optional>
+#include <regex>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,6 +15,7 @@
 #include "services/enrich/core/simhash.h"
 #include "services/enrich/core/summarizer.h"
 #include "services/enrich/core/text_segmenter.h"
+#include "services/enrich/core/utf8.h"
 
 namespace newsflow::enrich {
 namespace {
@@ -31,6 +34,36 @@ EnrichOptions SanitizeOptions(EnrichOptions options) {
   return options;
 }
 
+namespace {
+
+// A category rule ready to match: keywords in their normalised lowercase
+// form, the pattern compiled.
+struct CompiledCategory {
+  std::string name;
+  std::string key;
+  std::vector<std::string> keywords;
+  std::optional<std::regex> pattern;
+};
+
+bool IsAsciiWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// `keyword` occurs in `text` (both lowercase), as a whole word where it
+// starts or ends with a Latin letter or digit.
+bool ContainsKeyword(std::string_view text, std::string_view keyword) {
+  if (keyword.empty()) return false;
+  for (size_t at = text.find(keyword); at != std::string_view::npos; at = text.find(keyword, at + 1)) {
+    const size_t end = at + keyword.size();
+    const bool starts_clean = at == 0 || !IsAsciiWordChar(keyword.front()) || !IsAsciiWordChar(text[at - 1]);
+    const bool ends_clean = end == text.size() || !IsAsciiWordChar(keyword.back()) || !IsAsciiWordChar(text[end]);
+    if (starts_clean && ends_clean) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 struct Enricher::State {
   EnrichOptions options;
   absl::Status init_status;
@@ -41,6 +74,9 @@ struct Enricher::State {
   std::vector<uint64_t> key_hashes;
   std::vector<uint64_t> word_hashes;
   std::string language_text;
+  std::vector<CompiledCategory> categories;
+  std::string category_text;
+  std::string lowered;
 };
 
 Enricher::Enricher(EnrichOptions options) : state_(std::make_unique<State>()) {
@@ -52,6 +88,25 @@ Enricher::Enricher(EnrichOptions options) : state_(std::make_unique<State>()) {
   }
   state_->segmenter = std::move(segmenter).value();
   state_->builder = std::make_unique<DocumentBuilder>(state_->segmenter.get());
+  for (const CategoryRule& rule : state_->options.categories) {
+    if (rule.tag.empty()) continue;
+    CompiledCategory category;
+    category.name = rule.tag;
+    ToLower(rule.tag, &category.key);
+    for (const std::string& keyword : rule.keywords) {
+      std::string lowered;
+      ToLower(keyword, &lowered);
+      if (!lowered.empty()) category.keywords.push_back(std::move(lowered));
+    }
+    if (!rule.pattern.empty()) {
+      try {
+        category.pattern.emplace(rule.pattern, std::regex::ECMAScript | std::regex::icase);
+      } catch (const std::regex_error&) {
+        continue;  // the config check reports it; here the rule is skipped
+      }
+    }
+    state_->categories.push_back(std::move(category));
+  }
 }
 
 Enricher::~Enricher() = default;
@@ -61,6 +116,25 @@ const absl::Status& Enricher::init_status() const { return state_->init_status; 
 const EnrichOptions& Enricher::options() const { return state_->options; }
 
 DocumentFrequencies& Enricher::document_frequencies() { return state_->term_statistics.frequencies(); }
+
+void Enricher::AddCategoryTags(std::string_view title, std::string_view text,
+                               std::vector<ScoredTag>* tags) {
+  State& s = *state_;
+  if (s.categories.empty()) return;
+  s.category_text.assign(title);
+  s.category_text.push_back('\n');
+  s.category_text.append(text);
+  ToLower(s.category_text, &s.lowered);
+  for (const CompiledCategory& category : s.categories) {
+    const bool present = std::any_of(tags->begin(), tags->end(),
+                                     [&](const ScoredTag& t) { return t.key == category.key; });
+    if (present) continue;
+    bool match = std::any_of(category.keywords.begin(), category.keywords.end(),
+                             [&](const std::string& k) { return ContainsKeyword(s.lowered, k); });
+    if (!match && category.pattern) match = std::regex_search(s.category_text, *category.pattern);
+    if (match) tags->push_back(ScoredTag{category.name, category.key, 1.0, /*category=*/true});
+  }
+}
 
 EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
   State& s = *state_;
@@ -91,6 +165,8 @@ EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
   result.tags = ExtractKeyphrases(
       document, KeyphraseOptions{.max_tags = s.options.max_tags, .min_tags = s.options.min_tags},
       &s.term_statistics);
+
+  AddCategoryTags(title, text, &result.tags);
 
   const SentenceRanking ranking = RankSentences(document);
   const std::vector<uint32_t> summary =

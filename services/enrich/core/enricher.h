@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/config/newsflow_config.h"  // CategoryRule
 #include "common/util/document_frequencies.h"
 #include "services/enrich/core/keyphrases.h"  // ScoredTag
 #include "services/enrich/core/simhash.h"     // FingerprintDistance
@@ -38,6 +39,10 @@ struct EnrichOptions {
   int summary_sentences = 3;
   // Key points (distinct informative sentences), normally 3–5. Default: 5.
   int key_points = 5;
+  // Category tags added on top of the extracted ones when an article
+  // matches (see CategoryRule in common/config/newsflow_config.h). Rules
+  // whose pattern does not compile are skipped.
+  std::vector<CategoryRule> categories;
 };
 
 // Returns `options` with values clamped to usable ranges: non-negative
@@ -76,6 +81,9 @@ class Enricher {
   DocumentFrequencies& document_frequencies();
 
  private:
+  // Appends the category tags whose rule matches and that `tags` lacks.
+  void AddCategoryTags(std::string_view title, std::string_view text, std::vector<ScoredTag>* tags);
+
   struct State;
   std::unique_ptr<State> state_;
 };

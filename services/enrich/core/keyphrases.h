@@ -46,6 +46,8 @@ struct ScoredTag {
   std::string name;
   std::string key;
   double score = 0;
+  // Added by a category rule (EnrichOptions::categories), not extracted.
+  bool category = false;
 };
 
 struct KeyphraseOptions {

@@ -107,5 +107,48 @@ TEST(EnricherTest, TitleOnlyStillGetsTags) {
   EXPECT_FALSE(result.tags.empty());
 }
 
+TEST(EnricherTest, CategoryRulesAddTagsOnTop) {
+  EnrichOptions options;
+  options.categories = {
+      {.tag = "Semiconductors", .keywords = {"chip", "芯片"}, .pattern = ""},
+      {.tag = "Ports", .keywords = {}, .pattern = R"(\bharbou?rs?\b)"},
+      {.tag = "Weather", .keywords = {"storm"}, .pattern = ""},
+  };
+  Enricher enricher(options);
+  const auto categories = [](const EnrichResult& r) {
+    std::vector<std::string> out;
+    for (const ScoredTag& t : r.tags) {
+      if (t.category) out.push_back(t.name);
+    }
+    return out;
+  };
+  EnrichResult english = enricher.Enrich(
+      "Harbour cranes", "The Harbour authority ordered a new chip for its cranes. Rain is forecast.");
+  EXPECT_EQ(categories(english), (std::vector<std::string>{"Semiconductors", "Ports"}));
+  for (const ScoredTag& t : english.tags) {
+    if (t.category) {
+      EXPECT_EQ(t.score, 1.0);
+    }
+  }
+  // Whole words only for Latin keywords: "chipmunk" is not "chip".
+  EXPECT_TRUE(categories(enricher.Enrich("", "A chipmunk crossed the road at noon today.")).empty());
+  // Chinese keywords match inside text without spaces.
+  EXPECT_EQ(categories(enricher.Enrich("", "国产芯片市场份额预计明年大幅提升。")),
+            std::vector<std::string>{"Semiconductors"});
+}
+
+TEST(EnricherTest, InvalidCategoryPatternIsSkipped) {
+  EnrichOptions options;
+  options.categories = {{.tag = "Broken", .keywords = {}, .pattern = "(unclosed"},
+                        {.tag = "Ok", .keywords = {"ferry"}, .pattern = ""}};
+  Enricher enricher(options);
+  const EnrichResult r = enricher.Enrich("", "The ferry left at noon (unclosed bracket.");
+  std::vector<std::string> names;
+  for (const ScoredTag& t : r.tags) {
+    if (t.category) names.push_back(t.name);
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"Ok"});
+}
+
 }  // namespace
 }  // namespace newsflow::enrich
