@@ -131,6 +131,10 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
   summary.ReadInt("sentences", &c->summary_sentences, 1, 50);
   summary.ReadInt("key_points", &c->key_points, 0, 20);
   summary.Finish();
+  r.ReadString("user_dictionary", &c->user_dictionary);
+  if (!c->user_dictionary.empty() && !std::ifstream(c->user_dictionary).good()) {
+    r.Error("user_dictionary", fmt::format("cannot read {}", c->user_dictionary));
+  }
   for (YamlReader& rule_reader : r.Sequence("categories")) {
     CategoryRule rule;
     rule_reader.ReadString("tag", &rule.tag);

@@ -110,6 +110,7 @@ struct EnrichConfig {
   int summary_sentences = 3;  // Default: 3
   int key_points = 5;         // Default: 5
   std::vector<CategoryRule> categories;  // Default: none
+  std::string user_dictionary;  // file of Chinese terms kept whole. Default: none
   // Document frequencies shared by all workers through the store.
   bool share_term_counts = true;  // Default: true
   EndpointConfig term_counts_stream = MakeEndpoint("tcp://127.0.0.1:5564", false, 10000);  // SUB store.acks

@@ -632,10 +632,15 @@ int Main(int argc, char** argv) {
   }
   if (*enrich_cmd) {
     if (enrich_options.min_tags > enrich_options.max_tags) enrich_options.min_tags = enrich_options.max_tags;
-    if (!g.config_path.empty()) {  // category rules come from enrich.categories
+    if (!g.config_path.empty()) {  // enrich.categories and enrich.user_dictionary
       auto config = LoadClientConfig(g);
       if (!config.ok()) return Fail(config.status(), "enrich");
       enrich_options.categories = config->enrich.categories;
+      if (!config->enrich.user_dictionary.empty()) {
+        auto words = enrich::ReadWordList(config->enrich.user_dictionary);
+        if (!words.ok()) return Fail(words.status(), "enrich");
+        enrich_options.user_words = *std::move(words);
+      }
     }
     if (jsonl) return enrich::RunEnrichJsonl(std::cin, std::cout, std::cerr, enrich_options);
     if (file.empty()) {

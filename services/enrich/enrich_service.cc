@@ -17,6 +17,7 @@
 #include "common/util/counters.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
+#include "services/enrich/core/enrich_cli.h"  // ReadWordList
 #include "services/enrich/term_counts_sharing.h"
 
 namespace newsflow::enrich {
@@ -41,6 +42,12 @@ class EnrichService final : public Service {
   std::string name() const override { return "enrich"; }
 
   absl::Status Run(std::stop_token stop, const ReadyFn& ready) override {
+    if (!config_.user_dictionary.empty()) {
+      auto words = ReadWordList(config_.user_dictionary);
+      if (!words.ok()) return Annotate(words.status(), "enrich.user_dictionary");
+      user_words_ = *std::move(words);
+      logger_->info("user dictionary {}: {} terms", config_.user_dictionary, user_words_.size());
+    }
     std::vector<std::jthread> workers;
     std::vector<absl::Status> results(config_.threads);
     std::mutex mu;
@@ -85,7 +92,9 @@ class EnrichService final : public Service {
     // Linger: results queued at drain time still reach the store.
     auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000));
     if (!output.ok()) return Annotate(output.status(), "enrich.output");
-    Enricher enricher(OptionsFromConfig(config_));
+    EnrichOptions options = OptionsFromConfig(config_);
+    options.user_words = user_words_;
+    Enricher enricher(options);
     std::optional<TermCountsSharing> sharing;
     if (config_.share_term_counts) {
       sharing.emplace(fmt::format("{}/{}", config_.worker_id, thread), config_,
@@ -147,6 +156,7 @@ class EnrichService final : public Service {
   }
 
   EnrichConfig config_;
+  std::vector<std::string> user_words_;  // read once in Run, before the workers start
   zmq::context_t& context_;
   std::shared_ptr<spdlog::logger> logger_;
   Counters counters_;

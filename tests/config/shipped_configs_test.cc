@@ -92,6 +92,7 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   EXPECT_EQ(ge.summary_sentences, we.summary_sentences);
   EXPECT_EQ(ge.key_points, we.key_points);
   EXPECT_EQ(ge.categories.size(), we.categories.size());
+  EXPECT_EQ(ge.user_dictionary, we.user_dictionary);
   EXPECT_EQ(ge.share_term_counts, we.share_term_counts);
   ExpectEndpointEq(ge.term_counts_stream, we.term_counts_stream, "enrich.term_counts.stream");
   EXPECT_EQ(ge.term_counts_report_articles, we.term_counts_report_articles);
@@ -275,6 +276,8 @@ const BadConfigCase kBadConfigs[] = {
     {"FeedUnknownKey", "ingest:\n  feeds:\n    - a.xml\n    - url: b.xml\n      every: 60\n",
      {"ingest.feeds[1].every: unknown key"}},
     {"FeedsNotAList", "ingest:\n  feeds: a.xml\n", {"ingest.feeds: must be a list"}},
+    {"MissingUserDictionary", "enrich:\n  user_dictionary: /nonexistent/words.txt\n",
+     {"enrich.user_dictionary: cannot read /nonexistent/words.txt"}},
     {"CategoryWithoutTag", "enrich:\n  categories:\n    - keywords: [chip]\n",
      {"enrich.categories[0].tag: must not be empty"}},
     {"CategoryWithoutMatch", "enrich:\n  categories:\n    - tag: Chips\n",

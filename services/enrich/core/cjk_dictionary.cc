@@ -85,8 +85,20 @@ int CjkDictionary::Cost(std::string_view word) const {
   return USTRINGTRIE_HAS_VALUE(result) ? trie.getValue() : -1;
 }
 
+bool CjkUserWords::Add(std::string_view word) {
+  std::vector<char16_t> units;
+  std::vector<uint32_t> offsets;
+  ToUtf16(word, &units, &offsets);
+  bool han = false;
+  for (size_t pos = 0; pos < word.size() && !han;) han = IsHan(DecodeUtf8(word, &pos));
+  if (!han || units.size() < 2 || units.size() > kMaxWordUnits) return false;
+  words_.emplace(units.begin(), units.end());
+  max_units_ = std::max(max_units_, units.size());
+  return true;
+}
+
 void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
-                            std::vector<CjkWord>* words) const {
+                            std::vector<CjkWord>* words, const CjkUserWords* user) const {
   ToUtf16(run, &s->units, &s->offsets);
   const size_t n = s->units.size();
   if (n == 0) return;
@@ -118,6 +130,14 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
       result = trie.next(s->units[j]);
     }
     if (!single) relax(i, i + char_units, kUnknownCost);
+    if (user != nullptr && !user->empty()) {
+      for (size_t j = i + 2; j <= n && j - i <= user->max_units(); ++j) {
+        if (j < n && U16_IS_TRAIL(s->units[j])) continue;
+        if (user->Contains(std::u16string_view(s->units.data() + i, j - i))) {
+          relax(i, j, kUserWordCost);
+        }
+      }
+    }
   }
   // Walk back from the end, then append the words in order.
   const size_t first = words->size();

@@ -20,10 +20,35 @@
 #define NEWSFLOW_SERVICES_ENRICH_CORE_CJK_DICTIONARY_H_
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace newsflow::enrich {
+
+// Terms a deployment adds to the dictionary (domain vocabulary, names):
+// each comes out of Segment() as one word wherever it occurs, ahead of any
+// split the built-in dictionary prefers.
+class CjkUserWords {
+ public:
+  // Adds `word` (UTF-8); terms without a Han character, or longer than the
+  // segmenter's 20-unit word limit, are ignored. Returns whether it was added.
+  bool Add(std::string_view word);
+  bool empty() const { return words_.empty(); }
+  size_t size() const { return words_.size(); }
+  size_t max_units() const { return max_units_; }
+  bool Contains(std::u16string_view units) const { return words_.find(units) != words_.end(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::u16string_view s) const { return std::hash<std::u16string_view>{}(s); }
+  };
+  std::unordered_set<std::u16string, Hash, std::equal_to<>> words_;
+  size_t max_units_ = 0;
+};
 
 // One segmented word: UTF-8 byte offsets into the run, and its cost
 // (kUnknownCost for a character outside the dictionary).
@@ -51,10 +76,13 @@ class CjkDictionary {
   // trimmed ICU build); callers then fall back to ICU's break iterator.
   static const CjkDictionary* Get();
 
+  // Cost of a user word: below any split of it into dictionary words.
+  static constexpr int kUserWordCost = 10;
+
   // Appends the words of `run` (UTF-8, Han characters only) to `*words`,
-  // offsets relative to `run` plus `base`.
-  void Segment(std::string_view run, uint32_t base, Scratch* scratch,
-               std::vector<CjkWord>* words) const;
+  // offsets relative to `run` plus `base`. `user` (optional) adds words.
+  void Segment(std::string_view run, uint32_t base, Scratch* scratch, std::vector<CjkWord>* words,
+               const CjkUserWords* user = nullptr) const;
 
   // The cost of `word` (UTF-8) if it is a dictionary word, else -1.
   int Cost(std::string_view word) const;

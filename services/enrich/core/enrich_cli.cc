@@ -235,6 +235,20 @@ absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
   return content.str();
 }
 
+absl::StatusOr<std::vector<std::string>> ReadWordList(const std::string& path) {
+  absl::StatusOr<std::string> content = ReadTextFile(path);
+  if (!content.ok()) return content.status();
+  std::vector<std::string> words;
+  std::istringstream in(*content);
+  for (std::string line; std::getline(in, line);) {
+    const size_t begin = line.find_first_not_of(" \t\r");
+    if (begin == std::string::npos || line[begin] == '#') continue;
+    const size_t end = line.find_last_not_of(" \t\r");
+    words.push_back(line.substr(begin, end - begin + 1));
+  }
+  return words;
+}
+
 std::string EnrichResultToJson(const EnrichResult& r, int indent) {
   return Dump(ResultToJson(r), indent);
 }

@@ -16,6 +16,7 @@
 #include <ostream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "services/enrich/core/enricher.h"
@@ -29,6 +30,10 @@ std::pair<std::string, std::string> SplitTitleAndBody(const std::string& content
 // Reads a whole file. kNotFound / kPermissionDenied / kUnavailable with the
 // path in the message.
 absl::StatusOr<std::string> ReadTextFile(const std::string& path);
+
+// Reads a word list (a user dictionary): one term per line, surrounding
+// whitespace trimmed, blank lines and lines starting with '#' skipped.
+absl::StatusOr<std::vector<std::string>> ReadWordList(const std::string& path);
 
 // Enriches the plain-text article at `path` (first non-empty line = title,
 // rest = body) and prints one pretty JSON object to `out`. Returns 0, or 1

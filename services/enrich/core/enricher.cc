@@ -87,6 +87,7 @@ Enricher::Enricher(EnrichOptions options) : state_(std::make_unique<State>()) {
     return;
   }
   state_->segmenter = std::move(segmenter).value();
+  state_->segmenter->SetUserWords(state_->options.user_words);
   state_->builder = std::make_unique<DocumentBuilder>(state_->segmenter.get());
   for (const CategoryRule& rule : state_->options.categories) {
     if (rule.tag.empty()) continue;

@@ -43,6 +43,9 @@ struct EnrichOptions {
   // matches (see CategoryRule in common/config/newsflow_config.h). Rules
   // whose pattern does not compile are skipped.
   std::vector<CategoryRule> categories;
+  // Chinese terms the segmenter keeps whole (a user dictionary of domain
+  // words and names; see ReadWordList in enrich_cli.h).
+  std::vector<std::string> user_words;
 };
 
 // Returns `options` with values clamped to usable ranges: non-negative

@@ -269,6 +269,11 @@ bool NeedsDictionary(std::string_view text) {
 
 }  // namespace
 
+void TextSegmenter::SetUserWords(const std::vector<std::string>& words) {
+  user_words_ = CjkUserWords();
+  for (const std::string& word : words) user_words_.Add(word);
+}
+
 void TextSegmenter::SplitWords(std::string_view text, std::vector<WordSpan>* words) {
   words->clear();
   if (text.empty()) return;
@@ -295,7 +300,7 @@ void TextSegmenter::SplitWords(std::string_view text, std::vector<WordSpan>* wor
     }
     cjk_words_.clear();
     dictionary->Segment(text.substr(start, end - start), static_cast<uint32_t>(start),
-                        &cjk_scratch_, &cjk_words_);
+                        &cjk_scratch_, &cjk_words_, &user_words_);
     for (const CjkWord& word : cjk_words_) {
       words->push_back(WordSpan{word.begin, word.end, WordKind::kIdeographic, gap});
       gap = Gap::kNone;

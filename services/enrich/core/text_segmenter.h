@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -90,6 +91,9 @@ class TextSegmenter {
   // whitespace-only stretches produce no sentence.
   void SplitSentences(std::string_view text, std::vector<SentenceSpan>* sentences);
 
+  // Chinese terms to keep whole (see CjkUserWords); replaces any set before.
+  void SetUserWords(const std::vector<std::string>& words);
+
   // Replaces `*words` with the words and numbers of `text`, in order;
   // punctuation and whitespace only show up in `gap_before`.
   void SplitWords(std::string_view text, std::vector<WordSpan>* words);
@@ -106,6 +110,7 @@ class TextSegmenter {
   std::unique_ptr<icu::BreakIterator> sentence_iterator_;
   std::unique_ptr<icu::BreakIterator> word_iterator_;
   CjkDictionary::Scratch cjk_scratch_;
+  CjkUserWords user_words_;
   std::vector<CjkWord> cjk_words_;
 };
 

@@ -4,6 +4,7 @@
 #include <unicode/locid.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -127,6 +128,35 @@ TEST(CjkDictionaryTest, CostsRankCommonWordsBelowRareOnes) {
   EXPECT_EQ(dictionary->Cost("研究研究研究研究"), -1);
   EXPECT_EQ(dictionary->Cost(""), -1);
   EXPECT_EQ(dictionary->Cost("abc"), -1);
+}
+
+TEST(CjkDictionaryTest, UserWordsStayWhole) {
+  const CjkDictionary* dictionary = CjkDictionary::Get();
+  ASSERT_NE(dictionary, nullptr);
+  const std::string run = "家用空调贯流风机内部偏心涡";
+  const auto words_of = [&](const CjkUserWords* user) {
+    CjkDictionary::Scratch scratch;
+    std::vector<CjkWord> words;
+    dictionary->Segment(run, 0, &scratch, &words, user);
+    std::vector<std::string> out;
+    for (const CjkWord& w : words) out.push_back(run.substr(w.begin, w.end - w.begin));
+    return out;
+  };
+  const std::vector<std::string> plain = words_of(nullptr);
+  // The dictionary alone does not know the term.
+  ASSERT_EQ(std::count(plain.begin(), plain.end(), "贯流风机"), 0);
+  CjkUserWords user;
+  EXPECT_TRUE(user.Add("贯流风机"));
+  EXPECT_TRUE(user.Add("偏心涡"));
+  EXPECT_FALSE(user.Add("fan"));  // no Han character
+  EXPECT_FALSE(user.Add("涡"));    // a single character is no term
+  EXPECT_EQ(user.size(), 2u);
+  const std::vector<std::string> with_user = words_of(&user);
+  EXPECT_EQ(std::count(with_user.begin(), with_user.end(), "贯流风机"), 1);
+  EXPECT_EQ(std::count(with_user.begin(), with_user.end(), "偏心涡"), 1);
+  std::string joined;
+  for (const std::string& w : with_user) joined += w;
+  EXPECT_EQ(joined, run);
 }
 
 }  // namespace

@@ -155,6 +155,19 @@ TEST(EnrichCliTest, JsonlReadsLongLinesAndAnUnterminatedLastLine) {
   EXPECT_TRUE(err.str().empty()) << err.str();
 }
 
+TEST(EnrichCliTest, ReadWordListSkipsCommentsAndBlankLines) {
+  std::string path = ::testing::TempDir() + "newsflow_words_XXXXXX";
+  const int fd = mkstemp(path.data());
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::ofstream(path) << "# domain terms\n贯流风机\n\n  偏心涡 \r\n#另一个注释\n超级电容器";
+  auto words = ReadWordList(path);
+  ASSERT_TRUE(words.ok()) << words.status();
+  EXPECT_EQ(*words, (std::vector<std::string>{"贯流风机", "偏心涡", "超级电容器"}));
+  std::remove(path.c_str());
+  EXPECT_FALSE(ReadWordList(path).ok());
+}
+
 TEST(EnrichCliTest, ResultJsonReplacesInvalidUtf8) {
   EnrichResult result;
   result.summary.push_back("bad \xFF byte");
