@@ -9,14 +9,15 @@
 namespace newsflow::ingest {
 namespace {
 
-// The five components of a URI reference (RFC 3986 section 3); the has_*
-// flags distinguish an empty component from an absent one.
+// The five components of a URI reference (RFC 3986 section 3), as views
+// into the reference or into strings the caller keeps alive; the has_* flags
+// distinguish an empty component from an absent one.
 struct UrlParts {
-  std::string scheme;
-  std::string authority;
-  std::string path;
-  std::string query;
-  std::string fragment;
+  std::string_view scheme;
+  std::string_view authority;
+  std::string_view path;
+  std::string_view query;
+  std::string_view fragment;
   bool has_authority = false;
   bool has_query = false;
   bool has_fragment = false;
@@ -38,6 +39,14 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+  }
+  return true;
+}
+
 UrlParts Split(std::string_view s) {
   UrlParts parts;
   // Scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) followed by ':'.
@@ -53,46 +62,67 @@ UrlParts Split(std::string_view s) {
       }
     }
     if (valid) {
-      parts.scheme = std::string(s.substr(0, colon));
+      parts.scheme = s.substr(0, colon);
       s.remove_prefix(colon + 1);
     }
   }
   if (s.size() >= 2 && s[0] == '/' && s[1] == '/') {
     s.remove_prefix(2);
-    size_t end = s.find_first_of("/?#");
-    if (end == std::string_view::npos) end = s.size();
-    parts.authority = std::string(s.substr(0, end));
+    size_t end = 0;
+    while (end < s.size() && s[end] != '/' && s[end] != '?' && s[end] != '#') ++end;
+    parts.authority = s.substr(0, end);
     parts.has_authority = true;
     s.remove_prefix(end);
   }
   size_t hash = s.find('#');
   if (hash != std::string_view::npos) {
-    parts.fragment = std::string(s.substr(hash + 1));
+    parts.fragment = s.substr(hash + 1);
     parts.has_fragment = true;
     s = s.substr(0, hash);
   }
   size_t question = s.find('?');
   if (question != std::string_view::npos) {
-    parts.query = std::string(s.substr(question + 1));
+    parts.query = s.substr(question + 1);
     parts.has_query = true;
     s = s.substr(0, question);
   }
-  parts.path = std::string(s);
+  parts.path = s;
   return parts;
 }
 
 std::string Join(const UrlParts& parts) {
   std::string out;
-  if (!parts.scheme.empty()) out += parts.scheme + ":";
-  if (parts.has_authority) out += "//" + parts.authority;
+  out.reserve(parts.scheme.size() + parts.authority.size() + parts.path.size() +
+              parts.query.size() + parts.fragment.size() + 6);
+  if (!parts.scheme.empty()) {
+    out += parts.scheme;
+    out += ':';
+  }
+  if (parts.has_authority) {
+    out += "//";
+    out += parts.authority;
+  }
   out += parts.path;
-  if (parts.has_query) out += "?" + parts.query;
-  if (parts.has_fragment) out += "#" + parts.fragment;
+  if (parts.has_query) {
+    out += '?';
+    out += parts.query;
+  }
+  if (parts.has_fragment) {
+    out += '#';
+    out += parts.fragment;
+  }
   return out;
+}
+
+// True if RemoveDotSegments would return `path` unchanged: no segment
+// starts with a dot.
+bool HasNoDotSegments(std::string_view path) {
+  return (path.empty() || path[0] != '.') && path.find("/.") == std::string_view::npos;
 }
 
 // RFC 3986 section 5.2.4.
 std::string RemoveDotSegments(std::string_view input) {
+  if (HasNoDotSegments(input)) return std::string(input);
   std::string out;
   while (!input.empty()) {
     if (input.substr(0, 3) == "../") {
@@ -120,11 +150,17 @@ std::string RemoveDotSegments(std::string_view input) {
 }
 
 // RFC 3986 section 5.2.3.
-std::string MergePaths(const UrlParts& base, const std::string& ref_path) {
-  if (base.has_authority && base.path.empty()) return "/" + ref_path;
-  size_t last = base.path.rfind('/');
-  if (last == std::string::npos) return ref_path;
-  return base.path.substr(0, last + 1) + ref_path;
+std::string MergePaths(const UrlParts& base, std::string_view ref_path) {
+  std::string out;
+  if (base.has_authority && base.path.empty()) {
+    out.reserve(ref_path.size() + 1);
+    out += '/';
+  } else {
+    size_t last = base.path.rfind('/');
+    if (last != std::string_view::npos) out.append(base.path.substr(0, last + 1));
+  }
+  out.append(ref_path);
+  return out;
 }
 
 bool IsTrackingParameter(std::string_view name) {
@@ -156,8 +192,9 @@ std::string NormalizeEscapes(std::string s) {
 
 bool IsHttpUrl(std::string_view url) {
   UrlParts parts = Split(Trim(url));
-  std::string scheme = Lower(parts.scheme);
-  if (scheme != "http" && scheme != "https") return false;
+  if (!EqualsIgnoreCase(parts.scheme, "http") && !EqualsIgnoreCase(parts.scheme, "https")) {
+    return false;
+  }
   if (!parts.has_authority) return false;
   std::string_view host = parts.authority;
   size_t at = host.rfind('@');
@@ -170,33 +207,41 @@ std::string ResolveUrl(std::string_view base, std::string_view ref) {
   base = Trim(base);
   UrlParts r = Split(ref);
   if (!r.scheme.empty()) {
-    r.path = RemoveDotSegments(r.path);
+    // Splitting and joining give the reference back as it was.
+    if (HasNoDotSegments(r.path)) return std::string(ref);
+    std::string path = RemoveDotSegments(r.path);
+    r.path = path;
     return Join(r);
   }
   UrlParts b = Split(base);
   if (b.scheme.empty()) return std::string(ref);
   UrlParts t;
+  std::string path;
   t.scheme = b.scheme;
   if (r.has_authority) {
     t.authority = r.authority;
     t.has_authority = true;
-    t.path = RemoveDotSegments(r.path);
+    path = RemoveDotSegments(r.path);
     t.query = r.query;
     t.has_query = r.has_query;
   } else {
     t.authority = b.authority;
     t.has_authority = b.has_authority;
     if (r.path.empty()) {
-      t.path = b.path;
+      path = std::string(b.path);
       t.query = r.has_query ? r.query : b.query;
       t.has_query = r.has_query || b.has_query;
+    } else if (r.path[0] == '/' && HasNoDotSegments(r.path)) {
+      t.path = r.path;  // the common "/a/b" needs no copy
+      t.query = r.query;
+      t.has_query = r.has_query;
     } else {
-      t.path = r.path[0] == '/' ? RemoveDotSegments(r.path)
-                                : RemoveDotSegments(MergePaths(b, r.path));
+      path = r.path[0] == '/' ? RemoveDotSegments(r.path) : RemoveDotSegments(MergePaths(b, r.path));
       t.query = r.query;
       t.has_query = r.has_query;
     }
   }
+  if (t.path.empty()) t.path = path;
   t.fragment = r.fragment;
   t.has_fragment = r.has_fragment;
   return Join(t);
@@ -206,12 +251,13 @@ std::string CanonicalizeUrl(std::string_view url) {
   std::string_view trimmed = Trim(url);
   if (!IsHttpUrl(trimmed)) return std::string(trimmed);
   UrlParts parts = Split(trimmed);
-  parts.scheme = Lower(parts.scheme);
+  std::string scheme = Lower(parts.scheme);
+  parts.scheme = scheme;
 
   // Authority: keep userinfo as is, lower-case the host, drop a default or
   // empty port.
   std::string userinfo;
-  std::string hostport = parts.authority;
+  std::string hostport(parts.authority);
   size_t at = hostport.rfind('@');
   if (at != std::string::npos) {
     userinfo = hostport.substr(0, at + 1);
@@ -228,40 +274,43 @@ std::string CanonicalizeUrl(std::string_view url) {
   }
   host = Lower(host);
   while (!host.empty() && host.back() == '.') host.pop_back();
-  if ((parts.scheme == "http" && port == "80") || (parts.scheme == "https" && port == "443")) {
+  if ((scheme == "http" && port == "80") || (scheme == "https" && port == "443")) {
     port.clear();
   }
-  parts.authority = userinfo + host + (port.empty() ? "" : ":" + port);
+  std::string authority = userinfo + host + (port.empty() ? "" : ":" + port);
+  parts.authority = authority;
 
-  parts.path = NormalizeEscapes(RemoveDotSegments(parts.path));
-  if (parts.path.empty()) parts.path = "/";
+  std::string path = NormalizeEscapes(RemoveDotSegments(parts.path));
+  if (path.empty()) path = "/";
+  parts.path = path;
 
+  std::string query;
   if (parts.has_query) {
     std::vector<std::string> kept;
-    std::string_view query = parts.query;
+    std::string_view rest = parts.query;
     while (true) {
-      size_t amp = query.find('&');
-      std::string_view param = query.substr(0, amp);
+      size_t amp = rest.find('&');
+      std::string_view param = rest.substr(0, amp);
       if (!param.empty()) {
         std::string_view name = param.substr(0, param.find('='));
         if (!IsTrackingParameter(name)) kept.push_back(NormalizeEscapes(std::string(param)));
       }
       if (amp == std::string_view::npos) break;
-      query.remove_prefix(amp + 1);
+      rest.remove_prefix(amp + 1);
     }
     std::stable_sort(kept.begin(), kept.end(), [](const std::string& a, const std::string& b) {
       std::string_view ka = std::string_view(a).substr(0, a.find('='));
       std::string_view kb = std::string_view(b).substr(0, b.find('='));
       return ka < kb;
     });
-    parts.query.clear();
     for (const std::string& param : kept) {
-      if (!parts.query.empty()) parts.query += '&';
-      parts.query += param;
+      if (!query.empty()) query += '&';
+      query += param;
     }
     parts.has_query = !kept.empty();
   }
-  parts.fragment.clear();
+  parts.query = query;
+  parts.fragment = {};
   parts.has_fragment = false;
   return Join(parts);
 }

@@ -1,12 +1,16 @@
 #include "services/ingest/feed/charset.h"
 
 #include <unicode/ucnv.h>
+#include <unicode/ucnv_err.h>
+#include <unicode/ucsdet.h>
 #include <unicode/ustring.h>
 #include <unicode/utypes.h>
 
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +55,14 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
+// A to-Unicode callback that substitutes like ICU's default and notes in
+// `context` (a bool*) that it had to.
+void SubstituteAndNote(const void* context, UConverterToUnicodeArgs* args, const char* units,
+                       int32_t length, UConverterCallbackReason reason, UErrorCode* error) {
+  if (reason <= UCNV_IRREGULAR) *static_cast<bool*>(const_cast<void*>(context)) = true;
+  UCNV_TO_U_CALLBACK_SUBSTITUTE(nullptr, args, units, length, reason, error);
+}
+
 }  // namespace
 
 std::string DeclaredXmlEncoding(std::string_view bytes) {
@@ -75,6 +87,19 @@ std::string DeclaredXmlEncoding(std::string_view bytes) {
 
 bool IsValidUtf8(std::string_view bytes) {
   for (size_t i = 0; i < bytes.size();) {
+    // Runs of ASCII, eight bytes at a time.
+    if (i + 8 <= bytes.size()) {
+      uint64_t word;
+      std::memcpy(&word, bytes.data() + i, sizeof(word));
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     size_t len = Utf8SequenceLength(bytes, i);
     if (len == 0) return false;
     i += len;
@@ -99,7 +124,8 @@ std::string ToValidUtf8(std::string_view bytes) {
   return out;
 }
 
-absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_view charset) {
+absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_view charset,
+                                          bool* had_errors) {
   std::string name = Lower(charset);
   if (name == "gb2312" || name == "gbk" || name == "x-gbk" || name == "cp936" ||
       name == "euc-cn" || name == "csgb2312" || name == "windows-936") {
@@ -113,6 +139,14 @@ absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_vi
   }
   if (bytes.size() > static_cast<size_t>(INT32_MAX / 2)) {
     return absl::InvalidArgumentError("charset: input too large");
+  }
+  if (had_errors != nullptr) {
+    *had_errors = false;
+    ucnv_setToUCallBack(converter.get(), &SubstituteAndNote, had_errors, nullptr, nullptr,
+                        &status);
+    if (U_FAILURE(status)) {
+      return absl::InternalError("charset: cannot set the conversion callback");
+    }
   }
   // Each input byte yields at most two UTF-16 units.
   std::vector<UChar> utf16(bytes.size() * 2 + 1);
@@ -133,6 +167,37 @@ absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_vi
   }
   out.resize(static_cast<size_t>(length));
   return out;
+}
+
+std::optional<std::string> DetectCharset(std::string_view bytes) {
+  // Enough text for any feed; bounds the time on huge inputs.
+  constexpr size_t kMaxDetectedBytes = 8 << 20;
+  // ICU's confidence (0-100) below which a guess is not used. Multi-byte
+  // charsets with real text score near 100; single-byte ones lower (a Russian
+  // KOI8-R feed about 65); noise about 10.
+  constexpr int32_t kMinConfidence = 50;
+  bytes = bytes.substr(0, kMaxDetectedBytes);
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status),
+                                                                      &ucsdet_close);
+  if (U_FAILURE(status) || detector == nullptr) return std::nullopt;
+  ucsdet_enableInputFilter(detector.get(), true);  // skip <tags>
+  ucsdet_setText(detector.get(), bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+  const UCharsetMatch* match = ucsdet_detect(detector.get(), &status);
+  if (U_FAILURE(status) || match == nullptr) return std::nullopt;
+  int32_t confidence = ucsdet_getConfidence(match, &status);
+  const char* name = ucsdet_getName(match, &status);
+  if (U_FAILURE(status) || name == nullptr || confidence < kMinConfidence) return std::nullopt;
+  std::string charset = name;
+  std::string lower = Lower(charset);
+  if (lower.rfind("utf-", 0) == 0 || lower == "us-ascii" || lower == "iso-8859-1" ||
+      lower == "windows-1252") {
+    return std::nullopt;
+  }
+  bool had_errors = false;
+  absl::StatusOr<std::string> decoded = ConvertToUtf8(bytes, charset, &had_errors);
+  if (!decoded.ok() || had_errors) return std::nullopt;
+  return charset;
 }
 
 }  // namespace newsflow::ingest

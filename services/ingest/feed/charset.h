@@ -7,6 +7,7 @@
 #ifndef NEWSFLOW_SERVICES_INGEST_FEED_CHARSET_H_
 #define NEWSFLOW_SERVICES_INGEST_FEED_CHARSET_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,8 +32,27 @@ std::string ToValidUtf8(std::string_view bytes);
 // Converts `bytes` from `charset` (any name or alias ICU knows) to UTF-8;
 // unmappable bytes become U+FFFD. GB2312 and GBK are decoded as GB18030, their
 // superset, because documents labelled GB2312 routinely use GBK characters.
+// If `had_errors` is given, it tells whether any byte sequence was illegal or
+// unmappable in `charset` (and so replaced).
 // Returns InvalidArgument if ICU has no converter for `charset`.
-absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_view charset);
+absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_view charset,
+                                          bool* had_errors = nullptr);
+
+// Guesses the charset of `bytes` from their content alone, with ICU's
+// statistical detector run over the whole document (markup ignored; at most
+// the first 8 MiB). Meant for documents whose bytes are not valid in the
+// encoding they declare, or in UTF-8 when they declare none:
+//
+//   if (!IsValidUtf8(body)) {
+//     if (std::optional<std::string> charset = DetectCharset(body)) ...
+//   }
+//
+// Returns the detector's name for its best match ("Big5", "EUC-KR",
+// "Shift_JIS", "GB18030", "EUC-JP", "KOI8-R", "windows-1251", ...) if it is
+// confident and `bytes` decode in that charset without a single error;
+// nullopt otherwise. Unicode encodings, ASCII and ISO-8859-1/windows-1252
+// are never returned: callers try those anyway, the last as their fallback.
+std::optional<std::string> DetectCharset(std::string_view bytes);
 
 }  // namespace newsflow::ingest
 

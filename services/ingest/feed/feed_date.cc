@@ -401,6 +401,52 @@ std::optional<int64_t> ParseTokens(std::string_view s) {
   return ToUnixMs(f);
 }
 
+// The usual RSS shape, "Tue, 10 Jun 2003 04:00:00 GMT" (weekday optional,
+// any zone ParseZone knows), read without tokenising. Returns nullopt for
+// any other shape or an invalid date; ParseTokens then has the last word.
+std::optional<int64_t> ParseRfc822Fast(std::string_view s) {
+  size_t pos = 0;
+  if (s.size() > 5 && s[3] == ',' && s[4] == ' ') {
+    if (!IsWeekdayName(Lower(s.substr(0, 3)))) return std::nullopt;
+    pos = 5;
+  }
+  Fields f;
+  f.day = ReadNumber(s, &pos, 1, 2);
+  if (f.day < 1 || f.day > 31 || pos >= s.size() || s[pos] != ' ') return std::nullopt;
+  ++pos;
+  if (pos + 3 >= s.size() || s[pos + 3] != ' ') return std::nullopt;
+  for (size_t i = pos; i < pos + 3; ++i) {
+    if (!std::isalpha(static_cast<unsigned char>(s[i]))) return std::nullopt;
+  }
+  f.month = MonthFromName(Lower(s.substr(pos, 3)));
+  if (f.month < 0) return std::nullopt;
+  pos += 4;
+  f.year = ReadNumber(s, &pos, 4, 4);
+  if (f.year < 1000 || pos >= s.size() || s[pos] != ' ') return std::nullopt;
+  ++pos;
+  f.hour = ReadNumber(s, &pos, 2, 2);
+  if (f.hour < 0 || pos >= s.size() || s[pos] != ':') return std::nullopt;
+  ++pos;
+  f.minute = ReadNumber(s, &pos, 2, 2);
+  if (f.minute < 0 || pos >= s.size() || s[pos] != ':') return std::nullopt;
+  ++pos;
+  f.second = ReadNumber(s, &pos, 2, 2);
+  if (f.second < 0 || pos >= s.size() || s[pos] != ' ') return std::nullopt;
+  std::string_view zone = s.substr(pos + 1);
+  // A zone token the tokenizer would read the same way: no separators, and
+  // not a word it skips (weekday, am/pm, ...), which no zone name is.
+  if (zone.empty() || zone.find_first_of(" \t\n\r,.") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  if (!std::isalpha(static_cast<unsigned char>(zone[0])) && zone[0] != '+' && zone[0] != '-') {
+    return std::nullopt;
+  }
+  std::optional<int> offset = ParseZone(zone);
+  if (!offset) return std::nullopt;
+  f.offset_minutes = *offset;
+  return ToUnixMs(f);
+}
+
 }  // namespace
 
 std::optional<int64_t> ParseFeedDate(std::string_view s) {
@@ -410,6 +456,7 @@ std::optional<int64_t> ParseFeedDate(std::string_view s) {
   if (s.size() >= 4 && IsDigit(s[0]) && IsDigit(s[1]) && IsDigit(s[2]) && IsDigit(s[3])) {
     if (std::optional<int64_t> iso = ParseIso(s)) return iso;
   }
+  if (std::optional<int64_t> rfc822 = ParseRfc822Fast(s)) return rfc822;
   return ParseTokens(s);
 }
 

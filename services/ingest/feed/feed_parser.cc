@@ -1,6 +1,7 @@
 #include "services/ingest/feed/feed_parser.h"
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
@@ -99,15 +100,55 @@ bool IsRss(const xmlNode* node, std::string_view name) {
 
 bool IsAtomNs(std::string_view ns) { return ns == kAtom10Ns || ns == kAtom03Ns; }
 
-std::vector<xmlNode*> ElementChildren(const xmlNode* node) {
-  std::vector<xmlNode*> out;
-  for (xmlNode* child = node->children; child != nullptr; child = child->next) {
-    if (IsElement(child)) out.push_back(child);
+// The element children of a node, for range-based loops (which must not
+// change the list of children while they run).
+class ElementRange {
+ public:
+  class Iterator {
+   public:
+    explicit Iterator(xmlNode* node) : node_(Skip(node)) {}
+    xmlNode* operator*() const { return node_; }
+    Iterator& operator++() {
+      node_ = Skip(node_->next);
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return node_ != other.node_; }
+
+   private:
+    static xmlNode* Skip(xmlNode* node) {
+      while (node != nullptr && !IsElement(node)) node = node->next;
+      return node;
+    }
+    xmlNode* node_;
+  };
+
+  explicit ElementRange(const xmlNode* node) : first_(node->children) {}
+  Iterator begin() const { return Iterator(first_); }
+  Iterator end() const { return Iterator(nullptr); }
+
+ private:
+  xmlNode* first_;
+};
+
+ElementRange ElementChildren(const xmlNode* node) { return ElementRange(node); }
+
+// True if `node` may have attribute `name` (in namespace `ns`, or in none
+// if `ns` is empty): it carries one, or the document has a DTD that could
+// supply a default. Lets the lookups below skip libxml2's copying getters.
+bool MayHaveAttr(const xmlNode* node, std::string_view ns, std::string_view name) {
+  const xmlDoc* doc = node->doc;
+  if (doc != nullptr && (doc->intSubset != nullptr || doc->extSubset != nullptr)) return true;
+  for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
+    if (Str(attr->name) != name) continue;
+    if (ns.empty() ? attr->ns == nullptr : attr->ns != nullptr && Str(attr->ns->href) == ns) {
+      return true;
+    }
   }
-  return out;
+  return false;
 }
 
 std::string Attr(const xmlNode* node, const char* name) {
+  if (!MayHaveAttr(node, "", name)) return "";
   xmlChar* value = xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name));
   if (value == nullptr) return "";
   std::string out(reinterpret_cast<const char*>(value));
@@ -116,6 +157,7 @@ std::string Attr(const xmlNode* node, const char* name) {
 }
 
 std::string NsAttr(const xmlNode* node, std::string_view ns, const char* name) {
+  if (!MayHaveAttr(node, ns, name)) return "";
   xmlChar* value = xmlGetNsProp(node, reinterpret_cast<const xmlChar*>(name),
                                 reinterpret_cast<const xmlChar*>(std::string(ns).c_str()));
   if (value == nullptr) return "";
@@ -384,12 +426,19 @@ int64_t DateOf(const xmlNode* node) {
   return ParseFeedDate(Trim(TextOf(node))).value_or(0);
 }
 
+// xml:lang in effect at `node` (xmlNodeGetLang, without its lookups on
+// elements that have no such attribute).
 std::string LangOf(const xmlNode* node) {
-  xmlChar* lang = xmlNodeGetLang(node);
-  if (lang == nullptr) return "";
-  std::string out = Trim(Str(lang));
-  xmlFree(lang);
-  return out;
+  for (const xmlNode* cur = node; cur != nullptr; cur = cur->parent) {
+    if (cur->type != XML_ELEMENT_NODE || !MayHaveAttr(cur, kXmlNs, "lang")) continue;
+    xmlChar* lang = xmlGetNsProp(cur, reinterpret_cast<const xmlChar*>("lang"),
+                                 reinterpret_cast<const xmlChar*>(kXmlNs.data()));
+    if (lang == nullptr) continue;
+    std::string out = Trim(Str(lang));
+    xmlFree(lang);
+    return out;
+  }
+  return "";
 }
 
 // Base URL in effect at `node`: its xml:base attributes (and those of its
@@ -453,6 +502,22 @@ const xmlNode* AtomAlternateLink(const xmlNode* node) {
   }
   return best;
 }
+
+// AtomAlternateLink of an item, looked up when first needed.
+class LazyAlternateLink {
+ public:
+  const xmlNode* Get(const xmlNode* item) {
+    if (!known_) {
+      link_ = AtomAlternateLink(item);
+      known_ = true;
+    }
+    return link_;
+  }
+
+ private:
+  const xmlNode* link_ = nullptr;
+  bool known_ = false;
+};
 
 std::string AtomPersonName(const xmlNode* person) {
   for (const xmlNode* child : ElementChildren(person)) {
@@ -539,6 +604,7 @@ void ReadAtomElement(const xmlNode* child, RawItem* item) {
 RawItem ReadRssItem(const xmlNode* node) {
   RawItem item;
   item.node = node;
+  LazyAlternateLink alternate;
   for (const xmlNode* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
@@ -569,7 +635,7 @@ RawItem ReadRssItem(const xmlNode* node) {
       }
     } else if (IsAtomNs(ns)) {
       if (name == "link") {
-        if (item.link.empty() && child == AtomAlternateLink(node)) {
+        if (item.link.empty() && child == alternate.Get(node)) {
           item.link = Trim(Attr(child, "href"));
           item.link_node = child;
         }
@@ -587,10 +653,11 @@ RawItem ReadRssItem(const xmlNode* node) {
 RawItem ReadAtomEntry(const xmlNode* node) {
   RawItem item;
   item.node = node;
+  LazyAlternateLink alternate;
   for (const xmlNode* child : ElementChildren(node)) {
     if (IsAtomNs(NsOf(child))) {
       if (NameOf(child) == "link") {
-        if (item.link.empty() && child == AtomAlternateLink(node)) {
+        if (item.link.empty() && child == alternate.Get(node)) {
           item.link = Trim(Attr(child, "href"));
           item.link_node = child;
         }
@@ -854,13 +921,27 @@ absl::StatusOr<ParsedFeed> ParseJsonFeed(std::string_view bytes, const std::stri
 // Encoding
 
 bool HasUnicodeSignature(std::string_view bytes) {
-  auto starts = [&](std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; };
-  return starts(std::string_view("\xFE\xFF", 2)) || starts(std::string_view("\xFF\xFE", 2)) ||
-         starts(std::string_view("\x00\x00\xFE\xFF", 4)) ||
-         starts(std::string_view("\x00<\x00?", 4)) || starts(std::string_view("<\x00?\x00", 4)) ||
-         starts(std::string_view("\x00\x00\x00<", 4)) ||
-         starts(std::string_view("<\x00\x00\x00", 4)) ||
-         starts(std::string_view("\x4C\x6F\xA7\x94", 4));  // EBCDIC "<?xm"
+  if (bytes.size() < 2) return false;
+  const auto byte = [&](size_t i) {
+    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : -1;
+  };
+  switch (byte(0)) {
+    case 0xFE:
+      return byte(1) == 0xFF;
+    case 0xFF:
+      return byte(1) == 0xFE;
+    case 0x00:
+      return (byte(1) == 0x00 && byte(2) == 0xFE && byte(3) == 0xFF) ||
+             (byte(1) == '<' && byte(2) == 0x00 && byte(3) == '?') ||
+             (byte(1) == 0x00 && byte(2) == 0x00 && byte(3) == '<');
+    case '<':
+      return (byte(1) == 0x00 && byte(2) == '?' && byte(3) == 0x00) ||
+             (byte(1) == 0x00 && byte(2) == 0x00 && byte(3) == 0x00);
+    case 0x4C:  // EBCDIC "<?xm"
+      return byte(1) == 0x6F && byte(2) == 0xA7 && byte(3) == 0x94;
+    default:
+      return false;
+  }
 }
 
 // Bytes handed to libxml2 after charset handling.
@@ -905,6 +986,17 @@ PreparedInput PrepareInput(std::string_view bytes) {
       }
       return input;
     }
+    // Not UTF-8: perhaps a legacy encoding nobody declared (or declared
+    // wrongly) that the bytes themselves give away.
+    if (std::optional<std::string> detected = DetectCharset(bytes)) {
+      absl::StatusOr<std::string> converted = ConvertToUtf8(bytes, *detected);
+      if (converted.ok()) {
+        input.converted = *std::move(converted);
+        input.problem = "document is not valid UTF-8; decoded as " + *detected + " (detected)";
+        input.is_utf8 = true;
+        return input;
+      }
+    }
     if (declared.empty()) {
       absl::StatusOr<std::string> latin = ConvertToUtf8(bytes, "windows-1252");
       input.converted = latin.ok() ? *std::move(latin) : ToValidUtf8(bytes);
@@ -917,12 +1009,30 @@ PreparedInput PrepareInput(std::string_view bytes) {
     return input;
   }
   std::string charset = declared;
+  bool latin1 = false;
   if (charset == "iso-8859-1" || charset == "latin1" || charset == "latin-1" ||
       charset == "us-ascii" || charset == "ascii" || charset == "iso8859-1") {
     charset = "windows-1252";  // what browsers and feed readers do
+    latin1 = true;
   }
-  absl::StatusOr<std::string> converted = ConvertToUtf8(bytes, charset);
-  if (converted.ok()) {
+  bool had_errors = false;
+  absl::StatusOr<std::string> converted = ConvertToUtf8(bytes, charset, &had_errors);
+  // Bytes that are not valid in the declared charset (windows-1252 standing
+  // in for Latin-1 leaves a few bytes undefined; those do not count): the
+  // declaration is wrong, and the bytes may tell the real charset.
+  if (converted.ok() && had_errors && !latin1) {
+    std::optional<std::string> detected = DetectCharset(bytes);
+    absl::StatusOr<std::string> redecoded = absl::NotFoundError("no charset detected");
+    if (detected) redecoded = ConvertToUtf8(bytes, *detected);
+    if (redecoded.ok()) {
+      input.converted = *std::move(redecoded);
+      input.problem =
+          "document is not valid " + declared + "; decoded as " + *detected + " (detected)";
+    } else {
+      input.converted = *std::move(converted);
+      input.problem = "document is not valid " + declared + "; invalid bytes replaced";
+    }
+  } else if (converted.ok()) {
     input.converted = *std::move(converted);
   } else {
     input.converted = ToValidUtf8(bytes);
@@ -935,6 +1045,20 @@ PreparedInput PrepareInput(std::string_view bytes) {
 bool IsNameStart(unsigned char c) { return std::isalpha(c) || c == '_' || c == ':' || c >= 0x80; }
 bool IsNameChar(unsigned char c) {
   return IsNameStart(c) || std::isdigit(c) || c == '-' || c == '.';
+}
+
+// amp, lt, gt, quot or apos: the entities every XML parser knows.
+bool IsPredefinedEntity(std::string_view name) {
+  switch (name.size()) {
+    case 2:
+      return (name[0] == 'l' || name[0] == 'g') && name[1] == 't';
+    case 3:
+      return name == "amp";
+    case 4:
+      return name == "quot" || name == "apos";
+    default:
+      return false;
+  }
 }
 
 // Names of the general entities declared in the document's internal subset.
@@ -960,7 +1084,9 @@ std::vector<std::string> DeclaredEntities(std::string_view data) {
 // comments and processing instructions are left alone. Returns "" if nothing
 // needed rewriting; otherwise `problem` describes the first rewrite.
 std::string RepairEntities(std::string_view data, std::string* problem) {
-  if (data.find('&') == std::string_view::npos) return "";
+  constexpr size_t kNone = std::string_view::npos;
+  size_t next_amp = data.find('&');
+  if (next_amp == kNone) return "";
   std::vector<std::string> declared = DeclaredEntities(data);
   std::unordered_map<std::string, std::string> cache;
   std::string out;
@@ -970,33 +1096,38 @@ std::string RepairEntities(std::string_view data, std::string* problem) {
     size_t line = 1 + static_cast<size_t>(std::count(data.begin(), data.begin() + pos, '\n'));
     *problem = "line " + std::to_string(line) + ": " + what;
   };
-  size_t pos = 0;
-  while (pos < data.size()) {
-    char c = data[pos];
-    if (c == '<') {
-      std::string_view rest = data.substr(pos);
+  // The scan visits only '<' (to skip CDATA sections, comments and
+  // processing instructions) and '&'.
+  size_t next_lt = data.find('<');
+  while (next_amp != kNone) {
+    if (next_lt < next_amp) {
+      size_t pos = next_lt;
       std::string_view terminator;
-      if (rest.substr(0, 9) == "<![CDATA[") {
-        terminator = "]]>";
-      } else if (rest.substr(0, 4) == "<!--") {
-        terminator = "-->";
-      } else if (rest.substr(0, 2) == "<?") {
-        terminator = "?>";
+      char after = pos + 1 < data.size() ? data[pos + 1] : '\0';
+      if (after == '!' || after == '?') {
+        std::string_view rest = data.substr(pos);
+        if (rest.substr(0, 9) == "<![CDATA[") {
+          terminator = "]]>";
+        } else if (rest.substr(0, 4) == "<!--") {
+          terminator = "-->";
+        } else if (after == '?') {
+          terminator = "?>";
+        }
       }
       if (!terminator.empty()) {
         size_t end = data.find(terminator, pos + 2);
-        pos = end == std::string_view::npos ? data.size() : end + terminator.size();
-        continue;
+        pos = end == kNone ? data.size() : end + terminator.size();
+      } else {
+        ++pos;
       }
-      ++pos;
+      next_lt = data.find('<', pos);
+      if (next_amp < pos) next_amp = data.find('&', pos);
       continue;
     }
-    if (c != '&') {
-      ++pos;
-      continue;
-    }
+    size_t pos = next_amp;
     size_t name_start = pos + 1;
     size_t name_end = name_start;
+    bool handled = false;
     if (name_end < data.size() && data[name_end] == '#') {
       ++name_end;
       while (name_end < data.size() && std::isalnum(static_cast<unsigned char>(data[name_end]))) {
@@ -1004,48 +1135,54 @@ std::string RepairEntities(std::string_view data, std::string* problem) {
       }
       if (name_end < data.size() && data[name_end] == ';' && name_end > name_start + 1) {
         pos = name_end + 1;  // numeric reference: libxml2 checks it
-        continue;
+        handled = true;
       }
     } else if (name_end < data.size() && IsNameStart(static_cast<unsigned char>(data[name_end]))) {
       while (name_end < data.size() && IsNameChar(static_cast<unsigned char>(data[name_end]))) {
         ++name_end;
       }
       if (name_end < data.size() && data[name_end] == ';') {
-        std::string name(data.substr(name_start, name_end - name_start));
-        if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
+        std::string_view name = data.substr(name_start, name_end - name_start);
+        if (IsPredefinedEntity(name) ||
             std::find(declared.begin(), declared.end(), name) != declared.end()) {
           pos = name_end + 1;
-          continue;
-        }
-        out.append(data.substr(copied, pos - copied));
-        std::string decoded = DecodeHtmlEntity(name, &cache);
-        if (decoded.empty()) {
-          out += "&amp;" + name + ";";
         } else {
-          // Numeric references for each code point of the UTF-8 text.
-          for (size_t i = 0; i < decoded.size();) {
-            unsigned char lead = static_cast<unsigned char>(decoded[i]);
-            size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-            uint32_t cp = len == 1 ? lead : lead & (0xFF >> (len + 1));
-            for (size_t k = 1; k < len && i + k < decoded.size(); ++k) {
-              cp = (cp << 6) | (static_cast<unsigned char>(decoded[i + k]) & 0x3F);
+          out.append(data.substr(copied, pos - copied));
+          std::string decoded = DecodeHtmlEntity(name, &cache);
+          if (decoded.empty()) {
+            out += "&amp;";
+            out += name;
+            out += ';';
+          } else {
+            // Numeric references for each code point of the UTF-8 text.
+            for (size_t i = 0; i < decoded.size();) {
+              unsigned char lead = static_cast<unsigned char>(decoded[i]);
+              size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+              uint32_t cp = len == 1 ? lead : lead & (0xFF >> (len + 1));
+              for (size_t k = 1; k < len && i + k < decoded.size(); ++k) {
+                cp = (cp << 6) | (static_cast<unsigned char>(decoded[i + k]) & 0x3F);
+              }
+              out += "&#" + std::to_string(cp) + ";";
+              i += len;
             }
-            out += "&#" + std::to_string(cp) + ";";
-            i += len;
           }
+          note(pos, "undefined entity &" + std::string(name) + ";");
+          pos = name_end + 1;
+          copied = pos;
         }
-        note(pos, "undefined entity &" + name + ";");
-        pos = name_end + 1;
-        copied = pos;
-        continue;
+        handled = true;
       }
     }
-    // A bare '&' that starts no reference.
-    out.append(data.substr(copied, pos - copied));
-    out += "&amp;";
-    note(pos, "unescaped '&'");
-    ++pos;
-    copied = pos;
+    if (!handled) {
+      // A bare '&' that starts no reference.
+      out.append(data.substr(copied, pos - copied));
+      out += "&amp;";
+      note(pos, "unescaped '&'");
+      ++pos;
+      copied = pos;
+    }
+    next_amp = data.find('&', pos);
+    if (next_lt < pos) next_lt = data.find('<', pos);
   }
   if (copied == 0) return "";
   out.append(data.substr(copied));
@@ -1069,6 +1206,90 @@ class GenericErrorSilencer {
   xmlGenericErrorFunc saved_;
   void* saved_context_;
 };
+
+// A libxml2 parser context for one document. With `reuse`, it is the
+// calling thread's cached context: creating and freeing a context costs
+// about as much as parsing a small feed, and xmlCtxtReadMemory resets the
+// context it is given before every document anyway. The cached context is
+// only ever used with the same options. Its dictionary of names grows with
+// every document, so it is replaced once that gets large.
+class ParserLease {
+ public:
+  explicit ParserLease(bool reuse) : reuse_(reuse) {
+    if (reuse_ && Cached() != nullptr && xmlDictSize(Cached()->dict) <= kMaxDictSize) {
+      ctxt_ = std::move(Cached());
+    } else {
+      ctxt_.reset(xmlNewParserCtxt());
+    }
+  }
+  ~ParserLease() {
+    if (!reuse_ || ctxt_ == nullptr) return;
+    xmlCtxtReset(ctxt_.get());  // drops the input, which holds a copy of the document
+    Cached() = std::move(ctxt_);
+  }
+  ParserLease(const ParserLease&) = delete;
+  ParserLease& operator=(const ParserLease&) = delete;
+
+  xmlParserCtxt* get() const { return ctxt_.get(); }
+  xmlParserCtxt* operator->() const { return ctxt_.get(); }
+  // The context is in an unusual state: free it instead of caching it.
+  void Discard() { reuse_ = false; }
+
+ private:
+  static constexpr int kMaxDictSize = 4096;
+  static std::unique_ptr<xmlParserCtxt, XmlCtxtDeleter>& Cached() {
+    thread_local std::unique_ptr<xmlParserCtxt, XmlCtxtDeleter> cached;
+    return cached;
+  }
+
+  bool reuse_;
+  std::unique_ptr<xmlParserCtxt, XmlCtxtDeleter> ctxt_;
+};
+
+// What xmlCtxtReadMemory does (without an encoding argument), except that
+// the parser does not try to refill its input: libxml2 treats a memory
+// input like a stream and, whenever it gets within a few hundred bytes of
+// the end, asks for more, which on small feeds costs more than the parsing
+// itself. Without a read callback those requests return at once. Refilling
+// is needed only to convert from another encoding; if the document made
+// libxml2 switch to one, returns nullptr and sets *converted (and the
+// context must not be reused).
+xmlDoc* ReadWithoutRefills(xmlParserCtxt* ctxt, std::string_view data, int options,
+                           bool* converted) {
+  *converted = false;
+  xmlCtxtReset(ctxt);
+  xmlParserInputBuffer* buffer = xmlParserInputBufferCreateMem(
+      data.data(), static_cast<int>(data.size()), XML_CHAR_ENCODING_NONE);
+  if (buffer == nullptr) {
+    *converted = true;  // let xmlCtxtReadMemory try
+    return nullptr;
+  }
+  buffer->readcallback = nullptr;
+  xmlParserInput* stream = xmlNewIOInputStream(ctxt, buffer, XML_CHAR_ENCODING_NONE);
+  if (stream == nullptr) {
+    xmlFreeParserInputBuffer(buffer);
+    *converted = true;
+    return nullptr;
+  }
+  inputPush(ctxt, stream);
+  xmlCtxtUseOptions(ctxt, options);
+  xmlParseDocument(ctxt);
+  xmlDoc* doc = ctxt->myDoc;
+  ctxt->myDoc = nullptr;
+  if (doc != nullptr && !ctxt->wellFormed && !ctxt->recovery) {
+    xmlFreeDoc(doc);
+    doc = nullptr;
+  }
+  for (int i = 0; i < ctxt->inputNr; ++i) {
+    const xmlParserInput* in = ctxt->inputTab[i];
+    if (in != nullptr && in->buf != nullptr && in->buf->encoder != nullptr) *converted = true;
+  }
+  if (*converted && doc != nullptr) {
+    xmlFreeDoc(doc);
+    doc = nullptr;
+  }
+  return doc;
+}
 
 // Namespaces of Atom before 0.3 ("echo", "pie", "necho") and no namespace.
 bool LooksLikeAtomDraft(std::string_view ns) {
@@ -1104,23 +1325,49 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
     return absl::InvalidArgumentError("feed: input too large");
   }
   GenericErrorSilencer silencer;
-  std::unique_ptr<xmlParserCtxt, XmlCtxtDeleter> ctxt(xmlNewParserCtxt());
-  if (ctxt == nullptr) return absl::ResourceExhaustedError("feed: cannot allocate XML parser");
-  ErrorCollector errors;
-  ctxt->_private = &errors;
-  ctxt->sax->serror = &OnXmlError;
   int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                 XML_PARSE_NOCDATA;
   if (input.is_utf8) options |= XML_PARSE_IGNORE_ENC;
-  std::unique_ptr<xmlDoc, XmlDocDeleter> doc(xmlCtxtReadMemory(
-      ctxt.get(), data.data(), static_cast<int>(data.size()), nullptr,
-      input.is_utf8 ? "UTF-8" : nullptr, options));
-  if (errors.first.empty()) {
-    const xmlError* last = xmlCtxtGetLastError(ctxt.get());
-    if (last != nullptr && last->code != XML_ERR_OK && last->level >= XML_ERR_ERROR &&
-        last->message != nullptr) {
-      errors.first = "line " + std::to_string(last->line) + ": " + Trim(last->message);
+  std::unique_ptr<xmlDoc, XmlDocDeleter> doc;
+  ErrorCollector errors;
+  bool well_formed = false;
+  bool ns_well_formed = false;
+  // Input that libxml2 reads as UTF-8 without converting it goes through
+  // ReadWithoutRefills; anything else, or a document whose declaration makes
+  // libxml2 switch encodings after all, through xmlCtxtReadMemory.
+  bool no_refills = !input.is_utf8 && !HasUnicodeSignature(data);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ParserLease ctxt(/*reuse=*/no_refills);
+    if (ctxt.get() == nullptr) {
+      return absl::ResourceExhaustedError("feed: cannot allocate XML parser");
     }
+    errors = ErrorCollector();
+    ctxt->_private = &errors;
+    ctxt->sax->serror = &OnXmlError;
+    if (no_refills) {
+      bool converted = false;
+      doc.reset(ReadWithoutRefills(ctxt.get(), data, options, &converted));
+      if (converted) {
+        doc.reset();
+        ctxt.Discard();
+        no_refills = false;
+        continue;
+      }
+    } else {
+      doc.reset(xmlCtxtReadMemory(ctxt.get(), data.data(), static_cast<int>(data.size()), nullptr,
+                                  input.is_utf8 ? "UTF-8" : nullptr, options));
+    }
+    well_formed = ctxt->wellFormed != 0;
+    ns_well_formed = ctxt->nsWellFormed != 0;
+    if (errors.first.empty()) {
+      const xmlError* last = xmlCtxtGetLastError(ctxt.get());
+      if (last != nullptr && last->code != XML_ERR_OK && last->level >= XML_ERR_ERROR &&
+          last->message != nullptr) {
+        errors.first = "line " + std::to_string(last->line) + ": " + Trim(last->message);
+      }
+    }
+    ctxt->_private = nullptr;
+    break;
   }
   xmlNode* root = doc != nullptr ? xmlDocGetRootElement(doc.get()) : nullptr;
   if (root == nullptr) {
@@ -1129,7 +1376,7 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
   }
   std::string_view ns = NsOf(root);
   std::string_view name = NameOf(root);
-  const bool recovered = !ctxt->wellFormed;
+  const bool recovered = !well_formed;
   // Pre-standard Atom drafts and namespace-less <feed> documents are read as
   // Atom; <rss> in an unexpected namespace is read as plain RSS.
   if (name == "feed" && !IsAtomNs(ns) && LooksLikeAtomDraft(ns)) {
@@ -1165,7 +1412,7 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
                                       ", expected <rss>, <rdf:RDF> or Atom <feed>");
   }
   if (!feed.ok()) return feed;
-  if (!ctxt->wellFormed || !ctxt->nsWellFormed) {
+  if (!well_formed || !ns_well_formed) {
     feed->ill_formed = true;
     feed->ill_formed_reason = errors.first.empty() ? "XML is not well-formed" : errors.first;
   }

@@ -69,8 +69,11 @@ struct ParsedFeed {
 
 // Parses a feed from raw bytes. The XML declaration and byte-order marks
 // decide the encoding; legacy encodings that libxml2 lacks (GB2312, GBK,
-// Big5, ...) are converted with ICU, and undeclared non-UTF-8 bytes are read
-// as windows-1252 (marked ill-formed). Relative links resolve against
+// Big5, ...) are converted with ICU. Bytes that are not valid in the declared
+// encoding (UTF-8 if none) are decoded in the charset they give away
+// themselves (DetectCharset), if the detector is confident; otherwise
+// undeclared ones are read as windows-1252 and invalid sequences in a
+// declared encoding are replaced. Either way the feed is marked ill-formed. Relative links resolve against
 // xml:base, then the feed's own link, then `base_url` (typically the URL the
 // feed was fetched from).
 // Returns InvalidArgument if `bytes` is not a feed at all (empty, not XML or

@@ -364,9 +364,15 @@ Decoded ConvertToUtf8Fp(std::string_view data, const std::map<std::string, std::
   }
   std::vector<std::string> tried;
   std::string proposed;
-  for (const std::string& candidate :
-       {rfc3023, xml_encoding, bom_encoding, std::string("utf-8"), std::string("windows-1252"),
-        std::string("iso-8859-2")}) {
+  // As feedparser does with chardet installed: when the declared and
+  // signalled encodings fail, a guess from the bytes themselves
+  // (DetectCharset, computed only if needed) comes before the fallbacks.
+  constexpr size_t kDetectedSlot = 3;
+  std::vector<std::string> candidates = {rfc3023,  xml_encoding, bom_encoding, "",
+                                         "utf-8",  "windows-1252", "iso-8859-2"};
+  for (size_t slot = 0; slot < candidates.size(); ++slot) {
+    if (slot == kDetectedSlot) candidates[slot] = DetectCharset(data).value_or("");
+    const std::string& candidate = candidates[slot];
     if (candidate.empty()) continue;
     if (std::find(tried.begin(), tried.end(), candidate) != tried.end()) continue;
     tried.push_back(candidate);

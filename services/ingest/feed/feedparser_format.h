@@ -16,8 +16,10 @@
 // The pipeline:
 // - character encoding by RFC 3023/7303 precedence: the HTTP charset of an XML
 //   media type, else the XML declaration, else a byte-order mark or byte
-//   pattern, falling back to utf-8, windows-1252 and iso-8859-2; a fallback or
-//   a non-XML media type sets bozo;
+//   pattern; if the bytes are not valid in that, a charset detected from the
+//   bytes themselves (DetectCharset, where feedparser uses chardet), then
+//   utf-8, windows-1252 and iso-8859-2; a fallback or a non-XML media type
+//   sets bozo;
 // - the DOCTYPE is reduced to its safe internal entity declarations;
 // - a strict XML pass (libxml2 SAX, no network, no external entities); if the
 //   document is not well-formed, bozo is set and a lenient SGML-style pass

@@ -50,6 +50,11 @@ std::string SanitizeChildren(const GumboNode* node, std::string_view base_url);
 // True for tags whose content HtmlToText drops (script, nav, footer, ...).
 bool IsDroppedFromText(GumboTag tag);
 
+// HtmlToText and SanitizeHtml (before trimming) through the tree builder
+// alone, without the simple-fragment route; tests compare the two.
+std::string HtmlToTextWithTreeBuilder(std::string_view html);
+std::string SanitizeHtmlWithTreeBuilder(std::string_view html, std::string_view base_url);
+
 }  // namespace newsflow::ingest::html
 
 #endif  // NEWSFLOW_SERVICES_INGEST_FEED_HTML_NODE_H_

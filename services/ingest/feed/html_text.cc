@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/html_node.h"
+#include "services/ingest/feed/simple_html.h"
 
 namespace newsflow::ingest {
 namespace html {
@@ -67,27 +69,41 @@ class TextBuilder {
   void Space() { pending_space_ = true; }
 
   void Append(std::string_view text, bool preformatted) {
-    for (size_t i = 0; i < text.size(); ++i) {
-      char c = text[i];
-      bool nbsp = c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0';
-      if (preformatted) {
+    const size_t n = text.size();
+    if (preformatted) {
+      for (size_t i = 0; i < n; ++i) {
+        char c = text[i];
         if (c == '\n') {
           Break(1);
-        } else if (c == '\r') {
-          continue;
-        } else {
+        } else if (c != '\r') {
           Flush();
           out_ += c;
         }
+      }
+      return;
+    }
+    size_t i = 0;
+    while (i < n) {
+      size_t space = SpaceLength(text, i);
+      if (space > 0) {
+        pending_space_ = true;
+        i += space;
         continue;
       }
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || nbsp) {
-        pending_space_ = true;
-        if (nbsp) ++i;
-        continue;
+      size_t end = i + 1;
+      while (end < n) {
+        // Most bytes are neither ASCII whitespace nor the lead byte of a
+        // no-break space.
+        unsigned char c = static_cast<unsigned char>(text[end]);
+        if ((c > ' ' && c != 0xC2) || SpaceLength(text, end) == 0) {
+          ++end;
+        } else {
+          break;
+        }
       }
       Flush();
-      out_ += c;
+      out_.append(text, i, end - i);
+      i = end;
     }
   }
 
@@ -97,6 +113,15 @@ class TextBuilder {
   }
 
  private:
+  // Length of the collapsible whitespace character at text[i] (ASCII
+  // whitespace or a no-break space), or 0.
+  static size_t SpaceLength(std::string_view text, size_t i) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') return 1;
+    if (c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0') return 2;
+    return 0;
+  }
+
   void Flush() {
     if (!out_.empty()) {
       if (pending_break_ > 0) {
@@ -269,17 +294,70 @@ bool IsUrlAttribute(std::string_view name) {
 
 // True if `url` is relative or uses a scheme that cannot run code.
 // Browsers ignore control characters and whitespace inside schemes
-// ("java\tscript:"), so they are removed before the check.
+// ("java\tscript:"), so they are skipped before the check.
 bool IsSafeUrl(std::string_view url) {
-  std::string compact;
+  char scheme[8];
+  size_t length = 0;
+  bool too_long = false;
   for (char c : url) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (u > 0x20 && u != 0x7F) compact += static_cast<char>(std::tolower(u));
+    if (u <= 0x20 || u == 0x7F) continue;
+    if (c == '/' || c == '?' || c == '#') return true;
+    if (c == ':') {
+      std::string_view name(scheme, length);
+      return !too_long && (name == "http" || name == "https" || name == "mailto" || name == "ftp");
+    }
+    if (length < sizeof(scheme)) {
+      scheme[length++] = static_cast<char>(std::tolower(u));
+    } else {
+      too_long = true;
+    }
   }
-  size_t end = compact.find_first_of(":/?#");
-  if (end == std::string::npos || compact[end] != ':') return true;
-  std::string scheme = compact.substr(0, end);
-  return scheme == "http" || scheme == "https" || scheme == "mailto" || scheme == "ftp";
+  return true;
+}
+
+// True if `name` is one of the space-separated names in `allowed` (see
+// AllowedAttributes).
+bool IsAllowedAttribute(const char* allowed, std::string_view name) {
+  if (name.empty()) return false;
+  std::string_view list(allowed);
+  for (size_t pos = list.find(name); pos != std::string_view::npos;
+       pos = list.find(name, pos + 1)) {
+    if (pos > 0 && list[pos - 1] == ' ' && pos + name.size() < list.size() &&
+        list[pos + name.size()] == ' ') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Appends ` name="value"` to `attributes` if the attribute is allowed and,
+// for a URL, safe; URLs are resolved against `base`. `name` is lower-case.
+void AppendAllowedAttribute(const char* allowed, std::string_view name, std::string_view value,
+                            std::string_view base, std::string* attributes, bool* has_src) {
+  if (!IsAllowedAttribute(allowed, name)) return;
+  std::string resolved;
+  if (IsUrlAttribute(name)) {
+    if (!IsSafeUrl(value)) return;
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) {
+      value.remove_prefix(1);
+    }
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) {
+      value.remove_suffix(1);
+    }
+    if (value.empty()) return;
+    if (!base.empty()) {
+      resolved = ResolveUrl(base, value);
+      value = resolved;
+    }
+    if (!IsSafeUrl(value)) return;
+    if (name == "src") *has_src = true;
+  }
+  *attributes += ' ';
+  attributes->append(name);
+  *attributes += "=\"";
+  AppendEscapedHtml(value, attributes);
+  *attributes += '"';
 }
 
 void AppendSanitized(const GumboNode* node, int depth, std::string_view base, std::string* out);
@@ -297,7 +375,7 @@ void AppendSanitized(const GumboNode* node, int depth, std::string_view base, st
     case GUMBO_NODE_TEXT:
     case GUMBO_NODE_CDATA:
     case GUMBO_NODE_WHITESPACE:
-      *out += EscapeHtml(node->v.text.text);
+      AppendEscapedHtml(node->v.text.text, out);
       return;
     case GUMBO_NODE_DOCUMENT:
       AppendSanitizedChildren(node->v.document.children, depth, base, out);
@@ -320,27 +398,12 @@ void AppendSanitized(const GumboNode* node, int depth, std::string_view base, st
   std::string name = TagName(node);
   std::string attributes;
   bool has_src = false;
+  std::string attr_name;
   for (unsigned i = 0; i < element.attributes.length; ++i) {
     const auto* attr = static_cast<const GumboAttribute*>(element.attributes.data[i]);
-    std::string attr_name = attr->name;
+    attr_name = attr->name;
     for (char& c : attr_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (std::strstr(allowed, (" " + attr_name + " ").c_str()) == nullptr) continue;
-    std::string value = attr->value;
-    if (IsUrlAttribute(attr_name)) {
-      if (!IsSafeUrl(value)) continue;
-      std::string_view trimmed = value;
-      while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) {
-        trimmed.remove_prefix(1);
-      }
-      while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) {
-        trimmed.remove_suffix(1);
-      }
-      if (trimmed.empty()) continue;
-      value = base.empty() ? std::string(trimmed) : ResolveUrl(base, trimmed);
-      if (!IsSafeUrl(value)) continue;
-      if (attr_name == "src") has_src = true;
-    }
-    attributes += " " + attr_name + "=\"" + EscapeHtml(value) + "\"";
+    AppendAllowedAttribute(allowed, attr_name, attr->value, base, &attributes, &has_src);
   }
   if (element.tag == GUMBO_TAG_IMG) {
     if (has_src) *out += "<img" + attributes + ">";
@@ -354,6 +417,110 @@ void AppendSanitized(const GumboNode* node, int depth, std::string_view base, st
   AppendSanitizedChildren(element.children, depth, base, out);
   *out += "</" + name + ">";
 }
+
+// HtmlToText's walk, over the events of ParseSimpleHtml.
+class TextSink : public SimpleHtmlSink {
+ public:
+  void StartElement(GumboTag tag, const SimpleAttribute*, int, bool is_void) override {
+    if (dropped_ > 0 || IsDroppedFromText(tag)) {
+      if (!is_void) ++dropped_;
+      return;
+    }
+    if (tag == GUMBO_TAG_BR) {
+      builder_.Break(1);
+      return;
+    }
+    if (tag == GUMBO_TAG_IMG) {
+      builder_.Space();
+      return;
+    }
+    bool block = IsBlock(tag);
+    if (block) builder_.Break(2);
+    if (is_void) {
+      if (block) builder_.Break(2);
+      return;
+    }
+    if (tag == GUMBO_TAG_PRE) ++preformatted_;
+  }
+
+  void EndElement(GumboTag tag) override {
+    if (dropped_ > 0) {
+      --dropped_;
+      return;
+    }
+    if (IsBlock(tag)) builder_.Break(2);
+    if (tag == GUMBO_TAG_PRE) --preformatted_;
+  }
+
+  void Text(std::string_view text) override {
+    if (dropped_ == 0) builder_.Append(text, preformatted_ > 0);
+  }
+
+  std::string Finish() { return builder_.Finish(); }
+
+ private:
+  TextBuilder builder_;
+  int dropped_ = 0;  // open elements inside a dropped one, itself included
+  int preformatted_ = 0;
+};
+
+// SanitizeHtml's walk, over the events of ParseSimpleHtml.
+class SanitizeSink : public SimpleHtmlSink {
+ public:
+  explicit SanitizeSink(std::string_view base) : base_(base) {}
+
+  void StartElement(GumboTag tag, const SimpleAttribute* attributes, int count,
+                    bool is_void) override {
+    if (dropped_ > 0 || IsDroppedFromHtml(tag)) {
+      if (!is_void) ++dropped_;
+      return;
+    }
+    const char* allowed = AllowedAttributes(tag);
+    if (allowed == nullptr) {
+      if (!is_void) kept_.push_back(false);  // unwrapped
+      return;
+    }
+    attributes_.clear();
+    bool has_src = false;
+    for (int i = 0; i < count; ++i) {
+      AppendAllowedAttribute(allowed, attributes[i].name, attributes[i].value, base_,
+                             &attributes_, &has_src);
+    }
+    if (tag == GUMBO_TAG_IMG && !has_src) return;
+    out_ += '<';
+    out_ += gumbo_normalized_tagname(tag);
+    out_ += attributes_;
+    out_ += '>';
+    if (!is_void) kept_.push_back(true);
+  }
+
+  void EndElement(GumboTag tag) override {
+    if (dropped_ > 0) {
+      --dropped_;
+      return;
+    }
+    bool kept = kept_.back();
+    kept_.pop_back();
+    if (kept) {
+      out_ += "</";
+      out_ += gumbo_normalized_tagname(tag);
+      out_ += '>';
+    }
+  }
+
+  void Text(std::string_view text) override {
+    if (dropped_ == 0) AppendEscapedHtml(text, &out_);
+  }
+
+  std::string& out() { return out_; }
+
+ private:
+  std::string_view base_;
+  std::string out_;
+  std::string attributes_;
+  std::vector<bool> kept_;  // per open element: whether its tags are written
+  int dropped_ = 0;
+};
 
 const GumboNode* FindChild(const GumboNode* node, GumboTag tag) {
   if (node == nullptr || node->type != GUMBO_NODE_ELEMENT) return nullptr;
@@ -551,29 +718,76 @@ std::string SanitizeChildren(const GumboNode* node, std::string_view base_url) {
   return out;
 }
 
+std::string HtmlToTextWithTreeBuilder(std::string_view html) {
+  GumboDocument doc(html);
+  return NodeText(doc.root());
+}
+
+std::string SanitizeHtmlWithTreeBuilder(std::string_view html, std::string_view base_url) {
+  GumboDocument doc(html);
+  return SanitizeChildren(doc.body(), base_url);
+}
+
 }  // namespace html
+
+namespace {
+
+// True if the tree builder would see `html` flattened (see TooDeepForTree):
+// then the simple parser must not be used. Counting '<' first keeps the
+// common case cheap.
+bool NeedsFlattening(std::string_view html) {
+  return std::count(html.begin(), html.end(), '<') > html::kMaxOpenElements &&
+         html::TooDeepForTree(html);
+}
+
+bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string TrimHtmlSpace(std::string html) {
+  size_t end = html.size();
+  while (end > 0 && IsHtmlSpace(html[end - 1])) --end;
+  size_t begin = 0;
+  while (begin < end && IsHtmlSpace(html[begin])) ++begin;
+  html.resize(end);
+  html.erase(0, begin);
+  return html;
+}
+
+}  // namespace
+
+void AppendEscapedHtml(std::string_view text, std::string* out) {
+  const size_t n = text.size();
+  size_t copied = 0;
+  for (size_t i = 0; i < n; ++i) {
+    // '"', '&', '<' and '>' are the only bytes below '?' that need escaping.
+    if (static_cast<unsigned char>(text[i]) > '>') continue;
+    std::string_view replacement;
+    switch (text[i]) {
+      case '&':
+        replacement = "&amp;";
+        break;
+      case '<':
+        replacement = "&lt;";
+        break;
+      case '>':
+        replacement = "&gt;";
+        break;
+      case '"':
+        replacement = "&quot;";
+        break;
+      default:
+        continue;
+    }
+    out->append(text.data() + copied, i - copied);
+    out->append(replacement);
+    copied = i + 1;
+  }
+  out->append(text.data() + copied, n - copied);
+}
 
 std::string EscapeHtml(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  AppendEscapedHtml(text, &out);
   return out;
 }
 
@@ -584,19 +798,21 @@ std::string HtmlToText(std::string_view html) {
     builder.Append(html, false);
     return builder.Finish();
   }
-  html::GumboDocument doc(html);
-  return html::NodeText(doc.root());
+  if (!NeedsFlattening(html)) {
+    html::TextSink sink;
+    if (html::ParseSimpleHtml(html, &sink)) return sink.Finish();
+  }
+  return html::HtmlToTextWithTreeBuilder(html);
 }
 
 std::string SanitizeHtml(std::string_view html, std::string_view base_url) {
   if (html.empty()) return "";
-  html::GumboDocument doc(html);
-  std::string out = html::SanitizeChildren(doc.body(), base_url);
   // Leading/trailing whitespace between blocks carries no meaning.
-  size_t begin = out.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  size_t end = out.find_last_not_of(" \t\r\n");
-  return out.substr(begin, end - begin + 1);
+  if (!NeedsFlattening(html)) {
+    html::SanitizeSink sink(base_url);
+    if (html::ParseSimpleHtml(html, &sink)) return TrimHtmlSpace(std::move(sink.out()));
+  }
+  return TrimHtmlSpace(html::SanitizeHtmlWithTreeBuilder(html, base_url));
 }
 
 }  // namespace newsflow::ingest

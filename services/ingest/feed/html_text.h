@@ -3,8 +3,10 @@
 //   HtmlToText("<p>Hello&nbsp;<b>world</b></p><p>Bye</p>") == "Hello world\n\nBye"
 //   SanitizeHtml("<p onclick=\"x()\">Hi<script>x()</script></p>") == "<p>Hi</p>"
 //
-// Both functions parse with gumbo (an HTML5 parser), so they accept any bytes,
-// including unbalanced markup and whole pages. They are pure and thread-safe.
+// Both functions give the result of parsing with an HTML5 parser (gumbo), so
+// they accept any bytes, including unbalanced markup and whole pages. Simple
+// fragments, the bulk of feed content, take a faster route to the same
+// result (simple_html.h). They are pure and thread-safe.
 #ifndef NEWSFLOW_SERVICES_INGEST_FEED_HTML_TEXT_H_
 #define NEWSFLOW_SERVICES_INGEST_FEED_HTML_TEXT_H_
 
@@ -37,6 +39,9 @@ std::string SanitizeHtml(std::string_view html, std::string_view base_url = "");
 
 // Escapes text for use as HTML content or a double-quoted attribute value.
 std::string EscapeHtml(std::string_view text);
+
+// Appends EscapeHtml(text) to `out`.
+void AppendEscapedHtml(std::string_view text, std::string* out);
 
 }  // namespace newsflow::ingest
 

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "tests/services/ingest/feed/legacy_text.h"
+
 namespace newsflow::ingest {
 namespace {
 
@@ -43,6 +45,46 @@ TEST(CharsetTest, ConvertsLegacyEncodings) {
   absl::StatusOr<std::string> big5 = ConvertToUtf8("\xA4\xA4\xA4\xE5", "big5");
   ASSERT_TRUE(big5.ok());
   EXPECT_EQ(*big5, "\xE4\xB8\xAD\xE6\x96\x87");
+}
+
+struct DetectCase {
+  const char* text;
+  const char* charset;  // to encode with, and what the detector must name
+};
+
+const DetectCase kDetectCases[] = {
+    {kTraditionalChinese, "Big5"},   {kSimplifiedChinese, "GB18030"}, {kJapanese, "Shift_JIS"},
+    {kJapanese, "EUC-JP"},           {kKorean, "EUC-KR"},             {kRussian, "KOI8-R"},
+    {kRussian, "windows-1251"},
+};
+
+TEST(CharsetTest, DetectsUndeclaredLegacyEncodings) {
+  for (const DetectCase& c : kDetectCases) {
+    // In markup, as a feed carries it; the detector skips the tags.
+    std::string bytes = "<rss version=\"2.0\"><channel><item><title>" + EncodeWithIcu(c.text, c.charset) +
+                        "</title></item></channel></rss>";
+    ASSERT_FALSE(IsValidUtf8(bytes)) << c.charset;
+    EXPECT_EQ(DetectCharset(bytes).value_or("(none)"), c.charset);
+  }
+}
+
+TEST(CharsetTest, DetectionLeavesLatinTextToTheFallback) {
+  // windows-1252 text: the detector's Latin guesses are not used.
+  EXPECT_EQ(DetectCharset("<p>Caf\xE9 cr\xE8me br\xFBl\xE9\x65, na\xEFve fa\xE7\x61\x64\x65 and "
+                          "\x93quoted\x94 text for the r\xE9sum\xE9 of the d\xE9j\xE0 vu.</p>"),
+            std::nullopt);
+  EXPECT_EQ(DetectCharset("ascii only"), std::nullopt);
+  EXPECT_EQ(DetectCharset("\xFF\xFE\x80"), std::nullopt);  // noise
+}
+
+TEST(CharsetTest, ReportsInvalidBytes) {
+  bool had_errors = true;
+  absl::StatusOr<std::string> ok = ConvertToUtf8("\xD6\xD0\xCE\xC4", "gb2312", &had_errors);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_FALSE(had_errors);
+  absl::StatusOr<std::string> bad = ConvertToUtf8("a\xFF\xFE" "b", "euc-kr", &had_errors);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_TRUE(had_errors);
 }
 
 TEST(CharsetTest, RejectsUnknownCharset) {

@@ -46,6 +46,9 @@ TEST(FeedDateTest, ParsesRfc822Variants) {
       {"Tue, 10 Jun 2003 09:30:00 IST", kBase},  // +05:30
       {"Sat, 01 Jan 2000 00:00:00 GMT", 946684800000},
       {"Thu, 01 Jan 70 00:00:00 GMT", 0},                 // 70 -> 1970
+      {"tue, 10 jun 2003 04:00:00 gmt", kBase},           // case does not matter
+      {"Sat, 10 Jun 2003 04:00:00 GMT", kBase},           // a wrong weekday is ignored
+      {"Tue, 10 Jun 2003 04:00:00 GMT.", kBase},
   };
   for (const DateCase& c : kCases) {
     EXPECT_EQ(ParseFeedDate(c.input), c.expected) << "input: " << c.input;
@@ -93,6 +96,9 @@ TEST(FeedDateTest, RejectsBrokenDates) {
       "Tue, 32 Jun 2003 04:00:00 GMT",
       "Tue, 10 Foo 2003 04:00:00 GMT",
       "Tue, 10 Jun 2003 04:00:00 +9999",
+      "Sun, 30 Feb 2003 04:00:00 GMT",
+      "Tue, 10 Jun 2003 04:00:00 XYZ",
+      "Tue, 10 Jun 2003 24:00:01 GMT",
       "2003-06-10Tgarbage",
       "12:34:56",
       "Jun",

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "services/ingest/feed/feed_date.h"
+#include "tests/services/ingest/feed/legacy_text.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -289,6 +291,31 @@ TEST(FeedParserTest, DecodesGb2312Feed) {
   EXPECT_EQ(feed.items[0].text, "中文");
 }
 
+TEST(FeedParserTest, DetectsUndeclaredLegacyEncoding) {
+  const std::string bytes = "<rss version=\"2.0\"><channel><title>" +
+                            EncodeWithIcu(kTraditionalChinese, "Big5") +
+                            "</title></channel></rss>";
+  ParsedFeed feed = ParseOk(bytes);
+  EXPECT_EQ(feed.title, kTraditionalChinese);
+  EXPECT_TRUE(feed.ill_formed);
+  EXPECT_THAT(feed.ill_formed_reason, HasSubstr("Big5"));
+}
+
+TEST(FeedParserTest, DetectsWronglyDeclaredEncoding) {
+  // Shift_JIS bytes labelled EUC-JP, and KOI8-R labelled UTF-8.
+  ParsedFeed japanese = ParseOk("<?xml version=\"1.0\" encoding=\"euc-jp\"?><rss version=\"2.0\">"
+                                "<channel><title>" + EncodeWithIcu(kJapanese, "Shift_JIS") +
+                                "</title></channel></rss>");
+  EXPECT_EQ(japanese.title, kJapanese);
+  EXPECT_TRUE(japanese.ill_formed);
+  EXPECT_THAT(japanese.ill_formed_reason, HasSubstr("Shift_JIS"));
+  ParsedFeed russian = ParseOk("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\">"
+                               "<channel><item><description>" + EncodeWithIcu(kRussian, "KOI8-R") +
+                               "</description></item></channel></rss>");
+  ASSERT_EQ(russian.items.size(), 1u);
+  EXPECT_EQ(russian.items[0].text, kRussian);
+}
+
 TEST(FeedParserTest, ReadsUndeclaredLatin1AsWindows1252) {
   ParsedFeed feed = ParseOk("<rss version=\"2.0\"><channel><title>Caf\xE9</title></channel></rss>");
   EXPECT_EQ(feed.title, "Café");
@@ -350,6 +377,35 @@ TEST(FeedParserTest, RecoversIllFormedFeed) {
   EXPECT_EQ(feed.items[0].title, "Good item");
   EXPECT_EQ(feed.items[0].link, "http://broken.example/1");
   EXPECT_EQ(feed.items[1].title, "Second © item");
+}
+
+TEST(FeedParserTest, ResultsDoNotDependOnWhatWasParsedBefore) {
+  // The parser keeps one libxml2 context per thread; mixing well-formed,
+  // broken, converted and declared-encoding feeds must not carry state over.
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("<rss version=\"2.0\"><channel><title>U16</title></channel></rss>")) {
+    utf16 += std::string{c, '\0'};
+  }
+  const std::vector<std::string> feeds = {
+      kRss20,
+      "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\"><channel>"
+      "<title>Caf\xE9</title><item><title>\xE0 la carte</title></item></channel></rss>",
+      "<rss version=\"2.0\"><channel><title>Caf\xE9</title></channel></rss>",
+      "<rss version=\"2.0\"><channel><title>Broken &nbsp;<item><title>x</title></channel>",
+      utf16,
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">"
+      "<title>A</title><entry><id>1</id><title>E</title></entry></feed>",
+      "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY who \"Jo\">]><rss version=\"2.0\">"
+      "<channel><title>&who;</title></channel></rss>",
+  };
+  std::vector<std::string> expected;
+  for (const std::string& bytes : feeds) expected.push_back(FeedToJson(ParseOk(bytes)).dump());
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < feeds.size(); ++i) {
+      size_t k = (i * 5 + static_cast<size_t>(round)) % feeds.size();
+      EXPECT_EQ(FeedToJson(ParseOk(feeds[k])).dump(), expected[k]) << "feed " << k;
+    }
+  }
 }
 
 TEST(FeedParserTest, WellFormedFeedIsNotMarked) {

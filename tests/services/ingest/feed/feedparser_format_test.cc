@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/services/ingest/feed/legacy_text.h"
+
 namespace newsflow::ingest {
 namespace {
 
@@ -80,6 +82,18 @@ TEST(FeedparserFormatTest, HttpCharsetOverridesXmlDeclaration) {
   EXPECT_EQ(r["feed"]["link"], "http://example.com/home");
   EXPECT_EQ(r["href"], "http://example.com/feed.xml");
   EXPECT_EQ(r["status"], 200);
+}
+
+TEST(FeedparserFormatTest, DetectsUndeclaredEncodingLikeChardet) {
+  Json r = Parse("<rss version=\"2.0\"><channel><title>" + EncodeWithIcu(kKorean, "EUC-KR") +
+                 "</title></channel></rss>");
+  EXPECT_TRUE(r["bozo"].get<bool>());
+  EXPECT_EQ(r["bozo_exception"]["type"], "CharacterEncodingOverride");
+  EXPECT_EQ(r["encoding"], "EUC-KR");
+  EXPECT_EQ(r["feed"]["title"], kKorean);
+  // Latin text still takes the windows-1252 fallback.
+  Json latin = Parse("<rss version=\"2.0\"><channel><title>caf\xE9 \x93q\x94</title></channel></rss>");
+  EXPECT_EQ(latin["encoding"], "windows-1252");
 }
 
 TEST(FeedparserFormatTest, TextXmlWithoutCharsetIsAscii) {
