@@ -16,8 +16,11 @@ fi
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DNEWSFLOW_BUILD_BENCH=OFF -DNEWSFLOW_FUZZ_SECONDS="$seconds" >/dev/null
-ninja -C "$build_dir" -j"$jobs" newsflow_extract_fuzz
-corpus=$(mktemp -d)
-trap 'rm -rf "$corpus"' EXIT
-"$build_dir/tests/fuzz/newsflow_extract_fuzz" "$corpus" -max_total_time="$seconds" \
-  -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+ninja -C "$build_dir" -j"$jobs" newsflow_extract_fuzz newsflow_feed_fuzz
+for target in extract feed; do
+  corpus=$(mktemp -d)
+  echo "== newsflow_${target}_fuzz, ${seconds} s"
+  "$build_dir/tests/fuzz/newsflow_${target}_fuzz" "$corpus" -max_total_time="$seconds" \
+    -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+  rm -rf "$corpus"
+done
