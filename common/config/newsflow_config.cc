@@ -129,6 +129,7 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
   }
   YamlReader summary = r.Child("summary");
   summary.ReadInt("sentences", &c->summary_sentences, 1, 50);
+  summary.ReadInt("max_chars", &c->summary_max_chars, 0, 100000);
   summary.ReadInt("key_points", &c->key_points, 0, 20);
   summary.Finish();
   r.ReadString("user_dictionary", &c->user_dictionary);

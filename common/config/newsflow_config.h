@@ -108,6 +108,7 @@ struct EnrichConfig {
   int max_tags = 8;           // Default: 8
   int min_tags = 5;           // Default: 5
   int summary_sentences = 3;  // Default: 3
+  int summary_max_chars = 0;  // 0 = no character limit. Default: 0
   int key_points = 5;         // Default: 5
   std::vector<CategoryRule> categories;  // Default: none
   std::string user_dictionary;  // file of Chinese terms kept whole. Default: none

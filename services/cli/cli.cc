@@ -584,6 +584,9 @@ int Main(int argc, char** argv) {
   enrich_cmd->add_option("--max-tags", enrich_options.max_tags, "tags per article")->check(CLI::Range(1, 50));
   enrich_cmd->add_option("--min-tags", enrich_options.min_tags, "tags at least, when the text has them")->check(CLI::Range(0, 50));
   enrich_cmd->add_option("--summary-sentences", enrich_options.summary_sentences, "summary length")->check(CLI::Range(1, 50));
+  enrich_cmd->add_option("--summary-max-chars", enrich_options.summary_max_chars,
+                         "keep the summary within this many characters (0: no limit)")
+      ->check(CLI::Range(0, 100000));
   enrich_cmd->add_option("--key-points", enrich_options.key_points, "key points")->check(CLI::Range(0, 20));
 
   auto* check = app.add_subcommand("check-config", "validate a config file and exit");

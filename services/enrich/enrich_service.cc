@@ -172,6 +172,7 @@ EnrichOptions OptionsFromConfig(const EnrichConfig& config) {
   options.max_tags = config.max_tags;
   options.min_tags = config.min_tags;
   options.summary_sentences = config.summary_sentences;
+  options.summary_max_chars = config.summary_max_chars;
   options.key_points = config.key_points;
   options.categories = config.categories;
   return options;

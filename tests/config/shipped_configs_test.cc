@@ -90,6 +90,7 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   EXPECT_EQ(ge.max_tags, we.max_tags);
   EXPECT_EQ(ge.min_tags, we.min_tags);
   EXPECT_EQ(ge.summary_sentences, we.summary_sentences);
+  EXPECT_EQ(ge.summary_max_chars, we.summary_max_chars);
   EXPECT_EQ(ge.key_points, we.key_points);
   EXPECT_EQ(ge.categories.size(), we.categories.size());
   EXPECT_EQ(ge.user_dictionary, we.user_dictionary);

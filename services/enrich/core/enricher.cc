@@ -30,6 +30,7 @@ EnrichOptions SanitizeOptions(EnrichOptions options) {
   options.max_tags = std::clamp(options.max_tags, 0, kMaxCount);
   options.min_tags = std::clamp(options.min_tags, 0, options.max_tags);
   options.summary_sentences = std::clamp(options.summary_sentences, 0, kMaxCount);
+  options.summary_max_chars = std::max(options.summary_max_chars, 0);
   options.key_points = std::clamp(options.key_points, 0, kMaxCount);
   return options;
 }
@@ -170,8 +171,20 @@ EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
   AddCategoryTags(title, text, &result.tags);
 
   const SentenceRanking ranking = RankSentences(document);
-  const std::vector<uint32_t> summary =
+  std::vector<uint32_t> summary =
       SelectSentences(ranking, s.options.summary_sentences, kSummaryDiversity);
+  if (s.options.summary_max_chars > 0) {
+    // The best selection of fewer sentences that fits the budget.
+    const auto length = [&](const std::vector<uint32_t>& picked) {
+      size_t chars = 0;
+      for (uint32_t index : picked) chars += CountCodePoints(document.SentenceText(document.sentences[index]));
+      return chars;
+    };
+    for (int count = static_cast<int>(summary.size()) - 1;
+         count >= 1 && length(summary) > static_cast<size_t>(s.options.summary_max_chars); --count) {
+      summary = SelectSentences(ranking, count, kSummaryDiversity);
+    }
+  }
   for (uint32_t index : summary) result.summary.push_back(SentenceForDisplay(document, index));
   for (uint32_t index : SelectKeyPoints(ranking, s.options.key_points, summary)) {
     result.key_points.push_back(KeyPointForDisplay(document, index));

@@ -37,6 +37,10 @@ struct EnrichOptions {
   int min_tags = 5;
   // Sentences in the summary. Default: 3.
   int summary_sentences = 3;
+  // If positive, the summary also stays within this many characters (code
+  // points): it then has fewer sentences, but always at least one.
+  // Default: 0 (no limit).
+  int summary_max_chars = 0;
   // Key points (distinct informative sentences), normally 3–5. Default: 5.
   int key_points = 5;
   // Category tags added on top of the extracted ones when an article

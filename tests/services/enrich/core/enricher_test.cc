@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "services/enrich/core/utf8.h"
 #include "tests/services/enrich/core/test_articles.h"
 
 namespace newsflow::enrich {
@@ -148,6 +149,25 @@ TEST(EnricherTest, InvalidCategoryPatternIsSkipped) {
     if (t.category) names.push_back(t.name);
   }
   EXPECT_EQ(names, std::vector<std::string>{"Ok"});
+}
+
+TEST(EnricherTest, SummaryKeepsToACharacterBudget) {
+  const EnrichResult full = Enricher(EnrichOptions{}).Enrich(testing::kRobotTitle, testing::kRobotArticle);
+  ASSERT_EQ(full.summary.size(), 3u);
+  size_t full_chars = 0;
+  for (const std::string& sentence : full.summary) full_chars += CountCodePoints(sentence);
+  // A budget below the full summary drops sentences until it fits.
+  EnrichOptions options;
+  options.summary_max_chars = static_cast<int>(full_chars) - 1;
+  const EnrichResult shorter = Enricher(options).Enrich(testing::kRobotTitle, testing::kRobotArticle);
+  ASSERT_FALSE(shorter.summary.empty());
+  ASSERT_LT(shorter.summary.size(), 3u);
+  size_t chars = 0;
+  for (const std::string& sentence : shorter.summary) chars += CountCodePoints(sentence);
+  EXPECT_LE(chars, full_chars - 1);
+  // A budget below any sentence still leaves one.
+  options.summary_max_chars = 5;
+  EXPECT_EQ(Enricher(options).Enrich(testing::kRobotTitle, testing::kRobotArticle).summary.size(), 1u);
 }
 
 }  // namespace
