@@ -118,6 +118,10 @@ class IngestService final : public Service {
   BadInputReporter bad_control_;
   RateLimitedLog feed_error_log_;
 
+  // Serialises changes to the stored feed list: a poll's write-back checks
+  // that its feed still exists and saves it as one step, so a feed removed
+  // while it was being fetched stays removed.
+  std::mutex feed_list_mu_;
   std::mutex schedule_mu_;
   std::condition_variable_any schedule_cv_;
   std::set<std::string> in_progress_;  // GUARDED_BY(schedule_mu_): feeds being fetched
@@ -352,6 +356,7 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     }
   }
   // The feed may have been removed while it was being fetched.
+  std::lock_guard feed_list_lock(feed_list_mu_);
   auto still_there = db_->GetFeed(original_url);
   if (still_there.ok() && still_there->has_value()) {
     absl::Status s = db_->PutFeed(feed);
@@ -554,6 +559,11 @@ void IngestService::HandleControl(zmq::socket_t& control, std::vector<zmq::messa
 }
 
 v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& request) {
+  std::unique_lock feed_list_lock(feed_list_mu_, std::defer_lock);
+  if (request.op_case() == v1::ControlRequest::kAddFeed ||
+      request.op_case() == v1::ControlRequest::kRemoveFeed) {
+    feed_list_lock.lock();
+  }
   v1::ControlResponse response;
   response.set_ok(true);
   auto fail = [&](const absl::Status& s) {
