@@ -1,4 +1,4 @@
-// Topics of the document-frequency exchange between the enrich workers and
+// Topics and merging of the document-frequency exchange between the enrich workers and
 // the store, carried on the store's acks PUB socket beside the ack topics
 // (see TermCounts in proto/newsflow/v1/envelope.proto):
 //
@@ -10,8 +10,13 @@
 #ifndef NEWSFLOW_COMMON_TRANSPORT_TERM_COUNTS_TOPICS_H_
 #define NEWSFLOW_COMMON_TRANSPORT_TERM_COUNTS_TOPICS_H_
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
+
+#include "common/util/document_frequencies.h"
+#include "newsflow/v1/envelope.pb.h"
 
 namespace newsflow {
 
@@ -19,6 +24,13 @@ inline constexpr char kTermCountsTopic[] = "df.";
 
 inline std::string TermCountsSnapshotTopic(std::string_view origin) {
   return "dfs." + std::string(origin) + ".";
+}
+
+// Folds `counts` (a report or a table) into `table`.
+inline void MergeTermCounts(const v1::TermCounts& counts, DocumentFrequencies* table) {
+  table->Merge(counts.documents(),
+               std::span<const uint64_t>(counts.terms().data(), static_cast<size_t>(counts.terms_size())),
+               std::span<const double>(counts.counts().data(), static_cast<size_t>(counts.counts_size())));
 }
 
 }  // namespace newsflow

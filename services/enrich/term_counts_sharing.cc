@@ -50,16 +50,14 @@ void TermCountsSharing::Receive() {
     const std::string topic = parts[0].to_string();
     if (topic == snapshot_topic_) {
       if (table_received_) continue;  // an answer to a repeated request
-      table_->Merge(counts.documents(), {counts.terms().data(), static_cast<size_t>(counts.terms_size())},
-                  {counts.counts().data(), static_cast<size_t>(counts.counts_size())});
+      MergeTermCounts(counts, table_);
       table_received_ = true;
       continue;
     }
     // Reports published before the table was taken are already in it.
     if (!table_received_ && !gave_up_on_table_) continue;
     if (counts.origin() == origin_) continue;
-    table_->Merge(counts.documents(), {counts.terms().data(), static_cast<size_t>(counts.terms_size())},
-                  {counts.counts().data(), static_cast<size_t>(counts.counts_size())});
+    MergeTermCounts(counts, table_);
     ++reports_applied_;
   }
 }
@@ -73,17 +71,22 @@ absl::Status TermCountsSharing::Send(zmq::socket_t& output, std::string payload)
   return s;
 }
 
+bool TermCountsSharing::SendPending(zmq::socket_t& output, absl::Status* status) {
+  *status = absl::OkStatus();
+  if (!pending_) return true;
+  std::string payload = std::move(*pending_);
+  pending_.reset();
+  *status = Send(output, std::move(payload));
+  return status->ok() && !pending_;
+}
+
 absl::Status TermCountsSharing::Tick(zmq::socket_t& output, int64_t now_ms, int articles) {
   if (articles > 0) {
     if (unreported_articles_ == 0) first_unreported_ms_ = now_ms;
     unreported_articles_ += articles;
   }
-  if (pending_) {
-    std::string payload = std::move(*pending_);
-    pending_.reset();
-    absl::Status s = Send(output, std::move(payload));
-    if (!s.ok() || pending_) return s;
-  }
+  absl::Status status;
+  if (!SendPending(output, &status)) return status;
   if (!table_received_ && !gave_up_on_table_) {
     if (first_request_ms_ < 0) first_request_ms_ = now_ms;
     gave_up_on_table_ = now_ms - first_request_ms_ >= kTableGiveUpMs;
@@ -121,12 +124,8 @@ absl::Status TermCountsSharing::Report(zmq::socket_t& output) {
 
 absl::Status TermCountsSharing::Flush(zmq::socket_t& output) {
   if (!table_received_ && !gave_up_on_table_) return absl::OkStatus();
-  if (pending_) {
-    std::string payload = std::move(*pending_);
-    pending_.reset();
-    absl::Status s = Send(output, std::move(payload));
-    if (!s.ok() || pending_) return s;
-  }
+  absl::Status status;
+  if (!SendPending(output, &status)) return status;
   return Report(output);
 }
 

@@ -67,6 +67,10 @@ class TermCountsSharing {
 
  private:
   absl::Status Send(zmq::socket_t& output, std::string payload);
+  // Retries the message a full queue refused. False when it is still
+  // pending or failed (`*status` then says which), so nothing else goes
+  // out ahead of it.
+  bool SendPending(zmq::socket_t& output, absl::Status* status);
   absl::Status Report(zmq::socket_t& output);
 
   std::string origin_;

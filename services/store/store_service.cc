@@ -121,8 +121,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
                   std::string(saved.status().message()));
   } else if (saved->has_value()) {
     const v1::TermCounts& counts = **saved;
-    term_counts_.Merge(counts.documents(), {counts.terms().data(), static_cast<size_t>(counts.terms_size())},
-                  {counts.counts().data(), static_cast<size_t>(counts.counts_size())});
+    MergeTermCounts(counts, &term_counts_);
   }
   term_counts_saved_ms_ = NowMs();
 
@@ -212,8 +211,7 @@ void StoreService::OnTermCounts(const v1::TermCounts& counts, const zmq::message
   counters_.Add("term_counts_received");
   {
     std::lock_guard lock(term_counts_mu_);
-    term_counts_.Merge(counts.documents(), {counts.terms().data(), static_cast<size_t>(counts.terms_size())},
-                  {counts.counts().data(), static_cast<size_t>(counts.counts_size())});
+    MergeTermCounts(counts, &term_counts_);
   }
   term_counts_dirty_ = true;
   if (SendFrames(acks, {kTermCountsTopic, frame.to_string()}).ok()) {
