@@ -20,6 +20,7 @@
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
 #include "services/ingest/feed/html_text.h"
+#include "services/ingest/feed/xml_tree.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -40,6 +41,8 @@ constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
 constexpr size_t kMaxFieldBytes = 8 << 20;
 // Elements nested deeper are ignored by the recursive walkers.
 constexpr int kMaxDepth = 256;
+// Deeper documents go to libxml2, which stops at 256 levels.
+constexpr int kMaxFastParseDepth = 200;
 
 // ---------------------------------------------------------------------------
 // libxml2 plumbing
@@ -73,15 +76,13 @@ std::string_view Str(const xmlChar* s) {
   return s != nullptr ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
 }
 
-std::string_view NsOf(const xmlNode* node) {
-  return node->ns != nullptr ? Str(node->ns->href) : std::string_view();
-}
+std::string_view NsOf(const xml::Node* node) { return node->ns; }
 
-std::string_view NameOf(const xmlNode* node) { return Str(node->name); }
+std::string_view NameOf(const xml::Node* node) { return node->name; }
 
-bool IsElement(const xmlNode* node) { return node != nullptr && node->type == XML_ELEMENT_NODE; }
+bool IsElement(const xml::Node* node) { return node != nullptr && node->IsElement(); }
 
-bool Is(const xmlNode* node, std::string_view ns, std::string_view name) {
+bool Is(const xml::Node* node, std::string_view ns, std::string_view name) {
   return IsElement(node) && NsOf(node) == ns && NameOf(node) == name;
 }
 
@@ -94,7 +95,7 @@ bool IsRssNs(std::string_view ns) {
          ns == "http://purl.org/net/rss1.1#";
 }
 
-bool IsRss(const xmlNode* node, std::string_view name) {
+bool IsRss(const xml::Node* node, std::string_view name) {
   return IsElement(node) && IsRssNs(NsOf(node)) && NameOf(node) == name;
 }
 
@@ -106,8 +107,8 @@ class ElementRange {
  public:
   class Iterator {
    public:
-    explicit Iterator(xmlNode* node) : node_(Skip(node)) {}
-    xmlNode* operator*() const { return node_; }
+    explicit Iterator(xml::Node* node) : node_(Skip(node)) {}
+    xml::Node* operator*() const { return node_; }
     Iterator& operator++() {
       node_ = Skip(node_->next);
       return *this;
@@ -115,55 +116,31 @@ class ElementRange {
     bool operator!=(const Iterator& other) const { return node_ != other.node_; }
 
    private:
-    static xmlNode* Skip(xmlNode* node) {
+    static xml::Node* Skip(xml::Node* node) {
       while (node != nullptr && !IsElement(node)) node = node->next;
       return node;
     }
-    xmlNode* node_;
+    xml::Node* node_;
   };
 
-  explicit ElementRange(const xmlNode* node) : first_(node->children) {}
+  explicit ElementRange(const xml::Node* node) : first_(node->first_child) {}
   Iterator begin() const { return Iterator(first_); }
   Iterator end() const { return Iterator(nullptr); }
 
  private:
-  xmlNode* first_;
+  xml::Node* first_;
 };
 
-ElementRange ElementChildren(const xmlNode* node) { return ElementRange(node); }
+ElementRange ElementChildren(const xml::Node* node) { return ElementRange(node); }
 
-// True if `node` may have attribute `name` (in namespace `ns`, or in none
-// if `ns` is empty): it carries one, or the document has a DTD that could
-// supply a default. Lets the lookups below skip libxml2's copying getters.
-bool MayHaveAttr(const xmlNode* node, std::string_view ns, std::string_view name) {
-  const xmlDoc* doc = node->doc;
-  if (doc != nullptr && (doc->intSubset != nullptr || doc->extSubset != nullptr)) return true;
-  for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
-    if (Str(attr->name) != name) continue;
-    if (ns.empty() ? attr->ns == nullptr : attr->ns != nullptr && Str(attr->ns->href) == ns) {
-      return true;
-    }
-  }
-  return false;
+std::string Attr(const xml::Node* node, std::string_view name) {
+  const xml::Attribute* attr = node->FindAttribute({}, name);
+  return attr != nullptr ? std::string(attr->value) : std::string();
 }
 
-std::string Attr(const xmlNode* node, const char* name) {
-  if (!MayHaveAttr(node, "", name)) return "";
-  xmlChar* value = xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name));
-  if (value == nullptr) return "";
-  std::string out(reinterpret_cast<const char*>(value));
-  xmlFree(value);
-  return out;
-}
-
-std::string NsAttr(const xmlNode* node, std::string_view ns, const char* name) {
-  if (!MayHaveAttr(node, ns, name)) return "";
-  xmlChar* value = xmlGetNsProp(node, reinterpret_cast<const xmlChar*>(name),
-                                reinterpret_cast<const xmlChar*>(std::string(ns).c_str()));
-  if (value == nullptr) return "";
-  std::string out(reinterpret_cast<const char*>(value));
-  xmlFree(value);
-  return out;
+std::string NsAttr(const xml::Node* node, std::string_view ns, std::string_view name) {
+  const xml::Attribute* attr = node->FindAttribute(ns, name);
+  return attr != nullptr ? std::string(attr->value) : std::string();
 }
 
 std::string Trim(std::string_view s) {
@@ -198,103 +175,57 @@ void AppendBounded(std::string* out, std::string_view text) {
   out->append(text.substr(0, kMaxFieldBytes - out->size()));
 }
 
-// Limits for expanding the document's own entity declarations, so that
-// nested definitions ("billion laughs") stay cheap.
-struct TextBudget {
-  size_t nodes_left = 1 << 20;
-};
-
-// Character data of `node`'s children. Internal entities declared in the
-// document contribute their replacement text; external entities are never
-// loaded and contribute nothing.
-void AppendText(const xmlNode* node, int depth, TextBudget* budget, std::string* out) {
+// Character data of `node`'s descendants.
+void AppendText(const xml::Node* node, int depth, std::string* out) {
   if (depth > kMaxDepth) return;
-  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
-    if (out->size() >= kMaxFieldBytes || budget->nodes_left == 0) return;
-    --budget->nodes_left;
-    switch (child->type) {
-      case XML_TEXT_NODE:
-      case XML_CDATA_SECTION_NODE:
-        AppendBounded(out, Str(child->content));
-        break;
-      case XML_ENTITY_REF_NODE: {
-        const auto* entity = reinterpret_cast<const xmlEntity*>(child->children);
-        if (entity == nullptr || entity->etype != XML_INTERNAL_GENERAL_ENTITY) break;
-        if (entity->children != nullptr) {
-          AppendText(reinterpret_cast<const xmlNode*>(entity), depth + 1, budget, out);
-        } else {
-          AppendBounded(out, HtmlToText(Str(entity->content)));
-        }
-        break;
-      }
-      case XML_ELEMENT_NODE:
-        AppendText(child, depth + 1, budget, out);
-        break;
-      default:
-        break;
+  for (const xml::Node* child = node->first_child; child != nullptr; child = child->next) {
+    if (out->size() >= kMaxFieldBytes) return;
+    if (child->type == xml::NodeType::kText) {
+      AppendBounded(out, child->text);
+    } else if (child->IsElement()) {
+      AppendText(child, depth + 1, out);
     }
   }
 }
 
-std::string TextOf(const xmlNode* node) {
+std::string TextOf(const xml::Node* node) {
   std::string out;
-  TextBudget budget;
-  if (node != nullptr) AppendText(node, 0, &budget, &out);
+  if (node != nullptr) AppendText(node, 0, &out);
   return out;
 }
 
 // Serialises the children of `node` as markup: elements by local name (the
 // prefix of an inline XHTML fragment means nothing to an HTML parser), text
 // escaped.
-void AppendMarkup(const xmlNode* node, int depth, TextBudget* budget, std::string* out) {
+void AppendMarkup(const xml::Node* node, int depth, std::string* out) {
   if (depth > kMaxDepth) return;
-  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
-    if (out->size() >= kMaxFieldBytes || budget->nodes_left == 0) return;
-    --budget->nodes_left;
-    switch (child->type) {
-      case XML_TEXT_NODE:
-      case XML_CDATA_SECTION_NODE:
-        *out += EscapeHtml(Str(child->content));
-        break;
-      case XML_ENTITY_REF_NODE: {
-        std::string text;
-        const auto* entity = reinterpret_cast<const xmlEntity*>(child->children);
-        if (entity != nullptr && entity->etype == XML_INTERNAL_GENERAL_ENTITY) {
-          if (entity->children != nullptr) {
-            AppendText(reinterpret_cast<const xmlNode*>(entity), depth + 1, budget, &text);
-          } else {
-            text = HtmlToText(Str(entity->content));
-          }
-        }
-        *out += EscapeHtml(text);
-        break;
+  for (const xml::Node* child = node->first_child; child != nullptr; child = child->next) {
+    if (out->size() >= kMaxFieldBytes) return;
+    if (child->type == xml::NodeType::kText) {
+      AppendEscapedHtml(child->text, out);
+    } else if (child->IsElement()) {
+      out->push_back('<');
+      out->append(child->name);
+      for (const xml::Attribute* attr = child->attributes; attr != nullptr; attr = attr->next) {
+        out->push_back(' ');
+        out->append(attr->name);
+        out->append("=\"");
+        AppendEscapedHtml(attr->value, out);
+        out->push_back('"');
       }
-      case XML_ELEMENT_NODE: {
-        std::string name(NameOf(child));
-        *out += "<" + name;
-        for (const xmlAttr* attr = child->properties; attr != nullptr; attr = attr->next) {
-          xmlChar* value = xmlNodeListGetString(child->doc, attr->children, 1);
-          *out += " " + std::string(Str(attr->name)) + "=\"" + EscapeHtml(Str(value)) + "\"";
-          xmlFree(value);
-        }
-        *out += ">";
-        AppendMarkup(child, depth + 1, budget, out);
-        *out += "</" + name + ">";
-        break;
-      }
-      default:
-        break;
+      out->push_back('>');
+      AppendMarkup(child, depth + 1, out);
+      out->append("</");
+      out->append(child->name);
+      out->push_back('>');
     }
   }
 }
 
-void AppendMarkup(const xmlNode* node, std::string* out) {
-  TextBudget budget;
-  AppendMarkup(node, 0, &budget, out);
-}
+void AppendMarkup(const xml::Node* node, std::string* out) { AppendMarkup(node, 0, out); }
 
-bool HasElementChild(const xmlNode* node) {
-  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+bool HasElementChild(const xml::Node* node) {
+  for (const xml::Node* child = node->first_child; child != nullptr; child = child->next) {
     if (IsElement(child)) return true;
   }
   return false;
@@ -302,7 +233,7 @@ bool HasElementChild(const xmlNode* node) {
 
 // The HTML carried by an RSS-style element: escaped or CDATA markup is its
 // text; inline (unescaped) markup is serialised.
-std::string HtmlOf(const xmlNode* node) {
+std::string HtmlOf(const xml::Node* node) {
   if (node == nullptr) return "";
   if (HasElementChild(node)) {
     std::string out;
@@ -378,7 +309,7 @@ std::string DecodeBase64(std::string_view in) {
 // The HTML of an Atom text construct or content element: type "text"
 // (default), "html" or "xhtml" in Atom 1.0; a MIME type plus mode "xml",
 // "escaped" or "base64" in Atom 0.3.
-std::string AtomHtml(const xmlNode* node) {
+std::string AtomHtml(const xml::Node* node) {
   if (node == nullptr) return "";
   std::string type = Lower(Trim(Attr(node, "type")));
   std::string mode = Lower(Trim(Attr(node, "mode")));
@@ -387,7 +318,7 @@ std::string AtomHtml(const xmlNode* node) {
     return type.find("html") != std::string::npos ? decoded : PlainToHtml(decoded);
   }
   if (type == "xhtml" || type == "application/xhtml+xml") {
-    for (const xmlNode* child : ElementChildren(node)) {
+    for (const xml::Node* child : ElementChildren(node)) {
       if (Is(child, kXhtmlNs, "div")) {
         std::string out;
         AppendMarkup(child, &out);
@@ -421,32 +352,26 @@ void AddCategory(std::vector<std::string>* categories, std::string_view raw) {
   }
 }
 
-int64_t DateOf(const xmlNode* node) {
+int64_t DateOf(const xml::Node* node) {
   if (node == nullptr) return 0;
   return ParseFeedDate(Trim(TextOf(node))).value_or(0);
 }
 
-// xml:lang in effect at `node` (xmlNodeGetLang, without its lookups on
-// elements that have no such attribute).
-std::string LangOf(const xmlNode* node) {
-  for (const xmlNode* cur = node; cur != nullptr; cur = cur->parent) {
-    if (cur->type != XML_ELEMENT_NODE || !MayHaveAttr(cur, kXmlNs, "lang")) continue;
-    xmlChar* lang = xmlGetNsProp(cur, reinterpret_cast<const xmlChar*>("lang"),
-                                 reinterpret_cast<const xmlChar*>(kXmlNs.data()));
-    if (lang == nullptr) continue;
-    std::string out = Trim(Str(lang));
-    xmlFree(lang);
-    return out;
+// xml:lang in effect at `node`.
+std::string LangOf(const xml::Node* node) {
+  for (const xml::Node* cur = node; cur != nullptr; cur = cur->parent) {
+    const xml::Attribute* lang = cur->FindAttribute(kXmlNs, "lang");
+    if (lang != nullptr) return Trim(lang->value);
   }
   return "";
 }
 
 // Base URL in effect at `node`: its xml:base attributes (and those of its
 // ancestors), applied on top of `default_base`.
-std::string BaseFor(const xmlNode* node, const std::string& default_base) {
+std::string BaseFor(const xml::Node* node, const std::string& default_base) {
   std::vector<std::string> bases;
   int depth = 0;
-  for (const xmlNode* n = node; IsElement(n) && depth <= kMaxDepth; n = n->parent, ++depth) {
+  for (const xml::Node* n = node; IsElement(n) && depth <= kMaxDepth; n = n->parent, ++depth) {
     std::string base = NsAttr(n, kXmlNs, "base");
     if (!base.empty()) bases.push_back(Trim(base));
   }
@@ -465,15 +390,15 @@ std::string Resolve(const std::string& base, std::string_view ref) {
 
 // Item fields as read from the XML, before sanitising and resolving.
 struct RawItem {
-  const xmlNode* node = nullptr;
-  const xmlNode* link_node = nullptr;  // where `link` came from, for xml:base
+  const xml::Node* node = nullptr;
+  const xml::Node* link_node = nullptr;  // where `link` came from, for xml:base
   std::string guid;
   std::string link;
   std::string title_html;
   bool has_title = false;
   std::vector<std::string> authors;
-  const xmlNode* summary = nullptr;
-  const xmlNode* content = nullptr;
+  const xml::Node* summary = nullptr;
+  const xml::Node* content = nullptr;
   bool atom_summary = false;  // summary/content are Atom text constructs
   bool atom_content = false;
   std::vector<std::string> categories;
@@ -484,9 +409,9 @@ struct RawItem {
 
 // The href of the preferred Atom link among `node`'s children: rel
 // "alternate" (or no rel), preferring an HTML type.
-const xmlNode* AtomAlternateLink(const xmlNode* node) {
-  const xmlNode* best = nullptr;
-  for (const xmlNode* child : ElementChildren(node)) {
+const xml::Node* AtomAlternateLink(const xml::Node* node) {
+  const xml::Node* best = nullptr;
+  for (const xml::Node* child : ElementChildren(node)) {
     if (!IsAtomNs(NsOf(child)) || NameOf(child) != "link") continue;
     std::string rel = Lower(Trim(Attr(child, "rel")));
     if (!rel.empty() && rel != "alternate") continue;
@@ -506,7 +431,7 @@ const xmlNode* AtomAlternateLink(const xmlNode* node) {
 // AtomAlternateLink of an item, looked up when first needed.
 class LazyAlternateLink {
  public:
-  const xmlNode* Get(const xmlNode* item) {
+  const xml::Node* Get(const xml::Node* item) {
     if (!known_) {
       link_ = AtomAlternateLink(item);
       known_ = true;
@@ -515,12 +440,12 @@ class LazyAlternateLink {
   }
 
  private:
-  const xmlNode* link_ = nullptr;
+  const xml::Node* link_ = nullptr;
   bool known_ = false;
 };
 
-std::string AtomPersonName(const xmlNode* person) {
-  for (const xmlNode* child : ElementChildren(person)) {
+std::string AtomPersonName(const xml::Node* person) {
+  for (const xml::Node* child : ElementChildren(person)) {
     if (IsAtomNs(NsOf(child)) && NameOf(child) == "name") return Trim(TextOf(child));
   }
   // Some feeds put the name directly in <author>.
@@ -530,7 +455,7 @@ std::string AtomPersonName(const xmlNode* person) {
 
 // Reads the elements that RSS, RDF and Atom items share through modules
 // (Dublin Core, content:encoded, xhtml:body, Atom inside RSS).
-void ReadModuleElement(const xmlNode* child, RawItem* item) {
+void ReadModuleElement(const xml::Node* child, RawItem* item) {
   std::string_view ns = NsOf(child);
   std::string_view name = NameOf(child);
   if (ns == kContentNs && name == "encoded") {
@@ -567,7 +492,7 @@ void ReadModuleElement(const xmlNode* child, RawItem* item) {
   }
 }
 
-void ReadAtomElement(const xmlNode* child, RawItem* item) {
+void ReadAtomElement(const xml::Node* child, RawItem* item) {
   std::string_view name = NameOf(child);
   if (name == "id") {
     if (item->guid.empty()) item->guid = Trim(TextOf(child));
@@ -601,11 +526,11 @@ void ReadAtomElement(const xmlNode* child, RawItem* item) {
   }
 }
 
-RawItem ReadRssItem(const xmlNode* node) {
+RawItem ReadRssItem(const xml::Node* node) {
   RawItem item;
   item.node = node;
   LazyAlternateLink alternate;
-  for (const xmlNode* child : ElementChildren(node)) {
+  for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
     if (IsRssNs(ns)) {
@@ -624,7 +549,7 @@ RawItem ReadRssItem(const xmlNode* node) {
           item.guid = Trim(TextOf(child));
         }
       } else if (name == "description") {
-        if (item.summary == nullptr || item.summary->ns != nullptr) item.summary = child;
+        if (item.summary == nullptr || !item.summary->ns.empty()) item.summary = child;
       } else if (name == "author") {
         std::string author = CleanAuthor(TextOf(child));
         if (!author.empty()) item.authors.insert(item.authors.begin(), author);
@@ -650,11 +575,11 @@ RawItem ReadRssItem(const xmlNode* node) {
   return item;
 }
 
-RawItem ReadAtomEntry(const xmlNode* node) {
+RawItem ReadAtomEntry(const xml::Node* node) {
   RawItem item;
   item.node = node;
   LazyAlternateLink alternate;
-  for (const xmlNode* child : ElementChildren(node)) {
+  for (const xml::Node* child : ElementChildren(node)) {
     if (IsAtomNs(NsOf(child))) {
       if (NameOf(child) == "link") {
         if (item.link.empty() && child == alternate.Get(node)) {
@@ -717,24 +642,24 @@ FeedItem FinishItem(const RawItem& raw, const std::string& default_base,
 // Elements matching `match` anywhere below `node`, in document order. Used
 // after recovery, which can leave an item nested inside its predecessor.
 template <typename Match>
-void CollectDescendants(const xmlNode* node, int depth, const Match& match,
-                        std::vector<const xmlNode*>* out) {
+void CollectDescendants(const xml::Node* node, int depth, const Match& match,
+                        std::vector<const xml::Node*>* out) {
   if (depth > kMaxDepth) return;
-  for (const xmlNode* child : ElementChildren(node)) {
+  for (const xml::Node* child : ElementChildren(node)) {
     if (match(child)) out->push_back(child);
     CollectDescendants(child, depth + 1, match, out);
   }
 }
 
-absl::StatusOr<ParsedFeed> ParseRss(const xmlNode* root, std::string format,
+absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
                                     const std::string& base_url, bool recovered) {
   ParsedFeed feed;
   feed.format = std::move(format);
-  const xmlNode* channel = nullptr;
+  const xml::Node* channel = nullptr;
   if (NameOf(root) == "channel") {
     channel = root;
   } else {
-    for (const xmlNode* child : ElementChildren(root)) {
+    for (const xml::Node* child : ElementChildren(root)) {
       if (IsRss(child, "channel")) {
         channel = child;
         break;
@@ -743,11 +668,11 @@ absl::StatusOr<ParsedFeed> ParseRss(const xmlNode* root, std::string format,
   }
   if (channel == nullptr) channel = root;
 
-  const xmlNode* link_node = nullptr;
+  const xml::Node* link_node = nullptr;
   std::string link;
-  const xmlNode* atom_link = AtomAlternateLink(channel);
+  const xml::Node* atom_link = AtomAlternateLink(channel);
   std::string feed_author;
-  for (const xmlNode* child : ElementChildren(channel)) {
+  for (const xml::Node* child : ElementChildren(channel)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
     if (IsRssNs(ns)) {
@@ -779,32 +704,32 @@ absl::StatusOr<ParsedFeed> ParseRss(const xmlNode* root, std::string format,
   if (feed.language.empty()) feed.language = LangOf(channel);
   std::string default_base = IsHttpUrl(feed.link) ? feed.link : base_url;
 
-  std::vector<const xmlNode*> item_nodes;
-  auto is_item = [](const xmlNode* node) { return IsRss(node, "item"); };
+  std::vector<const xml::Node*> item_nodes;
+  auto is_item = [](const xml::Node* node) { return IsRss(node, "item"); };
   if (recovered) {
     CollectDescendants(root, 0, is_item, &item_nodes);
   } else {
-    for (const xmlNode* child : ElementChildren(channel)) {
+    for (const xml::Node* child : ElementChildren(channel)) {
       if (is_item(child)) item_nodes.push_back(child);
     }
     if (channel != root) {
-      for (const xmlNode* child : ElementChildren(root)) {
+      for (const xml::Node* child : ElementChildren(root)) {
         if (is_item(child)) item_nodes.push_back(child);
       }
     }
   }
-  for (const xmlNode* node : item_nodes) {
+  for (const xml::Node* node : item_nodes) {
     feed.items.push_back(FinishItem(ReadRssItem(node), default_base, feed.language, ""));
   }
   return feed;
 }
 
-absl::StatusOr<ParsedFeed> ParseAtom(const xmlNode* root, std::string format,
+absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
                                      const std::string& base_url, bool recovered) {
   ParsedFeed feed;
   feed.format = std::move(format);
   std::string feed_author;
-  for (const xmlNode* child : ElementChildren(root)) {
+  for (const xml::Node* child : ElementChildren(root)) {
     if (!IsAtomNs(NsOf(child))) continue;
     std::string_view name = NameOf(child);
     if (name == "title" && feed.title.empty()) {
@@ -815,23 +740,23 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xmlNode* root, std::string format,
       feed_author = AtomPersonName(child);
     }
   }
-  if (const xmlNode* link = AtomAlternateLink(root); link != nullptr) {
+  if (const xml::Node* link = AtomAlternateLink(root); link != nullptr) {
     feed.link = Resolve(BaseFor(link, base_url), Attr(link, "href"));
   }
   feed.language = LangOf(root);
   std::string default_base = IsHttpUrl(feed.link) ? feed.link : base_url;
-  std::vector<const xmlNode*> entry_nodes;
-  auto is_entry = [](const xmlNode* node) {
+  std::vector<const xml::Node*> entry_nodes;
+  auto is_entry = [](const xml::Node* node) {
     return IsAtomNs(NsOf(node)) && NameOf(node) == "entry";
   };
   if (recovered) {
     CollectDescendants(root, 0, is_entry, &entry_nodes);
   } else {
-    for (const xmlNode* child : ElementChildren(root)) {
+    for (const xml::Node* child : ElementChildren(root)) {
       if (is_entry(child)) entry_nodes.push_back(child);
     }
   }
-  for (const xmlNode* node : entry_nodes) {
+  for (const xml::Node* node : entry_nodes) {
     feed.items.push_back(FinishItem(ReadAtomEntry(node), default_base, feed.language, feed_author));
   }
   return feed;
@@ -1298,51 +1223,193 @@ bool LooksLikeAtomDraft(std::string_view ns) {
 }
 
 // Moves every element of namespace `from` below `node` (inclusive) into `to`
-// (nullptr: no namespace).
-void AdoptNamespace(xmlNode* node, std::string_view from, xmlNs* to, int depth) {
+// (empty: no namespace).
+void AdoptNamespace(xml::Node* node, std::string_view from, std::string_view to, int depth) {
   if (depth > kMaxDepth) return;
-  std::string from_copy(from);  // `from` may point into a namespace we replace
-  if (NsOf(node) == from_copy) node->ns = to;
-  for (xmlNode* child = node->children; child != nullptr; child = child->next) {
-    if (IsElement(child)) AdoptNamespace(child, from_copy, to, depth + 1);
+  if (node->ns == from) node->ns = to;
+  for (xml::Node* child = node->first_child; child != nullptr; child = child->next) {
+    if (child->IsElement()) AdoptNamespace(child, from, to, depth + 1);
   }
 }
 
-std::string RootDescription(const xmlNode* root) {
+// ---------------------------------------------------------------------------
+// Copying libxml2's tree (documents the fast parser leaves to libxml2)
+
+// Limits for expanding the document's own entity declarations, so that
+// nested definitions ("billion laughs") stay cheap.
+struct EntityBudget {
+  size_t nodes_left = 1 << 20;
+  size_t bytes_left = 4 * kMaxFieldBytes;
+};
+
+// Character data of libxml2 node `node`'s children. Internal entities
+// declared in the document contribute their replacement text; external
+// entities are never loaded and contribute nothing.
+void AppendLibxmlText(const xmlNode* node, int depth, EntityBudget* budget, std::string* out) {
+  if (depth > kMaxDepth) return;
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (out->size() >= kMaxFieldBytes || budget->nodes_left == 0) return;
+    --budget->nodes_left;
+    switch (child->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        AppendBounded(out, Str(child->content));
+        break;
+      case XML_ENTITY_REF_NODE: {
+        const auto* entity = reinterpret_cast<const xmlEntity*>(child->children);
+        if (entity == nullptr || entity->etype != XML_INTERNAL_GENERAL_ENTITY) break;
+        if (entity->children != nullptr) {
+          AppendLibxmlText(reinterpret_cast<const xmlNode*>(entity), depth + 1, budget, out);
+        } else {
+          AppendBounded(out, HtmlToText(Str(entity->content)));
+        }
+        break;
+      }
+      case XML_ELEMENT_NODE:
+        AppendLibxmlText(child, depth + 1, budget, out);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+// Default attribute values the document's DTD gives elements named `qname`
+// that do not carry them (libxml2 leaves these out of the tree and supplies
+// them only through its getters).
+void AddDtdDefaults(const xmlNode* from, xml::Node* to, xml::Document* doc) {
+  const xmlDoc* xdoc = from->doc;
+  if (xdoc == nullptr) return;
+  std::string qname = from->ns != nullptr && from->ns->prefix != nullptr
+                          ? std::string(Str(from->ns->prefix)) + ":" + std::string(Str(from->name))
+                          : std::string(Str(from->name));
+  for (const xmlDtd* dtd : {xdoc->intSubset, xdoc->extSubset}) {
+    if (dtd == nullptr) continue;
+    for (const xmlNode* decl = dtd->children; decl != nullptr; decl = decl->next) {
+      if (decl->type != XML_ATTRIBUTE_DECL) continue;
+      const auto* attr = reinterpret_cast<const xmlAttribute*>(decl);
+      if (attr->defaultValue == nullptr || Str(attr->elem) != qname) continue;
+      std::string_view ns;
+      if (attr->prefix != nullptr) {
+        if (Str(attr->prefix) == "xml") {
+          ns = kXmlNs;
+        } else if (const xmlNs* bound = xmlSearchNs(const_cast<xmlDoc*>(xdoc),
+                                                    const_cast<xmlNode*>(from), attr->prefix);
+                   bound != nullptr) {
+          ns = doc->Store(Str(bound->href));
+        } else {
+          continue;
+        }
+      }
+      if (to->FindAttribute(ns, Str(attr->name)) != nullptr) continue;
+      xml::Attribute* copy = doc->NewAttribute();
+      copy->ns = ns;
+      copy->name = doc->Store(Str(attr->name));
+      copy->value = doc->Store(Str(attr->defaultValue));
+      copy->next = to->attributes;
+      to->attributes = copy;
+    }
+  }
+}
+
+void CopyElement(const xmlNode* from, xml::Node* to, xml::Document* doc, int depth,
+                 EntityBudget* budget) {
+  to->type = xml::NodeType::kElement;
+  if (from->ns != nullptr) to->ns = doc->Store(Str(from->ns->href));
+  to->name = doc->Store(Str(from->name));
+  xml::Attribute* last = nullptr;
+  for (const xmlAttr* attr = from->properties; attr != nullptr; attr = attr->next) {
+    xml::Attribute* copy = doc->NewAttribute();
+    if (attr->ns != nullptr) copy->ns = doc->Store(Str(attr->ns->href));
+    copy->name = doc->Store(Str(attr->name));
+    xmlChar* value = xmlNodeListGetString(from->doc, attr->children, 1);
+    copy->value = doc->Store(Str(value));
+    xmlFree(value);
+    (last == nullptr ? to->attributes : last->next) = copy;
+    last = copy;
+  }
+  if (from->doc != nullptr && (from->doc->intSubset != nullptr || from->doc->extSubset != nullptr)) {
+    AddDtdDefaults(from, to, doc);
+  }
+  if (depth > kMaxDepth) return;
+  auto add = [&](xml::NodeType type, std::string_view text) {
+    xml::Node* node = doc->NewNode();
+    node->type = type;
+    node->text = doc->Store(text);
+    xml::Document::AppendChild(to, node);
+  };
+  for (const xmlNode* child = from->children; child != nullptr; child = child->next) {
+    switch (child->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        add(xml::NodeType::kText, Str(child->content));
+        break;
+      case XML_ENTITY_REF_NODE: {
+        if (budget->nodes_left == 0 || budget->bytes_left == 0) break;
+        std::string text;
+        const auto* entity = reinterpret_cast<const xmlEntity*>(child->children);
+        if (entity != nullptr && entity->etype == XML_INTERNAL_GENERAL_ENTITY) {
+          if (entity->children != nullptr) {
+            AppendLibxmlText(reinterpret_cast<const xmlNode*>(entity), depth + 1, budget, &text);
+          } else {
+            text = HtmlToText(Str(entity->content));
+          }
+        }
+        if (text.size() > budget->bytes_left) text.resize(budget->bytes_left);
+        budget->bytes_left -= text.size();
+        if (!text.empty()) add(xml::NodeType::kText, text);
+        break;
+      }
+      case XML_COMMENT_NODE:
+        add(xml::NodeType::kComment, Str(child->content));
+        break;
+      case XML_ELEMENT_NODE: {
+        xml::Node* node = doc->NewNode();
+        xml::Document::AppendChild(to, node);
+        CopyElement(child, node, doc, depth + 1, budget);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+xml::Document CopyLibxmlTree(const xmlNode* root) {
+  xml::Document doc;
+  EntityBudget budget;
+  xml::Node* node = doc.NewNode();
+  doc.set_root(node);
+  CopyElement(root, node, &doc, 0, &budget);
+  return doc;
+}
+
+std::string RootDescription(const xml::Node* root) {
   std::string name(NameOf(root));
   std::string ns(NsOf(root));
   return "<" + name + ">" + (ns.empty() ? "" : " in namespace " + ns);
 }
 
-absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::string& base_url) {
-  PreparedInput input = PrepareInput(bytes);
-  std::string_view data = input.converted.empty() ? bytes : std::string_view(input.converted);
-  std::string entity_problem;
-  std::string repaired;
-  if (!HasUnicodeSignature(data)) repaired = RepairEntities(data, &entity_problem);
-  if (!repaired.empty()) data = repaired;
-  if (data.size() > static_cast<size_t>(INT_MAX)) {
-    return absl::InvalidArgumentError("feed: input too large");
-  }
+// Parses `data` with libxml2, recovering what it can, and copies the tree
+// into *tree (left empty if there is no root element).
+absl::Status ParseWithLibxml(std::string_view data, bool is_utf8, std::optional<xml::Document>* tree,
+                             ErrorCollector* errors, bool* well_formed, bool* ns_well_formed) {
   GenericErrorSilencer silencer;
   int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                 XML_PARSE_NOCDATA;
-  if (input.is_utf8) options |= XML_PARSE_IGNORE_ENC;
+  if (is_utf8) options |= XML_PARSE_IGNORE_ENC;
   std::unique_ptr<xmlDoc, XmlDocDeleter> doc;
-  ErrorCollector errors;
-  bool well_formed = false;
-  bool ns_well_formed = false;
   // Input that libxml2 reads as UTF-8 without converting it goes through
   // ReadWithoutRefills; anything else, or a document whose declaration makes
   // libxml2 switch encodings after all, through xmlCtxtReadMemory.
-  bool no_refills = !input.is_utf8 && !HasUnicodeSignature(data);
+  bool no_refills = !is_utf8 && !HasUnicodeSignature(data);
   for (int attempt = 0; attempt < 2; ++attempt) {
     ParserLease ctxt(/*reuse=*/no_refills);
     if (ctxt.get() == nullptr) {
       return absl::ResourceExhaustedError("feed: cannot allocate XML parser");
     }
-    errors = ErrorCollector();
-    ctxt->_private = &errors;
+    *errors = ErrorCollector();
+    ctxt->_private = errors;
     ctxt->sax->serror = &OnXmlError;
     if (no_refills) {
       bool converted = false;
@@ -1355,21 +1422,51 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
       }
     } else {
       doc.reset(xmlCtxtReadMemory(ctxt.get(), data.data(), static_cast<int>(data.size()), nullptr,
-                                  input.is_utf8 ? "UTF-8" : nullptr, options));
+                                  is_utf8 ? "UTF-8" : nullptr, options));
     }
-    well_formed = ctxt->wellFormed != 0;
-    ns_well_formed = ctxt->nsWellFormed != 0;
-    if (errors.first.empty()) {
+    *well_formed = ctxt->wellFormed != 0;
+    *ns_well_formed = ctxt->nsWellFormed != 0;
+    if (errors->first.empty()) {
       const xmlError* last = xmlCtxtGetLastError(ctxt.get());
       if (last != nullptr && last->code != XML_ERR_OK && last->level >= XML_ERR_ERROR &&
           last->message != nullptr) {
-        errors.first = "line " + std::to_string(last->line) + ": " + Trim(last->message);
+        errors->first = "line " + std::to_string(last->line) + ": " + Trim(last->message);
       }
     }
     ctxt->_private = nullptr;
     break;
   }
   xmlNode* root = doc != nullptr ? xmlDocGetRootElement(doc.get()) : nullptr;
+  if (root != nullptr) *tree = CopyLibxmlTree(root);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::string& base_url) {
+  PreparedInput input = PrepareInput(bytes);
+  std::string_view data = input.converted.empty() ? bytes : std::string_view(input.converted);
+  std::string entity_problem;
+  std::string repaired;
+  if (!HasUnicodeSignature(data)) repaired = RepairEntities(data, &entity_problem);
+  if (!repaired.empty()) data = repaired;
+  if (data.size() > static_cast<size_t>(INT_MAX)) {
+    return absl::InvalidArgumentError("feed: input too large");
+  }
+  std::optional<xml::Document> tree;
+  bool well_formed = true;
+  bool ns_well_formed = true;
+  ErrorCollector errors;
+  // Well-formed UTF-8 without a DTD, which most feeds are, is read by the
+  // fast parser; everything else by libxml2, whose tree is then copied.
+  if (!HasUnicodeSignature(data)) {
+    tree = xml::Document::ParseWellFormed(data, kMaxFastParseDepth,
+                                          /*any_declared_encoding=*/input.is_utf8);
+  }
+  if (!tree) {
+    absl::Status status = ParseWithLibxml(data, input.is_utf8, &tree, &errors, &well_formed,
+                                          &ns_well_formed);
+    if (!status.ok()) return status;
+  }
+  xml::Node* root = tree ? tree->root() : nullptr;
   if (root == nullptr) {
     return absl::InvalidArgumentError("feed: not a feed: input is neither XML nor JSON" +
                                       (errors.first.empty() ? "" : " (" + errors.first + ")"));
@@ -1380,14 +1477,10 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
   // Pre-standard Atom drafts and namespace-less <feed> documents are read as
   // Atom; <rss> in an unexpected namespace is read as plain RSS.
   if (name == "feed" && !IsAtomNs(ns) && LooksLikeAtomDraft(ns)) {
-    std::string version = Trim(Attr(root, "version"));
-    xmlNs* atom = xmlNewNs(root, reinterpret_cast<const xmlChar*>(
-                                     std::string(version == "0.3" ? kAtom03Ns : kAtom10Ns).c_str()),
-                           reinterpret_cast<const xmlChar*>("nf-atom"));
-    if (atom != nullptr) AdoptNamespace(root, ns, atom, 0);
+    AdoptNamespace(root, ns, Trim(Attr(root, "version")) == "0.3" ? kAtom03Ns : kAtom10Ns, 0);
     ns = NsOf(root);
   } else if (name == "rss" && !IsRssNs(ns)) {
-    AdoptNamespace(root, ns, nullptr, 0);
+    AdoptNamespace(root, ns, {}, 0);
     ns = NsOf(root);
   }
   absl::StatusOr<ParsedFeed> feed;
@@ -1396,7 +1489,7 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
     feed = ParseRss(root, version.rfind("0.9", 0) == 0 ? "rss09x" : "rss20", base_url, recovered);
   } else if (name == "RDF" && (ns == kRdfNs || ns.empty())) {
     bool rss090 = false;
-    for (const xmlNode* child : ElementChildren(root)) {
+    for (const xml::Node* child : ElementChildren(root)) {
       if (NsOf(child) == kRss090Ns) rss090 = true;
     }
     feed = ParseRss(root, rss090 ? "rss09x" : "rss10", base_url, recovered);

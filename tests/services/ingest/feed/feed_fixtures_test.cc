@@ -17,6 +17,8 @@
 #include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/feed/html_text.h"
 #include "services/ingest/extract/article_extractor.h"
+#include "services/ingest/feed/charset.h"
+#include "tests/services/ingest/feed/xml_tree_compare.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -52,6 +54,25 @@ bool ReadTarGz(const std::string& path, std::vector<TarEntry>* entries) {
     pos += (size + 511) / 512 * 512;
   }
   return true;
+}
+
+// The fast XML parser reads most fixtures; for each one it reads, libxml2
+// must agree that it is well-formed and build the same tree.
+TEST(FeedFixturesTest, FastXmlParserAgreesWithLibxmlOnEveryFixtureItReads) {
+  if (!std::filesystem::exists(kArchive)) GTEST_SKIP() << "fixtures not present: " << kArchive;
+  std::vector<TarEntry> entries;
+  ASSERT_TRUE(ReadTarGz(kArchive, &entries));
+  size_t accepted = 0;
+  for (const TarEntry& entry : entries) {
+    if (!IsValidUtf8(entry.data)) continue;
+    std::optional<std::string> fast = xml::testing::FastTree(entry.data);
+    if (!fast) continue;
+    ++accepted;
+    std::optional<std::string> reference = xml::testing::LibxmlTree(entry.data);
+    ASSERT_TRUE(reference.has_value()) << entry.path;
+    EXPECT_EQ(*fast, *reference) << entry.path;
+  }
+  EXPECT_GT(accepted, entries.size() / 2);
 }
 
 TEST(FeedFixturesTest, ParsesEveryFixtureWithoutCrashing) {
