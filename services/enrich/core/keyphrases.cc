@@ -6,10 +6,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "services/enrich/core/graph_rank.h"
 #include "services/enrich/core/simhash.h"
 #include "services/enrich/core/utf8.h"
@@ -93,6 +94,10 @@ struct NgramKey {
   bool operator==(const NgramKey& other) const {
     return size == other.size && keys == other.keys;
   }
+  template <typename H>
+  friend H AbslHashValue(H h, const NgramKey& key) {
+    return H::combine(H::combine_contiguous(std::move(h), key.keys.data(), key.size), key.size);
+  }
   bool Contains(const NgramKey& inner) const {
     if (inner.size >= size) return false;
     for (int start = 0; start + inner.size <= size; ++start) {
@@ -105,16 +110,6 @@ struct NgramKey {
   }
 };
 
-struct NgramHash {
-  size_t operator()(const NgramKey& key) const {
-    uint64_t h = 0x9E3779B97F4A7C15ull * (key.size + 1);
-    for (int i = 0; i < key.size; ++i) {
-      h ^= key.keys[i] + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-    }
-    return static_cast<size_t>(h);
-  }
-};
-
 struct Candidate {
   NgramKey key;
   uint32_t frequency = 0;
@@ -123,7 +118,7 @@ struct Candidate {
   uint32_t in_title = 0;    // occurrences in the title
   uint32_t first_sentence = 0;
   uint32_t last_sentence = 0;
-  std::vector<uint32_t> starts;  // first token of each occurrence
+  absl::InlinedVector<uint32_t, 3> starts;  // first token of each occurrence
   double score = 0;
 };
 
@@ -298,7 +293,7 @@ class CandidateTable {
  private:
   const Document& document_;
   const std::vector<uint8_t>& roles_;
-  std::unordered_map<NgramKey, uint32_t, NgramHash> index_;
+  absl::flat_hash_map<NgramKey, uint32_t> index_;
   std::vector<Candidate> candidates_;
 };
 
