@@ -12,6 +12,9 @@ namespace newsflow::enrich {
 namespace {
 
 constexpr size_t kMaxBytes = 32 * 1024;
+// Han characters needed before the script alone says Chinese: a short
+// Japanese headline can be all kanji.
+constexpr size_t kMinHanForScriptDecision = 16;
 
 struct ScriptCounts {
   size_t letters = 0;
@@ -66,6 +69,17 @@ LanguageGuess DetectLanguage(std::string_view text) {
   LanguageGuess guess;
   if (text.empty()) return guess;
 
+  // Chinese is the one language written in Han characters alone. When they
+  // are most of the letters and there is no kana or hangul, the script
+  // decides, as CLD2 would, at a fraction of its cost.
+  const ScriptCounts counts = CountScripts(text);
+  if (counts.kana == 0 && counts.hangul == 0 && counts.han >= kMinHanForScriptDecision &&
+      counts.han * 10 >= counts.letters * 6) {
+    guess.code = "zh";
+    guess.reliable = true;
+    return guess;
+  }
+
   CLD2::Language language3[3];
   int percent3[3] = {0, 0, 0};
   double normalized_score3[3] = {0, 0, 0};
@@ -86,7 +100,6 @@ LanguageGuess DetectLanguage(std::string_view text) {
   }
 
   // CLD2 is unsure: let the script decide for CJK text, where it is decisive.
-  const ScriptCounts counts = CountScripts(text);
   const size_t cjk = counts.han + counts.kana + counts.hangul;
   if (counts.letters > 0 && cjk * 10 >= counts.letters * 3) {
     if (counts.hangul * 2 > cjk) {
