@@ -66,6 +66,17 @@ const CjkDictionary* CjkDictionary::Load() {
   return new CjkDictionary(trie);
 }
 
+CjkDictionary::CjkDictionary(const char16_t* trie)
+    : trie_(trie), first_steps_(kLastCached - kFirstCached + 1) {
+  icu::UCharsTrie walker(trie_);
+  for (char16_t unit = kFirstCached;; ++unit) {
+    FirstStep& step = first_steps_[unit - kFirstCached];
+    step.result = walker.first(unit);
+    walker.saveState(step.state);
+    if (unit == kLastCached) break;
+  }
+}
+
 const CjkDictionary* CjkDictionary::Get() {
   static const CjkDictionary* const kDictionary = Load();
   return kDictionary;
@@ -120,7 +131,14 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
     const size_t char_units = U16_IS_LEAD(s->units[i]) && i + 1 < n ? 2 : 1;
     bool single = false;
     icu::UCharsTrie trie(trie_);
-    UStringTrieResult result = trie.first(s->units[i]);
+    UStringTrieResult result;
+    if (const char16_t unit = s->units[i]; unit >= kFirstCached && unit <= kLastCached) {
+      const FirstStep& step = first_steps_[unit - kFirstCached];
+      trie.resetToState(step.state);
+      result = step.result;
+    } else {
+      result = trie.first(unit);
+    }
     for (size_t j = i + 1;; ++j) {
       if (USTRINGTRIE_HAS_VALUE(result) && !(j < n && U16_IS_TRAIL(s->units[j]))) {
         relax(i, j, trie.getValue());

@@ -19,6 +19,8 @@
 #ifndef NEWSFLOW_SERVICES_ENRICH_CORE_CJK_DICTIONARY_H_
 #define NEWSFLOW_SERVICES_ENRICH_CORE_CJK_DICTIONARY_H_
 
+#include <unicode/ucharstrie.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -88,10 +90,21 @@ class CjkDictionary {
   int Cost(std::string_view word) const;
 
  private:
-  explicit CjkDictionary(const char16_t* trie) : trie_(trie) {}
+  explicit CjkDictionary(const char16_t* trie);
   static const CjkDictionary* Load();
 
+  // The first step into the trie for Han characters of the BMP, looked up
+  // once: the root's branch over thousands of characters is the costliest
+  // step of every lookup.
+  static constexpr char16_t kFirstCached = 0x3400;
+  static constexpr char16_t kLastCached = 0x9FFF;
+  struct FirstStep {
+    icu::UCharsTrie::State state;
+    UStringTrieResult result = USTRINGTRIE_NO_MATCH;
+  };
+
   const char16_t* trie_;  // ICU UCharsTrie serialisation with values
+  std::vector<FirstStep> first_steps_;
 };
 
 }  // namespace newsflow::enrich
