@@ -6,7 +6,7 @@
 
 namespace newsflow::enrich {
 
-char32_t DecodeUtf8(std::string_view text, size_t* pos) {
+char32_t DecodeUtf8Slow(std::string_view text, size_t* pos) {
   constexpr char32_t kReplacement = 0xFFFD;
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char lead = byte(*pos);

@@ -16,9 +16,29 @@ inline char AsciiToLower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// DecodeUtf8 for anything but ASCII and well-formed three-byte sequences.
+char32_t DecodeUtf8Slow(std::string_view text, size_t* pos);
+
 // Decodes the code point starting at `*pos` and advances `*pos` past it.
 // REQUIRES: *pos < text.size().
-char32_t DecodeUtf8(std::string_view text, size_t* pos);
+inline char32_t DecodeUtf8(std::string_view text, size_t* pos) {
+  const auto lead = static_cast<unsigned char>(text[*pos]);
+  if (lead < 0x80) {
+    ++*pos;
+    return lead;
+  }
+  // Three bytes: the BMP beyond U+0800, which holds CJK text.
+  if ((lead & 0xF0) == 0xE0 && *pos + 2 < text.size()) {
+    const auto b1 = static_cast<unsigned char>(text[*pos + 1]);
+    const auto b2 = static_cast<unsigned char>(text[*pos + 2]);
+    if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80) {
+      *pos += 3;
+      return (static_cast<char32_t>(lead & 0x0F) << 12) | (static_cast<char32_t>(b1 & 0x3F) << 6) |
+             (b2 & 0x3F);
+    }
+  }
+  return DecodeUtf8Slow(text, pos);
+}
 
 // Appends the UTF-8 encoding of `cp` to `*out`.
 void AppendUtf8(char32_t cp, std::string* out);
