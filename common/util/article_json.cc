@@ -33,6 +33,8 @@ nlohmann::json ArticleToJson(const v1::Article& a, bool with_text) {
   const v1::Enrichment& e = a.enrichment();
   j["lang"] = e.language();
   j["lang_reliable"] = e.language_reliable();
+  j["title_lang"] = e.title_language().empty() ? "und" : e.title_language();
+  j["body_lang"] = e.body_language().empty() ? "und" : e.body_language();
   nlohmann::json tags = nlohmann::json::array();
   for (const auto& t : e.tags()) tags.push_back({{"name", ValidUtf8(t.name())}, {"score", t.score()}});
   j["tags"] = std::move(tags);

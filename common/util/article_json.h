@@ -3,7 +3,8 @@
 //
 //   {"id", "version", "sequence", "title", "url", "canonical_url", "cluster_id",
 //    "source": {"id", "url", "title", "kind"}, "author", "published",
-//    "fetched", "stored", "lang", "lang_reliable", "tags": [{"name", "score"}],
+//    "fetched", "stored", "lang", "lang_reliable", "title_lang", "body_lang",
+//    "tags": [{"name", "score"}],
 //    "summary": [sentences], "key_points": [strings], "fingerprint", "text"}
 #ifndef NEWSFLOW_COMMON_UTIL_ARTICLE_JSON_H_
 #define NEWSFLOW_COMMON_UTIL_ARTICLE_JSON_H_

@@ -184,6 +184,8 @@ void EnrichArticle(Enricher& enricher, const std::string& worker_id, v1::Article
   e->Clear();
   e->set_language(r.language);
   e->set_language_reliable(r.language_reliable);
+  e->set_title_language(r.title_language);
+  e->set_body_language(r.body_language);
   for (const ScoredTag& t : r.tags) {
     v1::Tag* tag = e->add_tags();
     tag->set_name(ValidUtf8(t.name));

@@ -26,6 +26,8 @@ v1::Article Sample() {
   v1::Enrichment* e = a.mutable_enrichment();
   e->set_language("en");
   e->set_language_reliable(true);
+  e->set_title_language("en");
+  e->set_body_language("zh");
   v1::Tag* t = e->add_tags();
   t->set_name("AI");
   t->set_score(0.75);
@@ -52,6 +54,8 @@ TEST(ArticleJsonTest, MapsEveryField) {
   EXPECT_EQ(j["stored"], "2023-11-14T22:13:20Z");
   EXPECT_EQ(j["lang"], "en");
   EXPECT_EQ(j["lang_reliable"], true);
+  EXPECT_EQ(j["title_lang"], "en");
+  EXPECT_EQ(j["body_lang"], "zh");
   EXPECT_EQ(j["tags"], nlohmann::json::parse(R"([{"name": "AI", "score": 0.75}])"));
   EXPECT_EQ(j["summary"], nlohmann::json::array({"First."}));
   EXPECT_EQ(j["key_points"], nlohmann::json::array({"Point."}));

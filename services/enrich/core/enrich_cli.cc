@@ -33,6 +33,8 @@ Json ResultToJson(const EnrichResult& r) {
   Json json;
   json["lang"] = r.language;
   json["lang_reliable"] = r.language_reliable;
+  json["title_lang"] = r.title_language;
+  json["body_lang"] = r.body_language;
   json["tags"] = std::move(tags);
   json["summary"] = r.summary;
   json["key_points"] = r.key_points;
@@ -121,6 +123,10 @@ void AppendResultLine(const Json& id, const EnrichResult& r, std::string* out) {
   out->append(",\"lang\":");
   AppendJsonString(r.language, out);
   out->append(r.language_reliable ? ",\"lang_reliable\":true" : ",\"lang_reliable\":false");
+  out->append(",\"title_lang\":");
+  AppendJsonString(r.title_language, out);
+  out->append(",\"body_lang\":");
+  AppendJsonString(r.body_language, out);
   out->append(",\"tags\":[");
   for (size_t i = 0; i < r.tags.size(); ++i) {
     const ScoredTag& tag = r.tags[i];

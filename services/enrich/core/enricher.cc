@@ -141,18 +141,25 @@ void Enricher::AddCategoryTags(std::string_view title, std::string_view text,
 EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
   State& s = *state_;
   EnrichResult result;
+  // Each field's language, then the article's: the body's, or for a short
+  // body that of title and body together.
+  LanguageGuess language;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     // Nothing but a title: enrich the title itself.
     text = title;
-  }
-  LanguageGuess language;
-  if (text.size() >= kMinLanguageBytes || title.empty() || text.data() == title.data()) {
-    language = DetectLanguage(text);
+    language = DetectLanguage(title);
+    result.title_language = language.code;
   } else {
-    s.language_text.assign(title);
-    s.language_text.push_back('\n');
-    s.language_text.append(text);
-    language = DetectLanguage(s.language_text);
+    const LanguageGuess body = DetectLanguage(text);
+    result.body_language = body.code;
+    if (!title.empty()) result.title_language = DetectFieldLanguage(title, text, body).code;
+    language = body;
+    if (text.size() < kMinLanguageBytes && !title.empty()) {
+      s.language_text.assign(title);
+      s.language_text.push_back('\n');
+      s.language_text.append(text);
+      language = DetectLanguage(s.language_text);
+    }
   }
   result.language = language.code;
   result.language_reliable = language.reliable;

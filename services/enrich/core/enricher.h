@@ -57,8 +57,10 @@ struct EnrichOptions {
 EnrichOptions SanitizeOptions(EnrichOptions options);
 
 struct EnrichResult {
-  std::string language = "und";  // "en", "zh", ... or "und"
+  std::string language = "und";  // "en", "zh", ... or "und": the article's
   bool language_reliable = false;
+  std::string title_language = "und";  // of the title alone
+  std::string body_language = "und";   // of the body alone
   std::vector<ScoredTag> tags;           // best first
   std::vector<std::string> summary;      // sentences in reading order
   std::vector<std::string> key_points;   // sentences in reading order

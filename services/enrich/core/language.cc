@@ -2,6 +2,7 @@
 
 #include <cstdio>  // compact_lang_det.h uses FILE without including it
 #include <cld2/public/compact_lang_det.h>
+#include <cld2/public/encodings.h>
 
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ constexpr size_t kMinHanForScriptDecision = 16;
 
 struct ScriptCounts {
   size_t letters = 0;
+  size_t latin = 0;  // letters below U+0250 (Basic Latin to Latin Extended-B)
   size_t han = 0;
   size_t kana = 0;
   size_t hangul = 0;
@@ -28,7 +30,10 @@ ScriptCounts CountScripts(std::string_view text) {
   for (size_t pos = 0; pos < text.size();) {
     const char32_t cp = DecodeUtf8(text, &pos);
     if (cp < 0x80) {
-      if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) ++counts.letters;
+      if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) {
+        ++counts.letters;
+        ++counts.latin;
+      }
       continue;
     }
     if (IsHan(cp)) {
@@ -42,6 +47,7 @@ ScriptCounts CountScripts(std::string_view text) {
       ++counts.letters;
     } else if (IsLetter(cp)) {
       ++counts.letters;
+      if (cp < 0x250) ++counts.latin;
     }
   }
   return counts;
@@ -62,9 +68,38 @@ std::string NormaliseCode(const char* code) {
   return out;
 }
 
+// The writing system most of the letters of `text` belong to.
+enum class Script { kNone, kLatin, kChinese, kJapanese, kKorean, kOther };
+
+Script DominantScript(std::string_view text) {
+  const ScriptCounts counts = CountScripts(text);
+  if (counts.letters == 0) return Script::kNone;
+  const size_t cjk = counts.han + counts.kana + counts.hangul;
+  if (cjk * 2 >= counts.letters) {
+    if (counts.hangul * 2 > cjk) return Script::kKorean;
+    if (counts.kana * 10 >= cjk) return Script::kJapanese;
+    return Script::kChinese;
+  }
+  return counts.latin * 2 >= counts.letters ? Script::kLatin : Script::kOther;
+}
+
 }  // namespace
 
-LanguageGuess DetectLanguage(std::string_view text) {
+LanguageGuess DetectFieldLanguage(std::string_view field, std::string_view context,
+                                  const LanguageGuess& context_language) {
+  if (context_language.code == "und") return DetectLanguage(field);
+  LanguageGuess guess = DetectLanguage(field, context_language.code);
+  if (guess.reliable) return guess;
+  const Script script = DominantScript(Prefix(field, kMaxBytes));
+  if (script != Script::kNone && script == DominantScript(Prefix(context, kMaxBytes))) {
+    guess.code = context_language.code;
+  }
+  return guess;
+}
+
+LanguageGuess DetectLanguage(std::string_view text) { return DetectLanguage(text, {}); }
+
+LanguageGuess DetectLanguage(std::string_view text, std::string_view hint) {
   text = Prefix(text, kMaxBytes);
   LanguageGuess guess;
   if (text.empty()) return guess;
@@ -86,9 +121,12 @@ LanguageGuess DetectLanguage(std::string_view text) {
   int text_bytes = 0;
   bool is_reliable = false;
   int valid_prefix_bytes = 0;
+  const std::string hint_code(hint);
+  const CLD2::CLDHints hints{hint_code.c_str(), "", CLD2::UNKNOWN_ENCODING,
+                             CLD2::UNKNOWN_LANGUAGE};
   const CLD2::Language language = CLD2::ExtDetectLanguageSummaryCheckUTF8(
       text.data(), static_cast<int>(text.size()), /*is_plain_text=*/true,
-      /*cld_hints=*/nullptr, /*flags=*/0, language3, percent3, normalized_score3,
+      hint.empty() ? nullptr : &hints, /*flags=*/0, language3, percent3, normalized_score3,
       /*resultchunkvector=*/nullptr, &text_bytes, &is_reliable, &valid_prefix_bytes);
   const std::string code = language == CLD2::UNKNOWN_LANGUAGE
                                ? std::string("und")

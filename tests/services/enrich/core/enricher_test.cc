@@ -28,6 +28,34 @@ TEST(EnricherTest, EnrichesEnglishArticle) {
   EXPECT_NE(result.fingerprint, 0u);
 }
 
+TEST(EnricherTest, DetectsTheLanguageOfEachField) {
+  Enricher enricher(EnrichOptions{});
+  ASSERT_TRUE(enricher.init_status().ok());
+  // A Chinese body under an English title (an international feed).
+  EnrichResult mixed = enricher.Enrich(testing::kRobotTitle, testing::kChineseArticle);
+  EXPECT_EQ(mixed.title_language, "en");
+  EXPECT_EQ(mixed.body_language, "zh");
+  EXPECT_EQ(mixed.language, "zh");
+  EXPECT_TRUE(mixed.language_reliable);
+  // Both fields in English.
+  EnrichResult english = enricher.Enrich(testing::kRobotTitle, testing::kRobotArticle);
+  EXPECT_EQ(english.title_language, "en");
+  EXPECT_EQ(english.body_language, "en");
+  // No body: the title stands for the article and the body has no language.
+  EnrichResult title_only = enricher.Enrich(testing::kRobotTitle, "");
+  EXPECT_EQ(title_only.title_language, "en");
+  EXPECT_EQ(title_only.body_language, "und");
+  EXPECT_EQ(title_only.language, "en");
+  // A headline made mostly of names, which CLD2 alone reads as Tatar, is read
+  // in the light of its English body.
+  EXPECT_EQ(enricher.Enrich("Yukos loses US bankruptcy battle", testing::kRobotArticle).title_language,
+            "en");
+  // No title.
+  EnrichResult no_title = enricher.Enrich("", testing::kChineseArticle);
+  EXPECT_EQ(no_title.title_language, "und");
+  EXPECT_EQ(no_title.body_language, "zh");
+}
+
 TEST(EnricherTest, BoilerplateNeverInKeyPointsOrSummary) {
   Enricher enricher(EnrichOptions{.key_points = 10});
   const EnrichResult result = enricher.Enrich(testing::kRobotTitle, testing::kRobotArticle);
