@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -1722,10 +1723,147 @@ class FeedState {
     } else if (name == "media_player"sv) {
       Push("media_player", false);
       Context()["media_player"] = AttrsToJson(attrs);
+    } else if (StartGeo(name, attrs)) {
     } else {
       return false;
     }
     return true;
+  }
+
+  // ---- GeoRSS (simple and GML profiles): the entry's or feed's "where", a
+  // GeoJSON-like {"type", "coordinates"} with (longitude, latitude) order.
+
+  bool StartGeo(const std::string& name, const Attrs& attrs) {
+    if (name == "georss_point"sv || name == "georss_line"sv || name == "georss_polygon"sv ||
+        name == "georss_box"sv) {
+      Push("geometry", false);
+      Context()["where"] = Json::object();
+    } else if (name == "where"sv || name == "georss_where"sv) {
+      Push("where", false);
+      Context()["where"] = Json::object();
+    } else if (name == "gml_point"sv || name == "gml_linestring"sv || name == "gml_polygon"sv) {
+      GeoSrsAttributes(attrs);
+      if (name != "gml_polygon"sv) geometry_kind_ = name == "gml_point"sv ? "point" : "linestring";
+      Push("geometry", false);
+    } else if (name == "gml_exterior"sv) {
+      Push("geometry", false);
+    } else if (name == "gml_linearring"sv) {
+      geometry_kind_ = "polygon";
+      Push("geometry", false);
+    } else if (name == "gml_pos"sv || name == "gml_poslist"sv) {
+      Push("pos", false);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  bool EndGeo(const std::string& name) {
+    if (name == "georss_point"sv || name == "georss_line"sv || name == "georss_polygon"sv ||
+        name == "georss_box"sv) {
+      std::string kind = name.substr(7);
+      if (kind == "line") kind = "linestring";
+      if (kind == "polygon") kind = "georss_polygon";
+      SaveWhere(GeoGeometry(kind, Pop("geometry").value_or(""), /*swap=*/true, /*dims=*/2));
+    } else if (name == "gml_pos"sv || name == "gml_poslist"sv) {
+      const std::string text = Pop("pos").value_or("");
+      const Json& where = Context().contains("where") ? Context()["where"] : Json::object();
+      bool swap = true;
+      const std::string srs = where.contains("srsName") && where["srsName"].is_string()
+                                  ? where["srsName"].get<std::string>()
+                                  : "";
+      if (srs.find("EPSG") != std::string::npos) {
+        const std::string code = srs.substr(srs.rfind(':') + 1);
+        swap = !code.empty() && code.find_first_not_of("0123456789") == std::string::npos &&
+               code.size() < 9 && IsGeographicEpsg(std::stoi(code));
+      }
+      const int dims = where.contains("srsDimension") && where["srsDimension"].is_number_integer()
+                           ? where["srsDimension"].get<int>()
+                           : 2;
+      const std::string kind = name == "gml_pos"sv ? "point" : geometry_kind_;
+      if (kind == "point" || kind == "linestring" || kind == "polygon") {
+        SaveWhere(GeoGeometry(kind, text, swap, dims));
+      }
+    } else if (name == "gml_point"sv || name == "gml_linestring"sv || name == "gml_linearring"sv ||
+               name == "gml_exterior"sv || name == "gml_polygon"sv) {
+      geometry_kind_.clear();
+      Pop("geometry");
+    } else if (name == "where"sv || name == "georss_where"sv) {
+      Pop("where");
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  void GeoSrsAttributes(const Attrs& attrs) {
+    int dimension = 2;
+    const std::string value = AttrGet(attrs, "srsdimension", "2");
+    if (!value.empty() && value.size() < 9 &&
+        value.find_first_not_of("0123456789") == std::string::npos) {
+      dimension = std::stoi(value);
+    }
+    Json& where = Context()["where"];
+    if (!where.is_object()) where = Json::object();
+    where["srsName"] = AttrHas(attrs, "srsname") ? Json(AttrGet(attrs, "srsname")) : Json(nullptr);
+    where["srsDimension"] = dimension;
+  }
+
+  void SaveWhere(const Json& geometry) {
+    if (geometry.is_null()) return;
+    Json& where = Context()["where"];
+    if (!where.is_object()) where = Json::object();
+    for (const auto& [key, value] : geometry.items()) where[key] = value;
+  }
+
+  // EPSG codes of geographic (latitude, longitude) coordinate systems, whose
+  // GML positions are swapped to (longitude, latitude): the 4000-4999 block
+  // of the EPSG registry and the few geographic systems numbered below it.
+  static bool IsGeographicEpsg(int code) {
+    return (code >= 4000 && code <= 4999) || code == 3819 || code == 3821 || code == 3824 ||
+           code == 3889 || code == 3906;
+  }
+
+  // `text`: numbers separated by white space or commas, read as positions of
+  // `dims` (2 or 3) numbers, each (latitude, longitude[, height]) when
+  // `swap`. Null when the text holds no usable position.
+  static Json GeoGeometry(const std::string& kind, const std::string& text, bool swap, int dims) {
+    std::vector<double> numbers;
+    std::string token;
+    std::string padded = text + " ";
+    for (char c : padded) {
+      if (c == ' ' || c == ',' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        if (token.empty()) continue;
+        char* end = nullptr;
+        const double value = std::strtod(token.c_str(), &end);
+        if (end == token.c_str() || *end != '\0' || !std::isfinite(value)) return nullptr;
+        numbers.push_back(value);
+        token.clear();
+      } else {
+        token.push_back(c);
+      }
+    }
+    Json positions = Json::array();
+    const size_t step = dims == 3 ? 3 : 2;
+    for (size_t i = 0; i + step <= numbers.size(); i += step) {
+      Json position = swap ? Json::array({numbers[i + 1], numbers[i]})
+                           : Json::array({numbers[i], numbers[i + 1]});
+      if (dims == 3) position.push_back(numbers[i + 2]);
+      positions.push_back(std::move(position));
+    }
+    if (kind == "point") {
+      if (positions.empty()) return nullptr;
+      return Json{{"type", "Point"}, {"coordinates", positions[0]}};
+    }
+    if (kind == "linestring") return Json{{"type", "LineString"}, {"coordinates", positions}};
+    if (kind == "polygon" || kind == "georss_polygon") {
+      // A GeoRSS polygon needs four positions, the last repeating the first;
+      // a GML ring is taken as it is.
+      if (kind == "georss_polygon" && positions.size() < 4) return nullptr;
+      return Json{{"type", "Polygon"}, {"coordinates", Json::array({positions})}};
+    }
+    if (kind == "box") return Json{{"type", "Box"}, {"coordinates", positions}};
+    return nullptr;
   }
 
   static Json PscStart(const std::string& start) {
@@ -1962,6 +2100,7 @@ class FeedState {
     } else if (name == "media_player"sv) {
       std::optional<std::string> value = Pop("media_player");
       Context()["media_player"]["content"] = value ? Json(*value) : Json(nullptr);
+    } else if (EndGeo(name)) {
     } else {
       return false;
     }
@@ -1992,6 +2131,7 @@ class FeedState {
   bool guidislink_ = false;
   bool has_content_ = false;
   bool psc_chapters_flag_ = false;
+  std::string geometry_kind_;  // GML geometry being read: point, linestring, polygon
   int svg_ok_ = 0;
   int title_depth_ = -1;
   int depth_ = 0;

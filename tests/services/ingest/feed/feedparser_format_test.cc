@@ -151,3 +151,61 @@ TEST(FeedparserFormatTest, GarbageNeverThrows) {
 
 }  // namespace
 }  // namespace newsflow::ingest
+
+namespace newsflow::ingest {
+namespace {
+
+Json WhereOf(const std::string& entry_body, const std::string& namespaces = "") {
+  Json r = ParseFeedparserFormat(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:georss=\"http://www.georss.org/georss\" "
+      "xmlns:gml=\"http://www.opengis.net/gml\"" + namespaces + "><entry>" + entry_body +
+          "</entry></feed>",
+      FeedparserOptions{});
+  return r["entries"][0].value("where", Json());
+}
+
+TEST(FeedparserFormatTest, GeoRssSimpleGeometriesBecomeLongitudeLatitude) {
+  Json point = WhereOf("<georss:point>45.256 -71.92</georss:point>");
+  EXPECT_EQ(point["type"], "Point");
+  EXPECT_EQ(point["coordinates"], Json::array({-71.92, 45.256}));
+  Json line = WhereOf("<georss:line>1 2, 3 4 5 6</georss:line>");
+  EXPECT_EQ(line["type"], "LineString");
+  EXPECT_EQ(line["coordinates"], Json::parse("[[2,1],[4,3],[6,5]]"));
+  Json box = WhereOf("<georss:box>42.943 -71.032 43.039 -69.856</georss:box>");
+  EXPECT_EQ(box["type"], "Box");
+  EXPECT_EQ(box["coordinates"], Json::parse("[[-71.032,42.943],[-69.856,43.039]]"));
+  Json polygon = WhereOf("<georss:polygon>1 1 1 2 2 2 1 1</georss:polygon>");
+  EXPECT_EQ(polygon["type"], "Polygon");
+  EXPECT_EQ(polygon["coordinates"], Json::parse("[[[1,1],[2,1],[2,2],[1,1]]]"));
+  // Unusable geometries leave an empty "where": too few polygon positions,
+  // no numbers, a word among the numbers.
+  EXPECT_EQ(WhereOf("<georss:polygon>1 1 1 2 1 1</georss:polygon>"), Json::object());
+  EXPECT_EQ(WhereOf("<georss:point> </georss:point>"), Json::object());
+  EXPECT_EQ(WhereOf("<georss:point>45.2 north</georss:point>"), Json::object());
+}
+
+TEST(FeedparserFormatTest, GmlPositionsFollowTheirCoordinateSystem) {
+  // Geographic (the default, and EPSG:4326/4979): latitude first, swapped.
+  Json point = WhereOf("<georss:where><gml:Point><gml:pos>10 20</gml:pos></gml:Point></georss:where>");
+  EXPECT_EQ(point["type"], "Point");
+  EXPECT_EQ(point["coordinates"], Json::array({20.0, 10.0}));
+  Json three_d = WhereOf(
+      "<georss:where><gml:Point srsName=\"urn:ogc:def:crs:EPSG:6.6:4979\" srsDimension=\"3\">"
+      "<gml:pos>10 20 30</gml:pos></gml:Point></georss:where>");
+  EXPECT_EQ(three_d["coordinates"], Json::array({20.0, 10.0, 30.0}));
+  EXPECT_EQ(three_d["srsDimension"], 3);
+  // Projected (UTM zone 13N): easting, northing kept in order.
+  Json utm = WhereOf(
+      "<georss:where><gml:LineString srsName=\"EPSG:26913\"><gml:posList>1 2 3 4</gml:posList>"
+      "</gml:LineString></georss:where>");
+  EXPECT_EQ(utm["type"], "LineString");
+  EXPECT_EQ(utm["coordinates"], Json::parse("[[1,2],[3,4]]"));
+  Json polygon = WhereOf(
+      "<georss:where><gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>1 1 1 2 2 2 1 1"
+      "</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></georss:where>");
+  EXPECT_EQ(polygon["type"], "Polygon");
+  EXPECT_EQ(polygon["coordinates"], Json::parse("[[[1,1],[2,1],[2,2],[1,1]]]"));
+}
+
+}  // namespace
+}  // namespace newsflow::ingest
