@@ -169,6 +169,43 @@ absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_vi
   return out;
 }
 
+namespace {
+
+// Thai in TIS-620 (or its superset windows-874), which ICU's detector does
+// not know. TIS-620 leaves 0x80-0xA0, 0xDB-0xDE and 0xFC-0xFF unassigned
+// (windows-874 puts a few punctuation marks in 0x80-0x9F). Thai writing is
+// recognisable by its combining vowels and tone marks (0xD1, 0xD4-0xDA,
+// 0xE7-0xEE), which follow a consonant (0xA1-0xCE) or another mark; Latin
+// text in windows-1252, whose letters share the byte range, puts its high
+// bytes between ASCII letters instead.
+bool LooksLikeThai(std::string_view bytes) {
+  const auto is_consonant = [](unsigned char c) { return c >= 0xA1 && c <= 0xCE; };
+  const auto is_mark = [](unsigned char c) {
+    return c == 0xD1 || (c >= 0xD4 && c <= 0xDA) || (c >= 0xE7 && c <= 0xEE);
+  };
+  size_t high = 0;
+  size_t marks = 0;
+  size_t attached_marks = 0;
+  unsigned char previous = 0;
+  for (char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      ++high;
+      const bool punctuation_874 = c == 0x80 || c == 0x85 || (c >= 0x91 && c <= 0x97);
+      if ((c <= 0xA0 && !punctuation_874) || (c >= 0xDB && c <= 0xDE) || c >= 0xFC) return false;
+      if (is_mark(c)) {
+        ++marks;
+        if (is_consonant(previous) || is_mark(previous)) ++attached_marks;
+      }
+    }
+    previous = c;
+  }
+  constexpr size_t kMinHighBytes = 32;
+  return high >= kMinHighBytes && marks * 10 >= high && attached_marks * 10 >= marks * 9;
+}
+
+}  // namespace
+
 std::optional<std::string> DetectCharset(std::string_view bytes) {
   // Enough text for any feed; bounds the time on huge inputs.
   constexpr size_t kMaxDetectedBytes = 8 << 20;
@@ -184,18 +221,27 @@ std::optional<std::string> DetectCharset(std::string_view bytes) {
   ucsdet_enableInputFilter(detector.get(), true);  // skip <tags>
   ucsdet_setText(detector.get(), bytes.data(), static_cast<int32_t>(bytes.size()), &status);
   const UCharsetMatch* match = ucsdet_detect(detector.get(), &status);
-  if (U_FAILURE(status) || match == nullptr) return std::nullopt;
-  int32_t confidence = ucsdet_getConfidence(match, &status);
-  const char* name = ucsdet_getName(match, &status);
-  if (U_FAILURE(status) || name == nullptr || confidence < kMinConfidence) return std::nullopt;
-  std::string charset = name;
+  int32_t confidence = 0;
+  const char* name = nullptr;
+  if (U_SUCCESS(status) && match != nullptr) {
+    confidence = ucsdet_getConfidence(match, &status);
+    name = ucsdet_getName(match, &status);
+  }
+  std::string charset = U_SUCCESS(status) && name != nullptr ? name : "";
   std::string lower = Lower(charset);
-  if (lower.rfind("utf-", 0) == 0 || lower == "us-ascii" || lower == "iso-8859-1" ||
-      lower == "windows-1252") {
-    return std::nullopt;
+  if (charset.empty() || confidence < kMinConfidence || lower.rfind("utf-", 0) == 0 ||
+      lower == "us-ascii" || lower == "iso-8859-1" || lower == "windows-1252") {
+    // Nothing ICU knows, or only Latin: perhaps Thai, which it does not.
+    if (!LooksLikeThai(bytes)) return std::nullopt;
+    charset = "TIS-620";
   }
   bool had_errors = false;
   absl::StatusOr<std::string> decoded = ConvertToUtf8(bytes, charset, &had_errors);
+  if (charset == "TIS-620" && (!decoded.ok() || had_errors)) {
+    charset = "windows-874";  // TIS-620 plus punctuation in 0x80-0x9F
+    had_errors = false;
+    decoded = ConvertToUtf8(bytes, charset, &had_errors);
+  }
   if (!decoded.ok() || had_errors) return std::nullopt;
   return charset;
 }

@@ -55,7 +55,7 @@ struct DetectCase {
 const DetectCase kDetectCases[] = {
     {kTraditionalChinese, "Big5"},   {kSimplifiedChinese, "GB18030"}, {kJapanese, "Shift_JIS"},
     {kJapanese, "EUC-JP"},           {kKorean, "EUC-KR"},             {kRussian, "KOI8-R"},
-    {kRussian, "windows-1251"},
+    {kRussian, "windows-1251"},      {kThai, "TIS-620"},
 };
 
 TEST(CharsetTest, DetectsUndeclaredLegacyEncodings) {
@@ -72,6 +72,13 @@ TEST(CharsetTest, DetectionLeavesLatinTextToTheFallback) {
   // windows-1252 text: the detector's Latin guesses are not used.
   EXPECT_EQ(DetectCharset("<p>Caf\xE9 cr\xE8me br\xFBl\xE9\x65, na\xEFve fa\xE7\x61\x64\x65 and "
                           "\x93quoted\x94 text for the r\xE9sum\xE9 of the d\xE9j\xE0 vu.</p>"),
+            std::nullopt);
+  // Long enough for the Thai check, whose byte range Latin letters share.
+  EXPECT_EQ(DetectCharset(EncodeWithIcu("Les élèves étaient déjà là: où était-il? Ça a été "
+                                        "très réussi, ils ont créé un théâtre près de l'église, "
+                                        "été comme hiver, à côté du café célèbre. Dès "
+                                        "l'aube, les pêcheurs reçoivent leur thé à la crème.",
+                                        "windows-1252")),
             std::nullopt);
   EXPECT_EQ(DetectCharset("ascii only"), std::nullopt);
   EXPECT_EQ(DetectCharset("\xFF\xFE\x80"), std::nullopt);  // noise
