@@ -43,6 +43,26 @@ void KeepHyphenatedCompounds(std::vector<Token>& tokens, uint32_t first, uint32_
   }
 }
 
+// A listed non-function word capitalised inside a sentence and followed by a
+// capitalised content word begins a name ("New York", "Old Trafford"): it is
+// not a stop word there, so the name is not cut to its tail ("York").
+void KeepCapitalizedNameWords(const Document& document, std::vector<Token>& tokens,
+                              uint32_t first, uint32_t end) {
+  for (uint32_t t = first; t + 1 < end; ++t) {
+    Token& token = tokens[t];
+    const Token& next = tokens[t + 1];
+    if (!token.stop || !token.capitalized || token.sentence_initial || token.acronym ||
+        token.kind != WordKind::kLetter || !token.latin || !next.capitalized || next.stop ||
+        next.gap_before != Gap::kSpace) {
+      continue;
+    }
+    const std::string& word = document.keys[token.word];
+    if (word.size() < 2 || IsEnglishFunctionWord(word)) continue;
+    token.stop = false;
+    token.content = true;
+  }
+}
+
 // Without a part-of-speech tagger, two cheap English cues stand in for
 // "this word is a verb or adverb, not part of a noun phrase": a lowercase
 // word right after "to" (infinitive), and a lowercase adverb in -ly.
@@ -81,6 +101,17 @@ void MarkBoilerplate(Document* document) {
       return;
     }
   }
+}
+
+// True if `word` at [begin, end) of `text` is the name in an HTML character
+// reference left in the text ("&amp;" of doubly escaped markup): a remnant of
+// markup, not a word of the article.
+bool IsEntityRemnant(std::string_view text, size_t begin, size_t end) {
+  if (begin == 0 || end >= text.size() || text[begin - 1] != '&' || text[end] != ';') return false;
+  const std::string_view word = text.substr(begin, end - begin);
+  return word == "amp" || word == "quot" || word == "apos" || word == "lt" || word == "gt" ||
+         word == "nbsp" || word == "mdash" || word == "ndash" || word == "hellip" ||
+         word == "rsquo" || word == "lsquo" || word == "rdquo" || word == "ldquo";
 }
 
 }  // namespace
@@ -150,8 +181,9 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, b
     return;
   }
   const bool too_short = letters == 0 || CountCodePoints(word) < 2;
-  token->stop = too_short || IsEnglishStopWord(lower_);
-  token->content = !too_short && (!token->stop || !IsEnglishFunctionWord(lower_));
+  const bool remnant = IsEntityRemnant(text, span.begin, span.end);
+  token->stop = too_short || remnant || IsEnglishStopWord(lower_);
+  token->content = !too_short && !remnant && (!token->stop || !IsEnglishFunctionWord(lower_));
   token->word = InternKey(lower_, document);
   token->key = stem && !token->stop ? InternKey(stemmer_.Stem(lower_), document) : token->word;
 }
@@ -195,6 +227,8 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, bool 
     }
     sentence.end_token = static_cast<uint32_t>(document->tokens.size());
     if (!unspaced) {
+      KeepCapitalizedNameWords(*document, document->tokens, sentence.first_token,
+                               sentence.end_token);
       MarkVerbLikeWords(*document, document->tokens, sentence.first_token, sentence.end_token);
       KeepHyphenatedCompounds(document->tokens, sentence.first_token, sentence.end_token);
     }

@@ -424,7 +424,14 @@ std::string SurfaceOf(const Document& document, uint32_t start, int size) {
         out.push_back(token.gap_before == Gap::kJoiner ? '-' : ' ');
       }
     }
-    out.append(document.Surface(token));
+    if (token.acronym) {
+      // Dotted acronyms as tags read as most news write them now: "US".
+      for (char c : document.Surface(token)) {
+        if (c != '.') out.push_back(c);
+      }
+    } else {
+      out.append(document.Surface(token));
+    }
   }
   return out;
 }

@@ -92,3 +92,49 @@ TEST_F(DocumentTest, ChineseSingleCharactersAreStops) {
 
 }  // namespace
 }  // namespace newsflow::enrich
+
+namespace newsflow::enrich {
+namespace {
+
+TEST_F(DocumentTest, EntityRemnantsAreNotWords) {
+  // Doubly escaped markup leaves "&amp;" and "&quot;" in the text.
+  const std::string text = "Shares of AT&amp;T rose &amp; fell. He said &quot;no&quot; to the amp maker.";
+  Document document;
+  builder_->Build("", text, /*unspaced=*/false, /*stem=*/true, &document);
+  int remnants = 0;
+  for (const Token& token : document.tokens) {
+    const std::string_view surface = document.Surface(token);
+    if (surface == "quot" || (surface == "amp" && text[token.begin - 1] == '&')) {
+      ++remnants;
+      EXPECT_TRUE(token.stop) << surface;
+      EXPECT_FALSE(token.content) << surface;
+    }
+  }
+  EXPECT_EQ(remnants, 4);
+  // The word itself, outside a reference, is an ordinary word.
+  EXPECT_FALSE(Find(document, "maker").stop);
+  for (const Token& token : document.tokens) {
+    if (document.Surface(token) == "amp" && text[token.begin - 1] == ' ') {
+      EXPECT_FALSE(token.stop);
+    }
+  }
+}
+
+TEST_F(DocumentTest, ACapitalisedListedWordOpeningANameIsNoStopWord) {
+  const std::string text = "Prices in New York rose. The new plan failed. New rules start today.";
+  Document document;
+  builder_->Build("", text, /*unspaced=*/false, /*stem=*/true, &document);
+  EXPECT_FALSE(Find(document, "New").stop);   // "New York", inside the sentence
+  EXPECT_TRUE(Find(document, "new").stop);    // an adjective
+  int sentence_initial_new = 0;
+  for (const Token& token : document.tokens) {
+    if (document.Surface(token) == "New" && token.sentence_initial) {
+      ++sentence_initial_new;
+      EXPECT_TRUE(token.stop);  // "New rules": a capital that only opens the sentence
+    }
+  }
+  EXPECT_EQ(sentence_initial_new, 1);
+}
+
+}  // namespace
+}  // namespace newsflow::enrich

@@ -212,3 +212,26 @@ TEST_F(KeyphrasesTest, StatisticsStayBounded) {
 
 }  // namespace
 }  // namespace newsflow::enrich
+
+namespace newsflow::enrich {
+namespace {
+
+TEST_F(KeyphrasesTest, DottedAcronymsReadWithoutDots) {
+  const auto tags = Tags("U.S. tariffs hit U.K. exporters",
+                         "The U.S. raised tariffs again. Exporters in the U.K. said the U.S. "
+                         "tariffs hurt. U.S. officials defended the tariffs, and U.K. ministers "
+                         "asked the U.S. for talks on tariffs.",
+                         false);
+  bool us = false;
+  for (const ScoredTag& tag : tags) {
+    EXPECT_EQ(tag.name.find('.'), std::string::npos) << tag.name;
+    if (tag.name == "US") {
+      us = true;
+      EXPECT_EQ(tag.key, "us");
+    }
+  }
+  EXPECT_TRUE(us) << ::testing::PrintToString(tags.size());
+}
+
+}  // namespace
+}  // namespace newsflow::enrich
