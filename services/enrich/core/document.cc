@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "services/enrich/core/boilerplate.h"
+#include "services/enrich/core/language.h"
 #include "services/enrich/core/stopwords.h"
 #include "services/enrich/core/utf8.h"
 
@@ -114,7 +115,50 @@ bool IsEntityRemnant(std::string_view text, size_t begin, size_t end) {
          word == "rsquo" || word == "lsquo" || word == "rdquo" || word == "ldquo";
 }
 
+// Length of an elided article or pronoun opening `word` in French or Italian
+// ("l'", "d'", "qu'", "dell'"), apostrophe included; 0 if there is none.
+size_t ElisionLength(std::string_view word) {
+  static constexpr std::string_view kElided[] = {
+      "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+      "un", "dell", "all", "dall", "nell", "sull", "quell", "quest", "nessun", "bell",
+  };
+  for (std::string_view apostrophe : {std::string_view("'"), std::string_view("\u2019")}) {
+    const size_t at = word.find(apostrophe);
+    if (at == std::string_view::npos || at == 0 || at > 6 || at + apostrophe.size() >= word.size()) {
+      continue;
+    }
+    std::string prefix(word.substr(0, at));
+    for (char& c : prefix) c = AsciiToLower(c);
+    for (std::string_view elided : kElided) {
+      if (prefix == elided) return at + apostrophe.size();
+    }
+  }
+  return 0;
+}
+
 }  // namespace
+
+void DocumentBuilder::SetLanguage(std::string_view language) {
+  english_ = language == "en" || language == "und" || language.empty();
+  elisions_ = language == "fr" || language == "it";
+  // Latin words in Chinese or Japanese text, and languages without a list of
+  // their own, get the English lists.
+  stop_language_ = english_ || IsUnspacedLanguage(language) || !HasStopWordList(language)
+                       ? "en"
+                       : std::string(language);
+  std::string stemmer_language = language == "und" ? "en" : std::string(language);
+  if (language.empty() || IsUnspacedLanguage(language)) {
+    stemmer_ = nullptr;
+    return;
+  }
+  auto it = stemmers_.find(stemmer_language);
+  if (it == stemmers_.end()) {
+    auto stemmer = std::make_unique<Stemmer>(stemmer_language.c_str());
+    if (!stemmer->ok()) stemmer.reset();
+    it = stemmers_.emplace(stemmer_language, std::move(stemmer)).first;
+  }
+  stemmer_ = it->second.get();
+}
 
 uint32_t DocumentBuilder::InternKey(std::string_view key, Document* document) {
   if (auto it = key_ids_.find(key); it != key_ids_.end()) return it->second;
@@ -124,14 +168,20 @@ uint32_t DocumentBuilder::InternKey(std::string_view key, Document* document) {
   return id;
 }
 
-void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, bool stem,
+void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span,
                                   Document* document, Token* token) {
   std::string_view word = text.substr(span.begin, span.end - span.begin);
+  uint32_t begin = span.begin;
+  if (elisions_ && span.kind == WordKind::kLetter) {
+    const size_t elided = ElisionLength(word);
+    word.remove_prefix(elided);
+    begin += static_cast<uint32_t>(elided);
+  }
   token->kind = span.kind;
   token->gap_before = span.gap_before;
   token->possessive = span.kind == WordKind::kLetter && StripPossessive(&word);
-  token->begin = span.begin;
-  token->end = static_cast<uint32_t>(span.begin + word.size());
+  token->begin = begin;
+  token->end = static_cast<uint32_t>(begin + word.size());
 
   size_t pos = 0;
   const char32_t first = DecodeUtf8(word, &pos);
@@ -182,17 +232,32 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, b
   }
   const bool too_short = letters == 0 || CountCodePoints(word) < 2;
   const bool remnant = IsEntityRemnant(text, span.begin, span.end);
-  token->stop = too_short || remnant || IsEnglishStopWord(lower_);
-  token->content = !too_short && !remnant && (!token->stop || !IsEnglishFunctionWord(lower_));
+  bool listed;
+  bool function;
+  if (stop_language_ == "en") {
+    listed = IsEnglishStopWord(lower_);
+    function = IsEnglishFunctionWord(lower_);
+  } else {
+    // The language's own list (function words only), and English function
+    // words for quoted English.
+    function = IsStopWord(stop_language_, lower_) || IsEnglishFunctionWord(lower_);
+    listed = function;
+  }
+  token->stop = too_short || remnant || listed;
+  token->content = !too_short && !remnant && (!token->stop || !function);
   token->word = InternKey(lower_, document);
-  token->key = stem && !token->stop ? InternKey(stemmer_.Stem(lower_), document) : token->word;
+  token->key = stemmer_ != nullptr && !token->stop ? InternKey(stemmer_->Stem(lower_), document)
+                                                    : token->word;
 }
 
-void DocumentBuilder::Build(std::string_view title, std::string_view text, bool unspaced,
-                            bool stem, Document* document) {
+void DocumentBuilder::Build(std::string_view title, std::string_view text,
+                            std::string_view language, Document* document) {
+  SetLanguage(language);
+  const bool unspaced = IsUnspacedLanguage(language);
   document->text = text;
   document->title = title;
   document->unspaced = unspaced;
+  document->english = english_;
   document->sentences.clear();
   document->tokens.clear();
   document->title_keys.clear();
@@ -218,7 +283,7 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, bool 
     bool first = true;
     for (; w < word_spans_.size() && word_spans_[w].end <= span.end; ++w) {
       Token token;
-      AnalyseWord(text, word_spans_[w], stem, document, &token);
+      AnalyseWord(text, word_spans_[w], document, &token);
       token.sentence = static_cast<uint32_t>(document->sentences.size());
       token.sentence_initial = first;
       if (first) token.gap_before = Gap::kPunct;
@@ -226,10 +291,12 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, bool 
       document->tokens.push_back(token);
     }
     sentence.end_token = static_cast<uint32_t>(document->tokens.size());
-    if (!unspaced) {
+    if (english_) {
       KeepCapitalizedNameWords(*document, document->tokens, sentence.first_token,
                                sentence.end_token);
       MarkVerbLikeWords(*document, document->tokens, sentence.first_token, sentence.end_token);
+    }
+    if (!unspaced) {
       KeepHyphenatedCompounds(document->tokens, sentence.first_token, sentence.end_token);
     }
     document->sentences.push_back(sentence);
@@ -243,7 +310,7 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, bool 
     bool first = true;
     for (const WordSpan& span : word_spans_) {
       Token token;
-      AnalyseWord(title, span, stem, document, &token);
+      AnalyseWord(title, span, document, &token);
       token.in_title = true;
       token.sentence = static_cast<uint32_t>(document->sentences.size());
       token.sentence_initial = first;
@@ -252,10 +319,8 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, bool 
       document->title_tokens.push_back(token);
     }
     const auto end = static_cast<uint32_t>(document->title_tokens.size());
-    if (!unspaced) {
-      MarkVerbLikeWords(*document, document->title_tokens, 0, end);
-      KeepHyphenatedCompounds(document->title_tokens, 0, end);
-    }
+    if (english_) MarkVerbLikeWords(*document, document->title_tokens, 0, end);
+    if (!unspaced) KeepHyphenatedCompounds(document->title_tokens, 0, end);
     for (const Token& token : document->title_tokens) {
       if (!token.stop) document->title_keys.push_back(token.key);
     }

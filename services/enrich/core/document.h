@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -75,6 +76,8 @@ struct Document {
   std::string_view title;
   // True for Chinese/Japanese: tags are joined without spaces.
   bool unspaced = false;
+  // English (or undetermined) text: the English word-class cues apply.
+  bool english = true;
   std::vector<Sentence> sentences;
   std::vector<Token> tokens;
   // Keys of the title's words; stop words excluded.
@@ -98,11 +101,19 @@ class DocumentBuilder {
   // `segmenter` must outlive the builder.
   explicit DocumentBuilder(TextSegmenter* segmenter) : segmenter_(segmenter) {}
 
-  // Analyses `text` (and `title`, for title keys) into `*document`, reusing
-  // its storage. `unspaced` selects Chinese-style joining; `stem` enables
-  // English stemming of Latin-script words.
-  void Build(std::string_view title, std::string_view text, bool unspaced, bool stem,
+  // Analyses `text` (and `title`, for title keys) as language `language`
+  // (ISO 639-1, or "und") into `*document`, reusing its storage: Chinese and
+  // Japanese are segmented by dictionary and joined without spaces; other
+  // languages get their stop words and Snowball stemmer where newsflow has
+  // them, English (and "und") also the English word-class cues.
+  void Build(std::string_view title, std::string_view text, std::string_view language,
              Document* document);
+  // The same with the language given as `unspaced` (Chinese) or `stem`
+  // (English); neither is English stop words without stemming.
+  void Build(std::string_view title, std::string_view text, bool unspaced, bool stem,
+             Document* document) {
+    Build(title, text, unspaced ? "zh" : stem ? "en" : "", document);
+  }
 
  private:
   struct Hash {
@@ -112,11 +123,18 @@ class DocumentBuilder {
 
   uint32_t InternKey(std::string_view key, Document* document);
   // Fills everything in `*token` but `sentence` from the word span.
-  void AnalyseWord(std::string_view text, const WordSpan& span, bool stem, Document* document,
+  void AnalyseWord(std::string_view text, const WordSpan& span, Document* document,
                    Token* token);
+  // Selects stop words and stemmer for `language`.
+  void SetLanguage(std::string_view language);
 
   TextSegmenter* segmenter_;
-  Stemmer stemmer_;
+  // Per language; nullptr where libstemmer has no algorithm.
+  std::unordered_map<std::string, std::unique_ptr<Stemmer>> stemmers_;
+  Stemmer* stemmer_ = nullptr;      // of the current document; nullptr: none
+  std::string stop_language_ = "en";  // whose stop word list applies
+  bool english_ = true;             // English lists and cues
+  bool elisions_ = false;           // French/Italian "l'", "d'" split off
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> key_ids_;
   std::vector<SentenceSpan> sentence_spans_;
   std::vector<WordSpan> word_spans_;

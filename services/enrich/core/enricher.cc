@@ -165,10 +165,8 @@ EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
   result.language_reliable = language.reliable;
   if (!s.init_status.ok() || text.empty()) return result;
 
-  const bool unspaced = IsUnspacedLanguage(language.code);
-  const bool stem = language.code == "en" || language.code == "und";
   Document& document = s.document;
-  s.builder->Build(title, text, unspaced, stem, &document);
+  s.builder->Build(title, text, language.code, &document);
 
   s.term_statistics.Add(document);
   result.tags = ExtractKeyphrases(

@@ -159,7 +159,7 @@ void ToLowerAscii(std::string_view word, std::string* out) {
 //     ("the article reviews the literature").
 std::vector<uint8_t> TokenRoles(const Document& document) {
   std::vector<uint8_t> roles;
-  if (document.unspaced) return roles;
+  if (document.unspaced || !document.english) return roles;
   const auto body = static_cast<uint32_t>(document.tokens.size());
   const auto all = static_cast<uint32_t>(body + document.title_tokens.size());
   roles.resize(all, kCanStart | kCanEnd);

@@ -7,7 +7,7 @@
 
 namespace newsflow::enrich {
 
-Stemmer::Stemmer() : stemmer_(sb_stemmer_new("english", nullptr)) {}
+Stemmer::Stemmer(const char* language) : stemmer_(sb_stemmer_new(language, "UTF_8")) {}
 
 Stemmer::~Stemmer() {
   if (stemmer_ != nullptr) sb_stemmer_delete(stemmer_);

@@ -1,5 +1,6 @@
-// Stemmer wraps the Snowball English stemmer (libstemmer) with a cache of
-// recent results, so that "subsidy" and "subsidies" share the key "subsidi".
+// Stemmer wraps a Snowball stemmer (libstemmer; English by default) with a
+// cache of recent results, so that "subsidy" and "subsidies" share the key
+// "subsidi".
 //
 // Thread-compatible: a Snowball stemmer keeps state between calls; use one
 // Stemmer per thread.
@@ -21,7 +22,9 @@ namespace newsflow::enrich {
 
 class Stemmer {
  public:
-  Stemmer();
+  Stemmer() : Stemmer("english") {}
+  // `language`: a Snowball algorithm name or ISO 639-1 code ("fr", "de").
+  explicit Stemmer(const char* language);
   ~Stemmer();
   Stemmer(const Stemmer&) = delete;
   Stemmer& operator=(const Stemmer&) = delete;
@@ -30,6 +33,9 @@ class Stemmer {
   // until the next call. Falls back to `lower_word` itself if libstemmer
   // could not be initialised.
   std::string_view Stem(std::string_view lower_word);
+
+  // False if libstemmer has no such algorithm (Stem then returns its input).
+  bool ok() const { return stemmer_ != nullptr; }
 
  private:
   struct Hash {

@@ -153,6 +153,140 @@ constexpr std::string_view kChinese[] = {
     "上", "下", "中", "内", "外", "前", "后", "里", "间", "来", "去",
 };
 
+// Other languages: function words (articles, pronouns, prepositions,
+// conjunctions, auxiliaries, common adverbs) plus the reporting verbs and
+// number words news repeats in each. Lowercase; apostrophe-elided forms
+// ("l'", "d'") are split off before lookup.
+constexpr std::string_view kGerman[] = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
+    "und", "oder", "aber", "doch", "sondern", "denn", "weil", "dass", "daß", "wenn", "als", "wie",
+    "ob", "so", "auch", "noch", "schon", "nur", "sehr", "mehr", "nicht", "kein", "keine", "keinen",
+    "keinem", "keiner", "ich", "du", "er", "sie", "es", "wir", "ihr", "mich", "dich", "sich", "uns",
+    "euch", "ihm", "ihn", "ihnen", "ihre", "ihren", "ihrem", "ihrer", "ihres", "sein", "seine",
+    "seinen", "seinem", "seiner", "seines", "mein", "meine", "dein", "unser", "unsere", "euer",
+    "in", "im", "ins", "an", "am", "ans", "auf", "aus", "bei", "beim", "mit", "nach", "von", "vom",
+    "vor", "zu", "zum", "zur", "über", "unter", "zwischen", "durch", "für", "gegen", "ohne", "um",
+    "bis", "seit", "während", "wegen", "trotz", "ab", "hat", "haben", "habe", "hatte", "hatten",
+    "ist", "sind", "war", "waren", "wird", "werden", "wurde", "wurden", "worden", "sei", "seien",
+    "gewesen", "kann", "können", "konnte", "konnten", "muss", "müssen", "musste", "soll", "sollen",
+    "sollte", "sollten", "will", "wollen", "wollte", "darf", "dürfen", "man", "was", "wer", "wo",
+    "wann", "warum", "welche", "welcher", "welches", "dieser", "diese", "dieses", "diesen",
+    "diesem", "jeder", "jede", "jedes", "alle", "allen", "aller", "alles", "andere", "anderen",
+    "viel", "viele", "vielen", "einige", "etwa", "etwas", "hier", "dort", "da", "dann", "nun",
+    "jetzt", "immer", "wieder", "heute", "gestern", "morgen", "ja", "nein", "bereits", "sowie",
+    "laut", "zudem", "jedoch", "damit", "dabei", "dazu", "darauf", "davon", "deshalb", "also",
+    "rund", "sagte", "sagt", "erklärte", "teilte", "prozent", "millionen", "milliarden", "jahr",
+    "jahre", "jahren", "neue", "neuen", "neuer", "neues",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "januar",
+    "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+    "november", "dezember",
+};
+
+constexpr std::string_view kFrench[] = {
+    "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "et", "ou", "mais",
+    "donc", "ni", "car", "que", "qu", "qui", "quoi", "dont", "où", "ce", "cet", "cette", "ces",
+    "se", "s", "sa", "son", "ses", "leur", "leurs", "lui", "elle", "elles", "il", "ils", "je", "j",
+    "tu", "nous", "vous", "on", "me", "m", "te", "t", "y", "en", "ne", "n", "pas", "plus",
+    "moins", "très", "aussi", "ainsi", "comme", "si", "sans", "sous", "sur", "dans", "par", "pour",
+    "avec", "entre", "vers", "chez", "contre", "depuis", "pendant", "selon", "après", "avant",
+    "est", "sont", "était", "étaient", "sera", "seront", "été", "être", "a", "ont", "avait",
+    "avaient", "aura", "auront", "avoir", "fait", "faire", "peut", "peuvent", "doit", "doivent",
+    "mon", "ma", "mes", "ton", "ta", "tes", "notre", "nos", "votre", "vos", "tout", "tous",
+    "toute", "toutes", "autre", "autres", "même", "mêmes", "cela", "ça", "ceci", "celui", "celle",
+    "ceux", "celles", "encore", "déjà", "toujours", "jamais", "alors", "puis", "ici", "là", "oui",
+    "non", "bien", "cependant", "toutefois", "afin", "lors", "dit", "déclaré", "indiqué",
+    "estime", "an", "ans", "année", "années", "millions", "milliards", "cent", "nouveau",
+    "nouvelle", "nouveaux", "nouvelles",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier",
+    "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+    "novembre", "décembre",
+};
+
+constexpr std::string_view kSpanish[] = {
+    "el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "y", "e", "o", "u", "pero",
+    "sino", "ni", "que", "quien", "quienes", "cual", "cuales", "cuyo", "de", "del", "a", "al",
+    "en", "con", "por", "para", "sin", "sobre", "entre", "hasta", "desde", "hacia", "durante",
+    "según", "tras", "ante", "bajo", "contra", "es", "son", "era", "eran", "fue", "fueron", "ser",
+    "sido", "está", "están", "estaba", "estaban", "estar", "ha", "han", "había", "habían",
+    "haber", "hay", "muy", "más", "menos", "también", "tampoco", "ya", "aún", "todavía", "no",
+    "sí", "se", "su", "sus", "le", "les", "me", "te", "nos", "os", "mi", "mis", "tu", "tus",
+    "nuestro", "nuestra", "nuestros", "nuestras", "este", "esta", "estos", "estas", "ese", "esa",
+    "esos", "esas", "aquel", "aquella", "esto", "eso", "todo", "todos", "toda", "todas", "otro",
+    "otra", "otros", "otras", "mismo", "misma", "cuando", "donde", "como", "porque", "pues", "si",
+    "así", "entonces", "dijo", "afirmó", "señaló", "año", "años", "millones", "mil", "nuevo",
+    "nueva", "nuevos", "nuevas",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "enero", "febrero",
+    "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
+    "diciembre",
+};
+
+constexpr std::string_view kItalian[] = {
+    "il", "lo", "la", "i", "gli", "le", "un", "uno", "una", "l", "d", "e", "ed", "o", "ma",
+    "però", "che", "chi", "cui", "di", "del", "dello", "della", "dei", "degli", "delle", "a",
+    "al", "allo", "alla", "ai", "agli", "alle", "da", "dal", "dallo", "dalla", "dai", "dagli",
+    "dalle", "in", "nel", "nello", "nella", "nei", "negli", "nelle", "su", "sul", "sullo",
+    "sulla", "sui", "sugli", "sulle", "con", "per", "tra", "fra", "è", "sono", "era", "erano",
+    "fu", "furono", "essere", "stato", "stata", "stati", "ha", "hanno", "aveva", "avevano",
+    "avere", "non", "più", "meno", "molto", "anche", "già", "ancora", "sempre", "mai", "se", "si",
+    "suo", "sua", "suoi", "sue", "loro", "questo", "questa", "questi", "queste", "quello",
+    "quella", "quelli", "quelle", "tutto", "tutti", "tutta", "tutte", "altro", "altra", "altri",
+    "altre", "come", "quando", "dove", "perché", "così", "poi", "dopo", "prima", "secondo",
+    "detto", "dichiarato", "anno", "anni", "milioni", "miliardi", "nuovo", "nuova", "nuovi",
+    "nuove", "dell", "all", "dall", "nell", "sull",
+    "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica", "gennaio",
+    "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+    "ottobre", "novembre", "dicembre",
+};
+
+constexpr std::string_view kPortuguese[] = {
+    "o", "a", "os", "as", "um", "uma", "uns", "umas", "e", "ou", "mas", "que", "quem", "qual",
+    "quais", "cujo", "de", "do", "da", "dos", "das", "em", "no", "na", "nos", "nas", "por",
+    "pelo", "pela", "pelos", "pelas", "para", "com", "sem", "sobre", "entre", "até", "desde",
+    "após", "durante", "segundo", "ao", "aos", "à", "às", "é", "são", "era", "eram", "foi",
+    "foram", "ser", "sido", "está", "estão", "estava", "estar", "tem", "têm", "tinha", "ter",
+    "há", "não", "sim", "mais", "menos", "muito", "também", "já", "ainda", "sempre", "nunca",
+    "se", "seu", "sua", "seus", "suas", "lhe", "lhes", "me", "te", "este", "esta", "estes",
+    "estas", "esse", "essa", "esses", "essas", "aquele", "aquela", "isto", "isso", "tudo",
+    "todos", "toda", "todas", "outro", "outra", "outros", "outras", "mesmo", "mesma", "quando",
+    "onde", "como", "porque", "pois", "assim", "então", "disse", "afirmou", "ano", "anos",
+    "milhões", "mil", "novo", "nova", "novos", "novas",
+    "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado",
+    "domingo", "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+    "setembro", "outubro", "novembro", "dezembro",
+};
+
+constexpr std::string_view kDutch[] = {
+    "de", "het", "een", "en", "of", "maar", "want", "dat", "die", "wie", "wat", "welke", "dit",
+    "deze", "daar", "hier", "er", "van", "in", "op", "aan", "met", "voor", "door", "naar", "bij",
+    "uit", "over", "onder", "tussen", "tegen", "zonder", "tot", "sinds", "na", "om", "te", "is",
+    "zijn", "was", "waren", "wordt", "worden", "werd", "werden", "geweest", "heeft", "hebben",
+    "had", "hadden", "kan", "kunnen", "kon", "zal", "zullen", "zou", "zouden", "moet", "moeten",
+    "niet", "geen", "ook", "nog", "al", "wel", "zeer", "meer", "minder", "ik", "je", "jij", "hij",
+    "zij", "ze", "wij", "we", "jullie", "u", "hem", "haar", "hen", "hun", "ons", "onze", "mijn",
+    "zich", "als", "dan", "toen", "nu", "wanneer", "waar", "hoe", "waarom", "omdat", "zo", "dus",
+    "alleen", "alle", "andere", "veel", "jaar", "jaren", "miljoen", "miljard", "nieuwe", "zei",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "januari",
+    "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+    "november", "december",
+};
+
+constexpr std::string_view kRussian[] = {
+    "и", "в", "во", "на", "с", "со", "к", "ко", "по", "о", "об", "от", "до", "из", "у", "за",
+    "под", "над", "при", "для", "без", "через", "между", "перед", "после", "около", "не", "ни",
+    "что", "чтобы", "как", "так", "также", "а", "но", "или", "либо", "же", "ли", "бы", "это",
+    "этот", "эта", "эти", "этого", "этой", "этом", "эту", "тот", "та", "те", "того", "том", "он",
+    "она", "оно", "они", "его", "ее", "её", "их", "ему", "ей", "им", "ним", "ней", "них", "мы",
+    "вы", "я", "ты", "нас", "вас", "нам", "вам", "себя", "свой", "своя", "свои", "своих",
+    "который", "которая", "которые", "которых", "которого", "был", "была", "было", "были",
+    "быть", "будет", "будут", "есть", "является", "уже", "еще", "ещё", "только", "очень",
+    "более", "менее", "все", "всё", "всех", "весь", "вся", "тоже", "где", "когда", "если", "даже",
+    "может", "можно", "нужно", "году", "года", "лет", "млн", "млрд", "сказал", "заявил",
+    "сообщил",
+    "понедельник", "вторник", "среду", "среда", "четверг", "пятницу", "пятница", "субботу",
+    "суббота", "воскресенье", "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+    "августа", "сентября", "октября", "ноября", "декабря",
+};
+
 template <size_t N>
 std::unordered_set<std::string_view> MakeSet(const std::string_view (&words)[N]) {
   return std::unordered_set<std::string_view>(std::begin(words), std::end(words));
@@ -183,6 +317,34 @@ bool IsEnglishFunctionWord(std::string_view lower_word) {
 bool IsChineseStopWord(std::string_view word) {
   static const auto* const kSet = new std::unordered_set<std::string_view>(MakeSet(kChinese));
   return kSet->contains(word);
+}
+
+bool HasStopWordList(std::string_view language) {
+  return language == "en" || language == "zh" || language == "de" || language == "fr" ||
+         language == "es" || language == "it" || language == "pt" || language == "nl" ||
+         language == "ru";
+}
+
+bool IsStopWord(std::string_view language, std::string_view lower_word) {
+  using Set = std::unordered_set<std::string_view>;
+  if (language == "en") return IsEnglishStopWord(lower_word);
+  if (language == "zh") return IsChineseStopWord(lower_word);
+  static const Set* const kDe = new Set(MakeSet(kGerman));
+  static const Set* const kFr = new Set(MakeSet(kFrench));
+  static const Set* const kEs = new Set(MakeSet(kSpanish));
+  static const Set* const kIt = new Set(MakeSet(kItalian));
+  static const Set* const kPt = new Set(MakeSet(kPortuguese));
+  static const Set* const kNl = new Set(MakeSet(kDutch));
+  static const Set* const kRu = new Set(MakeSet(kRussian));
+  const Set* set = language == "de"   ? kDe
+                   : language == "fr" ? kFr
+                   : language == "es" ? kEs
+                   : language == "it" ? kIt
+                   : language == "pt" ? kPt
+                   : language == "nl" ? kNl
+                   : language == "ru" ? kRu
+                                      : nullptr;
+  return set != nullptr && set->contains(lower_word);
 }
 
 }  // namespace newsflow::enrich

@@ -30,6 +30,15 @@ bool IsEnglishFunctionWord(std::string_view lower_word);
 // news filler.
 bool IsChineseStopWord(std::string_view word);
 
+// True if there is a stop word list for `language` (ISO 639-1: "en", "zh",
+// "de", "fr", "es", "it", "pt", "nl", "ru").
+bool HasStopWordList(std::string_view language);
+
+// Returns true if `lower_word` is a stop word of `language`; false for
+// languages without a list. For the languages other than English and
+// Chinese, every stop word is a function word.
+bool IsStopWord(std::string_view language, std::string_view lower_word);
+
 }  // namespace newsflow::enrich
 
 #endif  // NEWSFLOW_SERVICES_ENRICH_CORE_STOPWORDS_H_

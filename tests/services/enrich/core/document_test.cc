@@ -138,3 +138,36 @@ TEST_F(DocumentTest, ACapitalisedListedWordOpeningANameIsNoStopWord) {
 
 }  // namespace
 }  // namespace newsflow::enrich
+
+namespace newsflow::enrich {
+namespace {
+
+TEST_F(DocumentTest, FrenchElisionsStopWordsAndStems) {
+  const std::string text = "La ville de Lyon présente l'extension du réseau d'autobus. "
+                           "Les autobus électriques roulent depuis l'année dernière.";
+  Document document;
+  builder_->Build("", text, "fr", &document);
+  EXPECT_FALSE(document.english);
+  // "l'extension" and "d'autobus" lose the elided article.
+  EXPECT_FALSE(Find(document, "extension").stop);
+  EXPECT_FALSE(Find(document, "autobus").stop);
+  EXPECT_TRUE(Find(document, "La").stop);
+  EXPECT_TRUE(Find(document, "de").stop);
+  EXPECT_TRUE(Find(document, "Les").stop);
+  // The French stemmer: singular and plural share a key.
+  const Token& electric = Find(document, "électriques");
+  EXPECT_EQ(document.keys[electric.key], "électr");
+}
+
+TEST_F(DocumentTest, GermanStopWordsAndStems) {
+  Document document;
+  builder_->Build("", "Die Stadt baut neue Radwege. Der Radweg führt zur Universität.", "de",
+                  &document);
+  EXPECT_TRUE(Find(document, "Die").stop);
+  EXPECT_TRUE(Find(document, "zur").stop);
+  EXPECT_FALSE(Find(document, "Radwege").stop);
+  EXPECT_EQ(Find(document, "Radwege").key, Find(document, "Radweg").key);
+}
+
+}  // namespace
+}  // namespace newsflow::enrich

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "services/enrich/core/stopwords.h"
 #include "services/enrich/core/utf8.h"
 #include "tests/services/enrich/core/test_articles.h"
 
@@ -54,6 +55,26 @@ TEST(EnricherTest, DetectsTheLanguageOfEachField) {
   EnrichResult no_title = enricher.Enrich("", testing::kChineseArticle);
   EXPECT_EQ(no_title.title_language, "und");
   EXPECT_EQ(no_title.body_language, "zh");
+}
+
+TEST(EnricherTest, EuropeanLanguagesGetTheirOwnStopWords) {
+  Enricher enricher(EnrichOptions{});
+  const EnrichResult french = enricher.Enrich(
+      "La ville de Lyon lance un plan pour les autobus électriques",
+      "La ville de Lyon a présenté mardi un plan de vingt millions d'euros pour les autobus "
+      "électriques. Selon la mairie, les nouvelles lignes relieront la gare aux universités "
+      "d'ici à la fin de l'année prochaine. Les associations d'usagers saluent une décision "
+      "attendue, mais les commerçants du centre craignent des travaux trop longs. Le maire a "
+      "promis que les travaux seraient menés par étapes. Les autobus électriques représentent "
+      "déjà un tiers de la flotte de la métropole, et la région participera au financement.");
+  EXPECT_EQ(french.language, "fr");
+  ASSERT_GE(french.tags.size(), 3u);
+  for (const ScoredTag& tag : french.tags) {
+    std::string lower;
+    ToLower(tag.name, &lower);
+    EXPECT_FALSE(IsStopWord("fr", lower)) << tag.name;
+    EXPECT_EQ(tag.name.find('\''), std::string::npos) << tag.name;
+  }
 }
 
 TEST(EnricherTest, BoilerplateNeverInKeyPointsOrSummary) {

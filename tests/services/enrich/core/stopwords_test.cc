@@ -30,3 +30,32 @@ TEST(StopwordsTest, ChineseFunctionWords) {
 
 }  // namespace
 }  // namespace newsflow::enrich
+
+namespace newsflow::enrich {
+namespace {
+
+TEST(StopWordsTest, ListsForEuropeanLanguages) {
+  for (std::string_view language : {"en", "zh", "de", "fr", "es", "it", "pt", "nl", "ru"}) {
+    EXPECT_TRUE(HasStopWordList(language)) << language;
+  }
+  EXPECT_FALSE(HasStopWordList("pl"));
+  EXPECT_FALSE(HasStopWordList("und"));
+  EXPECT_TRUE(IsStopWord("fr", "les"));
+  EXPECT_TRUE(IsStopWord("fr", "mardi"));
+  EXPECT_FALSE(IsStopWord("fr", "vélos"));
+  EXPECT_TRUE(IsStopWord("de", "der"));
+  EXPECT_TRUE(IsStopWord("de", "für"));
+  EXPECT_FALSE(IsStopWord("de", "radwege"));
+  EXPECT_TRUE(IsStopWord("es", "los"));
+  EXPECT_TRUE(IsStopWord("it", "della"));
+  EXPECT_TRUE(IsStopWord("pt", "não"));
+  EXPECT_TRUE(IsStopWord("nl", "het"));
+  EXPECT_TRUE(IsStopWord("ru", "который"));
+  EXPECT_TRUE(IsStopWord("en", "the"));
+  // A word is a stop word in its own language only.
+  EXPECT_FALSE(IsStopWord("de", "les"));
+  EXPECT_FALSE(IsStopWord("pl", "i"));
+}
+
+}  // namespace
+}  // namespace newsflow::enrich
