@@ -263,7 +263,7 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text,
   document->title_keys.clear();
   document->title_tokens.clear();
   document->keys.clear();
-  key_ids_.clear();
+  key_ids_.erase(key_ids_.begin(), key_ids_.end());  // keeps the table's capacity
 
   segmenter_->SplitSentences(text, &sentence_spans_);
   segmenter_->SplitWords(text, &word_spans_);

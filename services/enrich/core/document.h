@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "services/enrich/core/stemmer.h"
 #include "services/enrich/core/text_segmenter.h"
 
@@ -135,7 +136,7 @@ class DocumentBuilder {
   std::string stop_language_ = "en";  // whose stop word list applies
   bool english_ = true;             // English lists and cues
   bool elisions_ = false;           // French/Italian "l'", "d'" split off
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> key_ids_;
+  absl::flat_hash_map<std::string, uint32_t, Hash, std::equal_to<>> key_ids_;
   std::vector<SentenceSpan> sentence_spans_;
   std::vector<WordSpan> word_spans_;
   std::string lower_;

@@ -1,10 +1,13 @@
 #include "services/enrich/core/stopwords.h"
 
 #include <string_view>
-#include <unordered_set>
+
+#include "absl/container/flat_hash_set.h"
 
 namespace newsflow::enrich {
 namespace {
+
+using StopSet = absl::flat_hash_set<std::string_view>;
 
 // Grouped by role so that additions land next to their kind. Function
 // words first: grammar only, in any use.
@@ -288,14 +291,14 @@ constexpr std::string_view kRussian[] = {
 };
 
 template <size_t N>
-std::unordered_set<std::string_view> MakeSet(const std::string_view (&words)[N]) {
-  return std::unordered_set<std::string_view>(std::begin(words), std::end(words));
+StopSet MakeSet(const std::string_view (&words)[N]) {
+  return StopSet(std::begin(words), std::end(words));
 }
 
 template <size_t N, size_t M>
-std::unordered_set<std::string_view> MakeSet(const std::string_view (&a)[N],
+StopSet MakeSet(const std::string_view (&a)[N],
                                              const std::string_view (&b)[M]) {
-  std::unordered_set<std::string_view> set(std::begin(a), std::end(a));
+  StopSet set(std::begin(a), std::end(a));
   set.insert(std::begin(b), std::end(b));
   return set;
 }
@@ -304,18 +307,18 @@ std::unordered_set<std::string_view> MakeSet(const std::string_view (&a)[N],
 
 bool IsEnglishStopWord(std::string_view lower_word) {
   static const auto* const kSet =
-      new std::unordered_set<std::string_view>(MakeSet(kEnglishFunction, kEnglishTopicless));
+      new StopSet(MakeSet(kEnglishFunction, kEnglishTopicless));
   return kSet->contains(lower_word);
 }
 
 bool IsEnglishFunctionWord(std::string_view lower_word) {
   static const auto* const kSet =
-      new std::unordered_set<std::string_view>(MakeSet(kEnglishFunction));
+      new StopSet(MakeSet(kEnglishFunction));
   return kSet->contains(lower_word);
 }
 
 bool IsChineseStopWord(std::string_view word) {
-  static const auto* const kSet = new std::unordered_set<std::string_view>(MakeSet(kChinese));
+  static const auto* const kSet = new StopSet(MakeSet(kChinese));
   return kSet->contains(word);
 }
 
@@ -326,7 +329,7 @@ bool HasStopWordList(std::string_view language) {
 }
 
 bool IsStopWord(std::string_view language, std::string_view lower_word) {
-  using Set = std::unordered_set<std::string_view>;
+  using Set = StopSet;
   if (language == "en") return IsEnglishStopWord(lower_word);
   if (language == "zh") return IsChineseStopWord(lower_word);
   static const Set* const kDe = new Set(MakeSet(kGerman));
