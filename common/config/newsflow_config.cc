@@ -35,6 +35,7 @@ void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) 
     r.ReadString("curve_server_key", &ep->curve_server_key);
     r.ReadString("curve_public_key", &ep->curve_public_key);
     r.ReadString("curve_secret_key", &ep->curve_secret_key);
+    r.ReadStringList("curve_allowed_clients", &ep->curve_allowed_clients);
     r.Finish();
   }
   if (ep->address.find("://") == std::string::npos) {
@@ -51,6 +52,19 @@ void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) 
   if (!ep->curve_secret_key.empty() && !ep->bind &&
       (ep->curve_server_key.empty() || ep->curve_public_key.empty())) {
     parent.Error(key, "a connecting CurveZMQ socket needs curve_server_key, curve_public_key and curve_secret_key");
+  }
+  if (!ep->curve_allowed_clients.empty()) {
+    if (!ep->bind || ep->curve_secret_key.empty()) {
+      parent.Error(fmt::format("{}.curve_allowed_clients", key),
+                   "only a binding socket with curve_secret_key (a CURVE server) admits clients");
+    }
+    for (const std::string& client : ep->curve_allowed_clients) {
+      if (!IsZ85Key(client)) {
+        parent.Error(fmt::format("{}.curve_allowed_clients", key),
+                     fmt::format("\"{}\" is not a 40-character Z85 public key", client));
+        break;
+      }
+    }
   }
 }
 

@@ -25,12 +25,14 @@ struct EndpointConfig {
   // CurveZMQ encryption for links across hosts. A binding socket with
   // `curve_secret_key` acts as the CURVE server; a connecting socket needs the
   // server's public key (`curve_server_key`) and its own pair. Keys are Z85
-  // (40 characters). Clients are not yet authenticated against an allow-list
-  // (no ZAP handler): the encryption protects confidentiality and integrity.
-  // Default: all empty (no encryption).
+  // (40 characters). Default: all empty (no encryption).
   std::string curve_server_key;
   std::string curve_public_key;
   std::string curve_secret_key;
+  // Binding CURVE socket only: the Z85 public keys of the clients allowed to
+  // connect; others fail the handshake (a ZAP handler checks each one).
+  // Default: empty (any client that knows the server's public key).
+  std::vector<std::string> curve_allowed_clients;
 };
 
 inline EndpointConfig MakeEndpoint(std::string address, bool bind, int hwm) {

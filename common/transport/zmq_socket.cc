@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/transport/zap_authenticator.h"
+
 namespace newsflow {
 
 absl::Status FromZmqError(const zmq::error_t& e, std::string_view context) {
@@ -37,6 +39,13 @@ absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_ty
       if (ep.bind) {
         socket.set(zmq::sockopt::curve_server, 1);
         socket.set(zmq::sockopt::curve_secretkey, ep.curve_secret_key);
+        if (!ep.curve_allowed_clients.empty()) {
+          // Its own ZAP domain, whose list the context's handler checks.
+          const std::string domain = "newsflow:" + ep.address;
+          absl::Status admitted = RegisterCurveAllowList(context, domain, ep.curve_allowed_clients);
+          if (!admitted.ok()) return admitted;
+          socket.set(zmq::sockopt::zap_domain, domain);
+        }
       } else {
         socket.set(zmq::sockopt::curve_serverkey, ep.curve_server_key);
         socket.set(zmq::sockopt::curve_publickey, ep.curve_public_key);

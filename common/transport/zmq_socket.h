@@ -22,7 +22,8 @@
 namespace newsflow {
 
 // Creates a socket of `type`, sets linger, high-water marks and CurveZMQ keys
-// from `ep`, then binds or connects. `linger` bounds how long unsent messages
+// from `ep` (a CURVE server with curve_allowed_clients admits only those
+// clients; see zap_authenticator.h), then binds or connects. `linger` bounds how long unsent messages
 // are kept at close. Errors: kInvalidArgument (bad address or key),
 // kUnavailable (address in use), kCancelled (context shut down).
 absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_type type,

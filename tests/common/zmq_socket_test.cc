@@ -1,6 +1,9 @@
 #include "common/transport/zmq_socket.h"
 
+#include <cstdint>
+#include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -186,6 +189,124 @@ INSTANTIATE_TEST_SUITE_P(
                       ErrnoCase{ENODEV, absl::StatusCode::kInvalidArgument},
                       ErrnoCase{EFSM, absl::StatusCode::kInternal},
                       ErrnoCase{ENOMEM, absl::StatusCode::kInternal}));
+
+}  // namespace
+}  // namespace newsflow
+
+namespace newsflow {
+namespace {
+
+struct CurvePair {
+  std::string public_key;
+  std::string secret_key;
+};
+
+CurvePair NewCurvePair() {
+  char public_key[41] = {};
+  char secret_key[41] = {};
+  EXPECT_EQ(zmq_curve_keypair(public_key, secret_key), 0);
+  return {public_key, secret_key};
+}
+
+// The next handshake event of a monitored socket: ZMQ_EVENT_HANDSHAKE_* and
+// its value (for a refused handshake, the ZAP status code).
+std::pair<uint16_t, uint32_t> NextHandshakeEvent(zmq::socket_t& monitor) {
+  std::vector<std::string> frames = RecvWithin(monitor);
+  if (frames.size() != 2 || frames[0].size() != 6) return {0, 0};
+  uint16_t event;
+  uint32_t value;
+  std::memcpy(&event, frames[0].data(), sizeof(event));
+  std::memcpy(&value, frames[0].data() + 2, sizeof(value));
+  return {event, value};
+}
+
+// A CURVE client socket to `server_address`, monitored for handshake events
+// from before it connects.
+zmq::socket_t MonitoredCurveClient(zmq::context_t& context, const std::string& server_address,
+                                   const std::string& server_public, const CurvePair& own,
+                                   zmq::socket_t* monitor) {
+  zmq::socket_t client(context, zmq::socket_type::push);
+  client.set(zmq::sockopt::linger, 0);
+  client.set(zmq::sockopt::curve_serverkey, server_public);
+  client.set(zmq::sockopt::curve_publickey, own.public_key);
+  client.set(zmq::sockopt::curve_secretkey, own.secret_key);
+  const std::string monitor_address = UniqueInprocEndpoint("zmq-monitor");
+  EXPECT_EQ(zmq_socket_monitor(client.handle(), monitor_address.c_str(),
+                               ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH),
+            0);
+  *monitor = zmq::socket_t(context, zmq::socket_type::pair);
+  monitor->set(zmq::sockopt::linger, 0);
+  monitor->connect(monitor_address);
+  client.connect(server_address);
+  return client;
+}
+
+TEST(ZmqSocketTest, CurveServerAdmitsOnlyAllowedClients) {
+  if (!zmq_has("curve")) GTEST_SKIP() << "libzmq without CURVE";
+  zmq::context_t context;
+  const CurvePair server = NewCurvePair();
+  const CurvePair allowed = NewCurvePair();
+  const CurvePair stranger = NewCurvePair();
+  EndpointConfig server_ep = MakeEndpoint("tcp://127.0.0.1:*", true, 100);
+  server_ep.curve_secret_key = server.secret_key;
+  server_ep.curve_allowed_clients = {allowed.public_key};
+  auto pull = OpenSocket(context, zmq::socket_type::pull, server_ep);
+  ASSERT_THAT(pull, IsOk());
+  const std::string address = BoundEndpoint(*pull);
+
+  // A client whose key is not listed fails the handshake with ZAP status 400;
+  // what it queued is never delivered.
+  zmq::socket_t stranger_monitor;
+  zmq::socket_t stranger_push =
+      MonitoredCurveClient(context, address, server.public_key, stranger, &stranger_monitor);
+  ASSERT_THAT(SendFrames(stranger_push, {"from-stranger"}, /*dontwait=*/false), IsOk());
+  EXPECT_EQ(NextHandshakeEvent(stranger_monitor),
+            (std::pair<uint16_t, uint32_t>{ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400}));
+
+  // The listed client gets through.
+  zmq::socket_t allowed_monitor;
+  zmq::socket_t allowed_push =
+      MonitoredCurveClient(context, address, server.public_key, allowed, &allowed_monitor);
+  EXPECT_EQ(NextHandshakeEvent(allowed_monitor).first, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+  ASSERT_THAT(SendFrames(allowed_push, {"from-allowed"}, /*dontwait=*/false), IsOk());
+  EXPECT_THAT(RecvWithin(*pull), ElementsAre("from-allowed"));
+  auto more = RecvFrames(*pull);
+  ASSERT_THAT(more, IsOk());
+  EXPECT_FALSE(more->has_value());
+}
+
+TEST(ZmqSocketTest, CurveServerWithoutAllowListStillAdmitsAnyClient) {
+  if (!zmq_has("curve")) GTEST_SKIP() << "libzmq without CURVE";
+  zmq::context_t context;
+  // One server with a list starts the context's ZAP handler ...
+  const CurvePair listed_server = NewCurvePair();
+  EndpointConfig listed_ep = MakeEndpoint("tcp://127.0.0.1:*", true, 100);
+  listed_ep.curve_secret_key = listed_server.secret_key;
+  listed_ep.curve_allowed_clients = {NewCurvePair().public_key};
+  auto listed = OpenSocket(context, zmq::socket_type::pull, listed_ep);
+  ASSERT_THAT(listed, IsOk());
+  // ... which must not refuse the clients of a server without one.
+  const CurvePair open_server = NewCurvePair();
+  EndpointConfig open_ep = MakeEndpoint("tcp://127.0.0.1:*", true, 100);
+  open_ep.curve_secret_key = open_server.secret_key;
+  auto open = OpenSocket(context, zmq::socket_type::pull, open_ep);
+  ASSERT_THAT(open, IsOk());
+  zmq::socket_t monitor;
+  zmq::socket_t push =
+      MonitoredCurveClient(context, BoundEndpoint(*open), open_server.public_key, NewCurvePair(), &monitor);
+  EXPECT_EQ(NextHandshakeEvent(monitor).first, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+  ASSERT_THAT(SendFrames(push, {"hello"}, /*dontwait=*/false), IsOk());
+  EXPECT_THAT(RecvWithin(*open), ElementsAre("hello"));
+}
+
+TEST(ZmqSocketTest, MalformedAllowListKeyIsInvalidArgument) {
+  zmq::context_t context;
+  EndpointConfig ep = MakeEndpoint("tcp://127.0.0.1:*", true, 10);
+  ep.curve_secret_key = "Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R";
+  ep.curve_allowed_clients = {"not-a-key"};
+  EXPECT_THAT(OpenSocket(context, zmq::socket_type::pull, ep),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
 
 }  // namespace
 }  // namespace newsflow

@@ -46,6 +46,7 @@ void ExpectEndpointEq(const EndpointConfig& got, const EndpointConfig& want, con
   EXPECT_EQ(got.curve_server_key, want.curve_server_key);
   EXPECT_EQ(got.curve_public_key, want.curve_public_key);
   EXPECT_EQ(got.curve_secret_key, want.curve_secret_key);
+  EXPECT_EQ(got.curve_allowed_clients, want.curve_allowed_clients);
 }
 
 // Every field, so a shipped file cannot drift from the code's defaults.
@@ -152,7 +153,8 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
   const YAML::Node root = YAML::LoadFile(kReference);
   const std::vector<std::string> endpoint_fields = {"address",          "bind",
                                                     "hwm",              "curve_server_key",
-                                                    "curve_public_key", "curve_secret_key"};
+                                                    "curve_public_key", "curve_secret_key",
+                                                    "curve_allowed_clients"};
   std::vector<std::string> keys = {
       "data_dir", "logging.level", "drain.deadline_ms", "ingest.instance_id", "ingest.feeds",
       "ingest.drop_dir", "ingest.drop_scan_interval_ms", "ingest.poll.default_interval_s",
@@ -230,7 +232,11 @@ TEST_F(ShippedConfigTest, ClusterExampleUsesCurveAndToken) {
     EXPECT_THAT(client->address, testing::Not(HasSubstr("127.0.0.1")));
     EXPECT_EQ(client->curve_server_key, public_of(server->curve_secret_key));
     EXPECT_EQ(client->curve_public_key, public_of(client->curve_secret_key));
+    // The server admits this client.
+    EXPECT_THAT(server->curve_allowed_clients, testing::Contains(client->curve_public_key));
   }
+  EXPECT_THAT(config->store.acks.curve_allowed_clients,
+              testing::Contains(config->enrich.term_counts_stream.curve_public_key));
 }
 
 // ---- The parser: rejected input -------------------------------------------
@@ -273,6 +279,12 @@ const BadConfigCase kBadConfigs[] = {
      {"store.input.address: must be a ZeroMQ endpoint such as tcp://host:port, got \"127.0.0.1:5562\""}},
     {"ShortCurveKey", "ingest:\n  articles:\n    curve_secret_key: short\n",
      {"ingest.articles: CurveZMQ keys must be 40-character Z85 strings"}},
+    {"AllowListOnClient",
+     "enrich:\n  input:\n    address: tcp://ingest:5561\n    curve_allowed_clients: [\"f8o1J}Ea5gVNA@Y3>-<@A><h+R{u/szQ6i?d:rxz\"]\n",
+     {"enrich.input.curve_allowed_clients: only a binding socket with curve_secret_key (a CURVE server) admits clients"}},
+    {"AllowListBadKey",
+     "store:\n  input:\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n    curve_allowed_clients: [nope]\n",
+     {"store.input.curve_allowed_clients: \"nope\" is not a 40-character Z85 public key"}},
     {"FeedWithoutUrl", "ingest:\n  feeds:\n    - interval_s: 60\n", {"ingest.feeds[0].url: must not be empty"}},
     {"FeedUnknownKey", "ingest:\n  feeds:\n    - a.xml\n    - url: b.xml\n      every: 60\n",
      {"ingest.feeds[1].every: unknown key"}},
