@@ -1274,46 +1274,90 @@ void AppendLibxmlText(const xmlNode* node, int depth, EntityBudget* budget, std:
   }
 }
 
-// Default attribute values the document's DTD gives elements named `qname`
-// that do not carry them (libxml2 leaves these out of the tree and supplies
-// them only through its getters).
-void AddDtdDefaults(const xmlNode* from, xml::Node* to, xml::Document* doc) {
-  const xmlDoc* xdoc = from->doc;
-  if (xdoc == nullptr) return;
-  std::string qname = from->ns != nullptr && from->ns->prefix != nullptr
-                          ? std::string(Str(from->ns->prefix)) + ":" + std::string(Str(from->name))
-                          : std::string(Str(from->name));
+// State of one copy: the target, the entity budget and the DTD's default
+// attributes by element name.
+struct CopyState {
+  xml::Document* doc = nullptr;
+  EntityBudget budget;
+  std::unordered_map<std::string, std::vector<const xmlAttribute*>> defaults;
+};
+
+// The default attribute values a document's DTD declares, by element name
+// (libxml2 leaves these out of the tree and supplies them only through its
+// getters). Built once per document.
+void CollectDtdDefaults(const xmlDoc* xdoc, CopyState* state) {
   for (const xmlDtd* dtd : {xdoc->intSubset, xdoc->extSubset}) {
     if (dtd == nullptr) continue;
     for (const xmlNode* decl = dtd->children; decl != nullptr; decl = decl->next) {
       if (decl->type != XML_ATTRIBUTE_DECL) continue;
       const auto* attr = reinterpret_cast<const xmlAttribute*>(decl);
-      if (attr->defaultValue == nullptr || Str(attr->elem) != qname) continue;
-      std::string_view ns;
-      if (attr->prefix != nullptr) {
-        if (Str(attr->prefix) == "xml") {
-          ns = kXmlNs;
-        } else if (const xmlNs* bound = xmlSearchNs(const_cast<xmlDoc*>(xdoc),
-                                                    const_cast<xmlNode*>(from), attr->prefix);
-                   bound != nullptr) {
-          ns = doc->Store(Str(bound->href));
-        } else {
-          continue;
-        }
-      }
-      if (to->FindAttribute(ns, Str(attr->name)) != nullptr) continue;
-      xml::Attribute* copy = doc->NewAttribute();
-      copy->ns = ns;
-      copy->name = doc->Store(Str(attr->name));
-      copy->value = doc->Store(Str(attr->defaultValue));
-      copy->next = to->attributes;
-      to->attributes = copy;
+      if (attr->defaultValue == nullptr || attr->elem == nullptr) continue;
+      state->defaults[std::string(Str(attr->elem))].push_back(attr);
     }
   }
 }
 
-void CopyElement(const xmlNode* from, xml::Node* to, xml::Document* doc, int depth,
-                 EntityBudget* budget) {
+void AddDtdDefaults(const xmlNode* from, xml::Node* to, CopyState* state) {
+  std::string qname = from->ns != nullptr && from->ns->prefix != nullptr
+                          ? std::string(Str(from->ns->prefix)) + ":" + std::string(Str(from->name))
+                          : std::string(Str(from->name));
+  auto it = state->defaults.find(qname);
+  if (it == state->defaults.end()) return;
+  xml::Document* doc = state->doc;
+  for (const xmlAttribute* attr : it->second) {
+    std::string_view ns;
+    if (attr->prefix != nullptr) {
+      if (Str(attr->prefix) == "xml") {
+        ns = kXmlNs;
+      } else if (const xmlNs* bound = xmlSearchNs(from->doc, const_cast<xmlNode*>(from),
+                                                  attr->prefix);
+                 bound != nullptr) {
+        ns = doc->Store(Str(bound->href));
+      } else {
+        continue;
+      }
+    }
+    if (to->FindAttribute(ns, Str(attr->name)) != nullptr) continue;
+    xml::Attribute* copy = doc->NewAttribute();
+    copy->ns = ns;
+    copy->name = doc->Store(Str(attr->name));
+    copy->value = doc->Store(Str(attr->defaultValue));
+    copy->next = to->attributes;
+    to->attributes = copy;
+  }
+}
+
+// The value of an attribute whose children hold entity references: their
+// replacement text, as libxml2's getters give it, within the document's
+// entity budget.
+void AppendAttributeText(const xmlDoc* xdoc, const xmlNode* list, int depth, EntityBudget* budget,
+                         std::string* out) {
+  if (depth > kMaxDepth) return;
+  for (const xmlNode* node = list; node != nullptr; node = node->next) {
+    if (budget->nodes_left == 0 || budget->bytes_left == 0 || out->size() >= kMaxFieldBytes) return;
+    --budget->nodes_left;
+    std::string_view text;
+    if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+      text = Str(node->content);
+    } else if (node->type == XML_ENTITY_REF_NODE) {
+      const xmlEntity* entity = xmlGetDocEntity(xdoc, node->name);
+      if (entity != nullptr) {
+        AppendAttributeText(xdoc, entity->children, depth + 1, budget, out);
+        continue;
+      }
+      text = Str(node->content);
+    } else {
+      continue;
+    }
+    text = text.substr(0, std::min(text.size(), budget->bytes_left));
+    budget->bytes_left -= text.size();
+    AppendBounded(out, text);
+  }
+}
+
+void CopyElement(const xmlNode* from, xml::Node* to, int depth, CopyState* state) {
+  xml::Document* doc = state->doc;
+  EntityBudget* budget = &state->budget;
   to->type = xml::NodeType::kElement;
   if (from->ns != nullptr) to->ns = doc->Store(Str(from->ns->href));
   to->name = doc->Store(Str(from->name));
@@ -1322,15 +1366,20 @@ void CopyElement(const xmlNode* from, xml::Node* to, xml::Document* doc, int dep
     xml::Attribute* copy = doc->NewAttribute();
     if (attr->ns != nullptr) copy->ns = doc->Store(Str(attr->ns->href));
     copy->name = doc->Store(Str(attr->name));
-    xmlChar* value = xmlNodeListGetString(from->doc, attr->children, 1);
-    copy->value = doc->Store(Str(value));
-    xmlFree(value);
+    const xmlNode* children = attr->children;
+    if (children == nullptr) {
+      copy->value = {};
+    } else if (children->next == nullptr && children->type == XML_TEXT_NODE) {
+      copy->value = doc->Store(Str(children->content));
+    } else {
+      std::string value;
+      AppendAttributeText(from->doc, children, 0, budget, &value);
+      copy->value = doc->Store(value);
+    }
     (last == nullptr ? to->attributes : last->next) = copy;
     last = copy;
   }
-  if (from->doc != nullptr && (from->doc->intSubset != nullptr || from->doc->extSubset != nullptr)) {
-    AddDtdDefaults(from, to, doc);
-  }
+  if (!state->defaults.empty()) AddDtdDefaults(from, to, state);
   if (depth > kMaxDepth) return;
   auto add = [&](xml::NodeType type, std::string_view text) {
     xml::Node* node = doc->NewNode();
@@ -1346,6 +1395,7 @@ void CopyElement(const xmlNode* from, xml::Node* to, xml::Document* doc, int dep
         break;
       case XML_ENTITY_REF_NODE: {
         if (budget->nodes_left == 0 || budget->bytes_left == 0) break;
+        --budget->nodes_left;
         std::string text;
         const auto* entity = reinterpret_cast<const xmlEntity*>(child->children);
         if (entity != nullptr && entity->etype == XML_INTERNAL_GENERAL_ENTITY) {
@@ -1366,7 +1416,7 @@ void CopyElement(const xmlNode* from, xml::Node* to, xml::Document* doc, int dep
       case XML_ELEMENT_NODE: {
         xml::Node* node = doc->NewNode();
         xml::Document::AppendChild(to, node);
-        CopyElement(child, node, doc, depth + 1, budget);
+        CopyElement(child, node, depth + 1, state);
         break;
       }
       default:
@@ -1377,10 +1427,12 @@ void CopyElement(const xmlNode* from, xml::Node* to, xml::Document* doc, int dep
 
 xml::Document CopyLibxmlTree(const xmlNode* root) {
   xml::Document doc;
-  EntityBudget budget;
+  CopyState state;
+  state.doc = &doc;
+  if (root->doc != nullptr) CollectDtdDefaults(root->doc, &state);
   xml::Node* node = doc.NewNode();
   doc.set_root(node);
-  CopyElement(root, node, &doc, 0, &budget);
+  CopyElement(root, node, 0, &state);
   return doc;
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <new>
 #include <type_traits>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -82,8 +83,13 @@ class Document::Arena {
 
 Document::Document() : arena_(std::make_unique<Arena>()) {}
 Document::~Document() = default;
-Document::Document(Document&&) noexcept = default;
-Document& Document::operator=(Document&&) noexcept = default;
+Document::Document(Document&& other) noexcept
+    : arena_(std::move(other.arena_)), root_(std::exchange(other.root_, nullptr)) {}
+Document& Document::operator=(Document&& other) noexcept {
+  arena_ = std::move(other.arena_);
+  root_ = std::exchange(other.root_, nullptr);
+  return *this;
+}
 
 Node* Document::NewNode() { return arena_->NewNode(); }
 Attribute* Document::NewAttribute() { return arena_->NewAttribute(); }
@@ -347,7 +353,9 @@ class WellFormedParser {
     return true;
   }
 
-  bool ParseAttributeValue(std::string_view* value) {
+  // `*had_reference`: the value held a character or entity reference.
+  bool ParseAttributeValue(std::string_view* value, bool* had_reference) {
+    *had_reference = false;
     if (!At('"') && !At('\'')) return false;
     const char quote = in_[pos_++];
     const size_t start = pos_;
@@ -373,6 +381,7 @@ class WellFormedParser {
       scratch_.append(in_.data() + segment, pos_ - segment);
       copied = true;
       if (c == '&') {
+        *had_reference = true;
         if (!ParseReference(&scratch_)) return false;
       } else {
         scratch_.push_back(' ');
@@ -428,7 +437,14 @@ class WellFormedParser {
           for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
           if (lower != "utf-8") return false;
         }
-        if (value.empty() || !IsNameStart(static_cast<unsigned char>(value[0]))) return false;
+        // EncName: [A-Za-z] ([A-Za-z0-9._] | '-')*
+        if (value.empty() || !((value[0] >= 'a' && value[0] <= 'z') ||
+                               (value[0] >= 'A' && value[0] <= 'Z'))) {
+          return false;
+        }
+        for (char c : value) {
+          if (!IsNameByte(static_cast<unsigned char>(c))) return false;
+        }
         stage = 2;
       } else if (name == "standalone" && stage >= 1 && stage <= 2) {
         if (value != "yes" && value != "no") return false;
@@ -455,7 +471,7 @@ class WellFormedParser {
           return false;
         }
         size_t end = in_.find("?>", pos_);
-        if (end == std::string_view::npos) return false;
+        if (end == std::string_view::npos || end - pos_ > kMaxTextBytes) return false;
         if (end > pos_ && !IsSpace(in_[pos_])) return false;
         if (!AppendChecked(pos_, end, nullptr)) return false;
         pos_ = end + 2;
@@ -469,7 +485,10 @@ class WellFormedParser {
   bool ParseComment(Node* parent) {
     pos_ += 4;
     size_t end = in_.find("--", pos_);
-    if (end == std::string_view::npos || end + 2 >= in_.size() || in_[end + 2] != '>') return false;
+    if (end == std::string_view::npos || end + 2 >= in_.size() || in_[end + 2] != '>' ||
+        end - pos_ > kMaxTextBytes) {
+      return false;
+    }
     std::string_view text = in_.substr(pos_, end - pos_);
     if (parent != nullptr) {
       scratch_.clear();
@@ -503,7 +522,10 @@ class WellFormedParser {
         copied = true;
         pos_ += 9;
         size_t end = in_.find("]]>", pos_);
-        if (end == std::string_view::npos || !AppendChecked(pos_, end, &scratch_)) return false;
+        // An empty section gives libxml2 an empty text node of its own.
+        if (end == std::string_view::npos || end == pos_ || !AppendChecked(pos_, end, &scratch_)) {
+          return false;
+        }
         pos_ = end + 3;
         segment = pos_;
       } else if (c == '&') {
@@ -582,12 +604,16 @@ class WellFormedParser {
       if (!At('=')) return false;
       ++pos_;
       SkipSpace();
-      if (!ParseAttributeValue(&attr.value)) return false;
+      bool had_reference = false;
+      if (!ParseAttributeValue(&attr.value, &had_reference)) return false;
       for (const RawAttribute& other : attributes_) {
         if (other.qname == attr.qname) return false;
       }
       attr.declaration = attr.prefix == "xmlns" || (attr.prefix.empty() && attr.local == "xmlns");
       if (attr.declaration) {
+        // libxml2 takes a namespace name with its references undecoded
+        // ("&#38;" for "&amp;"): leave such declarations to it.
+        if (had_reference) return false;
         std::string_view bound = attr.prefix.empty() ? std::string_view() : attr.local;
         if (attr.value == kXmlNamespace || attr.value == kXmlnsNamespace) return false;
         if (!bound.empty() && (attr.value.empty() || bound == "xml" || bound == "xmlns")) {

@@ -71,6 +71,7 @@ class Document {
   static std::optional<Document> ParseWellFormed(std::string_view utf8, int max_depth,
                                                  bool any_declared_encoding);
 
+  // The root element; nullptr for a Document that was moved from.
   Node* root() const { return root_; }
 
   // Building a tree by hand (a copy of another parser's tree). Nodes and

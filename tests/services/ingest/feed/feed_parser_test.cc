@@ -449,6 +449,25 @@ TEST(FeedParserTest, DoesNotExpandExternalEntities) {
   EXPECT_LT(feed->items[0].title.size(), 1000u);
 }
 
+TEST(FeedParserTest, EntitiesInAttributeValuesStayWithinABudget) {
+  // A 10 KB entity in 5,000 attribute values would be 50 MB of links; the
+  // expansion of the document's own entities is capped at 32 MiB in all.
+  std::string feed = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY e \"" +
+                     std::string(10000, 'x') +
+                     "\">]>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>";
+  for (int i = 0; i < 5000; ++i) {
+    feed += "<entry><id>" + std::to_string(i) + "</id><link href=\"http://a.example/&e;\"/></entry>";
+  }
+  feed += "</feed>";
+  absl::StatusOr<ParsedFeed> parsed = ParseFeed(feed);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->items.size(), 5000u);
+  EXPECT_EQ(parsed->items[0].link, "http://a.example/" + std::string(10000, 'x'));
+  size_t total = 0;
+  for (const FeedItem& item : parsed->items) total += item.link.size();
+  EXPECT_LE(total, size_t{32} << 20);
+}
+
 TEST(FeedParserTest, ResolvesRelativeLinksAgainstBaseUrl) {
   ParsedFeed feed = ParseOk(R"feed(<rss version="2.0"><channel><title>t</title>
     <item><link>items/1</link><description>&lt;a href="x"&gt;x&lt;/a&gt;</description></item>

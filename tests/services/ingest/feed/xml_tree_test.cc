@@ -90,6 +90,12 @@ TEST(XmlTreeTest, LeavesEverythingItCannotReadExactlyToLibxml) {
       "<?xml version=\"1.0\" standalone=\"maybe\"?><a/>",
       "<a><xml:b/></a>",
       "<\xC3\xA9l\xC3\xA9ment/>",
+      // libxml2 keeps references in a namespace name undecoded.
+      "<a xmlns:x=\"http://e.example/a&amp;b\"/>",
+      // An encoding name outside [A-Za-z][A-Za-z0-9._-]*.
+      "<?xml version=\"1.0\" encoding=\"utf 8\"?><a/>",
+      // An empty CDATA section is an empty text node of its own to libxml2.
+      "<a><![CDATA[]]></a>",
   };
   for (const std::string& doc : docs) {
     EXPECT_FALSE(FastTree(doc).has_value()) << doc;
@@ -100,6 +106,24 @@ TEST(XmlTreeTest, LeavesEverythingItCannotReadExactlyToLibxml) {
   for (int i = 0; i < 30; ++i) deep += "</a>";
   EXPECT_TRUE(FastTree(deep, 30).has_value());
   EXPECT_FALSE(FastTree(deep, 29).has_value());
+}
+
+TEST(XmlTreeTest, EncodingNamesAreCheckedEvenWhenIgnored) {
+  EXPECT_FALSE(Document::ParseWellFormed("<?xml version=\"1.0\" encoding=\"iso 8859-15\"?><a/>",
+                                         200, true)
+                   .has_value());
+  EXPECT_TRUE(Document::ParseWellFormed("<?xml version=\"1.0\" encoding=\"ISO-8859-15\"?><a/>",
+                                        200, true)
+                  .has_value());
+}
+
+TEST(XmlTreeTest, AMovedDocumentKeepsItsTree) {
+  std::optional<Document> parsed = Document::ParseWellFormed("<a><b/></a>", 200, false);
+  ASSERT_TRUE(parsed.has_value());
+  Document moved = std::move(*parsed);
+  ASSERT_NE(moved.root(), nullptr);
+  EXPECT_EQ(moved.root()->name, "a");
+  EXPECT_EQ(parsed->root(), nullptr);  // NOLINT(bugprone-use-after-move): documented state
 }
 
 TEST(XmlTreeTest, ADeclaredLegacyEncodingIsAcceptedWhenTheCallerConvertedTheBytes) {
