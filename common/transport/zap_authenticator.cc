@@ -1,7 +1,10 @@
 #include "common/transport/zap_authenticator.h"
 
 #include <array>
+#include <atomic>
 #include <cerrno>
+#include <exception>
+#include <system_error>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -63,39 +66,55 @@ std::pair<std::string_view, std::string_view> Decide(const std::vector<zmq::mess
   if (it == lists.keys_by_domain.end()) return {"200", "OK"};
   const bool curve = request[5].to_string_view() == "CURVE" && request.size() >= 7;
   if (curve && it->second.contains(request[6].to_string())) return {"200", "OK"};
-  spdlog::warn("zap: refused {} client {} on {}: key not in curve_allowed_clients",
-               request[5].to_string_view(), curve ? Z85(request[6].to_string_view()) : "-",
-               request[3].to_string_view());
+  // Anyone who knows a server's public key can knock: the first refusals
+  // are logged, then one in a thousand.
+  static std::atomic<uint64_t> refusals{0};
+  const uint64_t n = refusals.fetch_add(1, std::memory_order_relaxed);
+  if (n < 10 || n % 1000 == 0) {
+    spdlog::warn("zap: refused {} client {} on {}: key not in curve_allowed_clients ({} refused)",
+                 request[5].to_string_view(), curve ? Z85(request[6].to_string_view()) : "-",
+                 request[3].to_string_view(), n + 1);
+  }
   return {"400", "client key not allowed"};
 }
 
+// Serves until the context ends. libzmq admits every CURVE client while no
+// handler is bound (and this libzmq has no stable option to refuse instead),
+// so the loop must not end before the context does: errors other than the
+// context's end are logged and the next request served.
 void Serve(zmq::socket_t socket, void* context_handle, std::shared_ptr<AllowLists> lists) {
   for (;;) {
-    std::vector<zmq::message_t> request;
     try {
+      std::vector<zmq::message_t> request;
       if (!zmq::recv_multipart(socket, std::back_inserter(request))) continue;
-    } catch (const zmq::error_t& e) {
-      if (e.num() == EINTR) continue;
-      if (e.num() != ETERM) spdlog::error("zap: receive failed: {}", e.what());
-      break;
-    }
-    const auto [status, text] = Decide(request, *lists);
-    const std::string request_id = request.size() > 1 ? request[1].to_string() : "";
-    const std::array<zmq::const_buffer, 6> reply = {
-        zmq::str_buffer("1.0"),        zmq::buffer(request_id), zmq::buffer(status),
-        zmq::buffer(text),             zmq::str_buffer(""),     zmq::str_buffer(""),
-    };
-    try {
+      std::pair<std::string_view, std::string_view> answer = {"400", "refused"};
+      try {
+        answer = Decide(request, *lists);
+      } catch (const std::exception& e) {
+        spdlog::error("zap: request refused after an error: {}", e.what());
+      }
+      const std::string request_id = request.size() > 1 ? request[1].to_string() : "";
+      const std::array<zmq::const_buffer, 6> reply = {
+          zmq::str_buffer("1.0"),      zmq::buffer(request_id), zmq::buffer(answer.first),
+          zmq::buffer(answer.second),  zmq::str_buffer(""),     zmq::str_buffer(""),
+      };
       zmq::send_multipart(socket, reply);
     } catch (const zmq::error_t& e) {
-      if (e.num() != ETERM) spdlog::error("zap: reply failed: {}", e.what());
-      break;
+      if (e.num() == ETERM) break;
+      spdlog::error("zap: {}", e.what());
+    } catch (const std::exception& e) {
+      spdlog::error("zap: {}", e.what());
     }
   }
+  // Unregistered before the socket closes: closing it is what lets the
+  // context finish terminating, after which a new context may reuse its
+  // address.
+  {
+    std::lock_guard lock(RegistryMutex());
+    auto it = Registry().find(context_handle);
+    if (it != Registry().end() && it->second == lists) Registry().erase(it);
+  }
   socket.close();
-  std::lock_guard lock(RegistryMutex());
-  auto it = Registry().find(context_handle);
-  if (it != Registry().end() && it->second == lists) Registry().erase(it);
 }
 
 }  // namespace
@@ -125,14 +144,18 @@ absl::Status RegisterCurveAllowList(zmq::context_t& context, const std::string& 
       zmq::socket_t socket(context, zmq::socket_type::rep);
       socket.set(zmq::sockopt::linger, 0);
       socket.bind(kZapEndpoint);
-      lists = std::make_shared<AllowLists>();
-      std::thread(Serve, std::move(socket), handle, lists).detach();
+      auto fresh = std::make_shared<AllowLists>();
+      std::thread(Serve, std::move(socket), handle, fresh).detach();
+      lists = std::move(fresh);
     } catch (const zmq::error_t& e) {
       Registry().erase(handle);
       if (e.num() == EADDRINUSE) {
         return absl::UnavailableError("zap: another ZAP handler serves this context");
       }
       return FromZmqError(e, "zap: start handler");
+    } catch (const std::system_error& e) {
+      Registry().erase(handle);
+      return absl::ResourceExhaustedError(fmt::format("zap: cannot start handler thread: {}", e.what()));
     }
   }
   std::lock_guard lists_lock(lists->mu);

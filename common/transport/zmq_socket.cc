@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "common/transport/zap_authenticator.h"
 
 namespace newsflow {
@@ -40,8 +42,10 @@ absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_ty
         socket.set(zmq::sockopt::curve_server, 1);
         socket.set(zmq::sockopt::curve_secretkey, ep.curve_secret_key);
         if (!ep.curve_allowed_clients.empty()) {
-          // Its own ZAP domain, whose list the context's handler checks.
-          const std::string domain = "newsflow:" + ep.address;
+          // A ZAP domain of its own, whose list the context's handler
+          // checks (unique per socket: addresses such as tcp://*:* repeat).
+          static std::atomic<uint64_t> sockets{0};
+          const std::string domain = fmt::format("newsflow:{}#{}", ep.address, ++sockets);
           absl::Status admitted = RegisterCurveAllowList(context, domain, ep.curve_allowed_clients);
           if (!admitted.ok()) return admitted;
           socket.set(zmq::sockopt::zap_domain, domain);

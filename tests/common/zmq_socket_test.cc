@@ -299,6 +299,38 @@ TEST(ZmqSocketTest, CurveServerWithoutAllowListStillAdmitsAnyClient) {
   EXPECT_THAT(RecvWithin(*open), ElementsAre("hello"));
 }
 
+TEST(ZmqSocketTest, AllowListsOfServersWithTheSameAddressTextStaySeparate) {
+  if (!zmq_has("curve")) GTEST_SKIP() << "libzmq without CURVE";
+  zmq::context_t context;
+  const CurvePair server = NewCurvePair();
+  const CurvePair first_client = NewCurvePair();
+  const CurvePair second_client = NewCurvePair();
+  auto open_server = [&](const CurvePair& client) {
+    EndpointConfig ep = MakeEndpoint("tcp://127.0.0.1:*", true, 100);
+    ep.curve_secret_key = server.secret_key;
+    ep.curve_allowed_clients = {client.public_key};
+    return OpenSocket(context, zmq::socket_type::pull, ep);
+  };
+  auto first = open_server(first_client);
+  auto second = open_server(second_client);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(second, IsOk());
+  // Each server still admits its own client and refuses the other's.
+  const std::pair<zmq::socket_t*, const CurvePair*> admitted[] = {{&*first, &first_client},
+                                                                  {&*second, &second_client}};
+  for (const auto& [socket, client] : admitted) {
+    zmq::socket_t monitor;
+    zmq::socket_t push =
+        MonitoredCurveClient(context, BoundEndpoint(*socket), server.public_key, *client, &monitor);
+    EXPECT_EQ(NextHandshakeEvent(monitor).first, ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+  }
+  zmq::socket_t monitor;
+  zmq::socket_t push =
+      MonitoredCurveClient(context, BoundEndpoint(*second), server.public_key, first_client, &monitor);
+  EXPECT_EQ(NextHandshakeEvent(monitor),
+            (std::pair<uint16_t, uint32_t>{ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400}));
+}
+
 TEST(ZmqSocketTest, MalformedAllowListKeyIsInvalidArgument) {
   zmq::context_t context;
   EndpointConfig ep = MakeEndpoint("tcp://127.0.0.1:*", true, 10);
