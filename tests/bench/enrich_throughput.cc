@@ -14,8 +14,6 @@
 //    "mb_per_s": y}
 // where bytes counts the UTF-8 of titles and texts, and the rates come from
 // the median CPU time per pass.
-#include <time.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -27,14 +25,9 @@
 #include <nlohmann/json.hpp>
 
 #include "services/enrich/core/enricher.h"
+#include "tests/bench/cpu_passes.h"
 
 namespace {
-
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 struct Article {
   std::string title;
@@ -106,29 +99,11 @@ int main(int argc, char** argv) {
     std::cerr << enricher.init_status() << "\n";
     return 1;
   }
-  Pass(enricher, articles);  // warm-up
-  std::vector<double> per_pass;
-  for (int run = 0; run < runs; ++run) {
-    int passes = 0;
-    const double start = CpuSeconds();
-    double elapsed = 0;
-    do {
-      Pass(enricher, articles);
-      ++passes;
-      elapsed = CpuSeconds() - start;
-    } while (elapsed < min_time);
-    per_pass.push_back(elapsed / passes);
-  }
-  std::vector<double> sorted = per_pass;
-  std::sort(sorted.begin(), sorted.end());
-  const double median = sorted.size() % 2 == 1
-                            ? sorted[sorted.size() / 2]
-                            : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
-  std::printf("{\"docs\": %zu, \"bytes\": %zu, \"runs\": [", articles.size(), bytes);
-  for (size_t i = 0; i < per_pass.size(); ++i) {
-    std::printf("%s%.6f", i == 0 ? "" : ", ", per_pass[i]);
-  }
-  std::printf("], \"median_s\": %.6f, \"docs_per_s\": %.1f, \"mb_per_s\": %.2f}\n", median,
+  const std::vector<double> per_pass =
+      newsflow::bench::TimePasses([&] { Pass(enricher, articles); }, runs, min_time);
+  std::printf("{\"docs\": %zu, \"bytes\": %zu, ", articles.size(), bytes);
+  const double median = newsflow::bench::PrintRunsAndMedian(per_pass);
+  std::printf(", \"docs_per_s\": %.1f, \"mb_per_s\": %.2f}\n",
               static_cast<double>(articles.size()) / median,
               static_cast<double>(bytes) / 1e6 / median);
   return 0;

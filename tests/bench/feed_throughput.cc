@@ -12,8 +12,6 @@
 //   {"files": N, "bytes": B, "parsed": P, "rejected": R, "runs": [s, ...],
 //    "median_s": s, "feeds_per_s": x, "mb_per_s": y}
 // where the rates come from the median CPU time per pass.
-#include <time.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -24,14 +22,9 @@
 #include <vector>
 
 #include "services/ingest/feed/feed_parser.h"
+#include "tests/bench/cpu_passes.h"
 
 namespace {
-
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -93,30 +86,13 @@ int main(int argc, char** argv) {
     }
     bytes += docs[i].size();
   }
-  const int parsed = Pass(docs);  // warm-up
-  std::vector<double> per_pass;
-  for (int run = 0; run < runs; ++run) {
-    int passes = 0;
-    double start = CpuSeconds();
-    double elapsed = 0;
-    do {
-      Pass(docs);
-      ++passes;
-      elapsed = CpuSeconds() - start;
-    } while (elapsed < min_time);
-    per_pass.push_back(elapsed / passes);
-  }
-  std::vector<double> sorted = per_pass;
-  std::sort(sorted.begin(), sorted.end());
-  double median = sorted.size() % 2 == 1
-                      ? sorted[sorted.size() / 2]
-                      : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
-  std::printf("{\"files\": %zu, \"bytes\": %zu, \"parsed\": %d, \"rejected\": %zu, \"runs\": [",
+  int parsed = 0;
+  const std::vector<double> per_pass =
+      newsflow::bench::TimePasses([&] { parsed = Pass(docs); }, runs, min_time);
+  std::printf("{\"files\": %zu, \"bytes\": %zu, \"parsed\": %d, \"rejected\": %zu, ",
               docs.size(), bytes, parsed, docs.size() - static_cast<size_t>(parsed));
-  for (size_t i = 0; i < per_pass.size(); ++i) {
-    std::printf("%s%.6f", i == 0 ? "" : ", ", per_pass[i]);
-  }
-  std::printf("], \"median_s\": %.6f, \"feeds_per_s\": %.1f, \"mb_per_s\": %.2f}\n", median,
+  const double median = newsflow::bench::PrintRunsAndMedian(per_pass);
+  std::printf(", \"feeds_per_s\": %.1f, \"mb_per_s\": %.2f}\n",
               static_cast<double>(docs.size()) / median, static_cast<double>(bytes) / 1e6 / median);
   return 0;
 }
