@@ -89,7 +89,12 @@ class IngestService final : public Service {
   void ProcessDropFile(const fs::path& path, std::stop_token stop);
   absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles, zmq::socket_t& acks,
                           zmq::socket_t& control);
+  // Sends queued outbox entries until none is left or the socket is full.
+  absl::Status FlushQueued(zmq::socket_t& articles);
   void HandleControl(zmq::socket_t& control, std::vector<zmq::message_t>& parts);
+  // Sends up to `max_messages` queued entries; false when the socket refused
+  // one (no worker connected, or every queue full).
+  absl::StatusOr<bool> SendQueued(zmq::socket_t& articles, int max_messages, int64_t now);
   v1::ControlResponse ExecuteControl(const v1::ControlRequest& request);
   int64_t IntervalMs(const v1::FeedSpec& feed) const {
     int interval = feed.interval_s() > 0            ? feed.interval_s()
@@ -185,10 +190,14 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   ready(endpoints);
 
   absl::Status status = SenderLoop(stop, *articles, *acks, *control);
+  // Ordered stop: producers first (the API, fetchers, the drop scanner; a
+  // poll cut short leaves its feed due), then what they accepted last is
+  // handed to the workers while the PUSH socket lingers.
   api_thread.Stop();
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins
+  if (status.ok()) status = FlushQueued(*articles);
   logger_->info("drained outstanding={} (kept in the outbox)", outbox_.outstanding());
   return status;
 }
@@ -257,6 +266,7 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   absl::Status error;
   int retry_after_s = 0;
   uint64_t accepted = 0;
+  bool interrupted = false;  // stop requested before every item was accepted
   std::optional<ParsedFeed> parsed_feed;
   const std::string original_url = feed.url();
   if (fetched.ok() && fetched->permanent_redirect && !fetched->final_url.empty() &&
@@ -316,15 +326,33 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
         }
         auto result = outbox_.Accept(*article, stop);
         if (!result.ok()) {
-          if (!absl::IsCancelled(result.status())) error = result.status();
+          if (absl::IsCancelled(result.status())) {
+            interrupted = true;
+          } else {
+            error = result.status();
+          }
           break;
         }
         if (*result != AcceptResult::kDuplicate) ++accepted;
       }
-      feed.set_etag(fetched->etag);
-      feed.set_last_modified(fetched->last_modified);
+      // The validators are kept only once every item of this response is in
+      // the outbox: otherwise the next poll would get 304 Not Modified and
+      // the items not yet accepted would never come back.
+      if (!interrupted && error.ok()) {
+        feed.set_etag(fetched->etag);
+        feed.set_last_modified(fetched->last_modified);
+      }
       parsed_feed = *std::move(parsed);
     }
+  }
+  if (interrupted) {
+    // Stopping: the feed keeps its stored state, so it is still due and the
+    // next start polls it again with the old validators; the items already
+    // accepted are recognised there as duplicates.
+    counters_.Add("polls_interrupted");
+    logger_->info("poll interrupted by stop url={} accepted={} (the rest follows on the next poll)",
+                  feed.url(), accepted);
+    return;
   }
 
   feed.set_last_fetch_ms(now);
@@ -517,21 +545,35 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
       absl::Status s = outbox_.ExpireDue(now);
       if (!s.ok()) return Annotate(s, "ingest outbox");
     }
-    blocked = false;
-    for (int sent = 0; sent < 256; ++sent) {
-      auto next = outbox_.NextToSend();
-      if (!next.ok()) return Annotate(next.status(), "ingest outbox");
-      if (!next->has_value()) break;
-      const std::string id = (*next)->article().id();
-      absl::Status s = SendFrames(articles, {EncodeEnvelope(**next)});
-      if (absl::IsUnavailable(s)) {  // no worker connected, or all queues full
-        outbox_.Requeue(id);
-        blocked = true;
-        break;
-      }
-      if (!s.ok()) return absl::IsCancelled(s) ? absl::OkStatus() : s;
-      outbox_.Sent(id, now);
+    auto sent = SendQueued(articles, 256, now);
+    if (!sent.ok()) return absl::IsCancelled(sent.status()) ? absl::OkStatus() : sent.status();
+    blocked = !*sent;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> IngestService::SendQueued(zmq::socket_t& articles, int max_messages, int64_t now) {
+  for (int sent = 0; sent < max_messages; ++sent) {
+    auto next = outbox_.NextToSend();
+    if (!next.ok()) return Annotate(next.status(), "ingest outbox");
+    if (!next->has_value()) break;
+    const std::string id = (*next)->article().id();
+    absl::Status s = SendFrames(articles, {EncodeEnvelope(**next)});
+    if (absl::IsUnavailable(s)) {  // no worker connected, or all queues full
+      outbox_.Requeue(id);
+      return false;
     }
+    if (!s.ok()) return s;
+    outbox_.Sent(id, now);
+  }
+  return true;
+}
+
+absl::Status IngestService::FlushQueued(zmq::socket_t& articles) {
+  while (outbox_.queued() > 0) {
+    auto sent = SendQueued(articles, 256, NowMs());
+    if (!sent.ok()) return absl::IsCancelled(sent.status()) ? absl::OkStatus() : sent.status();
+    if (!*sent) break;  // the rest is resent at the next start
   }
   return absl::OkStatus();
 }

@@ -4,7 +4,9 @@
 #include "services/ingest/ingest_service.h"
 
 #include <atomic>
+#include <functional>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -73,6 +75,23 @@ class IngestServiceTest : public ::testing::Test {
       body += "</article><footer>Copyright</footer></body></html>";
       res.set_content(body, "text/html; charset=utf-8");
     });
+    server_.Get("/many", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      many_if_none_match_.push_back(req.get_header_value("If-None-Match"));
+      if (req.get_header_value("If-None-Match") == "\"m1\"") {
+        res.status = 304;
+        return;
+      }
+      std::string items;
+      for (int i = 0; i < kManyItems; ++i) {
+        items += fmt::format("<item><title>Story {0}</title><link>https://example.com/many/{0}</link>"
+                             "<description>Body of story {0}.</description></item>", i);
+      }
+      res.set_header("ETag", "\"m1\"");
+      res.set_content(fmt::format(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>M</title>
+<link>https://example.com/</link><description>d</description>{}</channel></rss>)", items),
+                      "application/rss+xml");
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     http_thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -80,17 +99,23 @@ class IngestServiceTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (service_thread_.joinable()) {
-      service_thread_.request_stop();
-      service_thread_.join();
-    }
+    StopService();
     server_.stop();
     http_thread_.join();
   }
 
   std::string Url(const std::string& path) const { return fmt::format("http://127.0.0.1:{}{}", port_, path); }
 
-  void Start(const std::vector<std::string>& feeds) {
+  void StopService() {
+    if (service_thread_.joinable()) {
+      service_thread_.request_stop();
+      service_thread_.join();
+    }
+    service_.reset();  // closes the ingest database
+  }
+
+  void Start(const std::vector<std::string>& feeds,
+             const std::function<void(NewsflowConfig&)>& adjust = nullptr) {
     NewsflowConfig config = DefaultConfig();
     config.ingest.data_dir = dir_.Sub("ingest");
     config.ingest.articles = MakeEndpoint(articles_, true, 100);
@@ -99,6 +124,7 @@ class IngestServiceTest : public ::testing::Test {
     config.ingest.min_interval_s = 1;
     config.ingest.api_port = 0;
     for (const auto& f : feeds) config.ingest.feeds.push_back({f, 0});
+    if (adjust) adjust(config);
     auto service = MakeIngestService(config, context_);
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
@@ -146,6 +172,8 @@ class IngestServiceTest : public ::testing::Test {
   std::string api_;  // http://127.0.0.1:port of the feeds API
   std::mutex mu_;
   std::vector<std::string> if_none_match_;  // GUARDED_BY(mu_)
+  std::vector<std::string> many_if_none_match_;  // GUARDED_BY(mu_)
+  static constexpr int kManyItems = 30;
 };
 
 TEST_F(IngestServiceTest, GoneDisablesTheFeedWithItsReason) {
@@ -280,6 +308,40 @@ TEST_F(IngestServiceTest, HttpApiManagesTheRunningFeedList) {
   auto missing = client.Delete("/v1/feeds?url=" + httplib::detail::encode_query_param(Url("/nothing")));
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
+}
+
+// A stop while the outbox is full must not mark the feed as polled: the
+// items not yet accepted come with the next start's poll, which therefore
+// sends no validators (a 304 would lose them for good).
+TEST_F(IngestServiceTest, StopWithAFullOutboxKeepsTheRestOfThePollForTheNextStart) {
+  constexpr int kInFlight = 5;
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/many")}, [&](NewsflowConfig& c) { c.ingest.max_in_flight = kInFlight; }));
+  // No worker is connected, so the poll blocks once kInFlight items wait.
+  ASSERT_TRUE(WaitFor([&] { std::lock_guard lock(mu_); return !many_if_none_match_.empty(); }, seconds(20)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  StopService();
+  ASSERT_TRUE(status_.ok()) << status_;
+
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/many")}));
+  auto pull = OpenSocket(context_, zmq::socket_type::pull, MakeEndpoint(articles_, false, 1000));
+  ASSERT_TRUE(pull.ok());
+  std::set<std::string> titles;
+  std::vector<zmq::pollitem_t> items{{pull->handle(), 0, ZMQ_POLLIN, 0}};
+  auto deadline = std::chrono::steady_clock::now() + seconds(20);
+  while (titles.size() < static_cast<std::size_t>(kManyItems) && std::chrono::steady_clock::now() < deadline) {
+    auto ready = Poll(items, std::chrono::milliseconds(200));
+    ASSERT_TRUE(ready.ok());
+    if (*ready == 0) continue;
+    auto frames = RecvFrames(*pull);
+    ASSERT_TRUE(frames.ok() && frames->has_value());
+    auto envelope = DecodeEnvelope((**frames).back().to_string());
+    ASSERT_TRUE(envelope.ok());
+    titles.insert(envelope->article().title());
+  }
+  EXPECT_EQ(titles.size(), static_cast<std::size_t>(kManyItems));
+  std::lock_guard lock(mu_);
+  ASSERT_GE(many_if_none_match_.size(), 2u);
+  EXPECT_EQ(many_if_none_match_[1], "") << "the interrupted poll's ETag was stored";
 }
 
 }  // namespace
