@@ -235,6 +235,7 @@ absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text,
   YamlReader logging = root.Child("logging");
   logging.ReadEnum("level", &c.logging.level,
                    {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  logging.ReadString("file", &c.logging.file);
   logging.Finish();
   YamlReader drain = root.Child("drain");
   drain.ReadInt("deadline_ms", &c.drain.deadline_ms, 0, kMaxInt);

@@ -45,6 +45,9 @@ inline EndpointConfig MakeEndpoint(std::string address, bool bind, int hwm) {
 
 struct LoggingConfig {
   std::string level = "info";  // trace|debug|info|warn|error|off. Default: info
+  // Append logs to this file instead of stderr; SIGHUP reopens it (log
+  // rotation). Default: "" (stderr)
+  std::string file;
 };
 
 struct DrainConfig {

@@ -1,7 +1,9 @@
 // Logging setup. InitLogging() runs once per process (from RunService or the
 // CLI); components then get named loggers with MakeLogger("store.writer").
 // Logs go to stderr, so stdout stays free for data (`newsflow run` prints
-// the article stream there). Pattern: "%Y-%m-%dT%H:%M:%S.%e %l %n: %v".
+// the article stream there), or are appended to `logging.file`, which
+// ReopenLogs() (SIGHUP) reopens after a rotation. Pattern:
+// "%Y-%m-%dT%H:%M:%S.%e %l %n: %v".
 // SPDLOG_LEVEL in the environment overrides the configured level.
 //
 // RateLimitedLog keeps repeated warnings (bad frames, failing feeds) to the
@@ -17,11 +19,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include "absl/status/status.h"
+
 #include "common/config/newsflow_config.h"
 
 namespace newsflow {
 
-void InitLogging(const LoggingConfig& config);
+// kUnavailable when logging.file cannot be opened (logs then stay on stderr).
+absl::Status InitLogging(const LoggingConfig& config);
+
+// Reopens logging.file under its configured name (after logrotate moved it
+// away); a no-op when logging goes to stderr. Thread-safe.
+absl::Status ReopenLogs();
 
 // Returns the logger called `name`, creating it on the shared sink. Safe to
 // call from any thread.

@@ -1,5 +1,7 @@
 #include "common/runtime/service_group.h"
 
+#include <cstdlib>
+
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -17,6 +19,8 @@ struct Slot {
   bool finished = false;  // GUARDED_BY(mu)
   absl::Status status;    // GUARDED_BY(mu)
 };
+
+constexpr std::chrono::milliseconds kShutdownGrace(2000);
 
 }  // namespace
 
@@ -85,6 +89,16 @@ absl::Status RunServiceGroup(std::vector<std::unique_ptr<Service>> services,
       for (Slot& s : slots) s.stop.request_stop();
       context.shutdown();
       lock.lock();
+    }
+    if (context_shut_down &&
+        !cv.wait_until(lock, deadline + kShutdownGrace, [&] { return slot.finished; })) {
+      // Blocked outside ZeroMQ (a transfer, a disk): the deadline is a
+      // promise to the supervisor, and everything accepted is durable, so
+      // end the process as a kill would.
+      logger->error("drain deadline exceeded: service={} still running; exiting",
+                    services[i]->name());
+      logger->flush();
+      std::_Exit(kDrainDeadlineExitCode);
     }
     lock.unlock();
     slot.thread.join();

@@ -8,7 +8,9 @@
 //    stopped in REVERSE order, each drained before the next is asked, so
 //    upstream stops producing before downstream stops consuming;
 //  - deadline: if the whole drain exceeds `drain_deadline`, the context is
-//    shut down, which makes every blocked ZeroMQ call return ETERM.
+//    shut down, which makes every blocked ZeroMQ call return ETERM; a
+//    service still running 2 s after that ends the process with
+//    kDrainDeadlineExitCode (logged), as the supervisor's kill would.
 //
 // `newsflow run` passes {store, enrich, ingest}; a daemon passes one service.
 #ifndef NEWSFLOW_COMMON_RUNTIME_SERVICE_GROUP_H_
@@ -26,6 +28,8 @@
 #include "common/runtime/service.h"
 
 namespace newsflow {
+
+inline constexpr int kDrainDeadlineExitCode = 1;
 
 // Blocks until every service has returned. `on_ready` is called once, with
 // all services' endpoints merged, after the last one is ready. Returns the

@@ -83,7 +83,10 @@ int RunService(int argc, char** argv, const std::string& name, const ServiceFact
     std::cout << "config ok\n";
     return kExitOk;
   }
-  InitLogging(config->logging);
+  if (absl::Status s = InitLogging(config->logging); !s.ok()) {
+    std::cerr << "newsflow-" << name << ": " << s.message() << "\n";
+    return kExitFailure;
+  }
   auto logger = MakeLogger(name);
 
   int exit_code = kExitOk;
@@ -97,7 +100,14 @@ int RunService(int argc, char** argv, const std::string& name, const ServiceFact
     std::vector<std::unique_ptr<Service>> services;
     services.push_back(*std::move(service));
     std::stop_source stop;
-    SignalWatcher watcher(stop);
+    SignalWatcher watcher(stop, [logger] {
+      absl::Status s = ReopenLogs();
+      if (s.ok()) {
+        logger->info("SIGHUP: log file reopened");
+      } else {
+        logger->error("SIGHUP: {}", std::string(s.message()));
+      }
+    });
     absl::Status s = RunServiceGroup(
         std::move(services), context, stop.get_token(),
         std::chrono::milliseconds(config->drain.deadline_ms),

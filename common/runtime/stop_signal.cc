@@ -24,14 +24,18 @@ void BlockStopSignals() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-SignalWatcher::SignalWatcher(std::stop_source target) : target_(std::move(target)) {
+SignalWatcher::SignalWatcher(std::stop_source target, std::function<void()> on_hangup)
+    : target_(std::move(target)), on_hangup_(std::move(on_hangup)) {
   thread_ = std::jthread([this](std::stop_token own) {
     sigset_t set = StopSignals();
     timespec timeout{0, 200 * 1000 * 1000};
     while (!own.stop_requested()) {
       int sig = sigtimedwait(&set, nullptr, &timeout);
-      if (sig > 0) {
-        last_signal_.store(sig);
+      if (sig <= 0) continue;
+      last_signal_.store(sig);
+      if (sig == SIGHUP && on_hangup_) {
+        on_hangup_();
+      } else {
         target_.request_stop();
       }
     }

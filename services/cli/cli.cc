@@ -99,7 +99,7 @@ int CmdRun(const GlobalOptions& g, const RunOptions& o) {
     if (!config.ok()) return Fail(config.status(), "run: invalid config");
     MakeEmbedded(&*config);
   }
-  InitLogging(config->logging);
+  if (absl::Status s = InitLogging(config->logging); !s.ok()) return Fail(s, "run");
   auto logger = MakeLogger("run");
 
   zmq::context_t context(1);
@@ -600,7 +600,7 @@ int Main(int argc, char** argv) {
   if (!g.log_level.empty() || g.config_path.empty()) {
     LoggingConfig logging;
     logging.level = g.log_level.empty() ? "warn" : g.log_level;
-    InitLogging(logging);
+    (void)InitLogging(logging);  // stderr only: cannot fail
   }
 
   if (*run) return CmdRun(g, run_options);

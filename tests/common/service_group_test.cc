@@ -197,5 +197,28 @@ TEST(ServiceGroupTest, DrainDeadlineShutsDownTheContext) {
   EXPECT_THAT(journal.Get(), ElementsAre("stubborn interrupted"));
 }
 
+// A service that ignores stop and blocks outside ZeroMQ (a transfer, a
+// disk), which shutting the context down cannot interrupt.
+class HungService : public Service {
+ public:
+  std::string name() const override { return "hung"; }
+  absl::Status Run(std::stop_token, const ReadyFn& ready) override {
+    ready({});
+    while (true) std::this_thread::sleep_for(1s);
+  }
+};
+
+TEST(ServiceGroupDeathTest, DrainDeadlineIsEnforcedOnAServiceThatDoesNotReturn) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        zmq::context_t context;
+        std::stop_source stop;
+        (void)RunServiceGroup(Services({new HungService()}), context, stop.get_token(), 100ms,
+                              [&](const EndpointMap&) { stop.request_stop(); }, MakeLogger("group"));
+      },
+      ::testing::ExitedWithCode(kDrainDeadlineExitCode), "drain deadline exceeded: service=hung");
+}
+
 }  // namespace
 }  // namespace newsflow

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 
 #include <gtest/gtest.h>
@@ -27,7 +28,7 @@ int ThreadCount() {
 // Process-directed signals go to any thread that does not block them, so the
 // test only runs when this thread is the only one (as under ctest, which
 // runs each test in its own process).
-class SignalWatcherTest : public ::testing::TestWithParam<int> {
+class SignalTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (ThreadCount() != 1) GTEST_SKIP() << "other threads exist; run this test on its own";
@@ -37,6 +38,8 @@ class SignalWatcherTest : public ::testing::TestWithParam<int> {
   void TearDown() override { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
   sigset_t saved_;
 };
+
+class SignalWatcherTest : public SignalTest, public ::testing::WithParamInterface<int> {};
 
 TEST_P(SignalWatcherTest, SignalRequestsStop) {
   std::stop_source source;
@@ -49,6 +52,24 @@ TEST_P(SignalWatcherTest, SignalRequestsStop) {
 }
 
 INSTANTIATE_TEST_SUITE_P(StopSignals, SignalWatcherTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP));
+
+class HangupTest : public SignalTest {};
+
+// SIGHUP (logrotate's signal, and what a closing terminal sends) runs the
+// hang-up action and does not stop the daemon.
+TEST_F(HangupTest, HangupRunsTheActionWithoutStopping) {
+  std::stop_source source;
+  std::atomic<int> hangups{0};
+  {
+    SignalWatcher watcher(source, [&] { ++hangups; });
+    ASSERT_EQ(kill(getpid(), SIGHUP), 0);
+    EXPECT_TRUE(::newsflow::testing::WaitFor([&] { return hangups.load() == 1; }));
+    ASSERT_EQ(kill(getpid(), SIGHUP), 0);
+    EXPECT_TRUE(::newsflow::testing::WaitFor([&] { return hangups.load() == 2; }));
+    EXPECT_EQ(watcher.last_signal(), SIGHUP);
+  }
+  EXPECT_FALSE(source.stop_requested());
+}
 
 TEST(SignalWatcherDestructionTest, DestructorReturnsWithoutSignal) {
   std::stop_source source;
