@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
+#include "common/log/logging.h"
+#include "common/storage/rocksdb_options.h"
 #include "common/transport/envelope_codec.h"
 
 namespace newsflow::ingest {
@@ -30,6 +32,7 @@ IngestDb::~IngestDb() {
 absl::StatusOr<std::unique_ptr<IngestDb>> IngestDb::Open(const std::string& path, bool sync_writes) {
   std::unique_ptr<IngestDb> db(new IngestDb());
   rocksdb::DBOptions options;
+  ApplyNewsflowDbOptions(MakeLogger("ingest.db"), &options);
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;

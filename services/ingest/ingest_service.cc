@@ -89,6 +89,16 @@ class IngestService final : public Service {
   void ProcessDropFile(const fs::path& path, std::stop_token stop);
   absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles, zmq::socket_t& acks,
                           zmq::socket_t& control);
+  // A write to the ingest database failed (a full disk): counted and logged
+  // sparsely; what the outbox holds stays there.
+  void ReportDbError(const absl::Status& s, std::string_view what) {
+    counters_.Add("db_errors");
+    uint64_t suppressed = 0;
+    if (db_error_log_.ShouldLog(&suppressed)) {
+      logger_->error("ingest db write failed ({}), outbox entries kept: {} suppressed={}", what,
+                     std::string(s.message()), suppressed);
+    }
+  }
   // Sends queued outbox entries until none is left or the socket is full.
   absl::Status FlushQueued(zmq::socket_t& articles);
   void HandleControl(zmq::socket_t& control, std::vector<zmq::message_t>& parts);
@@ -122,6 +132,7 @@ class IngestService final : public Service {
   BadInputReporter bad_acks_;
   BadInputReporter bad_control_;
   RateLimitedLog feed_error_log_;
+  RateLimitedLog db_error_log_;
 
   // Serialises changes to the stored feed list: a poll's write-back checks
   // that its feed still exists and saves it as one step, so a feed removed
@@ -531,8 +542,9 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
                          envelope.ok() ? absl::InvalidArgumentError("expected an ack") : envelope.status());
         continue;
       }
-      absl::Status s = outbox_.OnAck(envelope->ack());
-      if (!s.ok()) return Annotate(s, "ingest ack");
+      // A failed write (a full disk) keeps the entry: it is resent later and
+      // the store acks the duplicate again.
+      if (absl::Status s = outbox_.OnAck(envelope->ack()); !s.ok()) ReportDbError(s, "ack");
     }
     if (items[1].revents & ZMQ_POLLIN) {
       auto frames = RecvFrames(control);
@@ -542,8 +554,7 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
     int64_t now = NowMs();
     if (now - last_expire >= kExpireCheckMs) {
       last_expire = now;
-      absl::Status s = outbox_.ExpireDue(now);
-      if (!s.ok()) return Annotate(s, "ingest outbox");
+      if (absl::Status s = outbox_.ExpireDue(now); !s.ok()) ReportDbError(s, "outbox expiry");
     }
     auto sent = SendQueued(articles, 256, now);
     if (!sent.ok()) return absl::IsCancelled(sent.status()) ? absl::OkStatus() : sent.status();

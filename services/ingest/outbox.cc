@@ -104,10 +104,18 @@ absl::Status Outbox::ExpireDue(int64_t now_ms) {
       }
     }
   }
+  // A failed write (a full disk) never strands an entry: it is tried again
+  // at the next expiry, or resent with its stored attempt count lagging.
+  absl::Status first_error;
   for (const auto& [id, attempt] : expired) {
     if (static_cast<int>(attempt) >= options_.max_attempts) {
       absl::Status s = db_.DeadLetter(id);
-      if (!s.ok()) return s;
+      if (!s.ok()) {
+        first_error.Update(s);
+        std::lock_guard lock(mu_);
+        if (auto it = entries_.find(id); it != entries_.end()) it->second.due_ms = now_ms + options_.ack_timeout_ms;
+        continue;
+      }
       counters_.Add("dead_lettered");
       logger_->warn("dead-lettered article id={} attempts={}", id, attempt);
       std::lock_guard lock(mu_);
@@ -115,12 +123,11 @@ absl::Status Outbox::ExpireDue(int64_t now_ms) {
       room_.notify_all();
       continue;
     }
-    absl::Status s = db_.SetAttempt(id, attempt);
-    if (!s.ok()) return s;
+    first_error.Update(db_.SetAttempt(id, attempt));
     std::lock_guard lock(mu_);
     queue_.push_back(id);
   }
-  return absl::OkStatus();
+  return first_error;
 }
 
 std::size_t Outbox::outstanding() const {

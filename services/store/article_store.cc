@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
+#include "common/log/logging.h"
+#include "common/storage/rocksdb_options.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/store/keys.h"
@@ -42,6 +44,7 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(
   std::unique_ptr<ArticleStore> store(new ArticleStore());
   store->options_ = options;
   rocksdb::DBOptions db_options;
+  ApplyNewsflowDbOptions(MakeLogger("store.db"), &db_options);
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   rocksdb::ColumnFamilyOptions cf_options;

@@ -1,5 +1,6 @@
 #include "services/store/store_service.h"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -68,6 +69,7 @@ class StoreService final : public Service {
     auto snapshot = counters_.Snapshot();
     snapshot["bad_input_frames"] = bad_input_.count();
     snapshot["bad_query_frames"] = bad_query_.count();
+    snapshot["commits_failing"] = commits_failing_since_ms_.load() != 0 ? 1 : 0;
     return snapshot;
   }
 
@@ -80,6 +82,8 @@ class StoreService final : public Service {
   BadInputReporter bad_input_;
   BadInputReporter bad_query_;
   RateLimitedLog commit_error_log_;
+  // When commits started failing (a full disk), 0 while they succeed.
+  std::atomic<int64_t> commits_failing_since_ms_{0};
   RateLimitedLog publish_drop_log_;
   mutable std::mutex term_counts_mu_;
   DocumentFrequencies term_counts_;  // GUARDED_BY(term_counts_mu_)
@@ -259,6 +263,14 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
         absl::IsFailedPrecondition(results.status())) {
       return Annotate(results.status(), "store commit");
     }
+    // A full disk or another I/O failure: nothing is acked, so ingest keeps
+    // every article in its outbox; the database recovers by itself once
+    // space is back (common/storage/rocksdb_options.h).
+    if (commits_failing_since_ms_.load() == 0) {
+      commits_failing_since_ms_ = NowMs();
+      logger_->error("commits failing, acks paused until the database recovers: {}",
+                     std::string(results.status().message()));
+    }
     uint64_t suppressed = 0;
     if (commit_error_log_.ShouldLog(&suppressed)) {
       logger_->warn("commit failed, holding batch of {} and retrying: {} suppressed={}",
@@ -267,7 +279,10 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
     // Unacked articles are resent by ingest, so giving up at shutdown loses nothing.
     if (stop.stop_requested()) return absl::OkStatus();
     std::this_thread::sleep_for(backoff);
-    backoff = std::min(backoff * 2, milliseconds(5000));
+    backoff = std::min(backoff * 2, milliseconds(2000));
+  }
+  if (int64_t since = commits_failing_since_ms_.exchange(0); since != 0) {
+    logger_->info("commits recovered after {:.1f} s", static_cast<double>(NowMs() - since) / 1000.0);
   }
 
   for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -1,5 +1,8 @@
 #include "tests/testing/test_util.h"
 
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,6 +41,38 @@ TempDir::~TempDir() {
 std::string TempDir::Sub(std::string_view name) const {
   return fmt::format("{}/{}", path_, name);
 }
+
+SmallFilesystem::SmallFilesystem(std::size_t size_bytes) {
+  if (dir_.path().empty()) return;
+  std::string options = fmt::format("size={}", size_bytes);
+  mounted_ = mount("tmpfs", dir_.path().c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) == 0;
+}
+
+SmallFilesystem::~SmallFilesystem() {
+  if (mounted_) umount2(dir_.path().c_str(), MNT_DETACH);
+}
+
+std::size_t SmallFilesystem::FreeBytes() const {
+  struct statvfs st {};
+  if (statvfs(dir_.path().c_str(), &st) != 0) return 0;
+  return static_cast<std::size_t>(st.f_bavail) * st.f_frsize;
+}
+
+void SmallFilesystem::Fill(std::size_t leave_bytes) {
+  std::size_t free = FreeBytes();
+  if (free <= leave_bytes) return;
+  int fd = open(Sub(".filler").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (fd < 0) {
+    ADD_FAILURE() << "cannot create the filler file";
+    return;
+  }
+  if (posix_fallocate(fd, 0, static_cast<off_t>(free - leave_bytes)) != 0) {
+    ADD_FAILURE() << "cannot allocate the filler file";
+  }
+  close(fd);
+}
+
+void SmallFilesystem::Free() { unlink(Sub(".filler").c_str()); }
 
 void WriteFile(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -41,6 +41,31 @@ class TempDir {
   std::string path_;
 };
 
+// A small tmpfs mounted on a fresh directory, for tests of a full disk.
+// Mounting needs CAP_SYS_ADMIN (root, as in CI); available() is false
+// otherwise and the test should skip. Unmounted at scope exit.
+class SmallFilesystem {
+ public:
+  explicit SmallFilesystem(std::size_t size_bytes);
+  ~SmallFilesystem();
+  SmallFilesystem(const SmallFilesystem&) = delete;
+  SmallFilesystem& operator=(const SmallFilesystem&) = delete;
+
+  bool available() const { return mounted_; }
+  const std::string& path() const { return dir_.path(); }
+  std::string Sub(std::string_view name) const { return dir_.Sub(name); }
+  // Free bytes on the filesystem.
+  std::size_t FreeBytes() const;
+  // Takes all but `leave_bytes` of the free space with a filler file.
+  void Fill(std::size_t leave_bytes);
+  // Removes the filler file.
+  void Free();
+
+ private:
+  TempDir dir_;
+  bool mounted_ = false;
+};
+
 // Writes `bytes` to `path`, replacing it. Fails the current test on error.
 void WriteFile(const std::string& path, std::string_view bytes);
 

@@ -1,8 +1,10 @@
 #include "services/store/article_store.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -474,6 +476,46 @@ TEST_F(ClusterTest, ZeroFingerprintNeverClusters) {
   Commit(WithFingerprint(testing::MakeArticle("a", "A", "a"), 0));
   v1::Article b = WithFingerprint(testing::MakeArticle("b", "B", "b"), 0);
   EXPECT_EQ(Commit(b), b.id());
+}
+
+// A full disk is an outage, not a crash: commits fail with kUnavailable
+// (nothing acked), reads keep working, and once space is back the database
+// recovers by itself and takes the held batch. Needs a tmpfs (root).
+TEST(ArticleStoreDiskFullTest, CommitsFailWhileTheDiskIsFullAndResumeWhenSpaceReturns) {
+  ::newsflow::testing::SmallFilesystem disk(256 << 20);
+  if (!disk.available()) GTEST_SKIP() << "mounting a tmpfs needs CAP_SYS_ADMIN";
+  auto store = ArticleStore::Open({.path = disk.Sub("db"), .sync_writes = true});
+  ASSERT_THAT(store, IsOk());
+  disk.Fill(/*leave_bytes=*/256 << 10);
+
+  // RocksDB preallocates its write-ahead log (about 70 MiB by default), so
+  // filling the disk takes more than the 256 KiB left beside the filler.
+  const std::string body(256 << 10, 'x');
+  std::vector<std::string> committed;
+  std::vector<v1::Article> held;
+  for (int i = 0; i < 1000 && held.empty(); ++i) {
+    std::vector<v1::Article> batch{MakeArticle(fmt::format("a{}", i), fmt::format("Title {}", i), body, "AI", "Chips")};
+    auto result = (*store)->Upsert(batch);
+    if (result.ok()) {
+      committed.push_back(batch[0].id());
+    } else {
+      EXPECT_THAT(result.status(), StatusIs(absl::StatusCode::kUnavailable));
+      held = batch;
+    }
+  }
+  ASSERT_FALSE(held.empty()) << "the disk never filled";
+  ASSERT_FALSE(committed.empty());
+  // Still full: the held batch keeps failing, reads still answer.
+  EXPECT_THAT((*store)->Upsert(held).status(), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT((*store)->Get(committed.front()), IsOk());
+
+  disk.Free();
+  bool recovered = ::newsflow::testing::WaitFor(
+      [&] { return (*store)->Upsert(held).ok(); }, std::chrono::seconds(60));
+  ASSERT_TRUE(recovered) << "the store did not recover after space returned";
+  for (const std::string& id : committed) EXPECT_THAT((*store)->Get(id), IsOk()) << id;
+  EXPECT_THAT((*store)->Get(held[0].id()), IsOk());
+  EXPECT_EQ((*store)->ArticleCount(), committed.size() + 1);
 }
 
 }  // namespace
