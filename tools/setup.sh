@@ -6,7 +6,8 @@
 #   tools/setup.sh build  install what is missing and build
 #
 # Every dependency is a Debian package; nothing is downloaded at build time.
-# python3-nltk is for the quality scorers that ctest runs when ../shared is present.
+# python3-nltk and python3-chardet are for the quality scorers that ctest runs when
+# ../shared is present (the feed scorer evaluates fixtures' chardet conditions).
 # Environment: BUILD_DIR (default: build), JOBS (default: number of cores).
 set -euo pipefail
 
@@ -22,7 +23,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libcld2-dev libstemmer-dev
   libxml2-dev libgumbo-dev libcurl4-openssl-dev libcpp-httplib-dev libcli11-dev
   libyaml-cpp-dev nlohmann-json3-dev libabsl-dev libsodium-dev libxxhash-dev zlib1g-dev
-  python3 python3-nltk
+  python3 python3-nltk python3-chardet
 )
 
 install_packages() {
