@@ -1,5 +1,6 @@
 #include "common/config/newsflow_config.h"
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -9,6 +10,8 @@
 #include <zmq.h>
 
 #include "common/config/yaml_reader.h"
+#include "common/util/ip_network.h"
+#include "common/util/local_path.h"
 
 namespace newsflow {
 namespace {
@@ -74,7 +77,8 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   ReadEndpoint(r, "articles", &c->articles);
   ReadEndpoint(r, "acks", &c->acks);
   ReadEndpoint(r, "control", &c->control);
-  for (YamlReader& f : r.Sequence("feeds")) {  // each a URL or {url, interval_s}
+  std::vector<YamlReader> seeds = r.Sequence("feeds");
+  for (YamlReader& f : seeds) {  // each a URL or {url, interval_s}
     FeedSeed seed;
     if (f.IsScalar()) {
       seed.url = f.node().Scalar();
@@ -85,6 +89,38 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
     }
     if (seed.url.empty()) f.Error("url", "must not be empty");
     c->feeds.push_back(seed);
+  }
+  YamlReader fetch = r.Child("fetch");
+  fetch.ReadStringList("allow_networks", &c->allow_networks);
+  fetch.ReadString("file_feeds_allowed_under", &c->file_feeds_allowed_under);
+  fetch.Finish();
+  for (const std::string& cidr : c->allow_networks) {
+    if (auto network = ParseIpNetwork(cidr); !network.ok()) {
+      fetch.Error("allow_networks", std::string(network.status().message()));
+    }
+  }
+  if (!c->file_feeds_allowed_under.empty()) {
+    std::error_code ec;
+    std::string dir = std::filesystem::absolute(c->file_feeds_allowed_under, ec).lexically_normal().string();
+    if (dir == "/" || LexicallyInside(dir, "/proc") || LexicallyInside(dir, "/sys") ||
+        LexicallyInside(dir, "/dev") || dir == "/proc" || dir == "/sys" || dir == "/dev") {
+      fetch.Error("file_feeds_allowed_under", "must be a folder of feed files, not /, /proc, /sys or /dev");
+    }
+  }
+  for (std::size_t i = 0; i < seeds.size(); ++i) {
+    const FeedSeed& seed = c->feeds[i];
+    if (seed.url.empty()) continue;
+    const std::string scheme = UrlScheme(seed.url);
+    if (scheme == "http" || scheme == "https") continue;
+    std::optional<std::string> path = LocalFeedPath(seed.url);
+    if (!path) {
+      seeds[i].Error("url", fmt::format("\"{}\" is neither an http(s) URL nor a local file", seed.url));
+    } else if (c->file_feeds_allowed_under.empty()) {
+      seeds[i].Error("url", "a local file feed needs ingest.fetch.file_feeds_allowed_under");
+    } else if (!LexicallyInside(*path, c->file_feeds_allowed_under)) {
+      seeds[i].Error("url", fmt::format("{} is outside ingest.fetch.file_feeds_allowed_under ({})", *path,
+                                        c->file_feeds_allowed_under));
+    }
   }
   r.ReadString("drop_dir", &c->drop_dir);
   r.ReadInt("drop_scan_interval_ms", &c->drop_scan_interval_ms, 50, kMaxInt);

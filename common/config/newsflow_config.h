@@ -55,7 +55,10 @@ struct DrainConfig {
 };
 
 struct FeedSeed {
-  std::string url;     // http(s):// URL, file:// URL or a local path
+  // http(s):// URL, or a local path or file:// URL inside
+  // ingest.fetch.file_feeds_allowed_under (local feeds need that opt-in, the
+  // ones listed here too).
+  std::string url;
   int interval_s = 0;  // 0 = ingest.poll.default_interval_s
 };
 
@@ -79,6 +82,15 @@ struct IngestConfig {
   int http_timeout_ms = 20000;              // Default: 20000
   int64_t max_feed_bytes = 16 * 1024 * 1024;  // Default: 16 MiB
   std::string user_agent = "newsflow/0.1 (+https://github.com/newsflow/newsflow)";
+  // Fetch policy (services/ingest/fetcher.h). Every connection, redirects
+  // included, must reach a public address unless its network is listed in
+  // `allow_networks` (CIDRs such as 10.0.0.0/8, fd00::/8, 127.0.0.1/32).
+  // Default: none.
+  std::vector<std::string> allow_networks;
+  // Local feed files are read only when their real path lies inside this
+  // folder (regular files only); "" = no local feeds at all. Applies to feeds
+  // listed in `feeds` and to feeds added at run time. Default: "".
+  std::string file_feeds_allowed_under;
   // Full text: feed items whose content is a teaser get their page fetched
   // and extracted (per feed: FeedSpec.full_text).
   bool fetch_pages = true;     // Default: true
@@ -87,7 +99,9 @@ struct IngestConfig {
   bool api_enabled = true;               // Default: true
   std::string api_address = "127.0.0.1";  // Default: 127.0.0.1
   int api_port = 8481;                   // 0 = any free port. Default: 8481
-  std::string api_token;                 // required as "Authorization: Bearer" when set
+  // Required as "Authorization: Bearer" when set, and as ControlRequest.token
+  // on the control socket. Default: "" (no token).
+  std::string api_token;
   // Outbox (delivery contract).
   int ack_timeout_ms = 30000;  // resend an unacknowledged article after this. Default: 30000
   int max_attempts = 10;       // then move it to dead letters. Default: 10

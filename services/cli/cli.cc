@@ -25,6 +25,7 @@
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/extract/article_extractor.h"
+#include "services/ingest/feed_admission.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/ingest_db.h"
 #include "services/ingest/ingest_service.h"
@@ -283,11 +284,14 @@ int CmdTags(const GlobalOptions& g, uint32_t limit) {
 
 // Feed commands talk to the running ingest; when none answers, they edit the
 // feed list in its database directly (the next start picks it up).
-absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config,
+// `token` goes with every request: ingest.api.token, required by a daemon
+// that has one (the HTTP API's bearer token).
+absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config, const std::string& token,
                                             const v1::ControlRequest& request) {
   zmq::context_t context(1);
   v1::Envelope envelope = NewEnvelope();
   *envelope.mutable_control() = request;
+  envelope.mutable_control()->set_token(token);
   auto reply = Request(context, config.ingest.control.address, envelope, milliseconds(2000));
   if (reply.ok()) {
     if (reply->payload_case() != v1::Envelope::kControlResult) return absl::DataLossError("unexpected reply");
@@ -304,9 +308,14 @@ absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config,
   absl::Status s;
   switch (request.op_case()) {
     case v1::ControlRequest::kAddFeed: {
-      v1::FeedSpec feed = request.add_feed();
-      feed.set_enabled(true);
-      s = (*db)->PutFeed(feed);
+      // The same admission rules as the daemon's.
+      auto existing = (*db)->GetFeed(request.add_feed().url());
+      if (!existing.ok()) {
+        s = existing.status();
+        break;
+      }
+      auto feed = ingest::AdmitFeed(request.add_feed(), *existing, config.ingest);
+      s = feed.ok() ? (*db)->PutFeed(*feed) : feed.status();
       break;
     }
     case v1::ControlRequest::kRemoveFeed: {
@@ -346,7 +355,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 // Adds every feed of an OPML file through the running ingest (or its
 // database), printing progress for long lists.
-int CmdImportOpml(const NewsflowConfig& config, const std::string& path) {
+int CmdImportOpml(const NewsflowConfig& config, const std::string& token, const std::string& path) {
   auto bytes = ReadFile(path);
   if (!bytes.ok()) return Fail(bytes.status(), "feeds import-opml");
   auto feeds = ingest::ParseOpml(*bytes);
@@ -355,7 +364,7 @@ int CmdImportOpml(const NewsflowConfig& config, const std::string& path) {
   for (std::size_t i = 0; i < feeds->size(); ++i) {
     v1::ControlRequest request;
     *request.mutable_add_feed() = (*feeds)[i];
-    auto r = Control(config, request);
+    auto r = Control(config, token, request);
     if (r.ok() && r->ok()) {
       ++added;
     } else {
@@ -372,10 +381,11 @@ int CmdImportOpml(const NewsflowConfig& config, const std::string& path) {
 }
 
 int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::string& url,
-             int interval_s, const std::string& full_text, bool json) {
+             int interval_s, const std::string& full_text, bool json, const std::string& token_flag) {
   auto config = LoadClientConfig(g);
   if (!config.ok()) return Fail(config.status(), "feeds: invalid config");
-  if (action == "import-opml") return CmdImportOpml(*config, url);
+  const std::string token = token_flag.empty() ? config->ingest.api_token : token_flag;
+  if (action == "import-opml") return CmdImportOpml(*config, token, url);
   v1::ControlRequest request;
   if (action == "add") {
     request.mutable_add_feed()->set_url(url);
@@ -394,7 +404,7 @@ int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::strin
   } else {
     request.set_list_feeds(true);
   }
-  auto r = Control(*config, request);
+  auto r = Control(*config, token, request);
   if (!r.ok()) return Fail(r.status(), "feeds");
   if (!r->ok()) {
     std::cerr << "newsflow feeds " << action << ": " << r->error() << "\n";
@@ -559,6 +569,9 @@ int Main(int argc, char** argv) {
   feeds->add_option("--full-text", full_text, "fetch the linked pages: auto (teasers only), always or never (add)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   feeds->add_flag("--json", json, "print JSON lines (list)");
+  std::string control_token;
+  feeds->add_option("--token", control_token,
+                    "token of the ingest control socket (default: ingest.api.token of --config)");
 
   std::string file, base_url;
   auto* parse_feed = app.add_subcommand("parse-feed", "parse an RSS/Atom/JSON feed file and print it as JSON");
@@ -616,7 +629,7 @@ int Main(int argc, char** argv) {
       std::cerr << "newsflow feeds " << feeds_action << ": a URL is required\n";
       return kExitUsage;
     }
-    return CmdFeeds(g, feeds_action, url, interval_s, full_text, json);
+    return CmdFeeds(g, feeds_action, url, interval_s, full_text, json, control_token);
   }
   if (*parse_feed) {
     if (feed_format == "feedparser") {

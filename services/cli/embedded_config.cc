@@ -43,6 +43,8 @@ NewsflowConfig EmbeddedDefaultConfig(const std::string& data_dir) {
   }
   std::sort(feeds.begin(), feeds.end());
   for (const auto& f : feeds) c.ingest.feeds.push_back({f, 0});
+  // The bundled feeds are local files: the operator's opt-in for their folder.
+  c.ingest.file_feeds_allowed_under = (fs::path(samples) / "feeds").string();
   fs::path drop_samples = fs::path(samples) / "drop";
   if (fs::is_directory(drop_samples, ec)) {
     // Ingest moves what it reads, so it reads a copy, never the repository.

@@ -21,7 +21,9 @@ void MakeEmbedded(NewsflowConfig* config);
 std::string FindSamplesDir();
 
 // The embedded default: DefaultConfig() with `data_dir` (when not empty) +
-// MakeEmbedded() + the bundled sample feeds + a drop folder at
+// MakeEmbedded() + the bundled sample feeds (with their folder as
+// ingest.fetch.file_feeds_allowed_under, so they are the only local files
+// ingest may read as feeds) + a drop folder at
 // <data_dir>/drop seeded with a copy of the sample drop files.
 NewsflowConfig EmbeddedDefaultConfig(const std::string& data_dir);
 

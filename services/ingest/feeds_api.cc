@@ -1,5 +1,9 @@
 #include "services/ingest/feeds_api.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -64,10 +68,15 @@ void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::stri
     v1::ControlRequest request;
     request.mutable_add_feed()->set_url(body["url"].get<std::string>());
     if (body.contains("interval_s")) {
-      if (!body["interval_s"].is_number_integer() || body["interval_s"].get<int64_t>() < 0) {
+      const auto& interval = body["interval_s"];
+      if (!interval.is_number_integer() || (interval.is_number_unsigned() ? false : interval.get<int64_t>() < 0)) {
         return SendJson(res, 400, {{"error", "interval_s must be a non-negative integer"}});
       }
-      request.mutable_add_feed()->set_interval_s(static_cast<int32_t>(body["interval_s"].get<int64_t>()));
+      // Larger values are bounded to ingest.poll.max_interval_s when the feed is admitted.
+      uint64_t seconds = interval.is_number_unsigned() ? interval.get<uint64_t>()
+                                                       : static_cast<uint64_t>(interval.get<int64_t>());
+      request.mutable_add_feed()->set_interval_s(
+          static_cast<int32_t>(std::min<uint64_t>(seconds, std::numeric_limits<int32_t>::max())));
     }
     if (body.contains("full_text")) {
       const auto& ft = body["full_text"];

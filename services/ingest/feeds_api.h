@@ -5,7 +5,10 @@
 //   GET    /healthz
 //   GET    /v1/feeds                 the feed list with its state
 //   POST   /v1/feeds                 {"url", "interval_s"?, "full_text"?: auto|always|never}:
-//                                     add (or re-enable) a feed
+//                                     add a feed; a listed one gets the new settings
+//                                     and keeps its fetch state (re-enabled if it was
+//                                     disabled); see feed_admission.h. interval_s is
+//                                     bounded to ingest.poll.{min,max}_interval_s
 //   POST   /v1/pages                 {"url"}: fetch, extract and ingest one page
 //   DELETE /v1/feeds?url=URL         remove a feed
 //   POST   /v1/poll                  poll every feed now
@@ -13,7 +16,9 @@
 //   POST   /v1/feeds.opml            import an OPML body: {"added", "failed", "errors"}
 //
 // Requests go through the same ControlRequest handling as the ZeroMQ control
-// socket, so both interfaces behave the same.
+// socket, so both interfaces behave the same: feed and page URLs must pass the
+// fetch policy (services/ingest/fetcher.h), and with a token set both require
+// it (here as the bearer token, there as ControlRequest.token).
 #ifndef NEWSFLOW_SERVICES_INGEST_FEEDS_API_H_
 #define NEWSFLOW_SERVICES_INGEST_FEEDS_API_H_
 

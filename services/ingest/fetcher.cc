@@ -1,15 +1,23 @@
 #include "services/ingest/fetcher.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <climits>
+#include <cstdlib>
 #include <ctime>
-#include <vector>
-#include <fstream>
+#include <memory>
 #include <mutex>
-#include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
+
+#include "common/util/local_path.h"
+#include "common/util/text.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -72,19 +80,142 @@ int RetryAfterSeconds(const std::string& value) {
   return at > now ? static_cast<int>(std::min<int64_t>(at - now, 7 * 86400)) : 0;
 }
 
-absl::StatusOr<FetchResult> ReadLocal(const std::string& path, const FetchOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(fmt::format("cannot open {}", path));
-  FetchResult result;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  result.body = buffer.str();
-  if (static_cast<int64_t>(result.body.size()) > options.max_bytes) {
-    return absl::ResourceExhaustedError(fmt::format("{} is larger than {} bytes", path, options.max_bytes));
+constexpr std::size_t kMaxUrlBytes = 8192;
+
+bool HasControlOrSpace(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return true;
   }
-  result.final_url = path;
+  return false;
+}
+
+// `url` for an error message: control characters as '?', at most 300 bytes,
+// valid UTF-8.
+std::string Printable(std::string_view url) {
+  std::string out(url.substr(0, 300));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  if (url.size() > 300) out += "...";
+  return ValidUtf8(out);
+}
+
+void Count(const FetchOptions& options, const char* name) {
+  if (options.counters != nullptr) options.counters->Add(name);
+}
+
+// Whether the real path `path` lies strictly inside the real folder `root`.
+bool RealPathInside(const std::string& path, const std::string& root) {
+  if (root == "/") return path.size() > 1 && path[0] == '/';
+  return path.size() > root.size() + 1 && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/';
+}
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+absl::StatusOr<FetchResult> ReadLocal(const std::string& path, const FetchOptions& options) {
+  if (options.file_root.empty()) {
+    Count(options, "fetches_refused_file");
+    return absl::PermissionDeniedError(fmt::format(
+        "local file {} refused: local feeds are off (ingest.fetch.file_feeds_allowed_under is not set)", path));
+  }
+  // One answer for every refusal: whether a path outside the folder exists,
+  // is a FIFO or a device must not show.
+  auto refused = [&] {
+    Count(options, "fetches_refused_file");
+    return absl::NotFoundError(fmt::format(
+        "local file {} cannot be read: it must be an existing regular file inside "
+        "ingest.fetch.file_feeds_allowed_under",
+        path));
+  };
+  char root_buffer[PATH_MAX];
+  char real_buffer[PATH_MAX];
+  if (realpath(options.file_root.c_str(), root_buffer) == nullptr) return refused();
+  if (realpath(path.c_str(), real_buffer) == nullptr) return refused();
+  const std::string root(root_buffer);
+  if (!RealPathInside(real_buffer, root)) return refused();
+  // O_NOFOLLOW: the checked path cannot be swapped for a symlink; O_NONBLOCK:
+  // opening a FIFO does not wait for a writer (it is refused just below).
+  FdCloser file{open(real_buffer, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)};
+  if (file.fd < 0) return refused();
+  struct stat st {};
+  if (fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) return refused();
+  // A folder on the way may have been replaced since realpath(): check where
+  // the opened file really is (when /proc is there to tell).
+  char opened[PATH_MAX];
+  ssize_t n = readlink(fmt::format("/proc/self/fd/{}", file.fd).c_str(), opened, sizeof(opened) - 1);
+  if (n > 0 && !RealPathInside(std::string(opened, static_cast<std::size_t>(n)), root)) return refused();
+  FetchResult result;
+  char chunk[65536];
+  while (true) {
+    ssize_t got = read(file.fd, chunk, sizeof(chunk));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return refused();
+    if (got == 0) break;
+    if (static_cast<int64_t>(result.body.size()) + got > options.max_bytes) {
+      return absl::ResourceExhaustedError(fmt::format("{} is larger than {} bytes", path, options.max_bytes));
+    }
+    result.body.append(chunk, static_cast<std::size_t>(got));
+  }
   return result;
 }
+
+// Checks every connection libcurl opens, the first and each redirect's, on
+// the address it is about to connect to.
+struct ConnectGuard {
+  const std::vector<IpNetwork>* allowed;
+  std::string refused;  // the last refused address, cleared by a later allowed one
+};
+
+curl_socket_t OpenCheckedSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* guard = static_cast<ConnectGuard*>(user);
+  auto ip = AddressOf(&address->addr, static_cast<socklen_t>(address->addrlen));
+  if (!ip || !AddressAllowed(*ip, *guard->allowed)) {
+    guard->refused = ip ? FormatIpAddress(*ip) : fmt::format("of family {}", address->family);
+    return CURL_SOCKET_BAD;
+  }
+  guard->refused.clear();
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+absl::Status CheckHttpUrl(std::string_view url) {
+  if (url.empty()) return absl::InvalidArgumentError("the URL is empty");
+  if (url.size() > kMaxUrlBytes) {
+    return absl::InvalidArgumentError(fmt::format("the URL is longer than {} bytes", kMaxUrlBytes));
+  }
+  if (HasControlOrSpace(url)) return absl::InvalidArgumentError("the URL holds a space or control character");
+  // libcurl reads "http:///host" as "http://host"; an authority must follow "//".
+  std::size_t authority = url.find("://");
+  if (authority != std::string_view::npos && url.size() > authority + 3 && url[authority + 3] == '/') {
+    return absl::InvalidArgumentError(fmt::format("{} is not a valid URL: no host", std::string(url)));
+  }
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), curl_url_cleanup);
+  if (!handle) return absl::ResourceExhaustedError("curl_url failed");
+  const std::string text(url);
+  CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  if (rc != CURLUE_OK) {
+    return absl::InvalidArgumentError(fmt::format("{} is not a valid URL: {}", text, curl_url_strerror(rc)));
+  }
+  char* scheme = nullptr;
+  char* host = nullptr;
+  curl_url_get(handle.get(), CURLUPART_SCHEME, &scheme, 0);
+  CURLUcode host_rc = curl_url_get(handle.get(), CURLUPART_HOST, &host, 0);
+  std::string scheme_text = scheme != nullptr ? scheme : "";
+  bool has_host = host_rc == CURLUE_OK && host != nullptr && host[0] != '\0';
+  curl_free(scheme);
+  curl_free(host);
+  if (scheme_text != "http" && scheme_text != "https") {
+    return absl::InvalidArgumentError(fmt::format("{}: only http:// and https:// URLs are accepted", text));
+  }
+  if (!has_host) return absl::InvalidArgumentError(fmt::format("{} is not a valid URL: no host", text));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOptions& options);
 
 }  // namespace
 
@@ -93,15 +224,60 @@ void InitFetcher() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+FetchOptions FetchOptionsFromConfig(const IngestConfig& config, Counters* counters) {
+  FetchOptions options;
+  options.timeout_ms = config.http_timeout_ms;
+  options.max_bytes = config.max_feed_bytes;
+  options.user_agent = config.user_agent;
+  options.file_root = config.file_feeds_allowed_under;
+  for (const std::string& cidr : config.allow_networks) {
+    if (auto network = ParseIpNetwork(cidr); network.ok()) options.allow_networks.push_back(*network);
+  }
+  options.counters = counters;
+  return options;
+}
+
+absl::Status CheckPageUrl(std::string_view url) { return CheckHttpUrl(url); }
+
+absl::Status CheckFeedUrl(std::string_view url, const FetchOptions& options) {
+  const std::string scheme = UrlScheme(url);
+  if (scheme == "http" || scheme == "https") return CheckHttpUrl(url);
+  if (url.empty()) return absl::InvalidArgumentError("the feed URL is empty");
+  if (url.size() > kMaxUrlBytes) {
+    return absl::InvalidArgumentError(fmt::format("the feed URL is longer than {} bytes", kMaxUrlBytes));
+  }
+  std::optional<std::string> path = LocalFeedPath(url);
+  if (!path) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: only http:// and https:// URLs are accepted", Printable(url)));
+  }
+  if (options.file_root.empty()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{} is not an http:// or https:// URL (local feed files need ingest.fetch.file_feeds_allowed_under)", url));
+  }
+  if (!LexicallyInside(*path, options.file_root)) {
+    return absl::InvalidArgumentError(
+        fmt::format("local feed {} is not inside ingest.fetch.file_feeds_allowed_under", url));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOptions& options) {
   const std::string& url = request.url;
-  if (url.rfind("file://", 0) == 0) return ReadLocal(url.substr(7), options);
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    if (url.find("://") != std::string::npos) {
-      return absl::InvalidArgumentError(fmt::format("unsupported URL scheme: {}", url));
-    }
-    return ReadLocal(url, options);
+  const std::string scheme = UrlScheme(url);
+  if (scheme == "http" || scheme == "https") return FetchHttp(request, options);
+  if (std::optional<std::string> path = LocalFeedPath(url)) {
+    auto result = ReadLocal(*path, options);
+    if (result.ok()) result->final_url = url;
+    return result;
   }
+  return absl::InvalidArgumentError(fmt::format("unsupported URL scheme: {}", Printable(url)));
+}
+
+namespace {
+
+absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOptions& options) {
+  const std::string& url = request.url;
   InitFetcher();
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return absl::UnavailableError("curl_easy_init failed");
@@ -130,6 +306,12 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOption
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &header_state);
+  // No proxy, whatever http_proxy/https_proxy/ALL_PROXY say: a proxy would
+  // connect on our behalf, past the address check below.
+  curl_easy_setopt(curl, CURLOPT_PROXY, "");
+  ConnectGuard guard{&options.allow_networks, ""};
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
   CURLcode code = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -142,6 +324,11 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOption
   if (sink.overflow) {
     return absl::ResourceExhaustedError(
         fmt::format("{}: response larger than {} bytes", url, options.max_bytes));
+  }
+  if (code != CURLE_OK && !guard.refused.empty()) {
+    Count(options, "fetches_refused_address");
+    return absl::PermissionDeniedError(
+        fmt::format("{}: address {} is not allowed (ingest.fetch.allow_networks)", url, guard.refused));
   }
   if (code != CURLE_OK) {
     return absl::UnavailableError(fmt::format("{}: {}", url, curl_easy_strerror(code)));
@@ -160,5 +347,7 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOption
   }
   return result;
 }
+
+}  // namespace
 
 }  // namespace newsflow::ingest

@@ -1,5 +1,20 @@
-// Fetcher: gets a feed's bytes, over HTTP(S) with libcurl or from a local
-// file (a path or file:// URL).
+// Fetcher: gets a feed's or a page's bytes, over HTTP(S) with libcurl or
+// from a local file (a path or file:// URL), under a fetch policy.
+//
+// Fetch policy (DESIGN.md, trust boundaries):
+// - Schemes: http and https only, for the first request and every redirect.
+// - Addresses: every connection libcurl opens, redirects included, is checked
+//   on the resolved address it is about to connect to (CURLOPT_OPENSOCKET-
+//   FUNCTION), so names, numeric forms (http://2130706433/) and DNS
+//   rebinding all meet the same rule: the address must be public
+//   (common/util/ip_network.h) or inside one of `allow_networks`.
+//   Proxies from the environment (http_proxy, ...) are never used, so none
+//   can carry a request past the check.
+// - Local files: only when `file_root` is set, only regular files whose real
+//   path lies inside it, opened without following a final symlink, without
+//   blocking (FIFOs, devices and /proc are refused) and read up to max_bytes.
+//   Every refusal of a local file gives the same error, so errors never tell
+//   whether a path outside the folder exists.
 //
 // HTTP behaviour: conditional GET (If-None-Match / If-Modified-Since from the
 // validators the caller stored, sent back exactly as served), gzip/deflate,
@@ -11,8 +26,13 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/config/newsflow_config.h"
+#include "common/util/counters.h"
+#include "common/util/ip_network.h"
 
 namespace newsflow::ingest {
 
@@ -20,7 +40,20 @@ struct FetchOptions {
   int timeout_ms = 20000;
   int64_t max_bytes = 16 * 1024 * 1024;
   std::string user_agent = "newsflow/0.1";
+  // Networks beyond the public address space that fetches may connect to
+  // (ingest.fetch.allow_networks). Default: none.
+  std::vector<IpNetwork> allow_networks;
+  // Local files are read only from inside this folder
+  // (ingest.fetch.file_feeds_allowed_under); "" = none. Default: "".
+  std::string file_root;
+  // When set, refusals are counted here: "fetches_refused_address",
+  // "fetches_refused_file". Not owned; must outlive the fetches.
+  Counters* counters = nullptr;
 };
+
+// The fetch options of an ingest config (networks are validated at config
+// load; an invalid one is skipped).
+FetchOptions FetchOptionsFromConfig(const IngestConfig& config, Counters* counters);
 
 struct FetchRequest {
   std::string url;
@@ -41,10 +74,23 @@ struct FetchResult {
 };
 
 // Returns the response for any HTTP status (the caller decides what 4xx/5xx
-// mean for scheduling). Errors: kNotFound (missing file), kResourceExhausted
-// (body over max_bytes), kUnavailable (network failure or timeout),
-// kInvalidArgument (unsupported URL).
+// mean for scheduling). Errors: kPermissionDenied (a connection to an address
+// the policy refuses, naming the address; local files while file_root is
+// unset), kNotFound (a local file that is missing, not a regular file, or
+// outside file_root: one message for all), kResourceExhausted (body over
+// max_bytes), kUnavailable (network failure or timeout), kInvalidArgument
+// (unsupported URL).
 absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOptions& options);
+
+// Whether `url` may be added as a feed (control socket, HTTP API, OPML
+// import, config): an http(s) URL that libcurl's URL parser accepts, with a
+// host; or, only when options.file_root is set, a local path or file:// URL
+// lying inside it (lexically; reads check the real path). kInvalidArgument
+// with the reason otherwise; the file system is not consulted.
+absl::Status CheckFeedUrl(std::string_view url, const FetchOptions& options);
+
+// Whether `url` may be submitted as a page: http(s) only, as above.
+absl::Status CheckPageUrl(std::string_view url);
 
 // Call once per process before threads start (curl_global_init).
 void InitFetcher();

@@ -26,6 +26,7 @@
 #include "common/util/time.h"
 #include "services/ingest/article_builder.h"
 #include "services/ingest/extract/article_extractor.h"
+#include "services/ingest/feed_admission.h"
 #include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/feed/feed_parser.h"
@@ -54,6 +55,15 @@ std::string HostOf(const std::string& url) {
 }
 constexpr int64_t kExpireCheckMs = 100;
 
+// Compares in time independent of where the first difference lies.
+bool TokensEqual(std::string_view given, std::string_view expected) {
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    diff |= static_cast<unsigned char>(given[i] ^ expected[i % std::max<std::size_t>(expected.size(), 1)]);
+  }
+  return diff == 0 && !expected.empty();
+}
+
 class IngestService final : public Service {
  public:
   IngestService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<IngestDb> db)
@@ -67,9 +77,7 @@ class IngestService final : public Service {
                 counters_, logger_),
         bad_acks_(logger_, "ingest.acks"),
         bad_control_(logger_, "ingest.control") {
-    fetch_options_.timeout_ms = config_.http_timeout_ms;
-    fetch_options_.max_bytes = config_.max_feed_bytes;
-    fetch_options_.user_agent = config_.user_agent;
+    fetch_options_ = FetchOptionsFromConfig(config_, &counters_);
   }
 
   std::string name() const override { return "ingest"; }
@@ -106,6 +114,12 @@ class IngestService final : public Service {
   // one (no worker connected, or every queue full).
   absl::StatusOr<bool> SendQueued(zmq::socket_t& articles, int max_messages, int64_t now);
   v1::ControlResponse ExecuteControl(const v1::ControlRequest& request);
+  void LogRefusal(const absl::Status& why) {
+    uint64_t suppressed = 0;
+    if (refused_log_.ShouldLog(&suppressed)) {
+      logger_->warn("control request refused error=\"{}\" suppressed={}", std::string(why.message()), suppressed);
+    }
+  }
   int64_t IntervalMs(const v1::FeedSpec& feed) const {
     int interval = feed.interval_s() > 0            ? feed.interval_s()
                    : feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s()
@@ -133,6 +147,7 @@ class IngestService final : public Service {
   BadInputReporter bad_control_;
   RateLimitedLog feed_error_log_;
   RateLimitedLog db_error_log_;
+  RateLimitedLog refused_log_;  // feeds and pages refused by ExecuteControl
 
   // Serialises changes to the stored feed list: a poll's write-back checks
   // that its feed still exists and saves it as one step, so a feed removed
@@ -148,7 +163,11 @@ class IngestService final : public Service {
 };
 
 absl::Status IngestService::SeedFeeds() {
-  for (const FeedSeed& seed : config_.feeds) {
+  for (std::size_t i = 0; i < config_.feeds.size(); ++i) {
+    const FeedSeed& seed = config_.feeds[i];
+    if (absl::Status s = CheckFeedUrl(seed.url, fetch_options_); !s.ok()) {
+      return absl::InvalidArgumentError(fmt::format("ingest.feeds[{}]: {}", i, std::string(s.message())));
+    }
     NF_ASSIGN_OR_RETURN(auto existing, db_->GetFeed(seed.url));
     if (existing.has_value()) continue;
     v1::FeedSpec feed;
@@ -602,6 +621,15 @@ void IngestService::HandleControl(zmq::socket_t& control, std::vector<zmq::messa
     bad_control_.Report(&last, parts.size(), why);
     reply.mutable_control_result()->set_ok(false);
     reply.mutable_control_result()->set_error(fmt::format("bad request: {}", std::string(why.message())));
+  } else if (!config_.api_token.empty() &&
+             !TokensEqual(envelope->control().token(), config_.api_token)) {
+    // The same authorisation as the HTTP API, which has no open operation
+    // besides /healthz.
+    counters_.Add("control_unauthorised");
+    absl::Status why = absl::PermissionDeniedError("missing or wrong token (ingest.api.token)");
+    bad_control_.Report(&last, parts.size(), why);
+    reply.mutable_control_result()->set_ok(false);
+    reply.mutable_control_result()->set_error(fmt::format("unauthorised: {}", std::string(why.message())));
   } else {
     *reply.mutable_control_result() = ExecuteControl(envelope->control());
   }
@@ -626,18 +654,23 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
   switch (request.op_case()) {
     case v1::ControlRequest::kAddFeed: {
       const v1::FeedSpec& spec = request.add_feed();
-      if (spec.url().empty()) {
-        fail(absl::InvalidArgumentError("feed url is empty"));
+      auto existing = db_->GetFeed(spec.url());
+      if (!existing.ok()) {
+        fail(existing.status());
         break;
       }
-      v1::FeedSpec feed;
-      feed.set_url(spec.url());
-      feed.set_title(spec.title());
-      feed.set_interval_s(spec.interval_s());
-      feed.set_full_text(spec.full_text());
-      feed.set_enabled(true);
-      if (absl::Status s = db_->PutFeed(feed); !s.ok()) fail(s);
-      logger_->info("feed added url={}", spec.url());
+      auto feed = AdmitFeed(spec, *existing, config_);
+      if (!feed.ok()) {
+        counters_.Add("feeds_refused");
+        LogRefusal(feed.status());
+        fail(feed.status());
+        break;
+      }
+      if (absl::Status s = db_->PutFeed(*feed); !s.ok()) {
+        fail(s);
+        break;
+      }
+      logger_->info("feed {} url={}", existing->has_value() ? "updated" : "added", spec.url());
       WakeFetchers();
       break;
     }
@@ -670,8 +703,11 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
     }
     case v1::ControlRequest::kSubmitUrl: {
       const std::string& url = request.submit_url();
-      if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-        fail(absl::InvalidArgumentError("only http(s) URLs can be submitted"));
+      if (absl::Status s = CheckPageUrl(url); !s.ok()) {
+        counters_.Add("pages_refused");
+        s = absl::InvalidArgumentError(fmt::format("page refused: {}", std::string(s.message())));
+        LogRefusal(s);
+        fail(s);
         break;
       }
       std::lock_guard lock(schedule_mu_);

@@ -39,15 +39,35 @@ void Collect(xmlNode* node, std::vector<v1::FeedSpec>* feeds) {
   }
 }
 
-std::string Escape(std::string_view s) {
+// Text for an attribute value or element of an XML 1.0 document: markup
+// characters as entities, tab and line breaks as character references (so
+// attribute values keep them), and what XML 1.0 cannot hold at all (other
+// C0 controls, U+FFFE, U+FFFF, invalid UTF-8) as U+FFFD, so the document is
+// always well-formed.
+std::string Escape(std::string_view raw) {
+  const std::string s = ValidUtf8(raw);
   std::string out;
-  for (char c : s) {
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      default: out.push_back(c);
+      case '\t': out += "&#9;"; break;
+      case '\n': out += "&#10;"; break;
+      case '\r': out += "&#13;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\xEF\xBF\xBD";
+        } else if (c == '\xEF' && i + 2 < s.size() && s[i + 1] == '\xBF' &&
+                   (s[i + 2] == '\xBE' || s[i + 2] == '\xBF')) {
+          out += "\xEF\xBF\xBD";  // U+FFFE, U+FFFF
+          i += 2;
+        } else {
+          out.push_back(c);
+        }
     }
   }
   return out;

@@ -81,6 +81,9 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   EXPECT_EQ(gi.max_attempts, wi.max_attempts);
   EXPECT_EQ(gi.max_in_flight, wi.max_in_flight);
   EXPECT_EQ(gi.sync_writes, wi.sync_writes);
+  EXPECT_EQ(gi.allow_networks, wi.allow_networks);
+  EXPECT_EQ(gi.file_feeds_allowed_under, wi.file_feeds_allowed_under);
+  EXPECT_EQ(gi.api_token, wi.api_token);
 
   const EnrichConfig& ge = got.enrich;
   const EnrichConfig& we = want.enrich;
@@ -161,7 +164,8 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
       "ingest.poll.min_interval_s", "ingest.poll.max_interval_s", "ingest.poll.max_failures",
       "ingest.poll.fetch_threads", "ingest.http.timeout_ms", "ingest.http.max_feed_bytes",
       "ingest.http.user_agent", "ingest.outbox.ack_timeout_ms", "ingest.outbox.max_attempts",
-      "ingest.outbox.max_in_flight", "ingest.outbox.sync_writes", "enrich.threads",
+      "ingest.outbox.max_in_flight", "ingest.outbox.sync_writes", "ingest.fetch.allow_networks",
+      "ingest.fetch.file_feeds_allowed_under", "ingest.api.token", "enrich.threads",
       "enrich.tags.max_tags", "enrich.tags.min_tags", "enrich.summary.sentences",
       "enrich.summary.key_points", "store.query_limits.default_limit",
       "store.query_limits.max_limit", "store.http.enabled", "store.http.address",
@@ -206,6 +210,7 @@ TEST_F(ShippedConfigTest, EmbeddedMatchesRunDefaults) {
   ASSERT_FALSE(feeds.empty());
   for (const auto& f : feeds) want.ingest.feeds.push_back({f, 0});
   want.ingest.drop_dir = (fs::path(want.data_dir) / "drop").string();
+  want.ingest.file_feeds_allowed_under = "samples/feeds";
 
   ExpectConfigEq(*config, want);
 }
@@ -286,8 +291,21 @@ const BadConfigCase kBadConfigs[] = {
      "store:\n  input:\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n    curve_allowed_clients: [nope]\n",
      {"store.input.curve_allowed_clients: \"nope\" is not a 40-character Z85 public key"}},
     {"FeedWithoutUrl", "ingest:\n  feeds:\n    - interval_s: 60\n", {"ingest.feeds[0].url: must not be empty"}},
-    {"FeedUnknownKey", "ingest:\n  feeds:\n    - a.xml\n    - url: b.xml\n      every: 60\n",
+    {"FeedUnknownKey", "ingest:\n  feeds:\n    - https://a.example/a.xml\n    - url: https://b.example/b.xml\n      every: 60\n",
      {"ingest.feeds[1].every: unknown key"}},
+    {"LocalFeedWithoutOptIn", "ingest:\n  feeds:\n    - https://a.example/rss\n    - /srv/feeds/a.xml\n",
+     {"ingest.feeds[1].url: a local file feed needs ingest.fetch.file_feeds_allowed_under"}},
+    {"LocalFeedOutsideOptIn",
+     "ingest:\n  fetch:\n    file_feeds_allowed_under: /srv/feeds\n  feeds:\n    - file:///srv/feeds/../secret.xml\n",
+     {"ingest.feeds[0].url: /srv/feeds/../secret.xml is outside ingest.fetch.file_feeds_allowed_under (/srv/feeds)"}},
+    {"FeedWithOtherScheme", "ingest:\n  feeds:\n    - gopher://a.example/rss\n",
+     {"ingest.feeds[0].url: \"gopher://a.example/rss\" is neither an http(s) URL nor a local file"}},
+    {"BadAllowNetwork", "ingest:\n  fetch:\n    allow_networks: [127.0.0.0/8, 10.0.0.1/8]\n",
+     {"ingest.fetch.allow_networks: \"10.0.0.1/8\" is not a network such as 10.0.0.0/8 or fd00::/8: host bits are set below the prefix"}},
+    {"FileRootIsTheWholeDisk", "ingest:\n  fetch:\n    file_feeds_allowed_under: /\n",
+     {"ingest.fetch.file_feeds_allowed_under: must be a folder of feed files, not /, /proc, /sys or /dev"}},
+    {"FileRootInProc", "ingest:\n  fetch:\n    file_feeds_allowed_under: /proc/self\n",
+     {"ingest.fetch.file_feeds_allowed_under: must be a folder of feed files, not /, /proc, /sys or /dev"}},
     {"FeedsNotAList", "ingest:\n  feeds: a.xml\n", {"ingest.feeds: must be a list"}},
     {"MissingUserDictionary", "enrich:\n  user_dictionary: /nonexistent/words.txt\n",
      {"enrich.user_dictionary: cannot read /nonexistent/words.txt"}},
@@ -378,7 +396,7 @@ TEST(ParseConfigTest, EndpointMapSetsEveryField) {
 
 TEST(ParseConfigTest, FeedsTakeStringsOrMaps) {
   auto config = ParseConfig(
-      "ingest:\n  feeds:\n    - https://example.org/rss.xml\n"
+      "ingest:\n  fetch: {file_feeds_allowed_under: .}\n  feeds:\n    - https://example.org/rss.xml\n"
       "    - {url: local.atom.xml, interval_s: 300}\n");
   ASSERT_TRUE(config.ok()) << config.status();
   ASSERT_EQ(config->ingest.feeds.size(), 2u);
@@ -386,6 +404,17 @@ TEST(ParseConfigTest, FeedsTakeStringsOrMaps) {
   EXPECT_EQ(config->ingest.feeds[0].interval_s, 0);
   EXPECT_EQ(config->ingest.feeds[1].url, "local.atom.xml");
   EXPECT_EQ(config->ingest.feeds[1].interval_s, 300);
+}
+
+TEST(ParseConfigTest, FetchPolicyKeys) {
+  auto config = ParseConfig(
+      "ingest:\n  fetch:\n    allow_networks: [127.0.0.0/8, \"::1/128\", fd00::/8]\n"
+      "    file_feeds_allowed_under: /srv/feeds\n  feeds: [/srv/feeds/a.xml, \"file:///srv/feeds/b.xml\"]\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ingest.allow_networks, (std::vector<std::string>{"127.0.0.0/8", "::1/128", "fd00::/8"}));
+  EXPECT_EQ(config->ingest.file_feeds_allowed_under, "/srv/feeds");
+  EXPECT_TRUE(DefaultConfig().ingest.allow_networks.empty());
+  EXPECT_EQ(DefaultConfig().ingest.file_feeds_allowed_under, "");
 }
 
 TEST(ParseConfigTest, DataDirsDeriveFromDataDirUnlessSet) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -77,6 +78,18 @@ class PipelineTest : public ::testing::Test {
   }
 
   std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+  // Ingest reads local feeds only from here (ingest.fetch.file_feeds_allowed_under).
+  std::string FeedsDir() const { return Path("feeds"); }
+  // Copies of the sample feeds in FeedsDir().
+  std::vector<std::string> LocalSampleFeeds() const {
+    fs::create_directories(FeedsDir());
+    std::vector<std::string> out;
+    for (const auto& f : SampleFeeds()) {
+      out.push_back(FeedsDir() + "/" + fs::path(f).filename().string());
+      fs::copy_file(f, out.back(), fs::copy_options::overwrite_existing);
+    }
+    return out;
+  }
 
   void StartStore() {
     std::string config = WriteFile(Path("store.yaml"), fmt::format(R"(data_dir: {}
@@ -121,8 +134,9 @@ ingest:
   poll: {{default_interval_s: 3600}}
   api: {{port: 0}}
   outbox: {{ack_timeout_ms: {}}}
+  fetch: {{file_feeds_allowed_under: "{}"}}
 {}
-)", dir_, name, name, acks_address, ack_timeout_ms, extra));
+)", dir_, name, name, acks_address, ack_timeout_ms, FeedsDir(), extra));
     ingest_ = std::make_unique<Daemon>(
         BinaryPath("newsflow-ingest"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path(name + ".endpoints")},
@@ -196,7 +210,7 @@ std::vector<nlohmann::json> JsonLines(const std::string& text) {
 }
 
 TEST_F(PipelineTest, EveryArticleStoredOnceAndStreamedToFilteredAndReplayingSubscribers) {
-  const auto feeds = SampleFeeds();
+  const auto feeds = LocalSampleFeeds();
   ASSERT_GE(feeds.size(), 3u) << "run the tests from the repository root";
   const auto expected = ExpectedArticles(feeds);
   ASSERT_GE(expected.size(), 20u);
@@ -237,6 +251,13 @@ TEST_F(PipelineTest, EveryArticleStoredOnceAndStreamedToFilteredAndReplayingSubs
     int status = 0;
     std::string out = RunCli({"feeds", "add", f}, &status);
     ASSERT_EQ(status, 0) << out;
+  }
+  // Files outside ingest.fetch.file_feeds_allowed_under are no feeds.
+  for (const std::string& outside : {std::string("/etc/passwd"), "file://" + Path("ingest-0.yaml")}) {
+    int status = 0;
+    std::string out = RunCli({"feeds", "add", outside}, &status);
+    EXPECT_NE(status, 0) << out;
+    EXPECT_THAT(out, ::testing::HasSubstr("file_feeds_allowed_under")) << out;
   }
   ASSERT_TRUE(WaitFor([&] { return LastSequence() >= expected.size(); }, seconds(90)))
       << "stored " << LastSequence() << " of " << expected.size() << "\n" << ingest_->Log();
@@ -329,7 +350,8 @@ TEST_F(PipelineTest, WorkerKilledMidStreamLosesNothing) {
   const auto samples = ExpectedArticles(SampleFeeds());
   ASSERT_FALSE(samples.empty());
   const int n = 3000;
-  std::string feed = WriteFile(Path("large.xml"), LargeFeed(samples, n));
+  fs::create_directories(FeedsDir());
+  std::string feed = WriteFile(FeedsDir() + "/large.xml", LargeFeed(samples, n));
 
   ASSERT_NO_FATAL_FAILURE(StartStore());
   ASSERT_NO_FATAL_FAILURE(StartIngest("ingest-0", store_endpoints_["store.acks"], 2000));

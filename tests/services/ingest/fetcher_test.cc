@@ -11,6 +11,16 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+
+#include <fmt/format.h>
+
 #include "tests/testing/test_util.h"
 
 namespace newsflow::ingest {
@@ -107,10 +117,13 @@ class FetcherTest : public ::testing::Test {
     auto it = last_headers_.find(name);
     return it == last_headers_.end() ? "" : it->second;
   }
+  // The test server is on loopback, which fetches reach only when the
+  // operator allows it (ingest.fetch.allow_networks).
   FetchOptions Options() const {
     FetchOptions o;
     o.timeout_ms = 20000;
     o.user_agent = "newsflow-test/1";
+    o.allow_networks = {*ParseIpNetwork("127.0.0.0/8")};
     return o;
   }
 
@@ -210,39 +223,250 @@ TEST_F(FetcherTest, TimeoutIsUnavailable) {
   EXPECT_THAT(Fetch({.url = Url("/stall")}, options), StatusIs(absl::StatusCode::kUnavailable));
 }
 
+FetchOptions LocalOptions(const TempDir& dir) {
+  FetchOptions o;
+  o.file_root = dir.Sub("feeds");
+  std::filesystem::create_directories(o.file_root);
+  return o;
+}
+
+// Serves `body` on every path from `address` until destroyed; counts hits.
+class OtherServer {
+ public:
+  OtherServer(const std::string& address, std::string body) {
+    server_.Get(".*", [this, body](const httplib::Request&, httplib::Response& res) {
+      ++hits;
+      res.set_content(body, "text/plain");
+    });
+    port_ = server_.bind_to_any_port(address);
+    if (port_ > 0) {
+      thread_ = std::thread([this] { server_.listen_after_bind(); });
+      WaitFor([this] { return server_.is_running(); });
+    }
+    url_ = fmt::format("http://{}:{}", address, port_);
+  }
+  ~OtherServer() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  bool ok() const { return port_ > 0; }
+  const std::string& url() const { return url_; }
+  std::atomic<int> hits{0};
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::string url_;
+};
+
+TEST_F(FetcherTest, LoopbackIsRefusedWithoutAllowNetworks) {
+  Counters counters;
+  FetchOptions options = Options();
+  options.allow_networks.clear();
+  options.counters = &counters;
+  auto r = Fetch({.url = Url("/feed")}, options);
+  ASSERT_THAT(r, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("address 127.0.0.1 is not allowed (ingest.fetch.allow_networks)"));
+  EXPECT_EQ(counters.Snapshot()["fetches_refused_address"], 1u);
+  EXPECT_EQ(LastHeader("User-Agent"), "");  // the server never saw a request
+}
+
+TEST_F(FetcherTest, LocalhostDecimalAndMappedFormsAreRefused) {
+  FetchOptions options = Options();
+  options.allow_networks.clear();
+  for (const std::string& url :
+       {fmt::format("http://localhost:{}/feed", port_), fmt::format("http://2130706433:{}/feed", port_),
+        fmt::format("http://0x7f000001:{}/feed", port_), fmt::format("http://127.1:{}/feed", port_),
+        fmt::format("http://[::ffff:127.0.0.1]:{}/feed", port_), fmt::format("http://[::1]:{}/feed", port_),
+        fmt::format("http://0.0.0.0:{}/feed", port_)}) {
+    auto r = Fetch({.url = url}, options);
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kPermissionDenied)) << url;
+  }
+  EXPECT_EQ(LastHeader("User-Agent"), "");
+  // The same fetches pass once loopback is allowed.
+  options.allow_networks = {*ParseIpNetwork("127.0.0.0/8")};
+  EXPECT_THAT(Fetch({.url = fmt::format("http://2130706433:{}/feed", port_)}, options), IsOk());
+}
+
+TEST_F(FetcherTest, MetadataAddressIsRefused) {
+  auto r = Fetch({.url = "http://169.254.169.254/latest/meta-data/"}, Options());
+  ASSERT_THAT(r, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("address 169.254.169.254 is not allowed"));
+}
+
+TEST_F(FetcherTest, RedirectToARefusedAddressIsRefused) {
+  OtherServer other("127.0.0.2", "internal secret");
+  if (!other.ok()) GTEST_SKIP() << "cannot listen on 127.0.0.2";
+  server_.Get("/to-other", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect(other.url() + "/secret");
+  });
+  FetchOptions options = Options();
+  options.allow_networks = {*ParseIpNetwork("127.0.0.1/32")};
+  auto r = Fetch({.url = Url("/to-other")}, options);
+  ASSERT_THAT(r, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("address 127.0.0.2 is not allowed"));
+  EXPECT_EQ(other.hits.load(), 0);
+  // Allowed, the same redirect is followed.
+  options.allow_networks = {*ParseIpNetwork("127.0.0.0/8")};
+  auto allowed = Fetch({.url = Url("/to-other")}, options);
+  ASSERT_THAT(allowed, IsOk());
+  EXPECT_EQ(allowed->body, "internal secret");
+}
+
+TEST_F(FetcherTest, ProxyFromTheEnvironmentIsNotUsed) {
+  OtherServer proxy("127.0.0.1", "proxied");
+  ASSERT_TRUE(proxy.ok());
+  setenv("http_proxy", proxy.url().c_str(), 1);
+  setenv("ALL_PROXY", proxy.url().c_str(), 1);
+  auto r = Fetch({.url = "http://203.0.113.7/feed"}, Options());  // a refused address
+  unsetenv("http_proxy");
+  unsetenv("ALL_PROXY");
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(proxy.hits.load(), 0);
+}
+
 TEST(FetchLocalTest, ReadsAPath) {
   TempDir dir;
-  WriteFile(dir.Sub("feed.xml"), kFeedBody);
-  auto r = Fetch({.url = dir.Sub("feed.xml")}, FetchOptions());
+  FetchOptions options = LocalOptions(dir);
+  WriteFile(dir.Sub("feeds/feed.xml"), kFeedBody);
+  auto r = Fetch({.url = dir.Sub("feeds/feed.xml")}, options);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->http_status, 200);
   EXPECT_EQ(r->body, kFeedBody);
-  EXPECT_EQ(r->final_url, dir.Sub("feed.xml"));
+  EXPECT_EQ(r->final_url, dir.Sub("feeds/feed.xml"));
 }
 
 TEST(FetchLocalTest, ReadsAFileUrl) {
   TempDir dir;
-  WriteFile(dir.Sub("feed.xml"), kFeedBody);
-  auto r = Fetch({.url = "file://" + dir.Sub("feed.xml")}, FetchOptions());
+  FetchOptions options = LocalOptions(dir);
+  WriteFile(dir.Sub("feeds/feed.xml"), kFeedBody);
+  auto r = Fetch({.url = "file://" + dir.Sub("feeds/feed.xml")}, options);
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->body, kFeedBody);
 }
 
 TEST(FetchLocalTest, MissingFileIsNotFound) {
   TempDir dir;
-  EXPECT_THAT(Fetch({.url = dir.Sub("absent.xml")}, FetchOptions()),
-              StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_THAT(Fetch({.url = "file://" + dir.Sub("absent.xml")}, FetchOptions()),
+  FetchOptions options = LocalOptions(dir);
+  EXPECT_THAT(Fetch({.url = dir.Sub("feeds/absent.xml")}, options), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Fetch({.url = "file://" + dir.Sub("feeds/absent.xml")}, options),
               StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(FetchLocalTest, FileOverMaxBytesIsResourceExhausted) {
   TempDir dir;
-  WriteFile(dir.Sub("big.xml"), std::string(2048, 'x'));
-  FetchOptions options;
+  FetchOptions options = LocalOptions(dir);
+  WriteFile(dir.Sub("feeds/big.xml"), std::string(2048, 'x'));
   options.max_bytes = 1024;
-  EXPECT_THAT(Fetch({.url = dir.Sub("big.xml")}, options),
-              StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(Fetch({.url = dir.Sub("feeds/big.xml")}, options), StatusIs(absl::StatusCode::kResourceExhausted));
+}
+
+TEST(FetchLocalTest, NoLocalFilesWithoutTheOptIn) {
+  TempDir dir;
+  WriteFile(dir.Sub("feed.xml"), kFeedBody);
+  Counters counters;
+  FetchOptions options;
+  options.counters = &counters;
+  for (const std::string& url : {dir.Sub("feed.xml"), "file://" + dir.Sub("feed.xml")}) {
+    auto r = Fetch({.url = url}, options);
+    ASSERT_THAT(r, StatusIs(absl::StatusCode::kPermissionDenied)) << url;
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr("ingest.fetch.file_feeds_allowed_under"));
+  }
+  EXPECT_EQ(counters.Snapshot()["fetches_refused_file"], 2u);
+}
+
+// Refusals outside the folder read the same whether the path exists, is
+// private or is missing, so errors reveal nothing about the file system.
+TEST(FetchLocalTest, OutsideTheFolderNothingIsReadOrRevealed) {
+  TempDir dir;
+  FetchOptions options = LocalOptions(dir);
+  WriteFile(dir.Sub("secret.txt"), "top secret");
+  chmod(dir.Sub("secret.txt").c_str(), 0600);
+  std::filesystem::create_symlink(dir.Sub("secret.txt"), dir.Sub("feeds/link.xml"));
+  auto message = [&](const std::string& url) {
+    auto r = Fetch({.url = url}, options);
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kNotFound)) << url;
+    std::string m(r.status().message());
+    std::size_t at = m.find(url.rfind("file://", 0) == 0 ? url.substr(7) : url);
+    if (at != std::string::npos) m.replace(at, url.size() - (url.rfind("file://", 0) == 0 ? 7 : 0), "PATH");
+    return m;
+  };
+  const std::string want = message(dir.Sub("absent.txt"));
+  EXPECT_THAT(want, HasSubstr("ingest.fetch.file_feeds_allowed_under"));
+  EXPECT_EQ(message(dir.Sub("secret.txt")), want);
+  EXPECT_EQ(message("file://" + dir.Sub("secret.txt")), want);
+  EXPECT_EQ(message(dir.Sub("feeds/../secret.txt")), want);
+  EXPECT_EQ(message(dir.Sub("feeds/link.xml")), want);  // a symlink leading out
+  EXPECT_EQ(message("/etc/passwd"), want);
+  EXPECT_EQ(message(dir.Sub("feeds")), want);  // the folder itself
+}
+
+TEST(FetchLocalTest, DevicesAndFoldersAreRefused) {
+  TempDir dir;
+  FetchOptions options = LocalOptions(dir);
+  std::filesystem::create_symlink("/dev/zero", dir.Sub("feeds/zero.xml"));
+  std::filesystem::create_directories(dir.Sub("feeds/sub.xml"));
+  EXPECT_THAT(Fetch({.url = dir.Sub("feeds/zero.xml")}, options), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Fetch({.url = dir.Sub("feeds/sub.xml")}, options), StatusIs(absl::StatusCode::kNotFound));
+  // Even a folder that holds devices yields no device.
+  options.file_root = "/dev";
+  EXPECT_THAT(Fetch({.url = "/dev/zero"}, options), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST(FetchLocalTest, FifoIsRefusedWithoutBlocking) {
+  TempDir dir;
+  FetchOptions options = LocalOptions(dir);
+  const std::string fifo = dir.Sub("feeds/pipe.xml");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto result = std::async(std::launch::async, [&] { return Fetch({.url = fifo}, options); });
+  if (result.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    // Unblock the reader so the test can end, then fail.
+    int fd = open(fifo.c_str(), O_WRONLY);
+    if (fd >= 0) close(fd);
+    FAIL() << "reading a FIFO blocked";
+  }
+  EXPECT_THAT(result.get(), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST(CheckFeedUrlTest, AcceptsHttpUrlsAndRejectsJunk) {
+  FetchOptions options;
+  for (const char* url : {"https://example.com/feed.xml", "http://example.com", "HTTPS://Example.com/a?b=c#d",
+                          "http://[2001:db8::1]:8080/rss", "http://user@example.com/rss"}) {
+    EXPECT_THAT(CheckFeedUrl(url, options), IsOk()) << url;
+  }
+  for (const char* url : {"", "not a url", "example.com/feed", "ftp://example.com/feed", "http://", "https:///path",
+                          "http://exa mple.com/", "http://example.com/\x01", "javascript:alert(1)",
+                          "gopher://example.com/", "file:///etc/passwd", "/etc/passwd", "feeds/a.xml",
+                          "http://example.com:99999/", "dict://127.0.0.1:11211/"}) {
+    auto s = CheckFeedUrl(url, options);
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << url;
+  }
+  EXPECT_THAT(CheckFeedUrl(std::string("https://example.com/") + std::string(9000, 'a'), options),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(CheckFeedUrlTest, LocalFilesOnlyInsideTheOptInFolder) {
+  FetchOptions options;
+  options.file_root = "/srv/feeds";
+  EXPECT_THAT(CheckFeedUrl("/srv/feeds/a.xml", options), IsOk());
+  EXPECT_THAT(CheckFeedUrl("file:///srv/feeds/sub/b.xml", options), IsOk());
+  for (const char* url : {"/srv/feeds/../secret", "/srv/feedsx/a.xml", "/srv/feeds", "/etc/passwd",
+                          "file:///etc/passwd", "file://otherhost/srv/feeds/a.xml"}) {
+    EXPECT_THAT(CheckFeedUrl(url, options), StatusIs(absl::StatusCode::kInvalidArgument)) << url;
+  }
+  auto s = CheckFeedUrl("/etc/passwd", options);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("ingest.fetch.file_feeds_allowed_under"));
+}
+
+TEST(CheckPageUrlTest, HttpOnly) {
+  EXPECT_THAT(CheckPageUrl("https://example.com/a"), IsOk());
+  FetchOptions with_files;
+  with_files.file_root = "/srv/feeds";
+  EXPECT_FALSE(CheckPageUrl("/srv/feeds/a.html").ok());
+  EXPECT_FALSE(CheckPageUrl("file:///srv/feeds/a.html").ok());
+  EXPECT_FALSE(CheckPageUrl("not a url").ok());
 }
 
 TEST(FetchLocalTest, UnsupportedSchemeIsInvalidArgument) {

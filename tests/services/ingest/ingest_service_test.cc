@@ -4,6 +4,7 @@
 #include "services/ingest/ingest_service.h"
 
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -114,8 +115,12 @@ class IngestServiceTest : public ::testing::Test {
     service_.reset();  // closes the ingest database
   }
 
+  // The test server is on loopback: fetches reach it only because the
+  // config allows 127.0.0.0/8, unless a test says otherwise.
   void Start(const std::vector<std::string>& feeds,
-             const std::function<void(NewsflowConfig&)>& adjust = nullptr) {
+             const std::function<void(IngestConfig*)>& adjust = [](IngestConfig* c) {
+               c->allow_networks = {"127.0.0.0/8"};
+             }) {
     NewsflowConfig config = DefaultConfig();
     config.ingest.data_dir = dir_.Sub("ingest");
     config.ingest.articles = MakeEndpoint(articles_, true, 100);
@@ -124,7 +129,7 @@ class IngestServiceTest : public ::testing::Test {
     config.ingest.min_interval_s = 1;
     config.ingest.api_port = 0;
     for (const auto& f : feeds) config.ingest.feeds.push_back({f, 0});
-    if (adjust) adjust(config);
+    adjust(&config.ingest);
     auto service = MakeIngestService(config, context_);
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
@@ -138,9 +143,26 @@ class IngestServiceTest : public ::testing::Test {
     ASSERT_TRUE(WaitFor([&] { return ready.load(); }, seconds(10)));
   }
 
+  v1::ControlResponse Control(const v1::ControlRequest& control) {
+    v1::Envelope request = NewEnvelope();
+    *request.mutable_control() = control;
+    auto reply = Request(context_, control_, request, seconds(5));
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    return reply.ok() ? reply->control_result() : v1::ControlResponse();
+  }
+
+  v1::ControlResponse AddFeed(const std::string& url, int interval_s = 0, const std::string& token = "") {
+    v1::ControlRequest request;
+    request.mutable_add_feed()->set_url(url);
+    request.mutable_add_feed()->set_interval_s(interval_s);
+    request.set_token(token);
+    return Control(request);
+  }
+
   std::vector<v1::FeedSpec> Feeds() {
     v1::Envelope request = NewEnvelope();
     request.mutable_control()->set_list_feeds(true);
+    request.mutable_control()->set_token(token_);
     auto reply = Request(context_, control_, request, seconds(5));
     if (!reply.ok()) return {};
     return {reply->control_result().feeds().begin(), reply->control_result().feeds().end()};
@@ -156,6 +178,7 @@ class IngestServiceTest : public ::testing::Test {
   void PollNow() {
     v1::Envelope request = NewEnvelope();
     request.mutable_control()->set_poll_now(true);
+    request.mutable_control()->set_token(token_);
     ASSERT_TRUE(Request(context_, control_, request, seconds(5)).ok());
   }
 
@@ -170,6 +193,7 @@ class IngestServiceTest : public ::testing::Test {
   std::jthread service_thread_;
   absl::Status status_;
   std::string api_;  // http://127.0.0.1:port of the feeds API
+  std::string token_;  // sent with Feeds() and PollNow()
   std::mutex mu_;
   std::vector<std::string> if_none_match_;  // GUARDED_BY(mu_)
   std::vector<std::string> many_if_none_match_;  // GUARDED_BY(mu_)
@@ -315,7 +339,10 @@ TEST_F(IngestServiceTest, HttpApiManagesTheRunningFeedList) {
 // sends no validators (a 304 would lose them for good).
 TEST_F(IngestServiceTest, StopWithAFullOutboxKeepsTheRestOfThePollForTheNextStart) {
   constexpr int kInFlight = 5;
-  ASSERT_NO_FATAL_FAILURE(Start({Url("/many")}, [&](NewsflowConfig& c) { c.ingest.max_in_flight = kInFlight; }));
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/many")}, [&](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->max_in_flight = kInFlight;
+  }));
   // No worker is connected, so the poll blocks once kInFlight items wait.
   ASSERT_TRUE(WaitFor([&] { std::lock_guard lock(mu_); return !many_if_none_match_.empty(); }, seconds(20)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -342,6 +369,136 @@ TEST_F(IngestServiceTest, StopWithAFullOutboxKeepsTheRestOfThePollForTheNextStar
   std::lock_guard lock(mu_);
   ASSERT_GE(many_if_none_match_.size(), 2u);
   EXPECT_EQ(many_if_none_match_[1], "") << "the interrupted poll's ETag was stored";
+}
+
+TEST_F(IngestServiceTest, LoopbackFeedIsRefusedWithoutAllowNetworks) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/feed")}, [](IngestConfig*) {}));
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->consecutive_failures() > 0; }, seconds(20)));
+  auto f = Feed(Url("/feed"));
+  EXPECT_THAT(f->last_error(), ::testing::HasSubstr("address 127.0.0.1 is not allowed (ingest.fetch.allow_networks)"));
+  EXPECT_EQ(f->articles_seen(), 0u);
+  std::lock_guard lock(mu_);
+  EXPECT_TRUE(if_none_match_.empty());  // the server never saw a request
+}
+
+TEST_F(IngestServiceTest, TeaserLinkRedirectedToARefusedAddressIsNotFetched) {
+  // The page server is reachable only through a redirect from the allowed host.
+  httplib::Server internal;
+  int internal_port = internal.bind_to_any_port("127.0.0.2");
+  if (internal_port <= 0) GTEST_SKIP() << "cannot listen on 127.0.0.2";
+  std::atomic<int> internal_hits{0};
+  internal.Get(".*", [&](const httplib::Request&, httplib::Response& res) {
+    ++internal_hits;
+    res.set_content("<html><body><article><p>internal secret internal secret internal secret</p></article></body></html>",
+                    "text/html");
+  });
+  std::thread internal_thread([&] { internal.listen_after_bind(); });
+  server_.Get("/article-moved", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect(fmt::format("http://127.0.0.2:{}/page", internal_port));
+  });
+  server_.Get("/redirecting-teasers", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(fmt::format(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<link>{0}</link><description>d</description>
+<item><title>Ferry terminal approved</title><link>{0}/article-moved</link>
+<description>The harbour authority approved a terminal. Read more</description></item>
+</channel></rss>)", Url("")), "application/rss+xml");
+  });
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/redirecting-teasers")},
+                                [](IngestConfig* c) { c->allow_networks = {"127.0.0.1/32"}; }));
+  auto article = NextArticle(context_, articles_);
+  internal.stop();
+  internal_thread.join();
+  ASSERT_TRUE(article.has_value());
+  EXPECT_THAT(article->text(), ::testing::Not(::testing::HasSubstr("internal secret")));
+  EXPECT_THAT(article->text(), ::testing::HasSubstr("approved a terminal"));  // the feed's own text
+  EXPECT_EQ(internal_hits.load(), 0);
+}
+
+TEST_F(IngestServiceTest, AddFeedRefusesJunkAndLocalFiles) {
+  ASSERT_NO_FATAL_FAILURE(Start({}));
+  for (const char* url : {"not a url", "file:///etc/passwd", "/etc/passwd", "ftp://example.com/rss",
+                          "http://", "example.com/rss", "/dev/zero", "gopher://127.0.0.1/"}) {
+    v1::ControlResponse r = AddFeed(url);
+    EXPECT_FALSE(r.ok()) << url;
+    EXPECT_THAT(r.error(), ::testing::HasSubstr("feed refused")) << url;
+  }
+  EXPECT_TRUE(Feeds().empty());
+  v1::ControlRequest page;
+  page.set_submit_url("file:///etc/passwd");
+  EXPECT_FALSE(Control(page).ok());
+  page.set_submit_url("/etc/passwd");
+  EXPECT_FALSE(Control(page).ok());
+}
+
+TEST_F(IngestServiceTest, LocalFeedsOnlyFromTheOptInFolder) {
+  std::filesystem::create_directories(dir_.Sub("feeds"));
+  ::newsflow::testing::WriteFile(dir_.Sub("feeds/local.xml"), kFeed);
+  ::newsflow::testing::WriteFile(dir_.Sub("outside.xml"), kFeed);
+  ASSERT_NO_FATAL_FAILURE(Start({}, [&](IngestConfig* c) { c->file_feeds_allowed_under = dir_.Sub("feeds"); }));
+  EXPECT_TRUE(AddFeed(dir_.Sub("feeds/local.xml")).ok());
+  v1::ControlResponse outside = AddFeed(dir_.Sub("outside.xml"));
+  EXPECT_FALSE(outside.ok());
+  EXPECT_THAT(outside.error(), ::testing::HasSubstr("file_feeds_allowed_under"));
+  // The same answer for a path that does not exist: nothing is revealed.
+  v1::ControlResponse missing = AddFeed(dir_.Sub("absent.xml"));
+  EXPECT_EQ(missing.error(), outside.error().substr(0, outside.error().find(dir_.Sub(""))) +
+                                 dir_.Sub("absent.xml") + " is not inside ingest.fetch.file_feeds_allowed_under");
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(dir_.Sub("feeds/local.xml")); return f && f->articles_seen() == 1; },
+                      seconds(20)));
+}
+
+TEST_F(IngestServiceTest, ControlSocketRequiresTheApiTokenWhenSet) {
+  ASSERT_NO_FATAL_FAILURE(Start({}, [](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->api_token = "s3cret";
+  }));
+  v1::ControlResponse anonymous = AddFeed(Url("/feed"));
+  EXPECT_FALSE(anonymous.ok());
+  EXPECT_THAT(anonymous.error(), ::testing::HasSubstr("unauthorised"));
+  EXPECT_FALSE(AddFeed(Url("/feed"), 0, "wrong").ok());
+  EXPECT_FALSE(AddFeed(Url("/feed"), 0, "s3cre").ok());
+  v1::ControlRequest list;
+  list.set_list_feeds(true);
+  EXPECT_FALSE(Control(list).ok());  // the HTTP API leaves no read-only route open either
+  EXPECT_TRUE(AddFeed(Url("/feed"), 0, "s3cret").ok());
+  list.set_token("s3cret");
+  v1::ControlResponse listed = Control(list);
+  ASSERT_TRUE(listed.ok()) << listed.error();
+  ASSERT_EQ(listed.feeds_size(), 1);
+  EXPECT_EQ(listed.feeds(0).url(), Url("/feed"));
+}
+
+TEST_F(IngestServiceTest, IntervalIsBoundedAndReAddingKeepsFetchState) {
+  ASSERT_NO_FATAL_FAILURE(Start({}));
+  httplib::Client client(api_);
+  auto added = client.Post("/v1/feeds", fmt::format(R"({{"url": "{}", "interval_s": 3000000000}})", Url("/feed")),
+                           "application/json");
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->status, 201) << added->body;
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->etag() == "\"v1\""; }, seconds(20)));
+  v1::FeedSpec before = *Feed(Url("/feed"));
+  EXPECT_EQ(before.interval_s(), 86400);  // ingest.poll.max_interval_s, not a negative number
+  EXPECT_EQ(before.articles_seen(), 1u);
+  // Re-adding updates the settings and keeps what fetching learned.
+  ASSERT_TRUE(AddFeed(Url("/feed"), 600).ok());
+  v1::FeedSpec after = *Feed(Url("/feed"));
+  EXPECT_EQ(after.interval_s(), 600);
+  EXPECT_EQ(after.etag(), before.etag());
+  EXPECT_EQ(after.last_fetch_ms(), before.last_fetch_ms());
+  EXPECT_EQ(after.next_fetch_ms(), before.next_fetch_ms());
+  EXPECT_EQ(after.articles_seen(), 1u);
+  v1::ControlResponse negative = AddFeed(Url("/feed"), -5);
+  EXPECT_FALSE(negative.ok());
+  auto junk = client.Post("/v1/feeds", R"({"url": "not a url"})", "application/json");
+  ASSERT_TRUE(junk);
+  EXPECT_EQ(junk->status, 400);
+  EXPECT_THAT(junk->body, ::testing::HasSubstr("not an http:// or https:// URL"));
+  auto opml = client.Post("/v1/feeds.opml",
+                          R"(<opml version="2.0"><body><outline xmlUrl="file:///etc/passwd"/></body></opml>)",
+                          "text/x-opml");
+  ASSERT_TRUE(opml);
+  EXPECT_EQ(opml->status, 207) << opml->body;
+  EXPECT_FALSE(Feed("file:///etc/passwd").has_value());
 }
 
 }  // namespace

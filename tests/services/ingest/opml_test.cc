@@ -1,5 +1,7 @@
 #include "services/ingest/opml.h"
 
+#include <libxml/parser.h>
+
 #include <gtest/gtest.h>
 
 namespace newsflow::ingest {
@@ -37,6 +39,30 @@ TEST(OpmlTest, WrittenListReadsBackWithEscaping) {
   EXPECT_EQ((*back)[0].url(), a.url());
   EXPECT_EQ((*back)[0].title(), a.title());
   EXPECT_EQ((*back)[1].title(), b.url());  // no title: the URL names it
+}
+
+// Whether libxml2 parses `xml` without recovery: well-formed XML 1.0.
+bool WellFormed(const std::string& xml) {
+  xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "t.opml", nullptr,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (doc == nullptr) return false;
+  xmlFreeDoc(doc);
+  return true;
+}
+
+TEST(OpmlTest, ControlCharactersNeverBreakTheDocument) {
+  v1::FeedSpec a;
+  a.set_url(std::string("https://example.com/feed\x01?a=1\x1f&b=\x0b"));
+  a.set_title(std::string("Tab\there, line\nbreak, bell\x07, \xEF\xBF\xBE, bad \xC3"));
+  v1::FeedSpec b;
+  b.set_url("https://example.net/rss");
+  const std::string xml = WriteOpml({a, b}, std::string("title\x02"));
+  EXPECT_TRUE(WellFormed(xml)) << xml;
+  auto back = ParseOpml(xml);
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ((*back)[0].title().rfind("Tab\there, line\nbreak,", 0), 0u);  // kept as references
+  EXPECT_EQ((*back)[1].url(), b.url());
 }
 
 }  // namespace
