@@ -214,6 +214,17 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
   if (c->term_counts_stream.bind) {
     r.Error("term_counts.stream", "connects to the store's acks socket; it cannot bind");
   }
+  YamlReader limits = r.Child("limits");
+  limits.ReadInt("max_text_bytes", &c->max_text_bytes, 1024, 64 * 1024 * 1024);
+  limits.ReadInt("max_ranked_sentences", &c->max_ranked_sentences, 1, 100000);
+  limits.ReadInt("max_sentence_bytes", &c->max_sentence_bytes, 64, 1024 * 1024);
+  limits.Finish();
+  r.ReadInt("article_budget_ms", &c->article_budget_ms, 1, 3600000);
+  r.ReadInt("watchdog_ms", &c->watchdog_ms, 0, 3600000);
+  if (c->watchdog_ms > 0 && c->watchdog_ms < c->article_budget_ms) {
+    r.Error("watchdog_ms", "must be 0 (off) or at least enrich.article_budget_ms");
+  }
+  r.ReadString("journal_dir", &c->journal_dir);
   r.Finish();
 }
 
@@ -247,6 +258,7 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
 void FillDerived(NewsflowConfig* c) {
   if (c->ingest.data_dir.empty()) c->ingest.data_dir = c->data_dir + "/ingest";
   if (c->store.data_dir.empty()) c->store.data_dir = c->data_dir + "/store";
+  if (c->enrich.journal_dir.empty()) c->enrich.journal_dir = c->data_dir + "/enrich-journal";
 }
 
 }  // namespace

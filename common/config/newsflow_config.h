@@ -136,6 +136,19 @@ struct EnrichConfig {
   EndpointConfig term_counts_stream = MakeEndpoint("tcp://127.0.0.1:5564", false, 10000);  // SUB store.acks
   int term_counts_report_articles = 100;       // Default: 100
   int term_counts_report_interval_ms = 5000;   // Default: 5000
+  // Caps on what is analysed per article (the stored text is not changed).
+  int max_text_bytes = 256 * 1024;  // body bytes analysed. Default: 262144
+  int max_ranked_sentences = 1000;  // sentences ranked for summary/key points. Default: 1000
+  int max_sentence_bytes = 3000;    // longer sentences are never summary/key points. Default: 3000
+  // Per-article time budget, checked between enrichment stages: an article
+  // over it is not stored but reported to ingest, which dead-letters it.
+  int article_budget_ms = 10000;  // Default: 10000
+  // Hard limit: an article still running after this long stops the worker
+  // process (after recording the article in the journal); 0 = off.
+  int watchdog_ms = 60000;  // Default: 60000
+  // Per-thread journal files naming the article being enriched, so that
+  // one that crashed the process is quarantined when it restarts.
+  std::string journal_dir;  // Default: <data_dir>/enrich-journal
 };
 
 struct StoreConfig {

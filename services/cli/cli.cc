@@ -24,6 +24,7 @@
 #include "services/enrich/enrich_service.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed/feedparser_format.h"
+#include "services/ingest/dead_letters.h"
 #include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed_admission.h"
 #include "services/ingest/fetcher.h"
@@ -304,6 +305,7 @@ absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config, const 
                                               config.ingest.control.address, std::string(db.status().message())));
   }
   v1::ControlResponse response;
+  if (ingest::ExecuteDeadLetterControl(**db, /*outbox=*/nullptr, request, &response)) return response;
   response.set_ok(true);
   absl::Status s;
   switch (request.op_case()) {
@@ -331,14 +333,6 @@ absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config, const 
         for (auto& f : *feeds) *response.add_feeds() = std::move(f);
       }
       s = feeds.status();
-      break;
-    }
-    case v1::ControlRequest::kListDeadLetters: {
-      auto dead = (*db)->ListDeadLetters(1000);
-      if (dead.ok()) {
-        for (auto& e : *dead) *response.add_dead_letters() = std::move(*e.mutable_article());
-      }
-      s = dead.status();
       break;
     }
     default:
@@ -434,6 +428,53 @@ int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::strin
   }
   for (const auto& a : r->dead_letters()) std::cout << Dump(ArticleToJson(a, false)) << "\n";
   if (action == "add" || action == "remove" || action == "submit") std::cout << action << " " << url << ": ok\n";
+  return kExitOk;
+}
+
+// `newsflow dead-letters list | show ID | redrive ID|--all | purge ID|--all`:
+// through the running ingest, else on its database (a re-drive then waits
+// in the outbox for the next start).
+int CmdDeadLetters(const GlobalOptions& g, const std::string& action, const std::string& id, bool all,
+                   bool json, const std::string& token_flag) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "dead-letters: invalid config");
+  const std::string token = token_flag.empty() ? config->ingest.api_token : token_flag;
+  const bool needs_target = action == "show" || action == "redrive" || action == "purge";
+  if (needs_target && (id.empty() == !all || (all && action == "show"))) {
+    std::cerr << "newsflow dead-letters " << action << ": give an article ID"
+              << (action == "show" ? "" : " or --all") << "\n";
+    return kExitUsage;
+  }
+  v1::ControlRequest request;
+  if (action == "show") {
+    request.set_show_dead_letter(id);
+  } else if (action == "redrive") {
+    all ? request.set_redrive_all_dead_letters(true) : request.set_redrive_dead_letter(id);
+  } else if (action == "purge") {
+    all ? request.set_purge_all_dead_letters(true) : request.set_purge_dead_letter(id);
+  } else {
+    request.set_list_dead_letters(true);
+  }
+  auto r = Control(*config, token, request);
+  if (!r.ok()) return Fail(r.status(), "dead-letters");
+  if (!r->ok()) {
+    std::cerr << "newsflow dead-letters " << action << ": " << r->error() << "\n";
+    return kExitFailure;
+  }
+  if (action == "redrive" || action == "purge") {
+    std::cout << fmt::format("{} {} dead letter(s)\n", action == "redrive" ? "re-drove" : "purged", r->affected());
+    return kExitOk;
+  }
+  for (const auto& d : r->dead_letter_entries()) {
+    const nlohmann::json j = ingest::DeadLetterJson(d, action == "show");
+    if (json || action == "show") {
+      std::cout << Dump(j) << "\n";
+    } else {
+      std::cout << fmt::format("{}  {}  attempts={}  {}  reason: {}\n", d.envelope().article().id(),
+                               j["dead_at"].get<std::string>(), d.attempts(), j["url"].get<std::string>(),
+                               d.reason());
+    }
+  }
   return kExitOk;
 }
 
@@ -573,6 +614,19 @@ int Main(int argc, char** argv) {
   feeds->add_option("--token", control_token,
                     "token of the ingest control socket (default: ingest.api.token of --config)");
 
+  std::string dead_action, dead_id;
+  bool dead_all = false;
+  auto* dead_letters = app.add_subcommand(
+      "dead-letters", "articles ingest gave up on: list | show ID | redrive ID|--all | purge ID|--all");
+  dead_letters->add_option("action", dead_action, "list, show, redrive or purge")
+      ->required()
+      ->check(CLI::IsMember({"list", "show", "redrive", "purge"}));
+  dead_letters->add_option("id", dead_id, "article id (show, redrive, purge)");
+  dead_letters->add_flag("--all", dead_all, "every dead letter (redrive, purge)");
+  dead_letters->add_flag("--json", json, "print JSON lines (list)");
+  dead_letters->add_option("--token", control_token,
+                           "token of the ingest control socket (default: ingest.api.token of --config)");
+
   std::string file, base_url;
   auto* parse_feed = app.add_subcommand("parse-feed", "parse an RSS/Atom/JSON feed file and print it as JSON");
   parse_feed->add_option("file", file, "feed file (not with --batch)");
@@ -631,6 +685,7 @@ int Main(int argc, char** argv) {
     }
     return CmdFeeds(g, feeds_action, url, interval_s, full_text, json, control_token);
   }
+  if (*dead_letters) return CmdDeadLetters(g, dead_action, dead_id, dead_all, json, control_token);
   if (*parse_feed) {
     if (feed_format == "feedparser") {
       if (!feed_batch && file.empty()) return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");

@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -17,6 +20,7 @@
 #include "common/util/counters.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
+#include "services/enrich/article_journal.h"
 #include "services/enrich/core/enrich_cli.h"  // ReadWordList
 #include "services/enrich/term_counts_sharing.h"
 
@@ -25,6 +29,23 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// Exit code of a worker process its watchdog stopped.
+constexpr int kWatchdogExitCode = 3;
+// Articles remembered as quarantined by one process.
+constexpr std::size_t kMaxQuarantined = 10000;
+// Test hook (integration tests only): a worker aborts, as if it had
+// crashed, on an article whose text contains this environment variable's
+// value. Unset in production.
+constexpr char kCrashMarkerEnvForTesting[] = "NEWSFLOW_TEST_ENRICH_CRASH_MARKER";
+
+// What the watchdog sees of one worker thread.
+struct ThreadSlot {
+  std::mutex mu;
+  ArticleJournal* journal = nullptr;  // GUARDED_BY(mu)
+  v1::EnrichFailure entry;            // GUARDED_BY(mu): the article in progress
+  int64_t started_ms = 0;             // GUARDED_BY(mu): 0 when idle
+};
+
 class EnrichService final : public Service {
  public:
   EnrichService(const NewsflowConfig& config, zmq::context_t& context)
@@ -32,6 +53,9 @@ class EnrichService final : public Service {
         context_(context),
         logger_(MakeLogger("enrich")),
         bad_input_(logger_, "enrich.input") {
+    if (const char* marker = std::getenv(kCrashMarkerEnvForTesting); marker != nullptr && *marker != '\0') {
+      crash_marker_for_testing_ = marker;
+    }
     if (config_.worker_id.empty()) {
       char host[256] = {};
       gethostname(host, sizeof(host) - 1);
@@ -48,6 +72,11 @@ class EnrichService final : public Service {
       user_words_ = *std::move(words);
       logger_->info("user dictionary {}: {} terms", config_.user_dictionary, user_words_.size());
     }
+    ArticleJournal::InstallCrashMarker();
+    slots_.clear();
+    for (int i = 0; i < config_.threads; ++i) slots_.push_back(std::make_unique<ThreadSlot>());
+    std::jthread watchdog;
+    if (config_.watchdog_ms > 0) watchdog = std::jthread([this](std::stop_token st) { Watchdog(st); });
     std::vector<std::jthread> workers;
     std::vector<absl::Status> results(config_.threads);
     std::mutex mu;
@@ -78,7 +107,9 @@ class EnrichService final : public Service {
     }
     ready(endpoints);
     workers.clear();  // joins: workers return when stop is requested
-    logger_->info("drained enriched={}", counters_.Get("enriched").load());
+    watchdog = {};
+    logger_->info("drained enriched={} failures={}", counters_.Get("enriched").load(),
+                  counters_.Get("enrich_failures").load());
     for (const auto& s : results) {
       if (!s.ok()) return s;
     }
@@ -86,7 +117,49 @@ class EnrichService final : public Service {
   }
 
  private:
+  // Stops the process when an article overruns the hard limit, after
+  // recording it in its thread's journal (reported on restart).
+  void Watchdog(std::stop_token stop) {
+    while (!stop.stop_requested()) {
+      std::this_thread::sleep_for(milliseconds(100));
+      const int64_t now = NowMs();
+      for (const auto& slot : slots_) {
+        std::lock_guard lock(slot->mu);
+        if (slot->started_ms == 0 || now - slot->started_ms < config_.watchdog_ms) continue;
+        const std::string reason =
+            fmt::format("still running after {} ms, over the watchdog limit of {} ms (worker stopped)",
+                        now - slot->started_ms, config_.watchdog_ms);
+        if (slot->journal != nullptr) slot->journal->MarkTimedOut(slot->entry, reason);
+        logger_->error("watchdog: stopping the worker, article id={} {}", slot->entry.article_id(), reason);
+        logger_->flush();
+        std::_Exit(kWatchdogExitCode);
+      }
+    }
+  }
+
+  // The reason `id` at `version` is quarantined, if it is.
+  std::optional<std::string> Quarantined(const std::string& id, const std::string& version) {
+    std::lock_guard lock(quarantine_mu_);
+    auto it = quarantine_.find(id);
+    if (it == quarantine_.end() || it->second.first != version) return std::nullopt;
+    return it->second.second;
+  }
+
+  void Quarantine(const v1::EnrichFailure& failure) {
+    std::lock_guard lock(quarantine_mu_);
+    if (quarantine_.size() >= kMaxQuarantined) quarantine_.erase(quarantine_.begin());
+    quarantine_[failure.article_id()] = {failure.version(), failure.reason()};
+  }
+
   absl::Status Work(std::stop_token stop, int thread, const std::function<void()>& on_ready) {
+    ThreadSlot& slot = *slots_[thread];
+    auto journal = ArticleJournal::Open(config_.journal_dir);
+    if (!journal.ok()) return Annotate(journal.status(), "enrich.journal_dir");
+    {
+      std::lock_guard lock(slot.mu);
+      slot.journal = journal->get();
+    }
+    const std::string worker = fmt::format("{}/{}", config_.worker_id, thread);
     auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
     if (!input.ok()) return Annotate(input.status(), "enrich.input");
     // Linger: results queued at drain time still reach the store.
@@ -115,6 +188,38 @@ class EnrichService final : public Service {
       absl::Status s = sharing->Tick(*output, NowMs(), articles);
       return absl::IsCancelled(s) ? absl::OkStatus() : s;
     };
+    // Sends `payload`, holding it until the store's queue has room
+    // (backpressure). Ok also when stopping (ingest resends).
+    const auto send = [&](const std::string& payload) -> absl::Status {
+      while (true) {
+        absl::Status s = SendFrames(*output, {payload});
+        if (s.ok()) return s;
+        if (!absl::IsUnavailable(s)) return absl::IsCancelled(s) ? absl::OkStatus() : s;
+        if (stop.stop_requested()) return absl::OkStatus();
+        std::this_thread::sleep_for(milliseconds(20));
+      }
+    };
+    const auto report = [&](const v1::EnrichFailure& failure) -> absl::Status {
+      Quarantine(failure);
+      counters_.Add("enrich_failures");
+      v1::Envelope envelope = NewEnvelope();
+      *envelope.mutable_enrich_failure() = failure;
+      return send(EncodeEnvelope(envelope));
+    };
+    if (const auto& leftover = (*journal)->leftover()) {
+      if (leftover->state == 'B') {
+        // Killed from outside (SIGKILL, OOM killer): nothing says the
+        // article did it, so ingest resends it as usual.
+        logger_->warn("previous worker stopped while enriching article id={} (no crash recorded; not quarantined)",
+                      leftover->entry.article_id());
+      } else {
+        v1::EnrichFailure failure = leftover->entry;
+        if (leftover->state == 'C') failure.set_reason("enriching it crashed the worker process");
+        logger_->error("quarantined article id={} version={} reason={}", failure.article_id(), failure.version(),
+                       failure.reason());
+        NF_RETURN_IF_ERROR(report(failure));
+      }
+    }
     while (!stop.stop_requested()) {
       auto ready = Poll(items, milliseconds(100));
       if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
@@ -132,18 +237,58 @@ class EnrichService final : public Service {
                                         : envelope.status());
         continue;
       }
-      EnrichArticle(enricher, config_.worker_id, envelope->mutable_article());
+      const v1::Article& article = envelope->article();
+      v1::EnrichFailure entry;
+      entry.set_article_id(article.id());
+      entry.set_version(article.version());
+      entry.set_origin(article.origin());
+      entry.set_worker(worker);
+      if (auto reason = Quarantined(article.id(), article.version())) {
+        // Sent again before ingest heard of the failure: report it again,
+        // never enrich it again.
+        entry.set_reason(*reason);
+        counters_.Add("quarantined_received");
+        NF_RETURN_IF_ERROR(report(entry));
+        continue;
+      }
+      if (absl::Status s = (*journal)->Begin(entry); !s.ok()) {
+        // Enrich anyway, without crash protection for this article.
+        counters_.Add("journal_errors");
+        uint64_t suppressed = 0;
+        if (journal_log_.ShouldLog(&suppressed)) logger_->warn("{} suppressed={}", std::string(s.message()), suppressed);
+      }
+      {
+        std::lock_guard lock(slot.mu);
+        slot.entry = entry;
+        slot.started_ms = NowMs();
+      }
+      if (!crash_marker_for_testing_.empty() && article.text().find(crash_marker_for_testing_) != std::string::npos) {
+        logger_->error("test hook {}: aborting on article id={}", kCrashMarkerEnvForTesting, article.id());
+        logger_->flush();
+        std::abort();
+      }
+      const auto deadline = std::chrono::steady_clock::now() + milliseconds(config_.article_budget_ms);
+      absl::Status enriched = EnrichArticle(enricher, config_.worker_id, envelope->mutable_article(), deadline);
+      {
+        std::lock_guard lock(slot.mu);
+        slot.started_ms = 0;
+      }
+      (void)(*journal)->Clear();
+      if (!enriched.ok()) {
+        entry.set_reason(fmt::format("{} (budget {} ms)", std::string(enriched.message()), config_.article_budget_ms));
+        counters_.Add("budget_overruns");
+        logger_->warn("quarantined article id={} version={} reason={}", entry.article_id(), entry.version(),
+                      entry.reason());
+        NF_RETURN_IF_ERROR(report(entry));
+        continue;
+      }
       counters_.Add("enriched");
       NF_RETURN_IF_ERROR(share(1));
-      std::string payload = EncodeEnvelope(*envelope);
-      // Hold the article until the store's queue has room (backpressure).
-      while (true) {
-        absl::Status s = SendFrames(*output, {payload});
-        if (s.ok()) break;
-        if (!absl::IsUnavailable(s)) return absl::IsCancelled(s) ? absl::OkStatus() : s;
-        if (stop.stop_requested()) return absl::OkStatus();  // ingest resends it
-        std::this_thread::sleep_for(milliseconds(20));
-      }
+      NF_RETURN_IF_ERROR(send(EncodeEnvelope(*envelope)));
+    }
+    {
+      std::lock_guard lock(slot.mu);
+      slot.journal = nullptr;
     }
     if (sharing) {
       (void)sharing->Flush(*output);  // best effort: the output lingers 2 s
@@ -156,11 +301,17 @@ class EnrichService final : public Service {
   }
 
   EnrichConfig config_;
+  std::string crash_marker_for_testing_;
+  std::vector<std::unique_ptr<ThreadSlot>> slots_;  // one per worker thread, made in Run
+  std::mutex quarantine_mu_;
+  // id -> (version, reason) of articles this process will not enrich.
+  std::map<std::string, std::pair<std::string, std::string>> quarantine_;  // GUARDED_BY(quarantine_mu_)
   std::vector<std::string> user_words_;  // read once in Run, before the workers start
   zmq::context_t& context_;
   std::shared_ptr<spdlog::logger> logger_;
   Counters counters_;
   BadInputReporter bad_input_;
+  RateLimitedLog journal_log_;
   std::mutex bound_mu_;
   EndpointMap bound_;  // GUARDED_BY(bound_mu_): endpoints of sockets that bind
 };
@@ -175,11 +326,21 @@ EnrichOptions OptionsFromConfig(const EnrichConfig& config) {
   options.summary_max_chars = config.summary_max_chars;
   options.key_points = config.key_points;
   options.categories = config.categories;
+  options.max_text_bytes = config.max_text_bytes;
+  options.max_ranked_sentences = config.max_ranked_sentences;
+  options.max_sentence_bytes = config.max_sentence_bytes;
   return options;
 }
 
 void EnrichArticle(Enricher& enricher, const std::string& worker_id, v1::Article* article) {
-  EnrichResult r = enricher.Enrich(article->title(), article->text());
+  (void)EnrichArticle(enricher, worker_id, article, std::chrono::steady_clock::time_point::max());
+}
+
+absl::Status EnrichArticle(Enricher& enricher, const std::string& worker_id, v1::Article* article,
+                           std::chrono::steady_clock::time_point deadline) {
+  absl::StatusOr<EnrichResult> result = enricher.Enrich(article->title(), article->text(), deadline);
+  if (!result.ok()) return result.status();
+  EnrichResult& r = *result;
   v1::Enrichment* e = article->mutable_enrichment();
   e->Clear();
   e->set_language(r.language);
@@ -198,6 +359,7 @@ void EnrichArticle(Enricher& enricher, const std::string& worker_id, v1::Article
   e->set_fingerprint(r.fingerprint);
   e->set_enriched_at_ms(NowMs());
   e->set_enricher(worker_id);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<Service>> MakeEnrichService(const NewsflowConfig& config,

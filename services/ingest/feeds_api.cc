@@ -9,6 +9,7 @@
 
 #include "common/transport/http_server.h"
 #include "common/util/time.h"
+#include "services/ingest/dead_letters.h"
 #include "services/ingest/opml.h"
 
 namespace newsflow::ingest {
@@ -38,6 +39,32 @@ bool Run(const ControlFn& control, const v1::ControlRequest& request, httplib::R
     return false;
   }
   return true;
+}
+
+// Status of a failed dead-letter request: 404 for an unknown id.
+int DeadLetterErrorStatus(const v1::ControlResponse& r) {
+  return r.error().starts_with("no dead letter ") ? 404 : 500;
+}
+
+// POST /v1/dead-letters/{redrive,purge}: {"id": ID} or {"all": true}.
+void DeadLetterAction(const ControlFn& control, bool redrive, const httplib::Request& req,
+                      httplib::Response& res) {
+  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  const bool has_id = !body.is_discarded() && body.is_object() && body.contains("id") && body["id"].is_string();
+  const bool all = !body.is_discarded() && body.is_object() && body.contains("all") &&
+                   body["all"].is_boolean() && body["all"].get<bool>();
+  if (has_id == all) {
+    return SendJson(res, 400, {{"error", "expected a JSON object with an \"id\" string or \"all\": true"}});
+  }
+  v1::ControlRequest request;
+  if (redrive) {
+    all ? request.set_redrive_all_dead_letters(true) : request.set_redrive_dead_letter(body["id"].get<std::string>());
+  } else {
+    all ? request.set_purge_all_dead_letters(true) : request.set_purge_dead_letter(body["id"].get<std::string>());
+  }
+  v1::ControlResponse r = control(request);
+  if (!r.ok()) return SendJson(res, DeadLetterErrorStatus(r), {{"error", r.error()}});
+  SendJson(res, 200, {{redrive ? "redriven" : "purged", r.affected()}});
 }
 
 }  // namespace
@@ -116,6 +143,28 @@ void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::stri
     v1::ControlResponse r;
     if (!Run(control, request, res, &r, 500)) return;
     SendJson(res, 202, {{"polling", true}});
+  });
+  server.Get("/v1/dead-letters", [control](const httplib::Request&, httplib::Response& res) {
+    v1::ControlRequest request;
+    request.set_list_dead_letters(true);
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r, 500)) return;
+    nlohmann::json dead = nlohmann::json::array();
+    for (const auto& d : r.dead_letter_entries()) dead.push_back(DeadLetterJson(d, false));
+    SendJson(res, 200, {{"dead_letters", dead}});
+  });
+  server.Post("/v1/dead-letters/redrive", [control](const httplib::Request& req, httplib::Response& res) {
+    DeadLetterAction(control, true, req, res);
+  });
+  server.Post("/v1/dead-letters/purge", [control](const httplib::Request& req, httplib::Response& res) {
+    DeadLetterAction(control, false, req, res);
+  });
+  server.Get(R"(/v1/dead-letters/([^/]+))", [control](const httplib::Request& req, httplib::Response& res) {
+    v1::ControlRequest request;
+    request.set_show_dead_letter(req.matches[1].str());
+    v1::ControlResponse r = control(request);
+    if (!r.ok()) return SendJson(res, DeadLetterErrorStatus(r), {{"error", r.error()}});
+    SendJson(res, 200, DeadLetterJson(r.dead_letter_entries(0), true));
   });
   server.Get("/v1/feeds.opml", [control](const httplib::Request&, httplib::Response& res) {
     v1::ControlRequest request;

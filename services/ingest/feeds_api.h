@@ -14,6 +14,14 @@
 //   POST   /v1/poll                  poll every feed now
 //   GET    /v1/feeds.opml            export as OPML 2.0
 //   POST   /v1/feeds.opml            import an OPML body: {"added", "failed", "errors"}
+//   GET    /v1/dead-letters          {"dead_letters": [{id, version, url, title, source,
+//                                     text_bytes, reason, attempts, dead_at}]} (at most 1000)
+//   GET    /v1/dead-letters/ID       one dead letter, with its text; 404 if none
+//   POST   /v1/dead-letters/redrive  {"id"} or {"all": true}: back into the outbox for a
+//                                     fresh send, attempts reset: {"redriven": N}
+//   POST   /v1/dead-letters/purge    {"id"} or {"all": true}: delete: {"purged": N}
+//
+// Errors are JSON {"error": "..."}: 400 bad request, 404 unknown id, 500.
 //
 // Requests go through the same ControlRequest handling as the ZeroMQ control
 // socket, so both interfaces behave the same: feed and page URLs must pass the

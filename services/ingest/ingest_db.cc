@@ -5,10 +5,27 @@
 
 #include "common/log/logging.h"
 #include "common/storage/rocksdb_options.h"
+#include "common/status/status_macros.h"
 #include "common/transport/envelope_codec.h"
+#include "common/util/time.h"
 
 namespace newsflow::ingest {
 namespace {
+
+// A dead_letter value: a DeadLetter, or (written by older versions) a bare
+// Envelope, which parses as a DeadLetter without an envelope.
+bool ParseDeadLetter(std::string_view bytes, v1::DeadLetter* out) {
+  if (out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) && out->has_envelope()) return true;
+  v1::Envelope legacy;
+  if (!legacy.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || !legacy.has_article()) {
+    return false;
+  }
+  out->Clear();
+  out->set_attempts(legacy.attempt());
+  out->set_reason(fmt::format("no ack after {} attempts", legacy.attempt()));
+  *out->mutable_envelope() = std::move(legacy);
+  return true;
+}
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return absl::OkStatus();
@@ -112,15 +129,72 @@ absl::Status IngestDb::SetAttempt(const std::string& id, uint32_t attempt) {
   return FromRocks(db_->Put(rocksdb::WriteOptions(), outbox_, id, EncodeEnvelope(**entry)), "update attempt");
 }
 
-absl::Status IngestDb::DeadLetter(const std::string& id) {
+absl::StatusOr<bool> IngestDb::DeadLetter(const std::string& id, const std::string& reason,
+                                          const std::string& version, uint32_t attempts) {
   std::lock_guard lock(outbox_mu_);
   auto entry = GetOutbox(id);
   if (!entry.ok()) return entry.status();
-  if (!entry->has_value()) return absl::OkStatus();
+  if (!entry->has_value()) return false;
+  if (!version.empty() && (*entry)->article().version() != version) return false;
+  v1::DeadLetter dead;
+  dead.set_reason(reason);
+  dead.set_dead_at_ms(NowMs());
+  dead.set_attempts(attempts > 0 ? attempts : (*entry)->attempt());
+  (*entry)->set_attempt(dead.attempts());
+  *dead.mutable_envelope() = **std::move(entry);
   rocksdb::WriteBatch batch;
-  batch.Put(dead_, id, EncodeEnvelope(**entry));
+  batch.Put(dead_, id, dead.SerializeAsString());
   batch.Delete(outbox_, id);
-  return FromRocks(db_->Write(write_options_, &batch), "dead letter");
+  NF_RETURN_IF_ERROR(FromRocks(db_->Write(write_options_, &batch), "dead letter"));
+  return true;
+}
+
+absl::StatusOr<std::optional<v1::DeadLetter>> IngestDb::GetDeadLetter(const std::string& id) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), dead_, id, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "read dead letter");
+  v1::DeadLetter dead;
+  if (!ParseDeadLetter(value, &dead)) return absl::DataLossError(fmt::format("dead letter {} corrupt", id));
+  return dead;
+}
+
+absl::StatusOr<std::optional<v1::Envelope>> IngestDb::Redrive(const std::string& id) {
+  std::lock_guard lock(outbox_mu_);
+  auto dead = GetDeadLetter(id);
+  if (!dead.ok()) return dead.status();
+  if (!dead->has_value()) return std::nullopt;
+  auto pending = GetOutbox(id);
+  if (!pending.ok()) return pending.status();
+  rocksdb::WriteBatch batch;
+  batch.Delete(dead_, id);
+  std::optional<v1::Envelope> out;
+  if (!pending->has_value()) {
+    v1::Envelope envelope = (*dead)->envelope();
+    envelope.set_attempt(0);
+    batch.Put(outbox_, id, EncodeEnvelope(envelope));
+    out = std::move(envelope);
+  }
+  NF_RETURN_IF_ERROR(FromRocks(db_->Write(write_options_, &batch), "redrive"));
+  return out;
+}
+
+absl::StatusOr<bool> IngestDb::PurgeDeadLetter(const std::string& id) {
+  std::lock_guard lock(outbox_mu_);
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), dead_, id, &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return FromRocks(s, "read dead letter");
+  NF_RETURN_IF_ERROR(FromRocks(db_->Delete(write_options_, dead_, id), "purge dead letter"));
+  return true;
+}
+
+absl::StatusOr<std::vector<std::string>> IngestDb::ListDeadLetterIds(std::size_t limit) const {
+  std::vector<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), dead_));
+  for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) out.push_back(it->key().ToString());
+  if (!it->status().ok()) return FromRocks(it->status(), "scan dead letters");
+  return out;
 }
 
 absl::StatusOr<std::vector<v1::Envelope>> IngestDb::LoadOutbox() const {
@@ -137,12 +211,12 @@ absl::StatusOr<std::vector<v1::Envelope>> IngestDb::LoadOutbox() const {
   return out;
 }
 
-absl::StatusOr<std::vector<v1::Envelope>> IngestDb::ListDeadLetters(std::size_t limit) const {
-  std::vector<v1::Envelope> out;
+absl::StatusOr<std::vector<v1::DeadLetter>> IngestDb::ListDeadLetters(std::size_t limit) const {
+  std::vector<v1::DeadLetter> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), dead_));
   for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) {
-    v1::Envelope e;
-    if (e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) out.push_back(std::move(e));
+    v1::DeadLetter dead;
+    if (ParseDeadLetter(it->value().ToStringView(), &dead)) out.push_back(std::move(dead));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scan dead letters");
   return out;

@@ -1,7 +1,8 @@
 // IngestDb: ingest's durable state in one RocksDB.
 //
 //   outbox        article id -> Envelope{article, attempt}: accepted, not yet acked
-//   dead_letter   article id -> Envelope: gave up after max attempts
+//   dead_letter   article id -> DeadLetter{Envelope, reason, time, attempts}:
+//                 gave up after max attempts, or enriching it failed
 //   seen          article id -> version: exact de-duplication
 //   feeds         feed URL   -> FeedSpec: the persisted feed list and its state
 //
@@ -44,12 +45,27 @@ class IngestDb {
   absl::StatusOr<bool> Ack(const std::string& id, const std::string& version);
   // Persists a new attempt count for an outbox entry.
   absl::Status SetAttempt(const std::string& id, uint32_t attempt);
-  // Moves an outbox entry to dead letters.
-  absl::Status DeadLetter(const std::string& id);
+  // Moves an outbox entry to dead letters with `reason` (and the time now).
+  // With a non-empty `version`, only if the entry still holds that version.
+  // `attempts` is the delivery attempts made (0: the attempt persisted in the
+  // entry). Returns whether it moved one.
+  absl::StatusOr<bool> DeadLetter(const std::string& id, const std::string& reason,
+                                  const std::string& version = "", uint32_t attempts = 0);
+  // One dead letter, if there is one for `id`.
+  absl::StatusOr<std::optional<v1::DeadLetter>> GetDeadLetter(const std::string& id) const;
+  // Moves a dead letter back to the outbox with attempt 0 and returns the
+  // outbox envelope to send; nullopt if there is no such dead letter, or if
+  // the outbox already holds a newer version of the article (the dead
+  // letter is then dropped: the newer version is on its way).
+  absl::StatusOr<std::optional<v1::Envelope>> Redrive(const std::string& id);
+  // Deletes a dead letter. Returns whether there was one.
+  absl::StatusOr<bool> PurgeDeadLetter(const std::string& id);
+  // Ids of dead letters, in key order, at most `limit`.
+  absl::StatusOr<std::vector<std::string>> ListDeadLetterIds(std::size_t limit) const;
   absl::StatusOr<std::optional<v1::Envelope>> GetOutbox(const std::string& id) const;
   // Every outbox entry (used at start to resume sending).
   absl::StatusOr<std::vector<v1::Envelope>> LoadOutbox() const;
-  absl::StatusOr<std::vector<v1::Envelope>> ListDeadLetters(std::size_t limit) const;
+  absl::StatusOr<std::vector<v1::DeadLetter>> ListDeadLetters(std::size_t limit) const;
 
   absl::Status PutFeed(const v1::FeedSpec& feed);
   // Returns whether the feed existed.

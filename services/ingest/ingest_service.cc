@@ -25,6 +25,7 @@
 #include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/ingest/article_builder.h"
+#include "services/ingest/dead_letters.h"
 #include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed_admission.h"
 #include "services/ingest/feeds_api.h"
@@ -716,17 +717,11 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
       schedule_cv_.notify_all();
       break;
     }
-    case v1::ControlRequest::kListDeadLetters: {
-      auto dead = db_->ListDeadLetters(1000);
-      if (!dead.ok()) {
-        fail(dead.status());
-      } else {
-        for (auto& e : *dead) *response.add_dead_letters() = std::move(*e.mutable_article());
-      }
-      break;
-    }
     case v1::ControlRequest::OP_NOT_SET:
       fail(absl::InvalidArgumentError("control request has no operation"));
+      break;
+    default:  // dead-letter operations
+      ExecuteDeadLetterControl(*db_, &outbox_, request, &response);
       break;
   }
   return response;

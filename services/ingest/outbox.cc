@@ -1,5 +1,7 @@
 #include "services/ingest/outbox.h"
 
+#include <fmt/format.h>
+
 namespace newsflow::ingest {
 
 Outbox::Outbox(IngestDb& db, OutboxOptions options, Counters& counters,
@@ -83,6 +85,27 @@ void Outbox::Requeue(const std::string& id) {
 }
 
 absl::Status Outbox::OnAck(const v1::Ack& ack) {
+  if (!ack.failure().empty()) {
+    // Resending would only hurt the next worker: quarantine it now.
+    uint32_t attempts = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = entries_.find(ack.article_id()); it != entries_.end()) attempts = it->second.attempt;
+    }
+    auto moved = db_.DeadLetter(ack.article_id(),
+                                fmt::format("enrich failed on {}: {}", ack.failed_worker(), ack.failure()),
+                                ack.version(), attempts);
+    if (!moved.ok()) return moved.status();
+    counters_.Add("enrich_failures");
+    if (!*moved) return absl::OkStatus();  // another version, or reported twice
+    counters_.Add("dead_lettered");
+    logger_->warn("dead-lettered article id={} worker={} reason={}", ack.article_id(), ack.failed_worker(),
+                  ack.failure());
+    std::lock_guard lock(mu_);
+    entries_.erase(ack.article_id());
+    room_.notify_all();
+    return absl::OkStatus();
+  }
   auto removed = db_.Ack(ack.article_id(), ack.version());
   if (!removed.ok()) return removed.status();
   counters_.Add("acks");
@@ -109,9 +132,9 @@ absl::Status Outbox::ExpireDue(int64_t now_ms) {
   absl::Status first_error;
   for (const auto& [id, attempt] : expired) {
     if (static_cast<int>(attempt) >= options_.max_attempts) {
-      absl::Status s = db_.DeadLetter(id);
-      if (!s.ok()) {
-        first_error.Update(s);
+      auto moved = db_.DeadLetter(id, fmt::format("no ack after {} attempts", attempt), "", attempt);
+      if (!moved.ok()) {
+        first_error.Update(moved.status());
         std::lock_guard lock(mu_);
         if (auto it = entries_.find(id); it != entries_.end()) it->second.due_ms = now_ms + options_.ack_timeout_ms;
         continue;
@@ -128,6 +151,22 @@ absl::Status Outbox::ExpireDue(int64_t now_ms) {
     queue_.push_back(id);
   }
   return first_error;
+}
+
+absl::StatusOr<bool> Outbox::Redrive(const std::string& id) {
+  auto dead = db_.GetDeadLetter(id);
+  if (!dead.ok()) return dead.status();
+  if (!dead->has_value()) return false;
+  auto envelope = db_.Redrive(id);
+  if (!envelope.ok()) return envelope.status();
+  if (!envelope->has_value()) return true;  // a newer version is already pending
+  counters_.Add("redriven");
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = entries_.try_emplace(id);
+  const bool in_queue = !inserted && it->second.due_ms == 0;
+  it->second = Entry{0, 0};
+  if (!in_queue) queue_.push_back(id);
+  return true;
 }
 
 std::size_t Outbox::outstanding() const {

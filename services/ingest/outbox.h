@@ -5,9 +5,13 @@
 //   Accept()      durable record (seen + outbox), then queued for sending
 //   NextToSend()  the next queued entry; the sender marks it Sent() or, when
 //                 the socket is full, Requeue()s it at the front
-//   OnAck()       the store committed it: the outbox entry is deleted
+//   OnAck()       the store committed it: the outbox entry is deleted; or
+//                 the ack reports an enrich failure (a worker crashed or
+//                 ran out of time on it): the entry becomes a dead letter
+//                 with that reason at once, never sent to another worker
 //   ExpireDue()   entries unacked past ack_timeout are queued again with a
 //                 higher attempt; past max_attempts they become dead letters
+//   Redrive()     a dead letter goes back into the outbox, attempts reset
 //
 // On start, Recover() queues every entry the previous run left unacked.
 // Thread-safe: producers (feed fetchers, the drop scanner) call Accept() from
@@ -55,6 +59,9 @@ class Outbox {
   void Requeue(const std::string& id);
   absl::Status OnAck(const v1::Ack& ack);
   absl::Status ExpireDue(int64_t now_ms);
+  // Moves dead letter `id` back to the outbox (attempt 0) and queues it.
+  // Returns whether there was such a dead letter.
+  absl::StatusOr<bool> Redrive(const std::string& id);
 
   std::size_t outstanding() const;
   std::size_t queued() const;

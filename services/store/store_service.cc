@@ -17,6 +17,7 @@
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
 #include "common/util/document_frequencies.h"
+#include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/store/article_store.h"
 #include "services/store/http_api.h"
@@ -33,6 +34,9 @@ constexpr milliseconds kPollInterval(100);
 // shutdown); losing the last interval in a crash only makes them a little
 // younger.
 constexpr int64_t kTermCountsSaveIntervalMs = 10'000;
+// Bounds on the fields of an enrich failure report.
+constexpr std::size_t kMaxFailureIdBytes = 512;
+constexpr std::size_t kMaxFailureReasonBytes = 1024;
 
 class StoreService final : public Service {
  public:
@@ -63,6 +67,10 @@ class StoreService final : public Service {
   // every worker, or answers a request for the whole table.
   void OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame,
                     zmq::socket_t& acks);
+  // Validates an enrich worker's failure report and forwards it to the
+  // article's ingest as an Ack with `failure` set (which dead-letters it).
+  void OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::message_t& frame,
+                       zmq::socket_t& acks);
   v1::TermCounts TermCountsSnapshot() const;
   void SaveTermCounts(bool force);
   std::map<std::string, uint64_t> CounterSnapshot() const {
@@ -181,6 +189,10 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
         OnTermCounts(counts, last, acks);
         continue;
       }
+      if (parts.size() == 1 && envelope->payload_case() == v1::Envelope::kEnrichFailure) {
+        OnEnrichFailure(envelope->enrich_failure(), last, acks);
+        continue;
+      }
       if (parts.size() != 1 || envelope->payload_case() != v1::Envelope::kArticle ||
           envelope->article().id().empty() || envelope->article().version().empty()) {
         bad_input_.Report(&last, parts.size(),
@@ -197,6 +209,31 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
     }
     SaveTermCounts(/*force=*/false);
     if (draining) return absl::OkStatus();
+  }
+}
+
+void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::message_t& frame,
+                                   zmq::socket_t& acks) {
+  const auto bad_id = [](const std::string& s) { return s.empty() || s.size() > kMaxFailureIdBytes; };
+  if (bad_id(failure.article_id()) || bad_id(failure.version()) || bad_id(failure.origin()) ||
+      failure.worker().size() > kMaxFailureIdBytes || failure.reason().empty()) {
+    bad_input_.Report(&frame, 1,
+                      absl::InvalidArgumentError("enrich failure without article id, version, origin or reason"));
+    return;
+  }
+  counters_.Add("enrich_failures");
+  v1::Envelope ack_env = NewEnvelope();
+  v1::Ack* ack = ack_env.mutable_ack();
+  ack->set_article_id(failure.article_id());
+  ack->set_version(failure.version());
+  ack->set_failure(ValidUtf8(failure.reason().substr(0, kMaxFailureReasonBytes)));
+  ack->set_failed_worker(ValidUtf8(failure.worker()));
+  logger_->warn("enrich failure article id={} worker={} reason={}", failure.article_id(), ack->failed_worker(),
+                ack->failure());
+  if (SendFrames(acks, {AckTopic(failure.origin()), EncodeEnvelope(ack_env)}).ok()) {
+    counters_.Add("acks_sent");
+  } else {
+    counters_.Add("acks_dropped");  // the worker reports it again when ingest resends
   }
 }
 

@@ -6,7 +6,10 @@
 //    origin on the ack PUB socket and publish new versions on the stream PUB
 //    socket (topics: services/store/topics.h). Nothing is acked before it is
 //    durable. A failed commit holds the batch and retries with backoff, which
-//    backpressures enrich through the PULL queue.
+//    backpressures enrich through the PULL queue. An EnrichFailure from a
+//    worker (an article that crashed a worker or overran its time budget)
+//    is validated and forwarded to the article's ingest on the ack socket
+//    as an Ack with `failure` set; ingest dead-letters the article.
 //  - query: ROUTER socket answering newsflow.v1.QueryRequest envelopes.
 //  - http: cpp-httplib server on loopback (services/store/http_api.h).
 // Undecodable frames on any socket are counted, logged rate-limited, dropped.

@@ -151,12 +151,13 @@ ingest:
   void StartWorker(const std::string& input, bool bind_input = false) {
     int n = static_cast<int>(workers_.size());
     std::string name = fmt::format("enrich-{}", n);
-    std::string config = WriteFile(Path(name + ".yaml"), fmt::format(R"(enrich:
+    std::string config = WriteFile(Path(name + ".yaml"), fmt::format(R"(data_dir: {}
+enrich:
   worker_id: {}
   input: {{address: "{}", bind: {}, hwm: 20}}
   output: {{address: "{}", bind: false}}
   term_counts: {{stream: "{}"}}
-)", name, input, bind_input ? "true" : "false", store_endpoints_["store.input"],
+)", dir_, name, input, bind_input ? "true" : "false", store_endpoints_["store.input"],
                                                             store_endpoints_["store.acks"]));
     workers_.push_back(std::make_unique<Daemon>(
         BinaryPath("newsflow-enrich"),
@@ -383,6 +384,78 @@ TEST_F(PipelineTest, WorkerKilledMidStreamLosesNothing) {
   EXPECT_EQ(enrichers.size(), 2u);
   std::string dead = RunCli({"feeds", "dead-letters"});
   EXPECT_TRUE(JsonLines(dead).empty()) << dead;
+}
+
+TEST_F(PipelineTest, ArticleThatCrashesAWorkerIsDeadLetteredAfterOneCrash) {
+  const auto samples = ExpectedArticles(SampleFeeds());
+  ASSERT_FALSE(samples.empty());
+  const int n = 40;
+  const std::string marker = "POISON-7f3a";
+  std::string xml = LargeFeed(samples, n);
+  const std::string poisoned_item = "Item 17.</description>";
+  ASSERT_NE(xml.find(poisoned_item), std::string::npos);
+  xml.replace(xml.find(poisoned_item), poisoned_item.size(), "Item 17. " + marker + ".</description>");
+  fs::create_directories(FeedsDir());
+  std::string feed = WriteFile(FeedsDir() + "/poison.xml", xml);
+
+  ASSERT_NO_FATAL_FAILURE(StartStore());
+  ASSERT_NO_FATAL_FAILURE(StartIngest("ingest-0", store_endpoints_["store.acks"], 2000));
+  // Every worker of this test aborts on the marker (the test hook), so a
+  // second delivery of the poisoned article would crash a second worker.
+  ASSERT_EQ(setenv("NEWSFLOW_TEST_ENRICH_CRASH_MARKER", marker.c_str(), 1), 0);
+  ASSERT_NO_FATAL_FAILURE(StartWorker(ingest_endpoints_["ingest.articles"]));
+  std::this_thread::sleep_for(milliseconds(500));
+  int status = 0;
+  std::string out = RunCli({"feeds", "add", feed}, &status);
+  ASSERT_EQ(status, 0) << out;
+
+  ASSERT_TRUE(WaitFor([&] { return !workers_[0]->Running(); }, seconds(60))) << workers_[0]->Log();
+  EXPECT_NE(workers_[0]->Log().find("test hook"), std::string::npos) << workers_[0]->Log();
+  // Restarted (as systemd or Kubernetes would) on the same journal folder.
+  ASSERT_NO_FATAL_FAILURE(StartWorker(ingest_endpoints_["ingest.articles"]));
+  unsetenv("NEWSFLOW_TEST_ENRICH_CRASH_MARKER");
+
+  ASSERT_TRUE(WaitFor([&] { return LastSequence() >= static_cast<uint64_t>(n - 1); }, seconds(120)))
+      << "stored " << LastSequence() << " of " << n - 1 << "\n" << workers_[1]->Log();
+  std::string poison_id;
+  auto dead_letters = [&] { return JsonLines(RunCli({"dead-letters", "list", "--json"})); };
+  ASSERT_TRUE(WaitFor([&] { return dead_letters().size() == 1; }, seconds(30)));
+  auto dead = dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  poison_id = dead[0]["id"].get<std::string>();
+  EXPECT_NE(dead[0]["reason"].get<std::string>().find("crashed the worker process"), std::string::npos) << dead[0];
+  EXPECT_NE(dead[0]["title"].get<std::string>().find("(17)"), std::string::npos) << dead[0];
+
+  // Past the ack timeout nothing is resent to the new worker: it lives, and
+  // every other article is stored exactly once.
+  std::this_thread::sleep_for(seconds(4));
+  EXPECT_TRUE(workers_[1]->Running()) << workers_[1]->Log();
+  auto stored = AllStored(context_, store_endpoints_["store.query"]);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  std::set<std::string> ids;
+  for (const auto& a : *stored) {
+    EXPECT_TRUE(ids.insert(a.id()).second) << "stored twice: " << a.id();
+    EXPECT_NE(a.id(), poison_id);
+  }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(n - 1));
+
+  // Show it; re-drive it: the worker knows it is quarantined and reports it
+  // again instead of crashing, so it is back in the dead letters.
+  std::string shown = RunCli({"dead-letters", "show", poison_id}, &status);
+  EXPECT_EQ(status, 0) << shown;
+  EXPECT_NE(shown.find(marker), std::string::npos) << shown;
+  out = RunCli({"dead-letters", "redrive", poison_id}, &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("re-drove 1"), std::string::npos) << out;
+  ASSERT_TRUE(WaitFor([&] { return dead_letters().size() == 1; }, seconds(30)));
+  EXPECT_TRUE(workers_[1]->Running()) << workers_[1]->Log();
+  out = RunCli({"dead-letters", "purge", "--all"}, &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("purged 1"), std::string::npos) << out;
+  EXPECT_TRUE(dead_letters().empty());
+  RunCli({"dead-letters", "show", poison_id}, &status);
+  EXPECT_NE(status, 0);
+  EXPECT_EQ(LastSequence(), static_cast<uint64_t>(n - 1));
 }
 
 std::vector<std::vector<std::string>> Garbage() {

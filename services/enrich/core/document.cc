@@ -15,6 +15,9 @@ namespace {
 // A tail marker ("See also: …") only cuts off the rest of the article when
 // it appears in its last part; earlier it is dropped alone.
 constexpr double kTailMarkerStart = 0.5;
+// Longer "words" (encoded blobs, run-together junk) are stop tokens: they
+// never stand in a tag or count for sentence similarity.
+constexpr size_t kMaxWordBytes = 128;
 
 bool StripPossessive(std::string_view* word) {
   for (std::string_view suffix : {std::string_view("'s"), std::string_view("\xE2\x80\x99s"),
@@ -218,6 +221,13 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span,
       ++letters;
       if (IsUpperLetter(cp)) ++upper;
     }
+  }
+  if (word.size() > kMaxWordBytes) {
+    token->stop = true;
+    token->content = false;
+    token->key = InternKey(word.substr(0, kMaxWordBytes), document);
+    token->word = token->key;
+    return;
   }
   token->acronym = letters >= 2 && upper == letters;
   ToLower(word, &lower_);

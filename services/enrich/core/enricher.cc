@@ -1,11 +1,13 @@
 #include "services/enrich/core/enricher.h"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <regex>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,8 @@ namespace newsflow::enrich {
 namespace {
 
 constexpr int kMaxCount = 100;
+constexpr int kMinTextBytes = 1024;
+constexpr int kMinSentenceBytes = 64;
 // Below this many bytes of body, the title joins language detection.
 constexpr size_t kMinLanguageBytes = 64;
 
@@ -32,7 +36,33 @@ EnrichOptions SanitizeOptions(EnrichOptions options) {
   options.summary_sentences = std::clamp(options.summary_sentences, 0, kMaxCount);
   options.summary_max_chars = std::max(options.summary_max_chars, 0);
   options.key_points = std::clamp(options.key_points, 0, kMaxCount);
+  options.max_text_bytes = std::max(options.max_text_bytes, kMinTextBytes);
+  options.max_ranked_sentences = std::max(options.max_ranked_sentences, 1);
+  options.max_sentence_bytes = std::max(options.max_sentence_bytes, kMinSentenceBytes);
   return options;
+}
+
+std::string_view CapText(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  // A line end, else a sentence end, in the last quarter of the allowance.
+  const size_t floor = limit - limit / 4;
+  const std::string_view head = text.substr(0, limit);
+  if (const size_t line = head.rfind('\n'); line != std::string_view::npos && line >= floor) {
+    return text.substr(0, line + 1);
+  }
+  size_t best = 0;
+  for (std::string_view terminal : {std::string_view(". "), std::string_view("! "),
+                                    std::string_view("? "), std::string_view("\u3002"),
+                                    std::string_view("\uFF01"), std::string_view("\uFF1F")}) {
+    const size_t at = head.rfind(terminal);
+    if (at != std::string_view::npos && at >= floor) {
+      best = std::max(best, at + (terminal.back() == ' ' ? terminal.size() - 1 : terminal.size()));
+    }
+  }
+  if (best > 0) return text.substr(0, best);
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
 }
 
 namespace {
@@ -78,6 +108,7 @@ struct Enricher::State {
   std::vector<CompiledCategory> categories;
   std::string category_text;
   std::string lowered;
+  std::chrono::milliseconds stage_delay{0};
 };
 
 Enricher::Enricher(EnrichOptions options) : state_(std::make_unique<State>()) {
@@ -138,8 +169,22 @@ void Enricher::AddCategoryTags(std::string_view title, std::string_view text,
   }
 }
 
+void Enricher::SetStageDelayForTesting(std::chrono::milliseconds delay) { state_->stage_delay = delay; }
+
 EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
+  return *Enrich(title, text, std::chrono::steady_clock::time_point::max());
+}
+
+absl::StatusOr<EnrichResult> Enricher::Enrich(std::string_view title, std::string_view text,
+                                              std::chrono::steady_clock::time_point deadline) {
   State& s = *state_;
+  const auto check = [&](std::string_view stage) -> absl::Status {
+    if (s.stage_delay.count() > 0) std::this_thread::sleep_for(s.stage_delay);
+    if (std::chrono::steady_clock::now() <= deadline) return absl::OkStatus();
+    return absl::DeadlineExceededError(std::string("enrich: time budget exceeded after ") + std::string(stage));
+  };
+  title = CapText(title, kMaxTitleBytes);
+  text = CapText(text, static_cast<size_t>(s.options.max_text_bytes));
   EnrichResult result;
   // Each field's language, then the article's: the body's, or for a short
   // body that of title and body together.
@@ -164,9 +209,11 @@ EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
   result.language = language.code;
   result.language_reliable = language.reliable;
   if (!s.init_status.ok() || text.empty()) return result;
+  if (absl::Status st = check("language"); !st.ok()) return st;
 
   Document& document = s.document;
   s.builder->Build(title, text, language.code, &document);
+  if (absl::Status st = check("analysis"); !st.ok()) return st;
 
   s.term_statistics.Add(document);
   result.tags = ExtractKeyphrases(
@@ -174,8 +221,12 @@ EnrichResult Enricher::Enrich(std::string_view title, std::string_view text) {
       &s.term_statistics);
 
   AddCategoryTags(title, text, &result.tags);
+  if (absl::Status st = check("tags"); !st.ok()) return st;
 
-  const SentenceRanking ranking = RankSentences(document);
+  const SentenceRanking ranking = RankSentences(
+      document, RankOptions{.max_sentences = static_cast<size_t>(s.options.max_ranked_sentences),
+                            .max_sentence_bytes = static_cast<size_t>(s.options.max_sentence_bytes)});
+  if (absl::Status st = check("ranking"); !st.ok()) return st;
   std::vector<uint32_t> summary =
       SelectSentences(ranking, s.options.summary_sentences, kSummaryDiversity);
   if (s.options.summary_max_chars > 0) {

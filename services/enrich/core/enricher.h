@@ -2,6 +2,13 @@
 // language, ranked tags, an extractive summary, key points and a SimHash
 // fingerprint for near-duplicate detection. Pure computation: no I/O.
 //
+// Bounded work: whatever the input, an Enricher analyses at most
+// max_text_bytes of the body (cut at a sentence or UTF-8 boundary; the
+// article keeps its whole text), kMaxTitleBytes of the title, and ranks at
+// most max_ranked_sentences sentences, each joined only to its nearest
+// kSentenceNeighbours (see summarizer.h), so time and memory stay linear in
+// the capped size.
+//
 // Thread-compatible: an Enricher owns ICU break iterators and a Snowball
 // stemmer, which are not thread-safe; create one Enricher per thread and
 // reuse it across articles (construction loads ICU data once). An Enricher
@@ -15,6 +22,7 @@
 #ifndef NEWSFLOW_SERVICES_ENRICH_CORE_ENRICHER_H_
 #define NEWSFLOW_SERVICES_ENRICH_CORE_ENRICHER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/config/newsflow_config.h"  // CategoryRule
 #include "common/util/document_frequencies.h"
 #include "services/enrich/core/keyphrases.h"  // ScoredTag
@@ -47,13 +56,32 @@ struct EnrichOptions {
   // matches (see CategoryRule in common/config/newsflow_config.h). Rules
   // whose pattern does not compile are skipped.
   std::vector<CategoryRule> categories;
+  // Caps on what is analysed (the article itself is never changed):
+  // Body bytes analysed; a longer body is cut at the last sentence or line
+  // end before this many bytes (else at a UTF-8 boundary). Default: 262144.
+  int max_text_bytes = 256 * 1024;
+  // Sentences ranked for the summary and key points: the first this many
+  // eligible ones in reading order. Default: 1000.
+  int max_ranked_sentences = 1000;
+  // Longer sentences (bytes) are never summary sentences or key points.
+  // Default: 3000.
+  int max_sentence_bytes = 3000;
   // Chinese terms the segmenter keeps whole (a user dictionary of domain
   // words and names; see ReadWordList in enrich_cli.h).
   std::vector<std::string> user_words;
 };
 
+// The first `limit` bytes of `text` or less: up to the last line end, else
+// sentence end (". ", "。", ...), in the last quarter of them, else up to a
+// UTF-8 character boundary. `text` itself when it is no longer.
+std::string_view CapText(std::string_view text, size_t limit);
+
+// Title bytes analysed (cut at a UTF-8 boundary).
+inline constexpr size_t kMaxTitleBytes = 4096;
+
 // Returns `options` with values clamped to usable ranges: non-negative
-// counts, min_tags <= max_tags, and at most 100 of anything.
+// counts, min_tags <= max_tags, and at most 100 of anything; caps at least
+// 1 (max_text_bytes at least 1024, max_sentence_bytes at least 64).
 EnrichOptions SanitizeOptions(EnrichOptions options);
 
 struct EnrichResult {
@@ -79,6 +107,18 @@ class Enricher {
   // unanalysable input gives an empty result with language "und". If ICU
   // could not be initialised (see init_status()), only the language is set.
   EnrichResult Enrich(std::string_view title, std::string_view text);
+
+  // The same within a time budget: the deadline is checked between stages
+  // (language, analysis, tags, ranking), so an article whose stages run
+  // past `deadline` stops at the next check with kDeadlineExceeded (the
+  // message names the stage). A stage itself is not interrupted; the caps
+  // above bound how long one can take.
+  absl::StatusOr<EnrichResult> Enrich(std::string_view title, std::string_view text,
+                                      std::chrono::steady_clock::time_point deadline);
+
+  // Test hook: the stage boundary check also sleeps this long first, so a
+  // test can overrun a budget with a normal article. Default: 0.
+  void SetStageDelayForTesting(std::chrono::milliseconds delay);
 
   // Ok unless ICU data was unavailable at construction.
   const absl::Status& init_status() const;

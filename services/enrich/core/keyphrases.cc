@@ -440,17 +440,19 @@ std::string SurfaceOf(const Document& document, uint32_t start, int size) {
 // "subsidies" beats a single "Subsidies" at the start of a sentence.
 std::string DisplayName(const Document& document, const Candidate& candidate) {
   std::vector<std::pair<std::string, double>> forms;
+  // Index of each form in `forms`: a word written in many ways (case
+  // variants) must not make this quadratic.
+  absl::flat_hash_map<std::string, size_t> index;
   for (uint32_t start : candidate.starts) {
     const Token& first = TokenAt(document, start);
     const double weight =
         (first.sentence_initial || first.in_title) && first.capitalized && !first.acronym ? 0.3 : 1.0;
     std::string surface = SurfaceOf(document, start, candidate.key.size);
-    auto it = std::find_if(forms.begin(), forms.end(),
-                           [&](const auto& form) { return form.first == surface; });
-    if (it == forms.end()) {
+    auto [it, inserted] = index.try_emplace(surface, forms.size());
+    if (inserted) {
       forms.emplace_back(std::move(surface), weight);
     } else {
-      it->second += weight;
+      forms[it->second].second += weight;
     }
   }
   // Earliest form wins ties (stable max).

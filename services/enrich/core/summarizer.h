@@ -8,6 +8,11 @@
 // similarity to sentences already picked (near-duplicates are always
 // skipped), and returns them in reading order.
 //
+// Long texts stay linear: at most RankOptions::max_sentences sentences are
+// ranked, and each is compared only with its kSentenceNeighbours nearest
+// ranked sentences on either side (for texts of up to kSentenceNeighbours + 1
+// ranked sentences, which is nearly every article, that is every pair).
+//
 //   SentenceRanking ranking = RankSentences(document);
 //   std::vector<uint32_t> summary = SelectSentences(ranking, 3, kSummaryDiversity);
 //
@@ -30,6 +35,17 @@ namespace newsflow::enrich {
 inline constexpr double kSummaryDiversity = 0.0;
 inline constexpr double kKeyPointDiversity = 0.5;
 
+// Each ranked sentence is compared with at most this many ranked sentences
+// before and after it.
+inline constexpr size_t kSentenceNeighbours = 200;
+
+struct RankOptions {
+  // The first this many eligible sentences (reading order) are ranked.
+  size_t max_sentences = 1000;
+  // Longer sentences (bytes) are not eligible.
+  size_t max_sentence_bytes = 3000;
+};
+
 // A sparse, L2-normalised TF-IDF vector: (key, weight) sorted by key.
 using SparseVector = std::vector<std::pair<uint32_t, double>>;
 
@@ -45,9 +61,11 @@ struct SentenceRanking {
   // (short lines without terminal punctuation, "Nationwide competition
   // heats up"); 0 throughout for an article without any.
   std::vector<uint32_t> sections;
+  // Similarity edges of the sentence graph (for tests and metrics).
+  size_t graph_edges = 0;
 };
 
-SentenceRanking RankSentences(const Document& document);
+SentenceRanking RankSentences(const Document& document, const RankOptions& options = {});
 
 // Picks up to `count` sentences by MMR with the given `diversity` weight and
 // returns their Document::sentences indices in reading order.

@@ -135,20 +135,63 @@ TEST_F(IngestDbTest, DeadLetterMovesTheEntry) {
   Accept(a);
   Accept(b);
   ASSERT_THAT(db_->SetAttempt(a.id(), 10), IsOk());
-  ASSERT_THAT(db_->DeadLetter(a.id()), IsOk());
+  ASSERT_THAT(db_->DeadLetter(a.id(), "no ack after 10 attempts"), IsOk());
   EXPECT_THAT(OutboxIds(), ElementsAre(b.id()));
   auto dead = db_->ListDeadLetters(10);
   ASSERT_THAT(dead, IsOk());
   ASSERT_EQ(dead->size(), 1u);
-  EXPECT_EQ((*dead)[0].article().id(), a.id());
-  EXPECT_EQ((*dead)[0].attempt(), 10u);
+  EXPECT_EQ((*dead)[0].envelope().article().id(), a.id());
+  EXPECT_EQ((*dead)[0].attempts(), 10u);
+  EXPECT_EQ((*dead)[0].reason(), "no ack after 10 attempts");
+  EXPECT_GT((*dead)[0].dead_at_ms(), 0);
+}
+
+TEST_F(IngestDbTest, DeadLetterOfAVersionLeavesANewerOneAlone) {
+  v1::Article a = MakeArticle("a", "A", "x");
+  Accept(a);
+  auto moved = db_->DeadLetter(a.id(), "crashed", "some-older-version");
+  ASSERT_THAT(moved, IsOk());
+  EXPECT_FALSE(*moved);
+  EXPECT_THAT(OutboxIds(), ElementsAre(a.id()));
+  moved = db_->DeadLetter(a.id(), "crashed", a.version());
+  ASSERT_THAT(moved, IsOk());
+  EXPECT_TRUE(*moved);
+  EXPECT_THAT(OutboxIds(), IsEmpty());
+}
+
+TEST_F(IngestDbTest, RedriveMovesADeadLetterBackWithAttemptsReset) {
+  v1::Article a = MakeArticle("a", "A", "x");
+  Accept(a);
+  ASSERT_THAT(db_->SetAttempt(a.id(), 7), IsOk());
+  ASSERT_THAT(db_->DeadLetter(a.id(), "why"), IsOk());
+  auto redriven = db_->Redrive(a.id());
+  ASSERT_THAT(redriven, IsOk());
+  ASSERT_TRUE(redriven->has_value());
+  EXPECT_EQ((*redriven)->attempt(), 0u);
+  EXPECT_THAT(OutboxIds(), ElementsAre(a.id()));
+  EXPECT_EQ((*db_->GetOutbox(a.id()))->attempt(), 0u);
+  EXPECT_THAT(*db_->ListDeadLetters(10), IsEmpty());
+  auto again = db_->Redrive(a.id());
+  ASSERT_THAT(again, IsOk());
+  EXPECT_FALSE(again->has_value());
+}
+
+TEST_F(IngestDbTest, PurgeDeletesOnlyTheDeadLetter) {
+  v1::Article a = MakeArticle("a", "A", "x");
+  Accept(a);
+  ASSERT_THAT(db_->DeadLetter(a.id(), "why"), IsOk());
+  EXPECT_TRUE(*db_->PurgeDeadLetter(a.id()));
+  EXPECT_FALSE(*db_->PurgeDeadLetter(a.id()));
+  EXPECT_FALSE(db_->GetDeadLetter(a.id())->has_value());
+  // Still seen: the same version is not accepted again.
+  EXPECT_EQ(*db_->Accept(a), AcceptResult::kDuplicate);
 }
 
 TEST_F(IngestDbTest, ListDeadLettersHonoursLimit) {
   for (const char* s : {"a", "b", "c"}) {
     v1::Article x = MakeArticle(s, s, "x");
     Accept(x);
-    ASSERT_THAT(db_->DeadLetter(x.id()), IsOk());
+    ASSERT_THAT(db_->DeadLetter(x.id(), "why"), IsOk());
   }
   auto dead = db_->ListDeadLetters(2);
   ASSERT_THAT(dead, IsOk());

@@ -61,7 +61,7 @@ class OutboxTest : public ::testing::Test {
     EXPECT_THAT(dead, IsOk());
     std::vector<std::string> ids;
     if (dead.ok()) {
-      for (const auto& e : *dead) ids.push_back(e.article().id());
+      for (const auto& e : *dead) ids.push_back(e.envelope().article().id());
     }
     return ids;
   }
@@ -163,6 +163,70 @@ TEST_F(OutboxTest, DeadLetteredAfterMaxAttempts) {
   EXPECT_THAT(*db_->LoadOutbox(), IsEmpty());
   EXPECT_EQ(outbox_->outstanding(), 0u);
   EXPECT_EQ(counters_.Snapshot()["dead_lettered"], 1u);
+}
+
+TEST_F(OutboxTest, EnrichFailureAckDeadLettersAtOnceWithTheReason) {
+  v1::Article a = MakeArticle("a", "A", "x");
+  v1::Article b = MakeArticle("b", "B", "x");
+  Accept(a);
+  Accept(b);
+  SendNext(kT0);
+  SendNext(kT0);
+  v1::Ack failed = AckOf(a);
+  failed.set_sequence(0);
+  failed.set_failure("enrich: time budget exceeded after analysis");
+  failed.set_failed_worker("w1/0");
+  ASSERT_THAT(outbox_->OnAck(failed), IsOk());
+  EXPECT_THAT(DeadIds(), ElementsAre(a.id()));
+  auto dead = db_->GetDeadLetter(a.id());
+  ASSERT_THAT(dead, IsOk());
+  ASSERT_TRUE(dead->has_value());
+  EXPECT_THAT((*dead)->reason(), ::testing::HasSubstr("time budget exceeded"));
+  EXPECT_THAT((*dead)->reason(), ::testing::HasSubstr("w1/0"));
+  EXPECT_EQ((*dead)->attempts(), 1u);
+  // Never resent, even after the ack timeout; the other article is.
+  ASSERT_THAT(outbox_->ExpireDue(kT0 + 10'000), IsOk());
+  auto next = SendNext(kT0 + 10'000);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->article().id(), b.id());
+  EXPECT_FALSE(SendNext(kT0 + 10'000).has_value());
+  EXPECT_EQ(outbox_->outstanding(), 1u);
+  EXPECT_EQ(counters_.Snapshot()["enrich_failures"], 1u);
+}
+
+TEST_F(OutboxTest, EnrichFailureOfAnOlderVersionKeepsTheNewOne) {
+  v1::Article a = MakeArticle("a", "A", "x");
+  Accept(a);
+  SendNext(kT0);
+  v1::Article changed = MakeArticle("a", "A", "changed text");
+  ASSERT_EQ(changed.id(), a.id());
+  Accept(changed);
+  v1::Ack failed = AckOf(a);
+  failed.set_failure("crashed");
+  ASSERT_THAT(outbox_->OnAck(failed), IsOk());
+  EXPECT_THAT(DeadIds(), IsEmpty());
+  EXPECT_EQ(outbox_->outstanding(), 1u);
+}
+
+TEST_F(OutboxTest, RedriveSendsADeadLetterAgainFromAttemptOne) {
+  v1::Article a = MakeArticle("a", "A", "x");
+  Accept(a);
+  SendNext(kT0);
+  v1::Ack failed = AckOf(a);
+  failed.set_failure("crashed");
+  ASSERT_THAT(outbox_->OnAck(failed), IsOk());
+  ASSERT_FALSE(SendNext(kT0).has_value());
+  auto redriven = outbox_->Redrive(a.id());
+  ASSERT_THAT(redriven, IsOk());
+  EXPECT_TRUE(*redriven);
+  auto sent = SendNext(kT0 + 1);
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ(sent->article().id(), a.id());
+  EXPECT_EQ(sent->attempt(), 1u);
+  EXPECT_THAT(DeadIds(), IsEmpty());
+  ASSERT_THAT(outbox_->OnAck(AckOf(a)), IsOk());
+  EXPECT_EQ(outbox_->outstanding(), 0u);
+  EXPECT_FALSE(*outbox_->Redrive(a.id()));
 }
 
 TEST_F(OutboxTest, RecoverQueuesLeftoversWithTheirAttempts) {

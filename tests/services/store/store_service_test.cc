@@ -49,6 +49,39 @@ TEST_F(StoreServiceTest, AcksANewArticleOnItsOriginTopic) {
   EXPECT_FALSE(got->envelope.ack().duplicate());
 }
 
+TEST_F(StoreServiceTest, ForwardsAnEnrichFailureToItsOriginAsAFailedAck) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  v1::QueryRequest stats;
+  stats.set_stats(true);
+  auto before = Query(stats);
+  ASSERT_THAT(before, IsOk());
+  v1::Envelope bad = NewEnvelope();
+  bad.mutable_enrich_failure()->set_article_id("x");  // no version, origin or reason: dropped
+  PushFrames({EncodeEnvelope(bad)});
+  v1::Envelope e = NewEnvelope();
+  v1::EnrichFailure* f = e.mutable_enrich_failure();
+  f->set_article_id("poison");
+  f->set_version("v1");
+  f->set_origin(kOrigin);
+  f->set_worker("w/0");
+  f->set_reason("enriching it crashed the worker process");
+  PushFrames({EncodeEnvelope(e)});
+  auto got = RecvSkippingProbes(acks);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->topic, AckTopic(kOrigin));
+  ASSERT_TRUE(got->envelope.has_ack());
+  EXPECT_EQ(got->envelope.ack().article_id(), "poison");
+  EXPECT_EQ(got->envelope.ack().version(), "v1");
+  EXPECT_EQ(got->envelope.ack().failure(), "enriching it crashed the worker process");
+  EXPECT_EQ(got->envelope.ack().failed_worker(), "w/0");
+  EXPECT_EQ(got->envelope.ack().sequence(), 0u);
+  // Nothing was stored.
+  auto after = Query(stats);
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->last_sequence(), before->last_sequence());
+}
+
 TEST_F(StoreServiceTest, AcksAreRoutedByOrigin) {
   zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
   WarmUp(acks);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 
 #include "services/enrich/core/stopwords.h"
@@ -217,6 +218,80 @@ TEST(EnricherTest, SummaryKeepsToACharacterBudget) {
   // A budget below any sentence still leaves one.
   options.summary_max_chars = 5;
   EXPECT_EQ(Enricher(options).Enrich(testing::kRobotTitle, testing::kRobotArticle).summary.size(), 1u);
+}
+
+TEST(CapTextTest, CutsAtALineOrSentenceEndElseACharacterBoundary) {
+  EXPECT_EQ(CapText("short", 100), "short");
+  const std::string lines = std::string(90, 'a') + "\n" + std::string(50, 'b');
+  EXPECT_EQ(CapText(lines, 100), std::string(90, 'a') + "\n");
+  const std::string sentences = std::string(80, 'a') + ". " + std::string(50, 'b');
+  EXPECT_EQ(CapText(sentences, 100), std::string(80, 'a') + ".");
+  // "中" is 3 bytes: never cut inside one.
+  std::string han;
+  for (int i = 0; i < 40; ++i) han += "\u4E2D";
+  EXPECT_EQ(CapText(han, 100).size(), 99u);
+  const std::string chinese = std::string(80, 'a') + "\u3002" + han;
+  EXPECT_EQ(CapText(chinese, 100), std::string(80, 'a') + "\u3002");
+}
+
+// A long article of varied sentences, `bytes` long.
+std::string HugeArticle(size_t bytes, bool chinese) {
+  const char* const english[] = {"harbour", "authority", "reported", "cargo", "ships", "arriving",
+                                 "northern", "port", "minister", "said", "trade", "growth", "exports"};
+  const char* const han[] = {"经济", "发展", "政府", "官员", "市场", "政策", "消费", "增长", "改革"};
+  std::string text;
+  uint32_t state = 12345;
+  const auto next = [&] { return state = state * 1103515245u + 12345u; };
+  while (text.size() < bytes) {
+    const int words = 8 + static_cast<int>(next() >> 16) % 16;
+    for (int w = 0; w < words; ++w) {
+      if (chinese) {
+        text += han[(next() >> 16) % 9];
+      } else {
+        text += english[(next() >> 16) % 13];
+        text += ' ';
+      }
+    }
+    text += chinese ? "\u3002" : "now.";
+    text += (next() >> 16) % 6 == 0 ? "\n" : " ";
+  }
+  return text;
+}
+
+TEST(EnricherTest, MultiMegabyteArticlesEnrichInBoundedTime) {
+  Enricher enricher(EnrichOptions{});
+  for (bool chinese : {false, true}) {
+    const std::string text = HugeArticle(chinese ? (1u << 20) : (8u << 20), chinese);
+    const auto start = std::chrono::steady_clock::now();
+    const EnrichResult result = enricher.Enrich("Huge", text);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(result.language, chinese ? "zh" : "en");
+    EXPECT_FALSE(result.tags.empty());
+    EXPECT_EQ(result.summary.size(), 3u);
+    // Uncapped, the all-pairs sentence graph took many seconds (and GBs).
+    EXPECT_LT(elapsed, std::chrono::seconds(5)) << (chinese ? "chinese" : "english");
+  }
+}
+
+TEST(EnricherTest, OnlyTheCappedTextIsAnalysed) {
+  EnrichOptions options;
+  options.max_text_bytes = 4096;
+  Enricher enricher(options);
+  const std::string text = HugeArticle(4000, false) + "\nZanzibar zanzibar Zanzibar zanzibar.";
+  const EnrichResult capped = enricher.Enrich("", text + std::string(2000, ' ') + text);
+  for (const auto& tag : capped.tags) EXPECT_NE(tag.key, "zanzibar");
+}
+
+TEST(EnricherTest, DeadlinePassedStopsWithDeadlineExceeded) {
+  Enricher enricher(EnrichOptions{});
+  auto result = enricher.Enrich(testing::kRobotTitle, testing::kRobotArticle,
+                                std::chrono::steady_clock::now() - std::chrono::milliseconds(1));
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(absl::IsDeadlineExceeded(result.status())) << result.status();
+  auto in_time = enricher.Enrich(testing::kRobotTitle, testing::kRobotArticle,
+                                 std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  ASSERT_TRUE(in_time.ok()) << in_time.status();
+  EXPECT_FALSE(in_time->tags.empty());
 }
 
 }  // namespace

@@ -142,5 +142,49 @@ TEST_F(SummarizerTest, EmptyDocument) {
   EXPECT_TRUE(SelectSentences(RankSentences(document_), 3, kSummaryDiversity).empty());
 }
 
+// A text of `sentences` distinct, similar sentences (they share words, so
+// every pair is an edge of the similarity graph).
+std::string ManySentences(int sentences) {
+  std::string text;
+  for (int i = 0; i < sentences; ++i) {
+    text += "The harbour authority reported " + std::to_string(i) +
+            " new cargo ships arriving at the busy northern port today.";
+    text += i % 5 == 4 ? "\n" : " ";
+  }
+  return text;
+}
+
+TEST_F(SummarizerTest, ShortTextsCompareEveryPair) {
+  Build("", ManySentences(50));
+  const SentenceRanking ranking = RankSentences(document_);
+  ASSERT_EQ(ranking.sentences.size(), 50u);
+  EXPECT_EQ(ranking.graph_edges, 50u * 49u / 2);
+}
+
+TEST_F(SummarizerTest, LongTextsRankABoundedNumberOfSentencesInABoundedWindow) {
+  Build("", ManySentences(3000));
+  ASSERT_GE(document_.sentences.size(), 3000u);
+  const SentenceRanking ranking = RankSentences(document_, RankOptions{.max_sentences = 1000});
+  EXPECT_EQ(ranking.sentences.size(), 1000u);
+  // Linear: at most kSentenceNeighbours edges per sentence, far below the
+  // 499500 pairs of 1000 sentences.
+  EXPECT_LE(ranking.graph_edges, 1000u * kSentenceNeighbours);
+  EXPECT_LT(ranking.graph_edges, 1000u * 999u / 2);
+  EXPECT_EQ(SelectSentences(ranking, 3, kSummaryDiversity).size(), 3u);
+}
+
+TEST_F(SummarizerTest, OverlongSentencesAreNeverPicked) {
+  std::string text = ManySentences(5);
+  const std::string long_sentence = "The harbour authority reported that the " + std::string(4000, 'x') +
+                                    " ships arrived at the busy northern port today.";
+  Build("", long_sentence + "\n" + text);
+  const SentenceRanking ranking = RankSentences(document_, RankOptions{.max_sentence_bytes = 3000});
+  for (uint32_t index : ranking.sentences) {
+    const Sentence& s = document_.sentences[index];
+    EXPECT_LE(s.end - s.begin, 3000u);
+  }
+  EXPECT_EQ(ranking.sentences.size(), 5u);
+}
+
 }  // namespace
 }  // namespace newsflow::enrich
