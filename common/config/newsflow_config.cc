@@ -161,6 +161,12 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   outbox.ReadInt("max_in_flight", &c->max_in_flight, 1, kMaxInt);
   outbox.ReadBool("sync_writes", &c->sync_writes);
   outbox.Finish();
+  YamlReader limits = r.Child("limits");
+  limits.ReadInt("max_text_bytes", &c->max_text_bytes, 1024, 64 << 20);
+  limits.ReadInt("max_title_bytes", &c->max_title_bytes, 64, 64 << 10);
+  limits.ReadInt("max_summary_html_bytes", &c->max_summary_html_bytes, 1024, 64 << 20);
+  limits.ReadInt("max_categories", &c->max_categories, 0, 10000);
+  limits.Finish();
   r.Finish();
 }
 

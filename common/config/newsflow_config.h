@@ -107,6 +107,12 @@ struct IngestConfig {
   int max_attempts = 10;       // then move it to dead letters. Default: 10
   int max_in_flight = 5000;    // outbox entries sent but not acked. Default: 5000
   bool sync_writes = true;     // fsync outbox writes. Default: true
+  // What an accepted article may hold (ingest.limits): longer text is cut at
+  // a paragraph, sentence or character boundary, extra categories dropped.
+  int max_text_bytes = 1 << 20;           // Default: 1048576 (1 MiB)
+  int max_title_bytes = 2048;             // Default: 2048
+  int max_summary_html_bytes = 256 << 10;  // Default: 262144
+  int max_categories = 50;                // Default: 50
 };
 
 // A category tag added to every article that matches: any of `keywords`

@@ -75,4 +75,27 @@ std::string ValidUtf8(std::string_view s) {
   return out;
 }
 
+std::string_view CapText(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  // A line end, else a sentence end, in the last quarter of the allowance.
+  const size_t floor = limit - limit / 4;
+  const std::string_view head = text.substr(0, limit);
+  if (const size_t line = head.rfind('\n'); line != std::string_view::npos && line >= floor) {
+    return text.substr(0, line + 1);
+  }
+  size_t best = 0;
+  for (std::string_view terminal : {std::string_view(". "), std::string_view("! "),
+                                    std::string_view("? "), std::string_view("\u3002"),
+                                    std::string_view("\uFF01"), std::string_view("\uFF1F")}) {
+    const size_t at = head.rfind(terminal);
+    if (at != std::string_view::npos && at >= floor) {
+      best = std::max(best, at + (terminal.back() == ' ' ? terminal.size() - 1 : terminal.size()));
+    }
+  }
+  if (best > 0) return text.substr(0, best);
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace newsflow

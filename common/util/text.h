@@ -17,6 +17,11 @@ std::string TagKey(std::string_view name);
 // JSON output always hold valid UTF-8.
 std::string ValidUtf8(std::string_view s);
 
+// The first `limit` bytes of `text` or less: up to the last line end, else
+// sentence end (". ", "。", ...), in the last quarter of them, else up to a
+// UTF-8 character boundary. `text` itself when it is no longer.
+std::string_view CapText(std::string_view text, size_t limit);
+
 }  // namespace newsflow
 
 #endif  // NEWSFLOW_COMMON_UTIL_TEXT_H_

@@ -50,6 +50,42 @@ void AssignIdentity(v1::Article* a) {
   a->set_version(HashHex(NormaliseSpace(a->title()) + "\n" + NormaliseSpace(a->text())));
 }
 
+bool ExceedsArticleLimits(const ArticleLimits& limits, const v1::Article& a) {
+  return a.text().size() > limits.max_text_bytes || a.title().size() > limits.max_title_bytes ||
+         a.summary_html().size() > limits.max_summary_html_bytes ||
+         a.categories_size() > limits.max_categories;
+}
+
+bool ApplyArticleLimits(const ArticleLimits& limits, v1::Article* a) {
+  bool cut = false;
+  auto cap = [&](std::string* field, std::size_t limit, bool at_sentence) {
+    if (field->size() <= limit) return;
+    std::string_view kept = CapText(*field, limit);
+    if (!at_sentence) {
+      // A plain character boundary: titles and markup have no sentences.
+      std::size_t end = limit;
+      while (end > 0 && (static_cast<unsigned char>((*field)[end]) & 0xC0) == 0x80) --end;
+      kept = std::string_view(*field).substr(0, end);
+    }
+    field->resize(kept.size());
+    cut = true;
+  };
+  cap(a->mutable_text(), limits.max_text_bytes, true);
+  cap(a->mutable_title(), limits.max_title_bytes, false);
+  cap(a->mutable_summary_html(), limits.max_summary_html_bytes, false);
+  if (a->categories_size() > limits.max_categories) {
+    a->mutable_categories()->DeleteSubrange(limits.max_categories,
+                                            a->categories_size() - limits.max_categories);
+    cut = true;
+  }
+  if (cut) {
+    const std::string id = a->id();
+    AssignIdentity(a);
+    if (!id.empty()) a->set_id(id);  // the same article, shorter
+  }
+  return cut;
+}
+
 std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
                                                const std::string& feed_url,
                                                const std::string& origin, int64_t now_ms) {

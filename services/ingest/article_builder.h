@@ -21,6 +21,22 @@ namespace newsflow::ingest {
 // Sets canonical_url, id and version from the article's url/guid/title/text.
 void AssignIdentity(v1::Article* article);
 
+// What an accepted article may hold (config ingest.limits).
+struct ArticleLimits {
+  std::size_t max_text_bytes = 1 << 20;
+  std::size_t max_title_bytes = 2048;
+  std::size_t max_summary_html_bytes = 256 << 10;
+  int max_categories = 50;
+};
+
+// Cuts what exceeds `limits` (text with CapText: at a line or sentence end
+// when one is near, never inside a character; title and HTML summary at a
+// character boundary; extra categories dropped) and re-assigns the version
+// of the cut text. The id does not change. Returns whether anything was cut.
+bool ApplyArticleLimits(const ArticleLimits& limits, v1::Article* article);
+// Whether ApplyArticleLimits would cut anything (cheap: sizes only).
+bool ExceedsArticleLimits(const ArticleLimits& limits, const v1::Article& article);
+
 // nullopt when the item has neither a title nor any text.
 std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
                                                const std::string& feed_url,

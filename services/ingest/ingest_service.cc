@@ -74,7 +74,11 @@ class IngestService final : public Service {
         logger_(MakeLogger("ingest")),
         outbox_(*db_,
                 OutboxOptions{config_.ack_timeout_ms, config_.max_attempts,
-                              static_cast<std::size_t>(config_.max_in_flight)},
+                              static_cast<std::size_t>(config_.max_in_flight),
+                              ArticleLimits{static_cast<std::size_t>(config_.max_text_bytes),
+                                            static_cast<std::size_t>(config_.max_title_bytes),
+                                            static_cast<std::size_t>(config_.max_summary_html_bytes),
+                                            config_.max_categories}},
                 counters_, logger_),
         bad_acks_(logger_, "ingest.acks"),
         bad_control_(logger_, "ingest.control") {

@@ -21,7 +21,21 @@ absl::Status Outbox::Recover() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<AcceptResult> Outbox::Accept(const v1::Article& article, std::stop_token stop) {
+absl::StatusOr<AcceptResult> Outbox::Accept(const v1::Article& original, std::stop_token stop) {
+  // Every source comes through here, so this is where sizes are capped.
+  std::optional<v1::Article> limited;
+  if (ExceedsArticleLimits(options_.limits, original)) {
+    v1::Article copy = original;
+    ApplyArticleLimits(options_.limits, &copy);
+    counters_.Add("articles_truncated");
+    uint64_t suppressed = 0;
+    if (truncated_log_.ShouldLog(&suppressed)) {
+      logger_->warn("article cut to ingest.limits id={} url={} text_bytes={} suppressed={}", original.id(),
+                    original.url().substr(0, 200), original.text().size(), suppressed);
+    }
+    limited = std::move(copy);
+  }
+  const v1::Article& article = limited ? *limited : original;
   {
     std::unique_lock lock(mu_);
     if (!room_.wait(lock, stop, [&] { return entries_.size() < options_.max_in_flight; })) {

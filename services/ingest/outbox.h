@@ -2,7 +2,8 @@
 // place. It combines the durable outbox in IngestDb with the in-memory view
 // of what is waiting to be sent and what awaits an ack:
 //
-//   Accept()      durable record (seen + outbox), then queued for sending
+//   Accept()      cut to the article limits, durable record (seen + outbox),
+//                 then queued for sending
 //   NextToSend()  the next queued entry; the sender marks it Sent() or, when
 //                 the socket is full, Requeue()s it at the front
 //   OnAck()       the store committed it: the outbox entry is deleted; or
@@ -33,7 +34,9 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/status/statusor.h"
+#include "common/log/logging.h"
 #include "common/util/counters.h"
+#include "services/ingest/article_builder.h"
 #include "services/ingest/ingest_db.h"
 
 namespace newsflow::ingest {
@@ -42,6 +45,7 @@ struct OutboxOptions {
   int64_t ack_timeout_ms = 30000;
   int max_attempts = 10;
   std::size_t max_in_flight = 5000;
+  ArticleLimits limits;  // applied to every accepted article
 };
 
 class Outbox {
@@ -75,6 +79,7 @@ class Outbox {
   OutboxOptions options_;
   Counters& counters_;
   std::shared_ptr<spdlog::logger> logger_;
+  RateLimitedLog truncated_log_;
   mutable std::mutex mu_;
   std::condition_variable_any room_;
   std::map<std::string, Entry> entries_;  // GUARDED_BY(mu_)

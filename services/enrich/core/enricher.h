@@ -71,11 +71,6 @@ struct EnrichOptions {
   std::vector<std::string> user_words;
 };
 
-// The first `limit` bytes of `text` or less: up to the last line end, else
-// sentence end (". ", "。", ...), in the last quarter of them, else up to a
-// UTF-8 character boundary. `text` itself when it is no longer.
-std::string_view CapText(std::string_view text, size_t limit);
-
 // Title bytes analysed (cut at a UTF-8 boundary).
 inline constexpr size_t kMaxTitleBytes = 4096;
 

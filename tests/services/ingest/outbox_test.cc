@@ -310,6 +310,34 @@ TEST_F(OutboxTest, RequeuePutsTheEntryFirst) {
   EXPECT_EQ(again->attempt(), 1u);
 }
 
+// Every source is capped at the one door: the text is cut at a sentence
+// end, the id stays and the version is that of the cut text.
+TEST_F(OutboxTest, AcceptCutsAnOversizedArticleToTheLimits) {
+  options_.limits.max_text_bytes = 1024;
+  options_.limits.max_categories = 2;
+  ASSERT_NO_FATAL_FAILURE(OpenDb());
+  std::string text;
+  for (int i = 0; text.size() < 5000; ++i) text += "Sentence number " + std::to_string(i) + " of the story. ";
+  v1::Article a = MakeArticle("big", "Big", text);
+  for (const char* c : {"one", "two", "three"}) a.add_categories(c);
+  Accept(a);
+  auto sent = SendNext(kT0);
+  ASSERT_TRUE(sent.has_value());
+  const v1::Article& got = sent->article();
+  EXPECT_EQ(got.id(), a.id());
+  EXPECT_LE(got.text().size(), 1024u);
+  EXPECT_GE(got.text().size(), 768u);
+  EXPECT_EQ(got.text().back(), '.');
+  EXPECT_EQ(text.compare(0, got.text().size(), got.text()), 0);
+  EXPECT_NE(got.version(), a.version());
+  EXPECT_EQ(got.categories_size(), 2);
+  EXPECT_EQ(counters_.Snapshot()["articles_truncated"], 1u);
+  // The same oversized article again is a duplicate of what was stored.
+  auto again = outbox_->Accept(a, std::stop_token());
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(*again, AcceptResult::kDuplicate);
+}
+
 class OutboxBackpressureTest : public OutboxTest {
  protected:
   void SetUp() override {

@@ -220,20 +220,6 @@ TEST(EnricherTest, SummaryKeepsToACharacterBudget) {
   EXPECT_EQ(Enricher(options).Enrich(testing::kRobotTitle, testing::kRobotArticle).summary.size(), 1u);
 }
 
-TEST(CapTextTest, CutsAtALineOrSentenceEndElseACharacterBoundary) {
-  EXPECT_EQ(CapText("short", 100), "short");
-  const std::string lines = std::string(90, 'a') + "\n" + std::string(50, 'b');
-  EXPECT_EQ(CapText(lines, 100), std::string(90, 'a') + "\n");
-  const std::string sentences = std::string(80, 'a') + ". " + std::string(50, 'b');
-  EXPECT_EQ(CapText(sentences, 100), std::string(80, 'a') + ".");
-  // "中" is 3 bytes: never cut inside one.
-  std::string han;
-  for (int i = 0; i < 40; ++i) han += "\u4E2D";
-  EXPECT_EQ(CapText(han, 100).size(), 99u);
-  const std::string chinese = std::string(80, 'a') + "\u3002" + han;
-  EXPECT_EQ(CapText(chinese, 100), std::string(80, 'a') + "\u3002");
-}
-
 // A long article of varied sentences, `bytes` long.
 std::string HugeArticle(size_t bytes, bool chinese) {
   const char* const english[] = {"harbour", "authority", "reported", "cargo", "ships", "arriving",
