@@ -162,11 +162,11 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (config_.control.bind) endpoints["ingest.control"] = BoundEndpoint(*control);
   if (config_.acks.bind) endpoints["ingest.acks"] = BoundEndpoint(*acks);
 
-  httplib::Server api;
-  HttpServerThread api_thread(api);
+  HttpServer api(MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token,
+                                       config_.api_limits));
   if (config_.api_enabled) {
-    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); }, config_.api_token);
-    auto url = api_thread.Start(config_.api_address, config_.api_port);
+    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); });
+    auto url = api.Start();
     if (!url.ok()) return Annotate(url.status(), "ingest.api");
     endpoints["ingest.api"] = *url;
   }
@@ -185,7 +185,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   ready(endpoints);
 
   absl::Status status = SenderLoop(stop, *articles, *acks, *control);
-  api_thread.Stop();
+  api.Stop();
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins

@@ -8,7 +8,7 @@
 //    durable. A failed commit holds the batch and retries with backoff, which
 //    backpressures enrich through the PULL queue.
 //  - query: ROUTER socket answering newsflow.v1.QueryRequest envelopes.
-//  - http: cpp-httplib server on loopback (services/store/http_api.h).
+//  - http: libmicrohttpd server on loopback (services/store/http_api.h).
 // Undecodable frames on any socket are counted, logged rate-limited, dropped.
 #ifndef NEWSFLOW_SERVICES_STORE_STORE_SERVICE_H_
 #define NEWSFLOW_SERVICES_STORE_STORE_SERVICE_H_

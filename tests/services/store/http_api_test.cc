@@ -41,19 +41,12 @@ class HttpApiTest : public ::testing::Test {
     ASSERT_THAT(store_->Upsert(batch), IsOk());
     first_id_ = batch[0].id();
   }
-  void TearDown() override {
-    if (thread_.joinable()) {
-      server_.stop();
-      thread_.join();
-    }
-  }
-  void Start(const std::string& token = "") {
-    InstallHttpApi(server_, *store_, {.default_limit = 1, .max_limit = 2}, token,
+  void Start(const std::string& token = "", QueryLimits limits = {.default_limit = 1, .max_limit = 2}) {
+    server_ = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = token});
+    InstallHttpApi(*server_, *store_, limits,
                    [] { return std::map<std::string, uint64_t>{{"received", 9}}; });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    ASSERT_TRUE(WaitFor([this] { return server_.is_running(); }));
+    ASSERT_THAT(server_->Start(), IsOk());
+    port_ = server_->port();
   }
   httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
     httplib::Client client("127.0.0.1", port_);
@@ -73,8 +66,7 @@ class HttpApiTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<ArticleStore> store_;
   std::string first_id_;
-  httplib::Server server_;
-  std::thread thread_;
+  std::unique_ptr<HttpServer> server_;
   int port_ = 0;
 };
 
