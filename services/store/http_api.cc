@@ -1,6 +1,7 @@
 #include "services/store/http_api.h"
 
 #include <charconv>
+#include <limits>
 #include <optional>
 
 #include <fmt/format.h>
@@ -18,6 +19,38 @@ bool ParseUint(const std::string& s, uint64_t* out) {
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
+// Reads the query's paging parameters into `q`; the 400 answer when one is bad.
+std::optional<HttpResponse> ReadPaging(const HttpRequest& req, v1::QueryRequest* q) {
+  if (req.HasParam("limit")) {
+    uint64_t limit = 0;
+    if (!ParseUint(req.Param("limit"), &limit) || limit == 0) {
+      return HttpResponse::Error(400, "limit must be a positive integer");
+    }
+    q->set_limit(static_cast<uint32_t>(std::min<uint64_t>(limit, 1u << 30)));
+  }
+  for (const char* name : {"since", "until"}) {
+    if (!req.HasParam(name)) continue;
+    uint64_t ms = 0;
+    if (!ParseUint(req.Param(name), &ms) || ms > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return HttpResponse::Error(
+          400, fmt::format("{} must be milliseconds since the epoch, from 0 to {}", name,
+                           std::numeric_limits<int64_t>::max()));
+    }
+    if (name[0] == 's') {
+      q->set_since_ms(static_cast<int64_t>(ms));
+    } else {
+      q->set_until_ms(static_cast<int64_t>(ms));
+    }
+  }
+  if (req.HasParam("cursor")) {
+    if (!ArticleStore::IsValidCursor(req.Param("cursor"))) {
+      return HttpResponse::Error(400, "cursor must be a next_cursor of an earlier answer");
+    }
+    q->set_cursor(req.Param("cursor"));
+  }
+  return std::nullopt;
+}
+
 // Reads ?limit= only; the 400 answer when present but not a positive number.
 std::optional<HttpResponse> ReadLimit(const HttpRequest& req, v1::QueryRequest* q) {
   if (!req.HasParam("limit")) return std::nullopt;
@@ -32,7 +65,9 @@ std::optional<HttpResponse> ReadLimit(const HttpRequest& req, v1::QueryRequest* 
 nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& a : r.articles()) list.push_back(ArticleToJson(a, with_text));
-  return {{"articles", list}, {"last_sequence", r.last_sequence()}, {"more", r.more()}};
+  nlohmann::json body = {{"articles", list}, {"last_sequence", r.last_sequence()}, {"more", r.more()}};
+  if (!r.next_cursor().empty()) body["next_cursor"] = r.next_cursor();
+  return body;
 }
 
 }  // namespace
@@ -62,7 +97,7 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
 
   server.Route("GET", "/v1/articles", [run](const HttpRequest& req) {
     v1::QueryRequest q;
-    if (auto bad = ReadLimit(req, &q)) return *bad;
+    if (auto bad = ReadPaging(req, &q)) return *bad;
     int filters = req.HasParam("tag") + req.HasParam("lang") + req.HasParam("source") +
                   req.HasParam("cluster");
     if (filters > 1) return HttpResponse::Error(400, "use at most one of tag, lang, source, cluster");

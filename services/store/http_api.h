@@ -3,7 +3,11 @@
 //
 //   /healthz                          {"status": "ok", "last_sequence": N}
 //   /metrics                          Prometheus text format counters
-//   /v1/articles?limit=N              newest first; filters: tag=, lang=, source=, cluster=
+//   /v1/articles?limit=N              newest first; filters: tag=, lang= (any case),
+//                                     source=, cluster=; since=MS, until=MS (article
+//                                     time >= since, < until, ms since the epoch);
+//                                     cursor= (a previous answer's next_cursor, set
+//                                     with "more": true) pages through every match
 //   /v1/articles/<id>                 one article with its full text (404 if unknown)
 //   /v1/since/<seq>?limit=N           replay log after <seq>, oldest first
 //   /v1/tags?limit=N                  most used tags with counts
