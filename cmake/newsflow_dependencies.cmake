@@ -14,8 +14,11 @@ find_package(LibXml2 REQUIRED)
 find_package(CURL REQUIRED)
 
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
-# Debian's cpp-httplib header only declares; the implementation is in the
-# shared library that this pkg-config module links.
+# The daemons' HTTP APIs run on libmicrohttpd (common/transport/http_server.h).
+pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
+# cpp-httplib is only a client (and stand-in feed server) in tests and the
+# HTTP load bench. Debian's header only declares; the implementation is in
+# the shared library that this pkg-config module links.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)

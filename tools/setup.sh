@@ -21,7 +21,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler libspdlog-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libcld2-dev libstemmer-dev
-  libxml2-dev libgumbo-dev libcurl4-openssl-dev libcpp-httplib-dev libcli11-dev
+  libxml2-dev libgumbo-dev libcurl4-openssl-dev libmicrohttpd-dev libcpp-httplib-dev libcli11-dev
   libyaml-cpp-dev nlohmann-json3-dev libabsl-dev libsodium-dev libxxhash-dev zlib1g-dev
   python3 python3-nltk python3-chardet
 )

@@ -71,6 +71,14 @@ void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) 
   }
 }
 
+void ReadHttpLimits(YamlReader& r, HttpLimitsConfig* c) {
+  r.ReadInt("threads", &c->threads, 1, 256);
+  r.ReadInt("max_connections", &c->max_connections, 1, 1000000);
+  r.ReadInt("idle_timeout_s", &c->idle_timeout_s, 1, 86400);
+  r.ReadInt64("max_body_bytes", &c->max_body_bytes, 0, int64_t{1} << 32);
+  r.ReadInt("max_header_bytes", &c->max_header_bytes, 1024, 1 << 20);
+}
+
 void ReadIngest(YamlReader& r, IngestConfig* c) {
   r.ReadString("instance_id", &c->instance_id);
   r.ReadString("data_dir", &c->data_dir);
@@ -151,6 +159,7 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   api.ReadString("address", &c->api_address);
   api.ReadInt("port", &c->api_port, 0, 65535);
   api.ReadString("token", &c->api_token);
+  ReadHttpLimits(api, &c->api_limits);
   api.Finish();
   if (c->api_enabled && !IsLoopback(c->api_address) && c->api_token.empty()) {
     r.Error("api.address", "a non-loopback address requires ingest.api.token");
@@ -245,6 +254,7 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   http.ReadString("address", &c->http_address);
   http.ReadInt("port", &c->http_port, 0, 65535);
   http.ReadString("token", &c->http_token);
+  ReadHttpLimits(http, &c->http_limits);
   http.Finish();
   if (c->http_enabled && !IsLoopback(c->http_address) && c->http_token.empty()) {
     r.Error("http.address", "a non-loopback address requires store.http.token");

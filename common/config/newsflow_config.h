@@ -16,6 +16,16 @@
 
 namespace newsflow {
 
+// Limits of a daemon's HTTP server (common/transport/http_server.h). YAML:
+// keys of the api/http section that holds them.
+struct HttpLimitsConfig {
+  int threads = 4;                       // event-loop threads. Default: 4
+  int max_connections = 1024;            // open at once, later refused. Default: 1024
+  int idle_timeout_s = 30;               // close a silent connection. Default: 30
+  int64_t max_body_bytes = 1 << 20;      // larger request bodies get 413. Default: 1048576
+  int max_header_bytes = 16 << 10;       // larger request heads get 431. Default: 16384
+};
+
 // One ZeroMQ endpoint. YAML: either a string (the address, default side) or
 // {address, bind, hwm}.
 struct EndpointConfig {
@@ -102,6 +112,7 @@ struct IngestConfig {
   // Required as "Authorization: Bearer" when set, and as ControlRequest.token
   // on the control socket. Default: "" (no token).
   std::string api_token;
+  HttpLimitsConfig api_limits;           // ingest.api.{threads, max_connections, ...}
   // Outbox (delivery contract).
   int ack_timeout_ms = 30000;  // resend an unacknowledged article after this. Default: 30000
   int max_attempts = 10;       // then move it to dead letters. Default: 10
@@ -167,6 +178,8 @@ struct StoreConfig {
   std::string http_address = "127.0.0.1";  // Default: 127.0.0.1 (loopback only)
   int http_port = 8480;                 // 0 = any free port. Default: 8480
   std::string http_token;               // required as "Authorization: Bearer" when set
+  // store.http.{threads, max_connections, ...}; bodies: only GETs. Default max_body_bytes: 65536
+  HttpLimitsConfig http_limits{.max_body_bytes = 64 << 10};
   bool sync_writes = true;              // WAL fsync before acking. Default: true
   int max_batch = 256;                  // articles per group commit. Default: 256
   int default_limit = 20;               // query page size. Default: 20

@@ -1,50 +1,358 @@
 #include "common/transport/http_server.h"
 
-#include <chrono>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <exception>
 
 #include <fmt/format.h>
+#include <microhttpd.h>
+
+#include "common/log/logging.h"
 
 namespace newsflow {
+namespace {
 
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json; charset=utf-8");
+const std::string kEmpty;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
-void RequireBearerToken(httplib::Server& server, const std::string& token) {
-  if (token.empty()) return;
-  server.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
-    // Health checks (load balancers, kubelets) need no credentials.
-    if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
-    if (req.get_header_value("Authorization") != "Bearer " + token) {
-      SendJson(res, 401, {{"error", "missing or wrong bearer token"}});
-      return httplib::Server::HandlerResponse::Handled;
+// "/a/b" -> {"a", "b"}; "/" -> {""}; empty segments are kept, so "/a/" does
+// not match "/a".
+std::vector<std::string> Segments(std::string_view path) {
+  std::vector<std::string> out;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  std::size_t start = 0;
+  while (true) {
+    std::size_t slash = path.find('/', start);
+    out.emplace_back(path.substr(start, slash == std::string_view::npos ? path.npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+const std::string& Find(const std::map<std::string, std::string>& m, const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? kEmpty : it->second;
+}
+
+// Raises the soft limit on open files (to the hard limit at most) so that
+// `connections` sockets fit next to what the process already uses.
+void MakeRoomForConnections(int connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(connections) + 512;
+  if (limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+struct HeaderCollector {
+  std::map<std::string, std::string>* out;
+  std::size_t bytes = 0;
+  bool lower_keys = false;
+};
+
+MHD_Result CollectValue(void* cls, MHD_ValueKind, const char* key, const char* value) {
+  auto* c = static_cast<HeaderCollector*>(cls);
+  std::string_view k = key ? key : "";
+  std::string_view v = value ? value : "";
+  c->bytes += k.size() + v.size() + 4;  // ": " and CRLF, or "=" and "&"
+  c->out->emplace(c->lower_keys ? Lower(k) : std::string(k), std::string(v));  // first wins
+  return MHD_YES;
+}
+
+}  // namespace
+
+const std::string& HttpRequest::Param(const std::string& name) const { return Find(params, name); }
+const std::string& HttpRequest::Header(const std::string& lower_name) const {
+  return Find(headers, lower_name);
+}
+const std::string& HttpRequest::PathParam(const std::string& name) const {
+  return Find(path_params, name);
+}
+
+HttpServerOptions MakeHttpServerOptions(const std::string& address, int port, const std::string& token,
+                                        const HttpLimitsConfig& limits) {
+  HttpServerOptions o;
+  o.address = address;
+  o.port = port;
+  o.token = token;
+  o.threads = limits.threads;
+  o.max_connections = limits.max_connections;
+  o.idle_timeout_s = limits.idle_timeout_s;
+  o.max_body_bytes = static_cast<std::size_t>(limits.max_body_bytes);
+  o.max_header_bytes = static_cast<std::size_t>(limits.max_header_bytes);
+  return o;
+}
+
+HttpResponse HttpResponse::Json(int status, const nlohmann::json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse HttpResponse::Error(int status, const std::string& message) {
+  return Json(status, {{"error", message}});
+}
+
+HttpResponse HttpResponse::Text(int status, std::string body, std::string content_type) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.content_type = std::move(content_type);
+  return r;
+}
+
+// One request in flight, from its headers to its answer.
+struct HttpServer::Exchange {
+  HttpRequest request;
+  const Route_* route = nullptr;
+  bool body_too_large = false;
+  std::size_t discarded = 0;
+};
+
+struct HttpServerCallbacks {
+  static MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
+                              const char* method, const char* version, const char* upload_data,
+                              std::size_t* upload_data_size, void** request_state) {
+    auto* server = static_cast<HttpServer*>(cls);
+    const HttpServerOptions& o = server->options_;
+    auto* ex = static_cast<HttpServer::Exchange*>(*request_state);
+    if (ex == nullptr) {  // headers complete, body not read yet
+      ex = new HttpServer::Exchange();
+      *request_state = ex;
+      HttpRequest& req = ex->request;
+      req.method = method ? method : "";
+      req.path = url ? url : "";
+      HeaderCollector headers{&req.headers, 0, true};
+      MHD_get_connection_values(connection, MHD_HEADER_KIND, &CollectValue, &headers);
+      HeaderCollector params{&req.params, 0, false};
+      MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &CollectValue, &params);
+      const std::size_t head_bytes = req.method.size() + req.path.size() +
+                                     std::strlen(version ? version : "") + headers.bytes +
+                                     params.bytes + 4;
+      std::unique_ptr<HttpResponse> early;
+      if (head_bytes > o.max_header_bytes) {
+        early = std::make_unique<HttpResponse>(HttpResponse::Error(
+            431, fmt::format("request headers exceed {} bytes", o.max_header_bytes)));
+      } else if (!server->Authorized(req)) {
+        early = std::make_unique<HttpResponse>(HttpResponse::Error(401, "missing or wrong bearer token"));
+      } else if (auto routed = server->Match(req, &ex->route)) {
+        early = std::move(routed);
+      } else if (const std::string& length = req.Header("content-length"); !length.empty()) {
+        uint64_t n = 0;
+        auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
+        if (ec != std::errc() || ptr != length.data() + length.size() || n > o.max_body_bytes) {
+          early = std::make_unique<HttpResponse>(HttpResponse::Error(
+              413, fmt::format("request body exceeds {} bytes", o.max_body_bytes)));
+        }
+      }
+      if (early) {
+        server->rejected_.fetch_add(1, std::memory_order_relaxed);
+        return static_cast<MHD_Result>(server->Send(connection, *early));
+      }
+      return MHD_YES;
     }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+    if (*upload_data_size > 0) {  // a piece of the body
+      const std::size_t n = *upload_data_size;
+      *upload_data_size = 0;
+      std::string& body = ex->request.body;
+      if (ex->body_too_large || body.size() + n > o.max_body_bytes) {
+        // Chunked body over the limit: MHD only lets us answer once the body
+        // is read, so read and drop it; give up on endless ones.
+        if (!ex->body_too_large) {
+          ex->body_too_large = true;
+          std::string().swap(body);
+        }
+        ex->discarded += n;
+        return ex->discarded > 4 * o.max_body_bytes + (1u << 20) ? MHD_NO : MHD_YES;
+      }
+      body.append(upload_data, n);
+      return MHD_YES;
+    }
+    if (ex->body_too_large) {
+      server->rejected_.fetch_add(1, std::memory_order_relaxed);
+      return static_cast<MHD_Result>(server->Send(
+          connection, HttpResponse::Error(413, fmt::format("request body exceeds {} bytes", o.max_body_bytes))));
+    }
+    HttpResponse response;
+    try {
+      response = ex->route->handler(ex->request);
+    } catch (const std::exception& e) {
+      response = HttpResponse::Error(500, fmt::format("internal error: {}", e.what()));
+    }
+    return static_cast<MHD_Result>(server->Send(connection, response));
+  }
+
+  static void OnCompleted(void*, MHD_Connection*, void** request_state, MHD_RequestTerminationCode) {
+    delete static_cast<HttpServer::Exchange*>(*request_state);
+    *request_state = nullptr;
+  }
+
+  static void OnConnection(void*, MHD_Connection* connection, void**,
+                           MHD_ConnectionNotificationCode code) {
+    // libmicrohttpd manages TCP_NODELAY/TCP_CORK itself on Linux; setting it
+    // here keeps kept-alive requests free of Nagle delays on any build.
+    if (code != MHD_CONNECTION_NOTIFY_STARTED) return;
+    const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == nullptr) return;
+    int one = 1;
+    setsockopt(info->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  }
+
+  static void OnLog(void*, const char* format, va_list args) {
+    static RateLimitedLog limit(std::chrono::seconds(10));
+    uint64_t suppressed = 0;
+    if (!limit.ShouldLog(&suppressed)) return;
+    char line[512];
+    std::vsnprintf(line, sizeof(line), format, args);
+    std::string_view text(line);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    static auto logger = MakeLogger("http");
+    logger->warn("{} ({} similar suppressed)", text, suppressed);
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(const std::string& method, const std::string& pattern, HttpHandler handler) {
+  routes_.push_back({method, Segments(pattern), std::move(handler)});
 }
 
-absl::StatusOr<std::string> HttpServerThread::Start(const std::string& address, int port) {
-  int bound = port;
-  if (port == 0) {
-    bound = server_.bind_to_any_port(address);
-  } else if (!server_.bind_to_port(address, port)) {
-    bound = -1;
+bool HttpServer::Authorized(const HttpRequest& request) const {
+  if (options_.token.empty()) return true;
+  if (std::find(options_.public_paths.begin(), options_.public_paths.end(), request.path) !=
+      options_.public_paths.end()) {
+    return true;
   }
-  if (bound <= 0) return absl::UnavailableError(fmt::format("cannot listen on {}:{}", address, port));
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
-  // stop() only takes effect on a running server, so wait until it runs.
-  for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return fmt::format("http://{}:{}", address, bound);
+  return request.Header("authorization") == "Bearer " + options_.token;
 }
 
-void HttpServerThread::Stop() {
-  if (!thread_.joinable()) return;
-  server_.stop();
-  thread_.join();
+std::unique_ptr<HttpResponse> HttpServer::Match(HttpRequest& request, const Route_** route) const {
+  const std::vector<std::string> segments = Segments(request.path);
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
+  std::vector<std::string> allowed;
+  for (const Route_& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    std::map<std::string, std::string> captured;
+    bool match = true;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      const std::string& want = r.segments[i];
+      if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
+        match = !segments[i].empty();
+        if (match) captured[want.substr(1, want.size() - 2)] = segments[i];
+      } else {
+        match = want == segments[i];
+      }
+    }
+    if (!match) continue;
+    if (r.method == method) {
+      *route = &r;
+      request.path_params = std::move(captured);
+      return nullptr;
+    }
+    if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) allowed.push_back(r.method);
+  }
+  if (allowed.empty()) return std::make_unique<HttpResponse>(HttpResponse::Error(404, "http 404"));
+  if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.push_back("HEAD");
+  std::string allow;
+  for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+  auto response = std::make_unique<HttpResponse>(HttpResponse::Error(
+      405, fmt::format("method {} not allowed on {}; allowed: {}", request.method, request.path, allow)));
+  response->headers.emplace_back("Allow", allow);
+  return response;
+}
+
+int HttpServer::Send(MHD_Connection* connection, const HttpResponse& response) {
+  MHD_Response* r = MHD_create_response_from_buffer(
+      response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
+  if (r == nullptr) return MHD_NO;
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
+  for (const auto& [name, value] : response.headers) {
+    MHD_add_response_header(r, name.c_str(), value.c_str());
+  }
+  MHD_Result queued = MHD_queue_response(connection, static_cast<unsigned>(response.status), r);
+  MHD_destroy_response(r);
+  return queued;
+}
+
+absl::StatusOr<std::string> HttpServer::Start() {
+  if (daemon_ != nullptr) return absl::FailedPreconditionError("http server already started");
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(options_.port);
+  if (int rc = getaddrinfo(options_.address.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    return absl::UnavailableError(
+        fmt::format("cannot listen on {}:{}: {}", options_.address, options_.port, gai_strerror(rc)));
+  }
+  sockaddr_storage address{};
+  std::memcpy(&address, found->ai_addr, std::min<std::size_t>(found->ai_addrlen, sizeof(address)));
+  const bool ipv6 = found->ai_family == AF_INET6;
+  freeaddrinfo(found);
+
+  MakeRoomForConnections(options_.max_connections);
+  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+  if (ipv6) flags |= MHD_USE_IPv6;
+  // The connection's buffer holds the request line and headers (plus the
+  // read buffer): room for max_header_bytes, so our 431 answers first.
+  const std::size_t memory = 2 * options_.max_header_bytes + (16u << 10);
+  auto item = [](MHD_OPTION option, intptr_t value, void* ptr = nullptr) {
+    return MHD_OptionItem{option, value, ptr};
+  };
+  std::vector<MHD_OptionItem> items = {
+      item(MHD_OPTION_SOCK_ADDR, 0, &address),
+      item(MHD_OPTION_CONNECTION_LIMIT, std::max(1, options_.max_connections)),
+      item(MHD_OPTION_CONNECTION_TIMEOUT, std::max(1, options_.idle_timeout_s)),
+      item(MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(memory)),
+      item(MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024),
+      item(MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&HttpServerCallbacks::OnCompleted), this),
+      item(MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&HttpServerCallbacks::OnConnection), this),
+  };
+  // One thread: the daemon's own polling thread (MHD refuses a pool of one).
+  if (options_.threads > 1) items.push_back(item(MHD_OPTION_THREAD_POOL_SIZE, options_.threads));
+  items.push_back(item(MHD_OPTION_END, 0));
+  daemon_ = MHD_start_daemon(flags, static_cast<uint16_t>(options_.port), nullptr, nullptr,
+                             &HttpServerCallbacks::OnRequest, this,
+                             // First, so that it receives every message.
+                             MHD_OPTION_EXTERNAL_LOGGER, &HttpServerCallbacks::OnLog, this,
+                             MHD_OPTION_ARRAY, items.data(), MHD_OPTION_END);
+  if (daemon_ == nullptr) {
+    return absl::UnavailableError(fmt::format("cannot listen on {}:{}", options_.address, options_.port));
+  }
+  const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+  port_ = info != nullptr ? info->port : options_.port;
+  const std::string host = ipv6 && options_.address.find(':') != std::string::npos
+                               ? "[" + options_.address + "]"
+                               : options_.address;
+  return fmt::format("http://{}:{}", host, port_);
+}
+
+void HttpServer::Stop() {
+  if (daemon_ == nullptr) return;
+  MHD_stop_daemon(daemon_);
+  daemon_ = nullptr;
 }
 
 }  // namespace newsflow

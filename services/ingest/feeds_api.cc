@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "common/transport/http_server.h"
 #include "common/util/time.h"
 #include "services/ingest/dead_letters.h"
 #include "services/ingest/opml.h"
@@ -30,15 +30,12 @@ nlohmann::json FeedObject(const v1::FeedSpec& f) {
           {"articles", f.articles_seen()}};
 }
 
-// Runs `request`; on failure answers with `error_status` and returns false.
-bool Run(const ControlFn& control, const v1::ControlRequest& request, httplib::Response& res,
-         v1::ControlResponse* out, int error_status = 400) {
+// Runs `request`; on failure returns the answer with `error_status`.
+std::optional<HttpResponse> Run(const ControlFn& control, const v1::ControlRequest& request,
+                                v1::ControlResponse* out, int error_status = 400) {
   *out = control(request);
-  if (!out->ok()) {
-    SendJson(res, error_status, {{"error", out->error()}});
-    return false;
-  }
-  return true;
+  if (!out->ok()) return HttpResponse::Error(error_status, out->error());
+  return std::nullopt;
 }
 
 // Status of a failed dead-letter request: 404 for an unknown id.
@@ -47,14 +44,13 @@ int DeadLetterErrorStatus(const v1::ControlResponse& r) {
 }
 
 // POST /v1/dead-letters/{redrive,purge}: {"id": ID} or {"all": true}.
-void DeadLetterAction(const ControlFn& control, bool redrive, const httplib::Request& req,
-                      httplib::Response& res) {
+HttpResponse DeadLetterAction(const ControlFn& control, bool redrive, const HttpRequest& req) {
   nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
   const bool has_id = !body.is_discarded() && body.is_object() && body.contains("id") && body["id"].is_string();
   const bool all = !body.is_discarded() && body.is_object() && body.contains("all") &&
                    body["all"].is_boolean() && body["all"].get<bool>();
   if (has_id == all) {
-    return SendJson(res, 400, {{"error", "expected a JSON object with an \"id\" string or \"all\": true"}});
+    return HttpResponse::Error(400, "expected a JSON object with an \"id\" string or \"all\": true");
   }
   v1::ControlRequest request;
   if (redrive) {
@@ -63,9 +59,20 @@ void DeadLetterAction(const ControlFn& control, bool redrive, const httplib::Req
     all ? request.set_purge_all_dead_letters(true) : request.set_purge_dead_letter(body["id"].get<std::string>());
   }
   v1::ControlResponse r = control(request);
-  if (!r.ok()) return SendJson(res, DeadLetterErrorStatus(r), {{"error", r.error()}});
-  SendJson(res, 200, {{redrive ? "redriven" : "purged", r.affected()}});
+  if (!r.ok()) return HttpResponse::Error(DeadLetterErrorStatus(r), r.error());
+  return HttpResponse::Json(200, {{redrive ? "redriven" : "purged", r.affected()}});
 }
+
+// The JSON object body of a request with a "url" string, or nullopt.
+std::optional<nlohmann::json> UrlBody(const HttpRequest& req) {
+  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("url") || !body["url"].is_string()) {
+    return std::nullopt;
+  }
+  return body;
+}
+
+constexpr char kUrlBodyError[] = "expected a JSON object with a \"url\" string";
 
 }  // namespace
 
@@ -73,31 +80,29 @@ std::string FeedJson(const v1::FeedSpec& feed) {
   return FeedObject(feed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::string& token) {
-  RequireBearerToken(server, token);
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    SendJson(res, 200, {{"status", "ok"}});
+void InstallFeedsApi(HttpServer& server, ControlFn control) {
+  server.Route("GET", "/healthz", [](const HttpRequest&) {
+    return HttpResponse::Json(200, {{"status", "ok"}});
   });
-  server.Get("/v1/feeds", [control](const httplib::Request&, httplib::Response& res) {
+  server.Route("GET", "/v1/feeds", [control](const HttpRequest&) {
     v1::ControlRequest request;
     request.set_list_feeds(true);
     v1::ControlResponse r;
-    if (!Run(control, request, res, &r, 500)) return;
+    if (auto failed = Run(control, request, &r, 500)) return *failed;
     nlohmann::json feeds = nlohmann::json::array();
     for (const auto& f : r.feeds()) feeds.push_back(FeedObject(f));
-    SendJson(res, 200, {{"feeds", feeds}});
+    return HttpResponse::Json(200, {{"feeds", feeds}});
   });
-  server.Post("/v1/feeds", [control](const httplib::Request& req, httplib::Response& res) {
-    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("url") || !body["url"].is_string()) {
-      return SendJson(res, 400, {{"error", "expected a JSON object with a \"url\" string"}});
-    }
+  server.Route("POST", "/v1/feeds", [control](const HttpRequest& req) {
+    std::optional<nlohmann::json> parsed = UrlBody(req);
+    if (!parsed) return HttpResponse::Error(400, kUrlBodyError);
+    nlohmann::json& body = *parsed;
     v1::ControlRequest request;
     request.mutable_add_feed()->set_url(body["url"].get<std::string>());
     if (body.contains("interval_s")) {
       const auto& interval = body["interval_s"];
       if (!interval.is_number_integer() || (interval.is_number_unsigned() ? false : interval.get<int64_t>() < 0)) {
-        return SendJson(res, 400, {{"error", "interval_s must be a non-negative integer"}});
+        return HttpResponse::Error(400, "interval_s must be a non-negative integer");
       }
       // Larger values are bounded to ingest.poll.max_interval_s when the feed is admitted.
       uint64_t seconds = interval.is_number_unsigned() ? interval.get<uint64_t>()
@@ -108,74 +113,72 @@ void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::stri
     if (body.contains("full_text")) {
       const auto& ft = body["full_text"];
       if (!ft.is_string() || (ft != "auto" && ft != "always" && ft != "never")) {
-        return SendJson(res, 400, {{"error", "full_text must be \"auto\", \"always\" or \"never\""}});
+        return HttpResponse::Error(400, "full_text must be \"auto\", \"always\" or \"never\"");
       }
       request.mutable_add_feed()->set_full_text(ft == "always" ? v1::FULL_TEXT_ALWAYS
                                                 : ft == "never" ? v1::FULL_TEXT_NEVER
                                                                 : v1::FULL_TEXT_AUTO);
     }
     v1::ControlResponse r;
-    if (!Run(control, request, res, &r)) return;
-    SendJson(res, 201, {{"added", body["url"]}});
+    if (auto failed = Run(control, request, &r)) return *failed;
+    return HttpResponse::Json(201, {{"added", body["url"]}});
   });
-  server.Post("/v1/pages", [control](const httplib::Request& req, httplib::Response& res) {
-    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("url") || !body["url"].is_string()) {
-      return SendJson(res, 400, {{"error", "expected a JSON object with a \"url\" string"}});
-    }
+  server.Route("POST", "/v1/pages", [control](const HttpRequest& req) {
+    std::optional<nlohmann::json> parsed = UrlBody(req);
+    if (!parsed) return HttpResponse::Error(400, kUrlBodyError);
+    nlohmann::json& body = *parsed;
     v1::ControlRequest request;
     request.set_submit_url(body["url"].get<std::string>());
     v1::ControlResponse r;
-    if (!Run(control, request, res, &r)) return;
-    SendJson(res, 202, {{"queued", body["url"]}});
+    if (auto failed = Run(control, request, &r)) return *failed;
+    return HttpResponse::Json(202, {{"queued", body["url"]}});
   });
-  server.Delete("/v1/feeds", [control](const httplib::Request& req, httplib::Response& res) {
-    if (!req.has_param("url")) return SendJson(res, 400, {{"error", "the url parameter is required"}});
+  server.Route("DELETE", "/v1/feeds", [control](const HttpRequest& req) {
+    if (!req.HasParam("url")) return HttpResponse::Error(400, "the url parameter is required");
     v1::ControlRequest request;
-    request.set_remove_feed(req.get_param_value("url"));
+    request.set_remove_feed(req.Param("url"));
     v1::ControlResponse r;
-    if (!Run(control, request, res, &r, 404)) return;
-    SendJson(res, 200, {{"removed", req.get_param_value("url")}});
+    if (auto failed = Run(control, request, &r, 404)) return *failed;
+    return HttpResponse::Json(200, {{"removed", req.Param("url")}});
   });
-  server.Post("/v1/poll", [control](const httplib::Request&, httplib::Response& res) {
+  server.Route("POST", "/v1/poll", [control](const HttpRequest&) {
     v1::ControlRequest request;
     request.set_poll_now(true);
     v1::ControlResponse r;
-    if (!Run(control, request, res, &r, 500)) return;
-    SendJson(res, 202, {{"polling", true}});
+    if (auto failed = Run(control, request, &r, 500)) return *failed;
+    return HttpResponse::Json(202, {{"polling", true}});
   });
-  server.Get("/v1/dead-letters", [control](const httplib::Request&, httplib::Response& res) {
+  server.Route("GET", "/v1/dead-letters", [control](const HttpRequest&) {
     v1::ControlRequest request;
     request.set_list_dead_letters(true);
     v1::ControlResponse r;
-    if (!Run(control, request, res, &r, 500)) return;
+    if (auto failed = Run(control, request, &r, 500)) return *failed;
     nlohmann::json dead = nlohmann::json::array();
     for (const auto& d : r.dead_letter_entries()) dead.push_back(DeadLetterJson(d, false));
-    SendJson(res, 200, {{"dead_letters", dead}});
+    return HttpResponse::Json(200, {{"dead_letters", dead}});
   });
-  server.Post("/v1/dead-letters/redrive", [control](const httplib::Request& req, httplib::Response& res) {
-    DeadLetterAction(control, true, req, res);
-  });
-  server.Post("/v1/dead-letters/purge", [control](const httplib::Request& req, httplib::Response& res) {
-    DeadLetterAction(control, false, req, res);
-  });
-  server.Get(R"(/v1/dead-letters/([^/]+))", [control](const httplib::Request& req, httplib::Response& res) {
+  server.Route("POST", "/v1/dead-letters/redrive",
+               [control](const HttpRequest& req) { return DeadLetterAction(control, true, req); });
+  server.Route("POST", "/v1/dead-letters/purge",
+               [control](const HttpRequest& req) { return DeadLetterAction(control, false, req); });
+  server.Route("GET", "/v1/dead-letters/{id}", [control](const HttpRequest& req) {
     v1::ControlRequest request;
-    request.set_show_dead_letter(req.matches[1].str());
+    request.set_show_dead_letter(req.PathParam("id"));
     v1::ControlResponse r = control(request);
-    if (!r.ok()) return SendJson(res, DeadLetterErrorStatus(r), {{"error", r.error()}});
-    SendJson(res, 200, DeadLetterJson(r.dead_letter_entries(0), true));
+    if (!r.ok()) return HttpResponse::Error(DeadLetterErrorStatus(r), r.error());
+    return HttpResponse::Json(200, DeadLetterJson(r.dead_letter_entries(0), true));
   });
-  server.Get("/v1/feeds.opml", [control](const httplib::Request&, httplib::Response& res) {
+  server.Route("GET", "/v1/feeds.opml", [control](const HttpRequest&) {
     v1::ControlRequest request;
     request.set_list_feeds(true);
     v1::ControlResponse r;
-    if (!Run(control, request, res, &r, 500)) return;
-    res.set_content(WriteOpml({r.feeds().begin(), r.feeds().end()}, "newsflow feeds"), "text/x-opml; charset=utf-8");
+    if (auto failed = Run(control, request, &r, 500)) return *failed;
+    return HttpResponse::Text(200, WriteOpml({r.feeds().begin(), r.feeds().end()}, "newsflow feeds"),
+                              "text/x-opml; charset=utf-8");
   });
-  server.Post("/v1/feeds.opml", [control](const httplib::Request& req, httplib::Response& res) {
+  server.Route("POST", "/v1/feeds.opml", [control](const HttpRequest& req) {
     auto feeds = ParseOpml(req.body);
-    if (!feeds.ok()) return SendJson(res, 400, {{"error", std::string(feeds.status().message())}});
+    if (!feeds.ok()) return HttpResponse::Error(400, std::string(feeds.status().message()));
     int added = 0;
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& f : *feeds) {
@@ -188,7 +191,7 @@ void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::stri
         errors.push_back({{"url", f.url()}, {"error", r.error()}});
       }
     }
-    SendJson(res, errors.empty() ? 200 : 207, {{"added", added}, {"failed", errors.size()}, {"errors", errors}});
+    return HttpResponse::Json(errors.empty() ? 200 : 207, {{"added", added}, {"failed", errors.size()}, {"errors", errors}});
   });
 }
 

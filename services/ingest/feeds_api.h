@@ -26,23 +26,25 @@
 // Requests go through the same ControlRequest handling as the ZeroMQ control
 // socket, so both interfaces behave the same: feed and page URLs must pass the
 // fetch policy (services/ingest/fetcher.h), and with a token set both require
-// it (here as the bearer token, there as ControlRequest.token).
+// it (here as the bearer token, there as ControlRequest.token). Every error
+// answer is JSON {"error": "..."}: a missing or malformed body is 400 at
+// once, a wrong method 405 with Allow, an unknown path 404.
 #ifndef NEWSFLOW_SERVICES_INGEST_FEEDS_API_H_
 #define NEWSFLOW_SERVICES_INGEST_FEEDS_API_H_
 
 #include <functional>
 #include <string>
 
-#include <httplib.h>
-
+#include "common/transport/http_server.h"
 #include "newsflow/v1/envelope.pb.h"
 
 namespace newsflow::ingest {
 
 using ControlFn = std::function<v1::ControlResponse(const v1::ControlRequest&)>;
 
+// Registers the routes on `server` (its options hold the token and limits).
 // `control` must be callable from the server's threads and outlive `server`.
-void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::string& token);
+void InstallFeedsApi(HttpServer& server, ControlFn control);
 
 // JSON of one feed as the API and `newsflow feeds list --json` show it.
 std::string FeedJson(const v1::FeedSpec& feed);

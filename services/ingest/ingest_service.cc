@@ -202,11 +202,11 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (config_.control.bind) endpoints["ingest.control"] = BoundEndpoint(*control);
   if (config_.acks.bind) endpoints["ingest.acks"] = BoundEndpoint(*acks);
 
-  httplib::Server api;
-  HttpServerThread api_thread(api);
+  HttpServer api(MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token,
+                                       config_.api_limits));
   if (config_.api_enabled) {
-    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); }, config_.api_token);
-    auto url = api_thread.Start(config_.api_address, config_.api_port);
+    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); });
+    auto url = api.Start();
     if (!url.ok()) return Annotate(url.status(), "ingest.api");
     endpoints["ingest.api"] = *url;
   }
@@ -228,7 +228,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   // Ordered stop: producers first (the API, fetchers, the drop scanner; a
   // poll cut short leaves its feed due), then what they accepted last is
   // handed to the workers while the PUSH socket lingers.
-  api_thread.Stop();
+  api.Stop();
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -278,45 +280,202 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
   return results;
 }
 
-absl::StatusOr<std::vector<v1::Article>> ArticleStore::ScanIndex(rocksdb::ColumnFamilyHandle* cf,
-                                                                 const std::string& prefix,
-                                                                 std::size_t limit) const {
-  std::vector<v1::Article> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
-  for (it->Seek(prefix); it->Valid() && out.size() < limit; it->Next()) {
-    rocksdb::Slice key = it->key();
-    if (!key.starts_with(prefix)) break;
-    std::string id(IdFromIndexKey(std::string_view(key.data(), key.size()), prefix.size()));
-    auto found = Lookup(id);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) out.push_back(**std::move(found));
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// A cursor is the hex of the index suffix (rts id) of a page's last article.
+std::string EncodeCursor(std::string_view suffix) {
+  std::string out;
+  out.reserve(suffix.size() * 2);
+  for (unsigned char c : suffix) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan index");
   return out;
 }
 
+std::optional<std::string> DecodeCursor(std::string_view cursor) {
+  // rts (8 bytes) and a non-empty id of at most 256 bytes.
+  if (cursor.size() % 2 != 0 || cursor.size() < 18 || cursor.size() > 2 * (8 + 256)) return std::nullopt;
+  std::string out;
+  out.reserve(cursor.size() / 2);
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < cursor.size(); i += 2) {
+    int hi = nibble(cursor[i]), lo = nibble(cursor[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi << 4 | lo));
+  }
+  return out;
+}
+
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Time of an index suffix (rts id).
+int64_t SuffixTime(std::string_view suffix) {
+  uint64_t rts = DecodeBE64(suffix.substr(0, 8)).value_or(0);
+  return static_cast<int64_t>(std::numeric_limits<uint64_t>::max() - rts);
+}
+
+}  // namespace
+
+bool ArticleStore::IsValidCursor(std::string_view cursor) {
+  return cursor.empty() || DecodeCursor(cursor).has_value();
+}
+
+absl::StatusOr<ArticlePage> ArticleStore::ScanIndex(rocksdb::ColumnFamilyHandle* cf,
+                                                    const std::vector<std::string>& prefixes,
+                                                    const PageRequest& page) const {
+  std::optional<std::string> after;
+  if (!page.cursor.empty()) {
+    after = DecodeCursor(page.cursor);
+    if (!after) return absl::InvalidArgumentError("malformed cursor");
+  }
+  // Suffixes ascend as time descends: start at until_ms - 1 or right after
+  // the cursor, whichever comes later.
+  std::string start;
+  if (page.until_ms > 0) start = TimeKey(page.until_ms - 1, "");
+  const bool skip_cursor = after && *after >= start;
+  if (skip_cursor) start = *after;
+
+  struct Scan {
+    std::unique_ptr<rocksdb::Iterator> it;
+    const std::string* prefix;
+    bool done = false;
+  };
+  std::vector<Scan> scans;
+  for (const std::string& prefix : prefixes) {
+    Scan scan{std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), cf)), &prefix};
+    scan.it->Seek(prefix + start);
+    if (skip_cursor && scan.it->Valid() && scan.it->key() == rocksdb::Slice(prefix + *after)) scan.it->Next();
+    scans.push_back(std::move(scan));
+  }
+  // The suffix of a scan's current entry, or nullopt when it is exhausted.
+  auto current = [&page](Scan& scan) -> std::optional<std::string_view> {
+    if (scan.done) return std::nullopt;
+    if (!scan.it->Valid() || !scan.it->key().starts_with(*scan.prefix)) {
+      scan.done = true;
+      return std::nullopt;
+    }
+    std::string_view key(scan.it->key().data(), scan.it->key().size());
+    std::string_view suffix = key.substr(scan.prefix->size());
+    if (suffix.size() < 8 || (page.since_ms > 0 && SuffixTime(suffix) < page.since_ms)) {
+      scan.done = true;
+      return std::nullopt;
+    }
+    return suffix;
+  };
+
+  ArticlePage out;
+  std::string last_suffix;
+  while (true) {
+    Scan* next = nullptr;
+    std::string_view next_suffix;
+    for (Scan& scan : scans) {
+      auto suffix = current(scan);
+      if (suffix && (next == nullptr || *suffix < next_suffix)) {
+        next = &scan;
+        next_suffix = *suffix;
+      }
+    }
+    if (next == nullptr) break;
+    if (out.articles.size() >= page.limit) {
+      out.more = true;
+      break;
+    }
+    last_suffix.assign(next_suffix);
+    auto found = Lookup(std::string(next_suffix.substr(8)));
+    if (!found.ok()) return found.status();
+    if (found->has_value()) out.articles.push_back(**std::move(found));
+    next->it->Next();
+  }
+  for (const Scan& scan : scans) {
+    if (!scan.it->status().ok()) return FromRocksStatus(scan.it->status(), "scan index");
+  }
+  if (out.more) out.next_cursor = EncodeCursor(last_suffix);
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> ArticleStore::LangPrefixes(const std::string& lang) const {
+  std::vector<std::string> prefixes;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), by_lang_));
+  // One seek per distinct code: jump past every entry of the code just seen.
+  for (it->SeekToFirst(); it->Valid();) {
+    std::string_view key(it->key().data(), it->key().size());
+    std::size_t end = key.find('\0');
+    if (end == std::string_view::npos) {
+      it->Next();
+      continue;
+    }
+    std::string code(key.substr(0, end));
+    if (EqualsIgnoreAsciiCase(code, lang)) prefixes.push_back(IndexPrefix(code));
+    it->Seek(code + '\x01');
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan languages");
+  return prefixes;
+}
+
+absl::StatusOr<ArticlePage> ArticleStore::List(ListIndex index, const std::string& value,
+                                               const PageRequest& page) const {
+  switch (index) {
+    case ListIndex::kLatest:
+      return ScanIndex(by_time_, {""}, page);
+    case ListIndex::kTag:
+      return ScanIndex(by_tag_, {IndexPrefix(TagKey(value))}, page);
+    case ListIndex::kSource:
+      return ScanIndex(by_source_, {IndexPrefix(value)}, page);
+    case ListIndex::kLang: {
+      auto prefixes = LangPrefixes(value);
+      if (!prefixes.ok()) return prefixes.status();
+      return ScanIndex(by_lang_, *prefixes, page);
+    }
+    case ListIndex::kCluster:
+      return ScanIndex(by_cluster_, {IndexPrefix(value)}, page);
+  }
+  return absl::InvalidArgumentError("unknown index");
+}
+
+namespace {
+absl::StatusOr<std::vector<v1::Article>> Articles(absl::StatusOr<ArticlePage> page) {
+  if (!page.ok()) return page.status();
+  return std::move(page->articles);
+}
+}  // namespace
+
 absl::StatusOr<std::vector<v1::Article>> ArticleStore::Latest(std::size_t limit) const {
-  return ScanIndex(by_time_, "", limit);
+  return Articles(List(ListIndex::kLatest, "", {.limit = limit}));
 }
 
 absl::StatusOr<std::vector<v1::Article>> ArticleStore::ByTag(const std::string& tag,
                                                              std::size_t limit) const {
-  return ScanIndex(by_tag_, IndexPrefix(TagKey(tag)), limit);
+  return Articles(List(ListIndex::kTag, tag, {.limit = limit}));
 }
 
 absl::StatusOr<std::vector<v1::Article>> ArticleStore::BySource(const std::string& source_id,
                                                                 std::size_t limit) const {
-  return ScanIndex(by_source_, IndexPrefix(source_id), limit);
+  return Articles(List(ListIndex::kSource, source_id, {.limit = limit}));
 }
 
 absl::StatusOr<std::vector<v1::Article>> ArticleStore::ByLang(const std::string& lang,
                                                               std::size_t limit) const {
-  return ScanIndex(by_lang_, IndexPrefix(lang), limit);
+  return Articles(List(ListIndex::kLang, lang, {.limit = limit}));
 }
 
 absl::StatusOr<std::vector<v1::Article>> ArticleStore::ByCluster(const std::string& cluster_id,
                                                                  std::size_t limit) const {
-  return ScanIndex(by_cluster_, IndexPrefix(cluster_id), limit);
+  return Articles(List(ListIndex::kCluster, cluster_id, {.limit = limit}));
 }
 
 absl::StatusOr<std::string> ArticleStore::NearestCluster(uint64_t fingerprint,
@@ -351,6 +510,7 @@ absl::StatusOr<std::vector<v1::Article>> ArticleStore::Since(uint64_t after_seq,
                                                              bool* more) const {
   std::vector<v1::Article> out;
   *more = false;
+  if (after_seq == std::numeric_limits<uint64_t>::max()) return out;  // after_seq + 1 would wrap to 0
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), seq_));
   for (it->Seek(SeqKey(after_seq + 1)); it->Valid(); it->Next()) {
     if (out.size() >= limit) {

@@ -53,6 +53,25 @@ struct UpsertResult {
   bool duplicate = false;  // id + version were already stored
 };
 
+// One page of a newest-first list (ArticleStore::List).
+struct PageRequest {
+  std::size_t limit = 20;
+  // A previous page's next_cursor: continue right after its last article.
+  // The position is in time order, so it stays valid while articles are added.
+  std::string cursor;
+  int64_t since_ms = 0;  // keep SortTime >= since_ms (0 = unbounded)
+  int64_t until_ms = 0;  // keep SortTime < until_ms (0 = unbounded)
+};
+
+struct ArticlePage {
+  std::vector<v1::Article> articles;
+  bool more = false;        // more articles match after this page
+  std::string next_cursor;  // set when `more`
+};
+
+// The indexes List() reads, each newest first.
+enum class ListIndex { kLatest, kTag, kSource, kLang, kCluster };
+
 // RocksDB status -> absl::Status: corruption -> kDataLoss, busy/IO/timeout ->
 // kUnavailable, not found -> kNotFound, invalid argument -> kInvalidArgument.
 absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view context);
@@ -75,6 +94,16 @@ class ArticleStore {
 
   // kNotFound when absent.
   absl::StatusOr<v1::Article> Get(const std::string& id) const;
+  // A page of one newest-first list: every article (kLatest), or those with
+  // tag `value` (matched by TagKey), source id, language code (ASCII
+  // case-insensitive: "ZH" finds "zh") or cluster id. kInvalidArgument for a
+  // malformed cursor. Paging with next_cursor returns every article present
+  // throughout exactly once.
+  absl::StatusOr<ArticlePage> List(ListIndex index, const std::string& value,
+                                   const PageRequest& page) const;
+  // True when `cursor` is "" or has the form of a next_cursor.
+  static bool IsValidCursor(std::string_view cursor);
+
   // Newest first by SortTime.
   absl::StatusOr<std::vector<v1::Article>> Latest(std::size_t limit) const;
   // `tag` is matched by TagKey(tag).
@@ -83,7 +112,7 @@ class ArticleStore {
   absl::StatusOr<std::vector<v1::Article>> ByLang(const std::string& lang, std::size_t limit) const;
   // Near-duplicates of one story (same cluster_id), newest first.
   absl::StatusOr<std::vector<v1::Article>> ByCluster(const std::string& cluster_id, std::size_t limit) const;
-  // Versions committed after `after_seq`, oldest first. An article changed
+  // Versions committed after `after_seq` (none after UINT64_MAX), oldest first. An article changed
   // again since is returned once, at its newest sequence, and only if that
   // sequence is in range; `*more` says whether the log continues past the page.
   absl::StatusOr<std::vector<v1::Article>> Since(uint64_t after_seq, std::size_t limit,
@@ -102,9 +131,13 @@ class ArticleStore {
 
  private:
   ArticleStore() = default;
-  absl::StatusOr<std::vector<v1::Article>> ScanIndex(rocksdb::ColumnFamilyHandle* cf,
-                                                     const std::string& prefix,
-                                                     std::size_t limit) const;
+  // Merges the newest-first scans of `prefixes` (entries: prefix rts id).
+  absl::StatusOr<ArticlePage> ScanIndex(rocksdb::ColumnFamilyHandle* cf,
+                                        const std::vector<std::string>& prefixes,
+                                        const PageRequest& page) const;
+  // Index prefixes of every stored language code equal to `lang` ignoring
+  // ASCII case.
+  absl::StatusOr<std::vector<std::string>> LangPrefixes(const std::string& lang) const;
   absl::StatusOr<std::optional<v1::Article>> Lookup(const std::string& id) const;
   // Cluster of the nearest stored fingerprint within kMaxClusterDistance, or "".
   absl::StatusOr<std::string> NearestCluster(uint64_t fingerprint, const std::string& id) const;

@@ -1,56 +1,89 @@
 #include "services/store/http_api.h"
 
 #include <charconv>
+#include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "common/transport/http_server.h"
 #include "common/util/article_json.h"
 
 namespace newsflow::store {
 namespace {
 
-
+// Digits only, no sign or spaces, within uint64.
 bool ParseUint(const std::string& s, uint64_t* out) {
   if (s.empty()) return false;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
-// Reads ?limit=; false (and a 400 answer) when present but not a number.
-bool ReadLimit(const httplib::Request& req, httplib::Response& res, v1::QueryRequest* q) {
-  if (!req.has_param("limit")) return true;
+// Reads the query's paging parameters into `q`; the 400 answer when one is bad.
+std::optional<HttpResponse> ReadPaging(const HttpRequest& req, v1::QueryRequest* q) {
+  if (req.HasParam("limit")) {
+    uint64_t limit = 0;
+    if (!ParseUint(req.Param("limit"), &limit) || limit == 0) {
+      return HttpResponse::Error(400, "limit must be a positive integer");
+    }
+    q->set_limit(static_cast<uint32_t>(std::min<uint64_t>(limit, 1u << 30)));
+  }
+  for (const char* name : {"since", "until"}) {
+    if (!req.HasParam(name)) continue;
+    uint64_t ms = 0;
+    if (!ParseUint(req.Param(name), &ms) || ms > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return HttpResponse::Error(
+          400, fmt::format("{} must be milliseconds since the epoch, from 0 to {}", name,
+                           std::numeric_limits<int64_t>::max()));
+    }
+    if (name[0] == 's') {
+      q->set_since_ms(static_cast<int64_t>(ms));
+    } else {
+      q->set_until_ms(static_cast<int64_t>(ms));
+    }
+  }
+  if (req.HasParam("cursor")) {
+    if (!ArticleStore::IsValidCursor(req.Param("cursor"))) {
+      return HttpResponse::Error(400, "cursor must be a next_cursor of an earlier answer");
+    }
+    q->set_cursor(req.Param("cursor"));
+  }
+  return std::nullopt;
+}
+
+// Reads ?limit= only; the 400 answer when present but not a positive number.
+std::optional<HttpResponse> ReadLimit(const HttpRequest& req, v1::QueryRequest* q) {
+  if (!req.HasParam("limit")) return std::nullopt;
   uint64_t limit = 0;
-  if (!ParseUint(req.get_param_value("limit"), &limit) || limit == 0) {
-    SendJson(res, 400, {{"error", "limit must be a positive integer"}});
-    return false;
+  if (!ParseUint(req.Param("limit"), &limit) || limit == 0) {
+    return HttpResponse::Error(400, "limit must be a positive integer");
   }
   q->set_limit(static_cast<uint32_t>(std::min<uint64_t>(limit, 1u << 30)));
-  return true;
+  return std::nullopt;
 }
 
 nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& a : r.articles()) list.push_back(ArticleToJson(a, with_text));
-  return {{"articles", list}, {"last_sequence", r.last_sequence()}, {"more", r.more()}};
+  nlohmann::json body = {{"articles", list}, {"last_sequence", r.last_sequence()}, {"more", r.more()}};
+  if (!r.next_cursor().empty()) body["next_cursor"] = r.next_cursor();
+  return body;
 }
 
 }  // namespace
 
-void InstallHttpApi(httplib::Server& server, const ArticleStore& store, const QueryLimits& limits,
-                    const std::string& token, CountersFn counters) {
-  RequireBearerToken(server, token);
+void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
+                    CountersFn counters) {
   auto run = [&store, limits, counters](const v1::QueryRequest& q) {
     return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{});
   };
 
-  server.Get("/healthz", [&store](const httplib::Request&, httplib::Response& res) {
-    SendJson(res, 200, {{"status", "ok"}, {"last_sequence", store.LastSequence()},
-                        {"articles", store.ArticleCount()}});
+  server.Route("GET", "/healthz", [&store](const HttpRequest&) {
+    return HttpResponse::Json(200, {{"status", "ok"}, {"last_sequence", store.LastSequence()},
+                                    {"articles", store.ArticleCount()}});
   });
 
-  server.Get("/metrics", [&store, counters](const httplib::Request&, httplib::Response& res) {
+  server.Route("GET", "/metrics", [&store, counters](const HttpRequest&) {
     std::string body;
     body += fmt::format("newsflow_store_articles {}\n", store.ArticleCount());
     body += fmt::format("newsflow_store_last_sequence {}\n", store.LastSequence());
@@ -59,71 +92,61 @@ void InstallHttpApi(httplib::Server& server, const ArticleStore& store, const Qu
         body += fmt::format("newsflow_store_{}_total {}\n", name, value);
       }
     }
-    res.set_content(body, "text/plain; version=0.0.4");
+    return HttpResponse::Text(200, std::move(body), "text/plain; version=0.0.4");
   });
 
-  server.Get("/v1/articles", [run](const httplib::Request& req, httplib::Response& res) {
+  server.Route("GET", "/v1/articles", [run](const HttpRequest& req) {
     v1::QueryRequest q;
-    if (!ReadLimit(req, res, &q)) return;
-    int filters = req.has_param("tag") + req.has_param("lang") + req.has_param("source") +
-                  req.has_param("cluster");
-    if (filters > 1) {
-      SendJson(res, 400, {{"error", "use at most one of tag, lang, source, cluster"}});
-      return;
-    }
-    if (req.has_param("tag")) {
-      q.set_by_tag(req.get_param_value("tag"));
-    } else if (req.has_param("lang")) {
-      q.set_by_lang(req.get_param_value("lang"));
-    } else if (req.has_param("source")) {
-      q.set_by_source(req.get_param_value("source"));
-    } else if (req.has_param("cluster")) {
-      q.set_by_cluster(req.get_param_value("cluster"));
+    if (auto bad = ReadPaging(req, &q)) return *bad;
+    int filters = req.HasParam("tag") + req.HasParam("lang") + req.HasParam("source") +
+                  req.HasParam("cluster");
+    if (filters > 1) return HttpResponse::Error(400, "use at most one of tag, lang, source, cluster");
+    if (req.HasParam("tag")) {
+      q.set_by_tag(req.Param("tag"));
+    } else if (req.HasParam("lang")) {
+      q.set_by_lang(req.Param("lang"));
+    } else if (req.HasParam("source")) {
+      q.set_by_source(req.Param("source"));
+    } else if (req.HasParam("cluster")) {
+      q.set_by_cluster(req.Param("cluster"));
     } else {
       q.set_latest(true);
     }
     v1::QueryResponse r = run(q);
-    if (!r.ok()) return SendJson(res, 500, {{"error", r.error()}});
-    SendJson(res, 200, ArticlesJson(r, false));
+    if (!r.ok()) return HttpResponse::Error(500, r.error());
+    return HttpResponse::Json(200, ArticlesJson(r, false));
   });
 
-  server.Get(R"(/v1/articles/([0-9A-Za-z_-]+))",
-             [run](const httplib::Request& req, httplib::Response& res) {
-               v1::QueryRequest q;
-               q.set_get_id(req.matches[1]);
-               v1::QueryResponse r = run(q);
-               if (!r.ok()) return SendJson(res, 404, {{"error", r.error()}});
-               SendJson(res, 200, ArticleToJson(r.articles(0), true));
-             });
+  server.Route("GET", "/v1/articles/{id}", [run](const HttpRequest& req) {
+    v1::QueryRequest q;
+    q.set_get_id(req.PathParam("id"));
+    v1::QueryResponse r = run(q);
+    if (!r.ok()) return HttpResponse::Error(404, r.error());
+    return HttpResponse::Json(200, ArticleToJson(r.articles(0), true));
+  });
 
-  server.Get(R"(/v1/since/(\d+))", [run](const httplib::Request& req, httplib::Response& res) {
+  server.Route("GET", "/v1/since/{seq}", [run](const HttpRequest& req) {
     v1::QueryRequest q;
     uint64_t seq = 0;
-    if (!ParseUint(req.matches[1], &seq)) {
-      return SendJson(res, 400, {{"error", "sequence must be an unsigned integer"}});
+    if (!ParseUint(req.PathParam("seq"), &seq)) {
+      return HttpResponse::Error(400, "sequence must be an unsigned 64-bit integer");
     }
-    if (!ReadLimit(req, res, &q)) return;
+    if (auto bad = ReadLimit(req, &q)) return *bad;
     q.set_since_seq(seq);
     v1::QueryResponse r = run(q);
-    if (!r.ok()) return SendJson(res, 500, {{"error", r.error()}});
-    SendJson(res, 200, ArticlesJson(r, false));
+    if (!r.ok()) return HttpResponse::Error(500, r.error());
+    return HttpResponse::Json(200, ArticlesJson(r, false));
   });
 
-  server.Get("/v1/tags", [run](const httplib::Request& req, httplib::Response& res) {
+  server.Route("GET", "/v1/tags", [run](const HttpRequest& req) {
     v1::QueryRequest q;
-    if (!ReadLimit(req, res, &q)) return;
+    if (auto bad = ReadLimit(req, &q)) return *bad;
     q.set_tag_counts(true);
     v1::QueryResponse r = run(q);
-    if (!r.ok()) return SendJson(res, 500, {{"error", r.error()}});
+    if (!r.ok()) return HttpResponse::Error(500, r.error());
     nlohmann::json tags = nlohmann::json::array();
     for (const auto& t : r.tags()) tags.push_back({{"name", t.name()}, {"key", t.key()}, {"count", t.count()}});
-    SendJson(res, 200, {{"tags", tags}});
-  });
-
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty()) {
-      SendJson(res, res.status, {{"error", fmt::format("http {}", res.status)}});
-    }
+    return HttpResponse::Json(200, {{"tags", tags}});
   });
 }
 

@@ -15,6 +15,17 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
                           : std::min<std::size_t>(request.limit(), limits.max_limit);
   absl::StatusOr<std::vector<v1::Article>> articles = std::vector<v1::Article>{};
   bool more = false;
+  std::string next_cursor;
+  // The newest-first lists page with cursor, since_ms and until_ms.
+  auto List = [&](ListIndex index, const std::string& value) -> absl::StatusOr<std::vector<v1::Article>> {
+    auto page = store.List(index, value,
+                           {.limit = limit, .cursor = request.cursor(),
+                            .since_ms = request.since_ms(), .until_ms = request.until_ms()});
+    if (!page.ok()) return page.status();
+    more = page->more;
+    next_cursor = std::move(page->next_cursor);
+    return std::move(page->articles);
+  };
   switch (request.kind_case()) {
     case v1::QueryRequest::kGetId: {
       auto a = store.Get(request.get_id());
@@ -26,22 +37,22 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
       break;
     }
     case v1::QueryRequest::kLatest:
-      articles = store.Latest(limit);
+      articles = List(ListIndex::kLatest, "");
       break;
     case v1::QueryRequest::kByTag:
-      articles = store.ByTag(request.by_tag(), limit);
+      articles = List(ListIndex::kTag, request.by_tag());
       break;
     case v1::QueryRequest::kSinceSeq:
       articles = store.Since(request.since_seq(), limit, &more);
       break;
     case v1::QueryRequest::kBySource:
-      articles = store.BySource(request.by_source(), limit);
+      articles = List(ListIndex::kSource, request.by_source());
       break;
     case v1::QueryRequest::kByLang:
-      articles = store.ByLang(request.by_lang(), limit);
+      articles = List(ListIndex::kLang, request.by_lang());
       break;
     case v1::QueryRequest::kByCluster:
-      articles = store.ByCluster(request.by_cluster(), limit);
+      articles = List(ListIndex::kCluster, request.by_cluster());
       break;
     case v1::QueryRequest::kTagCounts: {
       auto tags = store.TagCounts(limit);
@@ -68,6 +79,7 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
   }
   response.set_ok(true);
   response.set_more(more);
+  response.set_next_cursor(next_cursor);
   for (auto& a : *articles) *response.add_articles() = std::move(a);
   return response;
 }

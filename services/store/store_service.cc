@@ -119,11 +119,11 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (!query_endpoint.ok()) return Annotate(query_endpoint.status(), "store.query");
   endpoints["store.query"] = *query_endpoint;
 
-  httplib::Server http;
-  HttpServerThread http_thread(http);
+  HttpServer http(MakeHttpServerOptions(config_.http_address, config_.http_port, config_.http_token,
+                                        config_.http_limits));
   if (config_.http_enabled) {
-    InstallHttpApi(http, *db_, limits_, config_.http_token, [this] { return CounterSnapshot(); });
-    auto url = http_thread.Start(config_.http_address, config_.http_port);
+    InstallHttpApi(http, *db_, limits_, [this] { return CounterSnapshot(); });
+    auto url = http.Start();
     if (!url.ok()) return Annotate(url.status(), "store.http");
     endpoints["store.http"] = *url;
   }
@@ -143,7 +143,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   absl::Status status = WriterLoop(stop, *input, *publish, *acks);
   SaveTermCounts(/*force=*/true);
 
-  http_thread.Stop();
+  http.Stop();
   query_thread.request_stop();
   query_thread.join();
   logger_->info("drained committed={} duplicates={} last_sequence={}",

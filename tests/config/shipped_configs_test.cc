@@ -38,6 +38,15 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
+void ExpectHttpLimitsEq(const HttpLimitsConfig& got, const HttpLimitsConfig& want, const std::string& where) {
+  SCOPED_TRACE(where);
+  EXPECT_EQ(got.threads, want.threads);
+  EXPECT_EQ(got.max_connections, want.max_connections);
+  EXPECT_EQ(got.idle_timeout_s, want.idle_timeout_s);
+  EXPECT_EQ(got.max_body_bytes, want.max_body_bytes);
+  EXPECT_EQ(got.max_header_bytes, want.max_header_bytes);
+}
+
 void ExpectEndpointEq(const EndpointConfig& got, const EndpointConfig& want, const std::string& name) {
   SCOPED_TRACE(name);
   EXPECT_EQ(got.address, want.address);
@@ -77,6 +86,7 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   EXPECT_EQ(gi.http_timeout_ms, wi.http_timeout_ms);
   EXPECT_EQ(gi.max_feed_bytes, wi.max_feed_bytes);
   EXPECT_EQ(gi.user_agent, wi.user_agent);
+  ExpectHttpLimitsEq(gi.api_limits, wi.api_limits, "ingest.api");
   EXPECT_EQ(gi.ack_timeout_ms, wi.ack_timeout_ms);
   EXPECT_EQ(gi.max_attempts, wi.max_attempts);
   EXPECT_EQ(gi.max_in_flight, wi.max_in_flight);
@@ -114,6 +124,7 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   EXPECT_EQ(gs.http_address, ws.http_address);
   EXPECT_EQ(gs.http_port, ws.http_port);
   EXPECT_EQ(gs.http_token, ws.http_token);
+  ExpectHttpLimitsEq(gs.http_limits, ws.http_limits, "store.http");
   EXPECT_EQ(gs.sync_writes, ws.sync_writes);
   EXPECT_EQ(gs.max_batch, ws.max_batch);
   EXPECT_EQ(gs.default_limit, ws.default_limit);

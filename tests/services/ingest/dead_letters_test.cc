@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log/logging.h"
+#include "common/transport/http_server.h"
 #include "services/ingest/feeds_api.h"
 #include "tests/testing/test_util.h"
 
@@ -32,26 +33,20 @@ class DeadLettersApiTest : public ::testing::Test {
     ASSERT_THAT(opened, IsOk());
     db_ = *std::move(opened);
     outbox_ = std::make_unique<Outbox>(*db_, OutboxOptions{}, counters_, NullLogger());
-    InstallFeedsApi(
-        server_,
-        [this](const v1::ControlRequest& request) {
-          v1::ControlResponse response;
-          if (!ExecuteDeadLetterControl(*db_, outbox_.get(), request, &response)) {
-            response.set_ok(false);
-            response.set_error("not a dead-letter operation");
-          }
-          return response;
-        },
-        kToken);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 5000 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    server_ = std::make_unique<HttpServer>(
+        HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = kToken});
+    InstallFeedsApi(*server_, [this](const v1::ControlRequest& request) {
+      v1::ControlResponse response;
+      if (!ExecuteDeadLetterControl(*db_, outbox_.get(), request, &response)) {
+        response.set_ok(false);
+        response.set_error("not a dead-letter operation");
+      }
+      return response;
+    });
+    ASSERT_THAT(server_->Start(), IsOk());
+    port_ = server_->port();
   }
-  void TearDown() override {
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
+  void TearDown() override { server_.reset(); }
 
   // Accepts `a`, sends it once and fails it as an enrich worker would.
   void DeadLetter(const v1::Article& a, const std::string& reason) {
@@ -85,8 +80,7 @@ class DeadLettersApiTest : public ::testing::Test {
   Counters counters_;
   std::unique_ptr<IngestDb> db_;
   std::unique_ptr<Outbox> outbox_;
-  httplib::Server server_;
-  std::thread thread_;
+  std::unique_ptr<HttpServer> server_;
   int port_ = 0;
 };
 

@@ -1,9 +1,11 @@
 #include "services/store/http_api.h"
 
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -41,19 +43,12 @@ class HttpApiTest : public ::testing::Test {
     ASSERT_THAT(store_->Upsert(batch), IsOk());
     first_id_ = batch[0].id();
   }
-  void TearDown() override {
-    if (thread_.joinable()) {
-      server_.stop();
-      thread_.join();
-    }
-  }
-  void Start(const std::string& token = "") {
-    InstallHttpApi(server_, *store_, {.default_limit = 1, .max_limit = 2}, token,
+  void Start(const std::string& token = "", QueryLimits limits = {.default_limit = 1, .max_limit = 2}) {
+    server_ = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = token});
+    InstallHttpApi(*server_, *store_, limits,
                    [] { return std::map<std::string, uint64_t>{{"received", 9}}; });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    ASSERT_TRUE(WaitFor([this] { return server_.is_running(); }));
+    ASSERT_THAT(server_->Start(), IsOk());
+    port_ = server_->port();
   }
   httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
     httplib::Client client("127.0.0.1", port_);
@@ -73,8 +68,7 @@ class HttpApiTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<ArticleStore> store_;
   std::string first_id_;
-  httplib::Server server_;
-  std::thread thread_;
+  std::unique_ptr<HttpServer> server_;
   int port_ = 0;
 };
 
@@ -163,6 +157,131 @@ TEST_F(HttpApiTest, Tags) {
   EXPECT_EQ(body["tags"][0], nlohmann::json({{"name", "AI"}, {"key", "ai"}, {"count", 2}}));
   EXPECT_EQ(body["tags"][1]["key"], "chips");
 }
+
+TEST_F(HttpApiTest, SinceTheLargestSequenceIsEmptyNotTheWholeLog) {
+  Start();
+  nlohmann::json body = GetJson("/v1/since/18446744073709551615", 200);
+  EXPECT_THAT(Titles(body), ElementsAre());
+  EXPECT_EQ(body["more"], false);
+}
+
+TEST_F(HttpApiTest, LangIsMatchedIgnoringCase) {
+  std::vector<v1::Article> batch{MakeArticle("z1", "Zh lower", "x"), MakeArticle("z2", "Zh upper", "x")};
+  batch[0].mutable_enrichment()->set_language("zh");
+  batch[1].mutable_enrichment()->set_language("ZH");
+  batch[0].set_published_at_ms(5000);
+  batch[1].set_published_at_ms(6000);
+  ASSERT_THAT(store_->Upsert(batch), IsOk());
+  Start("", {.default_limit = 10, .max_limit = 10});
+  for (const char* lang : {"zh", "ZH", "Zh"}) {
+    EXPECT_THAT(Titles(GetJson(std::string("/v1/articles?lang=") + lang, 200)),
+                ElementsAre("Zh upper", "Zh lower"))
+        << lang;
+  }
+  EXPECT_THAT(Titles(GetJson("/v1/articles?lang=EN", 200)), ElementsAre("Three", "Two", "One"));
+  // Paging runs across both spellings.
+  nlohmann::json first = GetJson("/v1/articles?lang=zh&limit=1", 200);
+  EXPECT_THAT(Titles(first), ElementsAre("Zh upper"));
+  ASSERT_EQ(first["more"], true);
+  nlohmann::json second =
+      GetJson("/v1/articles?lang=zh&limit=1&cursor=" + first["next_cursor"].get<std::string>(), 200);
+  EXPECT_THAT(Titles(second), ElementsAre("Zh lower"));
+  EXPECT_EQ(second["more"], false);
+}
+
+// 2,500 articles, many with the same time: following next_cursor pages past
+// max_limit (1,000) and returns each article exactly once, newest first.
+class HttpApiPagingTest : public HttpApiTest {
+ protected:
+  void SetUp() override {
+    HttpApiTest::SetUp();
+    std::vector<v1::Article> batch;
+    for (int i = 0; i < 2497; ++i) {
+      batch.push_back(MakeArticle(fmt::format("p{}", i), fmt::format("P{}", i), "body", i % 2 ? "Odd" : "Even"));
+      batch.back().set_published_at_ms(10'000 + (i % 50) * 1000);  // 50 distinct times
+    }
+    ASSERT_THAT(store_->Upsert(batch), IsOk());
+  }
+  // Follows next_cursor from `path` (which has a query string); every id seen.
+  std::vector<std::string> PageThrough(const std::string& path, int* pages) {
+    std::vector<std::string> ids;
+    std::string cursor;
+    std::string last_time = "~";  // after every RFC 3339 time
+    for (*pages = 0; *pages < 1000; ++*pages) {
+      nlohmann::json body = GetJson(path + (cursor.empty() ? "" : "&cursor=" + cursor), 200);
+      if (body.is_null()) break;
+      for (const auto& a : body["articles"]) {
+        ids.push_back(a["id"].get<std::string>());
+        std::string t = a["published"].get<std::string>();
+        EXPECT_LE(t, last_time);
+        last_time = t;
+      }
+      if (!body["more"].get<bool>()) {
+        EXPECT_FALSE(body.contains("next_cursor"));
+        ++*pages;
+        break;
+      }
+      cursor = body["next_cursor"].get<std::string>();
+    }
+    return ids;
+  }
+};
+
+TEST_F(HttpApiPagingTest, CursorPagesThroughEveryArticleExactlyOnce) {
+  Start("", {.default_limit = 20, .max_limit = 1000});
+  int pages = 0;
+  std::vector<std::string> ids = PageThrough("/v1/articles?limit=5000", &pages);
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(ids.size(), 2500u);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 2500u);
+  // Small pages and a filter give the same set.
+  std::vector<std::string> odd = PageThrough("/v1/articles?tag=odd&limit=7", &pages);
+  EXPECT_EQ(odd.size(), 1248u);
+  EXPECT_EQ(std::set<std::string>(odd.begin(), odd.end()).size(), 1248u);
+}
+
+TEST_F(HttpApiPagingTest, SinceAndUntilBoundTheArticleTime) {
+  Start("", {.default_limit = 20, .max_limit = 1000});
+  // Times 10,000 .. 59,000 (50 apart by 1,000 with 2497/50 ~ 50 articles each).
+  int pages = 0;
+  std::vector<std::string> ids = PageThrough("/v1/articles?since=20000&until=22000&limit=30", &pages);
+  // Articles at 20,000 and 21,000: i % 50 in {10, 11}, 50 of each.
+  EXPECT_EQ(ids.size(), 100u);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 100u);
+  nlohmann::json body = GetJson("/v1/articles?until=3001&limit=10", 200);
+  EXPECT_THAT(Titles(body), ElementsAre("Three", "Two", "One"));
+  EXPECT_EQ(body["more"], false);
+}
+
+TEST_F(HttpApiTest, CursorMarksAPositionNotAPage) {
+  // A cursor taken before newer articles arrive still continues where it was.
+  Start("", {.default_limit = 1, .max_limit = 10});
+  nlohmann::json first = GetJson("/v1/articles?limit=1", 200);
+  EXPECT_THAT(Titles(first), ElementsAre("Three"));
+  std::vector<v1::Article> newer{MakeArticle("n", "Newer", "x")};
+  newer[0].set_published_at_ms(99'000);
+  ASSERT_THAT(store_->Upsert(newer), IsOk());
+  nlohmann::json rest = GetJson("/v1/articles?limit=10&cursor=" + first["next_cursor"].get<std::string>(), 200);
+  EXPECT_THAT(Titles(rest), ElementsAre("Two", "One"));
+}
+
+class HttpApiBadParameterTest : public HttpApiTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(HttpApiBadParameterTest, Is400WithJsonError) {
+  Start();
+  nlohmann::json body = GetJson(GetParam(), 400);
+  EXPECT_TRUE(body.contains("error")) << body;
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, HttpApiBadParameterTest,
+                         ::testing::Values("/v1/articles?since=9223372036854775808",
+                                           "/v1/articles?since=18446744073709551615",
+                                           "/v1/articles?until=99999999999999999999999",
+                                           "/v1/articles?since=-1", "/v1/articles?since=1e3",
+                                           "/v1/articles?since=", "/v1/articles?until=%2010",
+                                           "/v1/articles?cursor=zz", "/v1/articles?cursor=00",
+                                           "/v1/since/18446744073709551616", "/v1/since/-1",
+                                           "/v1/since/1x"));
 
 class HttpApiBadLimitTest : public HttpApiTest, public ::testing::WithParamInterface<std::string> {};
 
