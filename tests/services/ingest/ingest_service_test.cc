@@ -19,6 +19,7 @@
 #include "common/transport/envelope_codec.h"
 #include "common/transport/request_client.h"
 #include "common/transport/zmq_socket.h"
+#include "services/ingest/ingest_db.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow::ingest {
@@ -93,6 +94,27 @@ class IngestServiceTest : public ::testing::Test {
 <link>https://example.com/</link><description>d</description>{}</channel></rss>)", items),
                       "application/rss+xml");
     });
+    // A hostile site: teasers whose pages trickle one byte a second.
+    server_.Get("/slow-teasers", [this](const httplib::Request&, httplib::Response& res) {
+      std::string items;
+      for (int i = 0; i < 3; ++i) {
+        items += fmt::format("<item><title>Slow {1}</title><link>{0}/slow-page/{1}</link>"
+                             "<description>Teaser {1}. Read more</description></item>", Url(""), i);
+      }
+      res.set_content(fmt::format(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>
+<link>{}</link><description>d</description>{}</channel></rss>)", Url(""), items), "application/rss+xml");
+    });
+    server_.Get(R"(/slow-page/\d+)", [this](const httplib::Request&, httplib::Response& res) {
+      ++slow_page_hits_;
+      res.set_chunked_content_provider("text/html", [this](size_t offset, httplib::DataSink& sink) {
+        if (offset >= 60 || release_.load()) {
+          sink.done();
+          return true;
+        }
+        if (offset > 0) WaitFor([this] { return release_.load(); }, seconds(1));
+        return sink.write(" ", 1);
+      });
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     http_thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -101,6 +123,7 @@ class IngestServiceTest : public ::testing::Test {
 
   void TearDown() override {
     StopService();
+    release_ = true;
     server_.stop();
     http_thread_.join();
   }
@@ -198,6 +221,8 @@ class IngestServiceTest : public ::testing::Test {
   std::vector<std::string> if_none_match_;  // GUARDED_BY(mu_)
   std::vector<std::string> many_if_none_match_;  // GUARDED_BY(mu_)
   static constexpr int kManyItems = 30;
+  std::atomic<int> slow_page_hits_{0};
+  std::atomic<bool> release_{false};  // ends the slow pages
 };
 
 TEST_F(IngestServiceTest, GoneDisablesTheFeedWithItsReason) {
@@ -499,6 +524,53 @@ TEST_F(IngestServiceTest, IntervalIsBoundedAndReAddingKeepsFetchState) {
   ASSERT_TRUE(opml);
   EXPECT_EQ(opml->status, 207) << opml->body;
   EXPECT_FALSE(Feed("file:///etc/passwd").has_value());
+}
+
+}  // namespace
+}  // namespace newsflow::ingest
+
+namespace newsflow::ingest {
+namespace {
+
+// A feed whose pages take far longer than the HTTP timeout holds a fetch
+// thread only for the poll budget: an unrelated feed added meanwhile is
+// polled within a few seconds even with a single fetch thread.
+TEST_F(IngestServiceTest, SlowPagesDoNotStallAnUnrelatedFeed) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/slow-teasers")}, [](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->fetch_threads = 1;
+    c->per_host_concurrency = 4;
+    c->poll_budget_ms = 2000;
+  }));
+  ASSERT_TRUE(WaitFor([&] { return slow_page_hits_.load() > 0; }, seconds(10)));
+  auto added_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(AddFeed(Url("/feed")).ok());
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->last_fetch_ms() > 0; }, seconds(15)));
+  EXPECT_LT(std::chrono::steady_clock::now() - added_at, seconds(5));
+  // The slow feed's poll ended at its budget: its items kept the feed text.
+  auto slow = Feed(Url("/slow-teasers"));
+  ASSERT_TRUE(slow.has_value());
+  EXPECT_GT(slow->last_fetch_ms(), 0);
+  EXPECT_EQ(slow->articles_seen(), 3u);
+  EXPECT_EQ(slow->consecutive_failures(), 0);
+}
+
+// A stop aborts the page transfer in progress: the service returns at once
+// and the feed, not marked polled, stays due for the next start.
+TEST_F(IngestServiceTest, StopAbortsAPageFetchInProgress) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/slow-teasers")}));
+  ASSERT_TRUE(WaitFor([&] { return slow_page_hits_.load() > 0; }, seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // mid-trickle
+  auto stop_at = std::chrono::steady_clock::now();
+  StopService();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_at, seconds(2));
+  ASSERT_TRUE(status_.ok()) << status_;
+  auto db = IngestDb::Open(dir_.Sub("ingest"), false);
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto feed = (*db)->GetFeed(Url("/slow-teasers"));
+  ASSERT_TRUE(feed.ok() && feed->has_value());
+  EXPECT_EQ((*feed)->last_fetch_ms(), 0);
+  EXPECT_EQ((*feed)->consecutive_failures(), 0);
 }
 
 }  // namespace
