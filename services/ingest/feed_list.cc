@@ -60,6 +60,17 @@ absl::Status FeedList::Put(const v1::FeedSpec& feed) {
   return absl::OkStatus();
 }
 
+absl::Status FeedList::PutMany(const std::vector<v1::FeedSpec>& feeds) {
+  std::lock_guard lock(mu_);
+  if (absl::Status s = db_.PutFeeds(feeds); !s.ok()) return s;
+  for (const auto& feed : feeds) {
+    if (auto it = feeds_.find(feed.url()); it != feeds_.end()) Dequeue(it->second);
+    v1::FeedSpec& stored = feeds_[feed.url()] = feed;
+    Enqueue(stored);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> FeedList::Remove(const std::string& url) {
   std::lock_guard lock(mu_);
   auto removed = db_.RemoveFeed(url);

@@ -55,6 +55,8 @@ class FeedList {
 
   // Adds or replaces `feed` (persisted first; on error nothing changes).
   absl::Status Put(const v1::FeedSpec& feed);
+  // Adds or replaces several feeds in one write (persisted first).
+  absl::Status PutMany(const std::vector<v1::FeedSpec>& feeds);
   // Removes a feed; false when it was not listed.
   absl::StatusOr<bool> Remove(const std::string& url);
 

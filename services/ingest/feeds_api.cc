@@ -173,22 +173,26 @@ void InstallFeedsApi(httplib::Server& server, ControlFn control, const std::stri
     if (!Run(control, request, res, &r, 500)) return;
     res.set_content(WriteOpml({r.feeds().begin(), r.feeds().end()}, "newsflow feeds"), "text/x-opml; charset=utf-8");
   });
+  // OPML import: runs in the background of ingest; POST answers at once
+  // with the import's id, GET reports its progress.
   server.Post("/v1/feeds.opml", [control](const httplib::Request& req, httplib::Response& res) {
-    auto feeds = ParseOpml(req.body);
-    if (!feeds.ok()) return SendJson(res, 400, {{"error", std::string(feeds.status().message())}});
-    int added = 0;
-    nlohmann::json errors = nlohmann::json::array();
-    for (const auto& f : *feeds) {
-      v1::ControlRequest request;
-      *request.mutable_add_feed() = f;
-      v1::ControlResponse r = control(request);
-      if (r.ok()) {
-        ++added;
-      } else {
-        errors.push_back({{"url", f.url()}, {"error", r.error()}});
-      }
-    }
-    SendJson(res, errors.empty() ? 200 : 207, {{"added", added}, {"failed", errors.size()}, {"errors", errors}});
+    v1::ControlRequest request;
+    request.set_import_opml(req.body);
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r, 409)) return;
+    SendJson(res, 202, {{"import_id", r.import().id()}, {"status", "/v1/imports/" + r.import().id()}});
+  });
+  server.Get(R"(/v1/imports/([^/]+))", [control](const httplib::Request& req, httplib::Response& res) {
+    v1::ControlRequest request;
+    request.set_import_status(req.matches[1].str());
+    v1::ControlResponse r;
+    if (!Run(control, request, res, &r, 404)) return;
+    const v1::ImportProgress& p = r.import();
+    nlohmann::json refusals = nlohmann::json::array();
+    for (const auto& f : p.refusals()) refusals.push_back({{"url", f.url()}, {"error", f.error()}});
+    SendJson(res, 200, {{"import_id", p.id()}, {"total", p.total()}, {"added", p.added()},
+                        {"refused", p.refused()}, {"done", p.done()}, {"error", p.error()},
+                        {"refusals", refusals}});
   });
 }
 

@@ -13,7 +13,10 @@
 //   DELETE /v1/feeds?url=URL         remove a feed
 //   POST   /v1/poll                  poll every feed now
 //   GET    /v1/feeds.opml            export as OPML 2.0
-//   POST   /v1/feeds.opml            import an OPML body: {"added", "failed", "errors"}
+//   POST   /v1/feeds.opml            import an OPML body in the background (one
+//                                    import at a time, else 409): 202 {"import_id", "status"}
+//   GET    /v1/imports/ID            an import's progress: {"total", "added", "refused",
+//                                    "done", "error", "refusals": [{"url", "error"}]}
 //   GET    /v1/dead-letters          {"dead_letters": [{id, version, url, title, source,
 //                                     text_bytes, reason, attempts, dead_at}]} (at most 1000)
 //   GET    /v1/dead-letters/ID       one dead letter, with its text; 404 if none

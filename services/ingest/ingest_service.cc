@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -33,6 +34,7 @@
 #include "services/ingest/fetcher.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/ingest_db.h"
+#include "services/ingest/opml.h"
 #include "services/ingest/outbox.h"
 
 namespace newsflow::ingest {
@@ -113,6 +115,15 @@ class IngestService final : public Service {
       logger_->warn("control request refused error=\"{}\" suppressed={}", std::string(why.message()), suppressed);
     }
   }
+  // OPML import (ControlRequest.import_opml): answers at once with the
+  // import's id; ImportJob parses the document and admits its outlines in
+  // batches on import_thread_, one import at a time.
+  v1::ControlResponse StartImport(const std::string& opml);
+  void ImportJob(std::stop_token stop, const std::string& id, const std::string& opml);
+  void UpdateImport(const std::string& id, const std::function<void(v1::ImportProgress&)>& change) {
+    std::lock_guard lock(import_mu_);
+    change(imports_[id]);
+  }
   int64_t IntervalMs(const v1::FeedSpec& feed) const {
     int interval = feed.interval_s() > 0            ? feed.interval_s()
                    : feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s()
@@ -149,7 +160,103 @@ class IngestService final : public Service {
   std::condition_variable_any schedule_cv_;
   bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
   std::deque<std::string> submitted_pages_;  // GUARDED_BY(schedule_mu_): URLs to fetch once
+
+  std::mutex import_mu_;
+  std::map<std::string, v1::ImportProgress> imports_;  // GUARDED_BY(import_mu_): the last few
+  std::deque<std::string> import_ids_;                 // GUARDED_BY(import_mu_): oldest first
+  bool import_running_ = false;                        // GUARDED_BY(import_mu_)
+  uint64_t imports_started_ = 0;                       // GUARDED_BY(import_mu_)
+  std::jthread import_thread_;  // last: stopped and joined before the rest goes
 };
+
+constexpr std::size_t kImportBatch = 500;      // outlines admitted per write
+constexpr std::size_t kImportsKept = 16;       // finished imports whose progress can be read
+constexpr int kImportRefusalsKept = 100;
+
+v1::ControlResponse IngestService::StartImport(const std::string& opml) {
+  v1::ControlResponse response;
+  std::jthread previous;
+  {
+    std::lock_guard lock(import_mu_);
+    if (import_running_) {
+      response.set_ok(false);
+      response.set_error(fmt::format("an OPML import is already running (id {})", import_ids_.back()));
+      return response;
+    }
+    const std::string id = fmt::format("{}-{}", NowMs(), ++imports_started_);
+    import_ids_.push_back(id);
+    imports_[id].set_id(id);
+    while (import_ids_.size() > kImportsKept) {
+      imports_.erase(import_ids_.front());
+      import_ids_.pop_front();
+    }
+    import_running_ = true;
+    previous = std::move(import_thread_);  // finished: it cleared import_running_
+    import_thread_ = std::jthread([this, id, opml](std::stop_token st) { ImportJob(st, id, opml); });
+    response.set_ok(true);
+    *response.mutable_import() = imports_[id];
+  }
+  return response;  // `previous` is joined here, outside the lock
+}
+
+void IngestService::ImportJob(std::stop_token stop, const std::string& id, const std::string& opml) {
+  auto finish = [&](const std::string& error) {
+    std::lock_guard lock(import_mu_);
+    v1::ImportProgress& p = imports_[id];
+    p.set_id(id);
+    p.set_error(error);
+    p.set_done(true);
+    import_running_ = false;
+  };
+  auto parsed = ParseOpml(opml);
+  if (!parsed.ok()) return finish(std::string(parsed.status().message()));
+  if (parsed->size() > static_cast<std::size_t>(config_.max_import_outlines)) {
+    counters_.Add("imports_refused");
+    return finish(fmt::format("{} outlines, more than ingest.api.max_import_outlines ({})", parsed->size(),
+                              config_.max_import_outlines));
+  }
+  UpdateImport(id, [&](v1::ImportProgress& p) { p.set_total(static_cast<uint32_t>(parsed->size())); });
+  logger_->info("OPML import started id={} outlines={}", id, parsed->size());
+  for (std::size_t start = 0; start < parsed->size(); start += kImportBatch) {
+    if (stop.stop_requested()) return finish("stopped before the end: import the file again to add the rest");
+    std::vector<v1::FeedSpec> admitted;
+    std::vector<v1::ImportRefusal> refused;
+    {
+      std::lock_guard feed_list_lock(feed_list_mu_);
+      std::map<std::string, v1::FeedSpec> in_batch;  // a URL listed twice in one batch
+      for (std::size_t i = start; i < std::min(start + kImportBatch, parsed->size()); ++i) {
+        const v1::FeedSpec& spec = (*parsed)[i];
+        auto seen = in_batch.find(spec.url());
+        std::optional<v1::FeedSpec> existing =
+            seen != in_batch.end() ? std::optional<v1::FeedSpec>(seen->second) : feeds_.Get(spec.url());
+        auto feed = AdmitFeed(spec, existing, config_);
+        if (!feed.ok()) {
+          v1::ImportRefusal& r = refused.emplace_back();
+          r.set_url(ValidUtf8(spec.url().substr(0, 300)));
+          r.set_error(std::string(feed.status().message()));
+          continue;
+        }
+        in_batch[feed->url()] = *feed;
+      }
+      for (auto& [url, feed] : in_batch) admitted.push_back(std::move(feed));
+      if (absl::Status s = feeds_.PutMany(admitted); !s.ok()) {
+        ReportDbError(s, "OPML import");
+        return finish(fmt::format("cannot save the feed list: {}", std::string(s.message())));
+      }
+    }
+    counters_.Add("feeds_refused", refused.size());
+    UpdateImport(id, [&](v1::ImportProgress& p) {
+      p.set_added(p.added() + static_cast<uint32_t>(std::min(kImportBatch, parsed->size() - start) - refused.size()));
+      p.set_refused(p.refused() + static_cast<uint32_t>(refused.size()));
+      for (auto& r : refused) {
+        if (p.refusals_size() < kImportRefusalsKept) *p.add_refusals() = std::move(r);
+      }
+    });
+    WakeFetchers();
+  }
+  logger_->info("OPML import done id={} outlines={}", id, parsed->size());
+  finish("");
+}
 
 absl::Status IngestService::SeedFeeds() {
   for (std::size_t i = 0; i < config_.feeds.size(); ++i) {
@@ -213,6 +320,8 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   // poll cut short leaves its feed due), then what they accepted last is
   // handed to the workers while the PUSH socket lingers.
   api_thread.Stop();
+  import_thread_.request_stop();
+  if (import_thread_.joinable()) import_thread_.join();
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins
@@ -681,6 +790,19 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
       submitted_pages_.push_back(url);
       schedule_changed_ = true;
       schedule_cv_.notify_all();
+      break;
+    }
+    case v1::ControlRequest::kImportOpml:
+      response = StartImport(request.import_opml());
+      break;
+    case v1::ControlRequest::kImportStatus: {
+      std::lock_guard lock(import_mu_);
+      auto it = imports_.find(request.import_status());
+      if (it == imports_.end()) {
+        fail(absl::NotFoundError(fmt::format("no import {}", request.import_status())));
+      } else {
+        *response.mutable_import() = it->second;
+      }
       break;
     }
     case v1::ControlRequest::OP_NOT_SET:

@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "common/config/newsflow_config.h"
 #include "common/transport/envelope_codec.h"
@@ -205,6 +206,25 @@ class IngestServiceTest : public ::testing::Test {
     ASSERT_TRUE(Request(context_, control_, request, seconds(5)).ok());
   }
 
+  // Posts an OPML document to the feeds API and waits for its import to end;
+  // returns the last progress report.
+  nlohmann::json ImportOpml(httplib::Client& client, const std::string& opml) {
+    auto started = client.Post("/v1/feeds.opml", opml, "text/x-opml");
+    EXPECT_TRUE(started);
+    if (!started) return {};
+    EXPECT_EQ(started->status, 202) << started->body;
+    nlohmann::json body = nlohmann::json::parse(started->body, nullptr, false);
+    if (!body.is_object() || !body.contains("status")) return {};
+    nlohmann::json progress;
+    WaitFor([&] {
+      auto got = client.Get(body["status"].get<std::string>());
+      if (!got || got->status != 200) return false;
+      progress = nlohmann::json::parse(got->body, nullptr, false);
+      return progress.is_object() && progress["done"] == true;
+    }, seconds(60));
+    return progress;
+  }
+
   TempDir dir_;
   zmq::context_t context_{1};
   std::string articles_ = UniqueInprocEndpoint("articles");
@@ -343,12 +363,9 @@ TEST_F(IngestServiceTest, HttpApiManagesTheRunningFeedList) {
   auto opml = client.Get("/v1/feeds.opml");
   ASSERT_TRUE(opml);
   EXPECT_THAT(opml->body, ::testing::HasSubstr(Url("/feed")));
-  auto imported = client.Post("/v1/feeds.opml",
-                              fmt::format(R"(<opml version="2.0"><body><outline xmlUrl="{}"/></body></opml>)",
-                                          Url("/gone")),
-                              "text/x-opml");
-  ASSERT_TRUE(imported);
-  EXPECT_EQ(imported->status, 200) << imported->body;
+  nlohmann::json imported = ImportOpml(
+      client, fmt::format(R"(<opml version="2.0"><body><outline xmlUrl="{}"/></body></opml>)", Url("/gone")));
+  EXPECT_EQ(imported["added"], 1) << imported.dump();
   EXPECT_TRUE(Feed(Url("/gone")).has_value());
   auto removed = client.Delete("/v1/feeds?url=" + httplib::detail::encode_query_param(Url("/gone")));
   ASSERT_TRUE(removed);
@@ -518,11 +535,11 @@ TEST_F(IngestServiceTest, IntervalIsBoundedAndReAddingKeepsFetchState) {
   ASSERT_TRUE(junk);
   EXPECT_EQ(junk->status, 400);
   EXPECT_THAT(junk->body, ::testing::HasSubstr("not an http:// or https:// URL"));
-  auto opml = client.Post("/v1/feeds.opml",
-                          R"(<opml version="2.0"><body><outline xmlUrl="file:///etc/passwd"/></body></opml>)",
-                          "text/x-opml");
-  ASSERT_TRUE(opml);
-  EXPECT_EQ(opml->status, 207) << opml->body;
+  nlohmann::json opml =
+      ImportOpml(client, R"(<opml version="2.0"><body><outline xmlUrl="file:///etc/passwd"/></body></opml>)");
+  EXPECT_EQ(opml["refused"], 1) << opml.dump();
+  ASSERT_EQ(opml["refusals"].size(), 1u);
+  EXPECT_EQ(opml["refusals"][0]["url"], "file:///etc/passwd");
   EXPECT_FALSE(Feed("file:///etc/passwd").has_value());
 }
 
@@ -571,6 +588,64 @@ TEST_F(IngestServiceTest, StopAbortsAPageFetchInProgress) {
   ASSERT_TRUE(feed.ok() && feed->has_value());
   EXPECT_EQ((*feed)->last_fetch_ms(), 0);
   EXPECT_EQ((*feed)->consecutive_failures(), 0);
+}
+
+// A large OPML import answers at once and runs in the background; its
+// progress can be read while it runs, and polling goes on meanwhile.
+TEST_F(IngestServiceTest, LargeOpmlImportRunsInTheBackgroundWithProgress) {
+  ASSERT_NO_FATAL_FAILURE(Start({}, [](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->sync_writes = false;
+  }));
+  constexpr int kOutlines = 50000;
+  std::string opml = R"(<opml version="2.0"><body>)";
+  // Far-away hosts on a closed port: none of them is fetched quickly, and
+  // none of them is this test's server.
+  for (int i = 0; i < kOutlines; ++i) opml += fmt::format(R"(<outline xmlUrl="http://127.0.0.2:9/{}"/>)", i);
+  opml += "<outline xmlUrl=\"ftp://refused.example/\"/></body></opml>";
+  httplib::Client client(api_);
+  auto posted_at = std::chrono::steady_clock::now();
+  auto started = client.Post("/v1/feeds.opml", opml, "text/x-opml");
+  ASSERT_TRUE(started);
+  EXPECT_EQ(started->status, 202) << started->body;
+  EXPECT_LT(std::chrono::steady_clock::now() - posted_at, seconds(2));
+  // One import at a time.
+  auto second = client.Post("/v1/feeds.opml", opml, "text/x-opml");
+  ASSERT_TRUE(second);
+  nlohmann::json body = nlohmann::json::parse(started->body);
+  nlohmann::json progress;
+  ASSERT_TRUE(WaitFor([&] {
+    auto got = client.Get(body["status"].get<std::string>());
+    if (!got || got->status != 200) return false;
+    progress = nlohmann::json::parse(got->body);
+    return progress["done"] == true;
+  }, seconds(120)));
+  EXPECT_TRUE(second->status == 409 || second->status == 202) << second->body;
+  EXPECT_EQ(progress["total"], kOutlines + 1);
+  EXPECT_EQ(progress["added"], kOutlines);
+  EXPECT_EQ(progress["refused"], 1);
+  EXPECT_EQ(progress["error"], "");
+  // An unrelated feed is still polled at once.
+  ASSERT_TRUE(AddFeed(Url("/feed")).ok());
+  EXPECT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->last_fetch_ms() > 0; }, seconds(10)));
+  auto unknown = client.Get("/v1/imports/nothing");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+}
+
+TEST_F(IngestServiceTest, OpmlImportOverTheOutlineCapIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(Start({}, [](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->max_import_outlines = 3;
+  }));
+  httplib::Client client(api_);
+  std::string opml = R"(<opml version="2.0"><body>)";
+  for (int i = 0; i < 4; ++i) opml += fmt::format(R"(<outline xmlUrl="http://a.example/{}"/>)", i);
+  opml += "</body></opml>";
+  nlohmann::json progress = ImportOpml(client, opml);
+  EXPECT_THAT(progress["error"].get<std::string>(), ::testing::HasSubstr("max_import_outlines"));
+  EXPECT_EQ(progress["added"], 0);
+  EXPECT_TRUE(Feeds().empty());
 }
 
 }  // namespace
