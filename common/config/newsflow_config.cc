@@ -139,6 +139,7 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   poll.ReadInt("max_failures", &c->max_failures, 1, kMaxInt);
   poll.ReadInt("fetch_threads", &c->fetch_threads, 1, 64);
   poll.ReadInt("per_host_concurrency", &c->per_host_concurrency, 1, 64);
+  poll.ReadInt("poll_budget_ms", &c->poll_budget_ms, 1000, kMaxInt);
   poll.Finish();
   if (c->min_interval_s > c->max_interval_s) {
     r.Error("poll.min_interval_s", "must not exceed poll.max_interval_s");
@@ -160,6 +161,8 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   api.ReadInt("port", &c->api_port, 0, 65535);
   api.ReadString("token", &c->api_token);
   ReadHttpLimits(api, &c->api_limits);
+  api.ReadInt("max_import_outlines", &c->max_import_outlines, 1, 10000000);
+  api.ReadInt("max_import_bytes", &c->max_import_bytes, 1024, 1 << 30);
   api.Finish();
   if (c->api_enabled && !IsLoopback(c->api_address) && c->api_token.empty()) {
     r.Error("api.address", "a non-loopback address requires ingest.api.token");

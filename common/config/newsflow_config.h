@@ -86,8 +86,13 @@ struct IngestConfig {
   int min_interval_s = 60;       // Default: 60
   int max_interval_s = 86400;    // Default: 86400
   int max_failures = 10;         // consecutive failures before a feed is disabled. Default: 10
-  int fetch_threads = 2;         // concurrent feed fetches. Default: 2
-  int per_host_concurrency = 1;  // fetches at once to one host. Default: 1
+  int fetch_threads = 4;         // concurrent feed polls. Default: 4
+  int per_host_concurrency = 1;  // polls at once of feeds on one host. Default: 1
+  // Time one poll of a feed may take: the feed fetch and its teaser pages.
+  // Past it, the remaining items keep the feed's text instead of their page,
+  // so a site with slow pages holds a fetch thread no longer than this.
+  // Default: 30000
+  int poll_budget_ms = 30000;
   // HTTP.
   int http_timeout_ms = 20000;              // Default: 20000
   int64_t max_feed_bytes = 16 * 1024 * 1024;  // Default: 16 MiB
@@ -113,6 +118,12 @@ struct IngestConfig {
   // on the control socket. Default: "" (no token).
   std::string api_token;
   HttpLimitsConfig api_limits;           // ingest.api.{threads, max_connections, ...}
+  // Largest OPML import (outlines in one file) the API accepts; imports run
+  // one at a time in the background. Default: 200000
+  int max_import_outlines = 200000;
+  // Largest OPML upload, in bytes (other request bodies: api max_body_bytes).
+  // Default: 67108864 (64 MiB)
+  int max_import_bytes = 64 << 20;
   // Outbox (delivery contract).
   int ack_timeout_ms = 30000;  // resend an unacknowledged article after this. Default: 30000
   int max_attempts = 10;       // then move it to dead letters. Default: 10

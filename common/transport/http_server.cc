@@ -159,9 +159,9 @@ struct HttpServerCallbacks {
       } else if (const std::string& length = req.Header("content-length"); !length.empty()) {
         uint64_t n = 0;
         auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
-        if (ec != std::errc() || ptr != length.data() + length.size() || n > o.max_body_bytes) {
+        if (ec != std::errc() || ptr != length.data() + length.size() || n > HttpServer::BodyLimit(o, ex->route)) {
           early = std::make_unique<HttpResponse>(HttpResponse::Error(
-              413, fmt::format("request body exceeds {} bytes", o.max_body_bytes)));
+              413, fmt::format("request body exceeds {} bytes", HttpServer::BodyLimit(o, ex->route))));
         }
       }
       if (early) {
@@ -174,7 +174,8 @@ struct HttpServerCallbacks {
       const std::size_t n = *upload_data_size;
       *upload_data_size = 0;
       std::string& body = ex->request.body;
-      if (ex->body_too_large || body.size() + n > o.max_body_bytes) {
+      const std::size_t limit = HttpServer::BodyLimit(o, ex->route);
+      if (ex->body_too_large || body.size() + n > limit) {
         // Chunked body over the limit: MHD only lets us answer once the body
         // is read, so read and drop it; give up on endless ones.
         if (!ex->body_too_large) {
@@ -182,7 +183,7 @@ struct HttpServerCallbacks {
           std::string().swap(body);
         }
         ex->discarded += n;
-        return ex->discarded > 4 * o.max_body_bytes + (1u << 20) ? MHD_NO : MHD_YES;
+        return ex->discarded > 4 * limit + (1u << 20) ? MHD_NO : MHD_YES;
       }
       body.append(upload_data, n);
       return MHD_YES;
@@ -190,7 +191,7 @@ struct HttpServerCallbacks {
     if (ex->body_too_large) {
       server->rejected_.fetch_add(1, std::memory_order_relaxed);
       return static_cast<MHD_Result>(server->Send(
-          connection, HttpResponse::Error(413, fmt::format("request body exceeds {} bytes", o.max_body_bytes))));
+          connection, HttpResponse::Error(413, fmt::format("request body exceeds {} bytes", HttpServer::BodyLimit(o, ex->route)))));
     }
     HttpResponse response;
     try {
@@ -234,8 +235,9 @@ HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options))
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Route(const std::string& method, const std::string& pattern, HttpHandler handler) {
-  routes_.push_back({method, Segments(pattern), std::move(handler)});
+void HttpServer::Route(const std::string& method, const std::string& pattern, HttpHandler handler,
+                       std::size_t max_body_bytes) {
+  routes_.push_back({method, Segments(pattern), std::move(handler), max_body_bytes});
 }
 
 bool HttpServer::Authorized(const HttpRequest& request) const {

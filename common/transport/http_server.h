@@ -101,8 +101,10 @@ class HttpServer {
 
   // Registers `handler` for `method` on `pattern`: a path whose segments are
   // literal or "{name}" (one non-empty segment, read with PathParam). Call
-  // before Start().
-  void Route(const std::string& method, const std::string& pattern, HttpHandler handler);
+  // before Start(). `max_body_bytes` overrides the server's body limit for
+  // this route (0 = the server's), e.g. for a file upload.
+  void Route(const std::string& method, const std::string& pattern, HttpHandler handler,
+             std::size_t max_body_bytes = 0);
 
   // Binds and starts serving; returns "http://address:port". kUnavailable when
   // the address cannot be bound, kFailedPrecondition when already started.
@@ -121,11 +123,16 @@ class HttpServer {
     std::string method;
     std::vector<std::string> segments;
     HttpHandler handler;
+    std::size_t max_body_bytes = 0;  // 0 = the server's
   };
   struct Exchange;  // one request in flight
 
   friend struct HttpServerCallbacks;  // libmicrohttpd callbacks (http_server.cc)
 
+  // The body limit of a request on `route` (nullptr before routing).
+  static std::size_t BodyLimit(const HttpServerOptions& options, const Route_* route) {
+    return route != nullptr && route->max_body_bytes > 0 ? route->max_body_bytes : options.max_body_bytes;
+  }
   // Route lookup: the response for 404/405, or nullptr with `*route` set.
   std::unique_ptr<HttpResponse> Match(HttpRequest& request, const Route_** route) const;
   bool Authorized(const HttpRequest& request) const;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -347,31 +348,64 @@ absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config, const 
 
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
-// Adds every feed of an OPML file through the running ingest (or its
-// database), printing progress for long lists.
+// Adds every feed of an OPML file: through the running ingest, which imports
+// it in the background while this waits and prints its progress; or, when
+// none answers, straight into its database.
 int CmdImportOpml(const NewsflowConfig& config, const std::string& token, const std::string& path) {
   auto bytes = ReadFile(path);
   if (!bytes.ok()) return Fail(bytes.status(), "feeds import-opml");
-  auto feeds = ingest::ParseOpml(*bytes);
-  if (!feeds.ok()) return Fail(feeds.status(), "feeds import-opml");
-  std::size_t added = 0, failed = 0;
-  for (std::size_t i = 0; i < feeds->size(); ++i) {
-    v1::ControlRequest request;
-    *request.mutable_add_feed() = (*feeds)[i];
-    auto r = Control(config, token, request);
-    if (r.ok() && r->ok()) {
-      ++added;
-    } else {
-      ++failed;
-      std::cerr << "  " << (*feeds)[i].url() << ": "
-                << (r.ok() ? r->error() : std::string(r.status().message())) << "\n";
+  v1::ControlRequest start;
+  start.set_import_opml(*bytes);
+  auto started = Control(config, token, start);
+  if (!started.ok()) return Fail(started.status(), "feeds import-opml");
+  std::size_t added = 0, refused = 0;
+  if (started->ok()) {
+    const std::string id = started->import().id();
+    std::string last;
+    while (true) {
+      std::this_thread::sleep_for(milliseconds(500));
+      v1::ControlRequest status;
+      status.set_import_status(id);
+      auto r = Control(config, token, status);
+      if (!r.ok()) return Fail(r.status(), "feeds import-opml");
+      if (!r->ok()) return Fail(absl::UnavailableError(r->error()), "feeds import-opml");
+      const v1::ImportProgress& p = r->import();
+      std::string line = fmt::format("imported {}/{} feeds ({} refused)", p.added() + p.refused(), p.total(),
+                                     p.refused());
+      if (line != last) std::cerr << line << "\n";
+      last = line;
+      if (!p.done()) continue;
+      for (const auto& f : p.refusals()) std::cerr << "  " << f.url() << ": " << f.error() << "\n";
+      if (!p.error().empty()) return Fail(absl::InvalidArgumentError(p.error()), "feeds import-opml");
+      added = p.added();
+      refused = p.refused();
+      break;
     }
-    if ((i + 1) % 25 == 0 || i + 1 == feeds->size()) {
-      std::cerr << fmt::format("imported {}/{} feeds\n", i + 1, feeds->size());
+  } else if (started->error() != "ingest is not running") {
+    return Fail(absl::UnavailableError(started->error()), "feeds import-opml");
+  } else {
+    auto feeds = ingest::ParseOpml(*bytes);
+    if (!feeds.ok()) return Fail(feeds.status(), "feeds import-opml");
+    auto db = ingest::IngestDb::Open(config.ingest.data_dir, true);
+    if (!db.ok()) return Fail(db.status(), "feeds import-opml");
+    for (std::size_t i = 0; i < feeds->size(); ++i) {
+      auto existing = (*db)->GetFeed((*feeds)[i].url());
+      auto feed = existing.ok() ? ingest::AdmitFeed((*feeds)[i], *existing, config.ingest)
+                                : absl::StatusOr<v1::FeedSpec>(existing.status());
+      absl::Status s = feed.ok() ? (*db)->PutFeed(*feed) : feed.status();
+      if (s.ok()) {
+        ++added;
+      } else {
+        ++refused;
+        std::cerr << "  " << (*feeds)[i].url() << ": " << s.message() << "\n";
+      }
+      if ((i + 1) % 1000 == 0 || i + 1 == feeds->size()) {
+        std::cerr << fmt::format("imported {}/{} feeds\n", i + 1, feeds->size());
+      }
     }
   }
-  std::cout << fmt::format("import-opml {}: {} added, {} failed\n", path, added, failed);
-  return failed == 0 ? kExitOk : kExitFailure;
+  std::cout << fmt::format("import-opml {}: {} added, {} failed\n", path, added, refused);
+  return refused == 0 ? kExitOk : kExitFailure;
 }
 
 int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::string& url,

@@ -80,7 +80,7 @@ std::string FeedJson(const v1::FeedSpec& feed) {
   return FeedObject(feed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void InstallFeedsApi(HttpServer& server, ControlFn control) {
+void InstallFeedsApi(HttpServer& server, ControlFn control, std::size_t max_import_bytes) {
   server.Route("GET", "/healthz", [](const HttpRequest&) {
     return HttpResponse::Json(200, {{"status", "ok"}});
   });
@@ -176,22 +176,27 @@ void InstallFeedsApi(HttpServer& server, ControlFn control) {
     return HttpResponse::Text(200, WriteOpml({r.feeds().begin(), r.feeds().end()}, "newsflow feeds"),
                               "text/x-opml; charset=utf-8");
   });
+  // OPML import: runs in the background of ingest; POST answers at once
+  // with the import's id, GET reports its progress.
   server.Route("POST", "/v1/feeds.opml", [control](const HttpRequest& req) {
-    auto feeds = ParseOpml(req.body);
-    if (!feeds.ok()) return HttpResponse::Error(400, std::string(feeds.status().message()));
-    int added = 0;
-    nlohmann::json errors = nlohmann::json::array();
-    for (const auto& f : *feeds) {
-      v1::ControlRequest request;
-      *request.mutable_add_feed() = f;
-      v1::ControlResponse r = control(request);
-      if (r.ok()) {
-        ++added;
-      } else {
-        errors.push_back({{"url", f.url()}, {"error", r.error()}});
-      }
-    }
-    return HttpResponse::Json(errors.empty() ? 200 : 207, {{"added", added}, {"failed", errors.size()}, {"errors", errors}});
+    if (req.body.empty()) return HttpResponse::Error(400, "expected an OPML document as the body");
+    v1::ControlRequest request;
+    request.set_import_opml(req.body);
+    v1::ControlResponse r;
+    if (auto failed = Run(control, request, &r, 409)) return *failed;
+    return HttpResponse::Json(202, {{"import_id", r.import().id()}, {"status", "/v1/imports/" + r.import().id()}});
+  }, max_import_bytes);
+  server.Route("GET", "/v1/imports/{id}", [control](const HttpRequest& req) {
+    v1::ControlRequest request;
+    request.set_import_status(req.PathParam("id"));
+    v1::ControlResponse r;
+    if (auto failed = Run(control, request, &r, 404)) return *failed;
+    const v1::ImportProgress& p = r.import();
+    nlohmann::json refusals = nlohmann::json::array();
+    for (const auto& f : p.refusals()) refusals.push_back({{"url", f.url()}, {"error", f.error()}});
+    return HttpResponse::Json(200, {{"import_id", p.id()}, {"total", p.total()}, {"added", p.added()},
+                                    {"refused", p.refused()}, {"done", p.done()}, {"error", p.error()},
+                                    {"refusals", refusals}});
   });
 }
 

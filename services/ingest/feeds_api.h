@@ -13,7 +13,10 @@
 //   DELETE /v1/feeds?url=URL         remove a feed
 //   POST   /v1/poll                  poll every feed now
 //   GET    /v1/feeds.opml            export as OPML 2.0
-//   POST   /v1/feeds.opml            import an OPML body: {"added", "failed", "errors"}
+//   POST   /v1/feeds.opml            import an OPML body in the background (one
+//                                    import at a time, else 409): 202 {"import_id", "status"}
+//   GET    /v1/imports/ID            an import's progress: {"total", "added", "refused",
+//                                    "done", "error", "refusals": [{"url", "error"}]}
 //   GET    /v1/dead-letters          {"dead_letters": [{id, version, url, title, source,
 //                                     text_bytes, reason, attempts, dead_at}]} (at most 1000)
 //   GET    /v1/dead-letters/ID       one dead letter, with its text; 404 if none
@@ -44,7 +47,9 @@ using ControlFn = std::function<v1::ControlResponse(const v1::ControlRequest&)>;
 
 // Registers the routes on `server` (its options hold the token and limits).
 // `control` must be callable from the server's threads and outlive `server`.
-void InstallFeedsApi(HttpServer& server, ControlFn control);
+// OPML uploads may be up to `max_import_bytes` (other bodies: the server's
+// limit).
+void InstallFeedsApi(HttpServer& server, ControlFn control, std::size_t max_import_bytes = 64 << 20);
 
 // JSON of one feed as the API and `newsflow feeds list --json` show it.
 std::string FeedJson(const v1::FeedSpec& feed);

@@ -10,6 +10,8 @@
 #include <climits>
 #include <cstdlib>
 #include <ctime>
+#include <algorithm>
+#include <stop_token>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -18,6 +20,7 @@
 
 #include "common/util/local_path.h"
 #include "common/util/text.h"
+#include "common/util/time.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -276,6 +279,70 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOption
 
 namespace {
 
+// How long one wait for socket activity lasts at most: the bound on how late
+// a stop or a deadline is noticed (a stop also wakes the wait at once).
+constexpr int kPollStepMs = 100;
+
+// Runs `curl` to completion on a multi handle, in steps of at most
+// kPollStepMs, so that a stop of request.stop or request.deadline_ms ends it
+// promptly. On such an end sets *aborted (kCancelled, kDeadlineExceeded) and
+// returns CURLE_ABORTED_BY_CALLBACK.
+CURLcode PerformCancellable(CURL* curl, const FetchRequest& request, const FetchOptions& options,
+                            absl::Status* aborted) {
+  int64_t timeout_ms = options.timeout_ms;
+  bool deadline_bound = false;  // the deadline, not the timeout, ends the transfer
+  if (request.deadline_ms > 0) {
+    int64_t left = request.deadline_ms - NowMs();
+    if (left <= 0) {
+      *aborted = absl::DeadlineExceededError(fmt::format("{}: no time left for the fetch", Printable(request.url)));
+      return CURLE_ABORTED_BY_CALLBACK;
+    }
+    deadline_bound = left < timeout_ms;
+    timeout_ms = std::min(timeout_ms, left);
+  }
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(timeout_ms, 1)));
+  std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
+  if (!multi || curl_multi_add_handle(multi.get(), curl) != CURLM_OK) return CURLE_OUT_OF_MEMORY;
+  CURLM* handle = multi.get();
+  std::stop_callback wake(request.stop, [handle] { curl_multi_wakeup(handle); });
+  CURLcode code = CURLE_OK;
+  int running = 1;
+  while (true) {
+    if (request.stop.stop_requested()) {
+      *aborted = absl::CancelledError(fmt::format("{}: fetch cancelled (stopping)", Printable(request.url)));
+      code = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    if (request.deadline_ms > 0 && NowMs() >= request.deadline_ms) {
+      *aborted = absl::DeadlineExceededError(fmt::format("{}: fetch ran out of time", Printable(request.url)));
+      code = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    CURLMcode mc = curl_multi_perform(handle, &running);
+    if (mc != CURLM_OK) {
+      code = CURLE_RECV_ERROR;
+      break;
+    }
+    if (running == 0) {
+      int queued = 0;
+      code = CURLE_RECV_ERROR;
+      while (CURLMsg* msg = curl_multi_info_read(handle, &queued)) {
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == curl) code = msg->data.result;
+      }
+      break;
+    }
+    if (curl_multi_poll(handle, nullptr, 0, kPollStepMs, nullptr) != CURLM_OK) {
+      code = CURLE_RECV_ERROR;
+      break;
+    }
+  }
+  curl_multi_remove_handle(handle, curl);
+  if (code == CURLE_OPERATION_TIMEDOUT && deadline_bound && aborted->ok()) {
+    *aborted = absl::DeadlineExceededError(fmt::format("{}: fetch ran out of time", Printable(request.url)));
+  }
+  return code;
+}
+
 absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOptions& options) {
   const std::string& url = request.url;
   InitFetcher();
@@ -298,7 +365,6 @@ absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOp
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl decodes
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -312,7 +378,8 @@ absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOp
   ConnectGuard guard{&options.allow_networks, ""};
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
-  CURLcode code = curl_easy_perform(curl);
+  absl::Status aborted;
+  CURLcode code = PerformCancellable(curl, request, options, &aborted);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   char* effective = nullptr;
@@ -321,6 +388,7 @@ absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOp
   curl_slist_free_all(request_headers);
   curl_easy_cleanup(curl);
 
+  if (!aborted.ok()) return aborted;
   if (sink.overflow) {
     return absl::ResourceExhaustedError(
         fmt::format("{}: response larger than {} bytes", url, options.max_bytes));

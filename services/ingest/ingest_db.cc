@@ -226,6 +226,12 @@ absl::Status IngestDb::PutFeed(const v1::FeedSpec& feed) {
   return FromRocks(db_->Put(write_options_, feeds_, feed.url(), feed.SerializeAsString()), "put feed");
 }
 
+absl::Status IngestDb::PutFeeds(const std::vector<v1::FeedSpec>& feeds) {
+  rocksdb::WriteBatch batch;
+  for (const auto& feed : feeds) batch.Put(feeds_, feed.url(), feed.SerializeAsString());
+  return FromRocks(db_->Write(write_options_, &batch), "put feeds");
+}
+
 absl::StatusOr<bool> IngestDb::RemoveFeed(const std::string& url) {
   auto existing = GetFeed(url);
   if (!existing.ok()) return existing.status();

@@ -68,6 +68,8 @@ class IngestDb {
   absl::StatusOr<std::vector<v1::DeadLetter>> ListDeadLetters(std::size_t limit) const;
 
   absl::Status PutFeed(const v1::FeedSpec& feed);
+  // Several feeds in one write.
+  absl::Status PutFeeds(const std::vector<v1::FeedSpec>& feeds);
   // Returns whether the feed existed.
   absl::StatusOr<bool> RemoveFeed(const std::string& url);
   absl::StatusOr<std::vector<v1::FeedSpec>> ListFeeds() const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -28,10 +29,12 @@
 #include "services/ingest/dead_letters.h"
 #include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed_admission.h"
+#include "services/ingest/feed_list.h"
 #include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/ingest_db.h"
+#include "services/ingest/opml.h"
 #include "services/ingest/outbox.h"
 
 namespace newsflow::ingest {
@@ -42,18 +45,7 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kPollInterval(50);
 
-// The host part of an http(s) URL ("" for files), for per-host limits.
-std::string HostOf(const std::string& url) {
-  std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos || url.rfind("http", 0) != 0) return "";
-  std::size_t start = scheme + 3;
-  std::size_t end = url.find_first_of("/?#", start);
-  std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  std::size_t at = host.rfind('@');
-  if (at != std::string::npos) host = host.substr(at + 1);
-  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return host;
-}
+std::string HostOf(const std::string& url) { return FeedHost(url); }
 constexpr int64_t kExpireCheckMs = 100;
 
 // Compares in time independent of where the first difference lies.
@@ -71,6 +63,7 @@ class IngestService final : public Service {
       : config_(config.ingest),
         context_(context),
         db_(std::move(db)),
+        feeds_(*db_, config_.per_host_concurrency),
         logger_(MakeLogger("ingest")),
         outbox_(*db_,
                 OutboxOptions{config_.ack_timeout_ms, config_.max_attempts,
@@ -92,8 +85,9 @@ class IngestService final : public Service {
   absl::Status SeedFeeds();
   void FetchLoop(std::stop_token stop);
   void PollFeed(v1::FeedSpec feed, std::stop_token stop);
-  // Fetches a web page and extracts its article.
-  absl::StatusOr<Article> FetchPage(const std::string& url);
+  // Fetches a web page and extracts its article; kCancelled on a stop,
+  // kDeadlineExceeded past `deadline_ms` (0 = none).
+  absl::StatusOr<Article> FetchPage(const std::string& url, std::stop_token stop, int64_t deadline_ms = 0);
   // Whether an item of `feed` needs its page: per the feed's policy, and for
   // FULL_TEXT_AUTO only teasers of feeds fetched over HTTP(S).
   bool WantsPage(const v1::FeedSpec& feed, const v1::Article& article) const;
@@ -125,6 +119,15 @@ class IngestService final : public Service {
       logger_->warn("control request refused error=\"{}\" suppressed={}", std::string(why.message()), suppressed);
     }
   }
+  // OPML import (ControlRequest.import_opml): answers at once with the
+  // import's id; ImportJob parses the document and admits its outlines in
+  // batches on import_thread_, one import at a time.
+  v1::ControlResponse StartImport(const std::string& opml);
+  void ImportJob(std::stop_token stop, const std::string& id, const std::string& opml);
+  void UpdateImport(const std::string& id, const std::function<void(v1::ImportProgress&)>& change) {
+    std::lock_guard lock(import_mu_);
+    change(imports_[id]);
+  }
   int64_t IntervalMs(const v1::FeedSpec& feed) const {
     int interval = feed.interval_s() > 0            ? feed.interval_s()
                    : feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s()
@@ -144,6 +147,7 @@ class IngestService final : public Service {
   IngestConfig config_;
   zmq::context_t& context_;
   std::unique_ptr<IngestDb> db_;
+  FeedList feeds_;  // the feed list and its schedule, in memory
   std::shared_ptr<spdlog::logger> logger_;
   Counters counters_;
   Outbox outbox_;
@@ -154,18 +158,109 @@ class IngestService final : public Service {
   RateLimitedLog db_error_log_;
   RateLimitedLog refused_log_;  // feeds and pages refused by ExecuteControl
 
-  // Serialises changes to the stored feed list: a poll's write-back checks
-  // that its feed still exists and saves it as one step, so a feed removed
-  // while it was being fetched stays removed.
+  // Serialises add-feed requests (read, admit, write as one step).
   std::mutex feed_list_mu_;
   std::mutex schedule_mu_;
   std::condition_variable_any schedule_cv_;
-  std::set<std::string> in_progress_;  // GUARDED_BY(schedule_mu_): feeds being fetched
-  std::map<std::string, int> host_active_;  // GUARDED_BY(schedule_mu_): fetches per host
   bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
-  int64_t poll_requested_ms_ = 0;       // GUARDED_BY(schedule_mu_): time of the last poll-now
   std::deque<std::string> submitted_pages_;  // GUARDED_BY(schedule_mu_): URLs to fetch once
+
+  std::mutex import_mu_;
+  std::map<std::string, v1::ImportProgress> imports_;  // GUARDED_BY(import_mu_): the last few
+  std::deque<std::string> import_ids_;                 // GUARDED_BY(import_mu_): oldest first
+  bool import_running_ = false;                        // GUARDED_BY(import_mu_)
+  uint64_t imports_started_ = 0;                       // GUARDED_BY(import_mu_)
+  std::jthread import_thread_;  // last: stopped and joined before the rest goes
 };
+
+constexpr std::size_t kImportBatch = 500;      // outlines admitted per write
+constexpr std::size_t kImportsKept = 16;       // finished imports whose progress can be read
+constexpr int kImportRefusalsKept = 100;
+
+v1::ControlResponse IngestService::StartImport(const std::string& opml) {
+  v1::ControlResponse response;
+  std::jthread previous;
+  {
+    std::lock_guard lock(import_mu_);
+    if (import_running_) {
+      response.set_ok(false);
+      response.set_error(fmt::format("an OPML import is already running (id {})", import_ids_.back()));
+      return response;
+    }
+    const std::string id = fmt::format("{}-{}", NowMs(), ++imports_started_);
+    import_ids_.push_back(id);
+    imports_[id].set_id(id);
+    while (import_ids_.size() > kImportsKept) {
+      imports_.erase(import_ids_.front());
+      import_ids_.pop_front();
+    }
+    import_running_ = true;
+    previous = std::move(import_thread_);  // finished: it cleared import_running_
+    import_thread_ = std::jthread([this, id, opml](std::stop_token st) { ImportJob(st, id, opml); });
+    response.set_ok(true);
+    *response.mutable_import() = imports_[id];
+  }
+  return response;  // `previous` is joined here, outside the lock
+}
+
+void IngestService::ImportJob(std::stop_token stop, const std::string& id, const std::string& opml) {
+  auto finish = [&](const std::string& error) {
+    std::lock_guard lock(import_mu_);
+    v1::ImportProgress& p = imports_[id];
+    p.set_id(id);
+    p.set_error(error);
+    p.set_done(true);
+    import_running_ = false;
+  };
+  auto parsed = ParseOpml(opml);
+  if (!parsed.ok()) return finish(std::string(parsed.status().message()));
+  if (parsed->size() > static_cast<std::size_t>(config_.max_import_outlines)) {
+    counters_.Add("imports_refused");
+    return finish(fmt::format("{} outlines, more than ingest.api.max_import_outlines ({})", parsed->size(),
+                              config_.max_import_outlines));
+  }
+  UpdateImport(id, [&](v1::ImportProgress& p) { p.set_total(static_cast<uint32_t>(parsed->size())); });
+  logger_->info("OPML import started id={} outlines={}", id, parsed->size());
+  for (std::size_t start = 0; start < parsed->size(); start += kImportBatch) {
+    if (stop.stop_requested()) return finish("stopped before the end: import the file again to add the rest");
+    std::vector<v1::FeedSpec> admitted;
+    std::vector<v1::ImportRefusal> refused;
+    {
+      std::lock_guard feed_list_lock(feed_list_mu_);
+      std::map<std::string, v1::FeedSpec> in_batch;  // a URL listed twice in one batch
+      for (std::size_t i = start; i < std::min(start + kImportBatch, parsed->size()); ++i) {
+        const v1::FeedSpec& spec = (*parsed)[i];
+        auto seen = in_batch.find(spec.url());
+        std::optional<v1::FeedSpec> existing =
+            seen != in_batch.end() ? std::optional<v1::FeedSpec>(seen->second) : feeds_.Get(spec.url());
+        auto feed = AdmitFeed(spec, existing, config_);
+        if (!feed.ok()) {
+          v1::ImportRefusal& r = refused.emplace_back();
+          r.set_url(ValidUtf8(spec.url().substr(0, 300)));
+          r.set_error(std::string(feed.status().message()));
+          continue;
+        }
+        in_batch[feed->url()] = *feed;
+      }
+      for (auto& [url, feed] : in_batch) admitted.push_back(std::move(feed));
+      if (absl::Status s = feeds_.PutMany(admitted); !s.ok()) {
+        ReportDbError(s, "OPML import");
+        return finish(fmt::format("cannot save the feed list: {}", std::string(s.message())));
+      }
+    }
+    counters_.Add("feeds_refused", refused.size());
+    UpdateImport(id, [&](v1::ImportProgress& p) {
+      p.set_added(p.added() + static_cast<uint32_t>(std::min(kImportBatch, parsed->size() - start) - refused.size()));
+      p.set_refused(p.refused() + static_cast<uint32_t>(refused.size()));
+      for (auto& r : refused) {
+        if (p.refusals_size() < kImportRefusalsKept) *p.add_refusals() = std::move(r);
+      }
+    });
+    WakeFetchers();
+  }
+  logger_->info("OPML import done id={} outlines={}", id, parsed->size());
+  finish("");
+}
 
 absl::Status IngestService::SeedFeeds() {
   for (std::size_t i = 0; i < config_.feeds.size(); ++i) {
@@ -173,19 +268,19 @@ absl::Status IngestService::SeedFeeds() {
     if (absl::Status s = CheckFeedUrl(seed.url, fetch_options_); !s.ok()) {
       return absl::InvalidArgumentError(fmt::format("ingest.feeds[{}]: {}", i, std::string(s.message())));
     }
-    NF_ASSIGN_OR_RETURN(auto existing, db_->GetFeed(seed.url));
-    if (existing.has_value()) continue;
+    if (feeds_.Get(seed.url).has_value()) continue;
     v1::FeedSpec feed;
     feed.set_url(seed.url);
     feed.set_interval_s(seed.interval_s);
     feed.set_enabled(true);
-    NF_RETURN_IF_ERROR(db_->PutFeed(feed));
+    NF_RETURN_IF_ERROR(feeds_.Put(feed));
     logger_->info("feed added from config url={}", seed.url);
   }
   return absl::OkStatus();
 }
 
 absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
+  NF_RETURN_IF_ERROR(feeds_.Load());
   NF_RETURN_IF_ERROR(SeedFeeds());
   NF_RETURN_IF_ERROR(outbox_.Recover());
   // Linger lets articles queued at drain time still reach a worker; those
@@ -205,7 +300,8 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   HttpServer api(MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token,
                                        config_.api_limits));
   if (config_.api_enabled) {
-    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); });
+    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); },
+                    static_cast<std::size_t>(config_.max_import_bytes));
     auto url = api.Start();
     if (!url.ok()) return Annotate(url.status(), "ingest.api");
     endpoints["ingest.api"] = *url;
@@ -220,7 +316,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
     workers.emplace_back([this](std::stop_token st) { DropLoop(st); });
   }
   logger_->info("started instance={} feeds={} drop_dir={}", config_.instance_id,
-                db_->ListFeeds().value_or(std::vector<v1::FeedSpec>{}).size(),
+                feeds_.size(),
                 config_.drop_dir.empty() ? "-" : config_.drop_dir);
   ready(endpoints);
 
@@ -229,6 +325,8 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   // poll cut short leaves its feed due), then what they accepted last is
   // handed to the workers while the PUSH socket lingers.
   api.Stop();
+  import_thread_.request_stop();
+  if (import_thread_.joinable()) import_thread_.join();
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins
@@ -253,50 +351,30 @@ void IngestService::FetchLoop(std::stop_token stop) {
       IngestSubmittedPage(*page, stop);
       continue;
     }
-    std::optional<v1::FeedSpec> next;
-    int64_t wait_ms = 60000;
-    auto feeds = db_->ListFeeds();
     {
-      std::unique_lock lock(schedule_mu_);
-      schedule_changed_ = false;
-      int64_t now = NowMs();
-      if (feeds.ok()) {
-        for (auto& f : *feeds) {
-          if (!f.enabled() || in_progress_.contains(f.url())) continue;
-          const std::string host = HostOf(f.url());
-          if (!host.empty() && host_active_[host] >= config_.per_host_concurrency) continue;
-          // A poll-now request makes every feed not fetched since then due.
-          int64_t due = f.last_fetch_ms() < poll_requested_ms_ ? 0 : f.next_fetch_ms();
-          if (due <= now) {
-            next = std::move(f);
-            break;
-          }
-          wait_ms = std::min(wait_ms, due - now);
-        }
-      }
-      if (next) {
-        in_progress_.insert(next->url());
-        ++host_active_[HostOf(next->url())];
-      } else {
-        schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
-                              [&] { return schedule_changed_; });
-        continue;
-      }
+      std::lock_guard lock(schedule_mu_);
+      schedule_changed_ = false;  // a change from here on wakes the wait below
     }
-    std::string url = next->url();
+    int64_t wait_ms = 60000;
+    std::optional<v1::FeedSpec> next = feeds_.TakeDue(NowMs(), &wait_ms);
+    if (!next) {
+      std::unique_lock lock(schedule_mu_);
+      schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
+                            [&] { return schedule_changed_; });
+      continue;
+    }
     PollFeed(*std::move(next), stop);
-    std::lock_guard lock(schedule_mu_);
-    in_progress_.erase(url);
-    if (--host_active_[HostOf(url)] <= 0) host_active_.erase(HostOf(url));
-    schedule_changed_ = true;  // the host may have another feed waiting
-    schedule_cv_.notify_all();
+    WakeFetchers();  // the host may have another feed waiting
   }
 }
 
 void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   int64_t now = NowMs();
-  auto fetched = Fetch({feed.url(), feed.etag(), feed.last_modified()}, fetch_options_);
+  // The poll's time budget covers the feed and its pages: past it, the
+  // remaining items keep the feed's text (as when a page fails).
+  const int64_t deadline = now + config_.poll_budget_ms;
+  auto fetched = Fetch({feed.url(), feed.etag(), feed.last_modified(), stop, deadline}, fetch_options_);
   counters_.Add("feed_fetches");
   absl::Status error;
   int retry_after_s = 0;
@@ -304,6 +382,7 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   bool interrupted = false;  // stop requested before every item was accepted
   std::optional<ParsedFeed> parsed_feed;
   const std::string original_url = feed.url();
+  if (!fetched.ok() && absl::IsCancelled(fetched.status())) interrupted = true;
   if (fetched.ok() && fetched->permanent_redirect && !fetched->final_url.empty() &&
       fetched->final_url != feed.url() && fetched->http_status < 400) {
     // A permanent redirect moves the feed: later polls go to the new URL.
@@ -311,7 +390,9 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     counters_.Add("feeds_moved");
     feed.set_url(fetched->final_url);
   }
-  if (!fetched.ok()) {
+  if (interrupted) {
+    // Stopping: nothing was fetched.
+  } else if (!fetched.ok()) {
     error = fetched.status();
   } else if (fetched->http_status == 304) {
     counters_.Add("feed_not_modified");
@@ -346,10 +427,20 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
           // A page is fetched once: later polls of the same item skip it.
           auto seen = db_->SeenVersion(article->id());
           if (seen.ok() && seen->has_value()) continue;
-          auto page = FetchPage(article->url());
+          auto page = FetchPage(article->url(), stop, deadline);
           if (page.ok()) {
             MergeExtractedPage(*page, article->url(), &*article);
             counters_.Add("pages_extracted");
+          } else if (absl::IsCancelled(page.status())) {
+            interrupted = true;  // stopping: this item and the rest come with the next poll
+            break;
+          } else if (absl::IsDeadlineExceeded(page.status())) {
+            counters_.Add("pages_skipped_budget");
+            uint64_t suppressed = 0;
+            if (feed_error_log_.ShouldLog(&suppressed)) {
+              logger_->warn("poll budget ({} ms) spent, keeping the feed text url={} feed={} suppressed={}",
+                            config_.poll_budget_ms, article->url(), feed.url(), suppressed);
+            }
           } else {
             counters_.Add("pages_failed");
             uint64_t suppressed = 0;
@@ -387,6 +478,7 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     counters_.Add("polls_interrupted");
     logger_->info("poll interrupted by stop url={} accepted={} (the rest follows on the next poll)",
                   feed.url(), accepted);
+    (void)feeds_.FinishPoll(original_url, std::nullopt);
     return;
   }
 
@@ -418,13 +510,9 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
                     feed.consecutive_failures(), feed.enabled(), std::string(error.message()), suppressed);
     }
   }
-  // The feed may have been removed while it was being fetched.
-  std::lock_guard feed_list_lock(feed_list_mu_);
-  auto still_there = db_->GetFeed(original_url);
-  if (still_there.ok() && still_there->has_value()) {
-    absl::Status s = db_->PutFeed(feed);
-    if (s.ok() && feed.url() != original_url) s = db_->RemoveFeed(original_url).status();
-    if (!s.ok()) logger_->error("cannot save feed state url={}: {}", feed.url(), std::string(s.message()));
+  // Saved unless the feed was removed while it was being fetched.
+  if (absl::Status s = feeds_.FinishPoll(original_url, feed); !s.ok()) {
+    ReportDbError(s, "feed state");
   }
   if (accepted > 0) logger_->debug("feed polled url={} new_or_changed={}", feed.url(), accepted);
 }
@@ -436,8 +524,9 @@ bool IngestService::WantsPage(const v1::FeedSpec& feed, const v1::Article& artic
   return !HostOf(feed.url()).empty() && LooksLikeTeaser(article.text(), config_.teaser_max_chars);
 }
 
-absl::StatusOr<Article> IngestService::FetchPage(const std::string& url) {
-  auto fetched = Fetch({url, "", ""}, fetch_options_);
+absl::StatusOr<Article> IngestService::FetchPage(const std::string& url, std::stop_token stop,
+                                                int64_t deadline_ms) {
+  auto fetched = Fetch({url, "", "", stop, deadline_ms}, fetch_options_);
   counters_.Add("page_fetches");
   if (!fetched.ok()) return fetched.status();
   if (fetched->http_status != 200) {
@@ -450,8 +539,9 @@ absl::StatusOr<Article> IngestService::FetchPage(const std::string& url) {
 }
 
 void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token stop) {
-  auto page = FetchPage(url);
+  auto page = FetchPage(url, stop);
   if (!page.ok()) {
+    if (absl::IsCancelled(page.status())) return;  // stopping
     counters_.Add("pages_failed");
     logger_->warn("submitted page failed url={} error=\"{}\"", url, std::string(page.status().message()));
     return;
@@ -646,10 +736,7 @@ void IngestService::HandleControl(zmq::socket_t& control, std::vector<zmq::messa
 
 v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& request) {
   std::unique_lock feed_list_lock(feed_list_mu_, std::defer_lock);
-  if (request.op_case() == v1::ControlRequest::kAddFeed ||
-      request.op_case() == v1::ControlRequest::kRemoveFeed) {
-    feed_list_lock.lock();
-  }
+  if (request.op_case() == v1::ControlRequest::kAddFeed) feed_list_lock.lock();
   v1::ControlResponse response;
   response.set_ok(true);
   auto fail = [&](const absl::Status& s) {
@@ -659,28 +746,24 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
   switch (request.op_case()) {
     case v1::ControlRequest::kAddFeed: {
       const v1::FeedSpec& spec = request.add_feed();
-      auto existing = db_->GetFeed(spec.url());
-      if (!existing.ok()) {
-        fail(existing.status());
-        break;
-      }
-      auto feed = AdmitFeed(spec, *existing, config_);
+      std::optional<v1::FeedSpec> existing = feeds_.Get(spec.url());
+      auto feed = AdmitFeed(spec, existing, config_);
       if (!feed.ok()) {
         counters_.Add("feeds_refused");
         LogRefusal(feed.status());
         fail(feed.status());
         break;
       }
-      if (absl::Status s = db_->PutFeed(*feed); !s.ok()) {
+      if (absl::Status s = feeds_.Put(*feed); !s.ok()) {
         fail(s);
         break;
       }
-      logger_->info("feed {} url={}", existing->has_value() ? "updated" : "added", spec.url());
+      logger_->info("feed {} url={}", existing.has_value() ? "updated" : "added", spec.url());
       WakeFetchers();
       break;
     }
     case v1::ControlRequest::kRemoveFeed: {
-      auto removed = db_->RemoveFeed(request.remove_feed());
+      auto removed = feeds_.Remove(request.remove_feed());
       if (!removed.ok()) {
         fail(removed.status());
       } else if (!*removed) {
@@ -691,19 +774,12 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
       break;
     }
     case v1::ControlRequest::kListFeeds: {
-      auto feeds = db_->ListFeeds();
-      if (!feeds.ok()) {
-        fail(feeds.status());
-      } else {
-        for (auto& f : *feeds) *response.add_feeds() = std::move(f);
-      }
+      for (auto& f : feeds_.List()) *response.add_feeds() = std::move(f);
       break;
     }
     case v1::ControlRequest::kPollNow: {
-      std::lock_guard lock(schedule_mu_);
-      poll_requested_ms_ = NowMs() + 1;
-      schedule_changed_ = true;
-      schedule_cv_.notify_all();
+      feeds_.PollAllNow(NowMs() + 1);
+      WakeFetchers();
       break;
     }
     case v1::ControlRequest::kSubmitUrl: {
@@ -719,6 +795,19 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
       submitted_pages_.push_back(url);
       schedule_changed_ = true;
       schedule_cv_.notify_all();
+      break;
+    }
+    case v1::ControlRequest::kImportOpml:
+      response = StartImport(request.import_opml());
+      break;
+    case v1::ControlRequest::kImportStatus: {
+      std::lock_guard lock(import_mu_);
+      auto it = imports_.find(request.import_status());
+      if (it == imports_.end()) {
+        fail(absl::NotFoundError(fmt::format("no import {}", request.import_status())));
+      } else {
+        *response.mutable_import() = it->second;
+      }
       break;
     }
     case v1::ControlRequest::OP_NOT_SET:

@@ -2,10 +2,16 @@
 //
 // Threads:
 //  - fetchers (ingest.poll.fetch_threads): take the next due feed from the
-//    persisted feed list, fetch it (conditional GET), parse it, build
-//    articles and Accept() them into the outbox; reschedule the feed, backing
-//    off exponentially with jitter on errors and disabling it after
-//    max_failures in a row.
+//    in-memory feed list (services/ingest/feed_list.h, loaded once, written
+//    through to the database), fetch it (conditional GET), parse it, fetch
+//    teaser pages, build articles and Accept() them into the outbox;
+//    reschedule the feed, backing off exponentially with jitter on errors
+//    and disabling it after max_failures in a row. A poll has a time budget
+//    (ingest.poll.poll_budget_ms) covering the feed and its pages: past it
+//    the remaining items keep the feed's text (never lost, never retried for
+//    their page). A stop aborts every transfer at once; the interrupted poll
+//    leaves its feed due with its old validators.
+//  - import (while an OPML import runs): admits its outlines in batches.
 //  - drop scanner (when ingest.drop_dir is set): reads .json/.html files,
 //    accepts them, moves them to processed/ (or failed/ with a .error note).
 //  - sender (the Run() thread, owner of all sockets): PUSHes outbox entries

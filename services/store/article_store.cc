@@ -157,6 +157,10 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
   uint64_t sequence = last_sequence_.load();
   uint64_t new_articles = 0;
   std::vector<std::pair<uint64_t, std::string>> batch_fingerprints;  // fingerprint, cluster
+  // Stored articles that gained an also_seen_at entry in this batch
+  // (std::map: stable addresses for in_batch).
+  std::map<std::string, v1::Article> also_seen;
+  bool changed = false;  // anything to write besides new versions
 
   auto tag_count = [&](const std::string& key) -> absl::StatusOr<std::pair<uint64_t, std::string>*> {
     auto it = tag_counts.find(key);
@@ -184,10 +188,31 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
       if (!found.ok()) return found.status();
       previous = *std::move(found);
     }
+    if (previous && previous->source().id() != a.source().id()) {
+      // Another source links the owner's URL: recorded, never replacing the
+      // owner's text (see the header). The ack carries the version sent.
+      results.push_back({a.id(), a.version(), previous->sequence(), true, true});
+      const auto& seen = previous->also_seen_at();
+      bool known = std::any_of(seen.begin(), seen.end(),
+                               [&](const v1::SeenAt& s) { return s.source_id() == a.source().id(); });
+      if (known || seen.size() >= kMaxAlsoSeenAt) continue;
+      v1::Article& updated = also_seen[a.id()] = *previous;
+      v1::SeenAt* entry = updated.add_also_seen_at();
+      entry->set_source_id(a.source().id());
+      entry->set_source_url(a.source().url());
+      entry->set_source_title(a.source().title());
+      entry->set_url(a.url());
+      entry->set_seen_at_ms(a.fetched_at_ms());
+      batch.Put(articles_, a.id(), updated.SerializeAsString());
+      in_batch[a.id()] = &updated;
+      changed = true;
+      continue;
+    }
     if (previous && previous->version() == a.version()) {
       results.push_back({a.id(), a.version(), previous->sequence(), true});
       continue;
     }
+    if (previous) *a.mutable_also_seen_at() = previous->also_seen_at();
     a.set_sequence(++sequence);
     a.set_stored_at_ms(NowMs());
     const uint64_t fingerprint = a.enrichment().fingerprint();
@@ -262,7 +287,7 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     in_batch[a.id()] = &a;
     results.push_back({a.id(), a.version(), a.sequence(), false});
   }
-  if (sequence == last_sequence_.load()) return results;  // all duplicates: nothing to write
+  if (sequence == last_sequence_.load() && !changed) return results;  // all duplicates: nothing to write
 
   for (const auto& [key, entry] : tag_counts) {
     batch.Put(meta_, TagCountKey(key), TagCountValue(entry.first, entry.second));

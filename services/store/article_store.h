@@ -9,6 +9,17 @@
 // stale ones of the version it replaces. The batch is synced to the WAL when
 // `sync_writes` is set, so a returned result is durable.
 //
+// Identity ownership (DESIGN.md, delivery contract): an id is owned by the
+// first source (source.id) that delivered it. A new version from the owner
+// replaces the article as above, keeping its also_seen_at list. A version
+// from another source that links the same canonical URL does NOT replace the
+// owner's text, title or index entries: the stored article gains one
+// also_seen_at entry for that source (once per source, at most
+// kMaxAlsoSeenAt, no new sequence number, nothing published) and the
+// result is reported as a duplicate carrying the version that was sent, so
+// the ack still clears the sender's outbox entry. Repeats are no-ops. Without
+// this, any feed could overwrite any article by linking its URL.
+//
 // Near-duplicates: a new article whose enrichment fingerprint (SimHash) lies
 // within kMaxClusterDistance bits of a stored one joins that article's
 // cluster (cluster_id); otherwise it starts its own. A replaced version keeps
@@ -41,6 +52,10 @@ namespace newsflow::store {
 // Largest Hamming distance between 64-bit SimHash fingerprints of one story.
 inline constexpr int kMaxClusterDistance = 3;
 
+// Most other sources recorded on one article (Article.also_seen_at); later
+// ones are dropped.
+inline constexpr int kMaxAlsoSeenAt = 16;
+
 struct ArticleStoreOptions {
   std::string path;         // database folder, created if missing
   bool sync_writes = true;  // fsync the WAL before Upsert returns. Default: true
@@ -50,7 +65,8 @@ struct UpsertResult {
   std::string id;
   std::string version;
   uint64_t sequence = 0;   // of the stored version (the existing one for duplicates)
-  bool duplicate = false;  // id + version were already stored
+  bool duplicate = false;  // id + version were already stored, or another source owns the id
+  bool foreign = false;    // another source owns the id: not stored as a version (see above)
 };
 
 // One page of a newest-first list (ArticleStore::List).

@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "common/util/time.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow::ingest {
@@ -93,6 +94,17 @@ class FetcherTest : public ::testing::Test {
     server_.Get("/stall", [this](const httplib::Request&, httplib::Response& res) {
       WaitFor([this] { return release_.load(); }, 30s);
       res.set_content("late", "text/plain");
+    });
+    // A hostile server: one byte a second for a minute.
+    server_.Get("/trickle", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_chunked_content_provider("text/plain", [this](size_t offset, httplib::DataSink& sink) {
+        if (offset >= 60 || release_.load()) {
+          sink.done();
+          return true;
+        }
+        if (offset > 0) WaitFor([this] { return release_.load(); }, 1s);
+        return sink.write("x", 1);
+      });
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
@@ -221,6 +233,37 @@ TEST_F(FetcherTest, TimeoutIsUnavailable) {
   FetchOptions options = Options();
   options.timeout_ms = 200;
   EXPECT_THAT(Fetch({.url = Url("/stall")}, options), StatusIs(absl::StatusCode::kUnavailable));
+}
+
+TEST_F(FetcherTest, StopAbortsATricklingTransferPromptly) {
+  std::stop_source stop;
+  auto fetch = std::async(std::launch::async, [&] {
+    return Fetch({.url = Url("/trickle"), .stop = stop.get_token()}, Options());
+  });
+  ASSERT_EQ(fetch.wait_for(1500ms), std::future_status::timeout);  // still trickling
+  auto stopped_at = std::chrono::steady_clock::now();
+  stop.request_stop();
+  ASSERT_EQ(fetch.wait_for(2s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, 500ms);
+  EXPECT_THAT(fetch.get(), StatusIs(absl::StatusCode::kCancelled));
+}
+
+TEST_F(FetcherTest, StopBeforeTheFetchFetchesNothing) {
+  std::stop_source stop;
+  stop.request_stop();
+  EXPECT_THAT(Fetch({.url = Url("/feed"), .stop = stop.get_token()}, Options()),
+              StatusIs(absl::StatusCode::kCancelled));
+}
+
+TEST_F(FetcherTest, DeadlineEndsATransferBeforeTheTimeout) {
+  auto start = std::chrono::steady_clock::now();
+  auto result = Fetch({.url = Url("/trickle"), .deadline_ms = NowMs() + 500}, Options());
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+  EXPECT_THAT(Fetch({.url = Url("/feed"), .deadline_ms = NowMs() - 1}, Options()),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+  // Within its deadline a fetch succeeds as usual.
+  EXPECT_THAT(Fetch({.url = Url("/feed"), .deadline_ms = NowMs() + 5000}, Options()), IsOk());
 }
 
 FetchOptions LocalOptions(const TempDir& dir) {

@@ -14,11 +14,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "common/config/newsflow_config.h"
 #include "common/transport/envelope_codec.h"
 #include "common/transport/request_client.h"
 #include "common/transport/zmq_socket.h"
+#include "services/ingest/ingest_db.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow::ingest {
@@ -93,6 +95,27 @@ class IngestServiceTest : public ::testing::Test {
 <link>https://example.com/</link><description>d</description>{}</channel></rss>)", items),
                       "application/rss+xml");
     });
+    // A hostile site: teasers whose pages trickle one byte a second.
+    server_.Get("/slow-teasers", [this](const httplib::Request&, httplib::Response& res) {
+      std::string items;
+      for (int i = 0; i < 3; ++i) {
+        items += fmt::format("<item><title>Slow {1}</title><link>{0}/slow-page/{1}</link>"
+                             "<description>Teaser {1}. Read more</description></item>", Url(""), i);
+      }
+      res.set_content(fmt::format(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>
+<link>{}</link><description>d</description>{}</channel></rss>)", Url(""), items), "application/rss+xml");
+    });
+    server_.Get(R"(/slow-page/\d+)", [this](const httplib::Request&, httplib::Response& res) {
+      ++slow_page_hits_;
+      res.set_chunked_content_provider("text/html", [this](size_t offset, httplib::DataSink& sink) {
+        if (offset >= 60 || release_.load()) {
+          sink.done();
+          return true;
+        }
+        if (offset > 0) WaitFor([this] { return release_.load(); }, seconds(1));
+        return sink.write(" ", 1);
+      });
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     http_thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -101,6 +124,7 @@ class IngestServiceTest : public ::testing::Test {
 
   void TearDown() override {
     StopService();
+    release_ = true;
     server_.stop();
     http_thread_.join();
   }
@@ -182,6 +206,25 @@ class IngestServiceTest : public ::testing::Test {
     ASSERT_TRUE(Request(context_, control_, request, seconds(5)).ok());
   }
 
+  // Posts an OPML document to the feeds API and waits for its import to end;
+  // returns the last progress report.
+  nlohmann::json ImportOpml(httplib::Client& client, const std::string& opml) {
+    auto started = client.Post("/v1/feeds.opml", opml, "text/x-opml");
+    EXPECT_TRUE(started);
+    if (!started) return {};
+    EXPECT_EQ(started->status, 202) << started->body;
+    nlohmann::json body = nlohmann::json::parse(started->body, nullptr, false);
+    if (!body.is_object() || !body.contains("status")) return {};
+    nlohmann::json progress;
+    WaitFor([&] {
+      auto got = client.Get(body["status"].get<std::string>());
+      if (!got || got->status != 200) return false;
+      progress = nlohmann::json::parse(got->body, nullptr, false);
+      return progress.is_object() && progress["done"] == true;
+    }, seconds(60));
+    return progress;
+  }
+
   TempDir dir_;
   zmq::context_t context_{1};
   std::string articles_ = UniqueInprocEndpoint("articles");
@@ -198,6 +241,8 @@ class IngestServiceTest : public ::testing::Test {
   std::vector<std::string> if_none_match_;  // GUARDED_BY(mu_)
   std::vector<std::string> many_if_none_match_;  // GUARDED_BY(mu_)
   static constexpr int kManyItems = 30;
+  std::atomic<int> slow_page_hits_{0};
+  std::atomic<bool> release_{false};  // ends the slow pages
 };
 
 TEST_F(IngestServiceTest, GoneDisablesTheFeedWithItsReason) {
@@ -319,12 +364,9 @@ TEST_F(IngestServiceTest, HttpApiManagesTheRunningFeedList) {
   auto opml = client.Get("/v1/feeds.opml");
   ASSERT_TRUE(opml);
   EXPECT_THAT(opml->body, ::testing::HasSubstr(Url("/feed")));
-  auto imported = client.Post("/v1/feeds.opml",
-                              fmt::format(R"(<opml version="2.0"><body><outline xmlUrl="{}"/></body></opml>)",
-                                          Url("/gone")),
-                              "text/x-opml");
-  ASSERT_TRUE(imported);
-  EXPECT_EQ(imported->status, 200) << imported->body;
+  nlohmann::json imported = ImportOpml(
+      client, fmt::format(R"(<opml version="2.0"><body><outline xmlUrl="{}"/></body></opml>)", Url("/gone")));
+  EXPECT_EQ(imported["added"], 1) << imported.dump();
   EXPECT_TRUE(Feed(Url("/gone")).has_value());
   auto removed = client.Delete("/v1/feeds?url=" + httplib::detail::encode_query_param(Url("/gone")));
   ASSERT_TRUE(removed);
@@ -494,12 +536,117 @@ TEST_F(IngestServiceTest, IntervalIsBoundedAndReAddingKeepsFetchState) {
   ASSERT_TRUE(junk);
   EXPECT_EQ(junk->status, 400);
   EXPECT_THAT(junk->body, ::testing::HasSubstr("not an http:// or https:// URL"));
-  auto opml = client.Post("/v1/feeds.opml",
-                          R"(<opml version="2.0"><body><outline xmlUrl="file:///etc/passwd"/></body></opml>)",
-                          "text/x-opml");
-  ASSERT_TRUE(opml);
-  EXPECT_EQ(opml->status, 207) << opml->body;
+  nlohmann::json opml =
+      ImportOpml(client, R"(<opml version="2.0"><body><outline xmlUrl="file:///etc/passwd"/></body></opml>)");
+  EXPECT_EQ(opml["refused"], 1) << opml.dump();
+  ASSERT_EQ(opml["refusals"].size(), 1u);
+  EXPECT_EQ(opml["refusals"][0]["url"], "file:///etc/passwd");
   EXPECT_FALSE(Feed("file:///etc/passwd").has_value());
+}
+
+}  // namespace
+}  // namespace newsflow::ingest
+
+namespace newsflow::ingest {
+namespace {
+
+// A feed whose pages take far longer than the HTTP timeout holds a fetch
+// thread only for the poll budget: an unrelated feed added meanwhile is
+// polled within a few seconds even with a single fetch thread.
+TEST_F(IngestServiceTest, SlowPagesDoNotStallAnUnrelatedFeed) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/slow-teasers")}, [](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->fetch_threads = 1;
+    c->per_host_concurrency = 4;
+    c->poll_budget_ms = 2000;
+  }));
+  ASSERT_TRUE(WaitFor([&] { return slow_page_hits_.load() > 0; }, seconds(10)));
+  auto added_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(AddFeed(Url("/feed")).ok());
+  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->last_fetch_ms() > 0; }, seconds(15)));
+  EXPECT_LT(std::chrono::steady_clock::now() - added_at, seconds(5));
+  // The slow feed's poll ended at its budget: its items kept the feed text.
+  auto slow = Feed(Url("/slow-teasers"));
+  ASSERT_TRUE(slow.has_value());
+  EXPECT_GT(slow->last_fetch_ms(), 0);
+  EXPECT_EQ(slow->articles_seen(), 3u);
+  EXPECT_EQ(slow->consecutive_failures(), 0);
+}
+
+// A stop aborts the page transfer in progress: the service returns at once
+// and the feed, not marked polled, stays due for the next start.
+TEST_F(IngestServiceTest, StopAbortsAPageFetchInProgress) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/slow-teasers")}));
+  ASSERT_TRUE(WaitFor([&] { return slow_page_hits_.load() > 0; }, seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // mid-trickle
+  auto stop_at = std::chrono::steady_clock::now();
+  StopService();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_at, seconds(2));
+  ASSERT_TRUE(status_.ok()) << status_;
+  auto db = IngestDb::Open(dir_.Sub("ingest"), false);
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto feed = (*db)->GetFeed(Url("/slow-teasers"));
+  ASSERT_TRUE(feed.ok() && feed->has_value());
+  EXPECT_EQ((*feed)->last_fetch_ms(), 0);
+  EXPECT_EQ((*feed)->consecutive_failures(), 0);
+}
+
+// A large OPML import answers at once and runs in the background; its
+// progress can be read while it runs, and polling goes on meanwhile.
+TEST_F(IngestServiceTest, LargeOpmlImportRunsInTheBackgroundWithProgress) {
+  ASSERT_NO_FATAL_FAILURE(Start({}, [](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->sync_writes = false;
+  }));
+  constexpr int kOutlines = 50000;
+  std::string opml = R"(<opml version="2.0"><body>)";
+  // Far-away hosts on a closed port: none of them is fetched quickly, and
+  // none of them is this test's server.
+  for (int i = 0; i < kOutlines; ++i) opml += fmt::format(R"(<outline xmlUrl="http://127.0.0.2:9/{}"/>)", i);
+  opml += "<outline xmlUrl=\"ftp://refused.example/\"/></body></opml>";
+  httplib::Client client(api_);
+  auto posted_at = std::chrono::steady_clock::now();
+  auto started = client.Post("/v1/feeds.opml", opml, "text/x-opml");
+  ASSERT_TRUE(started);
+  EXPECT_EQ(started->status, 202) << started->body;
+  EXPECT_LT(std::chrono::steady_clock::now() - posted_at, seconds(2));
+  // One import at a time.
+  auto second = client.Post("/v1/feeds.opml", opml, "text/x-opml");
+  ASSERT_TRUE(second);
+  nlohmann::json body = nlohmann::json::parse(started->body);
+  nlohmann::json progress;
+  ASSERT_TRUE(WaitFor([&] {
+    auto got = client.Get(body["status"].get<std::string>());
+    if (!got || got->status != 200) return false;
+    progress = nlohmann::json::parse(got->body);
+    return progress["done"] == true;
+  }, seconds(120)));
+  EXPECT_TRUE(second->status == 409 || second->status == 202) << second->body;
+  EXPECT_EQ(progress["total"], kOutlines + 1);
+  EXPECT_EQ(progress["added"], kOutlines);
+  EXPECT_EQ(progress["refused"], 1);
+  EXPECT_EQ(progress["error"], "");
+  // An unrelated feed is still polled at once.
+  ASSERT_TRUE(AddFeed(Url("/feed")).ok());
+  EXPECT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->last_fetch_ms() > 0; }, seconds(10)));
+  auto unknown = client.Get("/v1/imports/nothing");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+}
+
+TEST_F(IngestServiceTest, OpmlImportOverTheOutlineCapIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(Start({}, [](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->max_import_outlines = 3;
+  }));
+  httplib::Client client(api_);
+  std::string opml = R"(<opml version="2.0"><body>)";
+  for (int i = 0; i < 4; ++i) opml += fmt::format(R"(<outline xmlUrl="http://a.example/{}"/>)", i);
+  opml += "</body></opml>";
+  nlohmann::json progress = ImportOpml(client, opml);
+  EXPECT_THAT(progress["error"].get<std::string>(), ::testing::HasSubstr("max_import_outlines"));
+  EXPECT_EQ(progress["added"], 0);
+  EXPECT_TRUE(Feeds().empty());
 }
 
 }  // namespace

@@ -171,17 +171,116 @@ TEST_F(ArticleStoreTest, NewVersionWithNewPublishedTimeLeavesOneTimeIndexEntry) 
   EXPECT_THAT(Titles(store_->ByLang("en", 10)), ElementsAre("A"));
 }
 
-TEST_F(ArticleStoreTest, NewVersionMovesLanguageAndSourceIndexes) {
+TEST_F(ArticleStoreTest, NewVersionMovesLanguageIndex) {
   v1::Article old = MakeArticle("a", "A", "first");
   UpsertOne(old);
   v1::Article changed = NewVersion(old, "zweiter", {});
   changed.mutable_enrichment()->set_language("de");
-  changed.mutable_source()->set_id("src-other");
   UpsertOne(changed);
   EXPECT_THAT(Titles(store_->ByLang("en", 10)), IsEmpty());
   EXPECT_THAT(Titles(store_->ByLang("de", 10)), ElementsAre("A"));
-  EXPECT_THAT(Titles(store_->BySource("src-test", 10)), IsEmpty());
-  EXPECT_THAT(Titles(store_->BySource("src-other", 10)), ElementsAre("A"));
+  EXPECT_THAT(Titles(store_->BySource("src-test", 10)), ElementsAre("A"));
+}
+
+// ---- Identity ownership: the first source owns an id ------------------------
+
+// `base`'s URL as linked by another source, with that source's own text.
+v1::Article FromOtherSource(const v1::Article& base, const std::string& source_id, const std::string& text) {
+  v1::Article a = NewVersion(base, text, {"Hijacked"});
+  a.set_title("Other title");
+  a.set_version("v-" + source_id + "-" + text);
+  a.set_fetched_at_ms(1700000000000);
+  a.mutable_source()->set_id(source_id);
+  a.mutable_source()->set_url("https://" + source_id + ".example/feed.xml");
+  a.mutable_source()->set_title("Feed " + source_id);
+  a.set_url(base.url() + "?via=" + source_id);
+  return a;
+}
+
+TEST_F(ArticleStoreTest, AnotherSourceCannotReplaceTheOwnersArticle) {
+  v1::Article owner = MakeArticle("a", "Owner title", "owner text", "Owned");
+  UpsertOne(owner);
+  UpsertResult r = UpsertOne(FromOtherSource(owner, "intruder", "replaced text"));
+  // Acked with the version sent (so the sender's outbox entry goes), not stored.
+  EXPECT_TRUE(r.duplicate);
+  EXPECT_TRUE(r.foreign);
+  EXPECT_EQ(r.sequence, 1u);
+  EXPECT_EQ(r.version, "v-intruder-replaced text");
+  EXPECT_EQ(store_->LastSequence(), 1u);
+  auto got = store_->Get(owner.id());
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->title(), "Owner title");
+  EXPECT_EQ(got->text(), "owner text");
+  EXPECT_EQ(got->version(), owner.version());
+  EXPECT_EQ(got->source().id(), "src-test");
+  ASSERT_EQ(got->also_seen_at_size(), 1);
+  EXPECT_EQ(got->also_seen_at(0).source_id(), "intruder");
+  EXPECT_EQ(got->also_seen_at(0).source_url(), "https://intruder.example/feed.xml");
+  EXPECT_EQ(got->also_seen_at(0).source_title(), "Feed intruder");
+  EXPECT_EQ(got->also_seen_at(0).url(), owner.url() + "?via=intruder");
+  EXPECT_EQ(got->also_seen_at(0).seen_at_ms(), 1700000000000);
+  // The indexes still describe the owner's version only.
+  EXPECT_THAT(Titles(store_->BySource("src-test", 10)), ElementsAre("Owner title"));
+  EXPECT_THAT(Titles(store_->BySource("intruder", 10)), IsEmpty());
+  EXPECT_THAT(Titles(store_->ByTag("owned", 10)), ElementsAre("Owner title"));
+  EXPECT_THAT(Titles(store_->ByTag("hijacked", 10)), IsEmpty());
+  EXPECT_EQ(TagCountMap().count("hijacked"), 0u);
+  EXPECT_EQ(store_->ArticleCount(), 1u);
+}
+
+TEST_F(ArticleStoreTest, AlsoSeenAtIsRecordedOncePerSource) {
+  v1::Article owner = MakeArticle("a", "A", "owner text");
+  UpsertOne(owner);
+  UpsertOne(FromOtherSource(owner, "other", "one"));
+  UpsertOne(FromOtherSource(owner, "other", "one"));
+  UpsertOne(FromOtherSource(owner, "other", "two"));
+  auto got = store_->Get(owner.id());
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->also_seen_at_size(), 1);
+  EXPECT_EQ(store_->LastSequence(), 1u);
+}
+
+TEST_F(ArticleStoreTest, AlsoSeenAtIsBounded) {
+  v1::Article owner = MakeArticle("a", "A", "owner text");
+  UpsertOne(owner);
+  for (int i = 0; i < kMaxAlsoSeenAt + 10; ++i) {
+    EXPECT_TRUE(UpsertOne(FromOtherSource(owner, fmt::format("s{}", i), "x")).duplicate);
+  }
+  auto got = store_->Get(owner.id());
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->also_seen_at_size(), kMaxAlsoSeenAt);
+  EXPECT_EQ(got->also_seen_at(0).source_id(), "s0");
+  EXPECT_EQ(got->text(), "owner text");
+}
+
+TEST_F(ArticleStoreTest, OwnerStillReplacesItsArticleAndKeepsAlsoSeenAt) {
+  v1::Article owner = MakeArticle("a", "A", "first");
+  UpsertOne(owner);
+  UpsertOne(FromOtherSource(owner, "other", "theirs"));
+  UpsertResult r = UpsertOne(NewVersion(owner, "second", {}));
+  EXPECT_FALSE(r.duplicate);
+  EXPECT_EQ(r.sequence, 2u);
+  auto got = store_->Get(owner.id());
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->text(), "second");
+  ASSERT_EQ(got->also_seen_at_size(), 1);
+  EXPECT_EQ(got->also_seen_at(0).source_id(), "other");
+}
+
+TEST_F(ArticleStoreTest, OwnershipHoldsWithinOneBatch) {
+  v1::Article owner = MakeArticle("a", "A", "owner text");
+  auto results = Upsert({owner, FromOtherSource(owner, "other", "theirs"), FromOtherSource(owner, "third", "x"),
+                         NewVersion(owner, "owner again", {})});
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_FALSE(results[0].duplicate);
+  EXPECT_TRUE(results[1].foreign);
+  EXPECT_TRUE(results[2].foreign);
+  EXPECT_FALSE(results[3].duplicate);
+  auto got = store_->Get(owner.id());
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->text(), "owner again");
+  EXPECT_EQ(got->also_seen_at_size(), 2);
+  EXPECT_EQ(store_->LastSequence(), 2u);
 }
 
 TEST_F(ArticleStoreTest, ByUrlFollowsTheCanonicalUrl) {
