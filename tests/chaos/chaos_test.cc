@@ -467,7 +467,7 @@ class ChaosTest : public ::testing::Test {
     uint64_t during = LastSequence();
     const auto full_since = Clock::now();
     bool stalled = false;
-    while (Clock::now() - full_since < seconds(60)) {
+    while (Clock::now() - full_since < seconds(60) && during < stored_target_) {
       Idle(milliseconds(3000));
       const uint64_t now = LastSequence();
       if (now == during && now < stored_target_) {
