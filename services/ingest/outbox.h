@@ -33,6 +33,7 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/status/statusor.h"
+#include "common/log/logging.h"
 #include "common/util/counters.h"
 #include "services/ingest/ingest_db.h"
 
@@ -75,6 +76,7 @@ class Outbox {
   OutboxOptions options_;
   Counters& counters_;
   std::shared_ptr<spdlog::logger> logger_;
+  RateLimitedLog bad_ack_log_;
   mutable std::mutex mu_;
   std::condition_variable_any room_;
   std::map<std::string, Entry> entries_;  // GUARDED_BY(mu_)
