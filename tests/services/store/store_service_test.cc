@@ -1,5 +1,7 @@
 #include "services/store/store_service.h"
 
+#include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -12,6 +14,7 @@
 #include <httplib.h>
 
 #include "common/transport/term_counts_topics.h"
+#include "services/store/article_store.h"
 #include "tests/services/store/store_test_fixture.h"
 
 namespace newsflow::store::testing {
@@ -80,6 +83,49 @@ TEST_F(StoreServiceTest, ForwardsAnEnrichFailureToItsOriginAsAFailedAck) {
   auto after = Query(stats);
   ASSERT_THAT(after, IsOk());
   EXPECT_EQ(after->last_sequence(), before->last_sequence());
+}
+
+// Articles out of bounds never reach the database: one whose id, version
+// and origin are sane is acked as a failure (its ingest dead-letters it with
+// the reason); one that cannot be answered is only counted.
+TEST_F(StoreServiceTest, RejectsArticlesOutOfBoundsAndAcksThemAsFailures) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  v1::QueryRequest stats;
+  stats.set_stats(true);
+  auto before = Query(stats);
+  ASSERT_THAT(before, IsOk());
+
+  v1::Article huge_id = MakeArticle("h", "Title", "Body", "AI");
+  huge_id.set_id(std::string(100 * 1024, 'a'));
+  Push(huge_id);
+  v1::Article many_tags = MakeArticle("t", "Title", "Body", "AI");
+  for (int i = 0; i < 50000; ++i) {
+    v1::Tag* tag = many_tags.mutable_enrichment()->add_tags();
+    tag->set_name("pwned");
+    tag->set_key("pwned");
+    tag->set_score(0.5);
+  }
+  Push(many_tags);
+  v1::Article nan_score = MakeArticle("n", "Title", "Body", "AI");
+  nan_score.mutable_enrichment()->mutable_tags(0)->set_score(std::nan(""));
+  Push(nan_score);
+
+  std::map<std::string, std::string> failures;
+  while (failures.size() < 2) {
+    auto got = RecvSkippingProbes(acks);
+    ASSERT_TRUE(got.has_value()) << "missing failure acks";
+    ASSERT_TRUE(got->envelope.has_ack());
+    failures[got->envelope.ack().article_id()] = got->envelope.ack().failure();
+    EXPECT_EQ(got->envelope.ack().failed_worker(), "store");
+  }
+  EXPECT_THAT(failures[many_tags.id()], ::testing::HasSubstr("enrichment.tags: 50001 tags"));
+  EXPECT_THAT(failures[nan_score.id()], ::testing::HasSubstr("enrichment.tags[].score"));
+  EXPECT_TRUE(WaitFor([&] { return Counter("articles_rejected") >= 3; }, 10s));
+  auto after = Query(stats);
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->last_sequence(), before->last_sequence());  // nothing stored
+  EXPECT_GE(Counter("bad_input_frames"), 3u);
 }
 
 TEST_F(StoreServiceTest, AcksAreRoutedByOrigin) {
@@ -437,6 +483,46 @@ TEST_F(StoreTermCountsTest, ReportsAreMergedRepublishedAndSurviveARestart) {
   ASSERT_TRUE(saved.has_value());
   EXPECT_EQ(saved->documents(), sent);
   EXPECT_EQ(AsMap(*saved), AsMap(*merged));
+}
+
+// Reports of 1e308 documents once made the shared table inf; out-of-bounds
+// reports are now rejected and the table stays as it was.
+TEST_F(StoreTermCountsTest, PoisonedReportsAreRejected) {
+  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("w2/0")});
+  ASSERT_TRUE(AskForTable(table, "w2/0").has_value());
+  PushCounts("w1/0", 4, {21, 22}, {4, 2});
+  PushCounts("evil", 1e308, {21}, {1e308});
+  PushCounts("evil", 1e308, {21}, {1e308});
+  PushCounts("evil", 5, {21}, {std::nan("")});
+  PushCounts("evil", 5, {21}, {-3});
+  PushCounts("evil", 5, {21}, {6000});
+  PushCounts("evil", std::numeric_limits<double>::infinity(), {21}, {1});
+  ASSERT_TRUE(WaitFor([&] { return Counter("term_counts_rejected") >= 6; }, 10s));
+  auto merged = AskForTable(table, "w2/0");
+  ASSERT_TRUE(merged.has_value());
+  EXPECT_EQ(merged->documents(), 4);
+  EXPECT_EQ(AsMap(*merged), (std::map<uint64_t, double>{{21, 4}, {22, 2}}));
+}
+
+// A saved table that does not pass the checks (here: inf) is not silently
+// dropped: it is counted and logged as an error at start.
+TEST_F(StoreTermCountsTest, InvalidSavedTableIsCountedAtStart) {
+  ASSERT_THAT(StopService(), IsOk());
+  {
+    auto db = ArticleStore::Open({config_.store.data_dir, false});
+    ASSERT_THAT(db, IsOk());
+    v1::TermCounts poisoned;
+    poisoned.set_documents(std::numeric_limits<double>::infinity());
+    poisoned.add_terms(1);
+    poisoned.add_counts(std::numeric_limits<double>::infinity());
+    ASSERT_THAT((*db)->SaveTermCounts(poisoned), IsOk());
+  }
+  StartService();
+  EXPECT_EQ(Counter("term_counts_load_errors"), 1u);
+  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("w2/0")});
+  auto fresh = AskForTable(table, "w2/0");
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(fresh->documents(), 0);
 }
 
 }  // namespace
