@@ -236,7 +236,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
 void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::message_t& frame,
                                    zmq::socket_t& acks) {
   const auto bad_id = [](const std::string& s) { return s.empty() || s.size() > kMaxFailureIdBytes; };
-  if (bad_id(failure.article_id()) || bad_id(failure.version()) || bad_id(failure.origin()) ||
+  if (bad_id(failure.article_id()) || bad_id(failure.version()) || !IsValidInstanceId(failure.origin()) ||
       failure.worker().size() > kMaxFailureIdBytes || failure.reason().empty()) {
     bad_input_.Report(&frame, 1,
                       absl::InvalidArgumentError("enrich failure without article id, version, origin or reason"));

@@ -128,6 +128,20 @@ TEST_F(StoreServiceTest, RejectsArticlesOutOfBoundsAndAcksThemAsFailures) {
   EXPECT_GE(Counter("bad_input_frames"), 3u);
 }
 
+// A SUB on one tag's topic gets nothing published for another tag, even one
+// whose key starts with it and a dot ("node" and "node.js").
+TEST_F(StoreServiceTest, TagSubscriptionIsExact) {
+  zmq::socket_t node = Sub(publish_ep_, {TagTopic("node"), TagTopic("probe")});
+  WarmUp(node);
+  Push(::newsflow::testing::MakeArticleWithTags("js", "Title", "Body", {"node.js"}));
+  Push(::newsflow::testing::MakeArticleWithTags("plain", "Title", "Body", {"node"}));
+  auto got = RecvSkippingProbes(node);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->topic, TagTopic("node"));
+  EXPECT_EQ(got->envelope.article().enrichment().tags(0).name(), "node");
+  EXPECT_FALSE(RecvSkippingProbes(node, 300ms).has_value());
+}
+
 TEST_F(StoreServiceTest, AcksAreRoutedByOrigin) {
   zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
   WarmUp(acks);
@@ -170,8 +184,8 @@ TEST_F(StoreServiceTest, PublishesOnEveryTopicOfTheArticle) {
     sequence = got->envelope.article().sequence();
     topics.insert(got->topic);
   }
-  EXPECT_THAT(topics, UnorderedElementsAre("article.", "tag.ai.", "tag.export controls.", "lang.en.",
-                                           "source.src-test."));
+  EXPECT_THAT(topics, UnorderedElementsAre("article.", "tag.2:ai", "tag.15:export controls", "lang.2:en",
+                                           "source.8:src-test"));
   EXPECT_GT(sequence, 0u);
 }
 
