@@ -317,6 +317,7 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   }
   r.ReadBool("sync_writes", &c->sync_writes);
   r.ReadInt("max_batch", &c->max_batch, 1, 100000);
+  r.ReadInt("term_counts_save_interval_ms", &c->term_counts_save_interval_ms, 10, 3600000);
   YamlReader limits = r.Child("query_limits");
   limits.ReadInt("default_limit", &c->default_limit, 1, kMaxInt);
   limits.ReadInt("max_limit", &c->max_limit, 1, kMaxInt);

@@ -190,6 +190,10 @@ struct StoreConfig {
   std::string http_token;               // required as "Authorization: Bearer" when set
   bool sync_writes = true;              // WAL fsync before acking. Default: true
   int max_batch = 256;                  // articles per group commit. Default: 256
+  // The shared document frequencies are saved at least this often while they
+  // change, under load too, so a crash (kill -9) loses at most this much of
+  // them. Default: 5000
+  int term_counts_save_interval_ms = 5000;
   int default_limit = 20;               // query page size. Default: 20
   int max_limit = 1000;                 // Default: 1000
 };

@@ -31,10 +31,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kPollInterval(100);
-// The stream's document frequencies are saved at most this often (and at
-// shutdown); losing the last interval in a crash only makes them a little
-// younger.
-constexpr int64_t kTermCountsSaveIntervalMs = 10'000;
 // Bounds on the fields of an enrich failure report.
 constexpr std::size_t kMaxFailureIdBytes = 512;
 constexpr std::size_t kMaxFailureReasonBytes = 1024;
@@ -222,13 +218,15 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
       }
       batch.push_back(std::move(*envelope->mutable_article()));
     }
+    // Every round, busy or idle: under steady load the input is never empty,
+    // and a save only then would leave the table unsaved until shutdown.
+    SaveTermCounts(/*force=*/false);
     if (!batch.empty()) {
       absl::Status s = CommitAndAnnounce(batch, publish, acks, stop);
       if (!s.ok()) return s;
       batch.clear();
       continue;  // more may be queued
     }
-    SaveTermCounts(/*force=*/false);
     if (draining) return absl::OkStatus();
   }
 }
@@ -321,13 +319,16 @@ v1::TermCounts StoreService::TermCountsSnapshot() const {
 void StoreService::SaveTermCounts(bool force) {
   if (!term_counts_dirty_) return;
   const int64_t now = NowMs();
-  if (!force && now - term_counts_saved_ms_ < kTermCountsSaveIntervalMs) return;
+  // Saved at most every term_counts_save_interval_ms (and at shutdown):
+  // a crash loses at most that interval of reports.
+  if (!force && now - term_counts_saved_ms_ < config_.term_counts_save_interval_ms) return;
   term_counts_saved_ms_ = now;
   if (absl::Status s = db_->SaveTermCounts(TermCountsSnapshot()); !s.ok()) {
     logger_->warn("saving document frequencies failed (retrying later): {}", std::string(s.message()));
     return;
   }
   term_counts_dirty_ = false;
+  counters_.Add("term_counts_saves");
 }
 
 absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,

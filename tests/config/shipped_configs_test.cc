@@ -118,6 +118,7 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   EXPECT_EQ(gs.http_token, ws.http_token);
   EXPECT_EQ(gs.sync_writes, ws.sync_writes);
   EXPECT_EQ(gs.max_batch, ws.max_batch);
+  EXPECT_EQ(gs.term_counts_save_interval_ms, ws.term_counts_save_interval_ms);
   EXPECT_EQ(gs.default_limit, ws.default_limit);
   EXPECT_EQ(gs.max_limit, ws.max_limit);
 }
@@ -172,6 +173,7 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
       "enrich.summary.key_points", "store.query_limits.default_limit",
       "store.query_limits.max_limit", "store.http.enabled", "store.http.address",
       "store.http.port", "store.http.token", "store.sync_writes", "store.max_batch",
+      "store.term_counts_save_interval_ms",
       "transport.max_message_bytes"};
   for (const char* ep : {"ingest.articles", "ingest.acks", "ingest.control", "enrich.input",
                          "enrich.output", "store.input", "store.publish", "store.acks", "store.query"}) {

@@ -1,5 +1,6 @@
 #include "services/store/store_service.h"
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -7,6 +8,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -537,6 +539,46 @@ TEST_F(StoreTermCountsTest, InvalidSavedTableIsCountedAtStart) {
   auto fresh = AskForTable(table, "w2/0");
   ASSERT_TRUE(fresh.has_value());
   EXPECT_EQ(fresh->documents(), 0);
+}
+
+// Under steady load the input never runs dry; the table must still be saved
+// every term_counts_save_interval_ms, not only when the store is idle (else a
+// kill -9 loses everything learned since the last quiet moment).
+class StoreTermCountsSaveTest : public StoreTermCountsTest {
+ protected:
+  std::string ExtraStoreYaml() const override {
+    return "  http: {enabled: false}\n  term_counts_save_interval_ms: 100\n";
+  }
+};
+
+TEST_F(StoreTermCountsSaveTest, TableIsSavedWhileArticlesKeepComing) {
+  PushCounts("w1/0", 4, {31}, {4});
+  ASSERT_TRUE(WaitFor([&] { return Counter("term_counts_received") >= 1; }, 10s));
+  const uint64_t saves_before = Counter("term_counts_saves");
+  std::atomic<bool> done{false};
+  std::thread load([&] {
+    auto push = OpenSocket(context_, zmq::socket_type::push, MakeEndpoint(input_ep_, false, 1000));
+    ASSERT_THAT(push, IsOk());
+    for (int i = 0; !done.load(); ++i) {
+      v1::Article a = MakeArticle(fmt::format("load-{}", i), "Title", "Body", "AI");
+      a.set_origin(kOrigin);
+      v1::Envelope e = NewEnvelope();
+      *e.mutable_article() = a;
+      (void)SendFrames(*push, {EncodeEnvelope(e)}, /*dontwait=*/false);
+      if (i % 50 == 0) {
+        v1::Envelope c = NewEnvelope();
+        c.mutable_term_counts()->set_origin("w1/0");
+        c.mutable_term_counts()->set_documents(1);
+        c.mutable_term_counts()->add_terms(31);
+        c.mutable_term_counts()->add_counts(1);
+        (void)SendFrames(*push, {EncodeEnvelope(c)}, /*dontwait=*/false);
+      }
+    }
+  });
+  const bool saved = WaitFor([&] { return Counter("term_counts_saves") > saves_before; }, 3s);
+  done = true;
+  load.join();
+  EXPECT_TRUE(saved) << "no save of the table during 3 s of load";
 }
 
 }  // namespace
