@@ -22,6 +22,39 @@ bool IsLoopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost";
 }
 
+// Reads a key file: its content without surrounding whitespace.
+absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(fmt::format("cannot read {}", path));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > 64 * 1024) return absl::InvalidArgumentError(fmt::format("{} is too large for a key file", path));
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return std::string();
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+// A literal key or its `<key>_file` variant (never both).
+void ReadKeyOrFile(YamlReader& r, std::string_view key, std::string* out) {
+  r.ReadString(key, out);
+  std::string path;
+  const std::string file_key = fmt::format("{}_file", key);
+  r.ReadString(file_key, &path);
+  if (path.empty()) return;
+  if (!out->empty()) {
+    r.Error(file_key, fmt::format("set either {} or {}, not both", key, file_key));
+    return;
+  }
+  auto text = ReadKeyFile(path);
+  if (!text.ok()) {
+    r.Error(file_key, std::string(text.status().message()));
+  } else if (text->empty()) {
+    r.Error(file_key, fmt::format("{} is empty", path));
+  } else {
+    *out = *std::move(text);
+  }
+}
+
 bool IsZ85Key(const std::string& key) {
   uint8_t decoded[32];
   return key.size() == 40 && zmq_z85_decode(decoded, key.c_str()) != nullptr;
@@ -35,10 +68,27 @@ void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) 
     r.ReadString("address", &ep->address);
     r.ReadBool("bind", &ep->bind);
     r.ReadInt("hwm", &ep->hwm, 1, kMaxInt);
-    r.ReadString("curve_server_key", &ep->curve_server_key);
-    r.ReadString("curve_public_key", &ep->curve_public_key);
-    r.ReadString("curve_secret_key", &ep->curve_secret_key);
+    ReadKeyOrFile(r, "curve_server_key", &ep->curve_server_key);
+    ReadKeyOrFile(r, "curve_public_key", &ep->curve_public_key);
+    ReadKeyOrFile(r, "curve_secret_key", &ep->curve_secret_key);
     r.ReadStringList("curve_allowed_clients", &ep->curve_allowed_clients);
+    std::string clients_file;
+    r.ReadString("curve_allowed_clients_file", &clients_file);
+    if (!clients_file.empty()) {
+      auto text = ReadKeyFile(clients_file);
+      if (!text.ok()) {
+        r.Error("curve_allowed_clients_file", std::string(text.status().message()));
+      } else {
+        std::istringstream lines(*text);
+        for (std::string line; std::getline(lines, line);) {
+          // '#' is a Z85 digit, so only whole lines can be comments.
+          const auto first = line.find_first_not_of(" \t\r");
+          if (first == std::string::npos || line[first] == '#') continue;
+          const auto last = line.find_last_not_of(" \t\r");
+          ep->curve_allowed_clients.push_back(line.substr(first, last - first + 1));
+        }
+      }
+    }
     r.Finish();
   }
   if (ep->address.find("://") == std::string::npos) {
@@ -55,6 +105,23 @@ void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) 
   if (!ep->curve_secret_key.empty() && !ep->bind &&
       (ep->curve_server_key.empty() || ep->curve_public_key.empty())) {
     parent.Error(key, "a connecting CurveZMQ socket needs curve_server_key, curve_public_key and curve_secret_key");
+  }
+  if (ep->address.find("://") != std::string::npos && !IsLocalOnlyEndpoint(ep->address)) {
+    // Reachable from other hosts: without CurveZMQ anyone there could push
+    // forged articles, poison the document frequencies or read the stream.
+    const bool bind_secure = ep->bind && !ep->curve_secret_key.empty() && !ep->curve_allowed_clients.empty();
+    const bool connect_secure = !ep->bind && !ep->curve_secret_key.empty() &&
+                                !ep->curve_public_key.empty() && !ep->curve_server_key.empty();
+    if (!bind_secure && !connect_secure) {
+      parent.Error(key, fmt::format(
+                            "{} is reachable from other hosts (not loopback, inproc:// or ipc://), so it "
+                            "needs CurveZMQ: {} (see deploy/config/cluster-example.yaml; "
+                            "`newsflow keygen` makes key pairs), or use a 127.0.0.1 address",
+                            ep->address,
+                            ep->bind ? "curve_secret_key and curve_allowed_clients (or their _file variants)"
+                                     : "curve_server_key, curve_public_key and curve_secret_key (or their "
+                                       "_file variants)"));
+    }
   }
   if (!ep->curve_allowed_clients.empty()) {
     if (!ep->bind || ep->curve_secret_key.empty()) {
@@ -81,6 +148,11 @@ void ReadHttpLimits(YamlReader& r, HttpLimitsConfig* c) {
 
 void ReadIngest(YamlReader& r, IngestConfig* c) {
   r.ReadString("instance_id", &c->instance_id);
+  if (c->instance_id.empty() || c->instance_id.size() > 64 ||
+      c->instance_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+          std::string::npos) {
+    r.Error("instance_id", "must be 1-64 letters, digits, '-' or '_' (acks are routed by it)");
+  }
   r.ReadString("data_dir", &c->data_dir);
   ReadEndpoint(r, "articles", &c->articles);
   ReadEndpoint(r, "acks", &c->acks);
@@ -264,6 +336,7 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   }
   r.ReadBool("sync_writes", &c->sync_writes);
   r.ReadInt("max_batch", &c->max_batch, 1, 100000);
+  r.ReadInt("term_counts_save_interval_ms", &c->term_counts_save_interval_ms, 10, 3600000);
   YamlReader limits = r.Child("query_limits");
   limits.ReadInt("default_limit", &c->default_limit, 1, kMaxInt);
   limits.ReadInt("max_limit", &c->max_limit, 1, kMaxInt);
@@ -275,12 +348,44 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
 }
 
 void FillDerived(NewsflowConfig* c) {
+  for (EndpointConfig* ep : {&c->ingest.articles, &c->ingest.acks, &c->ingest.control, &c->enrich.input,
+                             &c->enrich.output, &c->enrich.term_counts_stream, &c->store.input,
+                             &c->store.publish, &c->store.acks, &c->store.query}) {
+    ep->max_message_bytes = c->transport.max_message_bytes;
+  }
   if (c->ingest.data_dir.empty()) c->ingest.data_dir = c->data_dir + "/ingest";
   if (c->store.data_dir.empty()) c->store.data_dir = c->data_dir + "/store";
   if (c->enrich.journal_dir.empty()) c->enrich.journal_dir = c->data_dir + "/enrich-journal";
 }
 
 }  // namespace
+
+bool IsLocalOnlyEndpoint(std::string_view address) {
+  const auto scheme_end = address.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  const std::string_view scheme = address.substr(0, scheme_end);
+  if (scheme == "inproc" || scheme == "ipc") return true;
+  if (scheme != "tcp") return false;  // pgm, udp, ws, ...: assume reachable
+  std::string_view rest = address.substr(scheme_end + 3);
+  // "tcp://source;destination": the destination is what is reached.
+  if (const auto semi = rest.rfind(';'); semi != std::string_view::npos) rest = rest.substr(semi + 1);
+  std::string_view host;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return false;
+    host = rest.substr(1, close - 1);
+  } else {
+    const auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos) return false;
+    host = rest.substr(0, colon);
+  }
+  if (host == "localhost") return true;
+  std::optional<IpAddress> ip = ParseIpAddress(host);
+  if (!ip) return false;  // a host name or an interface: may be reachable
+  static const IpNetwork kLoopback4 = *ParseIpNetwork("127.0.0.0/8");
+  static const IpNetwork kLoopback6 = *ParseIpNetwork("::1/128");
+  return kLoopback4.Contains(*ip) || kLoopback6.Contains(*ip);
+}
 
 NewsflowConfig DefaultConfig() {
   NewsflowConfig c;
@@ -307,6 +412,10 @@ absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text,
   YamlReader drain = root.Child("drain");
   drain.ReadInt("deadline_ms", &c.drain.deadline_ms, 0, kMaxInt);
   drain.Finish();
+  YamlReader transport = root.Child("transport");
+  transport.ReadInt64("max_message_bytes", &c.transport.max_message_bytes, 64 * 1024,
+                      int64_t{1} << 40);
+  transport.Finish();
   YamlReader ingest = root.Child("ingest");
   ReadIngest(ingest, &c.ingest);
   YamlReader enrich = root.Child("enrich");
@@ -315,6 +424,12 @@ absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text,
   ReadStore(store, &c.store);
   root.Finish();
   if (c.data_dir.empty()) root.Error("data_dir", "must not be empty");
+  if (c.transport.max_message_bytes < 3 * c.ingest.max_feed_bytes) {
+    root.Error("transport.max_message_bytes",
+               fmt::format("must be at least 3 * ingest.http.max_feed_bytes ({}): an article envelope "
+                           "carries the text, the source's summary and the enrichment",
+                           3 * c.ingest.max_feed_bytes));
+  }
   if (!errors.empty()) {
     return absl::InvalidArgumentError(
         fmt::format("{}: {} problem(s):\n  {}", source_name, errors.size(), fmt::join(errors, "\n  ")));

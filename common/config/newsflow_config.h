@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -26,8 +27,20 @@ struct HttpLimitsConfig {
   int max_header_bytes = 16 << 10;       // larger request heads get 431. Default: 16384
 };
 
+// transport.max_message_bytes default: the largest message any newsflow
+// socket accepts. An article envelope holds at most a feed's or page's bytes
+// (ingest.http.max_feed_bytes, 16 MiB by default) as text, once more as its
+// summary_html and a little enrichment; 64 MiB leaves room for that.
+inline constexpr int64_t kDefaultMaxMessageBytes = int64_t{64} << 20;
+
 // One ZeroMQ endpoint. YAML: either a string (the address, default side) or
-// {address, bind, hwm}.
+// {address, bind, hwm, curve keys}.
+//
+// An endpoint reachable from other hosts (any address but loopback --
+// 127.0.0.0/8, ::1, localhost -- inproc:// or ipc://; wildcard binds such as
+// tcp://0.0.0.0 or tcp://*:port count as reachable) must use CurveZMQ: a
+// binding one needs curve_secret_key and curve_allowed_clients, a connecting
+// one all three keys; the config is refused otherwise.
 struct EndpointConfig {
   std::string address;  // "tcp://127.0.0.1:5561", "tcp://127.0.0.1:*", "inproc://x"
   bool bind = false;    // bind (stable side) or connect
@@ -43,7 +56,19 @@ struct EndpointConfig {
   // connect; others fail the handshake (a ZAP handler checks each one).
   // Default: empty (any client that knows the server's public key).
   std::vector<std::string> curve_allowed_clients;
+  // Each key may instead be read from a file (YAML `curve_server_key_file`,
+  // `curve_public_key_file`, `curve_secret_key_file`: the key, surrounding
+  // whitespace ignored; `curve_allowed_clients_file`: one key per line, lines
+  // starting with `#` are comments). The file is read when the config is loaded and fills the field
+  // above, so a key can come from a mounted secret. Default: none.
+  // Largest message accepted (ZMQ_MAXMSGSIZE): a peer that sends a bigger
+  // one is disconnected. Set from transport.max_message_bytes.
+  int64_t max_message_bytes = kDefaultMaxMessageBytes;
 };
+
+// True when `address` can only be reached from this host: inproc://, ipc://,
+// or tcp:// to 127.0.0.0/8, ::1 or localhost.
+bool IsLocalOnlyEndpoint(std::string_view address);
 
 inline EndpointConfig MakeEndpoint(std::string address, bool bind, int hwm) {
   EndpointConfig ep;
@@ -73,7 +98,9 @@ struct FeedSeed {
 };
 
 struct IngestConfig {
-  std::string instance_id = "ingest-0";  // acks are routed by this id. Default: ingest-0
+  // Acks are routed by this id (topic "ack.<id>."), so it is 1-64 letters,
+  // digits, '-' or '_'. Default: ingest-0
+  std::string instance_id = "ingest-0";
   std::string data_dir;                  // Default: <data_dir>/ingest
   EndpointConfig articles = MakeEndpoint("tcp://127.0.0.1:5561", true, 1000);  // PUSH to enrich workers
   EndpointConfig acks = MakeEndpoint("tcp://127.0.0.1:5564", false, 10000);    // SUB on the store's ack PUB
@@ -193,13 +220,25 @@ struct StoreConfig {
   HttpLimitsConfig http_limits{.max_body_bytes = 64 << 10};
   bool sync_writes = true;              // WAL fsync before acking. Default: true
   int max_batch = 256;                  // articles per group commit. Default: 256
+  // The shared document frequencies are saved at least this often while they
+  // change, under load too, so a crash (kill -9) loses at most this much of
+  // them. Default: 5000
+  int term_counts_save_interval_ms = 5000;
   int default_limit = 20;               // query page size. Default: 20
   int max_limit = 1000;                 // Default: 1000
+};
+
+struct TransportConfig {
+  // Every ZeroMQ socket refuses (and disconnects the peer of) a message
+  // larger than this. Must hold the largest article envelope: at least
+  // 3 * ingest.http.max_feed_bytes. Default: 67108864 (64 MiB).
+  int64_t max_message_bytes = kDefaultMaxMessageBytes;
 };
 
 struct NewsflowConfig {
   std::string data_dir = "./newsflow-data";  // Default: ./newsflow-data
   LoggingConfig logging;
+  TransportConfig transport;
   DrainConfig drain;
   IngestConfig ingest;
   EnrichConfig enrich;

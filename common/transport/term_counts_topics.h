@@ -3,10 +3,12 @@
 // (see TermCounts in proto/newsflow/v1/envelope.proto):
 //
 //   "df."             every worker's report, re-published for all workers
-//   "dfs.<origin>."   the store's whole table, for the worker that asked
+//   "dfs.<n>:<origin>" the store's whole table, for the worker that asked
+//                      (<n> = the origin's length in bytes)
 //
-// "df." does not prefix-match "dfs." topics, so a worker subscribed to both
-// gets only its own table.
+// "df." does not prefix-match "dfs." topics, and the length prefix makes a
+// snapshot topic exact ("dfs.6:host/0" does not match "dfs.10:host.eu/0"),
+// so a worker subscribed to both gets only its own table.
 #ifndef NEWSFLOW_COMMON_TRANSPORT_TERM_COUNTS_TOPICS_H_
 #define NEWSFLOW_COMMON_TRANSPORT_TERM_COUNTS_TOPICS_H_
 
@@ -23,7 +25,7 @@ namespace newsflow {
 inline constexpr char kTermCountsTopic[] = "df.";
 
 inline std::string TermCountsSnapshotTopic(std::string_view origin) {
-  return "dfs." + std::string(origin) + ".";
+  return "dfs." + std::to_string(origin.size()) + ":" + std::string(origin);
 }
 
 // Folds `counts` (a report or a table) into `table`.

@@ -37,6 +37,9 @@ absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_ty
     socket.set(zmq::sockopt::linger, static_cast<int>(linger.count()));
     socket.set(zmq::sockopt::sndhwm, ep.hwm);
     socket.set(zmq::sockopt::rcvhwm, ep.hwm);
+    // A peer announcing a larger frame is disconnected before anything is
+    // allocated for it (libzmq checks the declared size in the decoder).
+    socket.set(zmq::sockopt::maxmsgsize, ep.max_message_bytes);
     if (!ep.curve_secret_key.empty()) {
       if (ep.bind) {
         socket.set(zmq::sockopt::curve_server, 1);

@@ -21,8 +21,9 @@
 
 namespace newsflow {
 
-// Creates a socket of `type`, sets linger, high-water marks and CurveZMQ keys
-// from `ep` (a CURVE server with curve_allowed_clients admits only those
+// Creates a socket of `type`, sets linger, high-water marks, the largest
+// message accepted (ep.max_message_bytes: a peer that sends a bigger one is
+// disconnected) and CurveZMQ keys from `ep` (a CURVE server with curve_allowed_clients admits only those
 // clients; see zap_authenticator.h), then binds or connects. `linger` bounds how long unsent messages
 // are kept at close. Errors: kInvalidArgument (bad address or key),
 // kUnavailable (address in use), kCancelled (context shut down).

@@ -14,6 +14,10 @@ void DocumentFrequencies::Add(std::unordered_map<uint64_t, double>* table, uint6
 void DocumentFrequencies::HalveIfFull(std::unordered_map<uint64_t, double>* table,
                                       double* documents) {
   if (table->size() <= max_terms_) return;
+  Halve(table, documents);
+}
+
+void DocumentFrequencies::Halve(std::unordered_map<uint64_t, double>* table, double* documents) {
   *documents /= 2;
   for (auto it = table->begin(); it != table->end();) {
     it->second /= 2;
@@ -38,12 +42,16 @@ void DocumentFrequencies::AddDocument(std::span<const uint64_t> distinct_terms) 
 void DocumentFrequencies::Merge(double documents, std::span<const uint64_t> terms,
                                 std::span<const double> counts) {
   if (!std::isfinite(documents) || documents <= 0) return;
+  documents = std::min(documents, kMaxDocuments);
   documents_ += documents;
   const size_t n = std::min(terms.size(), counts.size());
   for (size_t i = 0; i < n; ++i) {
     if (std::isfinite(counts[i]) && counts[i] > 0) Add(&counts_, terms[i], std::min(counts[i], documents));
   }
   HalveIfFull(&counts_, &documents_);
+  // Saturate: however much is merged, the table stays finite (a count never
+  // exceeds the document total, so bounding that bounds every count).
+  while (documents_ > kMaxDocuments) Halve(&counts_, &documents_);
 }
 
 double DocumentFrequencies::TakeDelta(std::vector<uint64_t>* terms, std::vector<double>* counts) {

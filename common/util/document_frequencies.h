@@ -28,6 +28,10 @@ namespace newsflow {
 
 class DocumentFrequencies {
  public:
+  // The document total never grows past this: a merge that would pass it
+  // halves the table (as a full one does), so no count becomes inf.
+  static constexpr double kMaxDocuments = 1e13;
+
   // Terms kept at most; also bounds an unreported delta.
   explicit DocumentFrequencies(size_t max_terms = size_t{1} << 18) : max_terms_(max_terms) {}
 
@@ -37,7 +41,8 @@ class DocumentFrequencies {
 
   // Adds counts learned elsewhere (another worker's delta, a snapshot); they
   // are not reported again by TakeDelta. `terms` and `counts` are parallel;
-  // non-finite or negative values are ignored.
+  // non-finite or negative values are ignored, and counts are capped at
+  // `documents`, which is capped at kMaxDocuments.
   void Merge(double documents, std::span<const uint64_t> terms, std::span<const double> counts);
 
   // Moves the local counts added since the last call into `*terms` /
@@ -56,6 +61,7 @@ class DocumentFrequencies {
  private:
   void Add(std::unordered_map<uint64_t, double>* table, uint64_t term, double count);
   void HalveIfFull(std::unordered_map<uint64_t, double>* table, double* documents);
+  static void Halve(std::unordered_map<uint64_t, double>* table, double* documents);
 
   size_t max_terms_;
   double documents_ = 0;

@@ -2,7 +2,10 @@
 
 #include <utility>
 
+#include "common/log/logging.h"
+#include "common/status/status_macros.h"
 #include "common/transport/envelope_codec.h"
+#include "common/transport/message_validation.h"
 #include "common/transport/term_counts_topics.h"
 #include "common/transport/zmq_socket.h"
 
@@ -19,7 +22,8 @@ TermCountsSharing::TermCountsSharing(std::string origin, const EnrichConfig& con
     : origin_(std::move(origin)),
       config_(config),
       table_(table),
-      snapshot_topic_(TermCountsSnapshotTopic(origin_)) {}
+      snapshot_topic_(TermCountsSnapshotTopic(origin_)),
+      bad_input_(MakeLogger("enrich"), "enrich.term_counts.stream") {}
 
 absl::Status TermCountsSharing::Open(zmq::context_t& context) {
   auto socket = OpenSocket(context, zmq::socket_type::sub, config_.term_counts_stream);
@@ -37,13 +41,17 @@ void TermCountsSharing::Receive() {
     if (!frames.ok() || !frames->has_value()) return;
     auto& parts = **frames;
     if (parts.size() != 2) {
-      ++bad_messages_;
+      bad_input_.Report(&parts.back(), parts.size(), absl::InvalidArgumentError("expected [topic, envelope]"));
       continue;
     }
     auto envelope = DecodeEnvelope(parts[1]);
-    if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kTermCounts ||
-        envelope->term_counts().terms_size() != envelope->term_counts().counts_size()) {
-      ++bad_messages_;
+    if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kTermCounts) {
+      bad_input_.Report(&parts[1], parts.size(),
+                        envelope.ok() ? absl::InvalidArgumentError("expected term counts") : envelope.status());
+      continue;
+    }
+    if (absl::Status valid = ValidateTermCounts(envelope->term_counts()); !valid.ok()) {
+      bad_input_.Report(&parts[1], parts.size(), Annotate(valid, "term counts"));
       continue;
     }
     const v1::TermCounts& counts = envelope->term_counts();

@@ -33,6 +33,7 @@
 
 #include "absl/status/status.h"
 #include "common/config/newsflow_config.h"
+#include "common/transport/envelope_codec.h"
 #include "common/util/document_frequencies.h"
 
 namespace newsflow::enrich {
@@ -46,8 +47,9 @@ class TermCountsSharing {
   absl::Status Open(zmq::context_t& context);
   zmq::socket_t& socket() { return *socket_; }
 
-  // Folds in every message waiting on the socket. Malformed messages are
-  // counted and skipped.
+  // Folds in every message waiting on the socket. Malformed messages and
+  // ones out of bounds (ValidateTermCounts) are counted, logged rate-limited
+  // and skipped.
   void Receive();
 
   // Accounts `articles` newly enriched articles and sends what is due: the
@@ -63,7 +65,7 @@ class TermCountsSharing {
   bool has_table() const { return table_received_; }
   uint64_t reports_sent() const { return reports_sent_; }
   uint64_t reports_applied() const { return reports_applied_; }
-  uint64_t bad_messages() const { return bad_messages_; }
+  uint64_t bad_messages() const { return bad_input_.count(); }
 
  private:
   absl::Status Send(zmq::socket_t& output, std::string payload);
@@ -89,7 +91,7 @@ class TermCountsSharing {
   std::vector<double> counts_;
   uint64_t reports_sent_ = 0;
   uint64_t reports_applied_ = 0;
-  uint64_t bad_messages_ = 0;
+  BadInputReporter bad_input_;  // malformed or out-of-bounds messages
 };
 
 }  // namespace newsflow::enrich

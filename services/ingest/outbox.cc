@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/transport/message_validation.h"
+
 namespace newsflow::ingest {
 
 Outbox::Outbox(IngestDb& db, OutboxOptions options, Counters& counters,
@@ -99,6 +101,16 @@ void Outbox::Requeue(const std::string& id) {
 }
 
 absl::Status Outbox::OnAck(const v1::Ack& ack) {
+  if (absl::Status valid = ValidateAck(ack); !valid.ok()) {
+    // Never act on an ack out of bounds: it changes no outbox entry.
+    counters_.Add("bad_acks");
+    uint64_t suppressed = 0;
+    if (bad_ack_log_.ShouldLog(&suppressed)) {
+      logger_->warn("ingest.acks: dropped an invalid ack: {} suppressed={}", std::string(valid.message()),
+                    suppressed);
+    }
+    return absl::OkStatus();
+  }
   if (!ack.failure().empty()) {
     // Resending would only hurt the next worker: quarantine it now.
     uint32_t attempts = 0;

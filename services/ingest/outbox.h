@@ -80,6 +80,7 @@ class Outbox {
   Counters& counters_;
   std::shared_ptr<spdlog::logger> logger_;
   RateLimitedLog truncated_log_;
+  RateLimitedLog bad_ack_log_;
   mutable std::mutex mu_;
   std::condition_variable_any room_;
   std::map<std::string, Entry> entries_;  // GUARDED_BY(mu_)

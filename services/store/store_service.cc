@@ -12,6 +12,7 @@
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
 #include "common/transport/envelope_codec.h"
+#include "common/transport/message_validation.h"
 #include "common/transport/http_server.h"
 #include "common/transport/term_counts_topics.h"
 #include "common/transport/zmq_socket.h"
@@ -30,10 +31,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kPollInterval(100);
-// The stream's document frequencies are saved at most this often (and at
-// shutdown); losing the last interval in a crash only makes them a little
-// younger.
-constexpr int64_t kTermCountsSaveIntervalMs = 10'000;
 // Bounds on the fields of an enrich failure report.
 constexpr std::size_t kMaxFailureIdBytes = 512;
 constexpr std::size_t kMaxFailureReasonBytes = 1024;
@@ -43,6 +40,7 @@ class StoreService final : public Service {
   StoreService(const NewsflowConfig& config, zmq::context_t& context,
                std::unique_ptr<ArticleStore> db)
       : config_(config.store),
+        message_limits_(MessageLimitsFor(config)),
         context_(context),
         db_(std::move(db)),
         logger_(MakeLogger("store")),
@@ -71,6 +69,11 @@ class StoreService final : public Service {
   // article's ingest as an Ack with `failure` set (which dead-letters it).
   void OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::message_t& frame,
                        zmq::socket_t& acks);
+  // Counts and logs an article that failed ValidateArticle; when its id,
+  // version and origin are sane, acks it as a failure so that its ingest
+  // dead-letters it with the reason instead of resending it.
+  void RejectArticle(const v1::Article& article, const absl::Status& why, const zmq::message_t& frame,
+                     zmq::socket_t& acks);
   v1::TermCounts TermCountsSnapshot() const;
   void SaveTermCounts(bool force);
   std::map<std::string, uint64_t> CounterSnapshot() const {
@@ -82,6 +85,7 @@ class StoreService final : public Service {
   }
 
   StoreConfig config_;
+  MessageLimits message_limits_;
   zmq::context_t& context_;
   std::unique_ptr<ArticleStore> db_;
   std::shared_ptr<spdlog::logger> logger_;
@@ -129,11 +133,20 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   }
 
   if (auto saved = db_->LoadTermCounts(); !saved.ok()) {
-    logger_->warn("document frequencies not loaded, starting them afresh: {}",
-                  std::string(saved.status().message()));
+    counters_.Add("term_counts_load_errors");
+    logger_->error("SAVED DOCUMENT FREQUENCIES UNREADABLE, starting them afresh (tag quality drops "
+                   "until they are learned again): {}",
+                   std::string(saved.status().message()));
   } else if (saved->has_value()) {
     const v1::TermCounts& counts = **saved;
-    MergeTermCounts(counts, &term_counts_);
+    if (absl::Status valid = ValidateTermCounts(counts); !valid.ok()) {
+      counters_.Add("term_counts_load_errors");
+      logger_->error("SAVED DOCUMENT FREQUENCIES INVALID ({} terms, {} documents), starting them afresh "
+                     "(tag quality drops until they are learned again): {}",
+                     counts.terms_size(), counts.documents(), std::string(valid.message()));
+    } else {
+      MergeTermCounts(counts, &term_counts_);
+    }
   }
   term_counts_saved_ms_ = NowMs();
 
@@ -181,9 +194,9 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
       }
       if (parts.size() == 1 && envelope->payload_case() == v1::Envelope::kTermCounts) {
         const v1::TermCounts& counts = envelope->term_counts();
-        if (counts.terms_size() != counts.counts_size()) {
-          bad_input_.Report(&last, parts.size(),
-                            absl::InvalidArgumentError("term counts with unequal terms and counts"));
+        if (absl::Status valid = ValidateTermCounts(counts); !valid.ok()) {
+          counters_.Add("term_counts_rejected");
+          bad_input_.Report(&last, parts.size(), Annotate(valid, "term counts"));
           continue;
         }
         OnTermCounts(counts, last, acks);
@@ -199,15 +212,21 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
                           absl::InvalidArgumentError("expected one frame holding an article with id and version"));
         continue;
       }
+      if (absl::Status valid = ValidateArticle(envelope->article(), message_limits_); !valid.ok()) {
+        RejectArticle(envelope->article(), valid, last, acks);
+        continue;
+      }
       batch.push_back(std::move(*envelope->mutable_article()));
     }
+    // Every round, busy or idle: under steady load the input is never empty,
+    // and a save only then would leave the table unsaved until shutdown.
+    SaveTermCounts(/*force=*/false);
     if (!batch.empty()) {
       absl::Status s = CommitAndAnnounce(batch, publish, acks, stop);
       if (!s.ok()) return s;
       batch.clear();
       continue;  // more may be queued
     }
-    SaveTermCounts(/*force=*/false);
     if (draining) return absl::OkStatus();
   }
 }
@@ -215,7 +234,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
 void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::message_t& frame,
                                    zmq::socket_t& acks) {
   const auto bad_id = [](const std::string& s) { return s.empty() || s.size() > kMaxFailureIdBytes; };
-  if (bad_id(failure.article_id()) || bad_id(failure.version()) || bad_id(failure.origin()) ||
+  if (bad_id(failure.article_id()) || bad_id(failure.version()) || !IsValidInstanceId(failure.origin()) ||
       failure.worker().size() > kMaxFailureIdBytes || failure.reason().empty()) {
     bad_input_.Report(&frame, 1,
                       absl::InvalidArgumentError("enrich failure without article id, version, origin or reason"));
@@ -234,6 +253,28 @@ void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::
     counters_.Add("acks_sent");
   } else {
     counters_.Add("acks_dropped");  // the worker reports it again when ingest resends
+  }
+}
+
+void StoreService::RejectArticle(const v1::Article& article, const absl::Status& why,
+                                 const zmq::message_t& frame, zmq::socket_t& acks) {
+  counters_.Add("articles_rejected");
+  bad_input_.Report(&frame, 1, Annotate(why, "article"));
+  if (!IsValidArticleId(article.id()) || !IsValidArticleId(article.version()) ||
+      !IsValidInstanceId(article.origin())) {
+    return;  // nobody to tell: ingest's outbox resends it, then dead-letters it
+  }
+  v1::Envelope ack_env = NewEnvelope();
+  v1::Ack* ack = ack_env.mutable_ack();
+  ack->set_article_id(article.id());
+  ack->set_version(article.version());
+  ack->set_failure(ValidUtf8(fmt::format("rejected by the store: {}", std::string(why.message()))
+                                 .substr(0, kMaxFailureReasonBytes)));
+  ack->set_failed_worker("store");
+  if (SendFrames(acks, {AckTopic(article.origin()), EncodeEnvelope(ack_env)}).ok()) {
+    counters_.Add("acks_sent");
+  } else {
+    counters_.Add("acks_dropped");
   }
 }
 
@@ -278,13 +319,16 @@ v1::TermCounts StoreService::TermCountsSnapshot() const {
 void StoreService::SaveTermCounts(bool force) {
   if (!term_counts_dirty_) return;
   const int64_t now = NowMs();
-  if (!force && now - term_counts_saved_ms_ < kTermCountsSaveIntervalMs) return;
+  // Saved at most every term_counts_save_interval_ms (and at shutdown):
+  // a crash loses at most that interval of reports.
+  if (!force && now - term_counts_saved_ms_ < config_.term_counts_save_interval_ms) return;
   term_counts_saved_ms_ = now;
   if (absl::Status s = db_->SaveTermCounts(TermCountsSnapshot()); !s.ok()) {
     logger_->warn("saving document frequencies failed (retrying later): {}", std::string(s.message()));
     return;
   }
   term_counts_dirty_ = false;
+  counters_.Add("term_counts_saves");
 }
 
 absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,

@@ -1,14 +1,21 @@
 #include "services/store/topics.h"
 
+#include <fmt/format.h>
+
 #include "common/util/text.h"
 
 namespace newsflow::store {
+namespace {
 
-std::string TagTopic(std::string_view tag_name) { return "tag." + TagKey(tag_name) + "."; }
-std::string LangTopic(std::string_view lang) { return "lang." + std::string(lang) + "."; }
-std::string SourceTopic(std::string_view source_id) {
-  return "source." + std::string(source_id) + ".";
+std::string ExactTopic(std::string_view kind, std::string_view value) {
+  return fmt::format("{}.{}:{}", kind, value.size(), value);
 }
+
+}  // namespace
+
+std::string TagTopic(std::string_view tag_name) { return ExactTopic("tag", TagKey(tag_name)); }
+std::string LangTopic(std::string_view lang) { return ExactTopic("lang", lang); }
+std::string SourceTopic(std::string_view source_id) { return ExactTopic("source", source_id); }
 std::string AckTopic(std::string_view ingest_instance) {
   return "ack." + std::string(ingest_instance) + ".";
 }

@@ -1,15 +1,22 @@
 // The PUB stream's topic scheme. Each committed article version is published
 // once per topic it belongs to, as [topic frame, Envelope{article}]:
 //
-//   "article."         every version (subscribe to this for the whole stream)
-//   "tag.<key>."       per tag, <key> = TagKey(name): "tag.export controls."
-//   "lang.<code>."     per language: "lang.zh."
-//   "source.<id>."     per source id
+//   "article."               every version (subscribe to this for the whole stream)
+//   "tag.<n>:<key>"          per tag, <key> = TagKey(name), <n> its length in
+//                            bytes: "tag.15:export controls", "tag.7:node.js"
+//   "lang.<n>:<code>"        per language: "lang.2:zh"
+//   "source.<n>:<id>"        per source id
 //
-// The trailing dot makes a topic an exact match under ZeroMQ's prefix
-// filtering ("tag.ai." does not match "tag.ai chips."). A subscriber with
-// several subscriptions can receive one version more than once and drops
-// repeats by sequence number.
+// ZeroMQ SUB filters match prefixes, so a value is length-prefixed: a
+// subscription can only prefix-match a topic with the same length (the ':'
+// ends the digits), and then only the identical value. "tag.4:node" does not
+// match "tag.7:node.js", whatever bytes a key holds. A subscriber with several
+// subscriptions can receive one version more than once and drops repeats by
+// sequence number.
+//
+// Acks go to "ack.<instance id>." on the acks socket; instance ids are
+// letters, digits, '-' and '_' only (checked in the config and on every
+// inbound article), so the trailing dot makes that topic exact too.
 #ifndef NEWSFLOW_SERVICES_STORE_TOPICS_H_
 #define NEWSFLOW_SERVICES_STORE_TOPICS_H_
 

@@ -86,3 +86,27 @@ TEST(DocumentFrequenciesTest, StaysBoundedByHalving) {
 
 }  // namespace
 }  // namespace newsflow
+
+namespace newsflow {
+namespace {
+
+// Two reports of 1e308 documents once made the table inf; merged tables now
+// saturate and stay finite, and keep their proportions.
+TEST(DocumentFrequenciesTest, HugeMergesSaturateInsteadOfOverflowing) {
+  DocumentFrequencies table;
+  const std::vector<uint64_t> terms{1, 2};
+  table.Merge(1e308, terms, std::vector<double>{1e308, 1e308});
+  table.Merge(1e308, terms, std::vector<double>{1e308, 1e308});
+  EXPECT_TRUE(std::isfinite(table.documents()));
+  EXPECT_TRUE(std::isfinite(table.Count(1)));
+  EXPECT_LE(table.Count(1), table.documents());
+
+  DocumentFrequencies many;
+  for (int i = 0; i < 30; ++i) many.Merge(1e12, terms, std::vector<double>{1e12, 5e11});
+  EXPECT_LE(many.documents(), DocumentFrequencies::kMaxDocuments);
+  EXPECT_GT(many.documents(), DocumentFrequencies::kMaxDocuments / 4);
+  EXPECT_NEAR(many.Count(2) / many.Count(1), 0.5, 1e-9);
+}
+
+}  // namespace
+}  // namespace newsflow

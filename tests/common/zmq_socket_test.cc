@@ -1,7 +1,13 @@
 #include "common/transport/zmq_socket.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +43,80 @@ std::vector<std::string> RecvWithin(zmq::socket_t& socket, std::chrono::millisec
   EXPECT_THAT(frames, IsOk());
   if (!frames.ok() || !frames->has_value()) return {};
   return ToStrings(**frames);
+}
+
+// Resident memory of this process, in bytes.
+int64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+// A peer that speaks ZMTP 3.0 by hand (NULL mechanism, as a PUSH socket) and
+// announces one frame of `declared` bytes, then streams up to `stream` bytes
+// of it. Returns how many were accepted before the connection broke.
+int64_t SendDeclaredFrame(const std::string& endpoint, uint64_t declared, int64_t stream) {
+  const auto colon = endpoint.rfind(':');
+  const int port = std::stoi(endpoint.substr(colon + 1));
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  timeval timeout{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  std::string hello(64, '\0');
+  hello[0] = '\xff';
+  hello[9] = '\x7f';
+  hello[10] = 3;  // ZMTP 3.0
+  hello.replace(12, 4, "NULL");
+  std::string ready = std::string("\x05READY") + "\x0bSocket-Type" + std::string("\0\0\0\x04", 4) + "PUSH";
+  hello += std::string(1, '\x04') + std::string(1, static_cast<char>(ready.size())) + ready;
+  hello += '\x02';  // a long message frame, its size in 8 bytes
+  for (int shift = 56; shift >= 0; shift -= 8) hello += static_cast<char>((declared >> shift) & 0xff);
+  int64_t sent = 0;
+  if (send(fd, hello.data(), hello.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(hello.size())) {
+    close(fd);
+    return 0;
+  }
+  const std::string chunk(64 * 1024, 'x');
+  while (sent < stream) {
+    ssize_t n = send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += n;
+  }
+  close(fd);
+  return sent;
+}
+
+TEST(ZmqSocketTest, OverSizeFrameDisconnectsThePeerAndAllocatesNothing) {
+  zmq::context_t context;
+  EndpointConfig ep = MakeEndpoint("tcp://127.0.0.1:*", true, 10);
+  ep.max_message_bytes = 1 << 20;
+  auto pull = OpenSocket(context, zmq::socket_type::pull, ep);
+  ASSERT_THAT(pull, IsOk());
+  const std::string endpoint = BoundEndpoint(*pull);
+  const int64_t before = ResidentBytes();
+  // A 4 GiB frame is announced; the receiver must hang up instead of
+  // buffering it (without the limit it takes all 64 MiB streamed here).
+  const int64_t stream = int64_t{64} << 20;
+  const int64_t accepted = SendDeclaredFrame(endpoint, uint64_t{4} << 30, stream);
+  EXPECT_LT(accepted, stream);
+  EXPECT_LT(ResidentBytes() - before, int64_t{32} << 20);
+
+  // A message over the limit from a real peer never arrives; one within it
+  // from a well-behaved peer does.
+  auto big = OpenSocket(context, zmq::socket_type::push, MakeEndpoint(endpoint, false, 10));
+  ASSERT_THAT(big, IsOk());
+  ASSERT_THAT(SendFrames(*big, {std::string((1 << 20) + 1, 'b')}, /*dontwait=*/false), IsOk());
+  EXPECT_TRUE(RecvWithin(*pull, std::chrono::milliseconds(500)).empty());
+  auto small = OpenSocket(context, zmq::socket_type::push, MakeEndpoint(endpoint, false, 10));
+  ASSERT_THAT(small, IsOk());
+  ASSERT_THAT(SendFrames(*small, {"fine"}, /*dontwait=*/false), IsOk());
+  EXPECT_THAT(RecvWithin(*pull), ElementsAre("fine"));
 }
 
 TEST(ZmqSocketTest, MultipartRoundTripOverInproc) {

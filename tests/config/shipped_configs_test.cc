@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <zmq.h>
@@ -127,6 +129,7 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   ExpectHttpLimitsEq(gs.http_limits, ws.http_limits, "store.http");
   EXPECT_EQ(gs.sync_writes, ws.sync_writes);
   EXPECT_EQ(gs.max_batch, ws.max_batch);
+  EXPECT_EQ(gs.term_counts_save_interval_ms, ws.term_counts_save_interval_ms);
   EXPECT_EQ(gs.default_limit, ws.default_limit);
   EXPECT_EQ(gs.max_limit, ws.max_limit);
 }
@@ -180,7 +183,9 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
       "enrich.tags.max_tags", "enrich.tags.min_tags", "enrich.summary.sentences",
       "enrich.summary.key_points", "store.query_limits.default_limit",
       "store.query_limits.max_limit", "store.http.enabled", "store.http.address",
-      "store.http.port", "store.http.token", "store.sync_writes", "store.max_batch"};
+      "store.http.port", "store.http.token", "store.sync_writes", "store.max_batch",
+      "store.term_counts_save_interval_ms",
+      "transport.max_message_bytes"};
   for (const char* ep : {"ingest.articles", "ingest.acks", "ingest.control", "enrich.input",
                          "enrich.output", "store.input", "store.publish", "store.acks", "store.query"}) {
     for (const auto& field : endpoint_fields) keys.push_back(std::string(ep) + "." + field);
@@ -194,6 +199,7 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
   }
   const std::string text = ReadFile(kReference);
   for (const char* commented : {"# data_dir: ./newsflow-data/ingest", "# worker_id:",
+                                "curve_secret_key_file", "curve_allowed_clients_file",
                                 "# data_dir: ./newsflow-data/store"}) {
     EXPECT_THAT(text, HasSubstr(commented));
   }
@@ -278,7 +284,7 @@ const BadConfigCase kBadConfigs[] = {
      {"ingest.http.max_feed_bytes: must be between 1024 and 17179869184, got 10"}},
     {"NegativeDeadline", "drain:\n  deadline_ms: -1\n",
      {"drain.deadline_ms: must be between 0 and 1073741824, got -1"}},
-    {"ZeroHwm", "enrich:\n  input:\n    address: tcp://ingest:5561\n    hwm: 0\n",
+    {"ZeroHwm", "enrich:\n  input:\n    address: tcp://127.0.0.2:5561\n    hwm: 0\n",
      {"enrich.input.hwm: must be between 1 and 1073741824, got 0"}},
     {"NotABool", "store:\n  sync_writes: maybe\n", {"store.sync_writes: must be true or false"}},
     {"NotALevel", "logging:\n  level: loud\n",
@@ -296,7 +302,7 @@ const BadConfigCase kBadConfigs[] = {
     {"ShortCurveKey", "ingest:\n  articles:\n    curve_secret_key: short\n",
      {"ingest.articles: CurveZMQ keys must be 40-character Z85 strings"}},
     {"AllowListOnClient",
-     "enrich:\n  input:\n    address: tcp://ingest:5561\n    curve_allowed_clients: [\"f8o1J}Ea5gVNA@Y3>-<@A><h+R{u/szQ6i?d:rxz\"]\n",
+     "enrich:\n  input:\n    address: tcp://127.0.0.1:5561\n    curve_allowed_clients: [\"f8o1J}Ea5gVNA@Y3>-<@A><h+R{u/szQ6i?d:rxz\"]\n",
      {"enrich.input.curve_allowed_clients: only a binding socket with curve_secret_key (a CURVE server) admits clients"}},
     {"AllowListBadKey",
      "store:\n  input:\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n    curve_allowed_clients: [nope]\n",
@@ -324,6 +330,32 @@ const BadConfigCase kBadConfigs[] = {
      {"enrich.categories[0].tag: must not be empty"}},
     {"CategoryWithoutMatch", "enrich:\n  categories:\n    - tag: Chips\n",
      {"enrich.categories[0].keywords: a category needs keywords or a pattern"}},
+    {"WildcardBindWithoutCurve", "store:\n  input: tcp://0.0.0.0:5562\n",
+     {"store.input: tcp://0.0.0.0:5562 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"StarBindWithoutCurve", "ingest:\n  articles: tcp://*:5561\n",
+     {"ingest.articles: tcp://*:5561 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"Ipv6WildcardBindWithoutCurve", "store:\n  publish: tcp://[::]:5563\n",
+     {"store.publish: tcp://[::]:5563 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"CurveServerWithoutAllowList",
+     "store:\n  acks:\n    address: tcp://10.0.0.5:5564\n    bind: true\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n",
+     {"store.acks: tcp://10.0.0.5:5564 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"HostNameConnectWithoutCurve", "enrich:\n  output: tcp://store.internal:5562\n",
+     {"enrich.output: tcp://store.internal:5562 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_server_key, curve_public_key and curve_secret_key (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"TermCountsStreamWithoutCurve", "enrich:\n  term_counts:\n    stream: tcp://192.0.2.7:5564\n",
+     {"enrich.term_counts.stream: tcp://192.0.2.7:5564 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_server_key, curve_public_key and curve_secret_key (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"ControlOnPublicAddress", "ingest:\n  control: tcp://192.0.2.1:5560\n",
+     {"ingest.control: tcp://192.0.2.1:5560 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"QueryOnInterfaceName", "store:\n  query: tcp://eth0:5565\n",
+     {"store.query: tcp://eth0:5565 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"DottedInstanceId", "ingest:\n  instance_id: ingest.eu\n",
+     {"ingest.instance_id: must be 1-64 letters, digits, '-' or '_' (acks are routed by it)"}},
+    {"KeyAndKeyFile",
+     "store:\n  input:\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n    curve_secret_key_file: /nonexistent\n",
+     {"store.input.curve_secret_key_file: set either curve_secret_key or curve_secret_key_file, not both"}},
+    {"MissingKeyFile", "store:\n  input:\n    curve_secret_key_file: /nonexistent/store.key\n",
+     {"store.input.curve_secret_key_file: cannot read /nonexistent/store.key"}},
+    {"MessageLimitBelowFeedSize", "transport:\n  max_message_bytes: 1000000\n",
+     {"transport.max_message_bytes: must be at least 3 * ingest.http.max_feed_bytes (50331648): an article envelope carries the text, the source's summary and the enrichment"}},
     {"EmptyDataDir", "data_dir: \"\"\n", {"data_dir: must not be empty"}},
     {"SeveralAtOnce", "logging:\n  level: loud\nenrich:\n  threads: 0\nstore:\n  http:\n    prot: 1\n",
      {"logging.level: must be one of [trace, debug, info, warn, error, critical, off], got \"loud\"",
@@ -384,21 +416,21 @@ TEST(ParseConfigTest, EmptyFileGivesDefaults) {
 
 TEST(ParseConfigTest, EndpointScalarIsAddressWithDefaultSideAndHwm) {
   auto config = ParseConfig(
-      "enrich:\n  input: tcp://ingest.internal:5561\n"
-      "store:\n  input: tcp://0.0.0.0:6000\n");
+      "enrich:\n  input: tcp://localhost:5561\n"
+      "store:\n  input: tcp://[::1]:6000\n");
   ASSERT_TRUE(config.ok()) << config.status();
-  ExpectEndpointEq(config->enrich.input, MakeEndpoint("tcp://ingest.internal:5561", false, 100),
+  ExpectEndpointEq(config->enrich.input, MakeEndpoint("tcp://localhost:5561", false, 100),
                    "enrich.input");
-  ExpectEndpointEq(config->store.input, MakeEndpoint("tcp://0.0.0.0:6000", true, 1000), "store.input");
+  ExpectEndpointEq(config->store.input, MakeEndpoint("tcp://[::1]:6000", true, 1000), "store.input");
 }
 
 TEST(ParseConfigTest, EndpointMapSetsEveryField) {
   const std::string server(40, 'S'), pub(40, 'P'), secret(40, 'K');
-  auto config = ParseConfig("enrich:\n  output:\n    address: tcp://store.internal:5562\n"
+  auto config = ParseConfig("enrich:\n  output:\n    address: tcp://127.0.0.1:5562\n"
                             "    bind: true\n    hwm: 42\n    curve_server_key: " + server +
                             "\n    curve_public_key: " + pub + "\n    curve_secret_key: " + secret + "\n");
   ASSERT_TRUE(config.ok()) << config.status();
-  EndpointConfig want = MakeEndpoint("tcp://store.internal:5562", true, 42);
+  EndpointConfig want = MakeEndpoint("tcp://127.0.0.1:5562", true, 42);
   want.curve_server_key = server;
   want.curve_public_key = pub;
   want.curve_secret_key = secret;
@@ -455,6 +487,99 @@ TEST(ParseConfigTest, CrossFieldRulesAcceptEqualValues) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->enrich.min_tags, 4);
   EXPECT_EQ(config->ingest.max_interval_s, 300);
+}
+
+TEST(ParseConfigTest, LocalOnlyEndpointsNeedNoKeys) {
+  for (const char* address : {"tcp://127.0.0.1:5562", "tcp://127.8.9.10:5562", "tcp://[::1]:5562",
+                              "tcp://localhost:5562", "inproc://x", "ipc:///run/newsflow/input"}) {
+    auto config = ParseConfig(std::string("store:\n  input: ") + address + "\n");
+    EXPECT_TRUE(config.ok()) << address << ": " << config.status();
+  }
+  EXPECT_TRUE(IsLocalOnlyEndpoint("tcp://127.0.0.1:*"));
+  EXPECT_FALSE(IsLocalOnlyEndpoint("tcp://127.0.0.1.example.com:1"));
+  EXPECT_FALSE(IsLocalOnlyEndpoint("tcp://[::ffff:10.0.0.1]:1"));
+  EXPECT_FALSE(IsLocalOnlyEndpoint("tcp://127.0.0.1:1;10.0.0.1:5562"));
+  EXPECT_FALSE(IsLocalOnlyEndpoint("udp://127.0.0.1:1"));
+}
+
+// A temporary folder with CurveZMQ key pairs in files, as a mounted Secret.
+class KeyFiles {
+ public:
+  KeyFiles() : dir_(fs::temp_directory_path() / ("nf-keys-" + std::to_string(getpid()))) {
+    fs::create_directories(dir_);
+  }
+  ~KeyFiles() { fs::remove_all(dir_); }
+  // Writes <name>.public and <name>.secret; returns the public key.
+  std::string MakePair(const std::string& name) {
+    char pub[41], secret[41];
+    EXPECT_EQ(zmq_curve_keypair(pub, secret), 0);
+    std::ofstream(dir_ / (name + ".public")) << pub << "\n";
+    std::ofstream(dir_ / (name + ".secret")) << "  " << secret << "\n";
+    return pub;
+  }
+  std::string dir() const { return dir_.string(); }
+
+ private:
+  fs::path dir_;
+};
+
+TEST(ParseConfigTest, KeysComeFromFiles) {
+  KeyFiles keys;
+  const std::string server = keys.MakePair("server");
+  const std::string client = keys.MakePair("client");
+  const std::string other = keys.MakePair("other");
+  std::ofstream(keys.dir() + "/clients") << "# workers\n" << client << "\n\n  " << other << "  \n";
+  const std::string d = keys.dir();
+  auto config = ParseConfig("store:\n  input:\n    address: tcp://0.0.0.0:5562\n    bind: true\n"
+                            "    curve_secret_key_file: " + d + "/server.secret\n"
+                            "    curve_allowed_clients_file: " + d + "/clients\n"
+                            "enrich:\n  output:\n    address: tcp://store:5562\n"
+                            "    curve_server_key_file: " + d + "/server.public\n"
+                            "    curve_public_key_file: " + d + "/client.public\n"
+                            "    curve_secret_key_file: " + d + "/client.secret\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  char derived[41];
+  ASSERT_EQ(zmq_curve_public(derived, config->store.input.curve_secret_key.c_str()), 0);
+  EXPECT_EQ(std::string(derived), server);
+  EXPECT_THAT(config->store.input.curve_allowed_clients, testing::ElementsAre(client, other));
+  EXPECT_EQ(config->enrich.output.curve_server_key, server);
+  EXPECT_EQ(config->enrich.output.curve_public_key, client);
+  ASSERT_EQ(zmq_curve_public(derived, config->enrich.output.curve_secret_key.c_str()), 0);
+  EXPECT_EQ(std::string(derived), client);
+}
+
+TEST(ParseConfigTest, MessageLimitReachesEveryEndpoint) {
+  auto config = ParseConfig("transport:\n  max_message_bytes: 60000000\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  for (const EndpointConfig* ep : {&config->ingest.articles, &config->ingest.acks, &config->ingest.control,
+                                   &config->enrich.input, &config->enrich.output,
+                                   &config->enrich.term_counts_stream, &config->store.input,
+                                   &config->store.publish, &config->store.acks, &config->store.query}) {
+    EXPECT_EQ(ep->max_message_bytes, 60000000) << ep->address;
+  }
+  EXPECT_EQ(DefaultConfig().store.input.max_message_bytes, kDefaultMaxMessageBytes);
+}
+
+// The k8s ConfigMap's newsflow.yaml, with the keys the Secret would mount:
+// it must pass the checks the daemons run at start.
+TEST(ShippedK8sTest, ConfigMapLoadsWithMountedKeys) {
+  const YAML::Node configmap = YAML::LoadFile("deploy/k8s/configmap.yaml");
+  std::string yaml = configmap["data"]["newsflow.yaml"].as<std::string>();
+  KeyFiles keys;
+  for (const char* name : {"ingest", "store", "enrich", "ingest-client"}) keys.MakePair(name);
+  // The allow-lists are made from the client public keys, as the docs say.
+  std::ofstream(keys.dir() + "/enrich.clients") << ReadFile(keys.dir() + "/enrich.public");
+  std::ofstream(keys.dir() + "/acks.clients")
+      << ReadFile(keys.dir() + "/enrich.public") << ReadFile(keys.dir() + "/ingest-client.public");
+  const std::string mount = "/etc/newsflow-keys";
+  ASSERT_NE(yaml.find(mount), std::string::npos);
+  for (auto pos = yaml.find(mount); pos != std::string::npos; pos = yaml.find(mount, pos)) {
+    yaml.replace(pos, mount.size(), keys.dir());
+  }
+  auto config = ParseConfig(yaml, "configmap.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->store.input.curve_secret_key.empty());
+  EXPECT_FALSE(config->ingest.articles.curve_allowed_clients.empty());
 }
 
 }  // namespace

@@ -194,6 +194,23 @@ TEST_F(OutboxTest, EnrichFailureAckDeadLettersAtOnceWithTheReason) {
   EXPECT_EQ(counters_.Snapshot()["enrich_failures"], 1u);
 }
 
+// An ack out of bounds (an oversized failure text here) changes nothing: the
+// entry stays in the outbox and is resent when its ack times out.
+TEST_F(OutboxTest, InvalidAckIsCountedAndIgnored) {
+  v1::Article a = MakeArticle("a", "A", "x");
+  Accept(a);
+  SendNext(kT0);
+  v1::Ack failed = AckOf(a);
+  failed.set_failure(std::string(100 * 1024, 'f'));
+  ASSERT_THAT(outbox_->OnAck(failed), IsOk());
+  v1::Ack bad_version = AckOf(a);
+  bad_version.set_version(std::string(1000, 'v'));
+  ASSERT_THAT(outbox_->OnAck(bad_version), IsOk());
+  EXPECT_THAT(DeadIds(), IsEmpty());
+  EXPECT_EQ(outbox_->outstanding(), 1u);
+  EXPECT_EQ(counters_.Snapshot()["bad_acks"], 2u);
+}
+
 TEST_F(OutboxTest, EnrichFailureOfAnOlderVersionKeepsTheNewOne) {
   v1::Article a = MakeArticle("a", "A", "x");
   Accept(a);

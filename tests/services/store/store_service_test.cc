@@ -1,10 +1,14 @@
 #include "services/store/store_service.h"
 
+#include <atomic>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -12,6 +16,7 @@
 #include <httplib.h>
 
 #include "common/transport/term_counts_topics.h"
+#include "services/store/article_store.h"
 #include "tests/services/store/store_test_fixture.h"
 
 namespace newsflow::store::testing {
@@ -82,6 +87,63 @@ TEST_F(StoreServiceTest, ForwardsAnEnrichFailureToItsOriginAsAFailedAck) {
   EXPECT_EQ(after->last_sequence(), before->last_sequence());
 }
 
+// Articles out of bounds never reach the database: one whose id, version
+// and origin are sane is acked as a failure (its ingest dead-letters it with
+// the reason); one that cannot be answered is only counted.
+TEST_F(StoreServiceTest, RejectsArticlesOutOfBoundsAndAcksThemAsFailures) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  v1::QueryRequest stats;
+  stats.set_stats(true);
+  auto before = Query(stats);
+  ASSERT_THAT(before, IsOk());
+
+  v1::Article huge_id = MakeArticle("h", "Title", "Body", "AI");
+  huge_id.set_id(std::string(100 * 1024, 'a'));
+  Push(huge_id);
+  v1::Article many_tags = MakeArticle("t", "Title", "Body", "AI");
+  for (int i = 0; i < 50000; ++i) {
+    v1::Tag* tag = many_tags.mutable_enrichment()->add_tags();
+    tag->set_name("pwned");
+    tag->set_key("pwned");
+    tag->set_score(0.5);
+  }
+  Push(many_tags);
+  v1::Article nan_score = MakeArticle("n", "Title", "Body", "AI");
+  nan_score.mutable_enrichment()->mutable_tags(0)->set_score(std::nan(""));
+  Push(nan_score);
+
+  std::map<std::string, std::string> failures;
+  while (failures.size() < 2) {
+    auto got = RecvSkippingProbes(acks);
+    ASSERT_TRUE(got.has_value()) << "missing failure acks";
+    ASSERT_TRUE(got->envelope.has_ack());
+    failures[got->envelope.ack().article_id()] = got->envelope.ack().failure();
+    EXPECT_EQ(got->envelope.ack().failed_worker(), "store");
+  }
+  EXPECT_THAT(failures[many_tags.id()], ::testing::HasSubstr("enrichment.tags: 50001 tags"));
+  EXPECT_THAT(failures[nan_score.id()], ::testing::HasSubstr("enrichment.tags[].score"));
+  EXPECT_TRUE(WaitFor([&] { return Counter("articles_rejected") >= 3; }, 10s));
+  auto after = Query(stats);
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->last_sequence(), before->last_sequence());  // nothing stored
+  EXPECT_GE(Counter("bad_input_frames"), 3u);
+}
+
+// A SUB on one tag's topic gets nothing published for another tag, even one
+// whose key starts with it and a dot ("node" and "node.js").
+TEST_F(StoreServiceTest, TagSubscriptionIsExact) {
+  zmq::socket_t node = Sub(publish_ep_, {TagTopic("node"), TagTopic("probe")});
+  WarmUp(node);
+  Push(::newsflow::testing::MakeArticleWithTags("js", "Title", "Body", {"node.js"}));
+  Push(::newsflow::testing::MakeArticleWithTags("plain", "Title", "Body", {"node"}));
+  auto got = RecvSkippingProbes(node);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->topic, TagTopic("node"));
+  EXPECT_EQ(got->envelope.article().enrichment().tags(0).name(), "node");
+  EXPECT_FALSE(RecvSkippingProbes(node, 300ms).has_value());
+}
+
 TEST_F(StoreServiceTest, AcksAreRoutedByOrigin) {
   zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
   WarmUp(acks);
@@ -124,8 +186,8 @@ TEST_F(StoreServiceTest, PublishesOnEveryTopicOfTheArticle) {
     sequence = got->envelope.article().sequence();
     topics.insert(got->topic);
   }
-  EXPECT_THAT(topics, UnorderedElementsAre("article.", "tag.ai.", "tag.export controls.", "lang.en.",
-                                           "source.src-test."));
+  EXPECT_THAT(topics, UnorderedElementsAre("article.", "tag.2:ai", "tag.15:export controls", "lang.2:en",
+                                           "source.8:src-test"));
   EXPECT_GT(sequence, 0u);
 }
 
@@ -437,6 +499,86 @@ TEST_F(StoreTermCountsTest, ReportsAreMergedRepublishedAndSurviveARestart) {
   ASSERT_TRUE(saved.has_value());
   EXPECT_EQ(saved->documents(), sent);
   EXPECT_EQ(AsMap(*saved), AsMap(*merged));
+}
+
+// Reports of 1e308 documents once made the shared table inf; out-of-bounds
+// reports are now rejected and the table stays as it was.
+TEST_F(StoreTermCountsTest, PoisonedReportsAreRejected) {
+  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("w2/0")});
+  ASSERT_TRUE(AskForTable(table, "w2/0").has_value());
+  PushCounts("w1/0", 4, {21, 22}, {4, 2});
+  PushCounts("evil", 1e308, {21}, {1e308});
+  PushCounts("evil", 1e308, {21}, {1e308});
+  PushCounts("evil", 5, {21}, {std::nan("")});
+  PushCounts("evil", 5, {21}, {-3});
+  PushCounts("evil", 5, {21}, {6000});
+  PushCounts("evil", std::numeric_limits<double>::infinity(), {21}, {1});
+  ASSERT_TRUE(WaitFor([&] { return Counter("term_counts_rejected") >= 6; }, 10s));
+  auto merged = AskForTable(table, "w2/0");
+  ASSERT_TRUE(merged.has_value());
+  EXPECT_EQ(merged->documents(), 4);
+  EXPECT_EQ(AsMap(*merged), (std::map<uint64_t, double>{{21, 4}, {22, 2}}));
+}
+
+// A saved table that does not pass the checks (here: inf) is not silently
+// dropped: it is counted and logged as an error at start.
+TEST_F(StoreTermCountsTest, InvalidSavedTableIsCountedAtStart) {
+  ASSERT_THAT(StopService(), IsOk());
+  {
+    auto db = ArticleStore::Open({config_.store.data_dir, false});
+    ASSERT_THAT(db, IsOk());
+    v1::TermCounts poisoned;
+    poisoned.set_documents(std::numeric_limits<double>::infinity());
+    poisoned.add_terms(1);
+    poisoned.add_counts(std::numeric_limits<double>::infinity());
+    ASSERT_THAT((*db)->SaveTermCounts(poisoned), IsOk());
+  }
+  StartService();
+  EXPECT_EQ(Counter("term_counts_load_errors"), 1u);
+  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("w2/0")});
+  auto fresh = AskForTable(table, "w2/0");
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(fresh->documents(), 0);
+}
+
+// Under steady load the input never runs dry; the table must still be saved
+// every term_counts_save_interval_ms, not only when the store is idle (else a
+// kill -9 loses everything learned since the last quiet moment).
+class StoreTermCountsSaveTest : public StoreTermCountsTest {
+ protected:
+  std::string ExtraStoreYaml() const override {
+    return "  http: {enabled: false}\n  term_counts_save_interval_ms: 100\n";
+  }
+};
+
+TEST_F(StoreTermCountsSaveTest, TableIsSavedWhileArticlesKeepComing) {
+  PushCounts("w1/0", 4, {31}, {4});
+  ASSERT_TRUE(WaitFor([&] { return Counter("term_counts_received") >= 1; }, 10s));
+  const uint64_t saves_before = Counter("term_counts_saves");
+  std::atomic<bool> done{false};
+  std::thread load([&] {
+    auto push = OpenSocket(context_, zmq::socket_type::push, MakeEndpoint(input_ep_, false, 1000));
+    ASSERT_THAT(push, IsOk());
+    for (int i = 0; !done.load(); ++i) {
+      v1::Article a = MakeArticle(fmt::format("load-{}", i), "Title", "Body", "AI");
+      a.set_origin(kOrigin);
+      v1::Envelope e = NewEnvelope();
+      *e.mutable_article() = a;
+      (void)SendFrames(*push, {EncodeEnvelope(e)}, /*dontwait=*/false);
+      if (i % 50 == 0) {
+        v1::Envelope c = NewEnvelope();
+        c.mutable_term_counts()->set_origin("w1/0");
+        c.mutable_term_counts()->set_documents(1);
+        c.mutable_term_counts()->add_terms(31);
+        c.mutable_term_counts()->add_counts(1);
+        (void)SendFrames(*push, {EncodeEnvelope(c)}, /*dontwait=*/false);
+      }
+    }
+  });
+  const bool saved = WaitFor([&] { return Counter("term_counts_saves") > saves_before; }, 3s);
+  done = true;
+  load.join();
+  EXPECT_TRUE(saved) << "no save of the table during 3 s of load";
 }
 
 }  // namespace
