@@ -92,6 +92,7 @@ void Outbox::Sent(const std::string& id, int64_t now_ms) {
   if (it == entries_.end()) return;
   ++it->second.attempt;
   it->second.due_ms = now_ms + options_.ack_timeout_ms;
+  it->second.acks_at_send = acks_seen_;
   counters_.Add(it->second.attempt == 1 ? "sent" : "resent");
 }
 
@@ -132,6 +133,10 @@ absl::Status Outbox::OnAck(const v1::Ack& ack) {
     room_.notify_all();
     return absl::OkStatus();
   }
+  {
+    std::lock_guard lock(mu_);
+    ++acks_seen_;
+  }
   auto removed = db_.Ack(ack.article_id(), ack.version());
   if (!removed.ok()) return removed.status();
   counters_.Add("acks");
@@ -149,6 +154,12 @@ absl::Status Outbox::ExpireDue(int64_t now_ms) {
     for (auto& [id, entry] : entries_) {
       if (entry.due_ms != 0 && entry.due_ms <= now_ms) {
         entry.due_ms = 0;
+        if (acks_seen_ == entry.acks_at_send && entry.attempt > 0) {
+          // Nothing was acked since this send: the store or every worker is
+          // away. The send does not count; the entry just goes out again.
+          --entry.attempt;
+          counters_.Add("resent_while_stalled");
+        }
         expired.emplace_back(id, entry.attempt);
       }
     }
@@ -193,6 +204,13 @@ absl::StatusOr<bool> Outbox::Redrive(const std::string& id) {
   it->second = Entry{0, 0};
   if (!in_queue) queue_.push_back(id);
   return true;
+}
+
+void Outbox::Hasten(int64_t due_ms) {
+  std::lock_guard lock(mu_);
+  for (auto& [id, entry] : entries_) {
+    if (entry.due_ms > due_ms) entry.due_ms = due_ms;
+  }
 }
 
 std::size_t Outbox::outstanding() const {

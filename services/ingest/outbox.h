@@ -11,7 +11,9 @@
 //                 ran out of time on it): the entry becomes a dead letter
 //                 with that reason at once, never sent to another worker
 //   ExpireDue()   entries unacked past ack_timeout are queued again with a
-//                 higher attempt; past max_attempts they become dead letters
+//                 higher attempt; past max_attempts they become dead letters,
+//                 unless nothing at all was acked since they were sent (the
+//                 store or every worker is down: they wait, resent)
 //   Redrive()     a dead letter goes back into the outbox, attempts reset
 //
 // On start, Recover() queues every entry the previous run left unacked.
@@ -63,6 +65,11 @@ class Outbox {
   void Requeue(const std::string& id);
   absl::Status OnAck(const v1::Ack& ack);
   absl::Status ExpireDue(int64_t now_ms);
+  // A worker went away: what it held is lost with its connection, and which
+  // entries those were is unknown, so every entry sent and unacked becomes
+  // due by `due_ms` at the latest (an entry another worker still holds is
+  // then sent twice, which the store absorbs as a duplicate).
+  void Hasten(int64_t due_ms);
   // Moves dead letter `id` back to the outbox (attempt 0) and queues it.
   // Returns whether there was such a dead letter.
   absl::StatusOr<bool> Redrive(const std::string& id);
@@ -73,7 +80,8 @@ class Outbox {
  private:
   struct Entry {
     uint32_t attempt = 0;
-    int64_t due_ms = 0;  // 0 = queued, not sent
+    int64_t due_ms = 0;         // 0 = queued, not sent
+    uint64_t acks_at_send = 0;  // acks_seen_ when last sent
   };
   IngestDb& db_;
   OutboxOptions options_;
@@ -84,6 +92,10 @@ class Outbox {
   mutable std::mutex mu_;
   std::condition_variable_any room_;
   std::map<std::string, Entry> entries_;  // GUARDED_BY(mu_)
+  // Acks received: a send counts towards max_attempts only when the
+  // pipeline acked something after it, so an outage of the store or of every
+  // worker dead-letters nothing.
+  uint64_t acks_seen_ = 0;  // GUARDED_BY(mu_)
   std::deque<std::string> queue_;         // GUARDED_BY(mu_)
 };
 

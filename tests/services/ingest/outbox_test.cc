@@ -56,6 +56,20 @@ class OutboxTest : public ::testing::Test {
     outbox_->Sent((*next)->article().id(), now_ms);
     return **next;
   }
+  // Another article goes through the whole pipeline (sent and acked): the
+  // store and a worker are up, so earlier sends count towards max_attempts.
+  void PipelineAnswers(int64_t now_ms) {
+    v1::Article filler = MakeArticle("filler-" + std::to_string(fillers_++), "F", "x");
+    Accept(filler);
+    std::optional<v1::Envelope> sent;
+    while ((sent = SendNext(now_ms)) && sent->article().id() != filler.id()) {
+    }
+    ASSERT_TRUE(sent.has_value());
+    v1::Ack ack;
+    ack.set_article_id(filler.id());
+    ack.set_version(filler.version());
+    ASSERT_THAT(outbox_->OnAck(ack), IsOk());
+  }
   std::vector<std::string> DeadIds() {
     auto dead = db_->ListDeadLetters(100);
     EXPECT_THAT(dead, IsOk());
@@ -71,6 +85,7 @@ class OutboxTest : public ::testing::Test {
   Counters counters_;
   std::unique_ptr<IngestDb> db_;
   std::unique_ptr<Outbox> outbox_;
+  int fillers_ = 0;
 };
 
 TEST_F(OutboxTest, AcceptedArticlesAreSentInOrderWithAttemptOne) {
@@ -127,6 +142,7 @@ TEST_F(OutboxTest, ResentWithNextAttemptAfterTheAckTimeout) {
   v1::Article a = MakeArticle("a", "A", "x");
   Accept(a);
   SendNext(kT0);
+  ASSERT_NO_FATAL_FAILURE(PipelineAnswers(kT0));
   ASSERT_THAT(outbox_->ExpireDue(kT0 + 100), IsOk());
   auto resent = SendNext(kT0 + 100);
   ASSERT_TRUE(resent.has_value());
@@ -139,6 +155,7 @@ TEST_F(OutboxTest, ExpiryPersistsTheAttemptCount) {
   v1::Article a = MakeArticle("a", "A", "x");
   Accept(a);
   SendNext(kT0);
+  ASSERT_NO_FATAL_FAILURE(PipelineAnswers(kT0));
   ASSERT_THAT(outbox_->ExpireDue(kT0 + 100), IsOk());
   auto entry = db_->GetOutbox(a.id());
   ASSERT_THAT(entry, IsOk());
@@ -155,6 +172,7 @@ TEST_F(OutboxTest, DeadLetteredAfterMaxAttempts) {
     auto sent = SendNext(now);
     if (!sent) break;
     attempts.push_back(sent->attempt());
+    ASSERT_NO_FATAL_FAILURE(PipelineAnswers(now));
     now += 100;
     ASSERT_THAT(outbox_->ExpireDue(now), IsOk());
   }
@@ -252,8 +270,8 @@ TEST_F(OutboxTest, RecoverQueuesLeftoversWithTheirAttempts) {
   Accept(a);
   Accept(b);
   SendNext(kT0);
+  ASSERT_THAT(outbox_->OnAck(AckOf(b)), IsOk());  // the pipeline answers: a's send counts
   ASSERT_THAT(outbox_->ExpireDue(kT0 + 100), IsOk());  // a: attempt 1 persisted
-  ASSERT_THAT(outbox_->OnAck(AckOf(b)), IsOk());
   OpenDb();  // a restart
   ASSERT_THAT(outbox_->Recover(), IsOk());
   EXPECT_EQ(outbox_->outstanding(), 1u);
@@ -270,6 +288,7 @@ TEST_F(OutboxTest, RecoveredEntryCountsTowardsMaxAttempts) {
   int64_t now = kT0;
   for (int i = 0; i < 2; ++i) {
     SendNext(now);
+    ASSERT_NO_FATAL_FAILURE(PipelineAnswers(now));
     now += 100;
     ASSERT_THAT(outbox_->ExpireDue(now), IsOk());
   }
@@ -278,7 +297,34 @@ TEST_F(OutboxTest, RecoveredEntryCountsTowardsMaxAttempts) {
   auto last = SendNext(now);
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(last->attempt(), 3u);
+  ASSERT_NO_FATAL_FAILURE(PipelineAnswers(now));
   ASSERT_THAT(outbox_->ExpireDue(now + 100), IsOk());
+  EXPECT_THAT(DeadIds(), ElementsAre(a.id()));
+}
+
+// While nothing at all is acked (the store or every worker is down), sends
+// do not count: a long outage dead-letters nothing. Once the pipeline
+// answers again, max_attempts applies as usual.
+TEST_F(OutboxTest, StalledPipelineDeadLettersNothing) {
+  v1::Article a = MakeArticle("a", "A", "x");
+  Accept(a);
+  int64_t now = kT0;
+  for (int i = 0; i < 20; ++i) {
+    auto sent = SendNext(now);
+    ASSERT_TRUE(sent.has_value()) << "cycle " << i;
+    EXPECT_EQ(sent->attempt(), 1u);
+    now += 100;
+    ASSERT_THAT(outbox_->ExpireDue(now), IsOk());
+  }
+  EXPECT_THAT(DeadIds(), IsEmpty());
+  EXPECT_EQ(outbox_->outstanding(), 1u);
+  EXPECT_EQ(counters_.Snapshot()["resent_while_stalled"], 20u);
+  for (int i = 0; i < 5 && DeadIds().empty(); ++i) {
+    ASSERT_TRUE(SendNext(now).has_value());
+    ASSERT_NO_FATAL_FAILURE(PipelineAnswers(now));
+    now += 100;
+    ASSERT_THAT(outbox_->ExpireDue(now), IsOk());
+  }
   EXPECT_THAT(DeadIds(), ElementsAre(a.id()));
 }
 
@@ -408,6 +454,9 @@ TEST_F(OutboxBackpressureTest, DeadLetterFreesRoom) {
   int64_t now = kT0;
   for (int i = 0; i < 3; ++i) {
     while (SendNext(now)) {}
+    // The store answers (here a repeated ack of an older article), so the
+    // sends count towards max_attempts.
+    ASSERT_THAT(outbox_->OnAck(AckOf(MakeArticle("older", "O", "x"))), IsOk());
     now += 100;
     ASSERT_THAT(outbox_->ExpireDue(now), IsOk());
   }
