@@ -40,6 +40,12 @@ absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_ty
     // A peer announcing a larger frame is disconnected before anything is
     // allocated for it (libzmq checks the declared size in the decoder).
     socket.set(zmq::sockopt::maxmsgsize, ep.max_message_bytes);
+    // ZMTP heartbeats: a peer that stops answering (killed host, SIGSTOP,
+    // dropped link) is disconnected within seconds instead of holding what
+    // was queued to it until TCP gives up.
+    socket.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIntervalMs);
+    socket.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
+    socket.set(zmq::sockopt::heartbeat_ttl, kHeartbeatTimeoutMs);
     if (!ep.curve_secret_key.empty()) {
       if (ep.bind) {
         socket.set(zmq::sockopt::curve_server, 1);

@@ -21,6 +21,12 @@
 
 namespace newsflow {
 
+// ZMTP heartbeats on every connection OpenSocket makes: a peer silent for
+// kHeartbeatTimeoutMs is disconnected (its queue dropped; the outbox
+// resends what it held).
+inline constexpr int kHeartbeatIntervalMs = 1000;
+inline constexpr int kHeartbeatTimeoutMs = 5000;
+
 // Creates a socket of `type`, sets linger, high-water marks, the largest
 // message accepted (ep.max_message_bytes: a peer that sends a bigger one is
 // disconnected) and CurveZMQ keys from `ep` (a CURVE server with curve_allowed_clients admits only those

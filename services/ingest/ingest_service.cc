@@ -47,6 +47,11 @@ constexpr milliseconds kPollInterval(50);
 
 std::string HostOf(const std::string& url) { return FeedHost(url); }
 constexpr int64_t kExpireCheckMs = 100;
+// After a worker disconnects, unacked entries are resent this soon (the
+// other workers' articles are normally acked well within it).
+constexpr int64_t kWorkerGoneGraceMs = 2000;
+// Articles waiting this long without any ack are logged (then once a minute).
+constexpr int64_t kNoAckWarningMs = 30000;
 
 // Compares in time independent of where the first difference lies.
 bool TokensEqual(std::string_view given, std::string_view expected) {
@@ -156,6 +161,7 @@ class IngestService final : public Service {
   BadInputReporter bad_control_;
   RateLimitedLog feed_error_log_;
   RateLimitedLog db_error_log_;
+  RateLimitedLog stalled_log_{std::chrono::seconds(60)};
   RateLimitedLog refused_log_;  // feeds and pages refused by ExecuteControl
 
   // Serialises add-feed requests (read, admit, write as one step).
@@ -637,9 +643,34 @@ void IngestService::ProcessDropFile(const fs::path& path, std::stop_token stop) 
 
 absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& articles,
                                        zmq::socket_t& acks, zmq::socket_t& control) {
+  // Disconnections of workers from the articles socket (a killed or hung
+  // worker; heartbeats find the hung ones): what was queued to it is gone,
+  // so unacked entries are resent after a short grace instead of the whole
+  // ack timeout.
+  const std::string monitor_address = fmt::format("inproc://ingest-articles-monitor-{}",
+                                                  static_cast<const void*>(this));
+  std::optional<zmq::socket_t> monitor;
+  struct StopMonitoring {
+    explicit StopMonitoring(zmq::socket_t& s) : socket(s) {}
+    StopMonitoring(const StopMonitoring&) = delete;
+    StopMonitoring& operator=(const StopMonitoring&) = delete;
+    ~StopMonitoring() { zmq_socket_monitor(socket.handle(), nullptr, 0); }
+    zmq::socket_t& socket;
+  };
+  std::optional<StopMonitoring> stop_monitoring;
+  if (zmq_socket_monitor(articles.handle(), monitor_address.c_str(), ZMQ_EVENT_DISCONNECTED) == 0) {
+    stop_monitoring.emplace(articles);
+    monitor.emplace(context_, zmq::socket_type::pair);
+    monitor->set(zmq::sockopt::linger, 0);
+    monitor->connect(monitor_address);
+  } else {
+    logger_->warn("cannot monitor worker disconnections: {}", zmq_strerror(zmq_errno()));
+  }
   std::vector<zmq::pollitem_t> items{{acks.handle(), 0, ZMQ_POLLIN, 0},
                                      {control.handle(), 0, ZMQ_POLLIN, 0}};
+  if (monitor) items.push_back({monitor->handle(), 0, ZMQ_POLLIN, 0});
   int64_t last_expire = 0;
+  int64_t last_ack_ms = NowMs();  // or since the outbox was last empty
   bool blocked = false;  // the PUSH socket refused the last send
   while (!stop.stop_requested()) {
     milliseconds timeout = (!blocked && outbox_.queued() > 0) ? milliseconds(0) : kPollInterval;
@@ -659,6 +690,14 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
       // A failed write (a full disk) keeps the entry: it is resent later and
       // the store acks the duplicate again.
       if (absl::Status s = outbox_.OnAck(envelope->ack()); !s.ok()) ReportDbError(s, "ack");
+      last_ack_ms = NowMs();
+    }
+    if (monitor && (items[2].revents & ZMQ_POLLIN)) {
+      auto frames = RecvFrames(*monitor);  // event (id, value), then the endpoint
+      if (frames.ok() && frames->has_value()) {
+        counters_.Add("worker_disconnects");
+        outbox_.Hasten(NowMs() + kWorkerGoneGraceMs);
+      }
     }
     if (items[1].revents & ZMQ_POLLIN) {
       auto frames = RecvFrames(control);
@@ -669,6 +708,16 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
     if (now - last_expire >= kExpireCheckMs) {
       last_expire = now;
       if (absl::Status s = outbox_.ExpireDue(now); !s.ok()) ReportDbError(s, "outbox expiry");
+      // An outage of the store (or of every worker) is silent on the wire:
+      // say so while articles wait.
+      uint64_t suppressed = 0;
+      const std::size_t waiting = outbox_.outstanding();
+      if (waiting == 0) {
+        last_ack_ms = now;  // nothing waits: idle, not an outage
+      } else if (now - last_ack_ms >= kNoAckWarningMs && stalled_log_.ShouldLog(&suppressed)) {
+        logger_->warn("no ack from the store for {} s; {} articles wait in the outbox (kept, resent)",
+                      (now - last_ack_ms) / 1000, waiting);
+      }
     }
     auto sent = SendQueued(articles, 256, now);
     if (!sent.ok()) return absl::IsCancelled(sent.status()) ? absl::OkStatus() : sent.status();

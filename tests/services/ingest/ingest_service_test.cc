@@ -161,6 +161,7 @@ class IngestServiceTest : public ::testing::Test {
     service_thread_ = std::jthread([this, &ready](std::stop_token st) {
       status_ = service_->Run(st, [&](const EndpointMap& endpoints) {
         if (endpoints.contains("ingest.api")) api_ = endpoints.at("ingest.api");
+        endpoints_ = endpoints;
         ready = true;
       });
     });
@@ -236,6 +237,7 @@ class IngestServiceTest : public ::testing::Test {
   std::jthread service_thread_;
   absl::Status status_;
   std::string api_;  // http://127.0.0.1:port of the feeds API
+  EndpointMap endpoints_;  // as the service reported them when ready
   std::string token_;  // sent with Feeds() and PollNow()
   std::mutex mu_;
   std::vector<std::string> if_none_match_;  // GUARDED_BY(mu_)
@@ -647,6 +649,41 @@ TEST_F(IngestServiceTest, OpmlImportOverTheOutlineCapIsRefused) {
   EXPECT_THAT(progress["error"].get<std::string>(), ::testing::HasSubstr("max_import_outlines"));
   EXPECT_EQ(progress["added"], 0);
   EXPECT_TRUE(Feeds().empty());
+}
+
+// A worker that goes away (killed, or hung and cut off by heartbeats) takes
+// what was queued to it along: ingest resends its unacked articles after a
+// short grace, not after the whole ack timeout.
+TEST_F(IngestServiceTest, ArticlesHeldByAVanishedWorkerAreResentSoon) {
+  ASSERT_NO_FATAL_FAILURE(Start({Url("/feed")}, [](IngestConfig* c) {
+    c->allow_networks = {"127.0.0.0/8"};
+    c->articles = MakeEndpoint("tcp://127.0.0.1:*", true, 100);
+    c->ack_timeout_ms = 120000;
+  }));
+  const std::string articles = endpoints_.at("ingest.articles");
+  ASSERT_EQ(articles.rfind("tcp://", 0), 0u) << articles;
+  auto receive = [](zmq::socket_t& socket, std::chrono::milliseconds timeout) -> std::optional<v1::Article> {
+    std::vector<zmq::pollitem_t> items{{socket.handle(), 0, ZMQ_POLLIN, 0}};
+    auto ready = Poll(items, timeout);
+    if (!ready.ok() || *ready != 1) return std::nullopt;
+    auto frames = RecvFrames(socket);
+    if (!frames.ok() || !frames->has_value()) return std::nullopt;
+    auto envelope = DecodeEnvelope((**frames).back().to_string());
+    if (!envelope.ok()) return std::nullopt;
+    return envelope->article();
+  };
+  auto first = OpenSocket(context_, zmq::socket_type::pull, MakeEndpoint(articles, false, 100));
+  ASSERT_TRUE(first.ok());
+  auto got = receive(*first, seconds(20));
+  ASSERT_TRUE(got.has_value());
+  auto second = OpenSocket(context_, zmq::socket_type::pull, MakeEndpoint(articles, false, 100));
+  ASSERT_TRUE(second.ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // connected
+  first->set(zmq::sockopt::linger, 0);
+  first->close();  // the first worker dies without acking
+  auto resent = receive(*second, seconds(15));
+  ASSERT_TRUE(resent.has_value()) << "not resent within 15 s (ack timeout 120 s)";
+  EXPECT_EQ(resent->id(), got->id());
 }
 
 }  // namespace
