@@ -3,11 +3,13 @@
 #include <charconv>
 #include <limits>
 #include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "common/util/article_json.h"
+#include "common/util/time.h"
 
 namespace newsflow::store {
 namespace {
@@ -73,26 +75,46 @@ nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
 }  // namespace
 
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
-                    CountersFn counters) {
+                    CountersFn counters, HealthFn health) {
   auto run = [&store, limits, counters](const v1::QueryRequest& q) {
     return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{});
   };
 
-  server.Route("GET", "/healthz", [&store](const HttpRequest&) {
-    return HttpResponse::Json(200, {{"status", "ok"}, {"last_sequence", store.LastSequence()},
-                                    {"articles", store.ArticleCount()}});
+  auto current_health = [health] { return health ? health() : StoreHealth{}; };
+  server.Route("GET", "/healthz", [&store, current_health](const HttpRequest&) {
+    const StoreHealth h = current_health();
+    nlohmann::json body = {{"status", h.committing ? "ok" : "degraded"},
+                           {"last_sequence", store.LastSequence()},
+                           {"articles", store.ArticleCount()}};
+    if (!h.committing) body["problem"] = h.problem;
+    return HttpResponse::Json(200, body);
+  });
+  server.Route("GET", "/readyz", [current_health](const HttpRequest&) {
+    const StoreHealth h = current_health();
+    if (h.committing) return HttpResponse::Json(200, {{"ready", true}});
+    return HttpResponse::Json(503, {{"ready", false},
+                                    {"reason", "commits failing: " + h.problem},
+                                    {"since", FormatRfc3339Utc(h.problem_since_ms)}});
   });
 
-  server.Route("GET", "/metrics", [&store, counters](const HttpRequest&) {
+  server.Route("GET", "/metrics", [&store, counters, current_health](const HttpRequest&) {
     std::string body;
-    body += fmt::format("newsflow_store_articles {}\n", store.ArticleCount());
-    body += fmt::format("newsflow_store_last_sequence {}\n", store.LastSequence());
+    auto family = [&](std::string_view name, std::string_view type, std::string_view help, uint64_t value) {
+      body += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
+    };
+    family("newsflow_store_articles", "gauge", "Articles stored.", store.ArticleCount());
+    family("newsflow_store_last_sequence", "gauge", "Sequence number of the newest committed article.",
+           store.LastSequence());
+    family("newsflow_store_commits_failing", "gauge",
+           "1 while commits fail (a full disk): nothing is acked until the database recovers.",
+           current_health().committing ? 0 : 1);
     if (counters) {
       for (const auto& [name, value] : counters()) {
-        body += fmt::format("newsflow_store_{}_total {}\n", name, value);
+        family(fmt::format("newsflow_store_{}_total", name), "counter",
+               fmt::format("Store events: {}.", name), value);
       }
     }
-    return HttpResponse::Text(200, std::move(body), "text/plain; version=0.0.4");
+    return HttpResponse::Text(200, std::move(body), "text/plain; version=0.0.4; charset=utf-8");
   });
 
   server.Route("GET", "/v1/articles", [run](const HttpRequest& req) {

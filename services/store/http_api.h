@@ -30,10 +30,22 @@ namespace newsflow::store {
 
 using CountersFn = std::function<std::map<std::string, uint64_t>()>;
 
+// Whether the store does its job right now: it commits (a full disk makes
+// commits fail; the store then holds its batch and acks nothing).
+struct StoreHealth {
+  bool committing = true;
+  std::string problem;         // why not, when !committing
+  int64_t problem_since_ms = 0;
+};
+using HealthFn = std::function<StoreHealth()>;
+
 // Registers the routes on `server` (its options hold the token and limits).
-// `store` and `counters` must outlive it.
+// `store`, `counters` and `health` must outlive it. /healthz is liveness
+// (200 while the process serves; "status": "degraded" with the problem
+// when commits fail), /readyz readiness (503 with the reason while commits
+// fail), /metrics the Prometheus text format 0.0.4 with HELP and TYPE.
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
-                    CountersFn counters);
+                    CountersFn counters, HealthFn health = nullptr);
 
 }  // namespace newsflow::store
 

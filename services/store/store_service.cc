@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -57,6 +58,11 @@ class StoreService final : public Service {
  private:
   absl::Status WriterLoop(std::stop_token stop, zmq::socket_t& input, zmq::socket_t& publish,
                           zmq::socket_t& acks);
+  // Publishes an ack on its origin's topic, counted as sent, unrouted (no
+  // subscriber: that ingest is away) or dropped (queue full).
+  void SendAck(zmq::socket_t& acks, const std::string& origin, const v1::Envelope& ack);
+  // Takes the subscription changes the XPUB acks socket reports.
+  void ReadSubscriptions(zmq::socket_t& acks);
   absl::Status CommitAndAnnounce(std::vector<v1::Article>& batch, zmq::socket_t& publish,
                                  zmq::socket_t& acks, std::stop_token stop);
   void QueryLoop(std::stop_token stop, std::promise<absl::StatusOr<std::string>>& bound);
@@ -80,7 +86,6 @@ class StoreService final : public Service {
     auto snapshot = counters_.Snapshot();
     snapshot["bad_input_frames"] = bad_input_.count();
     snapshot["bad_query_frames"] = bad_query_.count();
-    snapshot["commits_failing"] = commits_failing_since_ms_.load() != 0 ? 1 : 0;
     return snapshot;
   }
 
@@ -94,8 +99,21 @@ class StoreService final : public Service {
   BadInputReporter bad_input_;
   BadInputReporter bad_query_;
   RateLimitedLog commit_error_log_;
+  std::set<std::string> ack_topics_;  // writer thread only: ack topics with a subscriber
   // When commits started failing (a full disk), 0 while they succeed.
   std::atomic<int64_t> commits_failing_since_ms_{0};
+  mutable std::mutex commit_problem_mu_;
+  std::string commit_problem_;  // GUARDED_BY(commit_problem_mu_): the last commit error
+  StoreHealth Health() const {
+    StoreHealth h;
+    h.problem_since_ms = commits_failing_since_ms_.load();
+    h.committing = h.problem_since_ms == 0;
+    if (!h.committing) {
+      std::lock_guard lock(commit_problem_mu_);
+      h.problem = commit_problem_;
+    }
+    return h;
+  }
   RateLimitedLog publish_drop_log_;
   mutable std::mutex term_counts_mu_;
   DocumentFrequencies term_counts_;  // GUARDED_BY(term_counts_mu_)
@@ -110,7 +128,8 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (!input.ok()) return Annotate(input.status(), "store.input");
   auto publish = OpenSocket(context_, zmq::socket_type::pub, config_.publish, milliseconds(1000));
   if (!publish.ok()) return Annotate(publish.status(), "store.publish");
-  auto acks = OpenSocket(context_, zmq::socket_type::pub, config_.acks, milliseconds(1000));
+  // XPUB: it tells which ack topics have a subscriber (StoreService::SendAck).
+  auto acks = OpenSocket(context_, zmq::socket_type::xpub, config_.acks, milliseconds(1000));
   if (!acks.ok()) return Annotate(acks.status(), "store.acks");
   endpoints["store.input"] = BoundEndpoint(*input);
   endpoints["store.publish"] = BoundEndpoint(*publish);
@@ -126,7 +145,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   HttpServer http(MakeHttpServerOptions(config_.http_address, config_.http_port, config_.http_token,
                                         config_.http_limits));
   if (config_.http_enabled) {
-    InstallHttpApi(http, *db_, limits_, [this] { return CounterSnapshot(); });
+    InstallHttpApi(http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); });
     auto url = http.Start();
     if (!url.ok()) return Annotate(url.status(), "store.http");
     endpoints["store.http"] = *url;
@@ -177,6 +196,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
       auto ready = Poll(items, kPollInterval);
       if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
     }
+    ReadSubscriptions(acks);
     while (batch.size() < max_batch) {
       auto frames = RecvFrames(input);
       if (!frames.ok()) {
@@ -249,10 +269,34 @@ void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::
   ack->set_failed_worker(ValidUtf8(failure.worker()));
   logger_->warn("enrich failure article id={} worker={} reason={}", failure.article_id(), ack->failed_worker(),
                 ack->failure());
-  if (SendFrames(acks, {AckTopic(failure.origin()), EncodeEnvelope(ack_env)}).ok()) {
-    counters_.Add("acks_sent");
-  } else {
-    counters_.Add("acks_dropped");  // the worker reports it again when ingest resends
+  SendAck(acks, failure.origin(), ack_env);  // if lost, the worker reports it again on the resend
+}
+
+void StoreService::SendAck(zmq::socket_t& acks, const std::string& origin, const v1::Envelope& ack) {
+  const std::string topic = AckTopic(origin);
+  if (!SendFrames(acks, {topic, EncodeEnvelope(ack)}).ok()) {
+    counters_.Add("acks_dropped");
+    return;
+  }
+  // A PUB socket drops what nobody subscribed to: the ingest instance is away
+  // (restarting, or cut off). It resends, and the duplicate is acked again.
+  counters_.Add(ack_topics_.contains(topic) ? "acks_sent" : "acks_unrouted");
+}
+
+void StoreService::ReadSubscriptions(zmq::socket_t& acks) {
+  for (int i = 0; i < 1000; ++i) {
+    auto frames = RecvFrames(acks);
+    if (!frames.ok() || !frames->has_value()) return;
+    const zmq::message_t& m = (**frames).front();
+    if (m.size() == 0) continue;
+    const auto* data = static_cast<const char*>(m.data());
+    std::string topic(data + 1, m.size() - 1);
+    if (!topic.starts_with("ack.")) continue;  // workers' document-frequency topics
+    if (data[0] == 1) {
+      ack_topics_.insert(std::move(topic));
+    } else if (data[0] == 0) {
+      ack_topics_.erase(topic);
+    }
   }
 }
 
@@ -271,11 +315,7 @@ void StoreService::RejectArticle(const v1::Article& article, const absl::Status&
   ack->set_failure(ValidUtf8(fmt::format("rejected by the store: {}", std::string(why.message()))
                                  .substr(0, kMaxFailureReasonBytes)));
   ack->set_failed_worker("store");
-  if (SendFrames(acks, {AckTopic(article.origin()), EncodeEnvelope(ack_env)}).ok()) {
-    counters_.Add("acks_sent");
-  } else {
-    counters_.Add("acks_dropped");
-  }
+  SendAck(acks, article.origin(), ack_env);
 }
 
 void StoreService::OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame,
@@ -347,6 +387,10 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
     // A full disk or another I/O failure: nothing is acked, so ingest keeps
     // every article in its outbox; the database recovers by itself once
     // space is back (common/storage/rocksdb_options.h).
+    {
+      std::lock_guard lock(commit_problem_mu_);
+      commit_problem_ = std::string(results.status().message());
+    }
     if (commits_failing_since_ms_.load() == 0) {
       commits_failing_since_ms_ = NowMs();
       logger_->error("commits failing, acks paused until the database recovers: {}",
@@ -375,11 +419,7 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
     ack->set_version(r.version);
     ack->set_sequence(r.sequence);
     ack->set_duplicate(r.duplicate);
-    if (SendFrames(acks, {AckTopic(article.origin()), EncodeEnvelope(ack_env)}).ok()) {
-      counters_.Add("acks_sent");
-    } else {
-      counters_.Add("acks_dropped");  // ingest resends; the store re-acks the duplicate
-    }
+    SendAck(acks, article.origin(), ack_env);
     if (r.duplicate) {
       counters_.Add("duplicates");
       continue;

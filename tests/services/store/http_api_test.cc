@@ -1,6 +1,8 @@
 #include "services/store/http_api.h"
 
+#include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,6 +90,43 @@ TEST_F(HttpApiTest, MetricsListsStoreAndServiceCounters) {
   EXPECT_THAT(res->body, HasSubstr("newsflow_store_articles 3\n"));
   EXPECT_THAT(res->body, HasSubstr("newsflow_store_last_sequence 3\n"));
   EXPECT_THAT(res->body, HasSubstr("newsflow_store_received_total 9\n"));
+  EXPECT_THAT(res->body, HasSubstr("newsflow_store_commits_failing 0\n"));
+  // Prometheus text format 0.0.4: every family has HELP and TYPE lines.
+  EXPECT_THAT(res->body, HasSubstr("# TYPE newsflow_store_articles gauge\n"));
+  EXPECT_THAT(res->body, HasSubstr("# TYPE newsflow_store_received_total counter\n"));
+  int samples = 0, types = 0, helps = 0;
+  std::istringstream lines(res->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("# TYPE ")) ++types;
+    else if (line.starts_with("# HELP ")) ++helps;
+    else if (!line.empty()) ++samples;
+  }
+  EXPECT_EQ(types, samples);
+  EXPECT_EQ(helps, samples);
+}
+
+TEST_F(HttpApiTest, ReadyzFollowsTheStoreHealth) {
+  std::mutex mu;
+  StoreHealth health;  // GUARDED_BY(mu): the server's threads read it
+  server_ = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0});
+  InstallHttpApi(*server_, *store_, {}, nullptr, [&] {
+    std::lock_guard lock(mu);
+    return health;
+  });
+  ASSERT_THAT(server_->Start(), IsOk());
+  port_ = server_->port();
+  EXPECT_EQ(GetJson("/readyz", 200)["ready"], true);
+  EXPECT_EQ(GetJson("/healthz", 200)["status"], "ok");
+  {
+    std::lock_guard lock(mu);
+    health = {.committing = false, .problem = "No space left on device", .problem_since_ms = 1000};
+  }
+  nlohmann::json not_ready = GetJson("/readyz", 503);
+  EXPECT_EQ(not_ready["ready"], false);
+  EXPECT_THAT(not_ready["reason"].get<std::string>(), HasSubstr("No space left on device"));
+  nlohmann::json live = GetJson("/healthz", 200);  // liveness: restarting would not help
+  EXPECT_EQ(live["status"], "degraded");
+  EXPECT_THAT(Get("/metrics")->body, HasSubstr("newsflow_store_commits_failing 1\n"));
 }
 
 TEST_F(HttpApiTest, ArticlesNewestFirstWithDefaultLimitWithoutText) {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -85,6 +86,32 @@ TEST_F(StoreServiceTest, ForwardsAnEnrichFailureToItsOriginAsAFailedAck) {
   auto after = Query(stats);
   ASSERT_THAT(after, IsOk());
   EXPECT_EQ(after->last_sequence(), before->last_sequence());
+}
+
+// A PUB socket silently drops what nobody subscribed to; the store tells
+// an ack that reached its ingest from one whose ingest was away.
+TEST_F(StoreServiceTest, AcksWithoutASubscriberAreCountedAsUnrouted) {
+  auto counter = [&](const std::string& name) -> uint64_t {
+    v1::QueryRequest stats;
+    stats.set_stats(true);
+    auto r = Query(stats);
+    if (!r.ok()) return 0;
+    auto it = r->counters().find(name);
+    return it == r->counters().end() ? 0 : it->second;
+  };
+  Push(MakeArticle("away", "Away", "text", "AI"), "ingest-away");
+  ASSERT_TRUE(WaitFor([&] { return counter("acks_unrouted") == 1; }, 10s));
+  EXPECT_EQ(counter("acks_sent"), 0u);
+
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);  // probes pushed before the subscription arrived are unrouted too
+  const uint64_t sent = counter("acks_sent");
+  const uint64_t unrouted = counter("acks_unrouted");
+  EXPECT_GE(sent, 1u);
+  Push(MakeArticle("here", "Here", "text", "AI"));
+  ASSERT_TRUE(RecvSkippingProbes(acks).has_value());
+  EXPECT_TRUE(WaitFor([&] { return counter("acks_sent") == sent + 1; }, 10s));
+  EXPECT_EQ(counter("acks_unrouted"), unrouted);
 }
 
 // Articles out of bounds never reach the database: one whose id, version
@@ -579,6 +606,70 @@ TEST_F(StoreTermCountsSaveTest, TableIsSavedWhileArticlesKeepComing) {
   done = true;
   load.join();
   EXPECT_TRUE(saved) << "no save of the table during 3 s of load";
+}
+
+// A full disk is an outage the store rides out: it stops acking (ingest
+// keeps everything), reports it on /readyz and /healthz, and once space is
+// back it commits and acks what it held, by itself. Needs a tmpfs (root).
+class StoreDiskFullTest : public StoreServiceFixture {
+ protected:
+  void SetUp() override {
+    if (!disk_.available()) GTEST_SKIP() << "mounting a tmpfs needs CAP_SYS_ADMIN";
+    StoreServiceFixture::SetUp();
+  }
+  std::string StoreDataDir() const override { return disk_.Sub("store"); }
+  std::string ExtraStoreYaml() const override { return "  http: {enabled: true, port: 0}\n"; }
+
+  std::optional<httplib::Result> Get(const std::string& path) {
+    httplib::Client client(endpoints_.at("store.http"));
+    client.set_read_timeout(10);
+    return client.Get(path);
+  }
+
+  ::newsflow::testing::SmallFilesystem disk_{256 << 20};
+};
+
+TEST_F(StoreDiskFullTest, StopsAckingWhileTheDiskIsFullAndCatchesUpWhenSpaceReturns) {
+  zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
+  WarmUp(acks);
+  disk_.Fill(/*leave_bytes=*/256 << 10);
+  const std::string body(256 << 10, 'x');
+  std::set<std::string> pushed;
+  std::set<std::string> acked;
+  bool stalled = false;
+  for (int i = 0; i < 1000 && !stalled; ++i) {
+    v1::Article a = MakeArticle(fmt::format("big-{}", i), fmt::format("Title {}", i), body, "AI");
+    pushed.insert(a.id());
+    Push(a);
+    auto got = RecvSkippingProbes(acks, 3s);
+    if (!got.has_value()) {
+      stalled = true;
+      break;
+    }
+    ASSERT_TRUE(got->envelope.has_ack());
+    EXPECT_TRUE(got->envelope.ack().failure().empty());
+    acked.insert(got->envelope.ack().article_id());
+  }
+  ASSERT_TRUE(stalled) << "the disk never filled";
+  auto ready = Get("/readyz");
+  ASSERT_TRUE(ready.has_value() && *ready);
+  EXPECT_EQ((*ready)->status, 503) << (*ready)->body;
+  EXPECT_THAT((*ready)->body, HasSubstr("commits failing"));
+  auto health = Get("/healthz");
+  ASSERT_TRUE(health.has_value() && *health);
+  EXPECT_EQ((*health)->status, 200);
+  EXPECT_THAT((*health)->body, HasSubstr("degraded"));
+
+  disk_.Free();
+  while (acked.size() < pushed.size()) {
+    auto got = RecvSkippingProbes(acks, 60s);
+    ASSERT_TRUE(got.has_value()) << "acked " << acked.size() << " of " << pushed.size();
+    acked.insert(got->envelope.ack().article_id());
+  }
+  EXPECT_EQ(acked, pushed);
+  auto recovered = Get("/readyz");
+  ASSERT_TRUE(recovered.has_value() && *recovered);
+  EXPECT_EQ((*recovered)->status, 200) << (*recovered)->body;
 }
 
 }  // namespace

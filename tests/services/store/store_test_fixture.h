@@ -51,6 +51,8 @@ class StoreServiceFixture : public ::testing::Test {
 
   // Extra YAML lines for the store section (indented by two spaces).
   virtual std::string ExtraStoreYaml() const { return "  http: {enabled: false}\n"; }
+  // The store's database folder.
+  virtual std::string StoreDataDir() const { return dir_.Sub("store"); }
 
   void StartService() {
     if (input_ep_.empty()) {
@@ -62,7 +64,7 @@ class StoreServiceFixture : public ::testing::Test {
     std::string yaml = fmt::format(
         "data_dir: {0}\n"
         "store:\n"
-        "  data_dir: {0}/store\n"
+        "  data_dir: {6}\n"
         "  input: {1}\n"
         "  publish: {2}\n"
         "  acks: {3}\n"
@@ -70,7 +72,7 @@ class StoreServiceFixture : public ::testing::Test {
         "  sync_writes: false\n"
         "  max_batch: 16\n"
         "{5}",
-        dir_.path(), input_ep_, publish_ep_, acks_ep_, query_ep_, ExtraStoreYaml());
+        dir_.path(), input_ep_, publish_ep_, acks_ep_, query_ep_, ExtraStoreYaml(), StoreDataDir());
     auto config = ParseConfig(yaml, "store-test.yaml");
     ASSERT_THAT(config, IsOk());
     config_ = *config;
