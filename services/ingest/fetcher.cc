@@ -185,7 +185,9 @@ curl_socket_t OpenCheckedSocket(void* user, curlsocktype, curl_sockaddr* address
   return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
-absl::Status CheckHttpUrl(std::string_view url) {
+// `allow`: when set, a host written as an IP literal must be allowed by the
+// fetch policy too (the connection would be refused anyway; say so now).
+absl::Status CheckHttpUrl(std::string_view url, const std::vector<IpNetwork>* allow = nullptr) {
   if (url.empty()) return absl::InvalidArgumentError("the URL is empty");
   if (url.size() > kMaxUrlBytes) {
     return absl::InvalidArgumentError(fmt::format("the URL is longer than {} bytes", kMaxUrlBytes));
@@ -209,12 +211,24 @@ absl::Status CheckHttpUrl(std::string_view url) {
   CURLUcode host_rc = curl_url_get(handle.get(), CURLUPART_HOST, &host, 0);
   std::string scheme_text = scheme != nullptr ? scheme : "";
   bool has_host = host_rc == CURLUE_OK && host != nullptr && host[0] != '\0';
+  std::string host_text = has_host ? host : "";
   curl_free(scheme);
   curl_free(host);
   if (scheme_text != "http" && scheme_text != "https") {
     return absl::InvalidArgumentError(fmt::format("{}: only http:// and https:// URLs are accepted", text));
   }
   if (!has_host) return absl::InvalidArgumentError(fmt::format("{} is not a valid URL: no host", text));
+  if (allow != nullptr) {
+    // libcurl's URL parser normalises numeric IPv4 forms (2130706433, 0x7f.1).
+    std::string_view literal = host_text;
+    if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') {
+      literal = literal.substr(1, literal.size() - 2);
+    }
+    if (std::optional<IpAddress> ip = ParseIpAddress(literal); ip && !AddressAllowed(*ip, *allow)) {
+      return absl::InvalidArgumentError(fmt::format("{}: address {} is not allowed (ingest.fetch.allow_networks)",
+                                                    text, FormatIpAddress(*ip)));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -240,11 +254,13 @@ FetchOptions FetchOptionsFromConfig(const IngestConfig& config, Counters* counte
   return options;
 }
 
-absl::Status CheckPageUrl(std::string_view url) { return CheckHttpUrl(url); }
+absl::Status CheckPageUrl(std::string_view url, const FetchOptions& options) {
+  return CheckHttpUrl(url, &options.allow_networks);
+}
 
 absl::Status CheckFeedUrl(std::string_view url, const FetchOptions& options) {
   const std::string scheme = UrlScheme(url);
-  if (scheme == "http" || scheme == "https") return CheckHttpUrl(url);
+  if (scheme == "http" || scheme == "https") return CheckHttpUrl(url, &options.allow_networks);
   if (url.empty()) return absl::InvalidArgumentError("the feed URL is empty");
   if (url.size() > kMaxUrlBytes) {
     return absl::InvalidArgumentError(fmt::format("the feed URL is longer than {} bytes", kMaxUrlBytes));

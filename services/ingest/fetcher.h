@@ -95,13 +95,15 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchOption
 
 // Whether `url` may be added as a feed (control socket, HTTP API, OPML
 // import, config): an http(s) URL that libcurl's URL parser accepts, with a
-// host; or, only when options.file_root is set, a local path or file:// URL
+// host (written as an IP address, one the fetch policy allows: public or in
+// options.allow_networks); or, only when options.file_root is set, a local
+// path or file:// URL
 // lying inside it (lexically; reads check the real path). kInvalidArgument
 // with the reason otherwise; the file system is not consulted.
 absl::Status CheckFeedUrl(std::string_view url, const FetchOptions& options);
 
 // Whether `url` may be submitted as a page: http(s) only, as above.
-absl::Status CheckPageUrl(std::string_view url);
+absl::Status CheckPageUrl(std::string_view url, const FetchOptions& options);
 
 // Call once per process before threads start (curl_global_init).
 void InitFetcher();

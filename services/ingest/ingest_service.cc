@@ -833,7 +833,7 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
     }
     case v1::ControlRequest::kSubmitUrl: {
       const std::string& url = request.submit_url();
-      if (absl::Status s = CheckPageUrl(url); !s.ok()) {
+      if (absl::Status s = CheckPageUrl(url, fetch_options_); !s.ok()) {
         counters_.Add("pages_refused");
         s = absl::InvalidArgumentError(fmt::format("page refused: {}", std::string(s.message())));
         LogRefusal(s);

@@ -476,7 +476,7 @@ TEST(FetchLocalTest, FifoIsRefusedWithoutBlocking) {
 TEST(CheckFeedUrlTest, AcceptsHttpUrlsAndRejectsJunk) {
   FetchOptions options;
   for (const char* url : {"https://example.com/feed.xml", "http://example.com", "HTTPS://Example.com/a?b=c#d",
-                          "http://[2001:db8::1]:8080/rss", "http://user@example.com/rss"}) {
+                          "http://[2606:4700::1]:8080/rss", "http://user@example.com/rss"}) {
     EXPECT_THAT(CheckFeedUrl(url, options), IsOk()) << url;
   }
   for (const char* url : {"", "not a url", "example.com/feed", "ftp://example.com/feed", "http://", "https:///path",
@@ -488,6 +488,27 @@ TEST(CheckFeedUrlTest, AcceptsHttpUrlsAndRejectsJunk) {
   }
   EXPECT_THAT(CheckFeedUrl(std::string("https://example.com/") + std::string(9000, 'a'), options),
               StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// A host written as an internal address is refused when the feed is added,
+// in every spelling libcurl accepts, unless allow_networks lists it. (Names
+// are not resolved here: the fetch checks every connection anyway.)
+TEST(CheckFeedUrlTest, InternalAddressLiteralsAreRefusedWhenAdded) {
+  FetchOptions options;
+  for (const char* url : {"http://127.0.0.1/rss", "http://2130706433/rss", "http://0x7f000001/rss",
+                          "http://127.1/rss", "http://[::1]/rss", "http://[::ffff:127.0.0.1]/rss",
+                          "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/rss",
+                          "https://192.168.1.1:8443/rss"}) {
+    absl::Status s = CheckFeedUrl(url, options);
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << url;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("ingest.fetch.allow_networks")) << url;
+    EXPECT_THAT(CheckPageUrl(url, options), StatusIs(absl::StatusCode::kInvalidArgument)) << url;
+  }
+  EXPECT_THAT(CheckFeedUrl("http://localhost/rss", options), IsOk());
+  options.allow_networks = {*ParseIpNetwork("127.0.0.0/8")};
+  EXPECT_THAT(CheckFeedUrl("http://2130706433/rss", options), IsOk());
+  EXPECT_THAT(CheckPageUrl("http://127.0.0.1:8080/page", options), IsOk());
+  EXPECT_THAT(CheckFeedUrl("http://169.254.169.254/", options), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(CheckFeedUrlTest, LocalFilesOnlyInsideTheOptInFolder) {
@@ -504,12 +525,12 @@ TEST(CheckFeedUrlTest, LocalFilesOnlyInsideTheOptInFolder) {
 }
 
 TEST(CheckPageUrlTest, HttpOnly) {
-  EXPECT_THAT(CheckPageUrl("https://example.com/a"), IsOk());
   FetchOptions with_files;
   with_files.file_root = "/srv/feeds";
-  EXPECT_FALSE(CheckPageUrl("/srv/feeds/a.html").ok());
-  EXPECT_FALSE(CheckPageUrl("file:///srv/feeds/a.html").ok());
-  EXPECT_FALSE(CheckPageUrl("not a url").ok());
+  EXPECT_THAT(CheckPageUrl("https://example.com/a", with_files), IsOk());
+  EXPECT_FALSE(CheckPageUrl("/srv/feeds/a.html", with_files).ok());
+  EXPECT_FALSE(CheckPageUrl("file:///srv/feeds/a.html", with_files).ok());
+  EXPECT_FALSE(CheckPageUrl("not a url", with_files).ok());
 }
 
 TEST(FetchLocalTest, UnsupportedSchemeIsInvalidArgument) {
