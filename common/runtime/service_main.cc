@@ -29,6 +29,9 @@ absl::StatusOr<NewsflowConfig> LoadConfigWithOverrides(const std::string& path,
     // Derived folders follow the override unless the file set them apart.
     if (config.ingest.data_dir == config.data_dir + "/ingest") config.ingest.data_dir = data_dir + "/ingest";
     if (config.store.data_dir == config.data_dir + "/store") config.store.data_dir = data_dir + "/store";
+    if (config.enrich.journal_dir == config.data_dir + "/enrich-journal") {
+      config.enrich.journal_dir = data_dir + "/enrich-journal";
+    }
     config.data_dir = data_dir;
   }
   if (!log_level.empty()) {

@@ -29,10 +29,11 @@ std::string FindSamplesDir() {
 }
 
 NewsflowConfig EmbeddedDefaultConfig(const std::string& data_dir) {
-  NewsflowConfig c;
+  NewsflowConfig c = DefaultConfig();
   if (!data_dir.empty()) c.data_dir = data_dir;
   c.ingest.data_dir = c.data_dir + "/ingest";
   c.store.data_dir = c.data_dir + "/store";
+  c.enrich.journal_dir = c.data_dir + "/enrich-journal";
   MakeEmbedded(&c);
   std::string samples = FindSamplesDir();
   if (samples.empty()) return c;

@@ -16,6 +16,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/config/newsflow_config.h"
+#include "common/runtime/service_main.h"
+#include "services/cli/embedded_config.h"
 
 namespace newsflow {
 namespace {
@@ -580,6 +582,24 @@ TEST(ShippedK8sTest, ConfigMapLoadsWithMountedKeys) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_FALSE(config->store.input.curve_secret_key.empty());
   EXPECT_FALSE(config->ingest.articles.curve_allowed_clients.empty());
+}
+
+// Every folder derived from data_dir follows --data-dir, the enrich crash
+// journal too (the systemd unit gives each worker its own state folder).
+TEST(ConfigOverridesTest, DataDirMovesEveryDerivedFolder) {
+  auto config = LoadConfigWithOverrides("", "/var/lib/newsflow/enrich-1", "");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ingest.data_dir, "/var/lib/newsflow/enrich-1/ingest");
+  EXPECT_EQ(config->store.data_dir, "/var/lib/newsflow/enrich-1/store");
+  EXPECT_EQ(config->enrich.journal_dir, "/var/lib/newsflow/enrich-1/enrich-journal");
+}
+
+// `newsflow run` without --config: every folder lies under its data dir.
+TEST(EmbeddedConfigTest, EveryFolderIsUnderTheDataDir) {
+  NewsflowConfig c = cli::EmbeddedDefaultConfig("/srv/nf");
+  EXPECT_EQ(c.ingest.data_dir, "/srv/nf/ingest");
+  EXPECT_EQ(c.store.data_dir, "/srv/nf/store");
+  EXPECT_EQ(c.enrich.journal_dir, "/srv/nf/enrich-journal");
 }
 
 }  // namespace
