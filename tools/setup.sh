@@ -6,6 +6,9 @@
 #   tools/setup.sh build  install what is missing and build
 #
 # Every dependency is a Debian package; nothing is downloaded at build time.
+# wordnet-base (English word classes and lemmas) and python3-jieba (its Chinese
+# dictionary with word frequencies and classes) are data compiled into the
+# enrichment core at build time.
 # python3-nltk and python3-chardet are for the quality scorers that ctest runs when
 # ../shared is present (the feed scorer evaluates fixtures' chardet conditions).
 # Environment: BUILD_DIR (default: build), JOBS (default: number of cores).
@@ -23,6 +26,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libcld2-dev libstemmer-dev
   libxml2-dev libgumbo-dev libcurl4-openssl-dev libmicrohttpd-dev libcpp-httplib-dev libcli11-dev
   libyaml-cpp-dev nlohmann-json3-dev libabsl-dev libsodium-dev libxxhash-dev zlib1g-dev
+  wordnet-base python3-jieba
   python3 python3-nltk python3-chardet
 )
 
