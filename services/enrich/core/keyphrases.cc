@@ -73,6 +73,11 @@ constexpr double kProperWeight = 0.25;
 constexpr double kTitlePhraseWeight = 0.6;
 constexpr double kTitleWordWeight = 0.3;
 constexpr double kTitleTeleportBoost = 2.0;
+// First occurrence: a candidate first met in the title or lede (sentence 0)
+// weighs 1 + kLedeWeight, one first met in sentence s 1 + kLedeWeight /
+// sqrt(1 + s). News states its subject first (FirstPhrases, the first noun
+// phrases of a document, is a strong keyphrase baseline on long news).
+constexpr double kLedeWeight = 1.0;
 // Articles after which TermStatistics carry half their full weight.
 constexpr double kStatisticsHalfConfidence = 50;
 // Beyond min_tags, a tag must reach this fraction of the best score.
@@ -621,7 +626,8 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     const double title = InTitle(document.title_keys, c.key)
                              ? 1 + kTitlePhraseWeight
                              : 1 + kTitleWordWeight * title_words / static_cast<double>(n);
-    c.score = graph * frequency * spread * proper * title;
+    const double position = 1 + kLedeWeight / std::sqrt(1.0 + c.first_sentence);
+    c.score = graph * frequency * spread * proper * title * position;
     if (!document.unspaced) {
       // Names are units ("Kestrel Robotics"): less of the multi-word prior.
       const bool name = 2 * c.proper > c.frequency;
