@@ -334,6 +334,8 @@ constexpr std::string_view kLeadingReferences[] = {
     "It's", "It\xE2\x80\x99s", "That's", "That\xE2\x80\x99s", "He's", "She's", "They're", "We're",
     "I'm", "We've", "They've", "I've",
 };
+// In a quotation these are the named speaker.
+constexpr std::string_view kFirstPerson[] = {"I", "We", "Our", "I'm", "We're", "We've", "I've"};
 constexpr std::string_view kChineseConnectives[] = {
     "但", "但是", "而", "而且", "然而", "不过", "因此", "所以", "此外", "另外", "同时", "并且", "其次",
 };
@@ -490,6 +492,26 @@ std::string KeyPointForDisplay(const Document& document, uint32_t index) {
     return out;
   }
   if (!document.english) {
+    DropTrailingAttribution(&out);
+    return out;
+  }
+  // A quotation: fine when its speaker is named after it and it does not
+  // open by pointing back ("It is...", "And..."); "I" and "we" are the
+  // speaker.
+  for (std::string_view mark : {std::string_view("\""), std::string_view("\xE2\x80\x9C")}) {
+    if (!out.starts_with(mark)) continue;
+    const std::string_view closing = mark == "\"" ? mark : std::string_view("\xE2\x80\x9D");
+    const size_t close = out.find(closing, mark.size());
+    if (close == std::string::npos) return {};
+    const size_t after = out.find_first_not_of(".,!? ", close + closing.size());
+    if (after == std::string::npos) return {};  // no speaker named
+    const std::string_view quoted = std::string_view(out).substr(mark.size());
+    for (std::string_view reference : kLeadingReferences) {
+      if (StartsWithWord(quoted, reference) && !IsOneOf(reference, kFirstPerson)) return {};
+    }
+    for (std::string_view connective : kLeadingConnectives) {
+      if (StartsWithWord(quoted, connective)) return {};
+    }
     DropTrailingAttribution(&out);
     return out;
   }

@@ -158,6 +158,22 @@ _KP_LEADING = {'he', 'she', 'it', 'they', 'we', 'i', 'this', 'these', 'those', '
                'also', 'meanwhile', 'moreover', 'nor'}
 
 
+_KP_FIRST_PERSON = {'i', 'we', 'our', "i'm", "we're", "we've", "i've"}
+
+
+def _kp_leading_reference(point, words):
+    """Starts with a pronoun or connective pointing to another sentence; in a
+    quotation whose speaker is named after it, "I" and "we" are the speaker."""
+    if not words or words[0] not in _KP_LEADING:
+        return False
+    if point[:1] in '"\u201c':
+        closing = '"' if point[0] == '"' else '\u201d'
+        end = point.find(closing, 1)
+        attributed = end >= 0 and point[end + 1:].strip(' .,!?') != ''
+        return not attributed or words[0] not in _KP_FIRST_PERSON
+    return True
+
+
 def _kp_words(text):
     return [w.lower() for w in _KP_WORD.findall(text)]
 
@@ -190,7 +206,7 @@ def cmd_key_points(inp, out, samples=3):
                 words += len(p.split())
                 dup_summary += any(_dice(w, _kp_words(s)) >= 0.6 for s in summary)
                 dup_title += _dice(w, title) >= 0.6
-                leading += bool(w) and w[0] in _KP_LEADING
+                leading += _kp_leading_reference(p, w)
                 quotes += (p.count('"') % 2 == 1) or p.count('\u201c') != p.count('\u201d')
             if shown < samples and points:
                 shown += 1
