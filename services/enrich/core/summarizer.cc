@@ -324,15 +324,17 @@ bool StartsWithWord(std::string_view text, std::string_view word) {
 constexpr std::string_view kLeadingConnectives[] = {
     "But", "And", "Yet", "However", "Also", "Meanwhile", "Moreover", "Furthermore",
     "Nevertheless", "Nonetheless", "Instead", "Besides", "Indeed", "Therefore", "Thus",
-    "Still,", "So,", "Then,",
+    "Still,", "So,", "Then,", "In addition,", "As a result,", "At the same time,", "By contrast,",
+    "In contrast,", "Even so,", "On the other hand,",
 };
-// Words whose referent is in an earlier sentence: a key point that starts
+// Words and phrases whose referent is in an earlier sentence: a key point that starts
 // with one does not make sense alone ("He said...", "This means...").
 constexpr std::string_view kLeadingReferences[] = {
     "He", "She", "It", "They", "We", "I", "This", "These", "Those", "That", "His", "Her",
     "Its", "Their", "Our", "Him", "Them", "Such", "Nor", "Or", "Both", "Neither",
     "It's", "It\xE2\x80\x99s", "That's", "That\xE2\x80\x99s", "He's", "She's", "They're", "We're",
-    "I'm", "We've", "They've", "I've",
+    "I'm", "We've", "They've", "I've", "Others", "For example,", "For instance,", "The latter",
+    "The former",
 };
 // In a quotation these are the named speaker.
 constexpr std::string_view kFirstPerson[] = {"I", "We", "Our", "I'm", "We're", "We've", "I've"};

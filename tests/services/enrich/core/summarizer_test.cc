@@ -142,12 +142,15 @@ TEST_F(SummarizerTest, KeyPointsReadAlone) {
         "\"It is the biggest investment in the port for fifty years,\" the harbour master said.\n"
         "\"We have hired two hundred new dock workers for the terminal,\" the harbour master said.\n"
         "However, the cranes on the east quay will only be ready at the end of the summer.\n"
-        "But the city council still has to approve the new road from the terminal to the motorway.\n");
+        "But the city council still has to approve the new road from the terminal to the motorway.\n"
+        "Others expect the ferry companies to move their ships from the west quay to the terminal.\n"
+        "In addition, the port will open a visitor centre with a view of the terminal next summer.\n");
   const SentenceRanking ranking = RankSentences(document_);
-  const std::vector<KeyPoint> points = SelectKeyPoints(document_, ranking, 9, {});
+  const std::vector<KeyPoint> points = SelectKeyPoints(document_, ranking, 11, {});
   ASSERT_GE(points.size(), 3u);
   for (const KeyPoint& point : points) {
-    for (const char* lead : {"He ", "This ", "They ", "But ", "However", "\"It ", "\"We expect"}) {
+    for (const char* lead :
+         {"He ", "This ", "They ", "But ", "However", "\"It ", "\"We expect", "Others", "In addition"}) {
       EXPECT_FALSE(point.text.starts_with(lead)) << point.text;
     }
     EXPECT_EQ(std::count(point.text.begin(), point.text.end(), '"') % 2, 0) << point.text;
@@ -159,6 +162,7 @@ TEST_F(SummarizerTest, KeyPointsReadAlone) {
                        [&](const KeyPoint& p) { return p.text == text; });
   };
   EXPECT_TRUE(has("The cranes on the east quay will only be ready at the end of the summer."));
+  EXPECT_TRUE(has("The port will open a visitor centre with a view of the terminal next summer."));
   EXPECT_TRUE(has("\"We have hired two hundred new dock workers for the terminal,\" the harbour master said."));
 }
 
