@@ -402,8 +402,8 @@ void DropTrailingAttribution(std::string* out) {
 }
 
 // Shortens a long English sentence at a clause boundary outside quotations:
-// the first of two clauses joined by a semicolon, or the main clause before
-// a trailing ", which ...", ", while ..." or dash aside. Each cut keeps
+// the first of two clauses joined by a semicolon or ", but", or the main
+// clause before a trailing ", which ...", ", while ..." or dash aside. Each cut keeps
 // whole clauses up to the end of one, never a subject without its verb: a
 // relative clause or dash aside is only cut when nothing after it returns
 // to the main clause (no later comma, no closing dash). The latest cut that
@@ -415,6 +415,7 @@ void ShortenAtClause(std::string* out) {
   };
   static constexpr Cut kCuts[] = {
       {"; ", ""},
+      {", but ", ""},
       {", which ", ","},
       {", while ", ""},
       {", whereas ", ""},

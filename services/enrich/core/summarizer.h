@@ -97,8 +97,8 @@ std::vector<KeyPoint> SelectKeyPoints(const Document& document, const SentenceRa
 // alone (see SelectKeyPoints). SentenceForDisplay without a leading
 // connective and a trailing attribution ("..., the minister said." ->
 // "...."; quotations keep theirs); a long English sentence is cut to its
-// first clause at a semicolon, a trailing ", which ..."/", while ..." or a
-// dash aside outside quotations.
+// first clause at a semicolon or ", but", or before a trailing
+// ", which ..."/", while ..." or dash aside, outside quotations.
 std::string KeyPointForDisplay(const Document& document, uint32_t index);
 
 // The text of sentence `index`, with surrounding whitespace removed and

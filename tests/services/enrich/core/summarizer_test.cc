@@ -184,7 +184,10 @@ TEST_F(SummarizerTest, LongKeyPointsAreCutAtAClause) {
             "year.\n"
             "The festival drew more than forty thousand visitors to the harbour over three days "
             "of concerts and street food, while the organisers had planned for half that number of "
-            "people.\n");
+            "people.\n"
+            "The new tram line will connect the university campus with the central railway "
+            "station and the harbour by the end of next year, but the council has not yet chosen "
+            "a company to build it.\n");
   const std::string first = KeyPointForDisplay(document_, 0);
   EXPECT_EQ(first,
             "The regional council approved a budget of four hundred million euros for new tram "
@@ -193,6 +196,9 @@ TEST_F(SummarizerTest, LongKeyPointsAreCutAtAClause) {
   EXPECT_EQ(KeyPointForDisplay(document_, 1), SentenceForDisplay(document_, 1));
   const std::string third = KeyPointForDisplay(document_, 2);
   EXPECT_TRUE(third.ends_with("days of concerts and street food.")) << third;
+  EXPECT_EQ(KeyPointForDisplay(document_, 3),
+            "The new tram line will connect the university campus with the central railway "
+            "station and the harbour by the end of next year.");
 }
 
 TEST_F(SummarizerTest, ChineseKeyPointsReadAlone) {
