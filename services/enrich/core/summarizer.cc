@@ -550,35 +550,46 @@ std::vector<KeyPoint> SelectKeyPoints(const Document& document, const SentenceRa
   std::sort(title_keys.begin(), title_keys.end());
   title_keys.erase(std::unique(title_keys.begin(), title_keys.end()), title_keys.end());
 
-  // Candidates: sentences that read alone, repeat neither the summary nor
-  // the title; valued by centrality, less for long ones.
+  // Candidates: the ranked sentences that repeat no summary sentence,
+  // valued by centrality, less for long ones (by their word count before
+  // any shortening). Whether one reads alone and differs from the title is
+  // only checked when it is about to be taken: most never are.
   struct Candidate {
     size_t rank_index;
     uint32_t part;
     double value;
+    int state = 0;  // 0 unchecked, 1 usable, -1 not
     std::string text;
   };
   std::vector<Candidate> candidates;
   for (size_t i = 0; i < ranking.sentences.size(); ++i) {
-    const uint32_t index = ranking.sentences[i];
     const bool repeats_summary =
         std::any_of(summary_vectors.begin(), summary_vectors.end(), [&](const SparseVector* v) {
           return v == &ranking.vectors[i] || Cosine(*v, ranking.vectors[i]) >= kSummaryOverlap;
         });
     if (repeats_summary) continue;
-    if (RestatesTitle(document, document.sentences[index], title_keys)) continue;
-    std::string text = KeyPointForDisplay(document, index);
-    if (text.empty()) continue;
+    const Sentence& sentence = document.sentences[ranking.sentences[i]];
     double value = ranking.scores[i];
-    if (!document.unspaced) {
-      const size_t words = CountSpacedWords(text);
-      if (words > kShortKeyPointWords) value *= static_cast<double>(kShortKeyPointWords) / words;
+    const size_t words = sentence.end_token - sentence.first_token;
+    if (!document.unspaced && words > kShortKeyPointWords) {
+      value *= static_cast<double>(kShortKeyPointWords) / static_cast<double>(words);
     }
-    candidates.push_back(Candidate{i, i < ranking.sections.size() ? ranking.sections[i] : 0, value,
-                                   std::move(text)});
+    candidates.push_back(
+        Candidate{i, i < ranking.sections.size() ? ranking.sections[i] : 0, value});
   }
   const size_t n = candidates.size();
   if (n == 0) return {};
+  const auto usable = [&](Candidate& c) {
+    if (c.state == 0) {
+      const uint32_t index = ranking.sentences[c.rank_index];
+      c.state = -1;
+      if (!RestatesTitle(document, document.sentences[index], title_keys)) {
+        c.text = KeyPointForDisplay(document, index);
+        if (!c.text.empty()) c.state = 1;
+      }
+    }
+    return c.state == 1;
+  };
 
   // Parts: sections when there are enough of them, else runs of sentences.
   const size_t distinct_sections = [&] {
@@ -589,33 +600,34 @@ std::vector<KeyPoint> SelectKeyPoints(const Document& document, const SentenceRa
   if (distinct_sections < want) {
     for (size_t i = 0; i < n; ++i) candidates[i].part = static_cast<uint32_t>(i * want / n);
   }
-  // The best candidate of each part, best parts first; then the rest by
-  // value. A point close to one already taken adds nothing.
-  std::map<uint32_t, size_t> best_of_part;
-  for (size_t i = 0; i < n; ++i) {
-    auto [it, inserted] = best_of_part.try_emplace(candidates[i].part, i);
-    if (!inserted && candidates[i].value > candidates[it->second].value) it->second = i;
-  }
-  std::vector<size_t> order;
-  for (const auto& [part, i] : best_of_part) order.push_back(i);
-  std::stable_sort(order.begin(), order.end(),
+  // The best usable candidate of each part, best parts first; then the
+  // rest by value. A point close to one already taken adds nothing.
+  std::vector<size_t> by_value(n);
+  for (size_t i = 0; i < n; ++i) by_value[i] = i;
+  std::stable_sort(by_value.begin(), by_value.end(),
                    [&](size_t a, size_t b) { return candidates[a].value > candidates[b].value; });
-  std::vector<size_t> rest;
-  for (size_t i = 0; i < n; ++i) {
-    if (std::find(order.begin(), order.end(), i) == order.end()) rest.push_back(i);
-  }
-  std::stable_sort(rest.begin(), rest.end(),
-                   [&](size_t a, size_t b) { return candidates[a].value > candidates[b].value; });
-  order.insert(order.end(), rest.begin(), rest.end());
-
   std::vector<size_t> picked;
-  for (size_t i : order) {
-    if (picked.size() >= want) break;
+  std::vector<bool> taken(n, false);
+  const auto take = [&](size_t i) {
+    if (taken[i] || !usable(candidates[i])) return false;
     const SparseVector& vector = ranking.vectors[candidates[i].rank_index];
     const bool repeats = std::any_of(picked.begin(), picked.end(), [&](size_t j) {
       return Cosine(ranking.vectors[candidates[j].rank_index], vector) >= kKeyPointOverlap;
     });
-    if (!repeats) picked.push_back(i);
+    if (repeats) return false;
+    taken[i] = true;
+    picked.push_back(i);
+    return true;
+  };
+  std::set<uint32_t> represented;
+  for (size_t i : by_value) {
+    if (picked.size() >= want) break;
+    if (represented.contains(candidates[i].part)) continue;
+    if (take(i)) represented.insert(candidates[i].part);
+  }
+  for (size_t i : by_value) {
+    if (picked.size() >= want) break;
+    take(i);
   }
   std::sort(picked.begin(), picked.end());  // candidates are in reading order
   std::vector<KeyPoint> out;
