@@ -292,7 +292,7 @@ namespace {
 // where one allows it, and rank lower the longer they stay.
 constexpr size_t kShortKeyPointWords = 25;
 // A shortened key point keeps at least this many words.
-constexpr size_t kMinClauseWords = 6;
+constexpr size_t kMinClauseWords = 8;
 // A sentence this similar to a summary sentence repeats it.
 constexpr double kSummaryOverlap = 0.5;
 // Key points this similar to each other say the same thing.
@@ -364,16 +364,20 @@ bool QuotesBalanced(std::string_view text) {
   return straight % 2 == 0 && open == close;
 }
 
-// Byte offsets in `text` that are outside any quotation, as a mask.
+// Byte offsets in `text` that are outside any quotation or parenthesis, as
+// a mask.
 std::vector<bool> OutsideQuotes(std::string_view text) {
   std::vector<bool> outside(text.size(), true);
   bool in_straight = false;
   int curly = 0;
+  int parentheses = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '"') in_straight = !in_straight;
+    if (text[i] == '(') ++parentheses;
+    if (text[i] == ')' && parentheses > 0) --parentheses;
     if (text.compare(i, 3, "\xE2\x80\x9C") == 0) ++curly;
     if (text.compare(i, 3, "\xE2\x80\x9D") == 0 && curly > 0) --curly;
-    outside[i] = !in_straight && curly == 0;
+    outside[i] = !in_straight && curly == 0 && parentheses == 0;
   }
   return outside;
 }
@@ -406,7 +410,8 @@ void DropTrailingAttribution(std::string* out) {
 // clause before a trailing ", which ...", ", while ..." or dash aside. Each cut keeps
 // whole clauses up to the end of one, never a subject without its verb: a
 // relative clause or dash aside is only cut when nothing after it returns
-// to the main clause (no later comma, no closing dash). The latest cut that
+// to the main clause (no later comma, no closing dash), and a dash only
+// when none comes before it. The latest cut that
 // leaves a short sentence is taken, else the earliest.
 void ShortenAtClause(std::string* out) {
   struct Cut {
@@ -434,6 +439,14 @@ void ShortenAtClause(std::string* out) {
     for (size_t at = text.find(cut.mark); at != std::string::npos; at = text.find(cut.mark, at + 1)) {
       if (!outside[at]) continue;
       if (!cut.closing.empty() && text.find(cut.closing, at + cut.mark.size()) != std::string::npos) continue;
+      // A dash that closes an aside opened earlier is no clause boundary;
+      // semicolons that separate the items of a list (a team line-up) are
+      // none either.
+      if ((cut.closing == cut.mark || cut.mark == "; ") &&
+          text.substr(0, at).find(cut.mark) != std::string::npos) {
+        continue;
+      }
+      if (cut.mark == "; " && text.find(cut.mark, at + cut.mark.size()) != std::string::npos) continue;
       const size_t words = CountSpacedWords(text.substr(0, at));
       if (words < kMinClauseWords) continue;
       if (words <= kShortKeyPointWords && (latest_short == std::string::npos || at > latest_short)) {
@@ -529,8 +542,13 @@ std::string KeyPointForDisplay(const Document& document, uint32_t index) {
   for (std::string_view reference : kLeadingReferences) {
     if (StartsWithWord(out, reference)) return {};
   }
-  // A sentence that starts in lowercase continues an earlier one.
-  if (out.empty() || (out[0] >= 'a' && out[0] <= 'z')) return {};
+  // A sentence that starts in lowercase continues an earlier one; one that
+  // starts with a dash or bullet is a list line run into it.
+  if (out.empty() || (out[0] >= 'a' && out[0] <= 'z') || out[0] == '-' || out[0] == '*' ||
+      out.starts_with("\xE2\x80\xA2") || out.starts_with("\xE2\x80\x93") ||
+      out.starts_with("\xE2\x80\x94")) {
+    return {};
+  }
   DropTrailingAttribution(&out);
   ShortenAtClause(&out);
   return out;

@@ -187,7 +187,12 @@ TEST_F(SummarizerTest, LongKeyPointsAreCutAtAClause) {
             "people.\n"
             "The new tram line will connect the university campus with the central railway "
             "station and the harbour by the end of next year, but the council has not yet chosen "
-            "a company to build it.\n");
+            "a company to build it.\n"
+            "The estimate for rebuilding the old harbour district - most of which was damaged by "
+            "the storm in January - was raised to three hundred million euros by the city council "
+            "this week.\n"
+            "The port earned forty million euros from container fees last year (up from thirty "
+            "million; the highest in a decade) and expects more from the new terminal next year.\n");
   const std::string first = KeyPointForDisplay(document_, 0);
   EXPECT_EQ(first,
             "The regional council approved a budget of four hundred million euros for new tram "
@@ -199,6 +204,10 @@ TEST_F(SummarizerTest, LongKeyPointsAreCutAtAClause) {
   EXPECT_EQ(KeyPointForDisplay(document_, 3),
             "The new tram line will connect the university campus with the central railway "
             "station and the harbour by the end of next year.");
+  // The second dash closes the aside: the sentence stays whole.
+  EXPECT_EQ(KeyPointForDisplay(document_, 4), SentenceForDisplay(document_, 4));
+  // Nor is a semicolon inside parentheses.
+  EXPECT_EQ(KeyPointForDisplay(document_, 5), SentenceForDisplay(document_, 5));
 }
 
 TEST_F(SummarizerTest, ChineseKeyPointsReadAlone) {
