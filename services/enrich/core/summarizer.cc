@@ -334,7 +334,7 @@ constexpr std::string_view kLeadingReferences[] = {
     "Its", "Their", "Our", "Him", "Them", "Such", "Nor", "Or", "Both", "Neither",
     "It's", "It\xE2\x80\x99s", "That's", "That\xE2\x80\x99s", "He's", "She's", "They're", "We're",
     "I'm", "We've", "They've", "I've", "Others", "For example,", "For instance,", "The latter",
-    "The former",
+    "The former", "Either way,", "If so,", "In that case,",
 };
 // In a quotation these are the named speaker.
 constexpr std::string_view kFirstPerson[] = {"I", "We", "Our", "I'm", "We're", "We've", "I've"};
