@@ -8,7 +8,10 @@
 # `newsflow enrich --jsonl`, converted back to the scorer's prediction format
 # and scored by ../shared/eval. Summaries are scored at 3 sentences and at
 # k = the reference's sentence count (the documents are grouped by k and
-# each group is run with --summary-sentences k). --peers also runs the
+# each group is run with --summary-sentences k). Key points of the BBC run
+# are measured too (length, and the share that repeat the summary or the
+# title, lean on another sentence or cut a quotation), with a few samples.
+# --peers also runs the
 # reference baselines of ../shared/eval/baselines on the same data and prints
 # their rows beside ours. The last line is one JSON object holding every
 # scorer summary of our runs, keyed by check name.
@@ -73,6 +76,9 @@ t1=$(now)
 score_sum bbc-3 "$BBC" "newsflow enrich (3 sentences)" "$EVAL_TMP/bbc.pred.jsonl" "$(rate "$n" "$t0" "$t1")"
 SUMMARY[bbc]="$LAST"
 
+"$EVAL_PY" "$LIB" key-points "$EVAL_TMP/bbc.in.jsonl" "$EVAL_TMP/bbc.out.jsonl" 3 >"$EVAL_TMP/kp.txt"
+SUMMARY[key_points]=$(tail -n 1 "$EVAL_TMP/kp.txt")
+
 "$EVAL_PY" "$LIB" bbc-budgets "$DATA_DIR" "$EVAL_DIR" "$EVAL_TMP/bbck"
 for f in "$EVAL_TMP"/bbck/k*.jsonl; do
   k=$(basename "$f" .jsonl)
@@ -121,6 +127,9 @@ fi
 sort -s -t $'\t' -k1,1 "$ROWS" >"$ROWS.sorted"
 "$EVAL_PY" "$LIB" table "$ROWS.sorted"
 echo
+echo "key points (BBC DEV, beside 3-sentence summaries)"
+cat "$EVAL_TMP/kp.txt"
+echo
 
 status=0
 eval_check_scores enrich_kpcrowd "${SUMMARY[kpcrowd]}" || status=1
@@ -133,5 +142,5 @@ import json, sys
 names = sys.argv[1::2]
 print(json.dumps({n: json.loads(s) for n, s in zip(names, sys.argv[2::2])}, separators=(",", ":")))
 ' enrich_kpcrowd "${SUMMARY[kpcrowd]}" enrich_inspec "${SUMMARY[inspec]}" enrich_csl "${SUMMARY[csl]}" \
-  enrich_bbc "${SUMMARY[bbc]}" enrich_bbc_k "${SUMMARY[bbc_k]}"
+  enrich_bbc "${SUMMARY[bbc]}" enrich_bbc_k "${SUMMARY[bbc_k]}" enrich_key_points "${SUMMARY[key_points]}"
 exit "$status"

@@ -221,8 +221,8 @@ absl::StatusOr<EnrichResult> Enricher::Enrich(std::string_view title, std::strin
     }
   }
   for (uint32_t index : summary) result.summary.push_back(SentenceForDisplay(document, index));
-  for (uint32_t index : SelectKeyPoints(ranking, s.options.key_points, summary)) {
-    result.key_points.push_back(KeyPointForDisplay(document, index));
+  for (KeyPoint& point : SelectKeyPoints(document, ranking, s.options.key_points, summary)) {
+    result.key_points.push_back(std::move(point.text));
   }
 
   s.key_hashes.resize(document.keys.size());

@@ -72,19 +72,33 @@ SentenceRanking RankSentences(const Document& document, const RankOptions& optio
 std::vector<uint32_t> SelectSentences(const SentenceRanking& ranking, int count,
                                       double diversity);
 
-// Key points: the most central sentence of each part of the article, so
-// that they cover its sections as a reader skims them: parts are the
-// sections between headings when the article has at least `count` of them,
-// else `count` runs of consecutive sentences. The best part representatives
-// win when there are more parts than key points; remaining slots go by MMR.
-// Sentences in `summary` (indices into Document::sentences) are only used
-// when there are not enough others, so the key points add to the summary
-// instead of repeating it. Returned in reading order.
-std::vector<uint32_t> SelectKeyPoints(const SentenceRanking& ranking, int count,
-                                      const std::vector<uint32_t>& summary);
+// Key points: short facts shown as a list beside the summary. A key point
+// is one ranked sentence, possibly shortened (see KeyPointForDisplay), that
+//  - reads alone: no cut quotation, no leading pronoun or demonstrative
+//    whose referent is in an earlier sentence ("He said...", "This
+//    means..."), no lowercase continuation; a leading connective ("But",
+//    "However,") is dropped;
+//  - repeats neither a summary sentence (in `summary`, indices into
+//    Document::sentences, or similar to one) nor the title (word overlap);
+//  - differs from the other key points.
+// Among those, they cover the article's parts as a reader skims them: the
+// sections between headings when there are at least `count` of them, else
+// `count` runs of consecutive sentences; the best of each part first, by
+// centrality with long sentences valued less. Fewer than `count` when the
+// article has too few such sentences. Returned in reading order.
+struct KeyPoint {
+  uint32_t sentence = 0;  // index into Document::sentences
+  std::string text;       // as displayed
+};
+std::vector<KeyPoint> SelectKeyPoints(const Document& document, const SentenceRanking& ranking,
+                                      int count, const std::vector<uint32_t>& summary);
 
-// A key point's display text: SentenceForDisplay without a trailing
-// attribution ("..., the minister said." -> "...."). Quotations keep theirs.
+// A key point's display text, or empty if sentence `index` cannot stand
+// alone (see SelectKeyPoints). SentenceForDisplay without a leading
+// connective and a trailing attribution ("..., the minister said." ->
+// "...."; quotations keep theirs); a long English sentence is cut to its
+// first clause at a semicolon or ", but", or before a trailing
+// ", which ..."/", while ..." or dash aside, outside quotations.
 std::string KeyPointForDisplay(const Document& document, uint32_t index);
 
 // The text of sentence `index`, with surrounding whitespace removed and

@@ -13,6 +13,12 @@
   enrich_eval.py predictions FIELD OUT.jsonl IN.jsonl...
       newsflow output -> scorer predictions: FIELD "keyphrases" takes tag names, "summary"
       takes the summary sentences.
+  enrich_eval.py key-points IN.jsonl OUT.jsonl [SAMPLES]
+      Key point quality of newsflow's output OUT.jsonl for its input IN.jsonl (titles): how many
+      key points per article, their mean length in words, and the share that repeat a summary
+      sentence or the title (word overlap, Dice >= 0.6 of lowercase words), start with a pronoun or
+      connective (their referent or link is in another sentence) or hold an odd number of quotation
+      marks (a cut quotation). Prints SAMPLES articles' key points (default 3), then a JSON line.
   enrich_eval.py table ROWS.tsv
       ROWS.tsv lines: set <TAB> system <TAB> scorer summary JSON <TAB> docs/s (or "-").
       Prints one table per task.
@@ -146,6 +152,76 @@ def cmd_table(rows_path):
             print(f'{name:<16} {system:<34}{vals}{speed:>10}')
 
 
+_KP_WORD = re.compile(r"[\w']+", re.UNICODE)
+_KP_LEADING = {'he', 'she', 'it', 'they', 'we', 'i', 'this', 'these', 'those', 'that', 'his', 'her',
+               'its', 'their', 'our', 'him', 'them', 'but', 'and', 'or', 'so', 'yet', 'however',
+               'also', 'meanwhile', 'moreover', 'nor'}
+
+
+_KP_FIRST_PERSON = {'i', 'we', 'our', "i'm", "we're", "we've", "i've"}
+
+
+def _kp_leading_reference(point, words):
+    """Starts with a pronoun or connective pointing to another sentence; in a
+    quotation whose speaker is named after it, "I" and "we" are the speaker."""
+    if not words or words[0] not in _KP_LEADING:
+        return False
+    if point[:1] in '"\u201c':
+        closing = '"' if point[0] == '"' else '\u201d'
+        end = point.find(closing, 1)
+        attributed = end >= 0 and point[end + 1:].strip(' .,!?') != ''
+        return not attributed or words[0] not in _KP_FIRST_PERSON
+    return True
+
+
+def _kp_words(text):
+    return [w.lower() for w in _KP_WORD.findall(text)]
+
+
+def _dice(a, b):
+    a, b = set(a), set(b)
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def cmd_key_points(inp, out, samples=3):
+    titles = {}
+    with open(inp, encoding='utf-8') as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                titles[r['id']] = r.get('title') or ''
+    n_docs = n_points = words = dup_summary = dup_title = leading = quotes = 0
+    shown = 0
+    with open(out, encoding='utf-8') as f:
+        for line in f:
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            points, summary = r.get('key_points', []), r.get('summary', [])
+            title = _kp_words(titles.get(r['id'], ''))
+            n_docs += 1
+            for p in points:
+                w = _kp_words(p)
+                n_points += 1
+                words += len(p.split())
+                dup_summary += any(_dice(w, _kp_words(s)) >= 0.6 for s in summary)
+                dup_title += _dice(w, title) >= 0.6
+                leading += _kp_leading_reference(p, w)
+                quotes += (p.count('"') % 2 == 1) or p.count('\u201c') != p.count('\u201d')
+            if shown < samples and points:
+                shown += 1
+                print(f'\n[{r["id"]}] {titles.get(r["id"], "")}')
+                for p in points:
+                    print(f'  * {p}')
+    m = max(n_points, 1)
+    summary = {'task': 'key_points', 'docs': n_docs, 'per_doc': round(n_points / max(n_docs, 1), 2),
+               'words': round(words / m, 1), 'repeat_summary': round(dup_summary / m, 4),
+               'repeat_title': round(dup_title / m, 4), 'leading_reference': round(leading / m, 4),
+               'cut_quote': round(quotes / m, 4)}
+    print()
+    print(json.dumps(summary))
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -159,6 +235,8 @@ def main(argv):
         cmd_bbc_ceiling(argv[2], argv[3], argv[4])
     elif cmd == 'predictions':
         cmd_predictions(argv[2], argv[3], argv[4:])
+    elif cmd == 'key-points':
+        cmd_key_points(argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 3)
     elif cmd == 'table':
         cmd_table(argv[2])
     else:

@@ -88,14 +88,136 @@ TEST_F(SummarizerTest, KeyPointsAddToTheSummary) {
   const SentenceRanking ranking = RankSentences(document_);
   const std::vector<uint32_t> summary = SelectSentences(ranking, 2, kSummaryDiversity);
   ASSERT_EQ(summary.size(), 2u);
-  const std::vector<uint32_t> points = SelectKeyPoints(ranking, 3, summary);
+  const std::vector<KeyPoint> points = SelectKeyPoints(document_, ranking, 3, summary);
   ASSERT_EQ(points.size(), 3u);
-  for (uint32_t index : points) {
-    EXPECT_EQ(std::count(summary.begin(), summary.end(), index), 0) << index;
+  for (const KeyPoint& point : points) {
+    EXPECT_EQ(std::count(summary.begin(), summary.end(), point.sentence), 0) << point.text;
   }
-  // Too few other sentences: the summary's own sentences fill in.
-  EXPECT_EQ(SelectKeyPoints(ranking, static_cast<int>(ranking.sentences.size()), summary).size(),
-            ranking.sentences.size());
+  // Asked for more than the article has: fewer key points, never a summary
+  // sentence again.
+  for (const KeyPoint& point :
+       SelectKeyPoints(document_, ranking, static_cast<int>(ranking.sentences.size()), summary)) {
+    EXPECT_EQ(std::count(summary.begin(), summary.end(), point.sentence), 0) << point.text;
+  }
+}
+
+// A sentence that restates a summary sentence with a word changed is not a
+// key point either.
+TEST_F(SummarizerTest, KeyPointsSkipNearCopiesOfTheSummary) {
+  Build("Ferry timetable",
+        "The island ferry will run a night service every Friday from the first week of June.\n"
+        "From the first week of June the island ferry will run a night service every Friday.\n"
+        "Harbour workers repainted the lighthouse on the north pier in red and white.\n"
+        "Ticket prices for students fell by a third after a vote of the city council.\n"
+        "The ferry company bought a second boat from a shipyard in Turku last winter.\n");
+  const SentenceRanking ranking = RankSentences(document_);
+  const std::vector<uint32_t> summary = SelectSentences(ranking, 1, kSummaryDiversity);
+  ASSERT_EQ(summary.size(), 1u);
+  ASSERT_TRUE(summary[0] == 0 || summary[0] == 1);
+  for (const KeyPoint& point : SelectKeyPoints(document_, ranking, 4, summary)) {
+    EXPECT_EQ(point.text.find("night service"), std::string::npos) << point.text;
+  }
+}
+
+TEST_F(SummarizerTest, KeyPointsDoNotRestateTheTitle) {
+  Build("Night ferry to the islands starts in June",
+        "A night ferry to the islands starts in June.\n"
+        "The council paid for two new boats that carry bicycles and cars to the harbour.\n"
+        "Fares for students and pensioners stay at last year's level until the autumn.\n"
+        "Harbour workers repainted the lighthouse on the north pier in red and white.\n");
+  const SentenceRanking ranking = RankSentences(document_);
+  const std::vector<KeyPoint> points = SelectKeyPoints(document_, ranking, 4, {});
+  EXPECT_FALSE(points.empty());
+  for (const KeyPoint& point : points) EXPECT_NE(point.sentence, 0u) << point.text;
+}
+
+// Every key point makes sense without the sentence before it.
+TEST_F(SummarizerTest, KeyPointsReadAlone) {
+  Build("Harbour report",
+        "The port authority opened a second container terminal on the east quay on Monday.\n"
+        "He said the terminal would handle twice as many ships as the old one by next spring.\n"
+        "This means that the harbour can take the largest vessels that sail the Baltic Sea today.\n"
+        "They will also pay the new dock workers more than the workers at the old terminal.\n"
+        "\"We expect the first ships from Gdansk in the second week of March next year.\"\n"
+        "\"It is the biggest investment in the port for fifty years,\" the harbour master said.\n"
+        "\"We have hired two hundred new dock workers for the terminal,\" the harbour master said.\n"
+        "However, the cranes on the east quay will only be ready at the end of the summer.\n"
+        "But the city council still has to approve the new road from the terminal to the motorway.\n"
+        "Others expect the ferry companies to move their ships from the west quay to the terminal.\n"
+        "In addition, the port will open a visitor centre with a view of the terminal next summer.\n");
+  const SentenceRanking ranking = RankSentences(document_);
+  const std::vector<KeyPoint> points = SelectKeyPoints(document_, ranking, 11, {});
+  ASSERT_GE(points.size(), 3u);
+  for (const KeyPoint& point : points) {
+    for (const char* lead :
+         {"He ", "This ", "They ", "But ", "However", "\"It ", "\"We expect", "Others", "In addition"}) {
+      EXPECT_FALSE(point.text.starts_with(lead)) << point.text;
+    }
+    EXPECT_EQ(std::count(point.text.begin(), point.text.end(), '"') % 2, 0) << point.text;
+  }
+  // A leading connective is dropped, not the fact after it; a quotation
+  // with its speaker named stays whole.
+  const auto has = [&](const std::string& text) {
+    return std::any_of(points.begin(), points.end(),
+                       [&](const KeyPoint& p) { return p.text == text; });
+  };
+  EXPECT_TRUE(has("The cranes on the east quay will only be ready at the end of the summer."));
+  EXPECT_TRUE(has("The port will open a visitor centre with a view of the terminal next summer."));
+  EXPECT_TRUE(has("\"We have hired two hundred new dock workers for the terminal,\" the harbour master said."));
+}
+
+TEST_F(SummarizerTest, CutQuotationIsNoKeyPoint) {
+  Build("", "The mayor said: \"We will keep the night ferry running all winter.\n"
+            "Ticket prices for students fell by a third after a city council vote.\n");
+  EXPECT_EQ(KeyPointForDisplay(document_, 0), "");
+  EXPECT_NE(KeyPointForDisplay(document_, 1), "");
+}
+
+// Long sentences become one short fact at a clause boundary; the cut never
+// falls inside a quotation or leaves a subject without its verb.
+TEST_F(SummarizerTest, LongKeyPointsAreCutAtAClause) {
+  Build("", "The regional council approved a budget of four hundred million euros for new tram "
+            "lines in the northern districts of the city on Tuesday; the opposition parties voted "
+            "against it and called the plan a waste of public money.\n"
+            "The shipyard in the old harbour, which builds ferries and small cargo ships for "
+            "owners in Norway and Sweden, will hire two hundred welders and electricians next "
+            "year.\n"
+            "The festival drew more than forty thousand visitors to the harbour over three days "
+            "of concerts and street food, while the organisers had planned for half that number of "
+            "people.\n"
+            "The new tram line will connect the university campus with the central railway "
+            "station and the harbour by the end of next year, but the council has not yet chosen "
+            "a company to build it.\n"
+            "The estimate for rebuilding the old harbour district - most of which was damaged by "
+            "the storm in January - was raised to three hundred million euros by the city council "
+            "this week.\n"
+            "The port earned forty million euros from container fees last year (up from thirty "
+            "million; the highest in a decade) and expects more from the new terminal next year.\n");
+  const std::string first = KeyPointForDisplay(document_, 0);
+  EXPECT_EQ(first,
+            "The regional council approved a budget of four hundred million euros for new tram "
+            "lines in the northern districts of the city on Tuesday.");
+  // The relative clause sits in the middle: nothing may be cut.
+  EXPECT_EQ(KeyPointForDisplay(document_, 1), SentenceForDisplay(document_, 1));
+  const std::string third = KeyPointForDisplay(document_, 2);
+  EXPECT_TRUE(third.ends_with("days of concerts and street food.")) << third;
+  EXPECT_EQ(KeyPointForDisplay(document_, 3),
+            "The new tram line will connect the university campus with the central railway "
+            "station and the harbour by the end of next year.");
+  // The second dash closes the aside: the sentence stays whole.
+  EXPECT_EQ(KeyPointForDisplay(document_, 4), SentenceForDisplay(document_, 4));
+  // Nor is a semicolon inside parentheses.
+  EXPECT_EQ(KeyPointForDisplay(document_, 5), SentenceForDisplay(document_, 5));
+}
+
+TEST_F(SummarizerTest, ChineseKeyPointsReadAlone) {
+  Build("", "此外，新码头明年将开通两条通往海岛的夜班渡轮航线。\n"
+            "他表示，港口将在三年内完成全部改造工程并投入使用。\n"
+            "市政府近日宣布，港口扩建工程将新增四个集装箱泊位。\n",
+        /*unspaced=*/true);
+  EXPECT_EQ(KeyPointForDisplay(document_, 0), "新码头明年将开通两条通往海岛的夜班渡轮航线。");
+  EXPECT_EQ(KeyPointForDisplay(document_, 1), "");
+  EXPECT_EQ(KeyPointForDisplay(document_, 2), SentenceForDisplay(document_, 2));
 }
 
 // Four sections under headings; most of the text is about the port, so a
@@ -114,10 +236,14 @@ TEST_F(SummarizerTest, KeyPointsCoverTheSections) {
         "Environment\n"
         "Electric cranes at the container terminal will cut noise and emissions at the port.\n");
   const SentenceRanking ranking = RankSentences(document_);
-  const std::vector<uint32_t> points = SelectKeyPoints(ranking, 4, {});
+  const std::vector<KeyPoint> points = SelectKeyPoints(document_, ranking, 4, {});
   ASSERT_EQ(points.size(), 4u);
   std::vector<std::string> texts;
-  for (uint32_t index : points) texts.push_back(SentenceForDisplay(document_, index));
+  std::vector<uint32_t> order;
+  for (const KeyPoint& point : points) {
+    texts.push_back(point.text);
+    order.push_back(point.sentence);
+  }
   const auto mentions = [&](const std::string& word) {
     return std::count_if(texts.begin(), texts.end(),
                          [&](const std::string& t) { return t.find(word) != std::string::npos; });
@@ -125,7 +251,7 @@ TEST_F(SummarizerTest, KeyPointsCoverTheSections) {
   EXPECT_EQ(mentions("ferry"), 1);
   EXPECT_EQ(mentions("jobs"), 1);
   EXPECT_EQ(mentions("Electric cranes"), 1);
-  EXPECT_TRUE(std::is_sorted(points.begin(), points.end()));
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
 }
 
 TEST_F(SummarizerTest, KeyPointsDropTrailingAttribution) {
