@@ -191,9 +191,16 @@ std::string Registry::Render() const {
 
 Collector CountersCollector(const Counters& counters, std::string prefix, std::string what,
                             std::map<std::string, std::string> help) {
-  return [&counters, prefix = std::move(prefix), what = std::move(what), help = std::move(help)] {
+  return CountersCollector([&counters] { return counters.Snapshot(); }, std::move(prefix), std::move(what),
+                           std::move(help));
+}
+
+Collector CountersCollector(CountsFn snapshot, std::string prefix, std::string what,
+                            std::map<std::string, std::string> help) {
+  return [snapshot = std::move(snapshot), prefix = std::move(prefix), what = std::move(what),
+          help = std::move(help)] {
     std::vector<FamilySnapshot> out;
-    for (const auto& [name, value] : counters.Snapshot()) {
+    for (const auto& [name, value] : snapshot()) {
       FamilySnapshot f;
       f.name = fmt::format("{}_{}_total", prefix, name);
       auto it = help.find(name);

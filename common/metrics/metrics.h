@@ -153,9 +153,13 @@ class Registry {
   std::vector<Collector> collectors_;       // GUARDED_BY(mu_)
 };
 
-// A collector serving every counter of `counters` as the counter family
+// A collector serving every count `snapshot` returns (e.g. a Counters
+// object's Snapshot, read at each scrape) as the counter family
 // `<prefix>_<name>_total`, with help[name] when given (else "<what>: <name>.").
-// `counters` must outlive the registry's use of the collector.
+using CountsFn = std::function<std::map<std::string, uint64_t>()>;
+Collector CountersCollector(CountsFn snapshot, std::string prefix, std::string what,
+                            std::map<std::string, std::string> help = {});
+// The same for a Counters object, which must outlive the collector.
 Collector CountersCollector(const Counters& counters, std::string prefix, std::string what,
                             std::map<std::string, std::string> help = {});
 
