@@ -51,13 +51,15 @@ struct ThreadSlot {
 };
 
 // Counts the live connections of one socket from its ZeroMQ monitor events
-// (connected or accepted, disconnected: heartbeats end a hung peer's).
-// inproc:// endpoints report no events and count as connected: their peer
-// is in the same process. Destroy it before the socket it watches.
+// (connected or accepted, disconnected: heartbeats end a hung peer's). Made
+// before the socket connects (OpenSocket's before_connect), so it sees the
+// first connection. inproc:// endpoints report no events and count as
+// connected: their peer is in the same process. Either may be closed
+// first: libzmq ends the monitoring with the watched socket, and drops the
+// events of a monitor nobody reads.
 class PeerMonitor {
  public:
-  PeerMonitor(zmq::context_t& context, zmq::socket_t& socket, const std::string& endpoint)
-      : socket_(socket) {
+  PeerMonitor(zmq::context_t& context, zmq::socket_t& socket, const std::string& endpoint) {
     if (endpoint.rfind("inproc://", 0) == 0) {
       peers_ = 1;
       return;
@@ -72,9 +74,6 @@ class PeerMonitor {
     monitor_.emplace(context, zmq::socket_type::pair);
     monitor_->set(zmq::sockopt::linger, 0);
     monitor_->connect(address);
-  }
-  ~PeerMonitor() {
-    if (monitor_) zmq_socket_monitor(socket_.handle(), nullptr, 0);
   }
   PeerMonitor(const PeerMonitor&) = delete;
   PeerMonitor& operator=(const PeerMonitor&) = delete;
@@ -101,7 +100,6 @@ class PeerMonitor {
   }
 
  private:
-  zmq::socket_t& socket_;
   std::optional<zmq::socket_t> monitor_;
   int peers_ = 0;
 };
@@ -198,10 +196,17 @@ class EnrichService final : public Service {
       InstallHealthRoutes(http, registry_, [this] { return Ready(); }, [this] {
         return nlohmann::json{{"worker", config_.worker_id}};
       });
+      // Not fatal: the worker's job is enriching. Several workers started
+      // from one config on one host (newsflow-enrich@N) all but the first
+      // find the port taken; they work on, unobserved, and say why.
       auto url = http.Start();
-      if (!url.ok()) return Annotate(url.status(), "enrich.http");
-      http_url = *url;
-      logger_->info("http {} (/healthz, /readyz, /metrics)", http_url);
+      if (url.ok()) {
+        http_url = *url;
+        logger_->info("http {} (/healthz, /readyz, /metrics)", http_url);
+      } else {
+        logger_->error("enrich.http: {}; serving no health or metrics (several workers on one host need "
+                       "enrich.http.port: 0 or a port each)", std::string(url.status().message()));
+      }
     }
     std::jthread watchdog;
     if (config_.watchdog_ms > 0) watchdog = std::jthread([this](std::stop_token st) { Watchdog(st); });
@@ -291,10 +296,17 @@ class EnrichService final : public Service {
       slot.journal = journal->get();
     }
     const std::string worker = fmt::format("{}/{}", config_.worker_id, thread);
-    auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
+    std::unique_ptr<PeerMonitor> input_monitor;
+    std::unique_ptr<PeerMonitor> output_monitor;
+    auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input, milliseconds(0), [&](zmq::socket_t& s) {
+      input_monitor = std::make_unique<PeerMonitor>(context_, s, config_.input.address);
+    });
     if (!input.ok()) return Annotate(input.status(), "enrich.input");
     // Linger: results queued at drain time still reach the store.
-    auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000));
+    auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000),
+                             [&](zmq::socket_t& s) {
+                               output_monitor = std::make_unique<PeerMonitor>(context_, s, config_.output.address);
+                             });
     if (!output.ok()) return Annotate(output.status(), "enrich.output");
     EnrichOptions options = OptionsFromConfig(config_);
     options.user_words = user_words_;
@@ -310,18 +322,15 @@ class EnrichService final : public Service {
       if (config_.input.bind) bound_["enrich.input"] = BoundEndpoint(*input);
       if (config_.output.bind) bound_["enrich.output"] = BoundEndpoint(*output);
     }
-    // Declared after the sockets: destroyed (monitoring stopped) first.
-    PeerMonitor input_monitor(context_, *input, config_.input.address);
-    PeerMonitor output_monitor(context_, *output, config_.output.address);
     const auto update_peers = [&] {
-      input_peers_[thread]->store(input_monitor.Update());
-      output_peers_[thread]->store(output_monitor.Update());
+      input_peers_[thread]->store(input_monitor->Update());
+      output_peers_[thread]->store(output_monitor->Update());
     };
     update_peers();
     on_ready();
     std::vector<zmq::pollitem_t> items{{input->handle(), 0, ZMQ_POLLIN, 0}};
     if (sharing) items.push_back({sharing->socket().handle(), 0, ZMQ_POLLIN, 0});
-    for (PeerMonitor* m : {&input_monitor, &output_monitor}) {
+    for (PeerMonitor* m : {input_monitor.get(), output_monitor.get()}) {
       if (m->socket() != nullptr) items.push_back({m->socket()->handle(), 0, ZMQ_POLLIN, 0});
     }
     const auto share = [&](int articles) -> absl::Status {
