@@ -603,6 +603,7 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
             interrupted = true;
           } else {
             error = result.status();
+            ReportDbError(result.status(), "accept");
           }
           break;
         }
@@ -709,6 +710,7 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   MergeExtractedPage(*page, url, &article);
   auto result = outbox_.Accept(article, stop);
   if (result.ok()) counters_.Add("pages_submitted");
+  if (!result.ok() && !absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
 }
 
 int IngestService::AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed,
@@ -779,7 +781,10 @@ void IngestService::ProcessDropFile(const fs::path& path, std::stop_token stop) 
     return;
   }
   auto result = outbox_.Accept(*article, stop);
-  if (!result.ok()) return;  // stays in place; retried on the next scan
+  if (!result.ok()) {
+    if (!absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
+    return;  // stays in place; retried on the next scan
+  }
   counters_.Add("drop_files_accepted");
   fs::rename(path, path.parent_path() / "processed" / path.filename(), ec);
 }
