@@ -1,7 +1,8 @@
 // End-to-end tests of the three real daemons as separate processes on
 // 127.0.0.1 (OS-chosen ports), fed with the sample feeds bundled in the
 // repository: exactly-once storage, filtered and replayed subscriptions, a
-// worker killed mid-stream, and garbage on every socket.
+// worker killed mid-stream, garbage on every socket, and every daemon's
+// /healthz, /readyz and /metrics through a store outage.
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdlib.h>
