@@ -315,6 +315,16 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
     r.Error("watchdog_ms", "must be 0 (off) or at least enrich.article_budget_ms");
   }
   r.ReadString("journal_dir", &c->journal_dir);
+  YamlReader http = r.Child("http");
+  http.ReadBool("enabled", &c->http_enabled);
+  http.ReadString("address", &c->http_address);
+  http.ReadInt("port", &c->http_port, 0, 65535);
+  http.ReadString("token", &c->http_token);
+  ReadHttpLimits(http, &c->http_limits);
+  http.Finish();
+  if (c->http_enabled && !IsLoopback(c->http_address) && c->http_token.empty()) {
+    r.Error("http.address", "a non-loopback address requires enrich.http.token");
+  }
   r.Finish();
 }
 

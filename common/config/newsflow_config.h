@@ -204,6 +204,15 @@ struct EnrichConfig {
   // Per-thread journal files naming the article being enriched, so that
   // one that crashed the process is quarantined when it restarts.
   std::string journal_dir;  // Default: <data_dir>/enrich-journal
+  // Health and metrics over HTTP (/healthz, /readyz, /metrics). Several
+  // workers on one host need port 0 (the bound port is logged and written
+  // to --endpoints-file as enrich.http) or a port each.
+  bool http_enabled = true;                // Default: true
+  std::string http_address = "127.0.0.1";  // Default: 127.0.0.1 (loopback only)
+  int http_port = 8482;                    // 0 = any free port. Default: 8482
+  std::string http_token;                  // required off loopback, for all but /healthz
+  // enrich.http.{threads, max_connections, ...}; bodies: only GETs.
+  HttpLimitsConfig http_limits{.threads = 1, .max_connections = 64, .max_body_bytes = 64 << 10};
 };
 
 struct StoreConfig {

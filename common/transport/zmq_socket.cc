@@ -31,7 +31,8 @@ absl::Status FromZmqError(const zmq::error_t& e, std::string_view context) {
 
 absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_type type,
                                          const EndpointConfig& ep,
-                                         std::chrono::milliseconds linger) {
+                                         std::chrono::milliseconds linger,
+                                         const std::function<void(zmq::socket_t&)>& before_connect) {
   try {
     zmq::socket_t socket(context, type);
     socket.set(zmq::sockopt::linger, static_cast<int>(linger.count()));
@@ -65,6 +66,7 @@ absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_ty
         socket.set(zmq::sockopt::curve_secretkey, ep.curve_secret_key);
       }
     }
+    if (before_connect) before_connect(socket);
     if (ep.bind) {
       socket.bind(ep.address);
     } else {

@@ -10,6 +10,7 @@
 #define NEWSFLOW_COMMON_TRANSPORT_ZMQ_SOCKET_H_
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,9 +34,13 @@ inline constexpr int kHeartbeatTimeoutMs = 5000;
 // clients; see zap_authenticator.h), then binds or connects. `linger` bounds how long unsent messages
 // are kept at close. Errors: kInvalidArgument (bad address or key),
 // kUnavailable (address in use), kCancelled (context shut down).
+// `before_connect`, when given, runs on the configured socket right before it
+// binds or connects (e.g. to start a socket monitor that sees the first
+// connection).
 absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_type type,
                                          const EndpointConfig& ep,
-                                         std::chrono::milliseconds linger = std::chrono::milliseconds(0));
+                                         std::chrono::milliseconds linger = std::chrono::milliseconds(0),
+                                         const std::function<void(zmq::socket_t&)>& before_connect = {});
 
 // The endpoint a socket bound to, with "*" ports resolved ("tcp://127.0.0.1:40123").
 std::string BoundEndpoint(zmq::socket_t& socket);

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -14,10 +16,12 @@
 #include <fmt/format.h>
 
 #include "common/log/logging.h"
+#include "common/metrics/health_routes.h"
+#include "common/metrics/metrics.h"
 #include "common/status/status_macros.h"
 #include "common/transport/envelope_codec.h"
+#include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
-#include "common/util/counters.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/enrich/article_journal.h"
@@ -46,6 +50,60 @@ struct ThreadSlot {
   int64_t started_ms = 0;             // GUARDED_BY(mu): 0 when idle
 };
 
+// Counts the live connections of one socket from its ZeroMQ monitor events
+// (connected or accepted, disconnected: heartbeats end a hung peer's). Made
+// before the socket connects (OpenSocket's before_connect), so it sees the
+// first connection. inproc:// endpoints report no events and count as
+// connected: their peer is in the same process. Either may be closed
+// first: libzmq ends the monitoring with the watched socket, and drops the
+// events of a monitor nobody reads.
+class PeerMonitor {
+ public:
+  PeerMonitor(zmq::context_t& context, zmq::socket_t& socket, const std::string& endpoint) {
+    if (endpoint.rfind("inproc://", 0) == 0) {
+      peers_ = 1;
+      return;
+    }
+    static std::atomic<uint64_t> next{0};
+    const std::string address = fmt::format("inproc://enrich-peer-monitor-{}-{}", getpid(), next++);
+    if (zmq_socket_monitor(socket.handle(), address.c_str(),
+                           ZMQ_EVENT_CONNECTED | ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0) {
+      peers_ = 1;  // cannot tell: never blocks readiness
+      return;
+    }
+    monitor_.emplace(context, zmq::socket_type::pair);
+    monitor_->set(zmq::sockopt::linger, 0);
+    monitor_->connect(address);
+  }
+  PeerMonitor(const PeerMonitor&) = delete;
+  PeerMonitor& operator=(const PeerMonitor&) = delete;
+
+  // The monitor socket to poll, or nullptr when nothing is monitored.
+  zmq::socket_t* socket() { return monitor_ ? &*monitor_ : nullptr; }
+  // Reads the pending events; the number of live connections.
+  int Update() {
+    if (!monitor_) return peers_;
+    for (int i = 0; i < 100; ++i) {
+      auto frames = RecvFrames(*monitor_);  // event (uint16 id, uint32 value), then the endpoint
+      if (!frames.ok() || !frames->has_value()) break;
+      const auto& parts = **frames;
+      if (parts.empty() || parts[0].size() < sizeof(uint16_t)) continue;
+      uint16_t event = 0;
+      std::memcpy(&event, parts[0].data(), sizeof(event));
+      if (event == ZMQ_EVENT_DISCONNECTED) {
+        peers_ = std::max(0, peers_ - 1);
+      } else {
+        ++peers_;
+      }
+    }
+    return peers_;
+  }
+
+ private:
+  std::optional<zmq::socket_t> monitor_;
+  int peers_ = 0;
+};
+
 class EnrichService final : public Service {
  public:
   EnrichService(const NewsflowConfig& config, zmq::context_t& context)
@@ -65,6 +123,53 @@ class EnrichService final : public Service {
 
   std::string name() const override { return "enrich"; }
 
+  // Ready when every thread is connected to ingest and to the store.
+  Readiness Ready() const {
+    if (!running_.load()) return {false, "starting", {}};
+    int input = 0, output = 0;
+    for (const auto& p : input_peers_) input += p->load() > 0;
+    for (const auto& p : output_peers_) output += p->load() > 0;
+    const int threads = static_cast<int>(input_peers_.size());
+    Readiness r;
+    r.detail = {{"threads", threads}, {"input_connected", input}, {"output_connected", output}};
+    if (input < threads) {
+      r.ready = false;
+      r.reason = fmt::format("not connected to ingest (enrich.input {})", config_.input.address);
+    }
+    if (output < threads) {
+      r.ready = false;
+      r.reason += fmt::format("{}not connected to the store (enrich.output {})", r.reason.empty() ? "" : "; ",
+                              config_.output.address);
+    }
+    return r;
+  }
+
+  void RegisterGauges() {
+    registry_->AddCallback("newsflow_enrich_in_flight", "Articles being enriched right now.",
+                           metrics::Type::kGauge, [this] { return static_cast<double>(in_flight_.load()); });
+    registry_->AddCallback("newsflow_enrich_threads", "Worker threads (enrich.threads).", metrics::Type::kGauge,
+                           [this] { return static_cast<double>(config_.threads); });
+    auto connected = [this](const std::vector<std::unique_ptr<std::atomic<int>>>* peers) {
+      return [peers] {
+        double n = 0;
+        for (const auto& p : *peers) n += p->load() > 0;
+        return n;
+      };
+    };
+    registry_->AddCallback("newsflow_enrich_connected_threads",
+                           "Worker threads connected to their peer: input = ingest, output = the store.",
+                           metrics::Type::kGauge, connected(&input_peers_), {{"socket", "input"}});
+    registry_->AddCallback("newsflow_enrich_connected_threads", "", metrics::Type::kGauge,
+                           connected(&output_peers_), {{"socket", "output"}});
+    registry_->AddCallback("newsflow_enrich_quarantined", "Articles this process will not enrich again.",
+                           metrics::Type::kGauge, [this] {
+                             std::lock_guard lock(quarantine_mu_);
+                             return static_cast<double>(quarantine_.size());
+                           });
+    registry_->AddCallback("newsflow_enrich_bad_input_frames_total", "Malformed frames received from ingest.",
+                           metrics::Type::kCounter, [this] { return static_cast<double>(bad_input_.count()); });
+  }
+
   absl::Status Run(std::stop_token stop, const ReadyFn& ready) override {
     if (!config_.user_dictionary.empty()) {
       auto words = ReadWordList(config_.user_dictionary);
@@ -74,7 +179,35 @@ class EnrichService final : public Service {
     }
     ArticleJournal::InstallCrashMarker();
     slots_.clear();
-    for (int i = 0; i < config_.threads; ++i) slots_.push_back(std::make_unique<ThreadSlot>());
+    input_peers_.clear();
+    output_peers_.clear();
+    for (int i = 0; i < config_.threads; ++i) {
+      slots_.push_back(std::make_unique<ThreadSlot>());
+      input_peers_.push_back(std::make_unique<std::atomic<int>>(0));
+      output_peers_.push_back(std::make_unique<std::atomic<int>>(0));
+    }
+    RegisterGauges();
+    // Health and metrics: up before the workers, so /readyz explains a
+    // worker that cannot connect.
+    HttpServer http(MakeHttpServerOptions(config_.http_address, config_.http_port, config_.http_token,
+                                          config_.http_limits));
+    std::string http_url;
+    if (config_.http_enabled) {
+      InstallHealthRoutes(http, registry_, [this] { return Ready(); }, [this] {
+        return nlohmann::json{{"worker", config_.worker_id}};
+      });
+      // Not fatal: the worker's job is enriching. Several workers started
+      // from one config on one host (newsflow-enrich@N) all but the first
+      // find the port taken; they work on, unobserved, and say why.
+      auto url = http.Start();
+      if (url.ok()) {
+        http_url = *url;
+        logger_->info("http {} (/healthz, /readyz, /metrics)", http_url);
+      } else {
+        logger_->error("enrich.http: {}; serving no health or metrics (several workers on one host need "
+                       "enrich.http.port: 0 or a port each)", std::string(url.status().message()));
+      }
+    }
     std::jthread watchdog;
     if (config_.watchdog_ms > 0) watchdog = std::jthread([this](std::stop_token st) { Watchdog(st); });
     std::vector<std::jthread> workers;
@@ -105,11 +238,14 @@ class EnrichService final : public Service {
       std::lock_guard lock(bound_mu_);
       endpoints = bound_;
     }
+    if (!http_url.empty()) endpoints["enrich.http"] = http_url;
+    running_ = true;
     ready(endpoints);
     workers.clear();  // joins: workers return when stop is requested
     watchdog = {};
-    logger_->info("drained enriched={} failures={}", counters_.Get("enriched").load(),
-                  counters_.Get("enrich_failures").load());
+    running_ = false;
+    http.Stop();
+    logger_->info("drained enriched={} failures={}", enriched_.value(), failed_.value() + quarantined_.value());
     for (const auto& s : results) {
       if (!s.ok()) return s;
     }
@@ -160,10 +296,17 @@ class EnrichService final : public Service {
       slot.journal = journal->get();
     }
     const std::string worker = fmt::format("{}/{}", config_.worker_id, thread);
-    auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
+    std::unique_ptr<PeerMonitor> input_monitor;
+    std::unique_ptr<PeerMonitor> output_monitor;
+    auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input, milliseconds(0), [&](zmq::socket_t& s) {
+      input_monitor = std::make_unique<PeerMonitor>(context_, s, config_.input.address);
+    });
     if (!input.ok()) return Annotate(input.status(), "enrich.input");
     // Linger: results queued at drain time still reach the store.
-    auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000));
+    auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000),
+                             [&](zmq::socket_t& s) {
+                               output_monitor = std::make_unique<PeerMonitor>(context_, s, config_.output.address);
+                             });
     if (!output.ok()) return Annotate(output.status(), "enrich.output");
     EnrichOptions options = OptionsFromConfig(config_);
     options.user_words = user_words_;
@@ -179,9 +322,17 @@ class EnrichService final : public Service {
       if (config_.input.bind) bound_["enrich.input"] = BoundEndpoint(*input);
       if (config_.output.bind) bound_["enrich.output"] = BoundEndpoint(*output);
     }
+    const auto update_peers = [&] {
+      input_peers_[thread]->store(input_monitor->Update());
+      output_peers_[thread]->store(output_monitor->Update());
+    };
+    update_peers();
     on_ready();
     std::vector<zmq::pollitem_t> items{{input->handle(), 0, ZMQ_POLLIN, 0}};
     if (sharing) items.push_back({sharing->socket().handle(), 0, ZMQ_POLLIN, 0});
+    for (PeerMonitor* m : {input_monitor.get(), output_monitor.get()}) {
+      if (m->socket() != nullptr) items.push_back({m->socket()->handle(), 0, ZMQ_POLLIN, 0});
+    }
     const auto share = [&](int articles) -> absl::Status {
       if (!sharing) return absl::OkStatus();
       sharing->Receive();
@@ -201,7 +352,6 @@ class EnrichService final : public Service {
     };
     const auto report = [&](const v1::EnrichFailure& failure) -> absl::Status {
       Quarantine(failure);
-      counters_.Add("enrich_failures");
       v1::Envelope envelope = NewEnvelope();
       *envelope.mutable_enrich_failure() = failure;
       return send(EncodeEnvelope(envelope));
@@ -217,12 +367,14 @@ class EnrichService final : public Service {
         if (leftover->state == 'C') failure.set_reason("enriching it crashed the worker process");
         logger_->error("quarantined article id={} version={} reason={}", failure.article_id(), failure.version(),
                        failure.reason());
+        failed_.Inc();
         NF_RETURN_IF_ERROR(report(failure));
       }
     }
     while (!stop.stop_requested()) {
       auto ready = Poll(items, milliseconds(100));
       if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
+      update_peers();
       NF_RETURN_IF_ERROR(share(0));
       if ((items[0].revents & ZMQ_POLLIN) == 0) continue;
       auto frames = RecvFrames(*input);
@@ -247,13 +399,13 @@ class EnrichService final : public Service {
         // Sent again before ingest heard of the failure: report it again,
         // never enrich it again.
         entry.set_reason(*reason);
-        counters_.Add("quarantined_received");
+        quarantined_.Inc();
         NF_RETURN_IF_ERROR(report(entry));
         continue;
       }
       if (absl::Status s = (*journal)->Begin(entry); !s.ok()) {
         // Enrich anyway, without crash protection for this article.
-        counters_.Add("journal_errors");
+        journal_errors_.Inc();
         uint64_t suppressed = 0;
         if (journal_log_.ShouldLog(&suppressed)) logger_->warn("{} suppressed={}", std::string(s.message()), suppressed);
       }
@@ -262,6 +414,8 @@ class EnrichService final : public Service {
         slot.entry = entry;
         slot.started_ms = NowMs();
       }
+      in_flight_.fetch_add(1);
+      const auto started = std::chrono::steady_clock::now();
       if (!crash_marker_for_testing_.empty() && article.text().find(crash_marker_for_testing_) != std::string::npos) {
         logger_->error("test hook {}: aborting on article id={}", kCrashMarkerEnvForTesting, article.id());
         logger_->flush();
@@ -269,6 +423,8 @@ class EnrichService final : public Service {
       }
       const auto deadline = std::chrono::steady_clock::now() + milliseconds(config_.article_budget_ms);
       absl::Status enriched = EnrichArticle(enricher, config_.worker_id, envelope->mutable_article(), deadline);
+      duration_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      in_flight_.fetch_sub(1);
       {
         std::lock_guard lock(slot.mu);
         slot.started_ms = 0;
@@ -276,13 +432,13 @@ class EnrichService final : public Service {
       (void)(*journal)->Clear();
       if (!enriched.ok()) {
         entry.set_reason(fmt::format("{} (budget {} ms)", std::string(enriched.message()), config_.article_budget_ms));
-        counters_.Add("budget_overruns");
+        failed_.Inc();
         logger_->warn("quarantined article id={} version={} reason={}", entry.article_id(), entry.version(),
                       entry.reason());
         NF_RETURN_IF_ERROR(report(entry));
         continue;
       }
-      counters_.Add("enriched");
+      enriched_.Inc();
       NF_RETURN_IF_ERROR(share(1));
       NF_RETURN_IF_ERROR(send(EncodeEnvelope(*envelope)));
     }
@@ -309,7 +465,26 @@ class EnrichService final : public Service {
   std::vector<std::string> user_words_;  // read once in Run, before the workers start
   zmq::context_t& context_;
   std::shared_ptr<spdlog::logger> logger_;
-  Counters counters_;
+  // /metrics; counters kept here are the only count of what they count.
+  std::shared_ptr<metrics::Registry> registry_ = std::make_shared<metrics::Registry>();
+  metrics::Counter& enriched_ = registry_->AddCounter(
+      "newsflow_enrich_articles_total", "Articles by outcome: enriched (passed to the store), failed (over "
+      "the time budget or crashed a worker; reported to ingest, which dead-letters them), quarantined "
+      "(received again after failing, reported again without enriching).", {{"outcome", "enriched"}});
+  metrics::Counter& failed_ = registry_->AddCounter("newsflow_enrich_articles_total", "", {{"outcome", "failed"}});
+  metrics::Counter& quarantined_ =
+      registry_->AddCounter("newsflow_enrich_articles_total", "", {{"outcome", "quarantined"}});
+  metrics::Counter& journal_errors_ = registry_->AddCounter(
+      "newsflow_enrich_journal_errors_total", "Journal writes that failed (the article is enriched anyway).");
+  metrics::Histogram& duration_ = registry_->AddHistogram(
+      "newsflow_enrich_duration_seconds", "Time to enrich one article (language, tags, summary, fingerprint).",
+      {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+  std::atomic<int> in_flight_{0};
+  // Per thread: live connections of its input (from ingest) and output (to
+  // the store), as its PeerMonitors last saw them.
+  std::vector<std::unique_ptr<std::atomic<int>>> input_peers_;
+  std::vector<std::unique_ptr<std::atomic<int>>> output_peers_;
+  std::atomic<bool> running_{false};  // every thread has its sockets
   BadInputReporter bad_input_;
   RateLimitedLog journal_log_;
   std::mutex bound_mu_;

@@ -81,9 +81,6 @@ std::string FeedJson(const v1::FeedSpec& feed) {
 }
 
 void InstallFeedsApi(HttpServer& server, ControlFn control, std::size_t max_import_bytes) {
-  server.Route("GET", "/healthz", [](const HttpRequest&) {
-    return HttpResponse::Json(200, {{"status", "ok"}});
-  });
   server.Route("GET", "/v1/feeds", [control](const HttpRequest&) {
     v1::ControlRequest request;
     request.set_list_feeds(true);

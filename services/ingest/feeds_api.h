@@ -2,7 +2,8 @@
 // bearer token is required when ingest.api.token is set, except /healthz).
 // Every change applies to the running daemon at once. Routes:
 //
-//   GET    /healthz
+//   GET    /healthz, /readyz, /metrics   installed by the service beside these
+//                                     (common/metrics/health_routes.h)
 //   GET    /v1/feeds                 the feed list with its state
 //   POST   /v1/feeds                 {"url", "interval_s"?, "full_text"?: auto|always|never}:
 //                                     add a feed; a listed one gets the new settings

@@ -189,6 +189,14 @@ absl::StatusOr<bool> IngestDb::PurgeDeadLetter(const std::string& id) {
   return true;
 }
 
+absl::StatusOr<std::size_t> IngestDb::CountDeadLetters(std::size_t cap) const {
+  std::size_t n = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), dead_));
+  for (it->SeekToFirst(); it->Valid() && n < cap; it->Next()) ++n;
+  if (!it->status().ok()) return FromRocks(it->status(), "count dead letters");
+  return n;
+}
+
 absl::StatusOr<std::vector<std::string>> IngestDb::ListDeadLetterIds(std::size_t limit) const {
   std::vector<std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), dead_));

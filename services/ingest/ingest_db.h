@@ -60,6 +60,8 @@ class IngestDb {
   absl::StatusOr<std::optional<v1::Envelope>> Redrive(const std::string& id);
   // Deletes a dead letter. Returns whether there was one.
   absl::StatusOr<bool> PurgeDeadLetter(const std::string& id);
+  // The number of dead letters, counting at most `cap` (a scan of keys).
+  absl::StatusOr<std::size_t> CountDeadLetters(std::size_t cap) const;
   // Ids of dead letters, in key order, at most `limit`.
   absl::StatusOr<std::vector<std::string>> ListDeadLetterIds(std::size_t limit) const;
   absl::StatusOr<std::optional<v1::Envelope>> GetOutbox(const std::string& id) const;

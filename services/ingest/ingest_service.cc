@@ -1,6 +1,7 @@
 #include "services/ingest/ingest_service.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <functional>
 #include <cctype>
@@ -19,6 +20,8 @@
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
 #include "common/transport/envelope_codec.h"
+#include "common/metrics/health_routes.h"
+#include "common/metrics/metrics.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
@@ -52,6 +55,48 @@ constexpr int64_t kExpireCheckMs = 100;
 constexpr int64_t kWorkerGoneGraceMs = 2000;
 // Articles waiting this long without any ack are logged (then once a minute).
 constexpr int64_t kNoAckWarningMs = 30000;
+
+// A database write failure keeps /readyz at 503 this long.
+constexpr int64_t kDbErrorNotReadyMs = 30000;
+// Dead letters counted at most for the gauge (a scan of their keys).
+constexpr std::size_t kMaxDeadLettersCounted = 1000000;
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Help of ingest's counters (others get a generic one).
+const std::map<std::string, std::string>& CounterHelp() {
+  static const auto* help = new std::map<std::string, std::string>{
+      {"accepted_new", "Articles accepted into the outbox for the first time."},
+      {"accepted_changed", "New versions of known articles accepted into the outbox."},
+      {"duplicates_skipped", "Articles already accepted with the same version (not sent again)."},
+      {"articles_truncated", "Accepted articles cut to ingest.limits."},
+      {"sent", "Articles sent to the enrich workers for the first time."},
+      {"resent", "Articles sent again after an ack timeout or a lost worker."},
+      {"resent_while_stalled", "Resends while nothing at all was acked (not counted as attempts)."},
+      {"acks", "Acks received from the store (the article is durable; the outbox entry is deleted)."},
+      {"bad_acks", "Acks that matched no outbox entry or were malformed."},
+      {"dead_lettered", "Articles moved to dead letters (max_attempts reached or enrichment failed)."},
+      {"enrich_failures", "Failed acks: a worker could not enrich the article (dead-lettered at once)."},
+      {"redriven", "Dead letters sent back into the outbox."},
+      {"feed_fetches", "Feed fetches (every outcome)."},
+      {"feed_fetches_ok", "Feed fetches answered with a document that parsed."},
+      {"feed_not_modified", "Feed fetches answered 304 Not Modified."},
+      {"feed_errors", "Feed polls that failed (network, HTTP status, parse)."},
+      {"feeds_ill_formed", "Feeds parsed after recovering from ill-formed XML."},
+      {"feeds_moved", "Feeds moved by a permanent redirect."},
+      {"page_fetches", "Article page fetches (teasers and submitted pages)."},
+      {"pages_extracted", "Pages whose article text replaced a feed's teaser."},
+      {"pages_failed", "Page fetches or extractions that failed (the feed text is kept)."},
+      {"pages_skipped_budget", "Pages not fetched because the poll's time budget was spent."},
+      {"db_errors", "Writes to the ingest database that failed (what the outbox holds stays there)."},
+      {"worker_disconnects", "Enrich workers that disconnected from the articles socket."},
+      {"drop_files_accepted", "Files of the drop folder ingested."},
+      {"drop_files_failed", "Files of the drop folder that could not be ingested."},
+  };
+  return *help;
+}
 
 // Compares in time independent of where the first difference lies.
 bool TokensEqual(std::string_view given, std::string_view expected) {
@@ -87,6 +132,11 @@ class IngestService final : public Service {
   absl::Status Run(std::stop_token stop, const ReadyFn& ready) override;
 
  private:
+  // /readyz: ready unless the database fails writes or articles wait for an
+  // ack longer than ingest.outbox.ack_timeout_ms (store or every worker down).
+  Readiness Ready() const;
+  // Gauges read at scrape time and the Counters, on registry_.
+  void RegisterMetrics();
   absl::Status SeedFeeds();
   void FetchLoop(std::stop_token stop);
   void PollFeed(v1::FeedSpec feed, std::stop_token stop);
@@ -105,6 +155,11 @@ class IngestService final : public Service {
   // sparsely; what the outbox holds stays there.
   void ReportDbError(const absl::Status& s, std::string_view what) {
     counters_.Add("db_errors");
+    {
+      std::lock_guard lock(db_error_mu_);
+      db_error_ = fmt::format("{}: {}", what, std::string(s.message()));
+    }
+    last_db_error_ms_ = NowMs();
     uint64_t suppressed = 0;
     if (db_error_log_.ShouldLog(&suppressed)) {
       logger_->error("ingest db write failed ({}), outbox entries kept: {} suppressed={}", what,
@@ -150,6 +205,22 @@ class IngestService final : public Service {
   }
 
   IngestConfig config_;
+  std::shared_ptr<metrics::Registry> registry_ = std::make_shared<metrics::Registry>();
+  // Durations, observed where the work is done (the outcomes are Counters).
+  metrics::Histogram& feed_fetch_seconds_ = registry_->AddHistogram(
+      "newsflow_ingest_fetch_duration_seconds", "Time of one HTTP(S) or file fetch, by what was fetched.",
+      metrics::kLatencyBuckets, {{"kind", "feed"}});
+  metrics::Histogram& page_fetch_seconds_ =
+      registry_->AddHistogram("newsflow_ingest_fetch_duration_seconds", "", metrics::kLatencyBuckets, {{"kind", "page"}});
+  metrics::Histogram& parse_seconds_ = registry_->AddHistogram(
+      "newsflow_ingest_parse_duration_seconds", "Time to parse one fetched feed document.", metrics::kLatencyBuckets);
+  metrics::Histogram& extract_seconds_ = registry_->AddHistogram(
+      "newsflow_ingest_extract_duration_seconds", "Time to extract the article of one fetched page.",
+      metrics::kLatencyBuckets);
+  std::atomic<int64_t> last_ack_ms_{0};  // last ack, or last time nothing was outstanding
+  std::atomic<int64_t> last_db_error_ms_{0};
+  mutable std::mutex db_error_mu_;
+  std::string db_error_;  // GUARDED_BY(db_error_mu_): the last failed write
   zmq::context_t& context_;
   std::unique_ptr<IngestDb> db_;
   FeedList feeds_;  // the feed list and its schedule, in memory
@@ -268,6 +339,68 @@ void IngestService::ImportJob(std::stop_token stop, const std::string& id, const
   finish("");
 }
 
+Readiness IngestService::Ready() const {
+  const int64_t now = NowMs();
+  Readiness r;
+  const std::size_t outstanding = outbox_.outstanding();
+  r.detail = {{"outbox_outstanding", outstanding}};
+  const int64_t db_error_ms = last_db_error_ms_.load();
+  if (db_error_ms > 0 && now - db_error_ms < kDbErrorNotReadyMs) {
+    std::lock_guard lock(db_error_mu_);
+    r.ready = false;
+    r.reason = "ingest database writes failing: " + db_error_;
+  }
+  const int64_t silent_ms = now - last_ack_ms_.load();
+  if (outstanding > 0 && silent_ms > config_.ack_timeout_ms) {
+    r.ready = false;
+    if (!r.reason.empty()) r.reason += "; ";
+    r.reason += fmt::format("no ack from the store for {} s while {} articles wait (store or every enrich "
+                            "worker down?)", silent_ms / 1000, outstanding);
+  }
+  return r;
+}
+
+void IngestService::RegisterMetrics() {
+  using metrics::Type;
+  registry_->AddCallback("newsflow_ingest_outbox_outstanding",
+                         "Articles in the outbox: accepted, not yet acked by the store.", Type::kGauge,
+                         [this] { return static_cast<double>(outbox_.outstanding()); });
+  registry_->AddCallback("newsflow_ingest_outbox_queued", "Outbox articles waiting to be sent.", Type::kGauge,
+                         [this] { return static_cast<double>(outbox_.queued()); });
+  registry_->AddCallback("newsflow_ingest_seconds_since_ack",
+                         "Seconds since the last ack while articles wait (0 when none waits).", Type::kGauge,
+                         [this] {
+                           return outbox_.outstanding() == 0 ? 0.0 : (NowMs() - last_ack_ms_.load()) / 1000.0;
+                         });
+  registry_->AddCallback("newsflow_ingest_dead_letters", "Dead letters kept (newsflow dead-letters list).",
+                         Type::kGauge, [this] {
+                           auto n = db_->CountDeadLetters(kMaxDeadLettersCounted);
+                           return n.ok() ? static_cast<double>(*n) : std::nan("");
+                         });
+  registry_->AddCallback("newsflow_ingest_bad_ack_frames_total", "Malformed frames on the acks socket.",
+                         Type::kCounter, [this] { return static_cast<double>(bad_acks_.count()); });
+  registry_->AddCallback("newsflow_ingest_bad_control_frames_total", "Malformed frames on the control socket.",
+                         Type::kCounter, [this] { return static_cast<double>(bad_control_.count()); });
+  registry_->AddCollector([this] {
+    // active: enabled and fetching fine; failing: enabled, last polls failed;
+    // disabled: by max_failures, HTTP 410 or by hand.
+    metrics::FamilySnapshot f{"newsflow_ingest_feeds", "Feeds by state.", Type::kGauge, {}};
+    double active = 0, failing = 0, disabled = 0;
+    for (const v1::FeedSpec& feed : feeds_.List()) {
+      if (!feed.enabled()) {
+        ++disabled;
+      } else if (feed.consecutive_failures() > 0) {
+        ++failing;
+      } else {
+        ++active;
+      }
+    }
+    f.samples = {{{{"state", "active"}}, active}, {{{"state", "failing"}}, failing}, {{{"state", "disabled"}}, disabled}};
+    return std::vector<metrics::FamilySnapshot>{f};
+  });
+  registry_->AddCollector(metrics::CountersCollector(counters_, "newsflow_ingest", "Ingest events", CounterHelp()));
+}
+
 absl::Status IngestService::SeedFeeds() {
   for (std::size_t i = 0; i < config_.feeds.size(); ++i) {
     const FeedSeed& seed = config_.feeds[i];
@@ -305,7 +438,10 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
 
   HttpServer api(MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token,
                                        config_.api_limits));
+  last_ack_ms_ = NowMs();
+  RegisterMetrics();
   if (config_.api_enabled) {
+    InstallHealthRoutes(api, registry_, [this] { return Ready(); });
     InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); },
                     static_cast<std::size_t>(config_.max_import_bytes));
     auto url = api.Start();
@@ -380,7 +516,9 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   // The poll's time budget covers the feed and its pages: past it, the
   // remaining items keep the feed's text (as when a page fails).
   const int64_t deadline = now + config_.poll_budget_ms;
+  const auto fetch_started = std::chrono::steady_clock::now();
   auto fetched = Fetch({feed.url(), feed.etag(), feed.last_modified(), stop, deadline}, fetch_options_);
+  feed_fetch_seconds_.Observe(SecondsSince(fetch_started));
   counters_.Add("feed_fetches");
   absl::Status error;
   int retry_after_s = 0;
@@ -410,10 +548,13 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     retry_after_s = fetched->retry_after_s;
     error = absl::UnavailableError(fmt::format("HTTP {}", fetched->http_status));
   } else {
+    const auto parse_started = std::chrono::steady_clock::now();
     auto parsed = ParseFeed(fetched->body, fetched->final_url);
+    parse_seconds_.Observe(SecondsSince(parse_started));
     if (!parsed.ok()) {
       error = parsed.status();
     } else {
+      counters_.Add("feed_fetches_ok");
       if (parsed->ill_formed) {
         counters_.Add("feeds_ill_formed");
         uint64_t suppressed = 0;
@@ -462,6 +603,7 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
             interrupted = true;
           } else {
             error = result.status();
+            ReportDbError(result.status(), "accept");
           }
           break;
         }
@@ -532,13 +674,17 @@ bool IngestService::WantsPage(const v1::FeedSpec& feed, const v1::Article& artic
 
 absl::StatusOr<Article> IngestService::FetchPage(const std::string& url, std::stop_token stop,
                                                 int64_t deadline_ms) {
+  const auto fetch_started = std::chrono::steady_clock::now();
   auto fetched = Fetch({url, "", "", stop, deadline_ms}, fetch_options_);
+  page_fetch_seconds_.Observe(SecondsSince(fetch_started));
   counters_.Add("page_fetches");
   if (!fetched.ok()) return fetched.status();
   if (fetched->http_status != 200) {
     return absl::UnavailableError(fmt::format("HTTP {}", fetched->http_status));
   }
+  const auto extract_started = std::chrono::steady_clock::now();
   auto page = ExtractArticle(fetched->body, fetched->final_url, fetched->content_type);
+  extract_seconds_.Observe(SecondsSince(extract_started));
   if (!page.ok()) return page.status();
   if (page->text.empty()) return absl::InvalidArgumentError("no article text found");
   return page;
@@ -564,6 +710,7 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   MergeExtractedPage(*page, url, &article);
   auto result = outbox_.Accept(article, stop);
   if (result.ok()) counters_.Add("pages_submitted");
+  if (!result.ok() && !absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
 }
 
 int IngestService::AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed,
@@ -634,7 +781,10 @@ void IngestService::ProcessDropFile(const fs::path& path, std::stop_token stop) 
     return;
   }
   auto result = outbox_.Accept(*article, stop);
-  if (!result.ok()) return;  // stays in place; retried on the next scan
+  if (!result.ok()) {
+    if (!absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
+    return;  // stays in place; retried on the next scan
+  }
   counters_.Add("drop_files_accepted");
   fs::rename(path, path.parent_path() / "processed" / path.filename(), ec);
 }
@@ -670,7 +820,6 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
                                      {control.handle(), 0, ZMQ_POLLIN, 0}};
   if (monitor) items.push_back({monitor->handle(), 0, ZMQ_POLLIN, 0});
   int64_t last_expire = 0;
-  int64_t last_ack_ms = NowMs();  // or since the outbox was last empty
   bool blocked = false;  // the PUSH socket refused the last send
   while (!stop.stop_requested()) {
     milliseconds timeout = (!blocked && outbox_.queued() > 0) ? milliseconds(0) : kPollInterval;
@@ -690,7 +839,7 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
       // A failed write (a full disk) keeps the entry: it is resent later and
       // the store acks the duplicate again.
       if (absl::Status s = outbox_.OnAck(envelope->ack()); !s.ok()) ReportDbError(s, "ack");
-      last_ack_ms = NowMs();
+      last_ack_ms_ = NowMs();
     }
     if (monitor && (items[2].revents & ZMQ_POLLIN)) {
       auto frames = RecvFrames(*monitor);  // event (id, value), then the endpoint
@@ -713,10 +862,10 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
       uint64_t suppressed = 0;
       const std::size_t waiting = outbox_.outstanding();
       if (waiting == 0) {
-        last_ack_ms = now;  // nothing waits: idle, not an outage
-      } else if (now - last_ack_ms >= kNoAckWarningMs && stalled_log_.ShouldLog(&suppressed)) {
+        last_ack_ms_ = now;  // nothing waits: idle, not an outage
+      } else if (now - last_ack_ms_ >= kNoAckWarningMs && stalled_log_.ShouldLog(&suppressed)) {
         logger_->warn("no ack from the store for {} s; {} articles wait in the outbox (kept, resent)",
-                      (now - last_ack_ms) / 1000, waiting);
+                      (now - last_ack_ms_) / 1000, waiting);
       }
     }
     auto sent = SendQueued(articles, 256, now);

@@ -2,12 +2,14 @@
 
 #include <charconv>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/metrics/metrics.h"
 #include "common/util/article_json.h"
 #include "common/util/time.h"
 
@@ -64,6 +66,23 @@ std::optional<HttpResponse> ReadLimit(const HttpRequest& req, v1::QueryRequest* 
   return std::nullopt;
 }
 
+// Help of the store's counters (others get a generic one).
+const std::map<std::string, std::string> kHelp = {
+    {"received", "Frames received on the store's input (articles, failures, term counts)."},
+    {"committed", "Article versions committed (durable, given a sequence number)."},
+    {"duplicates", "Known id + version received again and acked again without a commit."},
+    {"commit_errors", "Group commits that failed (the batch is kept and retried)."},
+    {"published", "Articles published on the stream."},
+    {"publish_dropped", "Publications dropped because a subscriber queue was full."},
+    {"acks_sent", "Acks sent to an ingest instance."},
+    {"acks_dropped", "Acks that could not be sent (ingest's queue full); ingest resends."},
+    {"articles_rejected", "Articles that failed validation (acked as failures)."},
+    {"enrich_failures", "Enrichment failures forwarded to ingest as failed acks."},
+    {"queries", "Queries answered on the ZeroMQ query socket."},
+    {"bad_input_frames", "Malformed frames received on the input socket."},
+    {"bad_query_frames", "Malformed frames received on the query socket."},
+};
+
 nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& a : r.articles()) list.push_back(ArticleToJson(a, with_text));
@@ -97,24 +116,19 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
                                     {"since", FormatRfc3339Utc(h.problem_since_ms)}});
   });
 
-  server.Route("GET", "/metrics", [&store, counters, current_health](const HttpRequest&) {
-    std::string body;
-    auto family = [&](std::string_view name, std::string_view type, std::string_view help, uint64_t value) {
-      body += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
-    };
-    family("newsflow_store_articles", "gauge", "Articles stored.", store.ArticleCount());
-    family("newsflow_store_last_sequence", "gauge", "Sequence number of the newest committed article.",
-           store.LastSequence());
-    family("newsflow_store_commits_failing", "gauge",
-           "1 while commits fail (a full disk): nothing is acked until the database recovers.",
-           current_health().committing ? 0 : 1);
-    if (counters) {
-      for (const auto& [name, value] : counters()) {
-        family(fmt::format("newsflow_store_{}_total", name), "counter",
-               fmt::format("Store events: {}.", name), value);
-      }
-    }
-    return HttpResponse::Text(200, std::move(body), "text/plain; version=0.0.4; charset=utf-8");
+  // Gauges read from the store at each scrape; the service's Counters
+  // become newsflow_store_<name>_total.
+  auto registry = std::make_shared<metrics::Registry>();
+  registry->AddCallback("newsflow_store_articles", "Articles stored.", metrics::Type::kGauge,
+                        [&store] { return static_cast<double>(store.ArticleCount()); });
+  registry->AddCallback("newsflow_store_last_sequence", "Sequence number of the newest committed article.",
+                        metrics::Type::kGauge, [&store] { return static_cast<double>(store.LastSequence()); });
+  registry->AddCallback("newsflow_store_commits_failing",
+                        "1 while commits fail (a full disk): nothing is acked until the database recovers.",
+                        metrics::Type::kGauge, [current_health] { return current_health().committing ? 0.0 : 1.0; });
+  if (counters) registry->AddCollector(metrics::CountersCollector(counters, "newsflow_store", "Store events", kHelp));
+  server.Route("GET", "/metrics", [registry](const HttpRequest&) {
+    return HttpResponse::Text(200, registry->Render(), metrics::kContentType);
   });
 
   server.Route("GET", "/v1/articles", [run](const HttpRequest& req) {

@@ -602,6 +602,7 @@ enrich:
   input: {{address: "{}", bind: false, hwm: 20}}
   output: {{address: "{}", bind: false}}
   term_counts: {{stream: "{}"}}
+  http: {{port: 0}}
 )", Path("enrich-data"), kDrainDeadlineMs, w, Tcp(articles_port), Tcp(input_port), Tcp(acks_port)))};
   }
   WriteFile(Path("client.yaml"), fmt::format(R"(data_dir: {}

@@ -116,6 +116,11 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   ExpectEndpointEq(ge.term_counts_stream, we.term_counts_stream, "enrich.term_counts.stream");
   EXPECT_EQ(ge.term_counts_report_articles, we.term_counts_report_articles);
   EXPECT_EQ(ge.term_counts_report_interval_ms, we.term_counts_report_interval_ms);
+  EXPECT_EQ(ge.http_enabled, we.http_enabled);
+  EXPECT_EQ(ge.http_address, we.http_address);
+  EXPECT_EQ(ge.http_port, we.http_port);
+  EXPECT_EQ(ge.http_token, we.http_token);
+  ExpectHttpLimitsEq(ge.http_limits, we.http_limits, "enrich.http");
 
   const StoreConfig& gs = got.store;
   const StoreConfig& ws = want.store;
@@ -186,7 +191,8 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
       "enrich.summary.key_points", "store.query_limits.default_limit",
       "store.query_limits.max_limit", "store.http.enabled", "store.http.address",
       "store.http.port", "store.http.token", "store.sync_writes", "store.max_batch",
-      "store.term_counts_save_interval_ms",
+      "store.term_counts_save_interval_ms", "enrich.http.enabled", "enrich.http.address",
+      "enrich.http.port", "enrich.http.token", "enrich.http.threads", "enrich.http.max_connections",
       "transport.max_message_bytes"};
   for (const char* ep : {"ingest.articles", "ingest.acks", "ingest.control", "enrich.input",
                          "enrich.output", "store.input", "store.publish", "store.acks", "store.query"}) {
@@ -299,6 +305,11 @@ const BadConfigCase kBadConfigs[] = {
      {"ingest.poll.min_interval_s: must not exceed poll.max_interval_s"}},
     {"PublicHttpWithoutToken", "store:\n  http:\n    address: 0.0.0.0\n",
      {"store.http.address: a non-loopback address requires store.http.token"}},
+    {"PublicEnrichHttpWithoutToken", "enrich:\n  http:\n    address: 0.0.0.0\n",
+     {"enrich.http.address: a non-loopback address requires enrich.http.token"}},
+    {"EnrichHttpPortAboveRange", "enrich:\n  http:\n    port: 65536\n",
+     {"enrich.http.port: must be between 0 and 65535, got 65536"}},
+    {"EnrichHttpUnknownKey", "enrich:\n  http:\n    prot: 8482\n", {"enrich.http.prot: unknown key"}},
     {"EndpointWithoutScheme", "store:\n  input:\n    address: 127.0.0.1:5562\n",
      {"store.input.address: must be a ZeroMQ endpoint such as tcp://host:port, got \"127.0.0.1:5562\""}},
     {"ShortCurveKey", "ingest:\n  articles:\n    curve_secret_key: short\n",
@@ -480,6 +491,12 @@ TEST(ParseConfigTest, HttpNeedsTokenOnlyBeyondLoopback) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->store.http_address, "0.0.0.0");
   EXPECT_EQ(config->store.http_token, "s3cret");
+  // The enrich workers' health and metrics server follows the same rule.
+  auto worker = ParseConfig("enrich:\n  http:\n    address: 0.0.0.0\n    port: 0\n    token: s3cret\n");
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  EXPECT_EQ(worker->enrich.http_port, 0);
+  EXPECT_EQ(worker->enrich.http_token, "s3cret");
+  EXPECT_TRUE(ParseConfig("enrich:\n  http:\n    address: 0.0.0.0\n    enabled: false\n").ok());
 }
 
 TEST(ParseConfigTest, CrossFieldRulesAcceptEqualValues) {

@@ -1,8 +1,10 @@
 // End-to-end tests of the three real daemons as separate processes on
 // 127.0.0.1 (OS-chosen ports), fed with the sample feeds bundled in the
 // repository: exactly-once storage, filtered and replayed subscriptions, a
-// worker killed mid-stream, and garbage on every socket.
+// worker killed mid-stream, garbage on every socket, and every daemon's
+// /healthz, /readyz and /metrics through a store outage.
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -25,6 +27,7 @@
 #include "services/ingest/article_builder.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "tests/integration/daemon_harness.h"
+#include "tests/testing/exposition.h"
 
 namespace newsflow::testing {
 namespace {
@@ -91,15 +94,18 @@ class PipelineTest : public ::testing::Test {
     return out;
   }
 
-  void StartStore() {
+  // A store restarted on the input and acks addresses of the one before is
+  // found again by the workers and ingest that connect there.
+  void StartStore(const std::string& input = "tcp://127.0.0.1:*", const std::string& acks = "tcp://127.0.0.1:*") {
     std::string config = WriteFile(Path("store.yaml"), fmt::format(R"(data_dir: {}
 store:
-  input: {{address: "tcp://127.0.0.1:*", bind: true}}
+  input: {{address: "{}", bind: true}}
   publish: {{address: "tcp://127.0.0.1:*", bind: true}}
-  acks: {{address: "tcp://127.0.0.1:*", bind: true}}
+  acks: {{address: "{}", bind: true}}
   query: {{address: "tcp://127.0.0.1:*", bind: true}}
   http: {{enabled: true, port: 0}}
-)", dir_));
+)", dir_, input, acks));
+    fs::remove(Path("store.endpoints"));
     store_ = std::make_unique<Daemon>(
         BinaryPath("newsflow-store"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path("store.endpoints")},
@@ -157,6 +163,7 @@ enrich:
   input: {{address: "{}", bind: {}, hwm: 20}}
   output: {{address: "{}", bind: false}}
   term_counts: {{stream: "{}"}}
+  http: {{port: 0}}
 )", dir_, name, input, bind_input ? "true" : "false", store_endpoints_["store.input"],
                                                             store_endpoints_["store.acks"]));
     workers_.push_back(std::make_unique<Daemon>(
@@ -569,6 +576,140 @@ TEST_F(PipelineTest, GarbageOnEverySocketIsCountedAndSkipped) {
   EXPECT_NE(store_->Log().find("dropped bad message"), std::string::npos);
   EXPECT_NE(workers_[1]->Log().find("dropped bad message"), std::string::npos);
   EXPECT_NE(garbage_ingest->Log().find("dropped bad message"), std::string::npos);
+}
+
+// GET `path` from `base` ("http://127.0.0.1:PORT"): the status (0 when the
+// request failed) and the parsed JSON body.
+std::pair<int, nlohmann::json> GetJson(const std::string& base, const std::string& path) {
+  httplib::Client client(base);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(5);
+  auto res = client.Get(path);
+  if (!res) return {0, nullptr};
+  return {res->status, nlohmann::json::parse(res->body, nullptr, false)};
+}
+
+// /metrics of `base`, parsed; fails the test when it breaks the format.
+Exposition Scrape(const std::string& base) {
+  httplib::Client client(base);
+  client.set_read_timeout(5);
+  auto res = client.Get("/metrics");
+  EXPECT_TRUE(res) << base;
+  if (!res) return {};
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  auto parsed = ParseExposition(res->body);
+  EXPECT_TRUE(parsed.ok()) << base << ": " << parsed.status() << "\n" << res->body;
+  return parsed.ok() ? *parsed : Exposition{};
+}
+
+TEST_F(PipelineTest, EveryDaemonServesHealthReadinessAndMetrics) {
+  const auto feeds = LocalSampleFeeds();
+  const auto expected = ExpectedArticles(feeds);
+  ASSERT_GE(expected.size(), 20u) << "run the tests from the repository root";
+  fs::create_directories(Path("drop"));
+  ASSERT_NO_FATAL_FAILURE(StartStore());
+  ASSERT_NO_FATAL_FAILURE(
+      StartIngest("ingest-0", store_endpoints_["store.acks"], 3000, fmt::format("  drop_dir: {}\n  drop_scan_interval_ms: 100", Path("drop"))));
+  ASSERT_NO_FATAL_FAILURE(StartWorker(ingest_endpoints_["ingest.articles"]));
+  ASSERT_TRUE(worker_endpoints_[0].contains("enrich.http")) << workers_[0]->Log();
+  const std::string ingest = ingest_endpoints_["ingest.api"];
+  const std::string worker = worker_endpoints_[0]["enrich.http"];
+  // The bound port of a worker with enrich.http.port 0 is in its log.
+  EXPECT_NE(workers_[0]->Log().find("http " + worker), std::string::npos) << workers_[0]->Log();
+
+  for (const std::string& base : {store_endpoints_["store.http"], ingest, worker}) {
+    auto [status, body] = GetJson(base, "/healthz");
+    EXPECT_EQ(status, 200) << base;
+    EXPECT_EQ(body["status"], "ok") << base;
+    for (const auto& [name, family] : Scrape(base)) {
+      EXPECT_FALSE(family.help.empty()) << base << " " << name;
+      EXPECT_THAT(name, ::testing::StartsWith("newsflow_")) << base;
+    }
+  }
+  // The worker is ready once connected to both ends (ZeroMQ connects in the background).
+  ASSERT_TRUE(WaitFor([&] { return GetJson(worker, "/readyz").first == 200; }, seconds(20)))
+      << GetJson(worker, "/readyz").second.dump();
+  EXPECT_EQ(GetJson(ingest, "/readyz").first, 200);
+  EXPECT_EQ(GetJson(store_endpoints_["store.http"], "/readyz").first, 200);
+
+  // Articles flow: every daemon's counters move.
+  for (const auto& f : feeds) {
+    int status = 0;
+    std::string out = RunCli({"feeds", "add", f}, &status);
+    ASSERT_EQ(status, 0) << out;
+  }
+  ASSERT_TRUE(WaitFor([&] { return LastSequence() >= expected.size(); }, seconds(60))) << workers_[0]->Log();
+  const double n = static_cast<double>(expected.size());
+  ASSERT_TRUE(WaitFor([&] { return Scrape(ingest).Value("newsflow_ingest_outbox_outstanding") == 0; }, seconds(20)));
+  Exposition in = Scrape(ingest);
+  EXPECT_EQ(in.Value("newsflow_ingest_accepted_new_total"), n);
+  EXPECT_GE(in.Value("newsflow_ingest_sent_total"), n);
+  EXPECT_GE(in.Value("newsflow_ingest_acks_total"), n);
+  EXPECT_GE(in.Value("newsflow_ingest_feed_fetches_ok_total"), static_cast<double>(feeds.size()));
+  EXPECT_GE(in.Value("newsflow_ingest_fetch_duration_seconds_count", {{"kind", "feed"}}),
+            static_cast<double>(feeds.size()));
+  EXPECT_EQ(in.Value("newsflow_ingest_feeds", {{"state", "active"}}), static_cast<double>(feeds.size()));
+  EXPECT_EQ(in.Value("newsflow_ingest_feeds", {{"state", "disabled"}}), 0);
+  EXPECT_EQ(in.Value("newsflow_ingest_dead_letters"), 0);
+  Exposition en = Scrape(worker);
+  EXPECT_GE(en.Value("newsflow_enrich_articles_total", {{"outcome", "enriched"}}), n);
+  EXPECT_EQ(en.Value("newsflow_enrich_articles_total", {{"outcome", "failed"}}), 0);
+  EXPECT_EQ(en.Value("newsflow_enrich_duration_seconds_count"),
+            en.Value("newsflow_enrich_articles_total", {{"outcome", "enriched"}}));
+  EXPECT_EQ(en.Value("newsflow_enrich_connected_threads", {{"socket", "output"}}), 1);
+  Exposition st = Scrape(store_endpoints_["store.http"]);
+  EXPECT_EQ(st.Value("newsflow_store_committed_total"), n);
+  EXPECT_EQ(st.Value("newsflow_store_articles"), n);
+
+  // The store stops: the worker loses its output at once, ingest once an
+  // article has waited past the ack timeout (3 s here). Both stay alive.
+  const std::string input = store_endpoints_["store.input"];
+  const std::string acks = store_endpoints_["store.acks"];
+  ASSERT_EQ(store_->Stop(), 0);
+  nlohmann::json why;
+  ASSERT_TRUE(WaitFor([&] {
+    auto [status, body] = GetJson(worker, "/readyz");
+    why = body;
+    return status == 503;
+  }, seconds(20)));
+  EXPECT_EQ(why["ready"], false);
+  EXPECT_THAT(why["reason"].get<std::string>(), ::testing::HasSubstr("not connected to the store"));
+  WriteFile(Path("drop/.tmp"), R"({"url": "https://local.example.net/while-down", "title": "Ferry timetable changes",
+    "text": "The ferry runs every hour from Monday. Evening crossings end at ten. Tickets stay the same price."})");
+  fs::rename(Path("drop/.tmp"), Path("drop/while-down.json"));
+  ASSERT_TRUE(WaitFor([&] {
+    auto [status, body] = GetJson(ingest, "/readyz");
+    why = body;
+    return status == 503;
+  }, seconds(30))) << ingest_->Log();
+  EXPECT_THAT(why["reason"].get<std::string>(), ::testing::HasSubstr("no ack from the store"));
+  EXPECT_EQ(GetJson(ingest, "/healthz").first, 200);
+  EXPECT_EQ(GetJson(worker, "/healthz").first, 200);
+  EXPECT_GE(Scrape(ingest).Value("newsflow_ingest_outbox_outstanding"), 1);
+
+  // It returns on the same addresses: both are ready again, the article is stored.
+  ASSERT_NO_FATAL_FAILURE(StartStore(input, acks));
+  EXPECT_TRUE(WaitFor([&] { return GetJson(worker, "/readyz").first == 200; }, seconds(30)))
+      << GetJson(worker, "/readyz").second.dump();
+  EXPECT_TRUE(WaitFor([&] { return GetJson(ingest, "/readyz").first == 200; }, seconds(60)))
+      << GetJson(ingest, "/readyz").second.dump() << ingest_->Log();
+  EXPECT_TRUE(WaitFor([&] { return LastSequence() >= expected.size() + 1; }, seconds(30)));
+}
+
+// --check-config refuses a worker's health server off loopback without a token.
+TEST_F(PipelineTest, CheckConfigRefusesPublicWorkerHttpWithoutToken) {
+  std::string bad = WriteFile(Path("bad.yaml"), "enrich:\n  http:\n    address: 0.0.0.0\n    port: 8482\n");
+  Daemon check(BinaryPath("newsflow-enrich"), {"--check-config", "--config", bad}, Path("check.log"));
+  ASSERT_TRUE(WaitFor([&] { return !check.Running(); }, seconds(20)));
+  const int refused = check.Stop();
+  EXPECT_TRUE(WIFEXITED(refused) && WEXITSTATUS(refused) == 2) << refused;
+  EXPECT_NE(check.Log().find("enrich.http.address: a non-loopback address requires enrich.http.token"),
+            std::string::npos) << check.Log();
+  std::string good = WriteFile(Path("good.yaml"), "enrich:\n  http:\n    address: 0.0.0.0\n    token: s3cret\n");
+  Daemon ok(BinaryPath("newsflow-enrich"), {"--check-config", "--config", good}, Path("check-ok.log"));
+  ASSERT_TRUE(WaitFor([&] { return !ok.Running(); }, seconds(20)));
+  EXPECT_EQ(ok.Stop(), 0) << ok.Log();
 }
 
 }  // namespace

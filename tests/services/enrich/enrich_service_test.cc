@@ -45,6 +45,7 @@ class EnrichServiceTest : public ::testing::Test {
     config_.enrich.output = MakeEndpoint(output_ep_, false, 100);
     config_.enrich.share_term_counts = false;
     config_.enrich.journal_dir = dir_.Sub("journal");
+    config_.enrich.http_port = 0;  // tests run side by side
   }
   void TearDown() override { StopWorker(); }
 

@@ -21,6 +21,7 @@
 #include "common/transport/request_client.h"
 #include "common/transport/zmq_socket.h"
 #include "services/ingest/ingest_db.h"
+#include "tests/testing/exposition.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow::ingest {
@@ -348,6 +349,56 @@ TEST_F(IngestServiceTest, SubmittingANonHttpUrlIsRejected) {
   auto reply = Request(context_, control_, request, seconds(5));
   ASSERT_TRUE(reply.ok());
   EXPECT_FALSE(reply->control_result().ok());
+}
+
+// The ingest database failing writes (a full disk) makes /readyz answer 503
+// with the reason and counts in /metrics; /healthz stays 200 (a restart
+// would not help).
+TEST_F(IngestServiceTest, ReadyzReportsFailingDatabaseWrites) {
+  ::newsflow::testing::SmallFilesystem disk(64 << 20);
+  if (!disk.available()) GTEST_SKIP() << "mounting a small filesystem needs CAP_SYS_ADMIN";
+  struct StopFirst {  // the service closes its database before the filesystem goes
+    std::function<void()> stop;
+    ~StopFirst() { stop(); }
+  } stop_first{[this] { StopService(); }};
+  const std::string drop = dir_.Sub("drop");
+  ASSERT_NO_FATAL_FAILURE(Start({}, [&](IngestConfig* c) {
+    c->data_dir = disk.Sub("ingest");
+    c->drop_dir = drop;
+    c->drop_scan_interval_ms = 100;
+  }));
+  httplib::Client client(api_);
+  auto ready = client.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  disk.Fill(/*leave_bytes=*/128 << 10);
+  const std::string sentence = "The harbour board approved a new crane for the container quay. ";
+  std::string text;
+  while (text.size() < (900 << 10)) text += sentence;
+  for (int i = 0; i < 4; ++i) {
+    nlohmann::json file = {{"url", fmt::format("https://harbour.example.org/news/{}", i)},
+                           {"title", fmt::format("Harbour crane {}", i)},
+                           {"text", text}};
+    ::newsflow::testing::WriteFile(drop + "/.tmp", file.dump());
+    std::filesystem::rename(drop + "/.tmp", fmt::format("{}/crane-{}.json", drop, i));
+  }
+  nlohmann::json body;
+  ASSERT_TRUE(WaitFor([&] {
+    auto got = client.Get("/readyz");
+    if (!got || got->status != 503) return false;
+    body = nlohmann::json::parse(got->body, nullptr, false);
+    return true;
+  }, seconds(20)));
+  EXPECT_EQ(body["ready"], false);
+  EXPECT_THAT(body["reason"].get<std::string>(), ::testing::HasSubstr("ingest database writes failing"));
+  auto live = client.Get("/healthz");
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->status, 200);
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  auto parsed = ::newsflow::testing::ParseExposition(metrics->body);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_GE(parsed->Value("newsflow_ingest_db_errors_total"), 1);
 }
 
 TEST_F(IngestServiceTest, HttpApiManagesTheRunningFeedList) {

@@ -13,10 +13,13 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/testing/exposition.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow::store {
 namespace {
+
+using ::newsflow::testing::ParseExposition;
 
 using ::newsflow::testing::IsOk;
 using ::newsflow::testing::MakeArticle;
@@ -92,17 +95,12 @@ TEST_F(HttpApiTest, MetricsListsStoreAndServiceCounters) {
   EXPECT_THAT(res->body, HasSubstr("newsflow_store_received_total 9\n"));
   EXPECT_THAT(res->body, HasSubstr("newsflow_store_commits_failing 0\n"));
   // Prometheus text format 0.0.4: every family has HELP and TYPE lines.
-  EXPECT_THAT(res->body, HasSubstr("# TYPE newsflow_store_articles gauge\n"));
-  EXPECT_THAT(res->body, HasSubstr("# TYPE newsflow_store_received_total counter\n"));
-  int samples = 0, types = 0, helps = 0;
-  std::istringstream lines(res->body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with("# TYPE ")) ++types;
-    else if (line.starts_with("# HELP ")) ++helps;
-    else if (!line.empty()) ++samples;
-  }
-  EXPECT_EQ(types, samples);
-  EXPECT_EQ(helps, samples);
+  auto parsed = ParseExposition(res->body);
+  ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << res->body;
+  EXPECT_EQ(parsed->at("newsflow_store_articles").type, "gauge");
+  EXPECT_EQ(parsed->at("newsflow_store_received_total").type, "counter");
+  EXPECT_FALSE(parsed->at("newsflow_store_received_total").help.empty());
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 TEST_F(HttpApiTest, ReadyzFollowsTheStoreHealth) {
