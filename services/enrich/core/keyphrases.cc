@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "services/enrich/core/cjk_dictionary.h"
 #include "services/enrich/core/graph_rank.h"
 #include "services/enrich/core/simhash.h"
 #include "services/enrich/core/utf8.h"
@@ -41,7 +42,7 @@ constexpr int kCooccurrenceWindow = 3;
 constexpr double kTermLengthExponent = -0.2;
 constexpr double kNameLengthExponent = 1.5;
 // Chinese tags (dictionary words) sit between the two ends.
-constexpr double kUnspacedLengthExponent = 0.6;
+constexpr double kUnspacedLengthExponent = 0.9;
 // Long news texts repeat their topics often, so frequency is reliable
 // evidence there: tf^kNameFrequencyExponent on top of 1 + log(tf).
 constexpr double kNameFrequencyExponent = 0.4;
@@ -126,6 +127,10 @@ struct Candidate {
 constexpr uint8_t kCanStart = 1;
 constexpr uint8_t kCanEnd = 2;
 constexpr uint8_t kBreaks = 4;  // verb or adverb: ends the run like a stop word
+// Chinese only: a verb stands in a tag only beside a noun ("轮廓提取",
+// "学习绩效"), never alone; kNounLike marks the words that satisfy it.
+constexpr uint8_t kVerbal = 8;
+constexpr uint8_t kNounLike = 16;
 
 uint8_t RoleOf(WordClass word_class) {
   switch (word_class) {
@@ -157,9 +162,63 @@ void ToLowerAscii(std::string_view word, std::string* out) {
 //   - an -ed word right after a noun is a verb ("features explored");
 //   - a plural-looking word between a noun and a determiner is a verb
 //     ("the article reviews the literature").
+// Chinese roles come from the dictionary's word classes: a tag is a noun
+// phrase of whole words, so nouns, names and verbal nouns may start and end
+// one; adjectives, distinguishing words and prefixes only start one. A verb
+// never ends one, and opens one only before a noun head ("学习绩效",
+// "批判理论"; "退货率" is 退货 plus the bound 率); inside, it needs a noun
+// beside it ("人脸识别技术"). Function words (particles, prepositions,
+// conjunctions, adverbs, pronouns, numerals, measure words, direction and
+// time words) and idioms end the run. A single character may close a
+// compound ("电子书", 退货|率) but never opens one: there it is mostly the
+// tail of the word before. A single-character verb closes one only when it
+// is bound ("率"), not a verb of its own ("买").
+std::vector<uint8_t> ChineseTokenRoles(const Document& document) {
+  const auto all = static_cast<uint32_t>(document.tokens.size() + document.title_tokens.size());
+  std::vector<uint8_t> roles(all, kCanStart | kCanEnd);
+  for (uint32_t t = 0; t < all; ++t) {
+    const Token& token = TokenAt(document, t);
+    if (token.stop) continue;
+    if (token.latin) {
+      roles[t] |= kNounLike;  // "GPU", "PM2.5" in Chinese text
+      continue;
+    }
+    const bool single = token.fragment;
+    uint8_t role = kCanStart | kCanEnd;
+    switch (token.zh_class) {
+      case ChineseWordClass::kVerb:
+        role = !single ? kCanStart | kVerbal : token.bound ? kCanEnd | kNounLike : kBreaks;
+        break;
+      case ChineseWordClass::kAdjective:
+      case ChineseWordClass::kDistinguishing:
+        role = kCanStart;
+        break;
+      case ChineseWordClass::kAdverb:
+      case ChineseWordClass::kNumeral:
+      case ChineseWordClass::kMeasure:
+      case ChineseWordClass::kPronoun:
+      case ChineseWordClass::kPreposition:
+      case ChineseWordClass::kConjunction:
+      case ChineseWordClass::kParticle:
+      case ChineseWordClass::kDirection:
+      case ChineseWordClass::kTime:
+      case ChineseWordClass::kPlaceWord:
+      case ChineseWordClass::kIdiom:
+        role = kBreaks;
+        break;
+      default:
+        role = kNounLike | (single ? kCanEnd : kCanStart | kCanEnd);
+        break;
+    }
+    roles[t] = role;
+  }
+  return roles;
+}
+
 std::vector<uint8_t> TokenRoles(const Document& document) {
   std::vector<uint8_t> roles;
-  if (document.unspaced || !document.english) return roles;
+  if (document.unspaced) return ChineseTokenRoles(document);
+  if (!document.english) return roles;
   const auto body = static_cast<uint32_t>(document.tokens.size());
   const auto all = static_cast<uint32_t>(body + document.title_tokens.size());
   roles.resize(all, kCanStart | kCanEnd);
@@ -255,6 +314,8 @@ class CandidateTable {
       if (!roles_.empty() && i > begin && TokenAt(document_, i).gap_before == Gap::kJoiner) continue;
       NgramKey key;
       bool capitalized = true;
+      int verbs = 0;
+      bool nounlike = false;
       for (uint32_t n = 1; n <= static_cast<uint32_t>(max_words) && i + n <= end; ++n) {
         const Token& token = TokenAt(document_, i + n - 1);
         key.keys[n - 1] = token.key;
@@ -264,7 +325,13 @@ class CandidateTable {
         capitalized = capitalized && !token.in_title && (token.capitalized || token.acronym);
         const Token& first = TokenAt(document_, i);
         const bool proper = capitalized && (n > 1 || !first.sentence_initial || first.acronym);
+        if (!roles_.empty()) {
+          verbs += (roles_[i + n - 1] & kVerbal) ? 1 : 0;
+          nounlike = nounlike || (roles_[i + n - 1] & kNounLike);
+        }
         if (!roles_.empty() && !(roles_[i + n - 1] & kCanEnd)) continue;
+        if (verbs > 1) break;
+        if (verbs == 1 && !nounlike) continue;
         if (!roles_.empty() && i + n < end && TokenAt(document_, i + n).gap_before == Gap::kJoiner) continue;
         auto [it, inserted] = index_.try_emplace(key, static_cast<uint32_t>(candidates_.size()));
         if (inserted) {
@@ -472,6 +539,32 @@ std::string KeyOf(const Document& document, const NgramKey& key) {
   return out;
 }
 
+// Chinese compounds nest (量子 / 量子计算 / 量子计算云平台): a candidate
+// whose text lies inside a higher-ranked tag adds nothing of its own, and
+// one family of nested forms takes at most two slots (a short form and one
+// longer one).
+bool RedundantChineseTag(const Document& document, const std::vector<const Candidate*>& selected,
+                         const Candidate& candidate) {
+  const std::string key = KeyOf(document, candidate.key);
+  std::vector<std::string> keys;
+  keys.reserve(selected.size());
+  for (const Candidate* s : selected) keys.push_back(KeyOf(document, s->key));
+  const auto nested = [](const std::string& a, const std::string& b) {
+    return a.find(b) != std::string::npos || b.find(a) != std::string::npos;
+  };
+  int holds = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i].find(key) != std::string::npos) return true;
+    if (key.find(keys[i]) == std::string::npos) continue;
+    if (++holds > 1) return true;
+    // A tag already paired with a longer or shorter form takes no third.
+    for (size_t j = 0; j < keys.size(); ++j) {
+      if (j != i && nested(keys[i], keys[j])) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void TermStatistics::Add(const Document& document) {
@@ -582,6 +675,20 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     return known == 1;
   };
 
+  // Chinese words: how rare each is in jieba's corpus, a background
+  // specificity that needs no warm-up (see TermStatistics for the learned
+  // one): log(total / frequency) / log(total), 1 for words it does not list.
+  std::vector<double> zh_specificity;
+  if (document.unspaced) {
+    const CjkDictionary& dictionary = CjkDictionary::Get();
+    const double log_total = std::log(static_cast<double>(dictionary.total_frequency()));
+    zh_specificity.assign(document.keys.size(), 1.0);
+    for (size_t k = 0; k < document.keys.size(); ++k) {
+      if (auto entry = dictionary.Find(document.keys[k])) {
+        zh_specificity[k] = (log_total - std::log(static_cast<double>(entry->frequency))) / log_total;
+      }
+    }
+  }
   std::vector<Candidate>& candidates = table.candidates();
   std::vector<Candidate*> ranked;
   ranked.reserve(candidates.size());
@@ -621,6 +728,11 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       for (int k = 0; k < n && all_generic; ++k) all_generic = generic(c.starts.front() + k);
       if (all_generic) c.score *= n == 1 ? generic_word_weight : generic_phrase_weight;
     }
+    if (!zh_specificity.empty()) {
+      double specificity = 0;
+      for (int k = 0; k < n; ++k) specificity += zh_specificity[c.key.keys[k]];
+      c.score *= specificity / n;
+    }
     if (confidence > 0) {
       double specificity = 0;
       for (int k = 0; k < n; ++k) specificity += word_specificity[c.key.keys[k]];
@@ -647,6 +759,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       if (s->key.Contains(c->key)) covered += s->frequency;
     }
     if (covered > 0 && c->frequency <= kMaxCoveredShare * covered) continue;
+    if (document.unspaced && RedundantChineseTag(document, selected, *c)) continue;
     selected.push_back(c);
   }
 
