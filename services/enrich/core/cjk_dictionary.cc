@@ -242,18 +242,21 @@ CjkDictionary::CjkDictionary(std::string_view data, std::string_view hmm_start,
     if (inserted) it->second.fill(kHmmMin);
     it->second[HmmStateOf(state)] = p;
   });
-  // Each line: word, frequency, tag, separated by single spaces. Words come
-  // first as they are; their proper prefixes then as frequency-0 slots,
-  // which let Segment() stop extending a match as soon as no word can
-  // continue it.
+  // Each line: word, frequency, tag, separated by single spaces. Each word
+  // goes in with its proper prefixes as frequency-0 slots (tag 0), which let
+  // Segment() stop extending a match as soon as no word can continue it. A
+  // slot already present has its prefixes in, so the prefixes of a word go
+  // in from the longest down to the first one found.
+  tags_.push_back("");
+  tag_classes_.push_back(ChineseWordClass::kNone);
+  absl::flat_hash_map<std::string_view, uint8_t> tag_ids;
   slots_.reserve(1 << 20);
-  std::vector<uint32_t> line_starts;
-  line_starts.reserve(400000);
+  std::vector<uint8_t> ends;  // byte offsets of character ends in a word
   for (size_t pos = 0; pos < data.size();) {
     size_t end = data.find('\n', pos);
     if (end == std::string_view::npos) end = data.size();
     std::string_view line = data.substr(pos, end - pos);
-    const size_t start = pos;
+    const auto start = static_cast<uint32_t>(pos);
     pos = end + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const size_t space = line.find(' ');
@@ -268,36 +271,32 @@ CjkDictionary::CjkDictionary(std::string_view data, std::string_view hmm_start,
       std::from_chars(number.data(), number.data() + number.size(), frequency);
       if (space2 != std::string_view::npos && space2 + 1 < rest.size()) tag = rest.substr(space2 + 1);
     }
-    auto tag_it = std::find(tags_.begin(), tags_.end(), tag);
-    if (tag_it == tags_.end()) {
+    auto [tag_it, new_tag] = tag_ids.try_emplace(tag, static_cast<uint8_t>(tags_.size()));
+    if (new_tag) {
       tags_.push_back(tag);
       tag_classes_.push_back(ChineseWordClassOfTag(tag));
-      tag_it = tags_.end() - 1;
     }
-    Slot slot{static_cast<uint32_t>(start), frequency, static_cast<uint8_t>(word.size()),
-              static_cast<uint8_t>(tag_it - tags_.begin())};
-    // A later line for the same word replaces the earlier one, as in jieba.
+    const Slot slot{start, frequency, static_cast<uint8_t>(word.size()), tag_it->second};
+    // A later line for the same word replaces the earlier one, as in jieba,
+    // and a word replaces the prefix slot of its own string.
     auto [it, inserted] = slots_.insert(slot);
     if (!inserted) {
-      total_ -= it->frequency;
+      if (it->tag != 0) {
+        total_ -= it->frequency;
+        if (it->frequency > 0) --words_;
+      }
       slots_.erase(it);
       slots_.insert(slot);
-    } else if (frequency > 0) {
-      ++words_;
     }
+    if (frequency > 0) ++words_;
     total_ += frequency;
-    line_starts.push_back(static_cast<uint32_t>(start));
-  }
-  const auto none = static_cast<uint8_t>(tags_.size());
-  tags_.push_back("");
-  tag_classes_.push_back(ChineseWordClass::kNone);
-  for (uint32_t start : line_starts) {
-    const std::string_view line = data.substr(start, std::min<size_t>(256, data.size() - start));
-    const std::string_view word = line.substr(0, line.find(' '));
-    for (size_t pos = 0; pos < word.size();) {
-      DecodeUtf8(word, &pos);
-      if (pos >= word.size()) break;
-      slots_.insert(Slot{start, 0, static_cast<uint8_t>(pos), none});
+    ends.clear();
+    for (size_t p = 0; p < word.size();) {
+      DecodeUtf8(word, &p);
+      if (p < word.size()) ends.push_back(static_cast<uint8_t>(p));
+    }
+    for (size_t k = ends.size(); k-- > 0;) {
+      if (!slots_.insert(Slot{start, 0, ends[k], 0}).second) break;
     }
   }
   log_total_ = std::log(static_cast<double>(std::max<uint64_t>(total_, 1)));
@@ -310,7 +309,7 @@ const CjkDictionary::Slot* CjkDictionary::FindSlot(std::string_view word) const 
 
 std::optional<CjkDictionary::Entry> CjkDictionary::Find(std::string_view word) const {
   const Slot* slot = FindSlot(word);
-  if (slot == nullptr || slot->frequency == 0) return std::nullopt;
+  if (slot == nullptr || slot->frequency == 0) return std::nullopt;  // a prefix, or unknown
   return Entry{slot->frequency, tags_[slot->tag], tag_classes_[slot->tag]};
 }
 

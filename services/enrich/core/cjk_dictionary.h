@@ -153,7 +153,7 @@ class CjkDictionary {
     uint32_t offset = 0;
     uint32_t frequency = 0;
     uint8_t length = 0;  // bytes
-    uint8_t tag = 0;     // index into tags_
+    uint8_t tag = 0;     // index into tags_; 0 (no tag) for a prefix
   };
   struct SlotHash {
     using is_transparent = void;

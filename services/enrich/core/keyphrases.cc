@@ -222,6 +222,27 @@ std::vector<uint8_t> ChineseTokenRoles(const Document& document) {
     }
     roles[t] = role;
   }
+  // A single character right before another one that is no function word
+  // more likely pairs with it (均值|聚|类, 压缩空气|蓄|能) than closes the
+  // word before it.
+  for (uint32_t t = 0; t + 1 < all; ++t) {
+    const Token& token = TokenAt(document, t);
+    const Token& next = TokenAt(document, t + 1);
+    if (!token.fragment || next.latin || next.sentence_initial || next.gap_before != Gap::kNone ||
+        next.end - next.begin > 4 || next.kind == WordKind::kNumber) {
+      continue;
+    }
+    switch (next.zh_class) {
+      case ChineseWordClass::kParticle:
+      case ChineseWordClass::kPreposition:
+      case ChineseWordClass::kConjunction:
+      case ChineseWordClass::kPronoun:
+      case ChineseWordClass::kAdverb:
+        break;
+      default:
+        roles[t] &= static_cast<uint8_t>(~kCanEnd);
+    }
+  }
   return roles;
 }
 
