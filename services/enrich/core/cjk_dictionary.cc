@@ -250,7 +250,9 @@ CjkDictionary::CjkDictionary(std::string_view data, std::string_view hmm_start,
   tags_.push_back("");
   tag_classes_.push_back(ChineseWordClass::kNone);
   absl::flat_hash_map<std::string_view, uint8_t> tag_ids;
-  slots_.reserve(1 << 20);
+  // jieba's 350,000 words have some 500,000 distinct prefixes, words
+  // included: room for 600,000 keeps the table at 2^20 slots.
+  slots_.reserve(600000);
   std::vector<uint8_t> ends;  // byte offsets of character ends in a word
   for (size_t pos = 0; pos < data.size();) {
     size_t end = data.find('\n', pos);
@@ -299,6 +301,12 @@ CjkDictionary::CjkDictionary(std::string_view data, std::string_view hmm_start,
       if (!slots_.insert(Slot{start, 0, ends[k], 0}).second) break;
     }
   }
+  char_slots_.resize(kLastCached - kFirstCached + 1);
+  for (char32_t c = kFirstCached; c <= kLastCached; ++c) {
+    std::string utf8;
+    AppendUtf8(c, &utf8);
+    char_slots_[c - kFirstCached] = FindSlot(utf8);
+  }
   log_total_ = std::log(static_cast<double>(std::max<uint64_t>(total_, 1)));
 }
 
@@ -316,9 +324,10 @@ std::optional<CjkDictionary::Entry> CjkDictionary::Find(std::string_view word) c
 void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
                             std::vector<CjkWord>* words, const CjkUserWords* user) const {
   s->offsets.clear();
+  s->chars.clear();
   for (size_t pos = 0; pos < run.size();) {
     s->offsets.push_back(static_cast<uint32_t>(pos));
-    DecodeUtf8(run, &pos);
+    s->chars.push_back(DecodeUtf8(run, &pos));
   }
   const size_t n = s->offsets.size();
   if (n == 0) return;
@@ -329,15 +338,22 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
   s->route.assign(n + 1, 0.0);
   s->next.assign(n + 1, 0);
   s->classes.assign(n + 1, ChineseWordClass::kNone);
+  s->char_slots.assign(n, nullptr);
+  s->word_slots.assign(n, nullptr);
   const bool has_user = user != nullptr && !user->empty();
   for (size_t i = n; i-- > 0;) {
     double best = -std::numeric_limits<double>::infinity();
     uint32_t best_end = static_cast<uint32_t>(i + 1);
     ChineseWordClass best_class = ChineseWordClass::kNone;
+    const Slot* best_slot = nullptr;
     bool single = false;
     for (size_t j = i + 1; j <= n && j - i <= kMaxWordChars; ++j) {
-      const std::string_view piece = run.substr(s->offsets[i], s->offsets[j] - s->offsets[i]);
-      const Slot* slot = FindSlot(piece);
+      const char32_t c = s->chars[i];
+      const Slot* slot =
+          j == i + 1 && c >= kFirstCached && c <= kLastCached
+              ? char_slots_[c - kFirstCached]
+              : FindSlot(run.substr(s->offsets[i], s->offsets[j] - s->offsets[i]));
+      if (j == i + 1) s->char_slots[i] = slot;
       if (slot == nullptr) break;
       if (slot->frequency == 0) continue;
       single = single || j == i + 1;
@@ -346,6 +362,7 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
         best = score;
         best_end = static_cast<uint32_t>(j);
         best_class = tag_classes_[slot->tag];
+        best_slot = slot;
       }
     }
     if (!single) {
@@ -355,6 +372,7 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
         best = score;
         best_end = static_cast<uint32_t>(i + 1);
         best_class = ChineseWordClass::kNone;
+        best_slot = nullptr;
       }
     }
     if (has_user) {
@@ -365,12 +383,14 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
           best = s->route[j];
           best_end = static_cast<uint32_t>(j);
           best_class = ChineseWordClass::kNewWord;
+          best_slot = nullptr;
         }
       }
     }
     s->route[i] = best;
     s->next[i] = best_end;
     s->classes[i] = best_class;
+    s->word_slots[i] = best_slot;
   }
 
   // Walk the path; runs of single characters go to the HMM.
@@ -396,18 +416,20 @@ void CjkDictionary::Emit(std::string_view run, size_t begin, size_t end, uint32_
     words->push_back(word);  // a user word
     return;
   }
-  const Slot* slot = FindSlot(text);
+  const Slot* slot = end == begin + 1                       ? s.char_slots[begin]
+                     : s.next[begin] == end && s.word_slots[begin] != nullptr ? s.word_slots[begin]
+                                                                              : FindSlot(text);
   if (slot != nullptr && slot->frequency > 0) {
     word.word_class = tag_classes_[slot->tag];
   } else if (end == begin + 1) {
     word.word_class = ChineseWordClass::kNone;
   }
-  if (end == begin + 1) word.bound = IsBoundChar(run, begin, s);
+  if (end == begin + 1) word.bound = IsBoundChar(begin, s);
   words->push_back(word);
 }
 
-bool CjkDictionary::IsBoundChar(std::string_view run, size_t i, const Scratch& s) const {
-  const Slot* slot = FindSlot(run.substr(s.offsets[i], s.offsets[i + 1] - s.offsets[i]));
+bool CjkDictionary::IsBoundChar(size_t i, const Scratch& s) const {
+  const Slot* slot = s.char_slots[i];
   if (slot == nullptr || slot->frequency == 0) return true;
   return !IsFunctionClass(tag_classes_[slot->tag]) && slot->frequency < kBoundCharFrequency;
 }
@@ -429,7 +451,7 @@ void CjkDictionary::CutUnknown(std::string_view run, size_t begin, size_t end, u
   if (!bound_only) {
     for (size_t i = begin; i < end;) {
       size_t j = i;
-      while (j < end && IsBoundChar(run, j, *s)) ++j;
+      while (j < end && IsBoundChar(j, *s)) ++j;
       if (j - i >= 2) {
         CutUnknown(run, i, j, base, s, words, /*bound_only=*/true);
         i = j;

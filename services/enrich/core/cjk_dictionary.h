@@ -113,6 +113,9 @@ struct CjkWord {
 };
 
 class CjkDictionary {
+ private:
+  struct Slot;
+
  public:
   // Longest word looked up, in characters (jieba's longest is 16).
   static constexpr size_t kMaxWordChars = 20;
@@ -120,10 +123,13 @@ class CjkDictionary {
   // Reusable buffers for Segment(); one per thread.
   struct Scratch {
     std::vector<uint32_t> offsets;  // byte offset of each character, then the end
+    std::vector<char32_t> chars;
     std::vector<double> route;      // best log probability of the suffix from each character
     std::vector<uint32_t> next;     // end (character index) of the first word of that suffix
     std::vector<ChineseWordClass> classes;
     std::vector<uint8_t> back;  // HMM: best previous state per character and state
+    std::vector<const Slot*> char_slots;  // dictionary entry of each character alone
+    std::vector<const Slot*> word_slots;  // of the first word of route[i]
   };
 
   // What the dictionary says about one word.
@@ -178,7 +184,7 @@ class CjkDictionary {
   void CutUnknown(std::string_view run, size_t begin, size_t end, uint32_t base, Scratch* s,
                   std::vector<CjkWord>* words, bool bound_only = false) const;
   // Whether character `i` of `run` rarely stands as a word by itself.
-  bool IsBoundChar(std::string_view run, size_t i, const Scratch& s) const;
+  bool IsBoundChar(size_t i, const Scratch& s) const;
   void Emit(std::string_view run, size_t begin, size_t end, uint32_t base, const Scratch& s,
             std::vector<CjkWord>* words) const;
 
@@ -191,6 +197,11 @@ class CjkDictionary {
   double log_total_ = 0;
   // jieba's character HMM (finalseg): log probabilities of the first state,
   // of state transitions, and of each character in each state.
+  // The entry of each single BMP Han character (nullptr: none), looked up
+  // once: every character of a run starts with this lookup.
+  static constexpr char32_t kFirstCached = 0x3400;
+  static constexpr char32_t kLastCached = 0x9FFF;
+  std::vector<const Slot*> char_slots_;
   std::array<double, 4> hmm_start_{};
   std::array<std::array<double, 4>, 4> hmm_trans_{};
   absl::flat_hash_map<char32_t, std::array<double, 4>> hmm_emit_;

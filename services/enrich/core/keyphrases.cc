@@ -574,23 +574,18 @@ std::string KeyOf(const Document& document, const NgramKey& key) {
 // whose text lies inside a higher-ranked tag adds nothing of its own, and
 // one family of nested forms takes at most two slots (a short form and one
 // longer one).
-bool RedundantChineseTag(const Document& document, const std::vector<const Candidate*>& selected,
-                         const Candidate& candidate) {
-  const std::string key = KeyOf(document, candidate.key);
-  std::vector<std::string> keys;
-  keys.reserve(selected.size());
-  for (const Candidate* s : selected) keys.push_back(KeyOf(document, s->key));
-  const auto nested = [](const std::string& a, const std::string& b) {
-    return a.find(b) != std::string::npos || b.find(a) != std::string::npos;
+bool RedundantChineseTag(std::string_view key, const std::vector<std::string_view>& selected) {
+  const auto nested = [](std::string_view a, std::string_view b) {
+    return a.find(b) != std::string_view::npos || b.find(a) != std::string_view::npos;
   };
   int holds = 0;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i].find(key) != std::string::npos) return true;
-    if (key.find(keys[i]) == std::string::npos) continue;
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (selected[i].find(key) != std::string_view::npos) return true;
+    if (key.find(selected[i]) == std::string_view::npos) continue;
     if (++holds > 1) return true;
     // A tag already paired with a longer or shorter form takes no third.
-    for (size_t j = 0; j < keys.size(); ++j) {
-      if (j != i && nested(keys[i], keys[j])) return true;
+    for (size_t j = 0; j < selected.size(); ++j) {
+      if (j != i && nested(selected[i], selected[j])) return true;
     }
   }
   return false;
@@ -816,6 +811,13 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   // Scores as chosen (variants weighted), so that they fall in tag order.
   std::vector<double> selected_scores;
   std::vector<bool> done(considered, false);
+  // Chinese: the text of each candidate, and of the chosen ones.
+  std::vector<std::string> zh_keys;
+  std::vector<std::string_view> zh_selected;
+  if (document.unspaced) {
+    zh_keys.reserve(considered);
+    for (uint32_t i = 0; i < considered; ++i) zh_keys.push_back(KeyOf(document, ranked[i]->key));
+  }
   while (selected.size() < max_tags) {
     int best = -1;
     double best_score = 0;
@@ -833,7 +835,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         done[i] = true;
         continue;
       }
-      if (document.unspaced && RedundantChineseTag(document, selected, *c)) {
+      if (document.unspaced && RedundantChineseTag(zh_keys[i], zh_selected)) {
         done[i] = true;
         continue;
       }
@@ -846,6 +848,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     if (best < 0) break;
     if (selected.size() >= min_tags && best_score < kMinRelativeScore * ranked.front()->score) break;
     done[best] = true;
+    if (document.unspaced) zh_selected.push_back(zh_keys[best]);
     selected.push_back(ranked[best]);
     selected_scores.push_back(best_score);
   }
