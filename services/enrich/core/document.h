@@ -1,7 +1,8 @@
 // Document is the analysed form of one article that the tagger and the
 // summarizer share: sentences, word tokens with normalised keys, and
 // per-sentence flags (terminal punctuation, boilerplate). DocumentBuilder
-// produces it with one pass of ICU segmentation, stop-word tagging and
+// produces it with one pass of segmentation (ICU; jieba's dictionary for
+// Chinese, whose word classes the tokens carry), stop-word tagging and
 // Snowball stemming.
 //
 // A Document refers to the text and title it was built from (token offsets
