@@ -307,6 +307,15 @@ CjkDictionary::CjkDictionary(std::string_view data, std::string_view hmm_start,
     AppendUtf8(c, &utf8);
     char_slots_[c - kFirstCached] = FindSlot(utf8);
   }
+  const auto cached = [](char32_t c) { return c >= kFirstCached && c <= kLastCached; };
+  for (const Slot& slot : slots_) {
+    const std::string_view word(data_.data() + slot.offset, slot.length);
+    size_t pos = 0;
+    const char32_t a = DecodeUtf8(word, &pos);
+    if (pos >= word.size()) continue;
+    const char32_t b = DecodeUtf8(word, &pos);
+    if (pos == word.size() && cached(a) && cached(b)) pair_slots_.emplace(PairKey(a, b), &slot);
+  }
   log_total_ = std::log(static_cast<double>(std::max<uint64_t>(total_, 1)));
 }
 
@@ -349,10 +358,17 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
     bool single = false;
     for (size_t j = i + 1; j <= n && j - i <= kMaxWordChars; ++j) {
       const char32_t c = s->chars[i];
-      const Slot* slot =
-          j == i + 1 && c >= kFirstCached && c <= kLastCached
-              ? char_slots_[c - kFirstCached]
-              : FindSlot(run.substr(s->offsets[i], s->offsets[j] - s->offsets[i]));
+      const bool cached = c >= kFirstCached && c <= kLastCached;
+      const Slot* slot;
+      if (j == i + 1 && cached) {
+        slot = char_slots_[c - kFirstCached];
+      } else if (j == i + 2 && cached && s->chars[i + 1] >= kFirstCached &&
+                 s->chars[i + 1] <= kLastCached) {
+        auto it = pair_slots_.find(PairKey(c, s->chars[i + 1]));
+        slot = it == pair_slots_.end() ? nullptr : it->second;
+      } else {
+        slot = FindSlot(run.substr(s->offsets[i], s->offsets[j] - s->offsets[i]));
+      }
       if (j == i + 1) s->char_slots[i] = slot;
       if (slot == nullptr) break;
       if (slot->frequency == 0) continue;

@@ -202,6 +202,12 @@ class CjkDictionary {
   static constexpr char32_t kFirstCached = 0x3400;
   static constexpr char32_t kLastCached = 0x9FFF;
   std::vector<const Slot*> char_slots_;
+  // The entries of two such characters, by PairKey: the second lookup of
+  // every character, kept off the large table and the file's bytes.
+  static uint32_t PairKey(char32_t a, char32_t b) {
+    return static_cast<uint32_t>((a - kFirstCached) << 15 | (b - kFirstCached));
+  }
+  absl::flat_hash_map<uint32_t, const Slot*> pair_slots_;
   std::array<double, 4> hmm_start_{};
   std::array<std::array<double, 4>, 4> hmm_trans_{};
   absl::flat_hash_map<char32_t, std::array<double, 4>> hmm_emit_;
