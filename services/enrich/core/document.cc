@@ -204,6 +204,8 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span,
     // characters are fragments of longer terms.
     const bool listed = IsChineseStopWord(word);
     token->fragment = !listed && CountCodePoints(word) == 1;
+    token->zh_class = span.zh_class;
+    token->bound = span.bound;
     token->stop = listed;
     token->content = !listed && !token->fragment;
     ToLower(word, &lower_);

@@ -1,7 +1,8 @@
 // Document is the analysed form of one article that the tagger and the
 // summarizer share: sentences, word tokens with normalised keys, and
 // per-sentence flags (terminal punctuation, boilerplate). DocumentBuilder
-// produces it with one pass of ICU segmentation, stop-word tagging and
+// produces it with one pass of segmentation (ICU; jieba's dictionary for
+// Chinese, whose word classes the tokens carry), stop-word tagging and
 // Snowball stemming.
 //
 // A Document refers to the text and title it was built from (token offsets
@@ -49,10 +50,15 @@ struct Token {
   // calendar and number words count, and the tag heuristics (adverbs,
   // infinitives) do not apply.
   bool content = false;
-  // A single Han character outside the stop list ("壳" in 核桃|壳, "机" in
-  // 贯|流风|机): dictionary segmentation leaves domain terms in such pieces,
-  // so it may stand inside a tag, but not alone.
+  // A single Han character outside the stop list ("率" in 退货|率):
+  // dictionary segmentation leaves unlisted terms in such pieces, so it may
+  // stand inside a tag, but not alone.
   bool fragment = false;
+  // Chinese words: the dictionary's word class (kNone for other words), and
+  // whether a single character is bound, a piece of an unlisted term ("率"
+  // in 退货|率) rather than a word of its own ("买").
+  ChineseWordClass zh_class = ChineseWordClass::kNone;
+  bool bound = false;
   bool capitalized = false;       // first letter uppercase
   bool acronym = false;           // all letters uppercase, at least two ("AI", "U.S")
   bool sentence_initial = false;  // first word of its sentence

@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "services/enrich/core/cjk_dictionary.h"
 #include "services/enrich/core/graph_rank.h"
 #include "services/enrich/core/simhash.h"
 #include "services/enrich/core/utf8.h"
@@ -41,7 +42,7 @@ constexpr int kCooccurrenceWindow = 3;
 constexpr double kTermLengthExponent = -0.2;
 constexpr double kNameLengthExponent = 1.5;
 // Chinese tags (dictionary words) sit between the two ends.
-constexpr double kUnspacedLengthExponent = 0.6;
+constexpr double kUnspacedLengthExponent = 0.9;
 // Long news texts repeat their topics often, so frequency is reliable
 // evidence there: tf^kNameFrequencyExponent on top of 1 + log(tf).
 constexpr double kNameFrequencyExponent = 0.4;
@@ -141,6 +142,10 @@ struct Candidate {
 constexpr uint8_t kCanStart = 1;
 constexpr uint8_t kCanEnd = 2;
 constexpr uint8_t kBreaks = 4;  // verb or adverb: ends the run like a stop word
+// Chinese only: a verb stands in a tag only beside a noun ("轮廓提取",
+// "学习绩效"), never alone; kNounLike marks the words that satisfy it.
+constexpr uint8_t kVerbal = 8;
+constexpr uint8_t kNounLike = 16;
 
 uint8_t RoleOf(WordClass word_class) {
   switch (word_class) {
@@ -172,9 +177,84 @@ void ToLowerAscii(std::string_view word, std::string* out) {
 //   - an -ed word right after a noun is a verb ("features explored");
 //   - a plural-looking word between a noun and a determiner is a verb
 //     ("the article reviews the literature").
+// Chinese roles come from the dictionary's word classes: a tag is a noun
+// phrase of whole words, so nouns, names and verbal nouns may start and end
+// one; adjectives, distinguishing words and prefixes only start one. A verb
+// never ends one, and opens one only before a noun head ("学习绩效",
+// "批判理论"; "退货率" is 退货 plus the bound 率); inside, it needs a noun
+// beside it ("人脸识别技术"). Function words (particles, prepositions,
+// conjunctions, adverbs, pronouns, numerals, measure words, direction and
+// time words) and idioms end the run. A single character may close a
+// compound ("电子书", 退货|率) but never opens one: there it is mostly the
+// tail of the word before. A single-character verb closes one only when it
+// is bound ("率"), not a verb of its own ("买").
+std::vector<uint8_t> ChineseTokenRoles(const Document& document) {
+  const auto all = static_cast<uint32_t>(document.tokens.size() + document.title_tokens.size());
+  std::vector<uint8_t> roles(all, kCanStart | kCanEnd);
+  for (uint32_t t = 0; t < all; ++t) {
+    const Token& token = TokenAt(document, t);
+    if (token.stop) continue;
+    if (token.latin) {
+      roles[t] |= kNounLike;  // "GPU", "PM2.5" in Chinese text
+      continue;
+    }
+    const bool single = token.fragment;
+    uint8_t role = kCanStart | kCanEnd;
+    switch (token.zh_class) {
+      case ChineseWordClass::kVerb:
+        role = !single ? kCanStart | kVerbal : token.bound ? kCanEnd | kNounLike : kBreaks;
+        break;
+      case ChineseWordClass::kAdjective:
+      case ChineseWordClass::kDistinguishing:
+        role = kCanStart;
+        break;
+      case ChineseWordClass::kAdverb:
+      case ChineseWordClass::kNumeral:
+      case ChineseWordClass::kMeasure:
+      case ChineseWordClass::kPronoun:
+      case ChineseWordClass::kPreposition:
+      case ChineseWordClass::kConjunction:
+      case ChineseWordClass::kParticle:
+      case ChineseWordClass::kDirection:
+      case ChineseWordClass::kTime:
+      case ChineseWordClass::kPlaceWord:
+      case ChineseWordClass::kIdiom:
+        role = kBreaks;
+        break;
+      default:
+        role = kNounLike | (single ? kCanEnd : kCanStart | kCanEnd);
+        break;
+    }
+    roles[t] = role;
+  }
+  // A single character right before another one that is no function word
+  // more likely pairs with it (均值|聚|类, 压缩空气|蓄|能) than closes the
+  // word before it.
+  for (uint32_t t = 0; t + 1 < all; ++t) {
+    const Token& token = TokenAt(document, t);
+    const Token& next = TokenAt(document, t + 1);
+    if (!token.fragment || next.latin || next.sentence_initial || next.gap_before != Gap::kNone ||
+        next.end - next.begin > 4 || next.kind == WordKind::kNumber) {
+      continue;
+    }
+    switch (next.zh_class) {
+      case ChineseWordClass::kParticle:
+      case ChineseWordClass::kPreposition:
+      case ChineseWordClass::kConjunction:
+      case ChineseWordClass::kPronoun:
+      case ChineseWordClass::kAdverb:
+        break;
+      default:
+        roles[t] &= static_cast<uint8_t>(~kCanEnd);
+    }
+  }
+  return roles;
+}
+
 std::vector<uint8_t> TokenRoles(const Document& document) {
   std::vector<uint8_t> roles;
-  if (document.unspaced || !document.english) return roles;
+  if (document.unspaced) return ChineseTokenRoles(document);
+  if (!document.english) return roles;
   const auto body = static_cast<uint32_t>(document.tokens.size());
   const auto all = static_cast<uint32_t>(body + document.title_tokens.size());
   roles.resize(all, kCanStart | kCanEnd);
@@ -270,6 +350,8 @@ class CandidateTable {
       if (!roles_.empty() && i > begin && TokenAt(document_, i).gap_before == Gap::kJoiner) continue;
       NgramKey key;
       bool capitalized = true;
+      int verbs = 0;
+      bool nounlike = false;
       for (uint32_t n = 1; n <= static_cast<uint32_t>(max_words) && i + n <= end; ++n) {
         const Token& token = TokenAt(document_, i + n - 1);
         key.keys[n - 1] = token.key;
@@ -279,7 +361,13 @@ class CandidateTable {
         capitalized = capitalized && !token.in_title && (token.capitalized || token.acronym);
         const Token& first = TokenAt(document_, i);
         const bool proper = capitalized && (n > 1 || !first.sentence_initial || first.acronym);
+        if (!roles_.empty()) {
+          verbs += (roles_[i + n - 1] & kVerbal) ? 1 : 0;
+          nounlike = nounlike || (roles_[i + n - 1] & kNounLike);
+        }
         if (!roles_.empty() && !(roles_[i + n - 1] & kCanEnd)) continue;
+        if (verbs > 1) break;
+        if (verbs == 1 && !nounlike) continue;
         if (!roles_.empty() && i + n < end && TokenAt(document_, i + n).gap_before == Gap::kJoiner) continue;
         auto [it, inserted] = index_.try_emplace(key, static_cast<uint32_t>(candidates_.size()));
         if (inserted) {
@@ -487,6 +575,27 @@ std::string KeyOf(const Document& document, const NgramKey& key) {
   return out;
 }
 
+// Chinese compounds nest (量子 / 量子计算 / 量子计算云平台): a candidate
+// whose text lies inside a higher-ranked tag adds nothing of its own, and
+// one family of nested forms takes at most two slots (a short form and one
+// longer one).
+bool RedundantChineseTag(std::string_view key, const std::vector<std::string_view>& selected) {
+  const auto nested = [](std::string_view a, std::string_view b) {
+    return a.find(b) != std::string_view::npos || b.find(a) != std::string_view::npos;
+  };
+  int holds = 0;
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (selected[i].find(key) != std::string_view::npos) return true;
+    if (key.find(selected[i]) == std::string_view::npos) continue;
+    if (++holds > 1) return true;
+    // A tag already paired with a longer or shorter form takes no third.
+    for (size_t j = 0; j < selected.size(); ++j) {
+      if (j != i && nested(selected[i], selected[j])) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void TermStatistics::Add(const Document& document) {
@@ -597,6 +706,20 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     return known == 1;
   };
 
+  // Chinese words: how rare each is in jieba's corpus, a background
+  // specificity that needs no warm-up (see TermStatistics for the learned
+  // one): log(total / frequency) / log(total), 1 for words it does not list.
+  std::vector<double> zh_specificity;
+  if (document.unspaced) {
+    const CjkDictionary& dictionary = CjkDictionary::Get();
+    const double log_total = std::log(static_cast<double>(dictionary.total_frequency()));
+    zh_specificity.assign(document.keys.size(), 1.0);
+    for (size_t k = 0; k < document.keys.size(); ++k) {
+      if (auto entry = dictionary.Find(document.keys[k])) {
+        zh_specificity[k] = (log_total - std::log(static_cast<double>(entry->frequency))) / log_total;
+      }
+    }
+  }
   std::vector<Candidate>& candidates = table.candidates();
   std::vector<Candidate*> ranked;
   ranked.reserve(candidates.size());
@@ -637,6 +760,11 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       for (int k = 0; k < n && all_generic; ++k) all_generic = generic(c.starts.front() + k);
       if (all_generic) c.score *= n == 1 ? generic_word_weight : generic_phrase_weight;
     }
+    if (!zh_specificity.empty()) {
+      double specificity = 0;
+      for (int k = 0; k < n; ++k) specificity += zh_specificity[c.key.keys[k]];
+      c.score *= specificity / n;
+    }
     if (confidence > 0) {
       double specificity = 0;
       for (int k = 0; k < n; ++k) specificity += word_specificity[c.key.keys[k]];
@@ -663,8 +791,12 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const size_t considered = std::min(ranked.size(), kSelectionCandidates);
   // A piece of one longer candidate ("bureau" where the text always says
   // "census bureau", "Angeles" of "Los Angeles") is not a tag of its own.
+  // Chinese candidates are runs of dictionary words, most of which recur
+  // with the same neighbour in a short text: there the rule would drop the
+  // short terms (艾蒿 of 艾蒿超细粉) and keep the long runs; nested Chinese
+  // forms are handled by RedundantChineseTag instead.
   std::vector<bool> piece(considered, false);
-  for (uint32_t i = 0; i < considered; ++i) {
+  for (uint32_t i = 0; i < considered && !document.unspaced; ++i) {
     const Candidate& c = *ranked[i];
     for (uint32_t j = 0; j < considered && !piece[i]; ++j) {
       const Candidate& d = *ranked[j];
@@ -685,6 +817,13 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   // Scores as chosen (variants weighted), so that they fall in tag order.
   std::vector<double> selected_scores;
   std::vector<bool> done(considered, false);
+  // Chinese: the text of each candidate, and of the chosen ones.
+  std::vector<std::string> zh_keys;
+  std::vector<std::string_view> zh_selected;
+  if (document.unspaced) {
+    zh_keys.reserve(considered);
+    for (uint32_t i = 0; i < considered; ++i) zh_keys.push_back(KeyOf(document, ranked[i]->key));
+  }
   while (selected.size() < max_tags) {
     int best = -1;
     double best_score = 0;
@@ -702,6 +841,10 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         done[i] = true;
         continue;
       }
+      if (document.unspaced && RedundantChineseTag(zh_keys[i], zh_selected)) {
+        done[i] = true;
+        continue;
+      }
       const double score = variant ? c->score * variant_weight : c->score;
       if (best < 0 || score > best_score) {
         best = static_cast<int>(i);
@@ -711,6 +854,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     if (best < 0) break;
     if (selected.size() >= min_tags && best_score < kMinRelativeScore * ranked.front()->score) break;
     done[best] = true;
+    if (document.unspaced) zh_selected.push_back(zh_keys[best]);
     selected.push_back(ranked[best]);
     selected_scores.push_back(best_score);
   }

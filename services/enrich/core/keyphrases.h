@@ -2,7 +2,9 @@
 //
 // Candidates are runs of one to four non-stop words inside a sentence (or
 // the title) that do not cross punctuation or a possessive (Chinese: one to
-// four dictionary words, joined without spaces). English candidates are noun
+// four dictionary words, joined without spaces, chosen by their jieba word
+// classes: a noun-like head, no function word, numeral or measure word at
+// either edge, no verb at the end). English candidates are noun
 // phrases by a light word-class guess (word_class.h): verbs and adverbs end
 // a run, a candidate does not start with a verb form nor end with an
 // adjective or participle, and hyphenated compounds are not cut. Each
@@ -21,13 +23,16 @@
 // nominalisations) favours multi-word terms.
 // Variants share a key (Snowball stems, lowercase), so "subsidy" and
 // "subsidies" are one tag named after the most frequent surface form.
-// Selection is greedy over the best candidates: a piece of one longer
-// candidate (three quarters of its occurrences inside it: "Angeles" of "Los
-// Angeles") is never a tag; a candidate a quarter of whose occurrences lie
+// Selection is greedy over the best candidates: in spaced text, a piece of
+// one longer candidate (three quarters of its occurrences inside it:
+// "Angeles" of "Los Angeles") is never a tag; a candidate a quarter of whose occurrences lie
 // inside chosen tags ("Action Plan" inside "AI Action Plan") is dropped; and
 // an English variant of a chosen tag (one contains the other: "census" and
 // "census bureau") counts for less, so the other topics of the story come
-// first.
+// first. Chinese compounds nest in one word as often as across words
+// (量子 / 量子计算机 / 量子计算机云平台): a Chinese candidate whose text lies
+// inside a chosen tag is dropped, and one family of nested forms takes at
+// most two slots.
 //
 // Thread-safe: a pure function of its inputs.
 #ifndef NEWSFLOW_SERVICES_ENRICH_CORE_KEYPHRASES_H_

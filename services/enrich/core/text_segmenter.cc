@@ -277,8 +277,7 @@ void TextSegmenter::SetUserWords(const std::vector<std::string>& words) {
 void TextSegmenter::SplitWords(std::string_view text, std::vector<WordSpan>* words) {
   words->clear();
   if (text.empty()) return;
-  const CjkDictionary* dictionary = CjkDictionary::Get();
-  if (dictionary == nullptr || !NeedsDictionary(text)) {
+  if (!NeedsDictionary(text)) {
     SplitWordsIcu(text, 0, Gap::kNone, words);
     return;
   }
@@ -299,10 +298,11 @@ void TextSegmenter::SplitWords(std::string_view text, std::vector<WordSpan>* wor
       gap = SplitWordsIcu(text.substr(done, start - done), static_cast<uint32_t>(done), gap, words);
     }
     cjk_words_.clear();
-    dictionary->Segment(text.substr(start, end - start), static_cast<uint32_t>(start),
-                        &cjk_scratch_, &cjk_words_, &user_words_);
+    CjkDictionary::Get().Segment(text.substr(start, end - start), static_cast<uint32_t>(start),
+                                 &cjk_scratch_, &cjk_words_, &user_words_);
     for (const CjkWord& word : cjk_words_) {
-      words->push_back(WordSpan{word.begin, word.end, WordKind::kIdeographic, gap});
+      words->push_back(WordSpan{word.begin, word.end, WordKind::kIdeographic, gap,
+                                word.word_class, word.bound});
       gap = Gap::kNone;
     }
     done = pos = end;

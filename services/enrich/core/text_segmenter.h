@@ -11,9 +11,9 @@
 //     alone.
 //
 // Chinese text is split at 。！？ (with any closing quotes kept on the
-// sentence they close); its Han runs are segmented into words with ICU's
-// dictionary by CjkDictionary (Japanese text, with kana, by ICU's break
-// iterator).
+// sentence they close); its Han runs are segmented into words, with their
+// word classes, by CjkDictionary (jieba's dictionary). Japanese text (with
+// kana) is segmented by ICU's break iterator and its dictionary.
 //
 // All offsets are UTF-8 byte offsets into the text passed in.
 //
@@ -76,6 +76,10 @@ struct WordSpan {
   uint32_t end = 0;
   WordKind kind = WordKind::kLetter;
   Gap gap_before = Gap::kNone;
+  // Chinese words only (kNone elsewhere): the dictionary's word class, and
+  // whether a single character is bound (see CjkWord).
+  ChineseWordClass zh_class = ChineseWordClass::kNone;
+  bool bound = false;
 };
 
 class TextSegmenter {

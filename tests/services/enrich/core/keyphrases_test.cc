@@ -151,6 +151,112 @@ TEST_F(KeyphrasesTest, ChineseTermsSplitIntoSingleCharactersStayWhole) {
   for (const ScoredTag& tag : tags) EXPECT_GE(CountCodePoints(tag.name), 2u) << tag.name;
 }
 
+// Texts written for the Chinese tag tests: an online-retail story (退货率
+// is not a dictionary word, so it is 退货 plus a character), a quantum
+// computing story, and a drone story with numerals and measure words.
+constexpr const char* kChineseStories[] = {
+    "电商平台的退货率持续上升。商家表示，退货率高企让利润下降。"
+    "为了降低退货率，平台调整了运费险规则。分析人士认为，退货率上升与直播带货有关。"
+    "部分商家的退货率已经超过三成，平台正在研究新的退货政策。",
+    "研究人员在量子计算机上运行了新的优化算法。这台量子计算机由一家初创公司研制。"
+    "公司还推出了量子计算云平台，用户可以通过量子计算云平台提交任务。"
+    "专家指出，量子计算的实用化仍需要数年时间。量子计算机的纠错是最大的难题。",
+    "一架无人机一天可以完成三百亩农田的喷洒作业。农业无人机在新疆棉田得到广泛应用。"
+    "农户说，使用无人机以后，每亩地的农药用量减少了两成。无人机企业计划明年扩大产能。",
+};
+
+// The tokens of `document` whose surfaces, joined, spell `name`, as
+// [first, end) of the body; {0, 0} if no run of whole tokens does.
+std::pair<size_t, size_t> WholeTokenRun(const Document& document, const std::string& name) {
+  for (size_t first = 0; first < document.tokens.size(); ++first) {
+    std::string joined;
+    for (size_t end = first; end < document.tokens.size() && joined.size() < name.size(); ++end) {
+      joined.append(document.Surface(document.tokens[end]));
+      if (joined == name) return {first, end + 1};
+    }
+  }
+  return {0, 0};
+}
+
+bool ClosedClass(ChineseWordClass c) {
+  switch (c) {
+    case ChineseWordClass::kParticle:
+    case ChineseWordClass::kPreposition:
+    case ChineseWordClass::kConjunction:
+    case ChineseWordClass::kAdverb:
+    case ChineseWordClass::kNumeral:
+    case ChineseWordClass::kMeasure:
+    case ChineseWordClass::kPronoun:
+    case ChineseWordClass::kDirection:
+      return true;
+    default:
+      return false;
+  }
+}
+
+TEST_F(KeyphrasesTest, ChineseTagsAreWholeWords) {
+  for (const char* story : kChineseStories) {
+    const auto tags = Tags("", story, /*unspaced=*/true);
+    ASSERT_GE(tags.size(), 3u) << story;
+    for (const ScoredTag& tag : tags) {
+      // Every tag is a run of whole segmented words: no piece cut out of
+      // one ("货率" of 退货率).
+      const auto [first, end] = WholeTokenRun(document_, tag.name);
+      ASSERT_LT(first, end) << tag.name << " cuts a word";
+      const Token& head = document_.tokens[end - 1];
+      const Token& lead = document_.tokens[first];
+      // Never a lone character, never closing on a function word, numeral
+      // or measure word ("...上", "...的", "一天"), never opening on one.
+      EXPECT_GE(CountCodePoints(tag.name), 2u) << tag.name;
+      EXPECT_FALSE(ClosedClass(head.zh_class)) << tag.name;
+      EXPECT_FALSE(ClosedClass(lead.zh_class)) << tag.name;
+      EXPECT_FALSE(head.stop || lead.stop) << tag.name;
+      // A verb never closes a tag, so never stands alone.
+      EXPECT_TRUE(head.zh_class != ChineseWordClass::kVerb || head.bound) << tag.name;
+    }
+  }
+}
+
+TEST_F(KeyphrasesTest, ChineseTermsOutsideTheDictionaryAreFoundWhole) {
+  // 退货率 is 退货 plus a bound character; the town's name (made up) is not listed, nor are its parts.
+  const auto tags = Tags("", kChineseStories[0], /*unspaced=*/true);
+  EXPECT_TRUE(HasKey(tags, "退货率"));
+  const std::string name = "萨勒琳";
+  const auto town = Tags("",
+                         "萨勒琳市议会通过了新的公交计划。萨勒琳的公交线路将增加到十条。"
+                         "议员表示，萨勒琳居民每天通勤时间过长。萨勒琳公交公司将采购电动客车。",
+                         /*unspaced=*/true);
+  bool named = false;
+  for (const ScoredTag& tag : town) {
+    named = named || tag.name.find(name) != std::string::npos;
+    // No tag holds part of the name without the rest.
+    for (const std::string piece : {"萨勒", "勒琳"}) {
+      if (tag.name.find(piece) != std::string::npos) {
+        EXPECT_NE(tag.name.find(name), std::string::npos) << tag.name;
+      }
+    }
+  }
+  EXPECT_TRUE(named);
+}
+
+TEST_F(KeyphrasesTest, NestedChineseCompoundsTakeAtMostTwoSlots) {
+  const auto tags = Tags("", kChineseStories[1], /*unspaced=*/true);
+  // Tags whose text lies inside another's or holds another's form one
+  // family; each family has at most two members, and a member inside a
+  // higher-ranked one is not listed after it.
+  for (size_t i = 0; i < tags.size(); ++i) {
+    int related = 0;
+    for (size_t j = 0; j < tags.size(); ++j) {
+      if (i == j) continue;
+      const bool inside = tags[j].name.find(tags[i].name) != std::string::npos;
+      const bool holds = tags[i].name.find(tags[j].name) != std::string::npos;
+      if (inside || holds) ++related;
+      EXPECT_FALSE(inside && j < i) << tags[i].name << " inside " << tags[j].name;
+    }
+    EXPECT_LE(related, 1) << tags[i].name;
+  }
+}
+
 TEST_F(KeyphrasesTest, TitleContributesCandidates) {
   // "Tidal Turbines" occurs only in the title.
   const auto tags = Tags("Tidal turbines for the fjord",
