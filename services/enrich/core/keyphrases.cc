@@ -126,6 +126,12 @@ struct Candidate {
 constexpr uint8_t kCanStart = 1;
 constexpr uint8_t kCanEnd = 2;
 constexpr uint8_t kBreaks = 4;  // verb or adverb: ends the run like a stop word
+// An adjective right after a noun: a noun phrase (adjective* noun+) ends
+// before it and the next begins with it ("give students extra space").
+constexpr uint8_t kSplitsBefore = 8;
+// A name particle between capitalised words ("Bank of England", "Leonardo
+// da Vinci"): inside a name, but no name starts or ends with it.
+constexpr uint8_t kJoinsName = 16;
 
 uint8_t RoleOf(WordClass word_class) {
   switch (word_class) {
@@ -147,90 +153,250 @@ void ToLowerAscii(std::string_view word, std::string* out) {
   for (char& c : *out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 }
 
-// One role per token (body, then title). Capitalised words inside a
-// sentence are names; a capitalised first word (or title-case word) is
-// classed by its lowercase form, but an adjective ending there is more
-// likely a name ("Portugal", "Atlantic"). Context refines the guess:
+// Lowercase particles that join the capitalised words of a name.
+bool IsNameParticle(std::string_view word) {
+  static constexpr std::string_view kParticles[] = {
+      "of", "de", "da", "do", "dos", "das", "di", "del", "della", "der", "den", "van", "von",
+      "al", "el", "bin", "bint", "ibn", "la", "le", "du", "y", "zu", "ter", "ten"};
+  for (std::string_view particle : kParticles) {
+    if (word == particle) return true;
+  }
+  return false;
+}
+
+// Auxiliaries after which an -ed or irregular past form is a verb ("has
+// drawn", "were built").
+bool IsAuxiliary(std::string_view word) {
+  static constexpr std::string_view kAuxiliaries[] = {
+      "has", "have", "had", "having", "is", "are", "was", "were", "be", "been", "being",
+      "get", "gets", "got", "gotten", "am", "'s", "'ve", "'d"};
+  for (std::string_view auxiliary : kAuxiliaries) {
+    if (word == auxiliary) return true;
+  }
+  return false;
+}
+
+// A capitalised word that may continue a name: not a stop word, and, when it
+// opens its sentence, not a common word ("Actor Johnny Depp" does not make
+// "Johnny Depp" a piece of a name; "Los Angeles" does make "Angeles" one).
+bool NameWord(const Document& document, const Token& token, std::string* lower) {
+  if (token.stop || !(token.capitalized || token.acronym) || !token.latin) return false;
+  if (!token.sentence_initial) return true;
+  ToLowerAscii(document.Surface(token), lower);
+  return !ReadWord(*lower).known;
+}
+
+// One role per token (body, then title), from the WordNet word class
+// (word_class.h). Capitalised words inside a sentence are names, unless
+// WordNet reads them as adjectives first ("Japanese", "Belgian": they
+// modify, they do not end a tag); a capitalised first word (or title-case
+// word) is classed by its lowercase form when WordNet knows it. Context
+// refines the class:
 //   - an -ing word opening a sentence, following a preposition or an
-//     auxiliary, or followed by "to" or a determiner is a verb ("Estimating
-//     populations", "for acquiring materials", "storing the data");
-//   - an -ed word right after a noun is a verb ("features explored");
+//     auxiliary, or followed by "to", a determiner or an adjective is a
+//     verb ("Estimating populations", "for acquiring materials", "storing
+//     the data", "planting native saplings");
+//   - an -ed or past word right after a noun or an auxiliary, or followed
+//     by a determiner, is a verb ("features explored", "has drawn");
 //   - a plural-looking word between a noun and a determiner is a verb
-//     ("the article reviews the literature").
+//     ("the article reviews the literature"); a base verb form after a
+//     plural noun is one when its verb use is common or an adjective or
+//     determiner follows ("grid operators struggle", "volunteers plant
+//     native trees");
+//   - a verb-leaning word after a determiner or an adjective is a noun
+//     ("a steady build", "the cut");
+//   - an adjective right after a noun opens a new phrase;
+//   - a name particle between capitalised words joins them.
 std::vector<uint8_t> TokenRoles(const Document& document) {
   std::vector<uint8_t> roles;
   if (document.unspaced || !document.english) return roles;
   const auto body = static_cast<uint32_t>(document.tokens.size());
   const auto all = static_cast<uint32_t>(body + document.title_tokens.size());
   roles.resize(all, kCanStart | kCanEnd);
-  std::vector<WordClass> classes(all, WordClass::kNoun);
+  std::vector<WordReading> readings(all);
   std::string lower;
   for (uint32_t t = 0; t < all; ++t) {
     const Token& token = TokenAt(document, t);
     if (token.stop || token.acronym || !token.latin) continue;
     const bool initial = token.sentence_initial || token.in_title;
-    if (token.capitalized && !initial) continue;
     ToLowerAscii(document.Surface(token), &lower);
-    WordClass word_class = GuessWordClass(lower);
-    if (token.capitalized && word_class == WordClass::kAdjective) word_class = WordClass::kNoun;
-    classes[t] = word_class;
+    WordReading reading = ReadWord(lower);
+    if (token.capitalized) {
+      // Names: nouns, but for adjectives WordNet knows ("Japanese");
+      // a capital opening a sentence or in a title says nothing.
+      const bool adjective = reading.word_class == WordClass::kAdjective;
+      if (!reading.known || (!initial && !adjective)) reading.word_class = WordClass::kNoun;
+    }
+    readings[t] = reading;
   }
+  // The token right before / after `t` in the same sentence, if any.
+  const auto previous_of = [&](uint32_t t) -> const Token* {
+    const Token& token = TokenAt(document, t);
+    if (token.sentence_initial || t == body || t == 0) return nullptr;
+    return &TokenAt(document, t - 1);
+  };
+  const auto next_of = [&](uint32_t t) -> const Token* {
+    if (t + 1 >= all || t + 1 == body) return nullptr;
+    const Token& following = TokenAt(document, t + 1);
+    if (following.sentence_initial || following.gap_before != Gap::kSpace) return nullptr;
+    return &following;
+  };
+  const auto lower_of = [&](const Token* token) -> const std::string& {
+    ToLowerAscii(document.Surface(*token), &lower);
+    return lower;
+  };
   for (uint32_t t = 0; t < all; ++t) {
     const Token& token = TokenAt(document, t);
-    if (token.stop) continue;
-    const WordClass word_class = classes[t];
-    // The previous token of the same sentence, if any.
-    const bool has_previous = !token.sentence_initial && t != body && t > 0;
-    const Token* previous = has_previous ? &TokenAt(document, t - 1) : nullptr;
-    const bool after_noun = previous != nullptr && !previous->stop &&
-                            token.gap_before == Gap::kSpace && (roles[t - 1] & kCanEnd);
+    const Token* previous = previous_of(t);
+    const Token* next = next_of(t);
+    if (token.stop) {
+      // "Bank of England": a particle between name words joins them.
+      if (!token.in_title && !token.capitalized && previous != nullptr && next != nullptr &&
+          token.gap_before == Gap::kSpace && IsNameParticle(lower_of(&token))) {
+        std::string scratch;
+        if (NameWord(document, *previous, &scratch) && NameWord(document, *next, &scratch) &&
+            !next->sentence_initial) {
+          roles[t] = kJoinsName;
+        }
+      }
+      continue;
+    }
+    const WordReading& reading = readings[t];
+    WordClass word_class = reading.word_class;
+    const bool spaced = previous != nullptr && token.gap_before == Gap::kSpace;
+    const bool after_content = spaced && !previous->stop;
+    const bool after_noun = after_content && (roles[t - 1] & kCanEnd);
+    const bool after_adjective =
+        after_content && readings[t - 1].word_class == WordClass::kAdjective;
+    const bool after_determiner = spaced && previous->stop && IsDeterminer(lower_of(previous));
+    const WordClass next_class = next != nullptr && !next->stop ? readings[t + 1].word_class
+                                                                : WordClass::kNoun;
+    const bool before_adjective = next != nullptr && !next->stop &&
+                                  (next_class == WordClass::kAdjective ||
+                                   next_class == WordClass::kParticiple);
+    const bool before_determiner = next != nullptr && next->stop && IsDeterminer(lower_of(next));
+    const bool name = token.capitalized && !token.sentence_initial && !token.in_title;
     bool verb = false;
     switch (word_class) {
       case WordClass::kGerund: {
         // After a comma: a participle clause (", promising 400 jobs").
         bool introduced = token.sentence_initial || token.gap_before == Gap::kPunct;
         if (previous != nullptr && previous->stop && token.gap_before == Gap::kSpace) {
-          ToLowerAscii(document.Surface(*previous), &lower);
-          introduced = IntroducesGerund(lower);
+          introduced = IntroducesGerund(lower_of(previous));
         }
-        // "corresponding to", "storing the data": a verb with its object.
-        if (!introduced && t + 1 < all && t + 1 != body) {
-          const Token& following = TokenAt(document, t + 1);
-          if (!following.sentence_initial && following.gap_before == Gap::kSpace) {
-            ToLowerAscii(document.Surface(following), &lower);
-            introduced = lower == "to" || IsDeterminer(lower);
-          }
+        // "corresponding to", "storing the data", "planting native
+        // saplings": a verb with its object.
+        if (!introduced && next != nullptr) {
+          introduced = before_adjective || before_determiner || lower_of(next) == "to";
         }
         if (introduced) {
-          roles[t] = 0;
+          roles[t] = kBreaks;
           continue;
         }
         break;
       }
       case WordClass::kParticiple:
-        verb = after_noun;
+        verb = after_noun || before_determiner ||
+               (spaced && previous->stop && IsAuxiliary(lower_of(previous)));
+        break;
+      case WordClass::kVerb:
+        // "a steady build", "the cut": a noun after all.
+        if (reading.noun && (after_determiner || after_adjective)) word_class = WordClass::kNoun;
         break;
       case WordClass::kNoun: {
-        if (!after_noun || token.capitalized || token.acronym) break;
+        // An -ing noun taking an object: "planting native saplings".
+        if (reading.verb && !name && (before_adjective || before_determiner) &&
+            document.Surface(token).ends_with("ing")) {
+          verb = true;
+          break;
+        }
+        if (!after_noun || name || token.acronym) break;
+        // "volunteers plant native trees", "grid operators struggle".
+        if (reading.base_verb && !reading.plural && readings[t - 1].plural &&
+            (reading.verb_common || before_adjective || before_determiner)) {
+          verb = true;
+          break;
+        }
         const std::string_view word = document.Surface(token);
         if (word.size() < 4 || word.back() != 's' || word.ends_with("ss") || word.ends_with("us") ||
             word.ends_with("is")) {
           break;
         }
-        const uint32_t next = t + 1;
-        if (next == body || next >= all) break;
-        const Token& following = TokenAt(document, next);
-        if (following.sentence_initial || following.gap_before != Gap::kSpace) break;
-        ToLowerAscii(document.Surface(following), &lower);
-        verb = IsDeterminer(lower);
+        verb = before_determiner;
         break;
       }
+      case WordClass::kAdjective:
+        // "students extra space": a plural noun rarely modifies, so an
+        // adjective after one opens a new phrase.
+        if (after_noun && !name && readings[t - 1].word_class == WordClass::kNoun &&
+            readings[t - 1].plural) {
+          roles[t] = kCanStart | kSplitsBefore;
+          continue;
+        }
+        // "the public", "the poor": an adjective standing for a noun.
+        if (reading.noun && after_determiner && (next == nullptr || next->stop)) {
+          word_class = WordClass::kNoun;
+        }
+        break;
       default:
         break;
     }
     roles[t] = verb ? kBreaks : RoleOf(word_class);
   }
+  // Hyphenated compounds are units ("out-of-print", "high-rise"): their
+  // parts do not break a run, and only the last one's class counts, as a
+  // modifier when it is a verb form.
+  for (uint32_t t = 0; t + 1 < all; ++t) {
+    if (t + 1 == body || TokenAt(document, t + 1).gap_before != Gap::kJoiner) continue;
+    if (!TokenAt(document, t).stop) roles[t] = kCanStart | kCanEnd;
+    const uint32_t last = t + 1;
+    const bool chain_ends = last + 1 >= all || last + 1 == body ||
+                            TokenAt(document, last + 1).gap_before != Gap::kJoiner;
+    if (chain_ends && (roles[last] & kBreaks)) roles[last] = kCanStart | kCanEnd;
+  }
   return roles;
+}
+
+// Whether every body occurrence of a capitalised candidate lies inside a
+// longer capitalised name ("Angeles" of "Los Angeles", "England" of "Bank
+// of England"): a piece of a name is not a tag. Title occurrences say
+// nothing (title case).
+bool PieceOfLongerName(const Document& document, const std::vector<uint8_t>& roles,
+                       const Candidate& candidate) {
+  const auto body = static_cast<uint32_t>(document.tokens.size());
+  const int size = candidate.key.size;
+  std::string lower;
+  const auto name_word = [&](uint32_t t) {
+    return NameWord(document, document.tokens[t], &lower);
+  };
+  // A name word at `t`, or a joining particle with a name word beyond it
+  // (`step` -1 looks left, +1 right).
+  const auto continues = [&](uint32_t t, int step) {
+    if (roles[t] & kJoinsName) {
+      const uint32_t beyond = t + step;
+      return beyond < body && document.tokens[beyond].sentence == document.tokens[t].sentence &&
+             name_word(beyond);
+    }
+    return name_word(t);
+  };
+  int body_occurrences = 0;
+  for (uint32_t start : candidate.starts) {
+    if (start >= body) continue;
+    const Token& first = document.tokens[start];
+    if (!first.capitalized && !first.acronym) return false;
+    ++body_occurrences;
+    const uint32_t end = start + static_cast<uint32_t>(size);
+    bool inside = false;
+    if (!first.sentence_initial && first.gap_before == Gap::kSpace && start > 0) {
+      inside = continues(start - 1, -1);
+    }
+    if (!inside && end < body) {
+      const Token& after = document.tokens[end];
+      inside = !after.sentence_initial && after.gap_before == Gap::kSpace && continues(end, +1);
+    }
+    if (!inside) return false;
+  }
+  return body_occurrences > 0;
 }
 
 class CandidateTable {
@@ -261,7 +427,9 @@ class CandidateTable {
         key.size = static_cast<uint8_t>(n);
         // Title case says nothing about proper nouns, nor does a capital
         // opening a sentence unless the next word has one too.
-        capitalized = capitalized && !token.in_title && (token.capitalized || token.acronym);
+        capitalized = capitalized && !token.in_title &&
+                      (token.capitalized || token.acronym ||
+                       (!roles_.empty() && (roles_[i + n - 1] & kJoinsName)));
         const Token& first = TokenAt(document_, i);
         const bool proper = capitalized && (n > 1 || !first.sentence_initial || first.acronym);
         if (!roles_.empty() && !(roles_[i + n - 1] & kCanEnd)) continue;
@@ -504,6 +672,11 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const int max_words = document.unspaced ? kMaxWordsUnspaced : kMaxWordsSpaced;
   const std::vector<uint8_t> roles = TokenRoles(document);
   const auto breaks_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kBreaks); };
+  const auto splits_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kSplitsBefore); };
+  // A stop token ends a run, but for a particle inside a name.
+  const auto stops_at = [&](uint32_t t) {
+    return TokenAt(document, t).stop && (roles.empty() || !(roles[t] & kJoinsName));
+  };
   CandidateTable table(document, roles);
   for (const Sentence& sentence : document.sentences) {
     if (sentence.boilerplate) continue;
@@ -512,12 +685,12 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       bool breaks = t == sentence.end_token;
       if (!breaks) {
         const Token& token = document.tokens[t];
-        breaks = token.stop || breaks_at(t) || token.gap_before == Gap::kPunct ||
+        breaks = stops_at(t) || breaks_at(t) || splits_at(t) || token.gap_before == Gap::kPunct ||
                  (t > sentence.first_token && document.tokens[t - 1].possessive);
       }
       if (!breaks) continue;
       if (run_begin < t) table.AddRun(run_begin, t, max_words);
-      const bool stop = t < sentence.end_token && (document.tokens[t].stop || breaks_at(t));
+      const bool stop = t < sentence.end_token && (stops_at(t) || breaks_at(t));
       run_begin = stop ? t + 1 : t;
     }
   }
@@ -529,12 +702,12 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       bool breaks = t == end;
       if (!breaks) {
         const Token& token = TokenAt(document, t);
-        breaks = token.stop || breaks_at(t) || token.gap_before == Gap::kPunct ||
+        breaks = stops_at(t) || breaks_at(t) || splits_at(t) || token.gap_before == Gap::kPunct ||
                  (t > first && TokenAt(document, t - 1).possessive);
       }
       if (!breaks) continue;
       if (run_begin < t) table.AddRun(run_begin, t, max_words);
-      const bool stop = t < end && (TokenAt(document, t).stop || breaks_at(t));
+      const bool stop = t < end && (stops_at(t) || breaks_at(t));
       run_begin = stop ? t + 1 : t;
     }
   }
@@ -588,6 +761,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   for (Candidate& c : candidates) {
     const int n = c.key.size;
     if (n > 1 && c.whole_runs == 0 && c.frequency < 2) continue;
+    if (!roles.empty() && PieceOfLongerName(document, roles, c)) continue;
     // A lone character is a piece of a word, never a tag.
     if (n == 1 && TokenAt(document, c.starts.front()).fragment) continue;
     if (document.unspaced &&
