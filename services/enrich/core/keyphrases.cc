@@ -215,10 +215,26 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
   roles.resize(all, kCanStart | kCanEnd);
   std::vector<WordReading> readings(all);
   std::string lower;
+  // Headlines and section heads inside the body are title case: their
+  // capitals say nothing of names, as in the title.
+  std::vector<bool> title_case(document.sentences.size(), false);
+  for (size_t s = 0; s < document.sentences.size(); ++s) {
+    const Sentence& sentence = document.sentences[s];
+    uint32_t words = 0;
+    uint32_t capitalized = 0;
+    for (uint32_t t = sentence.first_token; t < sentence.end_token; ++t) {
+      const Token& token = document.tokens[t];
+      if (token.stop || !token.latin || token.kind != WordKind::kLetter) continue;
+      ++words;
+      capitalized += token.capitalized ? 1 : 0;
+    }
+    title_case[s] = words >= 3 && 4 * capitalized >= 3 * words;
+  }
   for (uint32_t t = 0; t < all; ++t) {
     const Token& token = TokenAt(document, t);
     if (token.stop || token.acronym || !token.latin) continue;
-    const bool initial = token.sentence_initial || token.in_title;
+    const bool initial = token.sentence_initial || token.in_title ||
+                         (t < body && title_case[token.sentence]);
     ToLowerAscii(document.Surface(token), &lower);
     WordReading reading = ReadWord(lower);
     if (token.capitalized) {
@@ -342,6 +358,11 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
         break;
     }
     roles[t] = verb ? kBreaks : RoleOf(word_class);
+    // An -ing form WordNet knows only as a verb ("acquiring", "hiring")
+    // modifies but is no noun: it does not end a tag.
+    if (!verb && word_class == WordClass::kGerund && reading.known && !reading.noun) {
+      roles[t] = kCanStart;
+    }
   }
   // Hyphenated compounds are units ("out-of-print", "high-rise"): their
   // parts do not break a run, and only the last one's class counts, as a
@@ -357,46 +378,50 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
   return roles;
 }
 
-// Whether every body occurrence of a capitalised candidate lies inside a
-// longer capitalised name ("Angeles" of "Los Angeles", "England" of "Bank
-// of England"): a piece of a name is not a tag. Title occurrences say
-// nothing (title case).
-bool PieceOfLongerName(const Document& document, const std::vector<uint8_t>& roles,
-                       const Candidate& candidate) {
+// Removes from `candidate` its capitalised body occurrences that lie
+// inside a longer capitalised name ("Angeles" of "Los Angeles", "Bank" of
+// "Bank of America"): a piece of a name is not an occurrence of the
+// candidate, and a candidate left without occurrences is no tag. Title
+// occurrences say nothing (title case) and stay.
+void DropNamePieces(const Document& document, const std::vector<uint8_t>& roles,
+                    Candidate* candidate) {
   const auto body = static_cast<uint32_t>(document.tokens.size());
-  const int size = candidate.key.size;
+  const int size = candidate->key.size;
   std::string lower;
   const auto name_word = [&](uint32_t t) {
     return NameWord(document, document.tokens[t], &lower);
   };
-  // A name word at `t`, or a joining particle with a name word beyond it
-  // (`step` -1 looks left, +1 right).
-  const auto continues = [&](uint32_t t, int step) {
+  // A name word at `t`, or a joining particle with a name word beyond it.
+  const auto continues = [&](uint32_t t, bool left) {
     if (roles[t] & kJoinsName) {
-      const uint32_t beyond = t + step;
-      return beyond < body && document.tokens[beyond].sentence == document.tokens[t].sentence &&
+      if (left ? t == 0 : t + 1 >= body) return false;
+      const uint32_t beyond = left ? t - 1 : t + 1;
+      return document.tokens[beyond].sentence == document.tokens[t].sentence &&
              name_word(beyond);
     }
     return name_word(t);
   };
-  int body_occurrences = 0;
-  for (uint32_t start : candidate.starts) {
-    if (start >= body) continue;
+  const auto piece = [&](uint32_t start) {
+    if (start >= body) return false;
     const Token& first = document.tokens[start];
     if (!first.capitalized && !first.acronym) return false;
-    ++body_occurrences;
+    if (!first.sentence_initial && first.gap_before == Gap::kSpace && start > 0 &&
+        continues(start - 1, true)) {
+      return true;
+    }
     const uint32_t end = start + static_cast<uint32_t>(size);
-    bool inside = false;
-    if (!first.sentence_initial && first.gap_before == Gap::kSpace && start > 0) {
-      inside = continues(start - 1, -1);
-    }
-    if (!inside && end < body) {
-      const Token& after = document.tokens[end];
-      inside = !after.sentence_initial && after.gap_before == Gap::kSpace && continues(end, +1);
-    }
-    if (!inside) return false;
-  }
-  return body_occurrences > 0;
+    if (end >= body) return false;
+    const Token& after = document.tokens[end];
+    return !after.sentence_initial && after.gap_before == Gap::kSpace && continues(end, false);
+  };
+  auto& starts = candidate->starts;
+  const size_t before = starts.size();
+  starts.erase(std::remove_if(starts.begin(), starts.end(), piece), starts.end());
+  const auto removed = static_cast<uint32_t>(before - starts.size());
+  if (removed == 0) return;
+  candidate->frequency -= removed;
+  candidate->proper -= std::min(candidate->proper, removed);
+  candidate->whole_runs = std::min(candidate->whole_runs, candidate->frequency);
 }
 
 class CandidateTable {
@@ -761,7 +786,10 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   for (Candidate& c : candidates) {
     const int n = c.key.size;
     if (n > 1 && c.whole_runs == 0 && c.frequency < 2) continue;
-    if (!roles.empty() && PieceOfLongerName(document, roles, c)) continue;
+    if (!roles.empty()) {
+      DropNamePieces(document, roles, &c);
+      if (c.frequency == 0) continue;
+    }
     // A lone character is a piece of a word, never a tag.
     if (n == 1 && TokenAt(document, c.starts.front()).fragment) continue;
     if (document.unspaced &&
