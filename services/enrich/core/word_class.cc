@@ -70,8 +70,9 @@ constexpr std::string_view kAdjectiveSuffixes[] = {
 constexpr uint32_t kVerbDominance = 10;
 constexpr uint32_t kPluralVerbDominance = 30;
 // An adjective-and-noun word is an adjective when its adjective uses exceed
-// its noun uses ("steady", "extra", "japanese"; not "chemical" plurals).
-constexpr uint32_t kAdjectiveDominance = 1;
+// its noun uses this many times ("steady", "extra", "japanese"; not
+// "variable", "objective").
+constexpr uint32_t kAdjectiveDominance = 2;
 // Words cached per thread before the cache is cleared.
 constexpr size_t kMaxCachedWords = size_t{1} << 16;
 
@@ -122,7 +123,13 @@ WordReading Classify(std::string_view word) {
   const bool gerund = verb_form && word.ends_with("ing");
   const uint32_t dominance =
       word.ends_with('s') && out.plural ? kPluralVerbDominance : kVerbDominance;
-  if (adverb > 0 && adverb > kVerbDominance * std::max(noun, adjective) && adverb >= verb) {
+  if (gerund && (r.lemma_classes & L::kNoun) && r.counts[L::kNounSlot] > 0) {
+    // An -ing noun in use ("building", "learning", "processing"); a verbal
+    // use shows in context (keyphrases.cc). Untagged ones ("acquiring",
+    // "computing") are gerunds that may still end a tag.
+    out.word_class = WordClass::kNoun;
+  } else if (adverb > 0 && adverb > kVerbDominance * std::max(noun, adjective) &&
+             adverb >= verb) {
     out.word_class = WordClass::kAdverb;
   } else if (verb > dominance * std::max(noun, adjective) ||
              (verb > 0 && noun == 0 && adjective == 0)) {
@@ -134,7 +141,6 @@ WordReading Classify(std::string_view word) {
     // read as participles when the verb is used more.
     out.word_class = verb_form && verb >= adjective ? WordClass::kParticiple : WordClass::kAdjective;
   } else if (noun > 0) {
-    // An -ing noun ("building", "training", "tracking").
     out.word_class = WordClass::kNoun;
   } else {
     out.word_class = WordClass::kAdverb;
