@@ -75,6 +75,11 @@ constexpr double kTitleWordWeight = 0.3;
 constexpr double kTitleTeleportBoost = 2.0;
 // Articles after which TermStatistics carry half their full weight.
 constexpr double kStatisticsHalfConfidence = 50;
+// A capitalised adjective as a tag of its own ("Japanese") counts this much;
+// it is dropped when a name sharing its first kDemonymPrefix letters is a
+// candidate too ("Belgian" beside "Belgium").
+constexpr double kDemonymWeight = 0.4;
+constexpr size_t kDemonymPrefix = 4;
 // Beyond min_tags, a tag must reach this fraction of the best score.
 constexpr double kMinRelativeScore = 0.03;
 // A candidate is dropped when at least 1 / kMaxCoveredShare of its
@@ -267,7 +272,7 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
     const Token* next = next_of(t);
     if (token.stop) {
       // "Bank of England": a particle between name words joins them.
-      if (!token.in_title && !token.capitalized && previous != nullptr && next != nullptr &&
+      if (!token.capitalized && previous != nullptr && next != nullptr &&
           token.gap_before == Gap::kSpace && IsNameParticle(lower_of(&token))) {
         std::string scratch;
         if (NameWord(document, *previous, &scratch) && NameWord(document, *next, &scratch) &&
@@ -291,7 +296,8 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
                                   (next_class == WordClass::kAdjective ||
                                    next_class == WordClass::kParticiple);
     const bool before_determiner = next != nullptr && next->stop && IsDeterminer(lower_of(next));
-    const bool name = token.capitalized && !token.sentence_initial && !token.in_title;
+    const bool name = token.capitalized && !token.sentence_initial && !token.in_title &&
+                      !(t < body && title_case[token.sentence]);
     bool verb = false;
     switch (word_class) {
       case WordClass::kGerund: {
@@ -338,7 +344,11 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
             word.ends_with("is")) {
           break;
         }
-        verb = before_determiner;
+        // "the estimate falls", "LVMH moves forward": a predicate ending
+        // its clause.
+        verb = before_determiner ||
+               (reading.verb_usual && !readings[t - 1].plural &&
+                (next == nullptr || next->stop || next_class == WordClass::kAdverb));
         break;
       }
       case WordClass::kAdjective:
@@ -766,10 +776,10 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const double generic_word_weight = between(kTermGenericWordWeight, kNameGenericWordWeight);
   const double generic_phrase_weight = between(kTermGenericPhraseWeight, 1.0);
 
+  std::string lower;
   // Generic nouns by key (-1: not looked up yet); variants share a key.
   std::vector<int8_t> generic_key;
   if (!document.unspaced) generic_key.assign(document.keys.size(), -1);
-  std::string lower;
   const auto generic = [&](uint32_t token) {
     const Token& t = TokenAt(document, token);
     int8_t& known = generic_key[t.key];
@@ -783,12 +793,38 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   std::vector<Candidate>& candidates = table.candidates();
   std::vector<Candidate*> ranked;
   ranked.reserve(candidates.size());
+  if (!roles.empty()) {
+    for (Candidate& c : candidates) DropNamePieces(document, roles, &c);
+  }
+  // Capitalised adjectives standing alone ("Japanese", "Syrian"): weak
+  // tags, dropped beside the name they derive from ("Syria").
+  absl::flat_hash_map<std::string, bool> name_prefixes;
+  if (!roles.empty()) {
+    for (const Candidate& c : candidates) {
+      if (c.key.size != 1 || c.frequency == 0) continue;
+      const Token& token = TokenAt(document, c.starts.front());
+      if (!token.capitalized || token.end - token.begin < kDemonymPrefix) continue;
+      ToLowerAscii(document.Surface(token), &lower);
+      if (!ReadWord(lower).adjective) name_prefixes.emplace(lower.substr(0, kDemonymPrefix), true);
+    }
+  }
   for (Candidate& c : candidates) {
     const int n = c.key.size;
+    if (c.frequency == 0) continue;
     if (n > 1 && c.whole_runs == 0 && c.frequency < 2) continue;
-    if (!roles.empty()) {
-      DropNamePieces(document, roles, &c);
-      if (c.frequency == 0) continue;
+    double demonym_weight = 1.0;
+    if (!roles.empty() && n == 1) {
+      const Token& token = TokenAt(document, c.starts.front());
+      if (token.capitalized && !token.acronym) {
+        ToLowerAscii(document.Surface(token), &lower);
+        if (ReadWord(lower).adjective) {
+          if (lower.size() >= kDemonymPrefix &&
+              name_prefixes.contains(lower.substr(0, kDemonymPrefix))) {
+            continue;
+          }
+          demonym_weight = kDemonymWeight;
+        }
+      }
     }
     // A lone character is a piece of a word, never a tag.
     if (n == 1 && TokenAt(document, c.starts.front()).fragment) continue;
@@ -813,7 +849,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     const double title = InTitle(document.title_keys, c.key)
                              ? 1 + kTitlePhraseWeight
                              : 1 + kTitleWordWeight * title_words / static_cast<double>(n);
-    c.score = graph * frequency * spread * proper * title;
+    c.score = graph * frequency * spread * proper * title * demonym_weight;
     if (!document.unspaced) {
       // Names are units ("Kestrel Robotics"): less of the multi-word prior.
       const bool name = 2 * c.proper > c.frequency;

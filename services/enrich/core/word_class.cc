@@ -118,6 +118,7 @@ WordReading Classify(std::string_view word) {
   const uint32_t adjective = weight(L::kAdjective, L::kAdjectiveSlot);
   const uint32_t adverb = weight(L::kAdverb, L::kAdverbSlot);
   out.verb_common = out.verb && 4 * verb >= noun;
+  out.verb_usual = out.verb && verb >= 4 * noun;
   // Verb forms: -ing, -ed and irregular past forms (not the base).
   const bool verb_form = out.verb && !out.base_verb && !word.ends_with('s');
   const bool gerund = verb_form && word.ends_with("ing");

@@ -49,6 +49,10 @@ struct WordReading {
   // after a plural noun such a base form is likely the predicate ("grid
   // operators struggle").
   bool verb_common = false;
+  // Verb uses at least four times the noun uses: an -s form of it after a
+  // singular noun and before the end of a clause is a verb ("the estimate
+  // falls", "LVMH moves forward").
+  bool verb_usual = false;
 };
 
 // `lower_word` is lowercase UTF-8; non-ASCII words are unknown nouns.
