@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
 #include "common/lexicon/english_lexicon.h"
 
 namespace newsflow::enrich {
@@ -149,16 +150,12 @@ WordReading Classify(std::string_view word) {
   return out;
 }
 
-struct Hash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 }  // namespace
 
 WordReading ReadWord(std::string_view word) {
-  thread_local std::unordered_map<std::string, WordReading, Hash, std::equal_to<>> cache;
-  if (auto it = cache.find(word); it != cache.end()) return it->second;
+  thread_local absl::flat_hash_map<std::string, WordReading> cache;
+  const absl::string_view key(word.data(), word.size());
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
   if (cache.size() >= kMaxCachedWords) cache.clear();
   return cache.emplace(std::string(word), Classify(word)).first->second;
 }
