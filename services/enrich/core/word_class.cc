@@ -47,7 +47,8 @@ constexpr std::string_view kGenericNouns[] = {
     "news", "story", "statement", "comment", "source", "official", "spokesman",
     "spokeswoman", "interview", "end", "start", "beginning", "lot", "deal", "plan", "move",
     "effort", "attempt", "decision", "action", "measure", "thing", "time", "year", "day",
-    "week", "month", "today", "moment", "period",
+    "week", "month", "today", "moment", "period", "firm", "company", "nation", "cost",
+    "figure", "quarter", "share", "side",
 };
 
 // Words that open a noun phrase; a plural-looking word right between a noun
