@@ -13,6 +13,13 @@ namespace newsflow {
 // "Export  Controls" -> "export controls"; "經濟" and "经济" -> "经济".
 std::string TagKey(std::string_view name);
 
+// The version of TagKey's normalisation, raised whenever it changes what a
+// name maps to. Enrichment computes each tag's key once, and the store
+// indexes that key; a store records the version its index was built with and
+// re-keys its stored tags (from their display names) when a newer build
+// opens it, so old and new articles stay under one key per concept.
+inline constexpr int kTagKeyVersion = 1;
+
 // Replaces invalid UTF-8 sequences with U+FFFD so protobuf string fields and
 // JSON output always hold valid UTF-8.
 std::string ValidUtf8(std::string_view s);

@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
@@ -99,7 +100,94 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(
   std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), store->articles_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
   store->article_count_ = count;
+  if (absl::Status rekeyed = store->RekeyTags(); !rekeyed.ok()) return rekeyed;
   return store;
+}
+
+absl::Status ArticleStore::RekeyTags() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kMetaTagKeyVersion, &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocksStatus(s, "read tag key version");
+  const std::optional<uint64_t> version = s.ok() ? DecodeBE64(value) : std::nullopt;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  auto record_version = [&] {
+    rocksdb::Status put = db_->Put(wo, meta_, kMetaTagKeyVersion, EncodeBE64(kTagKeyVersion));
+    return put.ok() ? absl::OkStatus() : FromRocksStatus(put, "write tag key version");
+  };
+  if (version == static_cast<uint64_t>(kTagKeyVersion)) return absl::OkStatus();
+  if (article_count_.load() == 0) return record_version();
+  if (version && *version > static_cast<uint64_t>(kTagKeyVersion)) {
+    // A newer build keyed these tags; its keys are kept as they are (queries
+    // from this build may miss variants it merges).
+    MakeLogger("store.db")->warn("tag keys were made by a newer build (version {}, this build {}); left as they are",
+             *version, kTagKeyVersion);
+    return absl::OkStatus();
+  }
+  MakeLogger("store.db")->info("re-keying stored tags (tag key version {} -> {})", version.value_or(0), kTagKeyVersion);
+  constexpr size_t kBatchOps = 4096;
+  rocksdb::WriteBatch batch;
+  auto flush = [&](bool force) {
+    if (!force && batch.Count() < kBatchOps) return absl::OkStatus();
+    rocksdb::Status w = db_->Write(wo, &batch);
+    batch.Clear();
+    return w.ok() ? absl::OkStatus() : FromRocksStatus(w, "re-key tags");
+  };
+  // The old index and counts go first.
+  for (auto* cf : {by_tag_, meta_}) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
+    const std::string prefix = cf == meta_ ? kMetaTagPrefix : "";
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      batch.Delete(cf, it->key());
+      if (absl::Status f = flush(false); !f.ok()) return f;
+    }
+    if (!it->status().ok()) return FromRocksStatus(it->status(), "scan old tag index");
+  }
+  if (absl::Status f = flush(true); !f.ok()) return f;
+  // key -> (count, display name, sequence of the article that named it)
+  std::map<std::string, std::tuple<uint64_t, std::string, uint64_t>> counts;
+  uint64_t articles = 0;
+  uint64_t rewritten = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), articles_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::Article a;
+    if (!a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      MakeLogger("store.db")->warn("re-keying tags: stored article {} does not parse; skipped", it->key().ToString());
+      continue;
+    }
+    ++articles;
+    bool changed = false;
+    std::set<std::string> keys;
+    for (v1::Tag& t : *a.mutable_enrichment()->mutable_tags()) {
+      std::string key = TagKey(t.name());
+      if (key != t.key()) {
+        t.set_key(key);
+        changed = true;
+      }
+      if (!keys.insert(key).second) continue;
+      auto& [count, name, sequence] = counts[key];
+      ++count;
+      if (name.empty() || a.sequence() >= sequence) {
+        name = t.name();
+        sequence = a.sequence();
+      }
+      batch.Put(by_tag_, IndexKey(key, SortTime(a), a.id()), "");
+    }
+    if (changed) {
+      batch.Put(articles_, a.id(), a.SerializeAsString());
+      ++rewritten;
+    }
+    if (absl::Status f = flush(false); !f.ok()) return f;
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan articles to re-key");
+  for (const auto& [key, entry] : counts) {
+    batch.Put(meta_, TagCountKey(key), TagCountValue(std::get<0>(entry), std::get<1>(entry)));
+    if (absl::Status f = flush(false); !f.ok()) return f;
+  }
+  if (absl::Status f = flush(true); !f.ok()) return f;
+  MakeLogger("store.db")->info("re-keyed the tags of {} articles ({} rewritten, {} distinct keys)", articles, rewritten,
+           counts.size());
+  return record_version();
 }
 
 absl::StatusOr<std::optional<v1::Article>> ArticleStore::Lookup(const std::string& id) const {
@@ -134,7 +222,7 @@ struct IndexEntries {
 IndexEntries EntriesOf(const v1::Article& a) {
   IndexEntries e;
   for (const auto& t : a.enrichment().tags()) {
-    e.tags.insert(TagKey(t.name()));
+    e.tags.insert(IndexedTagKey(t));
   }
   e.source = a.source().id();
   e.lang = a.enrichment().language();
@@ -263,7 +351,7 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     const std::set<std::string> old_tags = previous ? EntriesOf(*previous).tags : std::set<std::string>{};
     std::set<std::string> counted;  // two names with one key count once
     for (const auto& t : a.enrichment().tags()) {
-      std::string key = TagKey(t.name());
+      std::string key = IndexedTagKey(t);
       if (!counted.insert(key).second) continue;
       batch.Put(by_tag_, IndexKey(key, now.time, a.id()), "");
       bool had = old_tags.contains(key);

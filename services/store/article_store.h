@@ -155,6 +155,12 @@ class ArticleStore {
   // ASCII case.
   absl::StatusOr<std::vector<std::string>> LangPrefixes(const std::string& lang) const;
   absl::StatusOr<std::optional<v1::Article>> Lookup(const std::string& id) const;
+  // Brings the tag index up to kTagKeyVersion when the database was written
+  // with an older TagKey: every stored tag gets key TagKey(name) (articles
+  // rewritten where it changed, their sequence kept), and the tag index and
+  // tag counts are rebuilt. The version is recorded last, so an interrupted
+  // run starts over at the next open.
+  absl::Status RekeyTags();
   // Cluster of the nearest stored fingerprint within kMaxClusterDistance, or "".
   absl::StatusOr<std::string> NearestCluster(uint64_t fingerprint, const std::string& id) const;
 

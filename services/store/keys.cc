@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "common/util/text.h"
+
 namespace newsflow::store {
 
 std::string EncodeBE64(uint64_t v) {
@@ -106,6 +108,14 @@ bool ParseTagCountValue(std::string_view value, uint64_t* count, std::string* di
   *count = *DecodeBE64(value.substr(0, 8));
   *display_name = std::string(value.substr(8));
   return true;
+}
+
+std::string IndexedTagKey(const v1::Tag& tag) {
+  if (!tag.key().empty()) {
+    std::string normalised = TagKey(tag.key());
+    if (normalised == tag.key()) return normalised;
+  }
+  return TagKey(tag.name());
 }
 
 }  // namespace newsflow::store

@@ -11,6 +11,8 @@
 //   by_cluster cluster_id 0x00 rts id               -> ""
 //   by_band    band(1) BE16(bits) id                -> BE64(fingerprint) cluster_id
 //   meta       "schema_version" | "last_sequence"   -> BE64
+//              "tag_key_version"                    -> BE64, the kTagKeyVersion
+//                                                      the tag keys were made with
 //              "tag/" tag_key                       -> BE64(count) display name
 //              "term_counts"                        -> TermCounts (protobuf), the
 //                                                      stream's document frequencies
@@ -30,6 +32,8 @@
 #include <string>
 #include <string_view>
 
+#include "newsflow/v1/article.pb.h"
+
 namespace newsflow::store {
 
 inline constexpr char kArticlesCf[] = "articles";
@@ -47,6 +51,7 @@ inline constexpr char kMetaSchemaVersion[] = "schema_version";
 inline constexpr char kMetaLastSequence[] = "last_sequence";
 inline constexpr char kMetaTermCounts[] = "term_counts";
 inline constexpr char kMetaTagPrefix[] = "tag/";
+inline constexpr char kMetaTagKeyVersion[] = "tag_key_version";
 inline constexpr uint64_t kStoreSchemaVersion = 1;
 
 std::string EncodeBE64(uint64_t v);
@@ -74,6 +79,13 @@ std::string BandValue(uint64_t fingerprint, std::string_view cluster_id);
 bool ParseBandValue(std::string_view value, uint64_t* fingerprint, std::string* cluster_id);
 
 std::string TagCountKey(std::string_view tag_key);
+
+// The key `tag` is indexed, counted and published under: the key enrichment
+// computed (Tag.key), so one TagKey computation decides it for every reader
+// of the article. A tag without a key (an older producer) or with one that
+// is not a normalised key (TagKey(key) != key) falls back to
+// TagKey(tag.name()).
+std::string IndexedTagKey(const v1::Tag& tag);
 std::string TagCountValue(uint64_t count, std::string_view display_name);
 bool ParseTagCountValue(std::string_view value, uint64_t* count, std::string* display_name);
 

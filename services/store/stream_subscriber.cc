@@ -6,6 +6,7 @@
 #include "common/transport/request_client.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/text.h"
+#include "services/store/keys.h"
 #include "services/store/topics.h"
 
 namespace newsflow::store {
@@ -23,7 +24,7 @@ bool StreamSubscriber::Matches(const v1::Article& a) const {
   if (options_.tag.empty()) return true;
   std::string key = TagKey(options_.tag);
   for (const auto& t : a.enrichment().tags()) {
-    if (TagKey(t.name()) == key) return true;
+    if (IndexedTagKey(t) == key) return true;
   }
   return false;
 }

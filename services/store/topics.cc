@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/util/text.h"
+#include "services/store/keys.h"
 
 namespace newsflow::store {
 namespace {
@@ -22,7 +23,9 @@ std::string AckTopic(std::string_view ingest_instance) {
 
 std::vector<std::string> TopicsFor(const v1::Article& article) {
   std::vector<std::string> topics{kAllTopic};
-  for (const auto& t : article.enrichment().tags()) topics.push_back(TagTopic(t.name()));
+  for (const auto& t : article.enrichment().tags()) {
+    topics.push_back(ExactTopic("tag", IndexedTagKey(t)));
+  }
   if (!article.enrichment().language().empty()) {
     topics.push_back(LangTopic(article.enrichment().language()));
   }

@@ -2,7 +2,8 @@
 // once per topic it belongs to, as [topic frame, Envelope{article}]:
 //
 //   "article."               every version (subscribe to this for the whole stream)
-//   "tag.<n>:<key>"          per tag, <key> = TagKey(name), <n> its length in
+//   "tag.<n>:<key>"          per tag, <key> the tag's key as enrichment
+//                            computed it (IndexedTagKey), <n> its length in
 //                            bytes: "tag.15:export controls", "tag.7:node.js"
 //   "lang.<n>:<code>"        per language: "lang.2:zh"
 //   "source.<n>:<id>"        per source id
@@ -30,6 +31,8 @@ namespace newsflow::store {
 
 inline constexpr char kAllTopic[] = "article.";
 
+// The topic of a tag as a subscriber names it ("Export Controls"): its
+// TagKey, which is the key enrichment gives that tag.
 std::string TagTopic(std::string_view tag_name);
 std::string LangTopic(std::string_view lang);
 std::string SourceTopic(std::string_view source_id);

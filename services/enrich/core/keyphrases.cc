@@ -73,6 +73,11 @@ constexpr double kProperWeight = 0.25;
 constexpr double kTitlePhraseWeight = 0.6;
 constexpr double kTitleWordWeight = 0.3;
 constexpr double kTitleTeleportBoost = 2.0;
+// First occurrence: a candidate first met in the title or lede (sentence 0)
+// weighs 1 + kLedeWeight, one first met in sentence s 1 + kLedeWeight /
+// sqrt(1 + s). News states its subject first (FirstPhrases, the first noun
+// phrases of a document, is a strong keyphrase baseline on long news).
+constexpr double kLedeWeight = 1.0;
 // Articles after which TermStatistics carry half their full weight.
 constexpr double kStatisticsHalfConfidence = 50;
 // A capitalised adjective as a tag of its own ("Japanese") counts this much;
@@ -83,8 +88,18 @@ constexpr size_t kDemonymPrefix = 4;
 // Beyond min_tags, a tag must reach this fraction of the best score.
 constexpr double kMinRelativeScore = 0.03;
 // A candidate is dropped when at least 1 / kMaxCoveredShare of its
-// occurrences lie inside higher-ranked tags that contain it.
+// occurrences lie inside chosen tags that contain it.
 constexpr double kMaxCoveredShare = 4.0;
+// Weight of a variant of a chosen tag (one contains the other) in the
+// greedy selection. Chinese compounds and their parts are kept apart
+// by the covered-share rule alone.
+constexpr double kVariantWeight = 0.4;
+constexpr double kUnspacedVariantWeight = 1.0;
+// A candidate is a piece of a longer one when at least this share of its
+// occurrences lie inside that one's.
+constexpr double kPieceShare = 0.75;
+// The best candidates the selection looks at; beyond them no tag is chosen.
+constexpr size_t kSelectionCandidates = 64;
 
 // Body tokens are numbered first, then the title's.
 const Token& TokenAt(const Document& document, uint32_t index) {
@@ -849,7 +864,8 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     const double title = InTitle(document.title_keys, c.key)
                              ? 1 + kTitlePhraseWeight
                              : 1 + kTitleWordWeight * title_words / static_cast<double>(n);
-    c.score = graph * frequency * spread * proper * title * demonym_weight;
+    const double position = 1 + kLedeWeight / std::sqrt(1.0 + c.first_sentence);
+    c.score = graph * frequency * spread * proper * title * position * demonym_weight;
     if (!document.unspaced) {
       // Names are units ("Kestrel Robotics"): less of the multi-word prior.
       const bool name = 2 * c.proper > c.frequency;
@@ -874,25 +890,74 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
 
   const size_t max_tags = static_cast<size_t>(std::max(options.max_tags, 0));
   const size_t min_tags = static_cast<size_t>(std::clamp(options.min_tags, 0, std::max(options.max_tags, 0)));
-  std::vector<const Candidate*> selected;
-  for (const Candidate* c : ranked) {
-    if (selected.size() >= max_tags) break;
-    if (selected.size() >= min_tags && c->score < kMinRelativeScore * ranked.front()->score) break;
-    // Occurrences already covered by longer, higher-ranked tags; a phrase
-    // that mostly appears inside them adds little of its own.
-    uint32_t covered = 0;
-    for (const Candidate* s : selected) {
-      if (s->key.Contains(c->key)) covered += s->frequency;
+  // Greedy selection with a penalty on variants (maximal marginal relevance
+  // over the "one contains the other" relation): "census" next to a chosen
+  // "1990 census", or "census bureau" next to a chosen "census", counts for
+  // kVariantWeight of its score, so variants of one topic come after the
+  // other topics instead of taking their slots. A candidate whose
+  // occurrences mostly lie inside chosen tags that contain it ("Action
+  // Plan" inside "AI Action Plan") adds nothing of its own and is dropped.
+  const double variant_weight = document.unspaced ? kUnspacedVariantWeight : kVariantWeight;
+  const size_t considered = std::min(ranked.size(), kSelectionCandidates);
+  // A piece of one longer candidate ("bureau" where the text always says
+  // "census bureau", "Angeles" of "Los Angeles") is not a tag of its own.
+  std::vector<bool> piece(considered, false);
+  for (uint32_t i = 0; i < considered; ++i) {
+    const Candidate& c = *ranked[i];
+    for (uint32_t j = 0; j < considered && !piece[i]; ++j) {
+      const Candidate& d = *ranked[j];
+      if (!d.key.Contains(c.key)) continue;
+      uint32_t inside = 0;
+      for (int offset = 0; offset + c.key.size <= d.key.size; ++offset) {
+        if (!std::equal(c.key.keys.begin(), c.key.keys.begin() + c.key.size, d.key.keys.begin() + offset)) {
+          continue;
+        }
+        for (uint32_t start : c.starts) {
+          inside += std::find(d.starts.begin(), d.starts.end(), start - offset) != d.starts.end() ? 1 : 0;
+        }
+      }
+      piece[i] = inside >= kPieceShare * c.frequency;
     }
-    if (covered > 0 && c->frequency <= kMaxCoveredShare * covered) continue;
-    selected.push_back(c);
+  }
+  std::vector<const Candidate*> selected;
+  // Scores as chosen (variants weighted), so that they fall in tag order.
+  std::vector<double> selected_scores;
+  std::vector<bool> done(considered, false);
+  while (selected.size() < max_tags) {
+    int best = -1;
+    double best_score = 0;
+    for (uint32_t i = 0; i < considered; ++i) {
+      if (done[i] || piece[i]) continue;
+      const Candidate* c = ranked[i];
+      bool variant = false;
+      uint32_t covered = 0;
+      for (const Candidate* s : selected) {
+        const bool inside = s->key.Contains(c->key);
+        variant = variant || inside || c->key.Contains(s->key);
+        if (inside) covered += s->frequency;
+      }
+      if (covered > 0 && c->frequency <= kMaxCoveredShare * covered) {
+        done[i] = true;
+        continue;
+      }
+      const double score = variant ? c->score * variant_weight : c->score;
+      if (best < 0 || score > best_score) {
+        best = static_cast<int>(i);
+        best_score = score;
+      }
+    }
+    if (best < 0) break;
+    if (selected.size() >= min_tags && best_score < kMinRelativeScore * ranked.front()->score) break;
+    done[best] = true;
+    selected.push_back(ranked[best]);
+    selected_scores.push_back(best_score);
   }
 
   std::vector<ScoredTag> tags;
   tags.reserve(selected.size());
-  for (const Candidate* c : selected) {
-    tags.push_back(ScoredTag{DisplayName(document, *c), KeyOf(document, c->key),
-                             c->score / selected.front()->score});
+  for (size_t i = 0; i < selected.size(); ++i) {
+    tags.push_back(ScoredTag{DisplayName(document, *selected[i]), KeyOf(document, selected[i]->key),
+                             selected_scores[i] / selected_scores.front()});
   }
   return tags;
 }

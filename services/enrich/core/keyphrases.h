@@ -23,9 +23,14 @@
 // speech) favours short tags and frequency; technical prose (dense in
 // nominalisations) favours multi-word terms.
 // Variants share a key (Snowball stems, lowercase), so "subsidy" and
-// "subsidies" are one tag named after the most frequent surface form. A
-// candidate is dropped when a quarter or more of its occurrences lie inside
-// higher-ranked tags ("Action Plan" inside "AI Action Plan").
+// "subsidies" are one tag named after the most frequent surface form.
+// Selection is greedy over the best candidates: a piece of one longer
+// candidate (three quarters of its occurrences inside it: "Angeles" of "Los
+// Angeles") is never a tag; a candidate a quarter of whose occurrences lie
+// inside chosen tags ("Action Plan" inside "AI Action Plan") is dropped; and
+// an English variant of a chosen tag (one contains the other: "census" and
+// "census bureau") counts for less, so the other topics of the story come
+// first.
 //
 // Thread-safe: a pure function of its inputs.
 #ifndef NEWSFLOW_SERVICES_ENRICH_CORE_KEYPHRASES_H_

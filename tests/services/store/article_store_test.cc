@@ -5,10 +5,12 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <rocksdb/db.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "common/util/text.h"
+#include "services/store/keys.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow::store {
@@ -22,6 +24,7 @@ using ::newsflow::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Optional;
+using ::testing::UnorderedElementsAre;
 
 std::vector<std::string> Ids(const std::vector<v1::Article>& articles) {
   std::vector<std::string> ids;
@@ -156,6 +159,65 @@ TEST_F(ArticleStoreTest, NewVersionRemovesStaleTagIndexEntries) {
   EXPECT_THAT(Titles(store_->ByTag("old tag", 10)), IsEmpty());
   EXPECT_THAT(Titles(store_->ByTag("New Tag", 10)), ElementsAre("A"));
   EXPECT_THAT(Titles(store_->ByTag("kept", 10)), ElementsAre("A"));  // once, not twice
+}
+
+// The store indexes, counts and publishes the key enrichment computed; it
+// does not derive its own from the display name.
+TEST_F(ArticleStoreTest, IndexesTheKeyEnrichmentComputed) {
+  v1::Article a = MakeArticle("a", "A", "text", "Subsidies");
+  a.mutable_enrichment()->mutable_tags(0)->set_key("subsidy");
+  UpsertOne(a);
+  EXPECT_THAT(Titles(store_->ByTag("subsidy", 10)), ElementsAre("A"));
+  EXPECT_THAT(Titles(store_->ByTag("subsidies", 10)), IsEmpty());
+  EXPECT_EQ(TagCountMap(), (std::map<std::string, uint64_t>{{"subsidy", 1}}));
+}
+
+TEST_F(ArticleStoreTest, TagWithoutANormalisedKeyIsIndexedByItsName) {
+  v1::Article a = MakeArticle("a", "A", "text", "Export Controls", "Grid");
+  a.mutable_enrichment()->mutable_tags(0)->clear_key();
+  a.mutable_enrichment()->mutable_tags(1)->set_key("Not  Normalised");
+  UpsertOne(a);
+  EXPECT_THAT(Titles(store_->ByTag("Export Controls", 10)), ElementsAre("A"));
+  EXPECT_THAT(Titles(store_->ByTag("grid", 10)), ElementsAre("A"));
+}
+
+// A database whose tag keys an older TagKey made is re-keyed on open: the
+// stored tags, the tag index and the counts all move to TagKey(name).
+TEST_F(ArticleStoreTest, OpeningADatabaseOfAnOlderTagKeyVersionReKeysItsTags) {
+  v1::Article a = MakeArticle("a", "A", "text", "Export Controls", "Chips");
+  a.mutable_enrichment()->mutable_tags(0)->set_key("old key");
+  v1::Article b = MakeArticle("b", "B", "text", "export controls");
+  b.mutable_enrichment()->mutable_tags(0)->set_key("old key");
+  Upsert({a, b});
+  ASSERT_THAT(Titles(store_->ByTag("old key", 10)), UnorderedElementsAre("A", "B"));
+  store_.reset();
+  {
+    // What a build with an older TagKey left behind.
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_.Sub("db"), &names).ok());
+    for (const auto& name : names) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.Sub("db"), cfs, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    auto meta = std::find(names.begin(), names.end(), kMetaCf) - names.begin();
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[meta], kMetaTagKeyVersion, EncodeBE64(0)).ok());
+    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  }
+  Reopen();
+  EXPECT_THAT(Titles(store_->ByTag("old key", 10)), IsEmpty());
+  EXPECT_THAT(Titles(store_->ByTag("Export Controls", 10)), UnorderedElementsAre("A", "B"));
+  EXPECT_THAT(Titles(store_->ByTag("chips", 10)), ElementsAre("A"));
+  EXPECT_EQ(TagCountMap(), (std::map<std::string, uint64_t>{{TagKey("Export Controls"), 2},
+                                                            {TagKey("Chips"), 1}}));
+  auto stored = store_->Get(a.id());
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_EQ(stored->enrichment().tags(0).key(), TagKey("Export Controls"));
+  EXPECT_EQ(stored->sequence(), 1u);  // re-keying publishes nothing new
+  // Done once: the next open finds the current version and changes nothing.
+  Reopen();
+  EXPECT_THAT(Titles(store_->ByTag("export controls", 10)), UnorderedElementsAre("A", "B"));
 }
 
 TEST_F(ArticleStoreTest, NewVersionWithNewPublishedTimeLeavesOneTimeIndexEntry) {

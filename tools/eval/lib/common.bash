@@ -56,7 +56,8 @@ eval_require_data() {
 # eval_check_scores NAME SUMMARY_JSON: with --check, compares every metric
 # listed in tools/eval/baselines/NAME.json ({"metric.path": {"min": x,
 # "tolerance": t}}, a dotted path into the scorer's summary) with the summary
-# and fails on a drop below min - tolerance.
+# and fails on a drop below min - tolerance; a level with "max" instead (a
+# rate where lower is better) fails on a rise above max + tolerance.
 eval_check_scores() {
   local name="$1" summary="$2"
   [ "$EVAL_CHECK" -eq 1 ] || return 0
@@ -72,10 +73,16 @@ for path, level in levels.items():
     value = summary
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
-    floor = level["min"] - level.get("tolerance", 0.0)
-    ok = isinstance(value, (int, float)) and value >= floor
+    if "max" in level:
+        bound = level["max"] + level.get("tolerance", 0.0)
+        ok = isinstance(value, (int, float)) and value <= bound
+        told = f"recorded {level['max']}, ceiling {bound:.4f}"
+    else:
+        bound = level["min"] - level.get("tolerance", 0.0)
+        ok = isinstance(value, (int, float)) and value >= bound
+        told = f"recorded {level['min']}, floor {bound:.4f}"
     failed |= not ok
-    print(f"check {name} {path}: {value} (recorded {level['min']}, floor {floor:.4f}) {'ok' if ok else 'REGRESSION'}")
+    print(f"check {name} {path}: {value} ({told}) {'ok' if ok else 'REGRESSION'}")
 sys.exit(1 if failed else 0)
 PY
 }

@@ -48,6 +48,44 @@ TEST_F(KeyphrasesTest, CentralEntityRanksHigh) {
       << ::testing::PrintToString(top);
 }
 
+// Variants of one topic ("census", "1990 census", "census bureau") come after
+// the other topics of the story instead of taking several of its first slots.
+TEST_F(KeyphrasesTest, VariantsOfOneTopicDoNotCrowdOutOtherTopics) {
+  const std::string text =
+      "The census bureau said on Monday that the 1990 census missed millions of residents. "
+      "Critics of the census said the census bureau had too few counters in rural towns. "
+      "The 1990 census will decide how many seats each state holds in the House of Representatives. "
+      "City mayors asked a federal judge to order a recount of the census. "
+      "The judge set a hearing for April, and the mayors said the census bureau must hire more counters. "
+      "Rural towns lose federal aid when residents go uncounted, the mayors said.";
+  const auto tags = Tags("Mayors fight the 1990 census count", text, false);
+  ASSERT_GE(tags.size(), 4u);
+  int variants = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    variants += tags[i].key.find("census") != std::string::npos ? 1 : 0;
+  }
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  EXPECT_LE(variants, 1) << ::testing::PrintToString(names);
+  // "bureau" only ever stands in "census bureau": a piece, not a tag.
+  EXPECT_FALSE(HasKey(tags, "bureau")) << ::testing::PrintToString(names);
+}
+
+TEST_F(KeyphrasesTest, NoTagIsAPieceOfALongerName) {
+  const std::string text =
+      "Wildfires forced thousands from their homes near Los Angeles on Tuesday. "
+      "Firefighters in Los Angeles County said dry winds fanned the flames overnight. "
+      "Schools across Los Angeles stayed closed, and the mayor of Los Angeles asked residents "
+      "to avoid the hills. Power lines were cut to more than 20,000 homes.";
+  const auto tags = Tags("Wildfires force evacuations", text, false);
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  const auto has = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+  EXPECT_TRUE(has("Los Angeles")) << ::testing::PrintToString(names);
+  EXPECT_FALSE(has("Los")) << ::testing::PrintToString(names);
+  EXPECT_FALSE(has("Angeles")) << ::testing::PrintToString(names);
+}
+
 TEST_F(KeyphrasesTest, ScoresAreNormalisedAndSorted) {
   const auto tags = Tags(testing::kRobotTitle, testing::kRobotArticle, false);
   ASSERT_FALSE(tags.empty());
