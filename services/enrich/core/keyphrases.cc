@@ -341,9 +341,11 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
         if (reading.noun && (after_determiner || after_adjective)) word_class = WordClass::kNoun;
         break;
       case WordClass::kNoun: {
-        // An -ing noun taking an object: "planting native saplings".
-        if (reading.verb && !name && (before_adjective || before_determiner) &&
-            document.Surface(token).ends_with("ing")) {
+        // An -ing noun taking an object ("planting native saplings") or
+        // after a plural subject ("people looking for work").
+        if (reading.verb && !name && document.Surface(token).ends_with("ing") &&
+            (before_adjective || before_determiner ||
+             (after_noun && readings[t - 1].plural))) {
           verb = true;
           break;
         }
