@@ -184,12 +184,14 @@ bool IsNameParticle(std::string_view word) {
   return false;
 }
 
-// Auxiliaries after which an -ed or irregular past form is a verb ("has
-// drawn", "were built").
+// Auxiliaries and modals: an -ed or irregular past form after one is a verb
+// ("has drawn", "were built"); a noun before one is a subject ("the calorie
+// counts will apply").
 bool IsAuxiliary(std::string_view word) {
   static constexpr std::string_view kAuxiliaries[] = {
       "has", "have", "had", "having", "is", "are", "was", "were", "be", "been", "being",
-      "get", "gets", "got", "gotten", "am", "'s", "'ve", "'d"};
+      "get", "gets", "got", "gotten", "am", "'s", "'ve", "'d", "will", "would", "can",
+      "could", "may", "might", "must", "shall", "should", "do", "does", "did"};
   for (std::string_view auxiliary : kAuxiliaries) {
     if (word == auxiliary) return true;
   }
@@ -363,9 +365,11 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
         }
         // "the estimate falls", "LVMH moves forward": a predicate ending
         // its clause.
+        // Not before an auxiliary: "the calorie counts will apply".
         verb = before_determiner ||
                (reading.verb_usual && !readings[t - 1].plural &&
-                (next == nullptr || next->stop || next_class == WordClass::kAdverb));
+                (next == nullptr || next_class == WordClass::kAdverb ||
+                 (next->stop && !IsAuxiliary(lower_of(next)))));
         break;
       }
       case WordClass::kAdjective:
