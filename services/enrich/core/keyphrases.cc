@@ -198,6 +198,40 @@ bool IsAuxiliary(std::string_view word) {
   return false;
 }
 
+// What a function word does for the contextual rules of TokenRoles (bits).
+constexpr uint8_t kDeterminer = 1;
+constexpr uint8_t kAuxiliary = 2;
+constexpr uint8_t kIntroducer = 4;
+constexpr uint8_t kParticle = 8;
+constexpr uint8_t kTo = 16;
+constexpr uint8_t kKnownFunction = 128;  // looked up
+
+uint8_t FunctionOf(std::string_view lower_word) {
+  static const auto* const kTable = [] {
+    auto* table = new absl::flat_hash_map<std::string, uint8_t>();
+    // Every word of the lists: one lookup answers all of them.
+    for (const char* word :
+         {"the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "our", "it",
+          "them", "him", "has", "have", "had", "having", "is", "are", "was", "were", "be", "been",
+          "being", "get", "gets", "got", "gotten", "am", "'s", "'ve", "'d", "will", "would",
+          "can", "could", "may", "might", "must", "shall", "should", "do", "does", "did", "for",
+          "of", "by", "in", "on", "to", "with", "from", "into", "after", "before", "without",
+          "through", "while", "when", "upon", "about", "via", "towards", "toward", "against",
+          "besides", "despite", "since", "not", "also", "thus", "then", "further", "de", "da",
+          "dos", "das", "di", "del", "della", "der", "den", "van", "von", "al", "el", "bin",
+          "bint", "ibn", "la", "le", "du", "y", "zu", "ter", "ten"}) {
+      const std::string_view w = word;
+      const uint8_t bits = (IsDeterminer(w) ? kDeterminer : 0) | (IsAuxiliary(w) ? kAuxiliary : 0) |
+                           (IntroducesGerund(w) ? kIntroducer : 0) |
+                           (IsNameParticle(w) ? kParticle : 0) | (w == "to" ? kTo : 0);
+      if (bits != 0) table->emplace(word, bits);
+    }
+    return table;
+  }();
+  auto it = kTable->find(absl::string_view(lower_word.data(), lower_word.size()));
+  return it == kTable->end() ? 0 : it->second;
+}
+
 // A capitalised word that may continue a name: not a stop word, and, when it
 // opens its sentence, not a common word ("Actor Johnny Depp" does not make
 // "Johnny Depp" a piece of a name; "Los Angeles" does make "Angeles" one).
@@ -279,9 +313,15 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
     if (following.sentence_initial || following.gap_before != Gap::kSpace) return nullptr;
     return &following;
   };
-  const auto lower_of = [&](const Token* token) -> const std::string& {
-    ToLowerAscii(document.Surface(*token), &lower);
-    return lower;
+  // What a stop word is, looked up when first asked.
+  std::vector<uint8_t> function(all, 0);
+  const auto is = [&](uint32_t t, uint8_t what) {
+    uint8_t& f = function[t];
+    if (f == 0) {
+      ToLowerAscii(document.Surface(TokenAt(document, t)), &lower);
+      f = kKnownFunction | FunctionOf(lower);
+    }
+    return (f & what) != 0;
   };
   for (uint32_t t = 0; t < all; ++t) {
     const Token& token = TokenAt(document, t);
@@ -290,7 +330,7 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
     if (token.stop) {
       // "Bank of England": a particle between name words joins them.
       if (!token.capitalized && previous != nullptr && next != nullptr &&
-          token.gap_before == Gap::kSpace && IsNameParticle(lower_of(&token))) {
+          token.gap_before == Gap::kSpace && is(t, kParticle)) {
         std::string scratch;
         if (NameWord(document, *previous, &scratch) && NameWord(document, *next, &scratch) &&
             !next->sentence_initial) {
@@ -306,13 +346,13 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
     const bool after_noun = after_content && (roles[t - 1] & kCanEnd);
     const bool after_adjective =
         after_content && readings[t - 1].word_class == WordClass::kAdjective;
-    const bool after_determiner = spaced && previous->stop && IsDeterminer(lower_of(previous));
+    const bool after_determiner = spaced && previous->stop && is(t - 1, kDeterminer);
     const WordClass next_class = next != nullptr && !next->stop ? readings[t + 1].word_class
                                                                 : WordClass::kNoun;
     const bool before_adjective = next != nullptr && !next->stop &&
                                   (next_class == WordClass::kAdjective ||
                                    next_class == WordClass::kParticiple);
-    const bool before_determiner = next != nullptr && next->stop && IsDeterminer(lower_of(next));
+    const bool before_determiner = next != nullptr && next->stop && is(t + 1, kDeterminer);
     const bool name = token.capitalized && !token.sentence_initial && !token.in_title &&
                       !(t < body && title_case[token.sentence]);
     bool verb = false;
@@ -321,12 +361,12 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
         // After a comma: a participle clause (", promising 400 jobs").
         bool introduced = token.sentence_initial || token.gap_before == Gap::kPunct;
         if (previous != nullptr && previous->stop && token.gap_before == Gap::kSpace) {
-          introduced = IntroducesGerund(lower_of(previous));
+          introduced = is(t - 1, kIntroducer);
         }
         // "corresponding to", "storing the data", "planting native
         // saplings": a verb with its object.
         if (!introduced && next != nullptr) {
-          introduced = before_adjective || before_determiner || lower_of(next) == "to";
+          introduced = before_adjective || before_determiner || is(t + 1, kTo);
         }
         if (introduced) {
           roles[t] = kBreaks;
@@ -336,7 +376,7 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
       }
       case WordClass::kParticiple:
         verb = after_noun || before_determiner ||
-               (spaced && previous->stop && IsAuxiliary(lower_of(previous)));
+               (spaced && previous->stop && is(t - 1, kAuxiliary));
         break;
       case WordClass::kVerb:
         // "a steady build", "the cut": a noun after all.
@@ -369,7 +409,7 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
         verb = before_determiner ||
                (reading.verb_usual && !readings[t - 1].plural &&
                 (next == nullptr || next_class == WordClass::kAdverb ||
-                 (next->stop && !IsAuxiliary(lower_of(next)))));
+                 (next->stop && !is(t + 1, kAuxiliary))));
         break;
       }
       case WordClass::kAdjective:
