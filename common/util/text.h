@@ -9,8 +9,17 @@ namespace newsflow {
 
 // The key a tag is indexed, published and queried under: Unicode lower case
 // (ICU, locale-independent), traditional Chinese characters made simplified
-// (ICU's Hant-Hans), whitespace runs collapsed to one space, trimmed.
-// "Export  Controls" -> "export controls"; "經濟" and "经济" -> "经济".
+// (ICU's Hant-Hans), whitespace runs collapsed to one space, trimmed; then
+// one key per English concept, by WordNet (common/lexicon): dotted acronyms
+// undotted ("U.S." -> "us"), the plural of a head noun made singular when
+// WordNet says it inflects a noun and is no noun of its own ("subsidies" ->
+// "subsidy"; not "news", "physics", "athens"; a multiword lemma such as
+// "united states" stays whole), and abbreviations replaced by the name
+// whose initials they are in the same synset ("us", "usa" -> "united
+// states", "eu" -> "european union"; "america" stays). Decisions read the
+// lowercase key only, so a query typed in lower case finds the same key,
+// and TagKey(TagKey(x)) == TagKey(x).
+// "Export  Controls" -> "export control"; "經濟" and "经济" -> "经济".
 std::string TagKey(std::string_view name);
 
 // The version of TagKey's normalisation, raised whenever it changes what a
