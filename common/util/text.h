@@ -27,7 +27,7 @@ std::string TagKey(std::string_view name);
 // indexes that key; a store records the version its index was built with and
 // re-keys its stored tags (from their display names) when a newer build
 // opens it, so old and new articles stay under one key per concept.
-inline constexpr int kTagKeyVersion = 1;
+inline constexpr int kTagKeyVersion = 2;  // 2: English canonical keys (WordNet)
 
 // Replaces invalid UTF-8 sequences with U+FFFD so protobuf string fields and
 // JSON output always hold valid UTF-8.
