@@ -62,6 +62,8 @@ void KeepCapitalizedNameWords(const Document& document, std::vector<Token>& toke
     }
     const std::string& word = document.keys[token.word];
     if (word.size() < 2 || IsEnglishFunctionWord(word)) continue;
+    // Honorifics precede names but are no part of them ("Mr McLetchie").
+    if (word == "mr" || word == "mrs" || word == "ms" || word == "dr") continue;
     token.stop = false;
     token.content = true;
   }

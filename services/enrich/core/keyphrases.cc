@@ -81,6 +81,11 @@ constexpr double kTitleTeleportBoost = 2.0;
 constexpr double kLedeWeight = 1.0;
 // Articles after which TermStatistics carry half their full weight.
 constexpr double kStatisticsHalfConfidence = 50;
+// A capitalised adjective as a tag of its own ("Japanese") counts this much;
+// it is dropped when a name sharing its first kDemonymPrefix letters is a
+// candidate too ("Belgian" beside "Belgium").
+constexpr double kDemonymWeight = 0.4;
+constexpr size_t kDemonymPrefix = 4;
 // Beyond min_tags, a tag must reach this fraction of the best score.
 constexpr double kMinRelativeScore = 0.03;
 // A candidate is dropped when at least 1 / kMaxCoveredShare of its
@@ -142,10 +147,16 @@ struct Candidate {
 constexpr uint8_t kCanStart = 1;
 constexpr uint8_t kCanEnd = 2;
 constexpr uint8_t kBreaks = 4;  // verb or adverb: ends the run like a stop word
+// An adjective right after a noun: a noun phrase (adjective* noun+) ends
+// before it and the next begins with it ("give students extra space").
+constexpr uint8_t kSplitsBefore = 8;
+// A name particle between capitalised words ("Bank of England", "Leonardo
+// da Vinci"): inside a name, but no name starts or ends with it.
+constexpr uint8_t kJoinsName = 16;
 // Chinese only: a verb stands in a tag only beside a noun ("轮廓提取",
 // "学习绩效"), never alone; kNounLike marks the words that satisfy it.
-constexpr uint8_t kVerbal = 8;
-constexpr uint8_t kNounLike = 16;
+constexpr uint8_t kVerbal = 32;
+constexpr uint8_t kNounLike = 64;
 
 uint8_t RoleOf(WordClass word_class) {
   switch (word_class) {
@@ -167,16 +178,75 @@ void ToLowerAscii(std::string_view word, std::string* out) {
   for (char& c : *out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 }
 
-// One role per token (body, then title). Capitalised words inside a
-// sentence are names; a capitalised first word (or title-case word) is
-// classed by its lowercase form, but an adjective ending there is more
-// likely a name ("Portugal", "Atlantic"). Context refines the guess:
-//   - an -ing word opening a sentence, following a preposition or an
-//     auxiliary, or followed by "to" or a determiner is a verb ("Estimating
-//     populations", "for acquiring materials", "storing the data");
-//   - an -ed word right after a noun is a verb ("features explored");
-//   - a plural-looking word between a noun and a determiner is a verb
-//     ("the article reviews the literature").
+// Lowercase particles that join the capitalised words of a name.
+bool IsNameParticle(std::string_view word) {
+  static constexpr std::string_view kParticles[] = {
+      "of", "de", "da", "do", "dos", "das", "di", "del", "della", "der", "den", "van", "von",
+      "al", "el", "bin", "bint", "ibn", "la", "le", "du", "y", "zu", "ter", "ten"};
+  for (std::string_view particle : kParticles) {
+    if (word == particle) return true;
+  }
+  return false;
+}
+
+// Auxiliaries and modals: an -ed or irregular past form after one is a verb
+// ("has drawn", "were built"); a noun before one is a subject ("the calorie
+// counts will apply").
+bool IsAuxiliary(std::string_view word) {
+  static constexpr std::string_view kAuxiliaries[] = {
+      "has", "have", "had", "having", "is", "are", "was", "were", "be", "been", "being",
+      "get", "gets", "got", "gotten", "am", "'s", "'ve", "'d", "will", "would", "can",
+      "could", "may", "might", "must", "shall", "should", "do", "does", "did"};
+  for (std::string_view auxiliary : kAuxiliaries) {
+    if (word == auxiliary) return true;
+  }
+  return false;
+}
+
+// What a function word does for the contextual rules of TokenRoles (bits).
+constexpr uint8_t kDeterminer = 1;
+constexpr uint8_t kAuxiliary = 2;
+constexpr uint8_t kIntroducer = 4;
+constexpr uint8_t kParticle = 8;
+constexpr uint8_t kTo = 16;
+constexpr uint8_t kKnownFunction = 128;  // looked up
+
+uint8_t FunctionOf(std::string_view lower_word) {
+  static const auto* const kTable = [] {
+    auto* table = new absl::flat_hash_map<std::string, uint8_t>();
+    // Every word of the lists: one lookup answers all of them.
+    for (const char* word :
+         {"the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "our", "it",
+          "them", "him", "has", "have", "had", "having", "is", "are", "was", "were", "be", "been",
+          "being", "get", "gets", "got", "gotten", "am", "'s", "'ve", "'d", "will", "would",
+          "can", "could", "may", "might", "must", "shall", "should", "do", "does", "did", "for",
+          "of", "by", "in", "on", "to", "with", "from", "into", "after", "before", "without",
+          "through", "while", "when", "upon", "about", "via", "towards", "toward", "against",
+          "besides", "despite", "since", "not", "also", "thus", "then", "further", "de", "da",
+          "dos", "das", "di", "del", "della", "der", "den", "van", "von", "al", "el", "bin",
+          "bint", "ibn", "la", "le", "du", "y", "zu", "ter", "ten"}) {
+      const std::string_view w = word;
+      const uint8_t bits = (IsDeterminer(w) ? kDeterminer : 0) | (IsAuxiliary(w) ? kAuxiliary : 0) |
+                           (IntroducesGerund(w) ? kIntroducer : 0) |
+                           (IsNameParticle(w) ? kParticle : 0) | (w == "to" ? kTo : 0);
+      if (bits != 0) table->emplace(word, bits);
+    }
+    return table;
+  }();
+  auto it = kTable->find(absl::string_view(lower_word.data(), lower_word.size()));
+  return it == kTable->end() ? 0 : it->second;
+}
+
+// A capitalised word that may continue a name: not a stop word, and, when it
+// opens its sentence, not a common word ("Actor Johnny Depp" does not make
+// "Johnny Depp" a piece of a name; "Los Angeles" does make "Angeles" one).
+bool NameWord(const Document& document, const Token& token, std::string* lower) {
+  if (token.stop || !(token.capitalized || token.acronym) || !token.latin) return false;
+  if (!token.sentence_initial) return true;
+  ToLowerAscii(document.Surface(token), lower);
+  return !ReadWord(*lower).known;
+}
+
 // Chinese roles come from the dictionary's word classes: a tag is a noun
 // phrase of whole words, so nouns, names and verbal nouns may start and end
 // one; adjectives, distinguishing words and prefixes only start one. A verb
@@ -251,6 +321,27 @@ std::vector<uint8_t> ChineseTokenRoles(const Document& document) {
   return roles;
 }
 
+// One role per token (body, then title), from the WordNet word class
+// (word_class.h). Capitalised words inside a sentence are names, unless
+// WordNet reads them as adjectives first ("Japanese", "Belgian": they
+// modify, they do not end a tag); a capitalised first word (or title-case
+// word) is classed by its lowercase form when WordNet knows it. Context
+// refines the class:
+//   - an -ing word opening a sentence, following a preposition or an
+//     auxiliary, or followed by "to", a determiner or an adjective is a
+//     verb ("Estimating populations", "for acquiring materials", "storing
+//     the data", "planting native saplings");
+//   - an -ed or past word right after a noun or an auxiliary, or followed
+//     by a determiner, is a verb ("features explored", "has drawn");
+//   - a plural-looking word between a noun and a determiner is a verb
+//     ("the article reviews the literature"); a base verb form after a
+//     plural noun is one when its verb use is common or an adjective or
+//     determiner follows ("grid operators struggle", "volunteers plant
+//     native trees");
+//   - a verb-leaning word after a determiner or an adjective is a noun
+//     ("a steady build", "the cut");
+//   - an adjective right after a noun opens a new phrase;
+//   - a name particle between capitalised words joins them.
 std::vector<uint8_t> TokenRoles(const Document& document) {
   std::vector<uint8_t> roles;
   if (document.unspaced) return ChineseTokenRoles(document);
@@ -258,74 +349,230 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
   const auto body = static_cast<uint32_t>(document.tokens.size());
   const auto all = static_cast<uint32_t>(body + document.title_tokens.size());
   roles.resize(all, kCanStart | kCanEnd);
-  std::vector<WordClass> classes(all, WordClass::kNoun);
+  std::vector<WordReading> readings(all);
   std::string lower;
-  for (uint32_t t = 0; t < all; ++t) {
-    const Token& token = TokenAt(document, t);
-    if (token.stop || token.acronym || !token.latin) continue;
-    const bool initial = token.sentence_initial || token.in_title;
-    if (token.capitalized && !initial) continue;
-    ToLowerAscii(document.Surface(token), &lower);
-    WordClass word_class = GuessWordClass(lower);
-    if (token.capitalized && word_class == WordClass::kAdjective) word_class = WordClass::kNoun;
-    classes[t] = word_class;
+  // Headlines and section heads inside the body are title case: their
+  // capitals say nothing of names, as in the title.
+  std::vector<bool> title_case(document.sentences.size(), false);
+  for (size_t s = 0; s < document.sentences.size(); ++s) {
+    const Sentence& sentence = document.sentences[s];
+    uint32_t words = 0;
+    uint32_t capitalized = 0;
+    for (uint32_t t = sentence.first_token; t < sentence.end_token; ++t) {
+      const Token& token = document.tokens[t];
+      if (token.stop || !token.latin || token.kind != WordKind::kLetter) continue;
+      ++words;
+      capitalized += token.capitalized ? 1 : 0;
+    }
+    title_case[s] = words >= 3 && 4 * capitalized >= 3 * words;
   }
   for (uint32_t t = 0; t < all; ++t) {
     const Token& token = TokenAt(document, t);
-    if (token.stop) continue;
-    const WordClass word_class = classes[t];
-    // The previous token of the same sentence, if any.
-    const bool has_previous = !token.sentence_initial && t != body && t > 0;
-    const Token* previous = has_previous ? &TokenAt(document, t - 1) : nullptr;
-    const bool after_noun = previous != nullptr && !previous->stop &&
-                            token.gap_before == Gap::kSpace && (roles[t - 1] & kCanEnd);
+    if (token.stop || token.acronym || !token.latin) continue;
+    const bool initial = token.sentence_initial || token.in_title ||
+                         (t < body && title_case[token.sentence]);
+    ToLowerAscii(document.Surface(token), &lower);
+    WordReading reading = ReadWord(lower);
+    if (token.capitalized) {
+      // Names: nouns, but for adjectives WordNet knows ("Japanese");
+      // a capital opening a sentence or in a title says nothing.
+      const bool adjective = reading.word_class == WordClass::kAdjective;
+      if (!reading.known || (!initial && !adjective)) reading.word_class = WordClass::kNoun;
+    }
+    readings[t] = reading;
+  }
+  // The token right before / after `t` in the same sentence, if any.
+  const auto previous_of = [&](uint32_t t) -> const Token* {
+    const Token& token = TokenAt(document, t);
+    if (token.sentence_initial || t == body || t == 0) return nullptr;
+    return &TokenAt(document, t - 1);
+  };
+  const auto next_of = [&](uint32_t t) -> const Token* {
+    if (t + 1 >= all || t + 1 == body) return nullptr;
+    const Token& following = TokenAt(document, t + 1);
+    if (following.sentence_initial || following.gap_before != Gap::kSpace) return nullptr;
+    return &following;
+  };
+  // What a stop word is, looked up when first asked.
+  std::vector<uint8_t> function(all, 0);
+  const auto is = [&](uint32_t t, uint8_t what) {
+    uint8_t& f = function[t];
+    if (f == 0) {
+      ToLowerAscii(document.Surface(TokenAt(document, t)), &lower);
+      f = kKnownFunction | FunctionOf(lower);
+    }
+    return (f & what) != 0;
+  };
+  for (uint32_t t = 0; t < all; ++t) {
+    const Token& token = TokenAt(document, t);
+    const Token* previous = previous_of(t);
+    const Token* next = next_of(t);
+    if (token.stop) {
+      // "Bank of England": a particle between name words joins them.
+      if (!token.capitalized && previous != nullptr && next != nullptr &&
+          token.gap_before == Gap::kSpace && is(t, kParticle)) {
+        std::string scratch;
+        if (NameWord(document, *previous, &scratch) && NameWord(document, *next, &scratch) &&
+            !next->sentence_initial) {
+          roles[t] = kJoinsName;
+        }
+      }
+      continue;
+    }
+    const WordReading& reading = readings[t];
+    WordClass word_class = reading.word_class;
+    const bool spaced = previous != nullptr && token.gap_before == Gap::kSpace;
+    const bool after_content = spaced && !previous->stop;
+    const bool after_noun = after_content && (roles[t - 1] & kCanEnd);
+    const bool after_adjective =
+        after_content && readings[t - 1].word_class == WordClass::kAdjective;
+    const bool after_determiner = spaced && previous->stop && is(t - 1, kDeterminer);
+    const WordClass next_class = next != nullptr && !next->stop ? readings[t + 1].word_class
+                                                                : WordClass::kNoun;
+    const bool before_adjective = next != nullptr && !next->stop &&
+                                  (next_class == WordClass::kAdjective ||
+                                   next_class == WordClass::kParticiple);
+    const bool before_determiner = next != nullptr && next->stop && is(t + 1, kDeterminer);
+    const bool name = token.capitalized && !token.sentence_initial && !token.in_title &&
+                      !(t < body && title_case[token.sentence]);
     bool verb = false;
     switch (word_class) {
       case WordClass::kGerund: {
         // After a comma: a participle clause (", promising 400 jobs").
         bool introduced = token.sentence_initial || token.gap_before == Gap::kPunct;
         if (previous != nullptr && previous->stop && token.gap_before == Gap::kSpace) {
-          ToLowerAscii(document.Surface(*previous), &lower);
-          introduced = IntroducesGerund(lower);
+          introduced = is(t - 1, kIntroducer);
         }
-        // "corresponding to", "storing the data": a verb with its object.
-        if (!introduced && t + 1 < all && t + 1 != body) {
-          const Token& following = TokenAt(document, t + 1);
-          if (!following.sentence_initial && following.gap_before == Gap::kSpace) {
-            ToLowerAscii(document.Surface(following), &lower);
-            introduced = lower == "to" || IsDeterminer(lower);
-          }
+        // "corresponding to", "storing the data", "planting native
+        // saplings": a verb with its object.
+        if (!introduced && next != nullptr) {
+          introduced = before_adjective || before_determiner || is(t + 1, kTo);
         }
         if (introduced) {
-          roles[t] = 0;
+          roles[t] = kBreaks;
           continue;
         }
         break;
       }
       case WordClass::kParticiple:
-        verb = after_noun;
+        verb = after_noun || before_determiner ||
+               (spaced && previous->stop && is(t - 1, kAuxiliary));
+        break;
+      case WordClass::kVerb:
+        // "a steady build", "the cut": a noun after all.
+        if (reading.noun && (after_determiner || after_adjective)) word_class = WordClass::kNoun;
         break;
       case WordClass::kNoun: {
-        if (!after_noun || token.capitalized || token.acronym) break;
+        // An -ing noun taking an object ("planting native saplings") or
+        // after a plural subject ("people looking for work").
+        if (reading.verb && !name && document.Surface(token).ends_with("ing") &&
+            (before_adjective || before_determiner ||
+             (after_noun && readings[t - 1].plural))) {
+          verb = true;
+          break;
+        }
+        if (!after_noun || name || token.acronym) break;
+        // "volunteers plant native trees", "grid operators struggle".
+        if (reading.base_verb && !reading.plural && readings[t - 1].plural &&
+            (reading.verb_common || before_adjective || before_determiner)) {
+          verb = true;
+          break;
+        }
         const std::string_view word = document.Surface(token);
         if (word.size() < 4 || word.back() != 's' || word.ends_with("ss") || word.ends_with("us") ||
             word.ends_with("is")) {
           break;
         }
-        const uint32_t next = t + 1;
-        if (next == body || next >= all) break;
-        const Token& following = TokenAt(document, next);
-        if (following.sentence_initial || following.gap_before != Gap::kSpace) break;
-        ToLowerAscii(document.Surface(following), &lower);
-        verb = IsDeterminer(lower);
+        // "the estimate falls", "LVMH moves forward": a predicate ending
+        // its clause.
+        // Not before an auxiliary: "the calorie counts will apply".
+        verb = before_determiner ||
+               (reading.verb_usual && !readings[t - 1].plural &&
+                (next == nullptr || next_class == WordClass::kAdverb ||
+                 (next->stop && !is(t + 1, kAuxiliary))));
         break;
       }
+      case WordClass::kAdjective:
+        // "students extra space": a plural noun rarely modifies, so an
+        // adjective after one opens a new phrase.
+        if (after_noun && !name && readings[t - 1].word_class == WordClass::kNoun &&
+            readings[t - 1].plural) {
+          roles[t] = kCanStart | kSplitsBefore;
+          continue;
+        }
+        // "the public", "the poor": an adjective standing for a noun.
+        if (reading.noun && after_determiner && (next == nullptr || next->stop)) {
+          word_class = WordClass::kNoun;
+        }
+        break;
       default:
         break;
     }
     roles[t] = verb ? kBreaks : RoleOf(word_class);
+    // An -ing form WordNet knows only as a verb ("acquiring", "hiring")
+    // modifies but is no noun: it does not end a tag.
+    if (!verb && word_class == WordClass::kGerund && reading.known && !reading.noun) {
+      roles[t] = kCanStart;
+    }
+  }
+  // Hyphenated compounds are units ("out-of-print", "high-rise"): their
+  // parts do not break a run, and only the last one's class counts, as a
+  // modifier when it is a verb form.
+  for (uint32_t t = 0; t + 1 < all; ++t) {
+    if (t + 1 == body || TokenAt(document, t + 1).gap_before != Gap::kJoiner) continue;
+    if (!TokenAt(document, t).stop) roles[t] = kCanStart | kCanEnd;
+    const uint32_t last = t + 1;
+    const bool chain_ends = last + 1 >= all || last + 1 == body ||
+                            TokenAt(document, last + 1).gap_before != Gap::kJoiner;
+    if (chain_ends && (roles[last] & kBreaks)) roles[last] = kCanStart | kCanEnd;
   }
   return roles;
+}
+
+// Removes from `candidate` its capitalised body occurrences that lie
+// inside a longer capitalised name ("Angeles" of "Los Angeles", "Bank" of
+// "Bank of America"): a piece of a name is not an occurrence of the
+// candidate, and a candidate left without occurrences is no tag. Title
+// occurrences say nothing (title case) and stay.
+void DropNamePieces(const Document& document, const std::vector<uint8_t>& roles,
+                    Candidate* candidate) {
+  const auto body = static_cast<uint32_t>(document.tokens.size());
+  const int size = candidate->key.size;
+  std::string lower;
+  const auto name_word = [&](uint32_t t) {
+    return NameWord(document, document.tokens[t], &lower);
+  };
+  // A name word at `t`, or a joining particle with a name word beyond it.
+  const auto continues = [&](uint32_t t, bool left) {
+    if (roles[t] & kJoinsName) {
+      if (left ? t == 0 : t + 1 >= body) return false;
+      const uint32_t beyond = left ? t - 1 : t + 1;
+      return document.tokens[beyond].sentence == document.tokens[t].sentence &&
+             name_word(beyond);
+    }
+    return name_word(t);
+  };
+  const auto piece = [&](uint32_t start) {
+    if (start >= body) return false;
+    const Token& first = document.tokens[start];
+    if (!first.capitalized && !first.acronym) return false;
+    if (!first.sentence_initial && first.gap_before == Gap::kSpace && start > 0 &&
+        continues(start - 1, true)) {
+      return true;
+    }
+    const uint32_t end = start + static_cast<uint32_t>(size);
+    if (end >= body) return false;
+    const Token& after = document.tokens[end];
+    return !after.sentence_initial && after.gap_before == Gap::kSpace && continues(end, false);
+  };
+  auto& starts = candidate->starts;
+  const size_t before = starts.size();
+  starts.erase(std::remove_if(starts.begin(), starts.end(), piece), starts.end());
+  const auto removed = static_cast<uint32_t>(before - starts.size());
+  if (removed == 0) return;
+  candidate->frequency -= removed;
+  candidate->proper -= std::min(candidate->proper, removed);
+  candidate->whole_runs = std::min(candidate->whole_runs, candidate->frequency);
 }
 
 class CandidateTable {
@@ -358,7 +605,9 @@ class CandidateTable {
         key.size = static_cast<uint8_t>(n);
         // Title case says nothing about proper nouns, nor does a capital
         // opening a sentence unless the next word has one too.
-        capitalized = capitalized && !token.in_title && (token.capitalized || token.acronym);
+        capitalized = capitalized && !token.in_title &&
+                      (token.capitalized || token.acronym ||
+                       (!roles_.empty() && (roles_[i + n - 1] & kJoinsName)));
         const Token& first = TokenAt(document_, i);
         const bool proper = capitalized && (n > 1 || !first.sentence_initial || first.acronym);
         if (!roles_.empty()) {
@@ -628,6 +877,11 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const int max_words = document.unspaced ? kMaxWordsUnspaced : kMaxWordsSpaced;
   const std::vector<uint8_t> roles = TokenRoles(document);
   const auto breaks_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kBreaks); };
+  const auto splits_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kSplitsBefore); };
+  // A stop token ends a run, but for a particle inside a name.
+  const auto stops_at = [&](uint32_t t) {
+    return TokenAt(document, t).stop && (roles.empty() || !(roles[t] & kJoinsName));
+  };
   CandidateTable table(document, roles);
   for (const Sentence& sentence : document.sentences) {
     if (sentence.boilerplate) continue;
@@ -636,12 +890,12 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       bool breaks = t == sentence.end_token;
       if (!breaks) {
         const Token& token = document.tokens[t];
-        breaks = token.stop || breaks_at(t) || token.gap_before == Gap::kPunct ||
+        breaks = stops_at(t) || breaks_at(t) || splits_at(t) || token.gap_before == Gap::kPunct ||
                  (t > sentence.first_token && document.tokens[t - 1].possessive);
       }
       if (!breaks) continue;
       if (run_begin < t) table.AddRun(run_begin, t, max_words);
-      const bool stop = t < sentence.end_token && (document.tokens[t].stop || breaks_at(t));
+      const bool stop = t < sentence.end_token && (stops_at(t) || breaks_at(t));
       run_begin = stop ? t + 1 : t;
     }
   }
@@ -653,12 +907,12 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       bool breaks = t == end;
       if (!breaks) {
         const Token& token = TokenAt(document, t);
-        breaks = token.stop || breaks_at(t) || token.gap_before == Gap::kPunct ||
+        breaks = stops_at(t) || breaks_at(t) || splits_at(t) || token.gap_before == Gap::kPunct ||
                  (t > first && TokenAt(document, t - 1).possessive);
       }
       if (!breaks) continue;
       if (run_begin < t) table.AddRun(run_begin, t, max_words);
-      const bool stop = t < end && (TokenAt(document, t).stop || breaks_at(t));
+      const bool stop = t < end && (stops_at(t) || breaks_at(t));
       run_begin = stop ? t + 1 : t;
     }
   }
@@ -692,10 +946,10 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const double generic_word_weight = between(kTermGenericWordWeight, kNameGenericWordWeight);
   const double generic_phrase_weight = between(kTermGenericPhraseWeight, 1.0);
 
+  std::string lower;
   // Generic nouns by key (-1: not looked up yet); variants share a key.
   std::vector<int8_t> generic_key;
   if (!document.unspaced) generic_key.assign(document.keys.size(), -1);
-  std::string lower;
   const auto generic = [&](uint32_t token) {
     const Token& t = TokenAt(document, token);
     int8_t& known = generic_key[t.key];
@@ -723,9 +977,39 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   std::vector<Candidate>& candidates = table.candidates();
   std::vector<Candidate*> ranked;
   ranked.reserve(candidates.size());
+  if (!roles.empty()) {
+    for (Candidate& c : candidates) DropNamePieces(document, roles, &c);
+  }
+  // Capitalised adjectives standing alone ("Japanese", "Syrian"): weak
+  // tags, dropped beside the name they derive from ("Syria").
+  absl::flat_hash_map<std::string, bool> name_prefixes;
+  if (!roles.empty()) {
+    for (const Candidate& c : candidates) {
+      if (c.key.size != 1 || c.frequency == 0) continue;
+      const Token& token = TokenAt(document, c.starts.front());
+      if (!token.capitalized || token.end - token.begin < kDemonymPrefix) continue;
+      ToLowerAscii(document.Surface(token), &lower);
+      if (!ReadWord(lower).adjective) name_prefixes.emplace(lower.substr(0, kDemonymPrefix), true);
+    }
+  }
   for (Candidate& c : candidates) {
     const int n = c.key.size;
+    if (c.frequency == 0) continue;
     if (n > 1 && c.whole_runs == 0 && c.frequency < 2) continue;
+    double demonym_weight = 1.0;
+    if (!roles.empty() && n == 1) {
+      const Token& token = TokenAt(document, c.starts.front());
+      if (token.capitalized && !token.acronym) {
+        ToLowerAscii(document.Surface(token), &lower);
+        if (ReadWord(lower).adjective) {
+          if (lower.size() >= kDemonymPrefix &&
+              name_prefixes.contains(lower.substr(0, kDemonymPrefix))) {
+            continue;
+          }
+          demonym_weight = kDemonymWeight;
+        }
+      }
+    }
     // A lone character is a piece of a word, never a tag.
     if (n == 1 && TokenAt(document, c.starts.front()).fragment) continue;
     if (document.unspaced &&
@@ -750,7 +1034,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
                              ? 1 + kTitlePhraseWeight
                              : 1 + kTitleWordWeight * title_words / static_cast<double>(n);
     const double position = 1 + kLedeWeight / std::sqrt(1.0 + c.first_sentence);
-    c.score = graph * frequency * spread * proper * title * position;
+    c.score = graph * frequency * spread * proper * title * position * demonym_weight;
     if (!document.unspaced) {
       // Names are units ("Kestrel Robotics"): less of the multi-word prior.
       const bool name = 2 * c.proper > c.frequency;

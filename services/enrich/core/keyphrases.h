@@ -5,10 +5,13 @@
 // four dictionary words, joined without spaces, chosen by their jieba word
 // classes: a noun-like head, no function word, numeral or measure word at
 // either edge, no verb at the end). English candidates are noun
-// phrases by a light word-class guess (word_class.h): verbs and adverbs end
-// a run, a candidate does not start with a verb form nor end with an
-// adjective or participle, and hyphenated compounds are not cut. Each
-// candidate is scored by combining
+// phrases by WordNet word classes in context (word_class.h): verbs, clauses
+// and adverbs end a run, a candidate does not start with a verb form nor
+// end with an adjective or participle, and hyphenated compounds are not
+// cut. Names stay whole: particles join capitalised words ("Bank of
+// England"), and an occurrence inside a longer capitalised name does not
+// count for its piece ("Angeles" of "Los Angeles"). Each candidate is
+// scored by combining
 //   - graph centrality: personalised PageRank over the word co-occurrence
 //     graph (restarts favour early and title words), summed over the
 //     candidate's words with a length normalisation;

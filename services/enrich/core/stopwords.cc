@@ -49,7 +49,7 @@ constexpr std::string_view kEnglishFunction[] = {
     "with", "within", "without", "versus", "vs",
     // Conjunctions and connectives.
     "and", "or", "but", "nor", "so", "yet", "if", "then", "else", "because",
-    "although", "though", "while", "whereas", "whether", "unless", "once",
+    "although", "though", "while", "whilst", "whereas", "whether", "unless", "once",
     "when", "whenever", "where", "wherever", "why", "how", "however",
     "therefore", "thus", "hence", "meanwhile", "moreover", "furthermore",
     "nevertheless", "nonetheless", "otherwise", "instead", "also", "too",

@@ -1,16 +1,18 @@
-// A light guess of the word class of a lowercase English word, standing in
-// for a part-of-speech tagger when tag candidates are cut out of text: tags
-// are noun phrases (adjective* noun+: "linear matrix inequalities",
-// "computing power"), so a candidate should neither start with a verb nor
-// end with an adjective or a participle.
+// The word class of a lowercase English word, standing in for a
+// part-of-speech tagger when tag candidates are cut out of text: tags are
+// noun phrases (adjective* noun+: "linear matrix inequalities", "computing
+// power"), so a candidate should neither hold a verb nor end with an
+// adjective or a participle.
 //
-// The guess looks at the word alone: closed lists of frequent verbs and
-// adjectives that carry no suffix cue, suffix rules (-ly adverbs, -ed and
-// -ing verb forms, -al/-ic/-ive/-ous/-able adjectives), and exception lists
-// of nouns that look otherwise ("signal", "variable", "family", "speed").
-// Anything else is a noun. Ambiguous words default to their noun reading
-// ("control", "design", "plan"), since candidates lose more from a noun
-// taken for a verb than the other way round.
+// The classes come from WordNet (common/lexicon/english_lexicon.h): the
+// classes a form can have, inflections resolved, and which one dominates by
+// the SemCor tag counts. Nouns are favoured: a noun-and-verb word is a verb
+// only when its verb uses outnumber its noun uses several times ("build",
+// "settle"; not "plan", "design", "report"), since candidates lose more
+// from a noun taken for a verb than the other way round. Words WordNet does
+// not know (names, new coinages) are guessed by their suffix (-ly adverbs,
+// -ed and -ing verb forms, -al/-ic/-ive/-ous/-able adjectives), else nouns.
+// Context refines the class in keyphrases.cc.
 //
 //   GuessWordClass("reduces")      // kVerb
 //   GuessWordClass("distributed")  // kParticiple
@@ -34,8 +36,32 @@ enum class WordClass : uint8_t {
   kAdverb,      // "efficiently", "newly"
 };
 
-// `lower_word` is lowercase UTF-8; non-ASCII words are nouns.
-WordClass GuessWordClass(std::string_view lower_word);
+// What WordNet says of a word, for the contextual rules.
+struct WordReading {
+  WordClass word_class = WordClass::kNoun;
+  bool known = false;         // WordNet knows the form
+  bool noun = false;          // has a noun reading
+  bool verb = false;          // has a verb reading
+  bool adjective = false;     // has an adjective reading
+  bool plural = false;        // a noun plural that is no noun lemma itself ("volunteers")
+  bool base_verb = false;     // a verb lemma as written ("plant", "struggle")
+  // Verb uses are not rare beside noun uses (at least a quarter of them):
+  // after a plural noun such a base form is likely the predicate ("grid
+  // operators struggle").
+  bool verb_common = false;
+  // Verb uses at least four times the noun uses: an -s form of it after a
+  // singular noun and before the end of a clause is a verb ("the estimate
+  // falls", "LVMH moves forward").
+  bool verb_usual = false;
+};
+
+// `lower_word` is lowercase UTF-8; non-ASCII words are unknown nouns.
+// Cached per thread.
+WordReading ReadWord(std::string_view lower_word);
+
+inline WordClass GuessWordClass(std::string_view lower_word) {
+  return ReadWord(lower_word).word_class;
+}
 
 // Whether `lower_word` is a preposition or a verb-introducing function word
 // ("to", "for", "by", "of"): an -ing word right after one is a gerund verb

@@ -22,7 +22,7 @@ bool TagKeyEqualOrSame(std::string (*make)(std::string_view), const std::string&
 }
 
 TEST(TopicsTest, TopicNames) {
-  EXPECT_EQ(TagTopic("Export  Controls"), "tag.15:export controls");
+  EXPECT_EQ(TagTopic("Export  Controls"), "tag.14:export control");  // TagKey: singular head
   EXPECT_EQ(LangTopic("zh"), "lang.2:zh");
   EXPECT_EQ(SourceTopic("abc"), "source.3:abc");
   EXPECT_EQ(AckTopic("ingest-0"), "ack.ingest-0.");

@@ -377,5 +377,53 @@ TEST_F(KeyphrasesTest, DottedAcronymsReadWithoutDots) {
   EXPECT_TRUE(us) << ::testing::PrintToString(tags.size());
 }
 
+// Texts written for these tests: a name of several capitalised words, with
+// or without particles, and clauses whose verbs look like nouns.
+constexpr char kCityTitle[] = "Volunteers plant trees across Los Angeles";
+constexpr char kCityArticle[] =
+    "Volunteers plant native saplings across Los Angeles this weekend. The Los Angeles "
+    "parks department said the saplings need little water. Grid operators struggle to power "
+    "new charging stations in Los Angeles, and crude inventories build as drivers stay home. "
+    "The Bank of England kept rates steady while euro zone inflation settles. Economists at "
+    "the Bank of England expect slower growth. Japanese exporters welcomed the weaker yen, "
+    "and the yen fell again on Friday. Officials in Los Angeles planted more saplings near "
+    "the river, where the saplings will shade the path.";
+
+TEST_F(KeyphrasesTest, CapitalisedNamesStayWhole) {
+  const auto tags = Tags(kCityTitle, kCityArticle, false, {.max_tags = 30, .min_tags = 30});
+  bool los_angeles = false;
+  bool bank = false;
+  for (const ScoredTag& tag : tags) {
+    los_angeles = los_angeles || tag.name == "Los Angeles";
+    bank = bank || tag.name == "Bank of England";
+    // No piece of a longer name that the text writes.
+    for (const char* piece : {"Los", "Angeles", "Bank", "England", "Bank of", "of England"}) {
+      EXPECT_NE(tag.name, piece);
+    }
+  }
+  EXPECT_TRUE(los_angeles);
+  EXPECT_TRUE(bank);
+}
+
+TEST_F(KeyphrasesTest, EnglishTagsHoldNoVerbs) {
+  const auto tags = Tags(kCityTitle, kCityArticle, false, {.max_tags = 30, .min_tags = 30});
+  ASSERT_GE(tags.size(), 5u);
+  for (const ScoredTag& tag : tags) {
+    // Predicates and verbs taking an object.
+    for (const char* word : {"struggle", "build", "settles", "planted", "fell", "kept",
+                             "expect", "welcomed"}) {
+      EXPECT_EQ((" " + tag.name + " ").find(std::string(" ") + word + " "), std::string::npos)
+          << tag.name;
+    }
+    EXPECT_NE(tag.name, "Volunteers plant");
+    // Bare adjectives.
+    EXPECT_NE(tag.name, "Japanese");
+    EXPECT_NE(tag.name, "steady");
+    EXPECT_NE(tag.name, "weaker");
+  }
+  EXPECT_TRUE(HasKey(tags, "sapl") || HasKey(tags, "nativ sapl")) << tags.front().name;
+  EXPECT_TRUE(HasKey(tags, "grid oper")) << tags.front().name;
+}
+
 }  // namespace
 }  // namespace newsflow::enrich
