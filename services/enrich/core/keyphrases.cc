@@ -827,22 +827,34 @@ std::string KeyOf(const Document& document, const NgramKey& key) {
 // Chinese compounds nest (量子 / 量子计算 / 量子计算云平台): a candidate
 // whose text lies inside a higher-ranked tag adds nothing of its own, and
 // one family of nested forms takes at most two slots (a short form and one
-// longer one).
-bool RedundantChineseTag(std::string_view key, const std::vector<std::string_view>& selected) {
-  const auto nested = [](std::string_view a, std::string_view b) {
-    return a.find(b) != std::string_view::npos || b.find(a) != std::string_view::npos;
-  };
+// longer one). `paired[i]`: chosen tag i already nests with another chosen
+// one (see PairedChineseTags).
+bool RedundantChineseTag(std::string_view key, const std::vector<std::string_view>& selected,
+                         const std::vector<bool>& paired) {
   int holds = 0;
   for (size_t i = 0; i < selected.size(); ++i) {
-    if (selected[i].find(key) != std::string_view::npos) return true;
-    if (key.find(selected[i]) == std::string_view::npos) continue;
-    if (++holds > 1) return true;
-    // A tag already paired with a longer or shorter form takes no third.
-    for (size_t j = 0; j < selected.size(); ++j) {
-      if (j != i && nested(selected[i], selected[j])) return true;
+    if (selected[i].size() >= key.size()) {
+      if (selected[i].find(key) != std::string_view::npos) return true;
+      continue;
     }
+    if (key.find(selected[i]) == std::string_view::npos) continue;
+    // A tag already paired with a longer or shorter form takes no third.
+    if (++holds > 1 || paired[i]) return true;
   }
   return false;
+}
+
+// Which chosen Chinese tags nest with another chosen one.
+std::vector<bool> PairedChineseTags(const std::vector<std::string_view>& selected) {
+  std::vector<bool> paired(selected.size(), false);
+  for (size_t i = 0; i < selected.size(); ++i) {
+    for (size_t j = i + 1; j < selected.size(); ++j) {
+      const std::string_view longer = selected[i].size() >= selected[j].size() ? selected[i] : selected[j];
+      const std::string_view shorter = selected[i].size() >= selected[j].size() ? selected[j] : selected[i];
+      if (longer.find(shorter) != std::string_view::npos) paired[i] = paired[j] = true;
+    }
+  }
+  return paired;
 }
 
 }  // namespace
@@ -1104,6 +1116,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   // Chinese: the text of each candidate, and of the chosen ones.
   std::vector<std::string> zh_keys;
   std::vector<std::string_view> zh_selected;
+  std::vector<bool> zh_paired;
   if (document.unspaced) {
     zh_keys.reserve(considered);
     for (uint32_t i = 0; i < considered; ++i) zh_keys.push_back(KeyOf(document, ranked[i]->key));
@@ -1125,7 +1138,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         done[i] = true;
         continue;
       }
-      if (document.unspaced && RedundantChineseTag(zh_keys[i], zh_selected)) {
+      if (document.unspaced && RedundantChineseTag(zh_keys[i], zh_selected, zh_paired)) {
         done[i] = true;
         continue;
       }
@@ -1138,7 +1151,10 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     if (best < 0) break;
     if (selected.size() >= min_tags && best_score < kMinRelativeScore * ranked.front()->score) break;
     done[best] = true;
-    if (document.unspaced) zh_selected.push_back(zh_keys[best]);
+    if (document.unspaced) {
+      zh_selected.push_back(zh_keys[best]);
+      zh_paired = PairedChineseTags(zh_selected);
+    }
     selected.push_back(ranked[best]);
     selected_scores.push_back(best_score);
   }
