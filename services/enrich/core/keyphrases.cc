@@ -24,6 +24,8 @@ constexpr int kMaxWordsSpaced = 4;
 constexpr int kMaxWordsUnspaced = 4;
 // Longest Chinese tag, in characters.
 constexpr size_t kMaxUnspacedChars = 10;
+// Convergence of the word graph's PageRank (L1 change of the rank vector).
+constexpr double kWordRankTolerance = 1e-3;
 // Co-occurrence window over the non-stop words of a sentence.
 constexpr int kCooccurrenceWindow = 3;
 // Phrase score = sum of damped word scores / n^exponent: 1 is a mean
@@ -692,7 +694,11 @@ std::vector<double> WordScores(const Document& document) {
   }
   GraphBuilder builder(static_cast<uint32_t>(key_of_node.size()));
   for (const auto& [a, b] : edges) builder.AddEdge(a, b, 1.0);
-  const std::vector<double> rank = PersonalizedPageRank(builder.Build(), teleport);
+  // Word scores only weigh candidates against each other: a total error of
+  // 1e-3 of the rank mass (under 0.1% of a typical word's score) changes no
+  // ranking that matters and takes about 14 fewer iterations than 1e-4.
+  const std::vector<double> rank =
+      PersonalizedPageRank(builder.Build(), teleport, PageRankOptions{.tolerance = kWordRankTolerance});
   for (size_t node = 0; node < rank.size(); ++node) {
     scores[key_of_node[node]] = rank[node] * static_cast<double>(rank.size());
   }
