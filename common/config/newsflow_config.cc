@@ -146,6 +146,32 @@ void ReadHttpLimits(YamlReader& r, HttpLimitsConfig* c) {
   r.ReadInt("max_header_bytes", &c->max_header_bytes, 1024, 1 << 20);
 }
 
+// The keys every daemon's HTTP server block shares. A server off loopback
+// must have a token: `parent` reports it as "<block>.address".
+struct HttpServerFields {
+  bool* enabled;
+  std::string* address;
+  int* port;
+  std::string* token;
+  HttpLimitsConfig* limits;
+};
+
+void ReadHttpServer(YamlReader& block, const HttpServerFields& f) {
+  block.ReadBool("enabled", f.enabled);
+  block.ReadString("address", f.address);
+  block.ReadInt("port", f.port, 0, 65535);
+  block.ReadString("token", f.token);
+  ReadHttpLimits(block, f.limits);
+}
+
+void CheckHttpServerToken(YamlReader& parent, std::string_view section, std::string_view block,
+                          const HttpServerFields& f) {
+  if (*f.enabled && !IsLoopback(*f.address) && f.token->empty()) {
+    parent.Error(fmt::format("{}.address", block),
+                 fmt::format("a non-loopback address requires {}.{}.token", section, block));
+  }
+}
+
 void ReadIngest(YamlReader& r, IngestConfig* c) {
   r.ReadString("instance_id", &c->instance_id);
   if (c->instance_id.empty() || c->instance_id.size() > 64 ||
@@ -228,17 +254,13 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   pages.ReadInt("teaser_max_chars", &c->teaser_max_chars, 0, kMaxInt);
   pages.Finish();
   YamlReader api = r.Child("api");
-  api.ReadBool("enabled", &c->api_enabled);
-  api.ReadString("address", &c->api_address);
-  api.ReadInt("port", &c->api_port, 0, 65535);
-  api.ReadString("token", &c->api_token);
-  ReadHttpLimits(api, &c->api_limits);
+  const HttpServerFields api_fields{&c->api_enabled, &c->api_address, &c->api_port, &c->api_token,
+                                    &c->api_limits};
+  ReadHttpServer(api, api_fields);
   api.ReadInt("max_import_outlines", &c->max_import_outlines, 1, 10000000);
   api.ReadInt("max_import_bytes", &c->max_import_bytes, 1024, 1 << 30);
   api.Finish();
-  if (c->api_enabled && !IsLoopback(c->api_address) && c->api_token.empty()) {
-    r.Error("api.address", "a non-loopback address requires ingest.api.token");
-  }
+  CheckHttpServerToken(r, "ingest", "api", api_fields);
   YamlReader outbox = r.Child("outbox");
   outbox.ReadInt("ack_timeout_ms", &c->ack_timeout_ms, 10, kMaxInt);
   outbox.ReadInt("max_attempts", &c->max_attempts, 1, kMaxInt);
@@ -316,15 +338,11 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
   }
   r.ReadString("journal_dir", &c->journal_dir);
   YamlReader http = r.Child("http");
-  http.ReadBool("enabled", &c->http_enabled);
-  http.ReadString("address", &c->http_address);
-  http.ReadInt("port", &c->http_port, 0, 65535);
-  http.ReadString("token", &c->http_token);
-  ReadHttpLimits(http, &c->http_limits);
+  const HttpServerFields http_fields{&c->http_enabled, &c->http_address, &c->http_port, &c->http_token,
+                                     &c->http_limits};
+  ReadHttpServer(http, http_fields);
   http.Finish();
-  if (c->http_enabled && !IsLoopback(c->http_address) && c->http_token.empty()) {
-    r.Error("http.address", "a non-loopback address requires enrich.http.token");
-  }
+  CheckHttpServerToken(r, "enrich", "http", http_fields);
   r.Finish();
 }
 
@@ -335,15 +353,11 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   ReadEndpoint(r, "acks", &c->acks);
   ReadEndpoint(r, "query", &c->query);
   YamlReader http = r.Child("http");
-  http.ReadBool("enabled", &c->http_enabled);
-  http.ReadString("address", &c->http_address);
-  http.ReadInt("port", &c->http_port, 0, 65535);
-  http.ReadString("token", &c->http_token);
-  ReadHttpLimits(http, &c->http_limits);
+  const HttpServerFields http_fields{&c->http_enabled, &c->http_address, &c->http_port, &c->http_token,
+                                     &c->http_limits};
+  ReadHttpServer(http, http_fields);
   http.Finish();
-  if (c->http_enabled && !IsLoopback(c->http_address) && c->http_token.empty()) {
-    r.Error("http.address", "a non-loopback address requires store.http.token");
-  }
+  CheckHttpServerToken(r, "store", "http", http_fields);
   r.ReadBool("sync_writes", &c->sync_writes);
   r.ReadInt("max_batch", &c->max_batch, 1, 100000);
   r.ReadInt("term_counts_save_interval_ms", &c->term_counts_save_interval_ms, 10, 3600000);
