@@ -830,20 +830,38 @@ std::string KeyOf(const Document& document, const NgramKey& key) {
   return out;
 }
 
+// A Chinese candidate's text with a 64-bit set of the characters it holds:
+// most pairs of candidates share few characters, and one AND of the sets
+// rules out nesting before any byte search.
+struct NestText {
+  explicit NestText(std::string_view t) : text(t) {
+    for (size_t pos = 0; pos < t.size();) {
+      chars |= uint64_t{1} << ((static_cast<uint64_t>(DecodeUtf8(t, &pos)) * 0x9E3779B97F4A7C15ULL) >> 58);
+    }
+  }
+  // Whether `inner` lies inside this text.
+  bool Holds(const NestText& inner) const {
+    return (inner.chars & ~chars) == 0 && inner.text.size() <= text.size() &&
+           text.find(inner.text) != std::string_view::npos;
+  }
+  std::string_view text;
+  uint64_t chars = 0;
+};
+
 // Chinese compounds nest (量子 / 量子计算 / 量子计算云平台): a candidate
 // whose text lies inside a higher-ranked tag adds nothing of its own, and
 // one family of nested forms takes at most two slots (a short form and one
 // longer one). `paired[i]`: chosen tag i already nests with another chosen
 // one (see PairedChineseTags).
-bool RedundantChineseTag(std::string_view key, const std::vector<std::string_view>& selected,
+bool RedundantChineseTag(const NestText& key, const std::vector<NestText>& selected,
                          const std::vector<bool>& paired) {
   int holds = 0;
   for (size_t i = 0; i < selected.size(); ++i) {
-    if (selected[i].size() >= key.size()) {
-      if (selected[i].find(key) != std::string_view::npos) return true;
+    if (selected[i].text.size() >= key.text.size()) {
+      if (selected[i].Holds(key)) return true;
       continue;
     }
-    if (key.find(selected[i]) == std::string_view::npos) continue;
+    if (!key.Holds(selected[i])) continue;
     // A tag already paired with a longer or shorter form takes no third.
     if (++holds > 1 || paired[i]) return true;
   }
@@ -851,13 +869,14 @@ bool RedundantChineseTag(std::string_view key, const std::vector<std::string_vie
 }
 
 // Which chosen Chinese tags nest with another chosen one.
-std::vector<bool> PairedChineseTags(const std::vector<std::string_view>& selected) {
+std::vector<bool> PairedChineseTags(const std::vector<NestText>& selected) {
   std::vector<bool> paired(selected.size(), false);
   for (size_t i = 0; i < selected.size(); ++i) {
     for (size_t j = i + 1; j < selected.size(); ++j) {
-      const std::string_view longer = selected[i].size() >= selected[j].size() ? selected[i] : selected[j];
-      const std::string_view shorter = selected[i].size() >= selected[j].size() ? selected[j] : selected[i];
-      if (longer.find(shorter) != std::string_view::npos) paired[i] = paired[j] = true;
+      const bool i_longer = selected[i].text.size() >= selected[j].text.size();
+      const NestText& longer = i_longer ? selected[i] : selected[j];
+      const NestText& shorter = i_longer ? selected[j] : selected[i];
+      if (longer.Holds(shorter)) paired[i] = paired[j] = true;
     }
   }
   return paired;
@@ -1121,11 +1140,14 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   std::vector<bool> done(considered, false);
   // Chinese: the text of each candidate, and of the chosen ones.
   std::vector<std::string> zh_keys;
-  std::vector<std::string_view> zh_selected;
+  std::vector<NestText> zh_texts;
+  std::vector<NestText> zh_selected;
   std::vector<bool> zh_paired;
   if (document.unspaced) {
     zh_keys.reserve(considered);
     for (uint32_t i = 0; i < considered; ++i) zh_keys.push_back(KeyOf(document, ranked[i]->key));
+    zh_texts.reserve(considered);
+    for (const std::string& key : zh_keys) zh_texts.emplace_back(key);
   }
   while (selected.size() < max_tags) {
     int best = -1;
@@ -1144,7 +1166,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         done[i] = true;
         continue;
       }
-      if (document.unspaced && RedundantChineseTag(zh_keys[i], zh_selected, zh_paired)) {
+      if (document.unspaced && RedundantChineseTag(zh_texts[i], zh_selected, zh_paired)) {
         done[i] = true;
         continue;
       }
@@ -1158,7 +1180,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     if (selected.size() >= min_tags && best_score < kMinRelativeScore * ranked.front()->score) break;
     done[best] = true;
     if (document.unspaced) {
-      zh_selected.push_back(zh_keys[best]);
+      zh_selected.push_back(zh_texts[best]);
       zh_paired = PairedChineseTags(zh_selected);
     }
     selected.push_back(ranked[best]);

@@ -98,6 +98,26 @@ TEST_F(TextSegmenterTest, RecordsGapsBetweenWords) {
   EXPECT_EQ(spans[4].kind, WordKind::kNumber);
 }
 
+// What lies between two Chinese words leaves the same gap as between two
+// Latin words, whichever way the separator is read.
+TEST_F(TextSegmenterTest, GapsBetweenChineseWordsMatchLatinOnes) {
+  const std::vector<std::string> separators = {
+      " ", "  ", "\n", "\r\n", "\xC2\xA0", "\xE3\x80\x80", "-", " - ", "\xE2\x80\x90",
+      "，", "、", "。", "；", "：", "！", "？", "（", "）", "《", "》", "“", "”",
+      "——", "……", ", ", ". ", "-(", " (", "- "};
+  const auto gap_before_second = [&](const std::string& text) {
+    std::vector<WordSpan> spans;
+    segmenter_->SplitWords(text, &spans);
+    EXPECT_EQ(spans.size(), 2u) << text;
+    return spans.size() == 2 ? spans[1].gap_before : Gap::kNone;
+  };
+  for (const std::string& separator : separators) {
+    EXPECT_EQ(gap_before_second("北京" + separator + "上海"),
+              gap_before_second("Paris" + separator + "Lyon"))
+        << "separator [" << separator << "]";
+  }
+}
+
 TEST_F(TextSegmenterTest, EmptyText) {
   EXPECT_TRUE(Sentences("").empty());
   EXPECT_TRUE(Sentences("  \n\n ").empty());
