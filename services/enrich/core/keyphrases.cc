@@ -86,6 +86,7 @@ constexpr double kStatisticsHalfConfidence = 50;
 // A capitalised adjective as a tag of its own ("Japanese") counts this much;
 // it is dropped when a name sharing its first kDemonymPrefix letters is a
 // candidate too ("Belgian" beside "Belgium").
+constexpr double kCommonNounWeight = 0.3;
 constexpr double kDemonymWeight = 0.4;
 constexpr size_t kDemonymPrefix = 4;
 // Beyond min_tags, a tag must reach this fraction of the best score.
@@ -1077,6 +1078,11 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       const bool name = 2 * c.proper > c.frequency;
       c.score *= n == 1 ? single_word_weight : name ? multi_name_weight : multi_word_weight;
       if (c.whole_runs > 0) c.score *= whole_phrase_weight;
+      if (n == 1 && !name && news > 0) {
+        ToLowerAscii(document.Surface(TokenAt(document, c.starts.front())), &lower);
+        const double uses = ReadWord(lower).noun_uses;
+        c.score /= 1 + kCommonNounWeight * news * std::log1p(uses);
+      }
       bool all_generic = true;
       for (int k = 0; k < n && all_generic; ++k) all_generic = generic(c.starts.front() + k);
       if (all_generic) c.score *= n == 1 ? generic_word_weight : generic_phrase_weight;

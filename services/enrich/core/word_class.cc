@@ -112,6 +112,7 @@ WordReading Classify(std::string_view word) {
   out.adjective = r.Has(L::kAdjective);
   out.plural = (r.inflected_classes & L::kNoun) && !(r.lemma_classes & L::kNoun);
   out.base_verb = (r.lemma_classes & L::kVerb) != 0;
+  out.noun_uses = out.noun ? r.counts[L::kNounSlot] : 0;
   const auto weight = [&](L::Class c, L::Slot slot) -> uint32_t {
     return r.Has(c) ? r.counts[slot] + 1 : 0;
   };

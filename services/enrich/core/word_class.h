@@ -53,6 +53,10 @@ struct WordReading {
   // singular noun and before the end of a clause is a verb ("the estimate
   // falls", "LVMH moves forward").
   bool verb_usual = false;
+  // How often the noun senses were tagged in SemCor, a sample of general
+  // English: high for nouns that fit any story ("world", "side", "figure",
+  // "state"), low for topical ones ("census", "debt", "spyware").
+  uint32_t noun_uses = 0;
 };
 
 // `lower_word` is lowercase UTF-8; non-ASCII words are unknown nouns.
