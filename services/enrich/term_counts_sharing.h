@@ -33,7 +33,7 @@
 
 #include "absl/status/status.h"
 #include "common/config/newsflow_config.h"
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 #include "common/util/document_frequencies.h"
 
 namespace newsflow::enrich {

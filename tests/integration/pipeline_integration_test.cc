@@ -19,8 +19,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "common/transport/envelope_codec.h"
-#include "common/transport/request_client.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_client.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/hash.h"
 #include "services/enrich/enrich_service.h"

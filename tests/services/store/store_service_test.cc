@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include "common/transport/term_counts_topics.h"
+#include "common/delivery/term_counts.h"
 #include "services/store/article_store.h"
 #include "tests/services/store/store_test_fixture.h"
 
@@ -220,7 +220,7 @@ TEST_F(StoreServiceTest, PublishesOnEveryTopicOfTheArticle) {
 
 TEST_F(StoreServiceTest, DuplicateIsReAckedButNotRepublished) {
   zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
-  zmq::socket_t stream = Sub(publish_ep_, {std::string(kAllTopic)});
+  zmq::socket_t stream = Sub(publish_ep_, {std::string(kArticleTopic)});
   WarmUp(acks);
   WarmUp(stream);
   v1::Article a = MakeArticle("a", "A", "text");
@@ -247,7 +247,7 @@ TEST_F(StoreServiceTest, DuplicateIsReAckedButNotRepublished) {
 }
 
 TEST_F(StoreServiceTest, NewVersionIsPublishedWithANewSequence) {
-  zmq::socket_t stream = Sub(publish_ep_, {std::string(kAllTopic)});
+  zmq::socket_t stream = Sub(publish_ep_, {std::string(kArticleTopic)});
   WarmUp(stream);
   v1::Article a = MakeArticle("a", "A", "first");
   Push(a);

@@ -18,8 +18,8 @@
 #include <zmq.hpp>
 
 #include "common/config/newsflow_config.h"
-#include "common/transport/envelope_codec.h"
-#include "common/transport/request_client.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_client.h"
 #include "common/transport/zmq_socket.h"
 #include "services/store/store_service.h"
 #include "services/store/topics.h"
