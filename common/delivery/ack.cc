@@ -53,11 +53,14 @@ void AckPublisher::ReadSubscriptions() {
     if (m.size() == 0) continue;
     const auto* data = static_cast<const char*>(m.data());
     std::string topic(data + 1, m.size() - 1);
-    if (!AckTopicInstance(topic)) continue;  // workers' document-frequency topics
+    auto* topics = AckTopicInstance(topic)    ? &subscribed_
+                   : IsTermCountsTopic(topic) ? &term_counts_subscribed_
+                                              : nullptr;
+    if (topics == nullptr) continue;
     if (data[0] == 1) {
-      subscribed_.insert(std::move(topic));
+      topics->insert(std::move(topic));
     } else if (data[0] == 0) {
-      subscribed_.erase(topic);
+      topics->erase(topic);
     }
   }
 }

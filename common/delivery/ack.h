@@ -84,10 +84,17 @@ class AckPublisher {
   // last unsubscription, so the sets below are exact.
   void ReadSubscriptions();
   bool HasSubscriber(std::string_view topic) const { return subscribed_.contains(std::string(topic)); }
+  // Subscriptions to document-frequency topics (IsTermCountsTopic) on this
+  // socket: enrich workers configured, or built, before the gossip had its
+  // own socket (store.term_counts). The store serves them here too.
+  bool HasTermCountsSubscriber(std::string_view topic) const {
+    return term_counts_subscribed_.contains(std::string(topic));
+  }
 
  private:
   std::optional<zmq::socket_t> socket_;
-  std::set<std::string, std::less<>> subscribed_;  // ack topics
+  std::set<std::string, std::less<>> subscribed_;              // ack topics
+  std::set<std::string, std::less<>> term_counts_subscribed_;  // "df.", "dfs.<n>:<origin>"
 };
 
 // Ingest's side: a SUB socket subscribed to the instance's ack topic, which

@@ -12,8 +12,8 @@
 //     "source.<n>:<id>"     per source id
 //   store.acks (Envelope{ack}):
 //     "ack.<instance>."     to one ingest instance
-//   and, on the same socket, the document-frequency gossip
-//   (Envelope{term_counts}; see common/delivery/term_counts.h):
+//   store.term_counts (document-frequency gossip, Envelope{term_counts};
+//   see common/delivery/term_counts.h):
 //     "df."                 every worker's report, re-published for all workers
 //     "dfs.<n>:<origin>"    the store's whole table, for the worker that asked
 //

@@ -79,7 +79,9 @@ class StoreService final : public Service {
   // term-counts socket.
   void OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame, AckPublisher& acks,
                     zmq::socket_t& term_counts);
-  // Publishes [topic, payload] on the term-counts socket. False when its
+  // Publishes [topic, payload] on the term-counts socket, and on the acks
+  // socket too while a worker from before the split listens there
+  // (common/delivery/term_counts.h). False when the term-counts socket's
   // queue was full.
   bool PublishTermCounts(const std::string& topic, const std::string& payload, AckPublisher& acks,
                          zmq::socket_t& term_counts);
@@ -113,6 +115,7 @@ class StoreService final : public Service {
   // CounterSnapshot on any thread.
   RequestServer query_server_;
   RateLimitedLog commit_error_log_;
+  bool legacy_term_counts_logged_ = false;  // writer thread only
   // When commits started failing (a full disk), 0 while they succeed.
   std::atomic<int64_t> commits_failing_since_ms_{0};
   mutable std::mutex commit_problem_mu_;
@@ -143,9 +146,14 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (!publish.ok()) return Annotate(publish.status(), "store.publish");
   AckPublisher acks;
   NF_RETURN_IF_ERROR(Annotate(acks.Open(context_, config_.acks, milliseconds(1000)), "store.acks"));
+  // The document-frequency gossip has a socket of its own: acks stay small
+  // and prompt, and a worker's table never waits behind them.
+  auto term_counts = OpenSocket(context_, zmq::socket_type::pub, config_.term_counts, milliseconds(1000));
+  if (!term_counts.ok()) return Annotate(term_counts.status(), "store.term_counts");
   endpoints["store.input"] = BoundEndpoint(*input);
   endpoints["store.publish"] = BoundEndpoint(*publish);
   endpoints["store.acks"] = BoundEndpoint(acks.socket());
+  endpoints["store.term_counts"] = BoundEndpoint(*term_counts);
 
   std::promise<absl::StatusOr<std::string>> query_bound;
   auto query_future = query_bound.get_future();
@@ -184,8 +192,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   logger_->info("started db={} last_sequence={} articles={} df_documents={:.0f}", config_.data_dir,
                 db_->LastSequence(), db_->ArticleCount(), term_counts_.documents());
   ready(endpoints);
-  // The document-frequency gossip rides the acks socket.
-  absl::Status status = WriterLoop(stop, *input, *publish, acks, acks.socket());
+  absl::Status status = WriterLoop(stop, *input, *publish, acks, *term_counts);
   SaveTermCounts(/*force=*/true);
 
   http.Stop();
@@ -312,7 +319,15 @@ void StoreService::RejectArticle(const v1::Article& article, const absl::Status&
 
 bool StoreService::PublishTermCounts(const std::string& topic, const std::string& payload, AckPublisher& acks,
                                      zmq::socket_t& term_counts) {
-  (void)acks;
+  if (acks.HasTermCountsSubscriber(topic)) {
+    if (!legacy_term_counts_logged_) {
+      legacy_term_counts_logged_ = true;
+      logger_->warn("an enrich worker takes document frequencies from store.acks (topic {}); they are sent "
+                    "there too, but belong on store.term_counts ({}): point enrich.term_counts.stream at it",
+                    topic, config_.term_counts.address);
+    }
+    (void)SendFrames(acks.socket(), {topic, payload});
+  }
   return SendFrames(term_counts, {topic, payload}).ok();
 }
 

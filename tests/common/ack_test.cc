@@ -121,6 +121,27 @@ TEST(AckPathTest, AnAckReachesItsInstanceOnly) {
   EXPECT_EQ(publisher.Send("ingest-b", MakeAck("00ad", "v1", 9, false)), AckPublisher::Outcome::kUnrouted);
 }
 
+// A document-frequency subscriber on the acks socket (a worker configured
+// before the gossip had its own socket) is told apart from the ingests.
+TEST(AckPathTest, GossipSubscribersOnTheAcksSocketAreKnown) {
+  zmq::context_t context;
+  const std::string ep = UniqueInprocEndpoint("acks-legacy");
+  AckPublisher publisher;
+  ASSERT_THAT(publisher.Open(context, MakeEndpoint(ep, true, 1000), 0ms), IsOk());
+  auto worker = OpenSocket(context, zmq::socket_type::sub, MakeEndpoint(ep, false, 1000));
+  ASSERT_THAT(worker, IsOk());
+  worker->set(zmq::sockopt::subscribe, kTermCountsTopic);
+  worker->set(zmq::sockopt::subscribe, TermCountsSnapshotTopic("old/0"));
+  ASSERT_TRUE(WaitForSubscriptions(publisher, [&] {
+    return publisher.HasTermCountsSubscriber(kTermCountsTopic) &&
+           publisher.HasTermCountsSubscriber(TermCountsSnapshotTopic("old/0"));
+  }));
+  EXPECT_FALSE(publisher.HasTermCountsSubscriber(TermCountsSnapshotTopic("new/0")));
+  EXPECT_FALSE(publisher.HasSubscriber(kTermCountsTopic));
+  worker->close();
+  EXPECT_TRUE(WaitForSubscriptions(publisher, [&] { return !publisher.HasTermCountsSubscriber(kTermCountsTopic); }));
+}
+
 // Whatever arrives on the acks socket, only well-formed acks reach the
 // outbox; the rest is counted, and the receiver goes on.
 TEST(AckPathTest, ReceiverDropsMalformedMessages) {
