@@ -437,8 +437,6 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   // that do not are resent at the next start (they stay in the outbox).
   auto articles = OpenSocket(context_, zmq::socket_type::push, config_.articles, milliseconds(500));
   if (!articles.ok()) return Annotate(articles.status(), "ingest.articles");
-  NF_RETURN_IF_ERROR(Annotate(acks_.Open(context_, config_.acks, config_.instance_id), "ingest.acks"));
-  NF_RETURN_IF_ERROR(Annotate(control_.Open(context_, config_.control), "ingest.control"));
   struct CloseSockets {  // on this thread, on every return
     IngestService* self;
     ~CloseSockets() {
@@ -446,6 +444,8 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
       self->control_.Close();
     }
   } close_sockets{this};
+  NF_RETURN_IF_ERROR(Annotate(acks_.Open(context_, config_.acks, config_.instance_id), "ingest.acks"));
+  NF_RETURN_IF_ERROR(Annotate(control_.Open(context_, config_.control), "ingest.control"));
   EndpointMap endpoints;
   if (config_.articles.bind) endpoints["ingest.articles"] = BoundEndpoint(*articles);
   if (config_.control.bind) endpoints["ingest.control"] = control_.endpoint();
