@@ -1,5 +1,6 @@
 #include "common/config/newsflow_config.h"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -324,7 +325,7 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
   term_counts.ReadInt("report_interval_ms", &c->term_counts_report_interval_ms, 100, 3600000);
   term_counts.Finish();
   if (c->term_counts_stream.bind) {
-    r.Error("term_counts.stream", "connects to the store's acks socket; it cannot bind");
+    r.Error("term_counts.stream", "connects to the store's term-counts socket; it cannot bind");
   }
   YamlReader limits = r.Child("limits");
   limits.ReadInt("max_text_bytes", &c->max_text_bytes, 1024, 64 * 1024 * 1024);
@@ -352,6 +353,11 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   ReadEndpoint(r, "publish", &c->publish);
   ReadEndpoint(r, "acks", &c->acks);
   ReadEndpoint(r, "query", &c->query);
+  if (r.Has("term_counts")) {
+    ReadEndpoint(r, "term_counts", &c->term_counts);
+  } else {
+    c->term_counts = DeriveTermCountsEndpoint(c->acks);
+  }
   YamlReader http = r.Child("http");
   const HttpServerFields http_fields{&c->http_enabled, &c->http_address, &c->http_port, &c->http_token,
                                      &c->http_limits};
@@ -374,7 +380,7 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
 void FillDerived(NewsflowConfig* c) {
   for (EndpointConfig* ep : {&c->ingest.articles, &c->ingest.acks, &c->ingest.control, &c->enrich.input,
                              &c->enrich.output, &c->enrich.term_counts_stream, &c->store.input,
-                             &c->store.publish, &c->store.acks, &c->store.query}) {
+                             &c->store.publish, &c->store.acks, &c->store.query, &c->store.term_counts}) {
     ep->max_message_bytes = c->transport.max_message_bytes;
   }
   if (c->ingest.data_dir.empty()) c->ingest.data_dir = c->data_dir + "/ingest";
@@ -409,6 +415,23 @@ bool IsLocalOnlyEndpoint(std::string_view address) {
   static const IpNetwork kLoopback4 = *ParseIpNetwork("127.0.0.0/8");
   static const IpNetwork kLoopback6 = *ParseIpNetwork("::1/128");
   return kLoopback4.Contains(*ip) || kLoopback6.Contains(*ip);
+}
+
+EndpointConfig DeriveTermCountsEndpoint(const EndpointConfig& acks) {
+  EndpointConfig ep = acks;
+  ep.address = acks.address + "-term-counts";
+  if (acks.address.starts_with("tcp://")) {
+    const auto colon = acks.address.rfind(':');
+    const std::string port = acks.address.substr(colon + 1);
+    int number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (port == "*") {
+      ep.address = acks.address;
+    } else if (ec == std::errc() && end == port.data() + port.size() && number > 0 && number + 2 <= 65535) {
+      ep.address = fmt::format("{}:{}", acks.address.substr(0, colon), number + 2);
+    }
+  }
+  return ep;
 }
 
 NewsflowConfig DefaultConfig() {

@@ -78,6 +78,13 @@ inline EndpointConfig MakeEndpoint(std::string address, bool bind, int hwm) {
   return ep;
 }
 
+// store.term_counts when the config does not set it: store.acks with its
+// side, high-water mark and CurveZMQ settings (the same workers may
+// connect), at a neighbouring address: tcp port + 2 (5564 -> 5566; a "*"
+// port stays "*"), any other transport the address + "-term-counts"
+// ("inproc://newsflow-acks" -> "inproc://newsflow-acks-term-counts").
+EndpointConfig DeriveTermCountsEndpoint(const EndpointConfig& acks);
+
 struct LoggingConfig {
   std::string level = "info";  // trace|debug|info|warn|error|off. Default: info
   // Append logs to this file instead of stderr; SIGHUP reopens it (log
@@ -188,7 +195,10 @@ struct EnrichConfig {
   std::string user_dictionary;  // file of Chinese terms kept whole. Default: none
   // Document frequencies shared by all workers through the store.
   bool share_term_counts = true;  // Default: true
-  EndpointConfig term_counts_stream = MakeEndpoint("tcp://127.0.0.1:5564", false, 10000);  // SUB store.acks
+  // SUB on the store's term-counts PUB (store.term_counts). A config from
+  // before that socket existed names store.acks here; the store then serves
+  // the worker there too (common/delivery/term_counts.h).
+  EndpointConfig term_counts_stream = MakeEndpoint("tcp://127.0.0.1:5566", false, 10000);
   int term_counts_report_articles = 100;       // Default: 100
   int term_counts_report_interval_ms = 5000;   // Default: 5000
   // Caps on what is analysed per article (the stored text is not changed).
@@ -221,6 +231,11 @@ struct StoreConfig {
   EndpointConfig publish = MakeEndpoint("tcp://127.0.0.1:5563", true, 10000); // PUB stream to subscribers
   EndpointConfig acks = MakeEndpoint("tcp://127.0.0.1:5564", true, 10000);    // PUB acks to ingest
   EndpointConfig query = MakeEndpoint("tcp://127.0.0.1:5565", true, 1000);    // ROUTER query socket
+  // PUB of the document-frequency gossip to the enrich workers
+  // (enrich.term_counts.stream). When the key is absent it follows
+  // store.acks (DeriveTermCountsEndpoint), so a config written before it
+  // existed still runs: tcp://127.0.0.1:5566 beside the default acks.
+  EndpointConfig term_counts = MakeEndpoint("tcp://127.0.0.1:5566", true, 10000);
   bool http_enabled = true;             // Default: true
   std::string http_address = "127.0.0.1";  // Default: 127.0.0.1 (loopback only)
   int http_port = 8480;                 // 0 = any free port. Default: 8480

@@ -14,8 +14,9 @@ void MakeEmbedded(NewsflowConfig* c) {
   c->enrich.output = MakeEndpoint("inproc://newsflow-enriched", false, c->enrich.output.hwm);
   c->store.acks = MakeEndpoint("inproc://newsflow-acks", true, c->store.acks.hwm);
   c->ingest.acks = MakeEndpoint("inproc://newsflow-acks", false, c->ingest.acks.hwm);
+  c->store.term_counts = MakeEndpoint("inproc://newsflow-term-counts", true, c->store.term_counts.hwm);
   c->enrich.term_counts_stream =
-      MakeEndpoint("inproc://newsflow-acks", false, c->enrich.term_counts_stream.hwm);
+      MakeEndpoint("inproc://newsflow-term-counts", false, c->enrich.term_counts_stream.hwm);
 }
 
 std::string FindSamplesDir() {

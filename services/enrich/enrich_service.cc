@@ -19,7 +19,7 @@
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
 #include "common/status/status_macros.h"
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/text.h"

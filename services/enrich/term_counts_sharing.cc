@@ -4,9 +4,9 @@
 
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 #include "common/transport/message_validation.h"
-#include "common/transport/term_counts_topics.h"
+#include "common/delivery/term_counts.h"
 #include "common/transport/zmq_socket.h"
 
 namespace newsflow::enrich {

@@ -3,7 +3,8 @@
 // proto/newsflow/v1/envelope.proto):
 //
 //   - at start it asks the store for the stream's table (over the worker's
-//     output link; the answer comes on the store's acks socket) and asks
+//     output link; the answer comes on the store's term-counts socket,
+//     common/delivery/term_counts.h) and asks
 //     again every second until it arrives, for at most 30 s, after which
 //     the worker goes on cold;
 //   - it reports the worker's own counts every `report_articles` articles
@@ -33,7 +34,7 @@
 
 #include "absl/status/status.h"
 #include "common/config/newsflow_config.h"
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 #include "common/util/document_frequencies.h"
 
 namespace newsflow::enrich {

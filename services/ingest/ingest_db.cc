@@ -6,7 +6,7 @@
 #include "common/log/logging.h"
 #include "common/storage/rocksdb_options.h"
 #include "common/status/status_macros.h"
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 #include "common/util/time.h"
 
 namespace newsflow::ingest {

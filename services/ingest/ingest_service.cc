@@ -19,7 +19,9 @@
 
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/ack.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_server.h"
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
 #include "common/transport/http_server.h"
@@ -123,8 +125,15 @@ class IngestService final : public Service {
                                             static_cast<std::size_t>(config_.max_summary_html_bytes),
                                             config_.max_categories}},
                 counters_, logger_),
-        bad_acks_(logger_, "ingest.acks"),
-        bad_control_(logger_, "ingest.control") {
+        acks_(logger_, "ingest.acks"),
+        control_({"ingest.control", v1::Envelope::kControl}, logger_,
+                 [this](const v1::Envelope& request) { return HandleControl(request); },
+                 [](const std::string& error) {
+                   v1::Envelope reply = NewEnvelope();
+                   reply.mutable_control_result()->set_ok(false);
+                   reply.mutable_control_result()->set_error(error);
+                   return reply;
+                 }) {
     fetch_options_ = FetchOptionsFromConfig(config_, &counters_);
   }
 
@@ -149,8 +158,7 @@ class IngestService final : public Service {
   void IngestSubmittedPage(const std::string& url, std::stop_token stop);
   void DropLoop(std::stop_token stop);
   void ProcessDropFile(const fs::path& path, std::stop_token stop);
-  absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles, zmq::socket_t& acks,
-                          zmq::socket_t& control);
+  absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles);
   // A write to the ingest database failed (a full disk): counted and logged
   // sparsely; what the outbox holds stays there.
   void ReportDbError(const absl::Status& s, std::string_view what) {
@@ -168,7 +176,8 @@ class IngestService final : public Service {
   }
   // Sends queued outbox entries until none is left or the socket is full.
   absl::Status FlushQueued(zmq::socket_t& articles);
-  void HandleControl(zmq::socket_t& control, std::vector<zmq::message_t>& parts);
+  // Checks the token of a control request (ingest.api.token) and runs it.
+  absl::StatusOr<v1::Envelope> HandleControl(const v1::Envelope& request);
   // Sends up to `max_messages` queued entries; false when the socket refused
   // one (no worker connected, or every queue full).
   absl::StatusOr<bool> SendQueued(zmq::socket_t& articles, int max_messages, int64_t now);
@@ -228,8 +237,10 @@ class IngestService final : public Service {
   Counters counters_;
   Outbox outbox_;
   FetchOptions fetch_options_;
-  BadInputReporter bad_acks_;
-  BadInputReporter bad_control_;
+  // Both opened, used and closed on the Run thread (SenderLoop); their
+  // counters are read by /metrics.
+  AckReceiver acks_;
+  RequestServer control_;
   RateLimitedLog feed_error_log_;
   RateLimitedLog db_error_log_;
   RateLimitedLog stalled_log_{std::chrono::seconds(60)};
@@ -378,9 +389,9 @@ void IngestService::RegisterMetrics() {
                            return n.ok() ? static_cast<double>(*n) : std::nan("");
                          });
   registry_->AddCallback("newsflow_ingest_bad_ack_frames_total", "Malformed frames on the acks socket.",
-                         Type::kCounter, [this] { return static_cast<double>(bad_acks_.count()); });
+                         Type::kCounter, [this] { return static_cast<double>(acks_.bad_messages()); });
   registry_->AddCallback("newsflow_ingest_bad_control_frames_total", "Malformed frames on the control socket.",
-                         Type::kCounter, [this] { return static_cast<double>(bad_control_.count()); });
+                         Type::kCounter, [this] { return static_cast<double>(control_.bad_requests()); });
   registry_->AddCollector([this] {
     // active: enabled and fetching fine; failing: enabled, last polls failed;
     // disabled: by max_failures, HTTP 410 or by hand.
@@ -426,15 +437,19 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   // that do not are resent at the next start (they stay in the outbox).
   auto articles = OpenSocket(context_, zmq::socket_type::push, config_.articles, milliseconds(500));
   if (!articles.ok()) return Annotate(articles.status(), "ingest.articles");
-  auto acks = OpenSocket(context_, zmq::socket_type::sub, config_.acks);
-  if (!acks.ok()) return Annotate(acks.status(), "ingest.acks");
-  acks->set(zmq::sockopt::subscribe, "ack." + config_.instance_id + ".");
-  auto control = OpenSocket(context_, zmq::socket_type::router, config_.control);
-  if (!control.ok()) return Annotate(control.status(), "ingest.control");
+  struct CloseSockets {  // on this thread, on every return
+    IngestService* self;
+    ~CloseSockets() {
+      self->acks_.Close();
+      self->control_.Close();
+    }
+  } close_sockets{this};
+  NF_RETURN_IF_ERROR(Annotate(acks_.Open(context_, config_.acks, config_.instance_id), "ingest.acks"));
+  NF_RETURN_IF_ERROR(Annotate(control_.Open(context_, config_.control), "ingest.control"));
   EndpointMap endpoints;
   if (config_.articles.bind) endpoints["ingest.articles"] = BoundEndpoint(*articles);
-  if (config_.control.bind) endpoints["ingest.control"] = BoundEndpoint(*control);
-  if (config_.acks.bind) endpoints["ingest.acks"] = BoundEndpoint(*acks);
+  if (config_.control.bind) endpoints["ingest.control"] = control_.endpoint();
+  if (config_.acks.bind) endpoints["ingest.acks"] = BoundEndpoint(acks_.socket());
 
   HttpServer api(MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token,
                                        config_.api_limits));
@@ -462,7 +477,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
                 config_.drop_dir.empty() ? "-" : config_.drop_dir);
   ready(endpoints);
 
-  absl::Status status = SenderLoop(stop, *articles, *acks, *control);
+  absl::Status status = SenderLoop(stop, *articles);
   // Ordered stop: producers first (the API, fetchers, the drop scanner; a
   // poll cut short leaves its feed due), then what they accepted last is
   // handed to the workers while the PUSH socket lingers.
@@ -791,8 +806,7 @@ void IngestService::ProcessDropFile(const fs::path& path, std::stop_token stop) 
 
 // ---- Sender, acks and control ------------------------------------------------
 
-absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& articles,
-                                       zmq::socket_t& acks, zmq::socket_t& control) {
+absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& articles) {
   // Disconnections of workers from the articles socket (a killed or hung
   // worker; heartbeats find the hung ones): what was queued to it is gone,
   // so unacked entries are resent after a short grace instead of the whole
@@ -816,8 +830,8 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
   } else {
     logger_->warn("cannot monitor worker disconnections: {}", zmq_strerror(zmq_errno()));
   }
-  std::vector<zmq::pollitem_t> items{{acks.handle(), 0, ZMQ_POLLIN, 0},
-                                     {control.handle(), 0, ZMQ_POLLIN, 0}};
+  std::vector<zmq::pollitem_t> items{{acks_.socket().handle(), 0, ZMQ_POLLIN, 0},
+                                     {control_.socket().handle(), 0, ZMQ_POLLIN, 0}};
   if (monitor) items.push_back({monitor->handle(), 0, ZMQ_POLLIN, 0});
   int64_t last_expire = 0;
   bool blocked = false;  // the PUSH socket refused the last send
@@ -825,22 +839,13 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
     milliseconds timeout = (!blocked && outbox_.queued() > 0) ? milliseconds(0) : kPollInterval;
     auto ready = Poll(items, timeout);
     if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
-    for (int drained = 0; drained < 1000; ++drained) {
-      auto frames = RecvFrames(acks);
-      if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
-      if (!frames->has_value()) break;
-      auto& parts = **frames;
-      auto envelope = DecodeEnvelope(parts.back());
-      if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kAck) {
-        bad_acks_.Report(&parts.back(), parts.size(),
-                         envelope.ok() ? absl::InvalidArgumentError("expected an ack") : envelope.status());
-        continue;
-      }
+    absl::Status received = acks_.Receive(1000, [this](const v1::Ack& ack) {
       // A failed write (a full disk) keeps the entry: it is resent later and
       // the store acks the duplicate again.
-      if (absl::Status s = outbox_.OnAck(envelope->ack()); !s.ok()) ReportDbError(s, "ack");
+      if (absl::Status s = outbox_.OnAck(ack); !s.ok()) ReportDbError(s, "ack");
       last_ack_ms_ = NowMs();
-    }
+    });
+    if (!received.ok()) return absl::IsCancelled(received) ? absl::OkStatus() : received;
     if (monitor && (items[2].revents & ZMQ_POLLIN)) {
       auto frames = RecvFrames(*monitor);  // event (id, value), then the endpoint
       if (frames.ok() && frames->has_value()) {
@@ -849,9 +854,8 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
       }
     }
     if (items[1].revents & ZMQ_POLLIN) {
-      auto frames = RecvFrames(control);
-      if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
-      if (frames->has_value()) HandleControl(control, **frames);
+      absl::Status served = control_.ServePending(1);
+      if (!served.ok()) return absl::IsCancelled(served) ? absl::OkStatus() : served;
     }
     int64_t now = NowMs();
     if (now - last_expire >= kExpireCheckMs) {
@@ -901,35 +905,16 @@ absl::Status IngestService::FlushQueued(zmq::socket_t& articles) {
   return absl::OkStatus();
 }
 
-void IngestService::HandleControl(zmq::socket_t& control, std::vector<zmq::message_t>& parts) {
-  if (parts.size() < 2) {
-    bad_control_.Report(&parts.back(), parts.size(), absl::InvalidArgumentError("no routing frame"));
-    return;
-  }
-  const zmq::message_t& last = parts.back();
-  v1::Envelope reply = NewEnvelope();
-  auto envelope = DecodeEnvelope(last);
-  if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kControl) {
-    absl::Status why = envelope.ok() ? absl::InvalidArgumentError("expected a control request") : envelope.status();
-    bad_control_.Report(&last, parts.size(), why);
-    reply.mutable_control_result()->set_ok(false);
-    reply.mutable_control_result()->set_error(fmt::format("bad request: {}", std::string(why.message())));
-  } else if (!config_.api_token.empty() &&
-             !TokensEqual(envelope->control().token(), config_.api_token)) {
+absl::StatusOr<v1::Envelope> IngestService::HandleControl(const v1::Envelope& request) {
+  if (!config_.api_token.empty() && !TokensEqual(request.control().token(), config_.api_token)) {
     // The same authorisation as the HTTP API, which has no open operation
     // besides /healthz.
     counters_.Add("control_unauthorised");
-    absl::Status why = absl::PermissionDeniedError("missing or wrong token (ingest.api.token)");
-    bad_control_.Report(&last, parts.size(), why);
-    reply.mutable_control_result()->set_ok(false);
-    reply.mutable_control_result()->set_error(fmt::format("unauthorised: {}", std::string(why.message())));
-  } else {
-    *reply.mutable_control_result() = ExecuteControl(envelope->control());
+    return absl::PermissionDeniedError("missing or wrong token (ingest.api.token)");
   }
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) out.push_back(parts[i].to_string());
-  out.push_back(EncodeEnvelope(reply));
-  (void)SendFrames(control, out);
+  v1::Envelope reply = NewEnvelope();
+  *reply.mutable_control_result() = ExecuteControl(request.control());
+  return reply;
 }
 
 v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& request) {

@@ -5,21 +5,21 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/ack.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_server.h"
+#include "common/delivery/term_counts.h"
 #include "common/transport/message_validation.h"
 #include "common/transport/http_server.h"
-#include "common/transport/term_counts_topics.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
 #include "common/util/document_frequencies.h"
-#include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/store/article_store.h"
 #include "services/store/http_api.h"
@@ -34,7 +34,6 @@ using std::chrono::milliseconds;
 constexpr milliseconds kPollInterval(100);
 // Bounds on the fields of an enrich failure report.
 constexpr std::size_t kMaxFailureIdBytes = 512;
-constexpr std::size_t kMaxFailureReasonBytes = 1024;
 
 class StoreService final : public Service {
  public:
@@ -46,7 +45,18 @@ class StoreService final : public Service {
         db_(std::move(db)),
         logger_(MakeLogger("store")),
         bad_input_(logger_, "store.input"),
-        bad_query_(logger_, "store.query") {
+        query_server_({"store.query", v1::Envelope::kQuery}, logger_,
+                      [this](const v1::Envelope& request) -> absl::StatusOr<v1::Envelope> {
+                        v1::Envelope reply = NewEnvelope();
+                        *reply.mutable_result() = ExecuteQuery(*db_, request.query(), limits_, CounterSnapshot());
+                        return reply;
+                      },
+                      [](const std::string& error) {
+                        v1::Envelope reply = NewEnvelope();
+                        reply.mutable_result()->set_ok(false);
+                        reply.mutable_result()->set_error(error);
+                        return reply;
+                      }) {
     limits_.default_limit = config_.default_limit;
     limits_.max_limit = config_.max_limit;
   }
@@ -57,35 +67,39 @@ class StoreService final : public Service {
 
  private:
   absl::Status WriterLoop(std::stop_token stop, zmq::socket_t& input, zmq::socket_t& publish,
-                          zmq::socket_t& acks);
+                          AckPublisher& acks, zmq::socket_t& term_counts);
   // Publishes an ack on its origin's topic, counted as sent, unrouted (no
   // subscriber: that ingest is away) or dropped (queue full).
-  void SendAck(zmq::socket_t& acks, const std::string& origin, const v1::Envelope& ack);
-  // Takes the subscription changes the XPUB acks socket reports.
-  void ReadSubscriptions(zmq::socket_t& acks);
+  void SendAck(AckPublisher& acks, const std::string& origin, const v1::Envelope& ack);
   absl::Status CommitAndAnnounce(std::vector<v1::Article>& batch, zmq::socket_t& publish,
-                                 zmq::socket_t& acks, std::stop_token stop);
+                                 AckPublisher& acks, std::stop_token stop);
   void QueryLoop(std::stop_token stop, std::promise<absl::StatusOr<std::string>>& bound);
   // Folds a worker's delta into the stream's table and re-publishes it to
-  // every worker.
-  // every worker, or answers a request for the whole table.
-  void OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame,
-                    zmq::socket_t& acks);
+  // every worker, or answers a request for the whole table, on the
+  // term-counts socket.
+  void OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame, AckPublisher& acks,
+                    zmq::socket_t& term_counts);
+  // Publishes [topic, payload] on the term-counts socket, and on the acks
+  // socket too while a worker from before the split listens there
+  // (common/delivery/term_counts.h). False when the term-counts socket's
+  // queue was full.
+  bool PublishTermCounts(const std::string& topic, const std::string& payload, AckPublisher& acks,
+                         zmq::socket_t& term_counts);
   // Validates an enrich worker's failure report and forwards it to the
   // article's ingest as an Ack with `failure` set (which dead-letters it).
-  void OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::message_t& frame,
-                       zmq::socket_t& acks);
+  void OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::message_t& frame, AckPublisher& acks);
   // Counts and logs an article that failed ValidateArticle; when its id,
   // version and origin are sane, acks it as a failure so that its ingest
   // dead-letters it with the reason instead of resending it.
   void RejectArticle(const v1::Article& article, const absl::Status& why, const zmq::message_t& frame,
-                     zmq::socket_t& acks);
+                     AckPublisher& acks);
   v1::TermCounts TermCountsSnapshot() const;
   void SaveTermCounts(bool force);
   std::map<std::string, uint64_t> CounterSnapshot() const {
     auto snapshot = counters_.Snapshot();
     snapshot["bad_input_frames"] = bad_input_.count();
-    snapshot["bad_query_frames"] = bad_query_.count();
+    snapshot["queries"] = query_server_.requests();
+    snapshot["bad_query_frames"] = query_server_.bad_requests();
     return snapshot;
   }
 
@@ -97,9 +111,11 @@ class StoreService final : public Service {
   QueryLimits limits_;
   Counters counters_;
   BadInputReporter bad_input_;
-  BadInputReporter bad_query_;
+  // Opened, run and closed on the query thread; its counters are read by
+  // CounterSnapshot on any thread.
+  RequestServer query_server_;
   RateLimitedLog commit_error_log_;
-  std::set<std::string> ack_topics_;  // writer thread only: ack topics with a subscriber
+  bool legacy_term_counts_logged_ = false;  // writer thread only
   // When commits started failing (a full disk), 0 while they succeed.
   std::atomic<int64_t> commits_failing_since_ms_{0};
   mutable std::mutex commit_problem_mu_;
@@ -128,12 +144,16 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (!input.ok()) return Annotate(input.status(), "store.input");
   auto publish = OpenSocket(context_, zmq::socket_type::pub, config_.publish, milliseconds(1000));
   if (!publish.ok()) return Annotate(publish.status(), "store.publish");
-  // XPUB: it tells which ack topics have a subscriber (StoreService::SendAck).
-  auto acks = OpenSocket(context_, zmq::socket_type::xpub, config_.acks, milliseconds(1000));
-  if (!acks.ok()) return Annotate(acks.status(), "store.acks");
+  AckPublisher acks;
+  NF_RETURN_IF_ERROR(Annotate(acks.Open(context_, config_.acks, milliseconds(1000)), "store.acks"));
+  // The document-frequency gossip has a socket of its own: acks stay small
+  // and prompt, and a worker's table never waits behind them.
+  auto term_counts = OpenSocket(context_, zmq::socket_type::pub, config_.term_counts, milliseconds(1000));
+  if (!term_counts.ok()) return Annotate(term_counts.status(), "store.term_counts");
   endpoints["store.input"] = BoundEndpoint(*input);
   endpoints["store.publish"] = BoundEndpoint(*publish);
-  endpoints["store.acks"] = BoundEndpoint(*acks);
+  endpoints["store.acks"] = BoundEndpoint(acks.socket());
+  endpoints["store.term_counts"] = BoundEndpoint(*term_counts);
 
   std::promise<absl::StatusOr<std::string>> query_bound;
   auto query_future = query_bound.get_future();
@@ -172,7 +192,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   logger_->info("started db={} last_sequence={} articles={} df_documents={:.0f}", config_.data_dir,
                 db_->LastSequence(), db_->ArticleCount(), term_counts_.documents());
   ready(endpoints);
-  absl::Status status = WriterLoop(stop, *input, *publish, *acks);
+  absl::Status status = WriterLoop(stop, *input, *publish, acks, *term_counts);
   SaveTermCounts(/*force=*/true);
 
   http.Stop();
@@ -185,7 +205,8 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
 }
 
 absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input,
-                                      zmq::socket_t& publish, zmq::socket_t& acks) {
+                                      zmq::socket_t& publish, AckPublisher& acks,
+                                      zmq::socket_t& term_counts) {
   std::vector<zmq::pollitem_t> items{{input.handle(), 0, ZMQ_POLLIN, 0}};
   std::vector<v1::Article> batch;
   const std::size_t max_batch = static_cast<std::size_t>(config_.max_batch);
@@ -196,7 +217,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
       auto ready = Poll(items, kPollInterval);
       if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
     }
-    ReadSubscriptions(acks);
+    acks.ReadSubscriptions();
     while (batch.size() < max_batch) {
       auto frames = RecvFrames(input);
       if (!frames.ok()) {
@@ -219,7 +240,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
           bad_input_.Report(&last, parts.size(), Annotate(valid, "term counts"));
           continue;
         }
-        OnTermCounts(counts, last, acks);
+        OnTermCounts(counts, last, acks, term_counts);
         continue;
       }
       if (parts.size() == 1 && envelope->payload_case() == v1::Envelope::kEnrichFailure) {
@@ -252,7 +273,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
 }
 
 void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::message_t& frame,
-                                   zmq::socket_t& acks) {
+                                   AckPublisher& acks) {
   const auto bad_id = [](const std::string& s) { return s.empty() || s.size() > kMaxFailureIdBytes; };
   if (bad_id(failure.article_id()) || bad_id(failure.version()) || !IsValidInstanceId(failure.origin()) ||
       failure.worker().size() > kMaxFailureIdBytes || failure.reason().empty()) {
@@ -261,70 +282,62 @@ void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::
     return;
   }
   counters_.Add("enrich_failures");
-  v1::Envelope ack_env = NewEnvelope();
-  v1::Ack* ack = ack_env.mutable_ack();
-  ack->set_article_id(failure.article_id());
-  ack->set_version(failure.version());
-  ack->set_failure(ValidUtf8(failure.reason().substr(0, kMaxFailureReasonBytes)));
-  ack->set_failed_worker(ValidUtf8(failure.worker()));
-  logger_->warn("enrich failure article id={} worker={} reason={}", failure.article_id(), ack->failed_worker(),
-                ack->failure());
+  v1::Envelope ack_env = MakeFailureAck(failure.article_id(), failure.version(), failure.reason(), failure.worker());
+  logger_->warn("enrich failure article id={} worker={} reason={}", failure.article_id(),
+                ack_env.ack().failed_worker(), ack_env.ack().failure());
   SendAck(acks, failure.origin(), ack_env);  // if lost, the worker reports it again on the resend
 }
 
-void StoreService::SendAck(zmq::socket_t& acks, const std::string& origin, const v1::Envelope& ack) {
-  const std::string topic = AckTopic(origin);
-  if (!SendFrames(acks, {topic, EncodeEnvelope(ack)}).ok()) {
-    counters_.Add("acks_dropped");
-    return;
-  }
-  // A PUB socket drops what nobody subscribed to: the ingest instance is away
-  // (restarting, or cut off). It resends, and the duplicate is acked again.
-  counters_.Add(ack_topics_.contains(topic) ? "acks_sent" : "acks_unrouted");
-}
-
-void StoreService::ReadSubscriptions(zmq::socket_t& acks) {
-  for (int i = 0; i < 1000; ++i) {
-    auto frames = RecvFrames(acks);
-    if (!frames.ok() || !frames->has_value()) return;
-    const zmq::message_t& m = (**frames).front();
-    if (m.size() == 0) continue;
-    const auto* data = static_cast<const char*>(m.data());
-    std::string topic(data + 1, m.size() - 1);
-    if (!topic.starts_with("ack.")) continue;  // workers' document-frequency topics
-    if (data[0] == 1) {
-      ack_topics_.insert(std::move(topic));
-    } else if (data[0] == 0) {
-      ack_topics_.erase(topic);
-    }
+void StoreService::SendAck(AckPublisher& acks, const std::string& origin, const v1::Envelope& ack) {
+  switch (acks.Send(origin, ack)) {
+    case AckPublisher::Outcome::kSent:
+      counters_.Add("acks_sent");
+      break;
+    case AckPublisher::Outcome::kUnrouted:
+      // That ingest instance is away (restarting, or cut off). It resends,
+      // and the duplicate is acked again.
+      counters_.Add("acks_unrouted");
+      break;
+    case AckPublisher::Outcome::kDropped:
+      counters_.Add("acks_dropped");
+      break;
   }
 }
 
 void StoreService::RejectArticle(const v1::Article& article, const absl::Status& why,
-                                 const zmq::message_t& frame, zmq::socket_t& acks) {
+                                 const zmq::message_t& frame, AckPublisher& acks) {
   counters_.Add("articles_rejected");
   bad_input_.Report(&frame, 1, Annotate(why, "article"));
   if (!IsValidArticleId(article.id()) || !IsValidArticleId(article.version()) ||
       !IsValidInstanceId(article.origin())) {
     return;  // nobody to tell: ingest's outbox resends it, then dead-letters it
   }
-  v1::Envelope ack_env = NewEnvelope();
-  v1::Ack* ack = ack_env.mutable_ack();
-  ack->set_article_id(article.id());
-  ack->set_version(article.version());
-  ack->set_failure(ValidUtf8(fmt::format("rejected by the store: {}", std::string(why.message()))
-                                 .substr(0, kMaxFailureReasonBytes)));
-  ack->set_failed_worker("store");
-  SendAck(acks, article.origin(), ack_env);
+  SendAck(acks, article.origin(),
+          MakeFailureAck(article.id(), article.version(),
+                         fmt::format("rejected by the store: {}", std::string(why.message())), "store"));
 }
 
-void StoreService::OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame,
-                                zmq::socket_t& acks) {
+bool StoreService::PublishTermCounts(const std::string& topic, const std::string& payload, AckPublisher& acks,
+                                     zmq::socket_t& term_counts) {
+  if (acks.HasTermCountsSubscriber(topic)) {
+    if (!legacy_term_counts_logged_) {
+      legacy_term_counts_logged_ = true;
+      logger_->warn("an enrich worker takes document frequencies from store.acks (topic {}); they are sent "
+                    "there too, but belong on store.term_counts ({}): point enrich.term_counts.stream at it",
+                    topic, config_.term_counts.address);
+    }
+    (void)SendFrames(acks.socket(), {topic, payload});
+  }
+  return SendFrames(term_counts, {topic, payload}).ok();
+}
+
+void StoreService::OnTermCounts(const v1::TermCounts& counts, const zmq::message_t& frame, AckPublisher& acks,
+                                zmq::socket_t& term_counts) {
   if (counts.want_snapshot()) {
     counters_.Add("term_counts_snapshots");
     v1::Envelope reply = NewEnvelope();
     *reply.mutable_term_counts() = TermCountsSnapshot();
-    if (!SendFrames(acks, {TermCountsSnapshotTopic(counts.origin()), EncodeEnvelope(reply)}).ok()) {
+    if (!PublishTermCounts(TermCountsSnapshotTopic(counts.origin()), EncodeEnvelope(reply), acks, term_counts)) {
       counters_.Add("term_counts_dropped");  // the worker asks again
     }
     return;
@@ -336,7 +349,7 @@ void StoreService::OnTermCounts(const v1::TermCounts& counts, const zmq::message
     MergeTermCounts(counts, &term_counts_);
   }
   term_counts_dirty_ = true;
-  if (SendFrames(acks, {kTermCountsTopic, frame.to_string()}).ok()) {
+  if (PublishTermCounts(kTermCountsTopic, frame.to_string(), acks, term_counts)) {
     counters_.Add("term_counts_published");
   } else {
     counters_.Add("term_counts_dropped");  // workers then just learn a little less
@@ -372,7 +385,7 @@ void StoreService::SaveTermCounts(bool force) {
 }
 
 absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
-                                             zmq::socket_t& publish, zmq::socket_t& acks,
+                                             zmq::socket_t& publish, AckPublisher& acks,
                                              std::stop_token stop) {
   milliseconds backoff(50);
   absl::StatusOr<std::vector<UpsertResult>> results;
@@ -413,13 +426,7 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const UpsertResult& r = (*results)[i];
     const v1::Article& article = batch[i];
-    v1::Envelope ack_env = NewEnvelope();
-    v1::Ack* ack = ack_env.mutable_ack();
-    ack->set_article_id(r.id);
-    ack->set_version(r.version);
-    ack->set_sequence(r.sequence);
-    ack->set_duplicate(r.duplicate);
-    SendAck(acks, article.origin(), ack_env);
+    SendAck(acks, article.origin(), MakeAck(r.id, r.version, r.sequence, r.duplicate));
     if (r.duplicate) {
       counters_.Add("duplicates");
       continue;
@@ -446,43 +453,13 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
 
 void StoreService::QueryLoop(std::stop_token stop,
                              std::promise<absl::StatusOr<std::string>>& bound) {
-  auto socket = OpenSocket(context_, zmq::socket_type::router, config_.query);
-  if (!socket.ok()) {
-    bound.set_value(socket.status());
+  if (absl::Status s = query_server_.Open(context_, config_.query); !s.ok()) {
+    bound.set_value(s);
     return;
   }
-  bound.set_value(BoundEndpoint(*socket));
-  std::vector<zmq::pollitem_t> items{{socket->handle(), 0, ZMQ_POLLIN, 0}};
-  while (!stop.stop_requested()) {
-    auto ready = Poll(items, kPollInterval);
-    if (!ready.ok()) return;
-    if (*ready == 0) continue;
-    auto frames = RecvFrames(*socket);
-    if (!frames.ok()) return;
-    if (!frames->has_value()) continue;
-    auto& parts = **frames;
-    counters_.Add("queries");
-    if (parts.size() < 2) {
-      bad_query_.Report(&parts.back(), parts.size(), absl::InvalidArgumentError("no routing frame"));
-      continue;
-    }
-    const zmq::message_t& last = parts.back();
-    v1::Envelope reply = NewEnvelope();
-    auto envelope = DecodeEnvelope(last);
-    if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kQuery) {
-      absl::Status why = envelope.ok() ? absl::InvalidArgumentError("expected a query") : envelope.status();
-      bad_query_.Report(&last, parts.size(), why);
-      // Answer anyway, so a client never waits on a request it got wrong.
-      reply.mutable_result()->set_ok(false);
-      reply.mutable_result()->set_error(fmt::format("bad request: {}", std::string(why.message())));
-    } else {
-      *reply.mutable_result() = ExecuteQuery(*db_, envelope->query(), limits_, CounterSnapshot());
-    }
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) out.push_back(parts[i].to_string());
-    out.push_back(EncodeEnvelope(reply));
-    (void)SendFrames(*socket, out);  // a ROUTER drops replies to vanished peers
-  }
+  bound.set_value(query_server_.endpoint());
+  (void)query_server_.Run(stop, kPollInterval);  // ends at the stop or a context shutdown
+  query_server_.Close();
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 
 #include <thread>
 
-#include "common/transport/envelope_codec.h"
-#include "common/transport/request_client.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_client.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/text.h"
 #include "services/store/keys.h"
@@ -58,7 +58,7 @@ absl::Status StreamSubscriber::Run(std::stop_token stop, const ArticleFn& on_art
   if (!sub.ok()) return sub.status();
   std::string topic = !options_.tag.empty()    ? TagTopic(options_.tag)
                       : !options_.lang.empty() ? LangTopic(options_.lang)
-                                               : std::string(kAllTopic);
+                                               : std::string(kArticleTopic);
   sub->set(zmq::sockopt::subscribe, topic);
   const bool replay = options_.since.has_value() && !options_.query_endpoint.empty();
   if (replay) {

@@ -562,7 +562,7 @@ TEST_F(ChaosTest, EveryArticleStoredExactlyOnceThroughFaults) {
   if (!disk_->mounted()) std::cout << "not root: no tmpfs, the disk-full episode is skipped\n";
 
   const int articles_port = FreePort(), control_port = FreePort(), input_port = FreePort(),
-            publish_port = FreePort(), acks_port = FreePort();
+            publish_port = FreePort(), acks_port = FreePort(), term_counts_port = FreePort();
   query_port_ = FreePort();
   store_ = {"store", BinaryPath("newsflow-store"), WriteFile(Path("store.yaml"), fmt::format(R"(data_dir: {}
 drain: {{deadline_ms: {}}}
@@ -571,9 +571,11 @@ store:
   publish: {{address: "{}", bind: true}}
   acks: {{address: "{}", bind: true}}
   query: {{address: "{}", bind: true}}
+  term_counts: {{address: "{}", bind: true}}
   query_limits: {{max_limit: 100000}}
   http: {{enabled: true, port: 0}}
-)", Path("store-disk"), kDrainDeadlineMs, Tcp(input_port), Tcp(publish_port), Tcp(acks_port), Tcp(query_port_)))};
+)", Path("store-disk"), kDrainDeadlineMs, Tcp(input_port), Tcp(publish_port), Tcp(acks_port), Tcp(query_port_),
+                                                                                   Tcp(term_counts_port)))};
   std::string feed_list;
   for (int f = 0; f < profile.feeds; ++f) feed_list += fmt::format("    - {{url: \"{}\", interval_s: 1}}\n", feeds.FeedUrl(f));
   ingest_ = {"ingest", BinaryPath("newsflow-ingest"), WriteFile(Path("ingest.yaml"), fmt::format(R"(data_dir: {}
@@ -603,7 +605,7 @@ enrich:
   output: {{address: "{}", bind: false}}
   term_counts: {{stream: "{}"}}
   http: {{port: 0}}
-)", Path("enrich-data"), kDrainDeadlineMs, w, Tcp(articles_port), Tcp(input_port), Tcp(acks_port)))};
+)", Path("enrich-data"), kDrainDeadlineMs, w, Tcp(articles_port), Tcp(input_port), Tcp(term_counts_port)))};
   }
   WriteFile(Path("client.yaml"), fmt::format(R"(data_dir: {}
 ingest:

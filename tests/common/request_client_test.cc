@@ -1,4 +1,4 @@
-#include "common/transport/request_client.h"
+#include "common/delivery/request_client.h"
 
 #include <atomic>
 #include <string>
@@ -8,7 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 #include "common/transport/zmq_socket.h"
 #include "tests/testing/test_util.h"
 

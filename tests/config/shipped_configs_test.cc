@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <zmq.h>
@@ -129,6 +130,7 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   ExpectEndpointEq(gs.publish, ws.publish, "store.publish");
   ExpectEndpointEq(gs.acks, ws.acks, "store.acks");
   ExpectEndpointEq(gs.query, ws.query, "store.query");
+  ExpectEndpointEq(gs.term_counts, ws.term_counts, "store.term_counts");
   EXPECT_EQ(gs.http_enabled, ws.http_enabled);
   EXPECT_EQ(gs.http_address, ws.http_address);
   EXPECT_EQ(gs.http_port, ws.http_port);
@@ -195,7 +197,8 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
       "enrich.http.port", "enrich.http.token", "enrich.http.threads", "enrich.http.max_connections",
       "transport.max_message_bytes"};
   for (const char* ep : {"ingest.articles", "ingest.acks", "ingest.control", "enrich.input",
-                         "enrich.output", "store.input", "store.publish", "store.acks", "store.query"}) {
+                         "enrich.output", "store.input", "store.publish", "store.acks", "store.query",
+                         "store.term_counts"}) {
     for (const auto& field : endpoint_fields) keys.push_back(std::string(ep) + "." + field);
   }
   for (const auto& key : keys) {
@@ -225,8 +228,9 @@ TEST_F(ShippedConfigTest, EmbeddedMatchesRunDefaults) {
   want.enrich.output = MakeEndpoint("inproc://newsflow-enriched", false, want.enrich.output.hwm);
   want.store.acks = MakeEndpoint("inproc://newsflow-acks", true, want.store.acks.hwm);
   want.ingest.acks = MakeEndpoint("inproc://newsflow-acks", false, want.ingest.acks.hwm);
+  want.store.term_counts = MakeEndpoint("inproc://newsflow-term-counts", true, want.store.term_counts.hwm);
   want.enrich.term_counts_stream =
-      MakeEndpoint("inproc://newsflow-acks", false, want.enrich.term_counts_stream.hwm);
+      MakeEndpoint("inproc://newsflow-term-counts", false, want.enrich.term_counts_stream.hwm);
   std::vector<std::string> feeds;
   for (const auto& entry : fs::directory_iterator(fs::path("samples") / "feeds")) {
     if (entry.path().extension() == ".xml") feeds.push_back(entry.path().string());
@@ -254,7 +258,8 @@ TEST_F(ShippedConfigTest, ClusterExampleUsesCurveAndToken) {
   const std::pair<const EndpointConfig*, const EndpointConfig*> links[] = {
       {&config->enrich.input, &config->ingest.articles},
       {&config->enrich.output, &config->store.input},
-      {&config->ingest.acks, &config->store.acks}};
+      {&config->ingest.acks, &config->store.acks},
+      {&config->enrich.term_counts_stream, &config->store.term_counts}};
   for (const auto& [client, server] : links) {
     SCOPED_TRACE(client->address);
     EXPECT_TRUE(server->bind);
@@ -265,8 +270,6 @@ TEST_F(ShippedConfigTest, ClusterExampleUsesCurveAndToken) {
     // The server admits this client.
     EXPECT_THAT(server->curve_allowed_clients, testing::Contains(client->curve_public_key));
   }
-  EXPECT_THAT(config->store.acks.curve_allowed_clients,
-              testing::Contains(config->enrich.term_counts_stream.curve_public_key));
 }
 
 // ---- The parser: rejected input -------------------------------------------
@@ -573,10 +576,41 @@ TEST(ParseConfigTest, MessageLimitReachesEveryEndpoint) {
   for (const EndpointConfig* ep : {&config->ingest.articles, &config->ingest.acks, &config->ingest.control,
                                    &config->enrich.input, &config->enrich.output,
                                    &config->enrich.term_counts_stream, &config->store.input,
-                                   &config->store.publish, &config->store.acks, &config->store.query}) {
+                                   &config->store.publish, &config->store.acks, &config->store.query,
+                                   &config->store.term_counts}) {
     EXPECT_EQ(ep->max_message_bytes, 60000000) << ep->address;
   }
   EXPECT_EQ(DefaultConfig().store.input.max_message_bytes, kDefaultMaxMessageBytes);
+}
+
+// A config from before store.term_counts existed: the store's term-counts
+// socket follows its acks socket, beside it.
+TEST(ParseConfigTest, TermCountsEndpointFollowsAcksWhenAbsent) {
+  struct Case {
+    std::string acks;
+    std::string want;
+  };
+  for (const Case& c : {Case{"tcp://127.0.0.1:7564", "tcp://127.0.0.1:7566"},
+                        Case{"tcp://127.0.0.1:*", "tcp://127.0.0.1:*"},
+                        Case{"tcp://[::1]:5564", "tcp://[::1]:5566"},
+                        Case{"inproc://acks", "inproc://acks-term-counts"},
+                        Case{"ipc:///run/nf/acks", "ipc:///run/nf/acks-term-counts"}}) {
+    auto config = ParseConfig(fmt::format("store:\n  acks: {{address: \"{}\", bind: true, hwm: 77}}\n", c.acks));
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->store.term_counts.address, c.want) << c.acks;
+    EXPECT_TRUE(config->store.term_counts.bind);
+    EXPECT_EQ(config->store.term_counts.hwm, 77);
+  }
+  // Set explicitly, it is what the config says.
+  auto config = ParseConfig("store:\n  acks: {address: \"tcp://127.0.0.1:7564\", bind: true}\n"
+                            "  term_counts: {address: \"tcp://127.0.0.1:9000\", bind: true}\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->store.term_counts.address, "tcp://127.0.0.1:9000");
+  // No store section at all: the defaults, which agree with enrich's.
+  auto empty = ParseConfig("data_dir: x\n");
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->store.term_counts.address, DefaultConfig().store.term_counts.address);
+  EXPECT_EQ(empty->store.term_counts.address, empty->enrich.term_counts_stream.address);
 }
 
 // The k8s ConfigMap's newsflow.yaml, with the keys the Secret would mount:
@@ -588,8 +622,7 @@ TEST(ShippedK8sTest, ConfigMapLoadsWithMountedKeys) {
   for (const char* name : {"ingest", "store", "enrich", "ingest-client"}) keys.MakePair(name);
   // The allow-lists are made from the client public keys, as the docs say.
   std::ofstream(keys.dir() + "/enrich.clients") << ReadFile(keys.dir() + "/enrich.public");
-  std::ofstream(keys.dir() + "/acks.clients")
-      << ReadFile(keys.dir() + "/enrich.public") << ReadFile(keys.dir() + "/ingest-client.public");
+  std::ofstream(keys.dir() + "/acks.clients") << ReadFile(keys.dir() + "/ingest-client.public");
   const std::string mount = "/etc/newsflow-keys";
   ASSERT_NE(yaml.find(mount), std::string::npos);
   for (auto pos = yaml.find(mount); pos != std::string::npos; pos = yaml.find(mount, pos)) {

@@ -11,7 +11,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 
 // Protobuf logs every string field that is not UTF-8; that is expected here.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {

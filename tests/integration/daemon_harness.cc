@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "common/transport/envelope_codec.h"
-#include "common/transport/request_client.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_client.h"
 
 namespace newsflow::testing {
 

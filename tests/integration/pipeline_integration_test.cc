@@ -19,8 +19,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "common/transport/envelope_codec.h"
-#include "common/transport/request_client.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_client.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/hash.h"
 #include "services/enrich/enrich_service.h"
@@ -94,17 +94,19 @@ class PipelineTest : public ::testing::Test {
     return out;
   }
 
-  // A store restarted on the input and acks addresses of the one before is
-  // found again by the workers and ingest that connect there.
-  void StartStore(const std::string& input = "tcp://127.0.0.1:*", const std::string& acks = "tcp://127.0.0.1:*") {
+  // A store restarted on the input, acks and term-counts addresses of the
+  // one before is found again by the workers and ingest that connect there.
+  void StartStore(const std::string& input = "tcp://127.0.0.1:*", const std::string& acks = "tcp://127.0.0.1:*",
+                  const std::string& term_counts = "tcp://127.0.0.1:*") {
     std::string config = WriteFile(Path("store.yaml"), fmt::format(R"(data_dir: {}
 store:
   input: {{address: "{}", bind: true}}
   publish: {{address: "tcp://127.0.0.1:*", bind: true}}
   acks: {{address: "{}", bind: true}}
   query: {{address: "tcp://127.0.0.1:*", bind: true}}
+  term_counts: {{address: "{}", bind: true}}
   http: {{enabled: true, port: 0}}
-)", dir_, input, acks));
+)", dir_, input, acks, term_counts));
     fs::remove(Path("store.endpoints"));
     store_ = std::make_unique<Daemon>(
         BinaryPath("newsflow-store"),
@@ -165,7 +167,7 @@ enrich:
   term_counts: {{stream: "{}"}}
   http: {{port: 0}}
 )", dir_, name, input, bind_input ? "true" : "false", store_endpoints_["store.input"],
-                                                            store_endpoints_["store.acks"]));
+                                                            store_endpoints_["store.term_counts"]));
     workers_.push_back(std::make_unique<Daemon>(
         BinaryPath("newsflow-enrich"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path(name + ".endpoints")},
@@ -666,6 +668,7 @@ TEST_F(PipelineTest, EveryDaemonServesHealthReadinessAndMetrics) {
   // article has waited past the ack timeout (3 s here). Both stay alive.
   const std::string input = store_endpoints_["store.input"];
   const std::string acks = store_endpoints_["store.acks"];
+  const std::string term_counts = store_endpoints_["store.term_counts"];
   ASSERT_EQ(store_->Stop(), 0);
   nlohmann::json why;
   ASSERT_TRUE(WaitFor([&] {
@@ -689,7 +692,7 @@ TEST_F(PipelineTest, EveryDaemonServesHealthReadinessAndMetrics) {
   EXPECT_GE(Scrape(ingest).Value("newsflow_ingest_outbox_outstanding"), 1);
 
   // It returns on the same addresses: both are ready again, the article is stored.
-  ASSERT_NO_FATAL_FAILURE(StartStore(input, acks));
+  ASSERT_NO_FATAL_FAILURE(StartStore(input, acks, term_counts));
   EXPECT_TRUE(WaitFor([&] { return GetJson(worker, "/readyz").first == 200; }, seconds(30)))
       << GetJson(worker, "/readyz").second.dump();
   EXPECT_TRUE(WaitFor([&] { return GetJson(ingest, "/readyz").first == 200; }, seconds(60)))

@@ -14,7 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 #include "common/transport/zmq_socket.h"
 #include "services/enrich/article_journal.h"
 #include "tests/testing/test_util.h"

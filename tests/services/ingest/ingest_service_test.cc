@@ -17,8 +17,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/config/newsflow_config.h"
-#include "common/transport/envelope_codec.h"
-#include "common/transport/request_client.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_client.h"
 #include "common/transport/zmq_socket.h"
 #include "services/ingest/ingest_db.h"
 #include "tests/testing/exposition.h"

@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include "common/transport/term_counts_topics.h"
+#include "common/delivery/term_counts.h"
 #include "services/store/article_store.h"
 #include "tests/services/store/store_test_fixture.h"
 
@@ -220,7 +220,7 @@ TEST_F(StoreServiceTest, PublishesOnEveryTopicOfTheArticle) {
 
 TEST_F(StoreServiceTest, DuplicateIsReAckedButNotRepublished) {
   zmq::socket_t acks = Sub(acks_ep_, {AckTopic(kOrigin)});
-  zmq::socket_t stream = Sub(publish_ep_, {std::string(kAllTopic)});
+  zmq::socket_t stream = Sub(publish_ep_, {std::string(kArticleTopic)});
   WarmUp(acks);
   WarmUp(stream);
   v1::Article a = MakeArticle("a", "A", "text");
@@ -247,7 +247,7 @@ TEST_F(StoreServiceTest, DuplicateIsReAckedButNotRepublished) {
 }
 
 TEST_F(StoreServiceTest, NewVersionIsPublishedWithANewSequence) {
-  zmq::socket_t stream = Sub(publish_ep_, {std::string(kAllTopic)});
+  zmq::socket_t stream = Sub(publish_ep_, {std::string(kArticleTopic)});
   WarmUp(stream);
   v1::Article a = MakeArticle("a", "A", "first");
   Push(a);
@@ -489,12 +489,12 @@ class StoreTermCountsTest : public StoreServiceFixture {
 };
 
 TEST_F(StoreTermCountsTest, ReportsAreMergedRepublishedAndSurviveARestart) {
-  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("w2/0")});
+  zmq::socket_t table = Sub(term_counts_ep_, {TermCountsSnapshotTopic("w2/0")});
   auto empty = AskForTable(table, "w2/0");
   ASSERT_TRUE(empty.has_value());
   EXPECT_EQ(empty->documents(), 0);
 
-  zmq::socket_t reports = Sub(acks_ep_, {kTermCountsTopic});
+  zmq::socket_t reports = Sub(term_counts_ep_, {kTermCountsTopic});
   // Until the subscription works, reports are lost to this socket (not to
   // the store); send until one comes back.
   std::optional<Received> echoed;
@@ -521,17 +521,60 @@ TEST_F(StoreTermCountsTest, ReportsAreMergedRepublishedAndSurviveARestart) {
   reports.close();
   ASSERT_THAT(StopService(), IsOk());
   StartService();
-  zmq::socket_t again = Sub(acks_ep_, {TermCountsSnapshotTopic("w3/0")});
+  zmq::socket_t again = Sub(term_counts_ep_, {TermCountsSnapshotTopic("w3/0")});
   auto saved = AskForTable(again, "w3/0");
   ASSERT_TRUE(saved.has_value());
   EXPECT_EQ(saved->documents(), sent);
   EXPECT_EQ(AsMap(*saved), AsMap(*merged));
 }
 
+// The gossip has a socket of its own: the acks socket carries acks only,
+// whoever listens to all of it.
+TEST_F(StoreTermCountsTest, GossipArrivesOnItsOwnSocketNotOnTheAcks) {
+  zmq::socket_t everything_on_acks = Sub(acks_ep_, {""});
+  WarmUp(everything_on_acks);  // from here on it hears whatever the acks socket sends
+  zmq::socket_t reports = Sub(term_counts_ep_, {kTermCountsTopic});
+  std::optional<Received> echoed;
+  for (int i = 0; i < 100 && !echoed; ++i) {
+    PushCounts("w1/0", 2, {31}, {1});
+    echoed = RecvOne(reports, 100ms);
+  }
+  ASSERT_TRUE(echoed.has_value());
+  EXPECT_EQ(echoed->topic, kTermCountsTopic);
+  zmq::socket_t table = Sub(term_counts_ep_, {TermCountsSnapshotTopic("w2/0")});
+  ASSERT_TRUE(AskForTable(table, "w2/0").has_value());
+  v1::Article a = MakeArticle("after-gossip", "A", "text", "AI");
+  Push(a);
+  bool acked = false;
+  while (auto got = RecvOne(everything_on_acks, 500ms)) {
+    EXPECT_TRUE(AckTopicInstance(got->topic).has_value()) << got->topic;
+    ASSERT_TRUE(got->envelope.has_ack());
+    acked = acked || got->envelope.ack().article_id() == a.id();
+  }
+  EXPECT_TRUE(acked);
+}
+
+// A worker configured before store.term_counts existed subscribes to the
+// gossip on the acks socket; it is served there too.
+TEST_F(StoreTermCountsTest, WorkerStillOnTheAcksSocketIsServedThere) {
+  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("old/0")});
+  auto got = AskForTable(table, "old/0");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->documents(), 0);
+  zmq::socket_t reports = Sub(acks_ep_, {kTermCountsTopic});
+  std::optional<Received> echoed;
+  for (int i = 0; i < 100 && !echoed; ++i) {
+    PushCounts("w1/0", 2, {41}, {1});
+    echoed = RecvOne(reports, 100ms);
+  }
+  ASSERT_TRUE(echoed.has_value());
+  EXPECT_EQ(echoed->envelope.term_counts().origin(), "w1/0");
+}
+
 // Reports of 1e308 documents once made the shared table inf; out-of-bounds
 // reports are now rejected and the table stays as it was.
 TEST_F(StoreTermCountsTest, PoisonedReportsAreRejected) {
-  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("w2/0")});
+  zmq::socket_t table = Sub(term_counts_ep_, {TermCountsSnapshotTopic("w2/0")});
   ASSERT_TRUE(AskForTable(table, "w2/0").has_value());
   PushCounts("w1/0", 4, {21, 22}, {4, 2});
   PushCounts("evil", 1e308, {21}, {1e308});
@@ -562,7 +605,7 @@ TEST_F(StoreTermCountsTest, InvalidSavedTableIsCountedAtStart) {
   }
   StartService();
   EXPECT_EQ(Counter("term_counts_load_errors"), 1u);
-  zmq::socket_t table = Sub(acks_ep_, {TermCountsSnapshotTopic("w2/0")});
+  zmq::socket_t table = Sub(term_counts_ep_, {TermCountsSnapshotTopic("w2/0")});
   auto fresh = AskForTable(table, "w2/0");
   ASSERT_TRUE(fresh.has_value());
   EXPECT_EQ(fresh->documents(), 0);

@@ -18,8 +18,8 @@
 #include <zmq.hpp>
 
 #include "common/config/newsflow_config.h"
-#include "common/transport/envelope_codec.h"
-#include "common/transport/request_client.h"
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_client.h"
 #include "common/transport/zmq_socket.h"
 #include "services/store/store_service.h"
 #include "services/store/topics.h"
@@ -60,6 +60,7 @@ class StoreServiceFixture : public ::testing::Test {
       publish_ep_ = UniqueInprocEndpoint("store-publish");
       acks_ep_ = UniqueInprocEndpoint("store-acks");
       query_ep_ = UniqueInprocEndpoint("store-query");
+      term_counts_ep_ = UniqueInprocEndpoint("store-term-counts");
     }
     std::string yaml = fmt::format(
         "data_dir: {0}\n"
@@ -69,10 +70,12 @@ class StoreServiceFixture : public ::testing::Test {
         "  publish: {2}\n"
         "  acks: {3}\n"
         "  query: {4}\n"
+        "  term_counts: {7}\n"
         "  sync_writes: false\n"
         "  max_batch: 16\n"
         "{5}",
-        dir_.path(), input_ep_, publish_ep_, acks_ep_, query_ep_, ExtraStoreYaml(), StoreDataDir());
+        dir_.path(), input_ep_, publish_ep_, acks_ep_, query_ep_, ExtraStoreYaml(), StoreDataDir(),
+        term_counts_ep_);
     auto config = ParseConfig(yaml, "store-test.yaml");
     ASSERT_THAT(config, IsOk());
     config_ = *config;
@@ -216,7 +219,7 @@ class StoreServiceFixture : public ::testing::Test {
   TempDir dir_;
   zmq::context_t context_;
   NewsflowConfig config_;
-  std::string input_ep_, publish_ep_, acks_ep_, query_ep_;
+  std::string input_ep_, publish_ep_, acks_ep_, query_ep_, term_counts_ep_;
   std::unique_ptr<Service> service_;
   std::stop_source stop_;
   std::thread thread_;

@@ -255,11 +255,11 @@ TEST(StreamSubscriberNoStoreTest, UndecodableStreamFramesAreCountedAndSkipped) {
   // [garbage, article] pairs. Run ends at the second article, which a
   // garbage frame preceded on an established subscription.
   for (uint64_t seq = 1; seq < 2000 && !done.load(); ++seq) {
-    ASSERT_THAT(SendFrames(*pub, {std::string(kAllTopic), "garbage"}), IsOk());
+    ASSERT_THAT(SendFrames(*pub, {std::string(kArticleTopic), "garbage"}), IsOk());
     v1::Envelope e = NewEnvelope();
     *e.mutable_article() = MakeArticle("x" + std::to_string(seq), "X", "x");
     e.mutable_article()->set_sequence(seq);
-    ASSERT_THAT(SendFrames(*pub, {std::string(kAllTopic), EncodeEnvelope(e)}), IsOk());
+    ASSERT_THAT(SendFrames(*pub, {std::string(kArticleTopic), EncodeEnvelope(e)}), IsOk());
     WaitFor([&] { return done.load(); }, 10ms);
   }
   runner.join();

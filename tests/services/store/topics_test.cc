@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "common/transport/term_counts_topics.h"
+#include "common/delivery/term_counts.h"
 #include "common/util/text.h"
 #include "tests/testing/test_util.h"
 
@@ -42,7 +42,7 @@ TEST(TopicsTest, SubscriptionsAreExact) {
         EXPECT_EQ(matches, TagKeyEqualOrSame(make, a, b)) << "subscription " << sub << " topic " << topic;
       }
     }
-    EXPECT_NE(make("x").rfind(kAllTopic, 0), 0u);
+    EXPECT_NE(make("x").rfind(kArticleTopic, 0), 0u);
   }
 }
 

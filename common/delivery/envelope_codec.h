@@ -3,8 +3,8 @@
 // Every ZeroMQ message newsflow sends is [routing/topic frames...] + one frame
 // holding a serialised newsflow.v1.Envelope. Decode() accepts only envelopes
 // of a schema version this build understands that carry a payload.
-#ifndef NEWSFLOW_COMMON_TRANSPORT_ENVELOPE_CODEC_H_
-#define NEWSFLOW_COMMON_TRANSPORT_ENVELOPE_CODEC_H_
+#ifndef NEWSFLOW_COMMON_DELIVERY_ENVELOPE_CODEC_H_
+#define NEWSFLOW_COMMON_DELIVERY_ENVELOPE_CODEC_H_
 
 #include <atomic>
 #include <cstdint>
@@ -53,4 +53,4 @@ class BadInputReporter {
 
 }  // namespace newsflow
 
-#endif  // NEWSFLOW_COMMON_TRANSPORT_ENVELOPE_CODEC_H_
+#endif  // NEWSFLOW_COMMON_DELIVERY_ENVELOPE_CODEC_H_

@@ -1,8 +1,8 @@
 // Request/reply over a DEALER socket to a ROUTER service (the store's query
 // socket, ingest's control socket). One socket per call keeps the client
 // trivially correct across timeouts: a late reply lands on a closed socket.
-#ifndef NEWSFLOW_COMMON_TRANSPORT_REQUEST_CLIENT_H_
-#define NEWSFLOW_COMMON_TRANSPORT_REQUEST_CLIENT_H_
+#ifndef NEWSFLOW_COMMON_DELIVERY_REQUEST_CLIENT_H_
+#define NEWSFLOW_COMMON_DELIVERY_REQUEST_CLIENT_H_
 
 #include <chrono>
 #include <string>
@@ -23,4 +23,4 @@ absl::StatusOr<v1::Envelope> Request(zmq::context_t& context, const std::string&
 
 }  // namespace newsflow
 
-#endif  // NEWSFLOW_COMMON_TRANSPORT_REQUEST_CLIENT_H_
+#endif  // NEWSFLOW_COMMON_DELIVERY_REQUEST_CLIENT_H_

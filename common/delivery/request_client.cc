@@ -1,8 +1,8 @@
-#include "common/transport/request_client.h"
+#include "common/delivery/request_client.h"
 
 #include <fmt/format.h>
 
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 #include "common/transport/zmq_socket.h"
 
 namespace newsflow {

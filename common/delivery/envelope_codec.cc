@@ -1,4 +1,4 @@
-#include "common/transport/envelope_codec.h"
+#include "common/delivery/envelope_codec.h"
 
 #include <random>
 
