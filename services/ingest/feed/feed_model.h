@@ -1,10 +1,11 @@
 // The typed parts of a feed and its entries that are richer than one string:
 // text constructs with their type, language and base URI, links, people,
-// categories and enclosures. ParseFeed (feed_parser.h) fills them in
-// ParsedFeed and FeedItem next to the pipeline's flattened fields (title,
-// link, author, summary_html, text, ...), so that a consumer that needs the
-// feed's own structure - an output in another reader's shape, a podcast
-// client - reads it from the same parse instead of parsing the XML again.
+// categories and enclosures. ParseFeed (feed_parser.h) fills them, on
+// request, in ParsedFeed::details and FeedItem::details next to the
+// pipeline's flattened fields (title, link, author, summary_html, text, ...),
+// so that a consumer that needs the feed's own structure - an output in
+// another reader's shape, a podcast client - reads it from the same parse
+// instead of parsing the XML again.
 //
 // Values are as the document gives them after XML decoding: not sanitised,
 // not resolved against a base, not trimmed unless a field says so. URIs in
@@ -69,6 +70,30 @@ struct FeedEnclosure {
   std::string url;  // trimmed, as written
   std::string type;
   std::string length;  // as written
+};
+
+// What ParseFeed reads of an entry beyond the pipeline's flattened fields.
+struct FeedItemDetails {
+  FeedText title;
+  FeedText summary;  // RSS description, Atom summary
+  // content:encoded, xhtml:body and Atom content elements, in document order.
+  std::vector<FeedText> contents;
+  // Atom links, RSS link and enclosures, in document order.
+  std::vector<FeedLink> links;
+  std::vector<FeedEnclosure> enclosures;
+  std::vector<FeedPerson> authors;  // in document order; not the feed's
+  std::vector<FeedCategory> tags;
+  // The date strings behind published_ms / updated_ms, trimmed; "" if none.
+  std::string published;
+  std::string updated;
+};
+
+// What ParseFeed reads of the feed itself beyond the flattened fields.
+struct FeedDetails {
+  FeedText title;
+  FeedText subtitle;  // RSS description, Atom subtitle / tagline
+  std::vector<FeedLink> links;
+  std::vector<FeedPerson> authors;  // managingEditor, dc:creator, Atom authors
 };
 
 }  // namespace newsflow::ingest

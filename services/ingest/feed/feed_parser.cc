@@ -391,24 +391,27 @@ struct RawItem {
   int64_t published_ms = 0;
   int64_t updated_ms = 0;
   std::string language;
-  // For the model fields (feed_model.h), read only if `details`.
-  bool details = false;
-  const xml::Node* title_node = nullptr;
-  std::vector<const xml::Node*> content_nodes;
-  std::vector<const xml::Node*> link_nodes;  // Atom links, RSS links, enclosures
-  std::vector<FeedPerson> people;
-  std::vector<FeedCategory> tags;
-  std::string published_raw;
-  std::string updated_raw;
+  // The model's details (feed_model.h), gathered only on request.
+  struct Details {
+    const xml::Node* title_node = nullptr;
+    std::vector<const xml::Node*> content_nodes;
+    std::vector<const xml::Node*> link_nodes;  // Atom links, RSS links, enclosures
+    std::vector<FeedPerson> people;
+    std::vector<FeedCategory> tags;
+    std::string published_raw;
+    std::string updated_raw;
+  };
+  std::optional<Details> details;
 };
 
-// Records a date element's value: `*ms` and `*raw` take it if no earlier
-// element gave a date (`override`: if it parses, whatever came before).
+// Records a date element's value: `*ms` and `*raw` (if not null) take it
+// if no earlier element gave a date (`override`: if it parses, whatever came
+// before).
 void TakeDate(const xml::Node* node, bool override, int64_t* ms, std::string* raw) {
   if (*ms != 0 && !override) return;
   std::string text = Trim(TextOf(node));
   int64_t date = ParseFeedDate(text).value_or(0);
-  if (date != 0 || raw->empty()) *raw = std::move(text);
+  if (raw != nullptr && (date != 0 || raw->empty())) *raw = std::move(text);
   if (date != 0) *ms = date;
 }
 
@@ -635,10 +638,10 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
   std::string_view name = NameOf(child);
   if (ns == kContentNs && name == "encoded") {
     if (item->content == nullptr) item->content = child;
-    if (item->details) item->content_nodes.push_back(child);
+    if (item->details) item->details->content_nodes.push_back(child);
   } else if (ns == kXhtmlNs && name == "body") {
     if (item->content == nullptr) item->content = child;
-    if (item->details) item->content_nodes.push_back(child);
+    if (item->details) item->details->content_nodes.push_back(child);
   } else if (ns == kDcNs) {
     if (name == "creator" || name == "author" || name == "contributor") {
       std::string author = Trim(TextOf(child));
@@ -646,18 +649,18 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
         if (!author.empty()) item->authors.push_back(author);
       }
       if (item->details && name != "contributor" && !author.empty()) {
-        item->people.push_back(FeedPerson{author, "", ""});
+        item->details->people.push_back(FeedPerson{author, "", ""});
       }
     } else if (name == "date") {
-      TakeDate(child, false, &item->published_ms, &item->published_raw);
+      TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
     } else if (name == "subject") {
       item->categories.push_back(TextOf(child));
-      if (item->details) item->tags.push_back(FeedCategory{Trim(item->categories.back()), "", ""});
+      if (item->details) item->details->tags.push_back(FeedCategory{Trim(item->categories.back()), "", ""});
     } else if (name == "title") {
       if (!item->has_title) {
         item->title_html = HtmlOf(child);
         item->has_title = true;
-        item->title_node = child;
+        if (item->details) item->details->title_node = child;
       }
     } else if (name == "description") {
       if (item->summary == nullptr) item->summary = child;
@@ -667,9 +670,9 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
       if (item->guid.empty()) item->guid = Trim(TextOf(child));
     }
   } else if (ns == kDcTermsNs) {
-    if (name == "modified") TakeDate(child, false, &item->updated_ms, &item->updated_raw);
+    if (name == "modified") TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
     if (name == "issued" || name == "created") {
-      TakeDate(child, false, &item->published_ms, &item->published_raw);
+      TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
     }
   }
 }
@@ -682,7 +685,7 @@ void ReadAtomElement(const xml::Node* child, RawItem* item) {
     if (!item->has_title) {
       item->title_html = AtomHtml(child);
       item->has_title = true;
-      item->title_node = child;
+      if (item->details) item->details->title_node = child;
     }
   } else if (name == "summary") {
     if (item->summary == nullptr) {
@@ -694,30 +697,31 @@ void ReadAtomElement(const xml::Node* child, RawItem* item) {
       item->content = child;
       item->atom_content = true;
     }
-    if (item->details) item->content_nodes.push_back(child);
+    if (item->details) item->details->content_nodes.push_back(child);
   } else if (name == "author") {
     std::string author = AtomPersonName(child);
     if (!author.empty()) item->authors.push_back(author);
-    if (item->details) item->people.push_back(AtomPerson(child));
+    if (item->details) item->details->people.push_back(AtomPerson(child));
   } else if (name == "category") {
     std::string term = Attr(child, "term");
     if (Trim(term).empty()) term = Attr(child, "label");
     if (Trim(term).empty()) term = TextOf(child);
     if (item->details) {
-      item->tags.push_back(FeedCategory{Trim(term), TrimmedAttr(child, "scheme"), TrimmedAttr(child, "label")});
+      item->details->tags.push_back(
+          FeedCategory{Trim(term), TrimmedAttr(child, "scheme"), TrimmedAttr(child, "label")});
     }
     item->categories.push_back(std::move(term));
   } else if (name == "published" || name == "issued" || name == "created") {
-    TakeDate(child, false, &item->published_ms, &item->published_raw);
+    TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
   } else if (name == "updated" || name == "modified") {
-    TakeDate(child, false, &item->updated_ms, &item->updated_raw);
+    TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
   }
 }
 
 RawItem ReadRssItem(const xml::Node* node, bool details) {
   RawItem item;
   item.node = node;
-  item.details = details;
+  if (details) item.details.emplace();
   LazyAlternateLink alternate;
   for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
@@ -727,16 +731,16 @@ RawItem ReadRssItem(const xml::Node* node, bool details) {
         if (!item.has_title) {
           item.title_html = HtmlOf(child);
           item.has_title = true;
-          item.title_node = child;
+          if (details) item.details->title_node = child;
         }
       } else if (name == "link") {
         if (item.link.empty()) {
           item.link = Trim(TextOf(child));
           item.link_node = child;
         }
-        if (details) item.link_nodes.push_back(child);
+        if (details) item.details->link_nodes.push_back(child);
       } else if (name == "enclosure") {
-        if (details) item.link_nodes.push_back(child);
+        if (details) item.details->link_nodes.push_back(child);
       } else if (name == "guid") {
         if (item.guid.empty()) {
           item.guid = Trim(TextOf(child));
@@ -748,14 +752,16 @@ RawItem ReadRssItem(const xml::Node* node, bool details) {
         std::string author = CleanAuthor(text);
         if (!author.empty()) {
           item.authors.insert(item.authors.begin(), author);
-          if (details) item.people.push_back(RssPerson(text));
+          if (details) item.details->people.push_back(RssPerson(text));
         }
       } else if (name == "category") {
         std::string text = TextOf(child);
-        if (details) item.tags.push_back(FeedCategory{Trim(text), TrimmedAttr(child, "domain"), ""});
+        if (details) {
+          item.details->tags.push_back(FeedCategory{Trim(text), TrimmedAttr(child, "domain"), ""});
+        }
         item.categories.push_back(std::move(text));
       } else if (name == "pubDate") {
-        TakeDate(child, true, &item.published_ms, &item.published_raw);
+        TakeDate(child, true, &item.published_ms, details ? &item.details->published_raw : nullptr);
       }
     } else if (IsAtomNs(ns)) {
       if (name == "link") {
@@ -763,7 +769,7 @@ RawItem ReadRssItem(const xml::Node* node, bool details) {
           item.link = Trim(Attr(child, "href"));
           item.link_node = child;
         }
-        if (details) item.link_nodes.push_back(child);
+        if (details) item.details->link_nodes.push_back(child);
       } else {
         ReadAtomElement(child, &item);
       }
@@ -778,7 +784,7 @@ RawItem ReadRssItem(const xml::Node* node, bool details) {
 RawItem ReadAtomEntry(const xml::Node* node, bool details) {
   RawItem item;
   item.node = node;
-  item.details = details;
+  if (details) item.details.emplace();
   LazyAlternateLink alternate;
   for (const xml::Node* child : ElementChildren(node)) {
     if (IsAtomNs(NsOf(child))) {
@@ -787,7 +793,7 @@ RawItem ReadAtomEntry(const xml::Node* node, bool details) {
           item.link = Trim(Attr(child, "href"));
           item.link_node = child;
         }
-        if (details) item.link_nodes.push_back(child);
+        if (details) item.details->link_nodes.push_back(child);
       } else {
         ReadAtomElement(child, &item);
       }
@@ -813,15 +819,17 @@ FeedItem FinishItem(RawItem raw, const std::string& default_base,
   FeedItem item;
   const Scope scope(raw.node, default_base);
   if (raw.details) {
-    item.title_detail = TextDetail(raw.title_node, scope);
-    item.summary_detail = TextDetail(raw.summary, scope);
-    item.contents.reserve(raw.content_nodes.size());
-    for (const xml::Node* node : raw.content_nodes) item.contents.push_back(TextDetail(node, scope));
-    AddLinks(raw.link_nodes, scope, &item.links, &item.enclosures);
-    item.authors = std::move(raw.people);
-    item.tags = std::move(raw.tags);
-    item.published_raw = std::move(raw.published_raw);
-    item.updated_raw = std::move(raw.updated_raw);
+    RawItem::Details& in = *raw.details;
+    FeedItemDetails& out = item.details.emplace();
+    out.title = TextDetail(in.title_node, scope);
+    out.summary = TextDetail(raw.summary, scope);
+    out.contents.reserve(in.content_nodes.size());
+    for (const xml::Node* node : in.content_nodes) out.contents.push_back(TextDetail(node, scope));
+    AddLinks(in.link_nodes, scope, &out.links, &out.enclosures);
+    out.authors = std::move(in.people);
+    out.tags = std::move(in.tags);
+    out.published = std::move(in.published_raw);
+    out.updated = std::move(in.updated_raw);
   }
   if (!raw.link.empty()) {
     item.link = Resolve(scope.BaseAt(raw.link_node != nullptr ? raw.link_node : raw.node), raw.link);
@@ -888,6 +896,7 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
   const xml::Node* title_node = nullptr;
   const xml::Node* description_node = nullptr;
   std::vector<const xml::Node*> link_nodes;
+  std::vector<FeedPerson> authors;
   for (const xml::Node* child : ElementChildren(channel)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
@@ -905,7 +914,7 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
         feed.language = Trim(TextOf(child));
       } else if (name == "managingEditor" && feed_author.empty()) {
         feed_author = CleanAuthor(TextOf(child));
-        if (details && !feed_author.empty()) feed.authors.push_back(RssPerson(TextOf(child)));
+        if (details && !feed_author.empty()) authors.push_back(RssPerson(TextOf(child)));
       }
       if (details && name == "link") link_nodes.push_back(child);
     } else if (ns == kDcNs) {
@@ -920,7 +929,7 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
       }
       if (details && (name == "creator" || name == "author")) {
         std::string author = Trim(TextOf(child));
-        if (!author.empty()) feed.authors.push_back(FeedPerson{author, "", ""});
+        if (!author.empty()) authors.push_back(FeedPerson{author, "", ""});
       }
     } else if (details && IsAtomNs(ns) && name == "link") {
       link_nodes.push_back(child);
@@ -928,9 +937,11 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
   }
   if (details) {
     const Scope scope(channel, base_url);
-    feed.title_detail = TextDetail(title_node, scope);
-    feed.subtitle_detail = TextDetail(description_node, scope);
-    AddLinks(link_nodes, scope, &feed.links, nullptr);
+    FeedDetails& out = feed.details.emplace();
+    out.title = TextDetail(title_node, scope);
+    out.subtitle = TextDetail(description_node, scope);
+    AddLinks(link_nodes, scope, &out.links, nullptr);
+    out.authors = std::move(authors);
   }
   if (link.empty() && atom_link != nullptr) {
     link = Trim(Attr(atom_link, "href"));
@@ -969,22 +980,25 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
   std::vector<const xml::Node*> link_nodes;
   // Only for the model fields; cheap when they are not wanted.
   const Scope scope(details ? root : nullptr, base_url);
+  if (details) feed.details.emplace();
   for (const xml::Node* child : ElementChildren(root)) {
     if (!IsAtomNs(NsOf(child))) continue;
     std::string_view name = NameOf(child);
     if (name == "title" && feed.title.empty()) {
       feed.title = HtmlToText(AtomHtml(child));
-      if (details && !feed.title_detail.present) feed.title_detail = TextDetail(child, scope);
+      if (details && !feed.details->title.present) feed.details->title = TextDetail(child, scope);
     } else if ((name == "subtitle" || name == "tagline") && feed.description.empty()) {
       feed.description = HtmlToText(AtomHtml(child));
-      if (details && !feed.subtitle_detail.present) feed.subtitle_detail = TextDetail(child, scope);
+      if (details && !feed.details->subtitle.present) {
+        feed.details->subtitle = TextDetail(child, scope);
+      }
     } else if (name == "author" && feed_author.empty()) {
       feed_author = AtomPersonName(child);
     }
-    if (details && name == "author") feed.authors.push_back(AtomPerson(child));
+    if (details && name == "author") feed.details->authors.push_back(AtomPerson(child));
     if (details && name == "link") link_nodes.push_back(child);
   }
-  if (details) AddLinks(link_nodes, scope, &feed.links, nullptr);
+  if (details) AddLinks(link_nodes, scope, &feed.details->links, nullptr);
   if (const xml::Node* link = AtomAlternateLink(root); link != nullptr) {
     feed.link = Resolve(BaseFor(link, base_url), Attr(link, "href"));
   }
@@ -1848,24 +1862,28 @@ void MakeDetailsValidUtf8(std::vector<FeedPerson>* people) {
   }
 }
 void MakeDetailsValidUtf8(ParsedFeed* feed) {
-  MakeDetailsValidUtf8(&feed->title_detail);
-  MakeDetailsValidUtf8(&feed->subtitle_detail);
-  MakeDetailsValidUtf8(&feed->links);
-  MakeDetailsValidUtf8(&feed->authors);
+  if (feed->details) {
+    MakeDetailsValidUtf8(&feed->details->title);
+    MakeDetailsValidUtf8(&feed->details->subtitle);
+    MakeDetailsValidUtf8(&feed->details->links);
+    MakeDetailsValidUtf8(&feed->details->authors);
+  }
   for (FeedItem& item : feed->items) {
-    MakeDetailsValidUtf8(&item.title_detail);
-    MakeDetailsValidUtf8(&item.summary_detail);
-    for (FeedText& text : item.contents) MakeDetailsValidUtf8(&text);
-    MakeDetailsValidUtf8(&item.links);
-    MakeDetailsValidUtf8(&item.authors);
-    for (FeedEnclosure& e : item.enclosures) {
+    if (!item.details) continue;
+    FeedItemDetails& d = *item.details;
+    MakeDetailsValidUtf8(&d.title);
+    MakeDetailsValidUtf8(&d.summary);
+    for (FeedText& text : d.contents) MakeDetailsValidUtf8(&text);
+    MakeDetailsValidUtf8(&d.links);
+    MakeDetailsValidUtf8(&d.authors);
+    for (FeedEnclosure& e : d.enclosures) {
       for (std::string* s : {&e.url, &e.type, &e.length}) MakeValidUtf8(s);
     }
-    for (FeedCategory& c : item.tags) {
+    for (FeedCategory& c : d.tags) {
       for (std::string* s : {&c.term, &c.scheme, &c.label}) MakeValidUtf8(s);
     }
-    MakeValidUtf8(&item.published_raw);
-    MakeValidUtf8(&item.updated_raw);
+    MakeValidUtf8(&d.published);
+    MakeValidUtf8(&d.updated);
   }
 }
 

@@ -17,6 +17,7 @@
 #define NEWSFLOW_SERVICES_INGEST_FEED_FEED_PARSER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,20 +53,9 @@ struct FeedItem {
   // Item xml:lang (own or inherited) / dc:language, else the feed language.
   std::string language;
 
-  // The entry's own structure (feed_model.h): values as written, for
-  // consumers that need more than the flattened fields above. Filled only
-  // with FeedParseOptions::details; XML feeds only.
-  FeedText title_detail;
-  FeedText summary_detail;  // RSS description, Atom summary
-  // content:encoded, xhtml:body and Atom content elements, in document order.
-  std::vector<FeedText> contents;
-  std::vector<FeedLink> links;  // Atom links, RSS link and enclosures, in document order
-  std::vector<FeedEnclosure> enclosures;
-  std::vector<FeedPerson> authors;  // in document order; not the feed's
-  std::vector<FeedCategory> tags;
-  // The date strings behind published_ms / updated_ms, trimmed; "" if none.
-  std::string published_raw;
-  std::string updated_raw;
+  // The entry's own structure (feed_model.h), values as written; only with
+  // FeedParseOptions::details, and only for XML feeds.
+  std::optional<FeedItemDetails> details;
 };
 
 struct ParsedFeed {
@@ -76,12 +66,9 @@ struct ParsedFeed {
   std::string description;  // plain text (RSS description, Atom subtitle)
   std::string language;     // <language>, dc:language or xml:lang of the feed
   std::vector<FeedItem> items;
-  // The feed's own structure (feed_model.h), values as written; filled only
-  // with FeedParseOptions::details, XML feeds only.
-  FeedText title_detail;
-  FeedText subtitle_detail;  // RSS description, Atom subtitle / tagline
-  std::vector<FeedLink> links;
-  std::vector<FeedPerson> authors;
+  // The feed's own structure (feed_model.h), values as written; only with
+  // FeedParseOptions::details, and only for XML feeds.
+  std::optional<FeedDetails> details;
   // True if the parser had to recover: the XML was not well-formed (or not
   // namespace-well-formed), or its bytes were not valid in the declared
   // encoding. The items are what recovery produced.
@@ -90,10 +77,9 @@ struct ParsedFeed {
 };
 
 struct FeedParseOptions {
-  // Also fill the model fields (feed_model.h: *_detail, contents, links,
-  // enclosures, authors, tags, *_raw dates). The pipeline reads only the
-  // flattened fields and leaves this off: the extra strings cost about 8% of
-  // the parse on news feeds.
+  // Also fill ParsedFeed::details and FeedItem::details (feed_model.h). The
+  // pipeline reads only the flattened fields and leaves this off: the extra
+  // strings cost about 9% of the parse on news feeds.
   bool details = false;
 };
 

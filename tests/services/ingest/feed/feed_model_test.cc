@@ -19,7 +19,16 @@ ParsedFeed ParseOk(std::string_view bytes, std::string_view base_url = "") {
   options.details = true;
   absl::StatusOr<ParsedFeed> feed = ParseFeed(bytes, base_url, options);
   EXPECT_TRUE(feed.ok()) << feed.status();
-  return feed.ok() ? *std::move(feed) : ParsedFeed{};
+  if (!feed.ok()) return ParsedFeed{};
+  // Every XML feed and item carries details on request (empty ones are
+  // added after the failure so that the tests can read them).
+  if (!feed->details) ADD_FAILURE() << "feed without details";
+  if (!feed->details) feed->details.emplace();
+  for (FeedItem& item : feed->items) {
+    if (!item.details) ADD_FAILURE() << "item without details";
+    if (!item.details) item.details.emplace();
+  }
+  return *std::move(feed);
 }
 
 constexpr char kRss[] = R"feed(<?xml version="1.0" encoding="UTF-8"?>
@@ -51,17 +60,17 @@ TEST(FeedModelTest, RssItemLinksAndEnclosuresKeepTheirAttributes) {
   ParsedFeed feed = ParseOk(kRss);
   ASSERT_EQ(feed.items.size(), 1u);
   const FeedItem& item = feed.items[0];
-  ASSERT_EQ(item.links.size(), 3u);
-  EXPECT_EQ(item.links[0].href, "/episodes/12");  // as written: the base says how to resolve it
-  EXPECT_EQ(item.links[0].rel, "alternate");
-  EXPECT_EQ(item.links[0].base, "https://radio.example/");
-  EXPECT_EQ(item.links[1].rel, "enclosure");
-  EXPECT_EQ(item.links[1].type, "audio/mpeg");
-  EXPECT_EQ(item.links[1].length, "3456789");
-  ASSERT_EQ(item.enclosures.size(), 2u);
-  EXPECT_EQ(item.enclosures[0].url, "/audio/12.mp3");
-  EXPECT_EQ(item.enclosures[1].url, "/audio/12.ogg");  // trimmed
-  EXPECT_EQ(item.enclosures[1].length, "");
+  ASSERT_EQ(item.details->links.size(), 3u);
+  EXPECT_EQ(item.details->links[0].href, "/episodes/12");  // as written: the base says how to resolve it
+  EXPECT_EQ(item.details->links[0].rel, "alternate");
+  EXPECT_EQ(item.details->links[0].base, "https://radio.example/");
+  EXPECT_EQ(item.details->links[1].rel, "enclosure");
+  EXPECT_EQ(item.details->links[1].type, "audio/mpeg");
+  EXPECT_EQ(item.details->links[1].length, "3456789");
+  ASSERT_EQ(item.details->enclosures.size(), 2u);
+  EXPECT_EQ(item.details->enclosures[0].url, "/audio/12.mp3");
+  EXPECT_EQ(item.details->enclosures[1].url, "/audio/12.ogg");  // trimmed
+  EXPECT_EQ(item.details->enclosures[1].length, "");
   // The pipeline's link is still the resolved one.
   EXPECT_EQ(item.link, "https://radio.example/episodes/12");
 }
@@ -69,40 +78,40 @@ TEST(FeedModelTest, RssItemLinksAndEnclosuresKeepTheirAttributes) {
 TEST(FeedModelTest, RssTextsAreTheUnsanitisedHtml) {
   const ParsedFeed feed = ParseOk(kRss);
   const FeedItem& item = feed.items.at(0);
-  EXPECT_TRUE(item.title_detail.present);
-  EXPECT_EQ(item.title_detail.value, "Episode 12: owls");
-  EXPECT_EQ(item.summary_detail.type, "text/html");
-  EXPECT_EQ(item.summary_detail.value, "<p>Owls <b>at night</b>.</p>");
-  ASSERT_EQ(item.contents.size(), 1u);
-  EXPECT_THAT(item.contents[0].value, HasSubstr("<script>"));  // the model keeps what was written
+  EXPECT_TRUE(item.details->title.present);
+  EXPECT_EQ(item.details->title.value, "Episode 12: owls");
+  EXPECT_EQ(item.details->summary.type, "text/html");
+  EXPECT_EQ(item.details->summary.value, "<p>Owls <b>at night</b>.</p>");
+  ASSERT_EQ(item.details->contents.size(), 1u);
+  EXPECT_THAT(item.details->contents[0].value, HasSubstr("<script>"));  // the model keeps what was written
   EXPECT_THAT(item.content_html, Not(HasSubstr("<script>")));  // the pipeline's field is sanitised
-  EXPECT_EQ(item.contents[0].base, "https://radio.example/");
+  EXPECT_EQ(item.details->contents[0].base, "https://radio.example/");
 }
 
 TEST(FeedModelTest, RssPeopleCategoriesAndDates) {
   ParsedFeed feed = ParseOk(kRss);
   const FeedItem& item = feed.items.at(0);
-  ASSERT_EQ(item.authors.size(), 2u);  // document order
-  EXPECT_EQ(item.authors[0].name, "Mo Lark");
-  EXPECT_EQ(item.authors[0].email, "host@radio.example");
-  EXPECT_EQ(item.authors[1].name, "Guest Producer");
-  EXPECT_EQ(item.authors[1].email, "");
-  ASSERT_EQ(item.tags.size(), 2u);
-  EXPECT_EQ(item.tags[0].term, "Birds");
-  EXPECT_EQ(item.tags[0].scheme, "https://radio.example/topics");
-  EXPECT_EQ(item.tags[1].scheme, "");
-  EXPECT_EQ(item.published_raw, "Wed, 02 Oct 2024 21:00:00 +0000");
+  ASSERT_EQ(item.details->authors.size(), 2u);  // document order
+  EXPECT_EQ(item.details->authors[0].name, "Mo Lark");
+  EXPECT_EQ(item.details->authors[0].email, "host@radio.example");
+  EXPECT_EQ(item.details->authors[1].name, "Guest Producer");
+  EXPECT_EQ(item.details->authors[1].email, "");
+  ASSERT_EQ(item.details->tags.size(), 2u);
+  EXPECT_EQ(item.details->tags[0].term, "Birds");
+  EXPECT_EQ(item.details->tags[0].scheme, "https://radio.example/topics");
+  EXPECT_EQ(item.details->tags[1].scheme, "");
+  EXPECT_EQ(item.details->published, "Wed, 02 Oct 2024 21:00:00 +0000");
   EXPECT_NE(item.published_ms, 0);
-  EXPECT_EQ(item.updated_raw, "");
+  EXPECT_EQ(item.details->updated, "");
 
-  EXPECT_EQ(feed.title_detail.value, "Night Shift Radio");
-  EXPECT_EQ(feed.subtitle_detail.value, "Talk <i>after</i> dark");
-  ASSERT_EQ(feed.links.size(), 2u);
-  EXPECT_EQ(feed.links[1].rel, "self");
-  EXPECT_EQ(feed.links[1].type, "application/rss+xml");
-  ASSERT_EQ(feed.authors.size(), 1u);
-  EXPECT_EQ(feed.authors[0].name, "Night Desk");
-  EXPECT_EQ(feed.authors[0].email, "desk@radio.example");
+  EXPECT_EQ(feed.details->title.value, "Night Shift Radio");
+  EXPECT_EQ(feed.details->subtitle.value, "Talk <i>after</i> dark");
+  ASSERT_EQ(feed.details->links.size(), 2u);
+  EXPECT_EQ(feed.details->links[1].rel, "self");
+  EXPECT_EQ(feed.details->links[1].type, "application/rss+xml");
+  ASSERT_EQ(feed.details->authors.size(), 1u);
+  EXPECT_EQ(feed.details->authors[0].name, "Night Desk");
+  EXPECT_EQ(feed.details->authors[0].email, "desk@radio.example");
 }
 
 TEST(FeedModelTest, RssAuthorForms) {
@@ -112,12 +121,12 @@ TEST(FeedModelTest, RssAuthorForms) {
     <item><title>c</title><author>Jo Doe</author></item>
     </channel></rss>)feed");
   ASSERT_EQ(feed.items.size(), 3u);
-  EXPECT_EQ(feed.items[0].authors.at(0).name, "Jo Doe");
-  EXPECT_EQ(feed.items[0].authors.at(0).email, "jo@mail.example");
-  EXPECT_EQ(feed.items[1].authors.at(0).name, "");
-  EXPECT_EQ(feed.items[1].authors.at(0).email, "jo@mail.example");
-  EXPECT_EQ(feed.items[2].authors.at(0).name, "Jo Doe");
-  EXPECT_EQ(feed.items[2].authors.at(0).email, "");
+  EXPECT_EQ(feed.items[0].details->authors.at(0).name, "Jo Doe");
+  EXPECT_EQ(feed.items[0].details->authors.at(0).email, "jo@mail.example");
+  EXPECT_EQ(feed.items[1].details->authors.at(0).name, "");
+  EXPECT_EQ(feed.items[1].details->authors.at(0).email, "jo@mail.example");
+  EXPECT_EQ(feed.items[2].details->authors.at(0).name, "Jo Doe");
+  EXPECT_EQ(feed.items[2].details->authors.at(0).email, "");
 }
 
 constexpr char kAtom[] = R"feed(<?xml version="1.0" encoding="utf-8"?>
@@ -146,57 +155,57 @@ constexpr char kAtom[] = R"feed(<?xml version="1.0" encoding="utf-8"?>
 
 TEST(FeedModelTest, AtomTextConstructsKeepTypeLanguageAndBase) {
   ParsedFeed feed = ParseOk(kAtom);
-  EXPECT_EQ(feed.title_detail.type, "text/html");
-  EXPECT_EQ(feed.title_detail.value, "Seeds &amp; Soil");  // the HTML as written
-  EXPECT_EQ(feed.title_detail.language, "en");
-  EXPECT_EQ(feed.subtitle_detail.type, "text/plain");
+  EXPECT_EQ(feed.details->title.type, "text/html");
+  EXPECT_EQ(feed.details->title.value, "Seeds &amp; Soil");  // the HTML as written
+  EXPECT_EQ(feed.details->title.language, "en");
+  EXPECT_EQ(feed.details->subtitle.type, "text/plain");
   ASSERT_EQ(feed.items.size(), 2u);
   const FeedItem& entry = feed.items[0];
-  EXPECT_EQ(entry.title_detail.type, "application/xhtml+xml");
-  EXPECT_EQ(entry.title_detail.value, "Tomaten <em>früh</em>");
-  EXPECT_EQ(entry.title_detail.language, "de");
-  EXPECT_EQ(entry.title_detail.base, "https://garden.example/blog/posts/");
-  EXPECT_EQ(entry.summary_detail.type, "text/plain");
-  EXPECT_EQ(entry.summary_detail.value, "Plain <not markup>");
-  ASSERT_EQ(entry.contents.size(), 1u);
-  EXPECT_EQ(entry.contents[0].type, "text/html");
-  EXPECT_EQ(entry.contents[0].value, "<p>Erst <b>säen</b></p>");
-  EXPECT_EQ(entry.published_raw, "2024-03-01T08:00:00Z");
-  EXPECT_EQ(entry.updated_raw, "2024-03-02T09:30:00+01:00");
+  EXPECT_EQ(entry.details->title.type, "application/xhtml+xml");
+  EXPECT_EQ(entry.details->title.value, "Tomaten <em>früh</em>");
+  EXPECT_EQ(entry.details->title.language, "de");
+  EXPECT_EQ(entry.details->title.base, "https://garden.example/blog/posts/");
+  EXPECT_EQ(entry.details->summary.type, "text/plain");
+  EXPECT_EQ(entry.details->summary.value, "Plain <not markup>");
+  ASSERT_EQ(entry.details->contents.size(), 1u);
+  EXPECT_EQ(entry.details->contents[0].type, "text/html");
+  EXPECT_EQ(entry.details->contents[0].value, "<p>Erst <b>säen</b></p>");
+  EXPECT_EQ(entry.details->published, "2024-03-01T08:00:00Z");
+  EXPECT_EQ(entry.details->updated, "2024-03-02T09:30:00+01:00");
   // Out-of-line content has a src and no value.
   const FeedItem& video = feed.items[1];
-  ASSERT_EQ(video.contents.size(), 1u);
-  EXPECT_EQ(video.contents[0].src, "https://cdn.garden.example/v.mp4");
-  EXPECT_EQ(video.contents[0].type, "video/mp4");
-  EXPECT_EQ(video.contents[0].value, "");
+  ASSERT_EQ(video.details->contents.size(), 1u);
+  EXPECT_EQ(video.details->contents[0].src, "https://cdn.garden.example/v.mp4");
+  EXPECT_EQ(video.details->contents[0].type, "video/mp4");
+  EXPECT_EQ(video.details->contents[0].value, "");
   EXPECT_EQ(video.content_html, "");
 }
 
 TEST(FeedModelTest, AtomLinksPeopleAndCategories) {
   ParsedFeed feed = ParseOk(kAtom);
-  ASSERT_EQ(feed.links.size(), 2u);
-  EXPECT_EQ(feed.links[0].rel, "alternate");  // absent rel
-  EXPECT_EQ(feed.links[1].rel, "self");
-  ASSERT_EQ(feed.authors.size(), 1u);
-  EXPECT_EQ(feed.authors[0].name, "Pat Green");
-  EXPECT_EQ(feed.authors[0].email, "pat@garden.example");
-  EXPECT_EQ(feed.authors[0].uri, "https://garden.example/pat");
+  ASSERT_EQ(feed.details->links.size(), 2u);
+  EXPECT_EQ(feed.details->links[0].rel, "alternate");  // absent rel
+  EXPECT_EQ(feed.details->links[1].rel, "self");
+  ASSERT_EQ(feed.details->authors.size(), 1u);
+  EXPECT_EQ(feed.details->authors[0].name, "Pat Green");
+  EXPECT_EQ(feed.details->authors[0].email, "pat@garden.example");
+  EXPECT_EQ(feed.details->authors[0].uri, "https://garden.example/pat");
   const FeedItem& entry = feed.items.at(0);
-  ASSERT_EQ(entry.links.size(), 2u);
-  EXPECT_EQ(entry.links[0].href, "tomaten");
-  EXPECT_EQ(entry.links[0].hreflang, "de");
-  EXPECT_EQ(entry.links[0].title, "Beitrag");
-  EXPECT_EQ(entry.links[0].base, "https://garden.example/blog/posts/");
+  ASSERT_EQ(entry.details->links.size(), 2u);
+  EXPECT_EQ(entry.details->links[0].href, "tomaten");
+  EXPECT_EQ(entry.details->links[0].hreflang, "de");
+  EXPECT_EQ(entry.details->links[0].title, "Beitrag");
+  EXPECT_EQ(entry.details->links[0].base, "https://garden.example/blog/posts/");
   EXPECT_EQ(entry.link, "https://garden.example/blog/posts/tomaten");
-  ASSERT_EQ(entry.enclosures.size(), 1u);
-  EXPECT_EQ(entry.enclosures[0].url, "tomaten.jpg");
-  EXPECT_EQ(entry.enclosures[0].type, "image/jpeg");
-  EXPECT_EQ(entry.enclosures[0].length, "2048");
-  ASSERT_EQ(entry.tags.size(), 1u);
-  EXPECT_EQ(entry.tags[0].term, "veg");
-  EXPECT_EQ(entry.tags[0].scheme, "https://garden.example/cats");
-  EXPECT_EQ(entry.tags[0].label, "Vegetables");
-  EXPECT_TRUE(entry.authors.empty());  // the feed's author is not copied into the entry's list
+  ASSERT_EQ(entry.details->enclosures.size(), 1u);
+  EXPECT_EQ(entry.details->enclosures[0].url, "tomaten.jpg");
+  EXPECT_EQ(entry.details->enclosures[0].type, "image/jpeg");
+  EXPECT_EQ(entry.details->enclosures[0].length, "2048");
+  ASSERT_EQ(entry.details->tags.size(), 1u);
+  EXPECT_EQ(entry.details->tags[0].term, "veg");
+  EXPECT_EQ(entry.details->tags[0].scheme, "https://garden.example/cats");
+  EXPECT_EQ(entry.details->tags[0].label, "Vegetables");
+  EXPECT_TRUE(entry.details->authors.empty());  // the feed's author is not copied into the entry's list
   EXPECT_EQ(entry.author, "Pat Green");  // but the pipeline's field inherits it
 }
 
@@ -208,20 +217,19 @@ TEST(FeedModelTest, Atom03Base64ContentIsDecoded) {
     <summary type="text/plain" mode="base64">cGxhaW4g
       d29yZHM=</summary></entry></feed>)feed");
   const FeedItem& entry = feed.items.at(0);
-  ASSERT_EQ(entry.contents.size(), 1u);
-  EXPECT_EQ(entry.contents[0].type, "text/html");
-  EXPECT_EQ(entry.contents[0].value, "<i>hello</i>");
-  EXPECT_EQ(entry.summary_detail.type, "text/plain");
-  EXPECT_EQ(entry.summary_detail.value, "plain words");
+  ASSERT_EQ(entry.details->contents.size(), 1u);
+  EXPECT_EQ(entry.details->contents[0].type, "text/html");
+  EXPECT_EQ(entry.details->contents[0].value, "<i>hello</i>");
+  EXPECT_EQ(entry.details->summary.type, "text/plain");
+  EXPECT_EQ(entry.details->summary.value, "plain words");
 }
 
 TEST(FeedModelTest, DetailsAreFilledOnlyOnRequest) {
   absl::StatusOr<ParsedFeed> plain = ParseFeed(kRss);
   ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->details.has_value());
   const FeedItem& item = plain->items.at(0);
-  EXPECT_FALSE(item.title_detail.present);
-  EXPECT_TRUE(item.links.empty());
-  EXPECT_TRUE(item.enclosures.empty());
+  EXPECT_FALSE(item.details.has_value());
   // The flattened fields do not depend on it.
   const ParsedFeed detailed_feed = ParseOk(kRss);
   const FeedItem& detailed = detailed_feed.items.at(0);
@@ -234,12 +242,12 @@ TEST(FeedModelTest, DetailsAreFilledOnlyOnRequest) {
 TEST(FeedModelTest, AbsentElementsAreNotPresent) {
   ParsedFeed feed = ParseOk("<rss version=\"2.0\"><channel><item><link>https://x.example/</link>"
                             "</item></channel></rss>");
-  EXPECT_FALSE(feed.title_detail.present);
+  EXPECT_FALSE(feed.details->title.present);
   const FeedItem& item = feed.items.at(0);
-  EXPECT_FALSE(item.title_detail.present);
-  EXPECT_FALSE(item.summary_detail.present);
-  EXPECT_TRUE(item.contents.empty());
-  EXPECT_TRUE(item.enclosures.empty());
+  EXPECT_FALSE(item.details->title.present);
+  EXPECT_FALSE(item.details->summary.present);
+  EXPECT_TRUE(item.details->contents.empty());
+  EXPECT_TRUE(item.details->enclosures.empty());
 }
 
 }  // namespace
