@@ -22,6 +22,9 @@ pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# RE2: linear-time regular expressions (the feedparser-compatible sanitiser's
+# CSS and author patterns run on untrusted feed text).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 
 find_path(CPPZMQ_INCLUDE_DIR zmq.hpp REQUIRED)
 
