@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
@@ -281,28 +283,18 @@ std::string PlainToHtml(std::string_view text) {
   return out;
 }
 
+// Lenient like feed readers: characters outside the base64 alphabet
+// (line breaks, spaces, stray or inner '=') are skipped, and a dangling last
+// character, which carries fewer than 8 bits, is dropped; absl decodes the rest.
 std::string DecodeBase64(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  int bits = 0;
-  uint32_t buffer = 0;
+  std::string digits;
+  digits.reserve(in.size());
   for (char c : in) {
-    int v = value(c);
-    if (v < 0) continue;
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/') digits += c;
   }
+  if (digits.size() % 4 == 1) digits.pop_back();
+  std::string out;
+  absl::Base64Unescape(digits, &out);
   return ToValidUtf8(out);
 }
 
