@@ -22,6 +22,9 @@ pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# RE2 runs the configured category patterns on article text in time linear
+# in the text (no backtracking blow-up on hostile input).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 
 find_path(CPPZMQ_INCLUDE_DIR zmq.hpp REQUIRED)
 
