@@ -179,7 +179,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   query_thread.request_stop();
   query_thread.join();
   logger_->info("drained committed={} duplicates={} last_sequence={}",
-                counters_.Get("committed").load(), counters_.Get("duplicates").load(),
+                counters_.Get("committed").value(), counters_.Get("duplicates").value(),
                 db_->LastSequence());
   return status;
 }
