@@ -21,6 +21,7 @@
 #include "common/util/local_path.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -95,7 +96,7 @@ std::string Printable(std::string_view url) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
   if (url.size() > 300) out += "...";
-  return ValidUtf8(out);
+  return ToValidUtf8(out);
 }
 
 void Count(const FetchOptions& options, const char* name) {

@@ -25,6 +25,7 @@
 #include "services/store/http_api.h"
 #include "services/store/query_handler.h"
 #include "services/store/topics.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::store {
 namespace {
@@ -265,8 +266,8 @@ void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::
   v1::Ack* ack = ack_env.mutable_ack();
   ack->set_article_id(failure.article_id());
   ack->set_version(failure.version());
-  ack->set_failure(ValidUtf8(failure.reason().substr(0, kMaxFailureReasonBytes)));
-  ack->set_failed_worker(ValidUtf8(failure.worker()));
+  ack->set_failure(ToValidUtf8(failure.reason().substr(0, kMaxFailureReasonBytes)));
+  ack->set_failed_worker(ToValidUtf8(failure.worker()));
   logger_->warn("enrich failure article id={} worker={} reason={}", failure.article_id(), ack->failed_worker(),
                 ack->failure());
   SendAck(acks, failure.origin(), ack_env);  // if lost, the worker reports it again on the resend
@@ -312,7 +313,7 @@ void StoreService::RejectArticle(const v1::Article& article, const absl::Status&
   v1::Ack* ack = ack_env.mutable_ack();
   ack->set_article_id(article.id());
   ack->set_version(article.version());
-  ack->set_failure(ValidUtf8(fmt::format("rejected by the store: {}", std::string(why.message()))
+  ack->set_failure(ToValidUtf8(fmt::format("rejected by the store: {}", std::string(why.message()))
                                  .substr(0, kMaxFailureReasonBytes)));
   ack->set_failed_worker("store");
   SendAck(acks, article.origin(), ack_env);

@@ -18,7 +18,7 @@
 #include "services/enrich/core/simhash.h"
 #include "services/enrich/core/summarizer.h"
 #include "services/enrich/core/text_segmenter.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 
 namespace newsflow::enrich {
 namespace {
