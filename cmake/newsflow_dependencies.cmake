@@ -25,6 +25,9 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 # RE2 runs the configured category patterns on article text in time linear
 # in the text (no backtracking blow-up on hostile input).
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# uriparser parses, resolves and normalises URI references by RFC 3986
+# (services/ingest/feed/canonical_url.h).
+pkg_check_modules(URIPARSER REQUIRED IMPORTED_TARGET liburiparser)
 
 find_path(CPPZMQ_INCLUDE_DIR zmq.hpp REQUIRED)
 
