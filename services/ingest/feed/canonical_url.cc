@@ -246,6 +246,19 @@ bool IsHttpUrl(std::string_view url) {
   return parsed.ok() && IsHttpScheme(parsed.uri()) && HasHost(parsed.uri());
 }
 
+std::string HttpHostAndPort(std::string_view url) {
+  ParsedUri parsed(Trim(url));
+  if (!parsed.ok() || !IsHttpScheme(parsed.uri()) || !HasHost(parsed.uri())) return "";
+  std::string buffer;
+  std::string out = Lower(Restore(HostText(parsed.uri(), &buffer)));
+  const std::string_view port = Range(parsed.uri().portText);
+  if (!port.empty()) {
+    out += ':';
+    out += port;
+  }
+  return out;
+}
+
 std::string ResolveUrl(std::string_view base, std::string_view ref) {
   ref = Trim(ref);
   // Most links in feeds are absolute without dot segments: RFC 3986 5.2.2

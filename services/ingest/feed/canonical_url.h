@@ -43,6 +43,11 @@ std::string ResolveUrl(std::string_view base, std::string_view ref);
 // has a non-empty host.
 bool IsHttpUrl(std::string_view url);
 
+// The host of an http(s) URL lower-cased (an IP literal in brackets), with
+// ":port" when the URL writes one: "https://u@News.Example:8080/x" ->
+// "news.example:8080". "" when IsHttpUrl(url) is false.
+std::string HttpHostAndPort(std::string_view url);
+
 }  // namespace newsflow::ingest
 
 #endif  // NEWSFLOW_SERVICES_INGEST_FEED_CANONICAL_URL_H_
