@@ -41,6 +41,7 @@
 #include "services/ingest/ingest_db.h"
 #include "services/ingest/opml.h"
 #include "services/ingest/outbox.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -324,7 +325,7 @@ void IngestService::ImportJob(std::stop_token stop, const std::string& id, const
         auto feed = AdmitFeed(spec, existing, config_);
         if (!feed.ok()) {
           v1::ImportRefusal& r = refused.emplace_back();
-          r.set_url(ValidUtf8(spec.url().substr(0, 300)));
+          r.set_url(ToValidUtf8(spec.url().substr(0, 300)));
           r.set_error(std::string(feed.status().message()));
           continue;
         }
@@ -720,7 +721,7 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   v1::Source* source = article.mutable_source();
   source->set_id(HashHex("page:" + HostOf(url)));
   source->set_url(url);
-  source->set_title(ValidUtf8(page->site_name));
+  source->set_title(ToValidUtf8(page->site_name));
   source->set_kind("page");
   MergeExtractedPage(*page, url, &article);
   auto result = outbox_.Accept(article, stop);

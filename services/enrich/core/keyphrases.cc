@@ -14,7 +14,7 @@
 #include "services/enrich/core/cjk_dictionary.h"
 #include "services/enrich/core/graph_rank.h"
 #include "services/enrich/core/simhash.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 #include "services/enrich/core/word_class.h"
 
 namespace newsflow::enrich {

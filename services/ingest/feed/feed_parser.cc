@@ -283,17 +283,18 @@ std::string PlainToHtml(std::string_view text) {
   return out;
 }
 
-// Lenient base64: characters outside the alphabet (padding included) are
-// skipped, and a lone character after the last whole byte is dropped.
+// Lenient like feed readers: characters outside the base64 alphabet
+// (line breaks, spaces, stray or inner '=') are skipped, and a dangling last
+// character, which carries fewer than 8 bits, is dropped; absl decodes the rest.
 std::string DecodeBase64(std::string_view in) {
-  std::string alphabet_only;
-  alphabet_only.reserve(in.size());
+  std::string digits;
+  digits.reserve(in.size());
   for (char c : in) {
-    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/') alphabet_only += c;
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/') digits += c;
   }
-  if (alphabet_only.size() % 4 == 1) alphabet_only.pop_back();
+  if (digits.size() % 4 == 1) digits.pop_back();
   std::string out;
-  absl::Base64Unescape(alphabet_only, &out);  // cannot fail on this input
+  absl::Base64Unescape(digits, &out);
   return ToValidUtf8(out);
 }
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 #include "tests/services/enrich/core/test_articles.h"
 
 namespace newsflow::enrich {

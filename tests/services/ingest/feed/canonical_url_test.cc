@@ -71,6 +71,24 @@ TEST(CanonicalUrlTest, ResolvesRfc3986Examples) {
   }
 }
 
+// Links as written in feeds and pages, outside RFC 3986 syntax: every byte
+// the reference holds comes out as it was, in the place the URI's structure
+// gives it.
+TEST(CanonicalUrlTest, ResolvesLinksWithBytesOutsideTheGrammar) {
+  const std::string base = "https://news.example/world/story.html";
+  EXPECT_EQ(ResolveUrl(base, "photo 1.jpg"), "https://news.example/world/photo 1.jpg");
+  EXPECT_EQ(ResolveUrl(base, "../中文/页面?q=新闻"), "https://news.example/中文/页面?q=新闻");
+  EXPECT_EQ(ResolveUrl(base, "/a|b?x={1}#c#d"), "https://news.example/a|b?x={1}#c#d");
+  EXPECT_EQ(ResolveUrl(base, "100%/sure"), "https://news.example/world/100%/sure");
+  EXPECT_EQ(ResolveUrl(base, "/list?a[]=1"), "https://news.example/list?a[]=1");
+  // A first segment with a ':' that names no scheme is a relative path.
+  EXPECT_EQ(ResolveUrl(base, "2024:review"), "https://news.example/world/2024:review");
+  EXPECT_EQ(ResolveUrl("http://[::1]:8080/a/b", "c"), "http://[::1]:8080/a/c");
+  EXPECT_EQ(CanonicalizeUrl("https://News.Example/a b/%e4?utm_source=x&q=é"),
+            "https://news.example/a b/%E4?q=é");
+  EXPECT_EQ(CanonicalizeUrl("http://[2001:DB8::1]:80/x"), "http://[2001:db8::1]/x");
+}
+
 TEST(CanonicalUrlTest, ResolveWithoutBaseKeepsReference) {
   EXPECT_EQ(ResolveUrl("", " /a/b "), "/a/b");
   EXPECT_EQ(ResolveUrl("relative/base", "x"), "x");
