@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -259,6 +260,57 @@ std::string HttpHostAndPort(std::string_view url) {
   return out;
 }
 
+namespace {
+
+// Whether `ref` is a path-absolute reference ("/r/1?x#y") made only of
+// characters that RFC 3986 allows unescaped, percent escapes, and no dot
+// segment: resolved, it is the base's scheme and authority followed by
+// `ref` as written (RFC 3986 5.2.2), which needs no parse.
+bool IsPlainAbsolutePath(std::string_view ref) {
+  if (ref.empty() || ref[0] != '/' || (ref.size() > 1 && ref[1] == '/')) return false;
+  if (ref.find("/.") != std::string_view::npos) return false;
+  bool fragment = false;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const auto c = static_cast<unsigned char>(ref[i]);
+    if (absl::ascii_isalnum(c)) continue;
+    if (c == '%') {
+      if (i + 2 >= ref.size() || !absl::ascii_isxdigit(static_cast<unsigned char>(ref[i + 1])) ||
+          !absl::ascii_isxdigit(static_cast<unsigned char>(ref[i + 2]))) {
+        return false;
+      }
+      i += 2;
+      continue;
+    }
+    if (c == '#') {
+      if (fragment) return false;
+      fragment = true;
+      continue;
+    }
+    if (std::string_view("-._~!$&'()*+,;=:@/?").find(static_cast<char>(c)) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+// A base URL parsed once, with the prefix that path-absolute references
+// are appended to (empty when there is none).
+struct ParsedBase {
+  explicit ParsedBase(std::string_view text) : base(text), parsed(text) {}
+  std::string base;
+  ParsedUri parsed;
+  std::optional<std::string> prefix;
+};
+
+std::string ResolveParsed(const ParsedUri& b, const ParsedUri& r, std::string_view ref) {
+  if (!b.ok() || b.uri().scheme.first == nullptr) return std::string(ref);
+  UriUriA resolved{};
+  const int rc = uriAddBaseUriExA(&resolved, &r.uri(), &b.uri(), URI_RESOLVE_STRICTLY);
+  std::string out = rc == URI_SUCCESS ? Compose(resolved) : std::string(ref);
+  uriFreeUriMembersA(&resolved);
+  return out;
+}
+
+}  // namespace
+
 std::string ResolveUrl(std::string_view base, std::string_view ref) {
   ref = Trim(ref);
   // Most links in feeds are absolute without dot segments: RFC 3986 5.2.2
@@ -266,35 +318,31 @@ std::string ResolveUrl(std::string_view base, std::string_view ref) {
   if (StartsWithScheme(ref) && ref.find(":.") != ref.find(':') && ref.find("/.") == std::string_view::npos) {
     return std::string(ref);
   }
+  // One document resolves its links against one base: keep its parse.
+  thread_local std::unique_ptr<ParsedBase> last;
+  base = Trim(base);
+  if (last == nullptr || last->base != base) last = std::make_unique<ParsedBase>(base);
+  if (IsPlainAbsolutePath(ref)) {
+    if (!last->prefix.has_value()) {
+      // The resolution of "/" is the prefix and a slash.
+      std::string root = ResolveParsed(last->parsed, ParsedUri("/"), "/");
+      last->prefix = root.size() > 1 && root.back() == '/' ? root.substr(0, root.size() - 1) : std::string();
+    }
+    if (!last->prefix->empty()) return *last->prefix + std::string(ref);
+  }
   ParsedUri r(ref);
   if (!r.ok()) {
     // A relative path whose first segment holds a ':' but names no scheme
     // ("1a:b") must be written "./1a:b" (RFC 3986 4.2); read it that way
     // against a base.
-    ParsedUri b(Trim(base));
+    const ParsedUri& b = last->parsed;
     if (!ref.empty() && ref[0] != '/' && ref[0] != '?' && ref[0] != '#' && !StartsWithScheme(ref) && b.ok() &&
         b.uri().scheme.first != nullptr && ParsedUri("./" + std::string(ref)).ok()) {
       return ResolveUrl(base, "./" + std::string(ref));
     }
     return std::string(ref);
   }
-  if (r.uri().scheme.first == nullptr) {
-    // One document resolves its links against one base: keep its parse.
-    thread_local std::string last_base;
-    thread_local std::unique_ptr<ParsedUri> last_parsed;
-    base = Trim(base);
-    if (last_parsed == nullptr || last_base != base) {
-      last_parsed = std::make_unique<ParsedUri>(base);
-      last_base.assign(base);
-    }
-    const ParsedUri& b = *last_parsed;
-    if (!b.ok() || b.uri().scheme.first == nullptr) return std::string(ref);
-    UriUriA resolved{};
-    const int rc = uriAddBaseUriExA(&resolved, &r.uri(), &b.uri(), URI_RESOLVE_STRICTLY);
-    std::string out = rc == URI_SUCCESS ? Compose(resolved) : std::string(ref);
-    uriFreeUriMembersA(&resolved);
-    return out;
-  }
+  if (r.uri().scheme.first == nullptr) return ResolveParsed(last->parsed, r, ref);
   // An absolute reference: only its dot segments go (RFC 3986 5.2.2).
   if (uriNormalizeSyntaxExA(r.mutable_uri(), URI_NORMALIZE_PATH) != URI_SUCCESS) return std::string(ref);
   return Compose(r.uri());
