@@ -376,6 +376,21 @@ std::string Resolve(const std::string& base, std::string_view ref) {
 }
 
 // Item fields as read from the XML, before sanitising and resolving.
+// What an item holds for the feed model (feed_model.h), gathered only on
+// request. (A class of its own, not nested in RawItem: a nested class with
+// default member initializers is not default-constructible for
+// std::optional until the enclosing class is complete, and clang holds to
+// that.)
+struct RawItemDetails {
+  const xml::Node* title_node = nullptr;
+  std::vector<const xml::Node*> content_nodes;
+  std::vector<const xml::Node*> link_nodes;  // Atom links, RSS links, enclosures
+  std::vector<FeedPerson> people;
+  std::vector<FeedCategory> tags;
+  std::string published_raw;
+  std::string updated_raw;
+};
+
 struct RawItem {
   const xml::Node* node = nullptr;
   const xml::Node* link_node = nullptr;  // where `link` came from, for xml:base
@@ -393,16 +408,7 @@ struct RawItem {
   int64_t updated_ms = 0;
   std::string language;
   // The model's details (feed_model.h), gathered only on request.
-  struct Details {
-    const xml::Node* title_node = nullptr;
-    std::vector<const xml::Node*> content_nodes;
-    std::vector<const xml::Node*> link_nodes;  // Atom links, RSS links, enclosures
-    std::vector<FeedPerson> people;
-    std::vector<FeedCategory> tags;
-    std::string published_raw;
-    std::string updated_raw;
-  };
-  std::optional<Details> details;
+  std::optional<RawItemDetails> details;
 };
 
 // Records a date element's value: `*ms` and `*raw` (if not null) take it
@@ -820,7 +826,7 @@ FeedItem FinishItem(RawItem raw, const std::string& default_base,
   FeedItem item;
   const Scope scope(raw.node, default_base);
   if (raw.details) {
-    RawItem::Details& in = *raw.details;
+    RawItemDetails& in = *raw.details;
     FeedItemDetails& out = item.details.emplace();
     out.title = TextDetail(in.title_node, scope);
     out.summary = TextDetail(raw.summary, scope);
