@@ -24,6 +24,7 @@
 #include "common/delivery/request_server.h"
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
+#include "common/runtime/clock.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
@@ -63,6 +64,7 @@ constexpr int64_t kDbErrorNotReadyMs = 30000;
 // Dead letters counted at most for the gauge (a scan of their keys).
 constexpr std::size_t kMaxDeadLettersCounted = 1000000;
 
+// Durations of work done (the metrics' histograms), on the real clock.
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -111,8 +113,10 @@ bool TokensEqual(std::string_view given, std::string_view expected) {
 
 class IngestService final : public Service {
  public:
-  IngestService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<IngestDb> db)
+  IngestService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<IngestDb> db,
+                const Clock& clock)
       : config_(config.ingest),
+        clock_(clock),
         context_(context),
         db_(std::move(db)),
         feeds_(*db_, config_.per_host_concurrency),
@@ -167,7 +171,7 @@ class IngestService final : public Service {
       std::lock_guard lock(db_error_mu_);
       db_error_ = fmt::format("{}: {}", what, std::string(s.message()));
     }
-    last_db_error_ms_ = NowMs();
+    last_db_error_ms_ = clock_.NowMs();
     uint64_t suppressed = 0;
     if (db_error_log_.ShouldLog(&suppressed)) {
       logger_->error("ingest db write failed ({}), outbox entries kept: {} suppressed={}", what,
@@ -214,6 +218,7 @@ class IngestService final : public Service {
   }
 
   IngestConfig config_;
+  const Clock& clock_;  // what the schedule, the outbox's due times and /readyz go by
   std::shared_ptr<metrics::Registry> registry_ = std::make_shared<metrics::Registry>();
   // Durations, observed where the work is done (the outcomes are Counters).
   metrics::Histogram& feed_fetch_seconds_ = registry_->AddHistogram(
@@ -275,7 +280,7 @@ v1::ControlResponse IngestService::StartImport(const std::string& opml) {
       response.set_error(fmt::format("an OPML import is already running (id {})", import_ids_.back()));
       return response;
     }
-    const std::string id = fmt::format("{}-{}", NowMs(), ++imports_started_);
+    const std::string id = fmt::format("{}-{}", clock_.NowMs(), ++imports_started_);
     import_ids_.push_back(id);
     imports_[id].set_id(id);
     while (import_ids_.size() > kImportsKept) {
@@ -351,7 +356,7 @@ void IngestService::ImportJob(std::stop_token stop, const std::string& id, const
 }
 
 Readiness IngestService::Ready() const {
-  const int64_t now = NowMs();
+  const int64_t now = clock_.NowMs();
   Readiness r;
   const std::size_t outstanding = outbox_.outstanding();
   r.detail = {{"outbox_outstanding", outstanding}};
@@ -381,7 +386,7 @@ void IngestService::RegisterMetrics() {
   registry_->AddCallback("newsflow_ingest_seconds_since_ack",
                          "Seconds since the last ack while articles wait (0 when none waits).", Type::kGauge,
                          [this] {
-                           return outbox_.outstanding() == 0 ? 0.0 : (NowMs() - last_ack_ms_.load()) / 1000.0;
+                           return outbox_.outstanding() == 0 ? 0.0 : (clock_.NowMs() - last_ack_ms_.load()) / 1000.0;
                          });
   registry_->AddCallback("newsflow_ingest_dead_letters", "Dead letters kept (newsflow dead-letters list).",
                          Type::kGauge, [this] {
@@ -453,7 +458,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
 
   HttpServer api(MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token,
                                        config_.api_limits));
-  last_ack_ms_ = NowMs();
+  last_ack_ms_ = clock_.NowMs();
   RegisterMetrics();
   if (config_.api_enabled) {
     InstallHealthRoutes(api, registry_, [this] { return Ready(); });
@@ -513,7 +518,7 @@ void IngestService::FetchLoop(std::stop_token stop) {
       schedule_changed_ = false;  // a change from here on wakes the wait below
     }
     int64_t wait_ms = 60000;
-    std::optional<v1::FeedSpec> next = feeds_.TakeDue(NowMs(), &wait_ms);
+    std::optional<v1::FeedSpec> next = feeds_.TakeDue(clock_.NowMs(), &wait_ms);
     if (!next) {
       std::unique_lock lock(schedule_mu_);
       schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
@@ -527,10 +532,11 @@ void IngestService::FetchLoop(std::stop_token stop) {
 
 void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  int64_t now = NowMs();
+  int64_t now = clock_.NowMs();
   // The poll's time budget covers the feed and its pages: past it, the
-  // remaining items keep the feed's text (as when a page fails).
-  const int64_t deadline = now + config_.poll_budget_ms;
+  // remaining items keep the feed's text (as when a page fails). A transfer
+  // deadline, so on the system clock the fetcher measures it by.
+  const int64_t deadline = NowMs() + config_.poll_budget_ms;
   const auto fetch_started = std::chrono::steady_clock::now();
   auto fetched = Fetch({feed.url(), feed.etag(), feed.last_modified(), stop, deadline}, fetch_options_);
   feed_fetch_seconds_.Observe(SecondsSince(fetch_started));
@@ -715,7 +721,7 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   }
   v1::Article article;
   article.set_url(url);
-  article.set_fetched_at_ms(NowMs());
+  article.set_fetched_at_ms(clock_.NowMs());
   article.set_origin(config_.instance_id);
   v1::Source* source = article.mutable_source();
   source->set_id(HashHex("page:" + HostOf(url)));
@@ -784,7 +790,7 @@ void IngestService::ProcessDropFile(const fs::path& path, std::stop_token stop) 
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  auto article = ArticleFromDropFile(path.string(), buffer.str(), config_.instance_id, NowMs());
+  auto article = ArticleFromDropFile(path.string(), buffer.str(), config_.instance_id, clock_.NowMs());
   std::error_code ec;
   if (!article.ok()) {
     counters_.Add("drop_files_failed");
@@ -843,21 +849,21 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
       // A failed write (a full disk) keeps the entry: it is resent later and
       // the store acks the duplicate again.
       if (absl::Status s = outbox_.OnAck(ack); !s.ok()) ReportDbError(s, "ack");
-      last_ack_ms_ = NowMs();
+      last_ack_ms_ = clock_.NowMs();
     });
     if (!received.ok()) return absl::IsCancelled(received) ? absl::OkStatus() : received;
     if (monitor && (items[2].revents & ZMQ_POLLIN)) {
       auto frames = RecvFrames(*monitor);  // event (id, value), then the endpoint
       if (frames.ok() && frames->has_value()) {
         counters_.Add("worker_disconnects");
-        outbox_.Hasten(NowMs() + kWorkerGoneGraceMs);
+        outbox_.Hasten(clock_.NowMs() + kWorkerGoneGraceMs);
       }
     }
     if (items[1].revents & ZMQ_POLLIN) {
       absl::Status served = control_.ServePending(1);
       if (!served.ok()) return absl::IsCancelled(served) ? absl::OkStatus() : served;
     }
-    int64_t now = NowMs();
+    int64_t now = clock_.NowMs();
     if (now - last_expire >= kExpireCheckMs) {
       last_expire = now;
       if (absl::Status s = outbox_.ExpireDue(now); !s.ok()) ReportDbError(s, "outbox expiry");
@@ -898,7 +904,7 @@ absl::StatusOr<bool> IngestService::SendQueued(zmq::socket_t& articles, int max_
 
 absl::Status IngestService::FlushQueued(zmq::socket_t& articles) {
   while (outbox_.queued() > 0) {
-    auto sent = SendQueued(articles, 256, NowMs());
+    auto sent = SendQueued(articles, 256, clock_.NowMs());
     if (!sent.ok()) return absl::IsCancelled(sent.status()) ? absl::OkStatus() : sent.status();
     if (!*sent) break;  // the rest is resent at the next start
   }
@@ -961,7 +967,7 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
       break;
     }
     case v1::ControlRequest::kPollNow: {
-      feeds_.PollAllNow(NowMs() + 1);
+      feeds_.PollAllNow(clock_.NowMs() + 1);
       WakeFetchers();
       break;
     }
@@ -1007,6 +1013,11 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
 
 absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig& config,
                                                            zmq::context_t& context) {
+  return MakeIngestServiceWithClock(config, context, Clock::Real());
+}
+
+absl::StatusOr<std::unique_ptr<Service>> MakeIngestServiceWithClock(const NewsflowConfig& config,
+                                                                    zmq::context_t& context, const Clock& clock) {
   std::error_code ec;
   fs::create_directories(config.ingest.data_dir, ec);
   if (ec) {
@@ -1015,7 +1026,7 @@ absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig&
   }
   auto db = IngestDb::Open(config.ingest.data_dir, config.ingest.sync_writes);
   if (!db.ok()) return db.status();
-  return std::unique_ptr<Service>(new IngestService(config, context, *std::move(db)));
+  return std::unique_ptr<Service>(new IngestService(config, context, *std::move(db), clock));
 }
 
 }  // namespace newsflow::ingest

@@ -29,6 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/config/newsflow_config.h"
+#include "common/runtime/clock.h"
 #include "common/runtime/service.h"
 
 namespace newsflow::ingest {
@@ -36,6 +37,10 @@ namespace newsflow::ingest {
 // Opens the ingest database (a locked database fails here).
 absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig& config,
                                                            zmq::context_t& context);
+// The same on `clock` (Clock::Real() above), which must outlive the service:
+// feed schedules, outbox due times, /readyz and timestamps go by it.
+absl::StatusOr<std::unique_ptr<Service>> MakeIngestServiceWithClock(const NewsflowConfig& config,
+                                                                    zmq::context_t& context, const Clock& clock);
 
 }  // namespace newsflow::ingest
 
