@@ -10,7 +10,6 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -36,6 +35,7 @@
 #include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed_admission.h"
 #include "services/ingest/feed_list.h"
+#include "services/ingest/feed_scheduler.h"
 #include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/feed/feed_parser.h"
@@ -120,6 +120,7 @@ class IngestService final : public Service {
         context_(context),
         db_(std::move(db)),
         feeds_(*db_, config_.per_host_concurrency),
+        scheduler_(feeds_, PollPolicy::FromConfig(config_), clock_),
         logger_(MakeLogger("ingest")),
         outbox_(*db_,
                 OutboxOptions{config_.ack_timeout_ms, config_.max_attempts,
@@ -201,16 +202,6 @@ class IngestService final : public Service {
     std::lock_guard lock(import_mu_);
     change(imports_[id]);
   }
-  int64_t IntervalMs(const v1::FeedSpec& feed) const {
-    int interval = feed.interval_s() > 0            ? feed.interval_s()
-                   : feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s()
-                                                     : config_.default_interval_s;
-    return int64_t{std::clamp(interval, config_.min_interval_s, config_.max_interval_s)} * 1000;
-  }
-  // Learns how often a feed publishes: half the mean gap between its ten
-  // newest items when they carry dates, otherwise halving after new items
-  // and growing by half after none. Bounded by the poll limits.
-  int AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed, uint64_t accepted) const;
   void WakeFetchers() {
     std::lock_guard lock(schedule_mu_);
     schedule_changed_ = true;
@@ -238,6 +229,7 @@ class IngestService final : public Service {
   zmq::context_t& context_;
   std::unique_ptr<IngestDb> db_;
   FeedList feeds_;  // the feed list and its schedule, in memory
+  FeedScheduler scheduler_;  // when feeds are due; what a poll does to them
   std::shared_ptr<spdlog::logger> logger_;
   Counters counters_;
   Outbox outbox_;
@@ -518,7 +510,7 @@ void IngestService::FetchLoop(std::stop_token stop) {
       schedule_changed_ = false;  // a change from here on wakes the wait below
     }
     int64_t wait_ms = 60000;
-    std::optional<v1::FeedSpec> next = feeds_.TakeDue(clock_.NowMs(), &wait_ms);
+    std::optional<v1::FeedSpec> next = scheduler_.TakeDue(&wait_ms);
     if (!next) {
       std::unique_lock lock(schedule_mu_);
       schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
@@ -531,7 +523,6 @@ void IngestService::FetchLoop(std::stop_token stop) {
 }
 
 void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
   int64_t now = clock_.NowMs();
   // The poll's time budget covers the feed and its pages: past it, the
   // remaining items keep the feed's text (as when a page fails). A transfer
@@ -541,11 +532,10 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   auto fetched = Fetch({feed.url(), feed.etag(), feed.last_modified(), stop, deadline}, fetch_options_);
   feed_fetch_seconds_.Observe(SecondsSince(fetch_started));
   counters_.Add("feed_fetches");
-  absl::Status error;
-  int retry_after_s = 0;
-  uint64_t accepted = 0;
+  PollOutcome outcome;
+  absl::Status& error = outcome.error;
+  uint64_t& accepted = outcome.accepted;
   bool interrupted = false;  // stop requested before every item was accepted
-  std::optional<ParsedFeed> parsed_feed;
   const std::string original_url = feed.url();
   if (!fetched.ok() && absl::IsCancelled(fetched.status())) interrupted = true;
   if (fetched.ok() && fetched->permanent_redirect && !fetched->final_url.empty() &&
@@ -562,11 +552,10 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   } else if (fetched->http_status == 304) {
     counters_.Add("feed_not_modified");
   } else if (fetched->http_status == 410) {
-    feed.set_enabled(false);
-    feed.set_disabled_reason("HTTP 410 Gone");
+    outcome.gone = true;
     error = absl::NotFoundError("HTTP 410 Gone: feed disabled");
   } else if (fetched->http_status < 200 || fetched->http_status >= 300) {
-    retry_after_s = fetched->retry_after_s;
+    outcome.retry_after_s = fetched->retry_after_s;
     error = absl::UnavailableError(fmt::format("HTTP {}", fetched->http_status));
   } else {
     const auto parse_started = std::chrono::steady_clock::now();
@@ -631,13 +620,12 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
         if (*result != AcceptResult::kDuplicate) ++accepted;
       }
       // The validators are kept only once every item of this response is in
-      // the outbox: otherwise the next poll would get 304 Not Modified and
-      // the items not yet accepted would never come back.
-      if (!interrupted && error.ok()) {
-        feed.set_etag(fetched->etag);
-        feed.set_last_modified(fetched->last_modified);
-      }
-      parsed_feed = *std::move(parsed);
+      // the outbox (the scheduler stores them after a poll without error):
+      // otherwise the next poll would get 304 Not Modified and the items not
+      // yet accepted would never come back.
+      if (!interrupted) outcome.validators = PollOutcome::Validators{fetched->etag, fetched->last_modified};
+      outcome.parsed = true;
+      outcome.item_times_ms = DatedItemTimes(*parsed);
     }
   }
   if (interrupted) {
@@ -647,32 +635,13 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     counters_.Add("polls_interrupted");
     logger_->info("poll interrupted by stop url={} accepted={} (the rest follows on the next poll)",
                   feed.url(), accepted);
-    (void)feeds_.FinishPoll(original_url, std::nullopt);
+    scheduler_.Abandon(original_url);
     return;
   }
 
-  feed.set_last_fetch_ms(now);
-  feed.set_articles_seen(feed.articles_seen() + accepted);
-  if (error.ok()) feed.set_adaptive_interval_s(AdaptInterval(feed, parsed_feed ? &*parsed_feed : nullptr, accepted));
-  int64_t interval = IntervalMs(feed);
-  if (error.ok()) {
-    feed.set_consecutive_failures(0);
-    feed.set_last_error("");
-    feed.set_next_fetch_ms(now + interval);
-  } else {
+  feed = scheduler_.Reschedule(std::move(feed), outcome, now);
+  if (!error.ok()) {
     counters_.Add("feed_errors");
-    feed.set_consecutive_failures(feed.consecutive_failures() + 1);
-    feed.set_last_error(std::string(error.message()));
-    // Exponential backoff from the minimum interval, with +-20% jitter.
-    int64_t backoff = int64_t{config_.min_interval_s} * 1000 << std::min(feed.consecutive_failures() - 1, 20);
-    backoff = std::min<int64_t>(backoff, int64_t{config_.max_interval_s} * 1000);
-    backoff = std::max<int64_t>(backoff, int64_t{retry_after_s} * 1000);
-    std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    feed.set_next_fetch_ms(now + static_cast<int64_t>(backoff * jitter(rng)));
-    if (feed.consecutive_failures() >= config_.max_failures && feed.enabled()) {
-      feed.set_enabled(false);
-      feed.set_disabled_reason(fmt::format("{} failures in a row", feed.consecutive_failures()));
-    }
     uint64_t suppressed = 0;
     if (feed_error_log_.ShouldLog(&suppressed)) {
       logger_->warn("feed failed url={} failures={} enabled={} error=\"{}\" suppressed={}", feed.url(),
@@ -680,7 +649,7 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     }
   }
   // Saved unless the feed was removed while it was being fetched.
-  if (absl::Status s = feeds_.FinishPoll(original_url, feed); !s.ok()) {
+  if (absl::Status s = scheduler_.Finish(original_url, feed); !s.ok()) {
     ReportDbError(s, "feed state");
   }
   if (accepted > 0) logger_->debug("feed polled url={} new_or_changed={}", feed.url(), accepted);
@@ -732,31 +701,6 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   auto result = outbox_.Accept(article, stop);
   if (result.ok()) counters_.Add("pages_submitted");
   if (!result.ok() && !absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
-}
-
-int IngestService::AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed,
-                                 uint64_t accepted) const {
-  int current = feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s() : config_.default_interval_s;
-  double next = current;
-  std::vector<int64_t> times;
-  if (parsed != nullptr) {
-    for (const auto& item : parsed->items) {
-      int64_t t = item.published_ms != 0 ? item.published_ms : item.updated_ms;
-      if (t > 0) times.push_back(t);
-    }
-  }
-  if (times.size() >= 2) {
-    std::sort(times.rbegin(), times.rend());
-    std::size_t n = std::min<std::size_t>(times.size(), 10);
-    double mean_gap_s = static_cast<double>(times[0] - times[n - 1]) / 1000.0 / static_cast<double>(n - 1);
-    next = mean_gap_s / 2;
-  } else if (parsed != nullptr) {
-    next = accepted > 0 ? current * 0.5 : current * 1.5;
-  } else {
-    next = current * 1.25;  // 304 Not Modified: nothing new
-  }
-  return static_cast<int>(std::clamp(next, static_cast<double>(config_.min_interval_s),
-                                     static_cast<double>(config_.max_interval_s)));
 }
 
 // ---- Drop folder ------------------------------------------------------------
@@ -967,7 +911,7 @@ v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& requ
       break;
     }
     case v1::ControlRequest::kPollNow: {
-      feeds_.PollAllNow(clock_.NowMs() + 1);
+      scheduler_.PollAllNow();
       WakeFetchers();
       break;
     }

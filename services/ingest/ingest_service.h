@@ -4,9 +4,10 @@
 //  - fetchers (ingest.poll.fetch_threads): take the next due feed from the
 //    in-memory feed list (services/ingest/feed_list.h, loaded once, written
 //    through to the database), fetch it (conditional GET), parse it, fetch
-//    teaser pages, build articles and Accept() them into the outbox;
-//    reschedule the feed, backing off exponentially with jitter on errors
-//    and disabling it after max_failures in a row. A poll has a time budget
+//    teaser pages, build articles and Accept() them into the outbox; the
+//    feed scheduler (services/ingest/feed_scheduler.h) reschedules the feed,
+//    backing off exponentially with jitter on errors and disabling it after
+//    max_failures in a row. A poll has a time budget
 //    (ingest.poll.poll_budget_ms) covering the feed and its pages: past it
 //    the remaining items keep the feed's text (never lost, never retried for
 //    their page). A stop aborts every transfer at once; the interrupted poll
