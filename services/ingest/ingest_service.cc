@@ -9,9 +9,7 @@
 #include <optional>
 #include <condition_variable>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -32,6 +30,7 @@
 #include "common/util/time.h"
 #include "services/ingest/article_builder.h"
 #include "services/ingest/dead_letters.h"
+#include "services/ingest/drop_folder.h"
 #include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed_admission.h"
 #include "services/ingest/feed_list.h"
@@ -140,6 +139,11 @@ class IngestService final : public Service {
                    return reply;
                  }) {
     fetch_options_ = FetchOptionsFromConfig(config_, &counters_);
+    if (!config_.drop_dir.empty()) {
+      drop_folder_ = std::make_unique<DropFolder>(
+          config_.drop_dir, config_.instance_id, outbox_, counters_, logger_, clock_,
+          [this](const absl::Status& s, std::string_view what) { ReportDbError(s, what); });
+    }
   }
 
   std::string name() const override { return "ingest"; }
@@ -161,8 +165,6 @@ class IngestService final : public Service {
   // FULL_TEXT_AUTO only teasers of feeds fetched over HTTP(S).
   bool WantsPage(const v1::FeedSpec& feed, const v1::Article& article) const;
   void IngestSubmittedPage(const std::string& url, std::stop_token stop);
-  void DropLoop(std::stop_token stop);
-  void ProcessDropFile(const fs::path& path, std::stop_token stop);
   absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles);
   // A write to the ingest database failed (a full disk): counted and logged
   // sparsely; what the outbox holds stays there.
@@ -249,6 +251,8 @@ class IngestService final : public Service {
   std::condition_variable_any schedule_cv_;
   bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
   std::deque<std::string> submitted_pages_;  // GUARDED_BY(schedule_mu_): URLs to fetch once
+
+  std::unique_ptr<DropFolder> drop_folder_;  // when ingest.drop_dir is set
 
   std::mutex import_mu_;
   std::map<std::string, v1::ImportProgress> imports_;  // GUARDED_BY(import_mu_): the last few
@@ -466,8 +470,10 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   for (int i = 0; i < config_.fetch_threads; ++i) {
     workers.emplace_back([this](std::stop_token st) { FetchLoop(st); });
   }
-  if (!config_.drop_dir.empty()) {
-    workers.emplace_back([this](std::stop_token st) { DropLoop(st); });
+  if (drop_folder_) {
+    workers.emplace_back([this](std::stop_token st) {
+      drop_folder_->Run(st, milliseconds(config_.drop_scan_interval_ms));
+    });
   }
   logger_->info("started instance={} feeds={} drop_dir={}", config_.instance_id,
                 feeds_.size(),
@@ -701,57 +707,6 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   auto result = outbox_.Accept(article, stop);
   if (result.ok()) counters_.Add("pages_submitted");
   if (!result.ok() && !absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
-}
-
-// ---- Drop folder ------------------------------------------------------------
-
-void IngestService::DropLoop(std::stop_token stop) {
-  fs::path dir(config_.drop_dir);
-  std::error_code ec;
-  fs::create_directories(dir / "processed", ec);
-  fs::create_directories(dir / "failed", ec);
-  while (!stop.stop_requested()) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (!entry.is_regular_file()) continue;
-      std::string name = entry.path().filename().string();
-      if (name.empty() || name[0] == '.') continue;  // partial writes: rename into place
-      files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      if (stop.stop_requested()) break;
-      ProcessDropFile(f, stop);
-    }
-    std::mutex mu;
-    std::unique_lock lock(mu);
-    std::condition_variable_any().wait_for(lock, stop, milliseconds(config_.drop_scan_interval_ms),
-                                           [] { return false; });
-  }
-}
-
-void IngestService::ProcessDropFile(const fs::path& path, std::stop_token stop) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  auto article = ArticleFromDropFile(path.string(), buffer.str(), config_.instance_id, clock_.NowMs());
-  std::error_code ec;
-  if (!article.ok()) {
-    counters_.Add("drop_files_failed");
-    logger_->warn("drop file rejected file={} error=\"{}\"", path.string(),
-                  std::string(article.status().message()));
-    fs::path failed = path.parent_path() / "failed" / path.filename();
-    fs::rename(path, failed, ec);
-    std::ofstream(failed.string() + ".error") << article.status().message() << "\n";
-    return;
-  }
-  auto result = outbox_.Accept(*article, stop);
-  if (!result.ok()) {
-    if (!absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
-    return;  // stays in place; retried on the next scan
-  }
-  counters_.Add("drop_files_accepted");
-  fs::rename(path, path.parent_path() / "processed" / path.filename(), ec);
 }
 
 // ---- Sender, acks and control ------------------------------------------------

@@ -14,7 +14,8 @@
 //    leaves its feed due with its old validators.
 //  - import (while an OPML import runs): admits its outlines in batches.
 //  - drop scanner (when ingest.drop_dir is set): reads .json/.html files,
-//    accepts them, moves them to processed/ (or failed/ with a .error note).
+//    accepts them, moves them to processed/ (or failed/ with a .error note)
+//    (services/ingest/drop_folder.h).
 //  - sender (the Run() thread, owner of all sockets): PUSHes outbox entries
 //    to enrich workers, receives acks on a SUB socket (topic ack.<instance>.),
 //    resends after ack timeout, and answers control requests (feeds
