@@ -4,12 +4,10 @@
 #include <cmath>
 #include <deque>
 #include <functional>
-#include <cctype>
 #include <map>
 #include <optional>
 #include <condition_variable>
 #include <filesystem>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -29,17 +27,15 @@
 #include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/ingest/article_builder.h"
-#include "services/ingest/dead_letters.h"
+#include "services/ingest/control_executor.h"
 #include "services/ingest/drop_folder.h"
 #include "services/ingest/extract/article_extractor.h"
-#include "services/ingest/feed_admission.h"
 #include "services/ingest/feed_list.h"
 #include "services/ingest/feed_scheduler.h"
 #include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/ingest_db.h"
-#include "services/ingest/opml.h"
 #include "services/ingest/outbox.h"
 
 namespace newsflow::ingest {
@@ -101,15 +97,6 @@ const std::map<std::string, std::string>& CounterHelp() {
   return *help;
 }
 
-// Compares in time independent of where the first difference lies.
-bool TokensEqual(std::string_view given, std::string_view expected) {
-  unsigned char diff = given.size() == expected.size() ? 0 : 1;
-  for (std::size_t i = 0; i < given.size(); ++i) {
-    diff |= static_cast<unsigned char>(given[i] ^ expected[i % std::max<std::size_t>(expected.size(), 1)]);
-  }
-  return diff == 0 && !expected.empty();
-}
-
 class IngestService final : public Service {
  public:
   IngestService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<IngestDb> db,
@@ -131,13 +118,23 @@ class IngestService final : public Service {
                 counters_, logger_),
         acks_(logger_, "ingest.acks"),
         control_({"ingest.control", v1::Envelope::kControl}, logger_,
-                 [this](const v1::Envelope& request) { return HandleControl(request); },
+                 [this](const v1::Envelope& request) { return executor_.Handle(request); },
                  [](const std::string& error) {
                    v1::Envelope reply = NewEnvelope();
                    reply.mutable_control_result()->set_ok(false);
                    reply.mutable_control_result()->set_error(error);
                    return reply;
-                 }) {
+                 }),
+        executor_(config_, *db_, feeds_, scheduler_, outbox_, fetch_options_, counters_, logger_, clock_,
+                  ControlExecutor::Hooks{
+                      [this] { WakeFetchers(); },
+                      [this](const std::string& url) {
+                        std::lock_guard lock(schedule_mu_);
+                        submitted_pages_.push_back(url);
+                        schedule_changed_ = true;
+                        schedule_cv_.notify_all();
+                      },
+                      [this](const absl::Status& s, std::string_view what) { ReportDbError(s, what); }}) {
     fetch_options_ = FetchOptionsFromConfig(config_, &counters_);
     if (!config_.drop_dir.empty()) {
       drop_folder_ = std::make_unique<DropFolder>(
@@ -183,27 +180,9 @@ class IngestService final : public Service {
   }
   // Sends queued outbox entries until none is left or the socket is full.
   absl::Status FlushQueued(zmq::socket_t& articles);
-  // Checks the token of a control request (ingest.api.token) and runs it.
-  absl::StatusOr<v1::Envelope> HandleControl(const v1::Envelope& request);
   // Sends up to `max_messages` queued entries; false when the socket refused
   // one (no worker connected, or every queue full).
   absl::StatusOr<bool> SendQueued(zmq::socket_t& articles, int max_messages, int64_t now);
-  v1::ControlResponse ExecuteControl(const v1::ControlRequest& request);
-  void LogRefusal(const absl::Status& why) {
-    uint64_t suppressed = 0;
-    if (refused_log_.ShouldLog(&suppressed)) {
-      logger_->warn("control request refused error=\"{}\" suppressed={}", std::string(why.message()), suppressed);
-    }
-  }
-  // OPML import (ControlRequest.import_opml): answers at once with the
-  // import's id; ImportJob parses the document and admits its outlines in
-  // batches on import_thread_, one import at a time.
-  v1::ControlResponse StartImport(const std::string& opml);
-  void ImportJob(std::stop_token stop, const std::string& id, const std::string& opml);
-  void UpdateImport(const std::string& id, const std::function<void(v1::ImportProgress&)>& change) {
-    std::lock_guard lock(import_mu_);
-    change(imports_[id]);
-  }
   void WakeFetchers() {
     std::lock_guard lock(schedule_mu_);
     schedule_changed_ = true;
@@ -243,113 +222,17 @@ class IngestService final : public Service {
   RateLimitedLog feed_error_log_;
   RateLimitedLog db_error_log_;
   RateLimitedLog stalled_log_{std::chrono::seconds(60)};
-  RateLimitedLog refused_log_;  // feeds and pages refused by ExecuteControl
 
-  // Serialises add-feed requests (read, admit, write as one step).
-  std::mutex feed_list_mu_;
   std::mutex schedule_mu_;
   std::condition_variable_any schedule_cv_;
   bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
   std::deque<std::string> submitted_pages_;  // GUARDED_BY(schedule_mu_): URLs to fetch once
 
   std::unique_ptr<DropFolder> drop_folder_;  // when ingest.drop_dir is set
-
-  std::mutex import_mu_;
-  std::map<std::string, v1::ImportProgress> imports_;  // GUARDED_BY(import_mu_): the last few
-  std::deque<std::string> import_ids_;                 // GUARDED_BY(import_mu_): oldest first
-  bool import_running_ = false;                        // GUARDED_BY(import_mu_)
-  uint64_t imports_started_ = 0;                       // GUARDED_BY(import_mu_)
-  std::jthread import_thread_;  // last: stopped and joined before the rest goes
+  // Runs control requests (socket and HTTP API). Last: its OPML import
+  // thread is stopped and joined before the rest goes.
+  ControlExecutor executor_;
 };
-
-constexpr std::size_t kImportBatch = 500;      // outlines admitted per write
-constexpr std::size_t kImportsKept = 16;       // finished imports whose progress can be read
-constexpr int kImportRefusalsKept = 100;
-
-v1::ControlResponse IngestService::StartImport(const std::string& opml) {
-  v1::ControlResponse response;
-  std::jthread previous;
-  {
-    std::lock_guard lock(import_mu_);
-    if (import_running_) {
-      response.set_ok(false);
-      response.set_error(fmt::format("an OPML import is already running (id {})", import_ids_.back()));
-      return response;
-    }
-    const std::string id = fmt::format("{}-{}", clock_.NowMs(), ++imports_started_);
-    import_ids_.push_back(id);
-    imports_[id].set_id(id);
-    while (import_ids_.size() > kImportsKept) {
-      imports_.erase(import_ids_.front());
-      import_ids_.pop_front();
-    }
-    import_running_ = true;
-    previous = std::move(import_thread_);  // finished: it cleared import_running_
-    import_thread_ = std::jthread([this, id, opml](std::stop_token st) { ImportJob(st, id, opml); });
-    response.set_ok(true);
-    *response.mutable_import() = imports_[id];
-  }
-  return response;  // `previous` is joined here, outside the lock
-}
-
-void IngestService::ImportJob(std::stop_token stop, const std::string& id, const std::string& opml) {
-  auto finish = [&](const std::string& error) {
-    std::lock_guard lock(import_mu_);
-    v1::ImportProgress& p = imports_[id];
-    p.set_id(id);
-    p.set_error(error);
-    p.set_done(true);
-    import_running_ = false;
-  };
-  auto parsed = ParseOpml(opml);
-  if (!parsed.ok()) return finish(std::string(parsed.status().message()));
-  if (parsed->size() > static_cast<std::size_t>(config_.max_import_outlines)) {
-    counters_.Add("imports_refused");
-    return finish(fmt::format("{} outlines, more than ingest.api.max_import_outlines ({})", parsed->size(),
-                              config_.max_import_outlines));
-  }
-  UpdateImport(id, [&](v1::ImportProgress& p) { p.set_total(static_cast<uint32_t>(parsed->size())); });
-  logger_->info("OPML import started id={} outlines={}", id, parsed->size());
-  for (std::size_t start = 0; start < parsed->size(); start += kImportBatch) {
-    if (stop.stop_requested()) return finish("stopped before the end: import the file again to add the rest");
-    std::vector<v1::FeedSpec> admitted;
-    std::vector<v1::ImportRefusal> refused;
-    {
-      std::lock_guard feed_list_lock(feed_list_mu_);
-      std::map<std::string, v1::FeedSpec> in_batch;  // a URL listed twice in one batch
-      for (std::size_t i = start; i < std::min(start + kImportBatch, parsed->size()); ++i) {
-        const v1::FeedSpec& spec = (*parsed)[i];
-        auto seen = in_batch.find(spec.url());
-        std::optional<v1::FeedSpec> existing =
-            seen != in_batch.end() ? std::optional<v1::FeedSpec>(seen->second) : feeds_.Get(spec.url());
-        auto feed = AdmitFeed(spec, existing, config_);
-        if (!feed.ok()) {
-          v1::ImportRefusal& r = refused.emplace_back();
-          r.set_url(ValidUtf8(spec.url().substr(0, 300)));
-          r.set_error(std::string(feed.status().message()));
-          continue;
-        }
-        in_batch[feed->url()] = *feed;
-      }
-      for (auto& [url, feed] : in_batch) admitted.push_back(std::move(feed));
-      if (absl::Status s = feeds_.PutMany(admitted); !s.ok()) {
-        ReportDbError(s, "OPML import");
-        return finish(fmt::format("cannot save the feed list: {}", std::string(s.message())));
-      }
-    }
-    counters_.Add("feeds_refused", refused.size());
-    UpdateImport(id, [&](v1::ImportProgress& p) {
-      p.set_added(p.added() + static_cast<uint32_t>(std::min(kImportBatch, parsed->size() - start) - refused.size()));
-      p.set_refused(p.refused() + static_cast<uint32_t>(refused.size()));
-      for (auto& r : refused) {
-        if (p.refusals_size() < kImportRefusalsKept) *p.add_refusals() = std::move(r);
-      }
-    });
-    WakeFetchers();
-  }
-  logger_->info("OPML import done id={} outlines={}", id, parsed->size());
-  finish("");
-}
 
 Readiness IngestService::Ready() const {
   const int64_t now = clock_.NowMs();
@@ -458,7 +341,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   RegisterMetrics();
   if (config_.api_enabled) {
     InstallHealthRoutes(api, registry_, [this] { return Ready(); });
-    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); },
+    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return executor_.Execute(r); },
                     static_cast<std::size_t>(config_.max_import_bytes));
     auto url = api.Start();
     if (!url.ok()) return Annotate(url.status(), "ingest.api");
@@ -485,8 +368,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   // poll cut short leaves its feed due), then what they accepted last is
   // handed to the workers while the PUSH socket lingers.
   api.Stop();
-  import_thread_.request_stop();
-  if (import_thread_.joinable()) import_thread_.join();
+  executor_.StopImports();
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins
@@ -709,7 +591,7 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   if (!result.ok() && !absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
 }
 
-// ---- Sender, acks and control ------------------------------------------------
+// ---- Sender and acks ---------------------------------------------------------
 
 absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& articles) {
   // Disconnections of workers from the articles socket (a killed or hung
@@ -808,104 +690,6 @@ absl::Status IngestService::FlushQueued(zmq::socket_t& articles) {
     if (!*sent) break;  // the rest is resent at the next start
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<v1::Envelope> IngestService::HandleControl(const v1::Envelope& request) {
-  if (!config_.api_token.empty() && !TokensEqual(request.control().token(), config_.api_token)) {
-    // The same authorisation as the HTTP API, which has no open operation
-    // besides /healthz.
-    counters_.Add("control_unauthorised");
-    return absl::PermissionDeniedError("missing or wrong token (ingest.api.token)");
-  }
-  v1::Envelope reply = NewEnvelope();
-  *reply.mutable_control_result() = ExecuteControl(request.control());
-  return reply;
-}
-
-v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& request) {
-  std::unique_lock feed_list_lock(feed_list_mu_, std::defer_lock);
-  if (request.op_case() == v1::ControlRequest::kAddFeed) feed_list_lock.lock();
-  v1::ControlResponse response;
-  response.set_ok(true);
-  auto fail = [&](const absl::Status& s) {
-    response.set_ok(false);
-    response.set_error(std::string(s.message()));
-  };
-  switch (request.op_case()) {
-    case v1::ControlRequest::kAddFeed: {
-      const v1::FeedSpec& spec = request.add_feed();
-      std::optional<v1::FeedSpec> existing = feeds_.Get(spec.url());
-      auto feed = AdmitFeed(spec, existing, config_);
-      if (!feed.ok()) {
-        counters_.Add("feeds_refused");
-        LogRefusal(feed.status());
-        fail(feed.status());
-        break;
-      }
-      if (absl::Status s = feeds_.Put(*feed); !s.ok()) {
-        fail(s);
-        break;
-      }
-      logger_->info("feed {} url={}", existing.has_value() ? "updated" : "added", spec.url());
-      WakeFetchers();
-      break;
-    }
-    case v1::ControlRequest::kRemoveFeed: {
-      auto removed = feeds_.Remove(request.remove_feed());
-      if (!removed.ok()) {
-        fail(removed.status());
-      } else if (!*removed) {
-        fail(absl::NotFoundError(fmt::format("no feed {}", request.remove_feed())));
-      } else {
-        logger_->info("feed removed url={}", request.remove_feed());
-      }
-      break;
-    }
-    case v1::ControlRequest::kListFeeds: {
-      for (auto& f : feeds_.List()) *response.add_feeds() = std::move(f);
-      break;
-    }
-    case v1::ControlRequest::kPollNow: {
-      scheduler_.PollAllNow();
-      WakeFetchers();
-      break;
-    }
-    case v1::ControlRequest::kSubmitUrl: {
-      const std::string& url = request.submit_url();
-      if (absl::Status s = CheckPageUrl(url, fetch_options_); !s.ok()) {
-        counters_.Add("pages_refused");
-        s = absl::InvalidArgumentError(fmt::format("page refused: {}", std::string(s.message())));
-        LogRefusal(s);
-        fail(s);
-        break;
-      }
-      std::lock_guard lock(schedule_mu_);
-      submitted_pages_.push_back(url);
-      schedule_changed_ = true;
-      schedule_cv_.notify_all();
-      break;
-    }
-    case v1::ControlRequest::kImportOpml:
-      response = StartImport(request.import_opml());
-      break;
-    case v1::ControlRequest::kImportStatus: {
-      std::lock_guard lock(import_mu_);
-      auto it = imports_.find(request.import_status());
-      if (it == imports_.end()) {
-        fail(absl::NotFoundError(fmt::format("no import {}", request.import_status())));
-      } else {
-        *response.mutable_import() = it->second;
-      }
-      break;
-    }
-    case v1::ControlRequest::OP_NOT_SET:
-      fail(absl::InvalidArgumentError("control request has no operation"));
-      break;
-    default:  // dead-letter operations
-      ExecuteDeadLetterControl(*db_, &outbox_, request, &response);
-      break;
-  }
-  return response;
 }
 
 }  // namespace

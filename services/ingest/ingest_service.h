@@ -19,9 +19,10 @@
 //  - sender (the Run() thread, owner of all sockets): PUSHes outbox entries
 //    to enrich workers, receives acks on a SUB socket (topic ack.<instance>.),
 //    resends after ack timeout, and answers control requests (feeds
-//    add/list/remove, poll-now, dead letters) on a ROUTER socket.
+//    add/list/remove, poll-now, dead letters) on a ROUTER socket; the
+//    ControlExecutor (services/ingest/control_executor.h) runs them.
 //  - api (when ingest.api.enabled): the feed-management HTTP API
-//    (services/ingest/feeds_api.h), answering through the same control code.
+//    (services/ingest/feeds_api.h), answering through the same executor.
 #ifndef NEWSFLOW_SERVICES_INGEST_INGEST_SERVICE_H_
 #define NEWSFLOW_SERVICES_INGEST_INGEST_SERVICE_H_
 
