@@ -22,6 +22,13 @@ pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+# RE2: linear-time regular expressions for patterns run on untrusted text
+# (category patterns on articles, the feedparser-compatible sanitiser's CSS
+# and author patterns on feeds): no backtracking blow-up on hostile input.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# uriparser parses, resolves and normalises URI references by RFC 3986
+# (services/ingest/feed/canonical_url.h).
+pkg_check_modules(URIPARSER REQUIRED IMPORTED_TARGET liburiparser)
 
 find_path(CPPZMQ_INCLUDE_DIR zmq.hpp REQUIRED)
 

@@ -3,11 +3,11 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include <re2/re2.h>
 #include <zmq.h>
 
 #include "common/config/yaml_reader.h"
@@ -310,10 +310,12 @@ void ReadEnrich(YamlReader& r, EnrichConfig* c) {
       rule_reader.Error("keywords", "a category needs keywords or a pattern");
     }
     if (!rule.pattern.empty()) {
-      try {
-        std::regex check(rule.pattern, std::regex::ECMAScript | std::regex::icase);
-      } catch (const std::regex_error& e) {
-        rule_reader.Error("pattern", fmt::format("not a valid regular expression: {}", e.what()));
+      RE2::Options options;
+      options.set_case_sensitive(false);
+      options.set_log_errors(false);
+      RE2 check(rule.pattern, options);
+      if (!check.ok()) {
+        rule_reader.Error("pattern", fmt::format("not a valid regular expression: {}", check.error()));
       }
     }
     c->categories.push_back(std::move(rule));

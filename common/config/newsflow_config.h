@@ -173,8 +173,9 @@ struct IngestConfig {
 
 // A category tag added to every article that matches: any of `keywords`
 // (case-insensitive; whole words for Latin script, substrings for Chinese)
-// or the ECMAScript regular expression `pattern` (case-insensitive), in the
-// title or the text.
+// or the RE2 regular expression `pattern` (case-insensitive; RE2 syntax, so
+// no back-references or look-around, matching in time linear in the text),
+// in the title or the text.
 struct CategoryRule {
   std::string tag;
   std::vector<std::string> keywords;

@@ -4,7 +4,7 @@
 
 #include "common/delivery/topics.h"
 #include "common/transport/zmq_socket.h"
-#include "common/util/text.h"
+#include "common/util/utf8.h"
 
 namespace newsflow {
 
@@ -25,8 +25,8 @@ v1::Envelope MakeFailureAck(std::string_view article_id, std::string_view versio
   v1::Ack* ack = envelope.mutable_ack();
   ack->set_article_id(std::string(article_id));
   ack->set_version(std::string(version));
-  ack->set_failure(ValidUtf8(reason.substr(0, kMaxAckFailureReasonBytes)));
-  ack->set_failed_worker(ValidUtf8(worker));
+  ack->set_failure(ToValidUtf8(reason.substr(0, kMaxAckFailureReasonBytes)));
+  ack->set_failed_worker(ToValidUtf8(worker));
   return envelope;
 }
 

@@ -18,15 +18,15 @@ nlohmann::json ArticleToJson(const v1::Article& a, bool with_text) {
   j["id"] = a.id();
   j["version"] = a.version();
   j["sequence"] = a.sequence();
-  j["title"] = ValidUtf8(a.title());
+  j["title"] = a.title();
   j["url"] = a.url();
   j["canonical_url"] = a.canonical_url();
   j["cluster_id"] = a.cluster_id();
   j["source"] = {{"id", a.source().id()},
                  {"url", a.source().url()},
-                 {"title", ValidUtf8(a.source().title())},
+                 {"title", a.source().title()},
                  {"kind", a.source().kind()}};
-  j["author"] = ValidUtf8(a.author());
+  j["author"] = a.author();
   j["published"] = TimeOrNull(a.published_at_ms());
   j["fetched"] = TimeOrNull(a.fetched_at_ms());
   j["stored"] = TimeOrNull(a.stored_at_ms());
@@ -36,16 +36,16 @@ nlohmann::json ArticleToJson(const v1::Article& a, bool with_text) {
   j["title_lang"] = e.title_language().empty() ? "und" : e.title_language();
   j["body_lang"] = e.body_language().empty() ? "und" : e.body_language();
   nlohmann::json tags = nlohmann::json::array();
-  for (const auto& t : e.tags()) tags.push_back({{"name", ValidUtf8(t.name())}, {"score", t.score()}});
+  for (const auto& t : e.tags()) tags.push_back({{"name", t.name()}, {"score", t.score()}});
   j["tags"] = std::move(tags);
   nlohmann::json summary = nlohmann::json::array();
-  for (const auto& s : e.summary()) summary.push_back(ValidUtf8(s));
+  for (const auto& s : e.summary()) summary.push_back(s);
   j["summary"] = std::move(summary);
   nlohmann::json points = nlohmann::json::array();
-  for (const auto& p : e.key_points()) points.push_back(ValidUtf8(p));
+  for (const auto& p : e.key_points()) points.push_back(p);
   j["key_points"] = std::move(points);
   j["fingerprint"] = fmt::format("{:016x}", e.fingerprint());
-  if (with_text) j["text"] = ValidUtf8(a.text());
+  if (with_text) j["text"] = a.text();
   return j;
 }
 

@@ -1,37 +1,58 @@
 // Counters: named monotonic counters a service exposes on /metrics and in
-// `stats` queries. Get() returns a reference that stays valid for the life of
-// the Counters object; increments are lock-free. Thread-safe.
+// `stats` queries, for events whose names are known where they are counted
+// ("feed_fetches", "acks", ...) rather than registered up front.
+//
+// Each name owns one metrics::Counter (common/metrics/metrics.h), so an
+// increment is the same relaxed atomic add as every other counter of the
+// daemon. Finding a name's counter is lock-free too: a fixed table of
+// kCapacity atomic slots, probed from the name's hash; a new name is claimed
+// with one compare-exchange (the loser of a race drops its copy and uses the
+// winner's). Slots are never freed or moved, so Get() returns a reference
+// that stays valid for the life of the Counters object. A service counts a
+// few dozen names; once the table is full, further new names count into
+// kOverflowName so that no event is lost silently. Thread-safe.
 #ifndef NEWSFLOW_COMMON_UTIL_COUNTERS_H_
 #define NEWSFLOW_COMMON_UTIL_COUNTERS_H_
 
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <map>
-#include <memory>
-#include <mutex>
 #include <string>
+#include <string_view>
+
+#include "common/metrics/metrics.h"
 
 namespace newsflow {
 
 class Counters {
  public:
-  std::atomic<uint64_t>& Get(const std::string& name) {
-    std::lock_guard lock(mu_);
-    auto& slot = counters_[name];
-    if (!slot) slot = std::make_unique<std::atomic<uint64_t>>(0);
-    return *slot;
-  }
-  void Add(const std::string& name, uint64_t n = 1) { Get(name).fetch_add(n); }
-  std::map<std::string, uint64_t> Snapshot() const {
-    std::lock_guard lock(mu_);
-    std::map<std::string, uint64_t> out;
-    for (const auto& [k, v] : counters_) out[k] = v->load();
-    return out;
-  }
+  static constexpr size_t kCapacity = 256;  // a power of two
+  static constexpr std::string_view kOverflowName = "counter_names_overflow";
+
+  Counters() = default;
+  ~Counters();
+  Counters(const Counters&) = delete;
+  Counters& operator=(const Counters&) = delete;
+
+  // The counter called `name`, created at zero on first use.
+  metrics::Counter& Get(std::string_view name);
+  void Add(std::string_view name, uint64_t n = 1) { Get(name).Inc(n); }
+
+  // Every name used so far (including names only read through Get) with its
+  // value; counts added concurrently may or may not be included.
+  std::map<std::string, uint64_t> Snapshot() const;
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> counters_;  // GUARDED_BY(mu_)
+  struct Slot {
+    explicit Slot(std::string_view n) : name(n) {}
+    const std::string name;
+    metrics::Counter counter;
+  };
+
+  std::array<std::atomic<Slot*>, kCapacity> slots_{};  // owned; set once each
+  std::atomic<Slot*> overflow_{nullptr};                // owned; set once
 };
 
 }  // namespace newsflow

@@ -34,6 +34,7 @@ struct IpNetwork {
   int prefix = 0;    // 0..128, in the 16-byte space
 
   bool Contains(const IpAddress& address) const;
+  bool operator==(const IpNetwork&) const = default;
 };
 
 // "192.0.2.1", "2001:db8::1" (no brackets, no zone). nullopt if neither.

@@ -139,25 +139,6 @@ std::string TagKey(std::string_view name) {
   return CanonicalEnglish(std::move(out));
 }
 
-std::string ValidUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  int32_t i = 0;
-  const int32_t n = static_cast<int32_t>(s.size());
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  while (i < n) {
-    int32_t start = i;
-    UChar32 c;
-    U8_NEXT(p, i, n, c);
-    if (c < 0) {
-      out += "\xEF\xBF\xBD";
-    } else {
-      out.append(s.data() + start, static_cast<std::size_t>(i - start));
-    }
-  }
-  return out;
-}
-
 std::string_view CapText(std::string_view text, size_t limit) {
   if (text.size() <= limit) return text;
   // A line end, else a sentence end, in the last quarter of the allowance.

@@ -29,10 +29,6 @@ std::string TagKey(std::string_view name);
 // opens it, so old and new articles stay under one key per concept.
 inline constexpr int kTagKeyVersion = 2;  // 2: English canonical keys (WordNet)
 
-// Replaces invalid UTF-8 sequences with U+FFFD so protobuf string fields and
-// JSON output always hold valid UTF-8.
-std::string ValidUtf8(std::string_view s);
-
 // The first `limit` bytes of `text` or less: up to the last line end, else
 // sentence end (". ", "。", ...), in the last quarter of them, else up to a
 // UTF-8 character boundary. `text` itself when it is no longer.

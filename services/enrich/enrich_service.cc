@@ -27,6 +27,7 @@
 #include "services/enrich/article_journal.h"
 #include "services/enrich/core/enrich_cli.h"  // ReadWordList
 #include "services/enrich/term_counts_sharing.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::enrich {
 namespace {
@@ -524,13 +525,13 @@ absl::Status EnrichArticle(Enricher& enricher, const std::string& worker_id, v1:
   e->set_body_language(r.body_language);
   for (const ScoredTag& t : r.tags) {
     v1::Tag* tag = e->add_tags();
-    tag->set_name(ValidUtf8(t.name));
+    tag->set_name(ToValidUtf8(t.name));
     tag->set_key(TagKey(t.name));
     tag->set_score(t.score);
     tag->set_category(t.category);
   }
-  for (const auto& s : r.summary) e->add_summary(ValidUtf8(s));
-  for (const auto& p : r.key_points) e->add_key_points(ValidUtf8(p));
+  for (const auto& s : r.summary) e->add_summary(ToValidUtf8(s));
+  for (const auto& p : r.key_points) e->add_key_points(ToValidUtf8(p));
   e->set_fingerprint(r.fingerprint);
   e->set_enriched_at_ms(NowMs());
   e->set_enricher(worker_id);

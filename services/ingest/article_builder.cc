@@ -11,6 +11,7 @@
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/feed_date.h"
 #include "services/ingest/feed/html_text.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -93,20 +94,20 @@ std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const Parse
   if (text.empty() && !item.summary_html.empty()) text = HtmlToText(item.summary_html);
   if (item.title.empty() && text.empty()) return std::nullopt;
   v1::Article a;
-  a.set_url(ValidUtf8(item.link));
-  a.set_guid(ValidUtf8(item.guid));
-  a.set_title(ValidUtf8(item.title));
-  a.set_author(ValidUtf8(item.author));
-  a.set_text(ValidUtf8(text));
-  a.set_summary_html(ValidUtf8(item.summary_html));
-  for (const auto& c : item.categories) a.add_categories(ValidUtf8(c));
+  a.set_url(ToValidUtf8(item.link));
+  a.set_guid(ToValidUtf8(item.guid));
+  a.set_title(ToValidUtf8(item.title));
+  a.set_author(ToValidUtf8(item.author));
+  a.set_text(ToValidUtf8(text));
+  a.set_summary_html(ToValidUtf8(item.summary_html));
+  for (const auto& c : item.categories) a.add_categories(ToValidUtf8(c));
   a.set_published_at_ms(item.published_ms != 0 ? item.published_ms : item.updated_ms);
   a.set_fetched_at_ms(now_ms);
   a.set_source_language(item.language.empty() ? feed.language : item.language);
   v1::Source* source = a.mutable_source();
   source->set_id(HashHex(feed_url));
   source->set_url(feed_url);
-  source->set_title(ValidUtf8(feed.title));
+  source->set_title(ToValidUtf8(feed.title));
   source->set_kind(feed.format);
   a.set_origin(origin);
   AssignIdentity(&a);
@@ -135,10 +136,10 @@ bool LooksLikeTeaser(const std::string& text, int max_chars) {
 }
 
 void MergeExtractedPage(const Article& page, const std::string& url, v1::Article* a) {
-  if (a->url().empty()) a->set_url(ValidUtf8(page.canonical_url.empty() ? url : page.canonical_url));
-  if (a->title().empty()) a->set_title(ValidUtf8(page.title));
-  if (page.text.size() > a->text().size()) a->set_text(ValidUtf8(page.text));
-  if (a->author().empty()) a->set_author(ValidUtf8(page.author));
+  if (a->url().empty()) a->set_url(ToValidUtf8(page.canonical_url.empty() ? url : page.canonical_url));
+  if (a->title().empty()) a->set_title(ToValidUtf8(page.title));
+  if (page.text.size() > a->text().size()) a->set_text(ToValidUtf8(page.text));
+  if (a->author().empty()) a->set_author(ToValidUtf8(page.author));
   if (a->published_at_ms() == 0) a->set_published_at_ms(page.published_ms);
   if (a->source_language().empty()) a->set_source_language(page.language);
   AssignIdentity(a);
@@ -152,19 +153,21 @@ absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const s
   if (EndsWith(path, ".json")) {
     nlohmann::json j = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) {
-      return absl::InvalidArgumentError(fmt::format("{}: not a JSON object", path));
+      // The JSON parser also refuses strings that are not valid UTF-8: the
+      // check at this boundary, so the fields below need no repair.
+      return absl::InvalidArgumentError(fmt::format("{}: not a JSON object in valid UTF-8", path));
     }
     auto str = [&](const char* key) {
       auto it = j.find(key);
       return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
     };
-    a.set_title(ValidUtf8(str("title")));
-    a.set_text(ValidUtf8(str("text")));
+    a.set_title(str("title"));
+    a.set_text(str("text"));
     if (a.title().empty() || a.text().empty()) {
       return absl::InvalidArgumentError(fmt::format("{}: \"title\" and \"text\" are required strings", path));
     }
-    a.set_url(ValidUtf8(str("url")));
-    a.set_author(ValidUtf8(str("author")));
+    a.set_url(str("url"));
+    a.set_author(str("author"));
     a.set_source_language(str("language"));
     if (auto published = ParseFeedDate(str("published"))) a.set_published_at_ms(*published);
     source->set_kind("drop-json");
@@ -172,13 +175,13 @@ absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const s
     auto page = ExtractArticle(bytes);
     if (!page.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", path, std::string(page.status().message())));
     if (page->text.empty()) return absl::InvalidArgumentError(fmt::format("{}: no article text found", path));
-    a.set_title(ValidUtf8(page->title));
-    a.set_text(ValidUtf8(page->text));
-    a.set_url(ValidUtf8(page->canonical_url));
-    a.set_author(ValidUtf8(page->author));
+    a.set_title(ToValidUtf8(page->title));
+    a.set_text(ToValidUtf8(page->text));
+    a.set_url(ToValidUtf8(page->canonical_url));
+    a.set_author(ToValidUtf8(page->author));
     a.set_source_language(page->language);
     a.set_published_at_ms(page->published_ms);
-    source->set_title(ValidUtf8(page->site_name));
+    source->set_title(ToValidUtf8(page->site_name));
     source->set_kind("drop-html");
   } else {
     return absl::InvalidArgumentError(fmt::format("{}: only .json and .html files are read", path));

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/delivery/envelope_codec.h"
-#include "common/util/text.h"
+#include "common/util/utf8.h"
 #include "services/ingest/dead_letters.h"
 #include "services/ingest/feed_admission.h"
 #include "services/ingest/opml.h"
@@ -123,7 +123,7 @@ void ControlExecutor::ImportJob(std::stop_token stop, const std::string& id, con
         auto feed = AdmitFeed(spec, existing, config_);
         if (!feed.ok()) {
           v1::ImportRefusal& r = refused.emplace_back();
-          r.set_url(ValidUtf8(spec.url().substr(0, 300)));
+          r.set_url(ToValidUtf8(spec.url().substr(0, 300)));
           r.set_error(std::string(feed.status().message()));
           continue;
         }

@@ -6,6 +6,7 @@
 
 #include "common/util/text.h"
 #include "services/ingest/fetcher.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 
@@ -34,7 +35,7 @@ absl::StatusOr<v1::FeedSpec> AdmitFeed(const v1::FeedSpec& request, const std::o
   } else {
     feed.set_url(request.url());
   }
-  if (!request.title().empty() || !existing.has_value()) feed.set_title(ValidUtf8(request.title()));
+  if (!request.title().empty() || !existing.has_value()) feed.set_title(ToValidUtf8(request.title()));
   feed.set_interval_s(interval_s);
   feed.set_full_text(request.full_text());
   feed.set_enabled(true);

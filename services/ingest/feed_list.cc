@@ -1,21 +1,12 @@
 #include "services/ingest/feed_list.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "services/ingest/feed/canonical_url.h"
 
 namespace newsflow::ingest {
 
-std::string FeedHost(const std::string& url) {
-  std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos || url.rfind("http", 0) != 0) return "";
-  std::size_t start = scheme + 3;
-  std::size_t end = url.find_first_of("/?#", start);
-  std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  std::size_t at = host.rfind('@');
-  if (at != std::string::npos) host = host.substr(at + 1);
-  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return host;
-}
+std::string FeedHost(const std::string& url) { return HttpHostAndPort(url); }
 
 FeedList::FeedList(IngestDb& db, int per_host_limit) : db_(db), per_host_limit_(std::max(per_host_limit, 1)) {}
 

@@ -21,6 +21,7 @@
 #include "common/util/local_path.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -42,43 +43,38 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
-struct HeaderState {
-  std::map<std::string, std::string> headers;  // of the last response
-  std::vector<int> statuses;                   // of every response, redirects first
-};
-
-size_t ReadHeader(char* data, size_t size, size_t count, void* user) {
-  auto* state = static_cast<HeaderState*>(user);
-  std::string line(data, size * count);
-  if (line.rfind("HTTP/", 0) == 0) {
-    state->headers.clear();  // a new response (after a redirect) starts over
+// The status code of every response of a transfer, redirects first (libcurl
+// keeps the headers of each response but only the last status code). The
+// header callback sees each status line; named headers are read afterwards
+// with curl_easy_header.
+size_t ReadStatusLine(char* data, size_t size, size_t count, void* user) {
+  auto* statuses = static_cast<std::vector<int>*>(user);
+  std::string_view line(data, size * count);
+  if (line.substr(0, 5) == "HTTP/") {
     std::size_t space = line.find(' ');
-    state->statuses.push_back(space == std::string::npos ? 0 : std::atoi(line.c_str() + space + 1));
-    return size * count;
-  }
-  std::size_t colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    state->headers[name] = Trim(line.substr(colon + 1));
+    statuses->push_back(space == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(space + 1)).c_str()));
   }
   return size * count;
 }
 
-// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 10.2.3).
+// The value of the last `name` header of the last response, "" if none.
+std::string LastResponseHeader(CURL* curl, const char* name) {
+  curl_header* header = nullptr;
+  if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK) return "";
+  if (header->amount > 1 &&
+      curl_easy_header(curl, name, header->amount - 1, CURLH_HEADER, -1, &header) != CURLHE_OK) {
+    return "";
+  }
+  return header->value != nullptr ? header->value : "";
+}
+
+// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 10.2.3, in
+// any of the three date forms, which curl_getdate reads).
 int RetryAfterSeconds(const std::string& value) {
   if (value.empty()) return 0;
   if (std::isdigit(static_cast<unsigned char>(value[0]))) return std::atoi(value.c_str());
-  std::tm tm{};
-  if (strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S", &tm) == nullptr) return 0;
-  int64_t at = static_cast<int64_t>(timegm(&tm));
+  const time_t at = curl_getdate(value.c_str(), nullptr);
+  if (at == -1) return 0;
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   return at > now ? static_cast<int>(std::min<int64_t>(at - now, 7 * 86400)) : 0;
 }
@@ -100,7 +96,7 @@ std::string Printable(std::string_view url) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
   if (url.size() > 300) out += "...";
-  return ValidUtf8(out);
+  return ToValidUtf8(out);
 }
 
 void Count(const FetchOptions& options, const char* name) {
@@ -303,8 +299,8 @@ constexpr int kPollStepMs = 100;
 // kPollStepMs, so that a stop of request.stop or request.deadline_ms ends it
 // promptly. On such an end sets *aborted (kCancelled, kDeadlineExceeded) and
 // returns CURLE_ABORTED_BY_CALLBACK.
-CURLcode PerformCancellable(CURL* curl, const FetchRequest& request, const FetchOptions& options,
-                            absl::Status* aborted) {
+CURLcode PerformCancellable(CURL* curl, CURLM* handle, const FetchRequest& request,
+                            const FetchOptions& options, absl::Status* aborted) {
   int64_t timeout_ms = options.timeout_ms;
   bool deadline_bound = false;  // the deadline, not the timeout, ends the transfer
   if (request.deadline_ms > 0) {
@@ -317,9 +313,7 @@ CURLcode PerformCancellable(CURL* curl, const FetchRequest& request, const Fetch
     timeout_ms = std::min(timeout_ms, left);
   }
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(timeout_ms, 1)));
-  std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
-  if (!multi || curl_multi_add_handle(multi.get(), curl) != CURLM_OK) return CURLE_OUT_OF_MEMORY;
-  CURLM* handle = multi.get();
+  if (curl_multi_add_handle(handle, curl) != CURLM_OK) return CURLE_OUT_OF_MEMORY;
   std::stop_callback wake(request.stop, [handle] { curl_multi_wakeup(handle); });
   CURLcode code = CURLE_OK;
   int running = 1;
@@ -359,14 +353,63 @@ CURLcode PerformCancellable(CURL* curl, const FetchRequest& request, const Fetch
   return code;
 }
 
+// The curl handles of one fetching thread, kept from fetch to fetch: the
+// multi handle's connection cache keeps connections to a server open between
+// fetches (HTTP keep-alive) and its DNS cache keeps names, and the easy handle
+// is reset before each use. A cached connection was checked by
+// OpenCheckedSocket when it was opened, under the allow list of that fetch;
+// a fetch under a different allow list therefore starts from fresh handles,
+// so that no connection reaches an address its own policy refuses.
+class ThreadHandles {
+ public:
+  ~ThreadHandles() { Drop(); }
+
+  // The handles for a fetch under `allowed`, easy handle reset; false if
+  // libcurl cannot make them.
+  bool Acquire(const std::vector<IpNetwork>& allowed, CURL** easy, CURLM** multi) {
+    if (easy_ != nullptr && allowed != checked_under_) Drop();
+    if (easy_ == nullptr) {
+      easy_ = curl_easy_init();
+      multi_ = curl_multi_init();
+      if (easy_ == nullptr || multi_ == nullptr) {
+        Drop();
+        return false;
+      }
+      checked_under_ = allowed;
+    } else {
+      curl_easy_reset(easy_);
+    }
+    *easy = easy_;
+    *multi = multi_;
+    return true;
+  }
+
+ private:
+  void Drop() {
+    if (easy_ != nullptr) curl_easy_cleanup(easy_);
+    if (multi_ != nullptr) curl_multi_cleanup(multi_);  // closes its cached connections
+    easy_ = nullptr;
+    multi_ = nullptr;
+    checked_under_.clear();
+  }
+
+  CURL* easy_ = nullptr;
+  CURLM* multi_ = nullptr;
+  std::vector<IpNetwork> checked_under_;
+};
+
 absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOptions& options) {
   const std::string& url = request.url;
   InitFetcher();
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return absl::UnavailableError("curl_easy_init failed");
+  thread_local ThreadHandles handles;
+  CURL* curl = nullptr;
+  CURLM* multi = nullptr;
+  if (!handles.Acquire(options.allow_networks, &curl, &multi)) {
+    return absl::UnavailableError("curl_easy_init failed");
+  }
   FetchResult result;
   Sink sink{&result.body, options.max_bytes};
-  HeaderState header_state;
+  std::vector<int> statuses;
   curl_slist* request_headers = nullptr;
   if (!request.etag.empty()) {
     request_headers = curl_slist_append(request_headers, ("If-None-Match: " + request.etag).c_str());
@@ -386,8 +429,8 @@ absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOp
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &header_state);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadStatusLine);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &statuses);
   // No proxy, whatever http_proxy/https_proxy/ALL_PROXY say: a proxy would
   // connect on our behalf, past the address check below.
   curl_easy_setopt(curl, CURLOPT_PROXY, "");
@@ -395,14 +438,21 @@ absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOp
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
   absl::Status aborted;
-  CURLcode code = PerformCancellable(curl, request, options, &aborted);
+  CURLcode code = PerformCancellable(curl, multi, request, options, &aborted);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   char* effective = nullptr;
   curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective);
   if (effective != nullptr) result.final_url = effective;
+  if (code == CURLE_OK) {
+    result.content_type = LastResponseHeader(curl, "Content-Type");
+    result.etag = LastResponseHeader(curl, "ETag");
+    result.last_modified = LastResponseHeader(curl, "Last-Modified");
+    result.retry_after_s = RetryAfterSeconds(LastResponseHeader(curl, "Retry-After"));
+  }
+  // The handle keeps pointers to these until its next reset: point it away.
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(request_headers);
-  curl_easy_cleanup(curl);
 
   if (!aborted.ok()) return aborted;
   if (sink.overflow) {
@@ -417,13 +467,7 @@ absl::StatusOr<FetchResult> FetchHttp(const FetchRequest& request, const FetchOp
   if (code != CURLE_OK) {
     return absl::UnavailableError(fmt::format("{}: {}", url, curl_easy_strerror(code)));
   }
-  auto& headers = header_state.headers;
   result.http_status = static_cast<int>(status);
-  result.content_type = headers["content-type"];
-  result.etag = headers["etag"];
-  result.last_modified = headers["last-modified"];
-  result.retry_after_s = RetryAfterSeconds(headers["retry-after"]);
-  const auto& statuses = header_state.statuses;
   result.redirected = statuses.size() > 1;
   result.permanent_redirect = result.redirected;
   for (std::size_t i = 0; i + 1 < statuses.size(); ++i) {

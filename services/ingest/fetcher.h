@@ -23,7 +23,12 @@
 // kCancelled within about 100 ms of a stop (the transfer runs on a curl multi
 // handle polled in short steps and woken by the stop), whatever the server
 // does; a request deadline bounds the whole transfer below the timeout.
-// Thread-safe: each Fetch() uses its own curl handle.
+// Connections: each thread that fetches keeps its libcurl handles from fetch
+// to fetch, so a second fetch from the same server reuses the open
+// connection (keep-alive) instead of a new TCP (and TLS) handshake. A cached
+// connection was checked against the allow list when it was opened; a fetch
+// with a different allow list starts from fresh handles and connections.
+// Thread-safe: threads share no curl handle.
 #ifndef NEWSFLOW_SERVICES_INGEST_FETCHER_H_
 #define NEWSFLOW_SERVICES_INGEST_FETCHER_H_
 

@@ -37,6 +37,7 @@
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/ingest_db.h"
 #include "services/ingest/outbox.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -583,7 +584,7 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   v1::Source* source = article.mutable_source();
   source->set_id(HashHex("page:" + HostOf(url)));
   source->set_url(url);
-  source->set_title(ValidUtf8(page->site_name));
+  source->set_title(ToValidUtf8(page->site_name));
   source->set_kind("page");
   MergeExtractedPage(*page, url, &article);
   auto result = outbox_.Accept(article, stop);

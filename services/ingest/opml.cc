@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/util/text.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -28,9 +29,9 @@ void Collect(xmlNode* node, std::vector<v1::FeedSpec>* feeds) {
       if (url.empty()) url = Attribute(n, "xmlurl");
       if (!url.empty()) {
         v1::FeedSpec feed;
-        feed.set_url(ValidUtf8(url));
+        feed.set_url(ToValidUtf8(url));
         std::string title = Attribute(n, "title");
-        feed.set_title(ValidUtf8(title.empty() ? Attribute(n, "text") : title));
+        feed.set_title(ToValidUtf8(title.empty() ? Attribute(n, "text") : title));
         feed.set_enabled(true);
         feeds->push_back(std::move(feed));
       }
@@ -45,7 +46,7 @@ void Collect(xmlNode* node, std::vector<v1::FeedSpec>* feeds) {
 // C0 controls, U+FFFE, U+FFFF, invalid UTF-8) as U+FFFD, so the document is
 // always well-formed.
 std::string Escape(std::string_view raw) {
-  const std::string s = ValidUtf8(raw);
+  const std::string s = ToValidUtf8(raw);
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {

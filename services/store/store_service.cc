@@ -25,6 +25,7 @@
 #include "services/store/http_api.h"
 #include "services/store/query_handler.h"
 #include "services/store/topics.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::store {
 namespace {
@@ -199,7 +200,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   query_thread.request_stop();
   query_thread.join();
   logger_->info("drained committed={} duplicates={} last_sequence={}",
-                counters_.Get("committed").load(), counters_.Get("duplicates").load(),
+                counters_.Get("committed").value(), counters_.Get("duplicates").value(),
                 db_->LastSequence());
   return status;
 }

@@ -41,6 +41,22 @@ TEST(EnvelopeCodecTest, ArticleRoundTrips) {
   EXPECT_EQ(decoded->attempt(), 3u);
 }
 
+// Later stages rely on this instead of checking again: proto3 `string`
+// fields (article.proto is proto3) fail to parse when they hold invalid
+// UTF-8, so no enrich or store process receives an article carrying it.
+TEST(EnvelopeCodecTest, ArticleWithInvalidUtf8DoesNotDecode) {
+  v1::Envelope e = NewEnvelope();
+  e.mutable_article()->set_id("abc");
+  e.mutable_article()->set_title("caf\xC3\xA9 title");
+  std::string bytes = EncodeEnvelope(e);
+  const size_t at = bytes.find("caf\xC3\xA9");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 3] = '\xE9';  // Latin-1 "é" followed by a stray continuation byte
+  EXPECT_FALSE(DecodeEnvelope(bytes).ok());
+  bytes[at + 3] = '\xC3';  // restored: decodes
+  EXPECT_THAT(DecodeEnvelope(bytes), IsOk());
+}
+
 struct DecodeCase {
   std::string name;
   std::string bytes;

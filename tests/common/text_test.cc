@@ -74,26 +74,6 @@ TEST(TagKeyTest, IsIdempotent) {
   }
 }
 
-class ValidUtf8Test : public ::testing::TestWithParam<TextCase> {};
-
-TEST_P(ValidUtf8Test, ReplacesOnlyInvalidSequences) {
-  EXPECT_EQ(ValidUtf8(GetParam().input), GetParam().expected);
-}
-
-const std::string kReplacement = "\xEF\xBF\xBD";
-
-INSTANTIATE_TEST_SUITE_P(
-    Cases, ValidUtf8Test,
-    ::testing::Values(TextCase{"plain ascii", "plain ascii"},
-                      TextCase{"中文 and émigré", "中文 and émigré"},
-                      TextCase{"emoji 😀", "emoji 😀"},
-                      TextCase{"a\xff" "b", "a" + kReplacement + "b"},
-                      TextCase{"\xc3", kReplacement},               // truncated 2-byte sequence
-                      TextCase{"\xc0\xaf", kReplacement + kReplacement},  // overlong
-                      TextCase{"\xed\xa0\x80", kReplacement + kReplacement + kReplacement},  // surrogate
-                      TextCase{std::string("nul\0inside", 10), std::string("nul\0inside", 10)},
-                      TextCase{"", ""}));
-
 TEST(CapTextTest, CutsAtALineOrSentenceEndElseACharacterBoundary) {
   EXPECT_EQ(CapText("short", 100), "short");
   const std::string lines = std::string(90, 'a') + "\n" + std::string(50, 'b');

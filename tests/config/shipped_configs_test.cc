@@ -346,6 +346,8 @@ const BadConfigCase kBadConfigs[] = {
      {"enrich.categories[0].tag: must not be empty"}},
     {"CategoryWithoutMatch", "enrich:\n  categories:\n    - tag: Chips\n",
      {"enrich.categories[0].keywords: a category needs keywords or a pattern"}},
+    {"CategoryPatternWithLookahead", "enrich:\n  categories:\n    - tag: Chips\n      pattern: 'chip(?=s)'\n",
+     {"enrich.categories[0].pattern: not a valid regular expression: invalid perl operator: (?="}},
     {"WildcardBindWithoutCurve", "store:\n  input: tcp://0.0.0.0:5562\n",
      {"store.input: tcp://0.0.0.0:5562 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
     {"StarBindWithoutCurve", "ingest:\n  articles: tcp://*:5561\n",

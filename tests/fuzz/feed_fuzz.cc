@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       touched = newsflow::ingest::HtmlToText(input).size();
       break;
     default: {
-      if (!newsflow::ingest::IsValidUtf8(input)) break;
+      if (!newsflow::IsValidUtf8(input)) break;
       std::optional<std::string> fast = newsflow::ingest::xml::testing::FastTree(input);
       if (!fast) break;
       std::optional<std::string> reference = newsflow::ingest::xml::testing::LibxmlTree(input);

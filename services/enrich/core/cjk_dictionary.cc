@@ -10,7 +10,7 @@
 #include "embedded/jieba_hmm_emit.h"
 #include "embedded/jieba_hmm_start.h"
 #include "embedded/jieba_hmm_trans.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 
 namespace newsflow::enrich {
 namespace {

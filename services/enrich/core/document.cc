@@ -7,7 +7,7 @@
 #include "services/enrich/core/boilerplate.h"
 #include "services/enrich/core/language.h"
 #include "services/enrich/core/stopwords.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 
 namespace newsflow::enrich {
 namespace {

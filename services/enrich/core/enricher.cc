@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
-#include <regex>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,13 +11,14 @@
 #include <vector>
 
 #include "common/util/text.h"
+#include "re2/re2.h"
 #include "services/enrich/core/document.h"
 #include "services/enrich/core/keyphrases.h"
 #include "services/enrich/core/language.h"
 #include "services/enrich/core/simhash.h"
 #include "services/enrich/core/summarizer.h"
 #include "services/enrich/core/text_segmenter.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 
 namespace newsflow::enrich {
 namespace {
@@ -52,7 +52,7 @@ struct CompiledCategory {
   std::string name;
   std::string key;
   std::vector<std::string> keywords;
-  std::optional<std::regex> pattern;
+  std::shared_ptr<const RE2> pattern;  // null: none; RE2 is thread-safe
 };
 
 bool IsAsciiWordChar(char c) {
@@ -111,11 +111,12 @@ Enricher::Enricher(EnrichOptions options) : state_(std::make_unique<State>()) {
       if (!lowered.empty()) category.keywords.push_back(std::move(lowered));
     }
     if (!rule.pattern.empty()) {
-      try {
-        category.pattern.emplace(rule.pattern, std::regex::ECMAScript | std::regex::icase);
-      } catch (const std::regex_error&) {
-        continue;  // the config check reports it; here the rule is skipped
-      }
+      RE2::Options re2_options;
+      re2_options.set_case_sensitive(false);
+      re2_options.set_log_errors(false);
+      auto pattern = std::make_shared<const RE2>(rule.pattern, re2_options);
+      if (!pattern->ok()) continue;  // the config check reports it; here the rule is skipped
+      category.pattern = std::move(pattern);
     }
     state_->categories.push_back(std::move(category));
   }
@@ -143,7 +144,7 @@ void Enricher::AddCategoryTags(std::string_view title, std::string_view text,
     if (present) continue;
     bool match = std::any_of(category.keywords.begin(), category.keywords.end(),
                              [&](const std::string& k) { return ContainsKeyword(s.lowered, k); });
-    if (!match && category.pattern) match = std::regex_search(s.category_text, *category.pattern);
+    if (!match && category.pattern) match = RE2::PartialMatch(s.category_text, *category.pattern);
     if (match) tags->push_back(ScoredTag{category.name, category.key, 1.0, /*category=*/true});
   }
 }

@@ -14,7 +14,7 @@
 #include "services/enrich/core/cjk_dictionary.h"
 #include "services/enrich/core/graph_rank.h"
 #include "services/enrich/core/simhash.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 #include "services/enrich/core/word_class.h"
 
 namespace newsflow::enrich {
@@ -849,6 +849,16 @@ struct NestText {
   uint64_t chars = 0;
 };
 
+// Non-overlapping occurrences of `needle` in `text`.
+size_t CountOccurrences(std::string_view text, std::string_view needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); !needle.empty() && at != std::string_view::npos;
+       at = text.find(needle, at + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
 // Chinese compounds nest (量子 / 量子计算 / 量子计算云平台): a candidate
 // whose text lies inside a higher-ranked tag adds nothing of its own, and
 // one family of nested forms takes at most two slots (a short form and one
@@ -1155,6 +1165,14 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     zh_texts.reserve(considered);
     for (const std::string& key : zh_keys) zh_texts.emplace_back(key);
   }
+  // A chosen short form that the text writes only inside a longer chosen
+  // tag (海默 of 霍克海默, 偏心 of 偏心涡) is a piece of it, as in English,
+  // and gives its slot up. Counted in the text itself: one string may be
+  // segmented differently where it recurs.
+  std::vector<size_t> zh_selected_occurrences;
+  const auto occurrences = [&](std::string_view text) {
+    return CountOccurrences(document.text, text) + CountOccurrences(document.title, text);
+  };
   while (selected.size() < max_tags) {
     int best = -1;
     double best_score = 0;
@@ -1186,7 +1204,17 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     if (selected.size() >= min_tags && best_score < kMinRelativeScore * ranked.front()->score) break;
     done[best] = true;
     if (document.unspaced) {
+      const size_t count = occurrences(zh_texts[best].text);
+      for (size_t s = zh_selected.size(); s-- > 0;) {
+        if (zh_texts[best].Holds(zh_selected[s]) && count >= zh_selected_occurrences[s]) {
+          zh_selected.erase(zh_selected.begin() + s);
+          zh_selected_occurrences.erase(zh_selected_occurrences.begin() + s);
+          selected.erase(selected.begin() + s);
+          selected_scores.erase(selected_scores.begin() + s);
+        }
+      }
       zh_selected.push_back(zh_texts[best]);
+      zh_selected_occurrences.push_back(count);
       zh_paired = PairedChineseTags(zh_selected);
     }
     selected.push_back(ranked[best]);

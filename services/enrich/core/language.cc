@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 
 namespace newsflow::enrich {
 namespace {

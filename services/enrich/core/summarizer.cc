@@ -14,7 +14,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "services/enrich/core/graph_rank.h"
 #include "services/enrich/core/stopwords.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 
 namespace newsflow::enrich {
 namespace {

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "services/enrich/core/cjk_dictionary.h"
 #include "services/enrich/core/stopwords.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 
 namespace newsflow::enrich {
 namespace {

@@ -8,6 +8,14 @@
 //     == "http://example.com/a/c?a=1&b=2"
 //   ResolveUrl("http://example.com/a/b", "../c") == "http://example.com/c"
 //
+// The structure of a reference (scheme, authority, path segments, query,
+// fragment) and RFC 3986 resolution come from uriparser; the rules of the
+// canonical form are this module's. Links outside the RFC's syntax (raw
+// spaces or non-ASCII bytes, '|', a second '#') are read too, and keep those
+// bytes as written. A reference uriparser cannot read even so (a port that
+// is not a number, an unbalanced '[') is not an http(s) URL here and is
+// returned trimmed.
+//
 // All functions are pure and thread-safe.
 #ifndef NEWSFLOW_SERVICES_INGEST_FEED_CANONICAL_URL_H_
 #define NEWSFLOW_SERVICES_INGEST_FEED_CANONICAL_URL_H_
@@ -34,6 +42,11 @@ std::string ResolveUrl(std::string_view base, std::string_view ref);
 // True if `url` starts with "http://" or "https://" (case-insensitive) and
 // has a non-empty host.
 bool IsHttpUrl(std::string_view url);
+
+// The host of an http(s) URL lower-cased (an IP literal in brackets), with
+// ":port" when the URL writes one: "https://u@News.Example:8080/x" ->
+// "news.example:8080". "" when IsHttpUrl(url) is false.
+std::string HttpHostAndPort(std::string_view url);
 
 }  // namespace newsflow::ingest
 

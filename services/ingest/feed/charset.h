@@ -1,5 +1,7 @@
 // Character-set helpers for ingest: recognising what encoding a document
-// declares and converting legacy encodings to UTF-8 with ICU.
+// declares and converting legacy encodings to UTF-8 with ICU. UTF-8 validity
+// and repair (IsValidUtf8, ToValidUtf8) are common/util/utf8.h, included
+// here for the decoders that use both.
 //
 //   absl::StatusOr<std::string> utf8 = ConvertToUtf8(bytes, "gb2312");
 //
@@ -12,6 +14,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 
@@ -21,13 +24,6 @@ namespace newsflow::ingest {
 // ASCII-compatible encoding (UTF-16/32 are detected from their byte patterns
 // by the XML parser, not from the declaration).
 std::string DeclaredXmlEncoding(std::string_view bytes);
-
-// True if `bytes` is well-formed UTF-8 (no overlongs, surrogates or code
-// points above U+10FFFF).
-bool IsValidUtf8(std::string_view bytes);
-
-// Returns `bytes` with every ill-formed UTF-8 sequence replaced by U+FFFD.
-std::string ToValidUtf8(std::string_view bytes);
 
 // Converts `bytes` from `charset` (any name or alias ICU knows) to UTF-8;
 // unmappable bytes become U+FFFD. GB2312 and GBK are decoded as GB18030, their

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
@@ -281,28 +283,18 @@ std::string PlainToHtml(std::string_view text) {
   return out;
 }
 
+// Lenient like feed readers: characters outside the base64 alphabet
+// (line breaks, spaces, stray or inner '=') are skipped, and a dangling last
+// character, which carries fewer than 8 bits, is dropped; absl decodes the rest.
 std::string DecodeBase64(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  int bits = 0;
-  uint32_t buffer = 0;
+  std::string digits;
+  digits.reserve(in.size());
   for (char c : in) {
-    int v = value(c);
-    if (v < 0) continue;
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/') digits += c;
   }
+  if (digits.size() % 4 == 1) digits.pop_back();
+  std::string out;
+  absl::Base64Unescape(digits, &out);
   return ToValidUtf8(out);
 }
 
@@ -350,11 +342,6 @@ void AddCategory(std::vector<std::string>* categories, std::string_view raw) {
   if (std::find(categories->begin(), categories->end(), category) == categories->end()) {
     categories->push_back(category);
   }
-}
-
-int64_t DateOf(const xml::Node* node) {
-  if (node == nullptr) return 0;
-  return ParseFeedDate(Trim(TextOf(node))).value_or(0);
 }
 
 // xml:lang in effect at `node`.
@@ -405,7 +392,54 @@ struct RawItem {
   int64_t published_ms = 0;
   int64_t updated_ms = 0;
   std::string language;
+  // The model's details (feed_model.h), gathered only on request.
+  struct Details {
+    const xml::Node* title_node = nullptr;
+    std::vector<const xml::Node*> content_nodes;
+    std::vector<const xml::Node*> link_nodes;  // Atom links, RSS links, enclosures
+    std::vector<FeedPerson> people;
+    std::vector<FeedCategory> tags;
+    std::string published_raw;
+    std::string updated_raw;
+  };
+  std::optional<Details> details;
 };
+
+// Records a date element's value: `*ms` and `*raw` (if not null) take it
+// if no earlier element gave a date (`override`: if it parses, whatever came
+// before).
+void TakeDate(const xml::Node* node, bool override, int64_t* ms, std::string* raw) {
+  if (*ms != 0 && !override) return;
+  std::string text = Trim(TextOf(node));
+  int64_t date = ParseFeedDate(text).value_or(0);
+  if (raw != nullptr && (date != 0 || raw->empty())) *raw = std::move(text);
+  if (date != 0) *ms = date;
+}
+
+// An RSS author or managingEditor: "jo@example.com (Jo Doe)",
+// "Jo Doe <jo@example.com>", a bare address or a bare name.
+FeedPerson RssPerson(std::string_view raw) {
+  FeedPerson person;
+  std::string text = Trim(raw);
+  size_t open = text.find('(');
+  size_t angle = text.find('<');
+  if (open != std::string::npos && !text.empty() && text.back() == ')' &&
+      text.substr(0, open).find('@') != std::string::npos) {
+    person.email = Trim(text.substr(0, open));
+    person.name = Trim(text.substr(open + 1, text.size() - open - 2));
+  } else if (angle != std::string::npos && !text.empty() && text.back() == '>' &&
+             text.find('@', angle) != std::string::npos) {
+    person.name = Trim(text.substr(0, angle));
+    person.email = Trim(text.substr(angle + 1, text.size() - angle - 2));
+  } else if (text.find('@') != std::string::npos && text.find(' ') == std::string::npos) {
+    person.email = text;
+  } else {
+    person.name = text;
+  }
+  return person;
+}
+
+FeedPerson AtomPerson(const xml::Node* node);
 
 // The href of the preferred Atom link among `node`'s children: rel
 // "alternate" (or no rel), preferring an HTML type.
@@ -453,6 +487,151 @@ std::string AtomPersonName(const xml::Node* person) {
   return "";
 }
 
+FeedPerson AtomPerson(const xml::Node* node) {
+  FeedPerson person;
+  bool structured = false;
+  for (const xml::Node* child : ElementChildren(node)) {
+    if (!IsAtomNs(NsOf(child))) continue;
+    structured = true;
+    std::string_view name = NameOf(child);
+    if (name == "name" && person.name.empty()) person.name = Trim(TextOf(child));
+    if (name == "email" && person.email.empty()) person.email = Trim(TextOf(child));
+    if ((name == "uri" || name == "url") && person.uri.empty()) person.uri = Trim(TextOf(child));
+  }
+  if (!structured && !HasElementChild(node)) person.name = Trim(TextOf(node));
+  return person;
+}
+
+std::string TrimmedAttr(const xml::Node* node, std::string_view name) {
+  const xml::Attribute* attr = node->FindAttribute({}, name);
+  return attr != nullptr ? Trim(attr->value) : std::string();
+}
+
+// The xml:base and xml:lang in effect at an element, computed once for the
+// element that owns it (an item, a channel) and reused for its children,
+// which rarely carry their own.
+struct Scope {
+  const xml::Node* owner = nullptr;
+  const std::string& default_base;  // what xml:base applies over; outlives the Scope
+  std::string base;                 // BaseFor(owner, default_base)
+  std::string language;             // LangOf(owner)
+
+  Scope(const xml::Node* owner_node, const std::string& default_base_url)
+      : owner(owner_node), default_base(default_base_url) {
+    base = BaseFor(owner, default_base);
+    language = LangOf(owner);
+  }
+
+  // BaseFor(node, default_base) for `node` at or below the owner.
+  std::string BaseAt(const xml::Node* node) const {
+    const xml::Node* n = node;
+    bool own = false;
+    for (; n != nullptr && n != owner; n = n->parent) {
+      if (n->FindAttribute(kXmlNs, "base") != nullptr) own = true;
+    }
+    if (n == nullptr) return BaseFor(node, default_base);  // not below the owner
+    if (!own) return base;
+    std::vector<std::string> bases;
+    for (n = node; n != owner; n = n->parent) {
+      std::string b = NsAttr(n, kXmlNs, "base");
+      if (!b.empty()) bases.push_back(Trim(b));
+    }
+    std::string out = base;
+    for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
+      out = out.empty() ? *it : ResolveUrl(out, *it);
+    }
+    return out;
+  }
+
+  // LangOf(node) for `node` at or below the owner.
+  std::string LanguageAt(const xml::Node* node) const {
+    for (const xml::Node* n = node; n != nullptr; n = n->parent) {
+      if (const xml::Attribute* lang = n->FindAttribute(kXmlNs, "lang"); lang != nullptr) {
+        return Trim(lang->value);
+      }
+      if (n == owner) return language;
+    }
+    return "";
+  }
+};
+
+// The model's view of a text element (feed_model.h): Atom text constructs
+// and content by their type and mode, XHTML bodies as markup, RSS elements
+// as the HTML they carry.
+FeedText TextDetail(const xml::Node* node, const Scope& scope) {
+  FeedText text;
+  if (node == nullptr) return text;
+  text.present = true;
+  text.language = scope.LanguageAt(node);
+  text.base = scope.BaseAt(node);
+  if (!IsAtomNs(NsOf(node))) {
+    text.type = NsOf(node) == kXhtmlNs ? "application/xhtml+xml" : "text/html";
+    text.value = HtmlOf(node);
+    return text;
+  }
+  std::string type = Lower(TrimmedAttr(node, "type"));
+  std::string mode = Lower(TrimmedAttr(node, "mode"));
+  text.src = TrimmedAttr(node, "src");
+  if (type.empty() || type == "text") {
+    text.type = "text/plain";
+  } else if (type == "html") {
+    text.type = "text/html";
+  } else if (type == "xhtml") {
+    text.type = "application/xhtml+xml";
+  } else {
+    text.type = type;
+  }
+  if (mode == "base64") {
+    text.value = DecodeBase64(TextOf(node));
+  } else if (text.type == "application/xhtml+xml") {
+    for (const xml::Node* child : ElementChildren(node)) {
+      if (Is(child, kXhtmlNs, "div")) {
+        AppendMarkup(child, &text.value);
+        return text;
+      }
+    }
+    text.value = HtmlOf(node);
+  } else {
+    text.value = HtmlOf(node);  // inline markup (Atom 0.3 mode="xml") is serialised
+  }
+  return text;
+}
+
+// An Atom link, RSS link or RSS enclosure as a FeedLink.
+FeedLink LinkOf(const xml::Node* node, const Scope& scope) {
+  FeedLink link;
+  link.base = scope.BaseAt(node);
+  if (IsAtomNs(NsOf(node))) {
+    link.href = TrimmedAttr(node, "href");
+    link.rel = TrimmedAttr(node, "rel");
+    link.type = TrimmedAttr(node, "type");
+    link.title = Attr(node, "title");
+    link.hreflang = TrimmedAttr(node, "hreflang");
+    link.length = TrimmedAttr(node, "length");
+  } else if (NameOf(node) == "enclosure") {
+    link.href = TrimmedAttr(node, "url");
+    link.rel = "enclosure";
+    link.type = TrimmedAttr(node, "type");
+    link.length = TrimmedAttr(node, "length");
+  } else {
+    link.href = Trim(TextOf(node));
+  }
+  if (link.rel.empty()) link.rel = "alternate";
+  return link;
+}
+
+void AddLinks(const std::vector<const xml::Node*>& nodes, const Scope& scope,
+              std::vector<FeedLink>* links, std::vector<FeedEnclosure>* enclosures) {
+  links->reserve(nodes.size());
+  for (const xml::Node* node : nodes) {
+    FeedLink link = LinkOf(node, scope);
+    if (enclosures != nullptr && link.rel == "enclosure" && !link.href.empty()) {
+      enclosures->push_back(FeedEnclosure{link.href, link.type, link.length});
+    }
+    links->push_back(std::move(link));
+  }
+}
+
 // Reads the elements that RSS, RDF and Atom items share through modules
 // (Dublin Core, content:encoded, xhtml:body, Atom inside RSS).
 void ReadModuleElement(const xml::Node* child, RawItem* item) {
@@ -460,22 +639,29 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
   std::string_view name = NameOf(child);
   if (ns == kContentNs && name == "encoded") {
     if (item->content == nullptr) item->content = child;
+    if (item->details) item->details->content_nodes.push_back(child);
   } else if (ns == kXhtmlNs && name == "body") {
     if (item->content == nullptr) item->content = child;
+    if (item->details) item->details->content_nodes.push_back(child);
   } else if (ns == kDcNs) {
     if (name == "creator" || name == "author" || name == "contributor") {
+      std::string author = Trim(TextOf(child));
       if (name != "contributor" || item->authors.empty()) {
-        std::string author = Trim(TextOf(child));
         if (!author.empty()) item->authors.push_back(author);
       }
+      if (item->details && name != "contributor" && !author.empty()) {
+        item->details->people.push_back(FeedPerson{author, "", ""});
+      }
     } else if (name == "date") {
-      if (item->published_ms == 0) item->published_ms = DateOf(child);
+      TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
     } else if (name == "subject") {
       item->categories.push_back(TextOf(child));
+      if (item->details) item->details->tags.push_back(FeedCategory{Trim(item->categories.back()), "", ""});
     } else if (name == "title") {
       if (!item->has_title) {
         item->title_html = HtmlOf(child);
         item->has_title = true;
+        if (item->details) item->details->title_node = child;
       }
     } else if (name == "description") {
       if (item->summary == nullptr) item->summary = child;
@@ -485,9 +671,9 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
       if (item->guid.empty()) item->guid = Trim(TextOf(child));
     }
   } else if (ns == kDcTermsNs) {
-    if (name == "modified" && item->updated_ms == 0) item->updated_ms = DateOf(child);
-    if ((name == "issued" || name == "created") && item->published_ms == 0) {
-      item->published_ms = DateOf(child);
+    if (name == "modified") TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
+    if (name == "issued" || name == "created") {
+      TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
     }
   }
 }
@@ -500,6 +686,7 @@ void ReadAtomElement(const xml::Node* child, RawItem* item) {
     if (!item->has_title) {
       item->title_html = AtomHtml(child);
       item->has_title = true;
+      if (item->details) item->details->title_node = child;
     }
   } else if (name == "summary") {
     if (item->summary == nullptr) {
@@ -511,24 +698,31 @@ void ReadAtomElement(const xml::Node* child, RawItem* item) {
       item->content = child;
       item->atom_content = true;
     }
+    if (item->details) item->details->content_nodes.push_back(child);
   } else if (name == "author") {
     std::string author = AtomPersonName(child);
     if (!author.empty()) item->authors.push_back(author);
+    if (item->details) item->details->people.push_back(AtomPerson(child));
   } else if (name == "category") {
     std::string term = Attr(child, "term");
     if (Trim(term).empty()) term = Attr(child, "label");
     if (Trim(term).empty()) term = TextOf(child);
-    item->categories.push_back(term);
+    if (item->details) {
+      item->details->tags.push_back(
+          FeedCategory{Trim(term), TrimmedAttr(child, "scheme"), TrimmedAttr(child, "label")});
+    }
+    item->categories.push_back(std::move(term));
   } else if (name == "published" || name == "issued" || name == "created") {
-    if (item->published_ms == 0) item->published_ms = DateOf(child);
+    TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
   } else if (name == "updated" || name == "modified") {
-    if (item->updated_ms == 0) item->updated_ms = DateOf(child);
+    TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
   }
 }
 
-RawItem ReadRssItem(const xml::Node* node) {
+RawItem ReadRssItem(const xml::Node* node, bool details) {
   RawItem item;
   item.node = node;
+  if (details) item.details.emplace();
   LazyAlternateLink alternate;
   for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
@@ -538,12 +732,16 @@ RawItem ReadRssItem(const xml::Node* node) {
         if (!item.has_title) {
           item.title_html = HtmlOf(child);
           item.has_title = true;
+          if (details) item.details->title_node = child;
         }
       } else if (name == "link") {
         if (item.link.empty()) {
           item.link = Trim(TextOf(child));
           item.link_node = child;
         }
+        if (details) item.details->link_nodes.push_back(child);
+      } else if (name == "enclosure") {
+        if (details) item.details->link_nodes.push_back(child);
       } else if (name == "guid") {
         if (item.guid.empty()) {
           item.guid = Trim(TextOf(child));
@@ -551,12 +749,20 @@ RawItem ReadRssItem(const xml::Node* node) {
       } else if (name == "description") {
         if (item.summary == nullptr || !item.summary->ns.empty()) item.summary = child;
       } else if (name == "author") {
-        std::string author = CleanAuthor(TextOf(child));
-        if (!author.empty()) item.authors.insert(item.authors.begin(), author);
+        std::string text = TextOf(child);
+        std::string author = CleanAuthor(text);
+        if (!author.empty()) {
+          item.authors.insert(item.authors.begin(), author);
+          if (details) item.details->people.push_back(RssPerson(text));
+        }
       } else if (name == "category") {
-        item.categories.push_back(TextOf(child));
+        std::string text = TextOf(child);
+        if (details) {
+          item.details->tags.push_back(FeedCategory{Trim(text), TrimmedAttr(child, "domain"), ""});
+        }
+        item.categories.push_back(std::move(text));
       } else if (name == "pubDate") {
-        if (int64_t date = DateOf(child); date != 0) item.published_ms = date;
+        TakeDate(child, true, &item.published_ms, details ? &item.details->published_raw : nullptr);
       }
     } else if (IsAtomNs(ns)) {
       if (name == "link") {
@@ -564,6 +770,7 @@ RawItem ReadRssItem(const xml::Node* node) {
           item.link = Trim(Attr(child, "href"));
           item.link_node = child;
         }
+        if (details) item.details->link_nodes.push_back(child);
       } else {
         ReadAtomElement(child, &item);
       }
@@ -575,9 +782,10 @@ RawItem ReadRssItem(const xml::Node* node) {
   return item;
 }
 
-RawItem ReadAtomEntry(const xml::Node* node) {
+RawItem ReadAtomEntry(const xml::Node* node, bool details) {
   RawItem item;
   item.node = node;
+  if (details) item.details.emplace();
   LazyAlternateLink alternate;
   for (const xml::Node* child : ElementChildren(node)) {
     if (IsAtomNs(NsOf(child))) {
@@ -586,6 +794,7 @@ RawItem ReadAtomEntry(const xml::Node* node) {
           item.link = Trim(Attr(child, "href"));
           item.link_node = child;
         }
+        if (details) item.details->link_nodes.push_back(child);
       } else {
         ReadAtomElement(child, &item);
       }
@@ -606,12 +815,25 @@ std::string JoinAuthors(const std::vector<std::string>& authors) {
   return out;
 }
 
-FeedItem FinishItem(const RawItem& raw, const std::string& default_base,
+FeedItem FinishItem(RawItem raw, const std::string& default_base,
                     const std::string& feed_language, const std::string& feed_author) {
   FeedItem item;
+  const Scope scope(raw.node, default_base);
+  if (raw.details) {
+    RawItem::Details& in = *raw.details;
+    FeedItemDetails& out = item.details.emplace();
+    out.title = TextDetail(in.title_node, scope);
+    out.summary = TextDetail(raw.summary, scope);
+    out.contents.reserve(in.content_nodes.size());
+    for (const xml::Node* node : in.content_nodes) out.contents.push_back(TextDetail(node, scope));
+    AddLinks(in.link_nodes, scope, &out.links, &out.enclosures);
+    out.authors = std::move(in.people);
+    out.tags = std::move(in.tags);
+    out.published = std::move(in.published_raw);
+    out.updated = std::move(in.updated_raw);
+  }
   if (!raw.link.empty()) {
-    item.link = Resolve(BaseFor(raw.link_node != nullptr ? raw.link_node : raw.node, default_base),
-                        raw.link);
+    item.link = Resolve(scope.BaseAt(raw.link_node != nullptr ? raw.link_node : raw.node), raw.link);
   }
   // A guid that is a web address serves as the link (for RSS this is what
   // isPermaLink promises; Atom ids and non-permalink guids often are too).
@@ -622,18 +844,18 @@ FeedItem FinishItem(const RawItem& raw, const std::string& default_base,
   if (item.author.empty()) item.author = feed_author;
   if (raw.summary != nullptr) {
     std::string html = raw.atom_summary ? AtomHtml(raw.summary) : HtmlOf(raw.summary);
-    item.summary_html = SanitizeHtml(html, BaseFor(raw.summary, default_base));
+    item.summary_html = SanitizeHtml(html, scope.BaseAt(raw.summary));
   }
   if (raw.content != nullptr) {
     std::string html = raw.atom_content ? AtomHtml(raw.content) : HtmlOf(raw.content);
-    item.content_html = SanitizeHtml(html, BaseFor(raw.content, default_base));
+    item.content_html = SanitizeHtml(html, scope.BaseAt(raw.content));
   }
   if (!item.content_html.empty()) item.text = HtmlToText(item.content_html);
   if (item.text.empty()) item.text = HtmlToText(item.summary_html);
   for (const std::string& category : raw.categories) AddCategory(&item.categories, category);
   item.published_ms = raw.published_ms;
   item.updated_ms = raw.updated_ms;
-  item.language = LangOf(raw.node);
+  item.language = scope.language;
   if (item.language.empty()) item.language = raw.language;
   if (item.language.empty()) item.language = feed_language;
   return item;
@@ -652,7 +874,7 @@ void CollectDescendants(const xml::Node* node, int depth, const Match& match,
 }
 
 absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
-                                    const std::string& base_url, bool recovered) {
+                                    const std::string& base_url, bool recovered, bool details) {
   ParsedFeed feed;
   feed.format = std::move(format);
   const xml::Node* channel = nullptr;
@@ -672,29 +894,55 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
   std::string link;
   const xml::Node* atom_link = AtomAlternateLink(channel);
   std::string feed_author;
+  const xml::Node* title_node = nullptr;
+  const xml::Node* description_node = nullptr;
+  std::vector<const xml::Node*> link_nodes;
+  std::vector<FeedPerson> authors;
   for (const xml::Node* child : ElementChildren(channel)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
     if (IsRssNs(ns)) {
       if (name == "title" && feed.title.empty()) {
         feed.title = HtmlToText(HtmlOf(child));
+        if (title_node == nullptr) title_node = child;
       } else if (name == "link" && link.empty()) {
         link = Trim(TextOf(child));
         link_node = child;
       } else if (name == "description" && feed.description.empty()) {
         feed.description = HtmlToText(HtmlOf(child));
+        if (description_node == nullptr) description_node = child;
       } else if (name == "language" && feed.language.empty()) {
         feed.language = Trim(TextOf(child));
       } else if (name == "managingEditor" && feed_author.empty()) {
         feed_author = CleanAuthor(TextOf(child));
+        if (details && !feed_author.empty()) authors.push_back(RssPerson(TextOf(child)));
       }
+      if (details && name == "link") link_nodes.push_back(child);
     } else if (ns == kDcNs) {
       if (name == "language" && feed.language.empty()) feed.language = Trim(TextOf(child));
-      if (name == "title" && feed.title.empty()) feed.title = HtmlToText(HtmlOf(child));
+      if (name == "title" && feed.title.empty()) {
+        feed.title = HtmlToText(HtmlOf(child));
+        if (title_node == nullptr) title_node = child;
+      }
       if (name == "description" && feed.description.empty()) {
         feed.description = HtmlToText(HtmlOf(child));
+        if (description_node == nullptr) description_node = child;
       }
+      if (details && (name == "creator" || name == "author")) {
+        std::string author = Trim(TextOf(child));
+        if (!author.empty()) authors.push_back(FeedPerson{author, "", ""});
+      }
+    } else if (details && IsAtomNs(ns) && name == "link") {
+      link_nodes.push_back(child);
     }
+  }
+  if (details) {
+    const Scope scope(channel, base_url);
+    FeedDetails& out = feed.details.emplace();
+    out.title = TextDetail(title_node, scope);
+    out.subtitle = TextDetail(description_node, scope);
+    AddLinks(link_nodes, scope, &out.links, nullptr);
+    out.authors = std::move(authors);
   }
   if (link.empty() && atom_link != nullptr) {
     link = Trim(Attr(atom_link, "href"));
@@ -718,28 +966,40 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
       }
     }
   }
+  feed.items.reserve(item_nodes.size());
   for (const xml::Node* node : item_nodes) {
-    feed.items.push_back(FinishItem(ReadRssItem(node), default_base, feed.language, ""));
+    feed.items.push_back(FinishItem(ReadRssItem(node, details), default_base, feed.language, ""));
   }
   return feed;
 }
 
 absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
-                                     const std::string& base_url, bool recovered) {
+                                     const std::string& base_url, bool recovered, bool details) {
   ParsedFeed feed;
   feed.format = std::move(format);
   std::string feed_author;
+  std::vector<const xml::Node*> link_nodes;
+  // Only for the model fields; cheap when they are not wanted.
+  const Scope scope(details ? root : nullptr, base_url);
+  if (details) feed.details.emplace();
   for (const xml::Node* child : ElementChildren(root)) {
     if (!IsAtomNs(NsOf(child))) continue;
     std::string_view name = NameOf(child);
     if (name == "title" && feed.title.empty()) {
       feed.title = HtmlToText(AtomHtml(child));
+      if (details && !feed.details->title.present) feed.details->title = TextDetail(child, scope);
     } else if ((name == "subtitle" || name == "tagline") && feed.description.empty()) {
       feed.description = HtmlToText(AtomHtml(child));
+      if (details && !feed.details->subtitle.present) {
+        feed.details->subtitle = TextDetail(child, scope);
+      }
     } else if (name == "author" && feed_author.empty()) {
       feed_author = AtomPersonName(child);
     }
+    if (details && name == "author") feed.details->authors.push_back(AtomPerson(child));
+    if (details && name == "link") link_nodes.push_back(child);
   }
+  if (details) AddLinks(link_nodes, scope, &feed.details->links, nullptr);
   if (const xml::Node* link = AtomAlternateLink(root); link != nullptr) {
     feed.link = Resolve(BaseFor(link, base_url), Attr(link, "href"));
   }
@@ -756,8 +1016,10 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
       if (is_entry(child)) entry_nodes.push_back(child);
     }
   }
+  feed.items.reserve(entry_nodes.size());
   for (const xml::Node* node : entry_nodes) {
-    feed.items.push_back(FinishItem(ReadAtomEntry(node), default_base, feed.language, feed_author));
+    feed.items.push_back(
+        FinishItem(ReadAtomEntry(node, details), default_base, feed.language, feed_author));
   }
   return feed;
 }
@@ -1493,7 +1755,8 @@ absl::Status ParseWithLibxml(std::string_view data, bool is_utf8, std::optional<
   return absl::OkStatus();
 }
 
-absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::string& base_url) {
+absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::string& base_url,
+                                        bool details) {
   PreparedInput input = PrepareInput(bytes);
   std::string_view data = input.converted.empty() ? bytes : std::string_view(input.converted);
   std::string entity_problem;
@@ -1538,19 +1801,20 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
   absl::StatusOr<ParsedFeed> feed;
   if (name == "rss" && IsRssNs(ns)) {
     std::string version = Trim(Attr(root, "version"));
-    feed = ParseRss(root, version.rfind("0.9", 0) == 0 ? "rss09x" : "rss20", base_url, recovered);
+    feed = ParseRss(root, version.rfind("0.9", 0) == 0 ? "rss09x" : "rss20", base_url, recovered,
+                    details);
   } else if (name == "RDF" && (ns == kRdfNs || ns.empty())) {
     bool rss090 = false;
     for (const xml::Node* child : ElementChildren(root)) {
       if (NsOf(child) == kRss090Ns) rss090 = true;
     }
-    feed = ParseRss(root, rss090 ? "rss09x" : "rss10", base_url, recovered);
+    feed = ParseRss(root, rss090 ? "rss09x" : "rss10", base_url, recovered, details);
   } else if (name == "channel" && IsRssNs(ns)) {
-    feed = ParseRss(root, "rss09x", base_url, recovered);
+    feed = ParseRss(root, "rss09x", base_url, recovered, details);
   } else if (name == "feed" && ns == kAtom10Ns) {
-    feed = ParseAtom(root, "atom10", base_url, recovered);
+    feed = ParseAtom(root, "atom10", base_url, recovered, details);
   } else if (name == "feed" && ns == kAtom03Ns) {
-    feed = ParseAtom(root, "atom03", base_url, recovered);
+    feed = ParseAtom(root, "atom03", base_url, recovered, details);
   } else {
     return absl::InvalidArgumentError("feed: not a feed: root element is " +
                                       RootDescription(root) +
@@ -1580,21 +1844,67 @@ void MakeValidUtf8(std::string* s) {
   if (!IsValidUtf8(*s)) *s = ToValidUtf8(*s);
 }
 
+// The model fields: a text cut at kMaxFieldBytes can end inside a character.
+void MakeDetailsValidUtf8(FeedText* text) {
+  for (std::string* s : {&text->value, &text->type, &text->language, &text->base, &text->src}) {
+    MakeValidUtf8(s);
+  }
+}
+void MakeDetailsValidUtf8(std::vector<FeedLink>* links) {
+  for (FeedLink& l : *links) {
+    for (std::string* s : {&l.href, &l.rel, &l.type, &l.title, &l.hreflang, &l.length, &l.base}) {
+      MakeValidUtf8(s);
+    }
+  }
+}
+void MakeDetailsValidUtf8(std::vector<FeedPerson>* people) {
+  for (FeedPerson& p : *people) {
+    for (std::string* s : {&p.name, &p.email, &p.uri}) MakeValidUtf8(s);
+  }
+}
+void MakeDetailsValidUtf8(ParsedFeed* feed) {
+  if (feed->details) {
+    MakeDetailsValidUtf8(&feed->details->title);
+    MakeDetailsValidUtf8(&feed->details->subtitle);
+    MakeDetailsValidUtf8(&feed->details->links);
+    MakeDetailsValidUtf8(&feed->details->authors);
+  }
+  for (FeedItem& item : feed->items) {
+    if (!item.details) continue;
+    FeedItemDetails& d = *item.details;
+    MakeDetailsValidUtf8(&d.title);
+    MakeDetailsValidUtf8(&d.summary);
+    for (FeedText& text : d.contents) MakeDetailsValidUtf8(&text);
+    MakeDetailsValidUtf8(&d.links);
+    MakeDetailsValidUtf8(&d.authors);
+    for (FeedEnclosure& e : d.enclosures) {
+      for (std::string* s : {&e.url, &e.type, &e.length}) MakeValidUtf8(s);
+    }
+    for (FeedCategory& c : d.tags) {
+      for (std::string* s : {&c.term, &c.scheme, &c.label}) MakeValidUtf8(s);
+    }
+    MakeValidUtf8(&d.published);
+    MakeValidUtf8(&d.updated);
+  }
+}
+
 }  // namespace
 
-absl::StatusOr<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view base_url) {
+absl::StatusOr<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view base_url,
+                                     const FeedParseOptions& options) {
   std::string base = Trim(base_url);
   size_t start = 0;
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
   while (start < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[start]))) ++start;
   if (start == bytes.size()) return absl::InvalidArgumentError("feed: not a feed: input is empty");
   absl::StatusOr<ParsedFeed> feed = bytes[start] == '{' ? ParseJsonFeed(bytes.substr(start), base)
-                                                        : ParseXmlFeed(bytes, base);
+                                                        : ParseXmlFeed(bytes, base, options.details);
   if (!feed.ok()) return feed;
   for (std::string* s : {&feed->title, &feed->link, &feed->description, &feed->language,
                          &feed->ill_formed_reason}) {
     MakeValidUtf8(s);
   }
+  if (options.details) MakeDetailsValidUtf8(&*feed);
   for (FeedItem& item : feed->items) {
     for (std::string* s : {&item.guid, &item.link, &item.title, &item.author, &item.summary_html,
                            &item.content_html, &item.text, &item.language}) {

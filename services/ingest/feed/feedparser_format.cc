@@ -18,13 +18,15 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "re2/re2.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
 #include "services/ingest/feed/feedparser_html.h"
@@ -480,13 +482,14 @@ DoctypeResult ReplaceDoctype(const std::string& data) {
   if (doctype.find("netscape") != std::string::npos) result.version = "rss091n";
   std::string replacement;
   if (doctype_results.size() == 1 && !entity_results.empty()) {
-    static const std::regex safe_re(R"re(^\s+(\w+)\s+"(&#\w+;|[^&"]*)")re");
+    static const RE2 safe_re(R"re(^[\t\n\v\f\r ]+(\w+)[\t\n\v\f\r ]+"(&#\w+;|[^&"]*)")re", fp::BytePatterns());
     std::vector<std::string> safe;
     for (const std::string& e : entity_results) {
-      std::smatch m;
-      if (std::regex_search(e, m, safe_re)) {
+      std::string name;
+      std::string value;
+      if (RE2::PartialMatch(e, safe_re, &name, &value)) {
         safe.push_back(e);
-        result.entities[m[1]] = m[2];
+        result.entities[name] = value;
       }
     }
     if (!safe.empty()) {
@@ -749,38 +752,25 @@ std::string DropEntitySemicolons(const std::string& s) {
   return out;
 }
 
-// Python's base64.decodebytes (non-strict) then UTF-8 decoding.
+// Python's base64.decodebytes (non-strict) then UTF-8 decoding: characters
+// outside the alphabet are skipped, the first '=' ends the data, and a
+// partial last group must have been padded.
 std::optional<std::string> DecodeBase64Fp(const std::string& in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  int bits = 0;
-  uint32_t buffer = 0;
-  size_t count = 0;
+  std::string alphabet_only;
+  alphabet_only.reserve(in.size());
   bool padded = false;
   for (char c : in) {
     if (c == '=') {
       padded = true;
       break;
     }
-    int v = value(c);
-    if (v < 0) continue;
-    ++count;
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/') alphabet_only += c;
   }
+  size_t count = alphabet_only.size();
   if (count % 4 == 1) return std::nullopt;
   if (count % 4 != 0 && !padded) return std::nullopt;
+  std::string out;
+  if (!absl::Base64Unescape(alphabet_only, &out)) return std::nullopt;
   if (!IsValidUtf8(out)) return std::nullopt;
   return out;
 }
@@ -1305,11 +1295,13 @@ class FeedState {
     std::string author = context[key];
     if (author.empty()) return;
     std::string email;
-    static const std::regex email_re(
-        R"((([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?)");
-    std::smatch m;
-    if (author.find('@') != std::string::npos && std::regex_search(author, m, email_re)) {
-      email = m[0];
+    static const RE2 email_re(
+        R"(([a-zA-Z0-9_\-\.\+]+)@(?:\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.|(?:[a-zA-Z0-9\-]+\.)+)(?:[a-zA-Z]{2,4}|[0-9]{1,3})\]?(?:\?subject=[^\t\n\v\f\r ]+)?)",
+        fp::BytePatterns());
+    re2::StringPiece match;
+    if (author.find('@') != std::string::npos &&
+        email_re.Match(author, 0, author.size(), RE2::UNANCHORED, &match, 1)) {
+      email = std::string(match);
       ReplaceAll(&author, email, "");
       ReplaceAll(&author, "()", "");
       ReplaceAll(&author, "<>", "");
@@ -1867,14 +1859,13 @@ class FeedState {
   }
 
   static Json PscStart(const std::string& start) {
-    static const std::regex re(R"(^((\d{2}):)?(\d{2}):(\d{2})(\.(\d{3}))?$)");
-    std::smatch m;
-    if (!std::regex_match(start, m, re)) return nullptr;
-    int h = m[2].matched ? std::stoi(m[2]) : 0;
-    int mi = std::stoi(m[3]);
-    int s = std::stoi(m[4]);
-    int ms = m[6].matched ? std::stoi(m[6]) : 0;
-    return h * 3600 + mi * 60 + s + ms / 1000.0;
+    static const RE2 re(R"((?:(\d{2}):)?(\d{2}):(\d{2})(?:\.(\d{3}))?)", fp::BytePatterns());
+    std::string h;  // empty: the optional part is absent
+    int mi = 0;
+    int s = 0;
+    std::string ms;
+    if (!RE2::FullMatch(start, re, &h, &mi, &s, &ms)) return nullptr;
+    return (h.empty() ? 0 : std::stoi(h)) * 3600 + mi * 60 + s + (ms.empty() ? 0 : std::stoi(ms)) / 1000.0;
   }
 
   std::string MapStandardPrefix(const std::string& name) const {

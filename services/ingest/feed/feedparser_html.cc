@@ -5,13 +5,13 @@
 #include <cstdlib>
 #include <map>
 #include <cstdio>
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "re2/re2.h"
 #include "services/ingest/feed/canonical_url.h"
 
 namespace newsflow::ingest::fp {
@@ -239,20 +239,26 @@ std::string EscapeAttrValue(std::string_view value) {
 // Sanitiser
 
 std::string SanitizeStyle(std::string style, bool svg_ok) {
-  static const std::regex url_re(R"(url\s*\(\s*[^\s)]+?\s*\)\s*)");
-  static const std::regex valid_re(
-      R"(^([:,;#%.\sa-zA-Z0-9!]|\w-\w|'[\s\w]+'|"[\s\w]+"|\([\d,\s]+\))*$)");
-  static const std::regex decl_re(R"(\s*[-\w]+\s*:\s*[^:;]*;?)");
-  static const std::regex prop_re(R"(([-\w]+)\s*:\s*([^:;]*))");
-  static const std::regex css_value_re(
-      R"(^(#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|\d{0,2}\.?\d{0,2}(cm|em|ex|in|mm|pc|pt|px|%|,|\))?)$)");
-  style = std::regex_replace(style, url_re, " ");
-  if (!std::regex_match(style, valid_re)) return "";
-  if (!PyStrip(std::regex_replace(style, decl_re, "")).empty()) return "";
+  static const RE2 url_re(R"(url[\t\n\v\f\r ]*\([\t\n\v\f\r ]*[^\t\n\v\f\r )]+?[\t\n\v\f\r ]*\)[\t\n\v\f\r ]*)",
+                          BytePatterns());
+  static const RE2 valid_re(
+      R"((?:[:,;#%.\t\n\v\f\r a-zA-Z0-9!]|\w-\w|'[\t\n\v\f\r \w]+'|"[\t\n\v\f\r \w]+"|\([\d,\t\n\v\f\r ]+\))*)",
+      BytePatterns());
+  static const RE2 decl_re(R"([\t\n\v\f\r ]*[-\w]+[\t\n\v\f\r ]*:[\t\n\v\f\r ]*[^:;]*;?)", BytePatterns());
+  static const RE2 prop_re(R"(([-\w]+)[\t\n\v\f\r ]*:[\t\n\v\f\r ]*([^:;]*))", BytePatterns());
+  static const RE2 css_value_re(
+      R"((?:#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|\d{0,2}\.?\d{0,2}(?:cm|em|ex|in|mm|pc|pt|px|%|,|\))?))",
+      BytePatterns());
+  RE2::GlobalReplace(&style, url_re, " ");
+  if (!RE2::FullMatch(style, valid_re)) return "";
+  std::string rest = style;
+  RE2::GlobalReplace(&rest, decl_re, "");
+  if (!PyStrip(rest).empty()) return "";
   std::string clean;
-  for (std::sregex_iterator it(style.begin(), style.end(), prop_re), end; it != end; ++it) {
-    std::string prop = (*it)[1];
-    std::string value = (*it)[2];
+  re2::StringPiece input(style);
+  std::string prop;
+  std::string value;
+  while (RE2::FindAndConsume(&input, prop_re, &prop, &value)) {
     if (value.empty()) continue;
     std::string lower = Lower(prop);
     bool ok = false;
@@ -269,7 +275,7 @@ std::string SanitizeStyle(std::string style, bool svg_ok) {
           size_t end = pos;
           while (end < value.size() && !IsSpace(value[end])) ++end;
           std::string keyword = value.substr(pos, end - pos);
-          if (!AcceptableCssKeywords().count(keyword) && !std::regex_match(keyword, css_value_re)) {
+          if (!AcceptableCssKeywords().count(keyword) && !RE2::FullMatch(keyword, css_value_re)) {
             ok = false;
             break;
           }
@@ -463,6 +469,15 @@ bool UsesRelative(std::string_view scheme) {
 }
 
 }  // namespace
+
+const RE2::Options& BytePatterns() {
+  static const RE2::Options* options = [] {
+    auto* o = new RE2::Options;
+    o->set_encoding(RE2::Options::EncodingLatin1);
+    return o;
+  }();
+  return *options;
+}
 
 std::string_view PyStrip(std::string_view s) {
   auto ws_len_front = [](std::string_view t) -> size_t {

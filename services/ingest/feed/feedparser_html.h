@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "re2/re2.h"
+
 namespace newsflow::ingest::fp {
 
 using Attrs = std::vector<std::pair<std::string, std::string>>;
@@ -89,6 +91,11 @@ int Html4Entity(std::string_view name);
 void AppendUtf8(std::string* out, unsigned cp);
 bool IsVoidElement(std::string_view tag);
 bool IsAcceptableElement(std::string_view tag);
+// Options for the module's patterns: they read bytes (Latin-1 mode), as the
+// Python patterns they follow read code points, so that any input matches
+// the same way whether or not it is valid UTF-8. The patterns spell out
+// "\s" as the ASCII spaces including \v.
+const RE2::Options& BytePatterns();
 // Python str.strip(): ASCII and Unicode whitespace.
 std::string_view PyStrip(std::string_view s);
 

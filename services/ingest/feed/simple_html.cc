@@ -1,4 +1,5 @@
 #include "services/ingest/feed/simple_html.h"
+#include "common/util/utf8.h"
 
 #include <gumbo.h>
 #include <libxml/HTMLparser.h>
@@ -226,24 +227,6 @@ bool IsPlainCodePoint(uint32_t cp) {
   return cp <= 0x10FFFF;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    *out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *out += static_cast<char>(0xC0 | (cp >> 6));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *out += static_cast<char>(0xE0 | (cp >> 12));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (cp >> 18));
-    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Named character references this parser decodes (with their semicolon),
 // besides the rest of HTML 4's (see DecodeReference); any other name sends
 // the fragment to the tree builder, whose table is complete.
@@ -294,7 +277,7 @@ bool DecodeReference(std::string_view s, size_t* pos, std::string* out) {
       value = value * (hex ? 16 : 10) + static_cast<uint32_t>(digit);
     }
     if (digits == 0 || p >= s.size() || s[p] != ';' || !IsPlainCodePoint(value)) return false;
-    AppendUtf8(value, out);
+    newsflow::AppendUtf8(static_cast<char32_t>(value), out);
     *pos = p + 1;
     return true;
   }
@@ -318,7 +301,7 @@ bool DecodeReference(std::string_view s, size_t* pos, std::string* out) {
     buffer[name.size()] = '\0';
     const htmlEntityDesc* entity = htmlEntityLookup(reinterpret_cast<const xmlChar*>(buffer));
     if (entity == nullptr || !IsPlainCodePoint(entity->value)) return false;
-    AppendUtf8(entity->value, out);
+    newsflow::AppendUtf8(static_cast<char32_t>(entity->value), out);
     *pos = end + 1;
     return true;
   }

@@ -1,4 +1,5 @@
 #include "services/ingest/feed/xml_tree.h"
+#include "common/util/utf8.h"
 
 #include <libxml/uri.h>
 
@@ -152,24 +153,6 @@ bool IsNameByte(unsigned char c) {
 bool IsXmlChar(uint32_t c) {
   return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
          (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-void AppendUtf8(uint32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
 }
 
 // True if a general parser accepts `uri` as a namespace name without an
@@ -328,7 +311,7 @@ class WellFormedParser {
       }
       if (digits == 0 || !At(';') || !IsXmlChar(value)) return false;
       ++pos_;
-      AppendUtf8(value, out);
+      newsflow::AppendUtf8(static_cast<char32_t>(value), out);
       return true;
     }
     size_t end = in_.find(';', pos_);

@@ -186,6 +186,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadDropCase{"EmptyText", "/d/a.json", R"({"title": "T", "text": ""})", "required"},
         BadDropCase{"NotJson", "/d/a.json", "{not json", "not a JSON object"},
         BadDropCase{"JsonArray", "/d/a.json", R"(["title", "text"])", "not a JSON object"},
+        // Latin-1 "café": the JSON parser refuses it, so no article carries
+        // invalid UTF-8 (or a repaired guess) into the pipeline.
+        BadDropCase{"NotUtf8", "/d/a.json", "{\"title\": \"caf\xE9\", \"text\": \"Body\"}", "in valid UTF-8"},
         BadDropCase{"OtherExtension", "/d/a.txt", "plain text", "only .json and .html"},
         BadDropCase{"EmptyHtml", "/d/a.html", "   ", "/d/a.html"},
         BadDropCase{"HtmlWithoutText", "/d/a.html", "<html><body></body></html>", "no article text"}),

@@ -140,14 +140,14 @@ TEST_F(ControlExecutorTest, JunkFeedsAndPagesAreRefusedAndCounted) {
     EXPECT_FALSE(r.ok()) << url;
     EXPECT_THAT(r.error(), HasSubstr("feed refused")) << url;
   }
-  EXPECT_EQ(counters_.Get("feeds_refused").load(), 3u);
+  EXPECT_EQ(counters_.Get("feeds_refused").value(), 3u);
   EXPECT_TRUE(List().empty());
   v1::ControlRequest page;
   page.set_submit_url("file:///etc/passwd");
   v1::ControlResponse refused = executor_->Execute(page);
   EXPECT_FALSE(refused.ok());
   EXPECT_THAT(refused.error(), HasSubstr("page refused"));
-  EXPECT_EQ(counters_.Get("pages_refused").load(), 1u);
+  EXPECT_EQ(counters_.Get("pages_refused").value(), 1u);
   EXPECT_TRUE(pages_.empty());
   page.set_submit_url("https://news.example/story");
   EXPECT_TRUE(executor_->Execute(page).ok());
@@ -185,7 +185,7 @@ TEST_F(ControlExecutorTest, ControlSocketRequestsNeedTheTokenWhenOneIsSet) {
     auto reply = executor_->Handle(request);
     EXPECT_TRUE(absl::IsPermissionDenied(reply.status())) << token;
   }
-  EXPECT_EQ(counters_.Get("control_unauthorised").load(), 4u);
+  EXPECT_EQ(counters_.Get("control_unauthorised").value(), 4u);
   request.mutable_control()->set_token("s3cret");
   auto reply = executor_->Handle(request);
   ASSERT_THAT(reply, IsOk());
@@ -217,7 +217,7 @@ TEST_F(ControlExecutorTest, OpmlImportOverTheOutlineCapAddsNothing) {
   EXPECT_THAT(progress.error(), HasSubstr("max_import_outlines"));
   EXPECT_EQ(progress.added(), 0u);
   EXPECT_TRUE(List().empty());
-  EXPECT_EQ(counters_.Get("imports_refused").load(), 1u);
+  EXPECT_EQ(counters_.Get("imports_refused").value(), 1u);
 }
 
 }  // namespace

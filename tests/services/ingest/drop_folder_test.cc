@@ -77,7 +77,7 @@ TEST_F(DropFolderTest, FilesAreAcceptedInNameOrderAndMovedToProcessed) {
   EXPECT_TRUE(fs::exists(drop_ + "/processed/a.json"));
   EXPECT_TRUE(fs::exists(drop_ + "/processed/b.json"));
   EXPECT_FALSE(fs::exists(drop_ + "/a.json"));
-  EXPECT_EQ(counters_.Get("drop_files_accepted").load(), 2u);
+  EXPECT_EQ(counters_.Get("drop_files_accepted").value(), 2u);
   EXPECT_TRUE(db_errors_.empty());
   // Nothing is read twice.
   folder_->ScanOnce(std::stop_token());
@@ -92,8 +92,8 @@ TEST_F(DropFolderTest, UnusableFileMovesToFailedWithItsReason) {
   EXPECT_TRUE(fs::exists(drop_ + "/failed/broken.json"));
   ASSERT_TRUE(fs::exists(drop_ + "/failed/broken.json.error"));
   EXPECT_GT(fs::file_size(drop_ + "/failed/broken.json.error"), 1u);
-  EXPECT_EQ(counters_.Get("drop_files_failed").load(), 1u);
-  EXPECT_EQ(counters_.Get("drop_files_accepted").load(), 0u);
+  EXPECT_EQ(counters_.Get("drop_files_failed").value(), 1u);
+  EXPECT_EQ(counters_.Get("drop_files_accepted").value(), 0u);
 }
 
 TEST_F(DropFolderTest, HiddenFilesAndFoldersAreLeftAlone) {

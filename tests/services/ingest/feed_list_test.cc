@@ -43,6 +43,8 @@ TEST(FeedHostTest, HostAndPortLowerCasedWithoutUserInfo) {
   EXPECT_EQ(FeedHost("https://User@News.Example:8080/feed?x"), "news.example:8080");
   EXPECT_EQ(FeedHost("http://a.example"), "a.example");
   EXPECT_EQ(FeedHost("/srv/feeds/a.xml"), "");
+  EXPECT_EQ(FeedHost("file:///srv/feeds/a.xml"), "");
+  EXPECT_EQ(FeedHost("http://[2001:DB8::1]:8080/rss"), "[2001:db8::1]:8080");
 }
 
 TEST_F(FeedListTest, TakesTheEarliestDueFeedAndReportsTheWait) {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <future>
 
@@ -106,6 +108,9 @@ class FetcherTest : public ::testing::Test {
         return sink.write("x", 1);
       });
     });
+    // Fetches keep their connection open for the next one; stopping the
+    // server waits for a kept connection's idle timeout (5 s by default).
+    server_.set_keep_alive_timeout(1);
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -123,6 +128,13 @@ class FetcherTest : public ::testing::Test {
   void Record(const httplib::Request& req) {
     std::lock_guard lock(mu_);
     last_headers_ = req.headers;
+    client_ports_.push_back(req.remote_port);
+  }
+  // The client port of each request to /feed, in order: one TCP connection
+  // per distinct port.
+  std::vector<int> ClientPorts() {
+    std::lock_guard lock(mu_);
+    return client_ports_;
   }
   std::string LastHeader(const std::string& name) {
     std::lock_guard lock(mu_);
@@ -146,6 +158,7 @@ class FetcherTest : public ::testing::Test {
   std::string gzip_plain_;
   std::mutex mu_;
   httplib::Headers last_headers_;
+  std::vector<int> client_ports_;
 };
 
 TEST_F(FetcherTest, OkResponseCapturesBodyAndValidators) {
@@ -157,6 +170,61 @@ TEST_F(FetcherTest, OkResponseCapturesBodyAndValidators) {
   EXPECT_EQ(r->last_modified, kLastModified);
   EXPECT_EQ(r->content_type, "application/rss+xml");
   EXPECT_EQ(r->final_url, Url("/feed"));
+}
+
+// Fetches from one thread keep their connection to a server open: the
+// second request arrives on the TCP connection of the first.
+TEST_F(FetcherTest, SecondFetchFromOneServerReusesTheConnection) {
+  ASSERT_THAT(Fetch({.url = Url("/feed")}, Options()), IsOk());
+  auto again = Fetch({.url = Url("/feed")}, Options());
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->body, kFeedBody);
+  std::vector<int> ports = ClientPorts();
+  ASSERT_EQ(ports.size(), 2u);
+  EXPECT_EQ(ports[0], ports[1]);
+}
+
+// A cached connection was checked under the allow list of the fetch that
+// opened it: a fetch under another list opens (and checks) its own, and one
+// whose list refuses the server is refused although a connection is open.
+TEST_F(FetcherTest, CachedConnectionIsNotReusedUnderAnotherAllowList) {
+  ASSERT_THAT(Fetch({.url = Url("/feed")}, Options()), IsOk());
+  FetchOptions narrower = Options();
+  narrower.allow_networks = {*ParseIpNetwork("127.0.0.1/32")};
+  ASSERT_THAT(Fetch({.url = Url("/feed")}, narrower), IsOk());
+  std::vector<int> ports = ClientPorts();
+  ASSERT_EQ(ports.size(), 2u);
+  EXPECT_NE(ports[0], ports[1]);
+  FetchOptions none = Options();
+  none.allow_networks.clear();
+  EXPECT_THAT(Fetch({.url = Url("/feed")}, none), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(ClientPorts().size(), 2u);  // the server saw no third request
+}
+
+// Retry-After as an HTTP-date, in the preferred form and in the obsolete
+// RFC 850 form that recipients must also accept (RFC 9110 5.6.7).
+TEST_F(FetcherTest, RetryAfterDateIsReadInEachForm) {
+  const int64_t in_an_hour = NowMs() / 1000 + 3600;
+  int route = 0;
+  for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT"}) {
+    const std::string path = "/dated-" + std::to_string(route++);
+    char date[64];
+    const time_t t = static_cast<time_t>(in_an_hour);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(date, sizeof(date), format, &tm);
+    const std::string value = date;
+    server_.Get(path, [value](const httplib::Request&, httplib::Response& res) {
+      res.status = 503;
+      res.set_header("Retry-After", value);
+      res.set_content("later", "text/plain");
+    });
+    auto r = Fetch({.url = Url(path)}, Options());
+    ASSERT_THAT(r, IsOk());
+    EXPECT_EQ(r->http_status, 503);
+    EXPECT_GE(r->retry_after_s, 3500) << value;
+    EXPECT_LE(r->retry_after_s, 3600) << value;
+  }
 }
 
 TEST_F(FetcherTest, SendsTheConfiguredUserAgent) {

@@ -2,11 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
 #include "services/enrich/core/stopwords.h"
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 #include "tests/services/enrich/core/test_articles.h"
 
 namespace newsflow::enrich {
@@ -186,6 +187,24 @@ TEST(EnricherTest, CategoryRulesAddTagsOnTop) {
   // Chinese keywords match inside text without spaces.
   EXPECT_EQ(categories(enricher.Enrich("", "国产芯片市场份额预计明年大幅提升。")),
             std::vector<std::string>{"Semiconductors"});
+}
+
+// Patterns run on untrusted article text: a nested quantifier that makes a
+// backtracking engine take exponential time on a near-match must finish at
+// once (RE2 is linear in the text), and still match where it should.
+TEST(EnricherTest, CategoryPatternIsLinearOnHostileText) {
+  EnrichOptions options;
+  options.categories = {{.tag = "Nested", .keywords = {}, .pattern = R"((x+x+)+y)"}};
+  Enricher enricher(options);
+  const std::string hostile = "The log read " + std::string(5000, 'x') + " and then stopped.";
+  const auto start = std::chrono::steady_clock::now();
+  const EnrichResult r = enricher.Enrich("", hostile);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  for (const ScoredTag& t : r.tags) EXPECT_FALSE(t.category) << t.name;
+  EXPECT_LT(elapsed, std::chrono::seconds(5));
+  const EnrichResult hit = enricher.Enrich("", "The log read xxxy and then stopped at noon today.");
+  EXPECT_TRUE(std::any_of(hit.tags.begin(), hit.tags.end(),
+                          [](const ScoredTag& t) { return t.category && t.name == "Nested"; }));
 }
 
 TEST(EnricherTest, InvalidCategoryPatternIsSkipped) {

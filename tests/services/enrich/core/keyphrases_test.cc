@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 #include "tests/services/enrich/core/test_articles.h"
 
 namespace newsflow::enrich {
@@ -254,6 +254,36 @@ TEST_F(KeyphrasesTest, NestedChineseCompoundsTakeAtMostTwoSlots) {
       EXPECT_FALSE(inside && j < i) << tags[i].name << " inside " << tags[j].name;
     }
     EXPECT_LE(related, 1) << tags[i].name;
+  }
+}
+
+// A short form that the text only ever writes inside a longer tag is a
+// piece of it, not a second tag beside it.
+TEST_F(KeyphrasesTest, ChinesePieceOfALongerTagIsNotATagBesideIt) {
+  const char* text =
+      "研究人员测试了新型贯流风机的噪声。贯流风机的叶轮采用了新的叶片形状。"
+      "实验表明，贯流风机在低转速下噪声明显降低。空调厂商计划在明年使用这种贯流风机。"
+      "专家认为，贯流风机的效率还可以继续提高，叶轮设计是关键。";
+  const std::string_view view(text);
+  const auto tags = Tags("", text, /*unspaced=*/true, {.max_tags = 10, .min_tags = 5});
+  ASSERT_FALSE(tags.empty());
+  const auto count = [&](std::string_view needle) {
+    size_t n = 0;
+    for (size_t at = view.find(needle); at != std::string_view::npos;
+         at = view.find(needle, at + needle.size())) {
+      ++n;
+    }
+    return n;
+  };
+  for (const ScoredTag& shorter : tags) {
+    for (const ScoredTag& longer : tags) {
+      if (longer.name.size() <= shorter.name.size() ||
+          longer.name.find(shorter.name) == std::string::npos) {
+        continue;
+      }
+      EXPECT_LT(count(longer.name), count(shorter.name))
+          << shorter.name << " stands only inside " << longer.name;
+    }
   }
 }
 

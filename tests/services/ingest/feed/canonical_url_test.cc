@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace newsflow::ingest {
 namespace {
@@ -68,6 +69,42 @@ TEST(CanonicalUrlTest, ResolvesRfc3986Examples) {
   };
   for (const UrlCase& c : kCases) {
     EXPECT_EQ(ResolveUrl(base, c.input), c.expected) << "ref: " << c.input;
+  }
+}
+
+// Links as written in feeds and pages, outside RFC 3986 syntax: every byte
+// the reference holds comes out as it was, in the place the URI's structure
+// gives it.
+TEST(CanonicalUrlTest, ResolvesLinksWithBytesOutsideTheGrammar) {
+  const std::string base = "https://news.example/world/story.html";
+  EXPECT_EQ(ResolveUrl(base, "photo 1.jpg"), "https://news.example/world/photo 1.jpg");
+  EXPECT_EQ(ResolveUrl(base, "../中文/页面?q=新闻"), "https://news.example/中文/页面?q=新闻");
+  EXPECT_EQ(ResolveUrl(base, "/a|b?x={1}#c#d"), "https://news.example/a|b?x={1}#c#d");
+  EXPECT_EQ(ResolveUrl(base, "100%/sure"), "https://news.example/world/100%/sure");
+  EXPECT_EQ(ResolveUrl(base, "/list?a[]=1"), "https://news.example/list?a[]=1");
+  // A first segment with a ':' that names no scheme is a relative path.
+  EXPECT_EQ(ResolveUrl(base, "2024:review"), "https://news.example/world/2024:review");
+  EXPECT_EQ(ResolveUrl("http://[::1]:8080/a/b", "c"), "http://[::1]:8080/a/c");
+  EXPECT_EQ(CanonicalizeUrl("https://News.Example/a b/%e4?utm_source=x&q=é"),
+            "https://news.example/a b/%E4?q=é");
+  EXPECT_EQ(CanonicalizeUrl("http://[2001:DB8::1]:80/x"), "http://[2001:db8::1]/x");
+}
+
+// A leading "/." segment is removed in resolution (RFC 3986 5.2.4), so
+// "/./x" and "/x" resolve alike against any base; the second takes the
+// path-absolute shortcut, the first the full parse. (Without a base that
+// has a scheme, references stay as written, dot segments included.)
+TEST(CanonicalUrlTest, PathAbsoluteLinksResolveAsTheFullParseDoes) {
+  const std::vector<std::string> bases = {
+      "http://example.com/feed", "https://user:pw@Example.COM:8443/a/b?q=1#f",
+      "http://[2001:db8::1]/x/", "file:///srv/feeds/a.xml", "http://example.com"};
+  const std::vector<std::string> refs = {
+      "/", "/r/1", "/r/1?x=2&y=%20#frag", "/a:b@c", "/~user/(1)*!$'+,;=", "/%41%62",
+      "/a#b#c", "/with space", "/caf\xC3\xA9", "/a|b", "/%zz", "/a%4", "/q?x=/y#z"};
+  for (const std::string& base : bases) {
+    for (const std::string& ref : refs) {
+      EXPECT_EQ(ResolveUrl(base, ref), ResolveUrl(base, "/." + ref)) << base << " + " << ref;
+    }
   }
 }
 

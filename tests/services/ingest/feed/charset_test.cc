@@ -18,18 +18,6 @@ TEST(CharsetTest, ReadsDeclaredXmlEncoding) {
   EXPECT_EQ(DeclaredXmlEncoding("<?xml version=\"1.0\" encoding=\"utf-8\""), "");
 }
 
-TEST(CharsetTest, ValidatesUtf8) {
-  EXPECT_TRUE(IsValidUtf8("plain ascii"));
-  EXPECT_TRUE(IsValidUtf8("\xE4\xB8\xAD\xE6\x96\x87"));       // 中文
-  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));               // emoji
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));                      // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));                  // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xE4\xB8"));                      // truncated
-  EXPECT_FALSE(IsValidUtf8("caf\xE9"));                       // latin-1
-  EXPECT_EQ(ToValidUtf8("caf\xE9!"), "caf\xEF\xBF\xBD!");
-  EXPECT_EQ(ToValidUtf8("ok"), "ok");
-}
-
 TEST(CharsetTest, ConvertsLegacyEncodings) {
   // "中文" in GB2312 is D6 D0 CE C4.
   absl::StatusOr<std::string> gb = ConvertToUtf8("\xD6\xD0\xCE\xC4", "GB2312");

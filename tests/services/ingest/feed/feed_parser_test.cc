@@ -179,6 +179,25 @@ TEST(FeedParserTest, RecognisesAtom03) {
   EXPECT_EQ(FormatRfc3339(feed.items[0].updated_ms), "2004-01-02T00:00:00Z");
 }
 
+// Atom 0.3 base64 content as old writers emit it: wrapped lines and a
+// missing '=' pad still decode.
+TEST(FeedParserTest, DecodesWrappedUnpaddedBase64) {
+  // "Wrapped <b>text</b>" in base64, split over lines, its padding cut off.
+  constexpr char kAtom03[] = R"feed(<feed version="0.3" xmlns="http://purl.org/atom/ns#">
+    <title>Old Atom</title>
+    <entry>
+      <title>Entry</title>
+      <link rel="alternate" type="text/html" href="http://old.example/2"/>
+      <content type="text/html" mode="base64">V3JhcHBl
+        ZCA8Yj50ZXh0
+        PC9iPg</content>
+    </entry>
+  </feed>)feed";
+  ParsedFeed feed = ParseOk(kAtom03);
+  ASSERT_EQ(feed.items.size(), 1u);
+  EXPECT_EQ(feed.items[0].content_html, "Wrapped <b>text</b>");
+}
+
 TEST(FeedParserTest, ParsesRss10Rdf) {
   constexpr char kRdf[] = R"feed(<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"

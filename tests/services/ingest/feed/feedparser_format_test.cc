@@ -126,6 +126,59 @@ TEST(FeedparserFormatTest, SanitizerRules) {
   EXPECT_EQ(FeedparserSanitizeHtml("<span accept=\"\"></span>"), "<span accept=\"\"></span>");
 }
 
+// The CSS filter keeps a declaration only if the whole style is made of
+// simple tokens; url(...) values are blanked first, box properties must use
+// keywords or plain lengths and colours.
+TEST(FeedparserFormatTest, StyleFilterKeepsOnlySafeDeclarations) {
+  EXPECT_EQ(FeedparserSanitizeHtml("<p style=\"margin: 0 auto; border: 1px solid #ccc\">a</p>"),
+            "<p style=\"margin: 0 auto; border: 1px solid #ccc;\">a</p>");
+  EXPECT_EQ(FeedparserSanitizeHtml("<p style=\"margin: expression(x)\">a</p>"), "<p>a</p>");
+  EXPECT_EQ(FeedparserSanitizeHtml("<p style=\"color: blue; background: url(http://x/y.png)\">a</p>"),
+            "<p style=\"color: blue;\">a</p>");
+  // A character outside the simple tokens rejects the whole style.
+  EXPECT_EQ(FeedparserSanitizeHtml("<p style=\"color: red; x: {y}\">a</p>"), "<p>a</p>");
+  EXPECT_EQ(FeedparserSanitizeHtml("<p style=\"color:\vred\">a</p>"), "<p style=\"color: red;\">a</p>");
+}
+
+TEST(FeedparserFormatTest, AuthorEmailIsSplitFromTheName) {
+  Json r = Parse(R"fd(<rss version="2.0"><channel><item>
+      <author>ed.itor+news@mail.example.org (Ed Itor)</author></item></channel></rss>)fd");
+  const Json& e = r["entries"][0];
+  EXPECT_EQ(e["author_detail"]["email"], "ed.itor+news@mail.example.org");
+  EXPECT_EQ(e["author_detail"]["name"], "Ed Itor");
+}
+
+TEST(FeedparserFormatTest, Atom03Base64Content) {
+  // "<b>Hi</b> there" in base64, broken over lines as MIME writers do.
+  Json r = Parse(R"fd(<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry>
+      <content type="text/html" mode="base64">PGI+SGk8L2I+
+      IHRoZXJl</content></entry></feed>)fd");
+  EXPECT_EQ(r["entries"][0]["content"][0]["value"], "<b>Hi</b> there");
+  // Not decodable (a lone sixth bit group): kept as it is.
+  Json bad = Parse(R"fd(<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry>
+      <content type="text/plain" mode="base64">QUJDR</content></entry></feed>)fd");
+  EXPECT_EQ(bad["entries"][0]["content"][0]["value"], "QUJDR");
+}
+
+TEST(FeedparserFormatTest, DoctypeKeepsOnlySimpleEntities) {
+  Json r = Parse("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY who \"Jo Doe\">\n"
+                 "<!ENTITY bad SYSTEM \"file:///x\">\n]>\n<rss version=\"2.0\"><channel>"
+                 "<title>By &who;</title></channel></rss>");
+  EXPECT_EQ(r["feed"]["title"], "By Jo Doe");
+}
+
+TEST(FeedparserFormatTest, ChapterStartsBecomeSeconds) {
+  Json r = Parse(R"fd(<rss version="2.0" xmlns:psc="http://podlove.org/simple-chapters"><channel><item>
+      <psc:chapters version="1.2"><psc:chapter start="01:02:03.250" title="A"/>
+      <psc:chapter start="04:05" title="B"/><psc:chapter start="4:05" title="C"/></psc:chapters>
+      </item></channel></rss>)fd");
+  const Json& chapters = r["entries"][0]["psc_chapters"]["chapters"];
+  ASSERT_EQ(chapters.size(), 3u);
+  EXPECT_DOUBLE_EQ(chapters[0]["start_parsed"].get<double>(), 3723.25);
+  EXPECT_DOUBLE_EQ(chapters[1]["start_parsed"].get<double>(), 245.0);
+  EXPECT_TRUE(chapters[2]["start_parsed"].is_null());  // minutes need two digits
+}
+
 TEST(FeedparserFormatTest, DateParsing) {
   EXPECT_EQ(FeedparserParseDate("2003-12-31T10:14:55Z"), Json::array({2003, 12, 31, 10, 14, 55, 2, 365, 0}));
   EXPECT_TRUE(FeedparserParseDate("not a date").is_null());

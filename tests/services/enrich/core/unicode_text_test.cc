@@ -1,4 +1,4 @@
-#include "services/enrich/core/utf8.h"
+#include "services/enrich/core/unicode_text.h"
 
 #include <gtest/gtest.h>
 
@@ -7,22 +7,7 @@
 namespace newsflow::enrich {
 namespace {
 
-TEST(Utf8Test, DecodesAndEncodesRoundTrip) {
-  const std::string text = "a\xC3\xA9\xE6\xB8\xAF\xF0\x9F\x9A\xA2";  // a é 港 🚢
-  std::string out;
-  for (size_t pos = 0; pos < text.size();) AppendUtf8(DecodeUtf8(text, &pos), &out);
-  EXPECT_EQ(out, text);
-  EXPECT_EQ(CountCodePoints(text), 4u);
-}
-
-TEST(Utf8Test, InvalidBytesBecomeReplacementWithoutOverrun) {
-  const std::string text = "\xE6\xB8";  // truncated sequence
-  size_t pos = 0;
-  EXPECT_EQ(DecodeUtf8(text, &pos), 0xFFFDu);
-  EXPECT_EQ(pos, 1u);
-}
-
-TEST(Utf8Test, LowercasesAsciiAndBeyond) {
+TEST(UnicodeTextTest, LowercasesAsciiAndBeyond) {
   std::string out;
   ToLower("Harbour", &out);
   EXPECT_EQ(out, "harbour");
@@ -30,7 +15,7 @@ TEST(Utf8Test, LowercasesAsciiAndBeyond) {
   EXPECT_EQ(out, "\xC3\xA9tat");
 }
 
-TEST(Utf8Test, LowercaseFormIsNormalised) {
+TEST(UnicodeTextTest, LowercaseFormIsNormalised) {
   std::string out;
   ToLower("\xEF\xBC\xA1\xEF\xBC\xA9", &out);  // full-width ＡＩ
   EXPECT_EQ(out, "ai");
@@ -44,7 +29,7 @@ TEST(Utf8Test, LowercaseFormIsNormalised) {
   EXPECT_EQ(out, "strasse");
 }
 
-TEST(Utf8Test, ScriptTests) {
+TEST(UnicodeTextTest, ScriptTests) {
   EXPECT_TRUE(IsHan(U'港'));
   EXPECT_FALSE(IsHan(U'a'));
   EXPECT_TRUE(IsKana(U'カ'));
