@@ -4,15 +4,10 @@
 #include <cmath>
 #include <deque>
 #include <functional>
-#include <cctype>
 #include <map>
 #include <optional>
 #include <condition_variable>
 #include <filesystem>
-#include <fstream>
-#include <random>
-#include <set>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -24,6 +19,7 @@
 #include "common/delivery/request_server.h"
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
+#include "common/runtime/clock.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
@@ -31,15 +27,15 @@
 #include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/ingest/article_builder.h"
-#include "services/ingest/dead_letters.h"
+#include "services/ingest/control_executor.h"
+#include "services/ingest/drop_folder.h"
 #include "services/ingest/extract/article_extractor.h"
-#include "services/ingest/feed_admission.h"
 #include "services/ingest/feed_list.h"
+#include "services/ingest/feed_scheduler.h"
 #include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/ingest_db.h"
-#include "services/ingest/opml.h"
 #include "services/ingest/outbox.h"
 #include "common/util/utf8.h"
 
@@ -64,6 +60,7 @@ constexpr int64_t kDbErrorNotReadyMs = 30000;
 // Dead letters counted at most for the gauge (a scan of their keys).
 constexpr std::size_t kMaxDeadLettersCounted = 1000000;
 
+// Durations of work done (the metrics' histograms), on the real clock.
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -101,22 +98,16 @@ const std::map<std::string, std::string>& CounterHelp() {
   return *help;
 }
 
-// Compares in time independent of where the first difference lies.
-bool TokensEqual(std::string_view given, std::string_view expected) {
-  unsigned char diff = given.size() == expected.size() ? 0 : 1;
-  for (std::size_t i = 0; i < given.size(); ++i) {
-    diff |= static_cast<unsigned char>(given[i] ^ expected[i % std::max<std::size_t>(expected.size(), 1)]);
-  }
-  return diff == 0 && !expected.empty();
-}
-
 class IngestService final : public Service {
  public:
-  IngestService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<IngestDb> db)
+  IngestService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<IngestDb> db,
+                const Clock& clock)
       : config_(config.ingest),
+        clock_(clock),
         context_(context),
         db_(std::move(db)),
         feeds_(*db_, config_.per_host_concurrency),
+        scheduler_(feeds_, PollPolicy::FromConfig(config_), clock_),
         logger_(MakeLogger("ingest")),
         outbox_(*db_,
                 OutboxOptions{config_.ack_timeout_ms, config_.max_attempts,
@@ -128,14 +119,29 @@ class IngestService final : public Service {
                 counters_, logger_),
         acks_(logger_, "ingest.acks"),
         control_({"ingest.control", v1::Envelope::kControl}, logger_,
-                 [this](const v1::Envelope& request) { return HandleControl(request); },
+                 [this](const v1::Envelope& request) { return executor_.Handle(request); },
                  [](const std::string& error) {
                    v1::Envelope reply = NewEnvelope();
                    reply.mutable_control_result()->set_ok(false);
                    reply.mutable_control_result()->set_error(error);
                    return reply;
-                 }) {
+                 }),
+        executor_(config_, *db_, feeds_, scheduler_, outbox_, fetch_options_, counters_, logger_, clock_,
+                  ControlExecutor::Hooks{
+                      [this] { WakeFetchers(); },
+                      [this](const std::string& url) {
+                        std::lock_guard lock(schedule_mu_);
+                        submitted_pages_.push_back(url);
+                        schedule_changed_ = true;
+                        schedule_cv_.notify_all();
+                      },
+                      [this](const absl::Status& s, std::string_view what) { ReportDbError(s, what); }}) {
     fetch_options_ = FetchOptionsFromConfig(config_, &counters_);
+    if (!config_.drop_dir.empty()) {
+      drop_folder_ = std::make_unique<DropFolder>(
+          config_.drop_dir, config_.instance_id, outbox_, counters_, logger_, clock_,
+          [this](const absl::Status& s, std::string_view what) { ReportDbError(s, what); });
+    }
   }
 
   std::string name() const override { return "ingest"; }
@@ -157,8 +163,6 @@ class IngestService final : public Service {
   // FULL_TEXT_AUTO only teasers of feeds fetched over HTTP(S).
   bool WantsPage(const v1::FeedSpec& feed, const v1::Article& article) const;
   void IngestSubmittedPage(const std::string& url, std::stop_token stop);
-  void DropLoop(std::stop_token stop);
-  void ProcessDropFile(const fs::path& path, std::stop_token stop);
   absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles);
   // A write to the ingest database failed (a full disk): counted and logged
   // sparsely; what the outbox holds stays there.
@@ -168,7 +172,7 @@ class IngestService final : public Service {
       std::lock_guard lock(db_error_mu_);
       db_error_ = fmt::format("{}: {}", what, std::string(s.message()));
     }
-    last_db_error_ms_ = NowMs();
+    last_db_error_ms_ = clock_.NowMs();
     uint64_t suppressed = 0;
     if (db_error_log_.ShouldLog(&suppressed)) {
       logger_->error("ingest db write failed ({}), outbox entries kept: {} suppressed={}", what,
@@ -177,37 +181,9 @@ class IngestService final : public Service {
   }
   // Sends queued outbox entries until none is left or the socket is full.
   absl::Status FlushQueued(zmq::socket_t& articles);
-  // Checks the token of a control request (ingest.api.token) and runs it.
-  absl::StatusOr<v1::Envelope> HandleControl(const v1::Envelope& request);
   // Sends up to `max_messages` queued entries; false when the socket refused
   // one (no worker connected, or every queue full).
   absl::StatusOr<bool> SendQueued(zmq::socket_t& articles, int max_messages, int64_t now);
-  v1::ControlResponse ExecuteControl(const v1::ControlRequest& request);
-  void LogRefusal(const absl::Status& why) {
-    uint64_t suppressed = 0;
-    if (refused_log_.ShouldLog(&suppressed)) {
-      logger_->warn("control request refused error=\"{}\" suppressed={}", std::string(why.message()), suppressed);
-    }
-  }
-  // OPML import (ControlRequest.import_opml): answers at once with the
-  // import's id; ImportJob parses the document and admits its outlines in
-  // batches on import_thread_, one import at a time.
-  v1::ControlResponse StartImport(const std::string& opml);
-  void ImportJob(std::stop_token stop, const std::string& id, const std::string& opml);
-  void UpdateImport(const std::string& id, const std::function<void(v1::ImportProgress&)>& change) {
-    std::lock_guard lock(import_mu_);
-    change(imports_[id]);
-  }
-  int64_t IntervalMs(const v1::FeedSpec& feed) const {
-    int interval = feed.interval_s() > 0            ? feed.interval_s()
-                   : feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s()
-                                                     : config_.default_interval_s;
-    return int64_t{std::clamp(interval, config_.min_interval_s, config_.max_interval_s)} * 1000;
-  }
-  // Learns how often a feed publishes: half the mean gap between its ten
-  // newest items when they carry dates, otherwise halving after new items
-  // and growing by half after none. Bounded by the poll limits.
-  int AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed, uint64_t accepted) const;
   void WakeFetchers() {
     std::lock_guard lock(schedule_mu_);
     schedule_changed_ = true;
@@ -215,6 +191,7 @@ class IngestService final : public Service {
   }
 
   IngestConfig config_;
+  const Clock& clock_;  // what the schedule, the outbox's due times and /readyz go by
   std::shared_ptr<metrics::Registry> registry_ = std::make_shared<metrics::Registry>();
   // Durations, observed where the work is done (the outcomes are Counters).
   metrics::Histogram& feed_fetch_seconds_ = registry_->AddHistogram(
@@ -234,6 +211,7 @@ class IngestService final : public Service {
   zmq::context_t& context_;
   std::unique_ptr<IngestDb> db_;
   FeedList feeds_;  // the feed list and its schedule, in memory
+  FeedScheduler scheduler_;  // when feeds are due; what a poll does to them
   std::shared_ptr<spdlog::logger> logger_;
   Counters counters_;
   Outbox outbox_;
@@ -245,114 +223,20 @@ class IngestService final : public Service {
   RateLimitedLog feed_error_log_;
   RateLimitedLog db_error_log_;
   RateLimitedLog stalled_log_{std::chrono::seconds(60)};
-  RateLimitedLog refused_log_;  // feeds and pages refused by ExecuteControl
 
-  // Serialises add-feed requests (read, admit, write as one step).
-  std::mutex feed_list_mu_;
   std::mutex schedule_mu_;
   std::condition_variable_any schedule_cv_;
   bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
   std::deque<std::string> submitted_pages_;  // GUARDED_BY(schedule_mu_): URLs to fetch once
 
-  std::mutex import_mu_;
-  std::map<std::string, v1::ImportProgress> imports_;  // GUARDED_BY(import_mu_): the last few
-  std::deque<std::string> import_ids_;                 // GUARDED_BY(import_mu_): oldest first
-  bool import_running_ = false;                        // GUARDED_BY(import_mu_)
-  uint64_t imports_started_ = 0;                       // GUARDED_BY(import_mu_)
-  std::jthread import_thread_;  // last: stopped and joined before the rest goes
+  std::unique_ptr<DropFolder> drop_folder_;  // when ingest.drop_dir is set
+  // Runs control requests (socket and HTTP API). Last: its OPML import
+  // thread is stopped and joined before the rest goes.
+  ControlExecutor executor_;
 };
 
-constexpr std::size_t kImportBatch = 500;      // outlines admitted per write
-constexpr std::size_t kImportsKept = 16;       // finished imports whose progress can be read
-constexpr int kImportRefusalsKept = 100;
-
-v1::ControlResponse IngestService::StartImport(const std::string& opml) {
-  v1::ControlResponse response;
-  std::jthread previous;
-  {
-    std::lock_guard lock(import_mu_);
-    if (import_running_) {
-      response.set_ok(false);
-      response.set_error(fmt::format("an OPML import is already running (id {})", import_ids_.back()));
-      return response;
-    }
-    const std::string id = fmt::format("{}-{}", NowMs(), ++imports_started_);
-    import_ids_.push_back(id);
-    imports_[id].set_id(id);
-    while (import_ids_.size() > kImportsKept) {
-      imports_.erase(import_ids_.front());
-      import_ids_.pop_front();
-    }
-    import_running_ = true;
-    previous = std::move(import_thread_);  // finished: it cleared import_running_
-    import_thread_ = std::jthread([this, id, opml](std::stop_token st) { ImportJob(st, id, opml); });
-    response.set_ok(true);
-    *response.mutable_import() = imports_[id];
-  }
-  return response;  // `previous` is joined here, outside the lock
-}
-
-void IngestService::ImportJob(std::stop_token stop, const std::string& id, const std::string& opml) {
-  auto finish = [&](const std::string& error) {
-    std::lock_guard lock(import_mu_);
-    v1::ImportProgress& p = imports_[id];
-    p.set_id(id);
-    p.set_error(error);
-    p.set_done(true);
-    import_running_ = false;
-  };
-  auto parsed = ParseOpml(opml);
-  if (!parsed.ok()) return finish(std::string(parsed.status().message()));
-  if (parsed->size() > static_cast<std::size_t>(config_.max_import_outlines)) {
-    counters_.Add("imports_refused");
-    return finish(fmt::format("{} outlines, more than ingest.api.max_import_outlines ({})", parsed->size(),
-                              config_.max_import_outlines));
-  }
-  UpdateImport(id, [&](v1::ImportProgress& p) { p.set_total(static_cast<uint32_t>(parsed->size())); });
-  logger_->info("OPML import started id={} outlines={}", id, parsed->size());
-  for (std::size_t start = 0; start < parsed->size(); start += kImportBatch) {
-    if (stop.stop_requested()) return finish("stopped before the end: import the file again to add the rest");
-    std::vector<v1::FeedSpec> admitted;
-    std::vector<v1::ImportRefusal> refused;
-    {
-      std::lock_guard feed_list_lock(feed_list_mu_);
-      std::map<std::string, v1::FeedSpec> in_batch;  // a URL listed twice in one batch
-      for (std::size_t i = start; i < std::min(start + kImportBatch, parsed->size()); ++i) {
-        const v1::FeedSpec& spec = (*parsed)[i];
-        auto seen = in_batch.find(spec.url());
-        std::optional<v1::FeedSpec> existing =
-            seen != in_batch.end() ? std::optional<v1::FeedSpec>(seen->second) : feeds_.Get(spec.url());
-        auto feed = AdmitFeed(spec, existing, config_);
-        if (!feed.ok()) {
-          v1::ImportRefusal& r = refused.emplace_back();
-          r.set_url(ToValidUtf8(spec.url().substr(0, 300)));
-          r.set_error(std::string(feed.status().message()));
-          continue;
-        }
-        in_batch[feed->url()] = *feed;
-      }
-      for (auto& [url, feed] : in_batch) admitted.push_back(std::move(feed));
-      if (absl::Status s = feeds_.PutMany(admitted); !s.ok()) {
-        ReportDbError(s, "OPML import");
-        return finish(fmt::format("cannot save the feed list: {}", std::string(s.message())));
-      }
-    }
-    counters_.Add("feeds_refused", refused.size());
-    UpdateImport(id, [&](v1::ImportProgress& p) {
-      p.set_added(p.added() + static_cast<uint32_t>(std::min(kImportBatch, parsed->size() - start) - refused.size()));
-      p.set_refused(p.refused() + static_cast<uint32_t>(refused.size()));
-      for (auto& r : refused) {
-        if (p.refusals_size() < kImportRefusalsKept) *p.add_refusals() = std::move(r);
-      }
-    });
-    WakeFetchers();
-  }
-  logger_->info("OPML import done id={} outlines={}", id, parsed->size());
-  finish("");
-}
-
 Readiness IngestService::Ready() const {
-  const int64_t now = NowMs();
+  const int64_t now = clock_.NowMs();
   Readiness r;
   const std::size_t outstanding = outbox_.outstanding();
   r.detail = {{"outbox_outstanding", outstanding}};
@@ -382,7 +266,7 @@ void IngestService::RegisterMetrics() {
   registry_->AddCallback("newsflow_ingest_seconds_since_ack",
                          "Seconds since the last ack while articles wait (0 when none waits).", Type::kGauge,
                          [this] {
-                           return outbox_.outstanding() == 0 ? 0.0 : (NowMs() - last_ack_ms_.load()) / 1000.0;
+                           return outbox_.outstanding() == 0 ? 0.0 : (clock_.NowMs() - last_ack_ms_.load()) / 1000.0;
                          });
   registry_->AddCallback("newsflow_ingest_dead_letters", "Dead letters kept (newsflow dead-letters list).",
                          Type::kGauge, [this] {
@@ -454,11 +338,11 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
 
   HttpServer api(MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token,
                                        config_.api_limits));
-  last_ack_ms_ = NowMs();
+  last_ack_ms_ = clock_.NowMs();
   RegisterMetrics();
   if (config_.api_enabled) {
     InstallHealthRoutes(api, registry_, [this] { return Ready(); });
-    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return ExecuteControl(r); },
+    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return executor_.Execute(r); },
                     static_cast<std::size_t>(config_.max_import_bytes));
     auto url = api.Start();
     if (!url.ok()) return Annotate(url.status(), "ingest.api");
@@ -470,8 +354,10 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   for (int i = 0; i < config_.fetch_threads; ++i) {
     workers.emplace_back([this](std::stop_token st) { FetchLoop(st); });
   }
-  if (!config_.drop_dir.empty()) {
-    workers.emplace_back([this](std::stop_token st) { DropLoop(st); });
+  if (drop_folder_) {
+    workers.emplace_back([this](std::stop_token st) {
+      drop_folder_->Run(st, milliseconds(config_.drop_scan_interval_ms));
+    });
   }
   logger_->info("started instance={} feeds={} drop_dir={}", config_.instance_id,
                 feeds_.size(),
@@ -483,8 +369,7 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   // poll cut short leaves its feed due), then what they accepted last is
   // handed to the workers while the PUSH socket lingers.
   api.Stop();
-  import_thread_.request_stop();
-  if (import_thread_.joinable()) import_thread_.join();
+  executor_.StopImports();
   for (auto& w : workers) w.request_stop();
   WakeFetchers();
   workers.clear();  // joins
@@ -514,7 +399,7 @@ void IngestService::FetchLoop(std::stop_token stop) {
       schedule_changed_ = false;  // a change from here on wakes the wait below
     }
     int64_t wait_ms = 60000;
-    std::optional<v1::FeedSpec> next = feeds_.TakeDue(NowMs(), &wait_ms);
+    std::optional<v1::FeedSpec> next = scheduler_.TakeDue(&wait_ms);
     if (!next) {
       std::unique_lock lock(schedule_mu_);
       schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
@@ -527,20 +412,19 @@ void IngestService::FetchLoop(std::stop_token stop) {
 }
 
 void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  int64_t now = NowMs();
+  int64_t now = clock_.NowMs();
   // The poll's time budget covers the feed and its pages: past it, the
-  // remaining items keep the feed's text (as when a page fails).
-  const int64_t deadline = now + config_.poll_budget_ms;
+  // remaining items keep the feed's text (as when a page fails). A transfer
+  // deadline, so on the system clock the fetcher measures it by.
+  const int64_t deadline = NowMs() + config_.poll_budget_ms;
   const auto fetch_started = std::chrono::steady_clock::now();
   auto fetched = Fetch({feed.url(), feed.etag(), feed.last_modified(), stop, deadline}, fetch_options_);
   feed_fetch_seconds_.Observe(SecondsSince(fetch_started));
   counters_.Add("feed_fetches");
-  absl::Status error;
-  int retry_after_s = 0;
-  uint64_t accepted = 0;
+  PollOutcome outcome;
+  absl::Status& error = outcome.error;
+  uint64_t& accepted = outcome.accepted;
   bool interrupted = false;  // stop requested before every item was accepted
-  std::optional<ParsedFeed> parsed_feed;
   const std::string original_url = feed.url();
   if (!fetched.ok() && absl::IsCancelled(fetched.status())) interrupted = true;
   if (fetched.ok() && fetched->permanent_redirect && !fetched->final_url.empty() &&
@@ -557,11 +441,10 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
   } else if (fetched->http_status == 304) {
     counters_.Add("feed_not_modified");
   } else if (fetched->http_status == 410) {
-    feed.set_enabled(false);
-    feed.set_disabled_reason("HTTP 410 Gone");
+    outcome.gone = true;
     error = absl::NotFoundError("HTTP 410 Gone: feed disabled");
   } else if (fetched->http_status < 200 || fetched->http_status >= 300) {
-    retry_after_s = fetched->retry_after_s;
+    outcome.retry_after_s = fetched->retry_after_s;
     error = absl::UnavailableError(fmt::format("HTTP {}", fetched->http_status));
   } else {
     const auto parse_started = std::chrono::steady_clock::now();
@@ -626,13 +509,12 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
         if (*result != AcceptResult::kDuplicate) ++accepted;
       }
       // The validators are kept only once every item of this response is in
-      // the outbox: otherwise the next poll would get 304 Not Modified and
-      // the items not yet accepted would never come back.
-      if (!interrupted && error.ok()) {
-        feed.set_etag(fetched->etag);
-        feed.set_last_modified(fetched->last_modified);
-      }
-      parsed_feed = *std::move(parsed);
+      // the outbox (the scheduler stores them after a poll without error):
+      // otherwise the next poll would get 304 Not Modified and the items not
+      // yet accepted would never come back.
+      if (!interrupted) outcome.validators = PollOutcome::Validators{fetched->etag, fetched->last_modified};
+      outcome.parsed = true;
+      outcome.item_times_ms = DatedItemTimes(*parsed);
     }
   }
   if (interrupted) {
@@ -642,32 +524,13 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     counters_.Add("polls_interrupted");
     logger_->info("poll interrupted by stop url={} accepted={} (the rest follows on the next poll)",
                   feed.url(), accepted);
-    (void)feeds_.FinishPoll(original_url, std::nullopt);
+    scheduler_.Abandon(original_url);
     return;
   }
 
-  feed.set_last_fetch_ms(now);
-  feed.set_articles_seen(feed.articles_seen() + accepted);
-  if (error.ok()) feed.set_adaptive_interval_s(AdaptInterval(feed, parsed_feed ? &*parsed_feed : nullptr, accepted));
-  int64_t interval = IntervalMs(feed);
-  if (error.ok()) {
-    feed.set_consecutive_failures(0);
-    feed.set_last_error("");
-    feed.set_next_fetch_ms(now + interval);
-  } else {
+  feed = scheduler_.Reschedule(std::move(feed), outcome, now);
+  if (!error.ok()) {
     counters_.Add("feed_errors");
-    feed.set_consecutive_failures(feed.consecutive_failures() + 1);
-    feed.set_last_error(std::string(error.message()));
-    // Exponential backoff from the minimum interval, with +-20% jitter.
-    int64_t backoff = int64_t{config_.min_interval_s} * 1000 << std::min(feed.consecutive_failures() - 1, 20);
-    backoff = std::min<int64_t>(backoff, int64_t{config_.max_interval_s} * 1000);
-    backoff = std::max<int64_t>(backoff, int64_t{retry_after_s} * 1000);
-    std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    feed.set_next_fetch_ms(now + static_cast<int64_t>(backoff * jitter(rng)));
-    if (feed.consecutive_failures() >= config_.max_failures && feed.enabled()) {
-      feed.set_enabled(false);
-      feed.set_disabled_reason(fmt::format("{} failures in a row", feed.consecutive_failures()));
-    }
     uint64_t suppressed = 0;
     if (feed_error_log_.ShouldLog(&suppressed)) {
       logger_->warn("feed failed url={} failures={} enabled={} error=\"{}\" suppressed={}", feed.url(),
@@ -675,7 +538,7 @@ void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     }
   }
   // Saved unless the feed was removed while it was being fetched.
-  if (absl::Status s = feeds_.FinishPoll(original_url, feed); !s.ok()) {
+  if (absl::Status s = scheduler_.Finish(original_url, feed); !s.ok()) {
     ReportDbError(s, "feed state");
   }
   if (accepted > 0) logger_->debug("feed polled url={} new_or_changed={}", feed.url(), accepted);
@@ -716,7 +579,7 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   }
   v1::Article article;
   article.set_url(url);
-  article.set_fetched_at_ms(NowMs());
+  article.set_fetched_at_ms(clock_.NowMs());
   article.set_origin(config_.instance_id);
   v1::Source* source = article.mutable_source();
   source->set_id(HashHex("page:" + HostOf(url)));
@@ -729,83 +592,7 @@ void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token 
   if (!result.ok() && !absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
 }
 
-int IngestService::AdaptInterval(const v1::FeedSpec& feed, const ParsedFeed* parsed,
-                                 uint64_t accepted) const {
-  int current = feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s() : config_.default_interval_s;
-  double next = current;
-  std::vector<int64_t> times;
-  if (parsed != nullptr) {
-    for (const auto& item : parsed->items) {
-      int64_t t = item.published_ms != 0 ? item.published_ms : item.updated_ms;
-      if (t > 0) times.push_back(t);
-    }
-  }
-  if (times.size() >= 2) {
-    std::sort(times.rbegin(), times.rend());
-    std::size_t n = std::min<std::size_t>(times.size(), 10);
-    double mean_gap_s = static_cast<double>(times[0] - times[n - 1]) / 1000.0 / static_cast<double>(n - 1);
-    next = mean_gap_s / 2;
-  } else if (parsed != nullptr) {
-    next = accepted > 0 ? current * 0.5 : current * 1.5;
-  } else {
-    next = current * 1.25;  // 304 Not Modified: nothing new
-  }
-  return static_cast<int>(std::clamp(next, static_cast<double>(config_.min_interval_s),
-                                     static_cast<double>(config_.max_interval_s)));
-}
-
-// ---- Drop folder ------------------------------------------------------------
-
-void IngestService::DropLoop(std::stop_token stop) {
-  fs::path dir(config_.drop_dir);
-  std::error_code ec;
-  fs::create_directories(dir / "processed", ec);
-  fs::create_directories(dir / "failed", ec);
-  while (!stop.stop_requested()) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (!entry.is_regular_file()) continue;
-      std::string name = entry.path().filename().string();
-      if (name.empty() || name[0] == '.') continue;  // partial writes: rename into place
-      files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      if (stop.stop_requested()) break;
-      ProcessDropFile(f, stop);
-    }
-    std::mutex mu;
-    std::unique_lock lock(mu);
-    std::condition_variable_any().wait_for(lock, stop, milliseconds(config_.drop_scan_interval_ms),
-                                           [] { return false; });
-  }
-}
-
-void IngestService::ProcessDropFile(const fs::path& path, std::stop_token stop) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  auto article = ArticleFromDropFile(path.string(), buffer.str(), config_.instance_id, NowMs());
-  std::error_code ec;
-  if (!article.ok()) {
-    counters_.Add("drop_files_failed");
-    logger_->warn("drop file rejected file={} error=\"{}\"", path.string(),
-                  std::string(article.status().message()));
-    fs::path failed = path.parent_path() / "failed" / path.filename();
-    fs::rename(path, failed, ec);
-    std::ofstream(failed.string() + ".error") << article.status().message() << "\n";
-    return;
-  }
-  auto result = outbox_.Accept(*article, stop);
-  if (!result.ok()) {
-    if (!absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
-    return;  // stays in place; retried on the next scan
-  }
-  counters_.Add("drop_files_accepted");
-  fs::rename(path, path.parent_path() / "processed" / path.filename(), ec);
-}
-
-// ---- Sender, acks and control ------------------------------------------------
+// ---- Sender and acks ---------------------------------------------------------
 
 absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& articles) {
   // Disconnections of workers from the articles socket (a killed or hung
@@ -844,21 +631,21 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
       // A failed write (a full disk) keeps the entry: it is resent later and
       // the store acks the duplicate again.
       if (absl::Status s = outbox_.OnAck(ack); !s.ok()) ReportDbError(s, "ack");
-      last_ack_ms_ = NowMs();
+      last_ack_ms_ = clock_.NowMs();
     });
     if (!received.ok()) return absl::IsCancelled(received) ? absl::OkStatus() : received;
     if (monitor && (items[2].revents & ZMQ_POLLIN)) {
       auto frames = RecvFrames(*monitor);  // event (id, value), then the endpoint
       if (frames.ok() && frames->has_value()) {
         counters_.Add("worker_disconnects");
-        outbox_.Hasten(NowMs() + kWorkerGoneGraceMs);
+        outbox_.Hasten(clock_.NowMs() + kWorkerGoneGraceMs);
       }
     }
     if (items[1].revents & ZMQ_POLLIN) {
       absl::Status served = control_.ServePending(1);
       if (!served.ok()) return absl::IsCancelled(served) ? absl::OkStatus() : served;
     }
-    int64_t now = NowMs();
+    int64_t now = clock_.NowMs();
     if (now - last_expire >= kExpireCheckMs) {
       last_expire = now;
       if (absl::Status s = outbox_.ExpireDue(now); !s.ok()) ReportDbError(s, "outbox expiry");
@@ -899,115 +686,22 @@ absl::StatusOr<bool> IngestService::SendQueued(zmq::socket_t& articles, int max_
 
 absl::Status IngestService::FlushQueued(zmq::socket_t& articles) {
   while (outbox_.queued() > 0) {
-    auto sent = SendQueued(articles, 256, NowMs());
+    auto sent = SendQueued(articles, 256, clock_.NowMs());
     if (!sent.ok()) return absl::IsCancelled(sent.status()) ? absl::OkStatus() : sent.status();
     if (!*sent) break;  // the rest is resent at the next start
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Envelope> IngestService::HandleControl(const v1::Envelope& request) {
-  if (!config_.api_token.empty() && !TokensEqual(request.control().token(), config_.api_token)) {
-    // The same authorisation as the HTTP API, which has no open operation
-    // besides /healthz.
-    counters_.Add("control_unauthorised");
-    return absl::PermissionDeniedError("missing or wrong token (ingest.api.token)");
-  }
-  v1::Envelope reply = NewEnvelope();
-  *reply.mutable_control_result() = ExecuteControl(request.control());
-  return reply;
-}
-
-v1::ControlResponse IngestService::ExecuteControl(const v1::ControlRequest& request) {
-  std::unique_lock feed_list_lock(feed_list_mu_, std::defer_lock);
-  if (request.op_case() == v1::ControlRequest::kAddFeed) feed_list_lock.lock();
-  v1::ControlResponse response;
-  response.set_ok(true);
-  auto fail = [&](const absl::Status& s) {
-    response.set_ok(false);
-    response.set_error(std::string(s.message()));
-  };
-  switch (request.op_case()) {
-    case v1::ControlRequest::kAddFeed: {
-      const v1::FeedSpec& spec = request.add_feed();
-      std::optional<v1::FeedSpec> existing = feeds_.Get(spec.url());
-      auto feed = AdmitFeed(spec, existing, config_);
-      if (!feed.ok()) {
-        counters_.Add("feeds_refused");
-        LogRefusal(feed.status());
-        fail(feed.status());
-        break;
-      }
-      if (absl::Status s = feeds_.Put(*feed); !s.ok()) {
-        fail(s);
-        break;
-      }
-      logger_->info("feed {} url={}", existing.has_value() ? "updated" : "added", spec.url());
-      WakeFetchers();
-      break;
-    }
-    case v1::ControlRequest::kRemoveFeed: {
-      auto removed = feeds_.Remove(request.remove_feed());
-      if (!removed.ok()) {
-        fail(removed.status());
-      } else if (!*removed) {
-        fail(absl::NotFoundError(fmt::format("no feed {}", request.remove_feed())));
-      } else {
-        logger_->info("feed removed url={}", request.remove_feed());
-      }
-      break;
-    }
-    case v1::ControlRequest::kListFeeds: {
-      for (auto& f : feeds_.List()) *response.add_feeds() = std::move(f);
-      break;
-    }
-    case v1::ControlRequest::kPollNow: {
-      feeds_.PollAllNow(NowMs() + 1);
-      WakeFetchers();
-      break;
-    }
-    case v1::ControlRequest::kSubmitUrl: {
-      const std::string& url = request.submit_url();
-      if (absl::Status s = CheckPageUrl(url, fetch_options_); !s.ok()) {
-        counters_.Add("pages_refused");
-        s = absl::InvalidArgumentError(fmt::format("page refused: {}", std::string(s.message())));
-        LogRefusal(s);
-        fail(s);
-        break;
-      }
-      std::lock_guard lock(schedule_mu_);
-      submitted_pages_.push_back(url);
-      schedule_changed_ = true;
-      schedule_cv_.notify_all();
-      break;
-    }
-    case v1::ControlRequest::kImportOpml:
-      response = StartImport(request.import_opml());
-      break;
-    case v1::ControlRequest::kImportStatus: {
-      std::lock_guard lock(import_mu_);
-      auto it = imports_.find(request.import_status());
-      if (it == imports_.end()) {
-        fail(absl::NotFoundError(fmt::format("no import {}", request.import_status())));
-      } else {
-        *response.mutable_import() = it->second;
-      }
-      break;
-    }
-    case v1::ControlRequest::OP_NOT_SET:
-      fail(absl::InvalidArgumentError("control request has no operation"));
-      break;
-    default:  // dead-letter operations
-      ExecuteDeadLetterControl(*db_, &outbox_, request, &response);
-      break;
-  }
-  return response;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig& config,
                                                            zmq::context_t& context) {
+  return MakeIngestServiceWithClock(config, context, Clock::Real());
+}
+
+absl::StatusOr<std::unique_ptr<Service>> MakeIngestServiceWithClock(const NewsflowConfig& config,
+                                                                    zmq::context_t& context, const Clock& clock) {
   std::error_code ec;
   fs::create_directories(config.ingest.data_dir, ec);
   if (ec) {
@@ -1016,7 +710,7 @@ absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig&
   }
   auto db = IngestDb::Open(config.ingest.data_dir, config.ingest.sync_writes);
   if (!db.ok()) return db.status();
-  return std::unique_ptr<Service>(new IngestService(config, context, *std::move(db)));
+  return std::unique_ptr<Service>(new IngestService(config, context, *std::move(db), clock));
 }
 
 }  // namespace newsflow::ingest

@@ -19,6 +19,7 @@
 #include "common/config/newsflow_config.h"
 #include "common/delivery/envelope_codec.h"
 #include "common/delivery/request_client.h"
+#include "common/runtime/clock.h"
 #include "common/transport/zmq_socket.h"
 #include "services/ingest/ingest_db.h"
 #include "tests/testing/exposition.h"
@@ -155,7 +156,7 @@ class IngestServiceTest : public ::testing::Test {
     config.ingest.api_port = 0;
     for (const auto& f : feeds) config.ingest.feeds.push_back({f, 0});
     adjust(&config.ingest);
-    auto service = MakeIngestService(config, context_);
+    auto service = MakeIngestServiceWithClock(config, context_, *clock_);
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
     std::atomic<bool> ready{false};
@@ -227,6 +228,11 @@ class IngestServiceTest : public ::testing::Test {
     return progress;
   }
 
+  // The service's clock: the real one unless a test points it at
+  // fake_clock_ before Start() (the schedule and the outbox's due times then
+  // move only when the test advances it).
+  FakeClock fake_clock_;
+  const Clock* clock_ = &Clock::Real();
   TempDir dir_;
   zmq::context_t context_{1};
   std::string articles_ = UniqueInprocEndpoint("articles");
@@ -255,13 +261,17 @@ TEST_F(IngestServiceTest, GoneDisablesTheFeedWithItsReason) {
 }
 
 TEST_F(IngestServiceTest, RetryAfterPostponesTheNextPoll) {
+  clock_ = &fake_clock_;
   ASSERT_NO_FATAL_FAILURE(Start({Url("/busy")}));
   ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/busy")); return f && f->last_fetch_ms() > 0; }, seconds(20)));
   auto f = Feed(Url("/busy"));
   EXPECT_TRUE(f->enabled());
   EXPECT_EQ(f->consecutive_failures(), 1);
-  // 7200 s, less the scheduler's jitter of at most 20%.
+  EXPECT_EQ(f->last_fetch_ms(), fake_clock_.NowMs());
+  // 7200 s (more than ingest.poll.max_interval_s would allow), with the
+  // scheduler's jitter of at most 20%.
   EXPECT_GE(f->next_fetch_ms() - f->last_fetch_ms(), 7200 * 1000 * 8 / 10);
+  EXPECT_LE(f->next_fetch_ms() - f->last_fetch_ms(), 7200 * 1000 * 12 / 10);
 }
 
 TEST_F(IngestServiceTest, PermanentRedirectMovesTheFeed) {
@@ -707,8 +717,11 @@ TEST_F(IngestServiceTest, OpmlImportOverTheOutlineCapIsRefused) {
 
 // A worker that goes away (killed, or hung and cut off by heartbeats) takes
 // what was queued to it along: ingest resends its unacked articles after a
-// short grace, not after the whole ack timeout.
+// short grace (2 s), not after the whole ack timeout. On a fake clock: the
+// article waits while time stands still and goes out once the grace has
+// passed, long before the ack timeout.
 TEST_F(IngestServiceTest, ArticlesHeldByAVanishedWorkerAreResentSoon) {
+  clock_ = &fake_clock_;
   ASSERT_NO_FATAL_FAILURE(Start({Url("/feed")}, [](IngestConfig* c) {
     c->allow_networks = {"127.0.0.0/8"};
     c->articles = MakeEndpoint("tcp://127.0.0.1:*", true, 100);
@@ -735,8 +748,17 @@ TEST_F(IngestServiceTest, ArticlesHeldByAVanishedWorkerAreResentSoon) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // connected
   first->set(zmq::sockopt::linger, 0);
   first->close();  // the first worker dies without acking
+  httplib::Client client(api_);
+  ASSERT_TRUE(WaitFor([&] {
+    auto metrics = client.Get("/metrics");
+    if (!metrics || metrics->status != 200) return false;
+    auto parsed = ::newsflow::testing::ParseExposition(metrics->body);
+    return parsed.ok() && parsed->Value("newsflow_ingest_worker_disconnects_total") >= 1;
+  }, seconds(15)));
+  EXPECT_FALSE(receive(*second, std::chrono::milliseconds(500)).has_value()) << "resent before the grace";
+  fake_clock_.Advance(std::chrono::milliseconds(2100));
   auto resent = receive(*second, seconds(15));
-  ASSERT_TRUE(resent.has_value()) << "not resent within 15 s (ack timeout 120 s)";
+  ASSERT_TRUE(resent.has_value()) << "not resent 2.1 s after the worker left (ack timeout 120 s)";
   EXPECT_EQ(resent->id(), got->id());
 }
 
