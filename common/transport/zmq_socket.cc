@@ -29,6 +29,10 @@ absl::Status FromZmqError(const zmq::error_t& e, std::string_view context) {
   }
 }
 
+bool SendsHeartbeats(zmq::socket_type type) {
+  return type == zmq::socket_type::push || type == zmq::socket_type::pub || type == zmq::socket_type::xpub;
+}
+
 absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_type type,
                                          const EndpointConfig& ep,
                                          std::chrono::milliseconds linger,
@@ -43,10 +47,12 @@ absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_ty
     socket.set(zmq::sockopt::maxmsgsize, ep.max_message_bytes);
     // ZMTP heartbeats: a peer that stops answering (killed host, SIGSTOP,
     // dropped link) is disconnected within seconds instead of holding what
-    // was queued to it until TCP gives up.
-    socket.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIntervalMs);
-    socket.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
-    socket.set(zmq::sockopt::heartbeat_ttl, kHeartbeatTimeoutMs);
+    // was queued to it until TCP gives up. Only senders ping (see the header).
+    if (SendsHeartbeats(type)) {
+      socket.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIntervalMs);
+      socket.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
+      socket.set(zmq::sockopt::heartbeat_ttl, kHeartbeatTimeoutMs);
+    }
     if (!ep.curve_secret_key.empty()) {
       if (ep.bind) {
         socket.set(zmq::sockopt::curve_server, 1);

@@ -22,11 +22,20 @@
 
 namespace newsflow {
 
-// ZMTP heartbeats on every connection OpenSocket makes: a peer silent for
-// kHeartbeatTimeoutMs is disconnected (its queue dropped; the outbox
-// resends what it held).
+// ZMTP heartbeats, sent by the sockets that only send (PUSH, PUB, XPUB): a
+// peer silent for kHeartbeatTimeoutMs is disconnected (its queue dropped; the
+// outbox resends what it held). The PINGs carry the same time as a TTL, so the
+// receiving end also drops a sender that went silent. Receiving sockets run no
+// heartbeat timer of their own: in libzmq 4.3 a heartbeat timer that fires on
+// a connection whose input was stopped by a full receive queue and then
+// marked failed writes on it anyway and aborts the process (assertion
+// `!_io_error` in stream_engine_base.cpp), which a worker resumed after a
+// pause longer than the timeout could hit.
 inline constexpr int kHeartbeatIntervalMs = 1000;
 inline constexpr int kHeartbeatTimeoutMs = 5000;
+
+// Whether sockets of `type` send heartbeats (the send-only types).
+bool SendsHeartbeats(zmq::socket_type type);
 
 // Creates a socket of `type`, sets linger, high-water marks, the largest
 // message accepted (ep.max_message_bytes: a peer that sends a bigger one is

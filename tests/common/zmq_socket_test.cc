@@ -212,6 +212,26 @@ TEST(ZmqSocketTest, HighWaterMarkReachedIsUnavailable) {
   EXPECT_THAT(last, StatusIs(absl::StatusCode::kUnavailable));
 }
 
+// Senders ping their peers and drop silent ones; receivers answer pings but
+// keep no heartbeat timer (a libzmq 4.3 timer on a connection whose input
+// was stopped by a full queue can abort the process).
+TEST(ZmqSocketTest, OnlySendingSocketsRunHeartbeatTimers) {
+  zmq::context_t context;
+  const std::pair<zmq::socket_type, bool> cases[] = {
+      {zmq::socket_type::push, true},    {zmq::socket_type::pub, true},
+      {zmq::socket_type::xpub, true},    {zmq::socket_type::pull, false},
+      {zmq::socket_type::sub, false},    {zmq::socket_type::router, false},
+      {zmq::socket_type::dealer, false}, {zmq::socket_type::req, false}};
+  for (const auto& [type, pings] : cases) {
+    SCOPED_TRACE(static_cast<int>(type));
+    EXPECT_EQ(SendsHeartbeats(type), pings);
+    auto socket = OpenSocket(context, type, MakeEndpoint(UniqueInprocEndpoint("zmq-heartbeat"), true, 10));
+    ASSERT_THAT(socket, IsOk());
+    EXPECT_EQ(socket->get(zmq::sockopt::heartbeat_ivl), pings ? kHeartbeatIntervalMs : 0);
+    EXPECT_EQ(socket->get(zmq::sockopt::heartbeat_timeout), pings ? kHeartbeatTimeoutMs : -1);
+  }
+}
+
 TEST(ZmqSocketTest, ContextShutdownTurnsIntoCancelled) {
   zmq::context_t context;
   auto pull = OpenSocket(context, zmq::socket_type::pull,
