@@ -31,6 +31,7 @@
 #include "services/ingest/drop_folder.h"
 #include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed_list.h"
+#include "services/ingest/feed_poller.h"
 #include "services/ingest/feed_scheduler.h"
 #include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
@@ -47,7 +48,6 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kPollInterval(50);
 
-std::string HostOf(const std::string& url) { return FeedHost(url); }
 constexpr int64_t kExpireCheckMs = 100;
 // After a worker disconnects, unacked entries are resent this soon (the
 // other workers' articles are normally acked well within it).
@@ -60,10 +60,6 @@ constexpr int64_t kDbErrorNotReadyMs = 30000;
 // Dead letters counted at most for the gauge (a scan of their keys).
 constexpr std::size_t kMaxDeadLettersCounted = 1000000;
 
-// Durations of work done (the metrics' histograms), on the real clock.
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // Help of ingest's counters (others get a generic one).
 const std::map<std::string, std::string>& CounterHelp() {
@@ -126,15 +122,12 @@ class IngestService final : public Service {
                    reply.mutable_control_result()->set_error(error);
                    return reply;
                  }),
+        poller_(config_, scheduler_, outbox_, *db_, fetch_options_, counters_, *registry_, logger_, clock_,
+                [this](const absl::Status& s, std::string_view what) { ReportDbError(s, what); }),
         executor_(config_, *db_, feeds_, scheduler_, outbox_, fetch_options_, counters_, logger_, clock_,
                   ControlExecutor::Hooks{
-                      [this] { WakeFetchers(); },
-                      [this](const std::string& url) {
-                        std::lock_guard lock(schedule_mu_);
-                        submitted_pages_.push_back(url);
-                        schedule_changed_ = true;
-                        schedule_cv_.notify_all();
-                      },
+                      [this] { poller_.Wake(); },
+                      [this](const std::string& url) { poller_.SubmitPage(url); },
                       [this](const absl::Status& s, std::string_view what) { ReportDbError(s, what); }}) {
     fetch_options_ = FetchOptionsFromConfig(config_, &counters_);
     if (!config_.drop_dir.empty()) {
@@ -154,15 +147,6 @@ class IngestService final : public Service {
   // Gauges read at scrape time and the Counters, on registry_.
   void RegisterMetrics();
   absl::Status SeedFeeds();
-  void FetchLoop(std::stop_token stop);
-  void PollFeed(v1::FeedSpec feed, std::stop_token stop);
-  // Fetches a web page and extracts its article; kCancelled on a stop,
-  // kDeadlineExceeded past `deadline_ms` (0 = none).
-  absl::StatusOr<Article> FetchPage(const std::string& url, std::stop_token stop, int64_t deadline_ms = 0);
-  // Whether an item of `feed` needs its page: per the feed's policy, and for
-  // FULL_TEXT_AUTO only teasers of feeds fetched over HTTP(S).
-  bool WantsPage(const v1::FeedSpec& feed, const v1::Article& article) const;
-  void IngestSubmittedPage(const std::string& url, std::stop_token stop);
   absl::Status SenderLoop(std::stop_token stop, zmq::socket_t& articles);
   // A write to the ingest database failed (a full disk): counted and logged
   // sparsely; what the outbox holds stays there.
@@ -184,26 +168,9 @@ class IngestService final : public Service {
   // Sends up to `max_messages` queued entries; false when the socket refused
   // one (no worker connected, or every queue full).
   absl::StatusOr<bool> SendQueued(zmq::socket_t& articles, int max_messages, int64_t now);
-  void WakeFetchers() {
-    std::lock_guard lock(schedule_mu_);
-    schedule_changed_ = true;
-    schedule_cv_.notify_all();
-  }
-
   IngestConfig config_;
   const Clock& clock_;  // what the schedule, the outbox's due times and /readyz go by
   std::shared_ptr<metrics::Registry> registry_ = std::make_shared<metrics::Registry>();
-  // Durations, observed where the work is done (the outcomes are Counters).
-  metrics::Histogram& feed_fetch_seconds_ = registry_->AddHistogram(
-      "newsflow_ingest_fetch_duration_seconds", "Time of one HTTP(S) or file fetch, by what was fetched.",
-      metrics::kLatencyBuckets, {{"kind", "feed"}});
-  metrics::Histogram& page_fetch_seconds_ =
-      registry_->AddHistogram("newsflow_ingest_fetch_duration_seconds", "", metrics::kLatencyBuckets, {{"kind", "page"}});
-  metrics::Histogram& parse_seconds_ = registry_->AddHistogram(
-      "newsflow_ingest_parse_duration_seconds", "Time to parse one fetched feed document.", metrics::kLatencyBuckets);
-  metrics::Histogram& extract_seconds_ = registry_->AddHistogram(
-      "newsflow_ingest_extract_duration_seconds", "Time to extract the article of one fetched page.",
-      metrics::kLatencyBuckets);
   std::atomic<int64_t> last_ack_ms_{0};  // last ack, or last time nothing was outstanding
   std::atomic<int64_t> last_db_error_ms_{0};
   mutable std::mutex db_error_mu_;
@@ -220,16 +187,11 @@ class IngestService final : public Service {
   // counters are read by /metrics.
   AckReceiver acks_;
   RequestServer control_;
-  RateLimitedLog feed_error_log_;
   RateLimitedLog db_error_log_;
   RateLimitedLog stalled_log_{std::chrono::seconds(60)};
 
-  std::mutex schedule_mu_;
-  std::condition_variable_any schedule_cv_;
-  bool schedule_changed_ = false;      // GUARDED_BY(schedule_mu_)
-  std::deque<std::string> submitted_pages_;  // GUARDED_BY(schedule_mu_): URLs to fetch once
-
   std::unique_ptr<DropFolder> drop_folder_;  // when ingest.drop_dir is set
+  FeedPoller poller_;  // the fetch threads
   // Runs control requests (socket and HTTP API). Last: its OPML import
   // thread is stopped and joined before the rest goes.
   ControlExecutor executor_;
@@ -349,11 +311,8 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
     endpoints["ingest.api"] = *url;
   }
 
-  InitFetcher();
+  poller_.Start();
   std::vector<std::jthread> workers;
-  for (int i = 0; i < config_.fetch_threads; ++i) {
-    workers.emplace_back([this](std::stop_token st) { FetchLoop(st); });
-  }
   if (drop_folder_) {
     workers.emplace_back([this](std::stop_token st) {
       drop_folder_->Run(st, milliseconds(config_.drop_scan_interval_ms));
@@ -370,226 +329,12 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   // handed to the workers while the PUSH socket lingers.
   api.Stop();
   executor_.StopImports();
+  poller_.Stop();
   for (auto& w : workers) w.request_stop();
-  WakeFetchers();
   workers.clear();  // joins
   if (status.ok()) status = FlushQueued(*articles);
   logger_->info("drained outstanding={} (kept in the outbox)", outbox_.outstanding());
   return status;
-}
-
-// ---- Feeds ----------------------------------------------------------------
-
-void IngestService::FetchLoop(std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    std::optional<std::string> page;
-    {
-      std::lock_guard lock(schedule_mu_);
-      if (!submitted_pages_.empty()) {
-        page = submitted_pages_.front();
-        submitted_pages_.pop_front();
-      }
-    }
-    if (page) {
-      IngestSubmittedPage(*page, stop);
-      continue;
-    }
-    {
-      std::lock_guard lock(schedule_mu_);
-      schedule_changed_ = false;  // a change from here on wakes the wait below
-    }
-    int64_t wait_ms = 60000;
-    std::optional<v1::FeedSpec> next = scheduler_.TakeDue(&wait_ms);
-    if (!next) {
-      std::unique_lock lock(schedule_mu_);
-      schedule_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
-                            [&] { return schedule_changed_; });
-      continue;
-    }
-    PollFeed(*std::move(next), stop);
-    WakeFetchers();  // the host may have another feed waiting
-  }
-}
-
-void IngestService::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
-  int64_t now = clock_.NowMs();
-  // The poll's time budget covers the feed and its pages: past it, the
-  // remaining items keep the feed's text (as when a page fails). A transfer
-  // deadline, so on the system clock the fetcher measures it by.
-  const int64_t deadline = NowMs() + config_.poll_budget_ms;
-  const auto fetch_started = std::chrono::steady_clock::now();
-  auto fetched = Fetch({feed.url(), feed.etag(), feed.last_modified(), stop, deadline}, fetch_options_);
-  feed_fetch_seconds_.Observe(SecondsSince(fetch_started));
-  counters_.Add("feed_fetches");
-  PollOutcome outcome;
-  absl::Status& error = outcome.error;
-  uint64_t& accepted = outcome.accepted;
-  bool interrupted = false;  // stop requested before every item was accepted
-  const std::string original_url = feed.url();
-  if (!fetched.ok() && absl::IsCancelled(fetched.status())) interrupted = true;
-  if (fetched.ok() && fetched->permanent_redirect && !fetched->final_url.empty() &&
-      fetched->final_url != feed.url() && fetched->http_status < 400) {
-    // A permanent redirect moves the feed: later polls go to the new URL.
-    logger_->info("feed moved permanently from={} to={}", feed.url(), fetched->final_url);
-    counters_.Add("feeds_moved");
-    feed.set_url(fetched->final_url);
-  }
-  if (interrupted) {
-    // Stopping: nothing was fetched.
-  } else if (!fetched.ok()) {
-    error = fetched.status();
-  } else if (fetched->http_status == 304) {
-    counters_.Add("feed_not_modified");
-  } else if (fetched->http_status == 410) {
-    outcome.gone = true;
-    error = absl::NotFoundError("HTTP 410 Gone: feed disabled");
-  } else if (fetched->http_status < 200 || fetched->http_status >= 300) {
-    outcome.retry_after_s = fetched->retry_after_s;
-    error = absl::UnavailableError(fmt::format("HTTP {}", fetched->http_status));
-  } else {
-    const auto parse_started = std::chrono::steady_clock::now();
-    auto parsed = ParseFeed(fetched->body, fetched->final_url);
-    parse_seconds_.Observe(SecondsSince(parse_started));
-    if (!parsed.ok()) {
-      error = parsed.status();
-    } else {
-      counters_.Add("feed_fetches_ok");
-      if (parsed->ill_formed) {
-        counters_.Add("feeds_ill_formed");
-        uint64_t suppressed = 0;
-        if (feed_error_log_.ShouldLog(&suppressed)) {
-          logger_->warn("ill-formed feed recovered url={} reason=\"{}\" suppressed={}", feed.url(),
-                        parsed->ill_formed_reason, suppressed);
-        }
-      }
-      if (feed.title().empty()) feed.set_title(parsed->title);
-      for (const FeedItem& item : parsed->items) {
-        auto article = ArticleFromFeedItem(item, *parsed, feed.url(), config_.instance_id, now);
-        if (!article) {
-          counters_.Add("items_skipped_empty");
-          continue;
-        }
-        if (WantsPage(feed, *article)) {
-          // A page is fetched once: later polls of the same item skip it.
-          auto seen = db_->SeenVersion(article->id());
-          if (seen.ok() && seen->has_value()) continue;
-          auto page = FetchPage(article->url(), stop, deadline);
-          if (page.ok()) {
-            MergeExtractedPage(*page, article->url(), &*article);
-            counters_.Add("pages_extracted");
-          } else if (absl::IsCancelled(page.status())) {
-            interrupted = true;  // stopping: this item and the rest come with the next poll
-            break;
-          } else if (absl::IsDeadlineExceeded(page.status())) {
-            counters_.Add("pages_skipped_budget");
-            uint64_t suppressed = 0;
-            if (feed_error_log_.ShouldLog(&suppressed)) {
-              logger_->warn("poll budget ({} ms) spent, keeping the feed text url={} feed={} suppressed={}",
-                            config_.poll_budget_ms, article->url(), feed.url(), suppressed);
-            }
-          } else {
-            counters_.Add("pages_failed");
-            uint64_t suppressed = 0;
-            if (feed_error_log_.ShouldLog(&suppressed)) {
-              logger_->warn("page fetch failed, keeping the feed text url={} error=\"{}\" suppressed={}",
-                            article->url(), std::string(page.status().message()), suppressed);
-            }
-          }
-        }
-        auto result = outbox_.Accept(*article, stop);
-        if (!result.ok()) {
-          if (absl::IsCancelled(result.status())) {
-            interrupted = true;
-          } else {
-            error = result.status();
-            ReportDbError(result.status(), "accept");
-          }
-          break;
-        }
-        if (*result != AcceptResult::kDuplicate) ++accepted;
-      }
-      // The validators are kept only once every item of this response is in
-      // the outbox (the scheduler stores them after a poll without error):
-      // otherwise the next poll would get 304 Not Modified and the items not
-      // yet accepted would never come back.
-      if (!interrupted) outcome.validators = PollOutcome::Validators{fetched->etag, fetched->last_modified};
-      outcome.parsed = true;
-      outcome.item_times_ms = DatedItemTimes(*parsed);
-    }
-  }
-  if (interrupted) {
-    // Stopping: the feed keeps its stored state, so it is still due and the
-    // next start polls it again with the old validators; the items already
-    // accepted are recognised there as duplicates.
-    counters_.Add("polls_interrupted");
-    logger_->info("poll interrupted by stop url={} accepted={} (the rest follows on the next poll)",
-                  feed.url(), accepted);
-    scheduler_.Abandon(original_url);
-    return;
-  }
-
-  feed = scheduler_.Reschedule(std::move(feed), outcome, now);
-  if (!error.ok()) {
-    counters_.Add("feed_errors");
-    uint64_t suppressed = 0;
-    if (feed_error_log_.ShouldLog(&suppressed)) {
-      logger_->warn("feed failed url={} failures={} enabled={} error=\"{}\" suppressed={}", feed.url(),
-                    feed.consecutive_failures(), feed.enabled(), std::string(error.message()), suppressed);
-    }
-  }
-  // Saved unless the feed was removed while it was being fetched.
-  if (absl::Status s = scheduler_.Finish(original_url, feed); !s.ok()) {
-    ReportDbError(s, "feed state");
-  }
-  if (accepted > 0) logger_->debug("feed polled url={} new_or_changed={}", feed.url(), accepted);
-}
-
-bool IngestService::WantsPage(const v1::FeedSpec& feed, const v1::Article& article) const {
-  if (!config_.fetch_pages || feed.full_text() == v1::FULL_TEXT_NEVER) return false;
-  if (article.url().rfind("http://", 0) != 0 && article.url().rfind("https://", 0) != 0) return false;
-  if (feed.full_text() == v1::FULL_TEXT_ALWAYS) return true;
-  return !HostOf(feed.url()).empty() && LooksLikeTeaser(article.text(), config_.teaser_max_chars);
-}
-
-absl::StatusOr<Article> IngestService::FetchPage(const std::string& url, std::stop_token stop,
-                                                int64_t deadline_ms) {
-  const auto fetch_started = std::chrono::steady_clock::now();
-  auto fetched = Fetch({url, "", "", stop, deadline_ms}, fetch_options_);
-  page_fetch_seconds_.Observe(SecondsSince(fetch_started));
-  counters_.Add("page_fetches");
-  if (!fetched.ok()) return fetched.status();
-  if (fetched->http_status != 200) {
-    return absl::UnavailableError(fmt::format("HTTP {}", fetched->http_status));
-  }
-  const auto extract_started = std::chrono::steady_clock::now();
-  auto page = ExtractArticle(fetched->body, fetched->final_url, fetched->content_type);
-  extract_seconds_.Observe(SecondsSince(extract_started));
-  if (!page.ok()) return page.status();
-  if (page->text.empty()) return absl::InvalidArgumentError("no article text found");
-  return page;
-}
-
-void IngestService::IngestSubmittedPage(const std::string& url, std::stop_token stop) {
-  auto page = FetchPage(url, stop);
-  if (!page.ok()) {
-    if (absl::IsCancelled(page.status())) return;  // stopping
-    counters_.Add("pages_failed");
-    logger_->warn("submitted page failed url={} error=\"{}\"", url, std::string(page.status().message()));
-    return;
-  }
-  v1::Article article;
-  article.set_url(url);
-  article.set_fetched_at_ms(clock_.NowMs());
-  article.set_origin(config_.instance_id);
-  v1::Source* source = article.mutable_source();
-  source->set_id(HashHex("page:" + HostOf(url)));
-  source->set_url(url);
-  source->set_title(ToValidUtf8(page->site_name));
-  source->set_kind("page");
-  MergeExtractedPage(*page, url, &article);
-  auto result = outbox_.Accept(article, stop);
-  if (result.ok()) counters_.Add("pages_submitted");
-  if (!result.ok() && !absl::IsCancelled(result.status())) ReportDbError(result.status(), "accept");
 }
 
 // ---- Sender and acks ---------------------------------------------------------
