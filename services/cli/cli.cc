@@ -3,10 +3,14 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -585,6 +589,252 @@ int CmdExtract(const std::string& path, bool jsonl) {
   return kExitOk;
 }
 
+// A subcommand: its CLI11 app (set once parsed) and what it does.
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;
+};
+
+// The options of a subcommand live in a shared state its action reads.
+template <typename State>
+std::shared_ptr<State> NewState() {
+  return std::make_shared<State>();
+}
+
+Command AddRunCommand(CLI::App& app, const GlobalOptions& g) {
+  auto o = NewState<RunOptions>();
+  auto* run = app.add_subcommand("run", "run ingest, enrich and store in one process and print the stream");
+  run->add_flag("--json", o->json, "print JSON lines instead of text");
+  run->add_flag("--quiet", o->quiet, "print nothing but the final throughput line");
+  run->add_option("--max-articles", o->max_articles, "stop after this many articles");
+  run->add_option("--exit-when-idle", o->idle_exit_s, "stop after this many seconds without a new article");
+  return {run, [&g, o] { return CmdRun(g, *o); }};
+}
+
+Command AddSubscribeCommand(CLI::App& app, const GlobalOptions& g) {
+  struct State {
+    std::string tag, lang;
+    uint64_t since = 0;
+    bool json = false;
+    uint64_t count = 0;
+    CLI::Option* since_opt = nullptr;
+  };
+  auto o = NewState<State>();
+  auto* subscribe = app.add_subcommand("subscribe", "stream enriched articles from a running store");
+  subscribe->add_option("--tag", o->tag, "only articles with this tag");
+  subscribe->add_option("--lang", o->lang, "only articles in this language (en, zh, ...)");
+  o->since_opt =
+      subscribe->add_option("--since", o->since, "first replay what was stored after this sequence number");
+  subscribe->add_flag("--json", o->json, "print JSON lines");
+  subscribe->add_option("--count", o->count, "exit after this many articles");
+  return {subscribe, [&g, o] {
+            return CmdSubscribe(g, o->tag, o->lang,
+                                o->since_opt->count() ? std::optional<uint64_t>(o->since) : std::nullopt, o->json,
+                                o->count);
+          }};
+}
+
+Command AddGetCommand(CLI::App& app, const GlobalOptions& g) {
+  auto id = NewState<std::string>();
+  auto* get = app.add_subcommand("get", "print one stored article with its text");
+  get->add_option("id", *id, "article id")->required();
+  return {get, [&g, id] { return CmdGet(g, *id); }};
+}
+
+Command AddQueryCommand(CLI::App& app, const GlobalOptions& g) {
+  struct State {
+    std::string tag, lang, source, cluster;
+    uint32_t limit = 20;
+  };
+  auto o = NewState<State>();
+  auto* query = app.add_subcommand("query", "list stored articles, newest first");
+  query->add_option("--tag", o->tag, "articles with this tag");
+  query->add_option("--lang", o->lang, "articles in this language");
+  query->add_option("--source", o->source, "articles from this source id");
+  query->add_option("--cluster", o->cluster, "near-duplicates of one story (a cluster_id)");
+  query->add_option("--limit", o->limit, "at most this many")->check(CLI::Range(1, 100000));
+  return {query, [&g, o] { return CmdQuery(g, o->tag, o->lang, o->source, o->cluster, o->limit); }};
+}
+
+Command AddTagsCommand(CLI::App& app, const GlobalOptions& g) {
+  auto limit = std::make_shared<uint32_t>(20);
+  auto* tags = app.add_subcommand("tags", "most used tags with counts");
+  tags->add_option("--limit", *limit, "at most this many")->check(CLI::Range(1, 100000));
+  return {tags, [&g, limit] { return CmdTags(g, *limit); }};
+}
+
+Command AddFeedsCommand(CLI::App& app, const GlobalOptions& g) {
+  struct State {
+    std::string action, url, full_text = "auto", token;
+    int interval_s = 0;
+    bool json = false;
+  };
+  auto o = NewState<State>();
+  auto* feeds = app.add_subcommand("feeds",
+                                   "manage the feed list: add URL | remove URL | list | poll | dead-letters | "
+                                   "import-opml FILE | export-opml | submit PAGE-URL");
+  feeds
+      ->add_option("action", o->action,
+                   "add, remove, list, poll, dead-letters, import-opml, export-opml or submit")
+      ->required()
+      ->check(CLI::IsMember({"add", "remove", "list", "poll", "dead-letters", "import-opml", "export-opml", "submit"}));
+  feeds->add_option("url", o->url, "feed URL or file path (add, remove); OPML file (import-opml)");
+  feeds->add_option("--interval", o->interval_s, "poll interval in seconds (add; 0 = default)");
+  feeds->add_option("--full-text", o->full_text, "fetch the linked pages: auto (teasers only), always or never (add)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  feeds->add_flag("--json", o->json, "print JSON lines (list)");
+  feeds->add_option("--token", o->token,
+                    "token of the ingest control socket (default: ingest.api.token of --config)");
+  return {feeds, [&g, o] {
+            const std::string& a = o->action;
+            if ((a == "add" || a == "remove" || a == "import-opml" || a == "submit") && o->url.empty()) {
+              std::cerr << "newsflow feeds " << a << ": a URL is required\n";
+              return kExitUsage;
+            }
+            return CmdFeeds(g, a, o->url, o->interval_s, o->full_text, o->json, o->token);
+          }};
+}
+
+Command AddDeadLettersCommand(CLI::App& app, const GlobalOptions& g) {
+  struct State {
+    std::string action, id, token;
+    bool all = false;
+    bool json = false;
+  };
+  auto o = NewState<State>();
+  auto* dead_letters = app.add_subcommand(
+      "dead-letters", "articles ingest gave up on: list | show ID | redrive ID|--all | purge ID|--all");
+  dead_letters->add_option("action", o->action, "list, show, redrive or purge")
+      ->required()
+      ->check(CLI::IsMember({"list", "show", "redrive", "purge"}));
+  dead_letters->add_option("id", o->id, "article id (show, redrive, purge)");
+  dead_letters->add_flag("--all", o->all, "every dead letter (redrive, purge)");
+  dead_letters->add_flag("--json", o->json, "print JSON lines (list)");
+  dead_letters->add_option("--token", o->token,
+                           "token of the ingest control socket (default: ingest.api.token of --config)");
+  return {dead_letters, [&g, o] { return CmdDeadLetters(g, o->action, o->id, o->all, o->json, o->token); }};
+}
+
+Command AddParseFeedCommand(CLI::App& app) {
+  struct State {
+    std::string file, base_url, format = "newsflow";
+    std::vector<std::string> headers;
+    bool batch = false;
+  };
+  auto o = NewState<State>();
+  auto* parse_feed = app.add_subcommand("parse-feed", "parse an RSS/Atom/JSON feed file and print it as JSON");
+  parse_feed->add_option("file", o->file, "feed file (not with --batch)");
+  parse_feed->add_option("--url", o->base_url, "the URL the feed was served from (for relative links)");
+  parse_feed
+      ->add_option("--format", o->format,
+                   "output: newsflow (default) or feedparser (Universal Feed Parser's result shape)")
+      ->check(CLI::IsMember({"newsflow", "feedparser"}));
+  parse_feed->add_option("--header", o->headers,
+                         "HTTP response header 'Name: value' (repeatable; feedparser format)");
+  parse_feed->add_flag("--batch", o->batch,
+                       "feedparser format: JSON lines {id,file,headers,url} on stdin, one result line each");
+  return {parse_feed, [o] {
+            const bool need_file = o->format != "feedparser" || !o->batch;
+            if (need_file && o->file.empty()) {
+              return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");
+            }
+            if (o->format == "feedparser") {
+              return ingest::RunFeedparserCommand(o->file, o->headers, o->base_url, o->batch, std::cin, std::cout,
+                                                  std::cerr);
+            }
+            return CmdParseFeed(o->file, o->base_url);
+          }};
+}
+
+Command AddExtractCommand(CLI::App& app) {
+  struct State {
+    std::string file;
+    bool jsonl = false;
+  };
+  auto o = NewState<State>();
+  auto* extract = app.add_subcommand("extract", "extract the article from an HTML page and print JSON");
+  extract->add_option("file", o->file, "HTML file or http(s) URL");
+  extract->add_flag("--jsonl", o->jsonl, "read {\"id\",\"html\"} lines on stdin, write one object per line");
+  return {extract, [o] {
+            if (!o->jsonl && o->file.empty()) {
+              std::cerr << "newsflow extract: give a FILE or --jsonl\n";
+              return kExitUsage;
+            }
+            return CmdExtract(o->file, o->jsonl);
+          }};
+}
+
+// `newsflow enrich`: the options of --config (enrich.categories,
+// enrich.user_dictionary) apply when given.
+int CmdEnrich(const GlobalOptions& g, const std::string& file, bool jsonl, enrich::EnrichOptions options) {
+  if (options.min_tags > options.max_tags) options.min_tags = options.max_tags;
+  if (!g.config_path.empty()) {
+    auto config = LoadClientConfig(g);
+    if (!config.ok()) return Fail(config.status(), "enrich");
+    options.categories = config->enrich.categories;
+    if (!config->enrich.user_dictionary.empty()) {
+      auto words = enrich::ReadWordList(config->enrich.user_dictionary);
+      if (!words.ok()) return Fail(words.status(), "enrich");
+      options.user_words = *std::move(words);
+    }
+  }
+  if (jsonl) return enrich::RunEnrichJsonl(std::cin, std::cout, std::cerr, options);
+  if (file.empty()) {
+    std::cerr << "newsflow enrich: give a FILE or --jsonl\n";
+    return kExitUsage;
+  }
+  return enrich::RunEnrichFile(file, options, std::cout, std::cerr);
+}
+
+Command AddEnrichCommand(CLI::App& app, const GlobalOptions& g) {
+  struct State {
+    std::string file;
+    bool jsonl = false;
+    enrich::EnrichOptions options;
+  };
+  auto o = NewState<State>();
+  auto* enrich_cmd =
+      app.add_subcommand("enrich", "enrich a plain-text article (first line: title) and print JSON");
+  enrich_cmd->add_option("file", o->file, "text file");
+  enrich_cmd->add_flag("--jsonl", o->jsonl, "read {\"id\",\"title\",\"text\"} lines on stdin, one result per line");
+  enrich_cmd->add_option("--max-tags", o->options.max_tags, "tags per article")->check(CLI::Range(1, 50));
+  enrich_cmd->add_option("--min-tags", o->options.min_tags, "tags at least, when the text has them")
+      ->check(CLI::Range(0, 50));
+  enrich_cmd->add_option("--summary-sentences", o->options.summary_sentences, "summary length")
+      ->check(CLI::Range(1, 50));
+  enrich_cmd
+      ->add_option("--summary-max-chars", o->options.summary_max_chars,
+                   "keep the summary within this many characters (0: no limit)")
+      ->check(CLI::Range(0, 100000));
+  enrich_cmd->add_option("--key-points", o->options.key_points, "key points")->check(CLI::Range(0, 20));
+  return {enrich_cmd, [&g, o] { return CmdEnrich(g, o->file, o->jsonl, o->options); }};
+}
+
+int CmdKeygen() {
+  char public_key[41] = {};
+  char secret_key[41] = {};
+  if (zmq_curve_keypair(public_key, secret_key) != 0) {
+    std::cerr << "newsflow keygen: this libzmq was built without CURVE support\n";
+    return kExitFailure;
+  }
+  std::cout << "curve_public_key: \"" << public_key << "\"\ncurve_secret_key: \"" << secret_key << "\"\n";
+  return kExitOk;
+}
+
+int CmdCheckConfig(const GlobalOptions& g) {
+  if (g.config_path.empty()) {
+    std::cerr << "newsflow check-config: --config FILE is required\n";
+    return kExitUsage;
+  }
+  auto config = LoadConfig(g.config_path);
+  if (!config.ok()) {
+    std::cerr << config.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::cout << "config ok\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -596,102 +846,20 @@ int Main(int argc, char** argv) {
   app.add_option("--data-dir", g.data_dir, "override data_dir");
   app.add_option("--log-level", g.log_level, "trace|debug|info|warn|error|off");
 
-  RunOptions run_options;
-  auto* run = app.add_subcommand("run", "run ingest, enrich and store in one process and print the stream");
-  run->add_flag("--json", run_options.json, "print JSON lines instead of text");
-  run->add_flag("--quiet", run_options.quiet, "print nothing but the final throughput line");
-  run->add_option("--max-articles", run_options.max_articles, "stop after this many articles");
-  run->add_option("--exit-when-idle", run_options.idle_exit_s,
-                  "stop after this many seconds without a new article");
-
-  std::string tag, lang, source;
-  uint64_t since = 0;
-  bool json = false;
-  uint64_t count = 0;
-  auto* subscribe = app.add_subcommand("subscribe", "stream enriched articles from a running store");
-  subscribe->add_option("--tag", tag, "only articles with this tag");
-  subscribe->add_option("--lang", lang, "only articles in this language (en, zh, ...)");
-  auto* since_opt = subscribe->add_option("--since", since, "first replay what was stored after this sequence number");
-  subscribe->add_flag("--json", json, "print JSON lines");
-  subscribe->add_option("--count", count, "exit after this many articles");
-
-  std::string id;
-  auto* get = app.add_subcommand("get", "print one stored article with its text");
-  get->add_option("id", id, "article id")->required();
-
-  uint32_t limit = 20;
-  auto* query = app.add_subcommand("query", "list stored articles, newest first");
-  query->add_option("--tag", tag, "articles with this tag");
-  query->add_option("--lang", lang, "articles in this language");
-  query->add_option("--source", source, "articles from this source id");
-  std::string cluster;
-  query->add_option("--cluster", cluster, "near-duplicates of one story (a cluster_id)");
-  query->add_option("--limit", limit, "at most this many")->check(CLI::Range(1, 100000));
-
-  auto* tags = app.add_subcommand("tags", "most used tags with counts");
-  tags->add_option("--limit", limit, "at most this many")->check(CLI::Range(1, 100000));
-
-  std::string feeds_action, url;
-  int interval_s = 0;
-  auto* feeds = app.add_subcommand(
-      "feeds", "manage the feed list: add URL | remove URL | list | poll | dead-letters | import-opml FILE | export-opml | submit PAGE-URL");
-  feeds->add_option("action", feeds_action, "add, remove, list, poll, dead-letters, import-opml, export-opml or submit")
-      ->required()
-      ->check(CLI::IsMember({"add", "remove", "list", "poll", "dead-letters", "import-opml", "export-opml", "submit"}));
-  feeds->add_option("url", url, "feed URL or file path (add, remove); OPML file (import-opml)");
-  feeds->add_option("--interval", interval_s, "poll interval in seconds (add; 0 = default)");
-  std::string full_text = "auto";
-  feeds->add_option("--full-text", full_text, "fetch the linked pages: auto (teasers only), always or never (add)")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  feeds->add_flag("--json", json, "print JSON lines (list)");
-  std::string control_token;
-  feeds->add_option("--token", control_token,
-                    "token of the ingest control socket (default: ingest.api.token of --config)");
-
-  std::string dead_action, dead_id;
-  bool dead_all = false;
-  auto* dead_letters = app.add_subcommand(
-      "dead-letters", "articles ingest gave up on: list | show ID | redrive ID|--all | purge ID|--all");
-  dead_letters->add_option("action", dead_action, "list, show, redrive or purge")
-      ->required()
-      ->check(CLI::IsMember({"list", "show", "redrive", "purge"}));
-  dead_letters->add_option("id", dead_id, "article id (show, redrive, purge)");
-  dead_letters->add_flag("--all", dead_all, "every dead letter (redrive, purge)");
-  dead_letters->add_flag("--json", json, "print JSON lines (list)");
-  dead_letters->add_option("--token", control_token,
-                           "token of the ingest control socket (default: ingest.api.token of --config)");
-
-  std::string file, base_url;
-  auto* parse_feed = app.add_subcommand("parse-feed", "parse an RSS/Atom/JSON feed file and print it as JSON");
-  parse_feed->add_option("file", file, "feed file (not with --batch)");
-  parse_feed->add_option("--url", base_url, "the URL the feed was served from (for relative links)");
-  std::string feed_format = "newsflow";
-  std::vector<std::string> feed_headers;
-  bool feed_batch = false;
-  parse_feed->add_option("--format", feed_format, "output: newsflow (default) or feedparser (Universal Feed Parser's result shape)")
-      ->check(CLI::IsMember({"newsflow", "feedparser"}));
-  parse_feed->add_option("--header", feed_headers, "HTTP response header 'Name: value' (repeatable; feedparser format)");
-  parse_feed->add_flag("--batch", feed_batch, "feedparser format: JSON lines {id,file,headers,url} on stdin, one result line each");
-
-  bool jsonl = false;
-  auto* extract = app.add_subcommand("extract", "extract the article from an HTML page and print JSON");
-  extract->add_option("file", file, "HTML file or http(s) URL");
-  extract->add_flag("--jsonl", jsonl, "read {\"id\",\"html\"} lines on stdin, write one object per line");
-
-  enrich::EnrichOptions enrich_options;
-  auto* enrich_cmd = app.add_subcommand("enrich", "enrich a plain-text article (first line: title) and print JSON");
-  enrich_cmd->add_option("file", file, "text file");
-  enrich_cmd->add_flag("--jsonl", jsonl, "read {\"id\",\"title\",\"text\"} lines on stdin, one result per line");
-  enrich_cmd->add_option("--max-tags", enrich_options.max_tags, "tags per article")->check(CLI::Range(1, 50));
-  enrich_cmd->add_option("--min-tags", enrich_options.min_tags, "tags at least, when the text has them")->check(CLI::Range(0, 50));
-  enrich_cmd->add_option("--summary-sentences", enrich_options.summary_sentences, "summary length")->check(CLI::Range(1, 50));
-  enrich_cmd->add_option("--summary-max-chars", enrich_options.summary_max_chars,
-                         "keep the summary within this many characters (0: no limit)")
-      ->check(CLI::Range(0, 100000));
-  enrich_cmd->add_option("--key-points", enrich_options.key_points, "key points")->check(CLI::Range(0, 20));
-
-  auto* check = app.add_subcommand("check-config", "validate a config file and exit");
-  auto* keygen = app.add_subcommand("keygen", "print a new CurveZMQ key pair (Z85) for encrypted links");
+  const std::vector<Command> commands = {
+      AddRunCommand(app, g),
+      AddSubscribeCommand(app, g),
+      AddGetCommand(app, g),
+      AddQueryCommand(app, g),
+      AddTagsCommand(app, g),
+      AddFeedsCommand(app, g),
+      AddDeadLettersCommand(app, g),
+      AddParseFeedCommand(app),
+      AddExtractCommand(app),
+      AddEnrichCommand(app, g),
+      {app.add_subcommand("check-config", "validate a config file and exit"), [&g] { return CmdCheckConfig(g); }},
+      {app.add_subcommand("keygen", "print a new CurveZMQ key pair (Z85) for encrypted links"), CmdKeygen},
+  };
 
   try {
     app.parse(argc, argv);
@@ -703,79 +871,8 @@ int Main(int argc, char** argv) {
     logging.level = g.log_level.empty() ? "warn" : g.log_level;
     (void)InitLogging(logging);  // stderr only: cannot fail
   }
-
-  if (*run) return CmdRun(g, run_options);
-  if (*subscribe) {
-    return CmdSubscribe(g, tag, lang, since_opt->count() ? std::optional<uint64_t>(since) : std::nullopt, json, count);
-  }
-  if (*get) return CmdGet(g, id);
-  if (*query) return CmdQuery(g, tag, lang, source, cluster, limit);
-  if (*tags) return CmdTags(g, limit);
-  if (*feeds) {
-    if ((feeds_action == "add" || feeds_action == "remove" || feeds_action == "import-opml" ||
-         feeds_action == "submit") && url.empty()) {
-      std::cerr << "newsflow feeds " << feeds_action << ": a URL is required\n";
-      return kExitUsage;
-    }
-    return CmdFeeds(g, feeds_action, url, interval_s, full_text, json, control_token);
-  }
-  if (*dead_letters) return CmdDeadLetters(g, dead_action, dead_id, dead_all, json, control_token);
-  if (*parse_feed) {
-    if (feed_format == "feedparser") {
-      if (!feed_batch && file.empty()) return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");
-      return ingest::RunFeedparserCommand(file, feed_headers, base_url, feed_batch, std::cin, std::cout, std::cerr);
-    }
-    if (file.empty()) return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");
-    return CmdParseFeed(file, base_url);
-  }
-  if (*extract) {
-    if (!jsonl && file.empty()) {
-      std::cerr << "newsflow extract: give a FILE or --jsonl\n";
-      return kExitUsage;
-    }
-    return CmdExtract(file, jsonl);
-  }
-  if (*enrich_cmd) {
-    if (enrich_options.min_tags > enrich_options.max_tags) enrich_options.min_tags = enrich_options.max_tags;
-    if (!g.config_path.empty()) {  // enrich.categories and enrich.user_dictionary
-      auto config = LoadClientConfig(g);
-      if (!config.ok()) return Fail(config.status(), "enrich");
-      enrich_options.categories = config->enrich.categories;
-      if (!config->enrich.user_dictionary.empty()) {
-        auto words = enrich::ReadWordList(config->enrich.user_dictionary);
-        if (!words.ok()) return Fail(words.status(), "enrich");
-        enrich_options.user_words = *std::move(words);
-      }
-    }
-    if (jsonl) return enrich::RunEnrichJsonl(std::cin, std::cout, std::cerr, enrich_options);
-    if (file.empty()) {
-      std::cerr << "newsflow enrich: give a FILE or --jsonl\n";
-      return kExitUsage;
-    }
-    return enrich::RunEnrichFile(file, enrich_options, std::cout, std::cerr);
-  }
-  if (*keygen) {
-    char public_key[41] = {};
-    char secret_key[41] = {};
-    if (zmq_curve_keypair(public_key, secret_key) != 0) {
-      std::cerr << "newsflow keygen: this libzmq was built without CURVE support\n";
-      return kExitFailure;
-    }
-    std::cout << "curve_public_key: \"" << public_key << "\"\ncurve_secret_key: \"" << secret_key << "\"\n";
-    return kExitOk;
-  }
-  if (*check) {
-    if (g.config_path.empty()) {
-      std::cerr << "newsflow check-config: --config FILE is required\n";
-      return kExitUsage;
-    }
-    auto config = LoadConfig(g.config_path);
-    if (!config.ok()) {
-      std::cerr << config.status().message() << "\n";
-      return kExitUsage;
-    }
-    std::cout << "config ok\n";
-    return kExitOk;
+  for (const Command& command : commands) {
+    if (*command.app) return command.run();
   }
   return kExitUsage;
 }
