@@ -12,6 +12,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "common/log/logging.h"
+#include "common/status/status_macros.h"
 #include "common/storage/rocksdb_options.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
@@ -235,74 +236,44 @@ IndexEntries EntriesOf(const v1::Article& a) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::Article>& articles) {
-  rocksdb::WriteBatch batch;
-  std::vector<UpsertResult> results;
-  results.reserve(articles.size());
-  // Articles written earlier in this same batch shadow the database.
-  std::map<std::string, const v1::Article*> in_batch;
-  std::map<std::string, std::pair<uint64_t, std::string>> tag_counts;  // key -> count, name
-  uint64_t sequence = last_sequence_.load();
-  uint64_t new_articles = 0;
-  std::vector<std::pair<uint64_t, std::string>> batch_fingerprints;  // fingerprint, cluster
-  // Stored articles that gained an also_seen_at entry in this batch
-  // (std::map: stable addresses for in_batch).
-  std::map<std::string, v1::Article> also_seen;
-  bool changed = false;  // anything to write besides new versions
+// The write batch of one Upsert call and what it has learnt so far:
+// articles written earlier in the batch shadow the database, tag counts are
+// read once and written once, fingerprints of the batch join clusters like
+// stored ones.
+class ArticleStore::UpsertBatch {
+ public:
+  explicit UpsertBatch(ArticleStore& store) : store_(store) {}
 
-  auto tag_count = [&](const std::string& key) -> absl::StatusOr<std::pair<uint64_t, std::string>*> {
-    auto it = tag_counts.find(key);
-    if (it != tag_counts.end()) return &it->second;
-    std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, TagCountKey(key), &value);
-    std::pair<uint64_t, std::string> entry{0, ""};
-    if (s.ok()) {
-      ParseTagCountValue(value, &entry.first, &entry.second);
-    } else if (!s.IsNotFound()) {
-      return FromRocksStatus(s, "read tag count");
-    }
-    return &tag_counts.emplace(key, entry).first->second;
-  };
+  // The version of `id` this batch would replace: written earlier in the
+  // batch, else stored, else none.
+  absl::StatusOr<std::optional<v1::Article>> Previous(const std::string& id) const {
+    if (auto it = in_batch_.find(id); it != in_batch_.end()) return *it->second;
+    return store_.Lookup(id);
+  }
 
-  for (v1::Article& a : articles) {
-    if (a.id().empty() || a.version().empty()) {
-      return absl::InvalidArgumentError("upsert: article without id or version");
-    }
-    std::optional<v1::Article> previous;
-    if (auto it = in_batch.find(a.id()); it != in_batch.end()) {
-      previous = *it->second;
-    } else {
-      auto found = Lookup(a.id());
-      if (!found.ok()) return found.status();
-      previous = *std::move(found);
-    }
-    if (previous && previous->source().id() != a.source().id()) {
-      // Another source links the owner's URL: recorded, never replacing the
-      // owner's text (see the header). The ack carries the version sent.
-      results.push_back({a.id(), a.version(), previous->sequence(), true, true});
-      const auto& seen = previous->also_seen_at();
-      bool known = std::any_of(seen.begin(), seen.end(),
-                               [&](const v1::SeenAt& s) { return s.source_id() == a.source().id(); });
-      if (known || seen.size() >= kMaxAlsoSeenAt) continue;
-      v1::Article& updated = also_seen[a.id()] = *previous;
-      v1::SeenAt* entry = updated.add_also_seen_at();
-      entry->set_source_id(a.source().id());
-      entry->set_source_url(a.source().url());
-      entry->set_source_title(a.source().title());
-      entry->set_url(a.url());
-      entry->set_seen_at_ms(a.fetched_at_ms());
-      batch.Put(articles_, a.id(), updated.SerializeAsString());
-      in_batch[a.id()] = &updated;
-      changed = true;
-      continue;
-    }
-    if (previous && previous->version() == a.version()) {
-      results.push_back({a.id(), a.version(), previous->sequence(), true});
-      continue;
-    }
-    if (previous) *a.mutable_also_seen_at() = previous->also_seen_at();
-    a.set_sequence(++sequence);
-    a.set_stored_at_ms(NowMs());
+  // Records that the source of `a` also carries the story `owner` holds:
+  // once per source, at most kMaxAlsoSeenAt sources; the owner's text stays.
+  void AddSeenAt(const v1::Article& owner, const v1::Article& a) {
+    const auto& seen = owner.also_seen_at();
+    bool known = std::any_of(seen.begin(), seen.end(),
+                             [&](const v1::SeenAt& s) { return s.source_id() == a.source().id(); });
+    if (known || seen.size() >= kMaxAlsoSeenAt) return;
+    v1::Article& updated = also_seen_[a.id()] = owner;
+    v1::SeenAt* entry = updated.add_also_seen_at();
+    entry->set_source_id(a.source().id());
+    entry->set_source_url(a.source().url());
+    entry->set_source_title(a.source().title());
+    entry->set_url(a.url());
+    entry->set_seen_at_ms(a.fetched_at_ms());
+    batch_.Put(store_.articles_, a.id(), updated.SerializeAsString());
+    in_batch_[a.id()] = &updated;
+    changed_ = true;
+  }
+
+  // A new version keeps its cluster; a new article joins the cluster of the
+  // nearest fingerprint in this batch or, failing that, in the store, or
+  // starts its own.
+  absl::Status AssignCluster(v1::Article& a, const std::optional<v1::Article>& previous) {
     const uint64_t fingerprint = a.enrichment().fingerprint();
     if (previous && !previous->cluster_id().empty()) {
       a.set_cluster_id(previous->cluster_id());
@@ -310,83 +281,173 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
       std::string cluster;
       int best = kMaxClusterDistance + 1;
       if (fingerprint != 0) {
-        for (const auto& [fp, member_cluster] : batch_fingerprints) {
+        for (const auto& [fp, member_cluster] : fingerprints_) {
           int d = std::popcount(fp ^ fingerprint);
           if (d < best) {
             best = d;
             cluster = member_cluster;
           }
         }
-        auto stored = NearestCluster(fingerprint, a.id());
+        auto stored = store_.NearestCluster(fingerprint, a.id());
         if (!stored.ok()) return stored.status();
         if (!stored->empty() && cluster.empty()) cluster = *stored;
       }
       a.set_cluster_id(cluster.empty() ? a.id() : cluster);
     }
-    if (fingerprint != 0) batch_fingerprints.emplace_back(fingerprint, a.cluster_id());
-    IndexEntries now = EntriesOf(a);
+    if (fingerprint != 0) fingerprints_.emplace_back(fingerprint, a.cluster_id());
+    return absl::OkStatus();
+  }
+
+  // Writes `a` (sequence and cluster set) in place of `previous`: the
+  // article, its sequence-log entry and its index entries, the previous
+  // version's entries deleted, tag counts moved.
+  absl::Status Write(const v1::Article& a, const std::optional<v1::Article>& previous) {
+    const IndexEntries now = EntriesOf(a);
+    std::set<std::string> old_tags;
     if (previous) {
-      IndexEntries old = EntriesOf(*previous);
-      for (const auto& t : old.tags) {
-        batch.Delete(by_tag_, IndexKey(t, old.time, a.id()));
-        if (!now.tags.contains(t)) {
-          auto count = tag_count(t);
-          if (!count.ok()) return count.status();
-          if ((*count)->first > 0) --(*count)->first;
-        }
-      }
-      batch.Delete(by_source_, IndexKey(old.source, old.time, a.id()));
-      batch.Delete(by_lang_, IndexKey(old.lang, old.time, a.id()));
-      batch.Delete(by_time_, TimeKey(old.time, a.id()));
-      if (old.url != now.url && !old.url.empty()) batch.Delete(by_url_, old.url);
-      if (!old.cluster.empty()) batch.Delete(by_cluster_, IndexKey(old.cluster, old.time, a.id()));
-      if (old.fingerprint != 0) {
-        for (int band = 0; band < kFingerprintBands; ++band) {
-          batch.Delete(by_band_, BandPrefix(band, old.fingerprint) + a.id());
-        }
-      }
-    } else {
-      ++new_articles;
+      const IndexEntries old = EntriesOf(*previous);
+      NF_RETURN_IF_ERROR(DeleteIndexEntries(a.id(), old, now));
+      old_tags = old.tags;
     }
-    const std::set<std::string> old_tags = previous ? EntriesOf(*previous).tags : std::set<std::string>{};
-    std::set<std::string> counted;  // two names with one key count once
+    NF_RETURN_IF_ERROR(PutIndexEntries(a, now, old_tags));
+    batch_.Put(store_.seq_, SeqKey(a.sequence()), SeqValue(a.id(), a.version()));
+    batch_.Put(store_.articles_, a.id(), a.SerializeAsString());
+    in_batch_[a.id()] = &a;
+    return absl::OkStatus();
+  }
+
+  // Whether anything besides new versions was written (also_seen_at).
+  bool changed() const { return changed_; }
+
+  // Writes the batch of `count` articles with the tag counts and the last
+  // sequence number.
+  absl::Status Commit(uint64_t last_sequence, bool sync, std::size_t count) {
+    for (const auto& [key, entry] : tag_counts_) {
+      batch_.Put(store_.meta_, TagCountKey(key), TagCountValue(entry.first, entry.second));
+    }
+    batch_.Put(store_.meta_, kMetaLastSequence, EncodeBE64(last_sequence));
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    rocksdb::Status s = store_.db_->Write(wo, &batch_);
+    return s.ok() ? absl::OkStatus() : FromRocksStatus(s, fmt::format("commit batch of {}", count));
+  }
+
+ private:
+  using TagCount = std::pair<uint64_t, std::string>;  // count, display name
+
+  absl::StatusOr<TagCount*> Count(const std::string& key) {
+    auto it = tag_counts_.find(key);
+    if (it != tag_counts_.end()) return &it->second;
+    std::string value;
+    rocksdb::Status s = store_.db_->Get(rocksdb::ReadOptions(), store_.meta_, TagCountKey(key), &value);
+    TagCount entry{0, ""};
+    if (s.ok()) {
+      ParseTagCountValue(value, &entry.first, &entry.second);
+    } else if (!s.IsNotFound()) {
+      return FromRocksStatus(s, "read tag count");
+    }
+    return &tag_counts_.emplace(key, entry).first->second;
+  }
+
+  // Deletes the index entries of the version `old` of article `id`; tags
+  // the new version (`now`) no longer has are counted down.
+  absl::Status DeleteIndexEntries(const std::string& id, const IndexEntries& old, const IndexEntries& now) {
+    for (const auto& t : old.tags) {
+      batch_.Delete(store_.by_tag_, IndexKey(t, old.time, id));
+      if (!now.tags.contains(t)) {
+        NF_ASSIGN_OR_RETURN(TagCount * count, Count(t));
+        if (count->first > 0) --count->first;
+      }
+    }
+    batch_.Delete(store_.by_source_, IndexKey(old.source, old.time, id));
+    batch_.Delete(store_.by_lang_, IndexKey(old.lang, old.time, id));
+    batch_.Delete(store_.by_time_, TimeKey(old.time, id));
+    if (old.url != now.url && !old.url.empty()) batch_.Delete(store_.by_url_, old.url);
+    if (!old.cluster.empty()) batch_.Delete(store_.by_cluster_, IndexKey(old.cluster, old.time, id));
+    if (old.fingerprint != 0) {
+      for (int band = 0; band < kFingerprintBands; ++band) {
+        batch_.Delete(store_.by_band_, BandPrefix(band, old.fingerprint) + id);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Puts the index entries of `a`; tags the previous version did not have
+  // (`old_tags`) are counted up, and every tag's count keeps its latest
+  // display name. Two names with one key count once.
+  absl::Status PutIndexEntries(const v1::Article& a, const IndexEntries& now, const std::set<std::string>& old_tags) {
+    std::set<std::string> counted;
     for (const auto& t : a.enrichment().tags()) {
       std::string key = IndexedTagKey(t);
       if (!counted.insert(key).second) continue;
-      batch.Put(by_tag_, IndexKey(key, now.time, a.id()), "");
-      bool had = old_tags.contains(key);
-      auto count = tag_count(key);
-      if (!count.ok()) return count.status();
-      if (!had) ++(*count)->first;
-      (*count)->second = t.name();
+      batch_.Put(store_.by_tag_, IndexKey(key, now.time, a.id()), "");
+      NF_ASSIGN_OR_RETURN(TagCount * count, Count(key));
+      if (!old_tags.contains(key)) ++count->first;
+      count->second = t.name();
     }
-    batch.Put(by_source_, IndexKey(now.source, now.time, a.id()), "");
-    batch.Put(by_lang_, IndexKey(now.lang, now.time, a.id()), "");
-    batch.Put(by_time_, TimeKey(now.time, a.id()), "");
-    if (!now.url.empty()) batch.Put(by_url_, now.url, a.id());
-    batch.Put(by_cluster_, IndexKey(now.cluster, now.time, a.id()), "");
-    if (fingerprint != 0) {
+    batch_.Put(store_.by_source_, IndexKey(now.source, now.time, a.id()), "");
+    batch_.Put(store_.by_lang_, IndexKey(now.lang, now.time, a.id()), "");
+    batch_.Put(store_.by_time_, TimeKey(now.time, a.id()), "");
+    if (!now.url.empty()) batch_.Put(store_.by_url_, now.url, a.id());
+    batch_.Put(store_.by_cluster_, IndexKey(now.cluster, now.time, a.id()), "");
+    if (now.fingerprint != 0) {
       for (int band = 0; band < kFingerprintBands; ++band) {
-        batch.Put(by_band_, BandPrefix(band, fingerprint) + a.id(), BandValue(fingerprint, now.cluster));
+        batch_.Put(store_.by_band_, BandPrefix(band, now.fingerprint) + a.id(),
+                   BandValue(now.fingerprint, now.cluster));
       }
     }
-    batch.Put(seq_, SeqKey(a.sequence()), SeqValue(a.id(), a.version()));
-    batch.Put(articles_, a.id(), a.SerializeAsString());
-    in_batch[a.id()] = &a;
+    return absl::OkStatus();
+  }
+
+  ArticleStore& store_;
+  rocksdb::WriteBatch batch_;
+  std::map<std::string, const v1::Article*> in_batch_;
+  std::map<std::string, TagCount> tag_counts_;                   // by tag key
+  std::vector<std::pair<uint64_t, std::string>> fingerprints_;  // fingerprint, cluster
+  // Stored articles that gained an also_seen_at entry in this batch
+  // (std::map: stable addresses for in_batch_).
+  std::map<std::string, v1::Article> also_seen_;
+  bool changed_ = false;
+};
+
+absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::Article>& articles) {
+  UpsertBatch batch(*this);
+  std::vector<UpsertResult> results;
+  results.reserve(articles.size());
+  uint64_t sequence = last_sequence_.load();
+  uint64_t new_articles = 0;
+  for (v1::Article& a : articles) {
+    if (a.id().empty() || a.version().empty()) {
+      return absl::InvalidArgumentError("upsert: article without id or version");
+    }
+    NF_ASSIGN_OR_RETURN(std::optional<v1::Article> previous, batch.Previous(a.id()));
+    if (previous && previous->source().id() != a.source().id()) {
+      // Another source links the owner's URL: recorded, never replacing the
+      // owner's text (see the header). The ack carries the version sent.
+      results.push_back({a.id(), a.version(), previous->sequence(), true, true});
+      batch.AddSeenAt(*previous, a);
+      continue;
+    }
+    if (previous && previous->version() == a.version()) {
+      results.push_back({a.id(), a.version(), previous->sequence(), true});
+      continue;
+    }
+    if (previous) {
+      *a.mutable_also_seen_at() = previous->also_seen_at();
+    } else {
+      ++new_articles;
+    }
+    a.set_sequence(++sequence);
+    a.set_stored_at_ms(NowMs());
+    NF_RETURN_IF_ERROR(batch.AssignCluster(a, previous));
+    NF_RETURN_IF_ERROR(batch.Write(a, previous));
     results.push_back({a.id(), a.version(), a.sequence(), false});
   }
-  if (sequence == last_sequence_.load() && !changed) return results;  // all duplicates: nothing to write
+  if (sequence == last_sequence_.load() && !batch.changed()) return results;  // all duplicates: nothing to write
 
-  for (const auto& [key, entry] : tag_counts) {
-    batch.Put(meta_, TagCountKey(key), TagCountValue(entry.first, entry.second));
-  }
-  batch.Put(meta_, kMetaLastSequence, EncodeBE64(sequence));
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync_writes;
-  rocksdb::Status s = db_->Write(wo, &batch);
-  if (!s.ok()) {
+  if (absl::Status s = batch.Commit(sequence, options_.sync_writes, articles.size()); !s.ok()) {
     for (v1::Article& a : articles) a.clear_sequence();
-    return FromRocksStatus(s, fmt::format("commit batch of {}", articles.size()));
+    return s;
   }
   last_sequence_ = sequence;
   article_count_ += new_articles;

@@ -146,6 +146,8 @@ class ArticleStore {
   uint64_t ArticleCount() const;
 
  private:
+  class UpsertBatch;  // one Upsert's write batch (article_store.cc)
+
   ArticleStore() = default;
   // Merges the newest-first scans of `prefixes` (entries: prefix rts id).
   absl::StatusOr<ArticlePage> ScanIndex(rocksdb::ColumnFamilyHandle* cf,
