@@ -10,8 +10,6 @@
 #include "services/ingest/extract/article_extractor.h"
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/feed_date.h"
-#include "services/ingest/feed/html_text.h"
-#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -48,6 +46,10 @@ void AssignIdentity(v1::Article* a) {
   } else {
     a->set_id(HashHex("title:" + a->source().id() + "\n" + NormaliseSpace(a->title())));
   }
+  AssignVersion(a);
+}
+
+void AssignVersion(v1::Article* a) {
   a->set_version(HashHex(NormaliseSpace(a->title()) + "\n" + NormaliseSpace(a->text())));
 }
 
@@ -80,9 +82,12 @@ bool ApplyArticleLimits(const ArticleLimits& limits, v1::Article* a) {
     cut = true;
   }
   if (cut) {
-    const std::string id = a->id();
-    AssignIdentity(a);
-    if (!id.empty()) a->set_id(id);  // the same article, shorter
+    // The same article (same id), shorter.
+    if (a->id().empty()) {
+      AssignIdentity(a);
+    } else {
+      AssignVersion(a);
+    }
   }
   return cut;
 }
@@ -90,24 +95,22 @@ bool ApplyArticleLimits(const ArticleLimits& limits, v1::Article* a) {
 std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
                                                const std::string& feed_url,
                                                const std::string& origin, int64_t now_ms) {
-  std::string text = item.text;
-  if (text.empty() && !item.summary_html.empty()) text = HtmlToText(item.summary_html);
-  if (item.title.empty() && text.empty()) return std::nullopt;
+  if (item.title.empty() && item.text.empty()) return std::nullopt;
   v1::Article a;
-  a.set_url(ToValidUtf8(item.link));
-  a.set_guid(ToValidUtf8(item.guid));
-  a.set_title(ToValidUtf8(item.title));
-  a.set_author(ToValidUtf8(item.author));
-  a.set_text(ToValidUtf8(text));
-  a.set_summary_html(ToValidUtf8(item.summary_html));
-  for (const auto& c : item.categories) a.add_categories(ToValidUtf8(c));
+  a.set_url(item.link);
+  a.set_guid(item.guid);
+  a.set_title(item.title);
+  a.set_author(item.author);
+  a.set_text(item.text);
+  a.set_summary_html(item.summary_html);
+  for (const auto& c : item.categories) a.add_categories(c);
   a.set_published_at_ms(item.published_ms != 0 ? item.published_ms : item.updated_ms);
   a.set_fetched_at_ms(now_ms);
   a.set_source_language(item.language.empty() ? feed.language : item.language);
   v1::Source* source = a.mutable_source();
   source->set_id(HashHex(feed_url));
   source->set_url(feed_url);
-  source->set_title(ToValidUtf8(feed.title));
+  source->set_title(feed.title);
   source->set_kind(feed.format);
   a.set_origin(origin);
   AssignIdentity(&a);
@@ -136,13 +139,19 @@ bool LooksLikeTeaser(const std::string& text, int max_chars) {
 }
 
 void MergeExtractedPage(const Article& page, const std::string& url, v1::Article* a) {
-  if (a->url().empty()) a->set_url(ToValidUtf8(page.canonical_url.empty() ? url : page.canonical_url));
-  if (a->title().empty()) a->set_title(ToValidUtf8(page.title));
-  if (page.text.size() > a->text().size()) a->set_text(ToValidUtf8(page.text));
-  if (a->author().empty()) a->set_author(ToValidUtf8(page.author));
+  const bool had_url = !a->url().empty();
+  if (!had_url) a->set_url(page.canonical_url.empty() ? url : page.canonical_url);
+  if (a->title().empty()) a->set_title(page.title);
+  if (page.text.size() > a->text().size()) a->set_text(page.text);
+  if (a->author().empty()) a->set_author(page.author);
   if (a->published_at_ms() == 0) a->set_published_at_ms(page.published_ms);
   if (a->source_language().empty()) a->set_source_language(page.language);
-  AssignIdentity(a);
+  // The id follows the URL, so it is kept unless the page gave the URL.
+  if (had_url) {
+    AssignVersion(a);
+  } else {
+    AssignIdentity(a);
+  }
 }
 
 absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const std::string& bytes,
@@ -175,13 +184,13 @@ absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const s
     auto page = ExtractArticle(bytes);
     if (!page.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", path, std::string(page.status().message())));
     if (page->text.empty()) return absl::InvalidArgumentError(fmt::format("{}: no article text found", path));
-    a.set_title(ToValidUtf8(page->title));
-    a.set_text(ToValidUtf8(page->text));
-    a.set_url(ToValidUtf8(page->canonical_url));
-    a.set_author(ToValidUtf8(page->author));
+    a.set_title(page->title);
+    a.set_text(page->text);
+    a.set_url(page->canonical_url);
+    a.set_author(page->author);
     a.set_source_language(page->language);
     a.set_published_at_ms(page->published_ms);
-    source->set_title(ToValidUtf8(page->site_name));
+    source->set_title(page->site_name);
     source->set_kind("drop-html");
   } else {
     return absl::InvalidArgumentError(fmt::format("{}: only .json and .html files are read", path));

@@ -20,6 +20,9 @@ namespace newsflow::ingest {
 
 // Sets canonical_url, id and version from the article's url/guid/title/text.
 void AssignIdentity(v1::Article* article);
+// Sets the version alone, after the title or text changed (the id follows
+// the URL, which did not).
+void AssignVersion(v1::Article* article);
 
 // What an accepted article may hold (config ingest.limits).
 struct ArticleLimits {
@@ -37,7 +40,10 @@ bool ApplyArticleLimits(const ArticleLimits& limits, v1::Article* article);
 // Whether ApplyArticleLimits would cut anything (cheap: sizes only).
 bool ExceedsArticleLimits(const ArticleLimits& limits, const v1::Article& article);
 
-// nullopt when the item has neither a title nor any text.
+// The article of a feed item. Its strings are taken as ParseFeed gives them,
+// valid UTF-8 (the parser is where feed text enters and is checked once);
+// likewise a page's from ExtractArticle below. nullopt when the item has
+// neither a title nor any text.
 std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
                                                const std::string& feed_url,
                                                const std::string& origin, int64_t now_ms);

@@ -9,7 +9,6 @@
 
 #include "common/util/hash.h"
 #include "common/util/time.h"
-#include "common/util/utf8.h"
 #include "services/ingest/article_builder.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed_list.h"
@@ -297,7 +296,7 @@ void FeedPoller::IngestSubmittedPage(const std::string& url, std::stop_token sto
   v1::Source* source = article.mutable_source();
   source->set_id(HashHex("page:" + FeedHost(url)));
   source->set_url(url);
-  source->set_title(ToValidUtf8(page->site_name));
+  source->set_title(page->site_name);
   source->set_kind("page");
   MergeExtractedPage(*page, url, &article);
   auto result = outbox_.Accept(article, stop);

@@ -1,6 +1,8 @@
 // libFuzzer target for the feed parser and the feed HTML handling: any byte
 // string given to ParseFeed, SanitizeHtml or HtmlToText returns a result or
-// an error, never a crash, a sanitizer report or a hang. A fourth mode checks
+// an error, never a crash, a sanitizer report or a hang; every string of a
+// parsed feed is valid UTF-8 (the parser is where feed text enters; later
+// stages do not check again). A fourth mode checks
 // the fast XML parser against libxml2: a document it accepts must be one
 // libxml2 finds well-formed, with the same tree. The first byte picks the
 // mode.
@@ -12,6 +14,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "common/util/utf8.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed/html_text.h"
@@ -26,7 +29,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: {
       auto feed = newsflow::ingest::ParseFeed(input, "https://example.com/feed/");
       if (feed.ok()) {
-        for (const auto& item : feed->items) touched += item.text.size() + item.summary_html.size();
+        if (!newsflow::IsValidUtf8(feed->title) || !newsflow::IsValidUtf8(feed->language)) std::abort();
+        for (const auto& item : feed->items) {
+          for (const std::string* field : {&item.title, &item.link, &item.guid, &item.author, &item.text,
+                                           &item.summary_html, &item.language}) {
+            if (!newsflow::IsValidUtf8(*field)) std::abort();
+          }
+          for (const std::string& c : item.categories) {
+            if (!newsflow::IsValidUtf8(c)) std::abort();
+          }
+          touched += item.text.size() + item.summary_html.size();
+        }
       }
       break;
     }

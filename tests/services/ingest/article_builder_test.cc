@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/util/hash.h"
+#include "common/util/utf8.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow::ingest {
@@ -107,12 +108,19 @@ TEST(ArticleBuilderTest, ItemWithoutTitleOrTextIsSkipped) {
   EXPECT_FALSE(Build(Item("https://example.com/x", "", "")).has_value());
 }
 
+// The parser gives an item without a body the text of its summary, and the
+// article carries it (the builder does not derive it again).
 TEST(ArticleBuilderTest, SummaryBecomesTextWhenThereIsNoBody) {
-  FeedItem item = Item("https://example.com/x", "T", "");
-  item.summary_html = "<p>Short <b>teaser</b>.</p>";
-  auto a = Build(item);
+  auto feed = ParseFeed(
+      "<rss version=\"2.0\"><channel><title>N</title><item><title>T</title><link>https://example.com/x</link>"
+      "<description>&lt;p&gt;Short &lt;b&gt;teaser&lt;/b&gt;.&lt;/p&gt;</description></item></channel></rss>",
+      "https://example.com/feed.xml");
+  ASSERT_THAT(feed, IsOk());
+  ASSERT_EQ(feed->items.size(), 1u);
+  auto a = ArticleFromFeedItem(feed->items[0], *feed, "https://example.com/feed.xml", "ingest-0", kNow);
   ASSERT_TRUE(a);
   EXPECT_THAT(a->text(), HasSubstr("Short teaser."));
+  EXPECT_THAT(a->summary_html(), HasSubstr("<b>teaser</b>"));
 }
 
 TEST(ArticleBuilderTest, FillsSourceAndTimes) {
@@ -133,11 +141,23 @@ TEST(ArticleBuilderTest, FillsSourceAndTimes) {
   ASSERT_EQ(a->categories_size(), 1);
 }
 
-TEST(ArticleBuilderTest, InvalidUtf8IsRepaired) {
-  auto a = Build(Item("https://example.com/x", "Bad \xff title", "Body \xc3"));
+// Bytes that are not UTF-8 are repaired once, where the feed is parsed: the
+// articles built from its items carry valid UTF-8.
+TEST(ArticleBuilderTest, FeedBytesThatAreNotUtf8ReachTheArticleRepaired) {
+  const std::string rss =
+      "<rss version=\"2.0\"><channel><title>Caf\xe9 news</title><item><title>Bad \xff title</title>"
+      "<link>https://example.com/x</link><description>Body \xc3 text \xf0\x9f</description></item>"
+      "</channel></rss>";
+  auto feed = ParseFeed(rss, "https://example.com/feed.xml");
+  ASSERT_THAT(feed, IsOk());
+  ASSERT_EQ(feed->items.size(), 1u);
+  auto a = ArticleFromFeedItem(feed->items[0], *feed, "https://example.com/feed.xml", "ingest-0", kNow);
   ASSERT_TRUE(a);
-  EXPECT_EQ(a->title(), "Bad \xEF\xBF\xBD title");
-  EXPECT_EQ(a->text(), "Body \xEF\xBF\xBD");
+  EXPECT_TRUE(IsValidUtf8(a->title())) << a->title();
+  EXPECT_TRUE(IsValidUtf8(a->text())) << a->text();
+  EXPECT_TRUE(IsValidUtf8(a->source().title())) << a->source().title();
+  EXPECT_THAT(a->title(), ::testing::StartsWith("Bad "));
+  EXPECT_THAT(a->title(), ::testing::EndsWith(" title"));
 }
 
 TEST(ArticleFromDropFileTest, JsonWithAllFields) {
