@@ -288,174 +288,10 @@ class EnrichService final : public Service {
     quarantine_[failure.article_id()] = {failure.version(), failure.reason()};
   }
 
-  absl::Status Work(std::stop_token stop, int thread, const std::function<void()>& on_ready) {
-    ThreadSlot& slot = *slots_[thread];
-    auto journal = ArticleJournal::Open(config_.journal_dir);
-    if (!journal.ok()) return Annotate(journal.status(), "enrich.journal_dir");
-    {
-      std::lock_guard lock(slot.mu);
-      slot.journal = journal->get();
-    }
-    const std::string worker = fmt::format("{}/{}", config_.worker_id, thread);
-    std::unique_ptr<PeerMonitor> input_monitor;
-    std::unique_ptr<PeerMonitor> output_monitor;
-    auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input, milliseconds(0), [&](zmq::socket_t& s) {
-      input_monitor = std::make_unique<PeerMonitor>(context_, s, config_.input.address);
-    });
-    if (!input.ok()) return Annotate(input.status(), "enrich.input");
-    // Linger: results queued at drain time still reach the store.
-    auto output = OpenSocket(context_, zmq::socket_type::push, config_.output, milliseconds(2000),
-                             [&](zmq::socket_t& s) {
-                               output_monitor = std::make_unique<PeerMonitor>(context_, s, config_.output.address);
-                             });
-    if (!output.ok()) return Annotate(output.status(), "enrich.output");
-    EnrichOptions options = OptionsFromConfig(config_);
-    options.user_words = user_words_;
-    Enricher enricher(options);
-    std::optional<TermCountsSharing> sharing;
-    if (config_.share_term_counts) {
-      sharing.emplace(fmt::format("{}/{}", config_.worker_id, thread), config_,
-                      &enricher.document_frequencies());
-      if (absl::Status s = sharing->Open(context_); !s.ok()) return Annotate(s, "enrich.term_counts.stream");
-    }
-    {
-      std::lock_guard lock(bound_mu_);
-      if (config_.input.bind) bound_["enrich.input"] = BoundEndpoint(*input);
-      if (config_.output.bind) bound_["enrich.output"] = BoundEndpoint(*output);
-    }
-    const auto update_peers = [&] {
-      input_peers_[thread]->store(input_monitor->Update());
-      output_peers_[thread]->store(output_monitor->Update());
-    };
-    update_peers();
-    on_ready();
-    std::vector<zmq::pollitem_t> items{{input->handle(), 0, ZMQ_POLLIN, 0}};
-    if (sharing) items.push_back({sharing->socket().handle(), 0, ZMQ_POLLIN, 0});
-    for (PeerMonitor* m : {input_monitor.get(), output_monitor.get()}) {
-      if (m->socket() != nullptr) items.push_back({m->socket()->handle(), 0, ZMQ_POLLIN, 0});
-    }
-    const auto share = [&](int articles) -> absl::Status {
-      if (!sharing) return absl::OkStatus();
-      sharing->Receive();
-      absl::Status s = sharing->Tick(*output, NowMs(), articles);
-      return absl::IsCancelled(s) ? absl::OkStatus() : s;
-    };
-    // Sends `payload`, holding it until the store's queue has room
-    // (backpressure). Ok also when stopping (ingest resends).
-    const auto send = [&](const std::string& payload) -> absl::Status {
-      while (true) {
-        absl::Status s = SendFrames(*output, {payload});
-        if (s.ok()) return s;
-        if (!absl::IsUnavailable(s)) return absl::IsCancelled(s) ? absl::OkStatus() : s;
-        if (stop.stop_requested()) return absl::OkStatus();
-        std::this_thread::sleep_for(milliseconds(20));
-      }
-    };
-    const auto report = [&](const v1::EnrichFailure& failure) -> absl::Status {
-      Quarantine(failure);
-      v1::Envelope envelope = NewEnvelope();
-      *envelope.mutable_enrich_failure() = failure;
-      return send(EncodeEnvelope(envelope));
-    };
-    if (const auto& leftover = (*journal)->leftover()) {
-      if (leftover->state == 'B') {
-        // Killed from outside (SIGKILL, OOM killer): nothing says the
-        // article did it, so ingest resends it as usual.
-        logger_->warn("previous worker stopped while enriching article id={} (no crash recorded; not quarantined)",
-                      leftover->entry.article_id());
-      } else {
-        v1::EnrichFailure failure = leftover->entry;
-        if (leftover->state == 'C') failure.set_reason("enriching it crashed the worker process");
-        logger_->error("quarantined article id={} version={} reason={}", failure.article_id(), failure.version(),
-                       failure.reason());
-        failed_.Inc();
-        NF_RETURN_IF_ERROR(report(failure));
-      }
-    }
-    while (!stop.stop_requested()) {
-      auto ready = Poll(items, milliseconds(100));
-      if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
-      update_peers();
-      NF_RETURN_IF_ERROR(share(0));
-      if ((items[0].revents & ZMQ_POLLIN) == 0) continue;
-      auto frames = RecvFrames(*input);
-      if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
-      if (!frames->has_value()) continue;
-      auto& parts = **frames;
-      const zmq::message_t& last = parts.back();
-      auto envelope = DecodeEnvelope(last);
-      if (!envelope.ok() || parts.size() != 1 || envelope->payload_case() != v1::Envelope::kArticle) {
-        bad_input_.Report(&last, parts.size(),
-                          envelope.ok() ? absl::InvalidArgumentError("expected one frame holding an article")
-                                        : envelope.status());
-        continue;
-      }
-      const v1::Article& article = envelope->article();
-      v1::EnrichFailure entry;
-      entry.set_article_id(article.id());
-      entry.set_version(article.version());
-      entry.set_origin(article.origin());
-      entry.set_worker(worker);
-      if (auto reason = Quarantined(article.id(), article.version())) {
-        // Sent again before ingest heard of the failure: report it again,
-        // never enrich it again.
-        entry.set_reason(*reason);
-        quarantined_.Inc();
-        NF_RETURN_IF_ERROR(report(entry));
-        continue;
-      }
-      if (absl::Status s = (*journal)->Begin(entry); !s.ok()) {
-        // Enrich anyway, without crash protection for this article.
-        journal_errors_.Inc();
-        uint64_t suppressed = 0;
-        if (journal_log_.ShouldLog(&suppressed)) logger_->warn("{} suppressed={}", std::string(s.message()), suppressed);
-      }
-      {
-        std::lock_guard lock(slot.mu);
-        slot.entry = entry;
-        slot.started_ms = NowMs();
-      }
-      in_flight_.fetch_add(1);
-      const auto started = std::chrono::steady_clock::now();
-      if (!crash_marker_for_testing_.empty() && article.text().find(crash_marker_for_testing_) != std::string::npos) {
-        logger_->error("test hook {}: aborting on article id={}", kCrashMarkerEnvForTesting, article.id());
-        logger_->flush();
-        std::abort();
-      }
-      const auto deadline = std::chrono::steady_clock::now() + milliseconds(config_.article_budget_ms);
-      absl::Status enriched = EnrichArticle(enricher, config_.worker_id, envelope->mutable_article(), deadline);
-      duration_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-      in_flight_.fetch_sub(1);
-      {
-        std::lock_guard lock(slot.mu);
-        slot.started_ms = 0;
-      }
-      (void)(*journal)->Clear();
-      if (!enriched.ok()) {
-        entry.set_reason(fmt::format("{} (budget {} ms)", std::string(enriched.message()), config_.article_budget_ms));
-        failed_.Inc();
-        logger_->warn("quarantined article id={} version={} reason={}", entry.article_id(), entry.version(),
-                      entry.reason());
-        NF_RETURN_IF_ERROR(report(entry));
-        continue;
-      }
-      enriched_.Inc();
-      NF_RETURN_IF_ERROR(share(1));
-      NF_RETURN_IF_ERROR(send(EncodeEnvelope(*envelope)));
-    }
-    {
-      std::lock_guard lock(slot.mu);
-      slot.journal = nullptr;
-    }
-    if (sharing) {
-      (void)sharing->Flush(*output);  // best effort: the output lingers 2 s
-      logger_->info("thread {} document frequencies: {:.0f} documents, {} terms, {} reports sent, "
-                    "{} applied, table {}", thread, enricher.document_frequencies().documents(),
-                    enricher.document_frequencies().size(), sharing->reports_sent(),
-                    sharing->reports_applied(), sharing->has_table() ? "received" : "not received");
-    }
-    return absl::OkStatus();
-  }
+  class WorkerThread;
+  // The body of worker thread `thread`: opens its sockets, calls `on_ready`,
+  // then enriches until `stop`.
+  absl::Status Work(std::stop_token stop, int thread, const std::function<void()>& on_ready);
 
   EnrichConfig config_;
   std::string crash_marker_for_testing_;
@@ -491,6 +327,252 @@ class EnrichService final : public Service {
   std::mutex bound_mu_;
   EndpointMap bound_;  // GUARDED_BY(bound_mu_): endpoints of sockets that bind
 };
+
+// One worker thread: its journal, its sockets (PULL from ingest, PUSH to the
+// store, the term-count gossip), its Enricher, and the loop that takes an
+// article, enriches it under the time budget and passes it on, or reports
+// why it could not.
+class EnrichService::WorkerThread {
+ public:
+  WorkerThread(EnrichService& service, int index, std::stop_token stop)
+      : s_(service),
+        index_(index),
+        stop_(std::move(stop)),
+        slot_(*service.slots_[index]),
+        name_(fmt::format("{}/{}", service.config_.worker_id, index)) {}
+  WorkerThread(const WorkerThread&) = delete;
+  WorkerThread& operator=(const WorkerThread&) = delete;
+
+  ~WorkerThread() {
+    std::lock_guard lock(slot_.mu);
+    slot_.journal = nullptr;  // the watchdog must not see a closed journal
+  }
+
+  absl::Status Open() {
+    const EnrichConfig& config = s_.config_;
+    auto journal = ArticleJournal::Open(config.journal_dir);
+    if (!journal.ok()) return Annotate(journal.status(), "enrich.journal_dir");
+    journal_ = *std::move(journal);
+    {
+      std::lock_guard lock(slot_.mu);
+      slot_.journal = journal_.get();
+    }
+    auto input = OpenSocket(s_.context_, zmq::socket_type::pull, config.input, milliseconds(0),
+                            [&](zmq::socket_t& socket) {
+                              input_monitor_ = std::make_unique<PeerMonitor>(s_.context_, socket, config.input.address);
+                            });
+    if (!input.ok()) return Annotate(input.status(), "enrich.input");
+    input_.emplace(*std::move(input));
+    // Linger: results queued at drain time still reach the store.
+    auto output = OpenSocket(s_.context_, zmq::socket_type::push, config.output, milliseconds(2000),
+                             [&](zmq::socket_t& socket) {
+                               output_monitor_ =
+                                   std::make_unique<PeerMonitor>(s_.context_, socket, config.output.address);
+                             });
+    if (!output.ok()) return Annotate(output.status(), "enrich.output");
+    output_.emplace(*std::move(output));
+    EnrichOptions options = OptionsFromConfig(config);
+    options.user_words = s_.user_words_;
+    enricher_ = std::make_unique<Enricher>(options);
+    if (config.share_term_counts) {
+      sharing_.emplace(name_, config, &enricher_->document_frequencies());
+      if (absl::Status status = sharing_->Open(s_.context_); !status.ok()) {
+        return Annotate(status, "enrich.term_counts.stream");
+      }
+    }
+    {
+      std::lock_guard lock(s_.bound_mu_);
+      if (config.input.bind) s_.bound_["enrich.input"] = BoundEndpoint(*input_);
+      if (config.output.bind) s_.bound_["enrich.output"] = BoundEndpoint(*output_);
+    }
+    UpdatePeers();
+    return absl::OkStatus();
+  }
+
+  // Reports the article a previous process of this thread crashed on or
+  // overran the watchdog with (its journal says which).
+  absl::Status ReportLeftover() {
+    const auto& leftover = journal_->leftover();
+    if (!leftover) return absl::OkStatus();
+    if (leftover->state == 'B') {
+      // Killed from outside (SIGKILL, OOM killer): nothing says the article
+      // did it, so ingest resends it as usual.
+      s_.logger_->warn("previous worker stopped while enriching article id={} (no crash recorded; not quarantined)",
+                       leftover->entry.article_id());
+      return absl::OkStatus();
+    }
+    v1::EnrichFailure failure = leftover->entry;
+    if (leftover->state == 'C') failure.set_reason("enriching it crashed the worker process");
+    s_.logger_->error("quarantined article id={} version={} reason={}", failure.article_id(), failure.version(),
+                      failure.reason());
+    s_.failed_.Inc();
+    return Report(failure);
+  }
+
+  // Enriches what arrives until stopped.
+  absl::Status Loop() {
+    std::vector<zmq::pollitem_t> items{{input_->handle(), 0, ZMQ_POLLIN, 0}};
+    if (sharing_) items.push_back({sharing_->socket().handle(), 0, ZMQ_POLLIN, 0});
+    for (PeerMonitor* m : {input_monitor_.get(), output_monitor_.get()}) {
+      if (m->socket() != nullptr) items.push_back({m->socket()->handle(), 0, ZMQ_POLLIN, 0});
+    }
+    while (!stop_.stop_requested()) {
+      auto ready = Poll(items, milliseconds(100));
+      if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
+      UpdatePeers();
+      NF_RETURN_IF_ERROR(Share(0));
+      if ((items[0].revents & ZMQ_POLLIN) == 0) continue;
+      auto frames = RecvFrames(*input_);
+      if (!frames.ok()) return absl::IsCancelled(frames.status()) ? absl::OkStatus() : frames.status();
+      if (!frames->has_value()) continue;
+      NF_RETURN_IF_ERROR(Handle(**frames));
+    }
+    return absl::OkStatus();
+  }
+
+  // Sends the last term counts (best effort: the output lingers 2 s).
+  void Flush() {
+    if (!sharing_) return;
+    (void)sharing_->Flush(*output_);
+    const auto& frequencies = enricher_->document_frequencies();
+    s_.logger_->info("thread {} document frequencies: {:.0f} documents, {} terms, {} reports sent, {} applied, "
+                     "table {}", index_, frequencies.documents(), frequencies.size(), sharing_->reports_sent(),
+                     sharing_->reports_applied(), sharing_->has_table() ? "received" : "not received");
+  }
+
+ private:
+  // One message from ingest: an article to enrich, or bad input (counted,
+  // logged sparsely, skipped).
+  absl::Status Handle(std::vector<zmq::message_t>& parts) {
+    const zmq::message_t& last = parts.back();
+    auto envelope = DecodeEnvelope(last);
+    if (!envelope.ok() || parts.size() != 1 || envelope->payload_case() != v1::Envelope::kArticle) {
+      s_.bad_input_.Report(&last, parts.size(),
+                           envelope.ok() ? absl::InvalidArgumentError("expected one frame holding an article")
+                                         : envelope.status());
+      return absl::OkStatus();
+    }
+    const v1::Article& article = envelope->article();
+    v1::EnrichFailure entry;
+    entry.set_article_id(article.id());
+    entry.set_version(article.version());
+    entry.set_origin(article.origin());
+    entry.set_worker(name_);
+    if (auto reason = s_.Quarantined(article.id(), article.version())) {
+      // Sent again before ingest heard of the failure: report it again,
+      // never enrich it again.
+      entry.set_reason(*reason);
+      s_.quarantined_.Inc();
+      return Report(entry);
+    }
+    absl::Status enriched = EnrichJournaled(entry, envelope->mutable_article());
+    if (!enriched.ok()) {
+      entry.set_reason(fmt::format("{} (budget {} ms)", std::string(enriched.message()), s_.config_.article_budget_ms));
+      s_.failed_.Inc();
+      s_.logger_->warn("quarantined article id={} version={} reason={}", entry.article_id(), entry.version(),
+                       entry.reason());
+      return Report(entry);
+    }
+    s_.enriched_.Inc();
+    NF_RETURN_IF_ERROR(Share(1));
+    return Send(EncodeEnvelope(*envelope));
+  }
+
+  // Enriches `article` within the budget, recorded in the journal (and the
+  // watchdog's slot) while it runs, so a crash or an overrun names it.
+  absl::Status EnrichJournaled(const v1::EnrichFailure& entry, v1::Article* article) {
+    if (absl::Status status = journal_->Begin(entry); !status.ok()) {
+      // Enrich anyway, without crash protection for this article.
+      s_.journal_errors_.Inc();
+      uint64_t suppressed = 0;
+      if (s_.journal_log_.ShouldLog(&suppressed)) {
+        s_.logger_->warn("{} suppressed={}", std::string(status.message()), suppressed);
+      }
+    }
+    {
+      std::lock_guard lock(slot_.mu);
+      slot_.entry = entry;
+      slot_.started_ms = NowMs();
+    }
+    s_.in_flight_.fetch_add(1);
+    const auto started = std::chrono::steady_clock::now();
+    const std::string& marker = s_.crash_marker_for_testing_;
+    if (!marker.empty() && article->text().find(marker) != std::string::npos) {
+      s_.logger_->error("test hook {}: aborting on article id={}", kCrashMarkerEnvForTesting, article->id());
+      s_.logger_->flush();
+      std::abort();
+    }
+    const auto deadline = started + milliseconds(s_.config_.article_budget_ms);
+    absl::Status enriched = EnrichArticle(*enricher_, s_.config_.worker_id, article, deadline);
+    s_.duration_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    s_.in_flight_.fetch_sub(1);
+    {
+      std::lock_guard lock(slot_.mu);
+      slot_.started_ms = 0;
+    }
+    (void)journal_->Clear();
+    return enriched;
+  }
+
+  // Sends `payload` to the store, holding it until the store's queue has
+  // room (backpressure). Ok also when stopping (ingest resends).
+  absl::Status Send(const std::string& payload) {
+    while (true) {
+      absl::Status status = SendFrames(*output_, {payload});
+      if (status.ok()) return status;
+      if (!absl::IsUnavailable(status)) return absl::IsCancelled(status) ? absl::OkStatus() : status;
+      if (stop_.stop_requested()) return absl::OkStatus();
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+  }
+
+  // Quarantines the article and tells ingest (through the store) why.
+  absl::Status Report(const v1::EnrichFailure& failure) {
+    s_.Quarantine(failure);
+    v1::Envelope envelope = NewEnvelope();
+    *envelope.mutable_enrich_failure() = failure;
+    return Send(EncodeEnvelope(envelope));
+  }
+
+  // Exchanges term counts: reads what arrived, sends this thread's report
+  // when due (`articles` just enriched count towards it).
+  absl::Status Share(int articles) {
+    if (!sharing_) return absl::OkStatus();
+    sharing_->Receive();
+    absl::Status status = sharing_->Tick(*output_, NowMs(), articles);
+    return absl::IsCancelled(status) ? absl::OkStatus() : status;
+  }
+
+  void UpdatePeers() {
+    s_.input_peers_[index_]->store(input_monitor_->Update());
+    s_.output_peers_[index_]->store(output_monitor_->Update());
+  }
+
+  EnrichService& s_;
+  const int index_;
+  const std::stop_token stop_;
+  ThreadSlot& slot_;
+  const std::string name_;  // worker_id/thread, named in failure reports
+  std::unique_ptr<ArticleJournal> journal_;
+  // Declared before their sockets: made before each socket connects, closed
+  // after it (libzmq ends the monitoring with the socket).
+  std::unique_ptr<PeerMonitor> input_monitor_;
+  std::unique_ptr<PeerMonitor> output_monitor_;
+  std::optional<zmq::socket_t> input_;
+  std::optional<zmq::socket_t> output_;
+  std::unique_ptr<Enricher> enricher_;
+  std::optional<TermCountsSharing> sharing_;  // after enricher_: it reads its frequencies
+};
+
+absl::Status EnrichService::Work(std::stop_token stop, int thread, const std::function<void()>& on_ready) {
+  WorkerThread worker(*this, thread, std::move(stop));
+  NF_RETURN_IF_ERROR(worker.Open());
+  on_ready();
+  NF_RETURN_IF_ERROR(worker.ReportLeftover());
+  NF_RETURN_IF_ERROR(worker.Loop());
+  worker.Flush();
+  return absl::OkStatus();
+}
 
 }  // namespace
 
