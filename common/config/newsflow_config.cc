@@ -173,19 +173,11 @@ void CheckHttpServerToken(YamlReader& parent, std::string_view section, std::str
   }
 }
 
-void ReadIngest(YamlReader& r, IngestConfig* c) {
-  r.ReadString("instance_id", &c->instance_id);
-  if (c->instance_id.empty() || c->instance_id.size() > 64 ||
-      c->instance_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
-          std::string::npos) {
-    r.Error("instance_id", "must be 1-64 letters, digits, '-' or '_' (acks are routed by it)");
-  }
-  r.ReadString("data_dir", &c->data_dir);
-  ReadEndpoint(r, "articles", &c->articles);
-  ReadEndpoint(r, "acks", &c->acks);
-  ReadEndpoint(r, "control", &c->control);
+// ingest.feeds: each a URL or {url, interval_s}. Returns their readers, for
+// errors found once the fetch settings are known (CheckFeedSeeds).
+std::vector<YamlReader> ReadFeedSeeds(YamlReader& r, IngestConfig* c) {
   std::vector<YamlReader> seeds = r.Sequence("feeds");
-  for (YamlReader& f : seeds) {  // each a URL or {url, interval_s}
+  for (YamlReader& f : seeds) {
     FeedSeed seed;
     if (f.IsScalar()) {
       seed.url = f.node().Scalar();
@@ -197,6 +189,11 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
     if (seed.url.empty()) f.Error("url", "must not be empty");
     c->feeds.push_back(seed);
   }
+  return seeds;
+}
+
+// ingest.fetch: the networks and the folder fetches may reach.
+void ReadFetch(YamlReader& r, IngestConfig* c) {
   YamlReader fetch = r.Child("fetch");
   fetch.ReadStringList("allow_networks", &c->allow_networks);
   fetch.ReadString("file_feeds_allowed_under", &c->file_feeds_allowed_under);
@@ -214,23 +211,29 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
       fetch.Error("file_feeds_allowed_under", "must be a folder of feed files, not /, /proc, /sys or /dev");
     }
   }
+}
+
+// A seed feed is an http(s) URL or a file inside fetch.file_feeds_allowed_under.
+void CheckFeedSeeds(std::vector<YamlReader>& seeds, const IngestConfig& c) {
   for (std::size_t i = 0; i < seeds.size(); ++i) {
-    const FeedSeed& seed = c->feeds[i];
+    const FeedSeed& seed = c.feeds[i];
     if (seed.url.empty()) continue;
     const std::string scheme = UrlScheme(seed.url);
     if (scheme == "http" || scheme == "https") continue;
     std::optional<std::string> path = LocalFeedPath(seed.url);
     if (!path) {
       seeds[i].Error("url", fmt::format("\"{}\" is neither an http(s) URL nor a local file", seed.url));
-    } else if (c->file_feeds_allowed_under.empty()) {
+    } else if (c.file_feeds_allowed_under.empty()) {
       seeds[i].Error("url", "a local file feed needs ingest.fetch.file_feeds_allowed_under");
-    } else if (!LexicallyInside(*path, c->file_feeds_allowed_under)) {
+    } else if (!LexicallyInside(*path, c.file_feeds_allowed_under)) {
       seeds[i].Error("url", fmt::format("{} is outside ingest.fetch.file_feeds_allowed_under ({})", *path,
-                                        c->file_feeds_allowed_under));
+                                        c.file_feeds_allowed_under));
     }
   }
-  r.ReadString("drop_dir", &c->drop_dir);
-  r.ReadInt("drop_scan_interval_ms", &c->drop_scan_interval_ms, 50, kMaxInt);
+}
+
+// ingest.poll: the schedule's limits.
+void ReadPoll(YamlReader& r, IngestConfig* c) {
   YamlReader poll = r.Child("poll");
   poll.ReadInt("default_interval_s", &c->default_interval_s, 1, kMaxInt);
   poll.ReadInt("min_interval_s", &c->min_interval_s, 1, kMaxInt);
@@ -245,6 +248,25 @@ void ReadIngest(YamlReader& r, IngestConfig* c) {
   } else if (c->default_interval_s < c->min_interval_s || c->default_interval_s > c->max_interval_s) {
     r.Error("poll.default_interval_s", "must lie between poll.min_interval_s and poll.max_interval_s");
   }
+}
+
+void ReadIngest(YamlReader& r, IngestConfig* c) {
+  r.ReadString("instance_id", &c->instance_id);
+  if (c->instance_id.empty() || c->instance_id.size() > 64 ||
+      c->instance_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+          std::string::npos) {
+    r.Error("instance_id", "must be 1-64 letters, digits, '-' or '_' (acks are routed by it)");
+  }
+  r.ReadString("data_dir", &c->data_dir);
+  ReadEndpoint(r, "articles", &c->articles);
+  ReadEndpoint(r, "acks", &c->acks);
+  ReadEndpoint(r, "control", &c->control);
+  std::vector<YamlReader> seeds = ReadFeedSeeds(r, c);
+  ReadFetch(r, c);
+  CheckFeedSeeds(seeds, *c);
+  r.ReadString("drop_dir", &c->drop_dir);
+  r.ReadInt("drop_scan_interval_ms", &c->drop_scan_interval_ms, 50, kMaxInt);
+  ReadPoll(r, c);
   YamlReader http = r.Child("http");
   http.ReadInt("timeout_ms", &c->http_timeout_ms, 100, kMaxInt);
   http.ReadInt64("max_feed_bytes", &c->max_feed_bytes, 1024, int64_t{1} << 34);

@@ -8,13 +8,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "absl/status/statusor.h"
 #include "common/util/time.h"
 #include "services/ingest/dead_letters.h"
 #include "services/ingest/opml.h"
 
 namespace newsflow::ingest {
 namespace {
-
 
 nlohmann::json FeedObject(const v1::FeedSpec& f) {
   return {{"url", f.url()},
@@ -74,6 +74,43 @@ std::optional<nlohmann::json> UrlBody(const HttpRequest& req) {
 
 constexpr char kUrlBodyError[] = "expected a JSON object with a \"url\" string";
 
+// The add_feed request of a POST /v1/feeds body (a "url" string checked by
+// UrlBody, optional "interval_s" and "full_text"); InvalidArgument with the
+// reason for a bad field.
+absl::StatusOr<v1::ControlRequest> AddFeedRequest(const nlohmann::json& body) {
+  v1::ControlRequest request;
+  v1::FeedSpec* feed = request.mutable_add_feed();
+  feed->set_url(body["url"].get<std::string>());
+  if (body.contains("interval_s")) {
+    const auto& interval = body["interval_s"];
+    if (!interval.is_number_integer() || (!interval.is_number_unsigned() && interval.get<int64_t>() < 0)) {
+      return absl::InvalidArgumentError("interval_s must be a non-negative integer");
+    }
+    // Larger values are bounded to ingest.poll.max_interval_s when the feed is admitted.
+    uint64_t seconds = interval.is_number_unsigned() ? interval.get<uint64_t>()
+                                                     : static_cast<uint64_t>(interval.get<int64_t>());
+    feed->set_interval_s(static_cast<int32_t>(std::min<uint64_t>(seconds, std::numeric_limits<int32_t>::max())));
+  }
+  if (body.contains("full_text")) {
+    const auto& ft = body["full_text"];
+    if (!ft.is_string() || (ft != "auto" && ft != "always" && ft != "never")) {
+      return absl::InvalidArgumentError("full_text must be \"auto\", \"always\" or \"never\"");
+    }
+    feed->set_full_text(ft == "always" ? v1::FULL_TEXT_ALWAYS
+                        : ft == "never" ? v1::FULL_TEXT_NEVER
+                                        : v1::FULL_TEXT_AUTO);
+  }
+  return request;
+}
+
+// GET /v1/imports/{id}: an OPML import's progress.
+nlohmann::json ImportJson(const v1::ImportProgress& p) {
+  nlohmann::json refusals = nlohmann::json::array();
+  for (const auto& f : p.refusals()) refusals.push_back({{"url", f.url()}, {"error", f.error()}});
+  return {{"import_id", p.id()}, {"total", p.total()}, {"added", p.added()}, {"refused", p.refused()},
+          {"done", p.done()},    {"error", p.error()}, {"refusals", refusals}};
+}
+
 }  // namespace
 
 std::string FeedJson(const v1::FeedSpec& feed) {
@@ -91,34 +128,13 @@ void InstallFeedsApi(HttpServer& server, ControlFn control, std::size_t max_impo
     return HttpResponse::Json(200, {{"feeds", feeds}});
   });
   server.Route("POST", "/v1/feeds", [control](const HttpRequest& req) {
-    std::optional<nlohmann::json> parsed = UrlBody(req);
-    if (!parsed) return HttpResponse::Error(400, kUrlBodyError);
-    nlohmann::json& body = *parsed;
-    v1::ControlRequest request;
-    request.mutable_add_feed()->set_url(body["url"].get<std::string>());
-    if (body.contains("interval_s")) {
-      const auto& interval = body["interval_s"];
-      if (!interval.is_number_integer() || (interval.is_number_unsigned() ? false : interval.get<int64_t>() < 0)) {
-        return HttpResponse::Error(400, "interval_s must be a non-negative integer");
-      }
-      // Larger values are bounded to ingest.poll.max_interval_s when the feed is admitted.
-      uint64_t seconds = interval.is_number_unsigned() ? interval.get<uint64_t>()
-                                                       : static_cast<uint64_t>(interval.get<int64_t>());
-      request.mutable_add_feed()->set_interval_s(
-          static_cast<int32_t>(std::min<uint64_t>(seconds, std::numeric_limits<int32_t>::max())));
-    }
-    if (body.contains("full_text")) {
-      const auto& ft = body["full_text"];
-      if (!ft.is_string() || (ft != "auto" && ft != "always" && ft != "never")) {
-        return HttpResponse::Error(400, "full_text must be \"auto\", \"always\" or \"never\"");
-      }
-      request.mutable_add_feed()->set_full_text(ft == "always" ? v1::FULL_TEXT_ALWAYS
-                                                : ft == "never" ? v1::FULL_TEXT_NEVER
-                                                                : v1::FULL_TEXT_AUTO);
-    }
+    std::optional<nlohmann::json> body = UrlBody(req);
+    if (!body) return HttpResponse::Error(400, kUrlBodyError);
+    absl::StatusOr<v1::ControlRequest> request = AddFeedRequest(*body);
+    if (!request.ok()) return HttpResponse::Error(400, std::string(request.status().message()));
     v1::ControlResponse r;
-    if (auto failed = Run(control, request, &r)) return *failed;
-    return HttpResponse::Json(201, {{"added", body["url"]}});
+    if (auto failed = Run(control, *request, &r)) return *failed;
+    return HttpResponse::Json(201, {{"added", (*body)["url"]}});
   });
   server.Route("POST", "/v1/pages", [control](const HttpRequest& req) {
     std::optional<nlohmann::json> parsed = UrlBody(req);
@@ -188,12 +204,7 @@ void InstallFeedsApi(HttpServer& server, ControlFn control, std::size_t max_impo
     request.set_import_status(req.PathParam("id"));
     v1::ControlResponse r;
     if (auto failed = Run(control, request, &r, 404)) return *failed;
-    const v1::ImportProgress& p = r.import();
-    nlohmann::json refusals = nlohmann::json::array();
-    for (const auto& f : p.refusals()) refusals.push_back({{"url", f.url()}, {"error", f.error()}});
-    return HttpResponse::Json(200, {{"import_id", p.id()}, {"total", p.total()}, {"added", p.added()},
-                                    {"refused", p.refused()}, {"done", p.done()}, {"error", p.error()},
-                                    {"refusals", refusals}});
+    return HttpResponse::Json(200, ImportJson(r.import()));
   });
 }
 
