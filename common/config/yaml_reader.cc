@@ -13,8 +13,8 @@ absl::StatusOr<YAML::Node> ParseYaml(const std::string& text, std::string_view s
   }
 }
 
-YamlReader::YamlReader(YAML::Node node, std::string path, std::vector<std::string>* errors)
-    : node_(std::move(node)), path_(std::move(path)), errors_(errors) {
+YamlReader::YamlReader(const YAML::Node& node, std::string path, std::vector<std::string>* errors)
+    : node_(node), path_(std::move(path)), errors_(errors) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap() && !node_.IsScalar()) {
     errors_->push_back(fmt::format("{}: must be a mapping", path_.empty() ? "<root>" : path_));
   }

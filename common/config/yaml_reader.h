@@ -35,7 +35,7 @@ absl::StatusOr<YAML::Node> ParseYaml(const std::string& text, std::string_view s
 class YamlReader {
  public:
   // `node` may be null/undefined (an absent section): every read is then a no-op.
-  YamlReader(YAML::Node node, std::string path, std::vector<std::string>* errors);
+  YamlReader(const YAML::Node& node, std::string path, std::vector<std::string>* errors);
 
   bool Has(std::string_view key) const;
   // Full path of `key` below this reader, e.g. "store.http.port".

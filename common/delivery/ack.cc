@@ -50,7 +50,7 @@ void AckPublisher::ReadSubscriptions() {
     auto frames = RecvFrames(*socket_);
     if (!frames.ok() || !frames->has_value()) return;
     const zmq::message_t& m = (**frames).front();
-    if (m.size() == 0) continue;
+    if (m.empty()) continue;
     const auto* data = static_cast<const char*>(m.data());
     std::string topic(data + 1, m.size() - 1);
     auto* topics = AckTopicInstance(topic)    ? &subscribed_

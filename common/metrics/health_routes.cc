@@ -5,7 +5,8 @@
 namespace newsflow {
 
 void InstallHealthRoutes(HttpServer& server, std::shared_ptr<const metrics::Registry> registry,
-                         std::function<Readiness()> ready, std::function<nlohmann::json()> health_detail) {
+                         const std::function<Readiness()>& ready,
+                         const std::function<nlohmann::json()>& health_detail) {
   server.Route("GET", "/healthz", [health_detail](const HttpRequest&) {
     nlohmann::json body = {{"status", "ok"}};
     if (health_detail) body.update(health_detail());

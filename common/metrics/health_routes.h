@@ -34,8 +34,8 @@ struct Readiness {
 // null: always ready) and `health_detail` (may be null) run on the server's
 // threads; they and `registry` must outlive the server.
 void InstallHealthRoutes(HttpServer& server, std::shared_ptr<const metrics::Registry> registry,
-                         std::function<Readiness()> ready,
-                         std::function<nlohmann::json()> health_detail = nullptr);
+                         const std::function<Readiness()>& ready,
+                         const std::function<nlohmann::json()>& health_detail = nullptr);
 
 }  // namespace newsflow
 

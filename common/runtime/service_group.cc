@@ -27,7 +27,7 @@ constexpr std::chrono::milliseconds kShutdownGrace(2000);
 absl::Status RunServiceGroup(std::vector<std::unique_ptr<Service>> services,
                              zmq::context_t& context, std::stop_token stop,
                              std::chrono::milliseconds drain_deadline, const ReadyFn& on_ready,
-                             std::shared_ptr<spdlog::logger> logger) {
+                             const std::shared_ptr<spdlog::logger>& logger) {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<Slot> slots(services.size());

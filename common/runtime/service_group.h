@@ -37,7 +37,7 @@ inline constexpr int kDrainDeadlineExitCode = 1;
 absl::Status RunServiceGroup(std::vector<std::unique_ptr<Service>> services,
                              zmq::context_t& context, std::stop_token stop,
                              std::chrono::milliseconds drain_deadline, const ReadyFn& on_ready,
-                             std::shared_ptr<spdlog::logger> logger);
+                             const std::shared_ptr<spdlog::logger>& logger);
 
 }  // namespace newsflow
 

@@ -31,10 +31,14 @@
 #define NF_ASSIGN_OR_RETURN(lhs, rexpr) \
   NF_ASSIGN_OR_RETURN_IMPL_(NF_STATUS_CONCAT_(nf_statusor_, __LINE__), lhs, rexpr)
 
+// `lhs` may be a declaration and `statusor` is a name: neither can be
+// parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define NF_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                              \
   if (!statusor.ok()) return statusor.status();         \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 namespace newsflow {
 

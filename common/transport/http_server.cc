@@ -275,7 +275,7 @@ std::unique_ptr<HttpResponse> HttpServer::Match(HttpRequest& request, const Rout
     if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) allowed.push_back(r.method);
   }
   if (allowed.empty()) return std::make_unique<HttpResponse>(HttpResponse::Error(404, "http 404"));
-  if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.push_back("HEAD");
+  if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.emplace_back("HEAD");
   std::string allow;
   for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
   auto response = std::make_unique<HttpResponse>(HttpResponse::Error(

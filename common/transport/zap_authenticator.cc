@@ -82,7 +82,7 @@ std::pair<std::string_view, std::string_view> Decide(const std::vector<zmq::mess
 // handler is bound (and this libzmq has no stable option to refuse instead),
 // so the loop must not end before the context does: errors other than the
 // context's end are logged and the next request served.
-void Serve(zmq::socket_t socket, void* context_handle, std::shared_ptr<AllowLists> lists) {
+void Serve(zmq::socket_t socket, void* context_handle, const std::shared_ptr<AllowLists>& lists) {
   for (;;) {
     try {
       std::vector<zmq::message_t> request;

@@ -216,6 +216,7 @@ class EnrichService final : public Service {
     std::mutex mu;
     std::condition_variable cv;
     int started = 0;
+    workers.reserve(config_.threads);
     for (int i = 0; i < config_.threads; ++i) {
       workers.emplace_back([&, i](std::stop_token) {
         results[i] = Work(stop, i, [&] {

@@ -117,7 +117,7 @@ std::string FeedJson(const v1::FeedSpec& feed) {
   return FeedObject(feed).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void InstallFeedsApi(HttpServer& server, ControlFn control, std::size_t max_import_bytes) {
+void InstallFeedsApi(HttpServer& server, const ControlFn& control, std::size_t max_import_bytes) {
   server.Route("GET", "/v1/feeds", [control](const HttpRequest&) {
     v1::ControlRequest request;
     request.set_list_feeds(true);

@@ -50,7 +50,7 @@ using ControlFn = std::function<v1::ControlResponse(const v1::ControlRequest&)>;
 // `control` must be callable from the server's threads and outlive `server`.
 // OPML uploads may be up to `max_import_bytes` (other bodies: the server's
 // limit).
-void InstallFeedsApi(HttpServer& server, ControlFn control, std::size_t max_import_bytes = 64 << 20);
+void InstallFeedsApi(HttpServer& server, const ControlFn& control, std::size_t max_import_bytes = 64 << 20);
 
 // JSON of one feed as the API and `newsflow feeds list --json` show it.
 std::string FeedJson(const v1::FeedSpec& feed);
