@@ -89,7 +89,8 @@ absl::Status AckReceiver::Receive(int max_messages, const std::function<void(con
     if (!frames->has_value()) break;
     auto& parts = **frames;
     if (parts.size() != 2 || parts[0].to_string_view() != topic_) {
-      bad_input_.Report(&parts.back(), parts.size(), absl::InvalidArgumentError("expected [ack topic, envelope]"));
+      bad_input_.Report(&parts.back(), parts.size(),
+                        absl::InvalidArgumentError("expected [ack topic, envelope]"));
       continue;
     }
     auto envelope = DecodeEnvelope(parts[1]);

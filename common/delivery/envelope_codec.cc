@@ -17,9 +17,7 @@ v1::Envelope NewEnvelope() {
   return e;
 }
 
-std::string EncodeEnvelope(const v1::Envelope& envelope) {
-  return envelope.SerializeAsString();
-}
+std::string EncodeEnvelope(const v1::Envelope& envelope) { return envelope.SerializeAsString(); }
 
 absl::StatusOr<v1::Envelope> DecodeEnvelope(std::string_view bytes) {
   v1::Envelope e;
@@ -27,8 +25,7 @@ absl::StatusOr<v1::Envelope> DecodeEnvelope(std::string_view bytes) {
     return absl::InvalidArgumentError(fmt::format("not an Envelope ({} bytes)", bytes.size()));
   }
   if (e.schema_version() == 0 || e.schema_version() > kSchemaVersion) {
-    return absl::FailedPreconditionError(
-        fmt::format("unsupported schema_version {}", e.schema_version()));
+    return absl::FailedPreconditionError(fmt::format("unsupported schema_version {}", e.schema_version()));
   }
   if (e.payload_case() == v1::Envelope::PAYLOAD_NOT_SET) {
     return absl::InvalidArgumentError("envelope has no payload");
@@ -36,12 +33,10 @@ absl::StatusOr<v1::Envelope> DecodeEnvelope(std::string_view bytes) {
   return e;
 }
 
-BadInputReporter::BadInputReporter(std::shared_ptr<spdlog::logger> logger,
-                                   std::string socket_name)
+BadInputReporter::BadInputReporter(std::shared_ptr<spdlog::logger> logger, std::string socket_name)
     : logger_(std::move(logger)), socket_name_(std::move(socket_name)) {}
 
-void BadInputReporter::Report(const zmq::message_t* frame, std::size_t frame_count,
-                              const absl::Status& why) {
+void BadInputReporter::Report(const zmq::message_t* frame, std::size_t frame_count, const absl::Status& why) {
   count_.fetch_add(1);
   uint64_t suppressed = 0;
   if (!limiter_.ShouldLog(&suppressed)) return;

@@ -18,8 +18,7 @@ namespace newsflow {
 // Errors: kDeadlineExceeded (no answer: service down or busy),
 // kInvalidArgument (bad endpoint), kDataLoss (reply does not decode).
 absl::StatusOr<v1::Envelope> Request(zmq::context_t& context, const std::string& endpoint,
-                                     const v1::Envelope& request,
-                                     std::chrono::milliseconds timeout);
+                                     const v1::Envelope& request, std::chrono::milliseconds timeout);
 
 }  // namespace newsflow
 

@@ -65,8 +65,9 @@ void RequestServer::Serve(std::vector<zmq::message_t>& parts) {
     return;
   }
   if (parts.size() - 1 > kMaxRoutingFrames) {
-    bad_input_.Report(&body, parts.size(),
-                      absl::InvalidArgumentError(fmt::format("more than {} routing frames", kMaxRoutingFrames)));
+    bad_input_.Report(
+        &body, parts.size(),
+        absl::InvalidArgumentError(fmt::format("more than {} routing frames", kMaxRoutingFrames)));
     return;
   }
   absl::StatusOr<v1::Envelope> reply;

@@ -30,7 +30,7 @@ struct Rule {
   std::string_view suffix;
   std::string_view ending;
 };
-constexpr Rule kNounRules[] = {{"s", ""},     {"ses", "s"},   {"xes", "x"},   {"zes", "z"},
+constexpr Rule kNounRules[] = {{"s", ""},      {"ses", "s"},   {"xes", "x"},   {"zes", "z"},
                                {"ches", "ch"}, {"shes", "sh"}, {"men", "man"}, {"ies", "y"}};
 constexpr Rule kVerbRules[] = {{"s", ""},   {"ies", "y"}, {"es", "e"},  {"es", ""},
                                {"ed", "e"}, {"ed", ""},   {"ing", "e"}, {"ing", ""}};
@@ -39,8 +39,8 @@ constexpr Rule kAdjectiveRules[] = {{"er", ""}, {"est", ""}, {"er", "e"}, {"est"
 // Words skipped when initials are taken ("United States of America" ->
 // "usa", "Bank for International Settlements" -> "bis").
 bool SkippedInInitials(std::string_view word) {
-  return word == "of" || word == "and" || word == "the" || word == "for" || word == "on" ||
-         word == "in" || word == "de" || word == "du";
+  return word == "of" || word == "and" || word == "the" || word == "for" || word == "on" || word == "in" ||
+         word == "de" || word == "du";
 }
 
 // Splits `text` into lines and calls `f` on each non-empty one.
@@ -169,8 +169,8 @@ void EnglishLexicon::ParseCounts(std::string_view bytes) {
     const uint32_t count = ParseNumber(NextField(&line));
     const size_t percent = key.find('%');
     if (percent == std::string_view::npos || percent + 1 >= key.size() || count == 0) return;
-    static constexpr int kSlotOfType[] = {-1, kNounSlot, kVerbSlot, kAdjectiveSlot, kAdverbSlot,
-                                          kAdjectiveSlot};
+    static constexpr int kSlotOfType[] = {-1,          kNounSlot,     kVerbSlot, kAdjectiveSlot,
+                                          kAdverbSlot, kAdjectiveSlot};
     const int type = key[percent + 1] - '0';
     if (type < 1 || type > 5) return;
     auto it = entries_.find(key.substr(0, percent));
@@ -258,8 +258,7 @@ const EnglishLexicon::Entry* EnglishLexicon::Find(std::string_view lemma) const 
   return it == entries_.end() ? nullptr : &it->second;
 }
 
-std::string_view EnglishLexicon::Detach(std::string_view form, Slot slot,
-                                        std::string* scratch) const {
+std::string_view EnglishLexicon::Detach(std::string_view form, Slot slot, std::string* scratch) const {
   if (auto it = exceptions_.find(form); it != exceptions_.end() && !it->second.lemmas[slot].empty()) {
     return it->second.lemmas[slot];
   }

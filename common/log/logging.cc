@@ -41,8 +41,8 @@ class ReopenableFileSink final : public spdlog::sinks::base_sink<std::mutex> {
 std::mutex g_mu;
 // Every logger writes to this one sink; InitLogging() points it at stderr
 // or at the log file, also for loggers made before it ran.
-std::shared_ptr<spdlog::sinks::dist_sink_mt> g_sink;   // GUARDED_BY(g_mu)
-std::shared_ptr<ReopenableFileSink> g_file;             // GUARDED_BY(g_mu)
+std::shared_ptr<spdlog::sinks::dist_sink_mt> g_sink;  // GUARDED_BY(g_mu)
+std::shared_ptr<ReopenableFileSink> g_file;           // GUARDED_BY(g_mu)
 spdlog::level::level_enum g_level = spdlog::level::info;
 
 std::shared_ptr<spdlog::sinks::dist_sink_mt> SharedSink() {

@@ -62,10 +62,10 @@ Histogram::Histogram(std::vector<double> bounds) : bounds_(std::move(bounds)) {
 
 void Histogram::Observe(double value) {
   // First bound >= value: `le` is inclusive. NaN lands in +Inf.
-  const std::size_t i = std::isnan(value) ? bounds_.size()
-                                          : static_cast<std::size_t>(
-                                                std::lower_bound(bounds_.begin(), bounds_.end(), value) -
-                                                bounds_.begin());
+  const std::size_t i = std::isnan(value)
+                            ? bounds_.size()
+                            : static_cast<std::size_t>(
+                                  std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   AddTo(sum_, value);
 }
@@ -260,7 +260,8 @@ std::string EscapeHelp(std::string_view help) {
 std::string FormatValue(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  if (value == std::floor(value) && std::fabs(value) < 1e15) return fmt::format("{}", static_cast<int64_t>(value));
+  if (value == std::floor(value) && std::fabs(value) < 1e15)
+    return fmt::format("{}", static_cast<int64_t>(value));
   return fmt::format("{}", value);
 }
 

@@ -50,8 +50,8 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 enum class Type { kCounter, kGauge, kHistogram };
 
 // Upper bounds, in seconds, for durations from a millisecond to a minute.
-inline const std::vector<double> kLatencyBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                    0.25,  0.5,    1,     2.5,  5,     10,  30, 60};
+inline const std::vector<double> kLatencyBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                    0.5,   1,      2.5,   5,    10,    30,   60};
 
 // Monotonic count. Inc is one relaxed atomic add.
 class Counter {

@@ -37,8 +37,8 @@ class Service {
 };
 
 // Builds a service from the whole config (it reads its own section).
-using ServiceFactory = std::function<absl::StatusOr<std::unique_ptr<Service>>(
-    const NewsflowConfig& config, zmq::context_t& context)>;
+using ServiceFactory = std::function<absl::StatusOr<std::unique_ptr<Service>>(const NewsflowConfig& config,
+                                                                              zmq::context_t& context)>;
 
 }  // namespace newsflow
 

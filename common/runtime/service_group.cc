@@ -24,10 +24,9 @@ constexpr std::chrono::milliseconds kShutdownGrace(2000);
 
 }  // namespace
 
-absl::Status RunServiceGroup(std::vector<std::unique_ptr<Service>> services,
-                             zmq::context_t& context, std::stop_token stop,
-                             std::chrono::milliseconds drain_deadline, const ReadyFn& on_ready,
-                             const std::shared_ptr<spdlog::logger>& logger) {
+absl::Status RunServiceGroup(std::vector<std::unique_ptr<Service>> services, zmq::context_t& context,
+                             std::stop_token stop, std::chrono::milliseconds drain_deadline,
+                             const ReadyFn& on_ready, const std::shared_ptr<spdlog::logger>& logger) {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<Slot> slots(services.size());
@@ -90,13 +89,11 @@ absl::Status RunServiceGroup(std::vector<std::unique_ptr<Service>> services,
       context.shutdown();
       lock.lock();
     }
-    if (context_shut_down &&
-        !cv.wait_until(lock, deadline + kShutdownGrace, [&] { return slot.finished; })) {
+    if (context_shut_down && !cv.wait_until(lock, deadline + kShutdownGrace, [&] { return slot.finished; })) {
       // Blocked outside ZeroMQ (a transfer, a disk): the deadline is a
       // promise to the supervisor, and everything accepted is durable, so
       // end the process as a kill would.
-      logger->error("drain deadline exceeded: service={} still running; exiting",
-                    services[i]->name());
+      logger->error("drain deadline exceeded: service={} still running; exiting", services[i]->name());
       logger->flush();
       std::_Exit(kDrainDeadlineExitCode);
     }

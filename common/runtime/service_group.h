@@ -34,10 +34,9 @@ inline constexpr int kDrainDeadlineExitCode = 1;
 // Blocks until every service has returned. `on_ready` is called once, with
 // all services' endpoints merged, after the last one is ready. Returns the
 // first service error, or OkStatus after a clean drain.
-absl::Status RunServiceGroup(std::vector<std::unique_ptr<Service>> services,
-                             zmq::context_t& context, std::stop_token stop,
-                             std::chrono::milliseconds drain_deadline, const ReadyFn& on_ready,
-                             const std::shared_ptr<spdlog::logger>& logger);
+absl::Status RunServiceGroup(std::vector<std::unique_ptr<Service>> services, zmq::context_t& context,
+                             std::stop_token stop, std::chrono::milliseconds drain_deadline,
+                             const ReadyFn& on_ready, const std::shared_ptr<spdlog::logger>& logger);
 
 }  // namespace newsflow
 

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/log/logging.h"
@@ -14,8 +14,7 @@
 
 namespace newsflow {
 
-absl::StatusOr<NewsflowConfig> LoadConfigWithOverrides(const std::string& path,
-                                                       const std::string& data_dir,
+absl::StatusOr<NewsflowConfig> LoadConfigWithOverrides(const std::string& path, const std::string& data_dir,
                                                        const std::string& log_level) {
   NewsflowConfig config;
   if (path.empty()) {
@@ -67,8 +66,7 @@ int RunService(int argc, char** argv, const std::string& name, const ServiceFact
   app.add_flag("--check-config", check_only, "validate the config and exit");
   app.add_option("--data-dir", data_dir, "override data_dir");
   app.add_option("--log-level", log_level, "override logging.level");
-  app.add_option("--endpoints-file", endpoints_file,
-                 "write bound endpoints as JSON to this file once ready");
+  app.add_option("--endpoints-file", endpoints_file, "write bound endpoints as JSON to this file once ready");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -112,8 +110,7 @@ int RunService(int argc, char** argv, const std::string& name, const ServiceFact
       }
     });
     absl::Status s = RunServiceGroup(
-        std::move(services), context, stop.get_token(),
-        std::chrono::milliseconds(config->drain.deadline_ms),
+        std::move(services), context, stop.get_token(), std::chrono::milliseconds(config->drain.deadline_ms),
         [&](const EndpointMap& endpoints) {
           for (const auto& [role, address] : endpoints) {
             logger->info("listening role={} endpoint={}", role, address);

@@ -32,8 +32,7 @@ int RunService(int argc, char** argv, const std::string& name, const ServiceFact
 
 // Loads `path` (or the defaults when empty) and applies command-line
 // overrides. Shared by RunService and the `newsflow` CLI.
-absl::StatusOr<NewsflowConfig> LoadConfigWithOverrides(const std::string& path,
-                                                       const std::string& data_dir,
+absl::StatusOr<NewsflowConfig> LoadConfigWithOverrides(const std::string& path, const std::string& data_dir,
                                                        const std::string& log_level);
 
 // Writes `endpoints` to `path` as a JSON object, atomically (write + rename).

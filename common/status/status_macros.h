@@ -20,10 +20,10 @@
 #define NF_STATUS_CONCAT_(a, b) NF_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not ok.
-#define NF_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::absl::Status nf_status_ = (expr);          \
-    if (!nf_status_.ok()) return nf_status_;     \
+#define NF_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status nf_status_ = (expr);      \
+    if (!nf_status_.ok()) return nf_status_; \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status,

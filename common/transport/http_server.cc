@@ -83,9 +83,7 @@ const std::string& HttpRequest::Param(const std::string& name) const { return Fi
 const std::string& HttpRequest::Header(const std::string& lower_name) const {
   return Find(headers, lower_name);
 }
-const std::string& HttpRequest::PathParam(const std::string& name) const {
-  return Find(path_params, name);
-}
+const std::string& HttpRequest::PathParam(const std::string& name) const { return Find(path_params, name); }
 
 HttpServerOptions MakeHttpServerOptions(const std::string& address, int port, const std::string& token,
                                         const HttpLimitsConfig& limits) {
@@ -129,9 +127,9 @@ struct HttpServer::Exchange {
 };
 
 struct HttpServerCallbacks {
-  static MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
-                              const char* method, const char* version, const char* upload_data,
-                              std::size_t* upload_data_size, void** request_state) {
+  static MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url, const char* method,
+                              const char* version, const char* upload_data, std::size_t* upload_data_size,
+                              void** request_state) {
     auto* server = static_cast<HttpServer*>(cls);
     const HttpServerOptions& o = server->options_;
     auto* ex = static_cast<HttpServer::Exchange*>(*request_state);
@@ -146,12 +144,11 @@ struct HttpServerCallbacks {
       HeaderCollector params{&req.params, 0, false};
       MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &CollectValue, &params);
       const std::size_t head_bytes = req.method.size() + req.path.size() +
-                                     std::strlen(version ? version : "") + headers.bytes +
-                                     params.bytes + 4;
+                                     std::strlen(version ? version : "") + headers.bytes + params.bytes + 4;
       std::unique_ptr<HttpResponse> early;
       if (head_bytes > o.max_header_bytes) {
-        early = std::make_unique<HttpResponse>(HttpResponse::Error(
-            431, fmt::format("request headers exceed {} bytes", o.max_header_bytes)));
+        early = std::make_unique<HttpResponse>(
+            HttpResponse::Error(431, fmt::format("request headers exceed {} bytes", o.max_header_bytes)));
       } else if (!server->Authorized(req)) {
         early = std::make_unique<HttpResponse>(HttpResponse::Error(401, "missing or wrong bearer token"));
       } else if (auto routed = server->Match(req, &ex->route)) {
@@ -159,7 +156,8 @@ struct HttpServerCallbacks {
       } else if (const std::string& length = req.Header("content-length"); !length.empty()) {
         uint64_t n = 0;
         auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
-        if (ec != std::errc() || ptr != length.data() + length.size() || n > HttpServer::BodyLimit(o, ex->route)) {
+        if (ec != std::errc() || ptr != length.data() + length.size() ||
+            n > HttpServer::BodyLimit(o, ex->route)) {
           early = std::make_unique<HttpResponse>(HttpResponse::Error(
               413, fmt::format("request body exceeds {} bytes", HttpServer::BodyLimit(o, ex->route))));
         }
@@ -191,7 +189,8 @@ struct HttpServerCallbacks {
     if (ex->body_too_large) {
       server->rejected_.fetch_add(1, std::memory_order_relaxed);
       return static_cast<MHD_Result>(server->Send(
-          connection, HttpResponse::Error(413, fmt::format("request body exceeds {} bytes", HttpServer::BodyLimit(o, ex->route)))));
+          connection, HttpResponse::Error(413, fmt::format("request body exceeds {} bytes",
+                                                           HttpServer::BodyLimit(o, ex->route)))));
     }
     HttpResponse response;
     try {
@@ -207,8 +206,7 @@ struct HttpServerCallbacks {
     *request_state = nullptr;
   }
 
-  static void OnConnection(void*, MHD_Connection* connection, void**,
-                           MHD_ConnectionNotificationCode code) {
+  static void OnConnection(void*, MHD_Connection* connection, void**, MHD_ConnectionNotificationCode code) {
     // libmicrohttpd manages TCP_NODELAY/TCP_CORK itself on Linux; setting it
     // here keeps kept-alive requests free of Nagle delays on any build.
     if (code != MHD_CONNECTION_NOTIFY_STARTED) return;
@@ -330,7 +328,8 @@ absl::StatusOr<std::string> HttpServer::Start() {
       item(MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(memory)),
       item(MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024),
       item(MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&HttpServerCallbacks::OnCompleted), this),
-      item(MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&HttpServerCallbacks::OnConnection), this),
+      item(MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&HttpServerCallbacks::OnConnection),
+           this),
   };
   // One thread: the daemon's own polling thread (MHD refuses a pool of one).
   if (options_.threads > 1) items.push_back(item(MHD_OPTION_THREAD_POOL_SIZE, options_.threads));
@@ -338,8 +337,8 @@ absl::StatusOr<std::string> HttpServer::Start() {
   daemon_ = MHD_start_daemon(flags, static_cast<uint16_t>(options_.port), nullptr, nullptr,
                              &HttpServerCallbacks::OnRequest, this,
                              // First, so that it receives every message.
-                             MHD_OPTION_EXTERNAL_LOGGER, &HttpServerCallbacks::OnLog, this,
-                             MHD_OPTION_ARRAY, items.data(), MHD_OPTION_END);
+                             MHD_OPTION_EXTERNAL_LOGGER, &HttpServerCallbacks::OnLog, this, MHD_OPTION_ARRAY,
+                             items.data(), MHD_OPTION_END);
   if (daemon_ == nullptr) {
     return absl::UnavailableError(fmt::format("cannot listen on {}:{}", options_.address, options_.port));
   }

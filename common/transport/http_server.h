@@ -47,15 +47,15 @@ struct MHD_Connection;
 namespace newsflow {
 
 struct HttpServerOptions {
-  std::string address = "127.0.0.1";  // IPv4/IPv6 literal or host name
-  int port = 0;                        // 0 = any free port
-  std::string token;                   // bearer token; "" = none required
+  std::string address = "127.0.0.1";                     // IPv4/IPv6 literal or host name
+  int port = 0;                                          // 0 = any free port
+  std::string token;                                     // bearer token; "" = none required
   std::vector<std::string> public_paths = {"/healthz"};  // need no token
-  int threads = 4;                     // event-loop threads running handlers
-  int max_connections = 1024;          // open at once; later ones are refused
-  int idle_timeout_s = 30;             // close a connection silent this long
-  std::size_t max_body_bytes = 1 << 20;     // larger bodies -> 413
-  std::size_t max_header_bytes = 16 << 10;  // request line + headers; larger -> 431
+  int threads = 4;                                       // event-loop threads running handlers
+  int max_connections = 1024;                            // open at once; later ones are refused
+  int idle_timeout_s = 30;                               // close a connection silent this long
+  std::size_t max_body_bytes = 1 << 20;                  // larger bodies -> 413
+  std::size_t max_header_bytes = 16 << 10;               // request line + headers; larger -> 431
 };
 
 // Options of a daemon's server from its configuration.
@@ -63,8 +63,8 @@ HttpServerOptions MakeHttpServerOptions(const std::string& address, int port, co
                                         const HttpLimitsConfig& limits);
 
 struct HttpRequest {
-  std::string method;  // upper case as sent ("GET"; HEAD is routed as GET)
-  std::string path;    // percent-decoded, without the query
+  std::string method;                              // upper case as sent ("GET"; HEAD is routed as GET)
+  std::string path;                                // percent-decoded, without the query
   std::map<std::string, std::string> params;       // query parameters (first value wins)
   std::map<std::string, std::string> headers;      // names lower-cased
   std::map<std::string, std::string> path_params;  // {name} segments of the route

@@ -38,10 +38,9 @@ bool AllOf(std::string_view s, std::string_view allowed_punctuation) {
   return true;
 }
 
-#define NF_CHECK(expr)                     \
-  do {                                     \
-    if (absl::Status _s = (expr); !_s.ok()) \
-      return _s;                           \
+#define NF_CHECK(expr)                                 \
+  do {                                                 \
+    if (absl::Status _s = (expr); !_s.ok()) return _s; \
   } while (false)
 
 }  // namespace
@@ -57,9 +56,7 @@ bool IsValidArticleId(std::string_view id, std::size_t max_bytes) {
   return !id.empty() && id.size() <= max_bytes && AllOf(id, "._:-");
 }
 
-bool IsValidInstanceId(std::string_view id) {
-  return !id.empty() && id.size() <= 64 && AllOf(id, "-_");
-}
+bool IsValidInstanceId(std::string_view id) { return !id.empty() && id.size() <= 64 && AllOf(id, "-_"); }
 
 absl::Status ValidateArticle(const v1::Article& a, const MessageLimits& limits) {
   if (!IsValidArticleId(a.id(), limits.max_id_bytes)) {
@@ -86,7 +83,8 @@ absl::Status ValidateArticle(const v1::Article& a, const MessageLimits& limits) 
   NF_CHECK(CheckBytes("source.title", a.source().title(), field));
   NF_CHECK(CheckBytes("source.kind", a.source().kind(), limits.max_id_bytes));
   if (a.categories_size() > limits.max_categories) {
-    return Invalid("categories", fmt::format("{} entries, more than {}", a.categories_size(), limits.max_categories));
+    return Invalid("categories",
+                   fmt::format("{} entries, more than {}", a.categories_size(), limits.max_categories));
   }
   for (const std::string& c : a.categories()) NF_CHECK(CheckBytes("categories[]", c, limits.max_tag_bytes));
   NF_CHECK(CheckTime("published_at_ms", a.published_at_ms()));

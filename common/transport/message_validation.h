@@ -34,14 +34,14 @@ inline constexpr double kMaxTermCountsDocuments = 1e12;
 inline constexpr std::size_t kMaxTermCountsTerms = std::size_t{1} << 20;
 
 struct MessageLimits {
-  std::size_t max_id_bytes = 128;            // id, version, cluster id
-  std::size_t max_field_bytes = 64 * 1024;   // title, urls, author, source fields, sentences
+  std::size_t max_id_bytes = 128;                      // id, version, cluster id
+  std::size_t max_field_bytes = 64 * 1024;             // title, urls, author, source fields, sentences
   std::size_t max_text_bytes = std::size_t{64} << 20;  // text, summary_html
-  int max_tags = 8 + 0;                      // enrich.tags.max_tags + category rules
-  std::size_t max_tag_bytes = 1024;          // tag name and key
-  int max_summary_sentences = 50;            // enrich.summary.sentences' range
-  int max_key_points = 20;                   // enrich.summary.key_points' range
-  int max_categories = 256;                  // the feed's own categories
+  int max_tags = 8 + 0;                                // enrich.tags.max_tags + category rules
+  std::size_t max_tag_bytes = 1024;                    // tag name and key
+  int max_summary_sentences = 50;                      // enrich.summary.sentences' range
+  int max_key_points = 20;                             // enrich.summary.key_points' range
+  int max_categories = 256;                            // the feed's own categories
 };
 
 // Bounds that follow `config` (enrich.tags.max_tags and the category rules,

@@ -4,12 +4,12 @@
 #include <atomic>
 #include <cerrno>
 #include <exception>
-#include <system_error>
 #include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -95,8 +95,8 @@ void Serve(zmq::socket_t socket, void* context_handle, const std::shared_ptr<All
       }
       const std::string request_id = request.size() > 1 ? request[1].to_string() : "";
       const std::array<zmq::const_buffer, 6> reply = {
-          zmq::str_buffer("1.0"),      zmq::buffer(request_id), zmq::buffer(answer.first),
-          zmq::buffer(answer.second),  zmq::str_buffer(""),     zmq::str_buffer(""),
+          zmq::str_buffer("1.0"),     zmq::buffer(request_id), zmq::buffer(answer.first),
+          zmq::buffer(answer.second), zmq::str_buffer(""),     zmq::str_buffer(""),
       };
       zmq::send_multipart(socket, reply);
     } catch (const zmq::error_t& e) {
@@ -127,10 +127,8 @@ absl::Status RegisterCurveAllowList(zmq::context_t& context, const std::string& 
   std::set<std::string> keys;
   for (const std::string& z85 : z85_public_keys) {
     std::string key(kCurveKeyBytes, '\0');
-    if (z85.size() != 40 ||
-        zmq_z85_decode(reinterpret_cast<uint8_t*>(key.data()), z85.c_str()) == nullptr) {
-      return absl::InvalidArgumentError(
-          fmt::format("zap: \"{}\" is not a 40-character Z85 public key", z85));
+    if (z85.size() != 40 || zmq_z85_decode(reinterpret_cast<uint8_t*>(key.data()), z85.c_str()) == nullptr) {
+      return absl::InvalidArgumentError(fmt::format("zap: \"{}\" is not a 40-character Z85 public key", z85));
     }
     keys.insert(std::move(key));
   }

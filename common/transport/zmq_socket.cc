@@ -34,8 +34,7 @@ bool SendsHeartbeats(zmq::socket_type type) {
 }
 
 absl::StatusOr<zmq::socket_t> OpenSocket(zmq::context_t& context, zmq::socket_type type,
-                                         const EndpointConfig& ep,
-                                         std::chrono::milliseconds linger,
+                                         const EndpointConfig& ep, std::chrono::milliseconds linger,
                                          const std::function<void(zmq::socket_t&)>& before_connect) {
   try {
     zmq::socket_t socket(context, type);
@@ -92,8 +91,7 @@ std::string BoundEndpoint(zmq::socket_t& socket) {
   }
 }
 
-absl::Status SendFrames(zmq::socket_t& socket, const std::vector<std::string>& frames,
-                        bool dontwait) {
+absl::Status SendFrames(zmq::socket_t& socket, const std::vector<std::string>& frames, bool dontwait) {
   try {
     for (std::size_t i = 0; i < frames.size(); ++i) {
       zmq::send_flags flags = dontwait ? zmq::send_flags::dontwait : zmq::send_flags::none;

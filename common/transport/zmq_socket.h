@@ -56,8 +56,7 @@ std::string BoundEndpoint(zmq::socket_t& socket);
 
 // Sends `frames` as one multipart message. With `dontwait`, a full queue
 // (high-water mark) returns kUnavailable and nothing is sent.
-absl::Status SendFrames(zmq::socket_t& socket, const std::vector<std::string>& frames,
-                        bool dontwait = true);
+absl::Status SendFrames(zmq::socket_t& socket, const std::vector<std::string>& frames, bool dontwait = true);
 
 // Receives one multipart message without blocking; nullopt when none is queued.
 absl::StatusOr<std::optional<std::vector<zmq::message_t>>> RecvFrames(zmq::socket_t& socket);

@@ -52,7 +52,7 @@ class Counters {
   };
 
   std::array<std::atomic<Slot*>, kCapacity> slots_{};  // owned; set once each
-  std::atomic<Slot*> overflow_{nullptr};                // owned; set once
+  std::atomic<Slot*> overflow_{nullptr};               // owned; set once
 };
 
 }  // namespace newsflow

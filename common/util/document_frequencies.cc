@@ -6,13 +6,11 @@
 
 namespace newsflow {
 
-void DocumentFrequencies::Add(std::unordered_map<uint64_t, double>* table, uint64_t term,
-                              double count) {
+void DocumentFrequencies::Add(std::unordered_map<uint64_t, double>* table, uint64_t term, double count) {
   (*table)[term] += count;
 }
 
-void DocumentFrequencies::HalveIfFull(std::unordered_map<uint64_t, double>* table,
-                                      double* documents) {
+void DocumentFrequencies::HalveIfFull(std::unordered_map<uint64_t, double>* table, double* documents) {
   if (table->size() <= max_terms_) return;
   Halve(table, documents);
 }

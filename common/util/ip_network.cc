@@ -31,33 +31,33 @@ IpNetwork V6(std::initializer_list<uint8_t> leading, int prefix) {
 // the reserved class E, minus the blocks that are globally reachable.
 const std::vector<IpNetwork>& NonPublicNetworks() {
   static const std::vector<IpNetwork> networks = {
-      V4(0, 0, 0, 0, 8),         // "this network", 0.0.0.0 unspecified
-      V4(10, 0, 0, 0, 8),        // RFC 1918
-      V4(100, 64, 0, 0, 10),     // shared address space (CGNAT)
-      V4(127, 0, 0, 0, 8),       // loopback
-      V4(169, 254, 0, 0, 16),    // link-local, cloud metadata 169.254.169.254
-      V4(172, 16, 0, 0, 12),     // RFC 1918
-      V4(192, 0, 0, 0, 24),      // IETF protocol assignments
-      V4(192, 0, 2, 0, 24),      // documentation (TEST-NET-1)
-      V4(192, 88, 99, 0, 24),    // 6to4 relay anycast (deprecated)
-      V4(192, 168, 0, 0, 16),    // RFC 1918
-      V4(198, 18, 0, 0, 15),     // benchmarking
-      V4(198, 51, 100, 0, 24),   // documentation (TEST-NET-2)
-      V4(203, 0, 113, 0, 24),    // documentation (TEST-NET-3)
-      V4(224, 0, 0, 0, 4),       // multicast
-      V4(240, 0, 0, 0, 4),       // reserved, with broadcast 255.255.255.255
-      V6({}, 128),               // :: unspecified
+      V4(0, 0, 0, 0, 8),        // "this network", 0.0.0.0 unspecified
+      V4(10, 0, 0, 0, 8),       // RFC 1918
+      V4(100, 64, 0, 0, 10),    // shared address space (CGNAT)
+      V4(127, 0, 0, 0, 8),      // loopback
+      V4(169, 254, 0, 0, 16),   // link-local, cloud metadata 169.254.169.254
+      V4(172, 16, 0, 0, 12),    // RFC 1918
+      V4(192, 0, 0, 0, 24),     // IETF protocol assignments
+      V4(192, 0, 2, 0, 24),     // documentation (TEST-NET-1)
+      V4(192, 88, 99, 0, 24),   // 6to4 relay anycast (deprecated)
+      V4(192, 168, 0, 0, 16),   // RFC 1918
+      V4(198, 18, 0, 0, 15),    // benchmarking
+      V4(198, 51, 100, 0, 24),  // documentation (TEST-NET-2)
+      V4(203, 0, 113, 0, 24),   // documentation (TEST-NET-3)
+      V4(224, 0, 0, 0, 4),      // multicast
+      V4(240, 0, 0, 0, 4),      // reserved, with broadcast 255.255.255.255
+      V6({}, 128),              // :: unspecified
       V6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128),  // ::1 loopback
-      V6({0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48),  // local-use NAT64 (RFC 8215)
-      V6({0x01, 0x00}, 64),                          // discard-only
-      V6({0x20, 0x01, 0x00}, 23),                    // IETF protocol assignments, Teredo
-      V6({0x20, 0x01, 0x0d, 0xb8}, 32),              // documentation
-      V6({0x3f, 0xff}, 20),                          // documentation
-      V6({0x5f, 0x00}, 16),                          // segment routing SIDs
-      V6({0xfc}, 7),                                 // unique local
-      V6({0xfe, 0x80}, 10),                          // link-local
-      V6({0xfe, 0xc0}, 10),                          // site-local (deprecated)
-      V6({0xff}, 8),                                 // multicast
+      V6({0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48),               // local-use NAT64 (RFC 8215)
+      V6({0x01, 0x00}, 64),                                       // discard-only
+      V6({0x20, 0x01, 0x00}, 23),                                 // IETF protocol assignments, Teredo
+      V6({0x20, 0x01, 0x0d, 0xb8}, 32),                           // documentation
+      V6({0x3f, 0xff}, 20),                                       // documentation
+      V6({0x5f, 0x00}, 16),                                       // segment routing SIDs
+      V6({0xfc}, 7),                                              // unique local
+      V6({0xfe, 0x80}, 10),                                       // link-local
+      V6({0xfe, 0xc0}, 10),                                       // site-local (deprecated)
+      V6({0xff}, 8),                                              // multicast
   };
   return networks;
 }

@@ -116,8 +116,8 @@ std::string CanonicalEnglish(std::string key) {
 }  // namespace
 
 std::string TagKey(std::string_view name) {
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
   u.foldCase();
   if (MayHoldHan(name)) {
     if (icu::Transliterator* t = TraditionalToSimplified()) t->transliterate(u);
@@ -148,9 +148,9 @@ std::string_view CapText(std::string_view text, size_t limit) {
     return text.substr(0, line + 1);
   }
   size_t best = 0;
-  for (std::string_view terminal : {std::string_view(". "), std::string_view("! "),
-                                    std::string_view("? "), std::string_view("\u3002"),
-                                    std::string_view("\uFF01"), std::string_view("\uFF1F")}) {
+  for (std::string_view terminal :
+       {std::string_view(". "), std::string_view("! "), std::string_view("? "), std::string_view("\u3002"),
+        std::string_view("\uFF01"), std::string_view("\uFF1F")}) {
     const size_t at = head.rfind(terminal);
     if (at != std::string_view::npos && at >= floor) {
       best = std::max(best, at + (terminal.back() == ' ' ? terminal.size() - 1 : terminal.size()));

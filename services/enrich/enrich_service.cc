@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -15,19 +15,19 @@
 
 #include <fmt/format.h>
 
+#include "common/delivery/envelope_codec.h"
 #include "common/log/logging.h"
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
 #include "common/status/status_macros.h"
-#include "common/delivery/envelope_codec.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 #include "services/enrich/article_journal.h"
 #include "services/enrich/core/enrich_cli.h"  // ReadWordList
 #include "services/enrich/term_counts_sharing.h"
-#include "common/util/utf8.h"
 
 namespace newsflow::enrich {
 namespace {
@@ -148,8 +148,8 @@ class EnrichService final : public Service {
   void RegisterGauges() {
     registry_->AddCallback("newsflow_enrich_in_flight", "Articles being enriched right now.",
                            metrics::Type::kGauge, [this] { return static_cast<double>(in_flight_.load()); });
-    registry_->AddCallback("newsflow_enrich_threads", "Worker threads (enrich.threads).", metrics::Type::kGauge,
-                           [this] { return static_cast<double>(config_.threads); });
+    registry_->AddCallback("newsflow_enrich_threads", "Worker threads (enrich.threads).",
+                           metrics::Type::kGauge, [this] { return static_cast<double>(config_.threads); });
     auto connected = [this](const std::vector<std::unique_ptr<std::atomic<int>>>* peers) {
       return [peers] {
         double n = 0;
@@ -168,7 +168,8 @@ class EnrichService final : public Service {
                              return static_cast<double>(quarantine_.size());
                            });
     registry_->AddCallback("newsflow_enrich_bad_input_frames_total", "Malformed frames received from ingest.",
-                           metrics::Type::kCounter, [this] { return static_cast<double>(bad_input_.count()); });
+                           metrics::Type::kCounter,
+                           [this] { return static_cast<double>(bad_input_.count()); });
   }
 
   absl::Status Run(std::stop_token stop, const ReadyFn& ready) override {
@@ -194,9 +195,11 @@ class EnrichService final : public Service {
                                           config_.http_limits));
     std::string http_url;
     if (config_.http_enabled) {
-      InstallHealthRoutes(http, registry_, [this] { return Ready(); }, [this] {
-        return nlohmann::json{{"worker", config_.worker_id}};
-      });
+      InstallHealthRoutes(
+          http, registry_, [this] { return Ready(); },
+          [this] {
+            return nlohmann::json{{"worker", config_.worker_id}};
+          });
       // Not fatal: the worker's job is enriching. Several workers started
       // from one config on one host (newsflow-enrich@N) all but the first
       // find the port taken; they work on, unobserved, and say why.
@@ -205,8 +208,10 @@ class EnrichService final : public Service {
         http_url = *url;
         logger_->info("http {} (/healthz, /readyz, /metrics)", http_url);
       } else {
-        logger_->error("enrich.http: {}; serving no health or metrics (several workers on one host need "
-                       "enrich.http.port: 0 or a port each)", std::string(url.status().message()));
+        logger_->error(
+            "enrich.http: {}; serving no health or metrics (several workers on one host need "
+            "enrich.http.port: 0 or a port each)",
+            std::string(url.status().message()));
       }
     }
     std::jthread watchdog;
@@ -233,8 +238,8 @@ class EnrichService final : public Service {
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return started >= config_.threads; });
     }
-    logger_->info("started worker={} threads={} input={} output={}", config_.worker_id,
-                  config_.threads, config_.input.address, config_.output.address);
+    logger_->info("started worker={} threads={} input={} output={}", config_.worker_id, config_.threads,
+                  config_.input.address, config_.output.address);
     EndpointMap endpoints;
     {
       std::lock_guard lock(bound_mu_);
@@ -247,7 +252,8 @@ class EnrichService final : public Service {
     watchdog = {};
     running_ = false;
     http.Stop();
-    logger_->info("drained enriched={} failures={}", enriched_.value(), failed_.value() + quarantined_.value());
+    logger_->info("drained enriched={} failures={}", enriched_.value(),
+                  failed_.value() + quarantined_.value());
     for (const auto& s : results) {
       if (!s.ok()) return s;
     }
@@ -306,16 +312,20 @@ class EnrichService final : public Service {
   // /metrics; counters kept here are the only count of what they count.
   std::shared_ptr<metrics::Registry> registry_ = std::make_shared<metrics::Registry>();
   metrics::Counter& enriched_ = registry_->AddCounter(
-      "newsflow_enrich_articles_total", "Articles by outcome: enriched (passed to the store), failed (over "
+      "newsflow_enrich_articles_total",
+      "Articles by outcome: enriched (passed to the store), failed (over "
       "the time budget or crashed a worker; reported to ingest, which dead-letters them), quarantined "
-      "(received again after failing, reported again without enriching).", {{"outcome", "enriched"}});
-  metrics::Counter& failed_ = registry_->AddCounter("newsflow_enrich_articles_total", "", {{"outcome", "failed"}});
+      "(received again after failing, reported again without enriching).",
+      {{"outcome", "enriched"}});
+  metrics::Counter& failed_ =
+      registry_->AddCounter("newsflow_enrich_articles_total", "", {{"outcome", "failed"}});
   metrics::Counter& quarantined_ =
       registry_->AddCounter("newsflow_enrich_articles_total", "", {{"outcome", "quarantined"}});
   metrics::Counter& journal_errors_ = registry_->AddCounter(
       "newsflow_enrich_journal_errors_total", "Journal writes that failed (the article is enriched anyway).");
   metrics::Histogram& duration_ = registry_->AddHistogram(
-      "newsflow_enrich_duration_seconds", "Time to enrich one article (language, tags, summary, fingerprint).",
+      "newsflow_enrich_duration_seconds",
+      "Time to enrich one article (language, tags, summary, fingerprint).",
       {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
   std::atomic<int> in_flight_{0};
   // Per thread: live connections of its input (from ingest) and output (to
@@ -358,18 +368,17 @@ class EnrichService::WorkerThread {
       std::lock_guard lock(slot_.mu);
       slot_.journal = journal_.get();
     }
-    auto input = OpenSocket(s_.context_, zmq::socket_type::pull, config.input, milliseconds(0),
-                            [&](zmq::socket_t& socket) {
-                              input_monitor_ = std::make_unique<PeerMonitor>(s_.context_, socket, config.input.address);
-                            });
+    auto input = OpenSocket(
+        s_.context_, zmq::socket_type::pull, config.input, milliseconds(0), [&](zmq::socket_t& socket) {
+          input_monitor_ = std::make_unique<PeerMonitor>(s_.context_, socket, config.input.address);
+        });
     if (!input.ok()) return Annotate(input.status(), "enrich.input");
     input_.emplace(*std::move(input));
     // Linger: results queued at drain time still reach the store.
-    auto output = OpenSocket(s_.context_, zmq::socket_type::push, config.output, milliseconds(2000),
-                             [&](zmq::socket_t& socket) {
-                               output_monitor_ =
-                                   std::make_unique<PeerMonitor>(s_.context_, socket, config.output.address);
-                             });
+    auto output = OpenSocket(
+        s_.context_, zmq::socket_type::push, config.output, milliseconds(2000), [&](zmq::socket_t& socket) {
+          output_monitor_ = std::make_unique<PeerMonitor>(s_.context_, socket, config.output.address);
+        });
     if (!output.ok()) return Annotate(output.status(), "enrich.output");
     output_.emplace(*std::move(output));
     EnrichOptions options = OptionsFromConfig(config);
@@ -398,14 +407,15 @@ class EnrichService::WorkerThread {
     if (leftover->state == 'B') {
       // Killed from outside (SIGKILL, OOM killer): nothing says the article
       // did it, so ingest resends it as usual.
-      s_.logger_->warn("previous worker stopped while enriching article id={} (no crash recorded; not quarantined)",
-                       leftover->entry.article_id());
+      s_.logger_->warn(
+          "previous worker stopped while enriching article id={} (no crash recorded; not quarantined)",
+          leftover->entry.article_id());
       return absl::OkStatus();
     }
     v1::EnrichFailure failure = leftover->entry;
     if (leftover->state == 'C') failure.set_reason("enriching it crashed the worker process");
-    s_.logger_->error("quarantined article id={} version={} reason={}", failure.article_id(), failure.version(),
-                      failure.reason());
+    s_.logger_->error("quarantined article id={} version={} reason={}", failure.article_id(),
+                      failure.version(), failure.reason());
     s_.failed_.Inc();
     return Report(failure);
   }
@@ -436,9 +446,11 @@ class EnrichService::WorkerThread {
     if (!sharing_) return;
     (void)sharing_->Flush(*output_);
     const auto& frequencies = enricher_->document_frequencies();
-    s_.logger_->info("thread {} document frequencies: {:.0f} documents, {} terms, {} reports sent, {} applied, "
-                     "table {}", index_, frequencies.documents(), frequencies.size(), sharing_->reports_sent(),
-                     sharing_->reports_applied(), sharing_->has_table() ? "received" : "not received");
+    s_.logger_->info(
+        "thread {} document frequencies: {:.0f} documents, {} terms, {} reports sent, {} applied, "
+        "table {}",
+        index_, frequencies.documents(), frequencies.size(), sharing_->reports_sent(),
+        sharing_->reports_applied(), sharing_->has_table() ? "received" : "not received");
   }
 
  private:
@@ -468,7 +480,8 @@ class EnrichService::WorkerThread {
     }
     absl::Status enriched = EnrichJournaled(entry, envelope->mutable_article());
     if (!enriched.ok()) {
-      entry.set_reason(fmt::format("{} (budget {} ms)", std::string(enriched.message()), s_.config_.article_budget_ms));
+      entry.set_reason(
+          fmt::format("{} (budget {} ms)", std::string(enriched.message()), s_.config_.article_budget_ms));
       s_.failed_.Inc();
       s_.logger_->warn("quarantined article id={} version={} reason={}", entry.article_id(), entry.version(),
                        entry.reason());

@@ -2,11 +2,11 @@
 
 #include <utility>
 
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/term_counts.h"
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
-#include "common/delivery/envelope_codec.h"
 #include "common/transport/message_validation.h"
-#include "common/delivery/term_counts.h"
 #include "common/transport/zmq_socket.h"
 
 namespace newsflow::enrich {
@@ -41,13 +41,15 @@ void TermCountsSharing::Receive() {
     if (!frames.ok() || !frames->has_value()) return;
     auto& parts = **frames;
     if (parts.size() != 2) {
-      bad_input_.Report(&parts.back(), parts.size(), absl::InvalidArgumentError("expected [topic, envelope]"));
+      bad_input_.Report(&parts.back(), parts.size(),
+                        absl::InvalidArgumentError("expected [topic, envelope]"));
       continue;
     }
     auto envelope = DecodeEnvelope(parts[1]);
     if (!envelope.ok() || envelope->payload_case() != v1::Envelope::kTermCounts) {
-      bad_input_.Report(&parts[1], parts.size(),
-                        envelope.ok() ? absl::InvalidArgumentError("expected term counts") : envelope.status());
+      bad_input_.Report(
+          &parts[1], parts.size(),
+          envelope.ok() ? absl::InvalidArgumentError("expected term counts") : envelope.status());
       continue;
     }
     if (absl::Status valid = ValidateTermCounts(envelope->term_counts()); !valid.ok()) {
@@ -110,9 +112,9 @@ absl::Status TermCountsSharing::Tick(zmq::socket_t& output, int64_t now_ms, int 
     // Own counts wait for the table, so that they are not in it twice.
     return absl::OkStatus();
   }
-  const bool due = unreported_articles_ >= config_.term_counts_report_articles ||
-                   (unreported_articles_ > 0 &&
-                    now_ms - first_unreported_ms_ >= config_.term_counts_report_interval_ms);
+  const bool due =
+      unreported_articles_ >= config_.term_counts_report_articles ||
+      (unreported_articles_ > 0 && now_ms - first_unreported_ms_ >= config_.term_counts_report_interval_ms);
   if (!due) return absl::OkStatus();
   return Report(output);
 }

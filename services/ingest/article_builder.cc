@@ -93,8 +93,8 @@ bool ApplyArticleLimits(const ArticleLimits& limits, v1::Article* a) {
 }
 
 std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
-                                               const std::string& feed_url,
-                                               const std::string& origin, int64_t now_ms) {
+                                               const std::string& feed_url, const std::string& origin,
+                                               int64_t now_ms) {
   if (item.title.empty() && item.text.empty()) return std::nullopt;
   v1::Article a;
   a.set_url(item.link);
@@ -131,8 +131,9 @@ bool LooksLikeTeaser(const std::string& text, int max_chars) {
   std::string tail = t.substr(t.size() > 32 ? t.size() - 32 : 0);
   for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   // Markers a publisher puts at the end of a cut-off excerpt.
-  for (std::string_view marker : {"...", "\xE2\x80\xA6", "[\xE2\x80\xA6]", "read more", "continue reading",
-                                  "read the full story", "\xE9\x98\x85\xE8\xAF\xBB\xE5\x85\xA8\xE6\x96\x87"}) {
+  for (std::string_view marker :
+       {"...", "\xE2\x80\xA6", "[\xE2\x80\xA6]", "read more", "continue reading", "read the full story",
+        "\xE9\x98\x85\xE8\xAF\xBB\xE5\x85\xA8\xE6\x96\x87"}) {
     if (tail.find(marker) != std::string::npos) return true;
   }
   return false;
@@ -182,7 +183,8 @@ absl::StatusOr<v1::Article> ArticleFromDropFile(const std::string& path, const s
     source->set_kind("drop-json");
   } else if (EndsWith(path, ".html") || EndsWith(path, ".htm")) {
     auto page = ExtractArticle(bytes);
-    if (!page.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", path, std::string(page.status().message())));
+    if (!page.ok())
+      return absl::InvalidArgumentError(fmt::format("{}: {}", path, std::string(page.status().message())));
     if (page->text.empty()) return absl::InvalidArgumentError(fmt::format("{}: no article text found", path));
     a.set_title(page->title);
     a.set_text(page->text);

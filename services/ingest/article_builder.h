@@ -45,8 +45,8 @@ bool ExceedsArticleLimits(const ArticleLimits& limits, const v1::Article& articl
 // likewise a page's from ExtractArticle below. nullopt when the item has
 // neither a title nor any text.
 std::optional<v1::Article> ArticleFromFeedItem(const FeedItem& item, const ParsedFeed& feed,
-                                               const std::string& feed_url,
-                                               const std::string& origin, int64_t now_ms);
+                                               const std::string& feed_url, const std::string& origin,
+                                               int64_t now_ms);
 
 // True when the item's text looks like a teaser of a longer page: shorter
 // than `max_chars` characters (a CJK character counts as three), or ending in

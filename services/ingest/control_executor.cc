@@ -25,15 +25,16 @@ bool TokensEqual(std::string_view given, std::string_view expected) {
   return diff == 0 && !expected.empty();
 }
 
-constexpr std::size_t kImportBatch = 500;      // outlines admitted per write
-constexpr std::size_t kImportsKept = 16;       // finished imports whose progress can be read
+constexpr std::size_t kImportBatch = 500;  // outlines admitted per write
+constexpr std::size_t kImportsKept = 16;   // finished imports whose progress can be read
 constexpr int kImportRefusalsKept = 100;
 
 }  // namespace
 
-ControlExecutor::ControlExecutor(const IngestConfig& config, IngestDb& db, FeedList& feeds, FeedScheduler& scheduler,
-                                 Outbox& outbox, const FetchOptions& fetch_options, Counters& counters,
-                                 std::shared_ptr<spdlog::logger> logger, const Clock& clock, Hooks hooks)
+ControlExecutor::ControlExecutor(const IngestConfig& config, IngestDb& db, FeedList& feeds,
+                                 FeedScheduler& scheduler, Outbox& outbox, const FetchOptions& fetch_options,
+                                 Counters& counters, std::shared_ptr<spdlog::logger> logger,
+                                 const Clock& clock, Hooks hooks)
     : config_(config),
       db_(db),
       feeds_(feeds),
@@ -52,7 +53,8 @@ void ControlExecutor::StopImports() {
   if (import_thread_.joinable()) import_thread_.join();
 }
 
-void ControlExecutor::UpdateImport(const std::string& id, const std::function<void(v1::ImportProgress&)>& change) {
+void ControlExecutor::UpdateImport(const std::string& id,
+                                   const std::function<void(v1::ImportProgress&)>& change) {
   std::lock_guard lock(import_mu_);
   change(imports_[id]);
 }
@@ -60,7 +62,8 @@ void ControlExecutor::UpdateImport(const std::string& id, const std::function<vo
 void ControlExecutor::LogRefusal(const absl::Status& why) {
   uint64_t suppressed = 0;
   if (refused_log_.ShouldLog(&suppressed)) {
-    logger_->warn("control request refused error=\"{}\" suppressed={}", std::string(why.message()), suppressed);
+    logger_->warn("control request refused error=\"{}\" suppressed={}", std::string(why.message()),
+                  suppressed);
   }
 }
 
@@ -137,7 +140,8 @@ void ControlExecutor::ImportJob(std::stop_token stop, const std::string& id, con
     }
     counters_.Add("feeds_refused", refused.size());
     UpdateImport(id, [&](v1::ImportProgress& p) {
-      p.set_added(p.added() + static_cast<uint32_t>(std::min(kImportBatch, parsed->size() - start) - refused.size()));
+      p.set_added(p.added() +
+                  static_cast<uint32_t>(std::min(kImportBatch, parsed->size() - start) - refused.size()));
       p.set_refused(p.refused() + static_cast<uint32_t>(refused.size()));
       for (auto& r : refused) {
         if (p.refusals_size() < kImportRefusalsKept) *p.add_refusals() = std::move(r);

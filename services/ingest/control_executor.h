@@ -53,8 +53,8 @@ class ControlExecutor {
  public:
   // What the executor asks of the rest of the service.
   struct Hooks {
-    std::function<void()> wake_fetchers;                   // the feed list changed
-    std::function<void(const std::string&)> submit_page;   // a page to fetch once
+    std::function<void()> wake_fetchers;                                     // the feed list changed
+    std::function<void(const std::string&)> submit_page;                     // a page to fetch once
     std::function<void(const absl::Status&, std::string_view)> on_db_error;  // a write failed
   };
 
@@ -100,7 +100,7 @@ class ControlExecutor {
   std::deque<std::string> import_ids_;                 // GUARDED_BY(import_mu_): oldest first
   bool import_running_ = false;                        // GUARDED_BY(import_mu_)
   uint64_t imports_started_ = 0;                       // GUARDED_BY(import_mu_)
-  std::jthread import_thread_;  // last: stopped and joined before the rest goes
+  std::jthread import_thread_;                         // last: stopped and joined before the rest goes
 };
 
 }  // namespace newsflow::ingest

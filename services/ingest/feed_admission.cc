@@ -5,24 +5,27 @@
 #include <fmt/format.h>
 
 #include "common/util/text.h"
-#include "services/ingest/fetcher.h"
 #include "common/util/utf8.h"
+#include "services/ingest/fetcher.h"
 
 namespace newsflow::ingest {
 
-absl::StatusOr<v1::FeedSpec> AdmitFeed(const v1::FeedSpec& request, const std::optional<v1::FeedSpec>& existing,
+absl::StatusOr<v1::FeedSpec> AdmitFeed(const v1::FeedSpec& request,
+                                       const std::optional<v1::FeedSpec>& existing,
                                        const IngestConfig& config) {
   if (absl::Status s = CheckFeedUrl(request.url(), FetchOptionsFromConfig(config, nullptr)); !s.ok()) {
     return absl::InvalidArgumentError(fmt::format("feed refused: {}", std::string(s.message())));
   }
   if (request.interval_s() < 0) {
-    return absl::InvalidArgumentError(fmt::format("interval_s must not be negative, got {}", request.interval_s()));
+    return absl::InvalidArgumentError(
+        fmt::format("interval_s must not be negative, got {}", request.interval_s()));
   }
   int interval_s = request.interval_s() == 0
                        ? 0
                        : std::clamp(request.interval_s(), config.min_interval_s, config.max_interval_s);
   if (!v1::FullText_IsValid(request.full_text())) {
-    return absl::InvalidArgumentError(fmt::format("unknown full_text policy {}", static_cast<int>(request.full_text())));
+    return absl::InvalidArgumentError(
+        fmt::format("unknown full_text policy {}", static_cast<int>(request.full_text())));
   }
   v1::FeedSpec feed;
   if (existing.has_value()) {

@@ -26,7 +26,8 @@ namespace newsflow::ingest {
 // The feed to store for `request`, given the listed feed of the same URL
 // (`existing`, nullopt if none). kInvalidArgument with the reason when the
 // request is refused.
-absl::StatusOr<v1::FeedSpec> AdmitFeed(const v1::FeedSpec& request, const std::optional<v1::FeedSpec>& existing,
+absl::StatusOr<v1::FeedSpec> AdmitFeed(const v1::FeedSpec& request,
+                                       const std::optional<v1::FeedSpec>& existing,
                                        const IngestConfig& config);
 
 }  // namespace newsflow::ingest

@@ -8,7 +8,8 @@ namespace newsflow::ingest {
 
 std::string FeedHost(const std::string& url) { return HttpHostAndPort(url); }
 
-FeedList::FeedList(IngestDb& db, int per_host_limit) : db_(db), per_host_limit_(std::max(per_host_limit, 1)) {}
+FeedList::FeedList(IngestDb& db, int per_host_limit)
+    : db_(db), per_host_limit_(std::max(per_host_limit, 1)) {}
 
 absl::Status FeedList::Load() {
   auto stored = db_.ListFeeds();
@@ -91,7 +92,8 @@ std::optional<v1::FeedSpec> FeedList::TakeDue(int64_t now, int64_t* wait_ms) {
   return feeds_.at(url);
 }
 
-absl::Status FeedList::FinishPoll(const std::string& original_url, const std::optional<v1::FeedSpec>& updated) {
+absl::Status FeedList::FinishPoll(const std::string& original_url,
+                                  const std::optional<v1::FeedSpec>& updated) {
   std::lock_guard lock(mu_);
   in_progress_.erase(original_url);
   const std::string host = FeedHost(original_url);

@@ -78,8 +78,8 @@ class FeedList {
  private:
   struct HostState {
     std::set<std::pair<int64_t, std::string>> queue;  // (due, url) of waiting feeds
-    int active = 0;                                     // feeds being fetched
-    std::optional<int64_t> ready_key;                   // its key in ready_, if there
+    int active = 0;                                   // feeds being fetched
+    std::optional<int64_t> ready_key;                 // its key in ready_, if there
   };
   int64_t DueOf(const v1::FeedSpec& feed) const;
   // Puts a listed, enabled feed that is not being fetched in its host's queue.
@@ -91,12 +91,12 @@ class FeedList {
   IngestDb& db_;
   const int per_host_limit_;
   mutable std::mutex mu_;
-  std::map<std::string, v1::FeedSpec> feeds_;            // GUARDED_BY(mu_): by URL
-  std::map<std::string, int64_t> queued_due_;            // GUARDED_BY(mu_): url -> due, while queued
-  std::set<std::string> in_progress_;                    // GUARDED_BY(mu_)
-  std::map<std::string, HostState> hosts_;               // GUARDED_BY(mu_)
-  std::set<std::pair<int64_t, std::string>> ready_;      // GUARDED_BY(mu_): (earliest due, host) with room
-  int64_t poll_requested_ms_ = 0;                        // GUARDED_BY(mu_)
+  std::map<std::string, v1::FeedSpec> feeds_;        // GUARDED_BY(mu_): by URL
+  std::map<std::string, int64_t> queued_due_;        // GUARDED_BY(mu_): url -> due, while queued
+  std::set<std::string> in_progress_;                // GUARDED_BY(mu_)
+  std::map<std::string, HostState> hosts_;           // GUARDED_BY(mu_)
+  std::set<std::pair<int64_t, std::string>> ready_;  // GUARDED_BY(mu_): (earliest due, host) with room
+  int64_t poll_requested_ms_ = 0;                    // GUARDED_BY(mu_)
 };
 
 }  // namespace newsflow::ingest

@@ -45,7 +45,8 @@ FeedPoller::FeedPoller(const IngestConfig& config, FeedScheduler& scheduler, Out
       page_fetch_seconds_(registry.AddHistogram("newsflow_ingest_fetch_duration_seconds", "",
                                                 metrics::kLatencyBuckets, {{"kind", "page"}})),
       parse_seconds_(registry.AddHistogram("newsflow_ingest_parse_duration_seconds",
-                                           "Time to parse one fetched feed document.", metrics::kLatencyBuckets)),
+                                           "Time to parse one fetched feed document.",
+                                           metrics::kLatencyBuckets)),
       extract_seconds_(registry.AddHistogram("newsflow_ingest_extract_duration_seconds",
                                              "Time to extract the article of one fetched page.",
                                              metrics::kLatencyBuckets)) {}
@@ -97,7 +98,8 @@ void FeedPoller::FetchLoop(std::stop_token stop) {
     std::optional<v1::FeedSpec> next = scheduler_.TakeDue(&wait_ms);
     if (!next) {
       std::unique_lock lock(mu_);
-      changed_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)), [&] { return changed_; });
+      changed_cv_.wait_for(lock, stop, milliseconds(std::max<int64_t>(wait_ms, 10)),
+                           [&] { return changed_; });
       continue;
     }
     PollFeed(*std::move(next), stop);
@@ -144,8 +146,8 @@ void FeedPoller::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     // next start polls it again with the old validators; the items already
     // accepted are recognised there as duplicates.
     counters_.Add("polls_interrupted");
-    logger_->info("poll interrupted by stop url={} accepted={} (the rest follows on the next poll)", feed.url(),
-                  outcome.accepted);
+    logger_->info("poll interrupted by stop url={} accepted={} (the rest follows on the next poll)",
+                  feed.url(), outcome.accepted);
     scheduler_.Abandon(original_url);
     return;
   }
@@ -156,12 +158,14 @@ void FeedPoller::PollFeed(v1::FeedSpec feed, std::stop_token stop) {
     uint64_t suppressed = 0;
     if (error_log_.ShouldLog(&suppressed)) {
       logger_->warn("feed failed url={} failures={} enabled={} error=\"{}\" suppressed={}", feed.url(),
-                    feed.consecutive_failures(), feed.enabled(), std::string(outcome.error.message()), suppressed);
+                    feed.consecutive_failures(), feed.enabled(), std::string(outcome.error.message()),
+                    suppressed);
     }
   }
   // Saved unless the feed was removed while it was being fetched.
   if (absl::Status s = scheduler_.Finish(original_url, feed); !s.ok()) on_db_error_(s, "feed state");
-  if (outcome.accepted > 0) logger_->debug("feed polled url={} new_or_changed={}", feed.url(), outcome.accepted);
+  if (outcome.accepted > 0)
+    logger_->debug("feed polled url={} new_or_changed={}", feed.url(), outcome.accepted);
 }
 
 bool FeedPoller::AcceptDocument(const FetchResult& fetched, v1::FeedSpec& feed, int64_t now, int64_t deadline,
@@ -250,8 +254,8 @@ absl::Status FeedPoller::FillFromPage(const v1::FeedSpec& feed, int64_t deadline
   } else {
     counters_.Add("pages_failed");
     if (error_log_.ShouldLog(&suppressed)) {
-      logger_->warn("page fetch failed, keeping the feed text url={} error=\"{}\" suppressed={}", article->url(),
-                    std::string(page.status().message()), suppressed);
+      logger_->warn("page fetch failed, keeping the feed text url={} error=\"{}\" suppressed={}",
+                    article->url(), std::string(page.status().message()), suppressed);
     }
   }
   return absl::OkStatus();
@@ -264,7 +268,8 @@ bool FeedPoller::WantsPage(const v1::FeedSpec& feed, const v1::Article& article)
   return !FeedHost(feed.url()).empty() && LooksLikeTeaser(article.text(), config_.teaser_max_chars);
 }
 
-absl::StatusOr<Article> FeedPoller::FetchPage(const std::string& url, std::stop_token stop, int64_t deadline_ms) {
+absl::StatusOr<Article> FeedPoller::FetchPage(const std::string& url, std::stop_token stop,
+                                              int64_t deadline_ms) {
   const auto fetch_started = std::chrono::steady_clock::now();
   auto fetched = Fetch({url, "", "", stop, deadline_ms}, fetch_options_);
   page_fetch_seconds_.Observe(SecondsSince(fetch_started));

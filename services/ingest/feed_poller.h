@@ -131,8 +131,8 @@ class FeedPoller {
 
   std::mutex mu_;
   std::condition_variable_any changed_cv_;
-  bool changed_ = false;                // GUARDED_BY(mu_)
-  std::deque<std::string> submitted_;   // GUARDED_BY(mu_): URLs to fetch once
+  bool changed_ = false;               // GUARDED_BY(mu_)
+  std::deque<std::string> submitted_;  // GUARDED_BY(mu_): URLs to fetch once
   std::vector<std::jthread> threads_;
 };
 

@@ -8,7 +8,8 @@
 namespace newsflow::ingest {
 
 PollPolicy PollPolicy::FromConfig(const IngestConfig& config) {
-  return PollPolicy{config.default_interval_s, config.min_interval_s, config.max_interval_s, config.max_failures};
+  return PollPolicy{config.default_interval_s, config.min_interval_s, config.max_interval_s,
+                    config.max_failures};
 }
 
 std::vector<int64_t> DatedItemTimes(const ParsedFeed& feed) {
@@ -40,7 +41,7 @@ void FeedScheduler::PollAllNow() { feeds_.PollAllNow(clock_.NowMs() + 1); }
 int64_t FeedScheduler::IntervalMs(const v1::FeedSpec& feed) const {
   int interval = feed.interval_s() > 0            ? feed.interval_s()
                  : feed.adaptive_interval_s() > 0 ? feed.adaptive_interval_s()
-                                                   : policy_.default_interval_s;
+                                                  : policy_.default_interval_s;
   return int64_t{std::clamp(interval, policy_.min_interval_s, policy_.max_interval_s)} * 1000;
 }
 
@@ -62,7 +63,8 @@ int FeedScheduler::AdaptInterval(const v1::FeedSpec& feed, const PollOutcome& ou
                                      static_cast<double>(policy_.max_interval_s)));
 }
 
-v1::FeedSpec FeedScheduler::Reschedule(v1::FeedSpec feed, const PollOutcome& outcome, int64_t polled_at_ms) const {
+v1::FeedSpec FeedScheduler::Reschedule(v1::FeedSpec feed, const PollOutcome& outcome,
+                                       int64_t polled_at_ms) const {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   if (outcome.gone) {
     feed.set_enabled(false);

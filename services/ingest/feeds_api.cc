@@ -46,7 +46,8 @@ int DeadLetterErrorStatus(const v1::ControlResponse& r) {
 // POST /v1/dead-letters/{redrive,purge}: {"id": ID} or {"all": true}.
 HttpResponse DeadLetterAction(const ControlFn& control, bool redrive, const HttpRequest& req) {
   nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-  const bool has_id = !body.is_discarded() && body.is_object() && body.contains("id") && body["id"].is_string();
+  const bool has_id =
+      !body.is_discarded() && body.is_object() && body.contains("id") && body["id"].is_string();
   const bool all = !body.is_discarded() && body.is_object() && body.contains("all") &&
                    body["all"].is_boolean() && body["all"].get<bool>();
   if (has_id == all) {
@@ -54,9 +55,11 @@ HttpResponse DeadLetterAction(const ControlFn& control, bool redrive, const Http
   }
   v1::ControlRequest request;
   if (redrive) {
-    all ? request.set_redrive_all_dead_letters(true) : request.set_redrive_dead_letter(body["id"].get<std::string>());
+    all ? request.set_redrive_all_dead_letters(true)
+        : request.set_redrive_dead_letter(body["id"].get<std::string>());
   } else {
-    all ? request.set_purge_all_dead_letters(true) : request.set_purge_dead_letter(body["id"].get<std::string>());
+    all ? request.set_purge_all_dead_letters(true)
+        : request.set_purge_dead_letter(body["id"].get<std::string>());
   }
   v1::ControlResponse r = control(request);
   if (!r.ok()) return HttpResponse::Error(DeadLetterErrorStatus(r), r.error());
@@ -89,14 +92,15 @@ absl::StatusOr<v1::ControlRequest> AddFeedRequest(const nlohmann::json& body) {
     // Larger values are bounded to ingest.poll.max_interval_s when the feed is admitted.
     uint64_t seconds = interval.is_number_unsigned() ? interval.get<uint64_t>()
                                                      : static_cast<uint64_t>(interval.get<int64_t>());
-    feed->set_interval_s(static_cast<int32_t>(std::min<uint64_t>(seconds, std::numeric_limits<int32_t>::max())));
+    feed->set_interval_s(
+        static_cast<int32_t>(std::min<uint64_t>(seconds, std::numeric_limits<int32_t>::max())));
   }
   if (body.contains("full_text")) {
     const auto& ft = body["full_text"];
     if (!ft.is_string() || (ft != "auto" && ft != "always" && ft != "never")) {
       return absl::InvalidArgumentError("full_text must be \"auto\", \"always\" or \"never\"");
     }
-    feed->set_full_text(ft == "always" ? v1::FULL_TEXT_ALWAYS
+    feed->set_full_text(ft == "always"  ? v1::FULL_TEXT_ALWAYS
                         : ft == "never" ? v1::FULL_TEXT_NEVER
                                         : v1::FULL_TEXT_AUTO);
   }
@@ -107,7 +111,7 @@ absl::StatusOr<v1::ControlRequest> AddFeedRequest(const nlohmann::json& body) {
 nlohmann::json ImportJson(const v1::ImportProgress& p) {
   nlohmann::json refusals = nlohmann::json::array();
   for (const auto& f : p.refusals()) refusals.push_back({{"url", f.url()}, {"error", f.error()}});
-  return {{"import_id", p.id()}, {"total", p.total()}, {"added", p.added()}, {"refused", p.refused()},
+  return {{"import_id", p.id()}, {"total", p.total()}, {"added", p.added()},  {"refused", p.refused()},
           {"done", p.done()},    {"error", p.error()}, {"refusals", refusals}};
 }
 
@@ -191,14 +195,18 @@ void InstallFeedsApi(HttpServer& server, const ControlFn& control, std::size_t m
   });
   // OPML import: runs in the background of ingest; POST answers at once
   // with the import's id, GET reports its progress.
-  server.Route("POST", "/v1/feeds.opml", [control](const HttpRequest& req) {
-    if (req.body.empty()) return HttpResponse::Error(400, "expected an OPML document as the body");
-    v1::ControlRequest request;
-    request.set_import_opml(req.body);
-    v1::ControlResponse r;
-    if (auto failed = Run(control, request, &r, 409)) return *failed;
-    return HttpResponse::Json(202, {{"import_id", r.import().id()}, {"status", "/v1/imports/" + r.import().id()}});
-  }, max_import_bytes);
+  server.Route(
+      "POST", "/v1/feeds.opml",
+      [control](const HttpRequest& req) {
+        if (req.body.empty()) return HttpResponse::Error(400, "expected an OPML document as the body");
+        v1::ControlRequest request;
+        request.set_import_opml(req.body);
+        v1::ControlResponse r;
+        if (auto failed = Run(control, request, &r, 409)) return *failed;
+        return HttpResponse::Json(
+            202, {{"import_id", r.import().id()}, {"status", "/v1/imports/" + r.import().id()}});
+      },
+      max_import_bytes);
   server.Route("GET", "/v1/imports/{id}", [control](const HttpRequest& req) {
     v1::ControlRequest request;
     request.set_import_status(req.PathParam("id"));

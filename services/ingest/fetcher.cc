@@ -6,14 +6,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <climits>
 #include <cstdlib>
 #include <ctime>
-#include <algorithm>
-#include <stop_token>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <vector>
 
 #include <fmt/format.h>
@@ -52,7 +52,8 @@ size_t ReadStatusLine(char* data, size_t size, size_t count, void* user) {
   std::string_view line(data, size * count);
   if (line.substr(0, 5) == "HTTP/") {
     std::size_t space = line.find(' ');
-    statuses->push_back(space == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(space + 1)).c_str()));
+    statuses->push_back(
+        space == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(space + 1)).c_str()));
   }
   return size * count;
 }
@@ -120,16 +121,17 @@ absl::StatusOr<FetchResult> ReadLocal(const std::string& path, const FetchOption
   if (options.file_root.empty()) {
     Count(options, "fetches_refused_file");
     return absl::PermissionDeniedError(fmt::format(
-        "local file {} refused: local feeds are off (ingest.fetch.file_feeds_allowed_under is not set)", path));
+        "local file {} refused: local feeds are off (ingest.fetch.file_feeds_allowed_under is not set)",
+        path));
   }
   // One answer for every refusal: whether a path outside the folder exists,
   // is a FIFO or a device must not show.
   auto refused = [&] {
     Count(options, "fetches_refused_file");
-    return absl::NotFoundError(fmt::format(
-        "local file {} cannot be read: it must be an existing regular file inside "
-        "ingest.fetch.file_feeds_allowed_under",
-        path));
+    return absl::NotFoundError(
+        fmt::format("local file {} cannot be read: it must be an existing regular file inside "
+                    "ingest.fetch.file_feeds_allowed_under",
+                    path));
   };
   char root_buffer[PATH_MAX];
   char real_buffer[PATH_MAX];
@@ -221,8 +223,8 @@ absl::Status CheckHttpUrl(std::string_view url, const std::vector<IpNetwork>* al
       literal = literal.substr(1, literal.size() - 2);
     }
     if (std::optional<IpAddress> ip = ParseIpAddress(literal); ip && !AddressAllowed(*ip, *allow)) {
-      return absl::InvalidArgumentError(fmt::format("{}: address {} is not allowed (ingest.fetch.allow_networks)",
-                                                    text, FormatIpAddress(*ip)));
+      return absl::InvalidArgumentError(fmt::format(
+          "{}: address {} is not allowed (ingest.fetch.allow_networks)", text, FormatIpAddress(*ip)));
     }
   }
   return absl::OkStatus();
@@ -268,7 +270,8 @@ absl::Status CheckFeedUrl(std::string_view url, const FetchOptions& options) {
   }
   if (options.file_root.empty()) {
     return absl::InvalidArgumentError(fmt::format(
-        "{} is not an http:// or https:// URL (local feed files need ingest.fetch.file_feeds_allowed_under)", url));
+        "{} is not an http:// or https:// URL (local feed files need ingest.fetch.file_feeds_allowed_under)",
+        url));
   }
   if (!LexicallyInside(*path, options.file_root)) {
     return absl::InvalidArgumentError(
@@ -306,7 +309,8 @@ CURLcode PerformCancellable(CURL* curl, CURLM* handle, const FetchRequest& reque
   if (request.deadline_ms > 0) {
     int64_t left = request.deadline_ms - NowMs();
     if (left <= 0) {
-      *aborted = absl::DeadlineExceededError(fmt::format("{}: no time left for the fetch", Printable(request.url)));
+      *aborted =
+          absl::DeadlineExceededError(fmt::format("{}: no time left for the fetch", Printable(request.url)));
       return CURLE_ABORTED_BY_CALLBACK;
     }
     deadline_bound = left < timeout_ms;
@@ -324,7 +328,8 @@ CURLcode PerformCancellable(CURL* curl, CURLM* handle, const FetchRequest& reque
       break;
     }
     if (request.deadline_ms > 0 && NowMs() >= request.deadline_ms) {
-      *aborted = absl::DeadlineExceededError(fmt::format("{}: fetch ran out of time", Printable(request.url)));
+      *aborted =
+          absl::DeadlineExceededError(fmt::format("{}: fetch ran out of time", Printable(request.url)));
       code = CURLE_ABORTED_BY_CALLBACK;
       break;
     }

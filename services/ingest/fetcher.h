@@ -77,14 +77,14 @@ struct FetchRequest {
 };
 
 struct FetchResult {
-  int http_status = 200;     // 200 for files; 304 means not modified (body empty)
+  int http_status = 200;  // 200 for files; 304 means not modified (body empty)
   std::string body;
-  std::string final_url;     // after redirects
+  std::string final_url;  // after redirects
   std::string content_type;
   std::string etag;
   std::string last_modified;
-  int retry_after_s = 0;     // from Retry-After (seconds or HTTP-date) on 429/503
-  bool redirected = false;   // final_url differs from the request after redirects
+  int retry_after_s = 0;            // from Retry-After (seconds or HTTP-date) on 429/503
+  bool redirected = false;          // final_url differs from the request after redirects
   bool permanent_redirect = false;  // every redirect was 301 or 308
 };
 

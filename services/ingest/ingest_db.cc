@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
-#include "common/log/logging.h"
-#include "common/storage/rocksdb_options.h"
-#include "common/status/status_macros.h"
 #include "common/delivery/envelope_codec.h"
+#include "common/log/logging.h"
+#include "common/status/status_macros.h"
+#include "common/storage/rocksdb_options.h"
 #include "common/util/time.h"
 
 namespace newsflow::ingest {
@@ -53,7 +53,8 @@ absl::StatusOr<std::unique_ptr<IngestDb>> IngestDb::Open(const std::string& path
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "outbox", "dead_letter", "seen", "feeds"}) {
+  for (const char* name :
+       {rocksdb::kDefaultColumnFamilyName.c_str(), "outbox", "dead_letter", "seen", "feeds"}) {
     cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
   rocksdb::DB* raw = nullptr;
@@ -264,7 +265,8 @@ absl::StatusOr<std::vector<v1::FeedSpec>> IngestDb::ListFeeds() const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), feeds_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     v1::FeedSpec f;
-    if (f.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) out.push_back(std::move(f));
+    if (f.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())))
+      out.push_back(std::move(f));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scan feeds");
   return out;

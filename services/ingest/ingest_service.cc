@@ -2,43 +2,43 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
-#include <condition_variable>
-#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "common/log/logging.h"
-#include "common/status/status_macros.h"
 #include "common/delivery/ack.h"
 #include "common/delivery/envelope_codec.h"
 #include "common/delivery/request_server.h"
+#include "common/log/logging.h"
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
 #include "common/runtime/clock.h"
+#include "common/status/status_macros.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
 #include "common/util/hash.h"
 #include "common/util/text.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 #include "services/ingest/article_builder.h"
 #include "services/ingest/control_executor.h"
 #include "services/ingest/drop_folder.h"
 #include "services/ingest/extract/article_extractor.h"
+#include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed_list.h"
 #include "services/ingest/feed_poller.h"
 #include "services/ingest/feed_scheduler.h"
 #include "services/ingest/feeds_api.h"
 #include "services/ingest/fetcher.h"
-#include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/ingest_db.h"
 #include "services/ingest/outbox.h"
-#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -59,7 +59,6 @@ constexpr int64_t kNoAckWarningMs = 30000;
 constexpr int64_t kDbErrorNotReadyMs = 30000;
 // Dead letters counted at most for the gauge (a scan of their keys).
 constexpr std::size_t kMaxDeadLettersCounted = 1000000;
-
 
 // Help of ingest's counters (others get a generic one).
 const std::map<std::string, std::string>& CounterHelp() {
@@ -114,20 +113,20 @@ class IngestService final : public Service {
                                             config_.max_categories}},
                 counters_, logger_),
         acks_(logger_, "ingest.acks"),
-        control_({"ingest.control", v1::Envelope::kControl}, logger_,
-                 [this](const v1::Envelope& request) { return executor_.Handle(request); },
-                 [](const std::string& error) {
-                   v1::Envelope reply = NewEnvelope();
-                   reply.mutable_control_result()->set_ok(false);
-                   reply.mutable_control_result()->set_error(error);
-                   return reply;
-                 }),
+        control_(
+            {"ingest.control", v1::Envelope::kControl}, logger_,
+            [this](const v1::Envelope& request) { return executor_.Handle(request); },
+            [](const std::string& error) {
+              v1::Envelope reply = NewEnvelope();
+              reply.mutable_control_result()->set_ok(false);
+              reply.mutable_control_result()->set_error(error);
+              return reply;
+            }),
         poller_(config_, scheduler_, outbox_, *db_, fetch_options_, counters_, *registry_, logger_, clock_,
                 [this](const absl::Status& s, std::string_view what) { ReportDbError(s, what); }),
         executor_(config_, *db_, feeds_, scheduler_, outbox_, fetch_options_, counters_, logger_, clock_,
                   ControlExecutor::Hooks{
-                      [this] { poller_.Wake(); },
-                      [this](const std::string& url) { poller_.SubmitPage(url); },
+                      [this] { poller_.Wake(); }, [this](const std::string& url) { poller_.SubmitPage(url); },
                       [this](const absl::Status& s, std::string_view what) { ReportDbError(s, what); }}) {
     fetch_options_ = FetchOptionsFromConfig(config_, &counters_);
     if (!config_.drop_dir.empty()) {
@@ -177,7 +176,7 @@ class IngestService final : public Service {
   std::string db_error_;  // GUARDED_BY(db_error_mu_): the last failed write
   zmq::context_t& context_;
   std::unique_ptr<IngestDb> db_;
-  FeedList feeds_;  // the feed list and its schedule, in memory
+  FeedList feeds_;           // the feed list and its schedule, in memory
   FeedScheduler scheduler_;  // when feeds are due; what a poll does to them
   std::shared_ptr<spdlog::logger> logger_;
   Counters counters_;
@@ -191,7 +190,7 @@ class IngestService final : public Service {
   RateLimitedLog stalled_log_{std::chrono::seconds(60)};
 
   std::unique_ptr<DropFolder> drop_folder_;  // when ingest.drop_dir is set
-  FeedPoller poller_;  // the fetch threads
+  FeedPoller poller_;                        // the fetch threads
   // Runs control requests (socket and HTTP API). Last: its OPML import
   // thread is stopped and joined before the rest goes.
   ControlExecutor executor_;
@@ -212,8 +211,10 @@ Readiness IngestService::Ready() const {
   if (outstanding > 0 && silent_ms > config_.ack_timeout_ms) {
     r.ready = false;
     if (!r.reason.empty()) r.reason += "; ";
-    r.reason += fmt::format("no ack from the store for {} s while {} articles wait (store or every enrich "
-                            "worker down?)", silent_ms / 1000, outstanding);
+    r.reason += fmt::format(
+        "no ack from the store for {} s while {} articles wait (store or every enrich "
+        "worker down?)",
+        silent_ms / 1000, outstanding);
   }
   return r;
 }
@@ -225,11 +226,10 @@ void IngestService::RegisterMetrics() {
                          [this] { return static_cast<double>(outbox_.outstanding()); });
   registry_->AddCallback("newsflow_ingest_outbox_queued", "Outbox articles waiting to be sent.", Type::kGauge,
                          [this] { return static_cast<double>(outbox_.queued()); });
-  registry_->AddCallback("newsflow_ingest_seconds_since_ack",
-                         "Seconds since the last ack while articles wait (0 when none waits).", Type::kGauge,
-                         [this] {
-                           return outbox_.outstanding() == 0 ? 0.0 : (clock_.NowMs() - last_ack_ms_.load()) / 1000.0;
-                         });
+  registry_->AddCallback(
+      "newsflow_ingest_seconds_since_ack",
+      "Seconds since the last ack while articles wait (0 when none waits).", Type::kGauge,
+      [this] { return outbox_.outstanding() == 0 ? 0.0 : (clock_.NowMs() - last_ack_ms_.load()) / 1000.0; });
   registry_->AddCallback("newsflow_ingest_dead_letters", "Dead letters kept (newsflow dead-letters list).",
                          Type::kGauge, [this] {
                            auto n = db_->CountDeadLetters(kMaxDeadLettersCounted);
@@ -237,8 +237,9 @@ void IngestService::RegisterMetrics() {
                          });
   registry_->AddCallback("newsflow_ingest_bad_ack_frames_total", "Malformed frames on the acks socket.",
                          Type::kCounter, [this] { return static_cast<double>(acks_.bad_messages()); });
-  registry_->AddCallback("newsflow_ingest_bad_control_frames_total", "Malformed frames on the control socket.",
-                         Type::kCounter, [this] { return static_cast<double>(control_.bad_requests()); });
+  registry_->AddCallback("newsflow_ingest_bad_control_frames_total",
+                         "Malformed frames on the control socket.", Type::kCounter,
+                         [this] { return static_cast<double>(control_.bad_requests()); });
   registry_->AddCollector([this] {
     // active: enabled and fetching fine; failing: enabled, last polls failed;
     // disabled: by max_failures, HTTP 410 or by hand.
@@ -253,10 +254,13 @@ void IngestService::RegisterMetrics() {
         ++active;
       }
     }
-    f.samples = {{{{"state", "active"}}, active}, {{{"state", "failing"}}, failing}, {{{"state", "disabled"}}, disabled}};
+    f.samples = {{{{"state", "active"}}, active},
+                 {{{"state", "failing"}}, failing},
+                 {{{"state", "disabled"}}, disabled}};
     return std::vector<metrics::FamilySnapshot>{f};
   });
-  registry_->AddCollector(metrics::CountersCollector(counters_, "newsflow_ingest", "Ingest events", CounterHelp()));
+  registry_->AddCollector(
+      metrics::CountersCollector(counters_, "newsflow_ingest", "Ingest events", CounterHelp()));
 }
 
 absl::Status IngestService::SeedFeeds() {
@@ -298,14 +302,15 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (config_.control.bind) endpoints["ingest.control"] = control_.endpoint();
   if (config_.acks.bind) endpoints["ingest.acks"] = BoundEndpoint(acks_.socket());
 
-  HttpServer api(MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token,
-                                       config_.api_limits));
+  HttpServer api(
+      MakeHttpServerOptions(config_.api_address, config_.api_port, config_.api_token, config_.api_limits));
   last_ack_ms_ = clock_.NowMs();
   RegisterMetrics();
   if (config_.api_enabled) {
     InstallHealthRoutes(api, registry_, [this] { return Ready(); });
-    InstallFeedsApi(api, [this](const v1::ControlRequest& r) { return executor_.Execute(r); },
-                    static_cast<std::size_t>(config_.max_import_bytes));
+    InstallFeedsApi(
+        api, [this](const v1::ControlRequest& r) { return executor_.Execute(r); },
+        static_cast<std::size_t>(config_.max_import_bytes));
     auto url = api.Start();
     if (!url.ok()) return Annotate(url.status(), "ingest.api");
     endpoints["ingest.api"] = *url;
@@ -314,12 +319,10 @@ absl::Status IngestService::Run(std::stop_token stop, const ReadyFn& ready) {
   poller_.Start();
   std::vector<std::jthread> workers;
   if (drop_folder_) {
-    workers.emplace_back([this](std::stop_token st) {
-      drop_folder_->Run(st, milliseconds(config_.drop_scan_interval_ms));
-    });
+    workers.emplace_back(
+        [this](std::stop_token st) { drop_folder_->Run(st, milliseconds(config_.drop_scan_interval_ms)); });
   }
-  logger_->info("started instance={} feeds={} drop_dir={}", config_.instance_id,
-                feeds_.size(),
+  logger_->info("started instance={} feeds={} drop_dir={}", config_.instance_id, feeds_.size(),
                 config_.drop_dir.empty() ? "-" : config_.drop_dir);
   ready(endpoints);
 
@@ -344,8 +347,8 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
   // worker; heartbeats find the hung ones): what was queued to it is gone,
   // so unacked entries are resent after a short grace instead of the whole
   // ack timeout.
-  const std::string monitor_address = fmt::format("inproc://ingest-articles-monitor-{}",
-                                                  static_cast<const void*>(this));
+  const std::string monitor_address =
+      fmt::format("inproc://ingest-articles-monitor-{}", static_cast<const void*>(this));
   std::optional<zmq::socket_t> monitor;
   struct StopMonitoring {
     explicit StopMonitoring(zmq::socket_t& s) : socket(s) {}
@@ -446,7 +449,8 @@ absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig&
 }
 
 absl::StatusOr<std::unique_ptr<Service>> MakeIngestServiceWithClock(const NewsflowConfig& config,
-                                                                    zmq::context_t& context, const Clock& clock) {
+                                                                    zmq::context_t& context,
+                                                                    const Clock& clock) {
   std::error_code ec;
   fs::create_directories(config.ingest.data_dir, ec);
   if (ec) {

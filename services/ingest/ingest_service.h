@@ -43,7 +43,8 @@ absl::StatusOr<std::unique_ptr<Service>> MakeIngestService(const NewsflowConfig&
 // The same on `clock` (Clock::Real() above), which must outlive the service:
 // feed schedules, outbox due times, /readyz and timestamps go by it.
 absl::StatusOr<std::unique_ptr<Service>> MakeIngestServiceWithClock(const NewsflowConfig& config,
-                                                                    zmq::context_t& context, const Clock& clock);
+                                                                    zmq::context_t& context,
+                                                                    const Clock& clock);
 
 }  // namespace newsflow::ingest
 

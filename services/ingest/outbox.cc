@@ -173,7 +173,8 @@ absl::Status Outbox::ExpireDue(int64_t now_ms) {
       if (!moved.ok()) {
         first_error.Update(moved.status());
         std::lock_guard lock(mu_);
-        if (auto it = entries_.find(id); it != entries_.end()) it->second.due_ms = now_ms + options_.ack_timeout_ms;
+        if (auto it = entries_.find(id); it != entries_.end())
+          it->second.due_ms = now_ms + options_.ack_timeout_ms;
         continue;
       }
       counters_.Add("dead_lettered");

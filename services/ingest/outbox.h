@@ -52,8 +52,7 @@ struct OutboxOptions {
 
 class Outbox {
  public:
-  Outbox(IngestDb& db, OutboxOptions options, Counters& counters,
-         std::shared_ptr<spdlog::logger> logger);
+  Outbox(IngestDb& db, OutboxOptions options, Counters& counters, std::shared_ptr<spdlog::logger> logger);
 
   absl::Status Recover();
   // kCancelled if `stop` is requested while waiting for room.
@@ -95,8 +94,8 @@ class Outbox {
   // Acks received: a send counts towards max_attempts only when the
   // pipeline acked something after it, so an outage of the store or of every
   // worker dead-letters nothing.
-  uint64_t acks_seen_ = 0;  // GUARDED_BY(mu_)
-  std::deque<std::string> queue_;         // GUARDED_BY(mu_)
+  uint64_t acks_seen_ = 0;         // GUARDED_BY(mu_)
+  std::deque<std::string> queue_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace newsflow::ingest

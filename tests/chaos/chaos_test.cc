@@ -102,10 +102,14 @@ int FreePort() {
 std::string Escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else out += c;
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else
+      out += c;
   }
   return out;
 }
@@ -119,18 +123,31 @@ struct ArticleText {
 };
 
 ArticleText MakeText(uint64_t seed, int k, bool poison) {
-  static const std::vector<std::string> subjects = {
-      "The harbour authority", "The city council", "The central bank", "A solar panel maker",
-      "The railway operator", "A hospital group", "The football club", "A chip designer",
-      "The water utility", "A university laboratory", "The airline", "A battery startup",
-      "The museum", "The port workers union", "A wind farm developer", "The school board"};
+  static const std::vector<std::string> subjects = {"The harbour authority",
+                                                    "The city council",
+                                                    "The central bank",
+                                                    "A solar panel maker",
+                                                    "The railway operator",
+                                                    "A hospital group",
+                                                    "The football club",
+                                                    "A chip designer",
+                                                    "The water utility",
+                                                    "A university laboratory",
+                                                    "The airline",
+                                                    "A battery startup",
+                                                    "The museum",
+                                                    "The port workers union",
+                                                    "A wind farm developer",
+                                                    "The school board"};
   static const std::vector<std::string> actions = {
-      "approved a new ferry terminal", "raised interest rates", "opened a research centre",
-      "announced job cuts", "signed a supply contract", "delayed the stadium project",
-      "reported record revenue", "cut ticket prices", "launched an electric bus fleet",
-      "won a court case over pollution", "expanded the flood defences", "published a climate plan"};
-  static const std::vector<std::string> places = {"Rotterdam", "Lisbon", "Osaka", "Toronto", "Nairobi",
-                                                  "Valparaiso", "Gdansk", "Melbourne", "Porto", "Bergen"};
+      "approved a new ferry terminal",  "raised interest rates",
+      "opened a research centre",       "announced job cuts",
+      "signed a supply contract",       "delayed the stadium project",
+      "reported record revenue",        "cut ticket prices",
+      "launched an electric bus fleet", "won a court case over pollution",
+      "expanded the flood defences",    "published a climate plan"};
+  static const std::vector<std::string> places = {"Rotterdam",  "Lisbon", "Osaka",     "Toronto", "Nairobi",
+                                                  "Valparaiso", "Gdansk", "Melbourne", "Porto",   "Bergen"};
   std::mt19937_64 rng(seed * 1000003 + static_cast<uint64_t>(k));
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   ArticleText t;
@@ -138,7 +155,8 @@ ArticleText MakeText(uint64_t seed, int k, bool poison) {
   const std::string place = pick(places);
   t.title = fmt::format("{} {} in {} (report {})", subject, pick(actions), place, k);
   t.text = fmt::format("{} {} in {} on Tuesday. ", subject, pick(actions), place);
-  for (int i = 0; i < 3; ++i) t.text += fmt::format("{} {} in {} last year. ", pick(subjects), pick(actions), pick(places));
+  for (int i = 0; i < 3; ++i)
+    t.text += fmt::format("{} {} in {} last year. ", pick(subjects), pick(actions), pick(places));
   t.text += fmt::format("Officials said the decision number {} follows months of talks.", k);
   if (poison) t.text += fmt::format(" {}.", kPoisonMarker);
   return t;
@@ -209,8 +227,10 @@ class FeedServer {
     if (static_cast<int>(ks.size()) > window) ks.erase(ks.begin(), ks.end() - window);
     std::reverse(ks.begin(), ks.end());  // newest first
     std::string xml = fmt::format(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Chaos feed {}</title>"
-        "<link>https://chaos{}.example.org/</link><description>generated</description>\n", f, f);
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Chaos feed "
+        "{}</title>"
+        "<link>https://chaos{}.example.org/</link><description>generated</description>\n",
+        f, f);
     const int64_t base = 1'700'000'000;  // a fixed past: pubDates never lie in the future
     for (int k : ks) {
       ArticleText t = MakeText(seed_, k, k == poison_);
@@ -219,9 +239,10 @@ class FeedServer {
       struct tm tm {};
       gmtime_r(&when, &tm);
       strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-      xml += fmt::format("<item><title>{}</title><link>https://chaos{}.example.org/a/{}/{}</link>"
-                         "<pubDate>{}</pubDate><description>{}</description></item>\n",
-                         Escape(t.title), f, seed_, k, date, Escape(t.text));
+      xml += fmt::format(
+          "<item><title>{}</title><link>https://chaos{}.example.org/a/{}/{}</link>"
+          "<pubDate>{}</pubDate><description>{}</description></item>\n",
+          Escape(t.title), f, seed_, k, date, Escape(t.text));
     }
     return xml + "</channel></rss>\n";
   }
@@ -268,10 +289,11 @@ class InternalListener {
     server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
       paths_.push_back(req.path);
-      res.set_content("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>internal</title>"
-                      "<item><title>INTERNAL LEAK</title><link>https://internal.example/leak</link>"
-                      "<description>Fetched from an internal address.</description></item></channel></rss>",
-                      "application/rss+xml");
+      res.set_content(
+          "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>internal</title>"
+          "<item><title>INTERNAL LEAK</title><link>https://internal.example/leak</link>"
+          "<description>Fetched from an internal address.</description></item></channel></rss>",
+          "application/rss+xml");
       return httplib::Server::HandlerResponse::Handled;
     });
     port_ = server_.bind_to_any_port("127.0.0.2");
@@ -391,9 +413,9 @@ class ChaosTest : public ::testing::Test {
     const std::string endpoints = Path(p.name + ".endpoints");
     for (int attempt = 0; attempt < 5; ++attempt) {
       fs::remove(endpoints);
-      p.daemon = std::make_unique<Daemon>(p.binary,
-                                          std::vector<std::string>{"--config", p.config, "--endpoints-file", endpoints},
-                                          Path(p.name + ".log"));
+      p.daemon = std::make_unique<Daemon>(
+          p.binary, std::vector<std::string>{"--config", p.config, "--endpoints-file", endpoints},
+          Path(p.name + ".log"));
       p.starts++;
       if (ReadEndpoints(endpoints, seconds(30), p.daemon.get()).ok()) return;
       // A port still held by the killed predecessor: try again shortly.
@@ -425,7 +447,9 @@ class ChaosTest : public ::testing::Test {
     const auto until = Clock::now() + d;
     while (Clock::now() < until) {
       Watch();
-      std::this_thread::sleep_for(std::min<milliseconds>(milliseconds(200), std::chrono::duration_cast<milliseconds>(until - Clock::now()) + milliseconds(1)));
+      std::this_thread::sleep_for(std::min<milliseconds>(
+          milliseconds(200),
+          std::chrono::duration_cast<milliseconds>(until - Clock::now()) + milliseconds(1)));
     }
   }
 
@@ -445,8 +469,8 @@ class ChaosTest : public ::testing::Test {
       drain_overruns_.push_back(fmt::format("{} took {} ms to stop on SIGTERM", p.name, took.count()));
     }
     if (status >= 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-      bad_exits_.push_back(fmt::format("{} ended with status {:#x} after SIGTERM ({} ms):\n{}", p.name, status,
-                                       took.count(), Tail(ReadWholeFile(Path(p.name + ".log")), 15)));
+      bad_exits_.push_back(fmt::format("{} ended with status {:#x} after SIGTERM ({} ms):\n{}", p.name,
+                                       status, took.count(), Tail(ReadWholeFile(Path(p.name + ".log")), 15)));
     }
     Start(p);
   }
@@ -483,9 +507,15 @@ class ChaosTest : public ::testing::Test {
                               std::chrono::duration_cast<seconds>(Clock::now() - full_since).count(),
                               stalled ? ", commits stalled" : ", commits never stalled");
     // The store resumes by itself when space returns.
-    if (!WaitFor([&] { Watch(); return LastSequence() > during; }, seconds(60)) && during < stored_target_) {
-      unexpected_.push_back(fmt::format("store did not resume after the disk was freed (sequence {}):\n{}", during,
-                                        Tail(ReadWholeFile(Path("store.log")), 20)));
+    if (!WaitFor(
+            [&] {
+              Watch();
+              return LastSequence() > during;
+            },
+            seconds(60)) &&
+        during < stored_target_) {
+      unexpected_.push_back(fmt::format("store did not resume after the disk was freed (sequence {}):\n{}",
+                                        during, Tail(ReadWholeFile(Path("store.log")), 20)));
     }
   }
 
@@ -564,7 +594,9 @@ TEST_F(ChaosTest, EveryArticleStoredExactlyOnceThroughFaults) {
   const int articles_port = FreePort(), control_port = FreePort(), input_port = FreePort(),
             publish_port = FreePort(), acks_port = FreePort(), term_counts_port = FreePort();
   query_port_ = FreePort();
-  store_ = {"store", BinaryPath("newsflow-store"), WriteFile(Path("store.yaml"), fmt::format(R"(data_dir: {}
+  store_ = {"store", BinaryPath("newsflow-store"),
+            WriteFile(Path("store.yaml"),
+                      fmt::format(R"(data_dir: {}
 drain: {{deadline_ms: {}}}
 store:
   input: {{address: "{}", bind: true}}
@@ -574,11 +606,15 @@ store:
   term_counts: {{address: "{}", bind: true}}
   query_limits: {{max_limit: 100000}}
   http: {{enabled: true, port: 0}}
-)", Path("store-disk"), kDrainDeadlineMs, Tcp(input_port), Tcp(publish_port), Tcp(acks_port), Tcp(query_port_),
-                                                                                   Tcp(term_counts_port)))};
+)",
+                                  Path("store-disk"), kDrainDeadlineMs, Tcp(input_port), Tcp(publish_port),
+                                  Tcp(acks_port), Tcp(query_port_), Tcp(term_counts_port)))};
   std::string feed_list;
-  for (int f = 0; f < profile.feeds; ++f) feed_list += fmt::format("    - {{url: \"{}\", interval_s: 1}}\n", feeds.FeedUrl(f));
-  ingest_ = {"ingest", BinaryPath("newsflow-ingest"), WriteFile(Path("ingest.yaml"), fmt::format(R"(data_dir: {}
+  for (int f = 0; f < profile.feeds; ++f)
+    feed_list += fmt::format("    - {{url: \"{}\", interval_s: 1}}\n", feeds.FeedUrl(f));
+  ingest_ = {"ingest", BinaryPath("newsflow-ingest"),
+             WriteFile(Path("ingest.yaml"),
+                       fmt::format(R"(data_dir: {}
 drain: {{deadline_ms: {}}}
 ingest:
   instance_id: ingest-0
@@ -593,11 +629,13 @@ ingest:
   pages: {{enabled: false}}
   api: {{port: 0}}
   outbox: {{ack_timeout_ms: {}, max_attempts: 1000}}
-)", Path("ingest-data"), kDrainDeadlineMs, Tcp(articles_port), Tcp(acks_port), Tcp(control_port), feed_list,
-                                                                                      kAckTimeoutMs))};
+)",
+                                   Path("ingest-data"), kDrainDeadlineMs, Tcp(articles_port), Tcp(acks_port),
+                                   Tcp(control_port), feed_list, kAckTimeoutMs))};
   for (int w = 0; w < 2; ++w) {
     workers_[w] = {fmt::format("enrich-{}", w), BinaryPath("newsflow-enrich"),
-                   WriteFile(Path(fmt::format("enrich-{}.yaml", w)), fmt::format(R"(data_dir: {}
+                   WriteFile(Path(fmt::format("enrich-{}.yaml", w)),
+                             fmt::format(R"(data_dir: {}
 drain: {{deadline_ms: {}}}
 enrich:
   worker_id: enrich-{}
@@ -605,15 +643,19 @@ enrich:
   output: {{address: "{}", bind: false}}
   term_counts: {{stream: "{}"}}
   http: {{port: 0}}
-)", Path("enrich-data"), kDrainDeadlineMs, w, Tcp(articles_port), Tcp(input_port), Tcp(term_counts_port)))};
+)",
+                                         Path("enrich-data"), kDrainDeadlineMs, w, Tcp(articles_port),
+                                         Tcp(input_port), Tcp(term_counts_port)))};
   }
-  WriteFile(Path("client.yaml"), fmt::format(R"(data_dir: {}
+  WriteFile(Path("client.yaml"),
+            fmt::format(R"(data_dir: {}
 ingest:
   control: {{address: "{}", bind: false}}
 store:
   publish: {{address: "{}", bind: false}}
   query: {{address: "{}", bind: false}}
-)", Path("client-data"), Tcp(control_port), Tcp(publish_port), Tcp(query_port_)));
+)",
+                        Path("client-data"), Tcp(control_port), Tcp(publish_port), Tcp(query_port_)));
 
   // Every worker aborts on the marker (the enrich test hook).
   ASSERT_EQ(setenv("NEWSFLOW_TEST_ENRICH_CRASH_MARKER", kPoisonMarker, 1), 0);
@@ -630,12 +672,17 @@ store:
   std::vector<std::string> accepted_hostile;
   for (const std::string& url :
        {std::string("/etc/passwd"), std::string("file:///etc/hostname"), Path("ingest.yaml"),
-        fmt::format("http://127.0.0.2:{}/direct.xml", ip), fmt::format("http://2130706434:{}/decimal.xml", ip),
-        fmt::format("http://0x7f000002:{}/hex.xml", ip), fmt::format("http://127.2:{}/short.xml", ip),
-        fmt::format("http://[::ffff:127.0.0.2]:{}/mapped.xml", ip), std::string("http://169.254.169.254/latest/meta-data/"),
-        fmt::format("http://127.0.0.1:{}/redirect/internal", fp), fmt::format("http://127.0.0.1:{}/redirect/decimal", fp),
-        fmt::format("http://127.0.0.1:{}/redirect/metadata", fp), fmt::format("http://127.0.0.1:{}/redirect/file", fp),
-        fmt::format("http://127.0.0.1:{}/redirect/loop", fp), fmt::format("http://127.0.0.1:{}/slow.xml", fp)}) {
+        fmt::format("http://127.0.0.2:{}/direct.xml", ip),
+        fmt::format("http://2130706434:{}/decimal.xml", ip), fmt::format("http://0x7f000002:{}/hex.xml", ip),
+        fmt::format("http://127.2:{}/short.xml", ip),
+        fmt::format("http://[::ffff:127.0.0.2]:{}/mapped.xml", ip),
+        std::string("http://169.254.169.254/latest/meta-data/"),
+        fmt::format("http://127.0.0.1:{}/redirect/internal", fp),
+        fmt::format("http://127.0.0.1:{}/redirect/decimal", fp),
+        fmt::format("http://127.0.0.1:{}/redirect/metadata", fp),
+        fmt::format("http://127.0.0.1:{}/redirect/file", fp),
+        fmt::format("http://127.0.0.1:{}/redirect/loop", fp),
+        fmt::format("http://127.0.0.1:{}/slow.xml", fp)}) {
     int status = 0;
     std::string out = RunCli({"feeds", "add", url, "--interval", "1"}, &status);
     if (status != 0) {
@@ -650,13 +697,25 @@ store:
 
   // Faults: each kind once (disk-full only with a tmpfs), the rest random;
   // exactly one disk-full episode.
-  enum Kind { kKill9Store, kKill9Ingest, kKill9Enrich, kTermStore, kTermIngest, kTermEnrich, kStopEnrich, kDiskFull };
-  std::vector<Kind> plan = {kKill9Store, kKill9Ingest, kKill9Enrich, kTermStore, kTermIngest, kTermEnrich, kStopEnrich};
+  enum Kind {
+    kKill9Store,
+    kKill9Ingest,
+    kKill9Enrich,
+    kTermStore,
+    kTermIngest,
+    kTermEnrich,
+    kStopEnrich,
+    kDiskFull
+  };
+  std::vector<Kind> plan = {kKill9Store, kKill9Ingest, kKill9Enrich, kTermStore,
+                            kTermIngest, kTermEnrich,  kStopEnrich};
   if (disk_->mounted()) plan.push_back(kDiskFull);
-  while (static_cast<int>(plan.size()) < profile.faults) plan.push_back(static_cast<Kind>(rng_() % kDiskFull));
+  while (static_cast<int>(plan.size()) < profile.faults)
+    plan.push_back(static_cast<Kind>(rng_() % kDiskFull));
   std::shuffle(plan.begin(), plan.end(), rng_);
-  const char* kind_names[] = {"kill -9 store", "kill -9 ingest", "kill -9 enrich", "SIGTERM store",
-                              "SIGTERM ingest", "SIGTERM enrich", "SIGSTOP/SIGCONT enrich", "store disk full"};
+  const char* kind_names[] = {"kill -9 store",          "kill -9 ingest", "kill -9 enrich",
+                              "SIGTERM store",          "SIGTERM ingest", "SIGTERM enrich",
+                              "SIGSTOP/SIGCONT enrich", "store disk full"};
   const auto mean_gap = std::chrono::duration_cast<milliseconds>(profile.release_over) / (plan.size() + 1);
   for (Kind kind : plan) {
     Idle(milliseconds(mean_gap.count() / 2 + rng_() % mean_gap.count()));
@@ -664,30 +723,49 @@ store:
     const auto t0 = Clock::now();
     std::cout << fmt::format("  t={:>4}s {}{} (stored {})\n",
                              std::chrono::duration_cast<seconds>(t0 - t_start).count(), kind_names[kind],
-                             (kind == kKill9Enrich || kind == kTermEnrich || kind == kStopEnrich) ? " " + worker.name : "",
+                             (kind == kKill9Enrich || kind == kTermEnrich || kind == kStopEnrich)
+                                 ? " " + worker.name
+                                 : "",
                              LastSequence())
               << std::flush;
     switch (kind) {
-      case kKill9Store: KillNine(store_); break;
-      case kKill9Ingest: KillNine(ingest_); break;
-      case kKill9Enrich: KillNine(worker); break;
-      case kTermStore: Terminate(store_); break;
-      case kTermIngest: Terminate(ingest_); break;
-      case kTermEnrich: Terminate(worker); break;
-      case kStopEnrich: StopAndContinue(worker); break;
-      case kDiskFull: DiskFull(); break;
+      case kKill9Store:
+        KillNine(store_);
+        break;
+      case kKill9Ingest:
+        KillNine(ingest_);
+        break;
+      case kKill9Enrich:
+        KillNine(worker);
+        break;
+      case kTermStore:
+        Terminate(store_);
+        break;
+      case kTermIngest:
+        Terminate(ingest_);
+        break;
+      case kTermEnrich:
+        Terminate(worker);
+        break;
+      case kStopEnrich:
+        StopAndContinue(worker);
+        break;
+      case kDiskFull:
+        DiskFull();
+        break;
     }
     faults_[kind_names[kind]]++;
   }
 
   // Everything released, then settle: every article stored and the poison
   // article dead-lettered.
-  Idle(std::chrono::duration_cast<milliseconds>(
-      std::max<Clock::duration>(Clock::duration::zero(), t_start + profile.release_over + seconds(2) - Clock::now())));
+  Idle(std::chrono::duration_cast<milliseconds>(std::max<Clock::duration>(
+      Clock::duration::zero(), t_start + profile.release_over + seconds(2) - Clock::now())));
   ASSERT_EQ(feeds.Released(), profile.articles);
   auto dead_letters = [&] { return JsonLines(RunCli({"dead-letters", "list", "--json"})); };
   const auto settle_deadline = Clock::now() + profile.settle_timeout;
-  while (Clock::now() < settle_deadline && (LastSequence() < stored_target_ || dead_letters().empty())) Idle(seconds(2));
+  while (Clock::now() < settle_deadline && (LastSequence() < stored_target_ || dead_letters().empty()))
+    Idle(seconds(2));
   // Late resends must be absorbed as duplicates.
   Idle(milliseconds(2 * kAckTimeoutMs));
 
@@ -726,13 +804,16 @@ store:
     for (const auto& [key, ids] : ids_by_tag) {
       if (counted[key] != ids.size()) {
         tag_mismatches++;
-        if (tag_problems.size() < 5) tag_problems.push_back(fmt::format("count of {}: index {} articles {}", key, counted[key], ids.size()));
+        if (tag_problems.size() < 5)
+          tag_problems.push_back(
+              fmt::format("count of {}: index {} articles {}", key, counted[key], ids.size()));
       }
     }
     for (const auto& [key, n] : counted) {
       if (!ids_by_tag.contains(key) && n > 0) {
         tag_mismatches++;
-        if (tag_problems.size() < 5) tag_problems.push_back(fmt::format("tag {} counted {} but on no article", key, n));
+        if (tag_problems.size() < 5)
+          tag_problems.push_back(fmt::format("tag {} counted {} but on no article", key, n));
       }
     }
     std::vector<std::string> keys;
@@ -750,14 +831,18 @@ store:
       tags_checked++;
       if (ids != ids_by_tag[key]) {
         tag_mismatches++;
-        if (tag_problems.size() < 5) tag_problems.push_back(fmt::format("by tag {}: {} articles, {} carry it", key, ids.size(), ids_by_tag[key].size()));
+        if (tag_problems.size() < 5)
+          tag_problems.push_back(
+              fmt::format("by tag {}: {} articles, {} carry it", key, ids.size(), ids_by_tag[key].size()));
       }
     }
   }
 
   const auto dead = dead_letters();
   std::size_t hook_crashes = 0;
-  for (const auto& w : workers_) hook_crashes += CountOccurrences(ReadWholeFile(Path(w.name + ".log")), "test hook NEWSFLOW_TEST_ENRICH_CRASH_MARKER");
+  for (const auto& w : workers_)
+    hook_crashes +=
+        CountOccurrences(ReadWholeFile(Path(w.name + ".log")), "test hook NEWSFLOW_TEST_ENRICH_CRASH_MARKER");
   const auto internal_paths = internal.paths();
   std::string feed_states = RunCli({"feeds", "list"});
   const auto elapsed = std::chrono::duration_cast<seconds>(Clock::now() - t_start);
@@ -777,7 +862,8 @@ store:
   std::cout << fmt::format("  {:<34}{:>8}\n", "hostile adds refused", refused_adds);
   std::cout << fmt::format("  {:<34}{:>8}\n", "internal listener requests", internal_paths.size());
   std::cout << fmt::format("  {:<34}{:>8}\n", "hostile endpoint requests", feeds.hostile_hits());
-  std::cout << fmt::format("  {:<34}{:>8}\n", "feed requests (304s)", fmt::format("{} ({})", feeds.feed_requests(), feeds.not_modified()));
+  std::cout << fmt::format("  {:<34}{:>8}\n", "feed requests (304s)",
+                           fmt::format("{} ({})", feeds.feed_requests(), feeds.not_modified()));
   for (const auto& [kind, n] : faults_) std::cout << fmt::format("  fault: {:<27}{:>8}\n", kind, n);
   std::cout << fmt::format("  {:<34}{:>8}\n", "restarts (store/ingest/enrich)",
                            fmt::format("{}/{}/{}", store_.starts - 1, ingest_.starts - 1,
@@ -797,7 +883,8 @@ store:
   EXPECT_EQ(dead[0].value("id", ""), poison_id);
   EXPECT_NE(dead[0].value("reason", "").find("crashed the worker process"), std::string::npos) << dead[0];
   EXPECT_EQ(hook_crashes, 1u) << "the poison article should crash exactly one worker";
-  EXPECT_TRUE(internal_paths.empty()) << "internal address fetched: " << fmt::format("{}", fmt::join(internal_paths, ", "));
+  EXPECT_TRUE(internal_paths.empty())
+      << "internal address fetched: " << fmt::format("{}", fmt::join(internal_paths, ", "));
   EXPECT_GE(refused_adds, 3);
   EXPECT_TRUE(unexpected_.empty()) << fmt::format("{}", fmt::join(unexpected_, "\n---\n"));
   EXPECT_TRUE(drain_overruns_.empty()) << fmt::format("{}", fmt::join(drain_overruns_, "\n"));

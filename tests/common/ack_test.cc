@@ -21,7 +21,8 @@ using ::newsflow::testing::WaitFor;
 using namespace std::chrono_literals;
 
 TEST(AckTopicTest, InstanceRoundTrips) {
-  for (const std::string& id : std::vector<std::string>{"ingest-0", "eu_west-12", "a", std::string(64, 'x')}) {
+  for (const std::string& id :
+       std::vector<std::string>{"ingest-0", "eu_west-12", "a", std::string(64, 'x')}) {
     const std::string topic = AckTopic(id);
     EXPECT_TRUE(topic.starts_with(kAckTopicPrefix)) << topic;
     auto back = AckTopicInstance(topic);
@@ -117,7 +118,8 @@ TEST(AckPathTest, AnAckReachesItsInstanceOnly) {
 
   // An instance that goes away is forgotten: its acks are unrouted again.
   b.Close();
-  ASSERT_TRUE(WaitForSubscriptions(publisher, [&] { return !publisher.HasSubscriber(AckTopic("ingest-b")); }));
+  ASSERT_TRUE(
+      WaitForSubscriptions(publisher, [&] { return !publisher.HasSubscriber(AckTopic("ingest-b")); }));
   EXPECT_EQ(publisher.Send("ingest-b", MakeAck("00ad", "v1", 9, false)), AckPublisher::Outcome::kUnrouted);
 }
 
@@ -139,7 +141,8 @@ TEST(AckPathTest, GossipSubscribersOnTheAcksSocketAreKnown) {
   EXPECT_FALSE(publisher.HasTermCountsSubscriber(TermCountsSnapshotTopic("new/0")));
   EXPECT_FALSE(publisher.HasSubscriber(kTermCountsTopic));
   worker->close();
-  EXPECT_TRUE(WaitForSubscriptions(publisher, [&] { return !publisher.HasTermCountsSubscriber(kTermCountsTopic); }));
+  EXPECT_TRUE(
+      WaitForSubscriptions(publisher, [&] { return !publisher.HasTermCountsSubscriber(kTermCountsTopic); }));
 }
 
 // Whatever arrives on the acks socket, only well-formed acks reach the

@@ -47,10 +47,10 @@ TEST(ArticleJsonTest, MapsEveryField) {
   EXPECT_EQ(j["title"], "Title");
   EXPECT_EQ(j["url"], "https://example.com/a?utm_source=x");
   EXPECT_EQ(j["canonical_url"], "https://example.com/a");
-  EXPECT_EQ(j["source"], nlohmann::json({{"id", "src"},
-                                         {"url", "https://example.com/feed"},
-                                         {"title", "Example"},
-                                         {"kind", "rss20"}}));
+  EXPECT_EQ(
+      j["source"],
+      nlohmann::json(
+          {{"id", "src"}, {"url", "https://example.com/feed"}, {"title", "Example"}, {"kind", "rss20"}}));
   EXPECT_EQ(j["author"], "Ann");
   EXPECT_EQ(j["published"], "2023-11-14T22:13:20Z");
   EXPECT_EQ(j["stored"], "2023-11-14T22:13:20Z");

@@ -10,7 +10,8 @@ namespace {
 using std::chrono::milliseconds;
 
 int64_t SystemNowMs() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 TEST(ClockTest, RealClockReadsTheSystemClock) {

@@ -25,9 +25,7 @@ TEST(EnvelopeCodecTest, NewEnvelopeHasSchemaVersionTraceIdAndTime) {
   EXPECT_LE(e.created_at_ms(), after);
 }
 
-TEST(EnvelopeCodecTest, TraceIdsDiffer) {
-  EXPECT_NE(NewEnvelope().trace_id(), NewEnvelope().trace_id());
-}
+TEST(EnvelopeCodecTest, TraceIdsDiffer) { EXPECT_NE(NewEnvelope().trace_id(), NewEnvelope().trace_id()); }
 
 TEST(EnvelopeCodecTest, ArticleRoundTrips) {
   v1::Envelope e = NewEnvelope();

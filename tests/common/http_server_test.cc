@@ -151,7 +151,8 @@ TEST_F(HttpServerTest, UnknownPathIs404Json) {
     auto res = Client().Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 404) << path;
-    EXPECT_TRUE(nlohmann::json::parse(res->body, nullptr, false).contains("error")) << path << ": " << res->body;
+    EXPECT_TRUE(nlohmann::json::parse(res->body, nullptr, false).contains("error"))
+        << path << ": " << res->body;
   }
 }
 
@@ -172,7 +173,8 @@ TEST_F(HttpServerTest, BodyOverTheLimitIs413BeforeItIsSent) {
   ASSERT_NO_FATAL_FAILURE(Start({.max_body_bytes = 1000}));
   // Announces 300 MB and sends none of it: the answer comes at once.
   std::string response = Exchange(
-      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n");
+      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: "
+      "300000000\r\n\r\n");
   EXPECT_EQ(StatusOf(response), 413) << response;
   EXPECT_THAT(BodyOf(response)["error"].get<std::string>(), HasSubstr("1000 bytes"));
   // At the limit is fine.

@@ -41,16 +41,20 @@ TEST(MessageValidationTest, ArticleBounds) {
   EXPECT_THAT(Why(bad([](v1::Article& a) { a.set_id("a b"); })), HasSubstr("id:"));
   EXPECT_THAT(Why(bad([](v1::Article& a) { a.set_version(""); })), HasSubstr("version:"));
   EXPECT_THAT(Why(bad([](v1::Article& a) { a.set_origin("ingest-0.eu"); })), HasSubstr("origin:"));
-  EXPECT_THAT(Why(bad([](v1::Article& a) { a.set_title(std::string(65 * 1024, 't')); })), HasSubstr("title:"));
-  EXPECT_THAT(Why(bad([](v1::Article& a) { a.mutable_enrichment()->mutable_tags(0)->set_score(std::nan("")); })),
-              HasSubstr("score"));
+  EXPECT_THAT(Why(bad([](v1::Article& a) { a.set_title(std::string(65 * 1024, 't')); })),
+              HasSubstr("title:"));
+  EXPECT_THAT(
+      Why(bad([](v1::Article& a) { a.mutable_enrichment()->mutable_tags(0)->set_score(std::nan("")); })),
+      HasSubstr("score"));
   EXPECT_THAT(Why(bad([](v1::Article& a) { a.mutable_enrichment()->mutable_tags(0)->set_score(2); })),
               HasSubstr("score"));
   EXPECT_THAT(Why(bad([](v1::Article& a) {
                 for (int i = 0; i < 8; ++i) *a.mutable_enrichment()->add_tags() = a.enrichment().tags(0);
               })),
               HasSubstr("9 tags, more than 8"));
-  EXPECT_THAT(Why(bad([](v1::Article& a) { a.mutable_enrichment()->mutable_tags(0)->set_key(std::string(2000, 'k')); })),
+  EXPECT_THAT(Why(bad([](v1::Article& a) {
+                a.mutable_enrichment()->mutable_tags(0)->set_key(std::string(2000, 'k'));
+              })),
               HasSubstr("key"));
   EXPECT_THAT(Why(bad([](v1::Article& a) { a.set_published_at_ms(std::numeric_limits<int64_t>::max()); })),
               HasSubstr("published_at_ms"));

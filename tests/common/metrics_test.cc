@@ -84,7 +84,8 @@ TEST(MetricsTest, CountersCollectorServesACountersObject) {
   counters.Add("commit_errors");
   Registry r;
   r.AddGauge("newsflow_store_articles", "Articles.").Set(4);
-  r.AddCollector(CountersCollector(counters, "newsflow_store", "Store events", {{"committed", "Articles committed."}}));
+  r.AddCollector(
+      CountersCollector(counters, "newsflow_store", "Store events", {{"committed", "Articles committed."}}));
   auto parsed = ParseExposition(r.Render());
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->at("newsflow_store_committed_total").help, "Articles committed.");
@@ -125,9 +126,10 @@ TEST(ExpositionTest, RejectsWhatBreaksTheFormat) {
   EXPECT_FALSE(ParseExposition("# TYPE x gauge\nx 1\n").ok());                      // no HELP
   EXPECT_FALSE(ParseExposition("# HELP x X.\n# TYPE x counter\nx 1\n").ok());       // counter without _total
   EXPECT_FALSE(ParseExposition("# HELP x X.\n# TYPE x gauge\nx{a=\"1} 1\n").ok());  // unterminated
-  EXPECT_FALSE(ParseExposition("# HELP h H.\n# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_sum 1\nh_count 2\n").ok());
-  EXPECT_TRUE(ParseExposition(
-                  "# HELP h H.\n# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 3\nh_sum 1\nh_count 3\n")
+  EXPECT_FALSE(
+      ParseExposition("# HELP h H.\n# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_sum 1\nh_count 2\n").ok());
+  EXPECT_TRUE(ParseExposition("# HELP h H.\n# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} "
+                              "3\nh_sum 1\nh_count 3\n")
                   .ok());
 }
 

@@ -108,8 +108,7 @@ TEST(RequestClientTest, BadEndpointIsInvalidArgument) {
   zmq::context_t context;
   v1::Envelope request = NewEnvelope();
   request.mutable_query()->set_latest(true);
-  EXPECT_THAT(Request(context, "nonsense://here", request, 1s),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Request(context, "nonsense://here", request, 1s), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(RequestClientTest, LateReplyToAnEarlierCallIsNotTakenForTheNextAnswer) {

@@ -36,15 +36,16 @@ v1::Envelope ErrorReply(const std::string& error) {
 class QueryServerThread {
  public:
   QueryServerThread(zmq::context_t& context, EndpointConfig endpoint)
-      : server_({"test.query", v1::Envelope::kQuery}, NullLogger(),
-                [](const v1::Envelope& request) -> absl::StatusOr<v1::Envelope> {
-                  if (request.query().get_id() == "secret") return absl::PermissionDeniedError("no token");
-                  v1::Envelope reply = NewEnvelope();
-                  reply.mutable_result()->set_ok(true);
-                  reply.mutable_result()->set_error(request.query().get_id());
-                  return reply;
-                },
-                ErrorReply),
+      : server_(
+            {"test.query", v1::Envelope::kQuery}, NullLogger(),
+            [](const v1::Envelope& request) -> absl::StatusOr<v1::Envelope> {
+              if (request.query().get_id() == "secret") return absl::PermissionDeniedError("no token");
+              v1::Envelope reply = NewEnvelope();
+              reply.mutable_result()->set_ok(true);
+              reply.mutable_result()->set_error(request.query().get_id());
+              return reply;
+            },
+            ErrorReply),
         thread_([this, &context, endpoint](std::stop_token stop) {
           absl::Status opened = server_.Open(context, endpoint);
           opened_ = opened.ok() ? 1 : -1;
@@ -208,13 +209,14 @@ TEST(RequestServerTest, TooManyRoutingFramesAndOversizedMessagesAreDropped) {
 TEST(RequestServerTest, ServePendingAnswersWhatIsQueued) {
   zmq::context_t context;
   const std::string ep = UniqueInprocEndpoint("rs-pending");
-  RequestServer server({"test.control", v1::Envelope::kControl}, NullLogger(),
-                       [](const v1::Envelope&) -> absl::StatusOr<v1::Envelope> {
-                         v1::Envelope reply = NewEnvelope();
-                         reply.mutable_control_result()->set_ok(true);
-                         return reply;
-                       },
-                       ErrorReply);
+  RequestServer server(
+      {"test.control", v1::Envelope::kControl}, NullLogger(),
+      [](const v1::Envelope&) -> absl::StatusOr<v1::Envelope> {
+        v1::Envelope reply = NewEnvelope();
+        reply.mutable_control_result()->set_ok(true);
+        return reply;
+      },
+      ErrorReply);
   ASSERT_THAT(server.Open(context, MakeEndpoint(ep, true, 100)), IsOk());
   auto client = OpenSocket(context, zmq::socket_type::dealer, MakeEndpoint(ep, false, 100));
   ASSERT_THAT(client, IsOk());

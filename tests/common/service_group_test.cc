@@ -114,25 +114,26 @@ TEST(ServiceGroupTest, StartsInOrderAndDrainsInReverse) {
   std::atomic<bool> ready{false};
   absl::Status status;
   std::thread runner([&] {
-    status = RunServiceGroup(Services({new WaitingService("store", journal),
-                                       new WaitingService("enrich", journal),
-                                       new WaitingService("ingest", journal)}),
-                             context, stop.get_token(), 10s,
-                             [&](const EndpointMap& eps) {
-                               endpoints = eps;
-                               ready = true;
-                             },
-                             NullLogger());
+    status = RunServiceGroup(
+        Services({new WaitingService("store", journal), new WaitingService("enrich", journal),
+                  new WaitingService("ingest", journal)}),
+        context, stop.get_token(), 10s,
+        [&](const EndpointMap& eps) {
+          endpoints = eps;
+          ready = true;
+        },
+        NullLogger());
   });
   ASSERT_TRUE(WaitFor([&] { return ready.load(); }));
   stop.request_stop();
   runner.join();
   EXPECT_THAT(status, IsOk());
-  EXPECT_THAT(journal.Get(), ElementsAre("start store", "start enrich", "start ingest",
-                                         "stop ingest", "stop enrich", "stop store"));
-  EXPECT_THAT(endpoints, ElementsAre(std::pair<const std::string, std::string>("enrich.ep", "inproc://enrich"),
-                                     std::pair<const std::string, std::string>("ingest.ep", "inproc://ingest"),
-                                     std::pair<const std::string, std::string>("store.ep", "inproc://store")));
+  EXPECT_THAT(journal.Get(), ElementsAre("start store", "start enrich", "start ingest", "stop ingest",
+                                         "stop enrich", "stop store"));
+  EXPECT_THAT(endpoints,
+              ElementsAre(std::pair<const std::string, std::string>("enrich.ep", "inproc://enrich"),
+                          std::pair<const std::string, std::string>("ingest.ep", "inproc://ingest"),
+                          std::pair<const std::string, std::string>("store.ep", "inproc://store")));
 }
 
 TEST(ServiceGroupTest, FailureDuringStartStopsTheStartedAndSkipsTheRest) {
@@ -143,8 +144,7 @@ TEST(ServiceGroupTest, FailureDuringStartStopsTheStartedAndSkipsTheRest) {
   absl::Status status = RunServiceGroup(
       Services({new WaitingService("store", journal), new FailingService("enrich", journal),
                 new WaitingService("ingest", journal)}),
-      context, stop.get_token(), 10s, [&](const EndpointMap&) { on_ready_called = true; },
-      NullLogger());
+      context, stop.get_token(), 10s, [&](const EndpointMap&) { on_ready_called = true; }, NullLogger());
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(std::string(status.message()), HasSubstr("enrich: port taken"));
   EXPECT_FALSE(on_ready_called);
@@ -158,8 +158,7 @@ TEST(ServiceGroupTest, ServiceErrorAtShutdownIsReturnedWithItsName) {
   absl::Status status = RunServiceGroup(
       Services({new WaitingService("store", journal, absl::DataLossError("corrupt")),
                 new WaitingService("ingest", journal)}),
-      context, stop.get_token(), 10s, [&](const EndpointMap&) { stop.request_stop(); },
-      NullLogger());
+      context, stop.get_token(), 10s, [&](const EndpointMap&) { stop.request_stop(); }, NullLogger());
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(std::string(status.message()), HasSubstr("store: corrupt"));
 }
@@ -171,9 +170,8 @@ TEST(ServiceGroupTest, StopBeforeReadyStillDrainsAndSkipsOnReady) {
   stop.request_stop();
   bool on_ready_called = false;
   absl::Status status = RunServiceGroup(
-      Services({new WaitingService("store", journal), new WaitingService("ingest", journal)}),
-      context, stop.get_token(), 10s, [&](const EndpointMap&) { on_ready_called = true; },
-      NullLogger());
+      Services({new WaitingService("store", journal), new WaitingService("ingest", journal)}), context,
+      stop.get_token(), 10s, [&](const EndpointMap&) { on_ready_called = true; }, NullLogger());
   EXPECT_THAT(status, IsOk());
   EXPECT_FALSE(on_ready_called);
   std::vector<std::string> events = journal.Get();
@@ -214,8 +212,9 @@ TEST(ServiceGroupDeathTest, DrainDeadlineIsEnforcedOnAServiceThatDoesNotReturn) 
       {
         zmq::context_t context;
         std::stop_source stop;
-        (void)RunServiceGroup(Services({new HungService()}), context, stop.get_token(), 100ms,
-                              [&](const EndpointMap&) { stop.request_stop(); }, MakeLogger("group"));
+        (void)RunServiceGroup(
+            Services({new HungService()}), context, stop.get_token(), 100ms,
+            [&](const EndpointMap&) { stop.request_stop(); }, MakeLogger("group"));
       },
       ::testing::ExitedWithCode(kDrainDeadlineExitCode), "drain deadline exceeded: service=hung");
 }

@@ -23,12 +23,9 @@ INSTANTIATE_TEST_SUITE_P(
                       TextCase{"AI\n\nChips", "ai chips"},  // "chips" is a noun lemma of its own
                       TextCase{"人工智能", "人工智能"},
                       TextCase{"經濟", "经济"},  // traditional and simplified share a key
-                      TextCase{"臺灣 AI晶片", "台湾 ai晶片"},
-                      TextCase{"ÉCOLE Française", "école française"},
+                      TextCase{"臺灣 AI晶片", "台湾 ai晶片"}, TextCase{"ÉCOLE Française", "école française"},
                       TextCase{"Straße", "strasse"},  // full case folding
-                      TextCase{"ΣΟΦΙΑ", "σοφια"},
-                      TextCase{"", ""},
-                      TextCase{" \t\r\n", ""}));
+                      TextCase{"ΣΟΦΙΑ", "σοφια"}, TextCase{"", ""}, TextCase{" \t\r\n", ""}));
 
 // English tags for one concept share a key across articles.
 TEST(TagKeyTest, EnglishVariantsShareAKey) {
@@ -67,9 +64,9 @@ TEST(TagKeyTest, EnglishNamesAndNounsOfTheirOwnStay) {
 }
 
 TEST(TagKeyTest, IsIdempotent) {
-  for (const char* name : {"Export  Controls", "Straße", "人工智能 AI", "臺灣經濟", "U.S.",
-                           "USA", "EU subsidies", "U.N. agencies", "Los Angeles", "news",
-                           "Farm Subsidies", "data centres", "mice", "Athens"}) {
+  for (const char* name :
+       {"Export  Controls", "Straße", "人工智能 AI", "臺灣經濟", "U.S.", "USA", "EU subsidies",
+        "U.N. agencies", "Los Angeles", "news", "Farm Subsidies", "data centres", "mice", "Athens"}) {
     EXPECT_EQ(TagKey(TagKey(name)), TagKey(name)) << name;
   }
 }

@@ -40,14 +40,17 @@ TEST_P(ToValidUtf8Test, ReplacesOnlyInvalidSequences) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ToValidUtf8Test,
     ::testing::Values(RepairCase{"plain ascii", "plain ascii"},
-                      RepairCase{"中文 and émigré", "中文 and émigré"},
-                      RepairCase{"emoji 😀", "emoji 😀"},
+                      RepairCase{"中文 and émigré", "中文 and émigré"}, RepairCase{"emoji 😀", "emoji 😀"},
                       RepairCase{"caf\xE9!", "caf" + kReplacement + "!"},
-                      RepairCase{"a\xff" "b", "a" + kReplacement + "b"},
+                      RepairCase{"a\xff"
+                                 "b",
+                                 "a" + kReplacement + "b"},
                       RepairCase{"\xc3", kReplacement},  // truncated 2-byte sequence
                       // A truncated 3-byte sequence is one maximal subpart.
-                      RepairCase{"\xE4\xB8" "x", kReplacement + "x"},
-                      RepairCase{"\xc0\xaf", kReplacement + kReplacement},  // overlong
+                      RepairCase{"\xE4\xB8"
+                                 "x",
+                                 kReplacement + "x"},
+                      RepairCase{"\xc0\xaf", kReplacement + kReplacement},                     // overlong
                       RepairCase{"\xed\xa0\x80", kReplacement + kReplacement + kReplacement},  // surrogate
                       RepairCase{std::string("nul\0inside", 10), std::string("nul\0inside", 10)},
                       RepairCase{"", ""}));

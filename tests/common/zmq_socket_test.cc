@@ -33,8 +33,8 @@ std::vector<std::string> ToStrings(const std::vector<zmq::message_t>& frames) {
 }
 
 // Receives one message, polling up to a generous deadline.
-std::vector<std::string> RecvWithin(zmq::socket_t& socket, std::chrono::milliseconds timeout =
-                                                               std::chrono::seconds(10)) {
+std::vector<std::string> RecvWithin(zmq::socket_t& socket,
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
   std::vector<zmq::pollitem_t> items{{socket.handle(), 0, ZMQ_POLLIN, 0}};
   auto ready = Poll(items, timeout);
   EXPECT_THAT(ready, IsOk());
@@ -132,8 +132,8 @@ TEST(ZmqSocketTest, MultipartRoundTripOverInproc) {
 
 TEST(ZmqSocketTest, RecvWithNothingQueuedIsNullopt) {
   zmq::context_t context;
-  auto pull = OpenSocket(context, zmq::socket_type::pull,
-                         MakeEndpoint(UniqueInprocEndpoint("zmq-empty"), true, 10));
+  auto pull =
+      OpenSocket(context, zmq::socket_type::pull, MakeEndpoint(UniqueInprocEndpoint("zmq-empty"), true, 10));
   ASSERT_THAT(pull, IsOk());
   auto frames = RecvFrames(*pull);
   ASSERT_THAT(frames, IsOk());
@@ -142,8 +142,8 @@ TEST(ZmqSocketTest, RecvWithNothingQueuedIsNullopt) {
 
 TEST(ZmqSocketTest, PollTimesOutWithZeroReady) {
   zmq::context_t context;
-  auto pull = OpenSocket(context, zmq::socket_type::pull,
-                         MakeEndpoint(UniqueInprocEndpoint("zmq-poll"), true, 10));
+  auto pull =
+      OpenSocket(context, zmq::socket_type::pull, MakeEndpoint(UniqueInprocEndpoint("zmq-poll"), true, 10));
   ASSERT_THAT(pull, IsOk());
   std::vector<zmq::pollitem_t> items{{pull->handle(), 0, ZMQ_POLLIN, 0}};
   auto ready = Poll(items, std::chrono::milliseconds(1));
@@ -188,14 +188,13 @@ TEST(ZmqSocketTest, BadCurveKeyIsInvalidArgument) {
   zmq::context_t context;
   EndpointConfig ep = MakeEndpoint(UniqueInprocEndpoint("zmq-curve"), true, 10);
   ep.curve_secret_key = "too-short";
-  EXPECT_THAT(OpenSocket(context, zmq::socket_type::pull, ep),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(OpenSocket(context, zmq::socket_type::pull, ep), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(ZmqSocketTest, SendWithoutPeerAndDontwaitIsUnavailable) {
   zmq::context_t context;
-  auto push = OpenSocket(context, zmq::socket_type::push,
-                         MakeEndpoint(UniqueInprocEndpoint("zmq-nopeer"), true, 1));
+  auto push =
+      OpenSocket(context, zmq::socket_type::push, MakeEndpoint(UniqueInprocEndpoint("zmq-nopeer"), true, 1));
   ASSERT_THAT(push, IsOk());
   EXPECT_THAT(SendFrames(*push, {"a", "b"}), StatusIs(absl::StatusCode::kUnavailable));
 }
@@ -218,9 +217,8 @@ TEST(ZmqSocketTest, HighWaterMarkReachedIsUnavailable) {
 TEST(ZmqSocketTest, OnlySendingSocketsRunHeartbeatTimers) {
   zmq::context_t context;
   const std::pair<zmq::socket_type, bool> cases[] = {
-      {zmq::socket_type::push, true},    {zmq::socket_type::pub, true},
-      {zmq::socket_type::xpub, true},    {zmq::socket_type::pull, false},
-      {zmq::socket_type::sub, false},    {zmq::socket_type::router, false},
+      {zmq::socket_type::push, true},    {zmq::socket_type::pub, true},  {zmq::socket_type::xpub, true},
+      {zmq::socket_type::pull, false},   {zmq::socket_type::sub, false}, {zmq::socket_type::router, false},
       {zmq::socket_type::dealer, false}, {zmq::socket_type::req, false}};
   for (const auto& [type, pings] : cases) {
     SCOPED_TRACE(static_cast<int>(type));
@@ -234,8 +232,8 @@ TEST(ZmqSocketTest, OnlySendingSocketsRunHeartbeatTimers) {
 
 TEST(ZmqSocketTest, ContextShutdownTurnsIntoCancelled) {
   zmq::context_t context;
-  auto pull = OpenSocket(context, zmq::socket_type::pull,
-                         MakeEndpoint(UniqueInprocEndpoint("zmq-term"), true, 10));
+  auto pull =
+      OpenSocket(context, zmq::socket_type::pull, MakeEndpoint(UniqueInprocEndpoint("zmq-term"), true, 10));
   ASSERT_THAT(pull, IsOk());
   context.shutdown();
   EXPECT_THAT(RecvFrames(*pull), StatusIs(absl::StatusCode::kCancelled));
@@ -255,9 +253,9 @@ TEST(ZmqSocketTest, SendAfterShutdownIsCancelled) {
 TEST(ZmqSocketTest, OpenAfterShutdownIsCancelled) {
   zmq::context_t context;
   context.shutdown();
-  EXPECT_THAT(OpenSocket(context, zmq::socket_type::pull,
-                         MakeEndpoint(UniqueInprocEndpoint("zmq-late"), true, 10)),
-              StatusIs(absl::StatusCode::kCancelled));
+  EXPECT_THAT(
+      OpenSocket(context, zmq::socket_type::pull, MakeEndpoint(UniqueInprocEndpoint("zmq-late"), true, 10)),
+      StatusIs(absl::StatusCode::kCancelled));
 }
 
 struct ErrnoCase {
@@ -275,20 +273,19 @@ TEST_P(FromZmqErrorTest, MapsErrnoToCode) {
   EXPECT_THAT(std::string(s.message()), StartsWith("send store.acks: "));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, FromZmqErrorTest,
-    ::testing::Values(ErrnoCase{ETERM, absl::StatusCode::kCancelled},
-                      ErrnoCase{EAGAIN, absl::StatusCode::kUnavailable},
-                      ErrnoCase{EINTR, absl::StatusCode::kUnavailable},
-                      ErrnoCase{EADDRINUSE, absl::StatusCode::kUnavailable},
-                      ErrnoCase{EHOSTUNREACH, absl::StatusCode::kUnavailable},
-                      ErrnoCase{EINVAL, absl::StatusCode::kInvalidArgument},
-                      ErrnoCase{EPROTONOSUPPORT, absl::StatusCode::kInvalidArgument},
-                      ErrnoCase{ENOCOMPATPROTO, absl::StatusCode::kInvalidArgument},
-                      ErrnoCase{EADDRNOTAVAIL, absl::StatusCode::kInvalidArgument},
-                      ErrnoCase{ENODEV, absl::StatusCode::kInvalidArgument},
-                      ErrnoCase{EFSM, absl::StatusCode::kInternal},
-                      ErrnoCase{ENOMEM, absl::StatusCode::kInternal}));
+INSTANTIATE_TEST_SUITE_P(Cases, FromZmqErrorTest,
+                         ::testing::Values(ErrnoCase{ETERM, absl::StatusCode::kCancelled},
+                                           ErrnoCase{EAGAIN, absl::StatusCode::kUnavailable},
+                                           ErrnoCase{EINTR, absl::StatusCode::kUnavailable},
+                                           ErrnoCase{EADDRINUSE, absl::StatusCode::kUnavailable},
+                                           ErrnoCase{EHOSTUNREACH, absl::StatusCode::kUnavailable},
+                                           ErrnoCase{EINVAL, absl::StatusCode::kInvalidArgument},
+                                           ErrnoCase{EPROTONOSUPPORT, absl::StatusCode::kInvalidArgument},
+                                           ErrnoCase{ENOCOMPATPROTO, absl::StatusCode::kInvalidArgument},
+                                           ErrnoCase{EADDRNOTAVAIL, absl::StatusCode::kInvalidArgument},
+                                           ErrnoCase{ENODEV, absl::StatusCode::kInvalidArgument},
+                                           ErrnoCase{EFSM, absl::StatusCode::kInternal},
+                                           ErrnoCase{ENOMEM, absl::StatusCode::kInternal}));
 
 }  // namespace
 }  // namespace newsflow
@@ -436,8 +433,7 @@ TEST(ZmqSocketTest, MalformedAllowListKeyIsInvalidArgument) {
   EndpointConfig ep = MakeEndpoint("tcp://127.0.0.1:*", true, 10);
   ep.curve_secret_key = "Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R";
   ep.curve_allowed_clients = {"not-a-key"};
-  EXPECT_THAT(OpenSocket(context, zmq::socket_type::pull, ep),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(OpenSocket(context, zmq::socket_type::pull, ep), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

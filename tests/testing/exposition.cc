@@ -80,7 +80,8 @@ absl::StatusOr<Exposition> ParseExposition(const std::string& text) {
   auto bad = [&](const std::string& why) {
     return absl::InvalidArgumentError(fmt::format("line {}: {}: {}", number, why, line));
   };
-  if (!text.empty() && text.back() != '\n') return absl::InvalidArgumentError("text does not end with a newline");
+  if (!text.empty() && text.back() != '\n')
+    return absl::InvalidArgumentError("text does not end with a newline");
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
@@ -96,7 +97,8 @@ absl::StatusOr<Exposition> ParseExposition(const std::string& text) {
         out[name].help = rest.substr(space + 1);
       } else {
         const std::string type = rest.substr(space + 1);
-        if (type != "counter" && type != "gauge" && type != "histogram" && type != "summary" && type != "untyped") {
+        if (type != "counter" && type != "gauge" && type != "histogram" && type != "summary" &&
+            type != "untyped") {
           return bad("unknown type");
         }
         if (!out[name].samples.empty()) return bad("TYPE after the family's samples");
@@ -114,7 +116,8 @@ absl::StatusOr<Exposition> ParseExposition(const std::string& text) {
       ++i;
       while (i < line.size() && line[i] != '}') {
         const auto eq = line.find('=', i);
-        if (eq == std::string::npos || eq + 1 >= line.size() || line[eq + 1] != '"') return bad("malformed label");
+        if (eq == std::string::npos || eq + 1 >= line.size() || line[eq + 1] != '"')
+          return bad("malformed label");
         const std::string label = line.substr(i, eq - i);
         if (!ValidName(label)) return bad("invalid label name");
         std::string value;
@@ -177,7 +180,8 @@ absl::StatusOr<Exposition> ParseExposition(const std::string& text) {
           sum = true;
         }
       }
-      if (inf < 0 || count < 0 || !sum) return absl::InvalidArgumentError(name + ": no +Inf bucket, _sum or _count");
+      if (inf < 0 || count < 0 || !sum)
+        return absl::InvalidArgumentError(name + ": no +Inf bucket, _sum or _count");
       if (inf != count) return absl::InvalidArgumentError(name + ": +Inf bucket differs from _count");
     }
   }

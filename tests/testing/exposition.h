@@ -34,7 +34,8 @@ struct ExpositionFamily {
 struct Exposition : std::map<std::string, ExpositionFamily> {
   // The value of sample `name` whose labels include `labels`; nullopt when
   // there is none. `name` may be a histogram's name_count or name_sum.
-  std::optional<double> Find(const std::string& name, const std::map<std::string, std::string>& labels = {}) const;
+  std::optional<double> Find(const std::string& name,
+                             const std::map<std::string, std::string>& labels = {}) const;
   // Find's value, or -1 when absent (reads well in EXPECT_GT).
   double Value(const std::string& name, const std::map<std::string, std::string>& labels = {}) const {
     return Find(name, labels).value_or(-1);

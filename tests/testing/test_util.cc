@@ -21,8 +21,8 @@ namespace newsflow::testing {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = fmt::format("{}/newsflow-test-XXXXXX",
-                                    base != nullptr && *base != '\0' ? base : "/tmp");
+  std::string pattern =
+      fmt::format("{}/newsflow-test-XXXXXX", base != nullptr && *base != '\0' ? base : "/tmp");
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (mkdtemp(buffer.data()) == nullptr) {
@@ -38,9 +38,7 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-std::string TempDir::Sub(std::string_view name) const {
-  return fmt::format("{}/{}", path_, name);
-}
+std::string TempDir::Sub(std::string_view name) const { return fmt::format("{}/{}", path_, name); }
 
 SmallFilesystem::SmallFilesystem(std::size_t size_bytes) {
   if (dir_.path().empty()) return;

@@ -85,8 +85,7 @@ v1::Article MakeArticleWithTags(std::string_view id_seed, std::string title, std
                                 const std::vector<std::string>& tags);
 
 template <typename... Tags>
-v1::Article MakeArticle(std::string_view id_seed, std::string title, std::string text,
-                        Tags&&... tags) {
+v1::Article MakeArticle(std::string_view id_seed, std::string title, std::string text, Tags&&... tags) {
   return MakeArticleWithTags(id_seed, std::move(title), std::move(text),
                              std::vector<std::string>{std::string(std::forward<Tags>(tags))...});
 }
@@ -105,8 +104,7 @@ MATCHER(IsOk, "is OK") {
   return status.ok();
 }
 
-MATCHER_P(StatusIs, code,
-          "has status code " + std::string(absl::StatusCodeToString(code))) {
+MATCHER_P(StatusIs, code, "has status code " + std::string(absl::StatusCodeToString(code))) {
   const absl::Status& status = ::newsflow::testing::GetStatus(arg);
   *result_listener << "status is " << status.ToString();
   return status.code() == code;

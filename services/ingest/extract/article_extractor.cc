@@ -29,16 +29,16 @@ constexpr int kMaxDepth = 1024;
 // Tags
 
 enum TagFlag : uint16_t {
-  kBlock = 1 << 0,       // starts a new paragraph in the text
-  kInline = 1 << 1,      // text flows through it into the enclosing paragraph
-  kDrop = 1 << 2,        // never article content (with its subtree)
-  kUnit = 1 << 3,        // paragraph-like: its whole text votes for its ancestors
+  kBlock = 1 << 0,   // starts a new paragraph in the text
+  kInline = 1 << 1,  // text flows through it into the enclosing paragraph
+  kDrop = 1 << 2,    // never article content (with its subtree)
+  kUnit = 1 << 3,    // paragraph-like: its whole text votes for its ancestors
   kHeading = 1 << 4,
-  kContainer = 1 << 5,   // may hold loose text that votes like a paragraph
-  kCleanable = 1 << 6,   // checked for boilerplate inside the chosen content
+  kContainer = 1 << 5,  // may hold loose text that votes like a paragraph
+  kCleanable = 1 << 6,  // checked for boilerplate inside the chosen content
   kList = 1 << 7,
-  kCell = 1 << 8,        // table cell: separated by a space, not a paragraph
-  kStrict = 1 << 9,      // dropped only on the strictest pass
+  kCell = 1 << 8,    // table cell: separated by a space, not a paragraph
+  kStrict = 1 << 9,  // dropped only on the strictest pass
 };
 
 struct TagInfo {
@@ -140,15 +140,15 @@ bool ContainsAny(std::string_view haystack, std::initializer_list<std::string_vi
 // Names that mark page furniture; such containers are pruned on the first
 // pass unless they also carry a content name.
 bool UnlikelyName(std::string_view names) {
-  return ContainsAny(names, {"-ad-", "ad-break", "adslot", "ad-slot", "advert", "agegate",
-                             "ai2html", "banner", "breadcrumb", "combx", "comment", "community",
-                             "consent", "cookie", "cover-wrap", "disqus", "extra", "footer",
-                             "gdpr", "header", "legends", "menu", "modal", "most-popular",
-                             "newsletter", "outbrain", "pager", "pagination", "popup", "promo",
-                             "recirc", "recommend", "related", "remark", "replies", "rss",
-                             "share", "sharing", "shoutbox", "sidebar", "signup", "skyscraper",
-                             "social", "sponsor", "subscribe", "supplemental", "taboola",
-                             "trending", "yom-remote"});
+  return ContainsAny(
+      names,
+      {"-ad-",       "ad-break",   "adslot",       "ad-slot",      "advert",    "agegate",  "ai2html",
+       "banner",     "breadcrumb", "combx",        "comment",      "community", "consent",  "cookie",
+       "cover-wrap", "disqus",     "extra",        "footer",       "gdpr",      "header",   "legends",
+       "menu",       "modal",      "most-popular", "newsletter",   "outbrain",  "pager",    "pagination",
+       "popup",      "promo",      "recirc",       "recommend",    "related",   "remark",   "replies",
+       "rss",        "share",      "sharing",      "shoutbox",     "sidebar",   "signup",   "skyscraper",
+       "social",     "sponsor",    "subscribe",    "supplemental", "taboola",   "trending", "yom-remote"});
 }
 
 bool MaybeContentName(std::string_view names) {
@@ -158,35 +158,35 @@ bool MaybeContentName(std::string_view names) {
 int ClassWeight(std::string_view names) {
   if (names.empty()) return 0;
   int weight = 0;
-  if (ContainsAny(names, {"-ad-", "advert", "banner", "byline", "combx", "comment", "com-",
-                          "contact", "footer", "footnote", "gdpr", "hidden", "masthead", "media",
-                          "meta", "newsletter", "outbrain", "promo", "related", "scroll",
-                          "share", "shoutbox", "sidebar", "skyscraper", "social", "sponsor",
-                          "shopping", "subscribe", "tags", "taboola", "widget"})) {
+  if (ContainsAny(
+          names,
+          {"-ad-",     "advert",   "banner",   "byline",    "combx",    "comment",  "com-",    "contact",
+           "footer",   "footnote", "gdpr",     "hidden",    "masthead", "media",    "meta",    "newsletter",
+           "outbrain", "promo",    "related",  "scroll",    "share",    "shoutbox", "sidebar", "skyscraper",
+           "social",   "sponsor",  "shopping", "subscribe", "tags",     "taboola",  "widget"})) {
     weight -= 25;
   }
-  if (ContainsAny(names, {"article", "body", "content", "entry", "hentry", "h-entry", "main",
-                          "page", "post", "text", "blog", "story", "prose"})) {
+  if (ContainsAny(names, {"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post",
+                          "text", "blog", "story", "prose"})) {
     weight += 25;
   }
   return weight;
 }
 
 bool ShareName(std::string_view names) {
-  return ContainsAny(names, {"share", "sharing", "social", "follow-us", "newsletter", "subscribe",
-                             "signup", "sign-up", "related", "recommend", "read-more", "readmore",
-                             "more-stories", "promo"});
+  return ContainsAny(
+      names, {"share", "sharing", "social", "follow-us", "newsletter", "subscribe", "signup", "sign-up",
+              "related", "recommend", "read-more", "readmore", "more-stories", "promo"});
 }
 
 bool BylineName(std::string_view names) {
-  return ContainsAny(names, {"byline", "author", "dateline", "posted-on", "timestamp",
-                             "publish-date", "pubdate", "article-date", "post-date", "credit"});
+  return ContainsAny(names, {"byline", "author", "dateline", "posted-on", "timestamp", "publish-date",
+                             "pubdate", "article-date", "post-date", "credit"});
 }
 
 bool UnlikelyRole(std::string_view role) {
-  return role == "navigation" || role == "complementary" || role == "banner" ||
-         role == "contentinfo" || role == "menu" || role == "menubar" || role == "dialog" ||
-         role == "alertdialog" || role == "search";
+  return role == "navigation" || role == "complementary" || role == "banner" || role == "contentinfo" ||
+         role == "menu" || role == "menubar" || role == "dialog" || role == "alertdialog" || role == "search";
 }
 
 bool HiddenElement(const xmlNode* node) {
@@ -196,8 +196,7 @@ bool HiddenElement(const xmlNode* node) {
   if (style.empty()) return false;
   std::string s = dom::Lower(style);
   s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-  return s.find("display:none") != std::string::npos ||
-         s.find("visibility:hidden") != std::string::npos;
+  return s.find("display:none") != std::string::npos || s.find("visibility:hidden") != std::string::npos;
 }
 
 // ---------------------------------------------------------------------------
@@ -210,7 +209,7 @@ struct Node {
   uint16_t flags = 0;
   bool is_text = false;
   bool in_link = false;
-  bool unlikely = false;     // furniture by class/id/role
+  bool unlikely = false;  // furniture by class/id/role
   bool hidden = false;
   bool share = false;
   bool byline = false;
@@ -235,9 +234,7 @@ struct Node {
   bool scored = false;
 };
 
-bool IsSpaceByte(unsigned char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
-}
+bool IsSpaceByte(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; }
 
 // Collapsed length and comma count of a text.
 void MeasureText(std::string_view s, int* length, int* commas) {
@@ -304,8 +301,8 @@ class Tree {
         names.push_back(' ');
         names += dom::Lower(id);
         n.class_weight = ClassWeight(names);
-        bool protected_tag = name == "body" || name == "html" || name == "article" ||
-                             name == "main" || name == "a";
+        bool protected_tag =
+            name == "body" || name == "html" || name == "article" || name == "main" || name == "a";
         n.unlikely = !protected_tag && UnlikelyName(names) && !MaybeContentName(names);
         n.share = ShareName(names);
         n.byline = BylineName(names);
@@ -347,9 +344,7 @@ bool ContainsNode(const std::vector<Node>& nodes, int ancestor, int node) {
   return node >= ancestor && node < nodes[ancestor].end;
 }
 
-double LinkDensity(const Node& n) {
-  return n.text > 0 ? static_cast<double>(n.links) / n.text : 0.0;
-}
+double LinkDensity(const Node& n) { return n.text > 0 ? static_cast<double>(n.links) / n.text : 0.0; }
 
 std::string_view NameOf(const Node& n) { return dom::Name(n.x); }
 
@@ -371,11 +366,16 @@ void ComputeStats(std::vector<Node>& nodes, const PassFlags& flags) {
     n.scored = false;
     if (!n.is_text) {
       std::string_view name = NameOf(n);
-      if (name == "p") n.paragraphs = 1;
-      else if (name == "img") n.images = 1;
-      else if (name == "li") n.list_items = 1;
-      else if (name == "input" || name == "select" || name == "textarea" || name == "button") n.inputs = 1;
-      else if (name == "iframe" || name == "embed" || name == "object" || name == "video") n.embeds = 1;
+      if (name == "p")
+        n.paragraphs = 1;
+      else if (name == "img")
+        n.images = 1;
+      else if (name == "li")
+        n.list_items = 1;
+      else if (name == "input" || name == "select" || name == "textarea" || name == "button")
+        n.inputs = 1;
+      else if (name == "iframe" || name == "embed" || name == "object" || name == "video")
+        n.embeds = 1;
     }
   }
   for (size_t i = nodes.size(); i-- > 0;) {
@@ -403,8 +403,7 @@ void ComputeStats(std::vector<Node>& nodes, const PassFlags& flags) {
   }
 }
 
-void ScoreParagraphs(std::vector<Node>& nodes, const PassFlags& flags,
-                     const ExtractOptions& options) {
+void ScoreParagraphs(std::vector<Node>& nodes, const PassFlags& flags, const ExtractOptions& options) {
   auto init = [&](Node& a) {
     if (a.scored) return;
     a.scored = true;
@@ -482,8 +481,7 @@ std::vector<int> SelectContent(std::vector<Node>& nodes, const ExtractOptions& o
   {
     double last = nodes[best].score;
     double threshold = last / 3;
-    for (int a = nodes[best].parent; a >= 0 && NameOf(nodes[a]) != "body";
-         a = nodes[a].parent) {
+    for (int a = nodes[best].parent; a >= 0 && NameOf(nodes[a]) != "body"; a = nodes[a].parent) {
       if (!nodes[a].scored) continue;
       if (nodes[a].score < threshold) break;
       if (nodes[a].score > last) {
@@ -497,8 +495,10 @@ std::vector<int> SelectContent(std::vector<Node>& nodes, const ExtractOptions& o
   for (int p = nodes[best].parent; p >= 0 && NameOf(nodes[p]) != "body"; p = nodes[p].parent) {
     int element_children = 0;
     for (int c = p + 1; c < nodes[p].end; c = nodes[c].end) {
-      if (!nodes[c].is_text && !nodes[c].removed) ++element_children;
-      else if (nodes[c].is_text && nodes[c].text > 1) element_children += 2;
+      if (!nodes[c].is_text && !nodes[c].removed)
+        ++element_children;
+      else if (nodes[c].is_text && nodes[c].text > 1)
+        element_children += 2;
     }
     if (element_children != 1) break;
     if (!nodes[p].scored) {
@@ -533,8 +533,7 @@ std::vector<int> SelectContent(std::vector<Node>& nodes, const ExtractOptions& o
         out.push_back(c);
       } else if (s.text > 0 && s.text <= 80 && ld == 0) {
         std::string text = dom::Text(s.x);
-        if (text.find(". ") != std::string::npos ||
-            (!text.empty() && text.back() == '.')) {
+        if (text.find(". ") != std::string::npos || (!text.empty() && text.back() == '.')) {
           out.push_back(c);
         }
       }
@@ -618,11 +617,23 @@ bool BoilerplateParagraph(std::string_view text) {
     return true;
   }
   if (text.size() > 120) return false;
-  static constexpr std::string_view kPrefixes[] = {
-      "advertisement", "share this", "share on", "follow us", "sign up for", "subscribe to",
-      "related:", "related articles", "related stories", "read more:", "see also:",
-      "click here to", "tweet this", "continue reading", "story continues below",
-      "this article originally appeared", "recommended:"};
+  static constexpr std::string_view kPrefixes[] = {"advertisement",
+                                                   "share this",
+                                                   "share on",
+                                                   "follow us",
+                                                   "sign up for",
+                                                   "subscribe to",
+                                                   "related:",
+                                                   "related articles",
+                                                   "related stories",
+                                                   "read more:",
+                                                   "see also:",
+                                                   "click here to",
+                                                   "tweet this",
+                                                   "continue reading",
+                                                   "story continues below",
+                                                   "this article originally appeared",
+                                                   "recommended:"};
   for (std::string_view prefix : kPrefixes) {
     if (lower.rfind(prefix, 0) == 0) return true;
   }
@@ -634,8 +645,7 @@ bool BoilerplateParagraph(std::string_view text) {
 
 class Emitter {
  public:
-  Emitter(const std::vector<Node>& nodes, const Cleaner& cleaner, std::string_view base_url,
-          bool want_html)
+  Emitter(const std::vector<Node>& nodes, const Cleaner& cleaner, std::string_view base_url, bool want_html)
       : nodes_(nodes), cleaner_(cleaner), base_url_(base_url), want_html_(want_html) {}
 
   void EmitRoot(int i) {
@@ -697,8 +707,7 @@ class Emitter {
     if (block) {
       Flush();
       saved_tag = tag_;
-      if (name == "p" || name == "pre" || name == "blockquote" || name == "li" ||
-          (n.flags & kHeading)) {
+      if (name == "p" || name == "pre" || name == "blockquote" || name == "li" || (n.flags & kHeading)) {
         tag_ = name == "h1" ? "h2" : std::string(name);
       } else if (tag_.empty() || tag_ == "li" || tag_ == "blockquote") {
         // keep the enclosing paragraph kind
@@ -714,8 +723,8 @@ class Emitter {
           html_ += "<a href=\"" + EscapeHtml(href) + "\">";
           inline_tag = "a";
         }
-      } else if (name == "em" || name == "i" || name == "strong" || name == "b" ||
-                 name == "code" || name == "sup" || name == "sub") {
+      } else if (name == "em" || name == "i" || name == "strong" || name == "b" || name == "code" ||
+                 name == "sup" || name == "sub") {
         html_ += "<" + std::string(name) + ">";
         inline_tag = name;
       }
@@ -800,13 +809,13 @@ PassResult RunPass(std::vector<Node>& nodes, const PassFlags& flags, const Extra
 void Words(std::string_view s, std::vector<std::string_view>* out) {
   size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && !(std::isalnum(static_cast<unsigned char>(s[i])) ||
-                             static_cast<unsigned char>(s[i]) >= 0x80)) {
+    while (i < s.size() &&
+           !(std::isalnum(static_cast<unsigned char>(s[i])) || static_cast<unsigned char>(s[i]) >= 0x80)) {
       ++i;
     }
     size_t start = i;
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) ||
-                            static_cast<unsigned char>(s[i]) >= 0x80)) {
+    while (i < s.size() &&
+           (std::isalnum(static_cast<unsigned char>(s[i])) || static_cast<unsigned char>(s[i]) >= 0x80)) {
       ++i;
     }
     if (i > start) out->push_back(s.substr(start, i - start));
@@ -873,8 +882,7 @@ struct DocDeleter {
 }  // namespace
 
 absl::StatusOr<Article> ExtractArticle(std::string_view html_bytes, std::string_view url,
-                                       std::string_view content_type,
-                                       const ExtractOptions& options) {
+                                       std::string_view content_type, const ExtractOptions& options) {
   if (html_bytes.size() > options.max_input_bytes) {
     return absl::ResourceExhaustedError("extract: page larger than max_input_bytes");
   }
@@ -889,10 +897,10 @@ absl::StatusOr<Article> ExtractArticle(std::string_view html_bytes, std::string_
   if (page.html.size() > static_cast<size_t>(INT32_MAX)) {
     return absl::ResourceExhaustedError("extract: page too large");
   }
-  std::unique_ptr<xmlDoc, DocDeleter> doc(htmlReadMemory(
-      page.html.data(), static_cast<int>(page.html.size()), nullptr, "UTF-8",
-      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-          HTML_PARSE_COMPACT));
+  std::unique_ptr<xmlDoc, DocDeleter> doc(
+      htmlReadMemory(page.html.data(), static_cast<int>(page.html.size()), nullptr, "UTF-8",
+                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                         HTML_PARSE_COMPACT));
   if (doc == nullptr) return absl::InvalidArgumentError("extract: not an HTML document");
   const xmlNode* root = xmlDocGetRootElement(doc.get());
 

@@ -248,13 +248,12 @@ PageMetadata ReadMetadata(const xmlNode* root, const std::vector<std::string>& j
   if (m.language.empty() && root != nullptr) {
     m.language = std::string(dom::TrimView(dom::Attr(root, "xml:lang")));
   }
-  if (m.language.empty()) m.language = MetaValue(scan, {"http-equiv:content-language", "language",
-                                                        "dc.language", "inlanguage"});
+  if (m.language.empty())
+    m.language = MetaValue(scan, {"http-equiv:content-language", "language", "dc.language", "inlanguage"});
   if (m.language.empty()) m.language = MetaValue(scan, {"og:locale"});
   std::replace(m.language.begin(), m.language.end(), '_', '-');
 
-  m.author = PlainText(MetaValue(scan, {"author", "dc.creator", "byl", "parsely-author",
-                                        "sailthru.author"}));
+  m.author = PlainText(MetaValue(scan, {"author", "dc.creator", "byl", "parsely-author", "sailthru.author"}));
   if (m.author.empty() || IsHttpUrl(m.author)) m.author = PlainText(ld.author);
   if (m.author.empty()) {
     std::string a = MetaValue(scan, {"article:author"});
@@ -264,16 +263,15 @@ PageMetadata ReadMetadata(const xmlNode* root, const std::vector<std::string>& j
   if (m.author.empty()) m.author = scan.rel_author;
   if (IsHttpUrl(m.author)) m.author.clear();
 
-  m.published_ms = FirstDate(
-      {MetaValue(scan, {"article:published_time"}), ld.published, scan.itemprop_published,
-       MetaValue(scan, {"og:published_time", "datepublished", "pubdate", "publishdate",
-                        "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created",
-                        "sailthru.date", "parsely-pub-date", "article.published"}),
-       scan.first_time});
-  m.updated_ms = FirstDate({MetaValue(scan, {"article:modified_time", "og:updated_time"}),
-                            ld.modified, scan.itemprop_modified,
-                            MetaValue(scan, {"datemodified", "dcterms.modified",
-                                             "last-modified", "article.updated"})});
+  m.published_ms =
+      FirstDate({MetaValue(scan, {"article:published_time"}), ld.published, scan.itemprop_published,
+                 MetaValue(scan, {"og:published_time", "datepublished", "pubdate", "publishdate",
+                                  "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created",
+                                  "sailthru.date", "parsely-pub-date", "article.published"}),
+                 scan.first_time});
+  m.updated_ms = FirstDate(
+      {MetaValue(scan, {"article:modified_time", "og:updated_time"}), ld.modified, scan.itemprop_modified,
+       MetaValue(scan, {"datemodified", "dcterms.modified", "last-modified", "article.updated"})});
   m.json_ld_body = ld.body.empty() ? std::string() : PlainText(ld.body);
   return m;
 }

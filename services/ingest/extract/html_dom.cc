@@ -28,9 +28,9 @@ void AppendText(const xmlNode* node, std::string* out, int depth) {
   if (node->type != XML_ELEMENT_NODE) return;
   std::string_view name = Name(node);
   bool spaced = name != "a" && name != "span" && name != "b" && name != "i" && name != "em" &&
-                name != "strong" && name != "font" && name != "small" && name != "sup" &&
-                name != "sub" && name != "u" && name != "abbr" && name != "cite" &&
-                name != "code" && name != "mark" && name != "q" && name != "time";
+                name != "strong" && name != "font" && name != "small" && name != "sup" && name != "sub" &&
+                name != "u" && name != "abbr" && name != "cite" && name != "code" && name != "mark" &&
+                name != "q" && name != "time";
   if (name == "br") spaced = true;
   if (spaced && !out->empty() && out->back() != ' ') out->push_back(' ');
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {

@@ -10,9 +10,7 @@
 
 namespace newsflow::ingest::dom {
 
-inline bool IsElement(const xmlNode* node) {
-  return node != nullptr && node->type == XML_ELEMENT_NODE;
-}
+inline bool IsElement(const xmlNode* node) { return node != nullptr && node->type == XML_ELEMENT_NODE; }
 
 // Lower-case tag name (libxml2's HTML parser lower-cases names).
 inline std::string_view Name(const xmlNode* node) {

@@ -16,9 +16,7 @@ namespace {
 constexpr size_t kMetaScanBytes = 16 * 1024;
 constexpr size_t kDetectBytes = 64 * 1024;
 
-char LowerAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool StartsWithNoCase(std::string_view s, size_t pos, std::string_view prefix) {
   if (pos + prefix.size() > s.size()) return false;
@@ -48,8 +46,8 @@ std::string CharsetParameter(std::string_view s) {
   std::string out;
   while (pos < s.size() && out.size() < 40) {
     char c = s[pos++];
-    if (c == '"' || c == '\'' || c == ';' || c == ' ' || c == '>' || c == '/' || c == '\t' ||
-        c == '\r' || c == '\n') {
+    if (c == '"' || c == '\'' || c == ';' || c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\r' ||
+        c == '\n') {
       break;
     }
     out.push_back(LowerAscii(c));
@@ -87,8 +85,7 @@ bool HasHighBytes(std::string_view s) {
 
 std::string DetectWithIcu(std::string_view bytes) {
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status),
-                                                                      &ucsdet_close);
+  std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status), &ucsdet_close);
   if (U_FAILURE(status) || detector == nullptr) return "";
   std::string_view sample = bytes.substr(0, kDetectBytes);
   ucsdet_enableInputFilter(detector.get(), true);  // ignore markup
@@ -141,8 +138,7 @@ std::string SniffCharset(std::string_view bytes, std::string_view content_type) 
 }
 
 std::string StripScripts(std::string_view html, std::vector<std::string>* json_ld) {
-  static constexpr std::string_view kRawElements[] = {"script", "style", "svg", "noscript",
-                                                      "template"};
+  static constexpr std::string_view kRawElements[] = {"script", "style", "svg", "noscript", "template"};
   std::string out;
   out.reserve(html.size());
   size_t pos = 0;
@@ -176,8 +172,7 @@ std::string StripScripts(std::string_view html, std::vector<std::string>* json_l
         }
         if (name == "script" && json_ld != nullptr) {
           std::string_view tag = html.substr(lt, tag_end - lt);
-          if (FindNoCase(tag, "ld+json", 0) != std::string_view::npos &&
-              content_end > tag_end + 1) {
+          if (FindNoCase(tag, "ld+json", 0) != std::string_view::npos && content_end > tag_end + 1) {
             json_ld->emplace_back(html.substr(tag_end + 1, content_end - tag_end - 1));
           }
         }

@@ -263,7 +263,7 @@ TEST(LooksLikeTeaserTest, ShortTextsAndReadMoreEndingsAreTeasers) {
 TEST(LooksLikeTeaserTest, ChineseCharactersCountThreeTimes) {
   std::string zh;
   for (int i = 0; i < 200; ++i) zh += "\xE6\x96\xB0";  // 200 x U+65B0
-  EXPECT_FALSE(LooksLikeTeaser(zh, 500));  // 600 weighted characters
+  EXPECT_FALSE(LooksLikeTeaser(zh, 500));              // 600 weighted characters
   EXPECT_TRUE(LooksLikeTeaser(zh.substr(0, 3 * 100), 500));
 }
 

@@ -27,7 +27,9 @@ constexpr char kFeedUrl[] = "https://news.example/rss";
 
 class ControlExecutorTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_NO_FATAL_FAILURE(Open([](IngestConfig*) {})); }
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(Open([](IngestConfig*) {}));
+  }
 
   void Open(const std::function<void(IngestConfig*)>& adjust) {
     executor_.reset();
@@ -47,7 +49,8 @@ class ControlExecutorTest : public ::testing::Test {
     fetch_options_ = FetchOptionsFromConfig(config_, &counters_);
     executor_ = std::make_unique<ControlExecutor>(
         config_, *db_, *feeds_, *scheduler_, *outbox_, fetch_options_, counters_, NullLogger(), clock_,
-        ControlExecutor::Hooks{[this] { ++wakes_; }, [this](const std::string& url) { pages_.push_back(url); },
+        ControlExecutor::Hooks{[this] { ++wakes_; },
+                               [this](const std::string& url) { pages_.push_back(url); },
                                [this](const absl::Status& s, std::string_view) { db_errors_.push_back(s); }});
   }
 
@@ -73,11 +76,13 @@ class ControlExecutorTest : public ::testing::Test {
     v1::ControlRequest status;
     status.set_import_status(started.import().id());
     v1::ImportProgress progress;
-    EXPECT_TRUE(WaitFor([&] {
-      v1::ControlResponse r = executor_->Execute(status);
-      progress = r.import();
-      return r.ok() && progress.done();
-    }, std::chrono::seconds(20)));
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          v1::ControlResponse r = executor_->Execute(status);
+          progress = r.import();
+          return r.ok() && progress.done();
+        },
+        std::chrono::seconds(20)));
     return progress;
   }
 
@@ -163,7 +168,8 @@ TEST_F(ControlExecutorTest, PollNowMakesAWaitingFeedDue) {
   ASSERT_TRUE(taken.has_value());
   PollOutcome outcome;
   outcome.parsed = true;
-  ASSERT_THAT(scheduler_->Finish(taken->url(), scheduler_->Reschedule(*taken, outcome, clock_.NowMs())), IsOk());
+  ASSERT_THAT(scheduler_->Finish(taken->url(), scheduler_->Reschedule(*taken, outcome, clock_.NowMs())),
+              IsOk());
   clock_.Advance(std::chrono::minutes(10));
   wait_ms = 86400000;
   EXPECT_FALSE(scheduler_->TakeDue(&wait_ms).has_value());
@@ -195,7 +201,8 @@ TEST_F(ControlExecutorTest, ControlSocketRequestsNeedTheTokenWhenOneIsSet) {
 TEST_F(ControlExecutorTest, OpmlImportAdmitsGoodOutlinesAndReportsTheRest) {
   v1::ImportProgress progress = Import(fmt::format(
       R"(<opml version="2.0"><body><outline xmlUrl="{}"/><outline xmlUrl="https://other.example/feed"/>)"
-      R"(<outline xmlUrl="file:///etc/passwd"/></body></opml>)", kFeedUrl));
+      R"(<outline xmlUrl="file:///etc/passwd"/></body></opml>)",
+      kFeedUrl));
   EXPECT_EQ(progress.total(), 3u);
   EXPECT_EQ(progress.added(), 2u);
   EXPECT_EQ(progress.refused(), 1u);

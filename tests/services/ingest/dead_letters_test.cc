@@ -33,8 +33,8 @@ class DeadLettersApiTest : public ::testing::Test {
     ASSERT_THAT(opened, IsOk());
     db_ = *std::move(opened);
     outbox_ = std::make_unique<Outbox>(*db_, OutboxOptions{}, counters_, NullLogger());
-    server_ = std::make_unique<HttpServer>(
-        HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = kToken});
+    server_ =
+        std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = kToken});
     InstallFeedsApi(*server_, [this](const v1::ControlRequest& request) {
       v1::ControlResponse response;
       if (!ExecuteDeadLetterControl(*db_, outbox_.get(), request, &response)) {
@@ -107,7 +107,8 @@ TEST_F(DeadLettersApiTest, ListsAndShowsWithReasonAttemptsAndTime) {
   auto missing = Get("/v1/dead-letters/nope");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
-  EXPECT_THAT(nlohmann::json::parse(missing->body)["error"].get<std::string>(), HasSubstr("no dead letter nope"));
+  EXPECT_THAT(nlohmann::json::parse(missing->body)["error"].get<std::string>(),
+              HasSubstr("no dead letter nope"));
 }
 
 TEST_F(DeadLettersApiTest, RequiresTheToken) {
@@ -159,7 +160,8 @@ TEST_F(DeadLettersApiTest, RedriveAllAndPurgeAll) {
 }
 
 TEST_F(DeadLettersApiTest, BadBodiesAreJsonErrors) {
-  for (const std::string body : {"", "[]", R"({"id": 5})", R"({"id": "x", "all": true})", R"({"all": false})"}) {
+  for (const std::string body :
+       {"", "[]", R"({"id": 5})", R"({"id": "x", "all": true})", R"({"all": false})"}) {
     auto r = Post("/v1/dead-letters/purge", body);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 400) << body;

@@ -32,11 +32,11 @@ class DropFolderTest : public ::testing::Test {
     db_ = *std::move(db);
     outbox_ = std::make_unique<Outbox>(*db_, OutboxOptions{}, counters_, NullLogger());
     fs::create_directories(drop_);
-    folder_ = std::make_unique<DropFolder>(drop_, "ingest-test", *outbox_, counters_, NullLogger(), clock_,
-                                           [this](const absl::Status& s, std::string_view what) {
-                                             db_errors_.push_back(std::string(what) + ": " +
-                                                                  std::string(s.message()));
-                                           });
+    folder_ = std::make_unique<DropFolder>(
+        drop_, "ingest-test", *outbox_, counters_, NullLogger(), clock_,
+        [this](const absl::Status& s, std::string_view what) {
+          db_errors_.push_back(std::string(what) + ": " + std::string(s.message()));
+        });
   }
 
   // What the outbox would send, in order.

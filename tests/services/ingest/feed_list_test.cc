@@ -64,7 +64,8 @@ TEST_F(FeedListTest, TakesTheEarliestDueFeedAndReportsTheWait) {
 TEST_F(FeedListTest, OneHostAtATimeWhileOtherHostsGoOn) {
   FeedList list(*db_, 1);
   ASSERT_THAT(list.Load(), IsOk());
-  for (int i = 0; i < 1000; ++i) ASSERT_THAT(list.Put(Feed(fmt::format("http://busy.example/{}", i), i)), IsOk());
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_THAT(list.Put(Feed(fmt::format("http://busy.example/{}", i), i)), IsOk());
   ASSERT_THAT(list.Put(Feed("http://quiet.example/feed", 5000)), IsOk());
   std::string first = Take(list, 10000);
   EXPECT_EQ(first, "http://busy.example/0");

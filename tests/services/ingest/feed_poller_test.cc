@@ -29,7 +29,8 @@ constexpr char kEtag[] = "\"v1\"";
 std::string LongText(const std::string& topic) {
   std::string text;
   for (int i = 0; i < 12; ++i) {
-    text += fmt::format("The {} committee met again on day {} and published its minutes for residents. ", topic, i);
+    text += fmt::format("The {} committee met again on day {} and published its minutes for residents. ",
+                        topic, i);
   }
   return text;
 }
@@ -61,16 +62,18 @@ class FeedPollerTest : public ::testing::Test {
                       "application/rss+xml");
     });
     server_.Get("/teasers", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(fmt::format("<rss version=\"2.0\"><channel><title>Town news</title>"
-                                  "<item><title>Harbour plan</title><link>{}/page/harbour</link>"
-                                  "<description>Read more about the plan.</description></item></channel></rss>",
-                                  Base()),
-                      "application/rss+xml");
+      res.set_content(
+          fmt::format("<rss version=\"2.0\"><channel><title>Town news</title>"
+                      "<item><title>Harbour plan</title><link>{}/page/harbour</link>"
+                      "<description>Read more about the plan.</description></item></channel></rss>",
+                      Base()),
+          "application/rss+xml");
     });
     server_.Get("/page/harbour", [this](const httplib::Request&, httplib::Response& res) {
       ++page_requests_;
-      res.set_content(ArticlePage("Harbour plan", "The harbour board approved a plan to dredge the channel "
-                                                  "and rebuild the north quay before the autumn storms."),
+      res.set_content(ArticlePage("Harbour plan",
+                                  "The harbour board approved a plan to dredge the channel "
+                                  "and rebuild the north quay before the autumn storms."),
                       "text/html; charset=utf-8");
     });
     server_.Get("/broken", [](const httplib::Request&, httplib::Response& res) {
@@ -93,12 +96,11 @@ class FeedPollerTest : public ::testing::Test {
     outbox_ = std::make_unique<Outbox>(*db_, OutboxOptions{}, counters_, NullLogger());
     fetch_options_.allow_networks = {*ParseIpNetwork("127.0.0.0/8")};
     config_.fetch_threads = 2;
-    poller_ = std::make_unique<FeedPoller>(config_, *scheduler_, *outbox_, *db_, fetch_options_, counters_,
-                                           registry_, NullLogger(), clock_,
-                                           [this](const absl::Status& s, std::string_view what) {
-                                             db_errors_.push_back(std::string(what) + ": " +
-                                                                  std::string(s.message()));
-                                           });
+    poller_ = std::make_unique<FeedPoller>(
+        config_, *scheduler_, *outbox_, *db_, fetch_options_, counters_, registry_, NullLogger(), clock_,
+        [this](const absl::Status& s, std::string_view what) {
+          db_errors_.push_back(std::string(what) + ": " + std::string(s.message()));
+        });
   }
 
   void TearDown() override {

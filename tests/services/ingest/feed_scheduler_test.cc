@@ -93,7 +93,8 @@ class FeedSchedulerTest : public ::testing::Test {
   std::unique_ptr<IngestDb> db_;
   std::unique_ptr<FeedList> feeds_;
   FakeClock clock_;
-  PollPolicy policy_{.default_interval_s = 900, .min_interval_s = 60, .max_interval_s = 3600, .max_failures = 4};
+  PollPolicy policy_{
+      .default_interval_s = 900, .min_interval_s = 60, .max_interval_s = 3600, .max_failures = 4};
   std::unique_ptr<FeedScheduler> scheduler_;
 };
 

@@ -49,7 +49,8 @@ class FeedsApiTest : public ::testing::Test {
   }
   // A request without Content-Length (no body), sent by hand; the response
   // and how long it took.
-  std::pair<std::string, std::chrono::milliseconds> Bodiless(const std::string& method, const std::string& path) {
+  std::pair<std::string, std::chrono::milliseconds> Bodiless(const std::string& method,
+                                                             const std::string& path) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{10, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -66,7 +67,8 @@ class FeedsApiTest : public ::testing::Test {
     ssize_t n;
     while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) response.append(buf, static_cast<std::size_t>(n));
     close(fd);
-    return {response, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)};
+    return {response,
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)};
   }
 
   std::unique_ptr<HttpServer> server_;
@@ -121,8 +123,9 @@ TEST_F(FeedsApiTest, ErrorsHaveJsonBodies) {
 }
 
 TEST_F(FeedsApiTest, AddFeedPassesItsFields) {
-  auto added = Client().Post("/v1/feeds", R"({"url": "http://a.example/f", "interval_s": 600, "full_text": "never"})",
-                             "application/json");
+  auto added =
+      Client().Post("/v1/feeds", R"({"url": "http://a.example/f", "interval_s": 600, "full_text": "never"})",
+                    "application/json");
   ASSERT_TRUE(added);
   EXPECT_EQ(added->status, 201) << added->body;
   ASSERT_EQ(requests_.size(), 1u);

@@ -70,9 +70,7 @@ class FetcherTest : public ::testing::Test {
       res.set_header("Last-Modified", kLastModified);
       res.set_content(kFeedBody, "application/rss+xml");
     });
-    server_.Get("/moved", [](const httplib::Request&, httplib::Response& res) {
-      res.set_redirect("/hop");
-    });
+    server_.Get("/moved", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/hop"); });
     server_.Get("/hop", [](const httplib::Request&, httplib::Response& res) {
       res.set_header("ETag", "\"hop\"");
       res.set_redirect("/feed", 301);
@@ -471,7 +469,8 @@ TEST(FetchLocalTest, FileOverMaxBytesIsResourceExhausted) {
   FetchOptions options = LocalOptions(dir);
   WriteFile(dir.Sub("feeds/big.xml"), std::string(2048, 'x'));
   options.max_bytes = 1024;
-  EXPECT_THAT(Fetch({.url = dir.Sub("feeds/big.xml")}, options), StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(Fetch({.url = dir.Sub("feeds/big.xml")}, options),
+              StatusIs(absl::StatusCode::kResourceExhausted));
 }
 
 TEST(FetchLocalTest, NoLocalFilesWithoutTheOptIn) {
@@ -547,10 +546,10 @@ TEST(CheckFeedUrlTest, AcceptsHttpUrlsAndRejectsJunk) {
                           "http://[2606:4700::1]:8080/rss", "http://user@example.com/rss"}) {
     EXPECT_THAT(CheckFeedUrl(url, options), IsOk()) << url;
   }
-  for (const char* url : {"", "not a url", "example.com/feed", "ftp://example.com/feed", "http://", "https:///path",
-                          "http://exa mple.com/", "http://example.com/\x01", "javascript:alert(1)",
-                          "gopher://example.com/", "file:///etc/passwd", "/etc/passwd", "feeds/a.xml",
-                          "http://example.com:99999/", "dict://127.0.0.1:11211/"}) {
+  for (const char* url : {"", "not a url", "example.com/feed", "ftp://example.com/feed", "http://",
+                          "https:///path", "http://exa mple.com/", "http://example.com/\x01",
+                          "javascript:alert(1)", "gopher://example.com/", "file:///etc/passwd", "/etc/passwd",
+                          "feeds/a.xml", "http://example.com:99999/", "dict://127.0.0.1:11211/"}) {
     auto s = CheckFeedUrl(url, options);
     EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << url;
   }
@@ -563,10 +562,10 @@ TEST(CheckFeedUrlTest, AcceptsHttpUrlsAndRejectsJunk) {
 // are not resolved here: the fetch checks every connection anyway.)
 TEST(CheckFeedUrlTest, InternalAddressLiteralsAreRefusedWhenAdded) {
   FetchOptions options;
-  for (const char* url : {"http://127.0.0.1/rss", "http://2130706433/rss", "http://0x7f000001/rss",
-                          "http://127.1/rss", "http://[::1]/rss", "http://[::ffff:127.0.0.1]/rss",
-                          "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/rss",
-                          "https://192.168.1.1:8443/rss"}) {
+  for (const char* url :
+       {"http://127.0.0.1/rss", "http://2130706433/rss", "http://0x7f000001/rss", "http://127.1/rss",
+        "http://[::1]/rss", "http://[::ffff:127.0.0.1]/rss", "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/rss", "https://192.168.1.1:8443/rss"}) {
     absl::Status s = CheckFeedUrl(url, options);
     EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << url;
     EXPECT_THAT(std::string(s.message()), HasSubstr("ingest.fetch.allow_networks")) << url;

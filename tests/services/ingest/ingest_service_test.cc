@@ -69,13 +69,19 @@ class IngestServiceTest : public ::testing::Test {
 <link>{0}</link><description>d</description>
 <item><title>Ferry terminal approved</title><link>{0}/article</link>
 <description>The harbour authority approved a terminal. Read more</description></item>
-</channel></rss>)", Url("")), "application/rss+xml");
+</channel></rss>)",
+                                  Url("")),
+                      "application/rss+xml");
     });
     server_.Get("/article", [](const httplib::Request&, httplib::Response& res) {
-      std::string body = "<html><head><title>Ferry terminal approved</title></head><body><nav>Home News Sport</nav><article>";
+      std::string body =
+          "<html><head><title>Ferry terminal approved</title></head><body><nav>Home News "
+          "Sport</nav><article>";
       for (int i = 0; i < 6; ++i) {
-        body += fmt::format("<p>Paragraph {} of the full story: the harbour authority approved the new ferry "
-                            "terminal on Tuesday after a long public consultation with residents.</p>", i);
+        body += fmt::format(
+            "<p>Paragraph {} of the full story: the harbour authority approved the new ferry "
+            "terminal on Tuesday after a long public consultation with residents.</p>",
+            i);
       }
       body += "</article><footer>Copyright</footer></body></html>";
       res.set_content(body, "text/html; charset=utf-8");
@@ -89,23 +95,30 @@ class IngestServiceTest : public ::testing::Test {
       }
       std::string items;
       for (int i = 0; i < kManyItems; ++i) {
-        items += fmt::format("<item><title>Story {0}</title><link>https://example.com/many/{0}</link>"
-                             "<description>Body of story {0}.</description></item>", i);
+        items += fmt::format(
+            "<item><title>Story {0}</title><link>https://example.com/many/{0}</link>"
+            "<description>Body of story {0}.</description></item>",
+            i);
       }
       res.set_header("ETag", "\"m1\"");
       res.set_content(fmt::format(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>M</title>
-<link>https://example.com/</link><description>d</description>{}</channel></rss>)", items),
+<link>https://example.com/</link><description>d</description>{}</channel></rss>)",
+                                  items),
                       "application/rss+xml");
     });
     // A hostile site: teasers whose pages trickle one byte a second.
     server_.Get("/slow-teasers", [this](const httplib::Request&, httplib::Response& res) {
       std::string items;
       for (int i = 0; i < 3; ++i) {
-        items += fmt::format("<item><title>Slow {1}</title><link>{0}/slow-page/{1}</link>"
-                             "<description>Teaser {1}. Read more</description></item>", Url(""), i);
+        items += fmt::format(
+            "<item><title>Slow {1}</title><link>{0}/slow-page/{1}</link>"
+            "<description>Teaser {1}. Read more</description></item>",
+            Url(""), i);
       }
       res.set_content(fmt::format(R"(<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>
-<link>{}</link><description>d</description>{}</channel></rss>)", Url(""), items), "application/rss+xml");
+<link>{}</link><description>d</description>{}</channel></rss>)",
+                                  Url(""), items),
+                      "application/rss+xml");
     });
     server_.Get(R"(/slow-page/\d+)", [this](const httplib::Request&, httplib::Response& res) {
       ++slow_page_hits_;
@@ -143,10 +156,11 @@ class IngestServiceTest : public ::testing::Test {
 
   // The test server is on loopback: fetches reach it only because the
   // config allows 127.0.0.0/8, unless a test says otherwise.
-  void Start(const std::vector<std::string>& feeds,
-             const std::function<void(IngestConfig*)>& adjust = [](IngestConfig* c) {
-               c->allow_networks = {"127.0.0.0/8"};
-             }) {
+  void Start(
+      const std::vector<std::string>& feeds,
+      const std::function<void(IngestConfig*)>& adjust = [](IngestConfig* c) {
+        c->allow_networks = {"127.0.0.0/8"};
+      }) {
     NewsflowConfig config = DefaultConfig();
     config.ingest.data_dir = dir_.Sub("ingest");
     config.ingest.articles = MakeEndpoint(articles_, true, 100);
@@ -219,12 +233,14 @@ class IngestServiceTest : public ::testing::Test {
     nlohmann::json body = nlohmann::json::parse(started->body, nullptr, false);
     if (!body.is_object() || !body.contains("status")) return {};
     nlohmann::json progress;
-    WaitFor([&] {
-      auto got = client.Get(body["status"].get<std::string>());
-      if (!got || got->status != 200) return false;
-      progress = nlohmann::json::parse(got->body, nullptr, false);
-      return progress.is_object() && progress["done"] == true;
-    }, seconds(60));
+    WaitFor(
+        [&] {
+          auto got = client.Get(body["status"].get<std::string>());
+          if (!got || got->status != 200) return false;
+          progress = nlohmann::json::parse(got->body, nullptr, false);
+          return progress.is_object() && progress["done"] == true;
+        },
+        seconds(60));
     return progress;
   }
 
@@ -243,11 +259,11 @@ class IngestServiceTest : public ::testing::Test {
   std::unique_ptr<Service> service_;
   std::jthread service_thread_;
   absl::Status status_;
-  std::string api_;  // http://127.0.0.1:port of the feeds API
+  std::string api_;        // http://127.0.0.1:port of the feeds API
   EndpointMap endpoints_;  // as the service reported them when ready
-  std::string token_;  // sent with Feeds() and PollNow()
+  std::string token_;      // sent with Feeds() and PollNow()
   std::mutex mu_;
-  std::vector<std::string> if_none_match_;  // GUARDED_BY(mu_)
+  std::vector<std::string> if_none_match_;       // GUARDED_BY(mu_)
   std::vector<std::string> many_if_none_match_;  // GUARDED_BY(mu_)
   static constexpr int kManyItems = 30;
   std::atomic<int> slow_page_hits_{0};
@@ -256,14 +272,24 @@ class IngestServiceTest : public ::testing::Test {
 
 TEST_F(IngestServiceTest, GoneDisablesTheFeedWithItsReason) {
   ASSERT_NO_FATAL_FAILURE(Start({Url("/gone")}));
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/gone")); return f && !f->enabled(); }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(Url("/gone"));
+        return f && !f->enabled();
+      },
+      seconds(20)));
   EXPECT_THAT(Feed(Url("/gone"))->disabled_reason(), ::testing::HasSubstr("410"));
 }
 
 TEST_F(IngestServiceTest, RetryAfterPostponesTheNextPoll) {
   clock_ = &fake_clock_;
   ASSERT_NO_FATAL_FAILURE(Start({Url("/busy")}));
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/busy")); return f && f->last_fetch_ms() > 0; }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(Url("/busy"));
+        return f && f->last_fetch_ms() > 0;
+      },
+      seconds(20)));
   auto f = Feed(Url("/busy"));
   EXPECT_TRUE(f->enabled());
   EXPECT_EQ(f->consecutive_failures(), 1);
@@ -277,23 +303,37 @@ TEST_F(IngestServiceTest, RetryAfterPostponesTheNextPoll) {
 TEST_F(IngestServiceTest, PermanentRedirectMovesTheFeed) {
   ASSERT_NO_FATAL_FAILURE(Start({Url("/old")}));
   // The move adds the new URL, then removes the old one.
-  ASSERT_TRUE(WaitFor([&] { return Feed(Url("/feed")).has_value() && !Feed(Url("/old")).has_value(); },
-                      seconds(20)));
+  ASSERT_TRUE(
+      WaitFor([&] { return Feed(Url("/feed")).has_value() && !Feed(Url("/old")).has_value(); }, seconds(20)));
   EXPECT_EQ(Feed(Url("/feed"))->articles_seen(), 1u);
 }
 
 TEST_F(IngestServiceTest, TemporaryRedirectKeepsTheFeedUrl) {
   ASSERT_NO_FATAL_FAILURE(Start({Url("/moved-for-now")}));
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/moved-for-now")); return f && f->last_fetch_ms() > 0; },
-                      seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(Url("/moved-for-now"));
+        return f && f->last_fetch_ms() > 0;
+      },
+      seconds(20)));
   EXPECT_FALSE(Feed(Url("/feed")).has_value());
 }
 
 TEST_F(IngestServiceTest, ConditionalGetSendsTheStoredEtagBack) {
   ASSERT_NO_FATAL_FAILURE(Start({Url("/feed")}));
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->etag() == "\"v1\""; }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(Url("/feed"));
+        return f && f->etag() == "\"v1\"";
+      },
+      seconds(20)));
   PollNow();
-  ASSERT_TRUE(WaitFor([&] { std::lock_guard lock(mu_); return if_none_match_.size() >= 2; }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::lock_guard lock(mu_);
+        return if_none_match_.size() >= 2;
+      },
+      seconds(20)));
   std::lock_guard lock(mu_);
   EXPECT_EQ(if_none_match_[0], "");
   EXPECT_EQ(if_none_match_[1], "\"v1\"");
@@ -393,12 +433,14 @@ TEST_F(IngestServiceTest, ReadyzReportsFailingDatabaseWrites) {
     std::filesystem::rename(drop + "/.tmp", fmt::format("{}/crane-{}.json", drop, i));
   }
   nlohmann::json body;
-  ASSERT_TRUE(WaitFor([&] {
-    auto got = client.Get("/readyz");
-    if (!got || got->status != 503) return false;
-    body = nlohmann::json::parse(got->body, nullptr, false);
-    return true;
-  }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto got = client.Get("/readyz");
+        if (!got || got->status != 503) return false;
+        body = nlohmann::json::parse(got->body, nullptr, false);
+        return true;
+      },
+      seconds(20)));
   EXPECT_EQ(body["ready"], false);
   EXPECT_THAT(body["reason"].get<std::string>(), ::testing::HasSubstr("ingest database writes failing"));
   auto live = client.Get("/healthz");
@@ -420,7 +462,12 @@ TEST_F(IngestServiceTest, HttpApiManagesTheRunningFeedList) {
   ASSERT_TRUE(added);
   EXPECT_EQ(added->status, 201) << added->body;
   // Applied without a restart: the new feed is polled.
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->articles_seen() == 1; }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(Url("/feed"));
+        return f && f->articles_seen() == 1;
+      },
+      seconds(20)));
   auto bad = client.Post("/v1/feeds", "{\"nourl\": 1}", "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
@@ -450,7 +497,12 @@ TEST_F(IngestServiceTest, StopWithAFullOutboxKeepsTheRestOfThePollForTheNextStar
     c->max_in_flight = kInFlight;
   }));
   // No worker is connected, so the poll blocks once kInFlight items wait.
-  ASSERT_TRUE(WaitFor([&] { std::lock_guard lock(mu_); return !many_if_none_match_.empty(); }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::lock_guard lock(mu_);
+        return !many_if_none_match_.empty();
+      },
+      seconds(20)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   StopService();
   ASSERT_TRUE(status_.ok()) << status_;
@@ -461,7 +513,8 @@ TEST_F(IngestServiceTest, StopWithAFullOutboxKeepsTheRestOfThePollForTheNextStar
   std::set<std::string> titles;
   std::vector<zmq::pollitem_t> items{{pull->handle(), 0, ZMQ_POLLIN, 0}};
   auto deadline = std::chrono::steady_clock::now() + seconds(20);
-  while (titles.size() < static_cast<std::size_t>(kManyItems) && std::chrono::steady_clock::now() < deadline) {
+  while (titles.size() < static_cast<std::size_t>(kManyItems) &&
+         std::chrono::steady_clock::now() < deadline) {
     auto ready = Poll(items, std::chrono::milliseconds(200));
     ASSERT_TRUE(ready.ok());
     if (*ready == 0) continue;
@@ -482,7 +535,12 @@ TEST_F(IngestServiceTest, StopWithAFullOutboxKeepsTheRestOfThePollForTheNextStar
 TEST_F(IngestServiceTest, LoopbackFeedIsRefusedWithoutAllowNetworks) {
   const std::string url = fmt::format("http://localhost:{}/feed", port_);
   ASSERT_NO_FATAL_FAILURE(Start({url}, [](IngestConfig*) {}));
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(url); return f && f->consecutive_failures() > 0; }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(url);
+        return f && f->consecutive_failures() > 0;
+      },
+      seconds(20)));
   auto f = Feed(url);
   EXPECT_THAT(f->last_error(), ::testing::HasSubstr("is not allowed (ingest.fetch.allow_networks)"));
   EXPECT_EQ(f->articles_seen(), 0u);
@@ -498,8 +556,9 @@ TEST_F(IngestServiceTest, TeaserLinkRedirectedToARefusedAddressIsNotFetched) {
   std::atomic<int> internal_hits{0};
   internal.Get(".*", [&](const httplib::Request&, httplib::Response& res) {
     ++internal_hits;
-    res.set_content("<html><body><article><p>internal secret internal secret internal secret</p></article></body></html>",
-                    "text/html");
+    res.set_content(
+        "<html><body><article><p>internal secret internal secret internal secret</p></article></body></html>",
+        "text/html");
   });
   std::thread internal_thread([&] { internal.listen_after_bind(); });
   server_.Get("/article-moved", [&](const httplib::Request&, httplib::Response& res) {
@@ -510,10 +569,12 @@ TEST_F(IngestServiceTest, TeaserLinkRedirectedToARefusedAddressIsNotFetched) {
 <link>{0}</link><description>d</description>
 <item><title>Ferry terminal approved</title><link>{0}/article-moved</link>
 <description>The harbour authority approved a terminal. Read more</description></item>
-</channel></rss>)", Url("")), "application/rss+xml");
+</channel></rss>)",
+                                Url("")),
+                    "application/rss+xml");
   });
-  ASSERT_NO_FATAL_FAILURE(Start({Url("/redirecting-teasers")},
-                                [](IngestConfig* c) { c->allow_networks = {"127.0.0.1/32"}; }));
+  ASSERT_NO_FATAL_FAILURE(
+      Start({Url("/redirecting-teasers")}, [](IngestConfig* c) { c->allow_networks = {"127.0.0.1/32"}; }));
   auto article = NextArticle(context_, articles_);
   internal.stop();
   internal_thread.join();
@@ -543,7 +604,8 @@ TEST_F(IngestServiceTest, LocalFeedsOnlyFromTheOptInFolder) {
   std::filesystem::create_directories(dir_.Sub("feeds"));
   ::newsflow::testing::WriteFile(dir_.Sub("feeds/local.xml"), kFeed);
   ::newsflow::testing::WriteFile(dir_.Sub("outside.xml"), kFeed);
-  ASSERT_NO_FATAL_FAILURE(Start({}, [&](IngestConfig* c) { c->file_feeds_allowed_under = dir_.Sub("feeds"); }));
+  ASSERT_NO_FATAL_FAILURE(
+      Start({}, [&](IngestConfig* c) { c->file_feeds_allowed_under = dir_.Sub("feeds"); }));
   EXPECT_TRUE(AddFeed(dir_.Sub("feeds/local.xml")).ok());
   v1::ControlResponse outside = AddFeed(dir_.Sub("outside.xml"));
   EXPECT_FALSE(outside.ok());
@@ -551,9 +613,14 @@ TEST_F(IngestServiceTest, LocalFeedsOnlyFromTheOptInFolder) {
   // The same answer for a path that does not exist: nothing is revealed.
   v1::ControlResponse missing = AddFeed(dir_.Sub("absent.xml"));
   EXPECT_EQ(missing.error(), outside.error().substr(0, outside.error().find(dir_.Sub(""))) +
-                                 dir_.Sub("absent.xml") + " is not inside ingest.fetch.file_feeds_allowed_under");
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(dir_.Sub("feeds/local.xml")); return f && f->articles_seen() == 1; },
-                      seconds(20)));
+                                 dir_.Sub("absent.xml") +
+                                 " is not inside ingest.fetch.file_feeds_allowed_under");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(dir_.Sub("feeds/local.xml"));
+        return f && f->articles_seen() == 1;
+      },
+      seconds(20)));
 }
 
 TEST_F(IngestServiceTest, ControlSocketRequiresTheApiTokenWhenSet) {
@@ -580,11 +647,17 @@ TEST_F(IngestServiceTest, ControlSocketRequiresTheApiTokenWhenSet) {
 TEST_F(IngestServiceTest, IntervalIsBoundedAndReAddingKeepsFetchState) {
   ASSERT_NO_FATAL_FAILURE(Start({}));
   httplib::Client client(api_);
-  auto added = client.Post("/v1/feeds", fmt::format(R"({{"url": "{}", "interval_s": 3000000000}})", Url("/feed")),
-                           "application/json");
+  auto added =
+      client.Post("/v1/feeds", fmt::format(R"({{"url": "{}", "interval_s": 3000000000}})", Url("/feed")),
+                  "application/json");
   ASSERT_TRUE(added);
   EXPECT_EQ(added->status, 201) << added->body;
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->etag() == "\"v1\""; }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(Url("/feed"));
+        return f && f->etag() == "\"v1\"";
+      },
+      seconds(20)));
   v1::FeedSpec before = *Feed(Url("/feed"));
   EXPECT_EQ(before.interval_s(), 86400);  // ingest.poll.max_interval_s, not a negative number
   EXPECT_EQ(before.articles_seen(), 1u);
@@ -629,7 +702,12 @@ TEST_F(IngestServiceTest, SlowPagesDoNotStallAnUnrelatedFeed) {
   ASSERT_TRUE(WaitFor([&] { return slow_page_hits_.load() > 0; }, seconds(10)));
   auto added_at = std::chrono::steady_clock::now();
   ASSERT_TRUE(AddFeed(Url("/feed")).ok());
-  ASSERT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->last_fetch_ms() > 0; }, seconds(15)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(Url("/feed"));
+        return f && f->last_fetch_ms() > 0;
+      },
+      seconds(15)));
   EXPECT_LT(std::chrono::steady_clock::now() - added_at, seconds(5));
   // The slow feed's poll ended at its budget: its items kept the feed text.
   auto slow = Feed(Url("/slow-teasers"));
@@ -681,12 +759,14 @@ TEST_F(IngestServiceTest, LargeOpmlImportRunsInTheBackgroundWithProgress) {
   ASSERT_TRUE(second);
   nlohmann::json body = nlohmann::json::parse(started->body);
   nlohmann::json progress;
-  ASSERT_TRUE(WaitFor([&] {
-    auto got = client.Get(body["status"].get<std::string>());
-    if (!got || got->status != 200) return false;
-    progress = nlohmann::json::parse(got->body);
-    return progress["done"] == true;
-  }, seconds(120)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto got = client.Get(body["status"].get<std::string>());
+        if (!got || got->status != 200) return false;
+        progress = nlohmann::json::parse(got->body);
+        return progress["done"] == true;
+      },
+      seconds(120)));
   EXPECT_TRUE(second->status == 409 || second->status == 202) << second->body;
   EXPECT_EQ(progress["total"], kOutlines + 1);
   EXPECT_EQ(progress["added"], kOutlines);
@@ -694,7 +774,12 @@ TEST_F(IngestServiceTest, LargeOpmlImportRunsInTheBackgroundWithProgress) {
   EXPECT_EQ(progress["error"], "");
   // An unrelated feed is still polled at once.
   ASSERT_TRUE(AddFeed(Url("/feed")).ok());
-  EXPECT_TRUE(WaitFor([&] { auto f = Feed(Url("/feed")); return f && f->last_fetch_ms() > 0; }, seconds(10)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto f = Feed(Url("/feed"));
+        return f && f->last_fetch_ms() > 0;
+      },
+      seconds(10)));
   auto unknown = client.Get("/v1/imports/nothing");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
@@ -749,12 +834,14 @@ TEST_F(IngestServiceTest, ArticlesHeldByAVanishedWorkerAreResentSoon) {
   first->set(zmq::sockopt::linger, 0);
   first->close();  // the first worker dies without acking
   httplib::Client client(api_);
-  ASSERT_TRUE(WaitFor([&] {
-    auto metrics = client.Get("/metrics");
-    if (!metrics || metrics->status != 200) return false;
-    auto parsed = ::newsflow::testing::ParseExposition(metrics->body);
-    return parsed.ok() && parsed->Value("newsflow_ingest_worker_disconnects_total") >= 1;
-  }, seconds(15)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto metrics = client.Get("/metrics");
+        if (!metrics || metrics->status != 200) return false;
+        auto parsed = ::newsflow::testing::ParseExposition(metrics->body);
+        return parsed.ok() && parsed->Value("newsflow_ingest_worker_disconnects_total") >= 1;
+      },
+      seconds(15)));
   EXPECT_FALSE(receive(*second, std::chrono::milliseconds(500)).has_value()) << "resent before the grace";
   fake_clock_.Advance(std::chrono::milliseconds(2100));
   auto resent = receive(*second, seconds(15));

@@ -270,9 +270,9 @@ TEST_F(OutboxTest, RecoverQueuesLeftoversWithTheirAttempts) {
   Accept(a);
   Accept(b);
   SendNext(kT0);
-  ASSERT_THAT(outbox_->OnAck(AckOf(b)), IsOk());  // the pipeline answers: a's send counts
+  ASSERT_THAT(outbox_->OnAck(AckOf(b)), IsOk());       // the pipeline answers: a's send counts
   ASSERT_THAT(outbox_->ExpireDue(kT0 + 100), IsOk());  // a: attempt 1 persisted
-  OpenDb();  // a restart
+  OpenDb();                                            // a restart
   ASSERT_THAT(outbox_->Recover(), IsOk());
   EXPECT_EQ(outbox_->outstanding(), 1u);
   auto resent = SendNext(kT0);
@@ -453,7 +453,8 @@ TEST_F(OutboxBackpressureTest, DeadLetterFreesRoom) {
   Accept(MakeArticle("b", "B", "x"));
   int64_t now = kT0;
   for (int i = 0; i < 3; ++i) {
-    while (SendNext(now)) {}
+    while (SendNext(now)) {
+    }
     // The store answers (here a repeated ack of an older article), so the
     // sends count towards max_attempts.
     ASSERT_THAT(outbox_->OnAck(AckOf(MakeArticle("older", "O", "x"))), IsOk());

@@ -65,17 +65,17 @@ std::string NewsPage(const std::string& head_extra, const std::string& article_e
 }
 
 TEST(ExtractArticleTest, KeepsParagraphsAndDropsBoilerplate) {
-  auto a = ExtractArticle(NewsPage("", "<p>The post Council expands bike lanes appeared first "
-                                       "on Town Times.</p>"),
+  auto a = ExtractArticle(NewsPage("",
+                                   "<p>The post Council expands bike lanes appeared first "
+                                   "on Town Times.</p>"),
                           "https://town.example/news/bikes");
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_THAT(a->text, HasSubstr("The city council voted on Tuesday"));
   EXPECT_THAT(a->text, HasSubstr("effect on local shops."));
   EXPECT_THAT(a->text, HasSubstr("according to the plan.\n\nSupporters said"));
   EXPECT_THAT(a->text, HasSubstr("What changes first"));
-  for (const char* boilerplate :
-       {"Sport", "cookies", "Share on Facebook", "Sign up", "Bus fares", "Great news",
-        "Copyright", "appeared first on", "By Jane Reporter"}) {
+  for (const char* boilerplate : {"Sport", "cookies", "Share on Facebook", "Sign up", "Bus fares",
+                                  "Great news", "Copyright", "appeared first on", "By Jane Reporter"}) {
     EXPECT_THAT(a->text, Not(HasSubstr(boilerplate))) << boilerplate;
   }
   // The headline is the title, not body text.
@@ -86,9 +86,10 @@ TEST(ExtractArticleTest, KeepsParagraphsAndDropsBoilerplate) {
 }
 
 TEST(ExtractArticleTest, HtmlIsSanitised) {
-  auto a = ExtractArticle(NewsPage("", "<p onclick=\"steal()\">A link to <a href=\"/plan.pdf\" "
-                                       "onmouseover=\"x()\">the full plan</a> and <a "
-                                       "href=\"javascript:alert(1)\">more</a> is online now.</p>"),
+  auto a = ExtractArticle(NewsPage("",
+                                   "<p onclick=\"steal()\">A link to <a href=\"/plan.pdf\" "
+                                   "onmouseover=\"x()\">the full plan</a> and <a "
+                                   "href=\"javascript:alert(1)\">more</a> is online now.</p>"),
                           "https://town.example/news/bikes");
   ASSERT_TRUE(a.ok());
   EXPECT_THAT(a->html, HasSubstr("<p>The city council voted"));
@@ -147,7 +148,9 @@ TEST(ExtractArticleTest, JsonLdArticleBodyFillsInForAThinDom) {
   }
   std::string page =
       "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
-      "\"articleBody\":\"" + body + "\"}</script></head><body><div class=\"teaser\">"
+      "\"articleBody\":\"" +
+      body +
+      "\"}</script></head><body><div class=\"teaser\">"
       "<p>Paragraph 0 of the report explains the decision of the council in some detail.</p>"
       "<p>Paragraph 1 of the report explains the decision of the council in some detail.</p>"
       "</div><div class=\"subscribe\"><p>Subscribe to read the rest.</p></div></body></html>";
@@ -159,8 +162,8 @@ TEST(ExtractArticleTest, JsonLdArticleBodyFillsInForAThinDom) {
 std::string ToCharset(const std::string& utf8, const char* charset) {
   UErrorCode status = U_ZERO_ERROR;
   std::string out(utf8.size() * 4 + 16, '\0');
-  int32_t n = ucnv_convert(charset, "utf-8", out.data(), static_cast<int32_t>(out.size()),
-                           utf8.data(), static_cast<int32_t>(utf8.size()), &status);
+  int32_t n = ucnv_convert(charset, "utf-8", out.data(), static_cast<int32_t>(out.size()), utf8.data(),
+                           static_cast<int32_t>(utf8.size()), &status);
   EXPECT_TRUE(U_SUCCESS(status)) << u_errorName(status);
   out.resize(n);
   return out;
@@ -176,8 +179,10 @@ std::string ChinesePage(const std::string& meta) {
       "\xE9\x81\x93\xE3\x80\x82</p>";  // 城市议会周二投票决定，在未来三年内扩建自行车道，新增四十公里受保护的车道。
   std::string body;
   for (int i = 0; i < 6; ++i) body += p;
-  return "<html><head>" + meta + "<title>\xE6\x96\xB0\xE9\x97\xBB</title></head><body>"
-         "<div class=\"content\">" + body + "</div></body></html>";
+  return "<html><head>" + meta +
+         "<title>\xE6\x96\xB0\xE9\x97\xBB</title></head><body>"
+         "<div class=\"content\">" +
+         body + "</div></body></html>";
 }
 
 constexpr char kChineseSentence[] =
@@ -230,10 +235,10 @@ TEST(ExtractArticleTest, PlainTextAndFragmentsGiveText) {
 
 TEST(ExtractArticleTest, GarbageBytesNeverCrash) {
   std::mt19937 rng(42);
-  const std::string pieces[] = {"<",   ">",   "</",     "<p>",      "<div class=",
-                                "\"",  "&",   "&#x",    "<script>", "<!--",
-                                "\0",  "\xFF", "\xE4\xB8", "<meta charset=gbk>", "<table><td>",
-                                "<a href=", "text, more", " ", "\n", "<![CDATA["};
+  const std::string pieces[] = {
+      "<",           ">",        "</",         "<p>", "<div class=", "\"",       "&",
+      "&#x",         "<script>", "<!--",       "\0",  "\xFF",        "\xE4\xB8", "<meta charset=gbk>",
+      "<table><td>", "<a href=", "text, more", " ",   "\n",          "<![CDATA["};
   for (int round = 0; round < 300; ++round) {
     std::string input;
     int n = static_cast<int>(rng() % 200);

@@ -63,8 +63,13 @@ TEST(StripScriptsTest, SimilarTagNamesAreKept) {
 }
 
 TEST(DecodePageTest, InvalidUtf8IsReplaced) {
-  DecodedPage page = DecodePage("<p>a\xFF" "b</p>", "text/html; charset=utf-8");
-  EXPECT_EQ(page.html, "<p>a\xEF\xBF\xBD" "b</p>");
+  DecodedPage page = DecodePage(
+      "<p>a\xFF"
+      "b</p>",
+      "text/html; charset=utf-8");
+  EXPECT_EQ(page.html,
+            "<p>a\xEF\xBF\xBD"
+            "b</p>");
 }
 
 }  // namespace
