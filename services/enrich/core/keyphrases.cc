@@ -81,6 +81,29 @@ constexpr double kTitleTeleportBoost = 2.0;
 // sqrt(1 + s). News states its subject first (FirstPhrases, the first noun
 // phrases of a document, is a strong keyphrase baseline on long news).
 constexpr double kLedeWeight = 1.0;
+// A single common word counts only this share of its occurrences that
+// modify a longer noun phrase ("state" of "state police", "census" of
+// "census bureau"): they are evidence for that phrase, not for the word as a
+// topic of its own. On long stories a common word gathers its frequency
+// from many phrases it modifies and would otherwise crowd them out.
+constexpr double kModifierShare = 0.5;
+// The news preference for short tags (kNameLengthExponent,
+// kNameMultiWordWeight) rests on phrases being said once in a short story.
+// A phrase the story repeats is a term of its own ("illegal aliens",
+// "police brutality"): its length counts as in technical text by up to
+// kRepeatedPhraseWeight, reached at kRepeatedPhraseCount occurrences. A long
+// article (kShortArticleWords to kLongArticleWords content words) repeats
+// its topics as phrases, and its tags lean the same way by up to
+// kLongArticleWeight.
+constexpr double kRepeatedPhraseWeight = 0.5;
+constexpr double kRepeatedPhraseCount = 8;
+constexpr double kLongArticleWeight = 0.5;
+constexpr double kShortArticleWords = 150;
+constexpr double kLongArticleWords = 500;
+// Specificity of an English phrase (stream document frequencies): halfway
+// between the mean and the most specific of its words, so that "1990
+// census" is as specific as "census" less a little for "1990", not half.
+constexpr double kPhraseSpecificityOfRarest = 0.5;
 // Articles after which TermStatistics carry half their full weight.
 constexpr double kStatisticsHalfConfidence = 50;
 // A capitalised adjective as a tag of its own ("Japanese") counts this much;
@@ -100,8 +123,19 @@ constexpr double kMaxCoveredShare = 4.0;
 constexpr double kVariantWeight = 0.4;
 constexpr double kUnspacedVariantWeight = 1.0;
 // A candidate is a piece of a longer one when at least this share of its
-// occurrences lie inside that one's.
+// occurrences lie inside that one's; kRepeatedPieceShare when the longer one
+// occurs at least kRepeatedPieceCount times ("brutality" of a story that
+// says "police brutality" throughout, and "brutality lawsuits" once).
 constexpr double kPieceShare = 0.75;
+constexpr double kRepeatedPieceShare = 0.5;
+constexpr uint32_t kRepeatedPieceCount = 3;
+// Topics in news: an English candidate sharing a word with a chosen tag
+// ("census bureau" beside "1990 census") is a variant of it too, and each
+// further chosen variant of one topic multiplies the weight by
+// kVariantWeight again, so a topic does not take three slots. Technical
+// terms share words across topics ("neural network", "network traffic"), so
+// this holds from kTopicNewsWeight of news on.
+constexpr double kTopicNewsWeight = 0.5;
 // The best candidates the selection looks at; beyond them no tag is chosen.
 constexpr size_t kSelectionCandidates = 64;
 
@@ -138,6 +172,7 @@ struct Candidate {
   NgramKey key;
   uint32_t frequency = 0;
   uint32_t whole_runs = 0;  // occurrences that are a whole run
+  uint32_t modifiers = 0;   // occurrences followed by more of their noun phrase
   uint32_t proper = 0;      // occurrences capitalised mid-sentence
   uint32_t in_title = 0;    // occurrences in the title
   uint32_t first_sentence = 0;
@@ -576,6 +611,7 @@ void DropNamePieces(const Document& document, const std::vector<uint8_t>& roles,
   candidate->frequency -= removed;
   candidate->proper -= std::min(candidate->proper, removed);
   candidate->whole_runs = std::min(candidate->whole_runs, candidate->frequency);
+  candidate->modifiers = std::min(candidate->modifiers, candidate->frequency);
 }
 
 class CandidateTable {
@@ -632,6 +668,7 @@ class CandidateTable {
         Candidate& candidate = candidates_[it->second];
         ++candidate.frequency;
         if (i == phrase_begin && i + n == phrase_end) ++candidate.whole_runs;
+        if (!roles_.empty() && i + n < phrase_end) ++candidate.modifiers;
         if (proper) ++candidate.proper;
         if (token.in_title) {
           ++candidate.in_title;
@@ -981,15 +1018,19 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const auto between = [news](double technical, double name) {
     return technical + (name - technical) * news;
   };
-  const double length_exponent = document.unspaced
-                                     ? kUnspacedLengthExponent
-                                     : between(kTermLengthExponent, kNameLengthExponent);
+  uint32_t content_words = 0;
+  for (const Sentence& sentence : document.sentences) {
+    if (sentence.boilerplate) continue;
+    for (uint32_t t = sentence.first_token; t < sentence.end_token; ++t) {
+      content_words += document.tokens[t].stop ? 0 : 1;
+    }
+  }
+  const double long_article =
+      kLongArticleWeight * Smoothstep(content_words, kShortArticleWords, kLongArticleWords);
   const double frequency_exponent = kNameFrequencyExponent * news;
   const double graph_exponent = between(1.0, kNameGraphExponent);
   const double proper_weight = kProperWeight * news;
   const double single_word_weight = between(kTermSingleWordWeight, 1.0);
-  const double multi_word_weight = between(1.0, kNameMultiWordWeight);
-  const double multi_name_weight = between(1.0, kNameMultiNameWeight);
   const double whole_phrase_weight = 1 + between(kTermWholePhraseBonus, kNameWholePhraseBonus);
   const double generic_word_weight = between(kTermGenericWordWeight, kNameGenericWordWeight);
   const double generic_phrase_weight = between(kTermGenericPhraseWeight, 1.0);
@@ -1073,9 +1114,23 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         ++title_words;
       }
     }
-    graph = std::pow(graph / std::pow(n, length_exponent), graph_exponent);
-    const double frequency = std::pow(static_cast<double>(c.frequency), frequency_exponent) *
-                             (1 + std::log(static_cast<double>(c.frequency)));
+    // The news weight of this candidate's length (kRepeatedPhraseWeight).
+    const double repeated =
+        n > 1 ? kRepeatedPhraseWeight * Smoothstep(c.frequency, 1, kRepeatedPhraseCount) : 0.0;
+    const double phrase_news = news * (1 - long_article) * (1 - repeated);
+    const auto for_phrase = [phrase_news](double technical, double name) {
+      return technical + (name - technical) * phrase_news;
+    };
+    const double exponent = document.unspaced
+                                ? kUnspacedLengthExponent
+                                : for_phrase(kTermLengthExponent, kNameLengthExponent);
+    graph = std::pow(graph / std::pow(n, exponent), graph_exponent);
+    // Names are units ("Bank" of "Bank of England" is no modifier use).
+    double tf = c.frequency;
+    if (!document.unspaced && n == 1 && 2 * c.proper <= c.frequency) {
+      tf = std::max(1.0, tf - (1 - kModifierShare) * c.modifiers);
+    }
+    const double frequency = std::pow(tf, frequency_exponent) * (1 + std::log(tf));
     const double spread = 1 + kSpreadWeight * (c.last_sentence - c.first_sentence) / span;
     const double proper = 1 + proper_weight * c.proper / static_cast<double>(c.frequency);
     const double title = InTitle(document.title_keys, c.key)
@@ -1086,7 +1141,9 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     if (!document.unspaced) {
       // Names are units ("Kestrel Robotics"): less of the multi-word prior.
       const bool name = 2 * c.proper > c.frequency;
-      c.score *= n == 1 ? single_word_weight : name ? multi_name_weight : multi_word_weight;
+      c.score *= n == 1 ? single_word_weight
+                 : name ? for_phrase(1.0, kNameMultiNameWeight)
+                        : for_phrase(1.0, kNameMultiWordWeight);
       if (c.whole_runs > 0) c.score *= whole_phrase_weight;
       if (n == 1 && !name && news > 0) {
         ToLowerAscii(document.Surface(TokenAt(document, c.starts.front())), &lower);
@@ -1104,8 +1161,14 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     }
     if (confidence > 0) {
       double specificity = 0;
-      for (int k = 0; k < n; ++k) specificity += word_specificity[c.key.keys[k]];
-      c.score *= 1 - confidence + confidence * specificity / n;
+      const double of_rarest = document.unspaced ? 0.0 : kPhraseSpecificityOfRarest;
+      double rarest = 0;
+      for (int k = 0; k < n; ++k) {
+        specificity += word_specificity[c.key.keys[k]];
+        rarest = std::max(rarest, word_specificity[c.key.keys[k]]);
+      }
+      specificity = (1 - of_rarest) * specificity / n + of_rarest * rarest;
+      c.score *= 1 - confidence + confidence * specificity;
     }
     if (c.score > 0) ranked.push_back(&c);
   }
@@ -1125,6 +1188,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   // occurrences mostly lie inside chosen tags that contain it ("Action
   // Plan" inside "AI Action Plan") adds nothing of its own and is dropped.
   const double variant_weight = document.unspaced ? kUnspacedVariantWeight : kVariantWeight;
+  const bool topics = !document.unspaced && news >= kTopicNewsWeight;
   const size_t considered = std::min(ranked.size(), kSelectionCandidates);
   // A piece of one longer candidate ("bureau" where the text always says
   // "census bureau", "Angeles" of "Los Angeles") is not a tag of its own.
@@ -1147,7 +1211,8 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
           inside += std::find(d.starts.begin(), d.starts.end(), start - offset) != d.starts.end() ? 1 : 0;
         }
       }
-      piece[i] = inside >= kPieceShare * c.frequency;
+      const double share = d.frequency >= kRepeatedPieceCount ? kRepeatedPieceShare : kPieceShare;
+      piece[i] = inside >= share * c.frequency;
     }
   }
   std::vector<const Candidate*> selected;
@@ -1179,11 +1244,19 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     for (uint32_t i = 0; i < considered; ++i) {
       if (done[i] || piece[i]) continue;
       const Candidate* c = ranked[i];
-      bool variant = false;
+      int variants = 0;
       uint32_t covered = 0;
       for (const Candidate* s : selected) {
         const bool inside = s->key.Contains(c->key);
-        variant = variant || inside || c->key.Contains(s->key);
+        bool related = inside || c->key.Contains(s->key);
+        if (!related && topics) {
+          for (int a = 0; a < c->key.size && !related; ++a) {
+            for (int b = 0; b < s->key.size && !related; ++b) {
+              related = c->key.keys[a] == s->key.keys[b];
+            }
+          }
+        }
+        variants += related ? 1 : 0;
         if (inside) covered += s->frequency;
       }
       if (covered > 0 && c->frequency <= kMaxCoveredShare * covered) {
@@ -1194,7 +1267,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         done[i] = true;
         continue;
       }
-      const double score = variant ? c->score * variant_weight : c->score;
+      const double score = c->score * std::pow(variant_weight, variants);
       if (best < 0 || score > best_score) {
         best = static_cast<int>(i);
         best_score = score;
