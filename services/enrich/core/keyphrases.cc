@@ -195,6 +195,9 @@ constexpr uint8_t kJoinsName = 16;
 // "学习绩效"), never alone; kNounLike marks the words that satisfy it.
 constexpr uint8_t kVerbal = 32;
 constexpr uint8_t kNounLike = 64;
+// English only: a year before a noun opens a noun phrase ("the 1990
+// census", "the 2008 election"); it never stands alone nor ends one.
+constexpr uint8_t kYear = 128;
 
 uint8_t RoleOf(WordClass word_class) {
   switch (word_class) {
@@ -225,6 +228,15 @@ bool IsNameParticle(std::string_view word) {
     if (word == particle) return true;
   }
   return false;
+}
+
+// A year as news writes it: four digits from 1800 to 2099.
+bool IsYear(std::string_view word) {
+  if (word.size() != 4) return false;
+  for (char c : word) {
+    if (c < '0' || c > '9') return false;
+  }
+  return (word[0] == '1' && word[1] >= '8') || (word[0] == '2' && word[1] == '0');
 }
 
 // Auxiliaries and modals: an -ed or irregular past form after one is a verb
@@ -454,6 +466,10 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
             !next->sentence_initial) {
           roles[t] = kJoinsName;
         }
+      }
+      if (token.kind == WordKind::kNumber && next != nullptr && !next->stop &&
+          next->kind == WordKind::kLetter && IsYear(document.Surface(token))) {
+        roles[t] = kCanStart | kYear;
       }
       continue;
     }
@@ -963,9 +979,10 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const std::vector<uint8_t> roles = TokenRoles(document);
   const auto breaks_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kBreaks); };
   const auto splits_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kSplitsBefore); };
-  // A stop token ends a run, but for a particle inside a name.
+  // A stop token ends a run, but for a particle inside a name and a year
+  // before a noun.
   const auto stops_at = [&](uint32_t t) {
-    return TokenAt(document, t).stop && (roles.empty() || !(roles[t] & kJoinsName));
+    return TokenAt(document, t).stop && (roles.empty() || !(roles[t] & (kJoinsName | kYear)));
   };
   CandidateTable table(document, roles);
   for (const Sentence& sentence : document.sentences) {
