@@ -1198,15 +1198,25 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const size_t max_tags = static_cast<size_t>(std::max(options.max_tags, 0));
   const size_t min_tags = static_cast<size_t>(std::clamp(options.min_tags, 0, std::max(options.max_tags, 0)));
   // Greedy selection with a penalty on variants (maximal marginal relevance
-  // over the "one contains the other" relation): "census" next to a chosen
-  // "1990 census", or "census bureau" next to a chosen "census", counts for
-  // kVariantWeight of its score, so variants of one topic come after the
-  // other topics instead of taking their slots. A candidate whose
+  // over the "one contains the other" relation, in news over "shares a
+  // word"): "census" next to a chosen "1990 census", or "census bureau" next
+  // to a chosen "census", counts for kVariantWeight of its score, once per
+  // chosen variant, so variants of one topic come after the other topics
+  // instead of taking their slots. A candidate whose
   // occurrences mostly lie inside chosen tags that contain it ("Action
   // Plan" inside "AI Action Plan") adds nothing of its own and is dropped.
   const double variant_weight = document.unspaced ? kUnspacedVariantWeight : kVariantWeight;
   const bool topics = !document.unspaced && news >= kTopicNewsWeight;
   const size_t considered = std::min(ranked.size(), kSelectionCandidates);
+  // The words of each candidate as a 64-bit set: most pairs share none, and
+  // one AND rules a shared word out.
+  std::vector<uint64_t> words(considered, 0);
+  std::vector<uint64_t> selected_words;
+  for (uint32_t i = 0; i < considered && topics; ++i) {
+    for (int k = 0; k < ranked[i]->key.size; ++k) {
+      words[i] |= uint64_t{1} << (ranked[i]->key.keys[k] & 63);
+    }
+  }
   // A piece of one longer candidate ("bureau" where the text always says
   // "census bureau", "Angeles" of "Los Angeles") is not a tag of its own.
   // Chinese candidates are runs of dictionary words, most of which recur
@@ -1263,10 +1273,11 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       const Candidate* c = ranked[i];
       int variants = 0;
       uint32_t covered = 0;
-      for (const Candidate* s : selected) {
+      for (size_t k = 0; k < selected.size(); ++k) {
+        const Candidate* s = selected[k];
         const bool inside = s->key.Contains(c->key);
         bool related = inside || c->key.Contains(s->key);
-        if (!related && topics) {
+        if (!related && topics && (words[i] & selected_words[k]) != 0) {
           for (int a = 0; a < c->key.size && !related; ++a) {
             for (int b = 0; b < s->key.size && !related; ++b) {
               related = c->key.keys[a] == s->key.keys[b];
@@ -1284,7 +1295,8 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         done[i] = true;
         continue;
       }
-      const double score = c->score * std::pow(variant_weight, variants);
+      double score = c->score;
+      for (int k = 0; k < variants; ++k) score *= variant_weight;
       if (best < 0 || score > best_score) {
         best = static_cast<int>(i);
         best_score = score;
@@ -1300,6 +1312,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
           zh_selected.erase(zh_selected.begin() + s);
           zh_selected_occurrences.erase(zh_selected_occurrences.begin() + s);
           selected.erase(selected.begin() + s);
+          selected_words.erase(selected_words.begin() + s);
           selected_scores.erase(selected_scores.begin() + s);
         }
       }
@@ -1308,6 +1321,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       zh_paired = PairedChineseTags(zh_selected);
     }
     selected.push_back(ranked[best]);
+    selected_words.push_back(words[best]);
     selected_scores.push_back(best_score);
   }
 
