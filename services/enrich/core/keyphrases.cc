@@ -81,6 +81,29 @@ constexpr double kTitleTeleportBoost = 2.0;
 // sqrt(1 + s). News states its subject first (FirstPhrases, the first noun
 // phrases of a document, is a strong keyphrase baseline on long news).
 constexpr double kLedeWeight = 1.0;
+// A single common word counts only this share of its occurrences that
+// modify a longer noun phrase ("state" of "state police", "census" of
+// "census bureau"): they are evidence for that phrase, not for the word as a
+// topic of its own. On long stories a common word gathers its frequency
+// from many phrases it modifies and would otherwise crowd them out.
+constexpr double kModifierShare = 0.5;
+// The news preference for short tags (kNameLengthExponent,
+// kNameMultiWordWeight) rests on phrases being said once in a short story.
+// A phrase the story repeats is a term of its own ("illegal aliens",
+// "police brutality"): its length counts as in technical text by up to
+// kRepeatedPhraseWeight, reached at kRepeatedPhraseCount occurrences. A long
+// article (kShortArticleWords to kLongArticleWords content words) repeats
+// its topics as phrases, and its tags lean the same way by up to
+// kLongArticleWeight.
+constexpr double kRepeatedPhraseWeight = 0.5;
+constexpr double kRepeatedPhraseCount = 8;
+constexpr double kLongArticleWeight = 0.5;
+constexpr double kShortArticleWords = 150;
+constexpr double kLongArticleWords = 500;
+// Specificity of an English phrase (stream document frequencies): halfway
+// between the mean and the most specific of its words, so that "1990
+// census" is as specific as "census" less a little for "1990", not half.
+constexpr double kPhraseSpecificityOfRarest = 0.5;
 // Articles after which TermStatistics carry half their full weight.
 constexpr double kStatisticsHalfConfidence = 50;
 // A capitalised adjective as a tag of its own ("Japanese") counts this much;
@@ -100,8 +123,19 @@ constexpr double kMaxCoveredShare = 4.0;
 constexpr double kVariantWeight = 0.4;
 constexpr double kUnspacedVariantWeight = 1.0;
 // A candidate is a piece of a longer one when at least this share of its
-// occurrences lie inside that one's.
+// occurrences lie inside that one's; kRepeatedPieceShare when the longer one
+// occurs at least kRepeatedPieceCount times ("brutality" of a story that
+// says "police brutality" throughout, and "brutality lawsuits" once).
 constexpr double kPieceShare = 0.75;
+constexpr double kRepeatedPieceShare = 0.5;
+constexpr uint32_t kRepeatedPieceCount = 3;
+// Topics in news: an English candidate sharing a word with a chosen tag
+// ("census bureau" beside "1990 census") is a variant of it too, and each
+// further chosen variant of one topic multiplies the weight by
+// kVariantWeight again, so a topic does not take three slots. Technical
+// terms share words across topics ("neural network", "network traffic"), so
+// this holds from kTopicNewsWeight of news on.
+constexpr double kTopicNewsWeight = 0.5;
 // The best candidates the selection looks at; beyond them no tag is chosen.
 constexpr size_t kSelectionCandidates = 64;
 
@@ -138,6 +172,7 @@ struct Candidate {
   NgramKey key;
   uint32_t frequency = 0;
   uint32_t whole_runs = 0;  // occurrences that are a whole run
+  uint32_t modifiers = 0;   // occurrences followed by more of their noun phrase
   uint32_t proper = 0;      // occurrences capitalised mid-sentence
   uint32_t in_title = 0;    // occurrences in the title
   uint32_t first_sentence = 0;
@@ -160,6 +195,9 @@ constexpr uint8_t kJoinsName = 16;
 // "学习绩效"), never alone; kNounLike marks the words that satisfy it.
 constexpr uint8_t kVerbal = 32;
 constexpr uint8_t kNounLike = 64;
+// English only: a year before a noun opens a noun phrase ("the 1990
+// census", "the 2008 election"); it never stands alone nor ends one.
+constexpr uint8_t kYear = 128;
 
 uint8_t RoleOf(WordClass word_class) {
   switch (word_class) {
@@ -190,6 +228,15 @@ bool IsNameParticle(std::string_view word) {
     if (word == particle) return true;
   }
   return false;
+}
+
+// A year as news writes it: four digits from 1800 to 2099.
+bool IsYear(std::string_view word) {
+  if (word.size() != 4) return false;
+  for (char c : word) {
+    if (c < '0' || c > '9') return false;
+  }
+  return (word[0] == '1' && word[1] >= '8') || (word[0] == '2' && word[1] == '0');
 }
 
 // Auxiliaries and modals: an -ed or irregular past form after one is a verb
@@ -420,6 +467,10 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
           roles[t] = kJoinsName;
         }
       }
+      if (token.kind == WordKind::kNumber && next != nullptr && !next->stop &&
+          next->kind == WordKind::kLetter && IsYear(document.Surface(token))) {
+        roles[t] = kCanStart | kYear;
+      }
       continue;
     }
     const WordReading& reading = readings[t];
@@ -576,6 +627,7 @@ void DropNamePieces(const Document& document, const std::vector<uint8_t>& roles,
   candidate->frequency -= removed;
   candidate->proper -= std::min(candidate->proper, removed);
   candidate->whole_runs = std::min(candidate->whole_runs, candidate->frequency);
+  candidate->modifiers = std::min(candidate->modifiers, candidate->frequency);
 }
 
 class CandidateTable {
@@ -632,6 +684,7 @@ class CandidateTable {
         Candidate& candidate = candidates_[it->second];
         ++candidate.frequency;
         if (i == phrase_begin && i + n == phrase_end) ++candidate.whole_runs;
+        if (!roles_.empty() && i + n < phrase_end) ++candidate.modifiers;
         if (proper) ++candidate.proper;
         if (token.in_title) {
           ++candidate.in_title;
@@ -926,9 +979,10 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const std::vector<uint8_t> roles = TokenRoles(document);
   const auto breaks_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kBreaks); };
   const auto splits_at = [&](uint32_t t) { return !roles.empty() && (roles[t] & kSplitsBefore); };
-  // A stop token ends a run, but for a particle inside a name.
+  // A stop token ends a run, but for a particle inside a name and a year
+  // before a noun.
   const auto stops_at = [&](uint32_t t) {
-    return TokenAt(document, t).stop && (roles.empty() || !(roles[t] & kJoinsName));
+    return TokenAt(document, t).stop && (roles.empty() || !(roles[t] & (kJoinsName | kYear)));
   };
   CandidateTable table(document, roles);
   for (const Sentence& sentence : document.sentences) {
@@ -981,15 +1035,19 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const auto between = [news](double technical, double name) {
     return technical + (name - technical) * news;
   };
-  const double length_exponent = document.unspaced
-                                     ? kUnspacedLengthExponent
-                                     : between(kTermLengthExponent, kNameLengthExponent);
+  uint32_t content_words = 0;
+  for (const Sentence& sentence : document.sentences) {
+    if (sentence.boilerplate) continue;
+    for (uint32_t t = sentence.first_token; t < sentence.end_token; ++t) {
+      content_words += document.tokens[t].stop ? 0 : 1;
+    }
+  }
+  const double long_article =
+      kLongArticleWeight * Smoothstep(content_words, kShortArticleWords, kLongArticleWords);
   const double frequency_exponent = kNameFrequencyExponent * news;
   const double graph_exponent = between(1.0, kNameGraphExponent);
   const double proper_weight = kProperWeight * news;
   const double single_word_weight = between(kTermSingleWordWeight, 1.0);
-  const double multi_word_weight = between(1.0, kNameMultiWordWeight);
-  const double multi_name_weight = between(1.0, kNameMultiNameWeight);
   const double whole_phrase_weight = 1 + between(kTermWholePhraseBonus, kNameWholePhraseBonus);
   const double generic_word_weight = between(kTermGenericWordWeight, kNameGenericWordWeight);
   const double generic_phrase_weight = between(kTermGenericPhraseWeight, 1.0);
@@ -1073,9 +1131,23 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         ++title_words;
       }
     }
-    graph = std::pow(graph / std::pow(n, length_exponent), graph_exponent);
-    const double frequency = std::pow(static_cast<double>(c.frequency), frequency_exponent) *
-                             (1 + std::log(static_cast<double>(c.frequency)));
+    // The news weight of this candidate's length (kRepeatedPhraseWeight).
+    const double repeated =
+        n > 1 ? kRepeatedPhraseWeight * Smoothstep(c.frequency, 1, kRepeatedPhraseCount) : 0.0;
+    const double phrase_news = news * (1 - long_article) * (1 - repeated);
+    const auto for_phrase = [phrase_news](double technical, double name) {
+      return technical + (name - technical) * phrase_news;
+    };
+    const double exponent = document.unspaced
+                                ? kUnspacedLengthExponent
+                                : for_phrase(kTermLengthExponent, kNameLengthExponent);
+    graph = std::pow(graph / std::pow(n, exponent), graph_exponent);
+    // Names are units ("Bank" of "Bank of England" is no modifier use).
+    double tf = c.frequency;
+    if (!document.unspaced && n == 1 && 2 * c.proper <= c.frequency) {
+      tf = std::max(1.0, tf - (1 - kModifierShare) * c.modifiers);
+    }
+    const double frequency = std::pow(tf, frequency_exponent) * (1 + std::log(tf));
     const double spread = 1 + kSpreadWeight * (c.last_sentence - c.first_sentence) / span;
     const double proper = 1 + proper_weight * c.proper / static_cast<double>(c.frequency);
     const double title = InTitle(document.title_keys, c.key)
@@ -1086,7 +1158,9 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     if (!document.unspaced) {
       // Names are units ("Kestrel Robotics"): less of the multi-word prior.
       const bool name = 2 * c.proper > c.frequency;
-      c.score *= n == 1 ? single_word_weight : name ? multi_name_weight : multi_word_weight;
+      c.score *= n == 1 ? single_word_weight
+                 : name ? for_phrase(1.0, kNameMultiNameWeight)
+                        : for_phrase(1.0, kNameMultiWordWeight);
       if (c.whole_runs > 0) c.score *= whole_phrase_weight;
       if (n == 1 && !name && news > 0) {
         ToLowerAscii(document.Surface(TokenAt(document, c.starts.front())), &lower);
@@ -1104,8 +1178,14 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     }
     if (confidence > 0) {
       double specificity = 0;
-      for (int k = 0; k < n; ++k) specificity += word_specificity[c.key.keys[k]];
-      c.score *= 1 - confidence + confidence * specificity / n;
+      const double of_rarest = document.unspaced ? 0.0 : kPhraseSpecificityOfRarest;
+      double rarest = 0;
+      for (int k = 0; k < n; ++k) {
+        specificity += word_specificity[c.key.keys[k]];
+        rarest = std::max(rarest, word_specificity[c.key.keys[k]]);
+      }
+      specificity = (1 - of_rarest) * specificity / n + of_rarest * rarest;
+      c.score *= 1 - confidence + confidence * specificity;
     }
     if (c.score > 0) ranked.push_back(&c);
   }
@@ -1118,14 +1198,25 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
   const size_t max_tags = static_cast<size_t>(std::max(options.max_tags, 0));
   const size_t min_tags = static_cast<size_t>(std::clamp(options.min_tags, 0, std::max(options.max_tags, 0)));
   // Greedy selection with a penalty on variants (maximal marginal relevance
-  // over the "one contains the other" relation): "census" next to a chosen
-  // "1990 census", or "census bureau" next to a chosen "census", counts for
-  // kVariantWeight of its score, so variants of one topic come after the
-  // other topics instead of taking their slots. A candidate whose
+  // over the "one contains the other" relation, in news over "shares a
+  // word"): "census" next to a chosen "1990 census", or "census bureau" next
+  // to a chosen "census", counts for kVariantWeight of its score, once per
+  // chosen variant, so variants of one topic come after the other topics
+  // instead of taking their slots. A candidate whose
   // occurrences mostly lie inside chosen tags that contain it ("Action
   // Plan" inside "AI Action Plan") adds nothing of its own and is dropped.
   const double variant_weight = document.unspaced ? kUnspacedVariantWeight : kVariantWeight;
+  const bool topics = !document.unspaced && news >= kTopicNewsWeight;
   const size_t considered = std::min(ranked.size(), kSelectionCandidates);
+  // The words of each candidate as a 64-bit set: most pairs share none, and
+  // one AND rules a shared word out.
+  std::vector<uint64_t> words(considered, 0);
+  std::vector<uint64_t> selected_words;
+  for (uint32_t i = 0; i < considered && topics; ++i) {
+    for (int k = 0; k < ranked[i]->key.size; ++k) {
+      words[i] |= uint64_t{1} << (ranked[i]->key.keys[k] & 63);
+    }
+  }
   // A piece of one longer candidate ("bureau" where the text always says
   // "census bureau", "Angeles" of "Los Angeles") is not a tag of its own.
   // Chinese candidates are runs of dictionary words, most of which recur
@@ -1147,7 +1238,8 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
           inside += std::find(d.starts.begin(), d.starts.end(), start - offset) != d.starts.end() ? 1 : 0;
         }
       }
-      piece[i] = inside >= kPieceShare * c.frequency;
+      const double share = d.frequency >= kRepeatedPieceCount ? kRepeatedPieceShare : kPieceShare;
+      piece[i] = inside >= share * c.frequency;
     }
   }
   std::vector<const Candidate*> selected;
@@ -1179,11 +1271,20 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     for (uint32_t i = 0; i < considered; ++i) {
       if (done[i] || piece[i]) continue;
       const Candidate* c = ranked[i];
-      bool variant = false;
+      int variants = 0;
       uint32_t covered = 0;
-      for (const Candidate* s : selected) {
+      for (size_t k = 0; k < selected.size(); ++k) {
+        const Candidate* s = selected[k];
         const bool inside = s->key.Contains(c->key);
-        variant = variant || inside || c->key.Contains(s->key);
+        bool related = inside || c->key.Contains(s->key);
+        if (!related && topics && (words[i] & selected_words[k]) != 0) {
+          for (int a = 0; a < c->key.size && !related; ++a) {
+            for (int b = 0; b < s->key.size && !related; ++b) {
+              related = c->key.keys[a] == s->key.keys[b];
+            }
+          }
+        }
+        variants += related ? 1 : 0;
         if (inside) covered += s->frequency;
       }
       if (covered > 0 && c->frequency <= kMaxCoveredShare * covered) {
@@ -1194,7 +1295,8 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
         done[i] = true;
         continue;
       }
-      const double score = variant ? c->score * variant_weight : c->score;
+      double score = c->score;
+      for (int k = 0; k < variants; ++k) score *= variant_weight;
       if (best < 0 || score > best_score) {
         best = static_cast<int>(i);
         best_score = score;
@@ -1210,6 +1312,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
           zh_selected.erase(zh_selected.begin() + s);
           zh_selected_occurrences.erase(zh_selected_occurrences.begin() + s);
           selected.erase(selected.begin() + s);
+          selected_words.erase(selected_words.begin() + s);
           selected_scores.erase(selected_scores.begin() + s);
         }
       }
@@ -1218,6 +1321,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       zh_paired = PairedChineseTags(zh_selected);
     }
     selected.push_back(ranked[best]);
+    selected_words.push_back(words[best]);
     selected_scores.push_back(best_score);
   }
 

@@ -8,9 +8,10 @@
 // phrases by WordNet word classes in context (word_class.h): verbs, clauses
 // and adverbs end a run, a candidate does not start with a verb form nor
 // end with an adjective or participle, and hyphenated compounds are not
-// cut. Names stay whole: particles join capitalised words ("Bank of
-// England"), and an occurrence inside a longer capitalised name does not
-// count for its piece ("Angeles" of "Los Angeles"). Each candidate is
+// cut; a year opens a phrase ("1990 census"). Names stay whole: particles
+// join capitalised words ("Bank of England"), and an occurrence inside a
+// longer capitalised name does not count for its piece ("Angeles" of "Los
+// Angeles"). Each candidate is
 // scored by combining
 //   - graph centrality: personalised PageRank over the word co-occurrence
 //     graph (restarts favour early and title words), summed over the
@@ -23,16 +24,22 @@
 //     (TermStatistics), when available.
 // English weights follow the register of the text: news (names, reported
 // speech) favours short tags and frequency; technical prose (dense in
-// nominalisations) favours multi-word terms.
+// nominalisations) favours multi-word terms. A phrase a news story repeats
+// ("police brutality"), and the phrases of a long article, lean towards the
+// technical weights: repeated, a phrase is a term. A single common word
+// counts only half of the occurrences where it modifies a longer phrase
+// ("state" of "state police").
 // Variants share a key (Snowball stems, lowercase), so "subsidy" and
 // "subsidies" are one tag named after the most frequent surface form.
 // Selection is greedy over the best candidates: in spaced text, a piece of
 // one longer candidate (three quarters of its occurrences inside it:
-// "Angeles" of "Los Angeles") is never a tag; a candidate a quarter of whose occurrences lie
-// inside chosen tags ("Action Plan" inside "AI Action Plan") is dropped; and
-// an English variant of a chosen tag (one contains the other: "census" and
-// "census bureau") counts for less, so the other topics of the story come
-// first. Chinese compounds nest in one word as often as across words
+// "Angeles" of "Los Angeles"; half when the longer one recurs) is never a
+// tag; a candidate a quarter of whose occurrences lie inside chosen tags
+// ("Action Plan" inside "AI Action Plan") is dropped; and an English variant
+// of a chosen tag (one contains the other: "census" and "census bureau"; in
+// news, any shared word: "1990 census" and "census bureau", one topic in the
+// manner of TopicRank) counts for less for each chosen variant, so the other
+// topics of the story come first. Chinese compounds nest in one word as often as across words
 // (量子 / 量子计算机 / 量子计算机云平台): a Chinese candidate whose text lies
 // inside a chosen tag is dropped, and one family of nested forms takes at
 // most two slots.

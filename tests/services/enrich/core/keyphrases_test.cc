@@ -71,6 +71,75 @@ TEST_F(KeyphrasesTest, VariantsOfOneTopicDoNotCrowdOutOtherTopics) {
   EXPECT_FALSE(HasKey(tags, "bureau")) << ::testing::PrintToString(names);
 }
 
+// A long story that keeps saying "police brutality" is about police
+// brutality: the phrase is a tag, and "brutality", which the story writes
+// almost only inside it, is not one beside it. "police" modifies many
+// phrases ("police union", "police chief", "police officers") and weighs
+// only what it heads.
+TEST_F(KeyphrasesTest, RepeatedPhraseOfALongStoryOutranksItsWords) {
+  const std::string text =
+      "Hundreds of marchers filled the streets of Riverton on Saturday to protest police "
+      "brutality, two weeks after officers beat a delivery driver during a traffic stop. "
+      "Mayor Ellen Park said the city would hire an outside monitor to review complaints of "
+      "police brutality. \"We have heard the anger of this city,\" Park told reporters outside "
+      "City Hall. The police union said its members had followed their training, and the police "
+      "chief, Martin Hale, asked for patience while the state attorney reviewed the case. Video "
+      "of the traffic stop, filmed by a passer-by, shows three police officers striking the "
+      "driver, Samuel Ortiz, with batons. Ortiz, 34, was treated at Mercy Hospital for a broken "
+      "arm and released on Friday. His lawyer, Denise Cole, said the police department had "
+      "ignored earlier complaints against the same officers. \"This is not the first time,\" "
+      "Cole said. \"Police brutality has been a pattern in this department for years.\" Civil "
+      "rights groups said the march was the largest in Riverton since 1992. The police "
+      "department has paid more than 4 million dollars to settle brutality lawsuits since 2015, "
+      "according to city records. Council member Ray Duval said he would propose a civilian "
+      "review board with the power to subpoena police records. The police union opposed the "
+      "board, saying it would hurt morale among police officers. State senator Lena Ruiz said "
+      "she would introduce a bill to ban chokeholds and require body cameras for all police "
+      "officers. Organisers said they planned another march against police brutality next "
+      "month. The police chief said two of the officers had been placed on leave.";
+  const auto tags = Tags("Marchers demand end to police brutality in Riverton", text, false);
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  const auto rank = [&](const std::string& key) {
+    for (size_t i = 0; i < tags.size(); ++i) {
+      if (tags[i].key == key) return i;
+    }
+    return tags.size();
+  };
+  EXPECT_LT(rank("polic brutal"), 5u) << ::testing::PrintToString(names);
+  EXPECT_FALSE(HasKey(tags, "brutal")) << ::testing::PrintToString(names);
+}
+
+// A year opens a noun phrase ("the 1990 census") but is no tag alone, and
+// the variants of one topic ("census", "1990 census", "Census Bureau")
+// take at most two of the first slots of a news story.
+TEST_F(KeyphrasesTest, VariantsOfOneNewsTopicTakeAtMostTwoSlots) {
+  const std::string text =
+      "The Census Bureau said on Tuesday that the 1990 census missed about 5 million people, "
+      "most of them in large cities. Barbara Everitt Bryant, director of the Census Bureau, told "
+      "a House panel that the bureau would not adjust the 1990 census count. \"We counted as "
+      "many people as we could find,\" Bryant said. Mayors of New York, Los Angeles and Detroit "
+      "said the undercount would cost their cities seats in Congress and federal aid. The 1990 "
+      "census found 248.7 million residents, and the census bureau estimated the undercount at "
+      "2.1 percent. David Dinkins, the mayor of New York, said the city would sue the Commerce "
+      "Department, which oversees the census bureau. Census officials said a statistical "
+      "adjustment could introduce new errors. A federal judge in Brooklyn will hear the case in "
+      "June, lawyers for the cities said. Commerce Secretary Robert Mosbacher must decide by "
+      "July whether to adjust the census figures. Critics said the 1990 census relied too much "
+      "on mail forms, which many poor households never returned. Dinkins said the census count "
+      "would shape federal spending for a decade.";
+  const auto tags = Tags("Census bureau admits the 1990 census missed cities", text, false);
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  EXPECT_TRUE(HasKey(tags, "1990 census")) << ::testing::PrintToString(names);
+  EXPECT_FALSE(HasKey(tags, "1990")) << ::testing::PrintToString(names);
+  ASSERT_GE(tags.size(), 6u);
+  int variants = 0;
+  for (size_t i = 0; i < 6; ++i) variants += tags[i].key.find("census") != std::string::npos ? 1 : 0;
+  EXPECT_LE(variants, 2) << ::testing::PrintToString(names);
+  EXPECT_GE(variants, 1) << ::testing::PrintToString(names);
+}
+
 TEST_F(KeyphrasesTest, NoTagIsAPieceOfALongerName) {
   const std::string text =
       "Wildfires forced thousands from their homes near Los Angeles on Tuesday. "
