@@ -247,7 +247,7 @@ CjkDictionary::CjkDictionary(std::string_view data, std::string_view hmm_start,
   // Segment() stop extending a match as soon as no word can continue it. A
   // slot already present has its prefixes in, so the prefixes of a word go
   // in from the longest down to the first one found.
-  tags_.push_back("");
+  tags_.emplace_back();
   tag_classes_.push_back(ChineseWordClass::kNone);
   absl::flat_hash_map<std::string_view, uint8_t> tag_ids;
   // jieba's 350,000 words have some 500,000 distinct prefixes, words

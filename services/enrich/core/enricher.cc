@@ -91,7 +91,7 @@ struct Enricher::State {
 };
 
 Enricher::Enricher(EnrichOptions options) : state_(std::make_unique<State>()) {
-  state_->options = SanitizeOptions(options);
+  state_->options = SanitizeOptions(std::move(options));
   absl::StatusOr<std::unique_ptr<TextSegmenter>> segmenter = TextSegmenter::Create();
   if (!segmenter.ok()) {
     state_->init_status = segmenter.status();
