@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace newsflow::ingest {
@@ -56,6 +57,69 @@ struct FeedPerson {
   std::string name;
   std::string email;
   std::string uri;
+  // The element's text when the person is one string (RSS author,
+  // managingEditor, webMaster, dc:creator), trimmed; "" for Atom person
+  // constructs. Readers that show the author as the feed wrote it use this.
+  std::string text;
+};
+
+// An element the model has no field of its own for (an iTunes, Media RSS,
+// Dublin Core, Creative Commons ... extension, or an unknown element of the
+// feed's own vocabulary), in document order. Readers that map extensions by
+// name (feedparser's "itunes_explicit", "media_content") read them here.
+struct FeedExtension {
+  std::string ns;     // namespace URI as written; "" if none
+  std::string name;   // local name as written
+  std::vector<std::pair<std::string, std::string>> attributes;  // local name -> value
+  std::string value;  // character data of the element and its descendants
+  bool has_children = false;  // it contains elements (value is their text)
+  // Extensions nested in this one (media:group's media:content, georss
+  // GML geometries, psc:chapters's chapters), in document order.
+  std::vector<FeedExtension> children;
+  std::string language;  // xml:lang in effect
+  std::string base;      // xml:base in effect over the document URL
+};
+
+// RSS <image>: what feed readers show as the feed's logo.
+struct FeedImage {
+  FeedText title;
+  std::string url;  // trimmed, as written
+  std::string link;
+  std::string width;  // as written
+  std::string height;
+  FeedText description;
+  bool present = false;
+};
+
+// RSS <textInput>.
+struct FeedTextInput {
+  FeedText title;
+  FeedText description;
+  std::string name;
+  std::string link;
+  bool present = false;
+};
+
+// RSS <generator>, Atom <generator uri version>, admin:generatorAgent.
+struct FeedGenerator {
+  std::string name;
+  std::string href;  // Atom uri (0.3: url), admin:generatorAgent rdf:resource
+  std::string version;
+  bool has_attributes = false;  // the element had attributes (Atom form)
+  bool present = false;
+};
+
+// RSS <source url>, Atom <source> (the feed an entry was copied from).
+struct FeedSource {
+  std::string href;  // RSS url attribute
+  FeedText title;
+  std::string id;
+  std::vector<FeedLink> links;
+  std::vector<FeedPerson> authors;
+  std::string updated;
+  FeedText rights;
+  FeedText subtitle;
+  bool present = false;
 };
 
 // Atom <category term scheme label>, RSS <category domain>, dc:subject.
@@ -86,6 +150,20 @@ struct FeedItemDetails {
   // The date strings behind published_ms / updated_ms, trimmed; "" if none.
   std::string published;
   std::string updated;
+  // The remaining dates as written: dcterms:created / Atom 0.3 created,
+  // RSS expirationDate.
+  std::string created;
+  std::string expired;
+  // RSS guid / Atom id as written (trimmed); rdf:about of an RSS 1.0 item.
+  std::string id;
+  bool has_id = false;
+  // RSS guid isPermaLink (absent counts as true); false for Atom ids.
+  bool id_is_permalink = false;
+  FeedText rights;  // Atom rights, RSS copyright, dc:rights
+  std::string comments;  // RSS <comments>, as written
+  std::vector<FeedPerson> contributors;  // Atom contributors, dc:contributor
+  FeedSource source;
+  std::vector<FeedExtension> extensions;
 };
 
 // What ParseFeed reads of the feed itself beyond the flattened fields.
@@ -94,6 +172,38 @@ struct FeedDetails {
   FeedText subtitle;  // RSS description, Atom subtitle / tagline
   std::vector<FeedLink> links;
   std::vector<FeedPerson> authors;  // managingEditor, dc:creator, Atom authors
+
+  // Document level. The format with the version the root element claims
+  // ("rss091u", "rss092", "rss20", "rss10", "rss090", "atom03", "atom10",
+  // "atom", "rss" when the version attribute names none we know).
+  std::string version;
+  std::string encoding;  // the encoding the bytes were read in, lower-case
+  // Namespaces the document declares, prefix ("" for the default) -> URI,
+  // in document order.
+  std::vector<std::pair<std::string, std::string>> namespaces;
+  std::string language_element;  // <language> / dc:language as written, trimmed
+  std::string language;          // xml:lang of the root / channel
+
+  std::string id;  // Atom id
+  bool has_id = false;
+  FeedText rights;  // RSS copyright, Atom rights / copyright, dc:rights
+  FeedText info;    // Atom 0.3 info
+  FeedGenerator generator;
+  FeedImage image;
+  FeedTextInput textinput;
+  std::vector<std::pair<std::string, std::string>> cloud;  // RSS <cloud> attributes
+  bool has_cloud = false;
+  std::string published;  // as written, trimmed
+  std::string updated;    // lastBuildDate, dc:date, Atom updated / modified
+  std::vector<FeedCategory> tags;
+  std::vector<FeedPerson> contributors;
+  FeedPerson publisher;  // webMaster, dc:publisher, itunes:owner
+  bool has_publisher = false;
+  std::string docs;  // RSS <docs>
+  std::string ttl;
+  std::string icon;  // Atom icon / logo
+  std::string logo;
+  std::vector<FeedExtension> extensions;
 };
 
 }  // namespace newsflow::ingest

@@ -821,18 +821,26 @@ std::string JoinAuthors(const std::vector<std::string>& authors) {
   return out;
 }
 
-FeedItem FinishItem(RawItem raw, const std::string& default_base,
+void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* out);
+
+FeedItem FinishItem(RawItem raw, const std::string& default_base, const std::string& base_url,
                     const std::string& feed_language, const std::string& feed_author) {
   FeedItem item;
   const Scope scope(raw.node, default_base);
   if (raw.details) {
+    // The model's bases are xml:base over the document URL, not over the
+    // feed's home page that the pipeline's links fall back to.
+    const Scope model_scope(raw.node, base_url);
     RawItemDetails& in = *raw.details;
     FeedItemDetails& out = item.details.emplace();
-    out.title = TextDetail(in.title_node, scope);
-    out.summary = TextDetail(raw.summary, scope);
+    out.title = TextDetail(in.title_node, model_scope);
+    out.summary = TextDetail(raw.summary, model_scope);
     out.contents.reserve(in.content_nodes.size());
-    for (const xml::Node* node : in.content_nodes) out.contents.push_back(TextDetail(node, scope));
-    AddLinks(in.link_nodes, scope, &out.links, &out.enclosures);
+    for (const xml::Node* node : in.content_nodes) {
+      out.contents.push_back(TextDetail(node, model_scope));
+    }
+    AddLinks(in.link_nodes, model_scope, &out.links, &out.enclosures);
+    ReadItemExtras(raw.node, model_scope, &out);
     out.authors = std::move(in.people);
     out.tags = std::move(in.tags);
     out.published = std::move(in.published_raw);
@@ -877,6 +885,320 @@ void CollectDescendants(const xml::Node* node, int depth, const Match& match,
     if (match(child)) out->push_back(child);
     CollectDescendants(child, depth + 1, match, out);
   }
+}
+
+// ---------------------------------------------------------------------------
+// The rest of the model (feed_model.h), read only with
+// FeedParseOptions::details: one more walk over the children of the channel
+// or item, for what the pipeline's loops above do not look at.
+
+constexpr std::string_view kAdminNs = "http://webns.net/mvcb/";
+
+bool IsRssOrAtomNs(std::string_view ns) { return IsRssNs(ns) || IsAtomNs(ns); }
+
+FeedExtension ExtensionOf(const xml::Node* node, const Scope& scope, int depth) {
+  FeedExtension ext;
+  ext.ns = std::string(NsOf(node));
+  ext.name = std::string(NameOf(node));
+  for (const xml::Attribute* attr = node->attributes; attr != nullptr; attr = attr->next) {
+    if (attr->ns == kXmlNs) continue;
+    ext.attributes.emplace_back(std::string(attr->name), std::string(attr->value));
+  }
+  // libxml2's attribute lists run in document order; the builder's in
+  // reverse for DTD defaults only, which no feed relies on.
+  ext.value = TextOf(node);
+  ext.language = scope.LanguageAt(node);
+  ext.base = scope.BaseAt(node);
+  if (depth < 8) {
+    for (const xml::Node* child : ElementChildren(node)) {
+      ext.has_children = true;
+      ext.children.push_back(ExtensionOf(child, scope, depth + 1));
+    }
+  }
+  return ext;
+}
+
+FeedPerson TextPerson(const xml::Node* node) {
+  FeedPerson person = RssPerson(TextOf(node));
+  person.text = Trim(TextOf(node));
+  return person;
+}
+
+// An Atom person construct (author, contributor) of any namespace-less or
+// Atom feed, or a single-string person.
+FeedPerson AnyPerson(const xml::Node* node) {
+  if (HasElementChild(node)) return AtomPerson(node);
+  return TextPerson(node);
+}
+
+void ReadGenerator(const xml::Node* node, FeedGenerator* generator) {
+  generator->present = true;
+  generator->has_attributes = node->attributes != nullptr;
+  generator->name = Trim(TextOf(node));
+  generator->href = TrimmedAttr(node, "uri");
+  if (generator->href.empty()) generator->href = TrimmedAttr(node, "url");
+  generator->version = Attr(node, "version");
+}
+
+FeedSource SourceOf(const xml::Node* node, const Scope& scope) {
+  FeedSource source;
+  source.present = true;
+  source.href = TrimmedAttr(node, "url");
+  if (!HasElementChild(node)) {
+    source.title = TextDetail(node, scope);
+    source.title.type = "text/plain";
+    return source;
+  }
+  for (const xml::Node* child : ElementChildren(node)) {
+    if (!IsAtomNs(NsOf(child))) continue;
+    std::string_view name = NameOf(child);
+    if (name == "title") source.title = TextDetail(child, scope);
+    if (name == "id") source.id = Trim(TextOf(child));
+    if (name == "link") source.links.push_back(LinkOf(child, scope));
+    if (name == "author") source.authors.push_back(AtomPerson(child));
+    if (name == "updated" || name == "modified") source.updated = Trim(TextOf(child));
+    if (name == "rights") source.rights = TextDetail(child, scope);
+    if (name == "subtitle") source.subtitle = TextDetail(child, scope);
+  }
+  return source;
+}
+
+// The item's elements that ReadRssItem / ReadAtomEntry leave to the model.
+void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* out) {
+  if (const xml::Attribute* about = node->FindAttribute(kRdfNs, "about"); about != nullptr) {
+    out->id = Trim(about->value);
+    out->has_id = true;
+  }
+  for (const xml::Node* child : ElementChildren(node)) {
+    std::string_view ns = NsOf(child);
+    std::string_view name = NameOf(child);
+    if (IsRssOrAtomNs(ns)) {
+      if (name == "title" || name == "link" || name == "enclosure" || name == "description" ||
+          name == "author" || name == "category" || name == "pubDate" || name == "summary" ||
+          name == "content" || name == "published" || name == "issued" || name == "updated" ||
+          name == "modified") {
+        continue;
+      }
+      if (name == "guid" || name == "id") {
+        out->id = Trim(TextOf(child));
+        out->has_id = true;
+        const xml::Attribute* permalink = child->FindAttribute({}, "isPermaLink");
+        out->id_is_permalink = permalink == nullptr || permalink->value == "true";
+        continue;
+      }
+      if (name == "comments" && IsRssNs(ns)) {
+        out->comments = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "rights" || name == "copyright") {
+        out->rights = TextDetail(child, scope);
+        continue;
+      }
+      if (name == "contributor") {
+        out->contributors.push_back(AnyPerson(child));
+        continue;
+      }
+      if (name == "source") {
+        out->source = SourceOf(child, scope);
+        continue;
+      }
+      if (name == "created") {
+        out->created = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "expirationDate") {
+        out->expired = Trim(TextOf(child));
+        continue;
+      }
+    } else if (ns == kDcNs) {
+      if (name == "creator" || name == "author" || name == "date" || name == "subject" ||
+          name == "title" || name == "description" || name == "language") {
+        continue;
+      }
+      if (name == "contributor") {
+        out->contributors.push_back(TextPerson(child));
+        continue;
+      }
+      if (name == "rights") {
+        out->rights = TextDetail(child, scope);
+        continue;
+      }
+    } else if (ns == kDcTermsNs) {
+      if (name == "modified" || name == "issued") continue;
+      if (name == "created") {
+        out->created = Trim(TextOf(child));
+        continue;
+      }
+    } else if ((ns == kContentNs && name == "encoded") || (ns == kXhtmlNs && name == "body")) {
+      continue;
+    }
+    out->extensions.push_back(ExtensionOf(child, scope, 0));
+  }
+}
+
+// The channel's (or Atom feed's) elements that ParseRss / ParseAtom leave to
+// the model. `node` is the channel, or for RSS 1.0 the rdf:RDF root, whose
+// image and textinput are siblings of the channel.
+void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out) {
+  for (const xml::Node* child : ElementChildren(node)) {
+    std::string_view ns = NsOf(child);
+    std::string_view name = NameOf(child);
+    if (IsRssOrAtomNs(ns)) {
+      if (name == "title" || name == "link" || name == "description" || name == "subtitle" ||
+          name == "tagline" || name == "author" || name == "managingEditor" || name == "item" ||
+          name == "entry" || name == "channel") {
+        continue;
+      }
+      if (name == "language") {
+        out->language_element = Trim(TextOf(child));
+      } else if (name == "id") {
+        out->id = Trim(TextOf(child));
+        out->has_id = true;
+      } else if (name == "copyright" || name == "rights") {
+        out->rights = TextDetail(child, scope);
+      } else if (name == "info") {
+        out->info = TextDetail(child, scope);
+      } else if (name == "generator") {
+        ReadGenerator(child, &out->generator);
+      } else if (name == "image") {
+        out->image.present = true;
+        for (const xml::Node* part : ElementChildren(child)) {
+          std::string_view part_name = NameOf(part);
+          if (part_name == "title") out->image.title = TextDetail(part, scope);
+          if (part_name == "url") out->image.url = Trim(TextOf(part));
+          if (part_name == "link") out->image.link = Trim(TextOf(part));
+          if (part_name == "width") out->image.width = Trim(TextOf(part));
+          if (part_name == "height") out->image.height = Trim(TextOf(part));
+          if (part_name == "description") out->image.description = TextDetail(part, scope);
+        }
+      } else if (name == "textinput" || name == "textInput") {
+        out->textinput.present = true;
+        for (const xml::Node* part : ElementChildren(child)) {
+          std::string_view part_name = NameOf(part);
+          if (part_name == "title") out->textinput.title = TextDetail(part, scope);
+          if (part_name == "description") out->textinput.description = TextDetail(part, scope);
+          if (part_name == "name") out->textinput.name = Trim(TextOf(part));
+          if (part_name == "link") out->textinput.link = Trim(TextOf(part));
+        }
+      } else if (name == "cloud") {
+        out->has_cloud = true;
+        for (const xml::Attribute* attr = child->attributes; attr != nullptr; attr = attr->next) {
+          out->cloud.emplace_back(std::string(attr->name), std::string(attr->value));
+        }
+      } else if (name == "pubDate" || name == "published" || name == "issued") {
+        out->published = Trim(TextOf(child));
+      } else if (name == "lastBuildDate" || name == "updated" || name == "modified") {
+        out->updated = Trim(TextOf(child));
+      } else if (name == "category") {
+        std::string term = Attr(child, "term");
+        if (term.empty()) term = TextOf(child);
+        out->tags.push_back(FeedCategory{Trim(term),
+                                         Trim(child->FindAttribute({}, "scheme") != nullptr
+                                                  ? Attr(child, "scheme")
+                                                  : Attr(child, "domain")),
+                                         TrimmedAttr(child, "label")});
+      } else if (name == "contributor") {
+        out->contributors.push_back(AnyPerson(child));
+      } else if (name == "webMaster") {
+        out->publisher = TextPerson(child);
+        out->has_publisher = true;
+      } else if (name == "docs") {
+        out->docs = Trim(TextOf(child));
+      } else if (name == "ttl") {
+        out->ttl = Trim(TextOf(child));
+      } else if (name == "icon") {
+        out->icon = Trim(TextOf(child));
+      } else if (name == "logo") {
+        out->logo = Trim(TextOf(child));
+      } else {
+        out->extensions.push_back(ExtensionOf(child, scope, 0));
+      }
+      continue;
+    }
+    if (ns == kDcNs) {
+      if (name == "title" || name == "description" || name == "creator" || name == "author") continue;
+      if (name == "language") {
+        out->language_element = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "date") {
+        out->updated = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "subject") {
+        out->tags.push_back(FeedCategory{Trim(TextOf(child)), "", ""});
+        continue;
+      }
+      if (name == "publisher") {
+        out->publisher = TextPerson(child);
+        out->has_publisher = true;
+        continue;
+      }
+      if (name == "contributor") {
+        out->contributors.push_back(TextPerson(child));
+        continue;
+      }
+      if (name == "rights") {
+        out->rights = TextDetail(child, scope);
+        continue;
+      }
+    } else if (ns == kDcTermsNs) {
+      if (name == "modified") {
+        out->updated = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "issued") {
+        out->published = Trim(TextOf(child));
+        continue;
+      }
+    } else if (ns == kAdminNs && name == "generatorAgent") {
+      out->generator.present = true;
+      out->generator.href = Trim(NsAttr(child, kRdfNs, "resource"));
+      continue;
+    }
+    out->extensions.push_back(ExtensionOf(child, scope, 0));
+  }
+}
+
+// The feedparser-style version name of a document: the format with the
+// version its root element claims.
+std::string VersionName(const xml::Node* root, const std::string& format) {
+  std::string version = Trim(Attr(root, "version"));
+  if (format == "rss09x" || format == "rss20") {
+    if (NameOf(root) == "RDF") return "rss090";
+    if (NameOf(root) == "channel") return "rss";
+    if (version == "0.91") return "rss091u";
+    if (version == "0.92") return "rss092";
+    if (version == "0.93") return "rss093";
+    if (version == "0.94") return "rss094";
+    if (version.rfind("2.", 0) == 0) return "rss20";
+    return "rss";
+  }
+  if (format == "atom03" || format == "atom10") {
+    if (NsOf(root) == kAtom10Ns) return "atom10";
+    if (version == "0.1") return "atom01";
+    if (version == "0.2") return "atom02";
+    if (version == "0.3") return "atom03";
+    return "atom";
+  }
+  return format;
+}
+
+// Namespace URIs in use below `node` (elements and attributes), in document
+// order, as (URI) - the tree keeps no prefixes.
+void CollectNamespaces(const xml::Node* node, int depth,
+                       std::vector<std::pair<std::string, std::string>>* out) {
+  if (depth > kMaxDepth) return;
+  auto add = [&](std::string_view ns) {
+    if (ns.empty() || ns == kXmlNs) return;
+    for (const auto& [prefix, uri] : *out) {
+      if (uri == ns) return;
+    }
+    out->emplace_back("", std::string(ns));
+  };
+  add(NsOf(node));
+  for (const xml::Attribute* attr = node->attributes; attr != nullptr; attr = attr->next) add(attr->ns);
+  for (const xml::Node* child : ElementChildren(node)) CollectNamespaces(child, depth + 1, out);
 }
 
 absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
@@ -949,6 +1271,9 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
     out.subtitle = TextDetail(description_node, scope);
     AddLinks(link_nodes, scope, &out.links, nullptr);
     out.authors = std::move(authors);
+    if (channel != root) ReadFeedExtras(root, scope, &out);
+    ReadFeedExtras(channel, scope, &out);
+    out.language = LangOf(channel);
   }
   if (link.empty() && atom_link != nullptr) {
     link = Trim(Attr(atom_link, "href"));
@@ -974,7 +1299,7 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
   }
   feed.items.reserve(item_nodes.size());
   for (const xml::Node* node : item_nodes) {
-    feed.items.push_back(FinishItem(ReadRssItem(node, details), default_base, feed.language, ""));
+    feed.items.push_back(FinishItem(ReadRssItem(node, details), default_base, base_url, feed.language, ""));
   }
   return feed;
 }
@@ -1005,7 +1330,11 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
     if (details && name == "author") feed.details->authors.push_back(AtomPerson(child));
     if (details && name == "link") link_nodes.push_back(child);
   }
-  if (details) AddLinks(link_nodes, scope, &feed.details->links, nullptr);
+  if (details) {
+    AddLinks(link_nodes, scope, &feed.details->links, nullptr);
+    ReadFeedExtras(root, scope, &*feed.details);
+    feed.details->language = LangOf(root);
+  }
   if (const xml::Node* link = AtomAlternateLink(root); link != nullptr) {
     feed.link = Resolve(BaseFor(link, base_url), Attr(link, "href"));
   }
@@ -1025,7 +1354,8 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
   feed.items.reserve(entry_nodes.size());
   for (const xml::Node* node : entry_nodes) {
     feed.items.push_back(
-        FinishItem(ReadAtomEntry(node, details), default_base, feed.language, feed_author));
+        FinishItem(ReadAtomEntry(node, details), default_base, base_url, feed.language,
+                   feed_author));
   }
   return feed;
 }
@@ -1142,6 +1472,9 @@ struct PreparedInput {
   std::string converted;  // used when non-empty
   bool is_utf8 = false;   // converted is UTF-8 and the declaration must be ignored
   std::string problem;    // why the bytes were not valid as declared
+  // The encoding the bytes are read in, lower-case ("" when libxml2 decides,
+  // for UTF-16 and EBCDIC documents with a signature).
+  std::string encoding;
 };
 
 PreparedInput PrepareInput(std::string_view bytes) {
@@ -1156,6 +1489,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
     utf32 = "UTF-32BE";
   }
   if (!utf32.empty()) {
+    input.encoding = absl::AsciiStrToLower(std::string(utf32));
     absl::StatusOr<std::string> converted = ConvertToUtf8(bytes, utf32);
     if (converted.ok()) {
       input.converted = *std::move(converted);
@@ -1163,8 +1497,16 @@ PreparedInput PrepareInput(std::string_view bytes) {
     }
     return input;
   }
-  if (HasUnicodeSignature(bytes)) return input;
+  if (HasUnicodeSignature(bytes)) {
+    if (bytes.substr(0, 2) == "\xFE\xFF" || bytes.substr(0, 2) == std::string_view("\x00<", 2)) {
+      input.encoding = "utf-16be";
+    } else if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == std::string_view("<\x00", 2)) {
+      input.encoding = "utf-16le";
+    }
+    return input;
+  }
   std::string declared = DeclaredXmlEncoding(bytes);
+  input.encoding = declared.empty() ? "utf-8" : declared;
   if (declared == "utf-16" || declared == "utf-16le" || declared == "utf-16be" ||
       declared == "utf-32" || declared == "ucs-2" || declared == "ucs-4") {
     // An ASCII-compatible document that claims a 16/32-bit encoding.
@@ -1186,6 +1528,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
       if (converted.ok()) {
         input.converted = *std::move(converted);
         input.problem = "document is not valid UTF-8; decoded as " + *detected + " (detected)";
+        input.encoding = absl::AsciiStrToLower(*detected);
         input.is_utf8 = true;
         return input;
       }
@@ -1194,6 +1537,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
       absl::StatusOr<std::string> latin = ConvertToUtf8(bytes, "windows-1252");
       input.converted = latin.ok() ? *std::move(latin) : ToValidUtf8(bytes);
       input.problem = "document is not valid UTF-8; decoded as windows-1252";
+      input.encoding = "windows-1252";
     } else {
       input.converted = ToValidUtf8(bytes);
       input.problem = "document is not valid UTF-8; invalid bytes replaced";
@@ -1221,6 +1565,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
       input.converted = *std::move(redecoded);
       input.problem =
           "document is not valid " + declared + "; decoded as " + *detected + " (detected)";
+      input.encoding = absl::AsciiStrToLower(*detected);
     } else {
       input.converted = *std::move(converted);
       input.problem = "document is not valid " + declared + "; invalid bytes replaced";
@@ -1827,6 +2172,11 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
                                       ", expected <rss>, <rdf:RDF> or Atom <feed>");
   }
   if (!feed.ok()) return feed;
+  if (details && feed->details) {
+    feed->details->version = VersionName(root, feed->format);
+    feed->details->encoding = input.encoding;
+    CollectNamespaces(root, 0, &feed->details->namespaces);
+  }
   if (!well_formed || !ns_well_formed) {
     feed->ill_formed = true;
     feed->ill_formed_reason = errors.first.empty() ? "XML is not well-formed" : errors.first;

@@ -553,78 +553,6 @@ Json TupleFromMs(int64_t ms) {
 
 constexpr std::string_view kXhtml = "application/xhtml+xml";
 
-const std::unordered_map<std::string, std::string>& MatchNamespaces() {
-  static const auto* map = new std::unordered_map<std::string, std::string>{
-      {"", ""},
-      {"http://backend.userland.com/rss", ""},
-      {"http://blogs.law.harvard.edu/tech/rss", ""},
-      {"http://purl.org/rss/1.0/", ""},
-      {"http://my.netscape.com/rdf/simple/0.9/", ""},
-      {"http://example.com/newformat#", ""},
-      {"http://example.com/necho", ""},
-      {"http://purl.org/echo/", ""},
-      {"uri/of/echo/namespace#", ""},
-      {"http://purl.org/pie/", ""},
-      {"http://purl.org/atom/ns#", ""},
-      {"http://www.w3.org/2005/atom", ""},
-      {"http://purl.org/rss/1.0/modules/rss091#", ""},
-      {"http://webns.net/mvcb/", "admin"},
-      {"http://purl.org/rss/1.0/modules/aggregation/", "ag"},
-      {"http://purl.org/rss/1.0/modules/annotate/", "annotate"},
-      {"http://media.tangent.org/rss/1.0/", "audio"},
-      {"http://backend.userland.com/blogchannelmodule", "blogChannel"},
-      {"http://creativecommons.org/ns#license", "cc"},
-      {"http://web.resource.org/cc/", "cc"},
-      {"http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html", "creativeCommons"},
-      {"http://backend.userland.com/creativecommonsrssmodule", "creativeCommons"},
-      {"http://purl.org/rss/1.0/modules/company", "co"},
-      {"http://purl.org/rss/1.0/modules/content/", "content"},
-      {"http://my.theinfo.org/changed/1.0/rss/", "cp"},
-      {"http://purl.org/dc/elements/1.1/", "dc"},
-      {"http://purl.org/dc/terms/", "dcterms"},
-      {"http://purl.org/rss/1.0/modules/email/", "email"},
-      {"http://purl.org/rss/1.0/modules/event/", "ev"},
-      {"http://rssnamespace.org/feedburner/ext/1.0", "feedburner"},
-      {"http://freshmeat.net/rss/fm/", "fm"},
-      {"http://xmlns.com/foaf/0.1/", "foaf"},
-      {"http://www.w3.org/2003/01/geo/wgs84_pos#", "geo"},
-      {"http://www.georss.org/georss", "georss"},
-      {"http://www.opengis.net/gml", "gml"},
-      {"http://postneo.com/icbm/", "icbm"},
-      {"http://purl.org/rss/1.0/modules/image/", "image"},
-      {"http://www.itunes.com/dtds/podcast-1.0.dtd", "itunes"},
-      {"http://example.com/dtds/podcast-1.0.dtd", "itunes"},
-      {"http://purl.org/rss/1.0/modules/link/", "l"},
-      {"http://search.yahoo.com/mrss", "media"},
-      {"http://search.yahoo.com/mrss/", "media"},
-      {"http://madskills.com/public/xml/rss/module/pingback/", "pingback"},
-      {"http://prismstandard.org/namespaces/1.2/basic/", "prism"},
-      {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf"},
-      {"http://www.w3.org/2000/01/rdf-schema#", "rdfs"},
-      {"http://purl.org/rss/1.0/modules/reference/", "ref"},
-      {"http://purl.org/rss/1.0/modules/richequiv/", "reqv"},
-      {"http://purl.org/rss/1.0/modules/search/", "search"},
-      {"http://purl.org/rss/1.0/modules/slash/", "slash"},
-      {"http://schemas.xmlsoap.org/soap/envelope/", "soap"},
-      {"http://purl.org/rss/1.0/modules/servicestatus/", "ss"},
-      {"http://hacks.benhammersley.com/rss/streaming/", "str"},
-      {"http://purl.org/rss/1.0/modules/subscription/", "sub"},
-      {"http://purl.org/rss/1.0/modules/syndication/", "sy"},
-      {"http://schemas.pocketsoap.com/rss/mydescmodule/", "szf"},
-      {"http://purl.org/rss/1.0/modules/taxonomy/", "taxo"},
-      {"http://purl.org/rss/1.0/modules/threading/", "thr"},
-      {"http://purl.org/rss/1.0/modules/textinput/", "ti"},
-      {"http://madskills.com/public/xml/rss/module/trackback/", "trackback"},
-      {"http://wellformedweb.org/commentapi/", "wfw"},
-      {"http://purl.org/rss/1.0/modules/wiki/", "wiki"},
-      {"http://www.w3.org/1999/xhtml", "xhtml"},
-      {"http://www.w3.org/1999/xlink", "xlink"},
-      {"http://www.w3.org/xml/1998/namespace", "xml"},
-      {"http://podlove.org/simple-chapters", "psc"},
-  };
-  return *map;
-}
-
 // FeedParserDict's write-side key aliases.
 std::string MapKey(const std::string& key) {
   static const std::unordered_map<std::string, std::string> map = {
@@ -697,41 +625,6 @@ std::string MapContentType(std::string type) {
   if (type == "html") return "text/html";
   if (type == "xhtml") return std::string(kXhtml);
   return type;
-}
-
-bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-}
-
-// True if `s` has a closing tag or a character reference, every tag in it is
-// an allowed HTML element and every named reference an HTML 4 entity.
-bool LooksLikeHtml(const std::string& s) {
-  if (s.find('<') == std::string::npos && s.find('&') == std::string::npos) return false;
-  bool has_close = false;
-  bool has_ref = false;
-  const size_t n = s.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (s[i] == '<') {
-      size_t p = i + 1;
-      bool closing = p < n && s[p] == '/';
-      if (closing) ++p;
-      size_t q = p;
-      while (q < n && IsWordChar(s[q])) ++q;
-      if (q == p) continue;
-      if (!fp::IsAcceptableElement(Lower(s.substr(p, q - p)))) return false;
-      if (closing && q < n && s[q] == '>') has_close = true;
-    } else if (s[i] == '&') {
-      size_t p = i + 1;
-      bool numeric = p < n && s[p] == '#';
-      if (numeric) ++p;
-      size_t q = p;
-      while (q < n && IsWordChar(s[q])) ++q;
-      if (q == p || q >= n || s[q] != ';') continue;
-      has_ref = true;
-      if (!numeric && fp::Html4Entity(s.substr(p, q - p)) < 0) return false;
-    }
-  }
-  return has_close || has_ref;
 }
 
 // "&name;" -> "&name" for [A-Za-z0-9_]+ names.
@@ -1028,7 +921,7 @@ class FeedState {
       uri = "http://backend.userland.com/rss";
       lower = uri;
     }
-    const auto& match = MatchNamespaces();
+    const auto& match = fp::MatchNamespaces();
     if (auto it = match.find(lower); it != match.end()) {
       if (prefix) namespacemap_[*prefix] = it->second;
       SetNamespace(it->second, uri);
@@ -1180,7 +1073,7 @@ class FeedState {
       if (element != "id" || guidislink_) output = ResolveUri(output);
     }
     if (!base64) output = DecodeEntities(output);
-    if (!StartsWith(version_, "atom") && ContentType("") == "text/plain" && LooksLikeHtml(output)) {
+    if (!StartsWith(version_, "atom") && ContentType("") == "text/plain" && fp::LooksLikeHtml(output)) {
       contentparams_["type"] = "text/html";
     }
     contentparams_.erase("mode");
@@ -2148,7 +2041,7 @@ std::string QualifiedName(FeedState* state, const xmlChar* localname, const xmlC
     lower = uri;
   }
   std::string local = Lower(XStr(localname));
-  const auto& match = MatchNamespaces();
+  const auto& match = fp::MatchNamespaces();
   auto it = match.find(lower);
   if (it != match.end()) {
     if (!it->second.empty()) return Lower(it->second) + ":" + local;
@@ -2189,8 +2082,8 @@ void OnStartElementNs(void* ctx, const xmlChar* localname, const xmlChar* /*pref
     std::string value(reinterpret_cast<const char*>(a[3]), static_cast<size_t>(a[4] - a[3]));
     std::string key = alocal;
     if (!auri.empty()) {
-      auto it = MatchNamespaces().find(Lower(auri));
-      if (it != MatchNamespaces().end() && !it->second.empty()) key = it->second + ":" + alocal;
+      auto it = fp::MatchNamespaces().find(Lower(auri));
+      if (it != fp::MatchNamespaces().end() && !it->second.empty()) key = it->second + ":" + alocal;
     }
     AttrSet(&attrs, Lower(key), value);
     qnames.emplace_back(Lower(alocal), value);
@@ -2403,7 +2296,8 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
 
 int RunFeedparserCommand(const std::string& file, const std::vector<std::string>& header_lines,
                          const std::string& url, bool batch, std::istream& in, std::ostream& out,
-                         std::ostream& err) {
+                         std::ostream& err, bool use_model) {
+  auto parse = use_model ? &ParseFeedparserFormatModel : &ParseFeedparserFormat;
   if (!batch) {
     FeedparserOptions options;
     options.url = url;
@@ -2421,7 +2315,7 @@ int RunFeedparserCommand(const std::string& file, const std::vector<std::string>
       err << "parse-feed: cannot open " << file << "\n";
       return 1;
     }
-    out << ParseFeedparserFormat(bytes, options).dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+    out << parse(bytes, options).dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
     return 0;
   }
   std::string line;
@@ -2446,7 +2340,7 @@ int RunFeedparserCommand(const std::string& file, const std::vector<std::string>
       if (!ReadWholeFile(path, &bytes)) {
         reply["error"] = "cannot open " + path;
       } else {
-        reply["result"] = ParseFeedparserFormat(bytes, options);
+        reply["result"] = parse(bytes, options);
       }
     }
     out << reply.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";

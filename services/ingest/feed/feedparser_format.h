@@ -55,6 +55,17 @@ struct FeedparserOptions {
 // Parses `bytes` and returns feedparser's result shape as JSON.
 nlohmann::json ParseFeedparserFormat(std::string_view bytes, const FeedparserOptions& options);
 
+struct ParsedFeed;
+
+// feedparser's result shape rendered from ParseFeed's typed model: `feed`
+// must come from ParseFeed with FeedParseOptions::details. `options` gives
+// the HTTP headers (Content-Language is the default language).
+nlohmann::json FormatFeedparser(const ParsedFeed& feed, const FeedparserOptions& options);
+
+// ParseFeed (with details) over `bytes`, then FormatFeedparser, with the
+// HTTP fields (headers, href, status, etag, modified) of `options`.
+nlohmann::json ParseFeedparserFormatModel(std::string_view bytes, const FeedparserOptions& options);
+
 // The sanitiser on its own: feedparser's allow-list of HTML elements and
 // attributes (plus MathML and SVG), CSS filtering of style attributes, and
 // removal of unsafe URI schemes. `type` is the content type of the text
@@ -70,10 +81,11 @@ nlohmann::json FeedparserParseDate(std::string_view date);
 // `header_lines` ("Name: value") and `url`, prints one JSON object. With
 // `batch`, reads JSON lines {"id", "file", "headers": {...}, "url"} from `in`
 // and writes one line {"id", "result": {...}} (or {"id", "error": "..."}) per
-// request to `out`. Returns the process exit code.
+// request to `out`. With `use_model`, the result is ParseFeedparserFormatModel's.
+// Returns the process exit code.
 int RunFeedparserCommand(const std::string& file, const std::vector<std::string>& header_lines,
                          const std::string& url, bool batch, std::istream& in, std::ostream& out,
-                         std::ostream& err);
+                         std::ostream& err, bool use_model = false);
 
 }  // namespace newsflow::ingest
 

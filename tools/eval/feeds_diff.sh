@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Compares two feedparser-shaped outputs of `newsflow parse-feed` fixture by
+# fixture over the DEV half of feedparser's test fixtures: by default the
+# feedparser port (--format=feedparser) against the formatter over the
+# pipeline parser's model (--format=feedparser-model). Prints how many
+# fixtures give identical JSON, the differing key paths by frequency (list
+# indexes folded to [*]) and the first differences of a few fixtures.
+#
+#   tools/eval/feeds_diff.sh [--newsflow PATH] [--only SUBSTRING] [--show N]
+#                            [--a FORMAT] [--b FORMAT]
+source "$(dirname "$0")/lib/common.bash"
+ONLY=""
+SHOW=10
+FORMAT_A="feedparser"
+FORMAT_B="feedparser-model"
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only) ONLY="$2"; shift ;;
+    --show) SHOW="$2"; shift ;;
+    --a) FORMAT_A="$2"; shift ;;
+    --b) FORMAT_B="$2"; shift ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+eval_parse_args "${args[@]+"${args[@]}"}"
+eval_require_data feedparser-tests
+
+"$EVAL_PY" - "$EVAL_DIR" "$DATA_DIR/feedparser-tests" "$EVAL_TMP" "$NEWSFLOW_BIN" \
+    "$FORMAT_A" "$FORMAT_B" "$ONLY" "$SHOW" <<'PY'
+import collections, json, os, re, sys
+eval_dir, dataset, tmp, binary, fmt_a, fmt_b, only, show = sys.argv[1:]
+sys.path.insert(0, eval_dir)
+import score_feeds
+from evallib import read_jsonl, resolve_dataset
+
+exp_file, split = resolve_dataset(dataset, None, patterns=('expectations.{split}.jsonl.gz',))
+expectations = read_jsonl(exp_file)
+if only:
+    expectations = [e for e in expectations if only in e['path']]
+root = os.path.join(tmp, 'fixtures')
+os.makedirs(root)
+score_feeds.safe_extract(os.path.join(os.path.dirname(exp_file), f'feedparser-tests.{split}.tar.gz'), root)
+reqs = score_feeds.build_requests(expectations, root, tmp)
+a = score_feeds.run_batch(f'{binary} parse-feed --format={fmt_a} --batch', reqs, 1800)
+b = score_feeds.run_batch(f'{binary} parse-feed --format={fmt_b} --batch', reqs, 1800)
+
+def diffs(x, y, path, out):
+    if isinstance(x, dict) and isinstance(y, dict):
+        for k in sorted(set(x) | set(y)):
+            p = f'{path}.{k}'
+            if k not in x:
+                out.append((p, 'only in B', None, y[k]))
+            elif k not in y:
+                out.append((p, 'only in A', x[k], None))
+            else:
+                diffs(x[k], y[k], p, out)
+    elif isinstance(x, list) and isinstance(y, list):
+        if len(x) != len(y):
+            out.append((path, f'length {len(x)} != {len(y)}', x, y))
+        for i, (u, v) in enumerate(zip(x, y)):
+            diffs(u, v, f'{path}[{i}]', out)
+    elif x != y:
+        out.append((path, 'value', x, y))
+
+same = 0
+by_path = collections.Counter()
+shown = 0
+differing = []
+for r in reqs:
+    (ra, ea), (rb, eb) = a[r['id']], b[r['id']]
+    out = []
+    diffs({'result': ra, 'error': ea}, {'result': rb, 'error': eb}, '', out)
+    if not out:
+        same += 1
+        continue
+    differing.append(r['path'])
+    keys = set()
+    for p, kind, _, _ in out:
+        keys.add((re.sub(r'\[\d+\]', '[*]', p), kind if kind in ('only in A', 'only in B', 'value') else 'length'))
+    for k in keys:
+        by_path[k] += 1
+    if shown < int(show):
+        shown += 1
+        print(f'--- {r["path"]}')
+        for p, kind, x, y in out[:6]:
+            print(f'  {p}: {kind}: A={json.dumps(x, ensure_ascii=False)[:160]} B={json.dumps(y, ensure_ascii=False)[:160]}')
+print()
+print('differing key paths (fixtures):')
+for (p, kind), n in by_path.most_common(60):
+    print(f'  {n:5d}  {p}  ({kind})')
+print()
+print(json.dumps({'fixtures': len(reqs), 'identical': same, 'differing': len(reqs) - same,
+                  'a': fmt_a, 'b': fmt_b}))
+PY
