@@ -119,6 +119,7 @@ struct FeedSource {
   std::string updated;
   FeedText rights;
   FeedText subtitle;
+  bool structured = false;  // Atom form: a feed's metadata, not a title
   bool present = false;
 };
 

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
@@ -502,7 +503,9 @@ FeedPerson AtomPerson(const xml::Node* node) {
     std::string_view name = NameOf(child);
     if (name == "name" && person.name.empty()) person.name = Trim(TextOf(child));
     if (name == "email" && person.email.empty()) person.email = Trim(TextOf(child));
-    if ((name == "uri" || name == "url") && person.uri.empty()) person.uri = Trim(TextOf(child));
+    if ((name == "uri" || name == "url" || name == "homepage") && person.uri.empty()) {
+      person.uri = Trim(TextOf(child));
+    }
   }
   if (!structured && !HasElementChild(node)) person.name = Trim(TextOf(node));
   return person;
@@ -570,8 +573,11 @@ FeedText TextDetail(const xml::Node* node, const Scope& scope) {
   text.present = true;
   text.language = scope.LanguageAt(node);
   text.base = scope.BaseAt(node);
+  // Unescaped markup inside a text element is XHTML, whatever the element
+  // claims.
+  const bool inline_markup = HasElementChild(node);
   if (!IsAtomNs(NsOf(node))) {
-    text.type = NsOf(node) == kXhtmlNs ? "application/xhtml+xml" : "text/html";
+    text.type = NsOf(node) == kXhtmlNs || inline_markup ? "application/xhtml+xml" : "text/html";
     text.value = HtmlOf(node);
     return text;
   }
@@ -587,9 +593,14 @@ FeedText TextDetail(const xml::Node* node, const Scope& scope) {
   } else {
     text.type = type;
   }
-  if (mode == "base64") {
+  // Atom 1.0 carries any other media type Base64-encoded (RFC 4287 4.1.3.3).
+  const bool binary = NsOf(node) == kAtom10Ns && type != "text" && type != "html" &&
+                      type != "xhtml" && !type.empty() && type.rfind("text/", 0) != 0 &&
+                      !absl::EndsWith(type, "+xml") && !absl::EndsWith(type, "/xml");
+  if (mode == "base64" || binary) {
     text.value = DecodeBase64(TextOf(node));
-  } else if (text.type == "application/xhtml+xml") {
+  } else if (type == "xhtml" || (text.type == "application/xhtml+xml" && NsOf(node) == kAtom10Ns)) {
+    // Atom 1.0's XHTML is wrapped in a <div> that is not part of the text.
     for (const xml::Node* child : ElementChildren(node)) {
       if (Is(child, kXhtmlNs, "div")) {
         AppendMarkup(child, &text.value);
@@ -599,6 +610,7 @@ FeedText TextDetail(const xml::Node* node, const Scope& scope) {
     text.value = HtmlOf(node);
   } else {
     text.value = HtmlOf(node);  // inline markup (Atom 0.3 mode="xml") is serialised
+    if (inline_markup && !absl::EndsWith(text.type, "xml")) text.type = "application/xhtml+xml";
   }
   return text;
 }
@@ -719,7 +731,10 @@ void ReadAtomElement(const xml::Node* child, RawItem* item) {
     }
     item->categories.push_back(std::move(term));
   } else if (name == "published" || name == "issued" || name == "created") {
-    TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
+    // Atom 0.3's created stands in for the publication date; the model keeps
+    // it apart (FeedItemDetails::created).
+    TakeDate(child, false, &item->published_ms,
+             item->details && name != "created" ? &item->details->published_raw : nullptr);
   } else if (name == "updated" || name == "modified") {
     TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
   }
@@ -944,7 +959,8 @@ FeedSource SourceOf(const xml::Node* node, const Scope& scope) {
   FeedSource source;
   source.present = true;
   source.href = TrimmedAttr(node, "url");
-  if (!HasElementChild(node)) {
+  source.structured = HasElementChild(node);
+  if (!source.structured) {
     source.title = TextDetail(node, scope);
     source.title.type = "text/plain";
     return source;
@@ -965,6 +981,7 @@ FeedSource SourceOf(const xml::Node* node, const Scope& scope) {
 
 // The item's elements that ReadRssItem / ReadAtomEntry leave to the model.
 void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* out) {
+  bool seen_summary = false;
   if (const xml::Attribute* about = node->FindAttribute(kRdfNs, "about"); about != nullptr) {
     out->id = Trim(about->value);
     out->has_id = true;
@@ -972,6 +989,21 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
   for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
+    if (IsRssNs(ns) && (name == "summary" || name == "description")) {
+      // RSS has no <summary>, but feeds write one next to (or instead of)
+      // <description>: the first of the two is the summary, the second
+      // plain-text content.
+      if (seen_summary) {
+        FeedText content = TextDetail(child, scope);
+        content.type = "text/plain";
+        out->contents.push_back(std::move(content));
+      } else if (name == "summary") {
+        out->summary = TextDetail(child, scope);
+        out->summary.type = "text/plain";
+      }
+      seen_summary = true;
+      continue;
+    }
     if (IsRssOrAtomNs(ns)) {
       if (name == "title" || name == "link" || name == "enclosure" || name == "description" ||
           name == "author" || name == "category" || name == "pubDate" || name == "summary" ||
@@ -1030,6 +1062,13 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
         continue;
       }
     } else if ((ns == kContentNs && name == "encoded") || (ns == kXhtmlNs && name == "body")) {
+      continue;
+    }
+    if (ns.empty() && (name == "body" || name == "fullitem")) {
+      // Unqualified XHTML body and CDF's full item: the entry's content.
+      FeedText content = TextDetail(child, scope);
+      content.type = name == "body" ? "application/xhtml+xml" : "text/html";
+      out->contents.push_back(std::move(content));
       continue;
     }
     out->extensions.push_back(ExtensionOf(child, scope, 0));

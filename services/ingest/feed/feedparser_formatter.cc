@@ -150,6 +150,26 @@ void PutPeople(Json& target, const std::string& key, const std::vector<FeedPerso
   if (!detail.empty()) target[key + "_detail"] = std::move(detail);
 }
 
+void PutContributors(Json& target, const std::vector<FeedPerson>& people) {
+  if (people.empty()) return;
+  Json list = Json::array();
+  for (const FeedPerson& person : people) list.push_back(PersonJson(person));
+  target["contributors"] = std::move(list);
+}
+
+// feedparser files a person's uri under the person and, as "href", under the
+// feed or entry as well (the last one wins).
+void PutPersonUris(Json& target, const std::vector<FeedPerson>& authors,
+                   const std::vector<FeedPerson>& contributors) {
+  std::string href;
+  for (const auto* people : {&authors, &contributors}) {
+    for (const FeedPerson& person : *people) {
+      if (!person.uri.empty()) href = person.uri;
+    }
+  }
+  if (!href.empty()) target["href"] = href;
+}
+
 void PutTags(Json& target, const std::vector<FeedCategory>& tags) {
   Json list = Json::array();
   for (const FeedCategory& tag : tags) {
@@ -349,7 +369,7 @@ Json SourceJson(const FeedSource& source, const Context& ctx) {
   if (source.title.present) {
     TextOut title = FormatText(source.title, "text/plain", ctx);
     if (!title.value.empty()) out["title"] = title.value;
-    if (!source.links.empty() || !source.id.empty()) out["title_detail"] = title.detail;
+    if (source.structured) out["title_detail"] = title.detail;
   }
   if (!source.id.empty()) out["id"] = source.id;
   PutLinks(out, source.links);
@@ -389,11 +409,8 @@ Json FormatEntry(const FeedItem& item, const Context& ctx) {
     entry["content"] = std::move(list);
   }
   PutPeople(entry, "author", d.authors);
-  if (!d.contributors.empty()) {
-    Json list = Json::array();
-    for (const FeedPerson& person : d.contributors) list.push_back(PersonJson(person));
-    entry["contributors"] = std::move(list);
-  }
+  PutContributors(entry, d.contributors);
+  PutPersonUris(entry, d.authors, d.contributors);
   PutTags(entry, d.tags);
   PutDate(entry, "published", d.published);
   PutDate(entry, "updated", d.updated);
@@ -420,7 +437,11 @@ Json FormatFeed(const ParsedFeed& feed, const Context& ctx) {
   PutText(out, "subtitle", d.subtitle, ctx.atom ? "text/plain" : "text/html", ctx);
   PutLinks(out, d.links);
   PutPeople(out, "author", d.authors);
-  if (d.has_id) out["id"] = d.id;
+  if (d.has_id) {
+    out["id"] = d.id;
+    out["guidislink"] = !out.contains("link");
+    if (!out.contains("link")) out["link"] = d.id;
+  }
   PutText(out, "rights", d.rights, "text/plain", ctx);
   PutText(out, "info", d.info, "text/plain", ctx);
   if (d.generator.present) {
@@ -470,11 +491,8 @@ Json FormatFeed(const ParsedFeed& feed, const Context& ctx) {
   PutDate(out, "published", d.published);
   PutDate(out, "updated", d.updated);
   PutTags(out, d.tags);
-  if (!d.contributors.empty()) {
-    Json list = Json::array();
-    for (const FeedPerson& person : d.contributors) list.push_back(PersonJson(person));
-    out["contributors"] = std::move(list);
-  }
+  PutContributors(out, d.contributors);
+  PutPersonUris(out, d.authors, d.contributors);
   if (d.has_publisher) {
     out["publisher"] = PersonString(d.publisher);
     Json detail = PersonJson(d.publisher);
