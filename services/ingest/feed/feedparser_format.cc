@@ -3,8 +3,6 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
-#include <unicode/ucnv.h>
-#include <unicode/ucnv_err.h>
 
 #include <algorithm>
 #include <cctype>
@@ -83,332 +81,29 @@ std::string XmlEscape(std::string_view s, bool quote = false) {
 // ----------------------------------------------------------------------------
 // Character encodings
 
-std::optional<std::string> DecodeAscii(std::string_view b) {
-  for (char c : b) {
-    if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
-  }
-  return std::string(b);
-}
-
-std::string DecodeLatin1(std::string_view b) {
-  std::string out;
-  out.reserve(b.size() * 2);
-  for (char c : b) fp::AppendUtf8(&out, static_cast<unsigned char>(c));
-  return out;
-}
-
-std::optional<std::string> DecodeCp1252(std::string_view b) {
-  static constexpr unsigned kC1[32] = {
-      0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-      0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
-  std::string out;
-  out.reserve(b.size() * 2);
-  for (char ch : b) {
-    unsigned c = static_cast<unsigned char>(ch);
-    if (c >= 0x80 && c < 0xA0) {
-      if (kC1[c - 0x80] == 0) return std::nullopt;
-      fp::AppendUtf8(&out, kC1[c - 0x80]);
-    } else {
-      fp::AppendUtf8(&out, c);
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> DecodeUtf16(std::string_view b, bool big_endian) {
-  if (b.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(b.size());
-  for (size_t i = 0; i + 1 < b.size(); i += 2) {
-    auto unit = [&](size_t k) -> unsigned {
-      unsigned a = static_cast<unsigned char>(b[k]);
-      unsigned c = static_cast<unsigned char>(b[k + 1]);
-      return big_endian ? (a << 8 | c) : (c << 8 | a);
-    };
-    unsigned u = unit(i);
-    if (u >= 0xD800 && u <= 0xDBFF) {
-      if (i + 3 >= b.size()) return std::nullopt;
-      unsigned lo = unit(i + 2);
-      if (lo < 0xDC00 || lo > 0xDFFF) return std::nullopt;
-      fp::AppendUtf8(&out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
-      i += 2;
-    } else if (u >= 0xDC00 && u <= 0xDFFF) {
-      return std::nullopt;
-    } else {
-      fp::AppendUtf8(&out, u);
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> DecodeUtf32(std::string_view b, bool big_endian) {
-  if (b.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(b.size());
-  for (size_t i = 0; i + 3 < b.size(); i += 4) {
-    unsigned v = 0;
-    for (int k = 0; k < 4; ++k) {
-      unsigned byte = static_cast<unsigned char>(b[i + (big_endian ? k : 3 - k)]);
-      v = v << 8 | byte;
-    }
-    if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return std::nullopt;
-    fp::AppendUtf8(&out, v);
-  }
-  return out;
-}
-
-// Strict decoding with ICU: fails on any illegal or unmappable byte.
-std::optional<std::string> DecodeIcu(std::string_view b, const std::string& name) {
-  UErrorCode status = U_ZERO_ERROR;
-  UConverter* conv = ucnv_open(name.c_str(), &status);
-  if (U_FAILURE(status) || conv == nullptr) return std::nullopt;
-  std::unique_ptr<UConverter, void (*)(UConverter*)> guard(conv, ucnv_close);
-  ucnv_setToUCallBack(conv, UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
-  if (U_FAILURE(status)) return std::nullopt;
-  std::vector<UChar> units(b.size() * 2 + 16);
-  status = U_ZERO_ERROR;
-  int32_t len = ucnv_toUChars(conv, units.data(), static_cast<int32_t>(units.size()), b.data(),
-                              static_cast<int32_t>(b.size()), &status);
-  if (U_FAILURE(status)) return std::nullopt;
-  std::string utf16;
-  utf16.reserve(static_cast<size_t>(len) * 2);
-  for (int32_t i = 0; i < len; ++i) {
-    utf16 += static_cast<char>(units[i] >> 8);
-    utf16 += static_cast<char>(units[i] & 0xFF);
-  }
-  return DecodeUtf16(utf16, true);
-}
-
-// Decodes `b` as Python's codec `encoding` would in strict mode; nullopt if
-// the bytes are not valid in it or the codec is unknown.
-std::optional<std::string> DecodeAs(std::string_view b, const std::string& encoding) {
-  std::string e = Lower(encoding);
-  std::string norm;
-  for (char c : e) norm += (c == '_' ? '-' : c);
-  if (norm == "utf-8" || norm == "utf8" || norm == "u8") {
-    if (!IsValidUtf8(b)) return std::nullopt;
-    return std::string(b);
-  }
-  if (norm == "us-ascii" || norm == "ascii" || norm == "646" || norm == "us") return DecodeAscii(b);
-  if (norm == "iso-8859-1" || norm == "latin-1" || norm == "latin1" || norm == "iso8859-1" ||
-      norm == "l1" || norm == "8859" || norm == "cp819") {
-    return DecodeLatin1(b);
-  }
-  if (norm == "windows-1252" || norm == "cp1252") return DecodeCp1252(b);
-  if (norm == "utf-16be") return DecodeUtf16(b, true);
-  if (norm == "utf-16le") return DecodeUtf16(b, false);
-  if (norm == "utf-32be") return DecodeUtf32(b, true);
-  if (norm == "utf-32le") return DecodeUtf32(b, false);
-  if (norm == "utf-16" || norm == "utf16") {
-    if (StartsWith(b, "\xFE\xFF")) return DecodeUtf16(b.substr(2), true);
-    if (StartsWith(b, "\xFF\xFE")) return DecodeUtf16(b.substr(2), false);
-    return DecodeUtf16(b, false);
-  }
-  if (norm == "utf-32" || norm == "utf32") {
-    if (StartsWith(b, std::string_view("\x00\x00\xFE\xFF", 4))) return DecodeUtf32(b.substr(4), true);
-    if (StartsWith(b, std::string_view("\xFF\xFE\x00\x00", 4))) return DecodeUtf32(b.substr(4), false);
-    return DecodeUtf32(b, false);
-  }
-  if (norm == "cp037" || norm == "ebcdic-cp-us") return DecodeIcu(b, "ibm-37");
-  // Names Python does not know must not decode.
-  if (norm.empty() || norm.find(' ') != std::string::npos) return std::nullopt;
-  return DecodeIcu(b, norm);
+Json MakeException(std::string_view type, std::string_view message) {
+  return Json{{"type", type}, {"message", message}};
 }
 
 struct Decoded {
   std::string data;  // UTF-8 with an utf-8 XML declaration
   std::string encoding;
-  bool known = false;
   std::optional<Json> error;
 };
 
-Json MakeException(std::string_view type, std::string_view message) {
-  return Json{{"type", type}, {"message", message}};
-}
-
-// Parses "type/subtype; a=b; c="d"" like cgi.parse_header.
-std::pair<std::string, std::map<std::string, std::string>> ParseContentType(std::string_view value) {
-  std::vector<std::string> parts;
-  std::string cur;
-  bool quoted = false;
-  for (char c : value) {
-    if (c == '"') quoted = !quoted;
-    if (c == ';' && !quoted) {
-      parts.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  parts.push_back(cur);
-  std::string key(PyStrip(parts[0]));
-  key = Lower(key);
-  std::map<std::string, std::string> params;
-  for (size_t i = 1; i < parts.size(); ++i) {
-    size_t eq = parts[i].find('=');
-    if (eq == std::string::npos) continue;
-    std::string name = Lower(PyStrip(std::string_view(parts[i]).substr(0, eq)));
-    std::string v(PyStrip(std::string_view(parts[i]).substr(eq + 1)));
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
-      v = v.substr(1, v.size() - 2);
-      ReplaceAll(&v, "\\\\", "\\");
-      ReplaceAll(&v, "\\\"", "\"");
-    }
-    params[name] = v;
-  }
-  return {key, params};
-}
-
 Decoded ConvertToUtf8Fp(std::string_view data, const std::map<std::string, std::string>& headers) {
-  Decoded out;
-  std::string bom_encoding;
-  auto starts = [&](std::string_view p) { return StartsWith(data, p); };
-  if (starts(std::string_view("\x00\x00\xFE\xFF", 4))) {
-    bom_encoding = "utf-32be";
-    data.remove_prefix(4);
-  } else if (starts(std::string_view("\xFF\xFE\x00\x00", 4))) {
-    bom_encoding = "utf-32le";
-    data.remove_prefix(4);
-  } else if (starts("\xFE\xFF")) {
-    bom_encoding = "utf-16be";
-    data.remove_prefix(2);
-  } else if (starts("\xFF\xFE")) {
-    bom_encoding = "utf-16le";
-    data.remove_prefix(2);
-  } else if (starts("\xEF\xBB\xBF")) {
-    bom_encoding = "utf-8";
-    data.remove_prefix(3);
-  } else if (starts("\x4C\x6F\xA7\x94")) {
-    bom_encoding = "cp037";
-  } else if (starts(std::string_view("\x00\x3C\x00\x3F", 4))) {
-    bom_encoding = "utf-16be";
-  } else if (starts(std::string_view("\x3C\x00\x3F\x00", 4))) {
-    bom_encoding = "utf-16le";
-  } else if (starts(std::string_view("\x00\x00\x00\x3C", 4))) {
-    bom_encoding = "utf-32be";
-  } else if (starts(std::string_view("\x3C\x00\x00\x00", 4))) {
-    bom_encoding = "utf-32le";
-  }
-  std::string xml_encoding;
-  std::optional<std::string> temp;
-  if (!bom_encoding.empty()) {
-    temp = DecodeAs(data, bom_encoding);
-  } else {
-    temp = std::string(data.substr(0, std::min<size_t>(data.size(), 4096)));
-  }
-  if (temp) {
-    // ^<\?.*encoding=['"](.*?)['"].*\?>   ('.' does not cross newlines)
-    const std::string& t = *temp;
-    if (StartsWith(t, "<?")) {
-      size_t line_end = t.find('\n');
-      std::string_view line = std::string_view(t).substr(0, line_end);
-      size_t close = line.rfind("?>");
-      size_t enc = line.find("encoding=");
-      if (close != std::string_view::npos && enc != std::string_view::npos) {
-        // The greedy ".*" takes the last "encoding=" that still leaves "?>".
-        size_t best = std::string_view::npos;
-        for (size_t p = enc; p != std::string_view::npos; p = line.find("encoding=", p + 1)) {
-          size_t q = p + 9;
-          if (q < line.size() && (line[q] == '"' || line[q] == '\'')) {
-            size_t r = line.find_first_of("\"'", q + 1);
-            if (r != std::string_view::npos && line.find("?>", r + 1) != std::string_view::npos) best = p;
-          }
-        }
-        if (best != std::string_view::npos) {
-          size_t q = best + 10;
-          size_t r = line.find_first_of("\"'", q);
-          xml_encoding = Lower(line.substr(q, r - q));
-        }
-      }
-    }
-    static const char* kUnicodeNames[] = {"u16", "utf-16", "utf16", "utf_16", "u32", "utf-32", "utf32",
-                                          "utf_32", "iso-10646-ucs-2", "iso-10646-ucs-4", "csucs4",
-                                          "csunicode", "ucs-2", "ucs-4"};
-    if (!bom_encoding.empty()) {
-      for (const char* name : kUnicodeNames) {
-        if (xml_encoding == name) xml_encoding = bom_encoding;
-      }
-    }
-  }
-  std::string content_type_header;
-  bool has_content_type = false;
+  XmlHttpInfo http;
+  http.fetched = !headers.empty();
   if (auto it = headers.find("content-type"); it != headers.end()) {
-    content_type_header = it->second;
-    has_content_type = true;
+    http.has_content_type = true;
+    http.content_type = it->second;
   }
-  auto [http_content_type, params] = ParseContentType(content_type_header);
-  std::string http_encoding = params.count("charset") ? params["charset"] : "";
-  http_encoding.erase(std::remove(http_encoding.begin(), http_encoding.end(), '\''), http_encoding.end());
-  bool acceptable = false;
-  std::string rfc3023;
-  if (http_content_type == "application/xml" || http_content_type == "application/xml-dtd" ||
-      http_content_type == "application/xml-external-parsed-entity" ||
-      (StartsWith(http_content_type, "application/") && EndsWith(http_content_type, "+xml"))) {
-    acceptable = true;
-    rfc3023 = !http_encoding.empty() ? http_encoding : !xml_encoding.empty() ? xml_encoding : "utf-8";
-  } else if (http_content_type == "text/xml" || http_content_type == "text/xml-external-parsed-entity" ||
-             (StartsWith(http_content_type, "text/") && EndsWith(http_content_type, "+xml"))) {
-    acceptable = true;
-    rfc3023 = !http_encoding.empty() ? http_encoding : "us-ascii";
-  } else if (StartsWith(http_content_type, "text/")) {
-    rfc3023 = !http_encoding.empty() ? http_encoding : "us-ascii";
-  } else if (!headers.empty() && !has_content_type) {
-    rfc3023 = !xml_encoding.empty() ? xml_encoding : "iso-8859-1";
-  } else {
-    rfc3023 = !xml_encoding.empty() ? xml_encoding : "utf-8";
-  }
-  if (Lower(rfc3023) == "gb2312") rfc3023 = "gb18030";
-  if (xml_encoding == "gb2312") xml_encoding = "gb18030";
-  if (!headers.empty() && !acceptable) {
-    out.error = has_content_type
-                    ? MakeException("NonXMLContentType", content_type_header + " is not an XML media type")
-                    : MakeException("NonXMLContentType", "no Content-type specified");
-  }
-  std::vector<std::string> tried;
-  std::string proposed;
-  // As feedparser does with chardet installed: when the declared and
-  // signalled encodings fail, a guess from the bytes themselves
-  // (DetectCharset, computed only if needed) comes before the fallbacks.
-  constexpr size_t kDetectedSlot = 3;
-  std::vector<std::string> candidates = {rfc3023,  xml_encoding, bom_encoding, "",
-                                         "utf-8",  "windows-1252", "iso-8859-2"};
-  for (size_t slot = 0; slot < candidates.size(); ++slot) {
-    if (slot == kDetectedSlot) candidates[slot] = DetectCharset(data).value_or("");
-    const std::string& candidate = candidates[slot];
-    if (candidate.empty()) continue;
-    if (std::find(tried.begin(), tried.end(), candidate) != tried.end()) continue;
-    tried.push_back(candidate);
-    std::optional<std::string> decoded = DecodeAs(data, candidate);
-    if (!decoded) continue;
-    out.known = true;
-    proposed = candidate;
-    std::string& text = *decoded;
-    constexpr std::string_view kDecl = "<?xml version='1.0' encoding='utf-8'?>";
-    if (StartsWith(text, "<?xml")) {
-      size_t gt = text.find('>');
-      if (gt != std::string::npos) {
-        out.data = std::string(kDecl) + text.substr(gt + 1);
-      } else {
-        out.data = std::string(kDecl) + "\n" + text;
-      }
-    } else {
-      out.data = std::string(kDecl) + "\n" + text;
-    }
-    break;
-  }
-  if (!out.known) {
-    out.error = MakeException("CharacterEncodingUnknown",
-                              "document encoding unknown, I tried " + rfc3023 + ", " + xml_encoding +
-                                  ", utf-8, windows-1252, and iso-8859-2 but nothing worked");
-    out.encoding = "";
-    out.data = ToValidUtf8(data);
-  } else if (proposed != rfc3023) {
-    out.error = MakeException("CharacterEncodingOverride",
-                              "document declared as " + rfc3023 + ", but parsed as " + proposed);
-    out.encoding = proposed;
-  } else {
-    out.encoding = rfc3023;
+  XmlDecoding decoding = DecodeXmlBytes(data, http);
+  Decoded out;
+  out.data = std::move(decoding.utf8);
+  out.encoding = std::move(decoding.encoding);
+  if (decoding.problem != XmlEncodingProblem::kNone) {
+    out.error = MakeException(XmlEncodingProblemName(decoding.problem), decoding.message);
   }
   return out;
 }
