@@ -6,6 +6,10 @@
 # fixtures give identical JSON, the differing key paths by frequency (list
 # indexes folded to [*]) and the first differences of a few fixtures.
 #
+# The last line also counts the fixtures that differ only in the text of
+# bozo_exception.message (free text: the two parsers word their errors
+# differently; feedparser's Expect lines test the exception's type).
+#
 #   tools/eval/feeds_diff.sh [--newsflow PATH] [--only SUBSTRING] [--show N]
 #                            [--a FORMAT] [--b FORMAT]
 source "$(dirname "$0")/lib/common.bash"
@@ -65,6 +69,7 @@ def diffs(x, y, path, out):
         out.append((path, 'value', x, y))
 
 same = 0
+only_messages = 0
 by_path = collections.Counter()
 shown = 0
 differing = []
@@ -76,6 +81,8 @@ for r in reqs:
         same += 1
         continue
     differing.append(r['path'])
+    if all(p == '.result.bozo_exception.message' for p, _, _, _ in out):
+        only_messages += 1
     keys = set()
     for p, kind, _, _ in out:
         keys.add((re.sub(r'\[\d+\]', '[*]', p), kind if kind in ('only in A', 'only in B', 'value') else 'length'))
@@ -92,5 +99,6 @@ for (p, kind), n in by_path.most_common(60):
     print(f'  {n:5d}  {p}  ({kind})')
 print()
 print(json.dumps({'fixtures': len(reqs), 'identical': same, 'differing': len(reqs) - same,
+                  'differing_only_in_exception_message': only_messages,
                   'a': fmt_a, 'b': fmt_b}))
 PY

@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "services/ingest/feed/charset.h"
+
 namespace newsflow::ingest {
 
 // An RSS text element, an Atom text construct or Atom content.
@@ -178,7 +180,12 @@ struct FeedDetails {
   // ("rss091u", "rss092", "rss20", "rss10", "rss090", "atom03", "atom10",
   // "atom", "rss" when the version attribute names none we know).
   std::string version;
-  std::string encoding;  // the encoding the bytes were read in, lower-case
+  std::string encoding;  // the encoding the bytes were read in
+  // Set when the encoding had to be second-guessed (FeedParseOptions::http).
+  XmlEncodingProblem encoding_problem = XmlEncodingProblem::kNone;
+  // The first XML well-formedness problem (an undefined entity, a syntax
+  // error), with its line; "" if the XML was well-formed.
+  std::string xml_error;
   // Namespaces the document declares, prefix ("" for the default) -> URI,
   // in document order.
   std::vector<std::pair<std::string, std::string>> namespaces;

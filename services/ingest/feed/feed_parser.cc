@@ -2146,8 +2146,20 @@ absl::Status ParseWithLibxml(std::string_view data, bool is_utf8, std::optional<
 }
 
 absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::string& base_url,
-                                        bool details) {
-  PreparedInput input = PrepareInput(bytes);
+                                        const FeedParseOptions& options) {
+  const bool details = options.details;
+  PreparedInput input;
+  XmlEncodingProblem encoding_problem = XmlEncodingProblem::kNone;
+  if (options.http) {
+    XmlDecoding decoding = DecodeXmlBytes(bytes, *options.http);
+    input.converted = std::move(decoding.utf8);
+    input.is_utf8 = true;
+    input.encoding = std::move(decoding.encoding);
+    input.problem = std::move(decoding.message);
+    encoding_problem = decoding.problem;
+  } else {
+    input = PrepareInput(bytes);
+  }
   std::string_view data = input.converted.empty() ? bytes : std::string_view(input.converted);
   std::string entity_problem;
   std::string repaired;
@@ -2214,6 +2226,10 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
   if (details && feed->details) {
     feed->details->version = VersionName(root, feed->format);
     feed->details->encoding = input.encoding;
+    feed->details->encoding_problem = encoding_problem;
+    feed->details->xml_error = !well_formed || !ns_well_formed
+                                   ? (errors.first.empty() ? "XML is not well-formed" : errors.first)
+                                   : entity_problem;
     CollectNamespaces(root, 0, &feed->details->namespaces);
   }
   if (!well_formed || !ns_well_formed) {
@@ -2293,7 +2309,7 @@ absl::StatusOr<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view ba
   while (start < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[start]))) ++start;
   if (start == bytes.size()) return absl::InvalidArgumentError("feed: not a feed: input is empty");
   absl::StatusOr<ParsedFeed> feed = bytes[start] == '{' ? ParseJsonFeed(bytes.substr(start), base)
-                                                        : ParseXmlFeed(bytes, base, options.details);
+                                                        : ParseXmlFeed(bytes, base, options);
   if (!feed.ok()) return feed;
   for (std::string* s : {&feed->title, &feed->link, &feed->description, &feed->language,
                          &feed->ill_formed_reason}) {

@@ -518,7 +518,17 @@ Json FormatFeedparser(const ParsedFeed& feed, const FeedparserOptions& options) 
   Json result = Json::object();
   result["bozo"] = feed.ill_formed;
   if (feed.ill_formed) {
-    result["bozo_exception"] = Json{{"type", "SAXParseException"}, {"message", feed.ill_formed_reason}};
+    // A well-formedness error is reported over an encoding problem.
+    std::string type = "SAXParseException";
+    std::string message = feed.ill_formed_reason;
+    if (feed.details) {
+      if (!feed.details->xml_error.empty()) {
+        message = feed.details->xml_error;
+      } else if (feed.details->encoding_problem != XmlEncodingProblem::kNone) {
+        type = XmlEncodingProblemName(feed.details->encoding_problem);
+      }
+    }
+    result["bozo_exception"] = Json{{"type", type}, {"message", message}};
   }
   result["feed"] = FormatFeed(feed, ctx);
   Json entries = Json::array();
@@ -559,6 +569,14 @@ Json ParseFeedparserFormatModel(std::string_view bytes, const FeedparserOptions&
   }
   FeedParseOptions parse_options;
   parse_options.details = true;
+  XmlHttpInfo& http = parse_options.http.emplace();
+  http.fetched = !options.headers.empty();
+  for (const auto& [k, v] : options.headers) {
+    if (absl::AsciiStrToLower(k) == "content-type") {
+      http.has_content_type = true;
+      http.content_type = v;
+    }
+  }
   absl::StatusOr<ParsedFeed> feed = ParseFeed(bytes, base, parse_options);
   Json result;
   if (feed.ok()) {
