@@ -15,6 +15,7 @@
 #define NEWSFLOW_SERVICES_INGEST_FEED_FEED_MODEL_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,6 +66,13 @@ struct FeedPerson {
   std::string text;
 };
 
+// An attribute of an extension element.
+struct FeedAttribute {
+  std::string ns;  // namespace URI; "" if none
+  std::string name;  // local name as written
+  std::string value;
+};
+
 // An element the model has no field of its own for (an iTunes, Media RSS,
 // Dublin Core, Creative Commons ... extension, or an unknown element of the
 // feed's own vocabulary), in document order. Readers that map extensions by
@@ -72,7 +80,7 @@ struct FeedPerson {
 struct FeedExtension {
   std::string ns;     // namespace URI as written; "" if none
   std::string name;   // local name as written
-  std::vector<std::pair<std::string, std::string>> attributes;  // local name -> value
+  std::vector<FeedAttribute> attributes;  // in document order
   std::string value;  // character data of the element and its descendants
   bool has_children = false;  // it contains elements (value is their text)
   // Extensions nested in this one (media:group's media:content, georss
@@ -111,20 +119,6 @@ struct FeedGenerator {
   bool present = false;
 };
 
-// RSS <source url>, Atom <source> (the feed an entry was copied from).
-struct FeedSource {
-  std::string href;  // RSS url attribute
-  FeedText title;
-  std::string id;
-  std::vector<FeedLink> links;
-  std::vector<FeedPerson> authors;
-  std::string updated;
-  FeedText rights;
-  FeedText subtitle;
-  bool structured = false;  // Atom form: a feed's metadata, not a title
-  bool present = false;
-};
-
 // Atom <category term scheme label>, RSS <category domain>, dc:subject.
 struct FeedCategory {
   std::string term;    // as written, trimmed
@@ -137,36 +131,6 @@ struct FeedEnclosure {
   std::string url;  // trimmed, as written
   std::string type;
   std::string length;  // as written
-};
-
-// What ParseFeed reads of an entry beyond the pipeline's flattened fields.
-struct FeedItemDetails {
-  FeedText title;
-  FeedText summary;  // RSS description, Atom summary
-  // content:encoded, xhtml:body and Atom content elements, in document order.
-  std::vector<FeedText> contents;
-  // Atom links, RSS link and enclosures, in document order.
-  std::vector<FeedLink> links;
-  std::vector<FeedEnclosure> enclosures;
-  std::vector<FeedPerson> authors;  // in document order; not the feed's
-  std::vector<FeedCategory> tags;
-  // The date strings behind published_ms / updated_ms, trimmed; "" if none.
-  std::string published;
-  std::string updated;
-  // The remaining dates as written: dcterms:created / Atom 0.3 created,
-  // RSS expirationDate.
-  std::string created;
-  std::string expired;
-  // RSS guid / Atom id as written (trimmed); rdf:about of an RSS 1.0 item.
-  std::string id;
-  bool has_id = false;
-  // RSS guid isPermaLink (absent counts as true); false for Atom ids.
-  bool id_is_permalink = false;
-  FeedText rights;  // Atom rights, RSS copyright, dc:rights
-  std::string comments;  // RSS <comments>, as written
-  std::vector<FeedPerson> contributors;  // Atom contributors, dc:contributor
-  FeedSource source;
-  std::vector<FeedExtension> extensions;
 };
 
 // What ParseFeed reads of the feed itself beyond the flattened fields.
@@ -211,6 +175,45 @@ struct FeedDetails {
   std::string ttl;
   std::string icon;  // Atom icon / logo
   std::string logo;
+  std::string base;  // xml:base in effect at the channel / feed element
+  std::vector<FeedExtension> extensions;
+};
+
+// What ParseFeed reads of an entry beyond the pipeline's flattened fields.
+struct FeedItemDetails {
+  FeedText title;
+  FeedText summary;  // RSS description, Atom summary
+  // content:encoded, xhtml:body and Atom content elements, in document order.
+  std::vector<FeedText> contents;
+  // Atom links, RSS link and enclosures, in document order.
+  std::vector<FeedLink> links;
+  std::vector<FeedEnclosure> enclosures;
+  std::vector<FeedPerson> authors;  // in document order; not the feed's
+  std::vector<FeedCategory> tags;
+  // The dates as written, trimmed; "" if none. published: pubDate, Atom
+  // published / issued, dcterms:issued; updated: Atom updated / modified,
+  // dc:date, dcterms:modified (the pipeline's published_ms also falls back
+  // to dc:date and Atom 0.3 created).
+  std::string published;
+  std::string updated;
+  // The remaining dates as written: dcterms:created / Atom 0.3 created,
+  // RSS expirationDate.
+  std::string created;
+  std::string expired;
+  // RSS guid / Atom id as written (trimmed); rdf:about of an RSS 1.0 item.
+  std::string id;
+  bool has_id = false;
+  // RSS guid isPermaLink (absent counts as true); false for Atom ids.
+  bool id_is_permalink = false;
+  FeedText rights;  // Atom rights, RSS copyright, dc:rights
+  std::string comments;  // RSS <comments>, as written
+  std::vector<FeedPerson> contributors;  // Atom contributors, dc:contributor
+  // Atom <source> (the feed the entry was copied from) read like a feed;
+  // RSS <source url="...">title</source> gives only its title and href.
+  std::optional<FeedDetails> source;
+  std::string source_href;  // RSS source url attribute, as written
+  bool source_is_text = false;  // RSS form: source->title and source_href only
+  std::string base;  // xml:base in effect at the item, over the document URL
   std::vector<FeedExtension> extensions;
 };
 

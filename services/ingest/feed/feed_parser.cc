@@ -22,6 +22,7 @@
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
+#include "services/ingest/feed/feedparser_html.h"
 #include "services/ingest/feed/html_text.h"
 #include "services/ingest/feed/xml_tree.h"
 
@@ -160,12 +161,20 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Decodes an HTML character reference name ("eacute") with the HTML
-// parser's table; returns "" if HTML does not know it.
+// Decodes an HTML character reference name ("eacute"): HTML 4's table
+// first, the one RSS and Atom documents were written against (HTML5 moved
+// &lang; and &rang;), then the HTML parser's for newer names; returns "" if
+// neither knows it.
 std::string DecodeHtmlEntity(std::string_view name,
                              std::unordered_map<std::string, std::string>* cache) {
   std::string key(name);
   if (auto it = cache->find(key); it != cache->end()) return it->second;
+  if (int cp = fp::Html4Entity(key); cp >= 0) {
+    std::string decoded;
+    fp::AppendUtf8(&decoded, static_cast<unsigned>(cp));
+    cache->emplace(key, decoded);
+    return decoded;
+  }
   std::string reference = "&" + key + ";";
   std::string decoded = HtmlToText(reference);
   if (decoded == reference) decoded.clear();
@@ -428,6 +437,7 @@ void TakeDate(const xml::Node* node, bool override, int64_t* ms, std::string* ra
 FeedPerson RssPerson(std::string_view raw) {
   FeedPerson person;
   std::string text = Trim(raw);
+  person.text = text;
   size_t open = text.find('(');
   size_t angle = text.find('<');
   if (open != std::string::npos && !text.empty() && text.back() == ')' &&
@@ -626,6 +636,7 @@ FeedLink LinkOf(const xml::Node* node, const Scope& scope) {
     link.title = Attr(node, "title");
     link.hreflang = TrimmedAttr(node, "hreflang");
     link.length = TrimmedAttr(node, "length");
+    if (node->FindAttribute({}, "href") == nullptr) link.href = Trim(TextOf(node));
   } else if (NameOf(node) == "enclosure") {
     link.href = TrimmedAttr(node, "url");
     link.rel = "enclosure";
@@ -668,10 +679,12 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
         if (!author.empty()) item->authors.push_back(author);
       }
       if (item->details && name != "contributor" && !author.empty()) {
-        item->details->people.push_back(FeedPerson{author, "", ""});
+        item->details->people.push_back(FeedPerson{author, "", "", author});
       }
     } else if (name == "date") {
-      TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
+      // The pipeline's publication date, the model's modification date (as
+      // Dublin Core defines dc:date: the date of an event in the life cycle).
+      TakeDate(child, false, &item->published_ms, item->details ? &item->details->updated_raw : nullptr);
     } else if (name == "subject") {
       item->categories.push_back(TextOf(child));
       if (item->details) item->details->tags.push_back(FeedCategory{Trim(item->categories.back()), "", ""});
@@ -917,7 +930,8 @@ FeedExtension ExtensionOf(const xml::Node* node, const Scope& scope, int depth) 
   ext.name = std::string(NameOf(node));
   for (const xml::Attribute* attr = node->attributes; attr != nullptr; attr = attr->next) {
     if (attr->ns == kXmlNs) continue;
-    ext.attributes.emplace_back(std::string(attr->name), std::string(attr->value));
+    ext.attributes.push_back(
+        FeedAttribute{std::string(attr->ns), std::string(attr->name), std::string(attr->value)});
   }
   // libxml2's attribute lists run in document order; the builder's in
   // reverse for DTD defaults only, which no feed relies on.
@@ -933,11 +947,7 @@ FeedExtension ExtensionOf(const xml::Node* node, const Scope& scope, int depth) 
   return ext;
 }
 
-FeedPerson TextPerson(const xml::Node* node) {
-  FeedPerson person = RssPerson(TextOf(node));
-  person.text = Trim(TextOf(node));
-  return person;
-}
+FeedPerson TextPerson(const xml::Node* node) { return RssPerson(TextOf(node)); }
 
 // An Atom person construct (author, contributor) of any namespace-less or
 // Atom feed, or a single-string person.
@@ -955,33 +965,30 @@ void ReadGenerator(const xml::Node* node, FeedGenerator* generator) {
   generator->version = Attr(node, "version");
 }
 
-FeedSource SourceOf(const xml::Node* node, const Scope& scope) {
-  FeedSource source;
-  source.present = true;
-  source.href = TrimmedAttr(node, "url");
-  source.structured = HasElementChild(node);
-  if (!source.structured) {
-    source.title = TextDetail(node, scope);
-    source.title.type = "text/plain";
-    return source;
-  }
+void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out);
+
+// An Atom <source>: the feed an entry was copied from, read like a feed.
+FeedDetails AtomSourceOf(const xml::Node* node, const Scope& scope) {
+  FeedDetails source;
+  source.base = scope.BaseAt(node);
   for (const xml::Node* child : ElementChildren(node)) {
     if (!IsAtomNs(NsOf(child))) continue;
     std::string_view name = NameOf(child);
-    if (name == "title") source.title = TextDetail(child, scope);
-    if (name == "id") source.id = Trim(TextOf(child));
-    if (name == "link") source.links.push_back(LinkOf(child, scope));
+    if (name == "title" && !source.title.present) source.title = TextDetail(child, scope);
+    if ((name == "subtitle" || name == "tagline") && !source.subtitle.present) {
+      source.subtitle = TextDetail(child, scope);
+    }
     if (name == "author") source.authors.push_back(AtomPerson(child));
-    if (name == "updated" || name == "modified") source.updated = Trim(TextOf(child));
-    if (name == "rights") source.rights = TextDetail(child, scope);
-    if (name == "subtitle") source.subtitle = TextDetail(child, scope);
+    if (name == "link") source.links.push_back(LinkOf(child, scope));
   }
+  ReadFeedExtras(node, scope, &source);
   return source;
 }
 
 // The item's elements that ReadRssItem / ReadAtomEntry leave to the model.
 void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* out) {
   bool seen_summary = false;
+  out->base = scope.BaseAt(node);
   if (const xml::Attribute* about = node->FindAttribute(kRdfNs, "about"); about != nullptr) {
     out->id = Trim(about->value);
     out->has_id = true;
@@ -1031,7 +1038,15 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
         continue;
       }
       if (name == "source") {
-        out->source = SourceOf(child, scope);
+        if (HasElementChild(child)) {
+          out->source = AtomSourceOf(child, scope);
+        } else {
+          FeedDetails& source = out->source.emplace();
+          source.title = TextDetail(child, scope);
+          source.title.type = "text/plain";
+          out->source_href = TrimmedAttr(child, "url");
+          out->source_is_text = true;
+        }
         continue;
       }
       if (name == "created") {
@@ -1044,7 +1059,7 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
       }
     } else if (ns == kDcNs) {
       if (name == "creator" || name == "author" || name == "date" || name == "subject" ||
-          name == "title" || name == "description" || name == "language") {
+          name == "title" || name == "description") {
         continue;
       }
       if (name == "contributor") {
@@ -1079,9 +1094,14 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
 // the model. `node` is the channel, or for RSS 1.0 the rdf:RDF root, whose
 // image and textinput are siblings of the channel.
 void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out) {
+  if (out->base.empty()) out->base = scope.BaseAt(node);
   for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
+    if (IsRssNs(ns) && name == "author") {
+      out->authors.push_back(TextPerson(child));
+      continue;
+    }
     if (IsRssOrAtomNs(ns)) {
       if (name == "title" || name == "link" || name == "description" || name == "subtitle" ||
           name == "tagline" || name == "author" || name == "managingEditor" || name == "item" ||
@@ -1297,7 +1317,7 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
       }
       if (details && (name == "creator" || name == "author")) {
         std::string author = Trim(TextOf(child));
-        if (!author.empty()) authors.push_back(FeedPerson{author, "", ""});
+        if (!author.empty()) authors.push_back(FeedPerson{author, "", "", author});
       }
     } else if (details && IsAtomNs(ns) && name == "link") {
       link_nodes.push_back(child);

@@ -363,51 +363,6 @@ std::optional<std::string> DecodeBase64Fp(const std::string& in) {
   return out;
 }
 
-// All code points < 256 and the Latin-1 bytes form valid UTF-8: decode them
-// again (text that was UTF-8 read as Latin-1).
-void FixDoubleEncoding(std::string* s) {
-  bool any_high = false;
-  std::string bytes;
-  bytes.reserve(s->size());
-  for (size_t i = 0; i < s->size(); ++i) {
-    unsigned char c = static_cast<unsigned char>((*s)[i]);
-    if (c < 0x80) {
-      bytes += static_cast<char>(c);
-    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s->size()) {
-      unsigned cp = ((c & 0x1F) << 6) | (static_cast<unsigned char>((*s)[i + 1]) & 0x3F);
-      bytes += static_cast<char>(cp);
-      ++i;
-      any_high = true;
-    } else {
-      return;
-    }
-  }
-  if (any_high && IsValidUtf8(bytes)) *s = bytes;
-}
-
-void TranslateCp1252(std::string* s) {
-  static constexpr unsigned kC1[32] = {
-      0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-      0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
-  if (s->find('\xC2') == std::string::npos) return;
-  std::string out;
-  out.reserve(s->size());
-  for (size_t i = 0; i < s->size(); ++i) {
-    unsigned char c = static_cast<unsigned char>((*s)[i]);
-    if (c == 0xC2 && i + 1 < s->size()) {
-      unsigned char d = static_cast<unsigned char>((*s)[i + 1]);
-      if (d >= 0x80 && d <= 0x9F && kC1[d - 0x80] != 0) {
-        fp::AppendUtf8(&out, kC1[d - 0x80]);
-        ++i;
-        continue;
-      }
-    }
-    out += static_cast<char>(c);
-  }
-  *s = out;
-}
-
 struct Element {
   std::string name;
   bool expecting_text;
@@ -782,8 +737,8 @@ class FeedState {
       output = fp::ResolveRelativeUris(output, baseuri_, type);
       output = fp::SanitizeHtmlFp(output, type);
     }
-    FixDoubleEncoding(&output);
-    TranslateCp1252(&output);
+    fp::FixDoubleEncoding(&output);
+    fp::TranslateCp1252(&output);
     if (element == "category" || element == "tags" || element == "itunes_keywords") return output;
     if (element == "title" && title_depth_ > -1 && title_depth_ <= depth_) return output;
 

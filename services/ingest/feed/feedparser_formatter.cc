@@ -5,12 +5,16 @@
 // feedparser's rules (feedparser_html.h), and the extension elements that
 // feedparser maps by name.
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "re2/re2.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/feed/feedparser_html.h"
@@ -56,6 +60,8 @@ TextOut FormatText(const FeedText& text, std::string_view rss_type, const Contex
     out.value = fp::ResolveRelativeUris(out.value, text.base, type);
     out.value = fp::SanitizeHtmlFp(out.value, type);
   }
+  fp::FixDoubleEncoding(&out.value);
+  fp::TranslateCp1252(&out.value);
   std::string language = !text.language.empty() ? text.language : ctx.default_language;
   std::replace(language.begin(), language.end(), '_', '-');
   out.detail = Json{{"type", type},
@@ -123,11 +129,40 @@ void PutLinks(Json& target, const std::vector<FeedLink>& links) {
   if (!alternate.empty()) target["link"] = alternate;
 }
 
-Json PersonJson(const FeedPerson& person) {
+// feedparser's reading of a person given as one string: an email address
+// anywhere in it, and what is left, without brackets, as the name.
+Json TextPersonJson(const std::string& text) {
+  Json out = Json::object();
+  std::string author = text;
+  std::string email;
+  static const RE2 email_re(
+      R"(([a-zA-Z0-9_\-\.\+]+)@(?:\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.|(?:[a-zA-Z0-9\-]+\.)+)(?:[a-zA-Z]{2,4}|[0-9]{1,3})\]?(?:\?subject=[^\t\n\v\f\r ]+)?)",
+      fp::BytePatterns());
+  re2::StringPiece match;
+  if (author.find('@') != std::string::npos &&
+      email_re.Match(author, 0, author.size(), RE2::UNANCHORED, &match, 1)) {
+    email = std::string(match);
+    for (std::string_view junk : {std::string_view(email), std::string_view("()"), std::string_view("<>"),
+                                  std::string_view("&lt;&gt;")}) {
+      std::string copy(junk);
+      for (size_t pos; (pos = author.find(copy)) != std::string::npos;) author.erase(pos, copy.size());
+    }
+    author = Strip(author);
+    if (!author.empty() && author.front() == '(') author.erase(0, 1);
+    if (!author.empty() && author.back() == ')') author.pop_back();
+    author = Strip(author);
+  }
+  if (!author.empty()) out["name"] = author;
+  if (!email.empty()) out["email"] = email;
+  return out;
+}
+
+Json PersonJson(const FeedPerson& person, const std::string& base) {
+  if (!person.text.empty()) return TextPersonJson(person.text);
   Json out = Json::object();
   if (!person.name.empty()) out["name"] = person.name;
   if (!person.email.empty()) out["email"] = person.email;
-  if (!person.uri.empty()) out["href"] = person.uri;
+  if (!person.uri.empty()) out["href"] = Resolve(base, person.uri);
   return out;
 }
 
@@ -138,36 +173,48 @@ std::string PersonString(const FeedPerson& person) {
   return !person.name.empty() ? person.name : person.email;
 }
 
-void PutPeople(Json& target, const std::string& key, const std::vector<FeedPerson>& people) {
+// authors (or contributors), author and author_detail. feedparser keeps one
+// detail object that every structured person writes into, and the string
+// of the last person.
+void PutPeople(Json& target, const std::string& key, const std::vector<FeedPerson>& people,
+               const std::string& base) {
   if (people.empty()) return;
   Json list = Json::array();
-  for (const FeedPerson& person : people) list.push_back(PersonJson(person));
+  Json detail = Json::object();
+  bool detail_set = false;
+  for (const FeedPerson& person : people) {
+    Json j = PersonJson(person, base);
+    if (!person.text.empty()) {
+      if (!detail_set && !j.empty()) detail = j;
+    } else {
+      for (const auto& [k, v] : j.items()) detail[k] = v;
+    }
+    if (!j.empty()) detail_set = true;
+    list.push_back(std::move(j));
+  }
   target[key + "s"] = std::move(list);
-  const FeedPerson& last = people.back();
-  std::string joined = PersonString(last);
-  if (!joined.empty()) target[key] = joined;
-  Json detail = PersonJson(people.front());
+  target[key] = PersonString(people.back());
   if (!detail.empty()) target[key + "_detail"] = std::move(detail);
 }
 
-void PutContributors(Json& target, const std::vector<FeedPerson>& people) {
+void PutContributors(Json& target, const std::vector<FeedPerson>& people, const std::string& base) {
   if (people.empty()) return;
   Json list = Json::array();
-  for (const FeedPerson& person : people) list.push_back(PersonJson(person));
+  for (const FeedPerson& person : people) list.push_back(PersonJson(person, base));
   target["contributors"] = std::move(list);
 }
 
 // feedparser files a person's uri under the person and, as "href", under the
 // feed or entry as well (the last one wins).
 void PutPersonUris(Json& target, const std::vector<FeedPerson>& authors,
-                   const std::vector<FeedPerson>& contributors) {
+                   const std::vector<FeedPerson>& contributors, const std::string& base) {
   std::string href;
   for (const auto* people : {&authors, &contributors}) {
     for (const FeedPerson& person : *people) {
       if (!person.uri.empty()) href = person.uri;
     }
   }
-  if (!href.empty()) target["href"] = href;
+  if (!href.empty()) target["href"] = Resolve(base, href);
 }
 
 void PutTags(Json& target, const std::vector<FeedCategory>& tags) {
@@ -195,72 +242,244 @@ std::string PrefixOf(const std::string& ns) {
   return "";
 }
 
+// FeedParserDict's write-side key aliases.
+std::string MapKey(const std::string& key) {
+  static const auto* map = new std::map<std::string, std::string>{
+      {"channel", "feed"},
+      {"items", "entries"},
+      {"guid", "id"},
+      {"date", "updated"},
+      {"date_parsed", "updated_parsed"},
+      {"description", "summary"},
+      {"description_detail", "summary_detail"},
+      {"url", "href"},
+      {"modified", "updated"},
+      {"modified_parsed", "updated_parsed"},
+      {"issued", "published"},
+      {"issued_parsed", "published_parsed"},
+      {"copyright", "rights"},
+      {"copyright_detail", "rights_detail"},
+      {"tagline", "subtitle"},
+      {"tagline_detail", "subtitle_detail"}};
+  auto it = map->find(key);
+  return it == map->end() ? key : it->second;
+}
+
+// "prefix_name", lower-cased, as feedparser names an element: the prefix of
+// a well-known namespace, none for RSS and Atom themselves; an element that
+// recovery left with an undeclared "prefix:name" keeps that prefix.
 std::string KeyOf(const FeedExtension& ext) {
-  std::string prefix = PrefixOf(ext.ns);
   std::string local = absl::AsciiStrToLower(ext.name);
+  std::string prefix = absl::AsciiStrToLower(PrefixOf(ext.ns));
+  if (ext.ns.empty()) {
+    size_t colon = local.find(':');
+    if (colon != std::string::npos) {
+      prefix = local.substr(0, colon);
+      local = local.substr(colon + 1);
+    }
+  }
   return prefix.empty() ? local : prefix + "_" + local;
 }
 
+// Attributes by lower-cased local name; those of a well-known namespace also
+// as "prefix:name".
 Json AttributesJson(const FeedExtension& ext) {
   Json out = Json::object();
-  for (const auto& [k, v] : ext.attributes) out[absl::AsciiStrToLower(k)] = v;
+  for (const FeedAttribute& attr : ext.attributes) {
+    std::string prefix = PrefixOf(attr.ns);
+    if (!prefix.empty()) out[absl::AsciiStrToLower(prefix + ":" + attr.name)] = attr.value;
+  }
+  for (const FeedAttribute& attr : ext.attributes) out[absl::AsciiStrToLower(attr.name)] = attr.value;
   return out;
 }
 
-std::vector<std::string> SplitTerms(const std::string& value) {
+std::string AttrOf(const FeedExtension& ext, std::string_view name) {
+  for (const FeedAttribute& attr : ext.attributes) {
+    if (absl::AsciiStrToLower(attr.name) == name) return attr.value;
+  }
+  return "";
+}
+
+bool HasAttr(const FeedExtension& ext, std::string_view name) {
+  for (const FeedAttribute& attr : ext.attributes) {
+    if (absl::AsciiStrToLower(attr.name) == name) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Split(const std::string& value, char separator) {
   std::vector<std::string> out;
   size_t pos = 0;
   while (true) {
-    size_t comma = value.find(',', pos);
-    out.push_back(Strip(std::string_view(value).substr(pos, comma == std::string::npos ? std::string::npos
-                                                                                       : comma - pos)));
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
+    size_t at = value.find(separator, pos);
+    out.emplace_back(value, pos, at == std::string::npos ? std::string::npos : at - pos);
+    if (at == std::string::npos) break;
+    pos = at + 1;
   }
   return out;
 }
 
+// ---- GeoRSS (simple and GML profiles): the entry's or feed's "where", a
+// GeoJSON-like {"type", "coordinates"} with (longitude, latitude) order.
+
+// EPSG codes of geographic (latitude, longitude) coordinate systems, whose
+// GML positions are swapped to (longitude, latitude): the 4000-4999 block
+// of the EPSG registry and the few geographic systems numbered below it.
+bool IsGeographicEpsg(int code) {
+  return (code >= 4000 && code <= 4999) || code == 3819 || code == 3821 || code == 3824 ||
+         code == 3889 || code == 3906;
+}
+
+// `text`: numbers separated by white space or commas, read as positions of
+// `dims` (2 or 3) numbers, each (latitude, longitude[, height]) when
+// `swap`. Null when the text holds no usable position.
+Json GeoGeometry(const std::string& kind, const std::string& text, bool swap, int dims) {
+  std::vector<double> numbers;
+  std::string token;
+  std::string padded = text + " ";
+  for (char c : padded) {
+    if (c == ' ' || c == ',' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      if (token.empty()) continue;
+      char* end = nullptr;
+      const double value = std::strtod(token.c_str(), &end);
+      if (end == token.c_str() || *end != '\0' || !std::isfinite(value)) return nullptr;
+      numbers.push_back(value);
+      token.clear();
+    } else {
+      token.push_back(c);
+    }
+  }
+  Json positions = Json::array();
+  const size_t step = dims == 3 ? 3 : 2;
+  for (size_t i = 0; i + step <= numbers.size(); i += step) {
+    Json position = swap ? Json::array({numbers[i + 1], numbers[i]}) : Json::array({numbers[i], numbers[i + 1]});
+    if (dims == 3) position.push_back(numbers[i + 2]);
+    positions.push_back(std::move(position));
+  }
+  if (kind == "point") {
+    if (positions.empty()) return nullptr;
+    return Json{{"type", "Point"}, {"coordinates", positions[0]}};
+  }
+  if (kind == "linestring") return Json{{"type", "LineString"}, {"coordinates", positions}};
+  if (kind == "polygon" || kind == "georss_polygon") {
+    // A GeoRSS polygon needs four positions, the last repeating the first;
+    // a GML ring is taken as it is.
+    if (kind == "georss_polygon" && positions.size() < 4) return nullptr;
+    return Json{{"type", "Polygon"}, {"coordinates", Json::array({positions})}};
+  }
+  if (kind == "box") return Json{{"type", "Box"}, {"coordinates", positions}};
+  return nullptr;
+}
+
+void MergeWhere(Json& where, const Json& geometry) {
+  if (geometry.is_null()) return;
+  for (const auto& [key, value] : geometry.items()) where[key] = value;
+}
+
+// A GML geometry (gml:Point, gml:LineString, gml:Polygon and what they
+// contain) into `where`.
+void PutGml(Json& where, const FeedExtension& ext, std::string kind) {
+  const std::string key = KeyOf(ext);
+  if (key == "gml_point" || key == "gml_linestring" || key == "gml_polygon") {
+    int dimension = 2;
+    const std::string value = HasAttr(ext, "srsdimension") ? AttrOf(ext, "srsdimension") : "2";
+    if (!value.empty() && value.size() < 9 && value.find_first_not_of("0123456789") == std::string::npos) {
+      dimension = std::stoi(value);
+    }
+    where["srsName"] = HasAttr(ext, "srsname") ? Json(AttrOf(ext, "srsname")) : Json(nullptr);
+    where["srsDimension"] = dimension;
+    if (key != "gml_polygon") kind = key == "gml_point" ? "point" : "linestring";
+  } else if (key == "gml_linearring") {
+    kind = "polygon";
+  } else if (key == "gml_pos" || key == "gml_poslist") {
+    bool swap = true;
+    const std::string srs = where.contains("srsName") && where["srsName"].is_string()
+                                ? where["srsName"].get<std::string>()
+                                : "";
+    if (srs.find("EPSG") != std::string::npos) {
+      const std::string code = srs.substr(srs.rfind(':') + 1);
+      swap = !code.empty() && code.find_first_not_of("0123456789") == std::string::npos && code.size() < 9 &&
+             IsGeographicEpsg(std::stoi(code));
+    }
+    const int dims = where.contains("srsDimension") && where["srsDimension"].is_number_integer()
+                         ? where["srsDimension"].get<int>()
+                         : 2;
+    if (key == "gml_pos") kind = "point";
+    if (kind == "point" || kind == "linestring" || kind == "polygon") {
+      MergeWhere(where, GeoGeometry(kind, Strip(ext.value), swap, dims));
+    }
+    return;
+  }
+  for (const FeedExtension& child : ext.children) PutGml(where, child, kind);
+}
+
+// psc:chapters start times ("hh:mm:ss.mmm", hours and milliseconds
+// optional) in seconds.
+Json PscStart(const std::string& start) {
+  static const RE2 re(R"((?:(\d{2}):)?(\d{2}):(\d{2})(?:\.(\d{3}))?)", fp::BytePatterns());
+  std::string h;
+  int mi = 0;
+  int s = 0;
+  std::string ms;
+  if (!RE2::FullMatch(start, re, &h, &mi, &s, &ms)) return nullptr;
+  return (h.empty() ? 0 : std::stoi(h)) * 3600 + mi * 60 + s + (ms.empty() ? 0 : std::stoi(ms)) / 1000.0;
+}
+
+void PutTerms(Json& target, const std::string& value, const Json& scheme) {
+  for (const std::string& part : Split(value, ',')) {
+    std::string term = Strip(part);
+    if (!term.empty()) AddTag(target, term, scheme);
+  }
+}
+
+FeedText ExtensionText(const FeedExtension& ext, std::string type) {
+  return FeedText{ext.value, std::move(type), ext.language, ext.base, "", true};
+}
+
 // Extension elements by feedparser's names; what it has no handler for
-// becomes "prefix_name": its attributes if it has any, else its text.
+// becomes "prefix_name": its attributes if it has any, else its text, and
+// the elements inside it are read as if they stood next to it.
 void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bool feed_level) {
   const std::string key = KeyOf(ext);
-  const std::string value = Strip(ext.value);
+  std::string raw = ext.value;
+  fp::FixDoubleEncoding(&raw);
+  fp::TranslateCp1252(&raw);
+  const std::string value = Strip(raw);
   if (key == "itunes_explicit") {
-    if (value == "yes" || value == "true") {
+    // Exact values only, as written (feedparser does not strip this one).
+    if (raw == "yes" || raw == "true") {
       target[key] = true;
-    } else if (value == "no" || value == "false" || value == "clean") {
+    } else if (raw == "no" || raw == "false" || raw == "clean") {
       target[key] = false;
     } else {
       target[key] = nullptr;
     }
   } else if (key == "itunes_block") {
-    target[key] = (value == "yes" || value == "Yes") ? 1 : 0;
+    target[key] = (raw == "yes" || raw == "Yes") ? 1 : 0;
   } else if (key == "itunes_image" || key == "itunes_link") {
-    std::string href;
-    for (const auto& [k, v] : ext.attributes) {
-      if (absl::AsciiStrToLower(k) == "href" && href.empty()) href = v;
-    }
-    for (const auto& [k, v] : ext.attributes) {
-      if (absl::AsciiStrToLower(k) == "url" && href.empty()) href = v;
-    }
+    std::string href = AttrOf(ext, "href");
+    if (href.empty()) href = AttrOf(ext, "url");
     if (!href.empty()) target["image"] = Json{{"href", href}};
   } else if (key == "itunes_category") {
-    std::string text;
-    for (const auto& [k, v] : ext.attributes) {
-      if (absl::AsciiStrToLower(k) == "text") text = v;
-    }
+    std::string text = AttrOf(ext, "text");
     if (!text.empty()) AddTag(target, text, "http://www.itunes.com/");
     for (const FeedExtension& child : ext.children) PutExtension(target, child, ctx, feed_level);
-  } else if (key == "itunes_keywords" || key == "media_keywords") {
-    for (const std::string& term : SplitTerms(value)) {
-      if (!term.empty()) AddTag(target, term, key == "itunes_keywords" ? Json("http://www.itunes.com/") : Json(nullptr));
-    }
+  } else if (key == "itunes_keywords") {
+    PutTerms(target, value, "http://www.itunes.com/");
+  } else if (key == "media_keywords") {
+    PutTerms(target, value, nullptr);
+  } else if (key == "tags") {
+    for (const std::string& part : Split(value, ',')) AddTag(target, Strip(part), nullptr);
   } else if (key == "itunes_author") {
-    target["author"] = value;
+    FeedPerson person;
+    person.text = value;
+    std::vector<FeedPerson> people = {person};
     Json& authors = target["authors"];
     if (!authors.is_array()) authors = Json::array();
-    authors.push_back(Json{{"name", value}});
-    if (!target.contains("author_detail")) target["author_detail"] = Json{{"name", value}};
+    Json detail = TextPersonJson(value);
+    authors.push_back(detail);
+    target["author"] = value;
+    if (!target.contains("author_detail") && !detail.empty()) target["author_detail"] = detail;
   } else if (key == "itunes_owner") {
     Json detail = Json::object();
     for (const FeedExtension& child : ext.children) {
@@ -276,18 +495,33 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
     } else if (detail.contains("email")) {
       target["publisher"] = detail["email"];
     }
+  } else if (key == "dc_publisher") {
+    target["publisher"] = value;
+    Json detail = TextPersonJson(value);
+    if (!detail.empty()) target["publisher_detail"] = detail;
+  } else if (key == "dc_language") {
+    target["language"] = value;
+  } else if (key == "dcterms_created") {
+    PutDate(target, "created", value);
+  } else if (key == "dcterms_valid") {
+    target["validity"] = value;
+    for (const std::string& part : Split(value, ';')) {
+      size_t eq = part.find('=');
+      if (eq == std::string::npos) continue;
+      std::string name = part.substr(0, eq);
+      if (name == "start" || name == "end") PutDate(target, "validity_" + name, part.substr(eq + 1));
+    }
   } else if (key == "itunes_subtitle") {
-    FeedText text{ext.value, "text/plain", ext.language, ext.base, "", true};
-    PutText(target, "subtitle", text, "text/plain", ctx);
+    PutText(target, "subtitle", ExtensionText(ext, "text/plain"), "text/plain", ctx);
   } else if (key == "itunes_summary") {
-    FeedText text{ext.value, "text/plain", ext.language, ext.base, "", true};
-    if (!target.contains("summary")) PutText(target, "summary", text, "text/plain", ctx);
+    if (!target.contains("summary")) PutText(target, "summary", ExtensionText(ext, "text/plain"), "text/plain", ctx);
   } else if (key == "media_thumbnail") {
     Json& list = target["media_thumbnail"];
     if (!list.is_array()) list = Json::array();
     Json a = AttributesJson(ext);
     if (!a.contains("url") && !value.empty()) a["url"] = value;
     list.push_back(std::move(a));
+    target["href"] = Resolve(ext.base, value);
   } else if (key == "media_content") {
     Json& list = target["media_content"];
     if (!list.is_array()) list = Json::array();
@@ -301,45 +535,41 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
     Json a = AttributesJson(ext);
     if (!value.empty()) a["content"] = value;
     list.push_back(std::move(a));
+    target["credit"] = value;
   } else if (key == "media_rating" || key == "media_license" || key == "media_restriction") {
     Json a = AttributesJson(ext);
     if (!value.empty()) {
       if (key == "media_restriction") {
         Json list = Json::array();
-        size_t pos = 0;
-        while (true) {
-          size_t sp = value.find(' ', pos);
-          list.push_back(absl::AsciiStrToLower(Strip(value.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos))));
-          if (sp == std::string::npos) break;
-          pos = sp + 1;
-        }
+        for (const std::string& part : Split(value, ' ')) list.push_back(absl::AsciiStrToLower(Strip(part)));
         a["content"] = list;
       } else {
         a["content"] = value;
       }
     }
     if (!target.contains(key)) target[key] = a;
+    target[key.substr(6)] = value;
   } else if (key == "media_player") {
     Json a = AttributesJson(ext);
     a["content"] = value;
     target[key] = a;
   } else if (key == "media_title") {
-    FeedText text{ext.value, "text/plain", ext.language, ext.base, "", true};
-    if (!target.contains("title")) PutText(target, "title", text, "text/plain", ctx);
+    if (!target.contains("title")) PutText(target, "title", ExtensionText(ext, "text/plain"), "text/plain", ctx);
   } else if (key == "media_description") {
-    FeedText text{ext.value, "text/html", ext.language, ext.base, "", true};
-    if (!target.contains("summary")) PutText(target, "summary", text, "text/html", ctx);
+    if (!target.contains("summary")) PutText(target, "summary", ExtensionText(ext, "text/html"), "text/html", ctx);
   } else if (key == "media_category") {
-    Json scheme = "http://search.yahoo.com/mrss/category_schema";
-    for (const auto& [k, v] : ext.attributes) {
-      if (absl::AsciiStrToLower(k) == "scheme") scheme = v;
+    Json scheme = HasAttr(ext, "scheme") ? Json(AttrOf(ext, "scheme")) : Json("http://search.yahoo.com/mrss/category_schema");
+    Json label = HasAttr(ext, "label") ? Json(AttrOf(ext, "label")) : Json(nullptr);
+    if (!value.empty()) {
+      Json& list = target["tags"];
+      if (!list.is_array()) list = Json::array();
+      Json t = {{"term", value}, {"scheme", scheme}, {"label", label}};
+      if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(std::move(t));
     }
-    if (!value.empty()) AddTag(target, value, scheme);
   } else if (key == "cc_license") {
     Json link = {{"rel", "license"}};
-    for (const auto& [k, v] : ext.attributes) {
-      if (absl::AsciiStrToLower(k) == "resource") link["href"] = v;
-    }
+    std::string resource = AttrOf(ext, "resource");
+    if (!resource.empty()) link["href"] = resource;
     Json& links = target["links"];
     if (!links.is_array()) links = Json::array();
     links.push_back(link);
@@ -350,35 +580,51 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
     if (!links.is_array()) links = Json::array();
     links.push_back(link);
   } else if (key == "feedburner_browserfriendly") {
-    FeedText text{ext.value, "text/plain", ext.language, ext.base, "", true};
-    PutText(target, "info", text, "text/plain", ctx);
+    PutText(target, "info", ExtensionText(ext, "text/plain"), "text/plain", ctx);
   } else if (key == "newlocation") {
     if (feed_level) target[key] = fp::MakeSafeAbsoluteUri(ext.base, value);
   } else if (key == "wfw_comment" || key == "wfw_commentrss") {
     target[key] = Resolve(ext.base, value);
+  } else if (key == "admin_errorreportsto") {
+    target["errorreportsto"] = AttrOf(ext, "resource");
+  } else if (key == "georss_point" || key == "georss_line" || key == "georss_polygon" || key == "georss_box") {
+    std::string kind = key.substr(7);
+    if (kind == "line") kind = "linestring";
+    if (kind == "polygon") kind = "georss_polygon";
+    Json where = Json::object();
+    MergeWhere(where, GeoGeometry(kind, value, /*swap=*/true, /*dims=*/2));
+    target["where"] = where;
+  } else if (key == "georss_where" || key == "where") {
+    Json where = Json::object();
+    for (const FeedExtension& child : ext.children) PutGml(where, child, "");
+    target["where"] = where;
+  } else if (key == "psc_chapters") {
+    if (!target.contains("psc_chapters")) {
+      Json chapters = AttributesJson(ext);
+      chapters["chapters"] = Json::array();
+      for (const FeedExtension& child : ext.children) {
+        if (KeyOf(child) != "psc_chapter") continue;
+        Json chapter = AttributesJson(child);
+        chapter["start_parsed"] = PscStart(AttrOf(child, "start"));
+        chapters["chapters"].push_back(chapter);
+      }
+      target["psc_chapters"] = chapters;
+    }
+  } else if (key == "image" && !feed_level) {
+    // An image inside an item has nothing feedparser keeps.
   } else if (!ext.attributes.empty()) {
-    target[key] = AttributesJson(ext);
+    target[MapKey(key)] = AttributesJson(ext);
+    for (const FeedExtension& child : ext.children) PutExtension(target, child, ctx, feed_level);
   } else {
-    target[key] = value;
+    for (const FeedExtension& child : ext.children) PutExtension(target, child, ctx, feed_level);
+    // The container's own text: what is left between its children.
+    std::string own;
+    if (ext.children.empty()) own = value;
+    target[MapKey(key)] = own;
   }
 }
 
-Json SourceJson(const FeedSource& source, const Context& ctx) {
-  Json out = Json::object();
-  if (!source.href.empty()) out["href"] = source.href;
-  if (source.title.present) {
-    TextOut title = FormatText(source.title, "text/plain", ctx);
-    if (!title.value.empty()) out["title"] = title.value;
-    if (source.structured) out["title_detail"] = title.detail;
-  }
-  if (!source.id.empty()) out["id"] = source.id;
-  PutLinks(out, source.links);
-  PutPeople(out, "author", source.authors);
-  PutDate(out, "updated", source.updated);
-  PutText(out, "rights", source.rights, "text/plain", ctx);
-  PutText(out, "subtitle", source.subtitle, "text/plain", ctx);
-  return out;
-}
+Json FormatFeed(const FeedDetails& d, const Context& ctx, bool source);
 
 Json FormatEntry(const FeedItem& item, const Context& ctx) {
   Json entry = Json::object();
@@ -388,8 +634,7 @@ Json FormatEntry(const FeedItem& item, const Context& ctx) {
   PutLinks(entry, d.links);
   if (d.has_id) {
     bool permalink = d.id_is_permalink;
-    std::string id = d.id;
-    const std::string base = d.title.present ? d.title.base : "";
+    std::string id = permalink ? Resolve(d.base, d.id) : d.id;
     entry["id"] = id;
     entry["guidislink"] = permalink && !entry.contains("link");
     if (permalink && !entry.contains("link")) entry["link"] = id;
@@ -408,46 +653,67 @@ Json FormatEntry(const FeedItem& item, const Context& ctx) {
     }
     entry["content"] = std::move(list);
   }
-  PutPeople(entry, "author", d.authors);
-  PutContributors(entry, d.contributors);
-  PutPersonUris(entry, d.authors, d.contributors);
+  PutPeople(entry, "author", d.authors, d.base);
+  PutContributors(entry, d.contributors, d.base);
+  PutPersonUris(entry, d.authors, d.contributors, d.base);
   PutTags(entry, d.tags);
   PutDate(entry, "published", d.published);
   PutDate(entry, "updated", d.updated);
   PutDate(entry, "created", d.created);
   PutDate(entry, "expired", d.expired);
   PutText(entry, "rights", d.rights, "text/plain", ctx);
-  if (!d.comments.empty()) entry["comments"] = Resolve(d.title.base, d.comments);
-  if (d.source.present) entry["source"] = SourceJson(d.source, ctx);
+  if (!d.comments.empty()) entry["comments"] = Resolve(d.base, d.comments);
+  if (d.source) {
+    Json source = Json::object();
+    if (!d.source_href.empty()) source["href"] = d.source_href;
+    if (d.source_is_text) {
+      // RSS <source>: its text is the title.
+      std::string title = Strip(d.source->title.value);
+      if (!title.empty()) source["title"] = title;
+    } else {
+      Json feed = FormatFeed(*d.source, ctx, /*source=*/true);
+      for (auto& [k, v] : feed.items()) source[k] = v;
+    }
+    entry["source"] = std::move(source);
+  }
   for (const FeedExtension& ext : d.extensions) PutExtension(entry, ext, ctx, false);
   return entry;
 }
 
-Json FormatFeed(const ParsedFeed& feed, const Context& ctx) {
+// Links and link inside an RSS image or textInput, as feedparser files them.
+void PutInnerLink(Json& target, const std::string& link, const std::string& base) {
+  if (link.empty()) return;
+  std::string href = Resolve(base, link);
+  target["links"] = Json::array({Json{{"rel", "alternate"}, {"type", "text/html"}, {"href", href}}});
+  target["link"] = href;
+}
+
+Json FormatFeed(const FeedDetails& d, const Context& ctx, bool source) {
   Json out = Json::object();
-  if (!feed.details) return out;
-  const FeedDetails& d = *feed.details;
-  std::string language = !d.language.empty() ? d.language : ctx.default_language;
-  if (!language.empty()) {
-    std::replace(language.begin(), language.end(), '_', '-');
-    out["language"] = language;
+  if (!source) {
+    std::string language = !d.language.empty() ? d.language : ctx.default_language;
+    if (!language.empty()) {
+      std::replace(language.begin(), language.end(), '_', '-');
+      out["language"] = language;
+    }
+    if (!d.language_element.empty()) out["language"] = d.language_element;
   }
-  if (!d.language_element.empty()) out["language"] = d.language_element;
   PutText(out, "title", d.title, "text/plain", ctx);
   PutText(out, "subtitle", d.subtitle, ctx.atom ? "text/plain" : "text/html", ctx);
   PutLinks(out, d.links);
-  PutPeople(out, "author", d.authors);
+  PutPeople(out, "author", d.authors, d.base);
   if (d.has_id) {
-    out["id"] = d.id;
+    std::string id = Resolve(d.base, d.id);
+    out["id"] = id;
     out["guidislink"] = !out.contains("link");
-    if (!out.contains("link")) out["link"] = d.id;
+    if (!out.contains("link")) out["link"] = id;
   }
   PutText(out, "rights", d.rights, "text/plain", ctx);
   PutText(out, "info", d.info, "text/plain", ctx);
   if (d.generator.present) {
     Json detail = Json::object();
     if (d.generator.has_attributes || !d.generator.href.empty()) {
-      if (!d.generator.href.empty()) detail["href"] = d.generator.href;
+      if (!d.generator.href.empty()) detail["href"] = Resolve(d.base, d.generator.href);
       if (!d.generator.version.empty()) detail["version"] = d.generator.version;
     }
     detail["name"] = d.generator.name;
@@ -457,8 +723,8 @@ Json FormatFeed(const ParsedFeed& feed, const Context& ctx) {
   if (d.image.present) {
     Json image = Json::object();
     PutText(image, "title", d.image.title, "text/plain", ctx);
-    if (!d.image.url.empty()) image["href"] = Resolve(d.image.title.base, d.image.url);
-    if (!d.image.link.empty()) image["link"] = Resolve(d.image.title.base, d.image.link);
+    if (!d.image.url.empty()) image["href"] = Resolve(d.base, d.image.url);
+    PutInnerLink(image, d.image.link, d.base);
     auto size = [](const std::string& s) {
       char* end = nullptr;
       long v = std::strtol(s.c_str(), &end, 10);
@@ -466,21 +732,15 @@ Json FormatFeed(const ParsedFeed& feed, const Context& ctx) {
     };
     if (!d.image.width.empty()) image["width"] = size(d.image.width);
     if (!d.image.height.empty()) image["height"] = size(d.image.height);
-    PutText(image, "description", d.image.description, "text/html", ctx);
-    if (image.contains("description")) {
-      image["summary"] = image["description"];
-      image["summary_detail"] = image["description_detail"];
-      image.erase("description");
-      image.erase("description_detail");
-    }
+    PutText(image, "subtitle", d.image.description, "text/html", ctx);
     out["image"] = std::move(image);
   }
   if (d.textinput.present) {
     Json textinput = Json::object();
     PutText(textinput, "title", d.textinput.title, "text/plain", ctx);
-    PutText(textinput, "description", d.textinput.description, "text/html", ctx);
+    PutText(textinput, "subtitle", d.textinput.description, "text/html", ctx);
     if (!d.textinput.name.empty()) textinput["name"] = d.textinput.name;
-    if (!d.textinput.link.empty()) textinput["link"] = Resolve(d.textinput.title.base, d.textinput.link);
+    PutInnerLink(textinput, d.textinput.link, d.base);
     out["textinput"] = std::move(textinput);
   }
   if (d.has_cloud) {
@@ -491,18 +751,17 @@ Json FormatFeed(const ParsedFeed& feed, const Context& ctx) {
   PutDate(out, "published", d.published);
   PutDate(out, "updated", d.updated);
   PutTags(out, d.tags);
-  PutContributors(out, d.contributors);
-  PutPersonUris(out, d.authors, d.contributors);
+  PutContributors(out, d.contributors, d.base);
+  PutPersonUris(out, d.authors, d.contributors, d.base);
   if (d.has_publisher) {
     out["publisher"] = PersonString(d.publisher);
-    Json detail = PersonJson(d.publisher);
+    Json detail = PersonJson(d.publisher, d.base);
     if (!detail.empty()) out["publisher_detail"] = std::move(detail);
   }
-  const std::string base = d.title.present ? d.title.base : "";
-  if (!d.docs.empty()) out["docs"] = Resolve(base, d.docs);
+  if (!d.docs.empty()) out["docs"] = Resolve(d.base, d.docs);
   if (!d.ttl.empty()) out["ttl"] = d.ttl;
-  if (!d.icon.empty()) out["icon"] = Resolve(base, d.icon);
-  if (!d.logo.empty()) out["logo"] = Resolve(base, d.logo);
+  if (!d.icon.empty()) out["icon"] = Resolve(d.base, d.icon);
+  if (!d.logo.empty()) out["logo"] = Resolve(d.base, d.logo);
   for (const FeedExtension& ext : d.extensions) PutExtension(out, ext, ctx, true);
   return out;
 }
@@ -530,7 +789,7 @@ Json FormatFeedparser(const ParsedFeed& feed, const FeedparserOptions& options) 
     }
     result["bozo_exception"] = Json{{"type", type}, {"message", message}};
   }
-  result["feed"] = FormatFeed(feed, ctx);
+  result["feed"] = feed.details ? FormatFeed(*feed.details, ctx, /*source=*/false) : Json::object();
   Json entries = Json::array();
   for (const FeedItem& item : feed.items) entries.push_back(FormatEntry(item, ctx));
   result["entries"] = std::move(entries);

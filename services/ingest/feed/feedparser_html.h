@@ -104,6 +104,12 @@ const std::unordered_map<std::string, std::string>& MatchNamespaces();
 // closing tag or a character reference, every tag in it is an allowed HTML
 // element and every named reference an HTML 4 entity.
 bool LooksLikeHtml(const std::string& s);
+// Text that was UTF-8 read as Latin-1 (every code point below 256, and
+// their bytes valid UTF-8) is decoded again.
+void FixDoubleEncoding(std::string* s);
+// C1 controls U+0080-U+009F become the windows-1252 characters of those
+// bytes (curly quotes, dashes), as feedparser's "demoronizing" does.
+void TranslateCp1252(std::string* s);
 // Python str.strip(): ASCII and Unicode whitespace.
 std::string_view PyStrip(std::string_view s);
 
