@@ -39,6 +39,9 @@ constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
 constexpr std::string_view kDcTermsNs = "http://purl.org/dc/terms/";
 constexpr std::string_view kXhtmlNs = "http://www.w3.org/1999/xhtml";
 constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
+constexpr std::string_view kSvgNs = "http://www.w3.org/2000/svg";
+constexpr std::string_view kMathMlNs = "http://www.w3.org/1998/Math/MathML";
+constexpr std::string_view kXlinkNs = "http://www.w3.org/1999/xlink";
 
 // Caps the text gathered from one element, so that entity references and
 // huge documents cannot make a field grow without bound.
@@ -218,13 +221,26 @@ void AppendMarkup(const xml::Node* node, int depth, std::string* out) {
     } else if (child->IsElement()) {
       out->push_back('<');
       out->append(child->name);
+      bool xlink = false;
       for (const xml::Attribute* attr = child->attributes; attr != nullptr; attr = attr->next) {
         out->push_back(' ');
+        if (attr->ns == kXlinkNs) {
+          out->append("xlink:");
+          xlink = true;
+        }
         out->append(attr->name);
         out->append("=\"");
         AppendEscapedHtml(attr->value, out);
         out->push_back('"');
       }
+      // SVG and MathML inside XHTML keep their namespace: HTML readers (and
+      // sanitisers) tell them from HTML elements of the same name by it.
+      if ((child->ns == kSvgNs || child->ns == kMathMlNs) && child->ns != node->ns) {
+        out->append(" xmlns=\"");
+        out->append(child->ns);
+        out->push_back('"');
+      }
+      if (xlink) out->append(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
       out->push_back('>');
       AppendMarkup(child, depth + 1, out);
       out->append("</");
@@ -813,6 +829,10 @@ RawItem ReadRssItem(const xml::Node* node, bool details) {
     }
   }
   if (item.guid.empty()) item.guid = Trim(NsAttr(node, kRdfNs, "about"));
+  if (item.link.empty() && node->FindAttribute({}, "href") != nullptr) {  // CDF
+    item.link = Trim(Attr(node, "href"));
+    item.link_node = node;
+  }
   return item;
 }
 
@@ -868,11 +888,11 @@ FeedItem FinishItem(RawItem raw, const std::string& default_base, const std::str
       out.contents.push_back(TextDetail(node, model_scope));
     }
     AddLinks(in.link_nodes, model_scope, &out.links, &out.enclosures);
-    ReadItemExtras(raw.node, model_scope, &out);
     out.authors = std::move(in.people);
     out.tags = std::move(in.tags);
     out.published = std::move(in.published_raw);
     out.updated = std::move(in.updated_raw);
+    ReadItemExtras(raw.node, model_scope, &out);
   }
   if (!raw.link.empty()) {
     item.link = Resolve(scope.BaseAt(raw.link_node != nullptr ? raw.link_node : raw.node), raw.link);
@@ -985,10 +1005,27 @@ FeedDetails AtomSourceOf(const xml::Node* node, const Scope& scope) {
   return source;
 }
 
+// CDF's HREF and LASTMOD attributes of a channel or item.
+void ReadCdfAttributes(const xml::Node* node, const Scope& scope, std::vector<FeedLink>* links,
+                       std::string* updated) {
+  if (!node->ns.empty() || NameOf(node) == "rss") return;
+  if (const xml::Attribute* href = node->FindAttribute({}, "href"); href != nullptr) {
+    FeedLink link;
+    link.href = Trim(href->value);
+    link.rel = "alternate";
+    link.base = scope.BaseAt(node);
+    links->push_back(std::move(link));
+  }
+  if (const xml::Attribute* lastmod = node->FindAttribute({}, "lastmod"); lastmod != nullptr) {
+    *updated = Trim(lastmod->value);
+  }
+}
+
 // The item's elements that ReadRssItem / ReadAtomEntry leave to the model.
 void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* out) {
   bool seen_summary = false;
   out->base = scope.BaseAt(node);
+  if (NameOf(node) == "item") ReadCdfAttributes(node, scope, &out->links, &out->updated);
   if (const xml::Attribute* about = node->FindAttribute(kRdfNs, "about"); about != nullptr) {
     out->id = Trim(about->value);
     out->has_id = true;
@@ -996,6 +1033,13 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
   for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
+    if (IsRssNs(ns) && name == "abstract") {  // CDF
+      if (!out->summary.present) {
+        out->summary = TextDetail(child, scope);
+        out->summary.type = "text/plain";
+      }
+      continue;
+    }
     if (IsRssNs(ns) && (name == "summary" || name == "description")) {
       // RSS has no <summary>, but feeds write one next to (or instead of)
       // <description>: the first of the two is the summary, the second
@@ -1012,6 +1056,10 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
       continue;
     }
     if (IsRssOrAtomNs(ns)) {
+      if (IsAtomNs(ns) && (name == "updated" || name == "modified")) {
+        out->updated = Trim(TextOf(child));  // the last one, as feed readers take it
+        continue;
+      }
       if (name == "title" || name == "link" || name == "enclosure" || name == "description" ||
           name == "author" || name == "category" || name == "pubDate" || name == "summary" ||
           name == "content" || name == "published" || name == "issued" || name == "updated" ||
@@ -1095,6 +1143,7 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
 // image and textinput are siblings of the channel.
 void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out) {
   if (out->base.empty()) out->base = scope.BaseAt(node);
+  if (NameOf(node) == "channel") ReadCdfAttributes(node, scope, &out->links, &out->updated);
   for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
@@ -1110,6 +1159,11 @@ void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out)
       }
       if (name == "language") {
         out->language_element = Trim(TextOf(child));
+      } else if (name == "abstract") {  // CDF
+        if (!out->subtitle.present) {
+          out->subtitle = TextDetail(child, scope);
+          out->subtitle.type = "text/plain";
+        }
       } else if (name == "id") {
         out->id = Trim(TextOf(child));
         out->has_id = true;
@@ -1223,6 +1277,7 @@ void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out)
 // version its root element claims.
 std::string VersionName(const xml::Node* root, const std::string& format) {
   std::string version = Trim(Attr(root, "version"));
+  if (format == "cdf") return "cdf";
   if (format == "rss09x" || format == "rss20") {
     if (NameOf(root) == "RDF") return "rss090";
     if (NameOf(root) == "channel") return "rss";
@@ -1338,6 +1393,10 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
     link = Trim(Attr(atom_link, "href"));
     link_node = atom_link;
   }
+  if (link.empty() && feed.format == "cdf") {
+    link = Trim(Attr(channel, "href"));
+    link_node = channel;
+  }
   if (!link.empty()) feed.link = Resolve(BaseFor(link_node, base_url), link);
   if (feed.language.empty()) feed.language = LangOf(channel);
   std::string default_base = IsHttpUrl(feed.link) ? feed.link : base_url;
@@ -1400,8 +1459,9 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
   feed.language = LangOf(root);
   std::string default_base = IsHttpUrl(feed.link) ? feed.link : base_url;
   std::vector<const xml::Node*> entry_nodes;
+  // Atom 0.3 drafts and their readers also took <item> for an entry.
   auto is_entry = [](const xml::Node* node) {
-    return IsAtomNs(NsOf(node)) && NameOf(node) == "entry";
+    return IsAtomNs(NsOf(node)) && (NameOf(node) == "entry" || NameOf(node) == "item");
   };
   if (recovered) {
     CollectDescendants(root, 0, is_entry, &entry_nodes);
@@ -2165,6 +2225,17 @@ absl::Status ParseWithLibxml(std::string_view data, bool is_utf8, std::optional<
   return absl::OkStatus();
 }
 
+void LowerCaseNames(xml::Node* node, xml::Document* doc, int depth) {
+  if (depth > kMaxDepth) return;
+  node->name = doc->Store(absl::AsciiStrToLower(std::string(node->name)));
+  for (const xml::Attribute* attr = node->attributes; attr != nullptr; attr = attr->next) {
+    const_cast<xml::Attribute*>(attr)->name = doc->Store(absl::AsciiStrToLower(std::string(attr->name)));
+  }
+  for (xml::Node* child = node->first_child; child != nullptr; child = child->next) {
+    if (child->IsElement()) LowerCaseNames(child, doc, depth + 1);
+  }
+}
+
 absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::string& base_url,
                                         const FeedParseOptions& options) {
   const bool details = options.details;
@@ -2233,6 +2304,12 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
     feed = ParseRss(root, rss090 ? "rss09x" : "rss10", base_url, recovered, details);
   } else if (name == "channel" && IsRssNs(ns)) {
     feed = ParseRss(root, "rss09x", base_url, recovered, details);
+  } else if (ns.empty() && absl::AsciiStrToLower(std::string(name)) == "channel") {
+    // Microsoft's Channel Definition Format (<CHANNEL HREF LASTMOD>, <ITEM>,
+    // <TITLE>, <ABSTRACT>): RSS's ancestor, read as RSS with its names
+    // lower-cased.
+    LowerCaseNames(root, &*tree, 0);
+    feed = ParseRss(root, "cdf", base_url, recovered, details);
   } else if (name == "feed" && ns == kAtom10Ns) {
     feed = ParseAtom(root, "atom10", base_url, recovered, details);
   } else if (name == "feed" && ns == kAtom03Ns) {

@@ -60,7 +60,8 @@ struct FeedItem {
 };
 
 struct ParsedFeed {
-  // "rss20", "rss09x", "rss10" (RDF), "atom10", "atom03" or "json".
+  // "rss20", "rss09x", "rss10" (RDF), "atom10", "atom03", "cdf" (Channel
+  // Definition Format) or "json".
   std::string format;
   std::string title;        // plain text
   std::string link;         // the site's home page

@@ -594,6 +594,10 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
     Json where = Json::object();
     MergeWhere(where, GeoGeometry(kind, value, /*swap=*/true, /*dims=*/2));
     target["where"] = where;
+  } else if (key == "gml_point" || key == "gml_linestring" || key == "gml_polygon") {
+    Json& where = target["where"];
+    if (!where.is_object()) where = Json::object();
+    PutGml(where, ext, "");
   } else if (key == "georss_where" || key == "where") {
     Json where = Json::object();
     for (const FeedExtension& child : ext.children) PutGml(where, child, "");
