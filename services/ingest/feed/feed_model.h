@@ -80,6 +80,7 @@ struct FeedAttribute {
 struct FeedExtension {
   std::string ns;     // namespace URI as written; "" if none
   std::string name;   // local name as written
+  std::string prefix;  // the prefix the document wrote; "" if none
   std::vector<FeedAttribute> attributes;  // in document order
   std::string value;  // character data of the element and its descendants
   bool has_children = false;  // it contains elements (value is their text)
@@ -150,8 +151,8 @@ struct FeedDetails {
   // The first XML well-formedness problem (an undefined entity, a syntax
   // error), with its line; "" if the XML was well-formed.
   std::string xml_error;
-  // Namespaces the document declares, prefix ("" for the default) -> URI,
-  // in document order.
+  // The document's namespace declarations, prefix ("" for the default) ->
+  // URI, in document order.
   std::vector<std::pair<std::string, std::string>> namespaces;
   std::string language_element;  // <language> / dc:language as written, trimmed
   std::string language;          // xml:lang of the root / channel

@@ -19,6 +19,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
@@ -948,6 +949,7 @@ FeedExtension ExtensionOf(const xml::Node* node, const Scope& scope, int depth) 
   FeedExtension ext;
   ext.ns = std::string(NsOf(node));
   ext.name = std::string(NameOf(node));
+  ext.prefix = std::string(node->prefix);
   for (const xml::Attribute* attr = node->attributes; attr != nullptr; attr = attr->next) {
     if (attr->ns == kXmlNs) continue;
     ext.attributes.push_back(
@@ -1024,6 +1026,7 @@ void ReadCdfAttributes(const xml::Node* node, const Scope& scope, std::vector<Fe
 // The item's elements that ReadRssItem / ReadAtomEntry leave to the model.
 void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* out) {
   bool seen_summary = false;
+  size_t tags_seen = 0;
   out->base = scope.BaseAt(node);
   if (NameOf(node) == "item") ReadCdfAttributes(node, scope, &out->links, &out->updated);
   if (const xml::Attribute* about = node->FindAttribute(kRdfNs, "about"); about != nullptr) {
@@ -1033,6 +1036,22 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
   for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
     std::string_view name = NameOf(child);
+    if ((IsRssOrAtomNs(ns) && name == "category") || (ns == kDcNs && name == "subject")) {
+      ++tags_seen;
+    }
+    if (IsRssNs(ns) && name == "tags") {
+      // A comma-separated list of tags some RSS feeds write: the model's tags,
+      // in document order among the categories.
+      size_t at = std::min(tags_seen, out->tags.size());
+      for (absl::string_view part : absl::StrSplit(TextOf(child), ',')) {
+        std::string term = Trim(std::string_view(part.data(), part.size()));
+        if (term.empty()) continue;
+        out->tags.insert(out->tags.begin() + static_cast<std::ptrdiff_t>(at), FeedCategory{term, "", ""});
+        ++at;
+        ++tags_seen;
+      }
+      continue;
+    }
     if (IsRssNs(ns) && name == "abstract") {  // CDF
       if (!out->summary.present) {
         out->summary = TextDetail(child, scope);
@@ -1296,23 +1315,6 @@ std::string VersionName(const xml::Node* root, const std::string& format) {
     return "atom";
   }
   return format;
-}
-
-// Namespace URIs in use below `node` (elements and attributes), in document
-// order, as (URI) - the tree keeps no prefixes.
-void CollectNamespaces(const xml::Node* node, int depth,
-                       std::vector<std::pair<std::string, std::string>>* out) {
-  if (depth > kMaxDepth) return;
-  auto add = [&](std::string_view ns) {
-    if (ns.empty() || ns == kXmlNs) return;
-    for (const auto& [prefix, uri] : *out) {
-      if (uri == ns) return;
-    }
-    out->emplace_back("", std::string(ns));
-  };
-  add(NsOf(node));
-  for (const xml::Attribute* attr = node->attributes; attr != nullptr; attr = attr->next) add(attr->ns);
-  for (const xml::Node* child : ElementChildren(node)) CollectNamespaces(child, depth + 1, out);
 }
 
 absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
@@ -2091,8 +2093,16 @@ void CopyElement(const xmlNode* from, xml::Node* to, int depth, CopyState* state
   xml::Document* doc = state->doc;
   EntityBudget* budget = &state->budget;
   to->type = xml::NodeType::kElement;
-  if (from->ns != nullptr) to->ns = doc->Store(Str(from->ns->href));
+  if (from->ns != nullptr) {
+    to->ns = doc->Store(Str(from->ns->href));
+    if (from->ns->prefix != nullptr) to->prefix = doc->Store(Str(from->ns->prefix));
+  }
   to->name = doc->Store(Str(from->name));
+  for (const xmlNs* decl = from->nsDef; decl != nullptr; decl = decl->next) {
+    if (decl->href == nullptr) continue;
+    doc->AddNamespaceDeclaration(decl->prefix != nullptr ? doc->Store(Str(decl->prefix)) : std::string_view(),
+                                 doc->Store(Str(decl->href)));
+  }
   xml::Attribute* last = nullptr;
   for (const xmlAttr* attr = from->properties; attr != nullptr; attr = attr->next) {
     xml::Attribute* copy = doc->NewAttribute();
@@ -2327,7 +2337,9 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
     feed->details->xml_error = !well_formed || !ns_well_formed
                                    ? (errors.first.empty() ? "XML is not well-formed" : errors.first)
                                    : entity_problem;
-    CollectNamespaces(root, 0, &feed->details->namespaces);
+    for (const auto& [prefix, uri] : tree->namespace_declarations()) {
+      feed->details->namespaces.emplace_back(std::string(prefix), std::string(uri));
+    }
   }
   if (!well_formed || !ns_well_formed) {
     feed->ill_formed = true;

@@ -271,6 +271,9 @@ std::string MapKey(const std::string& key) {
 std::string KeyOf(const FeedExtension& ext) {
   std::string local = absl::AsciiStrToLower(ext.name);
   std::string prefix = absl::AsciiStrToLower(PrefixOf(ext.ns));
+  if (prefix.empty() && !ext.ns.empty() && fp::MatchNamespaces().count(absl::AsciiStrToLower(ext.ns)) == 0) {
+    prefix = absl::AsciiStrToLower(ext.prefix);  // a namespace feedparser does not know
+  }
   if (ext.ns.empty()) {
     size_t colon = local.find(':');
     if (colon != std::string::npos) {
@@ -468,8 +471,6 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
     PutTerms(target, value, "http://www.itunes.com/");
   } else if (key == "media_keywords") {
     PutTerms(target, value, nullptr);
-  } else if (key == "tags") {
-    for (const std::string& part : Split(value, ',')) AddTag(target, Strip(part), nullptr);
   } else if (key == "itunes_author") {
     FeedPerson person;
     person.text = value;
@@ -798,14 +799,36 @@ Json FormatFeedparser(const ParsedFeed& feed, const FeedparserOptions& options) 
   for (const FeedItem& item : feed.items) entries.push_back(FormatEntry(item, ctx));
   result["entries"] = std::move(entries);
   if (feed.details) {
-    result["version"] = feed.details->version;
-    result["encoding"] = feed.details->encoding;
+    // Namespaces by feedparser's prefix for the ones it knows, by the
+    // document's for the others; the first RSS 0.90, RSS 1.0 or Atom 1.0
+    // declaration names the version unless the root element is <rss>.
     Json namespaces = Json::object();
-    for (const auto& [prefix, uri] : feed.details->namespaces) {
-      std::string p = PrefixOf(uri);
-      if (!p.empty() || fp::MatchNamespaces().count(absl::AsciiStrToLower(uri)) > 0) namespaces[p] = uri;
+    std::string declared_version;
+    for (const auto& [prefix, declared_uri] : feed.details->namespaces) {
+      std::string uri = declared_uri;
+      std::string lower = absl::AsciiStrToLower(uri);
+      if (declared_version.empty()) {
+        if (prefix.empty() && lower == "http://my.netscape.com/rdf/simple/0.9/") {
+          declared_version = "rss090";
+        } else if (lower == "http://purl.org/rss/1.0/") {
+          declared_version = "rss10";
+        } else if (lower == "http://www.w3.org/2005/atom") {
+          declared_version = "atom10";
+        }
+      }
+      if (lower.find("backend.userland.com/rss") != std::string::npos) {
+        uri = "http://backend.userland.com/rss";
+        lower = uri;
+      }
+      auto known = fp::MatchNamespaces().find(lower);
+      namespaces[known != fp::MatchNamespaces().end() ? known->second : prefix] = uri;
     }
     result["namespaces"] = std::move(namespaces);
+    std::string version = feed.details->version;
+    const bool rss_root = version.rfind("rss", 0) == 0 && version != "rss10" && version != "rss090";
+    if (!rss_root && !declared_version.empty()) version = declared_version;
+    result["version"] = version;
+    result["encoding"] = feed.details->encoding;
   } else {
     result["version"] = feed.format;
   }
