@@ -611,7 +611,9 @@ FeedText TextDetail(const xml::Node* node, const Scope& scope) {
   std::string type = Lower(TrimmedAttr(node, "type"));
   std::string mode = Lower(TrimmedAttr(node, "mode"));
   text.src = TrimmedAttr(node, "src");
-  if (type.empty() || type == "text") {
+  if (type.empty() && node->FindAttribute({}, "type") != nullptr) {
+    text.type = "";  // type="" says nothing, and the model keeps that
+  } else if (type.empty() || type == "text") {
     text.type = "text/plain";
   } else if (type == "html") {
     text.type = "text/html";
@@ -721,7 +723,8 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
   } else if (ns == kDcTermsNs) {
     if (name == "modified") TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
     if (name == "issued" || name == "created") {
-      TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
+      TakeDate(child, false, &item->published_ms,
+               item->details && name == "issued" ? &item->details->published_raw : nullptr);
     }
   }
 }
@@ -2332,6 +2335,16 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
   if (!feed.ok()) return feed;
   if (details && feed->details) {
     feed->details->version = VersionName(root, feed->format);
+    // Netscape's RSS 0.91 is told from UserLand's by its DOCTYPE.
+    if (feed->details->version == "rss091u") {
+      std::string_view prolog = data.substr(0, std::min<size_t>(data.size(), 4096));
+      size_t doctype = prolog.find("<!DOCTYPE");
+      if (doctype != std::string_view::npos &&
+          absl::AsciiStrToLower(std::string(prolog.substr(doctype, prolog.find('>', doctype) - doctype)))
+                  .find("netscape") != std::string::npos) {
+        feed->details->version = "rss091n";
+      }
+    }
     feed->details->encoding = input.encoding;
     feed->details->encoding_problem = encoding_problem;
     feed->details->xml_error = !well_formed || !ns_well_formed

@@ -51,7 +51,7 @@ struct TextOut {
 TextOut FormatText(const FeedText& text, std::string_view rss_type, const Context& ctx) {
   TextOut out;
   std::string type = text.type;
-  if (!ctx.atom || type.empty()) type = std::string(rss_type);
+  if (!ctx.atom) type = std::string(rss_type);
   // Atom content of an RSS document keeps its own type.
   if (text.type != "text/html" && !text.type.empty() && !ctx.atom) type = text.type;
   out.value = Strip(text.value);
@@ -827,7 +827,7 @@ Json FormatFeedparser(const ParsedFeed& feed, const FeedparserOptions& options) 
     std::string version = feed.details->version;
     const bool rss_root = version.rfind("rss", 0) == 0 && version != "rss10" && version != "rss090";
     if (!rss_root && !declared_version.empty()) version = declared_version;
-    result["version"] = version;
+    result["version"] = version == "cdf" ? "" : version;  // feedparser names no CDF version
     result["encoding"] = feed.details->encoding;
   } else {
     result["version"] = feed.format;
