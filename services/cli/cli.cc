@@ -668,8 +668,8 @@ int Main(int argc, char** argv) {
   std::string feed_format = "newsflow";
   std::vector<std::string> feed_headers;
   bool feed_batch = false;
-  parse_feed->add_option("--format", feed_format, "output: newsflow (default), feedparser (Universal Feed Parser's result shape) or feedparser-model (that shape rendered from the pipeline parser's model)")
-      ->check(CLI::IsMember({"newsflow", "feedparser", "feedparser-model"}));
+  parse_feed->add_option("--format", feed_format, "output: newsflow (default) or feedparser (Universal Feed Parser's result shape)")
+      ->check(CLI::IsMember({"newsflow", "feedparser"}));
   parse_feed->add_option("--header", feed_headers, "HTTP response header 'Name: value' (repeatable; feedparser format)");
   parse_feed->add_flag("--batch", feed_batch, "feedparser format: JSON lines {id,file,headers,url} on stdin, one result line each");
 
@@ -721,10 +721,9 @@ int Main(int argc, char** argv) {
   }
   if (*dead_letters) return CmdDeadLetters(g, dead_action, dead_id, dead_all, json, control_token);
   if (*parse_feed) {
-    if (feed_format == "feedparser" || feed_format == "feedparser-model") {
+    if (feed_format == "feedparser") {
       if (!feed_batch && file.empty()) return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");
-      return ingest::RunFeedparserCommand(file, feed_headers, base_url, feed_batch, std::cin, std::cout, std::cerr,
-                                          /*use_model=*/feed_format == "feedparser-model");
+      return ingest::RunFeedparserCommand(file, feed_headers, base_url, feed_batch, std::cin, std::cout, std::cerr);
     }
     if (file.empty()) return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");
     return CmdParseFeed(file, base_url);

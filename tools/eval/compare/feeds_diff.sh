@@ -1,40 +1,43 @@
 #!/usr/bin/env bash
-# Compares two feedparser-shaped outputs of `newsflow parse-feed` fixture by
-# fixture over the DEV half of feedparser's test fixtures: by default the
-# feedparser port (--format=feedparser) against the formatter over the
-# pipeline parser's model (--format=feedparser-model). Prints how many
-# fixtures give identical JSON, the differing key paths by frequency (list
-# indexes folded to [*]) and the first differences of a few fixtures.
+# Compares the feedparser-shaped output (`parse-feed --format=feedparser`) of
+# two newsflow binaries fixture by fixture over the DEV half of feedparser's
+# test fixtures, e.g. a build of main against the working tree's, to see
+# what a change to the parser or the formatter does beyond the pass rate.
+# Prints how many fixtures give identical JSON, the differing key paths by
+# frequency (list indexes folded to [*]) and the first differences of a few
+# fixtures.
 #
 # The last line also counts the fixtures that differ only in the text of
 # bozo_exception.message (free text: the two parsers word their errors
 # differently; feedparser's Expect lines test the exception's type).
 #
-#   tools/eval/feeds_diff.sh [--newsflow PATH] [--only SUBSTRING] [--show N]
-#                            [--a FORMAT] [--b FORMAT]
-source "$(dirname "$0")/lib/common.bash"
+#   tools/eval/compare/feeds_diff.sh --a OLD_NEWSFLOW [--newsflow NEW_NEWSFLOW]
+#                                    [--only SUBSTRING] [--show N]
+source "$(dirname "$0")/../lib/common.bash"
 ONLY=""
 SHOW=10
-FORMAT_A="feedparser"
-FORMAT_B="feedparser-model"
+BIN_A=""
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY="$2"; shift ;;
     --show) SHOW="$2"; shift ;;
-    --a) FORMAT_A="$2"; shift ;;
-    --b) FORMAT_B="$2"; shift ;;
+    --a) BIN_A="$2"; shift ;;
     *) args+=("$1") ;;
   esac
   shift
 done
 eval_parse_args "${args[@]+"${args[@]}"}"
 eval_require_data feedparser-tests
+if [ -z "$BIN_A" ] || [ ! -x "$BIN_A" ]; then
+  echo "feeds_diff.sh: --a must name the newsflow binary to compare against" >&2
+  exit 2
+fi
 
-"$EVAL_PY" - "$EVAL_DIR" "$DATA_DIR/feedparser-tests" "$EVAL_TMP" "$NEWSFLOW_BIN" \
-    "$FORMAT_A" "$FORMAT_B" "$ONLY" "$SHOW" <<'PY'
+"$EVAL_PY" - "$EVAL_DIR" "$DATA_DIR/feedparser-tests" "$EVAL_TMP" "$BIN_A" "$NEWSFLOW_BIN" \
+    "$ONLY" "$SHOW" <<'PY'
 import collections, json, os, re, sys
-eval_dir, dataset, tmp, binary, fmt_a, fmt_b, only, show = sys.argv[1:]
+eval_dir, dataset, tmp, bin_a, bin_b, only, show = sys.argv[1:]
 sys.path.insert(0, eval_dir)
 import score_feeds
 from evallib import read_jsonl, resolve_dataset
@@ -47,8 +50,8 @@ root = os.path.join(tmp, 'fixtures')
 os.makedirs(root)
 score_feeds.safe_extract(os.path.join(os.path.dirname(exp_file), f'feedparser-tests.{split}.tar.gz'), root)
 reqs = score_feeds.build_requests(expectations, root, tmp)
-a = score_feeds.run_batch(f'{binary} parse-feed --format={fmt_a} --batch', reqs, 1800)
-b = score_feeds.run_batch(f'{binary} parse-feed --format={fmt_b} --batch', reqs, 1800)
+a = score_feeds.run_batch(f'{bin_a} parse-feed --format=feedparser --batch', reqs, 1800)
+b = score_feeds.run_batch(f'{bin_b} parse-feed --format=feedparser --batch', reqs, 1800)
 
 def diffs(x, y, path, out):
     if isinstance(x, dict) and isinstance(y, dict):
@@ -100,5 +103,5 @@ for (p, kind), n in by_path.most_common(60):
 print()
 print(json.dumps({'fixtures': len(reqs), 'identical': same, 'differing': len(reqs) - same,
                   'differing_only_in_exception_message': only_messages,
-                  'a': fmt_a, 'b': fmt_b}))
+                  'a': bin_a, 'b': bin_b}))
 PY
