@@ -2392,32 +2392,66 @@ void MakeDetailsValidUtf8(std::vector<FeedLink>* links) {
 }
 void MakeDetailsValidUtf8(std::vector<FeedPerson>* people) {
   for (FeedPerson& p : *people) {
-    for (std::string* s : {&p.name, &p.email, &p.uri}) MakeValidUtf8(s);
+    for (std::string* s : {&p.name, &p.email, &p.uri, &p.text}) MakeValidUtf8(s);
   }
 }
-void MakeDetailsValidUtf8(ParsedFeed* feed) {
-  if (feed->details) {
-    MakeDetailsValidUtf8(&feed->details->title);
-    MakeDetailsValidUtf8(&feed->details->subtitle);
-    MakeDetailsValidUtf8(&feed->details->links);
-    MakeDetailsValidUtf8(&feed->details->authors);
+void MakeDetailsValidUtf8(std::vector<FeedCategory>* tags) {
+  for (FeedCategory& c : *tags) {
+    for (std::string* s : {&c.term, &c.scheme, &c.label}) MakeValidUtf8(s);
   }
+}
+void MakeDetailsValidUtf8(FeedExtension* ext) {
+  for (std::string* s : {&ext->name, &ext->prefix, &ext->value, &ext->language, &ext->base}) {
+    MakeValidUtf8(s);
+  }
+  for (FeedAttribute& attr : ext->attributes) {
+    for (std::string* s : {&attr.name, &attr.value}) MakeValidUtf8(s);
+  }
+  for (FeedExtension& child : ext->children) MakeDetailsValidUtf8(&child);
+}
+// Every string of the model; those read with TextOf can be cut at
+// kMaxFieldBytes inside a character.
+void MakeDetailsValidUtf8(FeedDetails* d) {
+  for (FeedText* text : {&d->title, &d->subtitle, &d->rights, &d->info, &d->image.title,
+                         &d->image.description, &d->textinput.title, &d->textinput.description}) {
+    MakeDetailsValidUtf8(text);
+  }
+  MakeDetailsValidUtf8(&d->links);
+  MakeDetailsValidUtf8(&d->authors);
+  MakeDetailsValidUtf8(&d->contributors);
+  MakeDetailsValidUtf8(&d->tags);
+  for (std::string* s : {&d->language_element, &d->id, &d->generator.name, &d->generator.href,
+                         &d->generator.version, &d->image.url, &d->image.link, &d->image.width,
+                         &d->image.height, &d->textinput.name, &d->textinput.link, &d->published,
+                         &d->updated, &d->publisher.name, &d->publisher.email, &d->publisher.uri,
+                         &d->publisher.text, &d->docs, &d->ttl, &d->icon, &d->logo}) {
+    MakeValidUtf8(s);
+  }
+  for (auto& [k, v] : d->cloud) MakeValidUtf8(&v);
+  for (FeedExtension& ext : d->extensions) MakeDetailsValidUtf8(&ext);
+}
+void MakeDetailsValidUtf8(ParsedFeed* feed) {
+  if (feed->details) MakeDetailsValidUtf8(&*feed->details);
   for (FeedItem& item : feed->items) {
     if (!item.details) continue;
     FeedItemDetails& d = *item.details;
     MakeDetailsValidUtf8(&d.title);
     MakeDetailsValidUtf8(&d.summary);
+    MakeDetailsValidUtf8(&d.rights);
     for (FeedText& text : d.contents) MakeDetailsValidUtf8(&text);
     MakeDetailsValidUtf8(&d.links);
     MakeDetailsValidUtf8(&d.authors);
+    MakeDetailsValidUtf8(&d.contributors);
     for (FeedEnclosure& e : d.enclosures) {
       for (std::string* s : {&e.url, &e.type, &e.length}) MakeValidUtf8(s);
     }
-    for (FeedCategory& c : d.tags) {
-      for (std::string* s : {&c.term, &c.scheme, &c.label}) MakeValidUtf8(s);
+    MakeDetailsValidUtf8(&d.tags);
+    for (std::string* s : {&d.published, &d.updated, &d.created, &d.expired, &d.id, &d.comments,
+                           &d.source_href}) {
+      MakeValidUtf8(s);
     }
-    MakeValidUtf8(&d.published);
-    MakeValidUtf8(&d.updated);
+    if (d.source) MakeDetailsValidUtf8(&*d.source);
+    for (FeedExtension& ext : d.extensions) MakeDetailsValidUtf8(&ext);
   }
 }
 
