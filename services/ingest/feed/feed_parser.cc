@@ -1390,7 +1390,9 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
     out.subtitle = TextDetail(description_node, scope);
     AddLinks(link_nodes, scope, &out.links, nullptr);
     out.authors = std::move(authors);
-    if (channel != root) ReadFeedExtras(root, scope, &out);
+    // RSS 1.0 puts image and textinput next to the channel; what stands
+    // next to an RSS 2.0 channel is outside the feed.
+    if (channel != root && NameOf(root) == "RDF") ReadFeedExtras(root, scope, &out);
     ReadFeedExtras(channel, scope, &out);
     out.language = LangOf(channel);
   }

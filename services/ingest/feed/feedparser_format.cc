@@ -451,7 +451,15 @@ void PutTerms(Json& target, const std::string& value, const Json& scheme) {
   }
 }
 
+// An extension element read as a text construct; its type attribute, if
+// any, overrides `type` ("plain", "html" and "xhtml" as in Atom).
 FeedText ExtensionText(const FeedExtension& ext, std::string type) {
+  if (HasAttr(ext, "type")) {
+    type = absl::AsciiStrToLower(AttrOf(ext, "type"));
+    if (type == "text" || type == "plain") type = "text/plain";
+    if (type == "html") type = "text/html";
+    if (type == "xhtml") type = std::string(kXhtmlType);
+  }
   return FeedText{ext.value, std::move(type), ext.language, ext.base, "", true};
 }
 
