@@ -204,7 +204,8 @@ struct FeedItemDetails {
   // RSS guid / Atom id as written (trimmed); rdf:about of an RSS 1.0 item.
   std::string id;
   bool has_id = false;
-  // RSS guid isPermaLink (absent counts as true); false for Atom ids.
+  bool id_is_about = false;  // the id is the RSS 1.0 item's rdf:about
+  // RSS guid isPermaLink, Atom id: true unless isPermaLink says "false".
   bool id_is_permalink = false;
   FeedText rights;  // Atom rights, RSS copyright, dc:rights
   std::string comments;  // RSS <comments>, as written

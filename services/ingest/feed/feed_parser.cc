@@ -656,6 +656,13 @@ FeedLink LinkOf(const xml::Node* node, const Scope& scope) {
     link.hreflang = TrimmedAttr(node, "hreflang");
     link.length = TrimmedAttr(node, "length");
     if (node->FindAttribute({}, "href") == nullptr) link.href = Trim(TextOf(node));
+  } else if (node->FindAttribute({}, "href") != nullptr) {
+    // An RSS <link> written the Atom way.
+    link.href = TrimmedAttr(node, "href");
+    link.rel = TrimmedAttr(node, "rel");
+    link.type = TrimmedAttr(node, "type");
+    link.title = Attr(node, "title");
+    link.length = TrimmedAttr(node, "length");
   } else if (NameOf(node) == "enclosure") {
     link.href = TrimmedAttr(node, "url");
     link.rel = "enclosure";
@@ -1035,6 +1042,7 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
   if (const xml::Attribute* about = node->FindAttribute(kRdfNs, "about"); about != nullptr) {
     out->id = Trim(about->value);
     out->has_id = true;
+    out->id_is_about = true;
   }
   for (const xml::Node* child : ElementChildren(node)) {
     std::string_view ns = NsOf(child);
@@ -1093,6 +1101,7 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
         out->has_id = true;
         const xml::Attribute* permalink = child->FindAttribute({}, "isPermaLink");
         out->id_is_permalink = permalink == nullptr || permalink->value == "true";
+        out->id_is_about = false;
         continue;
       }
       if (name == "comments" && IsRssNs(ns)) {

@@ -661,7 +661,9 @@ Json FormatEntry(const FeedItem& item, const Context& ctx) {
   const FeedItemDetails& d = *item.details;
   PutText(entry, "title", d.title, "text/plain", ctx);
   PutLinks(entry, d.links);
-  if (d.has_id) {
+  if (d.has_id && d.id_is_about) {
+    entry["id"] = d.id;
+  } else if (d.has_id) {
     bool permalink = d.id_is_permalink;
     std::string id = permalink ? Resolve(d.base, d.id) : d.id;
     entry["id"] = id;
