@@ -50,6 +50,44 @@ absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_vi
 // are never returned: callers try those anyway, the last as their fallback.
 std::optional<std::string> DetectCharset(std::string_view bytes);
 
+// How a document was received, for DecodeXmlBytes.
+struct XmlHttpInfo {
+  bool fetched = false;           // received over HTTP
+  bool has_content_type = false;  // the response had a Content-Type header
+  std::string content_type;       // its value, e.g. "text/xml; charset=utf-8"
+};
+
+// Why DecodeXmlBytes had to second-guess the document.
+enum class XmlEncodingProblem {
+  kNone,
+  kNotXmlMediaType,  // fetched over HTTP with a media type that is not XML
+  kOverridden,       // not valid in the encoding RFC 3023 gives; another one worked
+  kUnknown,          // no candidate decoded the bytes; invalid ones were replaced
+};
+
+struct XmlDecoding {
+  // The document as UTF-8, its XML declaration (if any) replaced by one
+  // that says utf-8, and a byte-order mark dropped.
+  std::string utf8;
+  std::string encoding;  // the encoding used, as named by its source; "" if unknown
+  XmlEncodingProblem problem = XmlEncodingProblem::kNone;
+  std::string message;  // what the problem was; "" if none
+};
+
+// Decodes an XML document by RFC 3023's rules, as Universal Feed Parser does:
+// for application/xml (and */*+xml) the HTTP charset, else the XML
+// declaration, else utf-8; for text/xml (and text/*+xml) the HTTP charset,
+// else us-ascii; a byte-order mark or the UTF-16/32 byte pattern of "<?"
+// stands in for an absent declaration. If the bytes are not valid in that
+// encoding (strict decoding, Python's codec names), the declaration, the
+// byte pattern, DetectCharset, utf-8, windows-1252 and iso-8859-2 are tried
+// in turn (kOverridden). Never fails: kUnknown if nothing fits.
+XmlDecoding DecodeXmlBytes(std::string_view bytes, const XmlHttpInfo& http);
+
+// The name of the exception Universal Feed Parser reports for `problem`
+// ("CharacterEncodingOverride", ...); "" for kNone.
+const char* XmlEncodingProblemName(XmlEncodingProblem problem);
+
 }  // namespace newsflow::ingest
 
 #endif  // NEWSFLOW_SERVICES_INGEST_FEED_CHARSET_H_

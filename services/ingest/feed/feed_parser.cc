@@ -18,9 +18,12 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
+#include "services/ingest/feed/feedparser_html.h"
 #include "services/ingest/feed/html_text.h"
 #include "services/ingest/feed/xml_tree.h"
 
@@ -37,6 +40,9 @@ constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
 constexpr std::string_view kDcTermsNs = "http://purl.org/dc/terms/";
 constexpr std::string_view kXhtmlNs = "http://www.w3.org/1999/xhtml";
 constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
+constexpr std::string_view kSvgNs = "http://www.w3.org/2000/svg";
+constexpr std::string_view kMathMlNs = "http://www.w3.org/1998/Math/MathML";
+constexpr std::string_view kXlinkNs = "http://www.w3.org/1999/xlink";
 
 // Caps the text gathered from one element, so that entity references and
 // huge documents cannot make a field grow without bound.
@@ -159,12 +165,20 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Decodes an HTML character reference name ("eacute") with the HTML
-// parser's table; returns "" if HTML does not know it.
+// Decodes an HTML character reference name ("eacute"): HTML 4's table
+// first, the one RSS and Atom documents were written against (HTML5 moved
+// &lang; and &rang;), then the HTML parser's for newer names; returns "" if
+// neither knows it.
 std::string DecodeHtmlEntity(std::string_view name,
                              std::unordered_map<std::string, std::string>* cache) {
   std::string key(name);
   if (auto it = cache->find(key); it != cache->end()) return it->second;
+  if (int cp = fp::Html4Entity(key); cp >= 0) {
+    std::string decoded;
+    fp::AppendUtf8(&decoded, static_cast<unsigned>(cp));
+    cache->emplace(key, decoded);
+    return decoded;
+  }
   std::string reference = "&" + key + ";";
   std::string decoded = HtmlToText(reference);
   if (decoded == reference) decoded.clear();
@@ -208,13 +222,26 @@ void AppendMarkup(const xml::Node* node, int depth, std::string* out) {
     } else if (child->IsElement()) {
       out->push_back('<');
       out->append(child->name);
+      bool xlink = false;
       for (const xml::Attribute* attr = child->attributes; attr != nullptr; attr = attr->next) {
         out->push_back(' ');
+        if (attr->ns == kXlinkNs) {
+          out->append("xlink:");
+          xlink = true;
+        }
         out->append(attr->name);
         out->append("=\"");
         AppendEscapedHtml(attr->value, out);
         out->push_back('"');
       }
+      // SVG and MathML inside XHTML keep their namespace: HTML readers (and
+      // sanitisers) tell them from HTML elements of the same name by it.
+      if ((child->ns == kSvgNs || child->ns == kMathMlNs) && child->ns != node->ns) {
+        out->append(" xmlns=\"");
+        out->append(child->ns);
+        out->push_back('"');
+      }
+      if (xlink) out->append(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"");
       out->push_back('>');
       AppendMarkup(child, depth + 1, out);
       out->append("</");
@@ -427,6 +454,7 @@ void TakeDate(const xml::Node* node, bool override, int64_t* ms, std::string* ra
 FeedPerson RssPerson(std::string_view raw) {
   FeedPerson person;
   std::string text = Trim(raw);
+  person.text = text;
   size_t open = text.find('(');
   size_t angle = text.find('<');
   if (open != std::string::npos && !text.empty() && text.back() == ')' &&
@@ -502,7 +530,9 @@ FeedPerson AtomPerson(const xml::Node* node) {
     std::string_view name = NameOf(child);
     if (name == "name" && person.name.empty()) person.name = Trim(TextOf(child));
     if (name == "email" && person.email.empty()) person.email = Trim(TextOf(child));
-    if ((name == "uri" || name == "url") && person.uri.empty()) person.uri = Trim(TextOf(child));
+    if ((name == "uri" || name == "url" || name == "homepage") && person.uri.empty()) {
+      person.uri = Trim(TextOf(child));
+    }
   }
   if (!structured && !HasElementChild(node)) person.name = Trim(TextOf(node));
   return person;
@@ -570,15 +600,20 @@ FeedText TextDetail(const xml::Node* node, const Scope& scope) {
   text.present = true;
   text.language = scope.LanguageAt(node);
   text.base = scope.BaseAt(node);
+  // Unescaped markup inside a text element is XHTML, whatever the element
+  // claims.
+  const bool inline_markup = HasElementChild(node);
   if (!IsAtomNs(NsOf(node))) {
-    text.type = NsOf(node) == kXhtmlNs ? "application/xhtml+xml" : "text/html";
+    text.type = NsOf(node) == kXhtmlNs || inline_markup ? "application/xhtml+xml" : "text/html";
     text.value = HtmlOf(node);
     return text;
   }
   std::string type = Lower(TrimmedAttr(node, "type"));
   std::string mode = Lower(TrimmedAttr(node, "mode"));
   text.src = TrimmedAttr(node, "src");
-  if (type.empty() || type == "text") {
+  if (type.empty() && node->FindAttribute({}, "type") != nullptr) {
+    text.type = "";  // type="" says nothing, and the model keeps that
+  } else if (type.empty() || type == "text") {
     text.type = "text/plain";
   } else if (type == "html") {
     text.type = "text/html";
@@ -587,9 +622,14 @@ FeedText TextDetail(const xml::Node* node, const Scope& scope) {
   } else {
     text.type = type;
   }
-  if (mode == "base64") {
+  // Atom 1.0 carries any other media type Base64-encoded (RFC 4287 4.1.3.3).
+  const bool binary = NsOf(node) == kAtom10Ns && type != "text" && type != "html" &&
+                      type != "xhtml" && !type.empty() && type.rfind("text/", 0) != 0 &&
+                      !absl::EndsWith(type, "+xml") && !absl::EndsWith(type, "/xml");
+  if (mode == "base64" || binary) {
     text.value = DecodeBase64(TextOf(node));
-  } else if (text.type == "application/xhtml+xml") {
+  } else if (type == "xhtml" || (text.type == "application/xhtml+xml" && NsOf(node) == kAtom10Ns)) {
+    // Atom 1.0's XHTML is wrapped in a <div> that is not part of the text.
     for (const xml::Node* child : ElementChildren(node)) {
       if (Is(child, kXhtmlNs, "div")) {
         AppendMarkup(child, &text.value);
@@ -599,6 +639,7 @@ FeedText TextDetail(const xml::Node* node, const Scope& scope) {
     text.value = HtmlOf(node);
   } else {
     text.value = HtmlOf(node);  // inline markup (Atom 0.3 mode="xml") is serialised
+    if (inline_markup && !absl::EndsWith(text.type, "xml")) text.type = "application/xhtml+xml";
   }
   return text;
 }
@@ -613,6 +654,14 @@ FeedLink LinkOf(const xml::Node* node, const Scope& scope) {
     link.type = TrimmedAttr(node, "type");
     link.title = Attr(node, "title");
     link.hreflang = TrimmedAttr(node, "hreflang");
+    link.length = TrimmedAttr(node, "length");
+    if (node->FindAttribute({}, "href") == nullptr) link.href = Trim(TextOf(node));
+  } else if (node->FindAttribute({}, "href") != nullptr) {
+    // An RSS <link> written the Atom way.
+    link.href = TrimmedAttr(node, "href");
+    link.rel = TrimmedAttr(node, "rel");
+    link.type = TrimmedAttr(node, "type");
+    link.title = Attr(node, "title");
     link.length = TrimmedAttr(node, "length");
   } else if (NameOf(node) == "enclosure") {
     link.href = TrimmedAttr(node, "url");
@@ -656,10 +705,12 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
         if (!author.empty()) item->authors.push_back(author);
       }
       if (item->details && name != "contributor" && !author.empty()) {
-        item->details->people.push_back(FeedPerson{author, "", ""});
+        item->details->people.push_back(FeedPerson{author, "", "", author});
       }
     } else if (name == "date") {
-      TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
+      // The pipeline's publication date, the model's modification date (as
+      // Dublin Core defines dc:date: the date of an event in the life cycle).
+      TakeDate(child, false, &item->published_ms, item->details ? &item->details->updated_raw : nullptr);
     } else if (name == "subject") {
       item->categories.push_back(TextOf(child));
       if (item->details) item->details->tags.push_back(FeedCategory{Trim(item->categories.back()), "", ""});
@@ -679,7 +730,8 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
   } else if (ns == kDcTermsNs) {
     if (name == "modified") TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
     if (name == "issued" || name == "created") {
-      TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
+      TakeDate(child, false, &item->published_ms,
+               item->details && name == "issued" ? &item->details->published_raw : nullptr);
     }
   }
 }
@@ -719,7 +771,10 @@ void ReadAtomElement(const xml::Node* child, RawItem* item) {
     }
     item->categories.push_back(std::move(term));
   } else if (name == "published" || name == "issued" || name == "created") {
-    TakeDate(child, false, &item->published_ms, item->details ? &item->details->published_raw : nullptr);
+    // Atom 0.3's created stands in for the publication date; the model keeps
+    // it apart (FeedItemDetails::created).
+    TakeDate(child, false, &item->published_ms,
+             item->details && name != "created" ? &item->details->published_raw : nullptr);
   } else if (name == "updated" || name == "modified") {
     TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
   }
@@ -785,6 +840,10 @@ RawItem ReadRssItem(const xml::Node* node, bool details) {
     }
   }
   if (item.guid.empty()) item.guid = Trim(NsAttr(node, kRdfNs, "about"));
+  if (item.link.empty() && node->FindAttribute({}, "href") != nullptr) {  // CDF
+    item.link = Trim(Attr(node, "href"));
+    item.link_node = node;
+  }
   return item;
 }
 
@@ -821,22 +880,30 @@ std::string JoinAuthors(const std::vector<std::string>& authors) {
   return out;
 }
 
-FeedItem FinishItem(RawItem raw, const std::string& default_base,
+void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* out);
+
+FeedItem FinishItem(RawItem raw, const std::string& default_base, const std::string& base_url,
                     const std::string& feed_language, const std::string& feed_author) {
   FeedItem item;
   const Scope scope(raw.node, default_base);
   if (raw.details) {
+    // The model's bases are xml:base over the document URL, not over the
+    // feed's home page that the pipeline's links fall back to.
+    const Scope model_scope(raw.node, base_url);
     RawItemDetails& in = *raw.details;
     FeedItemDetails& out = item.details.emplace();
-    out.title = TextDetail(in.title_node, scope);
-    out.summary = TextDetail(raw.summary, scope);
+    out.title = TextDetail(in.title_node, model_scope);
+    out.summary = TextDetail(raw.summary, model_scope);
     out.contents.reserve(in.content_nodes.size());
-    for (const xml::Node* node : in.content_nodes) out.contents.push_back(TextDetail(node, scope));
-    AddLinks(in.link_nodes, scope, &out.links, &out.enclosures);
+    for (const xml::Node* node : in.content_nodes) {
+      out.contents.push_back(TextDetail(node, model_scope));
+    }
+    AddLinks(in.link_nodes, model_scope, &out.links, &out.enclosures);
     out.authors = std::move(in.people);
     out.tags = std::move(in.tags);
     out.published = std::move(in.published_raw);
     out.updated = std::move(in.updated_raw);
+    ReadItemExtras(raw.node, model_scope, &out);
   }
   if (!raw.link.empty()) {
     item.link = Resolve(scope.BaseAt(raw.link_node != nullptr ? raw.link_node : raw.node), raw.link);
@@ -877,6 +944,389 @@ void CollectDescendants(const xml::Node* node, int depth, const Match& match,
     if (match(child)) out->push_back(child);
     CollectDescendants(child, depth + 1, match, out);
   }
+}
+
+// ---------------------------------------------------------------------------
+// The rest of the model (feed_model.h), read only with
+// FeedParseOptions::details: one more walk over the children of the channel
+// or item, for what the pipeline's loops above do not look at.
+
+constexpr std::string_view kAdminNs = "http://webns.net/mvcb/";
+
+bool IsRssOrAtomNs(std::string_view ns) { return IsRssNs(ns) || IsAtomNs(ns); }
+
+FeedExtension ExtensionOf(const xml::Node* node, const Scope& scope, int depth) {
+  FeedExtension ext;
+  ext.ns = std::string(NsOf(node));
+  ext.name = std::string(NameOf(node));
+  ext.prefix = std::string(node->prefix);
+  for (const xml::Attribute* attr = node->attributes; attr != nullptr; attr = attr->next) {
+    if (attr->ns == kXmlNs) continue;
+    ext.attributes.push_back(
+        FeedAttribute{std::string(attr->ns), std::string(attr->name), std::string(attr->value)});
+  }
+  // libxml2's attribute lists run in document order; the builder's in
+  // reverse for DTD defaults only, which no feed relies on.
+  ext.value = TextOf(node);
+  ext.language = scope.LanguageAt(node);
+  ext.base = scope.BaseAt(node);
+  if (depth < 8) {
+    for (const xml::Node* child : ElementChildren(node)) {
+      ext.has_children = true;
+      ext.children.push_back(ExtensionOf(child, scope, depth + 1));
+    }
+  }
+  return ext;
+}
+
+FeedPerson TextPerson(const xml::Node* node) { return RssPerson(TextOf(node)); }
+
+// An Atom person construct (author, contributor) of any namespace-less or
+// Atom feed, or a single-string person.
+FeedPerson AnyPerson(const xml::Node* node) {
+  if (HasElementChild(node)) return AtomPerson(node);
+  return TextPerson(node);
+}
+
+void ReadGenerator(const xml::Node* node, FeedGenerator* generator) {
+  generator->present = true;
+  generator->has_attributes = node->attributes != nullptr;
+  generator->name = Trim(TextOf(node));
+  generator->href = TrimmedAttr(node, "uri");
+  if (generator->href.empty()) generator->href = TrimmedAttr(node, "url");
+  generator->version = Attr(node, "version");
+}
+
+void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out);
+
+// An Atom <source>: the feed an entry was copied from, read like a feed.
+FeedDetails AtomSourceOf(const xml::Node* node, const Scope& scope) {
+  FeedDetails source;
+  source.base = scope.BaseAt(node);
+  for (const xml::Node* child : ElementChildren(node)) {
+    if (!IsAtomNs(NsOf(child))) continue;
+    std::string_view name = NameOf(child);
+    if (name == "title" && !source.title.present) source.title = TextDetail(child, scope);
+    if ((name == "subtitle" || name == "tagline") && !source.subtitle.present) {
+      source.subtitle = TextDetail(child, scope);
+    }
+    if (name == "author") source.authors.push_back(AtomPerson(child));
+    if (name == "link") source.links.push_back(LinkOf(child, scope));
+  }
+  ReadFeedExtras(node, scope, &source);
+  return source;
+}
+
+// CDF's HREF and LASTMOD attributes of a channel or item.
+void ReadCdfAttributes(const xml::Node* node, const Scope& scope, std::vector<FeedLink>* links,
+                       std::string* updated) {
+  if (!node->ns.empty() || NameOf(node) == "rss") return;
+  if (const xml::Attribute* href = node->FindAttribute({}, "href"); href != nullptr) {
+    FeedLink link;
+    link.href = Trim(href->value);
+    link.rel = "alternate";
+    link.base = scope.BaseAt(node);
+    links->push_back(std::move(link));
+  }
+  if (const xml::Attribute* lastmod = node->FindAttribute({}, "lastmod"); lastmod != nullptr) {
+    *updated = Trim(lastmod->value);
+  }
+}
+
+// The item's elements that ReadRssItem / ReadAtomEntry leave to the model.
+void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* out) {
+  bool seen_summary = false;
+  size_t tags_seen = 0;
+  out->base = scope.BaseAt(node);
+  if (NameOf(node) == "item") ReadCdfAttributes(node, scope, &out->links, &out->updated);
+  if (const xml::Attribute* about = node->FindAttribute(kRdfNs, "about"); about != nullptr) {
+    out->id = Trim(about->value);
+    out->has_id = true;
+    out->id_is_about = true;
+  }
+  for (const xml::Node* child : ElementChildren(node)) {
+    std::string_view ns = NsOf(child);
+    std::string_view name = NameOf(child);
+    if ((IsRssOrAtomNs(ns) && name == "category") || (ns == kDcNs && name == "subject")) {
+      ++tags_seen;
+    }
+    if (IsRssNs(ns) && name == "tags") {
+      // A comma-separated list of tags some RSS feeds write: the model's tags,
+      // in document order among the categories.
+      size_t at = std::min(tags_seen, out->tags.size());
+      for (absl::string_view part : absl::StrSplit(TextOf(child), ',')) {
+        std::string term = Trim(std::string_view(part.data(), part.size()));
+        if (term.empty()) continue;
+        out->tags.insert(out->tags.begin() + static_cast<std::ptrdiff_t>(at), FeedCategory{term, "", ""});
+        ++at;
+        ++tags_seen;
+      }
+      continue;
+    }
+    if (IsRssNs(ns) && name == "abstract") {  // CDF
+      if (!out->summary.present) {
+        out->summary = TextDetail(child, scope);
+        out->summary.type = "text/plain";
+      }
+      continue;
+    }
+    if (IsRssNs(ns) && (name == "summary" || name == "description")) {
+      // RSS has no <summary>, but feeds write one next to (or instead of)
+      // <description>: the first of the two is the summary, the second
+      // plain-text content.
+      if (seen_summary) {
+        FeedText content = TextDetail(child, scope);
+        content.type = "text/plain";
+        out->contents.push_back(std::move(content));
+      } else if (name == "summary") {
+        out->summary = TextDetail(child, scope);
+        out->summary.type = "text/plain";
+      }
+      seen_summary = true;
+      continue;
+    }
+    if (IsRssOrAtomNs(ns)) {
+      if (IsAtomNs(ns) && (name == "updated" || name == "modified")) {
+        out->updated = Trim(TextOf(child));  // the last one, as feed readers take it
+        continue;
+      }
+      if (name == "title" || name == "link" || name == "enclosure" || name == "description" ||
+          name == "author" || name == "category" || name == "pubDate" || name == "summary" ||
+          name == "content" || name == "published" || name == "issued" || name == "updated" ||
+          name == "modified") {
+        continue;
+      }
+      if (name == "guid" || name == "id") {
+        out->id = Trim(TextOf(child));
+        out->has_id = true;
+        const xml::Attribute* permalink = child->FindAttribute({}, "isPermaLink");
+        out->id_is_permalink = permalink == nullptr || permalink->value == "true";
+        out->id_is_about = false;
+        continue;
+      }
+      if (name == "comments" && IsRssNs(ns)) {
+        out->comments = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "rights" || name == "copyright") {
+        out->rights = TextDetail(child, scope);
+        continue;
+      }
+      if (name == "contributor") {
+        out->contributors.push_back(AnyPerson(child));
+        continue;
+      }
+      if (name == "source") {
+        if (HasElementChild(child)) {
+          out->source = AtomSourceOf(child, scope);
+        } else {
+          FeedDetails& source = out->source.emplace();
+          source.title = TextDetail(child, scope);
+          source.title.type = "text/plain";
+          out->source_href = TrimmedAttr(child, "url");
+          out->source_is_text = true;
+        }
+        continue;
+      }
+      if (name == "created") {
+        out->created = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "expirationDate") {
+        out->expired = Trim(TextOf(child));
+        continue;
+      }
+    } else if (ns == kDcNs) {
+      if (name == "creator" || name == "author" || name == "date" || name == "subject" ||
+          name == "title" || name == "description") {
+        continue;
+      }
+      if (name == "contributor") {
+        out->contributors.push_back(TextPerson(child));
+        continue;
+      }
+      if (name == "rights") {
+        out->rights = TextDetail(child, scope);
+        continue;
+      }
+    } else if (ns == kDcTermsNs) {
+      if (name == "modified" || name == "issued") continue;
+      if (name == "created") {
+        out->created = Trim(TextOf(child));
+        continue;
+      }
+    } else if ((ns == kContentNs && name == "encoded") || (ns == kXhtmlNs && name == "body")) {
+      continue;
+    }
+    if (ns.empty() && (name == "body" || name == "fullitem")) {
+      // Unqualified XHTML body and CDF's full item: the entry's content.
+      FeedText content = TextDetail(child, scope);
+      content.type = name == "body" ? "application/xhtml+xml" : "text/html";
+      out->contents.push_back(std::move(content));
+      continue;
+    }
+    out->extensions.push_back(ExtensionOf(child, scope, 0));
+  }
+}
+
+// The channel's (or Atom feed's) elements that ParseRss / ParseAtom leave to
+// the model. `node` is the channel, or for RSS 1.0 the rdf:RDF root, whose
+// image and textinput are siblings of the channel.
+void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out) {
+  if (out->base.empty()) out->base = scope.BaseAt(node);
+  if (NameOf(node) == "channel") ReadCdfAttributes(node, scope, &out->links, &out->updated);
+  for (const xml::Node* child : ElementChildren(node)) {
+    std::string_view ns = NsOf(child);
+    std::string_view name = NameOf(child);
+    if (IsRssNs(ns) && name == "author") {
+      out->authors.push_back(TextPerson(child));
+      continue;
+    }
+    if (IsRssOrAtomNs(ns)) {
+      if (name == "title" || name == "link" || name == "description" || name == "subtitle" ||
+          name == "tagline" || name == "author" || name == "managingEditor" || name == "item" ||
+          name == "entry" || name == "channel") {
+        continue;
+      }
+      if (name == "language") {
+        out->language_element = Trim(TextOf(child));
+      } else if (name == "abstract") {  // CDF
+        if (!out->subtitle.present) {
+          out->subtitle = TextDetail(child, scope);
+          out->subtitle.type = "text/plain";
+        }
+      } else if (name == "id") {
+        out->id = Trim(TextOf(child));
+        out->has_id = true;
+      } else if (name == "copyright" || name == "rights") {
+        out->rights = TextDetail(child, scope);
+      } else if (name == "info") {
+        out->info = TextDetail(child, scope);
+      } else if (name == "generator") {
+        ReadGenerator(child, &out->generator);
+      } else if (name == "image") {
+        out->image.present = true;
+        for (const xml::Node* part : ElementChildren(child)) {
+          std::string_view part_name = NameOf(part);
+          if (part_name == "title") out->image.title = TextDetail(part, scope);
+          if (part_name == "url") out->image.url = Trim(TextOf(part));
+          if (part_name == "link") out->image.link = Trim(TextOf(part));
+          if (part_name == "width") out->image.width = Trim(TextOf(part));
+          if (part_name == "height") out->image.height = Trim(TextOf(part));
+          if (part_name == "description") out->image.description = TextDetail(part, scope);
+        }
+      } else if (name == "textinput" || name == "textInput") {
+        out->textinput.present = true;
+        for (const xml::Node* part : ElementChildren(child)) {
+          std::string_view part_name = NameOf(part);
+          if (part_name == "title") out->textinput.title = TextDetail(part, scope);
+          if (part_name == "description") out->textinput.description = TextDetail(part, scope);
+          if (part_name == "name") out->textinput.name = Trim(TextOf(part));
+          if (part_name == "link") out->textinput.link = Trim(TextOf(part));
+        }
+      } else if (name == "cloud") {
+        out->has_cloud = true;
+        for (const xml::Attribute* attr = child->attributes; attr != nullptr; attr = attr->next) {
+          out->cloud.emplace_back(std::string(attr->name), std::string(attr->value));
+        }
+      } else if (name == "pubDate" || name == "published" || name == "issued") {
+        out->published = Trim(TextOf(child));
+      } else if (name == "lastBuildDate" || name == "updated" || name == "modified") {
+        out->updated = Trim(TextOf(child));
+      } else if (name == "category") {
+        std::string term = Attr(child, "term");
+        if (term.empty()) term = TextOf(child);
+        out->tags.push_back(FeedCategory{Trim(term),
+                                         Trim(child->FindAttribute({}, "scheme") != nullptr
+                                                  ? Attr(child, "scheme")
+                                                  : Attr(child, "domain")),
+                                         TrimmedAttr(child, "label")});
+      } else if (name == "contributor") {
+        out->contributors.push_back(AnyPerson(child));
+      } else if (name == "webMaster") {
+        out->publisher = TextPerson(child);
+        out->has_publisher = true;
+      } else if (name == "docs") {
+        out->docs = Trim(TextOf(child));
+      } else if (name == "ttl") {
+        out->ttl = Trim(TextOf(child));
+      } else if (name == "icon") {
+        out->icon = Trim(TextOf(child));
+      } else if (name == "logo") {
+        out->logo = Trim(TextOf(child));
+      } else {
+        out->extensions.push_back(ExtensionOf(child, scope, 0));
+      }
+      continue;
+    }
+    if (ns == kDcNs) {
+      if (name == "title" || name == "description" || name == "creator" || name == "author") continue;
+      if (name == "language") {
+        out->language_element = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "date") {
+        out->updated = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "subject") {
+        out->tags.push_back(FeedCategory{Trim(TextOf(child)), "", ""});
+        continue;
+      }
+      if (name == "publisher") {
+        out->publisher = TextPerson(child);
+        out->has_publisher = true;
+        continue;
+      }
+      if (name == "contributor") {
+        out->contributors.push_back(TextPerson(child));
+        continue;
+      }
+      if (name == "rights") {
+        out->rights = TextDetail(child, scope);
+        continue;
+      }
+    } else if (ns == kDcTermsNs) {
+      if (name == "modified") {
+        out->updated = Trim(TextOf(child));
+        continue;
+      }
+      if (name == "issued") {
+        out->published = Trim(TextOf(child));
+        continue;
+      }
+    } else if (ns == kAdminNs && name == "generatorAgent") {
+      out->generator.present = true;
+      out->generator.href = Trim(NsAttr(child, kRdfNs, "resource"));
+      continue;
+    }
+    out->extensions.push_back(ExtensionOf(child, scope, 0));
+  }
+}
+
+// The feedparser-style version name of a document: the format with the
+// version its root element claims.
+std::string VersionName(const xml::Node* root, const std::string& format) {
+  std::string version = Trim(Attr(root, "version"));
+  if (format == "cdf") return "cdf";
+  if (format == "rss09x" || format == "rss20") {
+    if (NameOf(root) == "RDF") return "rss090";
+    if (NameOf(root) == "channel") return "rss";
+    if (version == "0.91") return "rss091u";
+    if (version == "0.92") return "rss092";
+    if (version == "0.93") return "rss093";
+    if (version == "0.94") return "rss094";
+    if (version.rfind("2.", 0) == 0) return "rss20";
+    return "rss";
+  }
+  if (format == "atom03" || format == "atom10") {
+    if (NsOf(root) == kAtom10Ns) return "atom10";
+    if (version == "0.1") return "atom01";
+    if (version == "0.2") return "atom02";
+    if (version == "0.3") return "atom03";
+    return "atom";
+  }
+  return format;
 }
 
 absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
@@ -936,7 +1386,7 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
       }
       if (details && (name == "creator" || name == "author")) {
         std::string author = Trim(TextOf(child));
-        if (!author.empty()) authors.push_back(FeedPerson{author, "", ""});
+        if (!author.empty()) authors.push_back(FeedPerson{author, "", "", author});
       }
     } else if (details && IsAtomNs(ns) && name == "link") {
       link_nodes.push_back(child);
@@ -949,10 +1399,19 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
     out.subtitle = TextDetail(description_node, scope);
     AddLinks(link_nodes, scope, &out.links, nullptr);
     out.authors = std::move(authors);
+    // RSS 1.0 puts image and textinput next to the channel; what stands
+    // next to an RSS 2.0 channel is outside the feed.
+    if (channel != root && NameOf(root) == "RDF") ReadFeedExtras(root, scope, &out);
+    ReadFeedExtras(channel, scope, &out);
+    out.language = LangOf(channel);
   }
   if (link.empty() && atom_link != nullptr) {
     link = Trim(Attr(atom_link, "href"));
     link_node = atom_link;
+  }
+  if (link.empty() && feed.format == "cdf") {
+    link = Trim(Attr(channel, "href"));
+    link_node = channel;
   }
   if (!link.empty()) feed.link = Resolve(BaseFor(link_node, base_url), link);
   if (feed.language.empty()) feed.language = LangOf(channel);
@@ -974,7 +1433,7 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
   }
   feed.items.reserve(item_nodes.size());
   for (const xml::Node* node : item_nodes) {
-    feed.items.push_back(FinishItem(ReadRssItem(node, details), default_base, feed.language, ""));
+    feed.items.push_back(FinishItem(ReadRssItem(node, details), default_base, base_url, feed.language, ""));
   }
   return feed;
 }
@@ -1005,15 +1464,20 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
     if (details && name == "author") feed.details->authors.push_back(AtomPerson(child));
     if (details && name == "link") link_nodes.push_back(child);
   }
-  if (details) AddLinks(link_nodes, scope, &feed.details->links, nullptr);
+  if (details) {
+    AddLinks(link_nodes, scope, &feed.details->links, nullptr);
+    ReadFeedExtras(root, scope, &*feed.details);
+    feed.details->language = LangOf(root);
+  }
   if (const xml::Node* link = AtomAlternateLink(root); link != nullptr) {
     feed.link = Resolve(BaseFor(link, base_url), Attr(link, "href"));
   }
   feed.language = LangOf(root);
   std::string default_base = IsHttpUrl(feed.link) ? feed.link : base_url;
   std::vector<const xml::Node*> entry_nodes;
+  // Atom 0.3 drafts and their readers also took <item> for an entry.
   auto is_entry = [](const xml::Node* node) {
-    return IsAtomNs(NsOf(node)) && NameOf(node) == "entry";
+    return IsAtomNs(NsOf(node)) && (NameOf(node) == "entry" || NameOf(node) == "item");
   };
   if (recovered) {
     CollectDescendants(root, 0, is_entry, &entry_nodes);
@@ -1025,7 +1489,8 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
   feed.items.reserve(entry_nodes.size());
   for (const xml::Node* node : entry_nodes) {
     feed.items.push_back(
-        FinishItem(ReadAtomEntry(node, details), default_base, feed.language, feed_author));
+        FinishItem(ReadAtomEntry(node, details), default_base, base_url, feed.language,
+                   feed_author));
   }
   return feed;
 }
@@ -1142,6 +1607,9 @@ struct PreparedInput {
   std::string converted;  // used when non-empty
   bool is_utf8 = false;   // converted is UTF-8 and the declaration must be ignored
   std::string problem;    // why the bytes were not valid as declared
+  // The encoding the bytes are read in, lower-case ("" when libxml2 decides,
+  // for UTF-16 and EBCDIC documents with a signature).
+  std::string encoding;
 };
 
 PreparedInput PrepareInput(std::string_view bytes) {
@@ -1156,6 +1624,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
     utf32 = "UTF-32BE";
   }
   if (!utf32.empty()) {
+    input.encoding = absl::AsciiStrToLower(std::string(utf32));
     absl::StatusOr<std::string> converted = ConvertToUtf8(bytes, utf32);
     if (converted.ok()) {
       input.converted = *std::move(converted);
@@ -1163,8 +1632,16 @@ PreparedInput PrepareInput(std::string_view bytes) {
     }
     return input;
   }
-  if (HasUnicodeSignature(bytes)) return input;
+  if (HasUnicodeSignature(bytes)) {
+    if (bytes.substr(0, 2) == "\xFE\xFF" || bytes.substr(0, 2) == std::string_view("\x00<", 2)) {
+      input.encoding = "utf-16be";
+    } else if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == std::string_view("<\x00", 2)) {
+      input.encoding = "utf-16le";
+    }
+    return input;
+  }
   std::string declared = DeclaredXmlEncoding(bytes);
+  input.encoding = declared.empty() ? "utf-8" : declared;
   if (declared == "utf-16" || declared == "utf-16le" || declared == "utf-16be" ||
       declared == "utf-32" || declared == "ucs-2" || declared == "ucs-4") {
     // An ASCII-compatible document that claims a 16/32-bit encoding.
@@ -1186,6 +1663,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
       if (converted.ok()) {
         input.converted = *std::move(converted);
         input.problem = "document is not valid UTF-8; decoded as " + *detected + " (detected)";
+        input.encoding = absl::AsciiStrToLower(*detected);
         input.is_utf8 = true;
         return input;
       }
@@ -1194,6 +1672,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
       absl::StatusOr<std::string> latin = ConvertToUtf8(bytes, "windows-1252");
       input.converted = latin.ok() ? *std::move(latin) : ToValidUtf8(bytes);
       input.problem = "document is not valid UTF-8; decoded as windows-1252";
+      input.encoding = "windows-1252";
     } else {
       input.converted = ToValidUtf8(bytes);
       input.problem = "document is not valid UTF-8; invalid bytes replaced";
@@ -1221,6 +1700,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
       input.converted = *std::move(redecoded);
       input.problem =
           "document is not valid " + declared + "; decoded as " + *detected + " (detected)";
+      input.encoding = absl::AsciiStrToLower(*detected);
     } else {
       input.converted = *std::move(converted);
       input.problem = "document is not valid " + declared + "; invalid bytes replaced";
@@ -1627,8 +2107,16 @@ void CopyElement(const xmlNode* from, xml::Node* to, int depth, CopyState* state
   xml::Document* doc = state->doc;
   EntityBudget* budget = &state->budget;
   to->type = xml::NodeType::kElement;
-  if (from->ns != nullptr) to->ns = doc->Store(Str(from->ns->href));
+  if (from->ns != nullptr) {
+    to->ns = doc->Store(Str(from->ns->href));
+    if (from->ns->prefix != nullptr) to->prefix = doc->Store(Str(from->ns->prefix));
+  }
   to->name = doc->Store(Str(from->name));
+  for (const xmlNs* decl = from->nsDef; decl != nullptr; decl = decl->next) {
+    if (decl->href == nullptr) continue;
+    doc->AddNamespaceDeclaration(decl->prefix != nullptr ? doc->Store(Str(decl->prefix)) : std::string_view(),
+                                 doc->Store(Str(decl->href)));
+  }
   xml::Attribute* last = nullptr;
   for (const xmlAttr* attr = from->properties; attr != nullptr; attr = attr->next) {
     xml::Attribute* copy = doc->NewAttribute();
@@ -1761,9 +2249,32 @@ absl::Status ParseWithLibxml(std::string_view data, bool is_utf8, std::optional<
   return absl::OkStatus();
 }
 
+void LowerCaseNames(xml::Node* node, xml::Document* doc, int depth) {
+  if (depth > kMaxDepth) return;
+  node->name = doc->Store(absl::AsciiStrToLower(std::string(node->name)));
+  for (const xml::Attribute* attr = node->attributes; attr != nullptr; attr = attr->next) {
+    const_cast<xml::Attribute*>(attr)->name = doc->Store(absl::AsciiStrToLower(std::string(attr->name)));
+  }
+  for (xml::Node* child = node->first_child; child != nullptr; child = child->next) {
+    if (child->IsElement()) LowerCaseNames(child, doc, depth + 1);
+  }
+}
+
 absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::string& base_url,
-                                        bool details) {
-  PreparedInput input = PrepareInput(bytes);
+                                        const FeedParseOptions& options) {
+  const bool details = options.details;
+  PreparedInput input;
+  XmlEncodingProblem encoding_problem = XmlEncodingProblem::kNone;
+  if (options.http) {
+    XmlDecoding decoding = DecodeXmlBytes(bytes, *options.http);
+    input.converted = std::move(decoding.utf8);
+    input.is_utf8 = true;
+    input.encoding = std::move(decoding.encoding);
+    input.problem = std::move(decoding.message);
+    encoding_problem = decoding.problem;
+  } else {
+    input = PrepareInput(bytes);
+  }
   std::string_view data = input.converted.empty() ? bytes : std::string_view(input.converted);
   std::string entity_problem;
   std::string repaired;
@@ -1817,6 +2328,12 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
     feed = ParseRss(root, rss090 ? "rss09x" : "rss10", base_url, recovered, details);
   } else if (name == "channel" && IsRssNs(ns)) {
     feed = ParseRss(root, "rss09x", base_url, recovered, details);
+  } else if (ns.empty() && absl::AsciiStrToLower(std::string(name)) == "channel") {
+    // Microsoft's Channel Definition Format (<CHANNEL HREF LASTMOD>, <ITEM>,
+    // <TITLE>, <ABSTRACT>): RSS's ancestor, read as RSS with its names
+    // lower-cased.
+    LowerCaseNames(root, &*tree, 0);
+    feed = ParseRss(root, "cdf", base_url, recovered, details);
   } else if (name == "feed" && ns == kAtom10Ns) {
     feed = ParseAtom(root, "atom10", base_url, recovered, details);
   } else if (name == "feed" && ns == kAtom03Ns) {
@@ -1827,6 +2344,27 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
                                       ", expected <rss>, <rdf:RDF> or Atom <feed>");
   }
   if (!feed.ok()) return feed;
+  if (details && feed->details) {
+    feed->details->version = VersionName(root, feed->format);
+    // Netscape's RSS 0.91 is told from UserLand's by its DOCTYPE.
+    if (feed->details->version == "rss091u") {
+      std::string_view prolog = data.substr(0, std::min<size_t>(data.size(), 4096));
+      size_t doctype = prolog.find("<!DOCTYPE");
+      if (doctype != std::string_view::npos &&
+          absl::AsciiStrToLower(std::string(prolog.substr(doctype, prolog.find('>', doctype) - doctype)))
+                  .find("netscape") != std::string::npos) {
+        feed->details->version = "rss091n";
+      }
+    }
+    feed->details->encoding = input.encoding;
+    feed->details->encoding_problem = encoding_problem;
+    feed->details->xml_error = !well_formed || !ns_well_formed
+                                   ? (errors.first.empty() ? "XML is not well-formed" : errors.first)
+                                   : entity_problem;
+    for (const auto& [prefix, uri] : tree->namespace_declarations()) {
+      feed->details->namespaces.emplace_back(std::string(prefix), std::string(uri));
+    }
+  }
   if (!well_formed || !ns_well_formed) {
     feed->ill_formed = true;
     feed->ill_formed_reason = errors.first.empty() ? "XML is not well-formed" : errors.first;
@@ -1865,32 +2403,66 @@ void MakeDetailsValidUtf8(std::vector<FeedLink>* links) {
 }
 void MakeDetailsValidUtf8(std::vector<FeedPerson>* people) {
   for (FeedPerson& p : *people) {
-    for (std::string* s : {&p.name, &p.email, &p.uri}) MakeValidUtf8(s);
+    for (std::string* s : {&p.name, &p.email, &p.uri, &p.text}) MakeValidUtf8(s);
   }
 }
-void MakeDetailsValidUtf8(ParsedFeed* feed) {
-  if (feed->details) {
-    MakeDetailsValidUtf8(&feed->details->title);
-    MakeDetailsValidUtf8(&feed->details->subtitle);
-    MakeDetailsValidUtf8(&feed->details->links);
-    MakeDetailsValidUtf8(&feed->details->authors);
+void MakeDetailsValidUtf8(std::vector<FeedCategory>* tags) {
+  for (FeedCategory& c : *tags) {
+    for (std::string* s : {&c.term, &c.scheme, &c.label}) MakeValidUtf8(s);
   }
+}
+void MakeDetailsValidUtf8(FeedExtension* ext) {
+  for (std::string* s : {&ext->name, &ext->prefix, &ext->value, &ext->language, &ext->base}) {
+    MakeValidUtf8(s);
+  }
+  for (FeedAttribute& attr : ext->attributes) {
+    for (std::string* s : {&attr.name, &attr.value}) MakeValidUtf8(s);
+  }
+  for (FeedExtension& child : ext->children) MakeDetailsValidUtf8(&child);
+}
+// Every string of the model; those read with TextOf can be cut at
+// kMaxFieldBytes inside a character.
+void MakeDetailsValidUtf8(FeedDetails* d) {
+  for (FeedText* text : {&d->title, &d->subtitle, &d->rights, &d->info, &d->image.title,
+                         &d->image.description, &d->textinput.title, &d->textinput.description}) {
+    MakeDetailsValidUtf8(text);
+  }
+  MakeDetailsValidUtf8(&d->links);
+  MakeDetailsValidUtf8(&d->authors);
+  MakeDetailsValidUtf8(&d->contributors);
+  MakeDetailsValidUtf8(&d->tags);
+  for (std::string* s : {&d->language_element, &d->id, &d->generator.name, &d->generator.href,
+                         &d->generator.version, &d->image.url, &d->image.link, &d->image.width,
+                         &d->image.height, &d->textinput.name, &d->textinput.link, &d->published,
+                         &d->updated, &d->publisher.name, &d->publisher.email, &d->publisher.uri,
+                         &d->publisher.text, &d->docs, &d->ttl, &d->icon, &d->logo}) {
+    MakeValidUtf8(s);
+  }
+  for (auto& [k, v] : d->cloud) MakeValidUtf8(&v);
+  for (FeedExtension& ext : d->extensions) MakeDetailsValidUtf8(&ext);
+}
+void MakeDetailsValidUtf8(ParsedFeed* feed) {
+  if (feed->details) MakeDetailsValidUtf8(&*feed->details);
   for (FeedItem& item : feed->items) {
     if (!item.details) continue;
     FeedItemDetails& d = *item.details;
     MakeDetailsValidUtf8(&d.title);
     MakeDetailsValidUtf8(&d.summary);
+    MakeDetailsValidUtf8(&d.rights);
     for (FeedText& text : d.contents) MakeDetailsValidUtf8(&text);
     MakeDetailsValidUtf8(&d.links);
     MakeDetailsValidUtf8(&d.authors);
+    MakeDetailsValidUtf8(&d.contributors);
     for (FeedEnclosure& e : d.enclosures) {
       for (std::string* s : {&e.url, &e.type, &e.length}) MakeValidUtf8(s);
     }
-    for (FeedCategory& c : d.tags) {
-      for (std::string* s : {&c.term, &c.scheme, &c.label}) MakeValidUtf8(s);
+    MakeDetailsValidUtf8(&d.tags);
+    for (std::string* s : {&d.published, &d.updated, &d.created, &d.expired, &d.id, &d.comments,
+                           &d.source_href}) {
+      MakeValidUtf8(s);
     }
-    MakeValidUtf8(&d.published);
-    MakeValidUtf8(&d.updated);
+    if (d.source) MakeDetailsValidUtf8(&*d.source);
+    for (FeedExtension& ext : d.extensions) MakeDetailsValidUtf8(&ext);
   }
 }
 
@@ -1904,7 +2476,7 @@ absl::StatusOr<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view ba
   while (start < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[start]))) ++start;
   if (start == bytes.size()) return absl::InvalidArgumentError("feed: not a feed: input is empty");
   absl::StatusOr<ParsedFeed> feed = bytes[start] == '{' ? ParseJsonFeed(bytes.substr(start), base)
-                                                        : ParseXmlFeed(bytes, base, options.details);
+                                                        : ParseXmlFeed(bytes, base, options);
   if (!feed.ok()) return feed;
   for (std::string* s : {&feed->title, &feed->link, &feed->description, &feed->language,
                          &feed->ill_formed_reason}) {

@@ -24,6 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_model.h"
 
 namespace newsflow::ingest {
@@ -59,7 +60,8 @@ struct FeedItem {
 };
 
 struct ParsedFeed {
-  // "rss20", "rss09x", "rss10" (RDF), "atom10", "atom03" or "json".
+  // "rss20", "rss09x", "rss10" (RDF), "atom10", "atom03", "cdf" (Channel
+  // Definition Format) or "json".
   std::string format;
   std::string title;        // plain text
   std::string link;         // the site's home page
@@ -81,6 +83,12 @@ struct FeedParseOptions {
   // pipeline reads only the flattened fields and leaves this off: the extra
   // strings cost about 9% of the parse on news feeds.
   bool details = false;
+  // How the document was received. When set, its encoding is decided as
+  // RFC 3023 says (DecodeXmlBytes: HTTP charset and media type, then the
+  // XML declaration and byte patterns), as Universal Feed Parser does; unset,
+  // by the declaration, with detection and windows-1252 for undeclared bytes
+  // that are not UTF-8 (the pipeline's rules).
+  std::optional<XmlHttpInfo> http;
 };
 
 // Parses a feed from raw bytes. The XML declaration and byte-order marks

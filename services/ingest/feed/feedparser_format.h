@@ -4,28 +4,25 @@
 // result dictionary with `bozo`, `bozo_exception`, `encoding`, `version`,
 // `namespaces`, `feed` and `entries`, including its `*_detail` objects
 // ({type, language, base, value}), `*_parsed` dates (9-number UTC time
-// tuples), links, tags, authors, enclosures and sanitised HTML. It is a
-// separate implementation of that behaviour, so that feedparser's public
-// conformance fixtures can be evaluated against this code as they are.
+// tuples), links, tags, authors, enclosures and sanitised HTML, so that
+// feedparser's public conformance fixtures can be evaluated against newsflow.
 //
 //   FeedparserOptions options;
 //   options.headers = {{"Content-Type", "application/atom+xml; charset=utf-8"}};
 //   options.url = "http://example.com/feed.xml";
 //   nlohmann::json result = ParseFeedparserFormat(bytes, options);
 //
-// The pipeline:
-// - character encoding by RFC 3023/7303 precedence: the HTTP charset of an XML
-//   media type, else the XML declaration, else a byte-order mark or byte
-//   pattern; if the bytes are not valid in that, a charset detected from the
-//   bytes themselves (DetectCharset, where feedparser uses chardet), then
-//   utf-8, windows-1252 and iso-8859-2; a fallback or a non-XML media type
-//   sets bozo;
-// - the DOCTYPE is reduced to its safe internal entity declarations;
-// - a strict XML pass (libxml2 SAX, no network, no external entities); if the
-//   document is not well-formed, bozo is set and a lenient SGML-style pass
-//   reads it instead (undefined HTML entities, bare ampersands, unclosed tags);
-// - xml:base / Content-Location resolution of links and of URIs inside HTML,
-//   and HTML sanitising with feedparser's element, attribute and CSS rules.
+// There is no second parser behind it: ParseFeedparserFormat is ParseFeed
+// (feed_parser.h) with the typed model (FeedParseOptions::details) and the
+// HTTP information (FeedParseOptions::http: RFC 3023 charset rules), then
+// FormatFeedparser over the result. The formatter only names and renders:
+// feedparser's keys and aliases, xml:base / Content-Location resolution of
+// links and of URIs inside HTML, HTML sanitising with feedparser's element,
+// attribute and CSS rules (feedparser_html.h), and the extension elements
+// (iTunes, Media RSS, GeoRSS, Dublin Core, ...) feedparser maps by name.
+// What feedparser's loose parser recovers from ill-formed documents comes
+// from ParseFeed's own recovery (libxml2 in recover mode after HTML entity
+// repair).
 //
 // Pure and thread-safe; never throws on any input.
 #ifndef NEWSFLOW_SERVICES_INGEST_FEED_FEEDPARSER_FORMAT_H_
@@ -52,8 +49,17 @@ struct FeedparserOptions {
   std::string url;
 };
 
-// Parses `bytes` and returns feedparser's result shape as JSON.
+// Parses `bytes` with ParseFeed and returns feedparser's result shape as
+// JSON, with the HTTP fields (headers, href, status, etag, modified) of
+// `options`.
 nlohmann::json ParseFeedparserFormat(std::string_view bytes, const FeedparserOptions& options);
+
+struct ParsedFeed;
+
+// feedparser's result shape rendered from ParseFeed's typed model: `feed`
+// must come from ParseFeed with FeedParseOptions::details. `options` gives
+// the HTTP headers (Content-Language is the default language).
+nlohmann::json FormatFeedparser(const ParsedFeed& feed, const FeedparserOptions& options);
 
 // The sanitiser on its own: feedparser's allow-list of HTML elements and
 // attributes (plus MathML and SVG), CSS filtering of style attributes, and

@@ -1,5 +1,7 @@
 #include "services/ingest/feed/feedparser_html.h"
 
+#include "common/util/utf8.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -1123,6 +1125,161 @@ std::string MakeSafeAbsoluteUri(std::string_view base, std::string_view rel) {
   std::string_view scheme = stripped.substr(0, stripped.find(':'));
   if (!IsAcceptableScheme(scheme)) return "";
   return uri;
+}
+
+const std::unordered_map<std::string, std::string>& MatchNamespaces() {
+  static const auto* map = new std::unordered_map<std::string, std::string>{
+      {"", ""},
+      {"http://backend.userland.com/rss", ""},
+      {"http://blogs.law.harvard.edu/tech/rss", ""},
+      {"http://purl.org/rss/1.0/", ""},
+      {"http://my.netscape.com/rdf/simple/0.9/", ""},
+      {"http://example.com/newformat#", ""},
+      {"http://example.com/necho", ""},
+      {"http://purl.org/echo/", ""},
+      {"uri/of/echo/namespace#", ""},
+      {"http://purl.org/pie/", ""},
+      {"http://purl.org/atom/ns#", ""},
+      {"http://www.w3.org/2005/atom", ""},
+      {"http://purl.org/rss/1.0/modules/rss091#", ""},
+      {"http://webns.net/mvcb/", "admin"},
+      {"http://purl.org/rss/1.0/modules/aggregation/", "ag"},
+      {"http://purl.org/rss/1.0/modules/annotate/", "annotate"},
+      {"http://media.tangent.org/rss/1.0/", "audio"},
+      {"http://backend.userland.com/blogchannelmodule", "blogChannel"},
+      {"http://creativecommons.org/ns#license", "cc"},
+      {"http://web.resource.org/cc/", "cc"},
+      {"http://cyber.law.harvard.edu/rss/creativecommonsrssmodule.html", "creativeCommons"},
+      {"http://backend.userland.com/creativecommonsrssmodule", "creativeCommons"},
+      {"http://purl.org/rss/1.0/modules/company", "co"},
+      {"http://purl.org/rss/1.0/modules/content/", "content"},
+      {"http://my.theinfo.org/changed/1.0/rss/", "cp"},
+      {"http://purl.org/dc/elements/1.1/", "dc"},
+      {"http://purl.org/dc/terms/", "dcterms"},
+      {"http://purl.org/rss/1.0/modules/email/", "email"},
+      {"http://purl.org/rss/1.0/modules/event/", "ev"},
+      {"http://rssnamespace.org/feedburner/ext/1.0", "feedburner"},
+      {"http://freshmeat.net/rss/fm/", "fm"},
+      {"http://xmlns.com/foaf/0.1/", "foaf"},
+      {"http://www.w3.org/2003/01/geo/wgs84_pos#", "geo"},
+      {"http://www.georss.org/georss", "georss"},
+      {"http://www.opengis.net/gml", "gml"},
+      {"http://postneo.com/icbm/", "icbm"},
+      {"http://purl.org/rss/1.0/modules/image/", "image"},
+      {"http://www.itunes.com/dtds/podcast-1.0.dtd", "itunes"},
+      {"http://example.com/dtds/podcast-1.0.dtd", "itunes"},
+      {"http://purl.org/rss/1.0/modules/link/", "l"},
+      {"http://search.yahoo.com/mrss", "media"},
+      {"http://search.yahoo.com/mrss/", "media"},
+      {"http://madskills.com/public/xml/rss/module/pingback/", "pingback"},
+      {"http://prismstandard.org/namespaces/1.2/basic/", "prism"},
+      {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf"},
+      {"http://www.w3.org/2000/01/rdf-schema#", "rdfs"},
+      {"http://purl.org/rss/1.0/modules/reference/", "ref"},
+      {"http://purl.org/rss/1.0/modules/richequiv/", "reqv"},
+      {"http://purl.org/rss/1.0/modules/search/", "search"},
+      {"http://purl.org/rss/1.0/modules/slash/", "slash"},
+      {"http://schemas.xmlsoap.org/soap/envelope/", "soap"},
+      {"http://purl.org/rss/1.0/modules/servicestatus/", "ss"},
+      {"http://hacks.benhammersley.com/rss/streaming/", "str"},
+      {"http://purl.org/rss/1.0/modules/subscription/", "sub"},
+      {"http://purl.org/rss/1.0/modules/syndication/", "sy"},
+      {"http://schemas.pocketsoap.com/rss/mydescmodule/", "szf"},
+      {"http://purl.org/rss/1.0/modules/taxonomy/", "taxo"},
+      {"http://purl.org/rss/1.0/modules/threading/", "thr"},
+      {"http://purl.org/rss/1.0/modules/textinput/", "ti"},
+      {"http://madskills.com/public/xml/rss/module/trackback/", "trackback"},
+      {"http://wellformedweb.org/commentapi/", "wfw"},
+      {"http://purl.org/rss/1.0/modules/wiki/", "wiki"},
+      {"http://www.w3.org/1999/xhtml", "xhtml"},
+      {"http://www.w3.org/1999/xlink", "xlink"},
+      {"http://www.w3.org/xml/1998/namespace", "xml"},
+      {"http://podlove.org/simple-chapters", "psc"},
+  };
+  return *map;
+}
+
+namespace {
+bool IsWordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+}  // namespace
+
+// True if `s` has a closing tag or a character reference, every tag in it is
+// an allowed HTML element and every named reference an HTML 4 entity.
+bool LooksLikeHtml(const std::string& s) {
+  if (s.find('<') == std::string::npos && s.find('&') == std::string::npos) return false;
+  bool has_close = false;
+  bool has_ref = false;
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (s[i] == '<') {
+      size_t p = i + 1;
+      bool closing = p < n && s[p] == '/';
+      if (closing) ++p;
+      size_t q = p;
+      while (q < n && IsWordChar(s[q])) ++q;
+      if (q == p) continue;
+      if (!IsAcceptableElement(Lower(s.substr(p, q - p)))) return false;
+      if (closing && q < n && s[q] == '>') has_close = true;
+    } else if (s[i] == '&') {
+      size_t p = i + 1;
+      bool numeric = p < n && s[p] == '#';
+      if (numeric) ++p;
+      size_t q = p;
+      while (q < n && IsWordChar(s[q])) ++q;
+      if (q == p || q >= n || s[q] != ';') continue;
+      has_ref = true;
+      if (!numeric && Html4Entity(s.substr(p, q - p)) < 0) return false;
+    }
+  }
+  return has_close || has_ref;
+}
+
+// All code points < 256 and the Latin-1 bytes form valid UTF-8: decode them
+// again (text that was UTF-8 read as Latin-1).
+void FixDoubleEncoding(std::string* s) {
+  bool any_high = false;
+  std::string bytes;
+  bytes.reserve(s->size());
+  for (size_t i = 0; i < s->size(); ++i) {
+    unsigned char c = static_cast<unsigned char>((*s)[i]);
+    if (c < 0x80) {
+      bytes += static_cast<char>(c);
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s->size()) {
+      unsigned cp = ((c & 0x1F) << 6) | (static_cast<unsigned char>((*s)[i + 1]) & 0x3F);
+      bytes += static_cast<char>(cp);
+      ++i;
+      any_high = true;
+    } else {
+      return;
+    }
+  }
+  if (any_high && IsValidUtf8(bytes)) *s = bytes;
+}
+
+void TranslateCp1252(std::string* s) {
+  static constexpr unsigned kC1[32] = {
+      0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+  if (s->find('\xC2') == std::string::npos) return;
+  std::string out;
+  out.reserve(s->size());
+  for (size_t i = 0; i < s->size(); ++i) {
+    unsigned char c = static_cast<unsigned char>((*s)[i]);
+    if (c == 0xC2 && i + 1 < s->size()) {
+      unsigned char d = static_cast<unsigned char>((*s)[i + 1]);
+      if (d >= 0x80 && d <= 0x9F && kC1[d - 0x80] != 0) {
+        AppendUtf8(&out, kC1[d - 0x80]);
+        ++i;
+        continue;
+      }
+    }
+    out += static_cast<char>(c);
+  }
+  *s = out;
 }
 
 }  // namespace newsflow::ingest::fp

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -96,6 +97,19 @@ bool IsAcceptableElement(std::string_view tag);
 // the same way whether or not it is valid UTF-8. The patterns spell out
 // "\s" as the ASCII spaces including \v.
 const RE2::Options& BytePatterns();
+// feedparser's table of well-known namespaces: lower-cased URI -> the prefix
+// its element names are reported with ("" for RSS and Atom themselves).
+const std::unordered_map<std::string, std::string>& MatchNamespaces();
+// feedparser's guess that RSS "plain text" is HTML after all: `s` has a
+// closing tag or a character reference, every tag in it is an allowed HTML
+// element and every named reference an HTML 4 entity.
+bool LooksLikeHtml(const std::string& s);
+// Text that was UTF-8 read as Latin-1 (every code point below 256, and
+// their bytes valid UTF-8) is decoded again.
+void FixDoubleEncoding(std::string* s);
+// C1 controls U+0080-U+009F become the windows-1252 characters of those
+// bytes (curly quotes, dashes), as feedparser's "demoronizing" does.
+void TranslateCp1252(std::string* s);
 // Python str.strip(): ASCII and Unicode whitespace.
 std::string_view PyStrip(std::string_view s);
 

@@ -85,10 +85,13 @@ class Document::Arena {
 Document::Document() : arena_(std::make_unique<Arena>()) {}
 Document::~Document() = default;
 Document::Document(Document&& other) noexcept
-    : arena_(std::move(other.arena_)), root_(std::exchange(other.root_, nullptr)) {}
+    : arena_(std::move(other.arena_)),
+      root_(std::exchange(other.root_, nullptr)),
+      declarations_(std::move(other.declarations_)) {}
 Document& Document::operator=(Document&& other) noexcept {
   arena_ = std::move(other.arena_);
   root_ = std::exchange(other.root_, nullptr);
+  declarations_ = std::move(other.declarations_);
   return *this;
 }
 
@@ -604,6 +607,7 @@ class WellFormedParser {
         }
         if (!attr.value.empty() && !IsAcceptedNamespaceUri(attr.value)) return false;
         bindings_.push_back({bound, attr.value});
+        doc_->AddNamespaceDeclaration(bound, attr.value);
       }
       attributes_.push_back(attr);
     }
@@ -611,6 +615,7 @@ class WellFormedParser {
     Node* node = doc_->NewNode();
     node->type = NodeType::kElement;
     node->name = local;
+    node->prefix = prefix;
     if (prefix.empty()) {
       LookUp({}, &node->ns);
     } else if (prefix == "xml" || prefix == "xmlns" || !LookUp(prefix, &node->ns)) {

@@ -20,6 +20,8 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace newsflow::ingest::xml {
 
@@ -39,6 +41,7 @@ struct Node {
   NodeType type = NodeType::kElement;
   std::string_view ns;    // elements: namespace URI; empty: none
   std::string_view name;  // elements: local name
+  std::string_view prefix;  // elements: the prefix as written; empty: none
   std::string_view text;  // text and comments: their characters
   const Attribute* attributes = nullptr;
   Node* parent = nullptr;
@@ -74,6 +77,16 @@ class Document {
   // The root element; nullptr for a Document that was moved from.
   Node* root() const { return root_; }
 
+  // The document's namespace declarations in document order, as (prefix,
+  // namespace URI); the prefix is empty for a default namespace. Declarations
+  // that undeclare a default namespace (xmlns="") are not listed.
+  const std::vector<std::pair<std::string_view, std::string_view>>& namespace_declarations() const {
+    return declarations_;
+  }
+  void AddNamespaceDeclaration(std::string_view prefix, std::string_view uri) {
+    if (!uri.empty()) declarations_.emplace_back(prefix, uri);
+  }
+
   // Building a tree by hand (a copy of another parser's tree). Nodes and
   // strings live as long as the Document.
   Node* NewNode();
@@ -86,6 +99,7 @@ class Document {
   class Arena;
   std::unique_ptr<Arena> arena_;
   Node* root_ = nullptr;
+  std::vector<std::pair<std::string_view, std::string_view>> declarations_;
 };
 
 }  // namespace newsflow::ingest::xml

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "services/ingest/feed/feed_parser.h"
 
@@ -248,6 +249,211 @@ TEST(FeedModelTest, AbsentElementsAreNotPresent) {
   EXPECT_FALSE(item.details->summary.present);
   EXPECT_TRUE(item.details->contents.empty());
   EXPECT_TRUE(item.details->enclosures.empty());
+}
+
+TEST(FeedModelTest, DocumentLevelVersionEncodingAndNamespaces) {
+  ParsedFeed feed = ParseOk(R"feed(<?xml version="1.0" encoding="ISO-8859-1"?>
+<rss version="0.92" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+     xmlns:x="urn:example:extras">
+<channel><title>Caf)feed" "\xE9" R"feed( talk</title><language>fr-CA</language>
+  <x:mood level="2">calm</x:mood>
+  <itunes:explicit>no</itunes:explicit>
+</channel></rss>)feed");
+  const FeedDetails& d = *feed.details;
+  EXPECT_EQ(d.version, "rss092");
+  EXPECT_EQ(d.encoding, "iso-8859-1");
+  EXPECT_EQ(d.language_element, "fr-CA");
+  ASSERT_EQ(d.namespaces.size(), 2u);
+  EXPECT_EQ(d.namespaces[0], (std::pair<std::string, std::string>{"itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd"}));
+  EXPECT_EQ(d.namespaces[1].first, "x");
+  EXPECT_EQ(d.title.value, "Caf\xC3\xA9 talk");
+  // Elements the model has no field for are kept in order, with their
+  // namespace, the prefix the document used and their attributes.
+  ASSERT_EQ(d.extensions.size(), 2u);
+  EXPECT_EQ(d.extensions[0].ns, "urn:example:extras");
+  EXPECT_EQ(d.extensions[0].prefix, "x");
+  EXPECT_EQ(d.extensions[0].name, "mood");
+  ASSERT_EQ(d.extensions[0].attributes.size(), 1u);
+  EXPECT_EQ(d.extensions[0].attributes[0].name, "level");
+  EXPECT_EQ(d.extensions[0].attributes[0].value, "2");
+  EXPECT_EQ(d.extensions[0].value, "calm");
+  EXPECT_EQ(d.extensions[1].name, "explicit");
+}
+
+TEST(FeedModelTest, RssChannelMetadata) {
+  ParsedFeed feed = ParseOk(R"feed(<rss version="2.0"><channel>
+  <title>Harbour Notes</title>
+  <copyright>Harbour Co-op</copyright>
+  <generator>quillpress 4</generator>
+  <webMaster>desk@harbour.example (News Desk)</webMaster>
+  <docs>/rss-spec</docs><ttl>45</ttl>
+  <pubDate>Sun, 06 Dec 2026 08:00:00 GMT</pubDate>
+  <lastBuildDate>Sun, 06 Dec 2026 09:30:00 GMT</lastBuildDate>
+  <category domain="urn:sections">Boats</category>
+  <cloud domain="rpc.harbour.example" port="80" path="/ping" registerProcedure="notify" protocol="xml-rpc"/>
+  <image><url>/logo.png</url><title>Harbour</title><link>/</link><width>88</width><height>31</height></image>
+  <textInput><title>Search</title><description>Search the notes</description><name>q</name><link>/search</link></textInput>
+</channel></rss>)feed");
+  const FeedDetails& d = *feed.details;
+  EXPECT_EQ(d.rights.value, "Harbour Co-op");
+  EXPECT_TRUE(d.generator.present);
+  EXPECT_EQ(d.generator.name, "quillpress 4");
+  ASSERT_TRUE(d.has_publisher);
+  EXPECT_EQ(d.publisher.text, "desk@harbour.example (News Desk)");
+  EXPECT_EQ(d.publisher.email, "desk@harbour.example");
+  EXPECT_EQ(d.docs, "/rss-spec");
+  EXPECT_EQ(d.ttl, "45");
+  EXPECT_EQ(d.published, "Sun, 06 Dec 2026 08:00:00 GMT");
+  EXPECT_EQ(d.updated, "Sun, 06 Dec 2026 09:30:00 GMT");
+  ASSERT_EQ(d.tags.size(), 1u);
+  EXPECT_EQ(d.tags[0].term, "Boats");
+  EXPECT_EQ(d.tags[0].scheme, "urn:sections");
+  EXPECT_TRUE(d.has_cloud);
+  EXPECT_EQ(d.cloud.size(), 5u);
+  EXPECT_TRUE(d.image.present);
+  EXPECT_EQ(d.image.url, "/logo.png");
+  EXPECT_EQ(d.image.width, "88");
+  EXPECT_EQ(d.image.title.value, "Harbour");
+  EXPECT_TRUE(d.textinput.present);
+  EXPECT_EQ(d.textinput.name, "q");
+  EXPECT_EQ(d.textinput.description.value, "Search the notes");
+}
+
+TEST(FeedModelTest, RssItemIdCommentsSourceAndExtensions) {
+  ParsedFeed feed = ParseOk(R"feed(<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:media="http://search.yahoo.com/mrss/">
+<channel><title>t</title>
+<item xml:base="https://harbour.example/2026/">
+  <title>Tide tables</title>
+  <guid isPermaLink="false">harbour-1234</guid>
+  <comments>tides#comments</comments>
+  <source url="https://wire.example/rss">The Wire</source>
+  <dc:contributor>Sam Reed</dc:contributor>
+  <dc:date>2026-12-06T07:00:00Z</dc:date>
+  <media:group><media:content url="https://cdn.example/t.mp4" type="video/mp4"/></media:group>
+</item></channel></rss>)feed");
+  ASSERT_EQ(feed.items.size(), 1u);
+  const FeedItemDetails& d = *feed.items[0].details;
+  EXPECT_TRUE(d.has_id);
+  EXPECT_EQ(d.id, "harbour-1234");
+  EXPECT_FALSE(d.id_is_permalink);
+  EXPECT_EQ(d.comments, "tides#comments");
+  EXPECT_EQ(d.base, "https://harbour.example/2026/");
+  ASSERT_TRUE(d.source.has_value());
+  EXPECT_TRUE(d.source_is_text);
+  EXPECT_EQ(d.source_href, "https://wire.example/rss");
+  EXPECT_EQ(d.source->title.value, "The Wire");
+  ASSERT_EQ(d.contributors.size(), 1u);
+  EXPECT_EQ(d.contributors[0].name, "Sam Reed");
+  // dc:date is the modification date as written; the pipeline still dates
+  // the item by it.
+  EXPECT_EQ(d.updated, "2026-12-06T07:00:00Z");
+  EXPECT_NE(feed.items[0].published_ms, 0);
+  ASSERT_EQ(d.extensions.size(), 1u);
+  EXPECT_EQ(d.extensions[0].name, "group");
+  ASSERT_EQ(d.extensions[0].children.size(), 1u);
+  EXPECT_EQ(d.extensions[0].children[0].name, "content");
+  EXPECT_EQ(d.extensions[0].children[0].attributes.size(), 2u);
+}
+
+TEST(FeedModelTest, AtomSourceIsReadLikeAFeed) {
+  ParsedFeed feed = ParseOk(R"feed(<feed xmlns="http://www.w3.org/2005/Atom"><title>Digest</title>
+<entry><title>Copied</title><id>urn:digest:1</id>
+  <source><id>urn:origin</id><title>Origin Weekly</title>
+    <link href="https://origin.example/"/><author><name>Ada</name></author>
+    <generator uri="https://gen.example/" version="2.1">GenKit</generator>
+    <updated>2026-12-01T00:00:00Z</updated></source>
+  <contributor><name>Lin</name><uri>/lin</uri></contributor>
+  <rights type="html">&lt;b&gt;CC&lt;/b&gt; BY</rights>
+</entry></feed>)feed");
+  const FeedItemDetails& d = *feed.items[0].details;
+  EXPECT_TRUE(d.has_id);
+  EXPECT_TRUE(d.id_is_permalink);  // no isPermaLink attribute to say otherwise
+  ASSERT_TRUE(d.source.has_value());
+  EXPECT_FALSE(d.source_is_text);
+  EXPECT_EQ(d.source->id, "urn:origin");
+  EXPECT_EQ(d.source->title.value, "Origin Weekly");
+  ASSERT_EQ(d.source->links.size(), 1u);
+  ASSERT_EQ(d.source->authors.size(), 1u);
+  EXPECT_EQ(d.source->generator.name, "GenKit");
+  EXPECT_EQ(d.source->generator.href, "https://gen.example/");
+  EXPECT_EQ(d.source->generator.version, "2.1");
+  EXPECT_EQ(d.source->updated, "2026-12-01T00:00:00Z");
+  ASSERT_EQ(d.contributors.size(), 1u);
+  EXPECT_EQ(d.contributors[0].uri, "/lin");
+  EXPECT_EQ(d.rights.type, "text/html");
+  EXPECT_EQ(d.rights.value, "<b>CC</b> BY");
+}
+
+TEST(FeedModelTest, Atom10BinaryContentIsBase64AndXhtmlLosesItsDiv) {
+  ParsedFeed feed = ParseOk(R"feed(<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><title>e</title>
+  <content type="application/octet-stream">aGVsbG8gd29ybGQ=</content>
+  <summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Short</p></div></summary>
+</entry></feed>)feed");
+  const FeedItemDetails& d = *feed.items[0].details;
+  ASSERT_EQ(d.contents.size(), 1u);
+  EXPECT_EQ(d.contents[0].type, "application/octet-stream");
+  EXPECT_EQ(d.contents[0].value, "hello world");
+  EXPECT_EQ(d.summary.type, "application/xhtml+xml");
+  EXPECT_EQ(d.summary.value, "<p>Short</p>");
+}
+
+TEST(FeedModelTest, HttpCharsetDecidesTheEncodingWhenGiven) {
+  // Latin-1 bytes in a document that claims UTF-8: the HTTP charset wins
+  // under RFC 3023, and nothing had to be second-guessed.
+  std::string bytes = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+                      "<title>Fa\xE7" "ade</title></channel></rss>";
+  FeedParseOptions options;
+  options.details = true;
+  options.http.emplace();
+  options.http->fetched = true;
+  options.http->has_content_type = true;
+  options.http->content_type = "application/rss+xml; charset=iso-8859-1";
+  absl::StatusOr<ParsedFeed> feed = ParseFeed(bytes, "", options);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  EXPECT_EQ(feed->title, "Fa\xC3\xA7" "ade");
+  EXPECT_EQ(feed->details->encoding, "iso-8859-1");
+  EXPECT_EQ(feed->details->encoding_problem, XmlEncodingProblem::kNone);
+  EXPECT_FALSE(feed->ill_formed);
+  // text/plain is not an XML media type: read all the same, but reported.
+  options.http->content_type = "text/plain; charset=iso-8859-1";
+  feed = ParseFeed(bytes, "", options);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  EXPECT_EQ(feed->details->encoding_problem, XmlEncodingProblem::kNotXmlMediaType);
+  EXPECT_TRUE(feed->ill_formed);
+}
+
+TEST(FeedModelTest, ChannelDefinitionFormatIsReadAsRss) {
+  absl::StatusOr<ParsedFeed> plain = ParseFeed(R"feed(<CHANNEL HREF="https://cdf.example/" LASTMOD="2026-12-01T10:00">
+<TITLE>Desktop channel</TITLE><ABSTRACT>Pushed pages</ABSTRACT>
+<ITEM HREF="https://cdf.example/one" LASTMOD="2026-12-02T10:00"><TITLE>One</TITLE><ABSTRACT>First page</ABSTRACT></ITEM>
+</CHANNEL>)feed");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->format, "cdf");
+  EXPECT_EQ(plain->title, "Desktop channel");
+  EXPECT_EQ(plain->link, "https://cdf.example/");
+  ASSERT_EQ(plain->items.size(), 1u);
+  EXPECT_EQ(plain->items[0].link, "https://cdf.example/one");
+  EXPECT_EQ(plain->items[0].title, "One");
+  ParsedFeed feed = ParseOk(R"feed(<CHANNEL HREF="https://cdf.example/"><TITLE>t</TITLE><ABSTRACT>Pushed pages</ABSTRACT>
+<ITEM HREF="https://cdf.example/one" LASTMOD="2026-12-02T10:00"><ABSTRACT>First page</ABSTRACT></ITEM></CHANNEL>)feed");
+  EXPECT_EQ(feed.details->subtitle.value, "Pushed pages");
+  EXPECT_EQ(feed.details->subtitle.type, "text/plain");
+  const FeedItemDetails& d = *feed.items[0].details;
+  EXPECT_EQ(d.summary.value, "First page");
+  EXPECT_EQ(d.updated, "2026-12-02T10:00");
+  ASSERT_EQ(d.links.size(), 1u);
+  EXPECT_EQ(d.links[0].href, "https://cdf.example/one");
+}
+
+TEST(FeedModelTest, HtmlFourEntitiesInIllFormedFeeds) {
+  // &nbsp; is a character, not markup, and &lang; is HTML 4's U+2329.
+  ParsedFeed feed =
+      ParseOk("<rss version=\"2.0\"><channel><title>a&nbsp;b &lang;x&rang;</title></channel></rss>");
+  EXPECT_EQ(feed.details->title.value, "a\xC2\xA0" "b \xE2\x8C\xA9x\xE2\x8C\xAA");
+  EXPECT_THAT(feed.title, Not(HasSubstr("&nbsp;")));
+  EXPECT_TRUE(feed.ill_formed);
 }
 
 }  // namespace

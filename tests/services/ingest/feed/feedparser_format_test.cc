@@ -62,12 +62,14 @@ TEST(FeedparserFormatTest, AtomXhtmlContentAndXmlBase) {
   EXPECT_EQ(e["content"][0]["base"], "http://example.com/dir/");
 }
 
-TEST(FeedparserFormatTest, IllFormedFallsBackToLooseParsing) {
+TEST(FeedparserFormatTest, IllFormedIsRecoveredAndReported) {
   Json r = Parse("<rss version=\"2.0\"><channel><title>caf&eacute; AT&T</title></channel></rss");
   EXPECT_TRUE(r["bozo"].get<bool>());
   EXPECT_EQ(r["bozo_exception"]["type"], "SAXParseException");
-  // As in the reference: "&T" before "<" is an unknown entity reference.
-  EXPECT_EQ(r["feed"]["title"], "caf\xC3\xA9 AT&T;");
+  // ParseFeed's recovery: the HTML entity decodes and the bare ampersand
+  // stays text (feedparser's SGML pass would read "&T" as a reference and
+  // print "AT&T;").
+  EXPECT_EQ(r["feed"]["title"], "caf\xC3\xA9 AT&T");
 }
 
 TEST(FeedparserFormatTest, HttpCharsetOverridesXmlDeclaration) {
@@ -154,10 +156,11 @@ TEST(FeedparserFormatTest, Atom03Base64Content) {
       <content type="text/html" mode="base64">PGI+SGk8L2I+
       IHRoZXJl</content></entry></feed>)fd");
   EXPECT_EQ(r["entries"][0]["content"][0]["value"], "<b>Hi</b> there");
-  // Not decodable (a lone sixth bit group): kept as it is.
+  // A dangling last character (fewer than 8 bits) is dropped, the rest
+  // decoded, as feed readers do.
   Json bad = Parse(R"fd(<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry>
       <content type="text/plain" mode="base64">QUJDR</content></entry></feed>)fd");
-  EXPECT_EQ(bad["entries"][0]["content"][0]["value"], "QUJDR");
+  EXPECT_EQ(bad["entries"][0]["content"][0]["value"], "ABC");
 }
 
 TEST(FeedparserFormatTest, DoctypeKeepsOnlySimpleEntities) {
@@ -258,6 +261,48 @@ TEST(FeedparserFormatTest, GmlPositionsFollowTheirCoordinateSystem) {
       "</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon></georss:where>");
   EXPECT_EQ(polygon["type"], "Polygon");
   EXPECT_EQ(polygon["coordinates"], Json::parse("[[[1,1],[2,1],[2,2],[1,1]]]"));
+}
+
+TEST(FeedparserFormatTest, ExtensionsAreNamedByPrefix) {
+  Json r = Parse(R"fd(<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+      xmlns:ex="urn:example:extras"><channel><title>Pod</title>
+    <itunes:explicit>yes</itunes:explicit>
+    <itunes:category text="Science"/>
+    <ex:rating scale="5">4</ex:rating>
+    <ex:colour>teal</ex:colour>
+    <item><title>Ep 1</title><itunes:keywords>tides, boats</itunes:keywords></item>
+  </channel></rss>)fd");
+  const Json& feed = r["feed"];
+  EXPECT_EQ(feed["itunes_explicit"], true);
+  EXPECT_EQ(feed["tags"][0]["term"], "Science");
+  EXPECT_EQ(feed["tags"][0]["scheme"], "http://www.itunes.com/");
+  // An unknown namespace keeps the document's prefix; with attributes the
+  // value is the attributes, without them the text.
+  EXPECT_EQ(feed["ex_rating"], Json({{"scale", "5"}}));
+  EXPECT_EQ(feed["ex_colour"], "teal");
+  EXPECT_EQ(r["namespaces"]["ex"], "urn:example:extras");
+  EXPECT_EQ(r["namespaces"]["itunes"], "http://www.itunes.com/dtds/podcast-1.0.dtd");
+  const Json& tags = r["entries"][0]["tags"];
+  ASSERT_EQ(tags.size(), 2u);
+  EXPECT_EQ(tags[1]["term"], "boats");
+}
+
+TEST(FeedparserFormatTest, RelativeUrisResolveAgainstContentLocation) {
+  FeedparserOptions options;
+  options.url = "http://feeds.example/a/feed.xml";
+  options.headers = {{"Content-Type", "application/atom+xml"}, {"Content-Location", "http://mirror.example/x/"}};
+  Json r = Parse(R"fd(<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>/feed-id</id>
+    <entry><title>e</title><id>/e/1</id><link href="e1.html"/>
+      <author><name>Ana</name><uri>/ana</uri></author>
+      <content type="html">&lt;a href="pic.png"&gt;pic&lt;/a&gt;</content></entry></feed>)fd",
+                 options);
+  EXPECT_FALSE(r["bozo"].get<bool>());
+  EXPECT_EQ(r["feed"]["id"], "http://mirror.example/feed-id");
+  const Json& e = r["entries"][0];
+  EXPECT_EQ(e["link"], "http://mirror.example/x/e1.html");
+  EXPECT_EQ(e["author_detail"]["href"], "http://mirror.example/ana");
+  EXPECT_EQ(e["content"][0]["value"], "<a href=\"http://mirror.example/x/pic.png\">pic</a>");
+  EXPECT_EQ(e["content"][0]["base"], "http://mirror.example/x/");
 }
 
 }  // namespace
