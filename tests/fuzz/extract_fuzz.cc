@@ -13,9 +13,13 @@
 #include "services/ingest/extract/article_extractor.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static constexpr std::string_view kContentTypes[] = {
-      "", "text/html; charset=utf-8", "text/html; charset=gbk", "text/html; charset=big5",
-      "text/html; charset=windows-1252", "text/html; charset=utf-16le", "text/html; charset=bogus"};
+  static constexpr std::string_view kContentTypes[] = {"",
+                                                       "text/html; charset=utf-8",
+                                                       "text/html; charset=gbk",
+                                                       "text/html; charset=big5",
+                                                       "text/html; charset=windows-1252",
+                                                       "text/html; charset=utf-16le",
+                                                       "text/html; charset=bogus"};
   std::string_view content_type;
   if (size > 0) {
     content_type = kContentTypes[data[0] % std::size(kContentTypes)];
@@ -25,9 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view html(reinterpret_cast<const char*>(data), size);
   auto article = newsflow::ingest::ExtractArticle(html, "https://example.com/a/b", content_type);
   if (article.ok()) {
-    for (const std::string* field : {&article->title, &article->text, &article->html, &article->author,
-                                     &article->canonical_url, &article->site_name, &article->language,
-                                     &article->image}) {
+    for (const std::string* field :
+         {&article->title, &article->text, &article->html, &article->author, &article->canonical_url,
+          &article->site_name, &article->language, &article->image}) {
       if (!newsflow::IsValidUtf8(*field)) std::abort();
     }
   }

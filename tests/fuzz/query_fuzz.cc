@@ -29,7 +29,9 @@ using newsflow::store::ArticleStore;
 
 const ArticleStore& Store() {
   static std::unique_ptr<ArticleStore> store = [] {
-    std::string dir = (std::filesystem::temp_directory_path() / ("newsflow-query-fuzz-" + std::to_string(getpid()))).string();
+    std::string dir =
+        (std::filesystem::temp_directory_path() / ("newsflow-query-fuzz-" + std::to_string(getpid())))
+            .string();
     std::filesystem::remove_all(dir);
     auto opened = ArticleStore::Open({.path = dir, .sync_writes = false});
     if (!opened.ok()) std::abort();
@@ -68,11 +70,16 @@ newsflow::v1::QueryRequest ParametersToQuery(const std::string& query_string) {
     std::from_chars(limit->data(), limit->data() + limit->size(), n);
     q.set_limit(static_cast<uint32_t>(std::min<uint64_t>(n, 1u << 30)));
   }
-  if (const std::string* v = param("tag")) q.set_by_tag(*v);
-  else if (const std::string* v = param("lang")) q.set_by_lang(*v);
-  else if (const std::string* v = param("source")) q.set_by_source(*v);
-  else if (const std::string* v = param("cluster")) q.set_by_cluster(*v);
-  else if (const std::string* v = param("id")) q.set_get_id(*v);
+  if (const std::string* v = param("tag"))
+    q.set_by_tag(*v);
+  else if (const std::string* v = param("lang"))
+    q.set_by_lang(*v);
+  else if (const std::string* v = param("source"))
+    q.set_by_source(*v);
+  else if (const std::string* v = param("cluster"))
+    q.set_by_cluster(*v);
+  else if (const std::string* v = param("id"))
+    q.set_get_id(*v);
   else if (const std::string* v = param("since")) {
     uint64_t seq = 0;
     std::from_chars(v->data(), v->data() + v->size(), seq);

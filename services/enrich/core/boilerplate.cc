@@ -9,30 +9,73 @@ namespace {
 
 // Sentence openings that start the promotional tail of an article.
 constexpr std::string_view kTailPrefixes[] = {
-    "see also", "read more", "read also", "related:", "related articles",
-    "related stories", "related coverage", "want to learn more",
-    "explore other", "more from", "recommended for you", "you may also like",
-    "you might also like", "相关文章", "相关阅读", "延伸阅读", "推荐阅读",
+    "see also",
+    "read more",
+    "read also",
+    "related:",
+    "related articles",
+    "related stories",
+    "related coverage",
+    "want to learn more",
+    "explore other",
+    "more from",
+    "recommended for you",
+    "you may also like",
+    "you might also like",
+    "相关文章",
+    "相关阅读",
+    "延伸阅读",
+    "推荐阅读",
 };
 
 // Sentence openings that mark a single promotional or navigational line.
 constexpr std::string_view kSentencePrefixes[] = {
-    "click here", "check out", "subscribe", "sign up", "follow us",
-    "share this", "share on", "advertisement", "sponsored", "copyright",
-    "©", "all rights reserved", "this article was originally published",
-    "this story was originally published", "originally published",
-    "image:", "photo:", "image credit", "photo credit", "source:",
-    "editor's note", "editor’s note", "download our", "get the latest",
-    "join our", "listen to", "watch:", "责任编辑", "本文来源", "原标题",
-    "点击", "关注我们", "版权所有", "免责声明", "来源：", "编辑：",
+    "click here",
+    "check out",
+    "subscribe",
+    "sign up",
+    "follow us",
+    "share this",
+    "share on",
+    "advertisement",
+    "sponsored",
+    "copyright",
+    "©",
+    "all rights reserved",
+    "this article was originally published",
+    "this story was originally published",
+    "originally published",
+    "image:",
+    "photo:",
+    "image credit",
+    "photo credit",
+    "source:",
+    "editor's note",
+    "editor’s note",
+    "download our",
+    "get the latest",
+    "join our",
+    "listen to",
+    "watch:",
+    "责任编辑",
+    "本文来源",
+    "原标题",
+    "点击",
+    "关注我们",
+    "版权所有",
+    "免责声明",
+    "来源：",
+    "编辑：",
 };
 
 // Phrases that mark boilerplate wherever they occur in the sentence.
 constexpr std::string_view kSentenceInfixes[] = {
-    "appeared first on", "all rights reserved", "click here",
-    "sign up for our newsletter", "subscribe to our", "follow us on",
-    "cookie policy", "privacy policy", "terms of service",
-    "upcoming enterprise technology events", "未经授权", "转载请注明",
+    "appeared first on", "all rights reserved",
+    "click here",        "sign up for our newsletter",
+    "subscribe to our",  "follow us on",
+    "cookie policy",     "privacy policy",
+    "terms of service",  "upcoming enterprise technology events",
+    "未经授权",          "转载请注明",
 };
 
 // Lowercases ASCII letters only; the Chinese patterns need no folding.
@@ -59,8 +102,7 @@ std::string_view TrimLeading(std::string_view text) {
   // Skips spaces, ASCII quotes/bullets and the UTF-8 encodings of curly
   // quotes, bullets and dashes.
   static constexpr std::string_view kSkippable[] = {
-      " ", "\t", "\r", "\n", "\"", "'", "*", "-", "•", "“", "‘", "–", "—",
-      "·", ">", "»",
+      " ", "\t", "\r", "\n", "\"", "'", "*", "-", "•", "“", "‘", "–", "—", "·", ">", "»",
   };
   bool changed = true;
   while (changed && !text.empty()) {

@@ -30,11 +30,16 @@ constexpr double kHmmMin = -3.14e100;  // jieba's log of "impossible"
 
 int HmmStateOf(char32_t c) {
   switch (c) {
-    case 'B': return kBegin;
-    case 'E': return kEnd;
-    case 'M': return kMiddle;
-    case 'S': return kSingle;
-    default: return -1;
+    case 'B':
+      return kBegin;
+    case 'E':
+      return kEnd;
+    case 'M':
+      return kMiddle;
+    case 'S':
+      return kSingle;
+    default:
+      return -1;
   }
 }
 
@@ -56,8 +61,8 @@ class PyTableReader {
 
  private:
   void Space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
-                                   text_[pos_] == '\r' || text_[pos_] == '\t')) {
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t')) {
       ++pos_;
     }
   }
@@ -209,9 +214,7 @@ bool CjkUserWords::Add(std::string_view word) {
   return true;
 }
 
-size_t CjkDictionary::SlotHash::operator()(std::string_view s) const {
-  return absl::HashOf(s);
-}
+size_t CjkDictionary::SlotHash::operator()(std::string_view s) const { return absl::HashOf(s); }
 
 size_t CjkDictionary::SlotHash::operator()(const Slot& slot) const {
   return absl::HashOf(std::string_view(base + slot.offset, slot.length));
@@ -219,13 +222,13 @@ size_t CjkDictionary::SlotHash::operator()(const Slot& slot) const {
 
 const CjkDictionary& CjkDictionary::Get() {
   static const CjkDictionary* const kDictionary =
-      new CjkDictionary(embedded::jieba_dict(), embedded::jieba_hmm_start(),
-                        embedded::jieba_hmm_trans(), embedded::jieba_hmm_emit());
+      new CjkDictionary(embedded::jieba_dict(), embedded::jieba_hmm_start(), embedded::jieba_hmm_trans(),
+                        embedded::jieba_hmm_emit());
   return *kDictionary;
 }
 
-CjkDictionary::CjkDictionary(std::string_view data, std::string_view hmm_start,
-                             std::string_view hmm_trans, std::string_view hmm_emit)
+CjkDictionary::CjkDictionary(std::string_view data, std::string_view hmm_start, std::string_view hmm_trans,
+                             std::string_view hmm_emit)
     : data_(data), slots_(0, SlotHash{data.data()}, SlotEq{data.data()}) {
   hmm_start_.fill(kHmmMin);
   for (auto& row : hmm_trans_) row.fill(kHmmMin);
@@ -330,8 +333,8 @@ std::optional<CjkDictionary::Entry> CjkDictionary::Find(std::string_view word) c
   return Entry{slot->frequency, tags_[slot->tag], tag_classes_[slot->tag]};
 }
 
-void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
-                            std::vector<CjkWord>* words, const CjkUserWords* user) const {
+void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s, std::vector<CjkWord>* words,
+                            const CjkUserWords* user) const {
   s->offsets.clear();
   s->chars.clear();
   for (size_t pos = 0; pos < run.size();) {
@@ -362,8 +365,7 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
       const Slot* slot;
       if (j == i + 1 && cached) {
         slot = char_slots_[c - kFirstCached];
-      } else if (j == i + 2 && cached && s->chars[i + 1] >= kFirstCached &&
-                 s->chars[i + 1] <= kLastCached) {
+      } else if (j == i + 2 && cached && s->chars[i + 1] >= kFirstCached && s->chars[i + 1] <= kLastCached) {
         auto it = pair_slots_.find(PairKey(c, s->chars[i + 1]));
         slot = it == pair_slots_.end() ? nullptr : it->second;
       } else {
@@ -424,15 +426,15 @@ void CjkDictionary::Segment(std::string_view run, uint32_t base, Scratch* s,
   CutUnknown(run, pending, n, base, s, words);
 }
 
-void CjkDictionary::Emit(std::string_view run, size_t begin, size_t end, uint32_t base,
-                         const Scratch& s, std::vector<CjkWord>* words) const {
+void CjkDictionary::Emit(std::string_view run, size_t begin, size_t end, uint32_t base, const Scratch& s,
+                         std::vector<CjkWord>* words) const {
   const std::string_view text = run.substr(s.offsets[begin], s.offsets[end] - s.offsets[begin]);
   CjkWord word{base + s.offsets[begin], base + s.offsets[end], ChineseWordClass::kNewWord, false};
   if (s.next[begin] == end && s.classes[begin] == ChineseWordClass::kNewWord) {
     words->push_back(word);  // a user word
     return;
   }
-  const Slot* slot = end == begin + 1                       ? s.char_slots[begin]
+  const Slot* slot = end == begin + 1                                         ? s.char_slots[begin]
                      : s.next[begin] == end && s.word_slots[begin] != nullptr ? s.word_slots[begin]
                                                                               : FindSlot(text);
   if (slot != nullptr && slot->frequency > 0) {
@@ -450,8 +452,8 @@ bool CjkDictionary::IsBoundChar(size_t i, const Scratch& s) const {
   return !IsFunctionClass(tag_classes_[slot->tag]) && slot->frequency < kBoundCharFrequency;
 }
 
-void CjkDictionary::CutUnknown(std::string_view run, size_t begin, size_t end, uint32_t base,
-                               Scratch* s, std::vector<CjkWord>* words, bool bound_only) const {
+void CjkDictionary::CutUnknown(std::string_view run, size_t begin, size_t end, uint32_t base, Scratch* s,
+                               std::vector<CjkWord>* words, bool bound_only) const {
   const size_t n = end - begin;
   if (n == 0) return;
   const std::string_view text = run.substr(s->offsets[begin], s->offsets[end] - s->offsets[begin]);
@@ -479,8 +481,8 @@ void CjkDictionary::CutUnknown(std::string_view run, size_t begin, size_t end, u
     return;
   }
   // Viterbi over B/M/E/S, as jieba's finalseg: a word is B M* E or S.
-  static constexpr int kPrevious[4][2] = {{kEnd, kSingle}, {kBegin, kMiddle},
-                                          {kMiddle, kBegin}, {kSingle, kEnd}};
+  static constexpr int kPrevious[4][2] = {
+      {kEnd, kSingle}, {kBegin, kMiddle}, {kMiddle, kBegin}, {kSingle, kEnd}};
   s->back.assign(4 * n, 0);
   std::array<double, 4> v{};
   const auto emit = [this](char32_t c, int state) {

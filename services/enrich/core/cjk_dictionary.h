@@ -50,30 +50,30 @@ namespace newsflow::enrich {
 // for a tag: which may head a noun phrase, which may only stand inside one,
 // which never belong in one.
 enum class ChineseWordClass : uint8_t {
-  kNone,          // not a Chinese word (Latin, numbers), or not classed
-  kNoun,          // n, ng, nz, nw, g, j (abbreviations), l (fixed phrases),
-                  // k (suffixes: "者"), zg (bound roots: "度")
-  kPersonName,    // nr, nrt, nrfg, nrg
-  kPlace,         // ns
-  kOrganisation,  // nt
-  kVerbalNoun,    // vn: a verb used as a noun ("管理", "研究")
+  kNone,            // not a Chinese word (Latin, numbers), or not classed
+  kNoun,            // n, ng, nz, nw, g, j (abbreviations), l (fixed phrases),
+                    // k (suffixes: "者"), zg (bound roots: "度")
+  kPersonName,      // nr, nrt, nrfg, nrg
+  kPlace,           // ns
+  kOrganisation,    // nt
+  kVerbalNoun,      // vn: a verb used as a noun ("管理", "研究")
   kAdjectivalNoun,  // an
-  kNewWord,       // a run of characters joined outside the dictionary, or a user word
-  kVerb,          // v, vg, vd, vi, vq
-  kAdjective,     // a, ag, z (descriptive)
+  kNewWord,         // a run of characters joined outside the dictionary, or a user word
+  kVerb,            // v, vg, vd, vi, vq
+  kAdjective,       // a, ag, z (descriptive)
   kDistinguishing,  // b: non-predicate adjective ("大型", "男"); h: prefix ("非")
-  kAdverb,        // d, dg, df, ad
-  kNumeral,       // m, mg
-  kMeasure,       // q, mq
-  kPronoun,       // r, rr, rz, rg
-  kPreposition,   // p
-  kConjunction,   // c
-  kParticle,      // u*, uj, ul, y (modal), e (interjection), o (onomatopoeia)
-  kDirection,     // f: "上", "内", "之间"
-  kTime,          // t, tg
-  kPlaceWord,     // s: "周围", "附近"
-  kIdiom,         // i (chengyu)
-  kOther,         // x and anything else
+  kAdverb,          // d, dg, df, ad
+  kNumeral,         // m, mg
+  kMeasure,         // q, mq
+  kPronoun,         // r, rr, rz, rg
+  kPreposition,     // p
+  kConjunction,     // c
+  kParticle,        // u*, uj, ul, y (modal), e (interjection), o (onomatopoeia)
+  kDirection,       // f: "上", "内", "之间"
+  kTime,            // t, tg
+  kPlaceWord,       // s: "周围", "附近"
+  kIdiom,           // i (chengyu)
+  kOther,           // x and anything else
 };
 
 // The class of a jieba tag ("n", "nr", "uj", ...).
@@ -124,10 +124,10 @@ class CjkDictionary {
   struct Scratch {
     std::vector<uint32_t> offsets;  // byte offset of each character, then the end
     std::vector<char32_t> chars;
-    std::vector<double> route;      // best log probability of the suffix from each character
-    std::vector<uint32_t> next;     // end (character index) of the first word of that suffix
+    std::vector<double> route;   // best log probability of the suffix from each character
+    std::vector<uint32_t> next;  // end (character index) of the first word of that suffix
     std::vector<ChineseWordClass> classes;
-    std::vector<uint8_t> back;  // HMM: best previous state per character and state
+    std::vector<uint8_t> back;            // HMM: best previous state per character and state
     std::vector<const Slot*> char_slots;  // dictionary entry of each character alone
     std::vector<const Slot*> word_slots;  // of the first word of route[i]
   };

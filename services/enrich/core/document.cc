@@ -50,8 +50,8 @@ void KeepHyphenatedCompounds(std::vector<Token>& tokens, uint32_t first, uint32_
 // A listed non-function word capitalised inside a sentence and followed by a
 // capitalised content word begins a name ("New York", "Old Trafford"): it is
 // not a stop word there, so the name is not cut to its tail ("York").
-void KeepCapitalizedNameWords(const Document& document, std::vector<Token>& tokens,
-                              uint32_t first, uint32_t end) {
+void KeepCapitalizedNameWords(const Document& document, std::vector<Token>& tokens, uint32_t first,
+                              uint32_t end) {
   for (uint32_t t = first; t + 1 < end; ++t) {
     Token& token = tokens[t];
     const Token& next = tokens[t + 1];
@@ -72,12 +72,11 @@ void KeepCapitalizedNameWords(const Document& document, std::vector<Token>& toke
 // Without a part-of-speech tagger, two cheap English cues stand in for
 // "this word is a verb or adverb, not part of a noun phrase": a lowercase
 // word right after "to" (infinitive), and a lowercase adverb in -ly.
-void MarkVerbLikeWords(const Document& document, std::vector<Token>& tokens, uint32_t first,
-                       uint32_t end) {
+void MarkVerbLikeWords(const Document& document, std::vector<Token>& tokens, uint32_t first, uint32_t end) {
   static constexpr std::string_view kNounsInLy[] = {
-      "family", "supply", "assembly", "anomaly", "monopoly", "rally", "ally",
-      "reply", "italy", "butterfly", "belly", "jelly", "bully", "lily",
-      "oligopoly", "homily", "doily", "gully", "folly",
+      "family",    "supply", "assembly",  "anomaly", "monopoly", "rally", "ally",
+      "reply",     "italy",  "butterfly", "belly",   "jelly",    "bully", "lily",
+      "oligopoly", "homily", "doily",     "gully",   "folly",
   };
   for (uint32_t t = first; t < end; ++t) {
     Token& token = tokens[t];
@@ -116,16 +115,16 @@ bool IsEntityRemnant(std::string_view text, size_t begin, size_t end) {
   if (begin == 0 || end >= text.size() || text[begin - 1] != '&' || text[end] != ';') return false;
   const std::string_view word = text.substr(begin, end - begin);
   return word == "amp" || word == "quot" || word == "apos" || word == "lt" || word == "gt" ||
-         word == "nbsp" || word == "mdash" || word == "ndash" || word == "hellip" ||
-         word == "rsquo" || word == "lsquo" || word == "rdquo" || word == "ldquo";
+         word == "nbsp" || word == "mdash" || word == "ndash" || word == "hellip" || word == "rsquo" ||
+         word == "lsquo" || word == "rdquo" || word == "ldquo";
 }
 
 // Length of an elided article or pronoun opening `word` in French or Italian
 // ("l'", "d'", "qu'", "dell'"), apostrophe included; 0 if there is none.
 size_t ElisionLength(std::string_view word) {
   static constexpr std::string_view kElided[] = {
-      "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-      "un", "dell", "all", "dall", "nell", "sull", "quell", "quest", "nessun", "bell",
+      "l",      "d",  "j",    "m",   "n",    "s",    "t",    "c",     "qu",    "jusqu",  "lorsqu", "puisqu",
+      "quoiqu", "un", "dell", "all", "dall", "nell", "sull", "quell", "quest", "nessun", "bell",
   };
   for (std::string_view apostrophe : {std::string_view("'"), std::string_view("\u2019")}) {
     const size_t at = word.find(apostrophe);
@@ -148,9 +147,8 @@ void DocumentBuilder::SetLanguage(std::string_view language) {
   elisions_ = language == "fr" || language == "it";
   // Latin words in Chinese or Japanese text, and languages without a list of
   // their own, get the English lists.
-  stop_language_ = english_ || IsUnspacedLanguage(language) || !HasStopWordList(language)
-                       ? "en"
-                       : std::string(language);
+  stop_language_ =
+      english_ || IsUnspacedLanguage(language) || !HasStopWordList(language) ? "en" : std::string(language);
   std::string stemmer_language = language == "und" ? "en" : std::string(language);
   if (language.empty() || IsUnspacedLanguage(language)) {
     stemmer_ = nullptr;
@@ -173,8 +171,8 @@ uint32_t DocumentBuilder::InternKey(std::string_view key, Document* document) {
   return id;
 }
 
-void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span,
-                                  Document* document, Token* token) {
+void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, Document* document,
+                                  Token* token) {
   std::string_view word = text.substr(span.begin, span.end - span.begin);
   uint32_t begin = span.begin;
   if (elisions_ && span.kind == WordKind::kLetter) {
@@ -260,12 +258,12 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span,
   token->stop = too_short || remnant || listed;
   token->content = !too_short && !remnant && (!token->stop || !function);
   token->word = InternKey(lower_, document);
-  token->key = stemmer_ != nullptr && !token->stop ? InternKey(stemmer_->Stem(lower_), document)
-                                                    : token->word;
+  token->key =
+      stemmer_ != nullptr && !token->stop ? InternKey(stemmer_->Stem(lower_), document) : token->word;
 }
 
-void DocumentBuilder::Build(std::string_view title, std::string_view text,
-                            std::string_view language, Document* document) {
+void DocumentBuilder::Build(std::string_view title, std::string_view text, std::string_view language,
+                            Document* document) {
   SetLanguage(language);
   const bool unspaced = IsUnspacedLanguage(language);
   document->text = text;
@@ -306,8 +304,7 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text,
     }
     sentence.end_token = static_cast<uint32_t>(document->tokens.size());
     if (english_) {
-      KeepCapitalizedNameWords(*document, document->tokens, sentence.first_token,
-                               sentence.end_token);
+      KeepCapitalizedNameWords(*document, document->tokens, sentence.first_token, sentence.end_token);
       MarkVerbLikeWords(*document, document->tokens, sentence.first_token, sentence.end_token);
     }
     if (!unspaced) {

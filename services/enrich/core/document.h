@@ -113,12 +113,10 @@ class DocumentBuilder {
   // Japanese are segmented by dictionary and joined without spaces; other
   // languages get their stop words and Snowball stemmer where newsflow has
   // them, English (and "und") also the English word-class cues.
-  void Build(std::string_view title, std::string_view text, std::string_view language,
-             Document* document);
+  void Build(std::string_view title, std::string_view text, std::string_view language, Document* document);
   // The same with the language given as `unspaced` (Chinese) or `stem`
   // (English); neither is English stop words without stemming.
-  void Build(std::string_view title, std::string_view text, bool unspaced, bool stem,
-             Document* document) {
+  void Build(std::string_view title, std::string_view text, bool unspaced, bool stem, Document* document) {
     Build(title, text, unspaced ? "zh" : stem ? "en" : "", document);
   }
 
@@ -130,18 +128,17 @@ class DocumentBuilder {
 
   uint32_t InternKey(std::string_view key, Document* document);
   // Fills everything in `*token` but `sentence` from the word span.
-  void AnalyseWord(std::string_view text, const WordSpan& span, Document* document,
-                   Token* token);
+  void AnalyseWord(std::string_view text, const WordSpan& span, Document* document, Token* token);
   // Selects stop words and stemmer for `language`.
   void SetLanguage(std::string_view language);
 
   TextSegmenter* segmenter_;
   // Per language; nullptr where libstemmer has no algorithm.
   std::unordered_map<std::string, std::unique_ptr<Stemmer>> stemmers_;
-  Stemmer* stemmer_ = nullptr;      // of the current document; nullptr: none
+  Stemmer* stemmer_ = nullptr;        // of the current document; nullptr: none
   std::string stop_language_ = "en";  // whose stop word list applies
-  bool english_ = true;             // English lists and cues
-  bool elisions_ = false;           // French/Italian "l'", "d'" split off
+  bool english_ = true;               // English lists and cues
+  bool elisions_ = false;             // French/Italian "l'", "d'" split off
   absl::flat_hash_map<std::string, uint32_t, Hash, std::equal_to<>> key_ids_;
   std::vector<SentenceSpan> sentence_spans_;
   std::vector<WordSpan> word_spans_;

@@ -28,8 +28,7 @@ Json ResultToJson(const EnrichResult& r) {
     tags.push_back(std::move(entry));
   }
   char fingerprint[17];
-  std::snprintf(fingerprint, sizeof(fingerprint), "%016llx",
-                static_cast<unsigned long long>(r.fingerprint));
+  std::snprintf(fingerprint, sizeof(fingerprint), "%016llx", static_cast<unsigned long long>(r.fingerprint));
   Json json;
   json["lang"] = r.language;
   json["lang_reliable"] = r.language_reliable;
@@ -85,13 +84,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
       continue;
     }
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         if (c < 0x20) {
           out->append("\\u00");
@@ -148,8 +161,7 @@ void AppendResultLine(const Json& id, const EnrichResult& r, std::string* out) {
   out->append(",\"key_points\":");
   AppendJsonStrings(r.key_points, out);
   char fingerprint[17];
-  std::snprintf(fingerprint, sizeof(fingerprint), "%016llx",
-                static_cast<unsigned long long>(r.fingerprint));
+  std::snprintf(fingerprint, sizeof(fingerprint), "%016llx", static_cast<unsigned long long>(r.fingerprint));
   out->append(",\"fingerprint\":\"");
   out->append(fingerprint);
   out->append("\"}\n");
@@ -255,9 +267,7 @@ absl::StatusOr<std::vector<std::string>> ReadWordList(const std::string& path) {
   return words;
 }
 
-std::string EnrichResultToJson(const EnrichResult& r, int indent) {
-  return Dump(ResultToJson(r), indent);
-}
+std::string EnrichResultToJson(const EnrichResult& r, int indent) { return Dump(ResultToJson(r), indent); }
 
 int RunEnrichFile(const std::string& path, const EnrichOptions& options, std::ostream& out,
                   std::ostream& err) {
@@ -272,8 +282,7 @@ int RunEnrichFile(const std::string& path, const EnrichOptions& options, std::os
   return 0;
 }
 
-int RunEnrichJsonl(std::istream& in, std::ostream& out, std::ostream& err,
-                   const EnrichOptions& options) {
+int RunEnrichJsonl(std::istream& in, std::ostream& out, std::ostream& err, const EnrichOptions& options) {
   Enricher enricher(options);
   LineReader reader(in);
   std::string line;
@@ -288,9 +297,8 @@ int RunEnrichJsonl(std::istream& in, std::ostream& out, std::ostream& err,
     title.clear();
     text.clear();
     const Json parsed = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-    absl::Status status = parsed.is_discarded()
-                              ? absl::InvalidArgumentError("invalid JSON")
-                              : ParseLine(parsed, &id, &title, &text);
+    absl::Status status = parsed.is_discarded() ? absl::InvalidArgumentError("invalid JSON")
+                                                : ParseLine(parsed, &id, &title, &text);
     if (!status.ok()) {
       const std::string message(status.message());
       err << "enrich: line " << line_number << ": " << message << "\n";

@@ -46,8 +46,7 @@ int RunEnrichFile(const std::string& path, const EnrichOptions& options, std::os
 // the fields of EnrichResultToJson. A malformed line yields
 // {"id": <id or null>, "error": "..."} on `out` and a message on `err`;
 // processing continues. Returns 0.
-int RunEnrichJsonl(std::istream& in, std::ostream& out, std::ostream& err,
-                   const EnrichOptions& options);
+int RunEnrichJsonl(std::istream& in, std::ostream& out, std::ostream& err, const EnrichOptions& options);
 
 // Serialises `r`; indent < 0 gives one line, otherwise pretty-printed with
 // `indent` spaces. Invalid UTF-8 in the input is replaced by U+FFFD.

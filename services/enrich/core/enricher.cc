@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -43,7 +43,6 @@ EnrichOptions SanitizeOptions(EnrichOptions options) {
   return options;
 }
 
-
 namespace {
 
 // A category rule ready to match: keywords in their normalised lowercase
@@ -66,7 +65,8 @@ bool ContainsKeyword(std::string_view text, std::string_view keyword) {
   for (size_t at = text.find(keyword); at != std::string_view::npos; at = text.find(keyword, at + 1)) {
     const size_t end = at + keyword.size();
     const bool starts_clean = at == 0 || !IsAsciiWordChar(keyword.front()) || !IsAsciiWordChar(text[at - 1]);
-    const bool ends_clean = end == text.size() || !IsAsciiWordChar(keyword.back()) || !IsAsciiWordChar(text[end]);
+    const bool ends_clean =
+        end == text.size() || !IsAsciiWordChar(keyword.back()) || !IsAsciiWordChar(text[end]);
     if (starts_clean && ends_clean) return true;
   }
   return false;
@@ -130,8 +130,7 @@ const EnrichOptions& Enricher::options() const { return state_->options; }
 
 DocumentFrequencies& Enricher::document_frequencies() { return state_->term_statistics.frequencies(); }
 
-void Enricher::AddCategoryTags(std::string_view title, std::string_view text,
-                               std::vector<ScoredTag>* tags) {
+void Enricher::AddCategoryTags(std::string_view title, std::string_view text, std::vector<ScoredTag>* tags) {
   State& s = *state_;
   if (s.categories.empty()) return;
   s.category_text.assign(title);
@@ -139,8 +138,8 @@ void Enricher::AddCategoryTags(std::string_view title, std::string_view text,
   s.category_text.append(text);
   ToLower(s.category_text, &s.lowered);
   for (const CompiledCategory& category : s.categories) {
-    const bool present = std::any_of(tags->begin(), tags->end(),
-                                     [&](const ScoredTag& t) { return t.key == category.key; });
+    const bool present =
+        std::any_of(tags->begin(), tags->end(), [&](const ScoredTag& t) { return t.key == category.key; });
     if (present) continue;
     bool match = std::any_of(category.keywords.begin(), category.keywords.end(),
                              [&](const std::string& k) { return ContainsKeyword(s.lowered, k); });
@@ -161,7 +160,8 @@ absl::StatusOr<EnrichResult> Enricher::Enrich(std::string_view title, std::strin
   const auto check = [&](std::string_view stage) -> absl::Status {
     if (s.stage_delay.count() > 0) std::this_thread::sleep_for(s.stage_delay);
     if (std::chrono::steady_clock::now() <= deadline) return absl::OkStatus();
-    return absl::DeadlineExceededError(std::string("enrich: time budget exceeded after ") + std::string(stage));
+    return absl::DeadlineExceededError(std::string("enrich: time budget exceeded after ") +
+                                       std::string(stage));
   };
   title = CapText(title, kMaxTitleBytes);
   text = CapText(text, static_cast<size_t>(s.options.max_text_bytes));
@@ -207,13 +207,13 @@ absl::StatusOr<EnrichResult> Enricher::Enrich(std::string_view title, std::strin
       document, RankOptions{.max_sentences = static_cast<size_t>(s.options.max_ranked_sentences),
                             .max_sentence_bytes = static_cast<size_t>(s.options.max_sentence_bytes)});
   if (absl::Status st = check("ranking"); !st.ok()) return st;
-  std::vector<uint32_t> summary =
-      SelectSentences(ranking, s.options.summary_sentences, kSummaryDiversity);
+  std::vector<uint32_t> summary = SelectSentences(ranking, s.options.summary_sentences, kSummaryDiversity);
   if (s.options.summary_max_chars > 0) {
     // The best selection of fewer sentences that fits the budget.
     const auto length = [&](const std::vector<uint32_t>& picked) {
       size_t chars = 0;
-      for (uint32_t index : picked) chars += CountCodePoints(document.SentenceText(document.sentences[index]));
+      for (uint32_t index : picked)
+        chars += CountCodePoints(document.SentenceText(document.sentences[index]));
       return chars;
     };
     for (int count = static_cast<int>(summary.size()) - 1;

@@ -82,12 +82,12 @@ EnrichOptions SanitizeOptions(EnrichOptions options);
 struct EnrichResult {
   std::string language = "und";  // "en", "zh", ... or "und": the article's
   bool language_reliable = false;
-  std::string title_language = "und";  // of the title alone
-  std::string body_language = "und";   // of the body alone
-  std::vector<ScoredTag> tags;           // best first
-  std::vector<std::string> summary;      // sentences in reading order
-  std::vector<std::string> key_points;   // sentences in reading order
-  uint64_t fingerprint = 0;              // 64-bit SimHash over word 3-shingles
+  std::string title_language = "und";   // of the title alone
+  std::string body_language = "und";    // of the body alone
+  std::vector<ScoredTag> tags;          // best first
+  std::vector<std::string> summary;     // sentences in reading order
+  std::vector<std::string> key_points;  // sentences in reading order
+  uint64_t fingerprint = 0;             // 64-bit SimHash over word 3-shingles
 };
 
 class Enricher {

@@ -14,8 +14,7 @@ void GraphBuilder::AddEdge(uint32_t a, uint32_t b, double weight) {
 
 WeightedGraph GraphBuilder::Build() {
   // One sort and merge instead of a hash map node per edge.
-  std::sort(edges_.begin(), edges_.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::sort(edges_.begin(), edges_.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   size_t merged = 0;
   for (size_t i = 0; i < edges_.size(); ++i) {
     if (merged > 0 && edges_[merged - 1].first == edges_[i].first) {
@@ -47,8 +46,7 @@ WeightedGraph GraphBuilder::Build() {
   return graph;
 }
 
-std::vector<double> PersonalizedPageRank(const WeightedGraph& graph,
-                                         std::span<const double> teleport,
+std::vector<double> PersonalizedPageRank(const WeightedGraph& graph, std::span<const double> teleport,
                                          const PageRankOptions& options) {
   const uint32_t n = graph.node_count;
   if (n == 0) return {};
@@ -91,8 +89,7 @@ std::vector<double> PersonalizedPageRank(const WeightedGraph& graph,
       for (uint32_t e = graph.offsets[i]; e < graph.offsets[i + 1]; ++e) {
         incoming += share[graph.targets[e]] * graph.weights[e];
       }
-      next[i] = (1 - options.damping) * restart[i] +
-                options.damping * (incoming + dangling * restart[i]);
+      next[i] = (1 - options.damping) * restart[i] + options.damping * (incoming + dangling * restart[i]);
     }
     double change = 0;
     for (uint32_t i = 0; i < n; ++i) change += std::fabs(next[i] - rank[i]);

@@ -55,8 +55,7 @@ struct PageRankOptions {
 // node drawn from `teleport` (non-negative, any scale; uniform if all zero or
 // empty). Isolated nodes redistribute their mass by `teleport` too. Returns
 // one score per node, summing to 1.
-std::vector<double> PersonalizedPageRank(const WeightedGraph& graph,
-                                         std::span<const double> teleport,
+std::vector<double> PersonalizedPageRank(const WeightedGraph& graph, std::span<const double> teleport,
                                          const PageRankOptions& options = {});
 
 }  // namespace newsflow::enrich

@@ -149,9 +149,7 @@ struct NgramKey {
   std::array<uint32_t, kMaxWordsSpaced> keys{};
   uint8_t size = 0;
 
-  bool operator==(const NgramKey& other) const {
-    return size == other.size && keys == other.keys;
-  }
+  bool operator==(const NgramKey& other) const { return size == other.size && keys == other.keys; }
   template <typename H>
   friend H AbslHashValue(H h, const NgramKey& key) {
     return H::combine(H::combine_contiguous(std::move(h), key.keys.data(), key.size), key.size);
@@ -159,8 +157,7 @@ struct NgramKey {
   bool Contains(const NgramKey& inner) const {
     if (inner.size >= size) return false;
     for (int start = 0; start + inner.size <= size; ++start) {
-      if (std::equal(inner.keys.begin(), inner.keys.begin() + inner.size,
-                     keys.begin() + start)) {
+      if (std::equal(inner.keys.begin(), inner.keys.begin() + inner.size, keys.begin() + start)) {
         return true;
       }
     }
@@ -222,8 +219,8 @@ void ToLowerAscii(std::string_view word, std::string* out) {
 // Lowercase particles that join the capitalised words of a name.
 bool IsNameParticle(std::string_view word) {
   static constexpr std::string_view kParticles[] = {
-      "of", "de", "da", "do", "dos", "das", "di", "del", "della", "der", "den", "van", "von",
-      "al", "el", "bin", "bint", "ibn", "la", "le", "du", "y", "zu", "ter", "ten"};
+      "of", "de", "da",  "do",   "dos", "das", "di", "del", "della", "der", "den", "van", "von",
+      "al", "el", "bin", "bint", "ibn", "la",  "le", "du",  "y",     "zu",  "ter", "ten"};
   for (std::string_view particle : kParticles) {
     if (word == particle) return true;
   }
@@ -244,9 +241,9 @@ bool IsYear(std::string_view word) {
 // counts will apply").
 bool IsAuxiliary(std::string_view word) {
   static constexpr std::string_view kAuxiliaries[] = {
-      "has", "have", "had", "having", "is", "are", "was", "were", "be", "been", "being",
-      "get", "gets", "got", "gotten", "am", "'s", "'ve", "'d", "will", "would", "can",
-      "could", "may", "might", "must", "shall", "should", "do", "does", "did"};
+      "has",   "have", "had",   "having", "is",    "are",    "was", "were", "be",   "been",  "being",
+      "get",   "gets", "got",   "gotten", "am",    "'s",     "'ve", "'d",   "will", "would", "can",
+      "could", "may",  "might", "must",   "shall", "should", "do",  "does", "did"};
   for (std::string_view auxiliary : kAuxiliaries) {
     if (word == auxiliary) return true;
   }
@@ -266,19 +263,20 @@ uint8_t FunctionOf(std::string_view lower_word) {
     auto* table = new absl::flat_hash_map<std::string, uint8_t>();
     // Every word of the lists: one lookup answers all of them.
     for (const char* word :
-         {"the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "our", "it",
-          "them", "him", "has", "have", "had", "having", "is", "are", "was", "were", "be", "been",
-          "being", "get", "gets", "got", "gotten", "am", "'s", "'ve", "'d", "will", "would",
-          "can", "could", "may", "might", "must", "shall", "should", "do", "does", "did", "for",
-          "of", "by", "in", "on", "to", "with", "from", "into", "after", "before", "without",
-          "through", "while", "when", "upon", "about", "via", "towards", "toward", "against",
-          "besides", "despite", "since", "not", "also", "thus", "then", "further", "de", "da",
-          "dos", "das", "di", "del", "della", "der", "den", "van", "von", "al", "el", "bin",
-          "bint", "ibn", "la", "le", "du", "y", "zu", "ter", "ten"}) {
+         {"the",   "a",      "an",   "this",    "these",  "those",   "its",     "their",   "his",    "her",
+          "our",   "it",     "them", "him",     "has",    "have",    "had",     "having",  "is",     "are",
+          "was",   "were",   "be",   "been",    "being",  "get",     "gets",    "got",     "gotten", "am",
+          "'s",    "'ve",    "'d",   "will",    "would",  "can",     "could",   "may",     "might",  "must",
+          "shall", "should", "do",   "does",    "did",    "for",     "of",      "by",      "in",     "on",
+          "to",    "with",   "from", "into",    "after",  "before",  "without", "through", "while",  "when",
+          "upon",  "about",  "via",  "towards", "toward", "against", "besides", "despite", "since",  "not",
+          "also",  "thus",   "then", "further", "de",     "da",      "dos",     "das",     "di",     "del",
+          "della", "der",    "den",  "van",     "von",    "al",      "el",      "bin",     "bint",   "ibn",
+          "la",    "le",     "du",   "y",       "zu",     "ter",     "ten"}) {
       const std::string_view w = word;
       const uint8_t bits = (IsDeterminer(w) ? kDeterminer : 0) | (IsAuxiliary(w) ? kAuxiliary : 0) |
-                           (IntroducesGerund(w) ? kIntroducer : 0) |
-                           (IsNameParticle(w) ? kParticle : 0) | (w == "to" ? kTo : 0);
+                           (IntroducesGerund(w) ? kIntroducer : 0) | (IsNameParticle(w) ? kParticle : 0) |
+                           (w == "to" ? kTo : 0);
       if (bits != 0) table->emplace(word, bits);
     }
     return table;
@@ -419,8 +417,7 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
   for (uint32_t t = 0; t < all; ++t) {
     const Token& token = TokenAt(document, t);
     if (token.stop || token.acronym || !token.latin) continue;
-    const bool initial = token.sentence_initial || token.in_title ||
-                         (t < body && title_case[token.sentence]);
+    const bool initial = token.sentence_initial || token.in_title || (t < body && title_case[token.sentence]);
     ToLowerAscii(document.Surface(token), &lower);
     WordReading reading = ReadWord(lower);
     if (token.capitalized) {
@@ -459,8 +456,8 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
     const Token* next = next_of(t);
     if (token.stop) {
       // "Bank of England": a particle between name words joins them.
-      if (!token.capitalized && previous != nullptr && next != nullptr &&
-          token.gap_before == Gap::kSpace && is(t, kParticle)) {
+      if (!token.capitalized && previous != nullptr && next != nullptr && token.gap_before == Gap::kSpace &&
+          is(t, kParticle)) {
         std::string scratch;
         if (NameWord(document, *previous, &scratch) && NameWord(document, *next, &scratch) &&
             !next->sentence_initial) {
@@ -478,14 +475,13 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
     const bool spaced = previous != nullptr && token.gap_before == Gap::kSpace;
     const bool after_content = spaced && !previous->stop;
     const bool after_noun = after_content && (roles[t - 1] & kCanEnd);
-    const bool after_adjective =
-        after_content && readings[t - 1].word_class == WordClass::kAdjective;
+    const bool after_adjective = after_content && readings[t - 1].word_class == WordClass::kAdjective;
     const bool after_determiner = spaced && previous->stop && is(t - 1, kDeterminer);
-    const WordClass next_class = next != nullptr && !next->stop ? readings[t + 1].word_class
-                                                                : WordClass::kNoun;
-    const bool before_adjective = next != nullptr && !next->stop &&
-                                  (next_class == WordClass::kAdjective ||
-                                   next_class == WordClass::kParticiple);
+    const WordClass next_class =
+        next != nullptr && !next->stop ? readings[t + 1].word_class : WordClass::kNoun;
+    const bool before_adjective =
+        next != nullptr && !next->stop &&
+        (next_class == WordClass::kAdjective || next_class == WordClass::kParticiple);
     const bool before_determiner = next != nullptr && next->stop && is(t + 1, kDeterminer);
     const bool name = token.capitalized && !token.sentence_initial && !token.in_title &&
                       !(t < body && title_case[token.sentence]);
@@ -509,8 +505,7 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
         break;
       }
       case WordClass::kParticiple:
-        verb = after_noun || before_determiner ||
-               (spaced && previous->stop && is(t - 1, kAuxiliary));
+        verb = after_noun || before_determiner || (spaced && previous->stop && is(t - 1, kAuxiliary));
         break;
       case WordClass::kVerb:
         // "a steady build", "the cut": a noun after all.
@@ -520,8 +515,7 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
         // An -ing noun taking an object ("planting native saplings") or
         // after a plural subject ("people looking for work").
         if (reading.verb && !name && document.Surface(token).ends_with("ing") &&
-            (before_adjective || before_determiner ||
-             (after_noun && readings[t - 1].plural))) {
+            (before_adjective || before_determiner || (after_noun && readings[t - 1].plural))) {
           verb = true;
           break;
         }
@@ -540,17 +534,16 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
         // "the estimate falls", "LVMH moves forward": a predicate ending
         // its clause.
         // Not before an auxiliary: "the calorie counts will apply".
-        verb = before_determiner ||
-               (reading.verb_usual && !readings[t - 1].plural &&
-                (next == nullptr || next_class == WordClass::kAdverb ||
-                 (next->stop && !is(t + 1, kAuxiliary))));
+        verb =
+            before_determiner ||
+            (reading.verb_usual && !readings[t - 1].plural &&
+             (next == nullptr || next_class == WordClass::kAdverb || (next->stop && !is(t + 1, kAuxiliary))));
         break;
       }
       case WordClass::kAdjective:
         // "students extra space": a plural noun rarely modifies, so an
         // adjective after one opens a new phrase.
-        if (after_noun && !name && readings[t - 1].word_class == WordClass::kNoun &&
-            readings[t - 1].plural) {
+        if (after_noun && !name && readings[t - 1].word_class == WordClass::kNoun && readings[t - 1].plural) {
           roles[t] = kCanStart | kSplitsBefore;
           continue;
         }
@@ -576,8 +569,8 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
     if (t + 1 == body || TokenAt(document, t + 1).gap_before != Gap::kJoiner) continue;
     if (!TokenAt(document, t).stop) roles[t] = kCanStart | kCanEnd;
     const uint32_t last = t + 1;
-    const bool chain_ends = last + 1 >= all || last + 1 == body ||
-                            TokenAt(document, last + 1).gap_before != Gap::kJoiner;
+    const bool chain_ends =
+        last + 1 >= all || last + 1 == body || TokenAt(document, last + 1).gap_before != Gap::kJoiner;
     if (chain_ends && (roles[last] & kBreaks)) roles[last] = kCanStart | kCanEnd;
   }
   return roles;
@@ -588,21 +581,17 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
 // "Bank of America"): a piece of a name is not an occurrence of the
 // candidate, and a candidate left without occurrences is no tag. Title
 // occurrences say nothing (title case) and stay.
-void DropNamePieces(const Document& document, const std::vector<uint8_t>& roles,
-                    Candidate* candidate) {
+void DropNamePieces(const Document& document, const std::vector<uint8_t>& roles, Candidate* candidate) {
   const auto body = static_cast<uint32_t>(document.tokens.size());
   const int size = candidate->key.size;
   std::string lower;
-  const auto name_word = [&](uint32_t t) {
-    return NameWord(document, document.tokens[t], &lower);
-  };
+  const auto name_word = [&](uint32_t t) { return NameWord(document, document.tokens[t], &lower); };
   // A name word at `t`, or a joining particle with a name word beyond it.
   const auto continues = [&](uint32_t t, bool left) {
     if (roles[t] & kJoinsName) {
       if (left ? t == 0 : t + 1 >= body) return false;
       const uint32_t beyond = left ? t - 1 : t + 1;
-      return document.tokens[beyond].sentence == document.tokens[t].sentence &&
-             name_word(beyond);
+      return document.tokens[beyond].sentence == document.tokens[t].sentence && name_word(beyond);
     }
     return name_word(t);
   };
@@ -660,9 +649,9 @@ class CandidateTable {
         key.size = static_cast<uint8_t>(n);
         // Title case says nothing about proper nouns, nor does a capital
         // opening a sentence unless the next word has one too.
-        capitalized = capitalized && !token.in_title &&
-                      (token.capitalized || token.acronym ||
-                       (!roles_.empty() && (roles_[i + n - 1] & kJoinsName)));
+        capitalized =
+            capitalized && !token.in_title &&
+            (token.capitalized || token.acronym || (!roles_.empty() && (roles_[i + n - 1] & kJoinsName)));
         const Token& first = TokenAt(document_, i);
         const bool proper = capitalized && (n > 1 || !first.sentence_initial || first.acronym);
         if (!roles_.empty()) {
@@ -736,7 +725,8 @@ std::vector<double> WordScores(const Document& document) {
         teleport.push_back(0);
       }
       teleport[node] += 1.0 / sentence_rank;
-      const size_t from = window.size() >= kCooccurrenceWindow - 1 ? window.size() - (kCooccurrenceWindow - 1) : 0;
+      const size_t from =
+          window.size() >= kCooccurrenceWindow - 1 ? window.size() - (kCooccurrenceWindow - 1) : 0;
       for (size_t k = from; k < window.size(); ++k) edges.emplace_back(window[k], node);
       window.push_back(static_cast<uint32_t>(node));
     }
@@ -766,9 +756,9 @@ struct Register {
 };
 
 Register MeasureRegister(const Document& document) {
-  static constexpr std::string_view kNominalSuffixes[] = {
-      "tion", "tions", "sion", "sions", "ment", "ments", "ity", "ities", "ness", "ance", "ence",
-      "ism", "sis", "ics", "ogy", "ical", "ive", "al"};
+  static constexpr std::string_view kNominalSuffixes[] = {"tion", "tions", "sion", "sions", "ment", "ments",
+                                                          "ity",  "ities", "ness", "ance",  "ence", "ism",
+                                                          "sis",  "ics",   "ogy",  "ical",  "ive",  "al"};
   uint32_t content = 0;
   uint32_t names = 0;
   uint32_t nominal = 0;
@@ -972,8 +962,7 @@ double TermStatistics::Confidence() const {
   return table_.documents() / (table_.documents() + kStatisticsHalfConfidence);
 }
 
-std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
-                                         const KeyphraseOptions& options,
+std::vector<ScoredTag> ExtractKeyphrases(const Document& document, const KeyphraseOptions& options,
                                          const TermStatistics* statistics) {
   const int max_words = document.unspaced ? kMaxWordsUnspaced : kMaxWordsSpaced;
   const std::vector<uint8_t> roles = TokenRoles(document);
@@ -1108,8 +1097,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
       if (token.capitalized && !token.acronym) {
         ToLowerAscii(document.Surface(token), &lower);
         if (ReadWord(lower).adjective) {
-          if (lower.size() >= kDemonymPrefix &&
-              name_prefixes.contains(lower.substr(0, kDemonymPrefix))) {
+          if (lower.size() >= kDemonymPrefix && name_prefixes.contains(lower.substr(0, kDemonymPrefix))) {
             continue;
           }
           demonym_weight = kDemonymWeight;
@@ -1118,8 +1106,7 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     }
     // A lone character is a piece of a word, never a tag.
     if (n == 1 && TokenAt(document, c.starts.front()).fragment) continue;
-    if (document.unspaced &&
-        CountCodePoints(SurfaceOf(document, c.starts.front(), n)) > kMaxUnspacedChars) {
+    if (document.unspaced && CountCodePoints(SurfaceOf(document, c.starts.front(), n)) > kMaxUnspacedChars) {
       continue;
     }
     double graph = 0;
@@ -1138,9 +1125,8 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
     const auto for_phrase = [phrase_news](double technical, double name) {
       return technical + (name - technical) * phrase_news;
     };
-    const double exponent = document.unspaced
-                                ? kUnspacedLengthExponent
-                                : for_phrase(kTermLengthExponent, kNameLengthExponent);
+    const double exponent =
+        document.unspaced ? kUnspacedLengthExponent : for_phrase(kTermLengthExponent, kNameLengthExponent);
     graph = std::pow(graph / std::pow(n, exponent), graph_exponent);
     // Names are units ("Bank" of "Bank of England" is no modifier use).
     double tf = c.frequency;

@@ -109,14 +109,13 @@ class TermStatistics {
   DocumentFrequencies& frequencies() { return table_; }
 
  private:
-  DocumentFrequencies table_;  // key hash -> documents
-  std::vector<uint64_t> seen_;                      // scratch for Add
+  DocumentFrequencies table_;   // key hash -> documents
+  std::vector<uint64_t> seen_;  // scratch for Add
 };
 
 // Returns tags best first. Boilerplate sentences are ignored. `statistics`
 // (optional) supplies document frequencies; it is not updated here.
-std::vector<ScoredTag> ExtractKeyphrases(const Document& document,
-                                         const KeyphraseOptions& options,
+std::vector<ScoredTag> ExtractKeyphrases(const Document& document, const KeyphraseOptions& options,
                                          const TermStatistics* statistics = nullptr);
 
 }  // namespace newsflow::enrich

@@ -1,6 +1,7 @@
 #include "services/enrich/core/language.h"
 
-#include <cstdio>  // compact_lang_det.h uses FILE without including it
+#include <cstdio>  // first: compact_lang_det.h uses FILE without including it
+
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
 
@@ -122,15 +123,13 @@ LanguageGuess DetectLanguage(std::string_view text, std::string_view hint) {
   bool is_reliable = false;
   int valid_prefix_bytes = 0;
   const std::string hint_code(hint);
-  const CLD2::CLDHints hints{hint_code.c_str(), "", CLD2::UNKNOWN_ENCODING,
-                             CLD2::UNKNOWN_LANGUAGE};
+  const CLD2::CLDHints hints{hint_code.c_str(), "", CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};
   const CLD2::Language language = CLD2::ExtDetectLanguageSummaryCheckUTF8(
-      text.data(), static_cast<int>(text.size()), /*is_plain_text=*/true,
-      hint.empty() ? nullptr : &hints, /*flags=*/0, language3, percent3, normalized_score3,
+      text.data(), static_cast<int>(text.size()), /*is_plain_text=*/true, hint.empty() ? nullptr : &hints,
+      /*flags=*/0, language3, percent3, normalized_score3,
       /*resultchunkvector=*/nullptr, &text_bytes, &is_reliable, &valid_prefix_bytes);
-  const std::string code = language == CLD2::UNKNOWN_LANGUAGE
-                               ? std::string("und")
-                               : NormaliseCode(CLD2::LanguageCode(language));
+  const std::string code =
+      language == CLD2::UNKNOWN_LANGUAGE ? std::string("und") : NormaliseCode(CLD2::LanguageCode(language));
   if (is_reliable && code != "und") {
     guess.code = code;
     guess.reliable = true;

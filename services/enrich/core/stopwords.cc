@@ -11,6 +11,7 @@ using StopSet = absl::flat_hash_set<std::string_view>;
 
 // Grouped by role so that additions land next to their kind. Function
 // words first: grammar only, in any use.
+// clang-format off
 constexpr std::string_view kEnglishFunction[] = {
     // Articles, determiners, quantifiers.
     "a", "an", "the", "this", "that", "these", "those", "some", "any", "each",
@@ -64,8 +65,10 @@ constexpr std::string_view kEnglishFunction[] = {
     "particularly", "mainly", "largely", "increasingly", "directly",
     "dramatically", "significantly", "ultimately", "actually",
 };
+// clang-format on
 
 // Words that are content in a sentence but poor tags on their own.
+// clang-format off
 constexpr std::string_view kEnglishTopicless[] = {
     // Reporting and other light verbs that news text repeats.
     "say", "says", "said", "saying", "tell", "tells", "told", "add", "adds",
@@ -119,7 +122,9 @@ constexpr std::string_view kEnglishTopicless[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday",
 };
+// clang-format on
 
+// clang-format off
 constexpr std::string_view kChinese[] = {
     // Structural and aspect particles, modal particles.
     "的", "地", "得", "之", "了", "着", "过", "吗", "呢", "吧", "啊", "呀",
@@ -155,11 +160,13 @@ constexpr std::string_view kChinese[] = {
     // Position words that ICU keeps as separate words.
     "上", "下", "中", "内", "外", "前", "后", "里", "间", "来", "去",
 };
+// clang-format on
 
 // Other languages: function words (articles, pronouns, prepositions,
 // conjunctions, auxiliaries, common adverbs) plus the reporting verbs and
 // number words news repeats in each. Lowercase; apostrophe-elided forms
 // ("l'", "d'") are split off before lookup.
+// clang-format off
 constexpr std::string_view kGerman[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
     "und", "oder", "aber", "doch", "sondern", "denn", "weil", "dass", "daß", "wenn", "als", "wie",
@@ -184,7 +191,9 @@ constexpr std::string_view kGerman[] = {
     "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
     "november", "dezember",
 };
+// clang-format on
 
+// clang-format off
 constexpr std::string_view kFrench[] = {
     "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "et", "ou", "mais",
     "donc", "ni", "car", "que", "qu", "qui", "quoi", "dont", "où", "ce", "cet", "cette", "ces",
@@ -204,7 +213,9 @@ constexpr std::string_view kFrench[] = {
     "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
     "novembre", "décembre",
 };
+// clang-format on
 
+// clang-format off
 constexpr std::string_view kSpanish[] = {
     "el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "y", "e", "o", "u", "pero",
     "sino", "ni", "que", "quien", "quienes", "cual", "cuales", "cuyo", "de", "del", "a", "al",
@@ -222,7 +233,9 @@ constexpr std::string_view kSpanish[] = {
     "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
     "diciembre",
 };
+// clang-format on
 
+// clang-format off
 constexpr std::string_view kItalian[] = {
     "il", "lo", "la", "i", "gli", "le", "un", "uno", "una", "l", "d", "e", "ed", "o", "ma",
     "però", "che", "chi", "cui", "di", "del", "dello", "della", "dei", "degli", "delle", "a",
@@ -240,7 +253,9 @@ constexpr std::string_view kItalian[] = {
     "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
     "ottobre", "novembre", "dicembre",
 };
+// clang-format on
 
+// clang-format off
 constexpr std::string_view kPortuguese[] = {
     "o", "a", "os", "as", "um", "uma", "uns", "umas", "e", "ou", "mas", "que", "quem", "qual",
     "quais", "cujo", "de", "do", "da", "dos", "das", "em", "no", "na", "nos", "nas", "por",
@@ -257,7 +272,9 @@ constexpr std::string_view kPortuguese[] = {
     "domingo", "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
     "setembro", "outubro", "novembro", "dezembro",
 };
+// clang-format on
 
+// clang-format off
 constexpr std::string_view kDutch[] = {
     "de", "het", "een", "en", "of", "maar", "want", "dat", "die", "wie", "wat", "welke", "dit",
     "deze", "daar", "hier", "er", "van", "in", "op", "aan", "met", "voor", "door", "naar", "bij",
@@ -272,7 +289,9 @@ constexpr std::string_view kDutch[] = {
     "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
     "november", "december",
 };
+// clang-format on
 
+// clang-format off
 constexpr std::string_view kRussian[] = {
     "и", "в", "во", "на", "с", "со", "к", "ко", "по", "о", "об", "от", "до", "из", "у", "за",
     "под", "над", "при", "для", "без", "через", "между", "перед", "после", "около", "не", "ни",
@@ -289,6 +308,7 @@ constexpr std::string_view kRussian[] = {
     "суббота", "воскресенье", "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
     "августа", "сентября", "октября", "ноября", "декабря",
 };
+// clang-format on
 
 template <size_t N>
 StopSet MakeSet(const std::string_view (&words)[N]) {
@@ -296,8 +316,7 @@ StopSet MakeSet(const std::string_view (&words)[N]) {
 }
 
 template <size_t N, size_t M>
-StopSet MakeSet(const std::string_view (&a)[N],
-                                             const std::string_view (&b)[M]) {
+StopSet MakeSet(const std::string_view (&a)[N], const std::string_view (&b)[M]) {
   StopSet set(std::begin(a), std::end(a));
   set.insert(std::begin(b), std::end(b));
   return set;
@@ -306,14 +325,12 @@ StopSet MakeSet(const std::string_view (&a)[N],
 }  // namespace
 
 bool IsEnglishStopWord(std::string_view lower_word) {
-  static const auto* const kSet =
-      new StopSet(MakeSet(kEnglishFunction, kEnglishTopicless));
+  static const auto* const kSet = new StopSet(MakeSet(kEnglishFunction, kEnglishTopicless));
   return kSet->contains(lower_word);
 }
 
 bool IsEnglishFunctionWord(std::string_view lower_word) {
-  static const auto* const kSet =
-      new StopSet(MakeSet(kEnglishFunction));
+  static const auto* const kSet = new StopSet(MakeSet(kEnglishFunction));
   return kSet->contains(lower_word);
 }
 
@@ -323,9 +340,8 @@ bool IsChineseStopWord(std::string_view word) {
 }
 
 bool HasStopWordList(std::string_view language) {
-  return language == "en" || language == "zh" || language == "de" || language == "fr" ||
-         language == "es" || language == "it" || language == "pt" || language == "nl" ||
-         language == "ru";
+  return language == "en" || language == "zh" || language == "de" || language == "fr" || language == "es" ||
+         language == "it" || language == "pt" || language == "nl" || language == "ru";
 }
 
 bool IsStopWord(std::string_view language, std::string_view lower_word) {

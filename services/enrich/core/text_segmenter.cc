@@ -2,8 +2,8 @@
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
-#include <unicode/uchar.h>
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 
 #include <algorithm>
@@ -22,23 +22,21 @@ namespace {
 
 // Abbreviations after which a sentence never ends.
 constexpr std::string_view kTitleAbbreviations[] = {
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col",
-    "Capt", "Sgt", "Cpl", "Maj", "Adm", "Brig", "Rev", "Hon", "St", "Mt",
-    "Ft", "Pres", "Supt", "Insp", "Det", "Messrs", "e.g", "i.e", "cf", "vs",
-    "approx", "Fr", "Sr", "Jr",
+    "Mr",   "Mrs", "Ms",     "Dr",  "Prof", "Sen", "Rep", "Gov",    "Gen", "Lt", "Col",  "Capt",
+    "Sgt",  "Cpl", "Maj",    "Adm", "Brig", "Rev", "Hon", "St",     "Mt",  "Ft", "Pres", "Supt",
+    "Insp", "Det", "Messrs", "e.g", "i.e",  "cf",  "vs",  "approx", "Fr",  "Sr", "Jr",
 };
 
 // Abbreviations after which a sentence ends only before a number-less
 // continuation ("No. 5" and "Sept. 12" continue the sentence).
 constexpr std::string_view kNumberAbbreviations[] = {
-    "No", "Nos", "Fig", "Vol", "Ch", "pp", "p", "Art", "Sec", "Jan", "Feb",
+    "No",  "Nos", "Fig", "Vol", "Ch",  "pp",  "p",    "Art", "Sec", "Jan", "Feb",
     "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
 };
 
 // Abbreviations that may end a sentence ("... moved to the U.S. The ...").
 constexpr std::string_view kAcronymAbbreviations[] = {
-    "Inc", "Corp", "Ltd", "Co", "Bros", "Plc", "LLC", "Ltd", "a.m", "p.m",
-    "Dept", "Univ", "Assn", "Est",
+    "Inc", "Corp", "Ltd", "Co", "Bros", "Plc", "LLC", "Ltd", "a.m", "p.m", "Dept", "Univ", "Assn", "Est",
 };
 
 template <size_t N>
@@ -66,10 +64,9 @@ std::string_view FinalAbbreviationCandidate(std::string_view sentence) {
   if (sentence.empty() || sentence.back() != '.') return {};
   sentence.remove_suffix(1);
   const size_t space = sentence.find_last_of(" \t\n\r");
-  std::string_view word =
-      space == std::string_view::npos ? sentence : sentence.substr(space + 1);
-  while (!word.empty() && (word.front() == '(' || word.front() == '"' ||
-                           word.front() == '\'' || word.front() == '[')) {
+  std::string_view word = space == std::string_view::npos ? sentence : sentence.substr(space + 1);
+  while (!word.empty() &&
+         (word.front() == '(' || word.front() == '"' || word.front() == '\'' || word.front() == '[')) {
     word.remove_prefix(1);
   }
   return word;
@@ -131,8 +128,7 @@ size_t LeadingSpaceBytes(std::string_view s) {
   if (s.empty()) return 0;
   if (IsSpaceByte(s[0])) return 1;
   if (s.starts_with("\xC2\xA0")) return 2;
-  if (s.starts_with("\xE3\x80\x80") || s.starts_with("\xE2\x80\xA8") ||
-      s.starts_with("\xE2\x80\xA9")) {
+  if (s.starts_with("\xE3\x80\x80") || s.starts_with("\xE2\x80\xA8") || s.starts_with("\xE2\x80\xA9")) {
     return 3;
   }
   return 0;
@@ -142,8 +138,7 @@ size_t TrailingSpaceBytes(std::string_view s) {
   if (s.empty()) return 0;
   if (IsSpaceByte(s.back())) return 1;
   if (s.ends_with("\xC2\xA0")) return 2;
-  if (s.ends_with("\xE3\x80\x80") || s.ends_with("\xE2\x80\xA8") ||
-      s.ends_with("\xE2\x80\xA9")) {
+  if (s.ends_with("\xE3\x80\x80") || s.ends_with("\xE2\x80\xA8") || s.ends_with("\xE2\x80\xA9")) {
     return 3;
   }
   return 0;
@@ -176,14 +171,12 @@ absl::StatusOr<std::unique_ptr<TextSegmenter>> TextSegmenter::Create() {
   std::unique_ptr<icu::BreakIterator> sentences(
       icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
   if (U_FAILURE(status) || sentences == nullptr) {
-    return absl::InternalError(std::string("text_segmenter: ICU sentence iterator: ") +
-                               u_errorName(status));
+    return absl::InternalError(std::string("text_segmenter: ICU sentence iterator: ") + u_errorName(status));
   }
   std::unique_ptr<icu::BreakIterator> words(
       icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
   if (U_FAILURE(status) || words == nullptr) {
-    return absl::InternalError(std::string("text_segmenter: ICU word iterator: ") +
-                               u_errorName(status));
+    return absl::InternalError(std::string("text_segmenter: ICU word iterator: ") + u_errorName(status));
   }
   return std::unique_ptr<TextSegmenter>(new TextSegmenter(std::move(sentences), std::move(words)));
 }
@@ -241,8 +234,8 @@ void TextSegmenter::SplitSentences(std::string_view text, std::vector<SentenceSp
         continue;
       }
     }
-    sentences->push_back(SentenceSpan{static_cast<uint32_t>(b), static_cast<uint32_t>(e),
-                                      paragraph, EndsWithTerminal(piece)});
+    sentences->push_back(
+        SentenceSpan{static_cast<uint32_t>(b), static_cast<uint32_t>(e), paragraph, EndsWithTerminal(piece)});
     seen_text = true;
     newline_since_last = ends_with_newline;
   }
@@ -337,11 +330,11 @@ void TextSegmenter::SplitWords(std::string_view text, std::vector<WordSpan>* wor
       gap = SplitWordsIcu(text.substr(done, start - done), static_cast<uint32_t>(done), gap, words);
     }
     cjk_words_.clear();
-    CjkDictionary::Get().Segment(text.substr(start, end - start), static_cast<uint32_t>(start),
-                                 &cjk_scratch_, &cjk_words_, &user_words_);
+    CjkDictionary::Get().Segment(text.substr(start, end - start), static_cast<uint32_t>(start), &cjk_scratch_,
+                                 &cjk_words_, &user_words_);
     for (const CjkWord& word : cjk_words_) {
-      words->push_back(WordSpan{word.begin, word.end, WordKind::kIdeographic, gap,
-                                word.word_class, word.bound});
+      words->push_back(
+          WordSpan{word.begin, word.end, WordKind::kIdeographic, gap, word.word_class, word.bound});
       gap = Gap::kNone;
     }
     done = pos = end;

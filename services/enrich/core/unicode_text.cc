@@ -55,13 +55,11 @@ bool IsHan(char32_t cp) {
 }
 
 bool IsKana(char32_t cp) {
-  return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
-         (cp >= 0xFF66 && cp <= 0xFF9F);
+  return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) || (cp >= 0xFF66 && cp <= 0xFF9F);
 }
 
 bool IsHangul(char32_t cp) {
-  return (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF) ||
-         (cp >= 0x3130 && cp <= 0x318F);
+  return (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F);
 }
 
 bool IsUpperLetter(char32_t cp) {

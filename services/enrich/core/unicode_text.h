@@ -13,9 +13,7 @@
 
 namespace newsflow::enrich {
 
-inline char AsciiToLower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+inline char AsciiToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Writes the normalised lowercase form of `text` to `*out`: Unicode NFKC
 // with case folding (ICU's NFKC_Casefold), so that variants a reader takes

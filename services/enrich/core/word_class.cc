@@ -12,15 +12,18 @@
 namespace newsflow::enrich {
 namespace {
 
+// clang-format off
 constexpr std::string_view kGerundIntroducers[] = {
     "for", "of", "by", "in", "on", "to", "with", "from", "into", "after", "before",
     "without", "through", "while", "when", "upon", "about", "via", "towards", "toward",
     "against", "besides", "despite", "since", "is", "are", "was", "were", "be", "been",
     "am", "not", "also", "thus", "then", "further", "further", "by", "before",
 };
+// clang-format on
 
 // Nouns that fit almost any text: on their own they rarely name what a
 // text is about ("method", "results", "report", "people").
+// clang-format off
 constexpr std::string_view kGenericNouns[] = {
     "method", "approach", "technique", "system", "problem", "result", "paper", "study",
     "article", "case", "type", "class", "form", "way", "basis", "account", "example", "effect",
@@ -50,19 +53,24 @@ constexpr std::string_view kGenericNouns[] = {
     "week", "month", "today", "moment", "period", "firm", "company", "nation", "cost",
     "figure", "quarter", "share", "side",
 };
+// clang-format on
 
 // Words that open a noun phrase; a plural-looking word right between a noun
 // and one of these is a verb ("the method reduces the cost").
+// clang-format off
 constexpr std::string_view kDeterminers[] = {
     "the", "a", "an", "this", "these", "those", "its", "their", "his", "her", "our", "it",
     "them", "him",
 };
+// clang-format on
 
 // Adjective endings, tried longest first; a word must be at least three
 // letters longer than its ending.
+// clang-format off
 constexpr std::string_view kAdjectiveSuffixes[] = {
     "ical", "ious", "eous", "able", "ible", "less", "ful", "ous", "ive", "ial", "al", "ic",
 };
+// clang-format on
 
 // A word with a noun reading is a verb when its verb uses (SemCor counts,
 // plus one) exceed its noun uses this many times ("build" 46x, "settle",
@@ -113,9 +121,7 @@ WordReading Classify(std::string_view word) {
   out.plural = (r.inflected_classes & L::kNoun) && !(r.lemma_classes & L::kNoun);
   out.base_verb = (r.lemma_classes & L::kVerb) != 0;
   out.noun_uses = out.noun ? r.counts[L::kNounSlot] : 0;
-  const auto weight = [&](L::Class c, L::Slot slot) -> uint32_t {
-    return r.Has(c) ? r.counts[slot] + 1 : 0;
-  };
+  const auto weight = [&](L::Class c, L::Slot slot) -> uint32_t { return r.Has(c) ? r.counts[slot] + 1 : 0; };
   const uint32_t noun = weight(L::kNoun, L::kNounSlot);
   const uint32_t verb = weight(L::kVerb, L::kVerbSlot);
   const uint32_t adjective = weight(L::kAdjective, L::kAdjectiveSlot);
@@ -125,21 +131,16 @@ WordReading Classify(std::string_view word) {
   // Verb forms: -ing, -ed and irregular past forms (not the base).
   const bool verb_form = out.verb && !out.base_verb && !word.ends_with('s');
   const bool gerund = verb_form && word.ends_with("ing");
-  const uint32_t dominance =
-      word.ends_with('s') && out.plural ? kPluralVerbDominance : kVerbDominance;
+  const uint32_t dominance = word.ends_with('s') && out.plural ? kPluralVerbDominance : kVerbDominance;
   if (gerund && (r.lemma_classes & L::kNoun) && r.counts[L::kNounSlot] > 0) {
     // An -ing noun in use ("building", "learning", "processing"); a verbal
     // use shows in context (keyphrases.cc). Untagged ones ("acquiring",
     // "computing") are gerunds that may still end a tag.
     out.word_class = WordClass::kNoun;
-  } else if (adverb > 0 && adverb > kVerbDominance * std::max(noun, adjective) &&
-             adverb >= verb) {
+  } else if (adverb > 0 && adverb > kVerbDominance * std::max(noun, adjective) && adverb >= verb) {
     out.word_class = WordClass::kAdverb;
-  } else if (verb > dominance * std::max(noun, adjective) ||
-             (verb > 0 && noun == 0 && adjective == 0)) {
-    out.word_class = gerund      ? WordClass::kGerund
-                     : verb_form ? WordClass::kParticiple
-                                 : WordClass::kVerb;
+  } else if (verb > dominance * std::max(noun, adjective) || (verb > 0 && noun == 0 && adjective == 0)) {
+    out.word_class = gerund ? WordClass::kGerund : verb_form ? WordClass::kParticiple : WordClass::kVerb;
   } else if (adjective > kAdjectiveDominance * noun) {
     // "distributed", "drawn": participles that are adjectives too still
     // read as participles when the verb is used more.

@@ -39,12 +39,12 @@ enum class WordClass : uint8_t {
 // What WordNet says of a word, for the contextual rules.
 struct WordReading {
   WordClass word_class = WordClass::kNoun;
-  bool known = false;         // WordNet knows the form
-  bool noun = false;          // has a noun reading
-  bool verb = false;          // has a verb reading
-  bool adjective = false;     // has an adjective reading
-  bool plural = false;        // a noun plural that is no noun lemma itself ("volunteers")
-  bool base_verb = false;     // a verb lemma as written ("plant", "struggle")
+  bool known = false;      // WordNet knows the form
+  bool noun = false;       // has a noun reading
+  bool verb = false;       // has a verb reading
+  bool adjective = false;  // has an adjective reading
+  bool plural = false;     // a noun plural that is no noun lemma itself ("volunteers")
+  bool base_verb = false;  // a verb lemma as written ("plant", "struggle")
   // Verb uses are not rare beside noun uses (at least a quarter of them):
   // after a plural noun such a base form is likely the predicate ("grid
   // operators struggle").
@@ -63,9 +63,7 @@ struct WordReading {
 // Cached per thread.
 WordReading ReadWord(std::string_view lower_word);
 
-inline WordClass GuessWordClass(std::string_view lower_word) {
-  return ReadWord(lower_word).word_class;
-}
+inline WordClass GuessWordClass(std::string_view lower_word) { return ReadWord(lower_word).word_class; }
 
 // Whether `lower_word` is a preposition or a verb-introducing function word
 // ("to", "for", "by", "of"): an -ing word right after one is a gerund verb

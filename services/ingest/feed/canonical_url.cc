@@ -43,8 +43,8 @@ std::string Protect(std::string_view s, bool brackets) {
   bool in_fragment = false;
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    bool escape = c <= 0x20 || c >= 0x7F || ch == '%' || ch == '"' || ch == '<' || ch == '>' ||
-                  ch == '\\' || ch == '^' || ch == '`' || ch == '{' || ch == '|' || ch == '}';
+    bool escape = c <= 0x20 || c >= 0x7F || ch == '%' || ch == '"' || ch == '<' || ch == '>' || ch == '\\' ||
+                  ch == '^' || ch == '`' || ch == '{' || ch == '|' || ch == '}';
     if (ch == '#') {
       escape = in_fragment;
       in_fragment = true;
@@ -194,12 +194,15 @@ bool IsHttpScheme(const UriUriA& uri) {
 bool IsTrackingParameter(std::string_view name) {
   const std::string key = Lower(name);
   if (key.rfind("utm_", 0) == 0) return true;
-  static constexpr std::string_view kTracking[] = {
-      "fbclid", "gclid",   "dclid",  "msclkid", "mc_cid",   "mc_eid", "ref",
-      "igshid", "yclid",   "_hsenc", "_hsmi",   "ncid",     "cmpid",  "ocid",
-      "_ga",    "twclid",  "wt.mc_id", "oly_enc_id", "oly_anon_id", "vero_id",
-      "mkt_tok", "ref_src", "ref_url", "s_cid", "guccounter", "guce_referrer",
-      "guce_referrer_sig"};
+  static constexpr std::string_view kTracking[] = {"fbclid",      "gclid",         "dclid",
+                                                   "msclkid",     "mc_cid",        "mc_eid",
+                                                   "ref",         "igshid",        "yclid",
+                                                   "_hsenc",      "_hsmi",         "ncid",
+                                                   "cmpid",       "ocid",          "_ga",
+                                                   "twclid",      "wt.mc_id",      "oly_enc_id",
+                                                   "oly_anon_id", "vero_id",       "mkt_tok",
+                                                   "ref_src",     "ref_url",       "s_cid",
+                                                   "guccounter",  "guce_referrer", "guce_referrer_sig"};
   return std::find(std::begin(kTracking), std::end(kTracking), key) != std::end(kTracking);
 }
 
@@ -286,7 +289,8 @@ bool IsPlainAbsolutePath(std::string_view ref) {
       fragment = true;
       continue;
     }
-    if (std::string_view("-._~!$&'()*+,;=:@/?").find(static_cast<char>(c)) == std::string_view::npos) return false;
+    if (std::string_view("-._~!$&'()*+,;=:@/?").find(static_cast<char>(c)) == std::string_view::npos)
+      return false;
   }
   return true;
 }

@@ -8,14 +8,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
-#include <utility>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -32,8 +32,8 @@ std::string Lower(std::string_view s) {
 
 // A to-Unicode callback that substitutes like ICU's default and notes in
 // `context` (a bool*) that it had to.
-void SubstituteAndNote(const void* context, UConverterToUnicodeArgs* args, const char* units,
-                       int32_t length, UConverterCallbackReason reason, UErrorCode* error) {
+void SubstituteAndNote(const void* context, UConverterToUnicodeArgs* args, const char* units, int32_t length,
+                       UConverterCallbackReason reason, UErrorCode* error) {
   if (reason <= UCNV_IRREGULAR) *static_cast<bool*>(const_cast<void*>(context)) = true;
   UCNV_TO_U_CALLBACK_SUBSTITUTE(nullptr, args, units, length, reason, error);
 }
@@ -91,10 +91,10 @@ std::string DecodeLatin1(std::string_view b) {
 }
 
 std::optional<std::string> DecodeCp1252(std::string_view b) {
-  static constexpr unsigned kC1[32] = {
-      0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-      0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+  static constexpr unsigned kC1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                       0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                       0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
   std::string out;
   out.reserve(b.size() * 2);
   for (char ch : b) {
@@ -184,8 +184,8 @@ std::optional<std::string> DecodeAs(std::string_view b, const std::string& encod
     return std::string(b);
   }
   if (norm == "us-ascii" || norm == "ascii" || norm == "646" || norm == "us") return DecodeAscii(b);
-  if (norm == "iso-8859-1" || norm == "latin-1" || norm == "latin1" || norm == "iso8859-1" ||
-      norm == "l1" || norm == "8859" || norm == "cp819") {
+  if (norm == "iso-8859-1" || norm == "latin-1" || norm == "latin1" || norm == "iso8859-1" || norm == "l1" ||
+      norm == "8859" || norm == "cp819") {
     return DecodeLatin1(b);
   }
   if (norm == "windows-1252" || norm == "cp1252") return DecodeCp1252(b);
@@ -304,9 +304,9 @@ XmlDecoding DecodeXmlBytesImpl(std::string_view data, const XmlHttpInfo& http) {
         }
       }
     }
-    static const char* kUnicodeNames[] = {"u16", "utf-16", "utf16", "utf_16", "u32", "utf-32", "utf32",
-                                          "utf_32", "iso-10646-ucs-2", "iso-10646-ucs-4", "csucs4",
-                                          "csunicode", "ucs-2", "ucs-4"};
+    static const char* kUnicodeNames[] = {
+        "u16",    "utf-16",          "utf16",           "utf_16", "u32",       "utf-32", "utf32",
+        "utf_32", "iso-10646-ucs-2", "iso-10646-ucs-4", "csucs4", "csunicode", "ucs-2",  "ucs-4"};
     if (!bom_encoding.empty()) {
       for (const char* name : kUnicodeNames) {
         if (xml_encoding == name) xml_encoding = bom_encoding;
@@ -340,8 +340,8 @@ XmlDecoding DecodeXmlBytesImpl(std::string_view data, const XmlHttpInfo& http) {
   if (xml_encoding == "gb2312") xml_encoding = "gb18030";
   if (http.fetched && !acceptable) {
     out.problem = XmlEncodingProblem::kNotXmlMediaType;
-    out.message = has_content_type ? content_type_header + " is not an XML media type"
-                                   : "no Content-type specified";
+    out.message =
+        has_content_type ? content_type_header + " is not an XML media type" : "no Content-type specified";
   }
   std::vector<std::string> tried;
   std::string proposed;
@@ -350,8 +350,8 @@ XmlDecoding DecodeXmlBytesImpl(std::string_view data, const XmlHttpInfo& http) {
   // signalled encodings fail, a guess from the bytes themselves
   // (DetectCharset, computed only if needed) comes before the fallbacks.
   constexpr size_t kDetectedSlot = 3;
-  std::vector<std::string> candidates = {rfc3023,  xml_encoding, bom_encoding, "",
-                                         "utf-8",  "windows-1252", "iso-8859-2"};
+  std::vector<std::string> candidates = {rfc3023, xml_encoding,   bom_encoding, "",
+                                         "utf-8", "windows-1252", "iso-8859-2"};
   for (size_t slot = 0; slot < candidates.size(); ++slot) {
     if (slot == kDetectedSlot) candidates[slot] = DetectCharset(data).value_or("");
     const std::string& candidate = candidates[slot];
@@ -417,13 +417,12 @@ std::string DeclaredXmlEncoding(std::string_view bytes) {
 absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_view charset,
                                           bool* had_errors) {
   std::string name = Lower(charset);
-  if (name == "gb2312" || name == "gbk" || name == "x-gbk" || name == "cp936" ||
-      name == "euc-cn" || name == "csgb2312" || name == "windows-936") {
+  if (name == "gb2312" || name == "gbk" || name == "x-gbk" || name == "cp936" || name == "euc-cn" ||
+      name == "csgb2312" || name == "windows-936") {
     name = "gb18030";
   }
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, decltype(&ucnv_close)> converter(ucnv_open(name.c_str(), &status),
-                                                               &ucnv_close);
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> converter(ucnv_open(name.c_str(), &status), &ucnv_close);
   if (U_FAILURE(status) || converter == nullptr) {
     return absl::InvalidArgumentError("charset: no converter for \"" + name + "\"");
   }
@@ -432,8 +431,7 @@ absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_vi
   }
   if (had_errors != nullptr) {
     *had_errors = false;
-    ucnv_setToUCallBack(converter.get(), &SubstituteAndNote, had_errors, nullptr, nullptr,
-                        &status);
+    ucnv_setToUCallBack(converter.get(), &SubstituteAndNote, had_errors, nullptr, nullptr, &status);
     if (U_FAILURE(status)) {
       return absl::InternalError("charset: cannot set the conversion callback");
     }
@@ -443,17 +441,15 @@ absl::StatusOr<std::string> ConvertToUtf8(std::string_view bytes, std::string_vi
   int32_t units = ucnv_toUChars(converter.get(), utf16.data(), static_cast<int32_t>(utf16.size()),
                                 bytes.data(), static_cast<int32_t>(bytes.size()), &status);
   if (U_FAILURE(status)) {
-    return absl::InvalidArgumentError("charset: cannot decode as \"" + name +
-                                      "\": " + u_errorName(status));
+    return absl::InvalidArgumentError("charset: cannot decode as \"" + name + "\": " + u_errorName(status));
   }
   std::string out(static_cast<size_t>(units) * 3 + 1, '\0');
   int32_t length = 0;
   status = U_ZERO_ERROR;
-  u_strToUTF8WithSub(out.data(), static_cast<int32_t>(out.size()), &length, utf16.data(), units,
-                     0xFFFD, nullptr, &status);
+  u_strToUTF8WithSub(out.data(), static_cast<int32_t>(out.size()), &length, utf16.data(), units, 0xFFFD,
+                     nullptr, &status);
   if (U_FAILURE(status)) {
-    return absl::InvalidArgumentError("charset: cannot encode UTF-8: " +
-                                      std::string(u_errorName(status)));
+    return absl::InvalidArgumentError("charset: cannot encode UTF-8: " + std::string(u_errorName(status)));
   }
   out.resize(static_cast<size_t>(length));
   return out;
@@ -505,8 +501,7 @@ std::optional<std::string> DetectCharset(std::string_view bytes) {
   constexpr int32_t kMinConfidence = 50;
   bytes = bytes.substr(0, kMaxDetectedBytes);
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status),
-                                                                      &ucsdet_close);
+  std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status), &ucsdet_close);
   if (U_FAILURE(status) || detector == nullptr) return std::nullopt;
   ucsdet_enableInputFilter(detector.get(), true);  // skip <tags>
   ucsdet_setText(detector.get(), bytes.data(), static_cast<int32_t>(bytes.size()), &status);
@@ -519,8 +514,8 @@ std::optional<std::string> DetectCharset(std::string_view bytes) {
   }
   std::string charset = U_SUCCESS(status) && name != nullptr ? name : "";
   std::string lower = Lower(charset);
-  if (charset.empty() || confidence < kMinConfidence || lower.rfind("utf-", 0) == 0 ||
-      lower == "us-ascii" || lower == "iso-8859-1" || lower == "windows-1252") {
+  if (charset.empty() || confidence < kMinConfidence || lower.rfind("utf-", 0) == 0 || lower == "us-ascii" ||
+      lower == "iso-8859-1" || lower == "windows-1252") {
     // Nothing ICU knows, or only Latin: perhaps Thai, which it does not.
     if (!LooksLikeThai(bytes)) return std::nullopt;
     charset = "TIS-620";

@@ -115,16 +115,15 @@ std::optional<int> NamedZoneOffset(const std::string& name) {
     int minutes;
   };
   static constexpr Zone kZones[] = {
-      {"ut", 0},       {"utc", 0},      {"gmt", 0},      {"z", 0},       {"wet", 0},
-      {"bst", 60},     {"cet", 60},     {"met", 60},     {"mez", 60},    {"west", 60},
-      {"cest", 120},   {"mest", 120},   {"mesz", 120},   {"eet", 120},   {"eest", 180},
-      {"msk", 180},    {"ist", 330},    {"ict", 420},    {"wib", 420},   {"hkt", 480},
-      {"sgt", 480},    {"awst", 480},   {"jst", 540}, {"kst", 540},
-      {"acst", 570},   {"aest", 600},   {"acdt", 630},   {"aedt", 660},  {"nzst", 720},
-      {"nzdt", 780},   {"est", -300},   {"edt", -240},   {"cst", -360},  {"cdt", -300},
-      {"mst", -420},   {"mdt", -360},   {"pst", -480},   {"pdt", -420},  {"akst", -540},
-      {"akdt", -480},  {"hst", -600},   {"ast", -240},   {"adt", -180},  {"nst", -210},
-      {"ndt", -150},   {"et", -300},    {"ct", -360},    {"mt", -420},   {"pt", -480}};
+      {"ut", 0},     {"utc", 0},    {"gmt", 0},     {"z", 0},       {"wet", 0},    {"bst", 60},
+      {"cet", 60},   {"met", 60},   {"mez", 60},    {"west", 60},   {"cest", 120}, {"mest", 120},
+      {"mesz", 120}, {"eet", 120},  {"eest", 180},  {"msk", 180},   {"ist", 330},  {"ict", 420},
+      {"wib", 420},  {"hkt", 480},  {"sgt", 480},   {"awst", 480},  {"jst", 540},  {"kst", 540},
+      {"acst", 570}, {"aest", 600}, {"acdt", 630},  {"aedt", 660},  {"nzst", 720}, {"nzdt", 780},
+      {"est", -300}, {"edt", -240}, {"cst", -360},  {"cdt", -300},  {"mst", -420}, {"mdt", -360},
+      {"pst", -480}, {"pdt", -420}, {"akst", -540}, {"akdt", -480}, {"hst", -600}, {"ast", -240},
+      {"adt", -180}, {"nst", -210}, {"ndt", -150},  {"et", -300},   {"ct", -360},  {"mt", -420},
+      {"pt", -480}};
   for (const Zone& zone : kZones) {
     if (zone.name == name) return zone.minutes;
   }
@@ -234,9 +233,9 @@ std::optional<int64_t> ParseIso(std::string_view s) {
 }
 
 int MonthFromName(const std::string& word) {
-  static constexpr std::string_view kMonths[] = {"january", "february", "march",     "april",
-                                                 "may",     "june",     "july",      "august",
-                                                 "september", "october", "november", "december"};
+  static constexpr std::string_view kMonths[] = {"january",   "february", "march",    "april",
+                                                 "may",       "june",     "july",     "august",
+                                                 "september", "october",  "november", "december"};
   if (word.size() < 3) return -1;
   if (word == "sept") return 9;
   for (int i = 0; i < 12; ++i) {
@@ -267,8 +266,7 @@ bool ParseClock(std::string_view token, Fields* f, std::optional<int>* zone) {
     ++pos;
     f->second = ReadNumber(token, &pos, 1, 2);
     if (f->second < 0) return false;
-    if (pos + 1 < token.size() && (token[pos] == '.' || token[pos] == ',') &&
-        IsDigit(token[pos + 1])) {
+    if (pos + 1 < token.size() && (token[pos] == '.' || token[pos] == ',') && IsDigit(token[pos + 1])) {
       ++pos;
       f->millis = ReadFraction(token, &pos);
     }
@@ -286,8 +284,7 @@ bool IsRfc850Hyphen(const std::string& current, std::string_view s, size_t i) {
   if (current.empty() || i + 1 >= s.size()) return false;
   const char next = s[i + 1];
   if (IsDigit(current.back())) {
-    return std::isalpha(static_cast<unsigned char>(next)) &&
-           current.find(':') == std::string::npos;
+    return std::isalpha(static_cast<unsigned char>(next)) && current.find(':') == std::string::npos;
   }
   return IsDigit(next) && MonthFromName(Lower(current)) > 0;
 }
@@ -351,8 +348,8 @@ std::optional<int64_t> ParseTokens(std::string_view s) {
       }
       if (token == "at" || token == "of" || token == "the") continue;
     }
-    if (IsDigit(token[0]) && (token.ends_with("st") || token.ends_with("nd") ||
-                              token.ends_with("rd") || token.ends_with("th"))) {
+    if (IsDigit(token[0]) &&
+        (token.ends_with("st") || token.ends_with("nd") || token.ends_with("rd") || token.ends_with("th"))) {
       std::string digits = token.substr(0, token.size() - 2);
       bool ok = !digits.empty() && digits.size() <= 2;
       for (char c : digits) ok = ok && IsDigit(c);
@@ -475,13 +472,13 @@ std::string FormatRfc3339(int64_t unix_ms) {
   int64_t seconds = rem / 1000;
   char buf[64];
   if (millis != 0) {
-    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                  static_cast<long long>(year), month, day, static_cast<int>(seconds / 3600),
-                  static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60), millis);
+    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", static_cast<long long>(year),
+                  month, day, static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
+                  static_cast<int>(seconds % 60), millis);
   } else {
-    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-                  static_cast<long long>(year), month, day, static_cast<int>(seconds / 3600),
-                  static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
+    std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(year), month,
+                  day, static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
+                  static_cast<int>(seconds % 60));
   }
   return buf;
 }

@@ -68,7 +68,7 @@ struct FeedPerson {
 
 // An attribute of an extension element.
 struct FeedAttribute {
-  std::string ns;  // namespace URI; "" if none
+  std::string ns;    // namespace URI; "" if none
   std::string name;  // local name as written
   std::string value;
 };
@@ -78,12 +78,12 @@ struct FeedAttribute {
 // feed's own vocabulary), in document order. Readers that map extensions by
 // name (feedparser's "itunes_explicit", "media_content") read them here.
 struct FeedExtension {
-  std::string ns;     // namespace URI as written; "" if none
-  std::string name;   // local name as written
-  std::string prefix;  // the prefix the document wrote; "" if none
+  std::string ns;                         // namespace URI as written; "" if none
+  std::string name;                       // local name as written
+  std::string prefix;                     // the prefix the document wrote; "" if none
   std::vector<FeedAttribute> attributes;  // in document order
-  std::string value;  // character data of the element and its descendants
-  bool has_children = false;  // it contains elements (value is their text)
+  std::string value;                      // character data of the element and its descendants
+  bool has_children = false;              // it contains elements (value is their text)
   // Extensions nested in this one (media:group's media:content, georss
   // GML geometries, psc:chapters's chapters), in document order.
   std::vector<FeedExtension> children;
@@ -207,15 +207,15 @@ struct FeedItemDetails {
   bool id_is_about = false;  // the id is the RSS 1.0 item's rdf:about
   // RSS guid isPermaLink, Atom id: true unless isPermaLink says "false".
   bool id_is_permalink = false;
-  FeedText rights;  // Atom rights, RSS copyright, dc:rights
-  std::string comments;  // RSS <comments>, as written
+  FeedText rights;                       // Atom rights, RSS copyright, dc:rights
+  std::string comments;                  // RSS <comments>, as written
   std::vector<FeedPerson> contributors;  // Atom contributors, dc:contributor
   // Atom <source> (the feed the entry was copied from) read like a feed;
   // RSS <source url="...">title</source> gives only its title and href.
   std::optional<FeedDetails> source;
-  std::string source_href;  // RSS source url attribute, as written
+  std::string source_href;      // RSS source url attribute, as written
   bool source_is_text = false;  // RSS form: source->title and source_href only
-  std::string base;  // xml:base in effect at the item, over the document URL
+  std::string base;             // xml:base in effect at the item, over the document URL
   std::vector<FeedExtension> extensions;
 };
 

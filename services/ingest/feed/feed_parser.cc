@@ -97,9 +97,8 @@ bool Is(const xml::Node* node, std::string_view ns, std::string_view name) {
 // RSS 0.9x/2.0 elements normally have no namespace, but some feeds put them
 // in one of the historical RSS namespaces.
 bool IsRssNs(std::string_view ns) {
-  return ns.empty() || ns == kRss10Ns || ns == kRss090Ns ||
-         ns == "http://backend.userland.com/rss2" || ns == "http://backend.userland.com/rss" ||
-         ns == "http://blogs.law.harvard.edu/tech/rss" ||
+  return ns.empty() || ns == kRss10Ns || ns == kRss090Ns || ns == "http://backend.userland.com/rss2" ||
+         ns == "http://backend.userland.com/rss" || ns == "http://blogs.law.harvard.edu/tech/rss" ||
          ns == "http://purl.org/net/rss1.1#";
 }
 
@@ -169,8 +168,7 @@ std::string Lower(std::string_view s) {
 // first, the one RSS and Atom documents were written against (HTML5 moved
 // &lang; and &rang;), then the HTML parser's for newer names; returns "" if
 // neither knows it.
-std::string DecodeHtmlEntity(std::string_view name,
-                             std::unordered_map<std::string, std::string>* cache) {
+std::string DecodeHtmlEntity(std::string_view name, std::unordered_map<std::string, std::string>* cache) {
   std::string key(name);
   if (auto it = cache->find(key); it != cache->end()) return it->second;
   if (int cp = fp::Html4Entity(key); cp >= 0) {
@@ -623,9 +621,9 @@ FeedText TextDetail(const xml::Node* node, const Scope& scope) {
     text.type = type;
   }
   // Atom 1.0 carries any other media type Base64-encoded (RFC 4287 4.1.3.3).
-  const bool binary = NsOf(node) == kAtom10Ns && type != "text" && type != "html" &&
-                      type != "xhtml" && !type.empty() && type.rfind("text/", 0) != 0 &&
-                      !absl::EndsWith(type, "+xml") && !absl::EndsWith(type, "/xml");
+  const bool binary = NsOf(node) == kAtom10Ns && type != "text" && type != "html" && type != "xhtml" &&
+                      !type.empty() && type.rfind("text/", 0) != 0 && !absl::EndsWith(type, "+xml") &&
+                      !absl::EndsWith(type, "/xml");
   if (mode == "base64" || binary) {
     text.value = DecodeBase64(TextOf(node));
   } else if (type == "xhtml" || (text.type == "application/xhtml+xml" && NsOf(node) == kAtom10Ns)) {
@@ -675,8 +673,8 @@ FeedLink LinkOf(const xml::Node* node, const Scope& scope) {
   return link;
 }
 
-void AddLinks(const std::vector<const xml::Node*>& nodes, const Scope& scope,
-              std::vector<FeedLink>* links, std::vector<FeedEnclosure>* enclosures) {
+void AddLinks(const std::vector<const xml::Node*>& nodes, const Scope& scope, std::vector<FeedLink>* links,
+              std::vector<FeedEnclosure>* enclosures) {
   links->reserve(nodes.size());
   for (const xml::Node* node : nodes) {
     FeedLink link = LinkOf(node, scope);
@@ -728,7 +726,8 @@ void ReadModuleElement(const xml::Node* child, RawItem* item) {
       if (item->guid.empty()) item->guid = Trim(TextOf(child));
     }
   } else if (ns == kDcTermsNs) {
-    if (name == "modified") TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
+    if (name == "modified")
+      TakeDate(child, false, &item->updated_ms, item->details ? &item->details->updated_raw : nullptr);
     if (name == "issued" || name == "created") {
       TakeDate(child, false, &item->published_ms,
                item->details && name == "issued" ? &item->details->published_raw : nullptr);
@@ -1137,8 +1136,8 @@ void ReadItemExtras(const xml::Node* node, const Scope& scope, FeedItemDetails* 
         continue;
       }
     } else if (ns == kDcNs) {
-      if (name == "creator" || name == "author" || name == "date" || name == "subject" ||
-          name == "title" || name == "description") {
+      if (name == "creator" || name == "author" || name == "date" || name == "subject" || name == "title" ||
+          name == "description") {
         continue;
       }
       if (name == "contributor") {
@@ -1236,11 +1235,11 @@ void ReadFeedExtras(const xml::Node* node, const Scope& scope, FeedDetails* out)
       } else if (name == "category") {
         std::string term = Attr(child, "term");
         if (term.empty()) term = TextOf(child);
-        out->tags.push_back(FeedCategory{Trim(term),
-                                         Trim(child->FindAttribute({}, "scheme") != nullptr
-                                                  ? Attr(child, "scheme")
-                                                  : Attr(child, "domain")),
-                                         TrimmedAttr(child, "label")});
+        out->tags.push_back(
+            FeedCategory{Trim(term),
+                         Trim(child->FindAttribute({}, "scheme") != nullptr ? Attr(child, "scheme")
+                                                                            : Attr(child, "domain")),
+                         TrimmedAttr(child, "label")});
       } else if (name == "contributor") {
         out->contributors.push_back(AnyPerson(child));
       } else if (name == "webMaster") {
@@ -1329,8 +1328,8 @@ std::string VersionName(const xml::Node* root, const std::string& format) {
   return format;
 }
 
-absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
-                                    const std::string& base_url, bool recovered, bool details) {
+absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format, const std::string& base_url,
+                                    bool recovered, bool details) {
   ParsedFeed feed;
   feed.format = std::move(format);
   const xml::Node* channel = nullptr;
@@ -1438,8 +1437,8 @@ absl::StatusOr<ParsedFeed> ParseRss(const xml::Node* root, std::string format,
   return feed;
 }
 
-absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
-                                     const std::string& base_url, bool recovered, bool details) {
+absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format, const std::string& base_url,
+                                     bool recovered, bool details) {
   ParsedFeed feed;
   feed.format = std::move(format);
   std::string feed_author;
@@ -1489,8 +1488,7 @@ absl::StatusOr<ParsedFeed> ParseAtom(const xml::Node* root, std::string format,
   feed.items.reserve(entry_nodes.size());
   for (const xml::Node* node : entry_nodes) {
     feed.items.push_back(
-        FinishItem(ReadAtomEntry(node, details), default_base, base_url, feed.language,
-                   feed_author));
+        FinishItem(ReadAtomEntry(node, details), default_base, base_url, feed.language, feed_author));
   }
   return feed;
 }
@@ -1580,9 +1578,7 @@ absl::StatusOr<ParsedFeed> ParseJsonFeed(std::string_view bytes, const std::stri
 
 bool HasUnicodeSignature(std::string_view bytes) {
   if (bytes.size() < 2) return false;
-  const auto byte = [&](size_t i) {
-    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : -1;
-  };
+  const auto byte = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : -1; };
   switch (byte(0)) {
     case 0xFE:
       return byte(1) == 0xFF;
@@ -1642,8 +1638,8 @@ PreparedInput PrepareInput(std::string_view bytes) {
   }
   std::string declared = DeclaredXmlEncoding(bytes);
   input.encoding = declared.empty() ? "utf-8" : declared;
-  if (declared == "utf-16" || declared == "utf-16le" || declared == "utf-16be" ||
-      declared == "utf-32" || declared == "ucs-2" || declared == "ucs-4") {
+  if (declared == "utf-16" || declared == "utf-16le" || declared == "utf-16be" || declared == "utf-32" ||
+      declared == "ucs-2" || declared == "ucs-4") {
     // An ASCII-compatible document that claims a 16/32-bit encoding.
     input.problem = "declared encoding " + declared + " does not match the bytes";
     declared.clear();
@@ -1682,8 +1678,8 @@ PreparedInput PrepareInput(std::string_view bytes) {
   }
   std::string charset = declared;
   bool latin1 = false;
-  if (charset == "iso-8859-1" || charset == "latin1" || charset == "latin-1" ||
-      charset == "us-ascii" || charset == "ascii" || charset == "iso8859-1") {
+  if (charset == "iso-8859-1" || charset == "latin1" || charset == "latin-1" || charset == "us-ascii" ||
+      charset == "ascii" || charset == "iso8859-1") {
     charset = "windows-1252";  // what browsers and feed readers do
     latin1 = true;
   }
@@ -1698,8 +1694,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
     if (detected) redecoded = ConvertToUtf8(bytes, *detected);
     if (redecoded.ok()) {
       input.converted = *std::move(redecoded);
-      input.problem =
-          "document is not valid " + declared + "; decoded as " + *detected + " (detected)";
+      input.problem = "document is not valid " + declared + "; decoded as " + *detected + " (detected)";
       input.encoding = absl::AsciiStrToLower(*detected);
     } else {
       input.converted = *std::move(converted);
@@ -1716,9 +1711,7 @@ PreparedInput PrepareInput(std::string_view bytes) {
 }
 
 bool IsNameStart(unsigned char c) { return std::isalpha(c) || c == '_' || c == ':' || c >= 0x80; }
-bool IsNameChar(unsigned char c) {
-  return IsNameStart(c) || std::isdigit(c) || c == '-' || c == '.';
-}
+bool IsNameChar(unsigned char c) { return IsNameStart(c) || std::isdigit(c) || c == '-' || c == '.'; }
 
 // amp, lt, gt, quot or apos: the entities every XML parser knows.
 bool IsPredefinedEntity(std::string_view name) {
@@ -1816,8 +1809,7 @@ std::string RepairEntities(std::string_view data, std::string* problem) {
       }
       if (name_end < data.size() && data[name_end] == ';') {
         std::string_view name = data.substr(name_start, name_end - name_start);
-        if (IsPredefinedEntity(name) ||
-            std::find(declared.begin(), declared.end(), name) != declared.end()) {
+        if (IsPredefinedEntity(name) || std::find(declared.begin(), declared.end(), name) != declared.end()) {
           pos = name_end + 1;
         } else {
           out.append(data.substr(copied, pos - copied));
@@ -1927,12 +1919,11 @@ class ParserLease {
 // is needed only to convert from another encoding; if the document made
 // libxml2 switch to one, returns nullptr and sets *converted (and the
 // context must not be reused).
-xmlDoc* ReadWithoutRefills(xmlParserCtxt* ctxt, std::string_view data, int options,
-                           bool* converted) {
+xmlDoc* ReadWithoutRefills(xmlParserCtxt* ctxt, std::string_view data, int options, bool* converted) {
   *converted = false;
   xmlCtxtReset(ctxt);
-  xmlParserInputBuffer* buffer = xmlParserInputBufferCreateMem(
-      data.data(), static_cast<int>(data.size()), XML_CHAR_ENCODING_NONE);
+  xmlParserInputBuffer* buffer =
+      xmlParserInputBufferCreateMem(data.data(), static_cast<int>(data.size()), XML_CHAR_ENCODING_NONE);
   if (buffer == nullptr) {
     *converted = true;  // let xmlCtxtReadMemory try
     return nullptr;
@@ -2057,8 +2048,7 @@ void AddDtdDefaults(const xmlNode* from, xml::Node* to, CopyState* state) {
     if (attr->prefix != nullptr) {
       if (Str(attr->prefix) == "xml") {
         ns = kXmlNs;
-      } else if (const xmlNs* bound = xmlSearchNs(from->doc, const_cast<xmlNode*>(from),
-                                                  attr->prefix);
+      } else if (const xmlNs* bound = xmlSearchNs(from->doc, const_cast<xmlNode*>(from), attr->prefix);
                  bound != nullptr) {
         ns = doc->Store(Str(bound->href));
       } else {
@@ -2203,8 +2193,8 @@ std::string RootDescription(const xml::Node* root) {
 absl::Status ParseWithLibxml(std::string_view data, bool is_utf8, std::optional<xml::Document>* tree,
                              ErrorCollector* errors, bool* well_formed, bool* ns_well_formed) {
   GenericErrorSilencer silencer;
-  int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                XML_PARSE_NOCDATA;
+  int options =
+      XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
   if (is_utf8) options |= XML_PARSE_IGNORE_ENC;
   std::unique_ptr<xmlDoc, XmlDocDeleter> doc;
   // Input that libxml2 reads as UTF-8 without converting it goes through
@@ -2294,8 +2284,7 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
                                           /*any_declared_encoding=*/input.is_utf8);
   }
   if (!tree) {
-    absl::Status status = ParseWithLibxml(data, input.is_utf8, &tree, &errors, &well_formed,
-                                          &ns_well_formed);
+    absl::Status status = ParseWithLibxml(data, input.is_utf8, &tree, &errors, &well_formed, &ns_well_formed);
     if (!status.ok()) return status;
   }
   xml::Node* root = tree ? tree->root() : nullptr;
@@ -2318,8 +2307,7 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
   absl::StatusOr<ParsedFeed> feed;
   if (name == "rss" && IsRssNs(ns)) {
     std::string version = Trim(Attr(root, "version"));
-    feed = ParseRss(root, version.rfind("0.9", 0) == 0 ? "rss09x" : "rss20", base_url, recovered,
-                    details);
+    feed = ParseRss(root, version.rfind("0.9", 0) == 0 ? "rss09x" : "rss20", base_url, recovered, details);
   } else if (name == "RDF" && (ns == kRdfNs || ns.empty())) {
     bool rss090 = false;
     for (const xml::Node* child : ElementChildren(root)) {
@@ -2339,8 +2327,7 @@ absl::StatusOr<ParsedFeed> ParseXmlFeed(std::string_view bytes, const std::strin
   } else if (name == "feed" && ns == kAtom03Ns) {
     feed = ParseAtom(root, "atom03", base_url, recovered, details);
   } else {
-    return absl::InvalidArgumentError("feed: not a feed: root element is " +
-                                      RootDescription(root) +
+    return absl::InvalidArgumentError("feed: not a feed: root element is " + RootDescription(root) +
                                       ", expected <rss>, <rdf:RDF> or Atom <feed>");
   }
   if (!feed.ok()) return feed;
@@ -2431,11 +2418,27 @@ void MakeDetailsValidUtf8(FeedDetails* d) {
   MakeDetailsValidUtf8(&d->authors);
   MakeDetailsValidUtf8(&d->contributors);
   MakeDetailsValidUtf8(&d->tags);
-  for (std::string* s : {&d->language_element, &d->id, &d->generator.name, &d->generator.href,
-                         &d->generator.version, &d->image.url, &d->image.link, &d->image.width,
-                         &d->image.height, &d->textinput.name, &d->textinput.link, &d->published,
-                         &d->updated, &d->publisher.name, &d->publisher.email, &d->publisher.uri,
-                         &d->publisher.text, &d->docs, &d->ttl, &d->icon, &d->logo}) {
+  for (std::string* s : {&d->language_element,
+                         &d->id,
+                         &d->generator.name,
+                         &d->generator.href,
+                         &d->generator.version,
+                         &d->image.url,
+                         &d->image.link,
+                         &d->image.width,
+                         &d->image.height,
+                         &d->textinput.name,
+                         &d->textinput.link,
+                         &d->published,
+                         &d->updated,
+                         &d->publisher.name,
+                         &d->publisher.email,
+                         &d->publisher.uri,
+                         &d->publisher.text,
+                         &d->docs,
+                         &d->ttl,
+                         &d->icon,
+                         &d->logo}) {
     MakeValidUtf8(s);
   }
   for (auto& [k, v] : d->cloud) MakeValidUtf8(&v);
@@ -2457,8 +2460,8 @@ void MakeDetailsValidUtf8(ParsedFeed* feed) {
       for (std::string* s : {&e.url, &e.type, &e.length}) MakeValidUtf8(s);
     }
     MakeDetailsValidUtf8(&d.tags);
-    for (std::string* s : {&d.published, &d.updated, &d.created, &d.expired, &d.id, &d.comments,
-                           &d.source_href}) {
+    for (std::string* s :
+         {&d.published, &d.updated, &d.created, &d.expired, &d.id, &d.comments, &d.source_href}) {
       MakeValidUtf8(s);
     }
     if (d.source) MakeDetailsValidUtf8(&*d.source);
@@ -2475,11 +2478,11 @@ absl::StatusOr<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view ba
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
   while (start < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[start]))) ++start;
   if (start == bytes.size()) return absl::InvalidArgumentError("feed: not a feed: input is empty");
-  absl::StatusOr<ParsedFeed> feed = bytes[start] == '{' ? ParseJsonFeed(bytes.substr(start), base)
-                                                        : ParseXmlFeed(bytes, base, options);
+  absl::StatusOr<ParsedFeed> feed =
+      bytes[start] == '{' ? ParseJsonFeed(bytes.substr(start), base) : ParseXmlFeed(bytes, base, options);
   if (!feed.ok()) return feed;
-  for (std::string* s : {&feed->title, &feed->link, &feed->description, &feed->language,
-                         &feed->ill_formed_reason}) {
+  for (std::string* s :
+       {&feed->title, &feed->link, &feed->description, &feed->language, &feed->ill_formed_reason}) {
     MakeValidUtf8(s);
   }
   if (options.details) MakeDetailsValidUtf8(&*feed);

@@ -35,7 +35,7 @@ struct FeedItem {
   // RSS <guid>, Atom <id>, JSON Feed "id"; falls back to rdf:about, then to
   // `link`, so it is empty only if the item has neither.
   std::string guid;
-  std::string link;  // the item's web page
+  std::string link;   // the item's web page
   std::string title;  // plain text: entities decoded, tags stripped
   // Author names, joined with ", " if there are several. An RSS
   // "email (Name)" author is reduced to "Name".
@@ -49,8 +49,8 @@ struct FeedItem {
   // content_text, else summary); paragraphs separated by "\n\n".
   std::string text;
   std::vector<std::string> categories;  // de-duplicated, in document order
-  int64_t published_ms = 0;  // UTC unix ms, 0 = unknown
-  int64_t updated_ms = 0;    // UTC unix ms, 0 = unknown
+  int64_t published_ms = 0;             // UTC unix ms, 0 = unknown
+  int64_t updated_ms = 0;               // UTC unix ms, 0 = unknown
   // Item xml:lang (own or inherited) / dc:language, else the feed language.
   std::string language;
 

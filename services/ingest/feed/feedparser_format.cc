@@ -80,10 +80,8 @@ TextOut FormatText(const FeedText& text, std::string_view rss_type, const Contex
   fp::TranslateCp1252(&out.value);
   std::string language = !text.language.empty() ? text.language : ctx.default_language;
   std::replace(language.begin(), language.end(), '_', '-');
-  out.detail = Json{{"type", type},
-                    {"language", OrNull(language)},
-                    {"base", text.base},
-                    {"value", out.value}};
+  out.detail =
+      Json{{"type", type}, {"language", OrNull(language)}, {"base", text.base}, {"value", out.value}};
   if (!text.src.empty()) out.detail["src"] = text.src;
   return out;
 }
@@ -260,23 +258,22 @@ std::string PrefixOf(const std::string& ns) {
 
 // FeedParserDict's write-side key aliases.
 std::string MapKey(const std::string& key) {
-  static const auto* map = new std::map<std::string, std::string>{
-      {"channel", "feed"},
-      {"items", "entries"},
-      {"guid", "id"},
-      {"date", "updated"},
-      {"date_parsed", "updated_parsed"},
-      {"description", "summary"},
-      {"description_detail", "summary_detail"},
-      {"url", "href"},
-      {"modified", "updated"},
-      {"modified_parsed", "updated_parsed"},
-      {"issued", "published"},
-      {"issued_parsed", "published_parsed"},
-      {"copyright", "rights"},
-      {"copyright_detail", "rights_detail"},
-      {"tagline", "subtitle"},
-      {"tagline_detail", "subtitle_detail"}};
+  static const auto* map = new std::map<std::string, std::string>{{"channel", "feed"},
+                                                                  {"items", "entries"},
+                                                                  {"guid", "id"},
+                                                                  {"date", "updated"},
+                                                                  {"date_parsed", "updated_parsed"},
+                                                                  {"description", "summary"},
+                                                                  {"description_detail", "summary_detail"},
+                                                                  {"url", "href"},
+                                                                  {"modified", "updated"},
+                                                                  {"modified_parsed", "updated_parsed"},
+                                                                  {"issued", "published"},
+                                                                  {"issued_parsed", "published_parsed"},
+                                                                  {"copyright", "rights"},
+                                                                  {"copyright_detail", "rights_detail"},
+                                                                  {"tagline", "subtitle"},
+                                                                  {"tagline_detail", "subtitle_detail"}};
   auto it = map->find(key);
   return it == map->end() ? key : it->second;
 }
@@ -345,8 +342,8 @@ std::vector<std::string> Split(const std::string& value, char separator) {
 // GML positions are swapped to (longitude, latitude): the 4000-4999 block
 // of the EPSG registry and the few geographic systems numbered below it.
 bool IsGeographicEpsg(int code) {
-  return (code >= 4000 && code <= 4999) || code == 3819 || code == 3821 || code == 3824 ||
-         code == 3889 || code == 3906;
+  return (code >= 4000 && code <= 4999) || code == 3819 || code == 3821 || code == 3824 || code == 3889 ||
+         code == 3906;
 }
 
 // `text`: numbers separated by white space or commas, read as positions of
@@ -371,7 +368,8 @@ Json GeoGeometry(const std::string& kind, const std::string& text, bool swap, in
   Json positions = Json::array();
   const size_t step = dims == 3 ? 3 : 2;
   for (size_t i = 0; i + step <= numbers.size(); i += step) {
-    Json position = swap ? Json::array({numbers[i + 1], numbers[i]}) : Json::array({numbers[i], numbers[i + 1]});
+    Json position =
+        swap ? Json::array({numbers[i + 1], numbers[i]}) : Json::array({numbers[i], numbers[i + 1]});
     if (dims == 3) position.push_back(numbers[i + 2]);
     positions.push_back(std::move(position));
   }
@@ -412,9 +410,8 @@ void PutGml(Json& where, const FeedExtension& ext, std::string kind) {
     kind = "polygon";
   } else if (key == "gml_pos" || key == "gml_poslist") {
     bool swap = true;
-    const std::string srs = where.contains("srsName") && where["srsName"].is_string()
-                                ? where["srsName"].get<std::string>()
-                                : "";
+    const std::string srs =
+        where.contains("srsName") && where["srsName"].is_string() ? where["srsName"].get<std::string>() : "";
     if (srs.find("EPSG") != std::string::npos) {
       const std::string code = srs.substr(srs.rfind(':') + 1);
       swap = !code.empty() && code.find_first_not_of("0123456789") == std::string::npos && code.size() < 9 &&
@@ -514,7 +511,8 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
     }
     target["publisher_detail"] = detail;
     if (detail.contains("name") && detail.contains("email")) {
-      target["publisher"] = detail["name"].get<std::string>() + " (" + detail["email"].get<std::string>() + ")";
+      target["publisher"] =
+          detail["name"].get<std::string>() + " (" + detail["email"].get<std::string>() + ")";
     } else if (detail.contains("name")) {
       target["publisher"] = detail["name"];
     } else if (detail.contains("email")) {
@@ -539,7 +537,8 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
   } else if (key == "itunes_subtitle") {
     PutText(target, "subtitle", ExtensionText(ext, "text/plain"), "text/plain", ctx);
   } else if (key == "itunes_summary") {
-    if (!target.contains("summary")) PutText(target, "summary", ExtensionText(ext, "text/plain"), "text/plain", ctx);
+    if (!target.contains("summary"))
+      PutText(target, "summary", ExtensionText(ext, "text/plain"), "text/plain", ctx);
   } else if (key == "media_thumbnail") {
     Json& list = target["media_thumbnail"];
     if (!list.is_array()) list = Json::array();
@@ -579,11 +578,14 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
     a["content"] = value;
     target[key] = a;
   } else if (key == "media_title") {
-    if (!target.contains("title")) PutText(target, "title", ExtensionText(ext, "text/plain"), "text/plain", ctx);
+    if (!target.contains("title"))
+      PutText(target, "title", ExtensionText(ext, "text/plain"), "text/plain", ctx);
   } else if (key == "media_description") {
-    if (!target.contains("summary")) PutText(target, "summary", ExtensionText(ext, "text/html"), "text/html", ctx);
+    if (!target.contains("summary"))
+      PutText(target, "summary", ExtensionText(ext, "text/html"), "text/html", ctx);
   } else if (key == "media_category") {
-    Json scheme = HasAttr(ext, "scheme") ? Json(AttrOf(ext, "scheme")) : Json("http://search.yahoo.com/mrss/category_schema");
+    Json scheme = HasAttr(ext, "scheme") ? Json(AttrOf(ext, "scheme"))
+                                         : Json("http://search.yahoo.com/mrss/category_schema");
     Json label = HasAttr(ext, "label") ? Json(AttrOf(ext, "label")) : Json(nullptr);
     if (!value.empty()) {
       Json& list = target["tags"];
@@ -612,7 +614,8 @@ void PutExtension(Json& target, const FeedExtension& ext, const Context& ctx, bo
     target[key] = Resolve(ext.base, value);
   } else if (key == "admin_errorreportsto") {
     target["errorreportsto"] = AttrOf(ext, "resource");
-  } else if (key == "georss_point" || key == "georss_line" || key == "georss_polygon" || key == "georss_box") {
+  } else if (key == "georss_point" || key == "georss_line" || key == "georss_polygon" ||
+             key == "georss_box") {
     std::string kind = key.substr(7);
     if (kind == "line") kind = "linestring";
     if (kind == "polygon") kind = "georss_polygon";
@@ -894,12 +897,13 @@ Json ParseFeedparserFormat(std::string_view bytes, const FeedparserOptions& opti
   if (feed.ok()) {
     result = FormatFeedparser(*feed, options);
   } else {
-    result = Json{{"bozo", true},
-                  {"bozo_exception", Json{{"type", "SAXParseException"}, {"message", feed.status().message()}}},
-                  {"feed", Json::object()},
-                  {"entries", Json::array()},
-                  {"namespaces", Json::object()},
-                  {"version", ""}};
+    result =
+        Json{{"bozo", true},
+             {"bozo_exception", Json{{"type", "SAXParseException"}, {"message", feed.status().message()}}},
+             {"feed", Json::object()},
+             {"entries", Json::array()},
+             {"namespaces", Json::object()},
+             {"version", ""}};
   }
   result["headers"] = headers;
   if (!options.url.empty()) {
@@ -980,7 +984,8 @@ int RunFeedparserCommand(const std::string& file, const std::vector<std::string>
         }
       }
       std::string bytes;
-      std::string path = request.contains("file") && request["file"].is_string() ? request["file"].get<std::string>() : "";
+      std::string path =
+          request.contains("file") && request["file"].is_string() ? request["file"].get<std::string>() : "";
       if (!ReadWholeFile(path, &bytes)) {
         reply["error"] = "cannot open " + path;
       } else {

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <cstdio>
 #include <set>
 #include <string>
 #include <string_view>
@@ -35,6 +35,7 @@ using Set = std::unordered_set<std::string_view>;
 
 // Elements allowed in sanitised HTML.
 const Set& AcceptableElements() {
+  // clang-format off
   static const Set set = {
       "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "big",
       "blockquote", "br", "button", "canvas", "caption", "center", "cite", "code", "col",
@@ -46,10 +47,12 @@ const Set& AcceptableElements() {
       "q", "s", "samp", "section", "select", "small", "sound", "source", "spacer", "span",
       "strike", "strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot", "th",
       "thead", "time", "tr", "tt", "u", "ul", "var", "video"};
+  // clang-format on
   return set;
 }
 
 const Set& AcceptableAttributes() {
+  // clang-format off
   static const Set set = {
       "abbr", "accept", "accept-charset", "accesskey", "action", "align", "alt", "autocomplete",
       "autofocus", "axis", "background", "balance", "bgcolor", "bgproperties", "border",
@@ -69,10 +72,12 @@ const Set& AcceptableAttributes() {
       "tabindex", "target", "template", "title", "toppadding", "type", "unselectable", "urn",
       "usemap", "valign", "value", "variable", "volume", "vrml", "vspace", "width", "wrap",
       "xml:lang"};
+  // clang-format on
   return set;
 }
 
 const Set& AcceptableCssProperties() {
+  // clang-format off
   static const Set set = {
       "azimuth", "background-color", "border-bottom-color", "border-collapse", "border-color",
       "border-left-color", "border-right-color", "border-top-color", "clear", "color", "cursor",
@@ -82,20 +87,24 @@ const Set& AcceptableCssProperties() {
       "speak", "speak-header", "speak-numeral", "speak-punctuation", "speech-rate", "stress",
       "text-align", "text-decoration", "text-indent", "unicode-bidi", "vertical-align",
       "voice-family", "volume", "white-space", "width"};
+  // clang-format on
   return set;
 }
 
 const Set& AcceptableCssKeywords() {
+  // clang-format off
   static const Set set = {
       "!important", "aqua", "auto", "black", "block", "blue", "bold", "both", "bottom", "brown",
       "center", "collapse", "dashed", "dotted", "fuchsia", "gray", "green", "italic", "left",
       "lime", "maroon", "medium", "navy", "none", "normal", "nowrap", "olive", "pointer",
       "purple", "red", "right", "silver", "solid", "teal", "top", "transparent", "underline",
       "white", "yellow"};
+  // clang-format on
   return set;
 }
 
 const Set& MathmlElements() {
+  // clang-format off
   static const Set set = {
       "annotation", "annotation-xml", "maction", "maligngroup", "malignmark", "math",
       "menclose", "merror", "mfenced", "mfrac", "mglyph", "mi", "mlabeledtr", "mlongdiv",
@@ -103,10 +112,12 @@ const Set& MathmlElements() {
       "mrow", "ms", "mscarries", "mscarry", "msgroup", "msline", "mspace", "msqrt", "msrow",
       "mstack", "mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder",
       "munderover", "none", "semantics"};
+  // clang-format on
   return set;
 }
 
 const Set& MathmlAttributes() {
+  // clang-format off
   static const Set set = {
       "accent", "accentunder", "actiontype", "align", "alignmentscope", "altimg",
       "altimg-height", "altimg-valign", "altimg-width", "alttext", "bevelled", "charalign",
@@ -124,10 +135,12 @@ const Set& MathmlAttributes() {
       "selection", "separator", "separators", "shift", "side", "src", "stackalign", "stretchy",
       "subscriptshift", "superscriptshift", "symmetric", "voffset", "width", "xlink:href",
       "xlink:show", "xlink:type", "xmlns", "xmlns:xlink"};
+  // clang-format on
   return set;
 }
 
 // SVG element and attribute names, keyed by their lower-case form.
+// clang-format off
 const std::unordered_map<std::string, std::string>& SvgElements() {
   static const auto* map = [] {
     auto* m = new std::unordered_map<std::string, std::string>;
@@ -143,7 +156,9 @@ const std::unordered_map<std::string, std::string>& SvgElements() {
   }();
   return *map;
 }
+// clang-format on
 
+// clang-format off
 const std::unordered_map<std::string, std::string>& SvgAttributes() {
   static const auto* map = [] {
     auto* m = new std::unordered_map<std::string, std::string>;
@@ -175,10 +190,11 @@ const std::unordered_map<std::string, std::string>& SvgAttributes() {
   }();
   return *map;
 }
+// clang-format on
 
 const Set& AcceptableSvgProperties() {
-  static const Set set = {"fill", "fill-opacity", "fill-rule", "stroke", "stroke-linecap",
-                          "stroke-linejoin", "stroke-opacity", "stroke-width"};
+  static const Set set = {"fill",           "fill-opacity",    "fill-rule",      "stroke",
+                          "stroke-linecap", "stroke-linejoin", "stroke-opacity", "stroke-width"};
   return set;
 }
 
@@ -187,10 +203,10 @@ constexpr std::string_view kMathmlNs = "http://www.w3.org/1998/Math/MathML";
 constexpr std::string_view kXlinkNs = "http://www.w3.org/1999/xlink";
 
 // windows-1252 code points for the C1 range 0x80-0x9F (0 = undefined).
-constexpr unsigned kCp1252[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+constexpr unsigned kCp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                  0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 // Escapes an attribute value for output: <, >, " and ampersands that start
 // no reference.
@@ -223,8 +239,8 @@ std::string EscapeAttrValue(std::string_view value) {
         }
       } else {
         size_t m = j;
-        while (m < value.size() && (IsAlnum(value[m]) || value[m] == '_' ||
-                                    static_cast<unsigned char>(value[m]) >= 0x80)) {
+        while (m < value.size() &&
+               (IsAlnum(value[m]) || value[m] == '_' || static_cast<unsigned char>(value[m]) >= 0x80)) {
           ++m;
         }
         if (m > j && m < value.size() && value[m] == ';') ref = true;
@@ -241,8 +257,8 @@ std::string EscapeAttrValue(std::string_view value) {
 // Sanitiser
 
 std::string SanitizeStyle(std::string style, bool svg_ok) {
-  static const RE2 url_re(R"(url[\t\n\v\f\r ]*\([\t\n\v\f\r ]*[^\t\n\v\f\r )]+?[\t\n\v\f\r ]*\)[\t\n\v\f\r ]*)",
-                          BytePatterns());
+  static const RE2 url_re(
+      R"(url[\t\n\v\f\r ]*\([\t\n\v\f\r ]*[^\t\n\v\f\r )]+?[\t\n\v\f\r ]*\)[\t\n\v\f\r ]*)", BytePatterns());
   static const RE2 valid_re(
       R"((?:[:,;#%.\t\n\v\f\r a-zA-Z0-9!]|\w-\w|'[\t\n\v\f\r \w]+'|"[\t\n\v\f\r \w]+"|\([\d,\t\n\v\f\r ]+\))*)",
       BytePatterns());
@@ -408,13 +424,13 @@ class Sanitizer : public HtmlProcessor {
 
 bool IsRelativeUriAttr(std::string_view tag, std::string_view attr) {
   static const std::set<std::pair<std::string_view, std::string_view>> set = {
-      {"a", "href"},        {"applet", "codebase"}, {"area", "href"},     {"audio", "src"},
-      {"blockquote", "cite"}, {"body", "background"}, {"del", "cite"},    {"form", "action"},
-      {"frame", "longdesc"}, {"frame", "src"},       {"iframe", "longdesc"}, {"iframe", "src"},
-      {"head", "profile"},  {"img", "longdesc"},    {"img", "src"},       {"img", "usemap"},
-      {"input", "src"},     {"input", "usemap"},    {"ins", "cite"},      {"link", "href"},
-      {"object", "classid"}, {"object", "codebase"}, {"object", "data"},  {"object", "usemap"},
-      {"q", "cite"},        {"script", "src"},      {"source", "src"},    {"video", "poster"},
+      {"a", "href"},          {"applet", "codebase"}, {"area", "href"},       {"audio", "src"},
+      {"blockquote", "cite"}, {"body", "background"}, {"del", "cite"},        {"form", "action"},
+      {"frame", "longdesc"},  {"frame", "src"},       {"iframe", "longdesc"}, {"iframe", "src"},
+      {"head", "profile"},    {"img", "longdesc"},    {"img", "src"},         {"img", "usemap"},
+      {"input", "src"},       {"input", "usemap"},    {"ins", "cite"},        {"link", "href"},
+      {"object", "classid"},  {"object", "codebase"}, {"object", "data"},     {"object", "usemap"},
+      {"q", "cite"},          {"script", "src"},      {"source", "src"},      {"video", "poster"},
       {"video", "src"}};
   return set.count({tag, attr}) > 0;
 }
@@ -443,11 +459,13 @@ class UriResolver : public HtmlProcessor {
 // URLs
 
 bool IsAcceptableScheme(std::string_view scheme) {
+  // clang-format off
   static const Set set = {
       "file", "ftp", "gopher", "h323", "hdl", "http", "https", "imap", "magnet", "mailto", "mms",
       "news", "nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip", "sips",
       "snews", "svn", "svn+ssh", "telnet", "wais", "aim", "callto", "cvs", "facetime", "feed",
       "git", "gtalk", "irc", "ircs", "irc6", "itms", "msnim", "skype", "ssh", "smb", "ymsg"};
+  // clang-format on
   return set.count(scheme) > 0;
 }
 
@@ -464,9 +482,9 @@ std::string SchemeOf(std::string_view url) {
 }
 
 bool UsesRelative(std::string_view scheme) {
-  static const Set set = {"",      "ftp",  "http",  "gopher", "nntp",     "imap", "wais",
-                          "file",  "https", "shttp", "mms",    "prospero", "rtsp", "rtspu",
-                          "sftp",  "svn",  "svn+ssh", "ws",   "wss"};
+  static const Set set = {"",     "ftp",   "http",    "gopher", "nntp",     "imap", "wais",
+                          "file", "https", "shttp",   "mms",    "prospero", "rtsp", "rtspu",
+                          "sftp", "svn",   "svn+ssh", "ws",     "wss"};
   return set.count(scheme) > 0;
 }
 
@@ -544,6 +562,7 @@ void AppendUtf8(std::string* out, unsigned cp) {
 int Html4Entity(std::string_view name) {
   static const auto* table = [] {
     auto* m = new std::unordered_map<std::string, int>;
+    // clang-format off
     const char* latin1[] = {
         "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",
         "uml",    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",
@@ -557,46 +576,41 @@ int Html4Entity(std::string_view name) {
         "egrave", "eacute", "ecirc",  "euml",   "igrave", "iacute", "icirc",  "iuml",
         "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide",
         "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml"};
+    // clang-format on
     for (int i = 0; i < 96; ++i) (*m)[latin1[i]] = 160 + i;
-    const char* upper[] = {"Alpha", "Beta", "Gamma", "Delta",   "Epsilon", "Zeta",
-                           "Eta",   "Theta", "Iota", "Kappa",   "Lambda",  "Mu",
-                           "Nu",    "Xi",   "Omicron", "Pi",    "Rho"};
+    const char* upper[] = {"Alpha", "Beta",   "Gamma", "Delta", "Epsilon", "Zeta",    "Eta", "Theta", "Iota",
+                           "Kappa", "Lambda", "Mu",    "Nu",    "Xi",      "Omicron", "Pi",  "Rho"};
     for (int i = 0; i < 17; ++i) (*m)[upper[i]] = 913 + i;
     const char* upper2[] = {"Sigma", "Tau", "Upsilon", "Phi", "Chi", "Psi", "Omega"};
     for (int i = 0; i < 7; ++i) (*m)[upper2[i]] = 931 + i;
-    const char* lower[] = {"alpha", "beta",  "gamma",   "delta", "epsilon", "zeta",  "eta",
-                           "theta", "iota",  "kappa",   "lambda", "mu",     "nu",    "xi",
-                           "omicron", "pi",  "rho",     "sigmaf", "sigma",  "tau",   "upsilon",
-                           "phi",   "chi",   "psi",     "omega"};
+    const char* lower[] = {"alpha",   "beta", "gamma", "delta",  "epsilon", "zeta", "eta",
+                           "theta",   "iota", "kappa", "lambda", "mu",      "nu",   "xi",
+                           "omicron", "pi",   "rho",   "sigmaf", "sigma",   "tau",  "upsilon",
+                           "phi",     "chi",  "psi",   "omega"};
     for (int i = 0; i < 25; ++i) (*m)[lower[i]] = 945 + i;
     const std::pair<const char*, int> rest[] = {
-        {"quot", 34},      {"amp", 38},      {"lt", 60},        {"gt", 62},
-        {"OElig", 338},    {"oelig", 339},   {"Scaron", 352},   {"scaron", 353},
-        {"Yuml", 376},     {"fnof", 402},    {"circ", 710},     {"tilde", 732},
-        {"thetasym", 977}, {"upsih", 978},   {"piv", 982},      {"ensp", 8194},
-        {"emsp", 8195},    {"thinsp", 8201}, {"zwnj", 8204},    {"zwj", 8205},
-        {"lrm", 8206},     {"rlm", 8207},    {"ndash", 8211},   {"mdash", 8212},
-        {"lsquo", 8216},   {"rsquo", 8217},  {"sbquo", 8218},   {"ldquo", 8220},
-        {"rdquo", 8221},   {"bdquo", 8222},  {"dagger", 8224},  {"Dagger", 8225},
-        {"bull", 8226},    {"hellip", 8230}, {"permil", 8240},  {"prime", 8242},
-        {"Prime", 8243},   {"lsaquo", 8249}, {"rsaquo", 8250},  {"oline", 8254},
-        {"frasl", 8260},   {"euro", 8364},   {"image", 8465},   {"weierp", 8472},
-        {"real", 8476},    {"trade", 8482},  {"alefsym", 8501}, {"larr", 8592},
-        {"uarr", 8593},    {"rarr", 8594},   {"darr", 8595},    {"harr", 8596},
-        {"crarr", 8629},   {"lArr", 8656},   {"uArr", 8657},    {"rArr", 8658},
-        {"dArr", 8659},    {"hArr", 8660},   {"forall", 8704},  {"part", 8706},
-        {"exist", 8707},   {"empty", 8709},  {"nabla", 8711},   {"isin", 8712},
-        {"notin", 8713},   {"ni", 8715},     {"prod", 8719},    {"sum", 8721},
-        {"minus", 8722},   {"lowast", 8727}, {"radic", 8730},   {"prop", 8733},
-        {"infin", 8734},   {"ang", 8736},    {"and", 8743},     {"or", 8744},
-        {"cap", 8745},     {"cup", 8746},    {"int", 8747},     {"there4", 8756},
-        {"sim", 8764},     {"cong", 8773},   {"asymp", 8776},   {"ne", 8800},
-        {"equiv", 8801},   {"le", 8804},     {"ge", 8805},      {"sub", 8834},
-        {"sup", 8835},     {"nsub", 8836},   {"sube", 8838},    {"supe", 8839},
-        {"oplus", 8853},   {"otimes", 8855}, {"perp", 8869},    {"sdot", 8901},
-        {"lceil", 8968},   {"rceil", 8969},  {"lfloor", 8970},  {"rfloor", 8971},
-        {"lang", 9001},    {"rang", 9002},   {"loz", 9674},     {"spades", 9824},
-        {"clubs", 9827},   {"hearts", 9829}, {"diams", 9830}};
+        {"quot", 34},     {"amp", 38},       {"lt", 60},        {"gt", 62},       {"OElig", 338},
+        {"oelig", 339},   {"Scaron", 352},   {"scaron", 353},   {"Yuml", 376},    {"fnof", 402},
+        {"circ", 710},    {"tilde", 732},    {"thetasym", 977}, {"upsih", 978},   {"piv", 982},
+        {"ensp", 8194},   {"emsp", 8195},    {"thinsp", 8201},  {"zwnj", 8204},   {"zwj", 8205},
+        {"lrm", 8206},    {"rlm", 8207},     {"ndash", 8211},   {"mdash", 8212},  {"lsquo", 8216},
+        {"rsquo", 8217},  {"sbquo", 8218},   {"ldquo", 8220},   {"rdquo", 8221},  {"bdquo", 8222},
+        {"dagger", 8224}, {"Dagger", 8225},  {"bull", 8226},    {"hellip", 8230}, {"permil", 8240},
+        {"prime", 8242},  {"Prime", 8243},   {"lsaquo", 8249},  {"rsaquo", 8250}, {"oline", 8254},
+        {"frasl", 8260},  {"euro", 8364},    {"image", 8465},   {"weierp", 8472}, {"real", 8476},
+        {"trade", 8482},  {"alefsym", 8501}, {"larr", 8592},    {"uarr", 8593},   {"rarr", 8594},
+        {"darr", 8595},   {"harr", 8596},    {"crarr", 8629},   {"lArr", 8656},   {"uArr", 8657},
+        {"rArr", 8658},   {"dArr", 8659},    {"hArr", 8660},    {"forall", 8704}, {"part", 8706},
+        {"exist", 8707},  {"empty", 8709},   {"nabla", 8711},   {"isin", 8712},   {"notin", 8713},
+        {"ni", 8715},     {"prod", 8719},    {"sum", 8721},     {"minus", 8722},  {"lowast", 8727},
+        {"radic", 8730},  {"prop", 8733},    {"infin", 8734},   {"ang", 8736},    {"and", 8743},
+        {"or", 8744},     {"cap", 8745},     {"cup", 8746},     {"int", 8747},    {"there4", 8756},
+        {"sim", 8764},    {"cong", 8773},    {"asymp", 8776},   {"ne", 8800},     {"equiv", 8801},
+        {"le", 8804},     {"ge", 8805},      {"sub", 8834},     {"sup", 8835},    {"nsub", 8836},
+        {"sube", 8838},   {"supe", 8839},    {"oplus", 8853},   {"otimes", 8855}, {"perp", 8869},
+        {"sdot", 8901},   {"lceil", 8968},   {"rceil", 8969},   {"lfloor", 8970}, {"rfloor", 8971},
+        {"lang", 9001},   {"rang", 9002},    {"loz", 9674},     {"spades", 9824}, {"clubs", 9827},
+        {"hearts", 9829}, {"diams", 9830}};
     for (const auto& [n, cp] : rest) (*m)[n] = cp;
     return m;
   }();
@@ -605,9 +619,9 @@ int Html4Entity(std::string_view name) {
 }
 
 bool IsVoidElement(std::string_view tag) {
-  static const Set set = {"area", "base",   "basefont", "br",   "col",  "command", "embed",
-                          "frame", "hr",    "img",      "input", "isindex", "keygen", "link",
-                          "meta", "param",  "source",   "track", "wbr"};
+  static const Set set = {"area",  "base",  "basefont", "br",    "col",     "command", "embed",
+                          "frame", "hr",    "img",      "input", "isindex", "keygen",  "link",
+                          "meta",  "param", "source",   "track", "wbr"};
   return set.count(tag) > 0;
 }
 
@@ -1022,8 +1036,8 @@ void HtmlProcessor::EndTag(const std::string& tag) {
 
 void HtmlProcessor::CharRef(const std::string& ref_in) {
   std::string ref = Lower(ref_in);
-  unsigned long value = ref[0] == 'x' ? std::strtoul(ref.c_str() + 1, nullptr, 16)
-                                      : std::strtoul(ref.c_str(), nullptr, 10);
+  unsigned long value =
+      ref[0] == 'x' ? std::strtoul(ref.c_str() + 1, nullptr, 16) : std::strtoul(ref.c_str(), nullptr, 10);
   if (value >= 0x80 && value <= 0x9F && kCp1252[value - 0x80] != 0) {
     char buf[16];
     std::snprintf(buf, sizeof(buf), "&#x%x;", kCp1252[value - 0x80]);
@@ -1041,9 +1055,7 @@ void HtmlProcessor::EntityRef(const std::string& name) {
   }
 }
 
-void HtmlProcessor::Comment(std::string_view text) {
-  pieces_.push_back("<!--" + std::string(text) + "-->");
-}
+void HtmlProcessor::Comment(std::string_view text) { pieces_.push_back("<!--" + std::string(text) + "-->"); }
 void HtmlProcessor::Pi(std::string_view text) { pieces_.push_back("<?" + std::string(text) + ">"); }
 void HtmlProcessor::Decl(std::string_view text) { pieces_.push_back("<!" + std::string(text) + ">"); }
 
@@ -1260,10 +1272,10 @@ void FixDoubleEncoding(std::string* s) {
 }
 
 void TranslateCp1252(std::string* s) {
-  static constexpr unsigned kC1[32] = {
-      0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-      0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+  static constexpr unsigned kC1[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                       0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                       0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
   if (s->find('\xC2') == std::string::npos) return;
   std::string out;
   out.reserve(s->size());

@@ -57,7 +57,10 @@ class SgmlParser {
 // Re-serialises what SgmlParser reports, as feedparser's HTML processor does.
 class HtmlProcessor : public SgmlParser {
  public:
-  explicit HtmlProcessor(std::string type) { type_ = std::move(type); xhtml_type_ = type_ == "application/xhtml+xml"; }
+  explicit HtmlProcessor(std::string type) {
+    type_ = std::move(type);
+    xhtml_type_ = type_ == "application/xhtml+xml";
+  }
   std::string Output() const;
 
  protected:

@@ -153,8 +153,8 @@ void AppendText(const GumboNode* node, int depth, bool preformatted, TextBuilder
       return;
     case GUMBO_NODE_DOCUMENT:
       for (unsigned i = 0; i < node->v.document.children.length; ++i) {
-        AppendText(static_cast<const GumboNode*>(node->v.document.children.data[i]), depth + 1,
-                   preformatted, out);
+        AppendText(static_cast<const GumboNode*>(node->v.document.children.data[i]), depth + 1, preformatted,
+                   out);
       }
       return;
     case GUMBO_NODE_ELEMENT:
@@ -288,9 +288,7 @@ const char* AllowedAttributes(GumboTag tag) {
   }
 }
 
-bool IsUrlAttribute(std::string_view name) {
-  return name == "href" || name == "src" || name == "cite";
-}
+bool IsUrlAttribute(std::string_view name) { return name == "href" || name == "src" || name == "cite"; }
 
 // True if `url` is relative or uses a scheme that cannot run code.
 // Browsers ignore control characters and whitespace inside schemes
@@ -321,8 +319,7 @@ bool IsSafeUrl(std::string_view url) {
 bool IsAllowedAttribute(const char* allowed, std::string_view name) {
   if (name.empty()) return false;
   std::string_view list(allowed);
-  for (size_t pos = list.find(name); pos != std::string_view::npos;
-       pos = list.find(name, pos + 1)) {
+  for (size_t pos = list.find(name); pos != std::string_view::npos; pos = list.find(name, pos + 1)) {
     if (pos > 0 && list[pos - 1] == ' ' && pos + name.size() < list.size() &&
         list[pos + name.size()] == ' ') {
       return true;
@@ -388,9 +385,8 @@ void AppendSanitized(const GumboNode* node, int depth, std::string_view base, st
   }
   const GumboElement& element = node->v.element;
   if (IsDroppedFromHtml(element.tag)) return;
-  const char* allowed = element.tag_namespace == GUMBO_NAMESPACE_HTML
-                            ? AllowedAttributes(element.tag)
-                            : nullptr;
+  const char* allowed =
+      element.tag_namespace == GUMBO_NAMESPACE_HTML ? AllowedAttributes(element.tag) : nullptr;
   if (allowed == nullptr) {
     AppendSanitizedChildren(element.children, depth, base, out);
     return;
@@ -469,8 +465,7 @@ class SanitizeSink : public SimpleHtmlSink {
  public:
   explicit SanitizeSink(std::string_view base) : base_(base) {}
 
-  void StartElement(GumboTag tag, const SimpleAttribute* attributes, int count,
-                    bool is_void) override {
+  void StartElement(GumboTag tag, const SimpleAttribute* attributes, int count, bool is_void) override {
     if (dropped_ > 0 || IsDroppedFromHtml(tag)) {
       if (!is_void) ++dropped_;
       return;
@@ -483,8 +478,7 @@ class SanitizeSink : public SimpleHtmlSink {
     attributes_.clear();
     bool has_src = false;
     for (int i = 0; i < count; ++i) {
-      AppendAllowedAttribute(allowed, attributes[i].name, attributes[i].value, base_,
-                             &attributes_, &has_src);
+      AppendAllowedAttribute(allowed, attributes[i].name, attributes[i].value, base_, &attributes_, &has_src);
     }
     if (tag == GUMBO_TAG_IMG && !has_src) return;
     out_ += '<';
@@ -548,9 +542,9 @@ bool StartsWithTag(std::string_view s, std::string_view name) {
 // not deepen the tree and are not counted.
 bool IsFlatTag(std::string_view name_start) {
   static constexpr std::string_view kFlat[] = {
-      "br", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "param",
-      "source", "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "tbody",
-      "thead", "tfoot", "colgroup", "a", "table"};
+      "br",    "img",    "hr",    "input", "meta",  "link",     "area", "base", "col", "embed",
+      "param", "source", "track", "wbr",   "p",     "li",       "td",   "th",   "tr",  "dt",
+      "dd",    "option", "tbody", "thead", "tfoot", "colgroup", "a",    "table"};
   for (std::string_view tag : kFlat) {
     if (StartsWithTag(name_start, tag)) return true;
   }
@@ -565,8 +559,7 @@ bool TooDeepForTree(std::string_view html) {
     char next = html[pos + 1];
     if (next == '/') {
       open = std::max(0, open - 1);
-    } else if (std::isalpha(static_cast<unsigned char>(next)) &&
-               !IsFlatTag(html.substr(pos + 1))) {
+    } else if (std::isalpha(static_cast<unsigned char>(next)) && !IsFlatTag(html.substr(pos + 1))) {
       size_t end = html.find('>', pos);
       if (end != std::string_view::npos && html[end - 1] == '/') continue;
       if (++open > kMaxOpenElements) return true;
@@ -579,11 +572,11 @@ bool TooDeepForTree(std::string_view html) {
 // tags end a paragraph), the contents of script/style/template dropped, text
 // and entities kept.
 std::string FlattenHtml(std::string_view html) {
-  static constexpr std::string_view kBlockTags[] = {
-      "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
-      "section", "article", "pre", "table", "ul", "ol"};
-  static constexpr std::string_view kRawTags[] = {"script", "style", "template", "noscript",
-                                                  "textarea", "xmp"};
+  static constexpr std::string_view kBlockTags[] = {"p",       "div",     "br",  "li",    "h1", "h2",
+                                                    "h3",      "h4",      "h5",  "h6",    "tr", "blockquote",
+                                                    "section", "article", "pre", "table", "ul", "ol"};
+  static constexpr std::string_view kRawTags[] = {"script",   "style",    "template",
+                                                  "noscript", "textarea", "xmp"};
   std::string out;
   std::string paragraph;
   auto flush = [&] {
@@ -736,8 +729,7 @@ namespace {
 // then the simple parser must not be used. Counting '<' first keeps the
 // common case cheap.
 bool NeedsFlattening(std::string_view html) {
-  return std::count(html.begin(), html.end(), '<') > html::kMaxOpenElements &&
-         html::TooDeepForTree(html);
+  return std::count(html.begin(), html.end(), '<') > html::kMaxOpenElements && html::TooDeepForTree(html);
 }
 
 bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }

@@ -207,8 +207,7 @@ bool HasOnlyPlainCharacters(std::string_view s) {
         (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
-    if (cp <= 0x9F || cp == 0xFEFF || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
-        (cp & 0xFFFE) == 0xFFFE) {
+    if (cp <= 0x9F || cp == 0xFEFF || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
       return false;
     }
     i += len;
@@ -235,18 +234,42 @@ struct NamedReference {
   std::string_view utf8;
 };
 constexpr NamedReference kNamedReferences[] = {
-    {"amp", "&"},           {"lt", "<"},            {"gt", ">"},
-    {"quot", "\""},         {"apos", "'"},          {"nbsp", "\xC2\xA0"},
-    {"copy", "\xC2\xA9"},   {"reg", "\xC2\xAE"},    {"trade", "\xE2\x84\xA2"},
-    {"hellip", "\xE2\x80\xA6"}, {"mdash", "\xE2\x80\x94"}, {"ndash", "\xE2\x80\x93"},
-    {"lsquo", "\xE2\x80\x98"}, {"rsquo", "\xE2\x80\x99"}, {"ldquo", "\xE2\x80\x9C"},
-    {"rdquo", "\xE2\x80\x9D"}, {"laquo", "\xC2\xAB"},  {"raquo", "\xC2\xBB"},
-    {"middot", "\xC2\xB7"}, {"bull", "\xE2\x80\xA2"}, {"deg", "\xC2\xB0"},
-    {"euro", "\xE2\x82\xAC"}, {"pound", "\xC2\xA3"}, {"eacute", "\xC3\xA9"},
-    {"egrave", "\xC3\xA8"}, {"aacute", "\xC3\xA1"}, {"agrave", "\xC3\xA0"},
-    {"ouml", "\xC3\xB6"},   {"uuml", "\xC3\xBC"},   {"auml", "\xC3\xA4"},
-    {"szlig", "\xC3\x9F"},  {"ccedil", "\xC3\xA7"}, {"ntilde", "\xC3\xB1"},
-    {"iacute", "\xC3\xAD"}, {"oacute", "\xC3\xB3"}, {"uacute", "\xC3\xBA"},
+    {"amp", "&"},
+    {"lt", "<"},
+    {"gt", ">"},
+    {"quot", "\""},
+    {"apos", "'"},
+    {"nbsp", "\xC2\xA0"},
+    {"copy", "\xC2\xA9"},
+    {"reg", "\xC2\xAE"},
+    {"trade", "\xE2\x84\xA2"},
+    {"hellip", "\xE2\x80\xA6"},
+    {"mdash", "\xE2\x80\x94"},
+    {"ndash", "\xE2\x80\x93"},
+    {"lsquo", "\xE2\x80\x98"},
+    {"rsquo", "\xE2\x80\x99"},
+    {"ldquo", "\xE2\x80\x9C"},
+    {"rdquo", "\xE2\x80\x9D"},
+    {"laquo", "\xC2\xAB"},
+    {"raquo", "\xC2\xBB"},
+    {"middot", "\xC2\xB7"},
+    {"bull", "\xE2\x80\xA2"},
+    {"deg", "\xC2\xB0"},
+    {"euro", "\xE2\x82\xAC"},
+    {"pound", "\xC2\xA3"},
+    {"eacute", "\xC3\xA9"},
+    {"egrave", "\xC3\xA8"},
+    {"aacute", "\xC3\xA1"},
+    {"agrave", "\xC3\xA0"},
+    {"ouml", "\xC3\xB6"},
+    {"uuml", "\xC3\xBC"},
+    {"auml", "\xC3\xA4"},
+    {"szlig", "\xC3\x9F"},
+    {"ccedil", "\xC3\xA7"},
+    {"ntilde", "\xC3\xB1"},
+    {"iacute", "\xC3\xAD"},
+    {"oacute", "\xC3\xB3"},
+    {"uacute", "\xC3\xBA"},
     {"times", "\xC3\x97"},
 };
 
@@ -601,14 +624,13 @@ class Parser {
         // (other than address, div and p) lies in between.
         for (size_t i = open_.size(); i > 0; --i) {
           const OpenElement& open = open_[i - 1];
-          bool same = kind == Kind::kListItem ? open.tag == GUMBO_TAG_LI
-                                              : open.kind == Kind::kDefinition;
+          bool same = kind == Kind::kListItem ? open.tag == GUMBO_TAG_LI : open.kind == Kind::kDefinition;
           if (same) {
             if (!PopThrough(i - 1)) return false;
             break;
           }
-          if (IsSpecial(open.kind) && open.tag != GUMBO_TAG_ADDRESS &&
-              open.tag != GUMBO_TAG_DIV && open.tag != GUMBO_TAG_P) {
+          if (IsSpecial(open.kind) && open.tag != GUMBO_TAG_ADDRESS && open.tag != GUMBO_TAG_DIV &&
+              open.tag != GUMBO_TAG_P) {
             break;
           }
         }

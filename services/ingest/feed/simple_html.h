@@ -39,8 +39,7 @@ struct SimpleAttribute {
 class SimpleHtmlSink {
  public:
   virtual ~SimpleHtmlSink() = default;
-  virtual void StartElement(GumboTag tag, const SimpleAttribute* attributes, int count,
-                            bool is_void) = 0;
+  virtual void StartElement(GumboTag tag, const SimpleAttribute* attributes, int count, bool is_void) = 0;
   virtual void EndElement(GumboTag tag) = 0;
   virtual void Text(std::string_view text) = 0;
 };

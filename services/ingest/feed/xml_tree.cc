@@ -6,9 +6,9 @@
 #include <array>
 #include <cstring>
 #include <new>
+#include <string>
 #include <type_traits>
 #include <utility>
-#include <string>
 #include <vector>
 
 namespace newsflow::ingest::xml {
@@ -146,16 +146,12 @@ constexpr std::array<bool, 256> kCheckStops = [] {
 }();
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool IsNameStart(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool IsNameByte(unsigned char c) {
-  return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
+bool IsNameStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool IsNameByte(unsigned char c) { return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
 
 bool IsXmlChar(uint32_t c) {
-  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
 }
 
 // True if a general parser accepts `uri` as a namespace name without an
@@ -424,8 +420,8 @@ class WellFormedParser {
           if (lower != "utf-8") return false;
         }
         // EncName: [A-Za-z] ([A-Za-z0-9._] | '-')*
-        if (value.empty() || !((value[0] >= 'a' && value[0] <= 'z') ||
-                               (value[0] >= 'A' && value[0] <= 'Z'))) {
+        if (value.empty() ||
+            !((value[0] >= 'a' && value[0] <= 'z') || (value[0] >= 'A' && value[0] <= 'Z'))) {
           return false;
         }
         for (char c : value) {

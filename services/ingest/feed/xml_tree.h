@@ -39,10 +39,10 @@ struct Attribute {
 
 struct Node {
   NodeType type = NodeType::kElement;
-  std::string_view ns;    // elements: namespace URI; empty: none
-  std::string_view name;  // elements: local name
+  std::string_view ns;      // elements: namespace URI; empty: none
+  std::string_view name;    // elements: local name
   std::string_view prefix;  // elements: the prefix as written; empty: none
-  std::string_view text;  // text and comments: their characters
+  std::string_view text;    // text and comments: their characters
   const Attribute* attributes = nullptr;
   Node* parent = nullptr;
   Node* first_child = nullptr;

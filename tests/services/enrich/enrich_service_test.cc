@@ -53,7 +53,8 @@ class EnrichServiceTest : public ::testing::Test {
     auto service = MakeEnrichService(config_, context_);
     ASSERT_THAT(service, IsOk());
     service_ = *std::move(service);
-    thread_ = std::jthread([this](std::stop_token stop) { result_ = service_->Run(stop, [](const EndpointMap&) {}); });
+    thread_ = std::jthread(
+        [this](std::stop_token stop) { result_ = service_->Run(stop, [](const EndpointMap&) {}); });
   }
   void StopWorker() {
     if (thread_.joinable()) {

@@ -52,11 +52,13 @@ class TermCountsSharingTest : public store::testing::StoreServiceFixture {
 
   // Steps `workers` (with a clock advancing 100 ms per step) until `done`.
   bool StepUntil(const std::vector<Worker*>& workers, const std::function<bool()>& done) {
-    return WaitFor([&] {
-      now_ms_ += 100;
-      for (Worker* w : workers) w->Step(now_ms_);
-      return done();
-    }, 20s);
+    return WaitFor(
+        [&] {
+          now_ms_ += 100;
+          for (Worker* w : workers) w->Step(now_ms_);
+          return done();
+        },
+        20s);
   }
 
   void CloseTestSockets() override {
@@ -72,8 +74,8 @@ class TermCountsSharingTest : public store::testing::StoreServiceFixture {
 TEST_F(TermCountsSharingTest, WorkersLearnFromEachOtherAndLateWorkersStartFromTheTable) {
   a_ = std::make_unique<Worker>(context_, "a/0", Config(), input_ep_);
   b_ = std::make_unique<Worker>(context_, "b/0", Config(), input_ep_);
-  ASSERT_TRUE(StepUntil({a_.get(), b_.get()},
-                        [&] { return a_->sharing.has_table() && b_->sharing.has_table(); }));
+  ASSERT_TRUE(
+      StepUntil({a_.get(), b_.get()}, [&] { return a_->sharing.has_table() && b_->sharing.has_table(); }));
 
   // Worker a enriches four articles that share term 7.
   for (uint64_t doc = 0; doc < 4; ++doc) {

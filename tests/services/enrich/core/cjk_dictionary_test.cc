@@ -201,7 +201,7 @@ TEST(CjkDictionaryTest, UserWordsStayWhole) {
   EXPECT_TRUE(user.Add("贯流风机"));
   EXPECT_TRUE(user.Add("偏心涡"));
   EXPECT_FALSE(user.Add("fan"));  // no Han character
-  EXPECT_FALSE(user.Add("涡"));    // a single character is no term
+  EXPECT_FALSE(user.Add("涡"));   // a single character is no term
   EXPECT_EQ(user.size(), 2u);
   const std::vector<CjkWord> words = Segment(run, &user);
   const std::vector<std::string> texts = Texts(run, words);

@@ -124,8 +124,8 @@ TEST_F(DocumentTest, ACapitalisedListedWordOpeningANameIsNoStopWord) {
   const std::string text = "Prices in New York rose. The new plan failed. New rules start today.";
   Document document;
   builder_->Build("", text, /*unspaced=*/false, /*stem=*/true, &document);
-  EXPECT_FALSE(Find(document, "New").stop);   // "New York", inside the sentence
-  EXPECT_TRUE(Find(document, "new").stop);    // an adjective
+  EXPECT_FALSE(Find(document, "New").stop);  // "New York", inside the sentence
+  EXPECT_TRUE(Find(document, "new").stop);   // an adjective
   int sentence_initial_new = 0;
   for (const Token& token : document.tokens) {
     if (document.Surface(token) == "New" && token.sentence_initial) {
@@ -143,8 +143,9 @@ namespace newsflow::enrich {
 namespace {
 
 TEST_F(DocumentTest, FrenchElisionsStopWordsAndStems) {
-  const std::string text = "La ville de Lyon présente l'extension du réseau d'autobus. "
-                           "Les autobus électriques roulent depuis l'année dernière.";
+  const std::string text =
+      "La ville de Lyon présente l'extension du réseau d'autobus. "
+      "Les autobus électriques roulent depuis l'année dernière.";
   Document document;
   builder_->Build("", text, "fr", &document);
   EXPECT_FALSE(document.english);
@@ -161,8 +162,7 @@ TEST_F(DocumentTest, FrenchElisionsStopWordsAndStems) {
 
 TEST_F(DocumentTest, GermanStopWordsAndStems) {
   Document document;
-  builder_->Build("", "Die Stadt baut neue Radwege. Der Radweg führt zur Universität.", "de",
-                  &document);
+  builder_->Build("", "Die Stadt baut neue Radwege. Der Radweg führt zur Universität.", "de", &document);
   EXPECT_TRUE(Find(document, "Die").stop);
   EXPECT_TRUE(Find(document, "zur").stop);
   EXPECT_FALSE(Find(document, "Radwege").stop);

@@ -31,10 +31,8 @@ std::string InputLine(const std::string& id, const std::string& title, const std
 
 TEST(EnrichCliTest, JsonlProcessesEveryLineAndReportsMalformedOnes) {
   std::istringstream in(InputLine("a1", testing::kRobotTitle, testing::kRobotArticle) +
-                        "{\"id\": \"broken\", \"text\": \n" +
-                        "\n" +  // blank lines are skipped
-                        "{\"id\": \"b2\", \"title\": \"no text\"}\n" +
-                        "[1, 2]\n" +
+                        "{\"id\": \"broken\", \"text\": \n" + "\n" +  // blank lines are skipped
+                        "{\"id\": \"b2\", \"title\": \"no text\"}\n" + "[1, 2]\n" +
                         InputLine("c3", "", testing::kChineseArticle));
   std::ostringstream out;
   std::ostringstream err;
@@ -113,9 +111,10 @@ TEST(EnrichCliTest, JsonlLinesEqualTheResultJson) {
   const std::vector<std::pair<std::string, std::string>> articles = {
       {testing::kRobotTitle, testing::kRobotArticle},
       {"", testing::kChineseArticle},
-      {"Quotes \"and\" escapes", "He said \"no\" twice.\tTabs, a back\\slash and \x01 control "
-                                  "characters stay intact. The council voted on Monday. "
-                                  "The mayor said the vote was close. Residents were split."},
+      {"Quotes \"and\" escapes",
+       "He said \"no\" twice.\tTabs, a back\\slash and \x01 control "
+       "characters stay intact. The council voted on Monday. "
+       "The mayor said the vote was close. Residents were split."},
   };
   std::string input;
   for (size_t i = 0; i < articles.size(); ++i) {
@@ -129,8 +128,8 @@ TEST(EnrichCliTest, JsonlLinesEqualTheResultJson) {
   ASSERT_EQ(lines.size(), articles.size());
   Enricher enricher(EnrichOptions{});
   for (size_t i = 0; i < articles.size(); ++i) {
-    nlohmann::json expected = nlohmann::json::parse(
-        EnrichResultToJson(enricher.Enrich(articles[i].first, articles[i].second), -1));
+    nlohmann::json expected =
+        nlohmann::json::parse(EnrichResultToJson(enricher.Enrich(articles[i].first, articles[i].second), -1));
     expected["id"] = std::to_string(i);
     EXPECT_EQ(lines[i], expected) << i;
   }

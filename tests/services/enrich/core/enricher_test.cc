@@ -51,8 +51,7 @@ TEST(EnricherTest, DetectsTheLanguageOfEachField) {
   EXPECT_EQ(title_only.language, "en");
   // A headline made mostly of names, which CLD2 alone reads as Tatar, is read
   // in the light of its English body.
-  EXPECT_EQ(enricher.Enrich("Yukos loses US bankruptcy battle", testing::kRobotArticle).title_language,
-            "en");
+  EXPECT_EQ(enricher.Enrich("Yukos loses US bankruptcy battle", testing::kRobotArticle).title_language, "en");
   // No title.
   EnrichResult no_title = enricher.Enrich("", testing::kChineseArticle);
   EXPECT_EQ(no_title.title_language, "und");
@@ -108,8 +107,7 @@ TEST(EnricherTest, SummaryKeepsReadingOrder) {
 }
 
 TEST(EnricherTest, OptionsAreRespected) {
-  Enricher enricher(EnrichOptions{.max_tags = 3, .min_tags = 2, .summary_sentences = 1,
-                                  .key_points = 2});
+  Enricher enricher(EnrichOptions{.max_tags = 3, .min_tags = 2, .summary_sentences = 1, .key_points = 2});
   const EnrichResult result = enricher.Enrich(testing::kRobotTitle, testing::kRobotArticle);
   EXPECT_LE(result.tags.size(), 3u);
   EXPECT_GE(result.tags.size(), 2u);
@@ -241,8 +239,9 @@ TEST(EnricherTest, SummaryKeepsToACharacterBudget) {
 
 // A long article of varied sentences, `bytes` long.
 std::string HugeArticle(size_t bytes, bool chinese) {
-  const char* const english[] = {"harbour", "authority", "reported", "cargo", "ships", "arriving",
-                                 "northern", "port", "minister", "said", "trade", "growth", "exports"};
+  const char* const english[] = {"harbour",  "authority", "reported", "cargo",    "ships",
+                                 "arriving", "northern",  "port",     "minister", "said",
+                                 "trade",    "growth",    "exports"};
   const char* const han[] = {"经济", "发展", "政府", "官员", "市场", "政策", "消费", "增长", "改革"};
   std::string text;
   uint32_t state = 12345;

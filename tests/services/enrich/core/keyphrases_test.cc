@@ -149,7 +149,9 @@ TEST_F(KeyphrasesTest, NoTagIsAPieceOfALongerName) {
   const auto tags = Tags("Wildfires force evacuations", text, false);
   std::vector<std::string> names;
   for (const auto& t : tags) names.push_back(t.name);
-  const auto has = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+  const auto has = [&](const char* name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
   EXPECT_TRUE(has("Los Angeles")) << ::testing::PrintToString(names);
   EXPECT_FALSE(has("Los")) << ::testing::PrintToString(names);
   EXPECT_FALSE(has("Angeles")) << ::testing::PrintToString(names);
@@ -346,8 +348,7 @@ TEST_F(KeyphrasesTest, ChinesePieceOfALongerTagIsNotATagBesideIt) {
   };
   for (const ScoredTag& shorter : tags) {
     for (const ScoredTag& longer : tags) {
-      if (longer.name.size() <= shorter.name.size() ||
-          longer.name.find(shorter.name) == std::string::npos) {
+      if (longer.name.size() <= shorter.name.size() || longer.name.find(shorter.name) == std::string::npos) {
         continue;
       }
       EXPECT_LT(count(longer.name), count(shorter.name))
@@ -378,9 +379,10 @@ TEST_F(KeyphrasesTest, TechnicalTextPrefersMultiWordTerms) {
 }
 
 TEST_F(KeyphrasesTest, EnglishCandidatesAreNounPhrases) {
-  const auto tags = Tags("", "The article reviews the literature on acquiring out-of-print materials. "
-                             "Libraries need out-of-print materials to replace damaged copies. The "
-                             "proposed method efficiently reduces costs of non-uniform sampling.",
+  const auto tags = Tags("",
+                         "The article reviews the literature on acquiring out-of-print materials. "
+                         "Libraries need out-of-print materials to replace damaged copies. The "
+                         "proposed method efficiently reduces costs of non-uniform sampling.",
                          false, {.max_tags = 30, .min_tags = 30});
   EXPECT_TRUE(HasKey(tags, "out of print materi") || HasKey(tags, "out-of-print materi"))
       << ::testing::PrintToString(tags.size());
@@ -411,9 +413,10 @@ TEST_F(KeyphrasesTest, StreamStatisticsDemoteCommonWords) {
   EXPECT_EQ(statistics.Confidence(), 0.0);
   // "market" is in every article of the stream, "lighthouse" only in one.
   for (int i = 0; i < 40; ++i) {
-    Tags("", "The market opened early. Traders watched the market and the ferry number " +
-                 std::to_string(i) + ".",
-         false);
+    Tags(
+        "",
+        "The market opened early. Traders watched the market and the ferry number " + std::to_string(i) + ".",
+        false);
     statistics.Add(document_);
   }
   EXPECT_GT(statistics.Confidence(), 0.3);
@@ -427,8 +430,7 @@ TEST_F(KeyphrasesTest, StreamStatisticsDemoteCommonWords) {
   const auto plain = ExtractKeyphrases(document_, {.max_tags = 5, .min_tags = 2});
   const auto tags = ExtractKeyphrases(document_, {.max_tags = 5, .min_tags = 2}, &statistics);
   const auto score = [](const std::vector<ScoredTag>& list, const std::string& key) {
-    const auto it =
-        std::find_if(list.begin(), list.end(), [&](const ScoredTag& t) { return t.key == key; });
+    const auto it = std::find_if(list.begin(), list.end(), [&](const ScoredTag& t) { return t.key == key; });
     return it == list.end() ? 0.0 : it->score;
   };
   ASSERT_TRUE(HasKey(plain, "lighthous"));
@@ -509,10 +511,9 @@ TEST_F(KeyphrasesTest, EnglishTagsHoldNoVerbs) {
   ASSERT_GE(tags.size(), 5u);
   for (const ScoredTag& tag : tags) {
     // Predicates and verbs taking an object.
-    for (const char* word : {"struggle", "build", "settles", "planted", "fell", "kept",
-                             "expect", "welcomed"}) {
-      EXPECT_EQ((" " + tag.name + " ").find(std::string(" ") + word + " "), std::string::npos)
-          << tag.name;
+    for (const char* word :
+         {"struggle", "build", "settles", "planted", "fell", "kept", "expect", "welcomed"}) {
+      EXPECT_EQ((" " + tag.name + " ").find(std::string(" ") + word + " "), std::string::npos) << tag.name;
     }
     EXPECT_NE(tag.name, "Volunteers plant");
     // Bare adjectives.

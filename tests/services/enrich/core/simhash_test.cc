@@ -28,8 +28,7 @@ constexpr char kHarbour[] =
 TEST(SimHashTest, NearIdenticalTextsAreClose) {
   std::string edited = kHarbour;
   edited.replace(edited.find("tuesday"), 7, "monday");
-  const int distance =
-      FingerprintDistance(SimHash(WordHashes(kHarbour)), SimHash(WordHashes(edited)));
+  const int distance = FingerprintDistance(SimHash(WordHashes(kHarbour)), SimHash(WordHashes(edited)));
   EXPECT_LE(distance, 10);
 }
 
@@ -38,8 +37,7 @@ TEST(SimHashTest, UnrelatedTextsAreFar) {
       "a quiet village bakery won a regional prize for its rye bread after judges praised the "
       "crust and the sourdough starter that the owners have kept alive for forty years in a "
       "cellar beneath the old mill by the river";
-  const int distance =
-      FingerprintDistance(SimHash(WordHashes(kHarbour)), SimHash(WordHashes(other)));
+  const int distance = FingerprintDistance(SimHash(WordHashes(kHarbour)), SimHash(WordHashes(other)));
   EXPECT_GE(distance, 18);
 }
 

@@ -46,8 +46,7 @@ TEST_F(TextSegmenterTest, KeepsTitleAbbreviationsInsideSentences) {
 
 TEST_F(TextSegmenterTest, AcronymAbbreviationsJoinUnlessANewSentenceStarts) {
   EXPECT_EQ(Sentences("Exports to the U.S. Navy rose. Ferries moved to the U.S. The port grew."),
-            (Strings{"Exports to the U.S. Navy rose.", "Ferries moved to the U.S.",
-                     "The port grew."}));
+            (Strings{"Exports to the U.S. Navy rose.", "Ferries moved to the U.S.", "The port grew."}));
   EXPECT_EQ(Sentences("Harbour Tech Inc. Chief Ana Silva spoke. Shares rose."),
             (Strings{"Harbour Tech Inc. Chief Ana Silva spoke.", "Shares rose."}));
 }
@@ -102,9 +101,9 @@ TEST_F(TextSegmenterTest, RecordsGapsBetweenWords) {
 // Latin words, whichever way the separator is read.
 TEST_F(TextSegmenterTest, GapsBetweenChineseWordsMatchLatinOnes) {
   const std::vector<std::string> separators = {
-      " ", "  ", "\n", "\r\n", "\xC2\xA0", "\xE3\x80\x80", "-", " - ", "\xE2\x80\x90",
-      "，", "、", "。", "；", "：", "！", "？", "（", "）", "《", "》", "“", "”",
-      "——", "……", ", ", ". ", "-(", " (", "- "};
+      " ",  "  ", "\n", "\r\n", "\xC2\xA0", "\xE3\x80\x80", "-",  " - ", "\xE2\x80\x90", "，", "、",
+      "。", "；", "：", "！",   "？",       "（",           "）", "《",  "》",           "“",  "”",
+      "——", "……", ", ", ". ",   "-(",       " (",           "- "};
   const auto gap_before_second = [&](const std::string& text) {
     std::vector<WordSpan> spans;
     segmenter_->SplitWords(text, &spans);
@@ -112,8 +111,7 @@ TEST_F(TextSegmenterTest, GapsBetweenChineseWordsMatchLatinOnes) {
     return spans.size() == 2 ? spans[1].gap_before : Gap::kNone;
   };
   for (const std::string& separator : separators) {
-    EXPECT_EQ(gap_before_second("北京" + separator + "上海"),
-              gap_before_second("Paris" + separator + "Lyon"))
+    EXPECT_EQ(gap_before_second("北京" + separator + "上海"), gap_before_second("Paris" + separator + "Lyon"))
         << "separator [" << separator << "]";
   }
 }

@@ -21,11 +21,17 @@ TEST(UnicodeTextTest, LowercaseFormIsNormalised) {
   EXPECT_EQ(out, "ai");
   ToLower("\xEF\xAC\x81le", &out);  // ligature ﬁ
   EXPECT_EQ(out, "file");
-  ToLower("Caf" "E\xCC\x81", &out);  // E + combining acute
+  ToLower(
+      "Caf"
+      "E\xCC\x81",
+      &out);  // E + combining acute
   EXPECT_EQ(out, "caf\xC3\xA9");
   ToLower("AI\xE8\x8A\xAF\xE7\x89\x87", &out);  // AI芯片: ideographs unchanged
   EXPECT_EQ(out, "ai\xE8\x8A\xAF\xE7\x89\x87");
-  ToLower("Stra\xC3\x9F" "e", &out);  // Straße
+  ToLower(
+      "Stra\xC3\x9F"
+      "e",
+      &out);  // Straße
   EXPECT_EQ(out, "strasse");
 }
 

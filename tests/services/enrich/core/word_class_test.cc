@@ -27,9 +27,9 @@ TEST(WordClassTest, SuffixesAndLists) {
 }
 
 TEST(WordClassTest, NounsThatLookOtherwise) {
-  for (const std::string word : {"signal", "signals", "variable", "variables", "polynomial",
-                                 "logic", "objective", "family", "speed", "processing",
-                                 "learning", "building", "string"}) {
+  for (const std::string word :
+       {"signal", "signals", "variable", "variables", "polynomial", "logic", "objective", "family", "speed",
+        "processing", "learning", "building", "string"}) {
     EXPECT_EQ(GuessWordClass(word), WordClass::kNoun) << word;
   }
   // Ambiguous words keep their noun reading.

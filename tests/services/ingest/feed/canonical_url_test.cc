@@ -18,8 +18,7 @@ TEST(CanonicalUrlTest, CanonicalizesTable) {
       // Tracking parameters.
       {"https://example.com/a?utm_source=rss&utm_medium=feed&id=7", "https://example.com/a?id=7"},
       {"https://example.com/a?fbclid=abc", "https://example.com/a"},
-      {"https://example.com/a?gclid=1&mc_cid=2&mc_eid=3&ref=home&igshid=4&x=1",
-       "https://example.com/a?x=1"},
+      {"https://example.com/a?gclid=1&mc_cid=2&mc_eid=3&ref=home&igshid=4&x=1", "https://example.com/a?x=1"},
       {"https://example.com/a?UTM_Campaign=x&b=1", "https://example.com/a?b=1"},
       // Case, ports, fragments.
       {"HTTP://WWW.Example.COM/Path/Case", "http://www.example.com/Path/Case"},
@@ -53,19 +52,32 @@ TEST(CanonicalUrlTest, ResolvesRfc3986Examples) {
   // RFC 3986 section 5.4.
   const std::string base = "http://a/b/c/d;p?q";
   const UrlCase kCases[] = {
-      {"g:h", "g:h"},          {"g", "http://a/b/c/g"},
-      {"./g", "http://a/b/c/g"}, {"g/", "http://a/b/c/g/"},
-      {"/g", "http://a/g"},    {"//g", "http://g"},
-      {"?y", "http://a/b/c/d;p?y"}, {"g?y", "http://a/b/c/g?y"},
-      {"#s", "http://a/b/c/d;p?q#s"}, {"g#s", "http://a/b/c/g#s"},
-      {";x", "http://a/b/c/;x"}, {"", "http://a/b/c/d;p?q"},
-      {".", "http://a/b/c/"},  {"./", "http://a/b/c/"},
-      {"..", "http://a/b/"},   {"../g", "http://a/b/g"},
-      {"../..", "http://a/"},  {"../../g", "http://a/g"},
-      {"../../../g", "http://a/g"}, {"/./g", "http://a/g"},
-      {"/../g", "http://a/g"}, {"g.", "http://a/b/c/g."},
-      {"..g", "http://a/b/c/..g"}, {"./../g", "http://a/b/g"},
-      {"g/./h", "http://a/b/c/g/h"}, {"g/../h", "http://a/b/c/h"},
+      {"g:h", "g:h"},
+      {"g", "http://a/b/c/g"},
+      {"./g", "http://a/b/c/g"},
+      {"g/", "http://a/b/c/g/"},
+      {"/g", "http://a/g"},
+      {"//g", "http://g"},
+      {"?y", "http://a/b/c/d;p?y"},
+      {"g?y", "http://a/b/c/g?y"},
+      {"#s", "http://a/b/c/d;p?q#s"},
+      {"g#s", "http://a/b/c/g#s"},
+      {";x", "http://a/b/c/;x"},
+      {"", "http://a/b/c/d;p?q"},
+      {".", "http://a/b/c/"},
+      {"./", "http://a/b/c/"},
+      {"..", "http://a/b/"},
+      {"../g", "http://a/b/g"},
+      {"../..", "http://a/"},
+      {"../../g", "http://a/g"},
+      {"../../../g", "http://a/g"},
+      {"/./g", "http://a/g"},
+      {"/../g", "http://a/g"},
+      {"g.", "http://a/b/c/g."},
+      {"..g", "http://a/b/c/..g"},
+      {"./../g", "http://a/b/g"},
+      {"g/./h", "http://a/b/c/g/h"},
+      {"g/../h", "http://a/b/c/h"},
   };
   for (const UrlCase& c : kCases) {
     EXPECT_EQ(ResolveUrl(base, c.input), c.expected) << "ref: " << c.input;
@@ -96,11 +108,21 @@ TEST(CanonicalUrlTest, ResolvesLinksWithBytesOutsideTheGrammar) {
 // has a scheme, references stay as written, dot segments included.)
 TEST(CanonicalUrlTest, PathAbsoluteLinksResolveAsTheFullParseDoes) {
   const std::vector<std::string> bases = {
-      "http://example.com/feed", "https://user:pw@Example.COM:8443/a/b?q=1#f",
-      "http://[2001:db8::1]/x/", "file:///srv/feeds/a.xml", "http://example.com"};
-  const std::vector<std::string> refs = {
-      "/", "/r/1", "/r/1?x=2&y=%20#frag", "/a:b@c", "/~user/(1)*!$'+,;=", "/%41%62",
-      "/a#b#c", "/with space", "/caf\xC3\xA9", "/a|b", "/%zz", "/a%4", "/q?x=/y#z"};
+      "http://example.com/feed", "https://user:pw@Example.COM:8443/a/b?q=1#f", "http://[2001:db8::1]/x/",
+      "file:///srv/feeds/a.xml", "http://example.com"};
+  const std::vector<std::string> refs = {"/",
+                                         "/r/1",
+                                         "/r/1?x=2&y=%20#frag",
+                                         "/a:b@c",
+                                         "/~user/(1)*!$'+,;=",
+                                         "/%41%62",
+                                         "/a#b#c",
+                                         "/with space",
+                                         "/caf\xC3\xA9",
+                                         "/a|b",
+                                         "/%zz",
+                                         "/a%4",
+                                         "/q?x=/y#z"};
   for (const std::string& base : bases) {
     for (const std::string& ref : refs) {
       EXPECT_EQ(ResolveUrl(base, ref), ResolveUrl(base, "/." + ref)) << base << " + " << ref;

@@ -41,9 +41,10 @@ struct DetectCase {
 };
 
 const DetectCase kDetectCases[] = {
-    {kTraditionalChinese, "Big5"},   {kSimplifiedChinese, "GB18030"}, {kJapanese, "Shift_JIS"},
-    {kJapanese, "EUC-JP"},           {kKorean, "EUC-KR"},             {kRussian, "KOI8-R"},
-    {kRussian, "windows-1251"},      {kThai, "TIS-620"},
+    {kTraditionalChinese, "Big5"}, {kSimplifiedChinese, "GB18030"},
+    {kJapanese, "Shift_JIS"},      {kJapanese, "EUC-JP"},
+    {kKorean, "EUC-KR"},           {kRussian, "KOI8-R"},
+    {kRussian, "windows-1251"},    {kThai, "TIS-620"},
 };
 
 TEST(CharsetTest, DetectsUndeclaredLegacyEncodings) {
@@ -77,7 +78,10 @@ TEST(CharsetTest, ReportsInvalidBytes) {
   absl::StatusOr<std::string> ok = ConvertToUtf8("\xD6\xD0\xCE\xC4", "gb2312", &had_errors);
   ASSERT_TRUE(ok.ok());
   EXPECT_FALSE(had_errors);
-  absl::StatusOr<std::string> bad = ConvertToUtf8("a\xFF\xFE" "b", "euc-kr", &had_errors);
+  absl::StatusOr<std::string> bad = ConvertToUtf8(
+      "a\xFF\xFE"
+      "b",
+      "euc-kr", &had_errors);
   ASSERT_TRUE(bad.ok());
   EXPECT_TRUE(had_errors);
 }

@@ -28,26 +28,26 @@ TEST(FeedDateTest, ParsesRfc822Variants) {
       {"Tue, 10 Jun 2003 00:00:00 EDT", kBase},
       {"Mon, 09 Jun 2003 23:00:00 EST", kBase},
       {"Mon, 09 Jun 2003 21:00:00 PDT", kBase},
-      {"Tue, 10 Jun 2003 04:00 GMT", kBase},             // missing seconds
-      {"10 Jun 2003 04:00:00 GMT", kBase},               // missing weekday
-      {"Tue, 10 Jun 03 04:00:00 GMT", kBase},            // 2-digit year
-      {"Tue, 10 Jun 2003 04:00:00", kBase},              // missing zone = UTC
+      {"Tue, 10 Jun 2003 04:00 GMT", kBase},   // missing seconds
+      {"10 Jun 2003 04:00:00 GMT", kBase},     // missing weekday
+      {"Tue, 10 Jun 03 04:00:00 GMT", kBase},  // 2-digit year
+      {"Tue, 10 Jun 2003 04:00:00", kBase},    // missing zone = UTC
       {"Tue, 10 Jun 2003 04:00:00 Z", kBase},
       {"Tue, 10 Jun 2003 04:00:00 UT", kBase},
-      {"Tuesday, 10 June 2003 04:00:00 GMT", kBase},      // full names
+      {"Tuesday, 10 June 2003 04:00:00 GMT", kBase},  // full names
       {"Tue, 10 Jun 2003 05:00:00 GMT+1", kBase},
-      {"Tue,10 Jun 2003 04:00:00 GMT", kBase},            // no space after comma
-      {"Tue, 10-Jun-03 04:00:00 GMT", kBase},             // RFC 850
-      {"Tue Jun 10 04:00:00 2003", kBase},                // asctime
-      {"June 10, 2003 4:00 AM", kBase},                   // month first, 12-hour clock
+      {"Tue,10 Jun 2003 04:00:00 GMT", kBase},  // no space after comma
+      {"Tue, 10-Jun-03 04:00:00 GMT", kBase},   // RFC 850
+      {"Tue Jun 10 04:00:00 2003", kBase},      // asctime
+      {"June 10, 2003 4:00 AM", kBase},         // month first, 12-hour clock
       {"Jun 10 2003 04:00:00 GMT", kBase},
       {"Tue, 10 Jun 2003 04:00:00.250 GMT", kBase + 250},
-      {"Tue, 10 Jun 2003", kBase - 4 * kHour},            // date only
+      {"Tue, 10 Jun 2003", kBase - 4 * kHour},   // date only
       {"Tue, 10 Jun 2003 09:30:00 IST", kBase},  // +05:30
       {"Sat, 01 Jan 2000 00:00:00 GMT", 946684800000},
-      {"Thu, 01 Jan 70 00:00:00 GMT", 0},                 // 70 -> 1970
-      {"tue, 10 jun 2003 04:00:00 gmt", kBase},           // case does not matter
-      {"Sat, 10 Jun 2003 04:00:00 GMT", kBase},           // a wrong weekday is ignored
+      {"Thu, 01 Jan 70 00:00:00 GMT", 0},        // 70 -> 1970
+      {"tue, 10 jun 2003 04:00:00 gmt", kBase},  // case does not matter
+      {"Sat, 10 Jun 2003 04:00:00 GMT", kBase},  // a wrong weekday is ignored
       {"Tue, 10 Jun 2003 04:00:00 GMT.", kBase},
   };
   for (const DateCase& c : kCases) {
@@ -66,17 +66,17 @@ TEST(FeedDateTest, ParsesRfc3339AndW3cdtfVariants) {
       {"2003-06-10T06:00:00+02", kBase},
       {"2003-06-09T23:00:00-05:00", kBase},
       {"2003-06-10T04:00Z", kBase},
-      {"2003-06-10T04:00:00", kBase},                  // no zone = UTC
-      {"2003-06-10 04:00:00", kBase},                  // space instead of T
+      {"2003-06-10T04:00:00", kBase},  // no zone = UTC
+      {"2003-06-10 04:00:00", kBase},  // space instead of T
       {"2003-06-10 04:00:00 UTC", kBase},
       {"2003-06-10", kBase - 4 * kHour},
       {"2003-06", kBase - 4 * kHour - 9 * 24 * kHour},
       {"2003", 1041379200000},
-      {"20030610T040000Z", kBase},                     // basic format
+      {"20030610T040000Z", kBase},  // basic format
       {"2003/06/10", kBase - 4 * kHour},
       {"2003-06-10T04:30:00+00:30", kBase},
-      {"2003-06-10T04:00:60Z", kBase + 59000},         // leap second clamps
-      {"2003-06-10T24:00:00Z", kBase + 20 * kHour},    // end of day
+      {"2003-06-10T04:00:60Z", kBase + 59000},       // leap second clamps
+      {"2003-06-10T24:00:00Z", kBase + 20 * kHour},  // end of day
       {" 2003-06-10T04:00:00Z \n", kBase},
   };
   for (const DateCase& c : kCases) {
@@ -89,10 +89,10 @@ TEST(FeedDateTest, RejectsBrokenDates) {
       "",
       "yesterday",
       "not a date at all",
-      "2003-13-01T00:00:00Z",        // month 13
-      "2003-02-30",                  // Feb 30
-      "2003-06-10T25:00:00Z",        // hour 25
-      "2003-06-10T04:61:00Z",        // minute 61
+      "2003-13-01T00:00:00Z",  // month 13
+      "2003-02-30",            // Feb 30
+      "2003-06-10T25:00:00Z",  // hour 25
+      "2003-06-10T04:61:00Z",  // minute 61
       "Tue, 32 Jun 2003 04:00:00 GMT",
       "Tue, 10 Foo 2003 04:00:00 GMT",
       "Tue, 10 Jun 2003 04:00:00 +9999",
@@ -120,8 +120,7 @@ TEST(FeedDateTest, FormatsRfc3339) {
   EXPECT_EQ(FormatRfc3339(kBase + 250), "2003-06-10T04:00:00.250Z");
   EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(FormatRfc3339(-1), "1969-12-31T23:59:59.999Z");
-  EXPECT_EQ(FormatRfc3339(951782400000 + 12 * kHour + 34 * kMinute + 56000),
-            "2000-02-29T12:34:56Z");
+  EXPECT_EQ(FormatRfc3339(951782400000 + 12 * kHour + 34 * kMinute + 56000), "2000-02-29T12:34:56Z");
 }
 
 TEST(FeedDateTest, RoundTripsThroughFormat) {

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "services/ingest/extract/article_extractor.h"
+#include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/feed/html_text.h"
-#include "services/ingest/extract/article_extractor.h"
-#include "services/ingest/feed/charset.h"
 #include "tests/services/ingest/feed/xml_tree_compare.h"
 
 namespace newsflow::ingest {
@@ -98,11 +98,10 @@ TEST(FeedFixturesTest, ParsesEveryFixtureWithoutCrashing) {
                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict))
         << entry.path;
     FeedparserOptions http;
-    http.headers = {{"Content-Type", "application/rss+xml; charset=utf-8"},
-                    {"Content-Location", "/base/"}};
+    http.headers = {{"Content-Type", "application/rss+xml; charset=utf-8"}, {"Content-Location", "/base/"}};
     http.url = "http://fixtures.example/feed.xml";
-    EXPECT_NO_THROW(ParseFeedparserFormat(entry.data, http)
-                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::strict))
+    EXPECT_NO_THROW(
+        ParseFeedparserFormat(entry.data, http).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict))
         << entry.path;
     EXPECT_NO_FATAL_FAILURE(HtmlToText(entry.data));
     EXPECT_NO_FATAL_FAILURE(ExtractArticle(entry.data, "http://fixtures.example/"));

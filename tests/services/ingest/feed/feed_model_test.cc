@@ -85,7 +85,7 @@ TEST(FeedModelTest, RssTextsAreTheUnsanitisedHtml) {
   EXPECT_EQ(item.details->summary.value, "<p>Owls <b>at night</b>.</p>");
   ASSERT_EQ(item.details->contents.size(), 1u);
   EXPECT_THAT(item.details->contents[0].value, HasSubstr("<script>"));  // the model keeps what was written
-  EXPECT_THAT(item.content_html, Not(HasSubstr("<script>")));  // the pipeline's field is sanitised
+  EXPECT_THAT(item.content_html, Not(HasSubstr("<script>")));           // the pipeline's field is sanitised
   EXPECT_EQ(item.details->contents[0].base, "https://radio.example/");
 }
 
@@ -207,7 +207,7 @@ TEST(FeedModelTest, AtomLinksPeopleAndCategories) {
   EXPECT_EQ(entry.details->tags[0].scheme, "https://garden.example/cats");
   EXPECT_EQ(entry.details->tags[0].label, "Vegetables");
   EXPECT_TRUE(entry.details->authors.empty());  // the feed's author is not copied into the entry's list
-  EXPECT_EQ(entry.author, "Pat Green");  // but the pipeline's field inherits it
+  EXPECT_EQ(entry.author, "Pat Green");         // but the pipeline's field inherits it
 }
 
 TEST(FeedModelTest, Atom03Base64ContentIsDecoded) {
@@ -241,8 +241,9 @@ TEST(FeedModelTest, DetailsAreFilledOnlyOnRequest) {
 }
 
 TEST(FeedModelTest, AbsentElementsAreNotPresent) {
-  ParsedFeed feed = ParseOk("<rss version=\"2.0\"><channel><item><link>https://x.example/</link>"
-                            "</item></channel></rss>");
+  ParsedFeed feed = ParseOk(
+      "<rss version=\"2.0\"><channel><item><link>https://x.example/</link>"
+      "</item></channel></rss>");
   EXPECT_FALSE(feed.details->title.present);
   const FeedItem& item = feed.items.at(0);
   EXPECT_FALSE(item.details->title.present);
@@ -255,7 +256,9 @@ TEST(FeedModelTest, DocumentLevelVersionEncodingAndNamespaces) {
   ParsedFeed feed = ParseOk(R"feed(<?xml version="1.0" encoding="ISO-8859-1"?>
 <rss version="0.92" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
      xmlns:x="urn:example:extras">
-<channel><title>Caf)feed" "\xE9" R"feed( talk</title><language>fr-CA</language>
+<channel><title>Caf)feed"
+                            "\xE9"
+                            R"feed( talk</title><language>fr-CA</language>
   <x:mood level="2">calm</x:mood>
   <itunes:explicit>no</itunes:explicit>
 </channel></rss>)feed");
@@ -264,7 +267,8 @@ TEST(FeedModelTest, DocumentLevelVersionEncodingAndNamespaces) {
   EXPECT_EQ(d.encoding, "iso-8859-1");
   EXPECT_EQ(d.language_element, "fr-CA");
   ASSERT_EQ(d.namespaces.size(), 2u);
-  EXPECT_EQ(d.namespaces[0], (std::pair<std::string, std::string>{"itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd"}));
+  EXPECT_EQ(d.namespaces[0],
+            (std::pair<std::string, std::string>{"itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd"}));
   EXPECT_EQ(d.namespaces[1].first, "x");
   EXPECT_EQ(d.title.value, "Caf\xC3\xA9 talk");
   // Elements the model has no field for are kept in order, with their
@@ -402,8 +406,10 @@ TEST(FeedModelTest, Atom10BinaryContentIsBase64AndXhtmlLosesItsDiv) {
 TEST(FeedModelTest, HttpCharsetDecidesTheEncodingWhenGiven) {
   // Latin-1 bytes in a document that claims UTF-8: the HTTP charset wins
   // under RFC 3023, and nothing had to be second-guessed.
-  std::string bytes = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
-                      "<title>Fa\xE7" "ade</title></channel></rss>";
+  std::string bytes =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+      "<title>Fa\xE7"
+      "ade</title></channel></rss>";
   FeedParseOptions options;
   options.details = true;
   options.http.emplace();
@@ -412,7 +418,9 @@ TEST(FeedModelTest, HttpCharsetDecidesTheEncodingWhenGiven) {
   options.http->content_type = "application/rss+xml; charset=iso-8859-1";
   absl::StatusOr<ParsedFeed> feed = ParseFeed(bytes, "", options);
   ASSERT_TRUE(feed.ok()) << feed.status();
-  EXPECT_EQ(feed->title, "Fa\xC3\xA7" "ade");
+  EXPECT_EQ(feed->title,
+            "Fa\xC3\xA7"
+            "ade");
   EXPECT_EQ(feed->details->encoding, "iso-8859-1");
   EXPECT_EQ(feed->details->encoding_problem, XmlEncodingProblem::kNone);
   EXPECT_FALSE(feed->ill_formed);
@@ -425,7 +433,8 @@ TEST(FeedModelTest, HttpCharsetDecidesTheEncodingWhenGiven) {
 }
 
 TEST(FeedModelTest, ChannelDefinitionFormatIsReadAsRss) {
-  absl::StatusOr<ParsedFeed> plain = ParseFeed(R"feed(<CHANNEL HREF="https://cdf.example/" LASTMOD="2026-12-01T10:00">
+  absl::StatusOr<ParsedFeed> plain =
+      ParseFeed(R"feed(<CHANNEL HREF="https://cdf.example/" LASTMOD="2026-12-01T10:00">
 <TITLE>Desktop channel</TITLE><ABSTRACT>Pushed pages</ABSTRACT>
 <ITEM HREF="https://cdf.example/one" LASTMOD="2026-12-02T10:00"><TITLE>One</TITLE><ABSTRACT>First page</ABSTRACT></ITEM>
 </CHANNEL>)feed");
@@ -436,7 +445,8 @@ TEST(FeedModelTest, ChannelDefinitionFormatIsReadAsRss) {
   ASSERT_EQ(plain->items.size(), 1u);
   EXPECT_EQ(plain->items[0].link, "https://cdf.example/one");
   EXPECT_EQ(plain->items[0].title, "One");
-  ParsedFeed feed = ParseOk(R"feed(<CHANNEL HREF="https://cdf.example/"><TITLE>t</TITLE><ABSTRACT>Pushed pages</ABSTRACT>
+  ParsedFeed feed =
+      ParseOk(R"feed(<CHANNEL HREF="https://cdf.example/"><TITLE>t</TITLE><ABSTRACT>Pushed pages</ABSTRACT>
 <ITEM HREF="https://cdf.example/one" LASTMOD="2026-12-02T10:00"><ABSTRACT>First page</ABSTRACT></ITEM></CHANNEL>)feed");
   EXPECT_EQ(feed.details->subtitle.value, "Pushed pages");
   EXPECT_EQ(feed.details->subtitle.type, "text/plain");
@@ -451,7 +461,9 @@ TEST(FeedModelTest, HtmlFourEntitiesInIllFormedFeeds) {
   // &nbsp; is a character, not markup, and &lang; is HTML 4's U+2329.
   ParsedFeed feed =
       ParseOk("<rss version=\"2.0\"><channel><title>a&nbsp;b &lang;x&rang;</title></channel></rss>");
-  EXPECT_EQ(feed.details->title.value, "a\xC2\xA0" "b \xE2\x8C\xA9x\xE2\x8C\xAA");
+  EXPECT_EQ(feed.details->title.value,
+            "a\xC2\xA0"
+            "b \xE2\x8C\xA9x\xE2\x8C\xAA");
   EXPECT_THAT(feed.title, Not(HasSubstr("&nbsp;")));
   EXPECT_TRUE(feed.ill_formed);
 }

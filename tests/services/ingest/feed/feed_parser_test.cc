@@ -134,8 +134,7 @@ TEST(FeedParserTest, ParsesAtom10WithXmlBaseAndContentTypes) {
   EXPECT_EQ(first.link, "https://blog.example/posts/premier.html");
   EXPECT_EQ(first.author, "Feed Author");
   EXPECT_EQ(first.summary_html, "<p>Un résumé &lt;pas du HTML&gt;</p>");
-  EXPECT_EQ(first.content_html,
-            "<p>Voir <img src=\"https://blog.example/posts/img/a.png\" alt=\"A\"></p>");
+  EXPECT_EQ(first.content_html, "<p>Voir <img src=\"https://blog.example/posts/img/a.png\" alt=\"A\"></p>");
   EXPECT_EQ(first.text, "Voir");
   EXPECT_THAT(first.categories, ElementsAre("vie"));
   EXPECT_EQ(FormatRfc3339(first.published_ms), "2024-01-02T09:00:00Z");
@@ -312,8 +311,7 @@ TEST(FeedParserTest, DecodesGb2312Feed) {
 
 TEST(FeedParserTest, DetectsUndeclaredLegacyEncoding) {
   const std::string bytes = "<rss version=\"2.0\"><channel><title>" +
-                            EncodeWithIcu(kTraditionalChinese, "Big5") +
-                            "</title></channel></rss>";
+                            EncodeWithIcu(kTraditionalChinese, "Big5") + "</title></channel></rss>";
   ParsedFeed feed = ParseOk(bytes);
   EXPECT_EQ(feed.title, kTraditionalChinese);
   EXPECT_TRUE(feed.ill_formed);
@@ -322,15 +320,17 @@ TEST(FeedParserTest, DetectsUndeclaredLegacyEncoding) {
 
 TEST(FeedParserTest, DetectsWronglyDeclaredEncoding) {
   // Shift_JIS bytes labelled EUC-JP, and KOI8-R labelled UTF-8.
-  ParsedFeed japanese = ParseOk("<?xml version=\"1.0\" encoding=\"euc-jp\"?><rss version=\"2.0\">"
-                                "<channel><title>" + EncodeWithIcu(kJapanese, "Shift_JIS") +
-                                "</title></channel></rss>");
+  ParsedFeed japanese = ParseOk(
+      "<?xml version=\"1.0\" encoding=\"euc-jp\"?><rss version=\"2.0\">"
+      "<channel><title>" +
+      EncodeWithIcu(kJapanese, "Shift_JIS") + "</title></channel></rss>");
   EXPECT_EQ(japanese.title, kJapanese);
   EXPECT_TRUE(japanese.ill_formed);
   EXPECT_THAT(japanese.ill_formed_reason, HasSubstr("Shift_JIS"));
-  ParsedFeed russian = ParseOk("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\">"
-                               "<channel><item><description>" + EncodeWithIcu(kRussian, "KOI8-R") +
-                               "</description></item></channel></rss>");
+  ParsedFeed russian = ParseOk(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\">"
+      "<channel><item><description>" +
+      EncodeWithIcu(kRussian, "KOI8-R") + "</description></item></channel></rss>");
   ASSERT_EQ(russian.items.size(), 1u);
   EXPECT_EQ(russian.items[0].text, kRussian);
 }
@@ -346,8 +346,7 @@ TEST(FeedParserTest, ReadsUtf16WithBom) {
   std::string utf8 = "<rss version=\"2.0\"><channel><title>W\xC3\xBC</title></channel></rss>";
   // UTF-16LE with BOM: every ASCII byte followed by 0, "ü" as FC 00.
   std::string utf16 = "\xFF\xFE";
-  for (char c : std::string("<rss version=\"2.0\"><channel><title>W"))
-    utf16 += std::string{c, '\0'};
+  for (char c : std::string("<rss version=\"2.0\"><channel><title>W")) utf16 += std::string{c, '\0'};
   utf16 += std::string("\xFC\x00", 2);
   for (char c : std::string("</title></channel></rss>")) utf16 += std::string{c, '\0'};
   ParsedFeed feed = ParseOk(utf16);
@@ -471,8 +470,7 @@ TEST(FeedParserTest, DoesNotExpandExternalEntities) {
 TEST(FeedParserTest, EntitiesInAttributeValuesStayWithinABudget) {
   // A 10 KB entity in 5,000 attribute values would be 50 MB of links; the
   // expansion of the document's own entities is capped at 32 MiB in all.
-  std::string feed = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY e \"" +
-                     std::string(10000, 'x') +
+  std::string feed = "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY e \"" + std::string(10000, 'x') +
                      "\">]>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>";
   for (int i = 0; i < 5000; ++i) {
     feed += "<entry><id>" + std::to_string(i) + "</id><link href=\"http://a.example/&e;\"/></entry>";
@@ -508,8 +506,8 @@ TEST(FeedParserTest, RendersJson) {
   EXPECT_TRUE(json["items"][0]["updated"].is_null());
   EXPECT_TRUE(json["items"][1]["published"].is_null());
   EXPECT_EQ(json["items"][0]["categories"], nlohmann::json::array({"Weather", "Coast"}));
-  for (const char* key : {"guid", "link", "title", "author", "summary_html", "content_html",
-                          "text", "language"}) {
+  for (const char* key :
+       {"guid", "link", "title", "author", "summary_html", "content_html", "text", "language"}) {
     EXPECT_TRUE(json["items"][0].contains(key)) << key;
   }
   EXPECT_NO_THROW(json.dump());

@@ -76,9 +76,10 @@ TEST(FeedparserFormatTest, HttpCharsetOverridesXmlDeclaration) {
   FeedparserOptions options;
   options.headers = {{"Content-Type", "text/xml; charset=iso-8859-1"}};
   options.url = "http://example.com/feed.xml";
-  Json r = Parse("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
-                 "<title>\xE9t\xE9</title><link>/home</link></channel></rss>",
-                 options);
+  Json r = Parse(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
+      "<title>\xE9t\xE9</title><link>/home</link></channel></rss>",
+      options);
   EXPECT_EQ(r["encoding"], "iso-8859-1");
   EXPECT_EQ(r["feed"]["title"], "\xC3\xA9t\xC3\xA9");
   EXPECT_EQ(r["feed"]["link"], "http://example.com/home");
@@ -108,7 +109,9 @@ TEST(FeedparserFormatTest, TextXmlWithoutCharsetIsAscii) {
 }
 
 TEST(FeedparserFormatTest, Utf16WithBom) {
-  std::string text = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"0.91\"><channel><title>x</title></channel></rss>";
+  std::string text =
+      "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss "
+      "version=\"0.91\"><channel><title>x</title></channel></rss>";
   std::string bytes = "\xFF\xFE";
   for (char c : text) {
     bytes += c;
@@ -164,9 +167,10 @@ TEST(FeedparserFormatTest, Atom03Base64Content) {
 }
 
 TEST(FeedparserFormatTest, DoctypeKeepsOnlySimpleEntities) {
-  Json r = Parse("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY who \"Jo Doe\">\n"
-                 "<!ENTITY bad SYSTEM \"file:///x\">\n]>\n<rss version=\"2.0\"><channel>"
-                 "<title>By &who;</title></channel></rss>");
+  Json r = Parse(
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY who \"Jo Doe\">\n"
+      "<!ENTITY bad SYSTEM \"file:///x\">\n]>\n<rss version=\"2.0\"><channel>"
+      "<title>By &who;</title></channel></rss>");
   EXPECT_EQ(r["feed"]["title"], "By Jo Doe");
 }
 
@@ -188,7 +192,8 @@ TEST(FeedparserFormatTest, DateParsing) {
 }
 
 TEST(FeedparserFormatTest, BatchMode) {
-  std::istringstream in("{\"id\": \"7\", \"file\": \"/nonexistent/feed.xml\", \"headers\": {}, \"url\": \"\"}\n");
+  std::istringstream in(
+      "{\"id\": \"7\", \"file\": \"/nonexistent/feed.xml\", \"headers\": {}, \"url\": \"\"}\n");
   std::ostringstream out, err;
   EXPECT_EQ(RunFeedparserCommand("", {}, "", true, in, out, err), 0);
   Json line = Json::parse(out.str());
@@ -214,8 +219,8 @@ namespace {
 Json WhereOf(const std::string& entry_body, const std::string& namespaces = "") {
   Json r = ParseFeedparserFormat(
       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:georss=\"http://www.georss.org/georss\" "
-      "xmlns:gml=\"http://www.opengis.net/gml\"" + namespaces + "><entry>" + entry_body +
-          "</entry></feed>",
+      "xmlns:gml=\"http://www.opengis.net/gml\"" +
+          namespaces + "><entry>" + entry_body + "</entry></feed>",
       FeedparserOptions{});
   return r["entries"][0].value("where", Json());
 }
@@ -290,7 +295,8 @@ TEST(FeedparserFormatTest, ExtensionsAreNamedByPrefix) {
 TEST(FeedparserFormatTest, RelativeUrisResolveAgainstContentLocation) {
   FeedparserOptions options;
   options.url = "http://feeds.example/a/feed.xml";
-  options.headers = {{"Content-Type", "application/atom+xml"}, {"Content-Location", "http://mirror.example/x/"}};
+  options.headers = {{"Content-Type", "application/atom+xml"},
+                     {"Content-Location", "http://mirror.example/x/"}};
   Json r = Parse(R"fd(<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>/feed-id</id>
     <entry><title>e</title><id>/e/1</id><link href="e1.html"/>
       <author><name>Ana</name><uri>/ana</uri></author>

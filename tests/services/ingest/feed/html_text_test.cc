@@ -9,16 +9,14 @@ namespace newsflow::ingest {
 namespace {
 
 TEST(HtmlToTextTest, SeparatesParagraphs) {
-  EXPECT_EQ(HtmlToText("<p>First  paragraph\n here.</p><p>Second.</p>"),
-            "First paragraph here.\n\nSecond.");
+  EXPECT_EQ(HtmlToText("<p>First  paragraph\n here.</p><p>Second.</p>"), "First paragraph here.\n\nSecond.");
   EXPECT_EQ(HtmlToText("<div>A<div>B</div>C</div>"), "A\n\nB\n\nC");
   EXPECT_EQ(HtmlToText("<h1>Title</h1>Body text<ul><li>one</li><li>two</li></ul>"),
             "Title\n\nBody text\n\none\n\ntwo");
 }
 
 TEST(HtmlToTextTest, BreaksLinesAtBr) {
-  EXPECT_EQ(HtmlToText("<p>line one<br>line two<br/>  line three</p>"),
-            "line one\nline two\nline three");
+  EXPECT_EQ(HtmlToText("<p>line one<br>line two<br/>  line three</p>"), "line one\nline two\nline three");
 }
 
 TEST(HtmlToTextTest, DecodesEntities) {
@@ -27,12 +25,13 @@ TEST(HtmlToTextTest, DecodesEntities) {
 }
 
 TEST(HtmlToTextTest, DropsNonContentElements) {
-  EXPECT_EQ(HtmlToText("<html><head><title>T</title><style>p{}</style></head><body>"
-                       "<nav>Home | About</nav><header>Site</header>"
-                       "<p>Kept<script>var x = 1;</script></p>"
-                       "<noscript>enable js</noscript><aside>ad</aside>"
-                       "<form><label>Search <input value=q></label></form><footer>(c)</footer></body></html>"),
-            "Kept");
+  EXPECT_EQ(
+      HtmlToText("<html><head><title>T</title><style>p{}</style></head><body>"
+                 "<nav>Home | About</nav><header>Site</header>"
+                 "<p>Kept<script>var x = 1;</script></p>"
+                 "<noscript>enable js</noscript><aside>ad</aside>"
+                 "<form><label>Search <input value=q></label></form><footer>(c)</footer></body></html>"),
+      "Kept");
 }
 
 TEST(HtmlToTextTest, KeepsPreformattedWhitespace) {
@@ -70,8 +69,7 @@ TEST(SanitizeHtmlTest, KeepsAllowedMarkup) {
                          "<em>e</em><strong>s</strong></p>"),
             "<p>Hi <a href=\"https://example.com/x\" title=\"t\">link</a> "
             "<em>e</em><strong>s</strong></p>");
-  EXPECT_EQ(SanitizeHtml("<img src=\"/a.png\" alt=\"A\" class=\"x\">"),
-            "<img src=\"/a.png\" alt=\"A\">");
+  EXPECT_EQ(SanitizeHtml("<img src=\"/a.png\" alt=\"A\" class=\"x\">"), "<img src=\"/a.png\" alt=\"A\">");
   EXPECT_EQ(SanitizeHtml("<table><tr><td colspan=2>x</td></tr></table>"),
             "<table><tbody><tr><td colspan=\"2\">x</td></tr></tbody></table>");
 }
@@ -93,8 +91,7 @@ TEST(SanitizeHtmlTest, DropsJavascriptUrls) {
 }
 
 TEST(SanitizeHtmlTest, UnwrapsUnknownContainersAndEscapesText) {
-  EXPECT_EQ(SanitizeHtml("<div class=c><span>a &lt; b &amp; c</span></div>"),
-            "a &lt; b &amp; c");
+  EXPECT_EQ(SanitizeHtml("<div class=c><span>a &lt; b &amp; c</span></div>"), "a &lt; b &amp; c");
   EXPECT_EQ(SanitizeHtml("<font color=red>red</font>"), "red");
 }
 

@@ -41,9 +41,8 @@ inline std::string EncodeWithIcu(std::string_view utf8, const char* charset) {
   std::string out(utf8.size() * 4 + 16, '\0');
   char* dest = out.data();
   const char* source = utf8.data();
-  ucnv_convertEx(target, utf8_converter, &dest, out.data() + out.size(), &source,
-                 utf8.data() + utf8.size(), nullptr, nullptr, nullptr, nullptr, true, true,
-                 &status);
+  ucnv_convertEx(target, utf8_converter, &dest, out.data() + out.size(), &source, utf8.data() + utf8.size(),
+                 nullptr, nullptr, nullptr, nullptr, true, true, &status);
   ucnv_close(utf8_converter);
   ucnv_close(target);
   EXPECT_TRUE(U_SUCCESS(status)) << u_errorName(status);

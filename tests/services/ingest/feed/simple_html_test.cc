@@ -42,6 +42,7 @@ void ExpectSameAsTreeBuilder(const std::string& html) {
 }
 
 // Pieces of feed markup, combined at random below.
+// clang-format off
 const std::vector<std::string> kTags = {
     "p",      "b",       "i",       "em",     "strong", "a",     "span",   "div",    "br",
     "img",    "hr",      "ul",      "ol",     "li",     "h1",    "h2",     "h6",     "blockquote",
@@ -54,12 +55,16 @@ const std::vector<std::string> kTags = {
     "dfn",    "kbd",     "label",   "time",   "var",    "audio", "video",  "canvas", "map",
     "o:p",    "x-y",     "dialog",  "picture", "table", "td",    "form",   "svg",    "nobr",
     "textarea", "title", "noscript", "image", "button"};
-const std::vector<std::string> kAttributes = {"href", "src", "title", "alt", "class", "style",
-                                              "onclick", "width", "cite", "start", "HREF", "Src"};
+// clang-format on
+const std::vector<std::string> kAttributes = {"href",    "src",   "title", "alt",   "class", "style",
+                                              "onclick", "width", "cite",  "start", "HREF",  "Src"};
+// clang-format off
 const std::vector<std::string> kValues = {
     "http://x.com/a?b=1&amp;c=2", "/rel/path", "javascript:alert(1)", "  /sp  ", "", "x&amp;y",
     "&lt;t&gt;", "&#65;", "&#x41;", "&hellip;", "mailto:a@b", "#frag", "../up", "caf\xC3\xA9",
     "a b", "it's", "&rsquo;", "java&#9;script:x", "&bogus;", "&amp"};
+// clang-format on
+// clang-format off
 const std::vector<std::string> kTexts = {
     "hello", " ", "\n", "\n\n", "\t", "a  b", "x & y", "AT&T", "&amp;", "&lt;", "&gt;",
     "&quot;", "&apos;", "&nbsp;", "&eacute;", "&Eacute;", "&copy;", "&copy", "&lang;", "&#8217;",
@@ -67,6 +72,7 @@ const std::vector<std::string> kTexts = {
     "\"", "'", "\xC2\xA0", "caf\xC3\xA9", "\xE4\xB8\xAD\xE6\x96\x87", "<!-- c -->", "<!---->",
     "<!-->", "<!-- a -- b -->", "<3", "\xF0\x9F\x98\x80", "&hellip;", "&mdash;", "&#128512;",
     "\r\n", "<!DOCTYPE html>", "</>", "<?pi?>", "\xEF\xBB\xBF"};
+// clang-format on
 
 class FragmentGenerator {
  public:
@@ -112,8 +118,8 @@ class FragmentGenerator {
     std::string quote = Uniform(0, 2) == 0 ? "'" : "\"";
     if (value.find(quote) != std::string::npos) quote = quote == "'" ? "\"" : "'";
     if (Uniform(0, 9) == 0) return " " + Pick(kAttributes);
-    bool unquoted = Uniform(0, 3) == 0 && !value.empty() &&
-                    value.find_first_of(" \"'=<>`") == std::string::npos;
+    bool unquoted =
+        Uniform(0, 3) == 0 && !value.empty() && value.find_first_of(" \"'=<>`") == std::string::npos;
     if (unquoted) quote.clear();
     return (Uniform(0, 4) == 0 ? "\n" : " ") + Pick(kAttributes) + "=" + quote + value + quote;
   }
@@ -137,6 +143,7 @@ TEST(SimpleHtmlTest, AgreesWithTheTreeBuilderOnRandomFragments) {
 }
 
 TEST(SimpleHtmlTest, AgreesWithTheTreeBuilderOnEdgeCases) {
+  // clang-format off
   const char* kCases[] = {
       "<p>a<p>b",                                   // implied </p>
       "<ul><li>a<li>b</ul>after",                   // implied </li>
@@ -172,6 +179,7 @@ TEST(SimpleHtmlTest, AgreesWithTheTreeBuilderOnEdgeCases) {
       "<link rel=stylesheet href=x.css><p>body</p>",
       "<meta charset=utf-8>text",
   };
+  // clang-format on
   for (const char* html : kCases) ExpectSameAsTreeBuilder(html);
 }
 
@@ -189,21 +197,22 @@ TEST(SimpleHtmlTest, DecodesHtml4EntitiesLikeTheTreeBuilder) {
 }
 
 TEST(SimpleHtmlTest, TakesTypicalFeedMarkup) {
-  EXPECT_TRUE(IsSimple(
-      "<p>Smartphone makers must keep spare parts &#8220;available&#8221; for seven years, "
-      "<a href=\"https://news.example.com/2026/11/rules/\" target=\"_blank\" rel=\"noopener\">"
-      "the rules</a> say.</p>\n<figure class=\"wp-block-image\"><img loading=\"lazy\" "
-      "width=\"1024\" height=\"683\" src=\"https://news.example.com/a.jpg\" alt=\"A phone\" "
-      "srcset=\"https://news.example.com/a.jpg 1024w\" sizes=\"(max-width: 1024px) 100vw\" />"
-      "<figcaption>Photo: Jo&nbsp;Doe</figcaption></figure>\n<h2>What changes</h2>"
-      "<ul><li><strong>Batteries</strong> &#8212; 800 cycles</li><li><em>Repairs</em></li></ul>"
-      "<blockquote><p>It&#8217;s a start.</p><cite>A minister</cite></blockquote>"
-      "<p>The post <a href=\"https://news.example.com/p/1/\">Rules</a> appeared first on "
-      "<a href=\"https://news.example.com\">Example News</a>.</p>"));
+  EXPECT_TRUE(
+      IsSimple("<p>Smartphone makers must keep spare parts &#8220;available&#8221; for seven years, "
+               "<a href=\"https://news.example.com/2026/11/rules/\" target=\"_blank\" rel=\"noopener\">"
+               "the rules</a> say.</p>\n<figure class=\"wp-block-image\"><img loading=\"lazy\" "
+               "width=\"1024\" height=\"683\" src=\"https://news.example.com/a.jpg\" alt=\"A phone\" "
+               "srcset=\"https://news.example.com/a.jpg 1024w\" sizes=\"(max-width: 1024px) 100vw\" />"
+               "<figcaption>Photo: Jo&nbsp;Doe</figcaption></figure>\n<h2>What changes</h2>"
+               "<ul><li><strong>Batteries</strong> &#8212; 800 cycles</li><li><em>Repairs</em></li></ul>"
+               "<blockquote><p>It&#8217;s a start.</p><cite>A minister</cite></blockquote>"
+               "<p>The post <a href=\"https://news.example.com/p/1/\">Rules</a> appeared first on "
+               "<a href=\"https://news.example.com\">Example News</a>.</p>"));
   EXPECT_TRUE(IsSimple("<p>Summary 1 with <a href=\"/rel/1\">a link</a>.</p>"));
   EXPECT_TRUE(IsSimple("Item 1 & more"));
-  EXPECT_TRUE(IsSimple("<p>Body <b>bold</b> <img src=\"/i.png\" onload=\"x()\"/>"
-                       "<script>bad()</script></p>"));
+  EXPECT_TRUE(
+      IsSimple("<p>Body <b>bold</b> <img src=\"/i.png\" onload=\"x()\"/>"
+               "<script>bad()</script></p>"));
 }
 
 TEST(SimpleHtmlTest, RefusesWhatNeedsTheTreeBuilder) {

@@ -59,9 +59,7 @@ inline void Render(const Node* node, std::string* out) {
   out->push_back(')');
 }
 
-inline std::string Text(const xmlChar* s) {
-  return s != nullptr ? reinterpret_cast<const char*>(s) : "";
-}
+inline std::string Text(const xmlChar* s) { return s != nullptr ? reinterpret_cast<const char*>(s) : ""; }
 
 inline void Render(const xmlNode* node, std::string* out) {
   switch (node->type) {
@@ -109,9 +107,9 @@ inline std::optional<std::string> FastTree(std::string_view doc, int max_depth =
 inline std::optional<std::string> LibxmlTree(std::string_view doc) {
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (ctxt == nullptr) return std::nullopt;
-  xmlDocPtr parsed = xmlCtxtReadMemory(
-      ctxt, doc.data(), static_cast<int>(doc.size()), nullptr, nullptr,
-      XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xmlDocPtr parsed =
+      xmlCtxtReadMemory(ctxt, doc.data(), static_cast<int>(doc.size()), nullptr, nullptr,
+                        XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   std::optional<std::string> out;
   if (parsed != nullptr && ctxt->wellFormed && ctxt->nsWellFormed) {
     xmlNode* root = xmlDocGetRootElement(parsed);

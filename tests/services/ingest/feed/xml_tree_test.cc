@@ -109,11 +109,9 @@ TEST(XmlTreeTest, LeavesEverythingItCannotReadExactlyToLibxml) {
 }
 
 TEST(XmlTreeTest, EncodingNamesAreCheckedEvenWhenIgnored) {
-  EXPECT_FALSE(Document::ParseWellFormed("<?xml version=\"1.0\" encoding=\"iso 8859-15\"?><a/>",
-                                         200, true)
+  EXPECT_FALSE(Document::ParseWellFormed("<?xml version=\"1.0\" encoding=\"iso 8859-15\"?><a/>", 200, true)
                    .has_value());
-  EXPECT_TRUE(Document::ParseWellFormed("<?xml version=\"1.0\" encoding=\"ISO-8859-15\"?><a/>",
-                                        200, true)
+  EXPECT_TRUE(Document::ParseWellFormed("<?xml version=\"1.0\" encoding=\"ISO-8859-15\"?><a/>", 200, true)
                   .has_value());
 }
 
