@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct Be64Case {
   uint64_t value;
   std::string encoded;
 };
+
+// Names the case by its value: without it the test's name is the struct's
+// raw bytes, padding and heap pointer included, and changes every build.
+void PrintTo(const Be64Case& c, std::ostream* os) { *os << "0x" << std::hex << c.value; }
 
 class Be64Test : public ::testing::TestWithParam<Be64Case> {};
 
