@@ -129,25 +129,6 @@ std::optional<HttpResponse> ReadSearch(const HttpRequest& req, const QueryLimits
   return std::nullopt;
 }
 
-nlohmann::json SearchJson(const SearchResult& result) {
-  nlohmann::json hits = nlohmann::json::array();
-  for (const SearchHit& h : result.hits) {
-    hits.push_back({{"id", h.id},
-                    {"title", h.title},
-                    {"url", h.url},
-                    {"lang", h.lang},
-                    {"time", FormatRfc3339Utc(h.time_ms)},
-                    {"time_ms", h.time_ms},
-                    {"score", h.score},
-                    {"snippet", h.snippet}});
-  }
-  nlohmann::json body = {{"hits", hits},
-                         {"estimated_matches", result.estimated_matches},
-                         {"more", !result.next_cursor.empty()}};
-  if (!result.next_cursor.empty()) body["next_cursor"] = result.next_cursor;
-  return body;
-}
-
 }  // namespace
 
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
@@ -241,7 +222,7 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
       int code = absl::IsInvalidArgument(s) ? 400 : absl::IsUnavailable(s) ? 503 : 500;
       return HttpResponse::Error(code, std::string(s.message()));
     }
-    return HttpResponse::Json(200, SearchJson(*result));
+    return HttpResponse::Json(200, SearchResultToJson(*result));
   });
 
   server.Route("GET", "/v1/tags", [run](const HttpRequest& req) {

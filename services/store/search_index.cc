@@ -11,6 +11,7 @@
 
 #include "absl/strings/ascii.h"
 #include "common/util/text.h"
+#include "common/util/time.h"
 
 namespace newsflow::store {
 namespace {
@@ -280,6 +281,10 @@ absl::StatusOr<SearchResult> RunSearch(const Xapian::Database& db, const SearchR
                                Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
                                    Xapian::MSet::SNIPPET_CJK_NGRAM,
                                "<mark>", "</mark>", "…");
+    // CJK n-grams are highlighted one character at a time: join the runs.
+    for (std::size_t at; (at = hit.snippet.find("</mark><mark>")) != std::string::npos;) {
+      hit.snippet.erase(at, 13);
+    }
     last_docid = *it;
     last_time = hit.time_ms;
     result.hits.push_back(std::move(hit));
@@ -413,6 +418,25 @@ absl::StatusOr<SearchResult> Search(const std::string& path, const SearchRequest
       return XapianError(e, "search " + path);
     }
   }
+}
+
+nlohmann::json SearchResultToJson(const SearchResult& result) {
+  nlohmann::json hits = nlohmann::json::array();
+  for (const SearchHit& h : result.hits) {
+    hits.push_back({{"id", h.id},
+                    {"title", h.title},
+                    {"url", h.url},
+                    {"lang", h.lang},
+                    {"time", FormatRfc3339Utc(h.time_ms)},
+                    {"time_ms", h.time_ms},
+                    {"score", h.score},
+                    {"snippet", h.snippet}});
+  }
+  nlohmann::json body = {{"hits", hits},
+                         {"estimated_matches", result.estimated_matches},
+                         {"more", !result.next_cursor.empty()}};
+  if (!result.next_cursor.empty()) body["next_cursor"] = result.next_cursor;
+  return body;
 }
 
 }  // namespace newsflow::store

@@ -47,6 +47,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/status/statusor.h"
 #include "newsflow/v1/article.pb.h"
 #include "services/store/article_store.h"
@@ -146,6 +148,11 @@ class SearchIndex {
 // bad query (the parser's message), a bad cursor or out-of-bounds limits;
 // kUnavailable when there is no index at `path` yet.
 absl::StatusOr<SearchResult> Search(const std::string& path, const SearchRequest& request);
+
+// {"hits": [{id, title, url, lang, time (RFC 3339), time_ms, score,
+// snippet}], "estimated_matches", "more", "next_cursor" (when more)}: the
+// body of /v1/search and of `newsflow search --json`.
+nlohmann::json SearchResultToJson(const SearchResult& result);
 
 }  // namespace newsflow::store
 
