@@ -208,7 +208,7 @@ Xapian::QueryParser MakeParser(const Xapian::Database& db, const Xapian::Stem& s
 
 constexpr unsigned kParserFlags =
     Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-    Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE | Xapian::QueryParser::FLAG_LOVEHATE |
+    Xapian::QueryParser::FLAG_LOVEHATE |
     Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
 
 // The request's filters, AND-ed; MatchAll when none.

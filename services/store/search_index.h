@@ -30,7 +30,8 @@
 // operator is AND, as in web search), AND, OR, NOT, +word, -word,
 // "a phrase", parentheses, and the fields title:word, tag:name (any form of
 // the tag's name: it is matched by TagKey), lang:zh, source:<id>,
-// cluster:<id>. Boolean operators are recognised in any case.
+// cluster:<id>. Operators are recognised in capitals only, as in web
+// search: a pasted headline saying "not" or "or" stays a list of words.
 //
 // Snippets are HTML: Xapian escapes <, > and & of the article text and the
 // matched words are wrapped in <mark>...</mark>.
