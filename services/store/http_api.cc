@@ -81,6 +81,8 @@ const std::map<std::string, std::string> kHelp = {
     {"queries", "Queries answered on the ZeroMQ query socket."},
     {"bad_input_frames", "Malformed frames received on the input socket."},
     {"bad_query_frames", "Malformed frames received on the query socket."},
+    {"search_index_errors", "Search indexing rounds that failed (retried with backoff; searches lag)."},
+    {"search_indexed_sequence", "Sequence number up to which the search index is committed."},
 };
 
 nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {

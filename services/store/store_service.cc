@@ -150,6 +150,14 @@ class StoreService final : public Service {
 };
 
 absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
+  // Catches up with what was committed while it was not running, then
+  // follows the commits. Declared first, so that on every way out of Run()
+  // it stops after the threads that read its counters.
+  std::unique_ptr<SearchIndexer> indexer;
+  if (search_index_) {
+    indexer = std::make_unique<SearchIndexer>(*db_, std::move(search_index_));
+    search_indexer_ = indexer.get();
+  }
   EndpointMap endpoints;
   // Linger lets acks and stream messages queued at drain time still leave.
   auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
@@ -174,13 +182,6 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (!query_endpoint.ok()) return Annotate(query_endpoint.status(), "store.query");
   endpoints["store.query"] = *query_endpoint;
 
-  // Catches up with what was committed while it was not running, then
-  // follows the commits; stopped after the writer at the end of Run().
-  std::unique_ptr<SearchIndexer> indexer;
-  if (search_index_) {
-    indexer = std::make_unique<SearchIndexer>(*db_, std::move(search_index_));
-    search_indexer_ = indexer.get();
-  }
   SearchFn search;
   if (config_.search_enabled) {
     search = [path = config_.SearchPath()](const SearchRequest& r) { return Search(path, r); };
@@ -224,7 +225,6 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   query_thread.request_stop();
   query_thread.join();
   search_indexer_ = nullptr;
-  indexer.reset();
   logger_->info("drained committed={} duplicates={} last_sequence={}",
                 counters_.Get("committed").value(), counters_.Get("duplicates").value(),
                 db_->LastSequence());
