@@ -14,6 +14,8 @@ find_package(LibXml2 REQUIRED)
 find_package(CURL REQUIRED)
 
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
+# Full-text search in the store (services/store/search_index.h).
+pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)
 # The daemons' HTTP APIs run on libmicrohttpd (common/transport/http_server.h).
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 # cpp-httplib is only a client (and stand-in feed server) in tests and the

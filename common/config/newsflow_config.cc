@@ -398,6 +398,10 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   if (c->default_limit > c->max_limit) {
     r.Error("query_limits.default_limit", "must not exceed query_limits.max_limit");
   }
+  YamlReader search = r.Child("search");
+  search.ReadBool("enabled", &c->search_enabled);
+  search.ReadString("path", &c->search_path);
+  search.Finish();
   r.Finish();
 }
 

@@ -251,6 +251,13 @@ struct StoreConfig {
   int term_counts_save_interval_ms = 5000;
   int default_limit = 20;               // query page size. Default: 20
   int max_limit = 1000;                 // Default: 1000
+  // Full-text search index (services/store/search_index.h): derived from
+  // the database, it follows the sequence log in a thread of its own.
+  bool search_enabled = true;           // store.search.enabled. Default: true
+  // store.search.path; "" = <data_dir>/search, so that it follows a
+  // --data-dir override like data_dir does. Read it with SearchPath().
+  std::string search_path;
+  std::string SearchPath() const { return search_path.empty() ? data_dir + "/search" : search_path; }
 };
 
 struct TransportConfig {

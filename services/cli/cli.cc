@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -26,6 +27,7 @@
 #include "common/util/time.h"
 #include "services/cli/embedded_config.h"
 #include "services/enrich/core/enrich_cli.h"
+#include "services/enrich/core/enricher.h"
 #include "services/enrich/enrich_service.h"
 #include "services/ingest/feed/feed_parser.h"
 #include "services/ingest/feed/feedparser_format.h"
@@ -36,6 +38,9 @@
 #include "services/ingest/ingest_db.h"
 #include "services/ingest/ingest_service.h"
 #include "services/ingest/opml.h"
+#include "common/util/hash.h"
+#include "services/store/article_store.h"
+#include "services/store/search_index.h"
 #include "services/store/store_service.h"
 #include "services/store/stream_subscriber.h"
 
@@ -810,6 +815,155 @@ Command AddEnrichCommand(CLI::App& app, const GlobalOptions& g) {
   return {enrich_cmd, [&g, o] { return CmdEnrich(g, o->file, o->jsonl, o->options); }};
 }
 
+struct SearchOptions {
+  std::string query;
+  store::SearchRequest request;
+  bool newest = false;
+  bool json = false;
+  bool reindex = false;
+  std::string load;  // JSONL file of articles to enrich and store, "-" = stdin
+};
+
+// Prints one answer: a JSON object (--json), or per hit its score, time,
+// title, URL and snippet.
+void PrintSearchResult(const store::SearchResult& r, bool json) {
+  if (json) {
+    std::cout << Dump(store::SearchResultToJson(r)) << "\n";
+    return;
+  }
+  for (const store::SearchHit& h : r.hits) {
+    std::cout << fmt::format("{:7.3f}  {}  {}\n         {}\n         {}\n", h.score, FormatRfc3339Utc(h.time_ms),
+                             h.title, h.url, h.snippet);
+  }
+  if (!r.next_cursor.empty()) std::cout << "next: --cursor " << r.next_cursor << "\n";
+}
+
+// Brings the search index up to date with the store at `config`, from
+// wherever it stopped (all of it for a new index). The store must not run.
+absl::StatusOr<uint64_t> CatchUpSearchIndex(const NewsflowConfig& config, const store::ArticleStore& db) {
+  auto index = store::SearchIndex::Open(config.store.SearchPath());
+  if (!index.ok()) return index.status();
+  uint64_t count = 0;
+  bool more = true;
+  while (more) {
+    auto n = (*index)->CatchUp(db, store::kSearchIndexBatch, &more);
+    if (!n.ok()) return n.status();
+    count += *n;
+  }
+  return count;
+}
+
+// --load: enriches JSON lines {"id", "title", "text", "url"?,
+// "published_at_ms"?} and commits them to the store's database, then
+// indexes them. For evaluations and trials without running the pipeline;
+// the store must not run. An article's URL defaults to
+// "urn:newsflow:load:<id>", so a search hit names its input line.
+int CmdSearchLoad(const NewsflowConfig& config, const std::string& path) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) return Fail(absl::NotFoundError(path), "search --load");
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::error_code ec;
+  std::filesystem::create_directories(config.store.data_dir, ec);
+  auto db = store::ArticleStore::Open({config.store.data_dir, /*sync_writes=*/false});
+  if (!db.ok()) return Fail(db.status(), "search --load");
+  enrich::Enricher enricher(enrich::EnrichOptions{});
+  std::vector<v1::Article> batch;
+  uint64_t stored = 0;
+  auto commit = [&]() -> absl::Status {
+    auto results = (*db)->Upsert(batch);
+    if (!results.ok()) return results.status();
+    for (const auto& r : *results) stored += !r.duplicate;
+    batch.clear();
+    return absl::OkStatus();
+  };
+  std::string line;
+  for (int line_no = 1; std::getline(in, line); ++line_no) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("id") || !j["id"].is_string() || !j.contains("text") ||
+        !j["text"].is_string()) {
+      std::cerr << "newsflow search --load: line " << line_no << ": expected {\"id\", \"title\", \"text\"}\n";
+      return kExitUsage;
+    }
+    const std::string id = j["id"];
+    v1::Article a;
+    a.set_id(HashHex("load:" + id));
+    a.set_title(j.value("title", ""));
+    a.set_text(j["text"].get<std::string>());
+    a.set_version(HashHex(a.title() + "\n" + a.text()));
+    a.set_url(j.value("url", "urn:newsflow:load:" + id));
+    a.set_canonical_url(a.url());
+    a.set_published_at_ms(j.value("published_at_ms", int64_t{0}));
+    a.set_fetched_at_ms(NowMs());
+    a.mutable_source()->set_id("load");
+    a.mutable_source()->set_kind("load");
+    enrich::EnrichArticle(enricher, "newsflow-search-load", &a);
+    batch.push_back(std::move(a));
+    if (batch.size() >= 256) {
+      if (absl::Status s = commit(); !s.ok()) return Fail(s, "search --load");
+    }
+  }
+  if (absl::Status s = commit(); !s.ok()) return Fail(s, "search --load");
+  auto indexed = CatchUpSearchIndex(config, **db);
+  if (!indexed.ok()) return Fail(indexed.status(), "search --load");
+  std::cerr << fmt::format("stored {} articles, indexed {}\n", stored, *indexed);
+  return kExitOk;
+}
+
+int CmdSearch(const GlobalOptions& g, SearchOptions o) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "search: invalid config");
+  if (o.reindex || !o.load.empty()) {
+    if (!o.query.empty()) {
+      std::cerr << "newsflow search: no QUERY with --reindex or --load\n";
+      return kExitUsage;
+    }
+    if (!o.load.empty()) return CmdSearchLoad(*config, o.load);
+    // Needs the store's database to itself: run it with the store stopped.
+    auto db = store::ArticleStore::Open({config->store.data_dir, /*sync_writes=*/false});
+    if (!db.ok()) return Fail(db.status(), "search --reindex (is the store running?)");
+    auto count = store::SearchIndex::Rebuild(**db, config->store.SearchPath());
+    if (!count.ok()) return Fail(count.status(), "search --reindex");
+    std::cerr << fmt::format("indexed {} articles up to sequence {} in {}\n", *count, (*db)->LastSequence(),
+                             config->store.SearchPath());
+    return kExitOk;
+  }
+  // The index is read directly (read-only), also while the store runs.
+  o.request.query = o.query;
+  o.request.order = o.newest ? store::SearchOrder::kNewest : store::SearchOrder::kRelevance;
+  auto result = store::Search(config->store.SearchPath(), o.request);
+  if (!result.ok()) return Fail(result.status(), "search");
+  PrintSearchResult(*result, o.json);
+  return kExitOk;
+}
+
+Command AddSearchCommand(CLI::App& app, const GlobalOptions& g) {
+  auto o = NewState<SearchOptions>();
+  auto* search = app.add_subcommand(
+      "search", "full-text search of the stored articles (words, \"phrases\", AND/OR/NOT, title:, tag:, lang:)");
+  search->add_option("query", o->query, "the query");
+  search->add_option("--lang", o->request.lang, "only articles in this language");
+  search->add_option("--tag", o->request.tag, "only articles with this tag");
+  search->add_option("--source", o->request.source, "only articles from this source id");
+  search->add_option("--cluster", o->request.cluster, "only this story's near-duplicates (a cluster_id)");
+  search->add_option("--since", o->request.since_ms, "only articles from this time on (ms since the epoch)");
+  search->add_option("--until", o->request.until_ms, "only articles before this time (ms since the epoch)");
+  search->add_option("--limit", o->request.limit, "hits per page")
+      ->check(CLI::Range(std::size_t{1}, store::kMaxSearchPageSize));
+  search->add_option("--cursor", o->request.cursor, "continue after an earlier page (its next cursor)");
+  search->add_flag("--newest", o->newest, "newest first instead of best first");
+  search->add_flag("--json", o->json, "print the answer as JSON");
+  search->add_flag("--reindex", o->reindex,
+                   "rebuild the search index from the store's database (with the store stopped)");
+  search->add_option("--load", o->load,
+                     "enrich JSON lines {\"id\",\"title\",\"text\"} from FILE (- = stdin) into the store's "
+                     "database and index them (with the store stopped)");
+  return {search, [&g, o] { return CmdSearch(g, *o); }};
+}
+
 int CmdKeygen() {
   char public_key[41] = {};
   char secret_key[41] = {};
@@ -857,6 +1011,7 @@ int Main(int argc, char** argv) {
       AddParseFeedCommand(app),
       AddExtractCommand(app),
       AddEnrichCommand(app, g),
+      AddSearchCommand(app, g),
       {app.add_subcommand("check-config", "validate a config file and exit"), [&g] { return CmdCheckConfig(g); }},
       {app.add_subcommand("keygen", "print a new CurveZMQ key pair (Z85) for encrypted links"), CmdKeygen},
   };

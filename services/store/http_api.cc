@@ -81,6 +81,8 @@ const std::map<std::string, std::string> kHelp = {
     {"queries", "Queries answered on the ZeroMQ query socket."},
     {"bad_input_frames", "Malformed frames received on the input socket."},
     {"bad_query_frames", "Malformed frames received on the query socket."},
+    {"search_index_errors", "Search indexing rounds that failed (retried with backoff; searches lag)."},
+    {"search_indexed_sequence", "Sequence number up to which the search index is committed."},
 };
 
 nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
@@ -91,10 +93,48 @@ nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
   return body;
 }
 
+// Reads /v1/search's parameters into `r`; the 400 answer when one is bad.
+std::optional<HttpResponse> ReadSearch(const HttpRequest& req, const QueryLimits& limits, SearchRequest* r) {
+  r->query = req.Param("q");
+  r->lang = req.Param("lang");
+  r->tag = req.Param("tag");
+  r->source = req.Param("source");
+  r->cluster = req.Param("cluster");
+  r->cursor = req.Param("cursor");
+  r->limit = std::min<std::size_t>(static_cast<std::size_t>(limits.default_limit), kMaxSearchPageSize);
+  if (req.HasParam("limit")) {
+    uint64_t limit = 0;
+    if (!ParseUint(req.Param("limit"), &limit) || limit == 0 || limit > kMaxSearchPageSize) {
+      return HttpResponse::Error(400, fmt::format("limit must be from 1 to {}", kMaxSearchPageSize));
+    }
+    r->limit = static_cast<std::size_t>(limit);
+  }
+  if (req.HasParam("order")) {
+    const std::string order = req.Param("order");
+    if (order == "newest") {
+      r->order = SearchOrder::kNewest;
+    } else if (order != "relevance") {
+      return HttpResponse::Error(400, "order must be relevance or newest");
+    }
+  }
+  for (const char* name : {"since", "until"}) {
+    if (!req.HasParam(name)) continue;
+    uint64_t ms = 0;
+    if (!ParseUint(req.Param(name), &ms) || ms > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return HttpResponse::Error(400, fmt::format("{} must be milliseconds since the epoch", name));
+    }
+    (name[0] == 's' ? r->since_ms : r->until_ms) = static_cast<int64_t>(ms);
+  }
+  if (r->query.empty() && r->lang.empty() && r->tag.empty() && r->source.empty() && r->cluster.empty()) {
+    return HttpResponse::Error(400, "q (or a filter) is required");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
-                    CountersFn counters, HealthFn health) {
+                    CountersFn counters, HealthFn health, SearchFn search) {
   auto run = [&store, limits, counters](const v1::QueryRequest& q) {
     return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{});
   };
@@ -172,6 +212,19 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
     v1::QueryResponse r = run(q);
     if (!r.ok()) return HttpResponse::Error(500, r.error());
     return HttpResponse::Json(200, ArticlesJson(r, false));
+  });
+
+  server.Route("GET", "/v1/search", [search, limits](const HttpRequest& req) {
+    if (!search) return HttpResponse::Error(404, "search is disabled (store.search.enabled)");
+    SearchRequest r;
+    if (auto bad = ReadSearch(req, limits, &r)) return *bad;
+    absl::StatusOr<SearchResult> result = search(r);
+    if (!result.ok()) {
+      const absl::Status& s = result.status();
+      int code = absl::IsInvalidArgument(s) ? 400 : absl::IsUnavailable(s) ? 503 : 500;
+      return HttpResponse::Error(code, std::string(s.message()));
+    }
+    return HttpResponse::Json(200, SearchResultToJson(*result));
   });
 
   server.Route("GET", "/v1/tags", [run](const HttpRequest& req) {

@@ -11,6 +11,16 @@
 //   /v1/articles/<id>                 one article with its full text (404 if unknown)
 //   /v1/since/<seq>?limit=N           replay log after <seq>, oldest first
 //   /v1/tags?limit=N                  most used tags with counts
+//   /v1/search?q=QUERY                full-text search (services/store/search_index.h):
+//                                     filters lang=, tag=, source=, cluster=, since=,
+//                                     until=; order=relevance (default) or newest;
+//                                     limit= (at most kMaxSearchPageSize), cursor=.
+//                                     {"hits": [{id, title, url, lang, time, time_ms,
+//                                     score, snippet}], "estimated_matches", "more",
+//                                     "next_cursor"}; snippets are HTML with the
+//                                     matched words in <mark>. A bad query answers
+//                                     400 with the parser's message; 404 when search
+//                                     is disabled.
 //
 // Numbers are parsed strictly (digits only, in range). Bad parameters answer
 // 400, other errors their status, all with {"error": "..."}; a wrong method
@@ -25,6 +35,7 @@
 #include "common/transport/http_server.h"
 #include "services/store/article_store.h"
 #include "services/store/query_handler.h"
+#include "services/store/search_index.h"
 
 namespace newsflow::store {
 
@@ -38,6 +49,8 @@ struct StoreHealth {
   int64_t problem_since_ms = 0;
 };
 using HealthFn = std::function<StoreHealth()>;
+// Runs one full-text search (null: search disabled).
+using SearchFn = std::function<absl::StatusOr<SearchResult>(const SearchRequest&)>;
 
 // Registers the routes on `server` (its options hold the token and limits).
 // `store`, `counters` and `health` must outlive it. /healthz is liveness
@@ -45,7 +58,7 @@ using HealthFn = std::function<StoreHealth()>;
 // when commits fail), /readyz readiness (503 with the reason while commits
 // fail), /metrics the Prometheus text format 0.0.4 with HELP and TYPE.
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
-                    CountersFn counters, HealthFn health = nullptr);
+                    CountersFn counters, HealthFn health = nullptr, SearchFn search = nullptr);
 
 }  // namespace newsflow::store
 

@@ -24,6 +24,8 @@
 #include "services/store/article_store.h"
 #include "services/store/http_api.h"
 #include "services/store/query_handler.h"
+#include "services/store/search_index.h"
+#include "services/store/search_indexer.h"
 #include "services/store/topics.h"
 #include "common/util/utf8.h"
 
@@ -39,11 +41,12 @@ constexpr std::size_t kMaxFailureIdBytes = 512;
 class StoreService final : public Service {
  public:
   StoreService(const NewsflowConfig& config, zmq::context_t& context,
-               std::unique_ptr<ArticleStore> db)
+               std::unique_ptr<ArticleStore> db, std::unique_ptr<SearchIndex> search_index)
       : config_(config.store),
         message_limits_(MessageLimitsFor(config)),
         context_(context),
         db_(std::move(db)),
+        search_index_(std::move(search_index)),
         logger_(MakeLogger("store")),
         bad_input_(logger_, "store.input"),
         query_server_({"store.query", v1::Envelope::kQuery}, logger_,
@@ -101,6 +104,10 @@ class StoreService final : public Service {
     snapshot["bad_input_frames"] = bad_input_.count();
     snapshot["queries"] = query_server_.requests();
     snapshot["bad_query_frames"] = query_server_.bad_requests();
+    if (const SearchIndexer* indexer = search_indexer_.load()) {
+      snapshot["search_index_errors"] = indexer->Errors();
+      snapshot["search_indexed_sequence"] = indexer->LastSequence();
+    }
     return snapshot;
   }
 
@@ -108,6 +115,10 @@ class StoreService final : public Service {
   MessageLimits message_limits_;
   zmq::context_t& context_;
   std::unique_ptr<ArticleStore> db_;
+  // Handed to the indexer thread in Run(); null when search is disabled.
+  std::unique_ptr<SearchIndex> search_index_;
+  // Set while Run() runs the indexer (read by CounterSnapshot, the writer).
+  std::atomic<SearchIndexer*> search_indexer_{nullptr};
   std::shared_ptr<spdlog::logger> logger_;
   QueryLimits limits_;
   Counters counters_;
@@ -139,6 +150,14 @@ class StoreService final : public Service {
 };
 
 absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
+  // Catches up with what was committed while it was not running, then
+  // follows the commits. Declared first, so that on every way out of Run()
+  // it stops after the threads that read its counters.
+  std::unique_ptr<SearchIndexer> indexer;
+  if (search_index_) {
+    indexer = std::make_unique<SearchIndexer>(*db_, std::move(search_index_));
+    search_indexer_ = indexer.get();
+  }
   EndpointMap endpoints;
   // Linger lets acks and stream messages queued at drain time still leave.
   auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
@@ -163,10 +182,16 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (!query_endpoint.ok()) return Annotate(query_endpoint.status(), "store.query");
   endpoints["store.query"] = *query_endpoint;
 
+  SearchFn search;
+  if (config_.search_enabled) {
+    search = [path = config_.SearchPath()](const SearchRequest& r) { return Search(path, r); };
+  }
+
   HttpServer http(MakeHttpServerOptions(config_.http_address, config_.http_port, config_.http_token,
                                         config_.http_limits));
   if (config_.http_enabled) {
-    InstallHttpApi(http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); });
+    InstallHttpApi(http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); },
+                   search);
     auto url = http.Start();
     if (!url.ok()) return Annotate(url.status(), "store.http");
     endpoints["store.http"] = *url;
@@ -199,6 +224,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   http.Stop();
   query_thread.request_stop();
   query_thread.join();
+  search_indexer_ = nullptr;
   logger_->info("drained committed={} duplicates={} last_sequence={}",
                 counters_.Get("committed").value(), counters_.Get("duplicates").value(),
                 db_->LastSequence());
@@ -420,6 +446,7 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, milliseconds(2000));
   }
+  if (SearchIndexer* indexer = search_indexer_.load()) indexer->Notify();
   if (int64_t since = commits_failing_since_ms_.exchange(0); since != 0) {
     logger_->info("commits recovered after {:.1f} s", static_cast<double>(NowMs() - since) / 1000.0);
   }
@@ -475,7 +502,13 @@ absl::StatusOr<std::unique_ptr<Service>> MakeStoreService(const NewsflowConfig& 
   }
   auto db = ArticleStore::Open({config.store.data_dir, config.store.sync_writes});
   if (!db.ok()) return db.status();
-  return std::unique_ptr<Service>(new StoreService(config, context, *std::move(db)));
+  std::unique_ptr<SearchIndex> search_index;
+  if (config.store.search_enabled) {
+    auto opened = SearchIndex::Open(config.store.SearchPath());
+    if (!opened.ok()) return opened.status();
+    search_index = *std::move(opened);
+  }
+  return std::unique_ptr<Service>(new StoreService(config, context, *std::move(db), std::move(search_index)));
 }
 
 }  // namespace newsflow::store

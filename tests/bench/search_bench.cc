@@ -1,0 +1,177 @@
+// Index throughput and search latency of the store's full-text search
+// (services/store/search_index.h) on generated articles: a real RocksDB
+// ArticleStore and a real Xapian index in a temporary folder.
+//
+//   newsflow_search_bench [--articles N] [--queries Q]
+//
+// Articles: half English-like (made-up words drawn from a 20,000-word
+// vocabulary with Zipf frequencies, 8-word titles, 400-word bodies), half
+// Chinese-like (600 characters drawn, also Zipf, from the 3,000 first CJK
+// ideographs), each with three tags. The store commits them first; the
+// index then catches up from the sequence log in batches of
+// kSearchIndexBatch, as the store's indexer thread does. Queries: two
+// words of one language drawn by frequency (relevance order, 20 hits,
+// snippets), one in five with a lang filter, one in five newest first.
+// Prints one JSON object:
+//   {"articles": N, "index_s": s, "index_articles_per_s": x,
+//    "queries": Q, "search_ms_p50": a, "search_ms_p99": b, "mean_hits": h}
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/util/text.h"
+#include "services/store/article_store.h"
+#include "services/store/search_index.h"
+
+namespace {
+
+using namespace newsflow;
+using Clock = std::chrono::steady_clock;
+
+// Index i with probability ~ 1/(i+1).
+class Zipf {
+ public:
+  explicit Zipf(std::size_t n) {
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) cdf_.push_back(sum += 1.0 / static_cast<double>(i + 1));
+    for (double& c : cdf_) c /= sum;
+  }
+  std::size_t operator()(std::mt19937_64& rng) const {
+    double u = std::uniform_real_distribution<double>(0, 1)(rng);
+    return static_cast<std::size_t>(std::lower_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin());
+  }
+
+ private:
+  std::vector<double> cdf_;
+};
+
+std::vector<std::string> MakeVocabulary(std::size_t n, std::mt19937_64& rng) {
+  static const char* kSyllables[] = {"ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "pe", "da", "gu", "zo",
+                                     "bri", "ston", "mar", "tel", "quin", "sha", "dor", "fen"};
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string w;
+    int syllables = 1 + static_cast<int>(rng() % 3);
+    for (int s = 0; s < syllables; ++s) w += kSyllables[rng() % 20];
+    words.push_back(w + (i % 7 == 0 ? "s" : ""));
+  }
+  return words;
+}
+
+std::string Cjk(std::size_t i) {
+  char32_t c = U'\u4E00' + static_cast<char32_t>(i);
+  std::string out;
+  out += static_cast<char>(0xE0 | (c >> 12));
+  out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+  out += static_cast<char>(0x80 | (c & 0x3F));
+  return out;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n_articles = 4000, n_queries = 1000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--articles") n_articles = std::strtoul(argv[i + 1], nullptr, 10);
+    if (flag == "--queries") n_queries = std::strtoul(argv[i + 1], nullptr, 10);
+  }
+  std::mt19937_64 rng(42);
+  const std::vector<std::string> vocabulary = MakeVocabulary(20000, rng);
+  const Zipf words(vocabulary.size()), chars(3000);
+  auto phrase = [&](bool zh, int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) {
+      if (zh) {
+        s += Cjk(chars(rng));
+      } else {
+        s += (i ? " " : "") + vocabulary[words(rng)];
+        if (i % 15 == 14) s += ".";
+      }
+    }
+    return s;
+  };
+
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / fmt::format("newsflow-search-bench-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  auto store = store::ArticleStore::Open({(dir / "db").string(), /*sync_writes=*/false});
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
+    return 1;
+  }
+  std::vector<v1::Article> batch;
+  for (std::size_t i = 0; i < n_articles; ++i) {
+    const bool zh = i % 2 == 1;
+    v1::Article a;
+    a.set_id(fmt::format("{:016x}", i + 1));
+    a.set_title(phrase(zh, zh ? 16 : 8));
+    a.set_text(phrase(zh, zh ? 600 : 400));
+    a.set_version(fmt::format("v{}", i));
+    a.set_url(fmt::format("https://news.example/{}", i));
+    a.set_published_at_ms(1'700'000'000'000 + static_cast<int64_t>(i) * 60'000);
+    a.mutable_source()->set_id(fmt::format("src-{}", i % 20));
+    a.mutable_enrichment()->set_language(zh ? "zh" : "en");
+    for (int t = 0; t < 3; ++t) {
+      v1::Tag* tag = a.mutable_enrichment()->add_tags();
+      tag->set_name(phrase(zh, zh ? 3 : 2));
+      tag->set_key(TagKey(tag->name()));
+    }
+    batch.push_back(std::move(a));
+    if (batch.size() == 256 || i + 1 == n_articles) {
+      if (!(*store)->Upsert(batch).ok()) return 1;
+      batch.clear();
+    }
+  }
+
+  const std::string path = (dir / "search").string();
+  const auto t0 = Clock::now();
+  {
+    auto index = store::SearchIndex::Open(path);
+    if (!index.ok()) return 1;
+    bool more = true;
+    while (more) {
+      if (!(*index)->CatchUp(**store, store::kSearchIndexBatch, &more).ok()) return 1;
+    }
+  }
+  const double index_s = std::chrono::duration<double>(Clock::now() - t0).count();
+
+  std::vector<double> latencies;
+  double hits = 0;
+  for (std::size_t q = 0; q < n_queries; ++q) {
+    const bool zh = q % 2 == 1;
+    store::SearchRequest r;
+    r.query = zh ? phrase(true, 2) + " " + phrase(true, 2) : phrase(false, 2);
+    if (q % 5 == 0) r.lang = zh ? "zh" : "en";
+    if (q % 5 == 1) r.order = store::SearchOrder::kNewest;
+    const auto s0 = Clock::now();
+    auto result = store::Search(path, r);
+    latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s0).count());
+    if (!result.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(result.status().message()).c_str());
+      return 1;
+    }
+    hits += static_cast<double>(result->hits.size());
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::printf(
+      "{\"articles\": %zu, \"index_s\": %.3f, \"index_articles_per_s\": %.0f, \"queries\": %zu, "
+      "\"search_ms_p50\": %.3f, \"search_ms_p99\": %.3f, \"mean_hits\": %.1f}\n",
+      n_articles, index_s, static_cast<double>(n_articles) / index_s, n_queries, Percentile(latencies, 0.5),
+      Percentile(latencies, 0.99), hits / static_cast<double>(n_queries));
+  return 0;
+}
