@@ -28,7 +28,8 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(fmt::format("cannot read {}", path));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > 64 * 1024) return absl::InvalidArgumentError(fmt::format("{} is too large for a key file", path));
+  if (text.size() > 64 * 1024)
+    return absl::InvalidArgumentError(fmt::format("{} is too large for a key file", path));
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return std::string();
   const auto last = text.find_last_not_of(" \t\r\n");
@@ -94,8 +95,7 @@ void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) 
   }
   if (ep->address.find("://") == std::string::npos) {
     parent.Error(fmt::format("{}.address", key),
-                 fmt::format("must be a ZeroMQ endpoint such as tcp://host:port, got \"{}\"",
-                             ep->address));
+                 fmt::format("must be a ZeroMQ endpoint such as tcp://host:port, got \"{}\"", ep->address));
   }
   for (const std::string* k : {&ep->curve_server_key, &ep->curve_public_key, &ep->curve_secret_key}) {
     if (!k->empty() && !IsZ85Key(*k)) {
@@ -105,23 +105,24 @@ void ReadEndpoint(YamlReader& parent, std::string_view key, EndpointConfig* ep) 
   }
   if (!ep->curve_secret_key.empty() && !ep->bind &&
       (ep->curve_server_key.empty() || ep->curve_public_key.empty())) {
-    parent.Error(key, "a connecting CurveZMQ socket needs curve_server_key, curve_public_key and curve_secret_key");
+    parent.Error(
+        key, "a connecting CurveZMQ socket needs curve_server_key, curve_public_key and curve_secret_key");
   }
   if (ep->address.find("://") != std::string::npos && !IsLocalOnlyEndpoint(ep->address)) {
     // Reachable from other hosts: without CurveZMQ anyone there could push
     // forged articles, poison the document frequencies or read the stream.
     const bool bind_secure = ep->bind && !ep->curve_secret_key.empty() && !ep->curve_allowed_clients.empty();
-    const bool connect_secure = !ep->bind && !ep->curve_secret_key.empty() &&
-                                !ep->curve_public_key.empty() && !ep->curve_server_key.empty();
+    const bool connect_secure = !ep->bind && !ep->curve_secret_key.empty() && !ep->curve_public_key.empty() &&
+                                !ep->curve_server_key.empty();
     if (!bind_secure && !connect_secure) {
-      parent.Error(key, fmt::format(
-                            "{} is reachable from other hosts (not loopback, inproc:// or ipc://), so it "
-                            "needs CurveZMQ: {} (see deploy/config/cluster-example.yaml; "
-                            "`newsflow keygen` makes key pairs), or use a 127.0.0.1 address",
-                            ep->address,
-                            ep->bind ? "curve_secret_key and curve_allowed_clients (or their _file variants)"
-                                     : "curve_server_key, curve_public_key and curve_secret_key (or their "
-                                       "_file variants)"));
+      parent.Error(
+          key, fmt::format("{} is reachable from other hosts (not loopback, inproc:// or ipc://), so it "
+                           "needs CurveZMQ: {} (see deploy/config/cluster-example.yaml; "
+                           "`newsflow keygen` makes key pairs), or use a 127.0.0.1 address",
+                           ep->address,
+                           ep->bind ? "curve_secret_key and curve_allowed_clients (or their _file variants)"
+                                    : "curve_server_key, curve_public_key and curve_secret_key (or their "
+                                      "_file variants)"));
     }
   }
   if (!ep->curve_allowed_clients.empty()) {
@@ -468,8 +469,7 @@ NewsflowConfig DefaultConfig() {
   return c;
 }
 
-absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text,
-                                           std::string_view source_name) {
+absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text, std::string_view source_name) {
   auto node = ParseYaml(yaml_text, source_name);
   if (!node.ok()) return node.status();
   NewsflowConfig c;
@@ -480,16 +480,14 @@ absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text,
   }
   root.ReadString("data_dir", &c.data_dir);
   YamlReader logging = root.Child("logging");
-  logging.ReadEnum("level", &c.logging.level,
-                   {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  logging.ReadEnum("level", &c.logging.level, {"trace", "debug", "info", "warn", "error", "critical", "off"});
   logging.ReadString("file", &c.logging.file);
   logging.Finish();
   YamlReader drain = root.Child("drain");
   drain.ReadInt("deadline_ms", &c.drain.deadline_ms, 0, kMaxInt);
   drain.Finish();
   YamlReader transport = root.Child("transport");
-  transport.ReadInt64("max_message_bytes", &c.transport.max_message_bytes, 64 * 1024,
-                      int64_t{1} << 40);
+  transport.ReadInt64("max_message_bytes", &c.transport.max_message_bytes, 64 * 1024, int64_t{1} << 40);
   transport.Finish();
   YamlReader ingest = root.Child("ingest");
   ReadIngest(ingest, &c.ingest);

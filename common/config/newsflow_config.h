@@ -20,11 +20,11 @@ namespace newsflow {
 // Limits of a daemon's HTTP server (common/transport/http_server.h). YAML:
 // keys of the api/http section that holds them.
 struct HttpLimitsConfig {
-  int threads = 4;                       // event-loop threads. Default: 4
-  int max_connections = 1024;            // open at once, later refused. Default: 1024
-  int idle_timeout_s = 30;               // close a silent connection. Default: 30
-  int64_t max_body_bytes = 1 << 20;      // larger request bodies get 413. Default: 1048576
-  int max_header_bytes = 16 << 10;       // larger request heads get 431. Default: 16384
+  int threads = 4;                   // event-loop threads. Default: 4
+  int max_connections = 1024;        // open at once, later refused. Default: 1024
+  int idle_timeout_s = 30;           // close a silent connection. Default: 30
+  int64_t max_body_bytes = 1 << 20;  // larger request bodies get 413. Default: 1048576
+  int max_header_bytes = 16 << 10;   // larger request heads get 431. Default: 16384
 };
 
 // transport.max_message_bytes default: the largest message any newsflow
@@ -108,7 +108,7 @@ struct IngestConfig {
   // Acks are routed by this id (topic "ack.<id>."), so it is 1-64 letters,
   // digits, '-' or '_'. Default: ingest-0
   std::string instance_id = "ingest-0";
-  std::string data_dir;                  // Default: <data_dir>/ingest
+  std::string data_dir;                                                        // Default: <data_dir>/ingest
   EndpointConfig articles = MakeEndpoint("tcp://127.0.0.1:5561", true, 1000);  // PUSH to enrich workers
   EndpointConfig acks = MakeEndpoint("tcp://127.0.0.1:5564", false, 10000);    // SUB on the store's ack PUB
   EndpointConfig control = MakeEndpoint("tcp://127.0.0.1:5560", true, 100);    // ROUTER for `newsflow feeds`
@@ -128,7 +128,7 @@ struct IngestConfig {
   // Default: 30000
   int poll_budget_ms = 30000;
   // HTTP.
-  int http_timeout_ms = 20000;              // Default: 20000
+  int http_timeout_ms = 20000;                // Default: 20000
   int64_t max_feed_bytes = 16 * 1024 * 1024;  // Default: 16 MiB
   std::string user_agent = "newsflow/0.1 (+https://github.com/newsflow/newsflow)";
   // Fetch policy (services/ingest/fetcher.h). Every connection, redirects
@@ -145,13 +145,13 @@ struct IngestConfig {
   bool fetch_pages = true;     // Default: true
   int teaser_max_chars = 500;  // shorter content counts as a teaser. Default: 500
   // Feed-management HTTP/JSON API (loopback unless a token is set).
-  bool api_enabled = true;               // Default: true
+  bool api_enabled = true;                // Default: true
   std::string api_address = "127.0.0.1";  // Default: 127.0.0.1
-  int api_port = 8481;                   // 0 = any free port. Default: 8481
+  int api_port = 8481;                    // 0 = any free port. Default: 8481
   // Required as "Authorization: Bearer" when set, and as ControlRequest.token
   // on the control socket. Default: "" (no token).
   std::string api_token;
-  HttpLimitsConfig api_limits;           // ingest.api.{threads, max_connections, ...}
+  HttpLimitsConfig api_limits;  // ingest.api.{threads, max_connections, ...}
   // Largest OPML import (outlines in one file) the API accepts; imports run
   // one at a time in the background. Default: 200000
   int max_import_outlines = 200000;
@@ -165,10 +165,10 @@ struct IngestConfig {
   bool sync_writes = true;     // fsync outbox writes. Default: true
   // What an accepted article may hold (ingest.limits): longer text is cut at
   // a paragraph, sentence or character boundary, extra categories dropped.
-  int max_text_bytes = 1 << 20;           // Default: 1048576 (1 MiB)
-  int max_title_bytes = 2048;             // Default: 2048
+  int max_text_bytes = 1 << 20;            // Default: 1048576 (1 MiB)
+  int max_title_bytes = 2048;              // Default: 2048
   int max_summary_html_bytes = 256 << 10;  // Default: 262144
-  int max_categories = 50;                // Default: 50
+  int max_categories = 50;                 // Default: 50
 };
 
 // A category tag added to every article that matches: any of `keywords`
@@ -183,25 +183,25 @@ struct CategoryRule {
 };
 
 struct EnrichConfig {
-  std::string worker_id;  // Default: "<hostname>-<pid>"
+  std::string worker_id;                                                      // Default: "<hostname>-<pid>"
   EndpointConfig input = MakeEndpoint("tcp://127.0.0.1:5561", false, 100);    // PULL from ingest
   EndpointConfig output = MakeEndpoint("tcp://127.0.0.1:5562", false, 1000);  // PUSH to store
-  int threads = 1;            // worker threads in this process. Default: 1
-  int max_tags = 8;           // Default: 8
-  int min_tags = 5;           // Default: 5
-  int summary_sentences = 3;  // Default: 3
-  int summary_max_chars = 0;  // 0 = no character limit. Default: 0
-  int key_points = 5;         // Default: 5
+  int threads = 1;                       // worker threads in this process. Default: 1
+  int max_tags = 8;                      // Default: 8
+  int min_tags = 5;                      // Default: 5
+  int summary_sentences = 3;             // Default: 3
+  int summary_max_chars = 0;             // 0 = no character limit. Default: 0
+  int key_points = 5;                    // Default: 5
   std::vector<CategoryRule> categories;  // Default: none
-  std::string user_dictionary;  // file of Chinese terms kept whole. Default: none
+  std::string user_dictionary;           // file of Chinese terms kept whole. Default: none
   // Document frequencies shared by all workers through the store.
   bool share_term_counts = true;  // Default: true
   // SUB on the store's term-counts PUB (store.term_counts). A config from
   // before that socket existed names store.acks here; the store then serves
   // the worker there too (common/delivery/term_counts.h).
   EndpointConfig term_counts_stream = MakeEndpoint("tcp://127.0.0.1:5566", false, 10000);
-  int term_counts_report_articles = 100;       // Default: 100
-  int term_counts_report_interval_ms = 5000;   // Default: 5000
+  int term_counts_report_articles = 100;      // Default: 100
+  int term_counts_report_interval_ms = 5000;  // Default: 5000
   // Caps on what is analysed per article (the stored text is not changed).
   int max_text_bytes = 256 * 1024;  // body bytes analysed. Default: 262144
   int max_ranked_sentences = 1000;  // sentences ranked for summary/key points. Default: 1000
@@ -227,33 +227,33 @@ struct EnrichConfig {
 };
 
 struct StoreConfig {
-  std::string data_dir;  // Default: <data_dir>/store
-  EndpointConfig input = MakeEndpoint("tcp://127.0.0.1:5562", true, 1000);    // PULL from enrich
-  EndpointConfig publish = MakeEndpoint("tcp://127.0.0.1:5563", true, 10000); // PUB stream to subscribers
-  EndpointConfig acks = MakeEndpoint("tcp://127.0.0.1:5564", true, 10000);    // PUB acks to ingest
-  EndpointConfig query = MakeEndpoint("tcp://127.0.0.1:5565", true, 1000);    // ROUTER query socket
+  std::string data_dir;                                                        // Default: <data_dir>/store
+  EndpointConfig input = MakeEndpoint("tcp://127.0.0.1:5562", true, 1000);     // PULL from enrich
+  EndpointConfig publish = MakeEndpoint("tcp://127.0.0.1:5563", true, 10000);  // PUB stream to subscribers
+  EndpointConfig acks = MakeEndpoint("tcp://127.0.0.1:5564", true, 10000);     // PUB acks to ingest
+  EndpointConfig query = MakeEndpoint("tcp://127.0.0.1:5565", true, 1000);     // ROUTER query socket
   // PUB of the document-frequency gossip to the enrich workers
   // (enrich.term_counts.stream). When the key is absent it follows
   // store.acks (DeriveTermCountsEndpoint), so a config written before it
   // existed still runs: tcp://127.0.0.1:5566 beside the default acks.
   EndpointConfig term_counts = MakeEndpoint("tcp://127.0.0.1:5566", true, 10000);
-  bool http_enabled = true;             // Default: true
+  bool http_enabled = true;                // Default: true
   std::string http_address = "127.0.0.1";  // Default: 127.0.0.1 (loopback only)
-  int http_port = 8480;                 // 0 = any free port. Default: 8480
-  std::string http_token;               // required as "Authorization: Bearer" when set
+  int http_port = 8480;                    // 0 = any free port. Default: 8480
+  std::string http_token;                  // required as "Authorization: Bearer" when set
   // store.http.{threads, max_connections, ...}; bodies: only GETs. Default max_body_bytes: 65536
   HttpLimitsConfig http_limits{.max_body_bytes = 64 << 10};
-  bool sync_writes = true;              // WAL fsync before acking. Default: true
-  int max_batch = 256;                  // articles per group commit. Default: 256
+  bool sync_writes = true;  // WAL fsync before acking. Default: true
+  int max_batch = 256;      // articles per group commit. Default: 256
   // The shared document frequencies are saved at least this often while they
   // change, under load too, so a crash (kill -9) loses at most this much of
   // them. Default: 5000
   int term_counts_save_interval_ms = 5000;
-  int default_limit = 20;               // query page size. Default: 20
-  int max_limit = 1000;                 // Default: 1000
+  int default_limit = 20;  // query page size. Default: 20
+  int max_limit = 1000;    // Default: 1000
   // Full-text search index (services/store/search_index.h): derived from
   // the database, it follows the sequence log in a thread of its own.
-  bool search_enabled = true;           // store.search.enabled. Default: true
+  bool search_enabled = true;  // store.search.enabled. Default: true
   // store.search.path; "" = <data_dir>/search, so that it follows a
   // --data-dir override like data_dir does. Read it with SearchPath().
   std::string search_path;

@@ -8,8 +8,8 @@ absl::StatusOr<YAML::Node> ParseYaml(const std::string& text, std::string_view s
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(fmt::format("{}: line {} column {}: {}", source_name,
-                                                  e.mark.line + 1, e.mark.column + 1, e.msg));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: line {} column {}: {}", source_name, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
 }
 
@@ -25,8 +25,7 @@ std::string YamlReader::PathOf(std::string_view key) const {
 }
 
 bool YamlReader::Has(std::string_view key) const {
-  return node_.IsMap() && node_[std::string(key)].IsDefined() &&
-         !node_[std::string(key)].IsNull();
+  return node_.IsMap() && node_[std::string(key)].IsDefined() && !node_[std::string(key)].IsNull();
 }
 
 YAML::Node YamlReader::Get(std::string_view key) {
@@ -102,8 +101,7 @@ void YamlReader::ReadStringList(std::string_view key, std::vector<std::string>* 
   *out = std::move(values);
 }
 
-void YamlReader::ReadEnum(std::string_view key, std::string* out,
-                          const std::vector<std::string>& allowed) {
+void YamlReader::ReadEnum(std::string_view key, std::string* out, const std::vector<std::string>& allowed) {
   std::string value = *out;
   ReadString(key, &value);
   for (const auto& a : allowed) {

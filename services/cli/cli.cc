@@ -13,32 +13,32 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/delivery/envelope_codec.h"
+#include "common/delivery/request_client.h"
 #include "common/log/logging.h"
 #include "common/runtime/service_group.h"
 #include "common/runtime/service_main.h"
 #include "common/runtime/stop_signal.h"
-#include "common/delivery/envelope_codec.h"
-#include "common/delivery/request_client.h"
 #include "common/util/article_json.h"
+#include "common/util/hash.h"
 #include "common/util/time.h"
 #include "services/cli/embedded_config.h"
 #include "services/enrich/core/enrich_cli.h"
 #include "services/enrich/core/enricher.h"
 #include "services/enrich/enrich_service.h"
-#include "services/ingest/feed/feed_parser.h"
-#include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/dead_letters.h"
 #include "services/ingest/extract/article_extractor.h"
+#include "services/ingest/feed/feed_parser.h"
+#include "services/ingest/feed/feedparser_format.h"
 #include "services/ingest/feed_admission.h"
 #include "services/ingest/fetcher.h"
 #include "services/ingest/ingest_db.h"
 #include "services/ingest/ingest_service.h"
 #include "services/ingest/opml.h"
-#include "common/util/hash.h"
 #include "services/store/article_store.h"
 #include "services/store/search_index.h"
 #include "services/store/store_service.h"
@@ -73,8 +73,7 @@ int Fail(const absl::Status& s, std::string_view context) {
 // One human-readable block per article for `run` and `subscribe`.
 void PrintArticle(const v1::Article& a, std::ostream& out) {
   const v1::Enrichment& e = a.enrichment();
-  out << fmt::format("#{} [{}] {}\n", a.sequence(), e.language().empty() ? "und" : e.language(),
-                     a.title());
+  out << fmt::format("#{} [{}] {}\n", a.sequence(), e.language().empty() ? "und" : e.language(), a.title());
   std::string tags;
   for (const auto& t : e.tags()) {
     if (!tags.empty()) tags += ", ";
@@ -311,8 +310,9 @@ absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config, const 
   if (!absl::IsDeadlineExceeded(reply.status())) return reply.status();
   auto db = ingest::IngestDb::Open(config.ingest.data_dir, true);
   if (!db.ok()) {
-    return absl::UnavailableError(fmt::format("ingest does not answer on {} and its database is unavailable: {}",
-                                              config.ingest.control.address, std::string(db.status().message())));
+    return absl::UnavailableError(
+        fmt::format("ingest does not answer on {} and its database is unavailable: {}",
+                    config.ingest.control.address, std::string(db.status().message())));
   }
   v1::ControlResponse response;
   if (ingest::ExecuteDeadLetterControl(**db, /*outbox=*/nullptr, request, &response)) return response;
@@ -333,8 +333,8 @@ absl::StatusOr<v1::ControlResponse> Control(const NewsflowConfig& config, const 
     case v1::ControlRequest::kRemoveFeed: {
       auto removed = (*db)->RemoveFeed(request.remove_feed());
       s = !removed.ok() ? removed.status()
-          : *removed   ? absl::OkStatus()
-                       : absl::NotFoundError(fmt::format("no feed {}", request.remove_feed()));
+          : *removed    ? absl::OkStatus()
+                        : absl::NotFoundError(fmt::format("no feed {}", request.remove_feed()));
       break;
     }
     case v1::ControlRequest::kListFeeds: {
@@ -379,8 +379,8 @@ int CmdImportOpml(const NewsflowConfig& config, const std::string& token, const 
       if (!r.ok()) return Fail(r.status(), "feeds import-opml");
       if (!r->ok()) return Fail(absl::UnavailableError(r->error()), "feeds import-opml");
       const v1::ImportProgress& p = r->import();
-      std::string line = fmt::format("imported {}/{} feeds ({} refused)", p.added() + p.refused(), p.total(),
-                                     p.refused());
+      std::string line =
+          fmt::format("imported {}/{} feeds ({} refused)", p.added() + p.refused(), p.total(), p.refused());
       if (line != last) std::cerr << line << "\n";
       last = line;
       if (!p.done()) continue;
@@ -417,8 +417,8 @@ int CmdImportOpml(const NewsflowConfig& config, const std::string& token, const 
   return refused == 0 ? kExitOk : kExitFailure;
 }
 
-int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::string& url,
-             int interval_s, const std::string& full_text, bool json, const std::string& token_flag) {
+int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::string& url, int interval_s,
+             const std::string& full_text, bool json, const std::string& token_flag) {
   auto config = LoadClientConfig(g);
   if (!config.ok()) return Fail(config.status(), "feeds: invalid config");
   const std::string token = token_flag.empty() ? config->ingest.api_token : token_flag;
@@ -427,7 +427,7 @@ int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::strin
   if (action == "add") {
     request.mutable_add_feed()->set_url(url);
     request.mutable_add_feed()->set_interval_s(interval_s);
-    request.mutable_add_feed()->set_full_text(full_text == "always" ? v1::FULL_TEXT_ALWAYS
+    request.mutable_add_feed()->set_full_text(full_text == "always"  ? v1::FULL_TEXT_ALWAYS
                                               : full_text == "never" ? v1::FULL_TEXT_NEVER
                                                                      : v1::FULL_TEXT_AUTO);
   } else if (action == "submit") {
@@ -453,24 +453,31 @@ int CmdFeeds(const GlobalOptions& g, const std::string& action, const std::strin
   }
   for (const auto& f : r->feeds()) {
     if (json) {
-      std::cout << Dump({{"url", f.url()}, {"title", f.title()}, {"enabled", f.enabled()},
-                         {"interval_s", f.interval_s()}, {"last_fetch", FormatRfc3339Utc(f.last_fetch_ms())},
+      std::cout << Dump({{"url", f.url()},
+                         {"title", f.title()},
+                         {"enabled", f.enabled()},
+                         {"interval_s", f.interval_s()},
+                         {"last_fetch", FormatRfc3339Utc(f.last_fetch_ms())},
                          {"next_fetch", FormatRfc3339Utc(f.next_fetch_ms())},
-                         {"failures", f.consecutive_failures()}, {"last_error", f.last_error()},
-                         {"disabled_reason", f.disabled_reason()}, {"adaptive_interval_s", f.adaptive_interval_s()},
+                         {"failures", f.consecutive_failures()},
+                         {"last_error", f.last_error()},
+                         {"disabled_reason", f.disabled_reason()},
+                         {"adaptive_interval_s", f.adaptive_interval_s()},
                          {"articles", f.articles_seen()}})
                 << "\n";
     } else {
-      std::string note = !f.enabled() && !f.disabled_reason().empty() ? "  (disabled: " + f.disabled_reason() + ")"
+      std::string note = !f.enabled() && !f.disabled_reason().empty()
+                             ? "  (disabled: " + f.disabled_reason() + ")"
                          : !f.last_error().empty() ? "  (last error: " + f.last_error() + ")"
                                                    : "";
-      std::cout << fmt::format("{:8}  {:5} articles  every {:>6}s  {}{}\n", f.enabled() ? "enabled" : "DISABLED",
-                               f.articles_seen(),
+      std::cout << fmt::format("{:8}  {:5} articles  every {:>6}s  {}{}\n",
+                               f.enabled() ? "enabled" : "DISABLED", f.articles_seen(),
                                f.interval_s() > 0 ? f.interval_s() : f.adaptive_interval_s(), f.url(), note);
     }
   }
   for (const auto& a : r->dead_letters()) std::cout << Dump(ArticleToJson(a, false)) << "\n";
-  if (action == "add" || action == "remove" || action == "submit") std::cout << action << " " << url << ": ok\n";
+  if (action == "add" || action == "remove" || action == "submit")
+    std::cout << action << " " << url << ": ok\n";
   return kExitOk;
 }
 
@@ -505,7 +512,8 @@ int CmdDeadLetters(const GlobalOptions& g, const std::string& action, const std:
     return kExitFailure;
   }
   if (action == "redrive" || action == "purge") {
-    std::cout << fmt::format("{} {} dead letter(s)\n", action == "redrive" ? "re-drove" : "purged", r->affected());
+    std::cout << fmt::format("{} {} dead letter(s)\n", action == "redrive" ? "re-drove" : "purged",
+                             r->affected());
     return kExitOk;
   }
   for (const auto& d : r->dead_letter_entries()) {
@@ -541,16 +549,18 @@ int CmdParseFeed(const std::string& path, const std::string& base_url) {
 }
 
 nlohmann::json PageJson(const ingest::Article& p) {
-  return {{"title", p.title},
-          {"text", p.text},
-          {"html", p.html},
-          {"author", p.author},
-          {"published", p.published_ms ? nlohmann::json(FormatRfc3339Utc(p.published_ms)) : nlohmann::json(nullptr)},
-          {"updated", p.updated_ms ? nlohmann::json(FormatRfc3339Utc(p.updated_ms)) : nlohmann::json(nullptr)},
-          {"lang", p.language},
-          {"canonical_url", p.canonical_url},
-          {"site_name", p.site_name},
-          {"image", p.image}};
+  return {
+      {"title", p.title},
+      {"text", p.text},
+      {"html", p.html},
+      {"author", p.author},
+      {"published",
+       p.published_ms ? nlohmann::json(FormatRfc3339Utc(p.published_ms)) : nlohmann::json(nullptr)},
+      {"updated", p.updated_ms ? nlohmann::json(FormatRfc3339Utc(p.updated_ms)) : nlohmann::json(nullptr)},
+      {"lang", p.language},
+      {"canonical_url", p.canonical_url},
+      {"site_name", p.site_name},
+      {"image", p.image}};
 }
 
 int CmdExtract(const std::string& path, bool jsonl) {
@@ -634,8 +644,8 @@ Command AddSubscribeCommand(CLI::App& app, const GlobalOptions& g) {
   subscribe->add_option("--count", o->count, "exit after this many articles");
   return {subscribe, [&g, o] {
             return CmdSubscribe(g, o->tag, o->lang,
-                                o->since_opt->count() ? std::optional<uint64_t>(o->since) : std::nullopt, o->json,
-                                o->count);
+                                o->since_opt->count() ? std::optional<uint64_t>(o->since) : std::nullopt,
+                                o->json, o->count);
           }};
 }
 
@@ -675,17 +685,21 @@ Command AddFeedsCommand(CLI::App& app, const GlobalOptions& g) {
     bool json = false;
   };
   auto o = NewState<State>();
-  auto* feeds = app.add_subcommand("feeds",
-                                   "manage the feed list: add URL | remove URL | list | poll | dead-letters | "
-                                   "import-opml FILE | export-opml | submit PAGE-URL");
+  auto* feeds =
+      app.add_subcommand("feeds",
+                         "manage the feed list: add URL | remove URL | list | poll | dead-letters | "
+                         "import-opml FILE | export-opml | submit PAGE-URL");
   feeds
       ->add_option("action", o->action,
                    "add, remove, list, poll, dead-letters, import-opml, export-opml or submit")
       ->required()
-      ->check(CLI::IsMember({"add", "remove", "list", "poll", "dead-letters", "import-opml", "export-opml", "submit"}));
+      ->check(CLI::IsMember(
+          {"add", "remove", "list", "poll", "dead-letters", "import-opml", "export-opml", "submit"}));
   feeds->add_option("url", o->url, "feed URL or file path (add, remove); OPML file (import-opml)");
   feeds->add_option("--interval", o->interval_s, "poll interval in seconds (add; 0 = default)");
-  feeds->add_option("--full-text", o->full_text, "fetch the linked pages: auto (teasers only), always or never (add)")
+  feeds
+      ->add_option("--full-text", o->full_text,
+                   "fetch the linked pages: auto (teasers only), always or never (add)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   feeds->add_flag("--json", o->json, "print JSON lines (list)");
   feeds->add_option("--token", o->token,
@@ -727,7 +741,8 @@ Command AddParseFeedCommand(CLI::App& app) {
     bool batch = false;
   };
   auto o = NewState<State>();
-  auto* parse_feed = app.add_subcommand("parse-feed", "parse an RSS/Atom/JSON feed file and print it as JSON");
+  auto* parse_feed =
+      app.add_subcommand("parse-feed", "parse an RSS/Atom/JSON feed file and print it as JSON");
   parse_feed->add_option("file", o->file, "feed file (not with --batch)");
   parse_feed->add_option("--url", o->base_url, "the URL the feed was served from (for relative links)");
   parse_feed
@@ -744,8 +759,8 @@ Command AddParseFeedCommand(CLI::App& app) {
               return Fail(absl::InvalidArgumentError("a feed file is required"), "parse-feed");
             }
             if (o->format == "feedparser") {
-              return ingest::RunFeedparserCommand(o->file, o->headers, o->base_url, o->batch, std::cin, std::cout,
-                                                  std::cerr);
+              return ingest::RunFeedparserCommand(o->file, o->headers, o->base_url, o->batch, std::cin,
+                                                  std::cout, std::cerr);
             }
             return CmdParseFeed(o->file, o->base_url);
           }};
@@ -801,7 +816,8 @@ Command AddEnrichCommand(CLI::App& app, const GlobalOptions& g) {
   auto* enrich_cmd =
       app.add_subcommand("enrich", "enrich a plain-text article (first line: title) and print JSON");
   enrich_cmd->add_option("file", o->file, "text file");
-  enrich_cmd->add_flag("--jsonl", o->jsonl, "read {\"id\",\"title\",\"text\"} lines on stdin, one result per line");
+  enrich_cmd->add_flag("--jsonl", o->jsonl,
+                       "read {\"id\",\"title\",\"text\"} lines on stdin, one result per line");
   enrich_cmd->add_option("--max-tags", o->options.max_tags, "tags per article")->check(CLI::Range(1, 50));
   enrich_cmd->add_option("--min-tags", o->options.min_tags, "tags at least, when the text has them")
       ->check(CLI::Range(0, 50));
@@ -832,8 +848,8 @@ void PrintSearchResult(const store::SearchResult& r, bool json) {
     return;
   }
   for (const store::SearchHit& h : r.hits) {
-    std::cout << fmt::format("{:7.3f}  {}  {}\n         {}\n         {}\n", h.score, FormatRfc3339Utc(h.time_ms),
-                             h.title, h.url, h.snippet);
+    std::cout << fmt::format("{:7.3f}  {}  {}\n         {}\n         {}\n", h.score,
+                             FormatRfc3339Utc(h.time_ms), h.title, h.url, h.snippet);
   }
   if (!r.next_cursor.empty()) std::cout << "next: --cursor " << r.next_cursor << "\n";
 }
@@ -943,7 +959,8 @@ int CmdSearch(const GlobalOptions& g, SearchOptions o) {
 Command AddSearchCommand(CLI::App& app, const GlobalOptions& g) {
   auto o = NewState<SearchOptions>();
   auto* search = app.add_subcommand(
-      "search", "full-text search of the stored articles (words, \"phrases\", AND/OR/NOT, title:, tag:, lang:)");
+      "search",
+      "full-text search of the stored articles (words, \"phrases\", AND/OR/NOT, title:, tag:, lang:)");
   search->add_option("query", o->query, "the query");
   search->add_option("--lang", o->request.lang, "only articles in this language");
   search->add_option("--tag", o->request.tag, "only articles with this tag");
@@ -1012,7 +1029,8 @@ int Main(int argc, char** argv) {
       AddExtractCommand(app),
       AddEnrichCommand(app, g),
       AddSearchCommand(app, g),
-      {app.add_subcommand("check-config", "validate a config file and exit"), [&g] { return CmdCheckConfig(g); }},
+      {app.add_subcommand("check-config", "validate a config file and exit"),
+       [&g] { return CmdCheckConfig(g); }},
       {app.add_subcommand("keygen", "print a new CurveZMQ key pair (Z85) for encrypted links"), CmdKeygen},
   };
 

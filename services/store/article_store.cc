@@ -43,8 +43,7 @@ int64_t ArticleStore::SortTime(const v1::Article& a) {
   return a.published_at_ms() > 0 ? a.published_at_ms() : a.fetched_at_ms();
 }
 
-absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(
-    const ArticleStoreOptions& options) {
+absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleStoreOptions& options) {
   std::unique_ptr<ArticleStore> store(new ArticleStore());
   store->options_ = options;
   rocksdb::DBOptions db_options;
@@ -53,9 +52,8 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(
   db_options.create_missing_column_families = true;
   rocksdb::ColumnFamilyOptions cf_options;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), kArticlesCf, kByTagCf,
-                           kBySourceCf, kByLangCf, kByTimeCf, kByUrlCf, kSeqCf, kMetaCf,
-                           kByClusterCf, kByBandCf}) {
+  for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), kArticlesCf, kByTagCf, kBySourceCf,
+                           kByLangCf, kByTimeCf, kByUrlCf, kSeqCf, kMetaCf, kByClusterCf, kByBandCf}) {
     cfs.emplace_back(name, cf_options);
   }
   rocksdb::DB* raw = nullptr;
@@ -121,11 +119,13 @@ absl::Status ArticleStore::RekeyTags() {
   if (version && *version > static_cast<uint64_t>(kTagKeyVersion)) {
     // A newer build keyed these tags; its keys are kept as they are (queries
     // from this build may miss variants it merges).
-    MakeLogger("store.db")->warn("tag keys were made by a newer build (version {}, this build {}); left as they are",
-             *version, kTagKeyVersion);
+    MakeLogger("store.db")
+        ->warn("tag keys were made by a newer build (version {}, this build {}); left as they are", *version,
+               kTagKeyVersion);
     return absl::OkStatus();
   }
-  MakeLogger("store.db")->info("re-keying stored tags (tag key version {} -> {})", version.value_or(0), kTagKeyVersion);
+  MakeLogger("store.db")
+      ->info("re-keying stored tags (tag key version {} -> {})", version.value_or(0), kTagKeyVersion);
   constexpr size_t kBatchOps = 4096;
   rocksdb::WriteBatch batch;
   auto flush = [&](bool force) {
@@ -153,7 +153,8 @@ absl::Status ArticleStore::RekeyTags() {
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     v1::Article a;
     if (!a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      MakeLogger("store.db")->warn("re-keying tags: stored article {} does not parse; skipped", it->key().ToString());
+      MakeLogger("store.db")
+          ->warn("re-keying tags: stored article {} does not parse; skipped", it->key().ToString());
       continue;
     }
     ++articles;
@@ -186,8 +187,9 @@ absl::Status ArticleStore::RekeyTags() {
     if (absl::Status f = flush(false); !f.ok()) return f;
   }
   if (absl::Status f = flush(true); !f.ok()) return f;
-  MakeLogger("store.db")->info("re-keyed the tags of {} articles ({} rewritten, {} distinct keys)", articles, rewritten,
-           counts.size());
+  MakeLogger("store.db")
+      ->info("re-keyed the tags of {} articles ({} rewritten, {} distinct keys)", articles, rewritten,
+             counts.size());
   return record_version();
 }
 
@@ -375,7 +377,8 @@ class ArticleStore::UpsertBatch {
   // Puts the index entries of `a`; tags the previous version did not have
   // (`old_tags`) are counted up, and every tag's count keeps its latest
   // display name. Two names with one key count once.
-  absl::Status PutIndexEntries(const v1::Article& a, const IndexEntries& now, const std::set<std::string>& old_tags) {
+  absl::Status PutIndexEntries(const v1::Article& a, const IndexEntries& now,
+                               const std::set<std::string>& old_tags) {
     std::set<std::string> counted;
     for (const auto& t : a.enrichment().tags()) {
       std::string key = IndexedTagKey(t);
@@ -402,7 +405,7 @@ class ArticleStore::UpsertBatch {
   ArticleStore& store_;
   rocksdb::WriteBatch batch_;
   std::map<std::string, const v1::Article*> in_batch_;
-  std::map<std::string, TagCount> tag_counts_;                   // by tag key
+  std::map<std::string, TagCount> tag_counts_;                  // by tag key
   std::vector<std::pair<uint64_t, std::string>> fingerprints_;  // fingerprint, cluster
   // Stored articles that gained an also_seen_at entry in this batch
   // (std::map: stable addresses for in_batch_).
@@ -443,7 +446,8 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     NF_RETURN_IF_ERROR(batch.Write(a, previous));
     results.push_back({a.id(), a.version(), a.sequence(), false});
   }
-  if (sequence == last_sequence_.load() && !batch.changed()) return results;  // all duplicates: nothing to write
+  if (sequence == last_sequence_.load() && !batch.changed())
+    return results;  // all duplicates: nothing to write
 
   if (absl::Status s = batch.Commit(sequence, options_.sync_writes, articles.size()); !s.ok()) {
     for (v1::Article& a : articles) a.clear_sequence();
@@ -652,8 +656,7 @@ absl::StatusOr<std::vector<v1::Article>> ArticleStore::ByCluster(const std::stri
   return Articles(List(ListIndex::kCluster, cluster_id, {.limit = limit}));
 }
 
-absl::StatusOr<std::string> ArticleStore::NearestCluster(uint64_t fingerprint,
-                                                         const std::string& id) const {
+absl::StatusOr<std::string> ArticleStore::NearestCluster(uint64_t fingerprint, const std::string& id) const {
   // Buckets of very common band values (boilerplate-only texts) are capped so
   // a lookup stays cheap; the other three bands still find true neighbours.
   constexpr int kMaxBucketScan = 256;
@@ -668,7 +671,8 @@ absl::StatusOr<std::string> ArticleStore::NearestCluster(uint64_t fingerprint,
       if (it->key().ToString().substr(prefix.size()) == id) continue;
       uint64_t other = 0;
       std::string cluster;
-      if (!ParseBandValue(std::string_view(it->value().data(), it->value().size()), &other, &cluster)) continue;
+      if (!ParseBandValue(std::string_view(it->value().data(), it->value().size()), &other, &cluster))
+        continue;
       int d = std::popcount(other ^ fingerprint);
       if (d < best) {
         best = d;
@@ -712,7 +716,8 @@ absl::StatusOr<std::vector<v1::TagCount>> ArticleStore::TagCounts(std::size_t li
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     uint64_t count = 0;
     std::string name;
-    if (!ParseTagCountValue(std::string_view(it->value().data(), it->value().size()), &count, &name)) continue;
+    if (!ParseTagCountValue(std::string_view(it->value().data(), it->value().size()), &count, &name))
+      continue;
     if (count == 0) continue;
     v1::TagCount tc;
     tc.set_key(it->key().ToString().substr(prefix.size()));

@@ -115,8 +115,7 @@ class ArticleStore {
   // case-insensitive: "ZH" finds "zh") or cluster id. kInvalidArgument for a
   // malformed cursor. Paging with next_cursor returns every article present
   // throughout exactly once.
-  absl::StatusOr<ArticlePage> List(ListIndex index, const std::string& value,
-                                   const PageRequest& page) const;
+  absl::StatusOr<ArticlePage> List(ListIndex index, const std::string& value, const PageRequest& page) const;
   // True when `cursor` is "" or has the form of a next_cursor.
   static bool IsValidCursor(std::string_view cursor);
 
@@ -131,8 +130,7 @@ class ArticleStore {
   // Versions committed after `after_seq` (none after UINT64_MAX), oldest first. An article changed
   // again since is returned once, at its newest sequence, and only if that
   // sequence is in range; `*more` says whether the log continues past the page.
-  absl::StatusOr<std::vector<v1::Article>> Since(uint64_t after_seq, std::size_t limit,
-                                                 bool* more) const;
+  absl::StatusOr<std::vector<v1::Article>> Since(uint64_t after_seq, std::size_t limit, bool* more) const;
   // Most frequent tags, highest count first.
   absl::StatusOr<std::vector<v1::TagCount>> TagCounts(std::size_t limit) const;
   absl::StatusOr<std::optional<std::string>> IdByUrl(const std::string& canonical_url) const;

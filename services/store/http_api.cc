@@ -36,9 +36,8 @@ std::optional<HttpResponse> ReadPaging(const HttpRequest& req, v1::QueryRequest*
     if (!req.HasParam(name)) continue;
     uint64_t ms = 0;
     if (!ParseUint(req.Param(name), &ms) || ms > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return HttpResponse::Error(
-          400, fmt::format("{} must be milliseconds since the epoch, from 0 to {}", name,
-                           std::numeric_limits<int64_t>::max()));
+      return HttpResponse::Error(400, fmt::format("{} must be milliseconds since the epoch, from 0 to {}",
+                                                  name, std::numeric_limits<int64_t>::max()));
     }
     if (name[0] == 's') {
       q->set_since_ms(static_cast<int64_t>(ms));
@@ -162,11 +161,14 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
   registry->AddCallback("newsflow_store_articles", "Articles stored.", metrics::Type::kGauge,
                         [&store] { return static_cast<double>(store.ArticleCount()); });
   registry->AddCallback("newsflow_store_last_sequence", "Sequence number of the newest committed article.",
-                        metrics::Type::kGauge, [&store] { return static_cast<double>(store.LastSequence()); });
+                        metrics::Type::kGauge,
+                        [&store] { return static_cast<double>(store.LastSequence()); });
   registry->AddCallback("newsflow_store_commits_failing",
                         "1 while commits fail (a full disk): nothing is acked until the database recovers.",
-                        metrics::Type::kGauge, [current_health] { return current_health().committing ? 0.0 : 1.0; });
-  if (counters) registry->AddCollector(metrics::CountersCollector(counters, "newsflow_store", "Store events", kHelp));
+                        metrics::Type::kGauge,
+                        [current_health] { return current_health().committing ? 0.0 : 1.0; });
+  if (counters)
+    registry->AddCollector(metrics::CountersCollector(counters, "newsflow_store", "Store events", kHelp));
   server.Route("GET", "/metrics", [registry](const HttpRequest&) {
     return HttpResponse::Text(200, registry->Render(), metrics::kContentType);
   });
@@ -174,8 +176,8 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
   server.Route("GET", "/v1/articles", [run](const HttpRequest& req) {
     v1::QueryRequest q;
     if (auto bad = ReadPaging(req, &q)) return *bad;
-    int filters = req.HasParam("tag") + req.HasParam("lang") + req.HasParam("source") +
-                  req.HasParam("cluster");
+    int filters =
+        req.HasParam("tag") + req.HasParam("lang") + req.HasParam("source") + req.HasParam("cluster");
     if (filters > 1) return HttpResponse::Error(400, "use at most one of tag, lang, source, cluster");
     if (req.HasParam("tag")) {
       q.set_by_tag(req.Param("tag"));
@@ -234,7 +236,8 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
     v1::QueryResponse r = run(q);
     if (!r.ok()) return HttpResponse::Error(500, r.error());
     nlohmann::json tags = nlohmann::json::array();
-    for (const auto& t : r.tags()) tags.push_back({{"name", t.name()}, {"key", t.key()}, {"count", t.count()}});
+    for (const auto& t : r.tags())
+      tags.push_back({{"name", t.name()}, {"key", t.key()}, {"count", t.count()}});
     return HttpResponse::Json(200, {{"tags", tags}});
   });
 }

@@ -45,7 +45,7 @@ using CountersFn = std::function<std::map<std::string, uint64_t>()>;
 // commits fail; the store then holds its batch and acks nothing).
 struct StoreHealth {
   bool committing = true;
-  std::string problem;         // why not, when !committing
+  std::string problem;  // why not, when !committing
   int64_t problem_since_ms = 0;
 };
 using HealthFn = std::function<StoreHealth()>;

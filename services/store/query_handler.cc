@@ -7,20 +7,20 @@
 namespace newsflow::store {
 
 v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest& request,
-                               const QueryLimits& limits,
-                               const std::map<std::string, uint64_t>& counters) {
+                               const QueryLimits& limits, const std::map<std::string, uint64_t>& counters) {
   v1::QueryResponse response;
-  std::size_t limit = request.limit() == 0
-                          ? static_cast<std::size_t>(limits.default_limit)
-                          : std::min<std::size_t>(request.limit(), limits.max_limit);
+  std::size_t limit = request.limit() == 0 ? static_cast<std::size_t>(limits.default_limit)
+                                           : std::min<std::size_t>(request.limit(), limits.max_limit);
   absl::StatusOr<std::vector<v1::Article>> articles = std::vector<v1::Article>{};
   bool more = false;
   std::string next_cursor;
   // The newest-first lists page with cursor, since_ms and until_ms.
   auto List = [&](ListIndex index, const std::string& value) -> absl::StatusOr<std::vector<v1::Article>> {
     auto page = store.List(index, value,
-                           {.limit = limit, .cursor = request.cursor(),
-                            .since_ms = request.since_ms(), .until_ms = request.until_ms()});
+                           {.limit = limit,
+                            .cursor = request.cursor(),
+                            .since_ms = request.since_ms(),
+                            .until_ms = request.until_ms()});
     if (!page.ok()) return page.status();
     more = page->more;
     next_cursor = std::move(page->next_cursor);

@@ -20,8 +20,7 @@ struct QueryLimits {
 // Never fails: errors are reported in the response (ok = false, error).
 // An unknown id gives ok = false with "not found: <id>".
 v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest& request,
-                               const QueryLimits& limits,
-                               const std::map<std::string, uint64_t>& counters);
+                               const QueryLimits& limits, const std::map<std::string, uint64_t>& counters);
 
 }  // namespace newsflow::store
 

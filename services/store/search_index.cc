@@ -6,8 +6,8 @@
 #include <limits>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
 #include "common/util/text.h"
@@ -206,10 +206,9 @@ Xapian::QueryParser MakeParser(const Xapian::Database& db, const Xapian::Stem& s
   return qp;
 }
 
-constexpr unsigned kParserFlags =
-    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-    Xapian::QueryParser::FLAG_LOVEHATE |
-    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+constexpr unsigned kParserFlags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                                  Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT |
+                                  Xapian::QueryParser::FLAG_CJK_NGRAM;
 
 // The request's filters, AND-ed; MatchAll when none.
 Xapian::Query FilterQuery(const SearchRequest& r) {
@@ -381,9 +380,12 @@ absl::StatusOr<uint64_t> SearchIndex::Rebuild(const ArticleStore& store, const s
     }
   }
   if (fs::exists(path)) fs::rename(path, old, ec);
-  if (ec) return absl::UnavailableError(fmt::format("search index: cannot move {} aside: {}", path, ec.message()));
+  if (ec)
+    return absl::UnavailableError(fmt::format("search index: cannot move {} aside: {}", path, ec.message()));
   fs::rename(fresh, path, ec);
-  if (ec) return absl::UnavailableError(fmt::format("search index: cannot move {} to {}: {}", fresh, path, ec.message()));
+  if (ec)
+    return absl::UnavailableError(
+        fmt::format("search index: cannot move {} to {}: {}", fresh, path, ec.message()));
   fs::remove_all(old, ec);
   return count;
 }
@@ -402,7 +404,8 @@ absl::StatusOr<SearchResult> Search(const std::string& path, const SearchRequest
   if (!request.cursor.empty()) {
     Cursor c;
     if (!ParseCursor(request.cursor, request.order, &c)) {
-      return absl::InvalidArgumentError("cursor must be a next_cursor of an earlier answer in the same order");
+      return absl::InvalidArgumentError(
+          "cursor must be a next_cursor of an earlier answer in the same order");
     }
     cursor = c;
   }
@@ -432,9 +435,8 @@ nlohmann::json SearchResultToJson(const SearchResult& result) {
                     {"score", h.score},
                     {"snippet", h.snippet}});
   }
-  nlohmann::json body = {{"hits", hits},
-                         {"estimated_matches", result.estimated_matches},
-                         {"more", !result.next_cursor.empty()}};
+  nlohmann::json body = {
+      {"hits", hits}, {"estimated_matches", result.estimated_matches}, {"more", !result.next_cursor.empty()}};
   if (!result.next_cursor.empty()) body["next_cursor"] = result.next_cursor;
   return body;
 }

@@ -9,25 +9,25 @@
 
 #include <fmt/format.h>
 
-#include "common/log/logging.h"
-#include "common/status/status_macros.h"
 #include "common/delivery/ack.h"
 #include "common/delivery/envelope_codec.h"
 #include "common/delivery/request_server.h"
 #include "common/delivery/term_counts.h"
-#include "common/transport/message_validation.h"
+#include "common/log/logging.h"
+#include "common/status/status_macros.h"
 #include "common/transport/http_server.h"
+#include "common/transport/message_validation.h"
 #include "common/transport/zmq_socket.h"
 #include "common/util/counters.h"
 #include "common/util/document_frequencies.h"
 #include "common/util/time.h"
+#include "common/util/utf8.h"
 #include "services/store/article_store.h"
 #include "services/store/http_api.h"
 #include "services/store/query_handler.h"
 #include "services/store/search_index.h"
 #include "services/store/search_indexer.h"
 #include "services/store/topics.h"
-#include "common/util/utf8.h"
 
 namespace newsflow::store {
 namespace {
@@ -40,8 +40,8 @@ constexpr std::size_t kMaxFailureIdBytes = 512;
 
 class StoreService final : public Service {
  public:
-  StoreService(const NewsflowConfig& config, zmq::context_t& context,
-               std::unique_ptr<ArticleStore> db, std::unique_ptr<SearchIndex> search_index)
+  StoreService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<ArticleStore> db,
+               std::unique_ptr<SearchIndex> search_index)
       : config_(config.store),
         message_limits_(MessageLimitsFor(config)),
         context_(context),
@@ -49,18 +49,19 @@ class StoreService final : public Service {
         search_index_(std::move(search_index)),
         logger_(MakeLogger("store")),
         bad_input_(logger_, "store.input"),
-        query_server_({"store.query", v1::Envelope::kQuery}, logger_,
-                      [this](const v1::Envelope& request) -> absl::StatusOr<v1::Envelope> {
-                        v1::Envelope reply = NewEnvelope();
-                        *reply.mutable_result() = ExecuteQuery(*db_, request.query(), limits_, CounterSnapshot());
-                        return reply;
-                      },
-                      [](const std::string& error) {
-                        v1::Envelope reply = NewEnvelope();
-                        reply.mutable_result()->set_ok(false);
-                        reply.mutable_result()->set_error(error);
-                        return reply;
-                      }) {
+        query_server_(
+            {"store.query", v1::Envelope::kQuery}, logger_,
+            [this](const v1::Envelope& request) -> absl::StatusOr<v1::Envelope> {
+              v1::Envelope reply = NewEnvelope();
+              *reply.mutable_result() = ExecuteQuery(*db_, request.query(), limits_, CounterSnapshot());
+              return reply;
+            },
+            [](const std::string& error) {
+              v1::Envelope reply = NewEnvelope();
+              reply.mutable_result()->set_ok(false);
+              reply.mutable_result()->set_error(error);
+              return reply;
+            }) {
     limits_.default_limit = config_.default_limit;
     limits_.max_limit = config_.max_limit;
   }
@@ -75,8 +76,8 @@ class StoreService final : public Service {
   // Publishes an ack on its origin's topic, counted as sent, unrouted (no
   // subscriber: that ingest is away) or dropped (queue full).
   void SendAck(AckPublisher& acks, const std::string& origin, const v1::Envelope& ack);
-  absl::Status CommitAndAnnounce(std::vector<v1::Article>& batch, zmq::socket_t& publish,
-                                 AckPublisher& acks, std::stop_token stop);
+  absl::Status CommitAndAnnounce(std::vector<v1::Article>& batch, zmq::socket_t& publish, AckPublisher& acks,
+                                 std::stop_token stop);
   void QueryLoop(std::stop_token stop, std::promise<absl::StatusOr<std::string>>& bound);
   // Folds a worker's delta into the stream's table and re-publishes it to
   // every worker, or answers a request for the whole table, on the
@@ -144,8 +145,8 @@ class StoreService final : public Service {
   }
   RateLimitedLog publish_drop_log_;
   mutable std::mutex term_counts_mu_;
-  DocumentFrequencies term_counts_;  // GUARDED_BY(term_counts_mu_)
-  bool term_counts_dirty_ = false;   // writer thread only
+  DocumentFrequencies term_counts_;   // GUARDED_BY(term_counts_mu_)
+  bool term_counts_dirty_ = false;    // writer thread only
   int64_t term_counts_saved_ms_ = 0;  // writer thread only
 };
 
@@ -190,8 +191,8 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   HttpServer http(MakeHttpServerOptions(config_.http_address, config_.http_port, config_.http_token,
                                         config_.http_limits));
   if (config_.http_enabled) {
-    InstallHttpApi(http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); },
-                   search);
+    InstallHttpApi(
+        http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); }, search);
     auto url = http.Start();
     if (!url.ok()) return Annotate(url.status(), "store.http");
     endpoints["store.http"] = *url;
@@ -199,16 +200,18 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
 
   if (auto saved = db_->LoadTermCounts(); !saved.ok()) {
     counters_.Add("term_counts_load_errors");
-    logger_->error("SAVED DOCUMENT FREQUENCIES UNREADABLE, starting them afresh (tag quality drops "
-                   "until they are learned again): {}",
-                   std::string(saved.status().message()));
+    logger_->error(
+        "SAVED DOCUMENT FREQUENCIES UNREADABLE, starting them afresh (tag quality drops "
+        "until they are learned again): {}",
+        std::string(saved.status().message()));
   } else if (saved->has_value()) {
     const v1::TermCounts& counts = **saved;
     if (absl::Status valid = ValidateTermCounts(counts); !valid.ok()) {
       counters_.Add("term_counts_load_errors");
-      logger_->error("SAVED DOCUMENT FREQUENCIES INVALID ({} terms, {} documents), starting them afresh "
-                     "(tag quality drops until they are learned again): {}",
-                     counts.terms_size(), counts.documents(), std::string(valid.message()));
+      logger_->error(
+          "SAVED DOCUMENT FREQUENCIES INVALID ({} terms, {} documents), starting them afresh "
+          "(tag quality drops until they are learned again): {}",
+          counts.terms_size(), counts.documents(), std::string(valid.message()));
     } else {
       MergeTermCounts(counts, &term_counts_);
     }
@@ -225,15 +228,13 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   query_thread.request_stop();
   query_thread.join();
   search_indexer_ = nullptr;
-  logger_->info("drained committed={} duplicates={} last_sequence={}",
-                counters_.Get("committed").value(), counters_.Get("duplicates").value(),
-                db_->LastSequence());
+  logger_->info("drained committed={} duplicates={} last_sequence={}", counters_.Get("committed").value(),
+                counters_.Get("duplicates").value(), db_->LastSequence());
   return status;
 }
 
-absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input,
-                                      zmq::socket_t& publish, AckPublisher& acks,
-                                      zmq::socket_t& term_counts) {
+absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input, zmq::socket_t& publish,
+                                      AckPublisher& acks, zmq::socket_t& term_counts) {
   std::vector<zmq::pollitem_t> items{{input.handle(), 0, ZMQ_POLLIN, 0}};
   std::vector<v1::Article> batch;
   const std::size_t max_batch = static_cast<std::size_t>(config_.max_batch);
@@ -276,8 +277,9 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
       }
       if (parts.size() != 1 || envelope->payload_case() != v1::Envelope::kArticle ||
           envelope->article().id().empty() || envelope->article().version().empty()) {
-        bad_input_.Report(&last, parts.size(),
-                          absl::InvalidArgumentError("expected one frame holding an article with id and version"));
+        bad_input_.Report(
+            &last, parts.size(),
+            absl::InvalidArgumentError("expected one frame holding an article with id and version"));
         continue;
       }
       if (absl::Status valid = ValidateArticle(envelope->article(), message_limits_); !valid.ok()) {
@@ -304,12 +306,14 @@ void StoreService::OnEnrichFailure(const v1::EnrichFailure& failure, const zmq::
   const auto bad_id = [](const std::string& s) { return s.empty() || s.size() > kMaxFailureIdBytes; };
   if (bad_id(failure.article_id()) || bad_id(failure.version()) || !IsValidInstanceId(failure.origin()) ||
       failure.worker().size() > kMaxFailureIdBytes || failure.reason().empty()) {
-    bad_input_.Report(&frame, 1,
-                      absl::InvalidArgumentError("enrich failure without article id, version, origin or reason"));
+    bad_input_.Report(
+        &frame, 1,
+        absl::InvalidArgumentError("enrich failure without article id, version, origin or reason"));
     return;
   }
   counters_.Add("enrich_failures");
-  v1::Envelope ack_env = MakeFailureAck(failure.article_id(), failure.version(), failure.reason(), failure.worker());
+  v1::Envelope ack_env =
+      MakeFailureAck(failure.article_id(), failure.version(), failure.reason(), failure.worker());
   logger_->warn("enrich failure article id={} worker={} reason={}", failure.article_id(),
                 ack_env.ack().failed_worker(), ack_env.ack().failure());
   SendAck(acks, failure.origin(), ack_env);  // if lost, the worker reports it again on the resend
@@ -349,9 +353,10 @@ bool StoreService::PublishTermCounts(const std::string& topic, const std::string
   if (acks.HasTermCountsSubscriber(topic)) {
     if (!legacy_term_counts_logged_) {
       legacy_term_counts_logged_ = true;
-      logger_->warn("an enrich worker takes document frequencies from store.acks (topic {}); they are sent "
-                    "there too, but belong on store.term_counts ({}): point enrich.term_counts.stream at it",
-                    topic, config_.term_counts.address);
+      logger_->warn(
+          "an enrich worker takes document frequencies from store.acks (topic {}); they are sent "
+          "there too, but belong on store.term_counts ({}): point enrich.term_counts.stream at it",
+          topic, config_.term_counts.address);
     }
     (void)SendFrames(acks.socket(), {topic, payload});
   }
@@ -364,7 +369,8 @@ void StoreService::OnTermCounts(const v1::TermCounts& counts, const zmq::message
     counters_.Add("term_counts_snapshots");
     v1::Envelope reply = NewEnvelope();
     *reply.mutable_term_counts() = TermCountsSnapshot();
-    if (!PublishTermCounts(TermCountsSnapshotTopic(counts.origin()), EncodeEnvelope(reply), acks, term_counts)) {
+    if (!PublishTermCounts(TermCountsSnapshotTopic(counts.origin()), EncodeEnvelope(reply), acks,
+                           term_counts)) {
       counters_.Add("term_counts_dropped");  // the worker asks again
     }
     return;
@@ -411,9 +417,8 @@ void StoreService::SaveTermCounts(bool force) {
   counters_.Add("term_counts_saves");
 }
 
-absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
-                                             zmq::socket_t& publish, AckPublisher& acks,
-                                             std::stop_token stop) {
+absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zmq::socket_t& publish,
+                                             AckPublisher& acks, std::stop_token stop) {
   milliseconds backoff(50);
   absl::StatusOr<std::vector<UpsertResult>> results;
   while (true) {
@@ -438,8 +443,8 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
     }
     uint64_t suppressed = 0;
     if (commit_error_log_.ShouldLog(&suppressed)) {
-      logger_->warn("commit failed, holding batch of {} and retrying: {} suppressed={}",
-                    batch.size(), std::string(results.status().message()), suppressed);
+      logger_->warn("commit failed, holding batch of {} and retrying: {} suppressed={}", batch.size(),
+                    std::string(results.status().message()), suppressed);
     }
     // Unacked articles are resent by ingest, so giving up at shutdown loses nothing.
     if (stop.stop_requested()) return absl::OkStatus();
@@ -470,8 +475,8 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
         counters_.Add("publish_dropped");
         uint64_t suppressed = 0;
         if (publish_drop_log_.ShouldLog(&suppressed)) {
-          logger_->warn("stream queue full, dropped event seq={} topic={} suppressed={}",
-                        article.sequence(), topic, suppressed);
+          logger_->warn("stream queue full, dropped event seq={} topic={} suppressed={}", article.sequence(),
+                        topic, suppressed);
         }
       }
     }
@@ -479,8 +484,7 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch,
   return absl::OkStatus();
 }
 
-void StoreService::QueryLoop(std::stop_token stop,
-                             std::promise<absl::StatusOr<std::string>>& bound) {
+void StoreService::QueryLoop(std::stop_token stop, std::promise<absl::StatusOr<std::string>>& bound) {
   if (absl::Status s = query_server_.Open(context_, config_.query); !s.ok()) {
     bound.set_value(s);
     return;

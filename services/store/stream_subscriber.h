@@ -27,11 +27,11 @@
 namespace newsflow::store {
 
 struct SubscriberOptions {
-  std::string publish_endpoint;       // store.publish
-  std::string query_endpoint;         // store.query (needed for replay)
-  std::string tag;                    // "" = any
-  std::string lang;                   // "" = any
-  std::optional<uint64_t> since;      // replay versions after this sequence
+  std::string publish_endpoint;   // store.publish
+  std::string query_endpoint;     // store.query (needed for replay)
+  std::string tag;                // "" = any
+  std::string lang;               // "" = any
+  std::optional<uint64_t> since;  // replay versions after this sequence
   std::chrono::milliseconds query_timeout{5000};
 };
 

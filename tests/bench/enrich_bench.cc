@@ -41,37 +41,38 @@ const char* Pick(Random& random, const char* const (&words)[N]) {
 }
 
 constexpr const char* kNames[] = {
-    "Harbourview Energy", "Mayor Elena Ruiz", "the Northgate council", "Kestrel Robotics",
-    "the port authority", "Minister Tomas Berg", "Lumen Bank", "the transit agency",
-    "Professor Aiko Tan", "Redfield United", "the regional court", "Solvik Motors",
+    "Harbourview Energy", "Mayor Elena Ruiz",   "the Northgate council",
+    "Kestrel Robotics",   "the port authority", "Minister Tomas Berg",
+    "Lumen Bank",         "the transit agency", "Professor Aiko Tan",
+    "Redfield United",    "the regional court", "Solvik Motors",
 };
 constexpr const char* kVerbs[] = {
     "approved", "rejected", "announced", "delayed", "expanded", "criticised",
-    "funded", "reviewed", "opened", "cut", "doubled", "launched",
+    "funded",   "reviewed", "opened",    "cut",     "doubled",  "launched",
 };
 constexpr const char* kObjects[] = {
-    "a new cycle lane network", "the battery storage plant", "its annual budget",
-    "the night ferry service", "a drone delivery trial", "the housing subsidy programme",
-    "a wind farm off the coast", "the stadium renovation", "fare rules for students",
+    "a new cycle lane network",     "the battery storage plant",   "its annual budget",
+    "the night ferry service",      "a drone delivery trial",      "the housing subsidy programme",
+    "a wind farm off the coast",    "the stadium renovation",      "fare rules for students",
     "a data centre near the river", "the water treatment upgrade", "its hiring plan",
 };
 constexpr const char* kTails[] = {
-    "after months of debate", "despite rising costs", "to meet climate targets",
-    "following complaints from residents", "ahead of the winter season",
-    "with support from local firms", "in a vote on Tuesday", "as demand kept growing",
+    "after months of debate",     "despite rising costs",
+    "to meet climate targets",    "following complaints from residents",
+    "ahead of the winter season", "with support from local firms",
+    "in a vote on Tuesday",       "as demand kept growing",
 };
 
 Article EnglishArticle(uint64_t seed) {
   Random random(seed);
   Article article;
-  article.title = std::string(Pick(random, kNames)) + " " + Pick(random, kVerbs) + " " +
-                  Pick(random, kObjects);
+  article.title =
+      std::string(Pick(random, kNames)) + " " + Pick(random, kVerbs) + " " + Pick(random, kObjects);
   while (article.text.size() < 2400) {
     std::string sentence = Pick(random, kNames);
     sentence[0] = static_cast<char>(sentence[0] >= 'a' ? sentence[0] - 32 : sentence[0]);
     sentence += std::string(" ") + Pick(random, kVerbs) + " " + Pick(random, kObjects) + " " +
-                Pick(random, kTails) + ", " + std::to_string(random.Next(90) + 10) +
-                " officials said.";
+                Pick(random, kTails) + ", " + std::to_string(random.Next(90) + 10) + " officials said.";
     article.text += sentence;
     article.text += random.Next(3) == 0 ? "\n\n" : " ";
   }
@@ -79,26 +80,25 @@ Article EnglishArticle(uint64_t seed) {
 }
 
 constexpr const char* kZhSubjects[] = {
-    "杭州市政府", "上海交通大学", "新能源汽车企业", "地方银行", "研究团队", "电力公司",
-    "港口管理局", "人工智能实验室", "城市规划部门", "物流公司",
+    "杭州市政府", "上海交通大学", "新能源汽车企业", "地方银行",     "研究团队",
+    "电力公司",   "港口管理局",   "人工智能实验室", "城市规划部门", "物流公司",
 };
 constexpr const char* kZhVerbs[] = {
     "发布了", "启动了", "扩大了", "完成了", "推进了", "调整了", "批准了", "评估了",
 };
 constexpr const char* kZhObjects[] = {
     "充电网络建设计划", "数据中心项目", "智能交通系统", "储能电站试点", "人才培养方案",
-    "城市更新工程", "芯片研发投入", "绿色金融政策", "跨境电商平台", "公共服务改革",
+    "城市更新工程",     "芯片研发投入", "绿色金融政策", "跨境电商平台", "公共服务改革",
 };
 constexpr const char* kZhTails[] = {
-    "，预计明年投入使用", "，以满足不断增长的需求", "，引起了市民的广泛关注",
-    "，相关负责人表示将继续推进", "，总投资超过十亿元", "，并与多家企业签署合作协议",
+    "，预计明年投入使用",         "，以满足不断增长的需求", "，引起了市民的广泛关注",
+    "，相关负责人表示将继续推进", "，总投资超过十亿元",     "，并与多家企业签署合作协议",
 };
 
 Article ChineseArticle(uint64_t seed) {
   Random random(seed);
   Article article;
-  article.title = std::string(Pick(random, kZhSubjects)) + Pick(random, kZhVerbs) +
-                  Pick(random, kZhObjects);
+  article.title = std::string(Pick(random, kZhSubjects)) + Pick(random, kZhVerbs) + Pick(random, kZhObjects);
   while (article.text.size() < 4500) {  // about 1,500 characters
     article.text += std::string(Pick(random, kZhSubjects)) + Pick(random, kZhVerbs) +
                     Pick(random, kZhObjects) + Pick(random, kZhTails) + "。";

@@ -103,8 +103,7 @@ int main(int argc, char** argv) {
       newsflow::bench::TimePasses([&] { Pass(enricher, articles); }, runs, min_time);
   std::printf("{\"docs\": %zu, \"bytes\": %zu, ", articles.size(), bytes);
   const double median = newsflow::bench::PrintRunsAndMedian(per_pass);
-  std::printf(", \"docs_per_s\": %.1f, \"mb_per_s\": %.2f}\n",
-              static_cast<double>(articles.size()) / median,
+  std::printf(", \"docs_per_s\": %.1f, \"mb_per_s\": %.2f}\n", static_cast<double>(articles.size()) / median,
               static_cast<double>(bytes) / 1e6 / median);
   return 0;
 }

@@ -19,11 +19,11 @@ std::string GeneratedPage(int paragraphs) {
       "<script>window.dataLayer=[];function f(a,b){return a<b;}</script></head><body>"
       "<header class=\"masthead\"><nav><ul>";
   for (int i = 0; i < 30; ++i) {
-    page += "<li><a href=\"/section/" + std::to_string(i) + "\">Section " + std::to_string(i) +
-            "</a></li>";
+    page += "<li><a href=\"/section/" + std::to_string(i) + "\">Section " + std::to_string(i) + "</a></li>";
   }
-  page += "</ul></nav></header><div class=\"share-tools\"><a href=\"#\">Share</a></div>"
-          "<main><article><h1>Generated page</h1><div class=\"story-body\">";
+  page +=
+      "</ul></nav></header><div class=\"share-tools\"><a href=\"#\">Share</a></div>"
+      "<main><article><h1>Generated page</h1><div class=\"story-body\">";
   for (int i = 0; i < paragraphs; ++i) {
     page += "<p>Paragraph " + std::to_string(i) +
             " reports, with the usual caution, that the committee met again on Monday, "
@@ -36,8 +36,9 @@ std::string GeneratedPage(int paragraphs) {
     page += "<li><a href=\"/story/" + std::to_string(i) + "\">Another story headline number " +
             std::to_string(i) + "</a></li>";
   }
-  page += "</ul></div><section id=\"comments\"><p>First comment, short and loud.</p></section>"
-          "</main><footer><p>Copyright, all rights reserved.</p></footer></body></html>";
+  page +=
+      "</ul></div><section id=\"comments\"><p>First comment, short and loud.</p></section>"
+      "</main><footer><p>Copyright, all rights reserved.</p></footer></body></html>";
   return page;
 }
 
@@ -47,8 +48,7 @@ void BM_ExtractArticle(benchmark::State& state) {
     auto article = newsflow::ingest::ExtractArticle(page, "https://example.com/news/1");
     benchmark::DoNotOptimize(article);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
-                          static_cast<int64_t>(page.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(page.size()));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ExtractArticle)->Arg(10)->Arg(50)->Arg(200)->Arg(1000);

@@ -21,8 +21,8 @@ std::string GeneratedRss(int items) {
     xml += "<item><title>Item " + n + " &amp; more</title><link>http://example.com/a/" + n +
            "</link><guid>http://example.com/a/" + n +
            "</guid><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate><category>c</category>"
-           "<description>&lt;p&gt;Summary &lt;a href=\"/r/" + n +
-           "\"&gt;link&lt;/a&gt;&lt;/p&gt;</description><content:encoded><![CDATA[<p>Body " + n +
+           "<description>&lt;p&gt;Summary &lt;a href=\"/r/" +
+           n + "\"&gt;link&lt;/a&gt;&lt;/p&gt;</description><content:encoded><![CDATA[<p>Body " + n +
            " <b>bold</b> <img src=\"/i.png\" onload=\"x()\"/><script>bad()</script></p>]]>"
            "</content:encoded></item>";
   }
@@ -45,20 +45,27 @@ std::string GeneratedHtmlRss(int items) {
     std::string n = std::to_string(i);
     std::string body = paragraph + paragraph +
                        "<figure class=\"wp-block-image\"><img loading=\"lazy\" width=\"1024\" "
-                       "height=\"683\" src=\"/uploads/photo-" + n + ".jpg\" alt=\"Photo " + n +
-                       "\" srcset=\"/uploads/photo-" + n + "-300.jpg 300w\" /><figcaption>Photo: "
-                       "Jo&nbsp;Doe</figcaption></figure>\n<h2>What changes</h2>" + paragraph +
+                       "height=\"683\" src=\"/uploads/photo-" +
+                       n + ".jpg\" alt=\"Photo " + n + "\" srcset=\"/uploads/photo-" + n +
+                       "-300.jpg 300w\" /><figcaption>Photo: "
+                       "Jo&nbsp;Doe</figcaption></figure>\n<h2>What changes</h2>" +
+                       paragraph +
                        "<ul><li>First point</li><li>Second <em>point</em></li></ul>"
                        "<blockquote><p>It&#8217;s a start.</p><cite>A minister</cite></blockquote>"
-                       "<iframe src=\"https://video.example.com/embed/" + n +
-                       "\" allowfullscreen></iframe>" + paragraph;
-    xml += "<item><title>Council plan " + n + " cuts waiting times</title>"
-           "<link>https://news.example.com/2026/11/item-" + n + "/</link>"
-           "<guid isPermaLink=\"false\">https://news.example.com/?p=" + n + "</guid>"
+                       "<iframe src=\"https://video.example.com/embed/" +
+                       n + "\" allowfullscreen></iframe>" + paragraph;
+    xml += "<item><title>Council plan " + n +
+           " cuts waiting times</title>"
+           "<link>https://news.example.com/2026/11/item-" +
+           n +
+           "/</link>"
+           "<guid isPermaLink=\"false\">https://news.example.com/?p=" +
+           n +
+           "</guid>"
            "<pubDate>Mon, 30 Nov 2026 07:00:00 +0000</pubDate><category>Health</category>"
            "<description><![CDATA[<p>Officials said the plan would cut waiting times "
-           "[&#8230;]</p>]]></description><content:encoded><![CDATA[" + body +
-           "]]></content:encoded></item>";
+           "[&#8230;]</p>]]></description><content:encoded><![CDATA[" +
+           body + "]]></content:encoded></item>";
   }
   return xml + "</channel></rss>";
 }

@@ -89,10 +89,10 @@ int main(int argc, char** argv) {
   int parsed = 0;
   const std::vector<double> per_pass =
       newsflow::bench::TimePasses([&] { parsed = Pass(docs); }, runs, min_time);
-  std::printf("{\"files\": %zu, \"bytes\": %zu, \"parsed\": %d, \"rejected\": %zu, ",
-              docs.size(), bytes, parsed, docs.size() - static_cast<size_t>(parsed));
+  std::printf("{\"files\": %zu, \"bytes\": %zu, \"parsed\": %d, \"rejected\": %zu, ", docs.size(), bytes,
+              parsed, docs.size() - static_cast<size_t>(parsed));
   const double median = newsflow::bench::PrintRunsAndMedian(per_pass);
-  std::printf(", \"feeds_per_s\": %.1f, \"mb_per_s\": %.2f}\n",
-              static_cast<double>(docs.size()) / median, static_cast<double>(bytes) / 1e6 / median);
+  std::printf(", \"feeds_per_s\": %.1f, \"mb_per_s\": %.2f}\n", static_cast<double>(docs.size()) / median,
+              static_cast<double>(bytes) / 1e6 / median);
   return 0;
 }

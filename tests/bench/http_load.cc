@@ -39,9 +39,9 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/transport/http_server.h"
@@ -103,7 +103,9 @@ struct Stats {
   int failures = 0;
   std::string Line(const std::string& name) {
     std::sort(ms.begin(), ms.end());
-    auto at = [&](double q) { return ms.empty() ? -1.0 : ms[std::min(ms.size() - 1, std::size_t(q * ms.size()))]; };
+    auto at = [&](double q) {
+      return ms.empty() ? -1.0 : ms[std::min(ms.size() - 1, std::size_t(q * ms.size()))];
+    };
     return fmt::format("{:<10} n={:<4} p50={:8.2f} ms  p99={:8.2f} ms  max={:8.2f} ms  failures={}", name,
                        ms.size(), at(0.5), at(0.99), ms.empty() ? -1.0 : ms.back(), failures);
   }
@@ -178,9 +180,11 @@ int Main(int argc, char** argv) {
     }
     if (!db->Upsert(batch).ok()) return 1;
     if (server_kind == "mhd") {
-      mhd = std::make_unique<HttpServer>(
-          HttpServerOptions{.address = "127.0.0.1", .port = 0, .threads = threads,
-                            .max_connections = slow + idle + 1024, .idle_timeout_s = 60});
+      mhd = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1",
+                                                           .port = 0,
+                                                           .threads = threads,
+                                                           .max_connections = slow + idle + 1024,
+                                                           .idle_timeout_s = 60});
       store::InstallHttpApi(*mhd, *db, {}, nullptr);
       if (!mhd->Start().ok()) return 1;
       port = mhd->port();
@@ -211,7 +215,8 @@ int Main(int argc, char** argv) {
   // Baseline without load.
   Stats base_health, base_tag;
   for (int i = 0; i < std::min(requests, 50); ++i) Measure(port, "/healthz", timeout_ms, &base_health);
-  for (int i = 0; i < std::min(requests, 50); ++i) Measure(port, "/v1/articles?tag=bench&limit=20", timeout_ms, &base_tag);
+  for (int i = 0; i < std::min(requests, 50); ++i)
+    Measure(port, "/v1/articles?tag=bench&limit=20", timeout_ms, &base_tag);
 
   std::vector<int> slow_fds, idle_fds;
   int refused = 0;

@@ -54,8 +54,8 @@ class Zipf {
 };
 
 std::vector<std::string> MakeVocabulary(std::size_t n, std::mt19937_64& rng) {
-  static const char* kSyllables[] = {"ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "pe", "da", "gu", "zo",
-                                     "bri", "ston", "mar", "tel", "quin", "sha", "dor", "fen"};
+  static const char* kSyllables[] = {"ka", "lo", "mi",  "ne",   "ru",  "ta",  "vo",   "si",  "pe",  "da",
+                                     "gu", "zo", "bri", "ston", "mar", "tel", "quin", "sha", "dor", "fen"};
   std::vector<std::string> words;
   for (std::size_t i = 0; i < n; ++i) {
     std::string w;

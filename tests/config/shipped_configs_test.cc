@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <zmq.h>
 #include <yaml-cpp/yaml.h>
+#include <zmq.h>
 
 #include "common/config/newsflow_config.h"
 #include "common/runtime/service_main.h"
@@ -159,8 +159,8 @@ TEST_F(ShippedConfigTest, EveryShippedConfigLoads) {
     if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
-  EXPECT_THAT(files, testing::IsSupersetOf({std::string(kReference), std::string(kEmbedded),
-                                            std::string(kCluster)}));
+  EXPECT_THAT(
+      files, testing::IsSupersetOf({std::string(kReference), std::string(kEmbedded), std::string(kCluster)}));
   for (const auto& path : files) {
     auto config = LoadConfig(path);
     EXPECT_TRUE(config.ok()) << path << ": " << config.status();
@@ -177,28 +177,58 @@ TEST_F(ShippedConfigTest, ReferenceEqualsBuiltInDefaults) {
 // default is computed at run time or cannot be set) as a commented line.
 TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
   const YAML::Node root = YAML::LoadFile(kReference);
-  const std::vector<std::string> endpoint_fields = {"address",          "bind",
-                                                    "hwm",              "curve_server_key",
-                                                    "curve_public_key", "curve_secret_key",
+  const std::vector<std::string> endpoint_fields = {"address",
+                                                    "bind",
+                                                    "hwm",
+                                                    "curve_server_key",
+                                                    "curve_public_key",
+                                                    "curve_secret_key",
                                                     "curve_allowed_clients"};
-  std::vector<std::string> keys = {
-      "data_dir", "logging.level", "drain.deadline_ms", "ingest.instance_id", "ingest.feeds",
-      "ingest.drop_dir", "ingest.drop_scan_interval_ms", "ingest.poll.default_interval_s",
-      "ingest.poll.min_interval_s", "ingest.poll.max_interval_s", "ingest.poll.max_failures",
-      "ingest.poll.fetch_threads", "ingest.http.timeout_ms", "ingest.http.max_feed_bytes",
-      "ingest.http.user_agent", "ingest.outbox.ack_timeout_ms", "ingest.outbox.max_attempts",
-      "ingest.outbox.max_in_flight", "ingest.outbox.sync_writes", "ingest.fetch.allow_networks",
-      "ingest.fetch.file_feeds_allowed_under", "ingest.api.token", "enrich.threads",
-      "enrich.tags.max_tags", "enrich.tags.min_tags", "enrich.summary.sentences",
-      "enrich.summary.key_points", "store.query_limits.default_limit",
-      "store.query_limits.max_limit", "store.http.enabled", "store.http.address",
-      "store.http.port", "store.http.token", "store.sync_writes", "store.max_batch",
-      "store.term_counts_save_interval_ms", "enrich.http.enabled", "enrich.http.address",
-      "enrich.http.port", "enrich.http.token", "enrich.http.threads", "enrich.http.max_connections",
-      "transport.max_message_bytes"};
-  for (const char* ep : {"ingest.articles", "ingest.acks", "ingest.control", "enrich.input",
-                         "enrich.output", "store.input", "store.publish", "store.acks", "store.query",
-                         "store.term_counts"}) {
+  std::vector<std::string> keys = {"data_dir",
+                                   "logging.level",
+                                   "drain.deadline_ms",
+                                   "ingest.instance_id",
+                                   "ingest.feeds",
+                                   "ingest.drop_dir",
+                                   "ingest.drop_scan_interval_ms",
+                                   "ingest.poll.default_interval_s",
+                                   "ingest.poll.min_interval_s",
+                                   "ingest.poll.max_interval_s",
+                                   "ingest.poll.max_failures",
+                                   "ingest.poll.fetch_threads",
+                                   "ingest.http.timeout_ms",
+                                   "ingest.http.max_feed_bytes",
+                                   "ingest.http.user_agent",
+                                   "ingest.outbox.ack_timeout_ms",
+                                   "ingest.outbox.max_attempts",
+                                   "ingest.outbox.max_in_flight",
+                                   "ingest.outbox.sync_writes",
+                                   "ingest.fetch.allow_networks",
+                                   "ingest.fetch.file_feeds_allowed_under",
+                                   "ingest.api.token",
+                                   "enrich.threads",
+                                   "enrich.tags.max_tags",
+                                   "enrich.tags.min_tags",
+                                   "enrich.summary.sentences",
+                                   "enrich.summary.key_points",
+                                   "store.query_limits.default_limit",
+                                   "store.query_limits.max_limit",
+                                   "store.http.enabled",
+                                   "store.http.address",
+                                   "store.http.port",
+                                   "store.http.token",
+                                   "store.sync_writes",
+                                   "store.max_batch",
+                                   "store.term_counts_save_interval_ms",
+                                   "enrich.http.enabled",
+                                   "enrich.http.address",
+                                   "enrich.http.port",
+                                   "enrich.http.token",
+                                   "enrich.http.threads",
+                                   "enrich.http.max_connections",
+                                   "transport.max_message_bytes"};
+  for (const char* ep : {"ingest.articles", "ingest.acks", "ingest.control", "enrich.input", "enrich.output",
+                         "store.input", "store.publish", "store.acks", "store.query", "store.term_counts"}) {
     for (const auto& field : endpoint_fields) keys.push_back(std::string(ep) + "." + field);
   }
   for (const auto& key : keys) {
@@ -209,9 +239,8 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
     EXPECT_TRUE(node.IsDefined()) << key << " missing from " << kReference;
   }
   const std::string text = ReadFile(kReference);
-  for (const char* commented : {"# data_dir: ./newsflow-data/ingest", "# worker_id:",
-                                "curve_secret_key_file", "curve_allowed_clients_file",
-                                "# data_dir: ./newsflow-data/store"}) {
+  for (const char* commented : {"# data_dir: ./newsflow-data/ingest", "# worker_id:", "curve_secret_key_file",
+                                "curve_allowed_clients_file", "# data_dir: ./newsflow-data/store"}) {
     EXPECT_THAT(text, HasSubstr(commented));
   }
 }
@@ -283,99 +312,164 @@ struct BadConfigCase {
 const BadConfigCase kBadConfigs[] = {
     {"UnknownNestedKey", "store:\n  http:\n    prot: 8080\n", {"store.http.prot: unknown key"}},
     {"UnknownTopLevelKey", "stor:\n  sync_writes: true\n", {"stor: unknown key"}},
-    {"UnknownEndpointKey", "ingest:\n  articles:\n    adress: tcp://127.0.0.1:1\n",
+    {"UnknownEndpointKey",
+     "ingest:\n  articles:\n    adress: tcp://127.0.0.1:1\n",
      {"ingest.articles.adress: unknown key"}},
-    {"IntNotANumber", "enrich:\n  tags:\n    max_tags: many\n",
-     {"enrich.tags.max_tags: must be an integer"}},
-    {"IntAboveRange", "enrich:\n  tags:\n    max_tags: 51\n",
+    {"IntNotANumber", "enrich:\n  tags:\n    max_tags: many\n", {"enrich.tags.max_tags: must be an integer"}},
+    {"IntAboveRange",
+     "enrich:\n  tags:\n    max_tags: 51\n",
      {"enrich.tags.max_tags: must be between 1 and 50, got 51"}},
-    {"PortAboveRange", "store:\n  http:\n    port: 70000\n",
+    {"PortAboveRange",
+     "store:\n  http:\n    port: 70000\n",
      {"store.http.port: must be between 0 and 65535, got 70000"}},
-    {"Int64BelowRange", "ingest:\n  http:\n    max_feed_bytes: 10\n",
+    {"Int64BelowRange",
+     "ingest:\n  http:\n    max_feed_bytes: 10\n",
      {"ingest.http.max_feed_bytes: must be between 1024 and 17179869184, got 10"}},
-    {"NegativeDeadline", "drain:\n  deadline_ms: -1\n",
+    {"NegativeDeadline",
+     "drain:\n  deadline_ms: -1\n",
      {"drain.deadline_ms: must be between 0 and 1073741824, got -1"}},
-    {"ZeroHwm", "enrich:\n  input:\n    address: tcp://127.0.0.2:5561\n    hwm: 0\n",
+    {"ZeroHwm",
+     "enrich:\n  input:\n    address: tcp://127.0.0.2:5561\n    hwm: 0\n",
      {"enrich.input.hwm: must be between 1 and 1073741824, got 0"}},
     {"NotABool", "store:\n  sync_writes: maybe\n", {"store.sync_writes: must be true or false"}},
-    {"NotALevel", "logging:\n  level: loud\n",
+    {"NotALevel",
+     "logging:\n  level: loud\n",
      {"logging.level: must be one of [trace, debug, info, warn, error, critical, off], got \"loud\""}},
     {"StringIsAList", "ingest:\n  instance_id: [a, b]\n", {"ingest.instance_id: must be a string"}},
     {"SectionIsAList", "store: [1, 2]\n", {"store: must be a mapping"}},
-    {"MinTagsAboveMax", "enrich:\n  tags:\n    max_tags: 3\n    min_tags: 4\n",
+    {"MinTagsAboveMax",
+     "enrich:\n  tags:\n    max_tags: 3\n    min_tags: 4\n",
      {"enrich.tags.min_tags: must not exceed tags.max_tags"}},
-    {"MinIntervalAboveMax", "ingest:\n  poll:\n    min_interval_s: 600\n    max_interval_s: 60\n",
+    {"MinIntervalAboveMax",
+     "ingest:\n  poll:\n    min_interval_s: 600\n    max_interval_s: 60\n",
      {"ingest.poll.min_interval_s: must not exceed poll.max_interval_s"}},
-    {"PublicHttpWithoutToken", "store:\n  http:\n    address: 0.0.0.0\n",
+    {"PublicHttpWithoutToken",
+     "store:\n  http:\n    address: 0.0.0.0\n",
      {"store.http.address: a non-loopback address requires store.http.token"}},
-    {"PublicEnrichHttpWithoutToken", "enrich:\n  http:\n    address: 0.0.0.0\n",
+    {"PublicEnrichHttpWithoutToken",
+     "enrich:\n  http:\n    address: 0.0.0.0\n",
      {"enrich.http.address: a non-loopback address requires enrich.http.token"}},
-    {"EnrichHttpPortAboveRange", "enrich:\n  http:\n    port: 65536\n",
+    {"EnrichHttpPortAboveRange",
+     "enrich:\n  http:\n    port: 65536\n",
      {"enrich.http.port: must be between 0 and 65535, got 65536"}},
     {"EnrichHttpUnknownKey", "enrich:\n  http:\n    prot: 8482\n", {"enrich.http.prot: unknown key"}},
-    {"EndpointWithoutScheme", "store:\n  input:\n    address: 127.0.0.1:5562\n",
+    {"EndpointWithoutScheme",
+     "store:\n  input:\n    address: 127.0.0.1:5562\n",
      {"store.input.address: must be a ZeroMQ endpoint such as tcp://host:port, got \"127.0.0.1:5562\""}},
-    {"ShortCurveKey", "ingest:\n  articles:\n    curve_secret_key: short\n",
+    {"ShortCurveKey",
+     "ingest:\n  articles:\n    curve_secret_key: short\n",
      {"ingest.articles: CurveZMQ keys must be 40-character Z85 strings"}},
     {"AllowListOnClient",
-     "enrich:\n  input:\n    address: tcp://127.0.0.1:5561\n    curve_allowed_clients: [\"f8o1J}Ea5gVNA@Y3>-<@A><h+R{u/szQ6i?d:rxz\"]\n",
-     {"enrich.input.curve_allowed_clients: only a binding socket with curve_secret_key (a CURVE server) admits clients"}},
+     "enrich:\n  input:\n    address: tcp://127.0.0.1:5561\n    curve_allowed_clients: "
+     "[\"f8o1J}Ea5gVNA@Y3>-<@A><h+R{u/szQ6i?d:rxz\"]\n",
+     {"enrich.input.curve_allowed_clients: only a binding socket with curve_secret_key (a CURVE server) "
+      "admits clients"}},
     {"AllowListBadKey",
-     "store:\n  input:\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n    curve_allowed_clients: [nope]\n",
+     "store:\n  input:\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n    "
+     "curve_allowed_clients: [nope]\n",
      {"store.input.curve_allowed_clients: \"nope\" is not a 40-character Z85 public key"}},
-    {"FeedWithoutUrl", "ingest:\n  feeds:\n    - interval_s: 60\n", {"ingest.feeds[0].url: must not be empty"}},
-    {"FeedUnknownKey", "ingest:\n  feeds:\n    - https://a.example/a.xml\n    - url: https://b.example/b.xml\n      every: 60\n",
+    {"FeedWithoutUrl",
+     "ingest:\n  feeds:\n    - interval_s: 60\n",
+     {"ingest.feeds[0].url: must not be empty"}},
+    {"FeedUnknownKey",
+     "ingest:\n  feeds:\n    - https://a.example/a.xml\n    - url: https://b.example/b.xml\n      every: "
+     "60\n",
      {"ingest.feeds[1].every: unknown key"}},
-    {"LocalFeedWithoutOptIn", "ingest:\n  feeds:\n    - https://a.example/rss\n    - /srv/feeds/a.xml\n",
+    {"LocalFeedWithoutOptIn",
+     "ingest:\n  feeds:\n    - https://a.example/rss\n    - /srv/feeds/a.xml\n",
      {"ingest.feeds[1].url: a local file feed needs ingest.fetch.file_feeds_allowed_under"}},
     {"LocalFeedOutsideOptIn",
-     "ingest:\n  fetch:\n    file_feeds_allowed_under: /srv/feeds\n  feeds:\n    - file:///srv/feeds/../secret.xml\n",
-     {"ingest.feeds[0].url: /srv/feeds/../secret.xml is outside ingest.fetch.file_feeds_allowed_under (/srv/feeds)"}},
-    {"FeedWithOtherScheme", "ingest:\n  feeds:\n    - gopher://a.example/rss\n",
+     "ingest:\n  fetch:\n    file_feeds_allowed_under: /srv/feeds\n  feeds:\n    - "
+     "file:///srv/feeds/../secret.xml\n",
+     {"ingest.feeds[0].url: /srv/feeds/../secret.xml is outside ingest.fetch.file_feeds_allowed_under "
+      "(/srv/feeds)"}},
+    {"FeedWithOtherScheme",
+     "ingest:\n  feeds:\n    - gopher://a.example/rss\n",
      {"ingest.feeds[0].url: \"gopher://a.example/rss\" is neither an http(s) URL nor a local file"}},
-    {"BadAllowNetwork", "ingest:\n  fetch:\n    allow_networks: [127.0.0.0/8, 10.0.0.1/8]\n",
-     {"ingest.fetch.allow_networks: \"10.0.0.1/8\" is not a network such as 10.0.0.0/8 or fd00::/8: host bits are set below the prefix"}},
-    {"FileRootIsTheWholeDisk", "ingest:\n  fetch:\n    file_feeds_allowed_under: /\n",
+    {"BadAllowNetwork",
+     "ingest:\n  fetch:\n    allow_networks: [127.0.0.0/8, 10.0.0.1/8]\n",
+     {"ingest.fetch.allow_networks: \"10.0.0.1/8\" is not a network such as 10.0.0.0/8 or fd00::/8: host "
+      "bits are set below the prefix"}},
+    {"FileRootIsTheWholeDisk",
+     "ingest:\n  fetch:\n    file_feeds_allowed_under: /\n",
      {"ingest.fetch.file_feeds_allowed_under: must be a folder of feed files, not /, /proc, /sys or /dev"}},
-    {"FileRootInProc", "ingest:\n  fetch:\n    file_feeds_allowed_under: /proc/self\n",
+    {"FileRootInProc",
+     "ingest:\n  fetch:\n    file_feeds_allowed_under: /proc/self\n",
      {"ingest.fetch.file_feeds_allowed_under: must be a folder of feed files, not /, /proc, /sys or /dev"}},
     {"FeedsNotAList", "ingest:\n  feeds: a.xml\n", {"ingest.feeds: must be a list"}},
-    {"MissingUserDictionary", "enrich:\n  user_dictionary: /nonexistent/words.txt\n",
+    {"MissingUserDictionary",
+     "enrich:\n  user_dictionary: /nonexistent/words.txt\n",
      {"enrich.user_dictionary: cannot read /nonexistent/words.txt"}},
-    {"CategoryWithoutTag", "enrich:\n  categories:\n    - keywords: [chip]\n",
+    {"CategoryWithoutTag",
+     "enrich:\n  categories:\n    - keywords: [chip]\n",
      {"enrich.categories[0].tag: must not be empty"}},
-    {"CategoryWithoutMatch", "enrich:\n  categories:\n    - tag: Chips\n",
+    {"CategoryWithoutMatch",
+     "enrich:\n  categories:\n    - tag: Chips\n",
      {"enrich.categories[0].keywords: a category needs keywords or a pattern"}},
-    {"CategoryPatternWithLookahead", "enrich:\n  categories:\n    - tag: Chips\n      pattern: 'chip(?=s)'\n",
+    {"CategoryPatternWithLookahead",
+     "enrich:\n  categories:\n    - tag: Chips\n      pattern: 'chip(?=s)'\n",
      {"enrich.categories[0].pattern: not a valid regular expression: invalid perl operator: (?="}},
-    {"WildcardBindWithoutCurve", "store:\n  input: tcp://0.0.0.0:5562\n",
-     {"store.input: tcp://0.0.0.0:5562 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
-    {"StarBindWithoutCurve", "ingest:\n  articles: tcp://*:5561\n",
-     {"ingest.articles: tcp://*:5561 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
-    {"Ipv6WildcardBindWithoutCurve", "store:\n  publish: tcp://[::]:5563\n",
-     {"store.publish: tcp://[::]:5563 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"WildcardBindWithoutCurve",
+     "store:\n  input: tcp://0.0.0.0:5562\n",
+     {"store.input: tcp://0.0.0.0:5562 is reachable from other hosts (not loopback, inproc:// or ipc://), so "
+      "it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see "
+      "deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"StarBindWithoutCurve",
+     "ingest:\n  articles: tcp://*:5561\n",
+     {"ingest.articles: tcp://*:5561 is reachable from other hosts (not loopback, inproc:// or ipc://), so "
+      "it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see "
+      "deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"Ipv6WildcardBindWithoutCurve",
+     "store:\n  publish: tcp://[::]:5563\n",
+     {"store.publish: tcp://[::]:5563 is reachable from other hosts (not loopback, inproc:// or ipc://), so "
+      "it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see "
+      "deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
     {"CurveServerWithoutAllowList",
-     "store:\n  acks:\n    address: tcp://10.0.0.5:5564\n    bind: true\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n",
-     {"store.acks: tcp://10.0.0.5:5564 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
-    {"HostNameConnectWithoutCurve", "enrich:\n  output: tcp://store.internal:5562\n",
-     {"enrich.output: tcp://store.internal:5562 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_server_key, curve_public_key and curve_secret_key (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
-    {"TermCountsStreamWithoutCurve", "enrich:\n  term_counts:\n    stream: tcp://192.0.2.7:5564\n",
-     {"enrich.term_counts.stream: tcp://192.0.2.7:5564 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_server_key, curve_public_key and curve_secret_key (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
-    {"ControlOnPublicAddress", "ingest:\n  control: tcp://192.0.2.1:5560\n",
-     {"ingest.control: tcp://192.0.2.1:5560 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
-    {"QueryOnInterfaceName", "store:\n  query: tcp://eth0:5565\n",
-     {"store.query: tcp://eth0:5565 is reachable from other hosts (not loopback, inproc:// or ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
-    {"DottedInstanceId", "ingest:\n  instance_id: ingest.eu\n",
+     "store:\n  acks:\n    address: tcp://10.0.0.5:5564\n    bind: true\n    curve_secret_key: "
+     "\"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n",
+     {"store.acks: tcp://10.0.0.5:5564 is reachable from other hosts (not loopback, inproc:// or ipc://), so "
+      "it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see "
+      "deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"HostNameConnectWithoutCurve",
+     "enrich:\n  output: tcp://store.internal:5562\n",
+     {"enrich.output: tcp://store.internal:5562 is reachable from other hosts (not loopback, inproc:// or "
+      "ipc://), so it needs CurveZMQ: curve_server_key, curve_public_key and curve_secret_key (or their "
+      "_file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a "
+      "127.0.0.1 address"}},
+    {"TermCountsStreamWithoutCurve",
+     "enrich:\n  term_counts:\n    stream: tcp://192.0.2.7:5564\n",
+     {"enrich.term_counts.stream: tcp://192.0.2.7:5564 is reachable from other hosts (not loopback, "
+      "inproc:// or ipc://), so it needs CurveZMQ: curve_server_key, curve_public_key and curve_secret_key "
+      "(or their _file variants) (see deploy/config/cluster-example.yaml; `newsflow keygen` makes key "
+      "pairs), or use a 127.0.0.1 address"}},
+    {"ControlOnPublicAddress",
+     "ingest:\n  control: tcp://192.0.2.1:5560\n",
+     {"ingest.control: tcp://192.0.2.1:5560 is reachable from other hosts (not loopback, inproc:// or "
+      "ipc://), so it needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) "
+      "(see deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 "
+      "address"}},
+    {"QueryOnInterfaceName",
+     "store:\n  query: tcp://eth0:5565\n",
+     {"store.query: tcp://eth0:5565 is reachable from other hosts (not loopback, inproc:// or ipc://), so it "
+      "needs CurveZMQ: curve_secret_key and curve_allowed_clients (or their _file variants) (see "
+      "deploy/config/cluster-example.yaml; `newsflow keygen` makes key pairs), or use a 127.0.0.1 address"}},
+    {"DottedInstanceId",
+     "ingest:\n  instance_id: ingest.eu\n",
      {"ingest.instance_id: must be 1-64 letters, digits, '-' or '_' (acks are routed by it)"}},
     {"KeyAndKeyFile",
-     "store:\n  input:\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n    curve_secret_key_file: /nonexistent\n",
+     "store:\n  input:\n    curve_secret_key: \"Wa.h<E-K3@:0rsS&BbWZRvbKvoE-ontZ8(noGi@R\"\n    "
+     "curve_secret_key_file: /nonexistent\n",
      {"store.input.curve_secret_key_file: set either curve_secret_key or curve_secret_key_file, not both"}},
-    {"MissingKeyFile", "store:\n  input:\n    curve_secret_key_file: /nonexistent/store.key\n",
+    {"MissingKeyFile",
+     "store:\n  input:\n    curve_secret_key_file: /nonexistent/store.key\n",
      {"store.input.curve_secret_key_file: cannot read /nonexistent/store.key"}},
-    {"MessageLimitBelowFeedSize", "transport:\n  max_message_bytes: 1000000\n",
-     {"transport.max_message_bytes: must be at least 3 * ingest.http.max_feed_bytes (50331648): an article envelope carries the text, the source's summary and the enrichment"}},
+    {"MessageLimitBelowFeedSize",
+     "transport:\n  max_message_bytes: 1000000\n",
+     {"transport.max_message_bytes: must be at least 3 * ingest.http.max_feed_bytes (50331648): an article "
+      "envelope carries the text, the source's summary and the enrichment"}},
     {"EmptyDataDir", "data_dir: \"\"\n", {"data_dir: must not be empty"}},
-    {"SeveralAtOnce", "logging:\n  level: loud\nenrich:\n  threads: 0\nstore:\n  http:\n    prot: 1\n",
+    {"SeveralAtOnce",
+     "logging:\n  level: loud\nenrich:\n  threads: 0\nstore:\n  http:\n    prot: 1\n",
      {"logging.level: must be one of [trace, debug, info, warn, error, critical, off], got \"loud\"",
       "enrich.threads: must be between 1 and 256, got 0", "store.http.prot: unknown key"}},
 };
@@ -437,16 +531,16 @@ TEST(ParseConfigTest, EndpointScalarIsAddressWithDefaultSideAndHwm) {
       "enrich:\n  input: tcp://localhost:5561\n"
       "store:\n  input: tcp://[::1]:6000\n");
   ASSERT_TRUE(config.ok()) << config.status();
-  ExpectEndpointEq(config->enrich.input, MakeEndpoint("tcp://localhost:5561", false, 100),
-                   "enrich.input");
+  ExpectEndpointEq(config->enrich.input, MakeEndpoint("tcp://localhost:5561", false, 100), "enrich.input");
   ExpectEndpointEq(config->store.input, MakeEndpoint("tcp://[::1]:6000", true, 1000), "store.input");
 }
 
 TEST(ParseConfigTest, EndpointMapSetsEveryField) {
   const std::string server(40, 'S'), pub(40, 'P'), secret(40, 'K');
-  auto config = ParseConfig("enrich:\n  output:\n    address: tcp://127.0.0.1:5562\n"
-                            "    bind: true\n    hwm: 42\n    curve_server_key: " + server +
-                            "\n    curve_public_key: " + pub + "\n    curve_secret_key: " + secret + "\n");
+  auto config = ParseConfig(
+      "enrich:\n  output:\n    address: tcp://127.0.0.1:5562\n"
+      "    bind: true\n    hwm: 42\n    curve_server_key: " +
+      server + "\n    curve_public_key: " + pub + "\n    curve_secret_key: " + secret + "\n");
   ASSERT_TRUE(config.ok()) << config.status();
   EndpointConfig want = MakeEndpoint("tcp://127.0.0.1:5562", true, 42);
   want.curve_server_key = server;
@@ -554,13 +648,23 @@ TEST(ParseConfigTest, KeysComeFromFiles) {
   const std::string other = keys.MakePair("other");
   std::ofstream(keys.dir() + "/clients") << "# workers\n" << client << "\n\n  " << other << "  \n";
   const std::string d = keys.dir();
-  auto config = ParseConfig("store:\n  input:\n    address: tcp://0.0.0.0:5562\n    bind: true\n"
-                            "    curve_secret_key_file: " + d + "/server.secret\n"
-                            "    curve_allowed_clients_file: " + d + "/clients\n"
-                            "enrich:\n  output:\n    address: tcp://store:5562\n"
-                            "    curve_server_key_file: " + d + "/server.public\n"
-                            "    curve_public_key_file: " + d + "/client.public\n"
-                            "    curve_secret_key_file: " + d + "/client.secret\n");
+  auto config = ParseConfig(
+      "store:\n  input:\n    address: tcp://0.0.0.0:5562\n    bind: true\n"
+      "    curve_secret_key_file: " +
+      d +
+      "/server.secret\n"
+      "    curve_allowed_clients_file: " +
+      d +
+      "/clients\n"
+      "enrich:\n  output:\n    address: tcp://store:5562\n"
+      "    curve_server_key_file: " +
+      d +
+      "/server.public\n"
+      "    curve_public_key_file: " +
+      d +
+      "/client.public\n"
+      "    curve_secret_key_file: " +
+      d + "/client.secret\n");
   ASSERT_TRUE(config.ok()) << config.status();
   char derived[41];
   ASSERT_EQ(zmq_curve_public(derived, config->store.input.curve_secret_key.c_str()), 0);
@@ -575,11 +679,10 @@ TEST(ParseConfigTest, KeysComeFromFiles) {
 TEST(ParseConfigTest, MessageLimitReachesEveryEndpoint) {
   auto config = ParseConfig("transport:\n  max_message_bytes: 60000000\n");
   ASSERT_TRUE(config.ok()) << config.status();
-  for (const EndpointConfig* ep : {&config->ingest.articles, &config->ingest.acks, &config->ingest.control,
-                                   &config->enrich.input, &config->enrich.output,
-                                   &config->enrich.term_counts_stream, &config->store.input,
-                                   &config->store.publish, &config->store.acks, &config->store.query,
-                                   &config->store.term_counts}) {
+  for (const EndpointConfig* ep :
+       {&config->ingest.articles, &config->ingest.acks, &config->ingest.control, &config->enrich.input,
+        &config->enrich.output, &config->enrich.term_counts_stream, &config->store.input,
+        &config->store.publish, &config->store.acks, &config->store.query, &config->store.term_counts}) {
     EXPECT_EQ(ep->max_message_bytes, 60000000) << ep->address;
   }
   EXPECT_EQ(DefaultConfig().store.input.max_message_bytes, kDefaultMaxMessageBytes);
@@ -592,20 +695,21 @@ TEST(ParseConfigTest, TermCountsEndpointFollowsAcksWhenAbsent) {
     std::string acks;
     std::string want;
   };
-  for (const Case& c : {Case{"tcp://127.0.0.1:7564", "tcp://127.0.0.1:7566"},
-                        Case{"tcp://127.0.0.1:*", "tcp://127.0.0.1:*"},
-                        Case{"tcp://[::1]:5564", "tcp://[::1]:5566"},
-                        Case{"inproc://acks", "inproc://acks-term-counts"},
-                        Case{"ipc:///run/nf/acks", "ipc:///run/nf/acks-term-counts"}}) {
-    auto config = ParseConfig(fmt::format("store:\n  acks: {{address: \"{}\", bind: true, hwm: 77}}\n", c.acks));
+  for (const Case& c :
+       {Case{"tcp://127.0.0.1:7564", "tcp://127.0.0.1:7566"}, Case{"tcp://127.0.0.1:*", "tcp://127.0.0.1:*"},
+        Case{"tcp://[::1]:5564", "tcp://[::1]:5566"}, Case{"inproc://acks", "inproc://acks-term-counts"},
+        Case{"ipc:///run/nf/acks", "ipc:///run/nf/acks-term-counts"}}) {
+    auto config =
+        ParseConfig(fmt::format("store:\n  acks: {{address: \"{}\", bind: true, hwm: 77}}\n", c.acks));
     ASSERT_TRUE(config.ok()) << config.status();
     EXPECT_EQ(config->store.term_counts.address, c.want) << c.acks;
     EXPECT_TRUE(config->store.term_counts.bind);
     EXPECT_EQ(config->store.term_counts.hwm, 77);
   }
   // Set explicitly, it is what the config says.
-  auto config = ParseConfig("store:\n  acks: {address: \"tcp://127.0.0.1:7564\", bind: true}\n"
-                            "  term_counts: {address: \"tcp://127.0.0.1:9000\", bind: true}\n");
+  auto config = ParseConfig(
+      "store:\n  acks: {address: \"tcp://127.0.0.1:7564\", bind: true}\n"
+      "  term_counts: {address: \"tcp://127.0.0.1:9000\", bind: true}\n");
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->store.term_counts.address, "tcp://127.0.0.1:9000");
   // No store section at all: the defaults, which agree with enrich's.

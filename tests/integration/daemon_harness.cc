@@ -17,8 +17,7 @@
 
 namespace newsflow::testing {
 
-Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args,
-               const std::string& log_path)
+Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, const std::string& log_path)
     : log_path_(log_path) {
   std::vector<std::string> argv_storage{binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());

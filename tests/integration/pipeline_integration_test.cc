@@ -4,8 +4,8 @@
 // worker killed mid-stream, garbage on every socket, and every daemon's
 // /healthz, /readyz and /metrics through a store outage.
 #include <signal.h>
-#include <sys/wait.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -96,7 +96,8 @@ class PipelineTest : public ::testing::Test {
 
   // A store restarted on the input, acks and term-counts addresses of the
   // one before is found again by the workers and ingest that connect there.
-  void StartStore(const std::string& input = "tcp://127.0.0.1:*", const std::string& acks = "tcp://127.0.0.1:*",
+  void StartStore(const std::string& input = "tcp://127.0.0.1:*",
+                  const std::string& acks = "tcp://127.0.0.1:*",
                   const std::string& term_counts = "tcp://127.0.0.1:*") {
     std::string config = WriteFile(Path("store.yaml"), fmt::format(R"(data_dir: {}
 store:
@@ -106,7 +107,8 @@ store:
   query: {{address: "tcp://127.0.0.1:*", bind: true}}
   term_counts: {{address: "{}", bind: true}}
   http: {{enabled: true, port: 0}}
-)", dir_, input, acks, term_counts));
+)",
+                                                                   dir_, input, acks, term_counts));
     fs::remove(Path("store.endpoints"));
     store_ = std::make_unique<Daemon>(
         BinaryPath("newsflow-store"),
@@ -121,19 +123,22 @@ store:
   // The CLI reads the daemons' endpoints from its config file.
   void WriteClientConfig() {
     std::string control = ingest_endpoints_.contains("ingest.control") ? ingest_endpoints_["ingest.control"]
-                                                                        : "tcp://127.0.0.1:1";
-    WriteFile(Path("client.yaml"), fmt::format(R"(data_dir: {}
+                                                                       : "tcp://127.0.0.1:1";
+    WriteFile(Path("client.yaml"),
+              fmt::format(R"(data_dir: {}
 ingest:
   control: {{address: "{}", bind: false}}
 store:
   publish: {{address: "{}", bind: false}}
   query: {{address: "{}", bind: false}}
-)", dir_, control, store_endpoints_["store.publish"], store_endpoints_["store.query"]));
+)",
+                          dir_, control, store_endpoints_["store.publish"], store_endpoints_["store.query"]));
   }
 
   void StartIngest(const std::string& name, const std::string& acks_address, int ack_timeout_ms,
                    const std::string& extra = "") {
-    std::string config = WriteFile(Path(name + ".yaml"), fmt::format(R"(data_dir: {}/{}
+    std::string config = WriteFile(
+        Path(name + ".yaml"), fmt::format(R"(data_dir: {}/{}
 ingest:
   instance_id: {}
   articles: {{address: "tcp://127.0.0.1:*", bind: true, hwm: 50}}
@@ -144,7 +149,8 @@ ingest:
   outbox: {{ack_timeout_ms: {}}}
   fetch: {{file_feeds_allowed_under: "{}"}}
 {}
-)", dir_, name, name, acks_address, ack_timeout_ms, FeedsDir(), extra));
+)",
+                                          dir_, name, name, acks_address, ack_timeout_ms, FeedsDir(), extra));
     ingest_ = std::make_unique<Daemon>(
         BinaryPath("newsflow-ingest"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path(name + ".endpoints")},
@@ -159,15 +165,18 @@ ingest:
   void StartWorker(const std::string& input, bool bind_input = false) {
     int n = static_cast<int>(workers_.size());
     std::string name = fmt::format("enrich-{}", n);
-    std::string config = WriteFile(Path(name + ".yaml"), fmt::format(R"(data_dir: {}
+    std::string config =
+        WriteFile(Path(name + ".yaml"),
+                  fmt::format(R"(data_dir: {}
 enrich:
   worker_id: {}
   input: {{address: "{}", bind: {}, hwm: 20}}
   output: {{address: "{}", bind: false}}
   term_counts: {{stream: "{}"}}
   http: {{port: 0}}
-)", dir_, name, input, bind_input ? "true" : "false", store_endpoints_["store.input"],
-                                                            store_endpoints_["store.term_counts"]));
+)",
+                              dir_, name, input, bind_input ? "true" : "false",
+                              store_endpoints_["store.input"], store_endpoints_["store.term_counts"]));
     workers_.push_back(std::make_unique<Daemon>(
         BinaryPath("newsflow-enrich"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path(name + ".endpoints")},
@@ -237,7 +246,8 @@ TEST_F(PipelineTest, EveryArticleStoredOnceAndStreamedToFilteredAndReplayingSubs
   }
   std::string tag;
   for (const auto& [key, ids] : ids_by_tag) {
-    if (ids.size() >= 2 && ids.size() < expected.size() && (tag.empty() || ids.size() > ids_by_tag[tag].size())) {
+    if (ids.size() >= 2 && ids.size() < expected.size() &&
+        (tag.empty() || ids.size() > ids_by_tag[tag].size())) {
       tag = key;
     }
   }
@@ -270,7 +280,8 @@ TEST_F(PipelineTest, EveryArticleStoredOnceAndStreamedToFilteredAndReplayingSubs
     EXPECT_THAT(out, ::testing::HasSubstr("file_feeds_allowed_under")) << out;
   }
   ASSERT_TRUE(WaitFor([&] { return LastSequence() >= expected.size(); }, seconds(90)))
-      << "stored " << LastSequence() << " of " << expected.size() << "\n" << ingest_->Log();
+      << "stored " << LastSequence() << " of " << expected.size() << "\n"
+      << ingest_->Log();
 
   auto stored = AllStored(context_, store_endpoints_["store.query"]);
   ASSERT_TRUE(stored.ok()) << stored.status();
@@ -301,10 +312,12 @@ TEST_F(PipelineTest, EveryArticleStoredOnceAndStreamedToFilteredAndReplayingSubs
     }
   }
   std::vector<nlohmann::json> got;
-  ASSERT_TRUE(WaitFor([&] {
-    got = JsonLines(ReadWholeFile(Path("subscriber-tag.out")));
-    return got.size() >= with_tag.size();
-  }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        got = JsonLines(ReadWholeFile(Path("subscriber-tag.out")));
+        return got.size() >= with_tag.size();
+      },
+      seconds(20)));
   std::multiset<std::string> got_ids;
   for (const auto& j : got) got_ids.insert(j["id"].get<std::string>());
   EXPECT_EQ(std::set<std::string>(got_ids.begin(), got_ids.end()), with_tag);
@@ -331,8 +344,9 @@ TEST_F(PipelineTest, EveryArticleStoredOnceAndStreamedToFilteredAndReplayingSubs
 
 // Builds an RSS feed of `n` distinct items from the sample articles' text.
 std::string LargeFeed(const std::map<std::string, v1::Article>& samples, int n) {
-  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Load</title>"
-                    "<link>https://load.example.com/</link><description>generated</description>\n";
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Load</title>"
+      "<link>https://load.example.com/</link><description>generated</description>\n";
   std::vector<const v1::Article*> pool;
   for (const auto& [id, a] : samples) {
     if (!a.text().empty()) pool.push_back(&a);
@@ -340,18 +354,23 @@ std::string LargeFeed(const std::map<std::string, v1::Article>& samples, int n) 
   auto escape = [](const std::string& s) {
     std::string out;
     for (char c : s) {
-      if (c == '<') out += "&lt;";
-      else if (c == '>') out += "&gt;";
-      else if (c == '&') out += "&amp;";
-      else out += c;
+      if (c == '<')
+        out += "&lt;";
+      else if (c == '>')
+        out += "&gt;";
+      else if (c == '&')
+        out += "&amp;";
+      else
+        out += c;
     }
     return out;
   };
   for (int i = 0; i < n; ++i) {
     const v1::Article& a = *pool[i % pool.size()];
-    xml += fmt::format("<item><title>{} ({})</title><link>https://load.example.com/a/{}</link>"
-                       "<description>{} Item {}.</description></item>\n",
-                       escape(a.title()), i, i, escape(a.text()), i);
+    xml += fmt::format(
+        "<item><title>{} ({})</title><link>https://load.example.com/a/{}</link>"
+        "<description>{} Item {}.</description></item>\n",
+        escape(a.title()), i, i, escape(a.text()), i);
   }
   return xml + "</channel></rss>\n";
 }
@@ -425,14 +444,16 @@ TEST_F(PipelineTest, ArticleThatCrashesAWorkerIsDeadLetteredAfterOneCrash) {
   unsetenv("NEWSFLOW_TEST_ENRICH_CRASH_MARKER");
 
   ASSERT_TRUE(WaitFor([&] { return LastSequence() >= static_cast<uint64_t>(n - 1); }, seconds(120)))
-      << "stored " << LastSequence() << " of " << n - 1 << "\n" << workers_[1]->Log();
+      << "stored " << LastSequence() << " of " << n - 1 << "\n"
+      << workers_[1]->Log();
   std::string poison_id;
   auto dead_letters = [&] { return JsonLines(RunCli({"dead-letters", "list", "--json"})); };
   ASSERT_TRUE(WaitFor([&] { return dead_letters().size() == 1; }, seconds(30)));
   auto dead = dead_letters();
   ASSERT_EQ(dead.size(), 1u);
   poison_id = dead[0]["id"].get<std::string>();
-  EXPECT_NE(dead[0]["reason"].get<std::string>().find("crashed the worker process"), std::string::npos) << dead[0];
+  EXPECT_NE(dead[0]["reason"].get<std::string>().find("crashed the worker process"), std::string::npos)
+      << dead[0];
   EXPECT_NE(dead[0]["title"].get<std::string>().find("(17)"), std::string::npos) << dead[0];
 
   // Past the ack timeout nothing is resent to the new worker: it lives, and
@@ -475,15 +496,21 @@ std::vector<std::vector<std::string>> Garbage() {
   future.mutable_article()->set_id("y");
   std::string random(2048, '\0');
   for (std::size_t i = 0; i < random.size(); ++i) random[i] = static_cast<char>((i * 7919 + 13) % 251);
-  return {{""}, {"\x00\x01\x02garbage"}, {random}, {EncodeEnvelope(wrong_payload)},
-          {EncodeEnvelope(future)}, {"a", "b", random}, {std::string(1 << 20, 'z')}};
+  return {{""},
+          {"\x00\x01\x02garbage"},
+          {random},
+          {EncodeEnvelope(wrong_payload)},
+          {EncodeEnvelope(future)},
+          {"a", "b", random},
+          {std::string(1 << 20, 'z')}};
 }
 
 TEST_F(PipelineTest, GarbageOnEverySocketIsCountedAndSkipped) {
   ASSERT_NO_FATAL_FAILURE(StartStore());
   fs::create_directories(Path("drop"));
-  ASSERT_NO_FATAL_FAILURE(StartIngest("ingest-0", store_endpoints_["store.acks"], 2000,
-                                      fmt::format("  drop_dir: {}\n  drop_scan_interval_ms: 100", Path("drop"))));
+  ASSERT_NO_FATAL_FAILURE(
+      StartIngest("ingest-0", store_endpoints_["store.acks"], 2000,
+                  fmt::format("  drop_dir: {}\n  drop_scan_interval_ms: 100", Path("drop"))));
   ASSERT_NO_FATAL_FAILURE(StartWorker(ingest_endpoints_["ingest.articles"]));
 
   auto send_all = [&](zmq::socket_type type, const std::string& endpoint, const std::string& topic) {
@@ -527,8 +554,9 @@ TEST_F(PipelineTest, GarbageOnEverySocketIsCountedAndSkipped) {
   direct->set_id(HashHex("direct"));
   direct->set_version("v1");
   direct->set_title("Harbour authority approves new ferry terminal");
-  direct->set_text("The harbour authority approved a new ferry terminal on Tuesday. The terminal will open in 2028 "
-                   "and serve three ferry routes. Construction starts next spring.");
+  direct->set_text(
+      "The harbour authority approved a new ferry terminal on Tuesday. The terminal will open in 2028 "
+      "and serve three ferry routes. Construction starts next spring.");
   direct->set_origin("nobody");
   ASSERT_TRUE(SendFrames(*feeder, {EncodeEnvelope(valid)}, false).ok());
   // Ingest's ack socket: a second ingest subscribes to a publisher the test owns.
@@ -561,7 +589,8 @@ TEST_F(PipelineTest, GarbageOnEverySocketIsCountedAndSkipped) {
   EXPECT_EQ(unknown->status, 404);
 
   // Everything still works: the direct article and a dropped file are stored.
-  WriteFile(Path("drop/.tmp"), R"({"url": "https://local.example.net/after-garbage", "title": "Council opens new library",
+  WriteFile(Path("drop/.tmp"),
+            R"({"url": "https://local.example.net/after-garbage", "title": "Council opens new library",
     "text": "The council opened a new library on Monday. It holds forty thousand books. Opening hours run until nine."})");
   fs::rename(Path("drop/.tmp"), Path("drop/after-garbage.json"));
   ASSERT_TRUE(WaitFor([&] { return LastSequence() >= 2; }, seconds(60))) << store_->Log();
@@ -612,7 +641,8 @@ TEST_F(PipelineTest, EveryDaemonServesHealthReadinessAndMetrics) {
   fs::create_directories(Path("drop"));
   ASSERT_NO_FATAL_FAILURE(StartStore());
   ASSERT_NO_FATAL_FAILURE(
-      StartIngest("ingest-0", store_endpoints_["store.acks"], 3000, fmt::format("  drop_dir: {}\n  drop_scan_interval_ms: 100", Path("drop"))));
+      StartIngest("ingest-0", store_endpoints_["store.acks"], 3000,
+                  fmt::format("  drop_dir: {}\n  drop_scan_interval_ms: 100", Path("drop"))));
   ASSERT_NO_FATAL_FAILURE(StartWorker(ingest_endpoints_["ingest.articles"]));
   ASSERT_TRUE(worker_endpoints_[0].contains("enrich.http")) << workers_[0]->Log();
   const std::string ingest = ingest_endpoints_["ingest.api"];
@@ -643,7 +673,8 @@ TEST_F(PipelineTest, EveryDaemonServesHealthReadinessAndMetrics) {
   }
   ASSERT_TRUE(WaitFor([&] { return LastSequence() >= expected.size(); }, seconds(60))) << workers_[0]->Log();
   const double n = static_cast<double>(expected.size());
-  ASSERT_TRUE(WaitFor([&] { return Scrape(ingest).Value("newsflow_ingest_outbox_outstanding") == 0; }, seconds(20)));
+  ASSERT_TRUE(
+      WaitFor([&] { return Scrape(ingest).Value("newsflow_ingest_outbox_outstanding") == 0; }, seconds(20)));
   Exposition in = Scrape(ingest);
   EXPECT_EQ(in.Value("newsflow_ingest_accepted_new_total"), n);
   EXPECT_GE(in.Value("newsflow_ingest_sent_total"), n);
@@ -671,21 +702,27 @@ TEST_F(PipelineTest, EveryDaemonServesHealthReadinessAndMetrics) {
   const std::string term_counts = store_endpoints_["store.term_counts"];
   ASSERT_EQ(store_->Stop(), 0);
   nlohmann::json why;
-  ASSERT_TRUE(WaitFor([&] {
-    auto [status, body] = GetJson(worker, "/readyz");
-    why = body;
-    return status == 503;
-  }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto [status, body] = GetJson(worker, "/readyz");
+        why = body;
+        return status == 503;
+      },
+      seconds(20)));
   EXPECT_EQ(why["ready"], false);
   EXPECT_THAT(why["reason"].get<std::string>(), ::testing::HasSubstr("not connected to the store"));
-  WriteFile(Path("drop/.tmp"), R"({"url": "https://local.example.net/while-down", "title": "Ferry timetable changes",
+  WriteFile(Path("drop/.tmp"),
+            R"({"url": "https://local.example.net/while-down", "title": "Ferry timetable changes",
     "text": "The ferry runs every hour from Monday. Evening crossings end at ten. Tickets stay the same price."})");
   fs::rename(Path("drop/.tmp"), Path("drop/while-down.json"));
-  ASSERT_TRUE(WaitFor([&] {
-    auto [status, body] = GetJson(ingest, "/readyz");
-    why = body;
-    return status == 503;
-  }, seconds(30))) << ingest_->Log();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto [status, body] = GetJson(ingest, "/readyz");
+        why = body;
+        return status == 503;
+      },
+      seconds(30)))
+      << ingest_->Log();
   EXPECT_THAT(why["reason"].get<std::string>(), ::testing::HasSubstr("no ack from the store"));
   EXPECT_EQ(GetJson(ingest, "/healthz").first, 200);
   EXPECT_EQ(GetJson(worker, "/healthz").first, 200);
@@ -708,8 +745,10 @@ TEST_F(PipelineTest, CheckConfigRefusesPublicWorkerHttpWithoutToken) {
   const int refused = check.Stop();
   EXPECT_TRUE(WIFEXITED(refused) && WEXITSTATUS(refused) == 2) << refused;
   EXPECT_NE(check.Log().find("enrich.http.address: a non-loopback address requires enrich.http.token"),
-            std::string::npos) << check.Log();
-  std::string good = WriteFile(Path("good.yaml"), "enrich:\n  http:\n    address: 0.0.0.0\n    token: s3cret\n");
+            std::string::npos)
+      << check.Log();
+  std::string good =
+      WriteFile(Path("good.yaml"), "enrich:\n  http:\n    address: 0.0.0.0\n    token: s3cret\n");
   Daemon ok(BinaryPath("newsflow-enrich"), {"--check-config", "--config", good}, Path("check-ok.log"));
   ASSERT_TRUE(WaitFor([&] { return !ok.Running(); }, seconds(20)));
   EXPECT_EQ(ok.Stop(), 0) << ok.Log();

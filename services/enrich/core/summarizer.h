@@ -69,8 +69,7 @@ SentenceRanking RankSentences(const Document& document, const RankOptions& optio
 
 // Picks up to `count` sentences by MMR with the given `diversity` weight and
 // returns their Document::sentences indices in reading order.
-std::vector<uint32_t> SelectSentences(const SentenceRanking& ranking, int count,
-                                      double diversity);
+std::vector<uint32_t> SelectSentences(const SentenceRanking& ranking, int count, double diversity);
 
 // Key points: short facts shown as a list beside the summary. A key point
 // is one ranked sentence, possibly shortened (see KeyPointForDisplay), that
@@ -90,8 +89,8 @@ struct KeyPoint {
   uint32_t sentence = 0;  // index into Document::sentences
   std::string text;       // as displayed
 };
-std::vector<KeyPoint> SelectKeyPoints(const Document& document, const SentenceRanking& ranking,
-                                      int count, const std::vector<uint32_t>& summary);
+std::vector<KeyPoint> SelectKeyPoints(const Document& document, const SentenceRanking& ranking, int count,
+                                      const std::vector<uint32_t>& summary);
 
 // A key point's display text, or empty if sentence `index` cannot stand
 // alone (see SelectKeyPoints). SentenceForDisplay without a leading

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <rocksdb/db.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include "common/util/text.h"
 #include "services/store/keys.h"
@@ -211,8 +211,8 @@ TEST_F(ArticleStoreTest, OpeningADatabaseOfAnOlderTagKeyVersionReKeysItsTags) {
   EXPECT_THAT(Titles(store_->ByTag("old key", 10)), IsEmpty());
   EXPECT_THAT(Titles(store_->ByTag("Export Controls", 10)), UnorderedElementsAre("A", "B"));
   EXPECT_THAT(Titles(store_->ByTag("chips", 10)), ElementsAre("A"));
-  EXPECT_EQ(TagCountMap(), (std::map<std::string, uint64_t>{{TagKey("Export Controls"), 2},
-                                                            {TagKey("Chips"), 1}}));
+  EXPECT_EQ(TagCountMap(),
+            (std::map<std::string, uint64_t>{{TagKey("Export Controls"), 2}, {TagKey("Chips"), 1}}));
   auto stored = store_->Get(a.id());
   ASSERT_THAT(stored, IsOk());
   EXPECT_EQ(stored->enrichment().tags(0).key(), TagKey("Export Controls"));
@@ -333,8 +333,8 @@ TEST_F(ArticleStoreTest, OwnerStillReplacesItsArticleAndKeepsAlsoSeenAt) {
 
 TEST_F(ArticleStoreTest, OwnershipHoldsWithinOneBatch) {
   v1::Article owner = MakeArticle("a", "A", "owner text");
-  auto results = Upsert({owner, FromOtherSource(owner, "other", "theirs"), FromOtherSource(owner, "third", "x"),
-                         NewVersion(owner, "owner again", {})});
+  auto results = Upsert({owner, FromOtherSource(owner, "other", "theirs"),
+                         FromOtherSource(owner, "third", "x"), NewVersion(owner, "owner again", {})});
   ASSERT_EQ(results.size(), 4u);
   EXPECT_FALSE(results[0].duplicate);
   EXPECT_TRUE(results[1].foreign);
@@ -427,9 +427,9 @@ TEST_F(ArticleStoreTest, SinceExactlyFullPageHasNoMore) {
 
 TEST_F(ArticleStoreTest, SinceSkipsSupersededVersions) {
   v1::Article a = MakeArticle("a", "A", "first");
-  UpsertOne(a);                                   // seq 1
-  UpsertOne(MakeArticle("b", "B", "b"));          // seq 2
-  UpsertOne(NewVersion(a, "second", {}));         // seq 3
+  UpsertOne(a);                            // seq 1
+  UpsertOne(MakeArticle("b", "B", "b"));   // seq 2
+  UpsertOne(NewVersion(a, "second", {}));  // seq 3
   bool more = false;
   auto all = store_->Since(0, 10, &more);
   ASSERT_THAT(all, IsOk());
@@ -534,14 +534,12 @@ TEST(ArticleStoreOpenTest, NewerSchemaIsFailedPrecondition) {
     ASSERT_TRUE(rocksdb::DB::Open(options, dir.Sub("db"), &raw).ok());
     rocksdb::ColumnFamilyHandle* meta = nullptr;
     ASSERT_TRUE(raw->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "meta", &meta).ok());
-    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), meta, "schema_version",
-                         std::string("\0\0\0\0\0\0\0\x09", 8))
-                    .ok());
+    ASSERT_TRUE(
+        raw->Put(rocksdb::WriteOptions(), meta, "schema_version", std::string("\0\0\0\0\0\0\0\x09", 8)).ok());
     raw->DestroyColumnFamilyHandle(meta);
     delete raw;
   }
-  EXPECT_THAT(ArticleStore::Open({.path = dir.Sub("db")}),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(ArticleStore::Open({.path = dir.Sub("db")}), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST(ArticleStoreOpenTest, SyncedWritesSurviveReopen) {
@@ -657,7 +655,8 @@ TEST(ArticleStoreDiskFullTest, CommitsFailWhileTheDiskIsFullAndResumeWhenSpaceRe
   std::vector<std::string> committed;
   std::vector<v1::Article> held;
   for (int i = 0; i < 1000 && held.empty(); ++i) {
-    std::vector<v1::Article> batch{MakeArticle(fmt::format("a{}", i), fmt::format("Title {}", i), body, "AI", "Chips")};
+    std::vector<v1::Article> batch{
+        MakeArticle(fmt::format("a{}", i), fmt::format("Title {}", i), body, "AI", "Chips")};
     auto result = (*store)->Upsert(batch);
     if (result.ok()) {
       committed.push_back(batch[0].id());
@@ -673,8 +672,8 @@ TEST(ArticleStoreDiskFullTest, CommitsFailWhileTheDiskIsFullAndResumeWhenSpaceRe
   EXPECT_THAT((*store)->Get(committed.front()), IsOk());
 
   disk.Free();
-  bool recovered = ::newsflow::testing::WaitFor(
-      [&] { return (*store)->Upsert(held).ok(); }, std::chrono::seconds(60));
+  bool recovered =
+      ::newsflow::testing::WaitFor([&] { return (*store)->Upsert(held).ok(); }, std::chrono::seconds(60));
   ASSERT_TRUE(recovered) << "the store did not recover after space returned";
   for (const std::string& id : committed) EXPECT_THAT((*store)->Get(id), IsOk()) << id;
   EXPECT_THAT((*store)->Get(held[0].id()), IsOk());

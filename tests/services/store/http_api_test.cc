@@ -49,9 +49,11 @@ class HttpApiTest : public ::testing::Test {
     first_id_ = batch[0].id();
   }
   void Start(const std::string& token = "", QueryLimits limits = {.default_limit = 1, .max_limit = 2}) {
-    server_ = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = token});
-    InstallHttpApi(*server_, *store_, limits,
-                   [] { return std::map<std::string, uint64_t>{{"received", 9}}; });
+    server_ =
+        std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = token});
+    InstallHttpApi(*server_, *store_, limits, [] {
+      return std::map<std::string, uint64_t>{{"received", 9}};
+    });
     ASSERT_THAT(server_->Start(), IsOk());
     port_ = server_->port();
   }
@@ -234,7 +236,8 @@ class HttpApiPagingTest : public HttpApiTest {
     HttpApiTest::SetUp();
     std::vector<v1::Article> batch;
     for (int i = 0; i < 2497; ++i) {
-      batch.push_back(MakeArticle(fmt::format("p{}", i), fmt::format("P{}", i), "body", i % 2 ? "Odd" : "Even"));
+      batch.push_back(
+          MakeArticle(fmt::format("p{}", i), fmt::format("P{}", i), "body", i % 2 ? "Odd" : "Even"));
       batch.back().set_published_at_ms(10'000 + (i % 50) * 1000);  // 50 distinct times
     }
     ASSERT_THAT(store_->Upsert(batch), IsOk());
@@ -298,7 +301,8 @@ TEST_F(HttpApiTest, CursorMarksAPositionNotAPage) {
   std::vector<v1::Article> newer{MakeArticle("n", "Newer", "x")};
   newer[0].set_published_at_ms(99'000);
   ASSERT_THAT(store_->Upsert(newer), IsOk());
-  nlohmann::json rest = GetJson("/v1/articles?limit=10&cursor=" + first["next_cursor"].get<std::string>(), 200);
+  nlohmann::json rest =
+      GetJson("/v1/articles?limit=10&cursor=" + first["next_cursor"].get<std::string>(), 200);
   EXPECT_THAT(Titles(rest), ElementsAre("Two", "One"));
 }
 
@@ -317,8 +321,7 @@ INSTANTIATE_TEST_SUITE_P(Paths, HttpApiBadParameterTest,
                                            "/v1/articles?since=-1", "/v1/articles?since=1e3",
                                            "/v1/articles?since=", "/v1/articles?until=%2010",
                                            "/v1/articles?cursor=zz", "/v1/articles?cursor=00",
-                                           "/v1/since/18446744073709551616", "/v1/since/-1",
-                                           "/v1/since/1x"));
+                                           "/v1/since/18446744073709551616", "/v1/since/-1", "/v1/since/1x"));
 
 class HttpApiBadLimitTest : public HttpApiTest, public ::testing::WithParamInterface<std::string> {};
 

@@ -32,23 +32,19 @@ void PrintTo(const Be64Case& c, std::ostream* os) { *os << "0x" << std::hex << c
 
 class Be64Test : public ::testing::TestWithParam<Be64Case> {};
 
-TEST_P(Be64Test, EncodesBigEndian) {
-  EXPECT_EQ(EncodeBE64(GetParam().value), GetParam().encoded);
-}
+TEST_P(Be64Test, EncodesBigEndian) { EXPECT_EQ(EncodeBE64(GetParam().value), GetParam().encoded); }
 
-TEST_P(Be64Test, DecodesBack) {
-  EXPECT_THAT(DecodeBE64(GetParam().encoded), Optional(GetParam().value));
-}
+TEST_P(Be64Test, DecodesBack) { EXPECT_THAT(DecodeBE64(GetParam().encoded), Optional(GetParam().value)); }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, Be64Test,
-    ::testing::Values(Be64Case{0, Bytes({0, 0, 0, 0, 0, 0, 0, 0})},
-                      Be64Case{1, Bytes({0, 0, 0, 0, 0, 0, 0, 1})},
-                      Be64Case{0x0102030405060708ULL, Bytes({1, 2, 3, 4, 5, 6, 7, 8})},
-                      Be64Case{0xff, Bytes({0, 0, 0, 0, 0, 0, 0, 0xff})},
-                      Be64Case{0x100, Bytes({0, 0, 0, 0, 0, 0, 1, 0})},
-                      Be64Case{std::numeric_limits<uint64_t>::max(),
-                               Bytes({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})}));
+INSTANTIATE_TEST_SUITE_P(Table, Be64Test,
+                         ::testing::Values(Be64Case{0, Bytes({0, 0, 0, 0, 0, 0, 0, 0})},
+                                           Be64Case{1, Bytes({0, 0, 0, 0, 0, 0, 0, 1})},
+                                           Be64Case{0x0102030405060708ULL, Bytes({1, 2, 3, 4, 5, 6, 7, 8})},
+                                           Be64Case{0xff, Bytes({0, 0, 0, 0, 0, 0, 0, 0xff})},
+                                           Be64Case{0x100, Bytes({0, 0, 0, 0, 0, 0, 1, 0})},
+                                           Be64Case{
+                                               std::numeric_limits<uint64_t>::max(),
+                                               Bytes({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})}));
 
 TEST(KeysTest, DecodeRejectsWrongLength) {
   EXPECT_EQ(DecodeBE64(""), std::nullopt);
@@ -89,9 +85,7 @@ TEST(KeysTest, TimeKeysAlsoSortNewestFirst) {
   EXPECT_LT(TimeKey(1000, "a"), TimeKey(1000, "b"));  // ties break by id
 }
 
-TEST(KeysTest, NegativeTimeSortsLikeZero) {
-  EXPECT_EQ(TimeKey(-5, "x"), TimeKey(0, "x"));
-}
+TEST(KeysTest, NegativeTimeSortsLikeZero) { EXPECT_EQ(TimeKey(-5, "x"), TimeKey(0, "x")); }
 
 TEST(KeysTest, PrefixOfOneValueDoesNotMatchALongerValue) {
   std::string longer = IndexKey("ai chips", 1, "id");

@@ -14,11 +14,11 @@ namespace {
 using ::newsflow::testing::IsOk;
 using ::newsflow::testing::MakeArticle;
 using ::newsflow::testing::TempDir;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
-using ::testing::Contains;
 
 std::vector<std::string> Titles(const v1::QueryResponse& r) {
   std::vector<std::string> titles;

@@ -61,10 +61,11 @@ class SearchIndexTest : public ::testing::Test {
         Make("holiday", "Bank holiday traffic",
              "Long queues are expected on every road out of the city during the bank holiday weekend.", "en",
              kT0 + 4000, "src-city", {"Traffic"}),
-        Make("port", "上海港口集装箱吞吐量创新高", "上海港今年前十个月的集装箱吞吐量再创新高，港口工人表示订单持续增长。",
-             "zh", kT0 + 5000, "src-zh", {"上海港", "集装箱"}),
-        Make("ai", "北京举办人工智能大会", "来自各地的研究人员在北京讨论人工智能的最新进展和应用。", "zh", kT0 + 6000,
-             "src-zh", {"人工智能"}),
+        Make("port", "上海港口集装箱吞吐量创新高",
+             "上海港今年前十个月的集装箱吞吐量再创新高，港口工人表示订单持续增长。", "zh", kT0 + 5000,
+             "src-zh", {"上海港", "集装箱"}),
+        Make("ai", "北京举办人工智能大会", "来自各地的研究人员在北京讨论人工智能的最新进展和应用。", "zh",
+             kT0 + 6000, "src-zh", {"人工智能"}),
     };
     for (const v1::Article& a : batch) ids_[a.title()] = a.id();
     ASSERT_THAT(store_->Upsert(batch), IsOk());
@@ -139,7 +140,8 @@ TEST_F(SearchIndexTest, Filters) {
   EXPECT_THAT(TitlesOf({.query = "storm", .source = "src-money"}), IsEmpty());
   EXPECT_THAT(TitlesOf({.query = "storm", .tag = "weather"}), ElementsAre("Storm warning for the coast"));
   EXPECT_THAT(TitlesOf({.query = "bank", .since_ms = kT0 + 3000}), ElementsAre("Bank holiday traffic"));
-  EXPECT_THAT(TitlesOf({.query = "bank", .until_ms = kT0 + 4000}), ElementsAre("Central bank raises interest rates"));
+  EXPECT_THAT(TitlesOf({.query = "bank", .until_ms = kT0 + 4000}),
+              ElementsAre("Central bank raises interest rates"));
   EXPECT_THAT(TitlesOf({.lang = "ZH", .order = SearchOrder::kNewest}),
               ElementsAre("北京举办人工智能大会", "上海港口集装箱吞吐量创新高"));
   v1::Article a = *store_->Get(Id("Storm warning for the coast"));
@@ -164,8 +166,8 @@ TEST_F(SearchIndexTest, SnippetHighlightsMatchesAndEscapesHtml) {
   SearchResult r = Find({.query = "inflation"});
   ASSERT_EQ(r.hits.size(), 1u);
   EXPECT_THAT(r.hits[0].snippet, HasSubstr("<mark>inflation</mark>"));
-  std::vector<v1::Article> batch{Make("html", "Quarterly profits", "Profits <b>fell</b> as costs & fees rose.", "en",
-                                      kT0, "src-money", {})};
+  std::vector<v1::Article> batch{Make(
+      "html", "Quarterly profits", "Profits <b>fell</b> as costs & fees rose.", "en", kT0, "src-money", {})};
   ASSERT_THAT(store_->Upsert(batch), IsOk());
   IndexAll();
   r = Find({.query = "fees"});
@@ -175,11 +177,12 @@ TEST_F(SearchIndexTest, SnippetHighlightsMatchesAndEscapesHtml) {
 }
 
 TEST_F(SearchIndexTest, BadRequestsAreInvalidArgument) {
-  for (const SearchRequest& r : {SearchRequest{.query = "storm AND"}, SearchRequest{.query = std::string(2000, 'a')},
-                                 SearchRequest{.query = "storm", .limit = 0},
-                                 SearchRequest{.query = "storm", .limit = kMaxSearchPageSize + 1},
-                                 SearchRequest{.query = "storm", .cursor = "x.1.2"},
-                                 SearchRequest{.query = "storm", .cursor = "n.1.2"}}) {
+  for (const SearchRequest& r :
+       {SearchRequest{.query = "storm AND"}, SearchRequest{.query = std::string(2000, 'a')},
+        SearchRequest{.query = "storm", .limit = 0},
+        SearchRequest{.query = "storm", .limit = kMaxSearchPageSize + 1},
+        SearchRequest{.query = "storm", .cursor = "x.1.2"},
+        SearchRequest{.query = "storm", .cursor = "n.1.2"}}) {
     auto result = Search(path(), r);
     EXPECT_TRUE(absl::IsInvalidArgument(result.status())) << r.query << " " << result.status();
     EXPECT_FALSE(result.status().message().empty());
@@ -189,8 +192,8 @@ TEST_F(SearchIndexTest, BadRequestsAreInvalidArgument) {
 
 // Pages through `r`, adding one article between each two pages; returns the
 // ids seen, in order.
-std::vector<std::string> PageWithInserts(ArticleStore& store, const std::string& path, SearchRequest r,
-                                         std::function<void(int)> insert) {
+std::vector<std::string> PageWithInserts(const std::string& path, SearchRequest r,
+                                         const std::function<void(int)>& insert) {
   std::vector<std::string> seen;
   for (int page = 0; page < 100; ++page) {
     auto result = Search(path, r);
@@ -210,10 +213,10 @@ TEST_F(SearchIndexTest, CursorPagesNeitherRepeatNorSkipWhileArticlesArrive) {
   for (int i = 0; i < 25; ++i) {
     // Different lengths give different scores; the same time for a few
     // exercises the tie-break by document.
-    batch.push_back(Make(fmt::format("market-{}", i), fmt::format("Market report {}", i),
-                         "Grain markets " + std::string(i % 7, 'x') + " closed higher. " +
-                             std::string(i, 'y') + " grain",
-                         "en", kT0 - 100 * (i / 3), "src-money", {}));
+    batch.push_back(
+        Make(fmt::format("market-{}", i), fmt::format("Market report {}", i),
+             "Grain markets " + std::string(i % 7, 'x') + " closed higher. " + std::string(i, 'y') + " grain",
+             "en", kT0 - 100 * (i / 3), "src-money", {}));
     originals.insert(batch.back().id());
   }
   ASSERT_THAT(store_->Upsert(batch), IsOk());
@@ -232,7 +235,7 @@ TEST_F(SearchIndexTest, CursorPagesNeitherRepeatNorSkipWhileArticlesArrive) {
       ++n;
     };
     std::vector<std::string> seen =
-        PageWithInserts(*store_, path(), {.query = "grain", .lang = "en", .limit = 4, .order = order}, insert);
+        PageWithInserts(path(), {.query = "grain", .lang = "en", .limit = 4, .order = order}, insert);
     EXPECT_GT(n, 3);
     std::set<std::string> unique(seen.begin(), seen.end());
     EXPECT_EQ(unique.size(), seen.size()) << "a hit repeated";
@@ -252,8 +255,8 @@ TEST_F(SearchIndexTest, IndexerCatchesUpWithWhatWasCommittedWhileItWasDown) {
   std::vector<v1::Article> batch{
       Make("ferry", "Ferry service resumes", "The island ferry sails again after the strike ended.", "en",
            kT0 + 7000, "src-city", {}),
-      Make("bridge", "Harbour bridge closes again", "Inspectors found cracks in the bridge deck.", "en", kT0 + 8000,
-           "src-city", {})};
+      Make("bridge", "Harbour bridge closes again", "Inspectors found cracks in the bridge deck.", "en",
+           kT0 + 8000, "src-city", {})};
   ASSERT_THAT(store_->Upsert(batch), IsOk());
   EXPECT_THAT(Titles("ferry"), IsEmpty());
 
@@ -264,8 +267,9 @@ TEST_F(SearchIndexTest, IndexerCatchesUpWithWhatWasCommittedWhileItWasDown) {
     SearchIndexer indexer(*store_, *std::move(index));
     ASSERT_TRUE(WaitFor([&] { return indexer.LastSequence() == store_->LastSequence(); }));
     // Committed while it runs: Notify() wakes it.
-    std::vector<v1::Article> later{Make("tram", "Tram line opens", "The new tram line carries its first riders.",
-                                        "en", kT0 + 9000, "src-city", {})};
+    std::vector<v1::Article> later{Make("tram", "Tram line opens",
+                                        "The new tram line carries its first riders.", "en", kT0 + 9000,
+                                        "src-city", {})};
     ASSERT_THAT(store_->Upsert(later), IsOk());
     indexer.Notify();
     ASSERT_TRUE(WaitFor([&] { return indexer.LastSequence() == store_->LastSequence(); }));
@@ -282,8 +286,8 @@ TEST_F(SearchIndexTest, IndexerCatchesUpWithWhatWasCommittedWhileItWasDown) {
 }
 
 TEST_F(SearchIndexTest, RebuildFromTheStoreGivesTheSameResults) {
-  const std::vector<std::string> queries = {"storm", "bank", "\"interest rates\"", "集装箱", "tag:traffic",
-                                            "bank NOT holiday"};
+  const std::vector<std::string> queries = {"storm",  "bank",        "\"interest rates\"",
+                                            "集装箱", "tag:traffic", "bank NOT holiday"};
   std::vector<std::vector<std::string>> before;
   for (const std::string& q : queries) before.push_back(Titles(q));
   // Damage the index: it lost documents and forgot how far it got.

@@ -403,7 +403,6 @@ TEST_F(StoreServiceHttpTest, ServesHttpOnTheReportedPort) {
   EXPECT_THAT(res->body, HasSubstr("\"title\":\"A\""));
 }
 
-
 // Stops the service from inside its ready callback, with HTTP enabled: Run()
 // must still return.
 TEST(StoreServiceStopTest, StopRightAfterReadyWithHttpReturns) {
@@ -417,15 +416,15 @@ TEST(StoreServiceStopTest, StopRightAfterReadyWithHttpReturns) {
     absl::Status status;
   };
   auto* state = new State;
-  auto config = ParseConfig(fmt::format("data_dir: {}\n"
-                                        "store:\n"
-                                        "  input: {}\n  publish: {}\n  acks: {}\n  query: {}\n"
-                                        "  http: {{enabled: true, port: 0}}\n"
-                                        "  sync_writes: false\n",
-                                        state->dir.path(), UniqueInprocEndpoint("stop-in"),
-                                        UniqueInprocEndpoint("stop-pub"), UniqueInprocEndpoint("stop-acks"),
-                                        UniqueInprocEndpoint("stop-query")),
-                            "stop-test.yaml");
+  auto config = ParseConfig(
+      fmt::format("data_dir: {}\n"
+                  "store:\n"
+                  "  input: {}\n  publish: {}\n  acks: {}\n  query: {}\n"
+                  "  http: {{enabled: true, port: 0}}\n"
+                  "  sync_writes: false\n",
+                  state->dir.path(), UniqueInprocEndpoint("stop-in"), UniqueInprocEndpoint("stop-pub"),
+                  UniqueInprocEndpoint("stop-acks"), UniqueInprocEndpoint("stop-query")),
+      "stop-test.yaml");
   ASSERT_THAT(config, IsOk());
   auto service = MakeStoreService(*config, state->context);
   ASSERT_THAT(service, IsOk());

@@ -129,8 +129,7 @@ class StoreServiceFixture : public ::testing::Test {
   }
 
   // Waits up to `timeout` for one message; nullopt when none came.
-  static std::optional<Received> RecvOne(zmq::socket_t& socket,
-                                         std::chrono::milliseconds timeout = 10s) {
+  static std::optional<Received> RecvOne(zmq::socket_t& socket, std::chrono::milliseconds timeout = 10s) {
     std::vector<zmq::pollitem_t> items{{socket.handle(), 0, ZMQ_POLLIN, 0}};
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -144,7 +143,8 @@ class StoreServiceFixture : public ::testing::Test {
         ADD_FAILURE() << "expected [topic, envelope], got " << parts.size() << " frames";
         return std::nullopt;
       }
-      auto envelope = DecodeEnvelope(std::string_view(static_cast<const char*>(parts[1].data()), parts[1].size()));
+      auto envelope =
+          DecodeEnvelope(std::string_view(static_cast<const char*>(parts[1].data()), parts[1].size()));
       EXPECT_THAT(envelope, IsOk());
       if (!envelope.ok()) return std::nullopt;
       return Received{parts[0].to_string(), *std::move(envelope)};
@@ -153,11 +153,11 @@ class StoreServiceFixture : public ::testing::Test {
   }
 
   // Receives until a message that is not about a probe article arrives.
-  std::optional<Received> RecvSkippingProbes(zmq::socket_t& socket,
-                                             std::chrono::milliseconds timeout = 10s) {
+  std::optional<Received> RecvSkippingProbes(zmq::socket_t& socket, std::chrono::milliseconds timeout = 10s) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       auto got = RecvOne(socket, left);
       if (!got) return std::nullopt;
       const v1::Envelope& e = got->envelope;
@@ -177,7 +177,8 @@ class StoreServiceFixture : public ::testing::Test {
       probe_ids_.insert(probe.id());
       Push(probe);
       while (auto got = RecvOne(socket, 100ms)) {
-        std::string id = got->envelope.has_ack() ? got->envelope.ack().article_id() : got->envelope.article().id();
+        std::string id =
+            got->envelope.has_ack() ? got->envelope.ack().article_id() : got->envelope.article().id();
         if (probe_ids_.contains(id)) reached = true;
       }
     }
@@ -194,16 +195,18 @@ class StoreServiceFixture : public ::testing::Test {
 
   // Waits until the store has committed `n` non-probe articles (by id count).
   bool WaitForStored(std::size_t n) {
-    return WaitFor([&] {
-      v1::QueryRequest q;
-      q.set_since_seq(0);
-      q.set_limit(1000);
-      auto r = Query(q);
-      if (!r.ok()) return false;
-      std::size_t count = 0;
-      for (const auto& a : r->articles()) count += probe_ids_.contains(a.id()) ? 0 : 1;
-      return count >= n;
-    }, 20s);
+    return WaitFor(
+        [&] {
+          v1::QueryRequest q;
+          q.set_since_seq(0);
+          q.set_limit(1000);
+          auto r = Query(q);
+          if (!r.ok()) return false;
+          std::size_t count = 0;
+          for (const auto& a : r->articles()) count += probe_ids_.contains(a.id()) ? 0 : 1;
+          return count >= n;
+        },
+        20s);
   }
 
   uint64_t Counter(const std::string& name) {

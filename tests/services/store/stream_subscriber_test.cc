@@ -21,8 +21,7 @@ using ::testing::ElementsAreArray;
 // Runs a StreamSubscriber on its own thread and records what it delivers.
 class Collector {
  public:
-  Collector(zmq::context_t& context, SubscriberOptions options)
-      : subscriber_(context, std::move(options)) {
+  Collector(zmq::context_t& context, SubscriberOptions options) : subscriber_(context, std::move(options)) {
     thread_ = std::jthread([this](std::stop_token stop) {
       absl::Status s = subscriber_.Run(stop, [this](const v1::Article& a) {
         std::lock_guard lock(mu_);

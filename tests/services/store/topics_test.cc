@@ -31,8 +31,8 @@ TEST(TopicsTest, TopicNames) {
 // Under ZeroMQ's prefix matching, no subscription to one value's topic
 // matches another value's, even when a key holds the separator.
 TEST(TopicsTest, SubscriptionsAreExact) {
-  const std::vector<std::string> keys = {"node", "node.js", "node.", "no", "n", "node:js", "1:x", "",
-                                         "10", "1", std::string("a\0b", 3)};
+  const std::vector<std::string> keys = {
+      "node", "node.js", "node.", "no", "n", "node:js", "1:x", "", "10", "1", std::string("a\0b", 3)};
   for (const auto& make : {&TagTopic, &LangTopic, &SourceTopic, &TermCountsSnapshotTopicOf}) {
     for (const std::string& a : keys) {
       for (const std::string& b : keys) {
@@ -48,7 +48,8 @@ TEST(TopicsTest, SubscriptionsAreExact) {
 
 TEST(TopicsTest, ArticleIsPublishedOnEveryTopicItBelongsTo) {
   v1::Article a = MakeArticle("t", "Title", "Text", "AI", "Chips");
-  EXPECT_THAT(TopicsFor(a), ElementsAre("article.", "tag.2:ai", "tag.5:chips", "lang.2:en", "source.8:src-test"));
+  EXPECT_THAT(TopicsFor(a),
+              ElementsAre("article.", "tag.2:ai", "tag.5:chips", "lang.2:en", "source.8:src-test"));
 }
 
 TEST(TopicsTest, MissingLanguageAndSourceAddNoTopic) {

@@ -55,10 +55,11 @@ TEST_F(SummarizerTest, SkipsHeadingsShortSentencesAndBoilerplate) {
 }
 
 TEST_F(SummarizerTest, DiversityAvoidsRepeatingAFact) {
-  Build("", "The ferry line added a night service to the islands this summer.\n"
-            "The ferry line added a night service to the islands this summer season.\n"
-            "Ticket prices for students fell by a third after a city council vote.\n"
-            "Harbour workers painted the old lighthouse red and white again.");
+  Build("",
+        "The ferry line added a night service to the islands this summer.\n"
+        "The ferry line added a night service to the islands this summer season.\n"
+        "Ticket prices for students fell by a third after a city council vote.\n"
+        "Harbour workers painted the old lighthouse red and white again.");
   const SentenceRanking ranking = RankSentences(document_);
   const std::vector<uint32_t> picked = SelectSentences(ranking, 2, kKeyPointDiversity);
   ASSERT_EQ(picked.size(), 2u);
@@ -158,17 +159,18 @@ TEST_F(SummarizerTest, KeyPointsReadAlone) {
   // A leading connective is dropped, not the fact after it; a quotation
   // with its speaker named stays whole.
   const auto has = [&](const std::string& text) {
-    return std::any_of(points.begin(), points.end(),
-                       [&](const KeyPoint& p) { return p.text == text; });
+    return std::any_of(points.begin(), points.end(), [&](const KeyPoint& p) { return p.text == text; });
   };
   EXPECT_TRUE(has("The cranes on the east quay will only be ready at the end of the summer."));
   EXPECT_TRUE(has("The port will open a visitor centre with a view of the terminal next summer."));
-  EXPECT_TRUE(has("\"We have hired two hundred new dock workers for the terminal,\" the harbour master said."));
+  EXPECT_TRUE(
+      has("\"We have hired two hundred new dock workers for the terminal,\" the harbour master said."));
 }
 
 TEST_F(SummarizerTest, CutQuotationIsNoKeyPoint) {
-  Build("", "The mayor said: \"We will keep the night ferry running all winter.\n"
-            "Ticket prices for students fell by a third after a city council vote.\n");
+  Build("",
+        "The mayor said: \"We will keep the night ferry running all winter.\n"
+        "Ticket prices for students fell by a third after a city council vote.\n");
   EXPECT_EQ(KeyPointForDisplay(document_, 0), "");
   EXPECT_NE(KeyPointForDisplay(document_, 1), "");
 }
@@ -176,23 +178,24 @@ TEST_F(SummarizerTest, CutQuotationIsNoKeyPoint) {
 // Long sentences become one short fact at a clause boundary; the cut never
 // falls inside a quotation or leaves a subject without its verb.
 TEST_F(SummarizerTest, LongKeyPointsAreCutAtAClause) {
-  Build("", "The regional council approved a budget of four hundred million euros for new tram "
-            "lines in the northern districts of the city on Tuesday; the opposition parties voted "
-            "against it and called the plan a waste of public money.\n"
-            "The shipyard in the old harbour, which builds ferries and small cargo ships for "
-            "owners in Norway and Sweden, will hire two hundred welders and electricians next "
-            "year.\n"
-            "The festival drew more than forty thousand visitors to the harbour over three days "
-            "of concerts and street food, while the organisers had planned for half that number of "
-            "people.\n"
-            "The new tram line will connect the university campus with the central railway "
-            "station and the harbour by the end of next year, but the council has not yet chosen "
-            "a company to build it.\n"
-            "The estimate for rebuilding the old harbour district - most of which was damaged by "
-            "the storm in January - was raised to three hundred million euros by the city council "
-            "this week.\n"
-            "The port earned forty million euros from container fees last year (up from thirty "
-            "million; the highest in a decade) and expects more from the new terminal next year.\n");
+  Build("",
+        "The regional council approved a budget of four hundred million euros for new tram "
+        "lines in the northern districts of the city on Tuesday; the opposition parties voted "
+        "against it and called the plan a waste of public money.\n"
+        "The shipyard in the old harbour, which builds ferries and small cargo ships for "
+        "owners in Norway and Sweden, will hire two hundred welders and electricians next "
+        "year.\n"
+        "The festival drew more than forty thousand visitors to the harbour over three days "
+        "of concerts and street food, while the organisers had planned for half that number of "
+        "people.\n"
+        "The new tram line will connect the university campus with the central railway "
+        "station and the harbour by the end of next year, but the council has not yet chosen "
+        "a company to build it.\n"
+        "The estimate for rebuilding the old harbour district - most of which was damaged by "
+        "the storm in January - was raised to three hundred million euros by the city council "
+        "this week.\n"
+        "The port earned forty million euros from container fees last year (up from thirty "
+        "million; the highest in a decade) and expects more from the new terminal next year.\n");
   const std::string first = KeyPointForDisplay(document_, 0);
   EXPECT_EQ(first,
             "The regional council approved a budget of four hundred million euros for new tram "
@@ -211,9 +214,10 @@ TEST_F(SummarizerTest, LongKeyPointsAreCutAtAClause) {
 }
 
 TEST_F(SummarizerTest, ChineseKeyPointsReadAlone) {
-  Build("", "此外，新码头明年将开通两条通往海岛的夜班渡轮航线。\n"
-            "他表示，港口将在三年内完成全部改造工程并投入使用。\n"
-            "市政府近日宣布，港口扩建工程将新增四个集装箱泊位。\n",
+  Build("",
+        "此外，新码头明年将开通两条通往海岛的夜班渡轮航线。\n"
+        "他表示，港口将在三年内完成全部改造工程并投入使用。\n"
+        "市政府近日宣布，港口扩建工程将新增四个集装箱泊位。\n",
         /*unspaced=*/true);
   EXPECT_EQ(KeyPointForDisplay(document_, 0), "新码头明年将开通两条通往海岛的夜班渡轮航线。");
   EXPECT_EQ(KeyPointForDisplay(document_, 1), "");
@@ -255,9 +259,10 @@ TEST_F(SummarizerTest, KeyPointsCoverTheSections) {
 }
 
 TEST_F(SummarizerTest, KeyPointsDropTrailingAttribution) {
-  Build("", "The harbour will reopen to cargo ships in early March, the port authority said.\n"
-            "Ticket prices for students fell by a third, according to the city council.\n"
-            "\"We will keep the night ferry running all winter,\" the mayor said.");
+  Build("",
+        "The harbour will reopen to cargo ships in early March, the port authority said.\n"
+        "Ticket prices for students fell by a third, according to the city council.\n"
+        "\"We will keep the night ferry running all winter,\" the mayor said.");
   EXPECT_EQ(KeyPointForDisplay(document_, 0), "The harbour will reopen to cargo ships in early March.");
   EXPECT_EQ(KeyPointForDisplay(document_, 1), "Ticket prices for students fell by a third.");
   EXPECT_EQ(KeyPointForDisplay(document_, 2), SentenceForDisplay(document_, 2));
