@@ -87,6 +87,7 @@ char32_t DecodeUtf8Slow(std::string_view text, size_t* pos) {
 }
 
 void AppendUtf8(char32_t cp, std::string* out) {
+  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
   if (cp < 0x80) {
     out->push_back(static_cast<char>(cp));
   } else if (cp < 0x800) {

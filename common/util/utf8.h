@@ -61,8 +61,9 @@ inline char32_t DecodeUtf8(std::string_view text, size_t* pos) {
   return DecodeUtf8Slow(text, pos);
 }
 
-// Appends the UTF-8 encoding of `cp` to `*out`.
-// REQUIRES: cp <= 0x10FFFF.
+// Appends the UTF-8 encoding of `cp` to `*out`; a value that is not a
+// Unicode scalar value (a surrogate, or past U+10FFFF) appends U+FFFD, so
+// the output is always valid UTF-8.
 void AppendUtf8(char32_t cp, std::string* out);
 
 // Number of code points in `text` (bytes that are not continuation bytes).

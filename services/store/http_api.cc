@@ -133,7 +133,7 @@ std::optional<HttpResponse> ReadSearch(const HttpRequest& req, const QueryLimits
 }  // namespace
 
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
-                    CountersFn counters, HealthFn health, SearchFn search) {
+                    const CountersFn& counters, const HealthFn& health, const SearchFn& search) {
   auto run = [&store, limits, counters](const v1::QueryRequest& q) {
     return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{});
   };

@@ -58,7 +58,8 @@ using SearchFn = std::function<absl::StatusOr<SearchResult>(const SearchRequest&
 // when commits fail), /readyz readiness (503 with the reason while commits
 // fail), /metrics the Prometheus text format 0.0.4 with HELP and TYPE.
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
-                    CountersFn counters, HealthFn health = nullptr, SearchFn search = nullptr);
+                    const CountersFn& counters, const HealthFn& health = nullptr,
+                    const SearchFn& search = nullptr);
 
 }  // namespace newsflow::store
 

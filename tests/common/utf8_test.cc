@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 namespace newsflow {
@@ -61,6 +62,19 @@ TEST(Utf8Test, DecodesAndEncodesRoundTrip) {
   for (size_t pos = 0; pos < text.size();) AppendUtf8(DecodeUtf8(text, &pos), &out);
   EXPECT_EQ(out, text);
   EXPECT_EQ(CountCodePoints(text), 4u);
+}
+
+TEST(Utf8Test, EncodingANonScalarValueAppendsReplacement) {
+  for (char32_t cp : {char32_t{0xD800}, char32_t{0xDFFF}, char32_t{0x110000}, char32_t{0xFFFFFFFF}}) {
+    std::string out;
+    AppendUtf8(cp, &out);
+    EXPECT_EQ(out, kReplacement) << std::hex << static_cast<uint32_t>(cp);
+  }
+  std::string edges;
+  AppendUtf8(0xD7FF, &edges);
+  AppendUtf8(0xE000, &edges);
+  AppendUtf8(0x10FFFF, &edges);
+  EXPECT_EQ(edges, "\xED\x9F\xBF\xEE\x80\x80\xF4\x8F\xBF\xBF");
 }
 
 TEST(Utf8Test, InvalidBytesDecodeAsReplacementWithoutOverrun) {

@@ -20,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "common/util/utf8.h"
 
 namespace newsflow::ingest {
 namespace {
@@ -58,23 +59,6 @@ std::string_view Strip(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
 }
-void AppendUtf8(std::string* out, unsigned cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 std::optional<std::string> DecodeAscii(std::string_view b) {
   for (char c : b) {
@@ -86,7 +70,7 @@ std::optional<std::string> DecodeAscii(std::string_view b) {
 std::string DecodeLatin1(std::string_view b) {
   std::string out;
   out.reserve(b.size() * 2);
-  for (char c : b) AppendUtf8(&out, static_cast<unsigned char>(c));
+  for (char c : b) AppendUtf8(static_cast<char32_t>(static_cast<unsigned char>(c)), &out);
   return out;
 }
 
@@ -101,9 +85,9 @@ std::optional<std::string> DecodeCp1252(std::string_view b) {
     unsigned c = static_cast<unsigned char>(ch);
     if (c >= 0x80 && c < 0xA0) {
       if (kC1[c - 0x80] == 0) return std::nullopt;
-      AppendUtf8(&out, kC1[c - 0x80]);
+      AppendUtf8(static_cast<char32_t>(kC1[c - 0x80]), &out);
     } else {
-      AppendUtf8(&out, c);
+      AppendUtf8(static_cast<char32_t>(c), &out);
     }
   }
   return out;
@@ -124,12 +108,12 @@ std::optional<std::string> DecodeUtf16(std::string_view b, bool big_endian) {
       if (i + 3 >= b.size()) return std::nullopt;
       unsigned lo = unit(i + 2);
       if (lo < 0xDC00 || lo > 0xDFFF) return std::nullopt;
-      AppendUtf8(&out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+      AppendUtf8(static_cast<char32_t>(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)), &out);
       i += 2;
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       return std::nullopt;
     } else {
-      AppendUtf8(&out, u);
+      AppendUtf8(static_cast<char32_t>(u), &out);
     }
   }
   return out;
@@ -146,7 +130,7 @@ std::optional<std::string> DecodeUtf32(std::string_view b, bool big_endian) {
       v = v << 8 | byte;
     }
     if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return std::nullopt;
-    AppendUtf8(&out, v);
+    AppendUtf8(static_cast<char32_t>(v), &out);
   }
   return out;
 }

@@ -20,6 +20,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "common/util/utf8.h"
 #include "services/ingest/feed/canonical_url.h"
 #include "services/ingest/feed/charset.h"
 #include "services/ingest/feed/feed_date.h"
@@ -173,7 +174,7 @@ std::string DecodeHtmlEntity(std::string_view name, std::unordered_map<std::stri
   if (auto it = cache->find(key); it != cache->end()) return it->second;
   if (int cp = fp::Html4Entity(key); cp >= 0) {
     std::string decoded;
-    fp::AppendUtf8(&decoded, static_cast<unsigned>(cp));
+    AppendUtf8(static_cast<char32_t>(cp), &decoded);
     cache->emplace(key, decoded);
     return decoded;
   }

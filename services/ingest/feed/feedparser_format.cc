@@ -909,8 +909,8 @@ Json ParseFeedparserFormat(std::string_view bytes, const FeedparserOptions& opti
   if (!options.url.empty()) {
     result["href"] = options.url;
     result["status"] = 200;
-    if (headers.contains("etag") && headers["etag"] != "") result["etag"] = headers["etag"];
-    if (headers.contains("last-modified") && headers["last-modified"] != "") {
+    if (headers.contains("etag") && !headers["etag"].empty()) result["etag"] = headers["etag"];
+    if (headers.contains("last-modified") && !headers["last-modified"].empty()) {
       result["modified"] = headers["last-modified"];
       result["modified_parsed"] = FeedparserParseDate(headers["last-modified"].get<std::string>());
     }

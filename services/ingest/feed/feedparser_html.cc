@@ -305,7 +305,7 @@ std::string SanitizeStyle(std::string style, bool svg_ok) {
     }
     if (ok) {
       if (!clean.empty()) clean += ' ';
-      clean += prop + ": " + value + ";";
+      clean.append(prop).append(": ").append(value).append(";");
     }
   }
   return clean;
@@ -539,26 +539,6 @@ std::string_view PyStrip(std::string_view s) {
   return s;
 }
 
-void AppendUtf8(std::string* out, unsigned cp) {
-  if (cp < 0x80) {
-    *out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *out += static_cast<char>(0xC0 | (cp >> 6));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *out += static_cast<char>(0xE0 | (cp >> 12));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x110000) {
-    *out += static_cast<char>(0xF0 | (cp >> 18));
-    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *out += "\xEF\xBF\xBD";
-  }
-}
-
 int Html4Entity(std::string_view name) {
   static const auto* table = [] {
     auto* m = new std::unordered_map<std::string, int>;
@@ -687,7 +667,7 @@ void SgmlParser::Feed(std::string_view data) {
         if (IsVoidElement(tag)) {
           step2 += "<" + tag + " />";
         } else {
-          step2 += "<" + tag + "></" + tag + ">";
+          step2.append("<").append(tag).append("></").append(tag).append(">");
         }
         i = m + 2;
         matched = true;
@@ -1284,7 +1264,7 @@ void TranslateCp1252(std::string* s) {
     if (c == 0xC2 && i + 1 < s->size()) {
       unsigned char d = static_cast<unsigned char>((*s)[i + 1]);
       if (d >= 0x80 && d <= 0x9F && kC1[d - 0x80] != 0) {
-        AppendUtf8(&out, kC1[d - 0x80]);
+        newsflow::AppendUtf8(kC1[d - 0x80], &out);
         ++i;
         continue;
       }

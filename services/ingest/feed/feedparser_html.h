@@ -91,8 +91,6 @@ std::string MakeSafeAbsoluteUri(std::string_view base, std::string_view rel = ""
 
 // HTML 4 entity name -> code point, or -1.
 int Html4Entity(std::string_view name);
-// Appends code point `cp` as UTF-8.
-void AppendUtf8(std::string* out, unsigned cp);
 bool IsVoidElement(std::string_view tag);
 bool IsAcceptableElement(std::string_view tag);
 // Options for the module's patterns: they read bytes (Latin-1 mode), as the

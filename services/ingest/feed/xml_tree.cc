@@ -348,7 +348,7 @@ class WellFormedParser {
       while (pos_ < in_.size() && !kValueStops[Byte(pos_)]) ++pos_;
       if (pos_ >= in_.size()) return false;
       const unsigned char c = Byte(pos_);
-      if (c == quote) break;
+      if (c == static_cast<unsigned char>(quote)) break;
       if (c == '"' || c == '\'') {
         ++pos_;
         continue;
