@@ -58,7 +58,8 @@ absl::Status WriteEndpointsFile(const std::string& path, const EndpointMap& endp
   return absl::OkStatus();
 }
 
-int RunService(int argc, char** argv, const std::string& name, const ServiceFactory& factory) {
+int RunService(int argc, char** argv, const std::string& name, const ServiceFactory& factory,
+               const std::vector<ServiceFlag>& flags) {
   CLI::App app{fmt::format("newsflow-{}: the newsflow {} daemon", name, name)};
   std::string config_path, data_dir, log_level, endpoints_file;
   bool check_only = false;
@@ -67,6 +68,7 @@ int RunService(int argc, char** argv, const std::string& name, const ServiceFact
   app.add_option("--data-dir", data_dir, "override data_dir");
   app.add_option("--log-level", log_level, "override logging.level");
   app.add_option("--endpoints-file", endpoints_file, "write bound endpoints as JSON to this file once ready");
+  for (const ServiceFlag& flag : flags) app.add_flag(flag.name, *flag.value, flag.help);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,6 +17,7 @@
 #define NEWSFLOW_COMMON_RUNTIME_SERVICE_MAIN_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/config/newsflow_config.h"
@@ -28,7 +29,16 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
-int RunService(int argc, char** argv, const std::string& name, const ServiceFactory& factory);
+// A daemon's own on/off flag, beside the common ones above ("--reindex").
+// RunService sets *value when the flag is given, before calling the factory.
+struct ServiceFlag {
+  std::string name;
+  std::string help;
+  bool* value = nullptr;
+};
+
+int RunService(int argc, char** argv, const std::string& name, const ServiceFactory& factory,
+               const std::vector<ServiceFlag>& flags = {});
 
 // Loads `path` (or the defaults when empty) and applies command-line
 // overrides. Shared by RunService and the `newsflow` CLI.

@@ -859,14 +859,7 @@ void PrintSearchResult(const store::SearchResult& r, bool json) {
 absl::StatusOr<uint64_t> CatchUpSearchIndex(const NewsflowConfig& config, const store::ArticleStore& db) {
   auto index = store::SearchIndex::Open(config.store.SearchPath());
   if (!index.ok()) return index.status();
-  uint64_t count = 0;
-  bool more = true;
-  while (more) {
-    auto n = (*index)->CatchUp(db, store::kSearchIndexBatch, &more);
-    if (!n.ok()) return n.status();
-    count += *n;
-  }
-  return count;
+  return (*index)->CatchUpAll(db);
 }
 
 // --load: enriches JSON lines {"id", "title", "text", "url"?,

@@ -4,5 +4,11 @@
 #include "services/store/store_service.h"
 
 int main(int argc, char** argv) {
-  return newsflow::RunService(argc, argv, "store", &newsflow::store::MakeStoreService);
+  bool reindex = false;
+  return newsflow::RunService(
+      argc, argv, "store",
+      [&reindex](const newsflow::NewsflowConfig& config, zmq::context_t& context) {
+        return newsflow::store::MakeStoreServiceWithOptions(config, context, {.reindex = reindex});
+      },
+      {{"--reindex", "rebuild the search index from the article database, then run", &reindex}});
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <xapian.h>
@@ -45,7 +46,7 @@ std::string BooleanTerm(std::string_view prefix, std::string_view value) {
 }
 
 // Xapian's Snowball stemmer for a language code, or none (Chinese, "und").
-Xapian::Stem StemmerFor(const std::string& lang) {
+Xapian::Stem MakeStemmer(const std::string& lang) {
   if (lang.empty() || lang == "und" || lang == "none") return Xapian::Stem();
   try {
     return Xapian::Stem(lang);
@@ -56,11 +57,12 @@ Xapian::Stem StemmerFor(const std::string& lang) {
 
 std::string LangOf(const v1::Article& a) { return absl::AsciiStrToLower(a.enrichment().language()); }
 
-Xapian::Document MakeDocument(const v1::Article& a, Xapian::TermGenerator& terms) {
+// `terms` is set to the article's stemmer, `stemmer`.
+Xapian::Document MakeDocument(const v1::Article& a, const std::string& lang, const Xapian::Stem& stemmer,
+                              Xapian::TermGenerator& terms) {
   Xapian::Document doc;
   terms.set_document(doc);
-  const std::string lang = LangOf(a);
-  terms.set_stemmer(StemmerFor(lang));
+  terms.set_stemmer(stemmer);
   // Positions jump between fields so that no phrase spans two of them.
   terms.index_text(a.title(), kTitleWeight);
   terms.increase_termpos();
@@ -231,7 +233,7 @@ Xapian::Query FilterQuery(const SearchRequest& r) {
 
 absl::StatusOr<SearchResult> RunSearch(const Xapian::Database& db, const SearchRequest& r,
                                        const std::optional<Cursor>& cursor) {
-  const Xapian::Stem stemmer = StemmerFor(r.lang.empty() ? "en" : absl::AsciiStrToLower(r.lang));
+  const Xapian::Stem stemmer = MakeStemmer(r.lang.empty() ? "en" : absl::AsciiStrToLower(r.lang));
   Xapian::Query query = Xapian::Query::MatchAll;
   if (!r.query.empty()) {
     Xapian::QueryParser qp = MakeParser(db, stemmer);
@@ -297,7 +299,20 @@ absl::StatusOr<SearchResult> RunSearch(const Xapian::Database& db, const SearchR
 
 }  // namespace
 
+SearchIndex::SearchIndex() : terms_(std::make_unique<Xapian::TermGenerator>()) {
+  terms_->set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  terms_->set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
+
 SearchIndex::~SearchIndex() = default;
+
+const Xapian::Stem& SearchIndex::StemmerFor(const std::string& lang) {
+  auto it = stemmers_.find(lang);
+  if (it == stemmers_.end()) {
+    it = stemmers_.emplace(lang, std::make_unique<Xapian::Stem>(MakeStemmer(lang))).first;
+  }
+  return *it->second;
+}
 
 absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path) {
   std::unique_ptr<SearchIndex> index(new SearchIndex());
@@ -318,6 +333,7 @@ absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string
     if (!last.empty() && !ParseU64(last, &index->last_sequence_)) {
       return absl::DataLossError(fmt::format("search index {}: last sequence \"{}\" malformed", path, last));
     }
+    index->pending_sequence_ = index->last_sequence_;
   } catch (const Xapian::Error& e) {
     return XapianError(e, "open " + path);
   }
@@ -326,23 +342,39 @@ absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string
 
 uint64_t SearchIndex::DocumentCount() const { return db_->get_doccount(); }
 
-absl::Status SearchIndex::Index(const std::vector<v1::Article>& articles, uint64_t last_sequence) {
+absl::Status SearchIndex::Add(const std::vector<v1::Article>& articles, uint64_t last_sequence) {
   try {
-    Xapian::TermGenerator terms;
-    terms.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-    terms.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     for (const v1::Article& a : articles) {
-      db_->replace_document(BooleanTerm("Q", a.id()), MakeDocument(a, terms));
+      const std::string lang = LangOf(a);
+      db_->replace_document(BooleanTerm("Q", a.id()), MakeDocument(a, lang, StemmerFor(lang), *terms_));
     }
-    db_->set_metadata(kMetaLastSequence, std::to_string(last_sequence));
-    db_->commit();
   } catch (const Xapian::Error& e) {
-    // last_sequence_ stays, so the next call indexes this batch again and
-    // replaces whatever of it is pending; a later commit then records the
-    // documents and the sequence together.
+    // pending_sequence_ stays, so the batch is read again and replaces
+    // whatever of it Xapian holds.
     return XapianError(e, "index");
   }
-  last_sequence_ = last_sequence;
+  pending_documents_ += articles.size();
+  pending_sequence_ = std::max(pending_sequence_, last_sequence);
+  return absl::OkStatus();
+}
+
+absl::Status SearchIndex::Index(const std::vector<v1::Article>& articles, uint64_t last_sequence) {
+  if (absl::Status s = Add(articles, last_sequence); !s.ok()) return s;
+  return Commit();
+}
+
+absl::Status SearchIndex::Commit() {
+  if (!HasPending()) return absl::OkStatus();
+  try {
+    db_->set_metadata(kMetaLastSequence, std::to_string(pending_sequence_));
+    db_->commit();
+  } catch (const Xapian::Error& e) {
+    // last_sequence_ stays: after a restart the uncommitted documents are
+    // indexed again; meanwhile the next Commit() tries again with them.
+    return XapianError(e, "commit");
+  }
+  last_sequence_ = pending_sequence_;
+  pending_documents_ = 0;
   return absl::OkStatus();
 }
 
@@ -350,16 +382,29 @@ absl::StatusOr<std::size_t> SearchIndex::CatchUp(const ArticleStore& store, std:
   // Read before the scan: every entry up to `head` is then in the log the
   // scan reads, so a scan that reaches the end covers all of it.
   const uint64_t head = store.LastSequence();
-  auto articles = store.Since(last_sequence_, batch, more);
+  auto articles = store.Since(pending_sequence_, batch, more);
   if (!articles.ok()) return articles.status();
-  uint64_t last = last_sequence_;
+  uint64_t last = pending_sequence_;
   for (const v1::Article& a : *articles) last = std::max(last, a.sequence());
   // Entries of versions replaced since were skipped by Since(); past the
   // last returned article they are covered only when the scan ended.
   if (!*more) last = std::max(last, head);
-  if (articles->empty() && last == last_sequence_) return 0;
-  if (absl::Status s = Index(*articles, last); !s.ok()) return s;
+  if (absl::Status s = Add(*articles, last); !s.ok()) return s;
   return articles->size();
+}
+
+absl::StatusOr<uint64_t> SearchIndex::CatchUpAll(const ArticleStore& store) {
+  uint64_t count = 0;
+  bool more = true;
+  while (more) {
+    auto n = CatchUp(store, kSearchIndexBatch, &more);
+    if (!n.ok()) return n.status();
+    count += *n;
+    if (pending_documents_ >= kSearchCommitDocuments || !more) {
+      if (absl::Status s = Commit(); !s.ok()) return s;
+    }
+  }
+  return count;
 }
 
 absl::StatusOr<uint64_t> SearchIndex::Rebuild(const ArticleStore& store, const std::string& path) {
@@ -372,12 +417,9 @@ absl::StatusOr<uint64_t> SearchIndex::Rebuild(const ArticleStore& store, const s
   {
     auto index = Open(fresh);
     if (!index.ok()) return index.status();
-    bool more = true;
-    while (more) {
-      auto n = (*index)->CatchUp(store, kSearchIndexBatch, &more);
-      if (!n.ok()) return n.status();
-      count += *n;
-    }
+    auto n = (*index)->CatchUpAll(store);
+    if (!n.ok()) return n.status();
+    count = *n;
   }
   if (fs::exists(path)) fs::rename(path, old, ec);
   if (ec)
@@ -390,7 +432,10 @@ absl::StatusOr<uint64_t> SearchIndex::Rebuild(const ArticleStore& store, const s
   return count;
 }
 
-absl::StatusOr<SearchResult> Search(const std::string& path, const SearchRequest& request) {
+namespace {
+
+// Checks the bounds of `request` and parses its cursor.
+absl::Status CheckRequest(const SearchRequest& request, std::optional<Cursor>* cursor) {
   if (request.query.size() > kMaxSearchQueryBytes) {
     return absl::InvalidArgumentError(fmt::format("query longer than {} bytes", kMaxSearchQueryBytes));
   }
@@ -400,15 +445,22 @@ absl::StatusOr<SearchResult> Search(const std::string& path, const SearchRequest
   if (request.since_ms < 0 || request.until_ms < 0) {
     return absl::InvalidArgumentError("since and until must not be negative");
   }
-  std::optional<Cursor> cursor;
   if (!request.cursor.empty()) {
     Cursor c;
     if (!ParseCursor(request.cursor, request.order, &c)) {
       return absl::InvalidArgumentError(
           "cursor must be a next_cursor of an earlier answer in the same order");
     }
-    cursor = c;
+    *cursor = c;
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SearchResult> Search(const std::string& path, const SearchRequest& request) {
+  std::optional<Cursor> cursor;
+  if (absl::Status s = CheckRequest(request, &cursor); !s.ok()) return s;
   // A commit between opening and reading makes Xapian throw
   // DatabaseModifiedError; the next attempt sees the new revision.
   for (int attempt = 0;; ++attempt) {
@@ -421,6 +473,50 @@ absl::StatusOr<SearchResult> Search(const std::string& path, const SearchRequest
       return XapianError(e, "search " + path);
     }
   }
+}
+
+SearchReader::SearchReader(std::string path) : path_(std::move(path)) {}
+SearchReader::~SearchReader() = default;
+
+absl::StatusOr<SearchResult> SearchReader::Search(const SearchRequest& request) {
+  std::optional<Cursor> cursor;
+  if (absl::Status s = CheckRequest(request, &cursor); !s.ok()) return s;
+  std::unique_ptr<Xapian::Database> db;
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      db = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  absl::StatusOr<SearchResult> result;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      if (db) {
+        db->reopen();  // to the latest commit; cheap when there is none
+      } else {
+        db = std::make_unique<Xapian::Database>(path_);
+      }
+      result = RunSearch(*db, request, cursor);
+      break;
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      // The revision it read was overwritten: reopen() moves to the latest.
+      if (attempt >= 2) {
+        result = XapianError(e, "search");
+        break;
+      }
+    } catch (const Xapian::Error& e) {
+      // Opening failed (no index yet) or the view is broken: not kept.
+      db.reset();
+      result = XapianError(e, "search " + path_);
+      break;
+    }
+  }
+  if (db) {
+    std::lock_guard lock(mu_);
+    idle_.push_back(std::move(db));
+  }
+  return result;
 }
 
 nlohmann::json SearchResultToJson(const SearchResult& result) {

@@ -36,15 +36,27 @@
 // Snippets are HTML: Xapian escapes <, > and & of the article text and the
 // matched words are wrapped in <mark>...</mark>.
 //
-// Thread safety: SearchIndex (the writer) is used by one thread at a time;
-// Search() opens its own read-only view per call and may run on any number
-// of threads beside the writer, from this or another process. A reader sees
-// the last committed batch.
+// Commits: a Xapian commit syncs the database's files and costs far more
+// than indexing a few articles, so the writer adds documents as they come
+// (CatchUp) and commits them in large groups (Commit): the store's indexer
+// commits every kSearchCommitDocuments documents or kSearchCommitInterval,
+// whichever comes first. The last indexed sequence is set in the same
+// commit, so a crash loses only uncommitted work, which the next start
+// indexes again from the sequence log.
+//
+// Thread safety: SearchIndex (the writer) is used by one thread at a time.
+// Readers see the last commit: Search() opens its own read-only view per
+// call (for one-off use, e.g. the CLI in another process); a SearchReader
+// keeps open views for a server's many queries. Both run on any number of
+// threads beside the writer.
 #ifndef NEWSFLOW_SERVICES_STORE_SEARCH_INDEX_H_
 #define NEWSFLOW_SERVICES_STORE_SEARCH_INDEX_H_
 
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -55,8 +67,11 @@
 #include "services/store/article_store.h"
 
 namespace Xapian {
+class Database;
+class Stem;
+class TermGenerator;
 class WritableDatabase;
-}
+}  // namespace Xapian
 
 namespace newsflow::store {
 
@@ -64,8 +79,15 @@ namespace newsflow::store {
 // with kInvalidArgument, not trimmed, so a client learns the limit).
 inline constexpr std::size_t kMaxSearchQueryBytes = 1024;
 inline constexpr std::size_t kMaxSearchPageSize = 100;
-// Articles indexed per Xapian commit by CatchUp().
+// Articles read from the sequence log per CatchUp() call.
 inline constexpr std::size_t kSearchIndexBatch = 500;
+// A commit is due after this many added documents or this long after the
+// first uncommitted one, whichever comes first. The count bounds the work
+// a crash throws away and the writer's memory (larger groups measured
+// slower on newsflow_search_bench: Xapian's in-memory postings grow); the
+// interval bounds how late a new article shows in searches.
+inline constexpr std::size_t kSearchCommitDocuments = 1000;
+inline constexpr std::chrono::milliseconds kSearchCommitInterval(1000);
 
 enum class SearchOrder {
   kRelevance,  // BM25 score, best first
@@ -122,15 +144,33 @@ class SearchIndex {
 
   // The last sequence number whose article is indexed and committed.
   uint64_t LastSequence() const { return last_sequence_; }
+  // The last sequence number added, committed or not (>= LastSequence()).
+  uint64_t PendingSequence() const { return pending_sequence_; }
+  // Documents added since the last commit.
+  std::size_t PendingDocuments() const { return pending_documents_; }
+  // Whether anything (documents or a sequence advance) awaits Commit().
+  bool HasPending() const { return pending_sequence_ != last_sequence_; }
   uint64_t DocumentCount() const;
 
-  // Adds or replaces `articles` and records `last_sequence`, in one commit.
+  // Adds or replaces `articles` and records `last_sequence`, in one commit
+  // (with whatever was added before).
   absl::Status Index(const std::vector<v1::Article>& articles, uint64_t last_sequence);
 
-  // Indexes one batch of what `store` committed after LastSequence() (at
-  // most `batch` articles). Returns how many were indexed; `*more` says
-  // whether the log goes on.
+  // Adds one batch of what `store` committed after PendingSequence() (at
+  // most `batch` articles), without committing. Returns how many were
+  // added; `*more` says whether the log goes on. On an error nothing of
+  // the batch counts as added: the next call reads it again (replacing
+  // whatever of it Xapian holds).
   absl::StatusOr<std::size_t> CatchUp(const ArticleStore& store, std::size_t batch, bool* more);
+
+  // Commits the added documents with PendingSequence() as the last indexed
+  // sequence. A no-op when nothing is pending.
+  absl::Status Commit();
+
+  // Adds everything `store` committed after PendingSequence() and commits,
+  // every kSearchCommitDocuments documents and at the end. Returns the
+  // number of articles indexed. For offline use (the CLI, Rebuild).
+  absl::StatusOr<uint64_t> CatchUpAll(const ArticleStore& store);
 
   // Replaces the index at `path` with one built from `store` alone: built
   // in a folder beside it, then swapped in. No writer may hold `path`.
@@ -138,11 +178,44 @@ class SearchIndex {
   static absl::StatusOr<uint64_t> Rebuild(const ArticleStore& store, const std::string& path);
 
  private:
-  SearchIndex() = default;
+  SearchIndex();
+  // Adds or replaces `articles` and moves PendingSequence() to
+  // `last_sequence`, without committing.
+  absl::Status Add(const std::vector<v1::Article>& articles, uint64_t last_sequence);
+  // The Snowball stemmer of a language code, made once per code.
+  const Xapian::Stem& StemmerFor(const std::string& lang);
 
   std::string path_;
   std::unique_ptr<Xapian::WritableDatabase> db_;
+  // Reused for every document: making one (and a stemmer) per article
+  // costs more than indexing a short one.
+  std::unique_ptr<Xapian::TermGenerator> terms_;
+  std::map<std::string, std::unique_ptr<Xapian::Stem>> stemmers_;
   uint64_t last_sequence_ = 0;
+  uint64_t pending_sequence_ = 0;
+  std::size_t pending_documents_ = 0;
+};
+
+// Searches the index at `path` for a server: it keeps read-only Database
+// objects open between queries (opening one reads the database's headers
+// and costs more than a typical query) and reopen()s one to the writer's
+// latest commit before each use, which costs a read of the version file.
+// A Xapian Database must not be used by two threads at once, so each query
+// takes one from a pool (a new one when all are busy) and returns it.
+//
+// Thread safety: Search() from any number of threads.
+class SearchReader {
+ public:
+  explicit SearchReader(std::string path);
+  ~SearchReader();
+
+  // As the free Search() below.
+  absl::StatusOr<SearchResult> Search(const SearchRequest& request);
+
+ private:
+  std::string path_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Xapian::Database>> idle_;  // GUARDED_BY(mu_)
 };
 
 // Runs `request` on the index at `path` (read-only). kInvalidArgument for a

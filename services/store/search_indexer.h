@@ -8,7 +8,12 @@
 // An indexing error (a full disk) is logged rate-limited and retried with
 // backoff; the index then lags, searches still answer from its last commit.
 //
-// Thread safety: Notify(), LastSequence() and Lag() from any thread.
+// Documents are committed in groups (kSearchCommitDocuments or
+// kSearchCommitInterval, whichever first; see search_index.h), so a new
+// article shows in searches within about kSearchCommitInterval; the
+// destructor commits what is pending.
+//
+// Thread safety: Notify(), LastSequence() and Errors() from any thread.
 #ifndef NEWSFLOW_SERVICES_STORE_SEARCH_INDEXER_H_
 #define NEWSFLOW_SERVICES_STORE_SEARCH_INDEXER_H_
 
@@ -27,7 +32,7 @@ class SearchIndexer {
  public:
   // `store` must outlive the indexer. Starts the thread.
   SearchIndexer(const ArticleStore& store, std::unique_ptr<SearchIndex> index);
-  // Stops the thread (the batch in hand is finished and committed first).
+  // Stops the thread (what it has added is committed first).
   ~SearchIndexer();
 
   // New articles were committed: wake the thread now rather than at its next poll.

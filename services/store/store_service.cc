@@ -185,7 +185,10 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
 
   SearchFn search;
   if (config_.search_enabled) {
-    search = [path = config_.SearchPath()](const SearchRequest& r) { return Search(path, r); };
+    // Views stay open between queries and follow the indexer's commits.
+    search = [reader = std::make_shared<SearchReader>(config_.SearchPath())](const SearchRequest& r) {
+      return reader->Search(r);
+    };
   }
 
   HttpServer http(MakeHttpServerOptions(config_.http_address, config_.http_port, config_.http_token,
@@ -498,6 +501,12 @@ void StoreService::QueryLoop(std::stop_token stop, std::promise<absl::StatusOr<s
 
 absl::StatusOr<std::unique_ptr<Service>> MakeStoreService(const NewsflowConfig& config,
                                                           zmq::context_t& context) {
+  return MakeStoreServiceWithOptions(config, context, {});
+}
+
+absl::StatusOr<std::unique_ptr<Service>> MakeStoreServiceWithOptions(const NewsflowConfig& config,
+                                                                     zmq::context_t& context,
+                                                                     const StoreStartOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(config.store.data_dir, ec);
   if (ec) {
@@ -507,6 +516,19 @@ absl::StatusOr<std::unique_ptr<Service>> MakeStoreService(const NewsflowConfig& 
   auto db = ArticleStore::Open({config.store.data_dir, config.store.sync_writes});
   if (!db.ok()) return db.status();
   std::unique_ptr<SearchIndex> search_index;
+  if (options.reindex && !config.store.search_enabled) {
+    return absl::InvalidArgumentError("--reindex: search is disabled (store.search.enabled)");
+  }
+  if (options.reindex) {
+    auto logger = MakeLogger("store.search");
+    logger->info("rebuilding the search index {} from {} articles", config.store.SearchPath(),
+                 (*db)->ArticleCount());
+    const int64_t start = NowMs();
+    auto count = SearchIndex::Rebuild(**db, config.store.SearchPath());
+    if (!count.ok()) return Annotate(count.status(), "store --reindex");
+    logger->info("search index rebuilt: {} articles up to sequence {} in {:.1f} s", *count,
+                 (*db)->LastSequence(), static_cast<double>(NowMs() - start) / 1000.0);
+  }
   if (config.store.search_enabled) {
     auto opened = SearchIndex::Open(config.store.SearchPath());
     if (!opened.ok()) return opened.status();

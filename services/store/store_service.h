@@ -26,9 +26,23 @@
 
 namespace newsflow::store {
 
+struct StoreStartOptions {
+  // Rebuild the search index from the article database alone before
+  // running (newsflow-store --reindex; the same SearchIndex::Rebuild as
+  // `newsflow search --reindex`): for an index lost or damaged, or after a
+  // change of what is indexed. The store starts serving once it is done
+  // (the new index is built beside the old one and then swapped in).
+  bool reindex = false;
+};
+
 // Opens the database (so a locked or corrupt database fails at start).
 absl::StatusOr<std::unique_ptr<Service>> MakeStoreService(const NewsflowConfig& config,
                                                           zmq::context_t& context);
+// The same, with start options (a separate name, so that
+// &MakeStoreService stays one function for a ServiceFactory).
+absl::StatusOr<std::unique_ptr<Service>> MakeStoreServiceWithOptions(const NewsflowConfig& config,
+                                                                     zmq::context_t& context,
+                                                                     const StoreStartOptions& options);
 
 }  // namespace newsflow::store
 

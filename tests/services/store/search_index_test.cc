@@ -1,7 +1,10 @@
 #include "services/store/search_index.h"
 
+#include <atomic>
+#include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -13,6 +16,7 @@
 #include "services/store/article_store.h"
 #include "services/store/http_api.h"
 #include "services/store/search_indexer.h"
+#include "services/store/store_service.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow::store {
@@ -77,6 +81,7 @@ class SearchIndexTest : public ::testing::Test {
     ASSERT_THAT(index, IsOk());
     bool more = true;
     while (more) ASSERT_THAT((*index)->CatchUp(*store_, 2, &more), IsOk());
+    ASSERT_THAT((*index)->Commit(), IsOk());
     EXPECT_EQ((*index)->LastSequence(), store_->LastSequence());
   }
 
@@ -306,11 +311,74 @@ TEST_F(SearchIndexTest, RebuildFromTheStoreGivesTheSameResults) {
   EXPECT_EQ((*reopened)->LastSequence(), store_->LastSequence());
 }
 
+TEST_F(SearchIndexTest, AddedDocumentsCountOnlyOnceCommitted) {
+  std::vector<v1::Article> batch{Make("ferry", "Ferry service resumes",
+                                      "The island ferry sails again after the strike ended.", "en",
+                                      kT0 + 7000, "src-city", {})};
+  ASSERT_THAT(store_->Upsert(batch), IsOk());
+  auto index = SearchIndex::Open(path());
+  ASSERT_THAT(index, IsOk());
+  const uint64_t committed = (*index)->LastSequence();
+  bool more = true;
+  ASSERT_THAT((*index)->CatchUp(*store_, 10, &more), IsOk());
+  EXPECT_FALSE(more);
+  EXPECT_TRUE((*index)->HasPending());
+  EXPECT_EQ((*index)->PendingDocuments(), 1u);
+  EXPECT_EQ((*index)->PendingSequence(), store_->LastSequence());
+  // Neither readers nor a restart see the sequence move before the commit.
+  EXPECT_EQ((*index)->LastSequence(), committed);
+  EXPECT_THAT(Titles("ferry"), IsEmpty());
+  ASSERT_THAT((*index)->Commit(), IsOk());
+  EXPECT_FALSE((*index)->HasPending());
+  EXPECT_EQ((*index)->LastSequence(), store_->LastSequence());
+  EXPECT_THAT(Titles("ferry"), ElementsAre("Ferry service resumes"));
+}
+
+TEST_F(SearchIndexTest, ReaderFollowsTheWritersCommits) {
+  SearchReader reader(path());
+  auto titles = [&](const std::string& q) {
+    std::vector<std::string> out;
+    auto result = reader.Search({.query = q});
+    EXPECT_THAT(result, IsOk());
+    if (result.ok()) {
+      for (const SearchHit& h : result->hits) out.push_back(h.title);
+    }
+    return out;
+  };
+  EXPECT_THAT(titles("storm"),
+              ElementsAre("Storm warning for the coast", "Harbour bridge reopens after repairs"));
+  EXPECT_THAT(titles("ferry"), IsEmpty());  // its view stays open in the pool
+  std::vector<v1::Article> batch{Make("ferry", "Ferry service resumes",
+                                      "The island ferry sails again after the strike ended.", "en",
+                                      kT0 + 7000, "src-city", {})};
+  ASSERT_THAT(store_->Upsert(batch), IsOk());
+  IndexAll();
+  EXPECT_THAT(titles("ferry"), ElementsAre("Ferry service resumes"));
+  // Queries from several threads at once each get a view of their own.
+  std::vector<std::thread> threads;
+  std::atomic<int> found{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) found += titles("ferry").size() == 1;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(found.load(), 80);
+  EXPECT_THAT(reader.Search({.query = "storm AND"}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SearchReaderTest, NoIndexYetIsUnavailable) {
+  TempDir dir;
+  SearchReader reader(dir.Sub("search"));
+  EXPECT_EQ(reader.Search({.query = "storm"}).status().code(), absl::StatusCode::kUnavailable);
+}
+
 // /v1/search on a real HTTP server on loopback.
 TEST_F(SearchIndexTest, HttpSearch) {
   HttpServer server(HttpServerOptions{.address = "127.0.0.1", .port = 0});
+  auto reader = std::make_shared<SearchReader>(path());
   InstallHttpApi(server, *store_, {}, nullptr, nullptr,
-                 [p = path()](const SearchRequest& r) { return Search(p, r); });
+                 [reader](const SearchRequest& r) { return reader->Search(r); });
   ASSERT_THAT(server.Start(), IsOk());
   httplib::Client client("127.0.0.1", server.port());
   auto res = client.Get("/v1/search?q=storm&limit=1");
@@ -345,6 +413,27 @@ TEST_F(SearchIndexTest, HttpSearch) {
     EXPECT_EQ(res->status, 400) << bad;
   }
   server.Stop();
+}
+
+// newsflow-store --reindex: the index is rebuilt from the database alone
+// before the service runs, with the same code as `newsflow search --reindex`.
+TEST_F(SearchIndexTest, StoreReindexOptionRebuildsBeforeServing) {
+  const std::vector<std::string> before = Titles("storm");
+  ASSERT_FALSE(before.empty());
+  std::filesystem::remove_all(path());
+  store_.reset();  // the service opens the database itself
+  auto config = ParseConfig(fmt::format("data_dir: {}\nstore:\n  data_dir: {}\n  search: {{path: {}}}\n",
+                                        dir_.path(), dir_.Sub("db"), path()),
+                            "reindex-test.yaml");
+  ASSERT_THAT(config, IsOk());
+  zmq::context_t context(1);
+  auto service = MakeStoreServiceWithOptions(*config, context, {.reindex = true});
+  ASSERT_THAT(service, IsOk());
+  EXPECT_EQ(Titles("storm"), before);
+  service->reset();
+  config->store.search_enabled = false;
+  EXPECT_EQ(MakeStoreServiceWithOptions(*config, context, {.reindex = true}).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SearchDisabledTest, HttpAnswers404) {
