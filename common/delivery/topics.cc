@@ -16,6 +16,11 @@ std::string TagKeyTopic(std::string_view tag_key) { return ExactTopic("tag", tag
 std::string LangTopic(std::string_view lang) { return ExactTopic("lang", lang); }
 std::string SourceTopic(std::string_view source_id) { return ExactTopic("source", source_id); }
 
+std::string TrendingTopic(std::string_view window, std::string_view lang) {
+  if (lang.empty()) return ExactTopic("trending", window);
+  return ExactTopic(fmt::format("trending.{}", window), lang);
+}
+
 std::string AckTopic(std::string_view ingest_instance) {
   return fmt::format("{}{}.", kAckTopicPrefix, ingest_instance);
 }

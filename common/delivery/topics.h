@@ -10,6 +10,10 @@
 //                           bytes: "tag.15:export controls", "tag.7:node.js"
 //     "lang.<n>:<code>"     per language: "lang.2:zh"
 //     "source.<n>:<id>"     per source id
+//   store.publish (the trending tags, Envelope{trending}; see
+//   services/store/trending.h), re-published when a list changes:
+//     "trending.<n>:<window>"          all languages: "trending.2:1h"
+//     "trending.<window>.<n>:<code>"   one language: "trending.24h.2:zh"
 //   store.acks (Envelope{ack}):
 //     "ack.<instance>."     to one ingest instance
 //   store.term_counts (document-frequency gossip, Envelope{term_counts};
@@ -51,6 +55,9 @@ std::string TagTopic(std::string_view tag_name);
 std::string TagKeyTopic(std::string_view tag_key);
 std::string LangTopic(std::string_view lang);
 std::string SourceTopic(std::string_view source_id);
+// The topic of the trending tags of `window` ("1h", "24h") in language
+// `lang`, or in all languages when `lang` is "".
+std::string TrendingTopic(std::string_view window, std::string_view lang);
 
 // The topic an ingest instance subscribes to for its acks: "ack.<id>.".
 std::string AckTopic(std::string_view ingest_instance);

@@ -43,6 +43,7 @@
 #include "services/store/search_index.h"
 #include "services/store/store_service.h"
 #include "services/store/stream_subscriber.h"
+#include "services/store/trending.h"
 
 namespace newsflow::cli {
 namespace {
@@ -289,6 +290,35 @@ int CmdTags(const GlobalOptions& g, uint32_t limit) {
   auto r = StoreQuery(*config, context, q);
   if (!r.ok()) return Fail(r.status(), "tags");
   for (const auto& t : r->tags()) std::cout << fmt::format("{:6}  {}\n", t.count(), t.name());
+  return kExitOk;
+}
+
+// `newsflow trending`: the running store's trending tags, one line each
+// (score, mentions in the window, in the baseline, name), or its JSON.
+int CmdTrending(const GlobalOptions& g, const std::string& lang, const std::string& window, uint32_t limit,
+                bool json) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "trending: invalid config");
+  zmq::context_t context(1);
+  v1::QueryRequest q;
+  q.set_limit(limit);
+  q.mutable_trending()->set_lang(lang);
+  q.mutable_trending()->set_window(window);
+  auto r = StoreQuery(*config, context, q);
+  if (!r.ok()) return Fail(r.status(), "trending");
+  if (json) {
+    std::cout << Dump(store::TrendingToJson(r->trending())) << "\n";
+    return kExitOk;
+  }
+  const v1::Trending& t = r->trending();
+  std::cout << fmt::format("window {} ({} to {}), baseline from {}\n", t.window(),
+                           FormatRfc3339Utc(t.window_start_ms()), FormatRfc3339Utc(t.now_ms()),
+                           FormatRfc3339Utc(t.baseline_start_ms()));
+  std::cout << fmt::format("{:>6}  {:>6}  {:>8}  {}\n", "score", "count", "baseline", "tag");
+  for (const auto& tag : t.tags()) {
+    std::cout << fmt::format("{:6.2f}  {:6}  {:8}  {}\n", tag.score(), tag.count(), tag.baseline(),
+                             tag.name());
+  }
   return kExitOk;
 }
 
@@ -678,6 +708,23 @@ Command AddTagsCommand(CLI::App& app, const GlobalOptions& g) {
   return {tags, [&g, limit] { return CmdTags(g, *limit); }};
 }
 
+Command AddTrendingCommand(CLI::App& app, const GlobalOptions& g) {
+  struct State {
+    std::string lang, window = "1h";
+    uint32_t limit = static_cast<uint32_t>(store::kDefaultTrendingLimit);
+    bool json = false;
+  };
+  auto o = NewState<State>();
+  auto* trending =
+      app.add_subcommand("trending", "tags rising most in the last hour or day against the week before");
+  trending->add_option("--lang", o->lang, "only articles in this language (en, zh, ...)");
+  trending->add_option("--window", o->window, "1h (default) or 24h")->check(CLI::IsMember({"1h", "24h"}));
+  trending->add_option("--limit", o->limit, "at most this many")
+      ->check(CLI::Range(1, static_cast<int>(store::kMaxTrendingLimit)));
+  trending->add_flag("--json", o->json, "print the answer as JSON");
+  return {trending, [&g, o] { return CmdTrending(g, o->lang, o->window, o->limit, o->json); }};
+}
+
 Command AddFeedsCommand(CLI::App& app, const GlobalOptions& g) {
   struct State {
     std::string action, url, full_text = "auto", token;
@@ -1016,6 +1063,7 @@ int Main(int argc, char** argv) {
       AddGetCommand(app, g),
       AddQueryCommand(app, g),
       AddTagsCommand(app, g),
+      AddTrendingCommand(app, g),
       AddFeedsCommand(app, g),
       AddDeadLettersCommand(app, g),
       AddParseFeedCommand(app),

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/write_batch.h>
 
 #include "common/log/logging.h"
@@ -43,6 +44,56 @@ int64_t ArticleStore::SortTime(const v1::Article& a) {
   return a.published_at_ms() > 0 ? a.published_at_ms() : a.fetched_at_ms();
 }
 
+int64_t ArticleStore::TrendTime(const v1::Article& a) {
+  const int64_t t = SortTime(a);
+  if (a.stored_at_ms() > 0 && (t <= 0 || t > a.stored_at_ms())) return a.stored_at_ms();
+  return t;
+}
+
+namespace {
+
+// tag_hours values: signed 64-bit counts, merged by addition. A malformed
+// operand counts as 0 rather than failing every read of the key.
+class AddCountsOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger* /*logger*/) const override {
+    int64_t sum = ParseTagHourValue(std::string_view(value.data(), value.size())).value_or(0);
+    if (existing) sum += ParseTagHourValue(std::string_view(existing->data(), existing->size())).value_or(0);
+    *new_value = TagHourValue(sum);
+    return true;
+  }
+  const char* Name() const override { return "newsflow.AddCounts"; }
+};
+
+// The tag_hours scopes an article counts under.
+std::vector<std::string> TrendScopes(const v1::Article& a) {
+  std::vector<std::string> scopes{kAllLanguagesScope};
+  std::string lang = a.enrichment().language();
+  for (char& c : lang) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!lang.empty() && lang != kAllLanguagesScope) scopes.push_back(std::move(lang));
+  return scopes;
+}
+
+// Adds `delta` to the tag_hours counts of every tag of `a` (once per key)
+// in `counts`, unless its hour is out of retention at `now_ms`.
+void CountTagHours(const v1::Article& a, int64_t delta, int64_t now_ms,
+                   std::map<std::string, int64_t>* counts) {
+  const int64_t hour = HourOf(ArticleStore::TrendTime(a));
+  if (hour < HourOf(now_ms) - kTagHoursRetentionHours) return;
+  std::set<std::string> keys;
+  for (const auto& t : a.enrichment().tags()) keys.insert(IndexedTagKey(t));
+  for (const std::string& scope : TrendScopes(a)) {
+    for (const std::string& key : keys) (*counts)[TagHourKey(scope, hour, key)] += delta;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> NewTagHoursMergeOperator() {
+  return std::make_shared<AddCountsOperator>();
+}
+
 absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleStoreOptions& options) {
   std::unique_ptr<ArticleStore> store(new ArticleStore());
   store->options_ = options;
@@ -56,6 +107,9 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
                            kByLangCf, kByTimeCf, kByUrlCf, kSeqCf, kMetaCf, kByClusterCf, kByBandCf}) {
     cfs.emplace_back(name, cf_options);
   }
+  rocksdb::ColumnFamilyOptions counts_options = cf_options;
+  counts_options.merge_operator = NewTagHoursMergeOperator();
+  cfs.emplace_back(kTagHoursCf, counts_options);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, cfs, &store->handles_, &raw);
   if (!s.ok()) return FromRocksStatus(s, fmt::format("open store db {}", options.path));
@@ -71,6 +125,7 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
   store->meta_ = h[8];
   store->by_cluster_ = h[9];
   store->by_band_ = h[10];
+  store->tag_hours_ = h[11];
 
   std::string value;
   s = raw->Get(rocksdb::ReadOptions(), store->meta_, kMetaSchemaVersion, &value);
@@ -100,7 +155,58 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
   store->article_count_ = count;
   if (absl::Status rekeyed = store->RekeyTags(); !rekeyed.ok()) return rekeyed;
+  if (absl::Status counted = store->BuildTagHours(); !counted.ok()) return counted;
   return store;
+}
+
+absl::Status ArticleStore::BuildTagHours() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kMetaTagHoursVersion, &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocksStatus(s, "read tag hours version");
+  if (s.ok() && DecodeBE64(value) == kTagHoursVersion) return absl::OkStatus();
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  // Whatever an interrupted build or an older version left goes first.
+  std::unique_ptr<rocksdb::Iterator> last(db_->NewIterator(rocksdb::ReadOptions(), tag_hours_));
+  last->SeekToLast();
+  if (last->Valid()) {
+    rocksdb::WriteBatch clear;
+    clear.DeleteRange(tag_hours_, "", last->key());
+    clear.Delete(tag_hours_, last->key());
+    s = db_->Write(wo, &clear);
+    if (!s.ok()) return FromRocksStatus(s, "clear tag hours");
+  }
+  if (!last->status().ok()) return FromRocksStatus(last->status(), "scan tag hours");
+  last.reset();
+  const int64_t now = NowMs();
+  std::map<std::string, int64_t> counts;
+  uint64_t articles = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), articles_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::Article a;
+    if (!a.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) continue;
+    ++articles;
+    CountTagHours(a, 1, now, &counts);
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan articles to count tag hours");
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, count] : counts) {
+    if (count != 0) batch.Put(tag_hours_, key, TagHourValue(count));
+    if (batch.Count() >= 4096) {
+      s = db_->Write(wo, &batch);
+      if (!s.ok()) return FromRocksStatus(s, "write tag hours");
+      batch.Clear();
+    }
+  }
+  // Recorded last: an interrupted build starts over at the next open.
+  batch.Put(meta_, kMetaTagHoursVersion, EncodeBE64(kTagHoursVersion));
+  s = db_->Write(wo, &batch);
+  if (!s.ok()) return FromRocksStatus(s, "write tag hours");
+  if (articles > 0) {
+    MakeLogger("store.db")
+        ->info("counted the tags of {} articles by hour ({} counts)", articles, counts.size());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ArticleStore::RekeyTags() {
@@ -126,6 +232,9 @@ absl::Status ArticleStore::RekeyTags() {
   }
   MakeLogger("store.db")
       ->info("re-keying stored tags (tag key version {} -> {})", version.value_or(0), kTagKeyVersion);
+  // The hourly counts hold the old keys: BuildTagHours() counts them again.
+  rocksdb::Status forget = db_->Delete(wo, meta_, kMetaTagHoursVersion);
+  if (!forget.ok()) return FromRocksStatus(forget, "reset tag hours version");
   constexpr size_t kBatchOps = 4096;
   rocksdb::WriteBatch batch;
   auto flush = [&](bool force) {
@@ -312,6 +421,9 @@ class ArticleStore::UpsertBatch {
       old_tags = old.tags;
     }
     NF_RETURN_IF_ERROR(PutIndexEntries(a, now, old_tags));
+    const int64_t now_ms = NowMs();
+    if (previous) CountTagHours(*previous, -1, now_ms, &tag_hours_);
+    CountTagHours(a, 1, now_ms, &tag_hours_);
     batch_.Put(store_.seq_, SeqKey(a.sequence()), SeqValue(a.id(), a.version()));
     batch_.Put(store_.articles_, a.id(), a.SerializeAsString());
     in_batch_[a.id()] = &a;
@@ -326,6 +438,9 @@ class ArticleStore::UpsertBatch {
   absl::Status Commit(uint64_t last_sequence, bool sync, std::size_t count) {
     for (const auto& [key, entry] : tag_counts_) {
       batch_.Put(store_.meta_, TagCountKey(key), TagCountValue(entry.first, entry.second));
+    }
+    for (const auto& [key, delta] : tag_hours_) {
+      if (delta != 0) batch_.Merge(store_.tag_hours_, key, TagHourValue(delta));
     }
     batch_.Put(store_.meta_, kMetaLastSequence, EncodeBE64(last_sequence));
     rocksdb::WriteOptions wo;
@@ -406,6 +521,7 @@ class ArticleStore::UpsertBatch {
   rocksdb::WriteBatch batch_;
   std::map<std::string, const v1::Article*> in_batch_;
   std::map<std::string, TagCount> tag_counts_;                  // by tag key
+  std::map<std::string, int64_t> tag_hours_;                    // tag_hours key -> delta
   std::vector<std::pair<uint64_t, std::string>> fingerprints_;  // fingerprint, cluster
   // Stored articles that gained an also_seen_at entry in this batch
   // (std::map: stable addresses for in_batch_).
@@ -730,6 +846,65 @@ absl::StatusOr<std::vector<v1::TagCount>> ArticleStore::TagCounts(std::size_t li
                    [](const v1::TagCount& a, const v1::TagCount& b) { return a.count() > b.count(); });
   if (all.size() > limit) all.resize(limit);
   return all;
+}
+
+absl::Status ArticleStore::ScanTagHours(
+    std::string_view scope, int64_t from_hour, int64_t to_hour,
+    const std::function<void(int64_t hour, std::string_view tag_key, int64_t count)>& fn) const {
+  const std::string prefix = TagHourPrefix(scope);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), tag_hours_));
+  for (it->Seek(TagHourKey(scope, from_hour, "")); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string_view key_scope, tag_key;
+    int64_t hour = 0;
+    if (!ParseTagHourKey(std::string_view(it->key().data(), it->key().size()), &key_scope, &hour, &tag_key)) {
+      continue;
+    }
+    if (hour > to_hour) break;
+    auto count = ParseTagHourValue(std::string_view(it->value().data(), it->value().size()));
+    if (count && *count != 0) fn(hour, tag_key, *count);
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan tag hours");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ArticleStore::TagName(const std::string& tag_key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, TagCountKey(tag_key), &value);
+  if (s.IsNotFound()) return std::string();
+  if (!s.ok()) return FromRocksStatus(s, "read tag name");
+  uint64_t count = 0;
+  std::string name;
+  if (!ParseTagCountValue(value, &count, &name)) return std::string();
+  return name;
+}
+
+absl::StatusOr<std::vector<std::string>> ArticleStore::TagHourScopes() const {
+  std::vector<std::string> scopes;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), tag_hours_));
+  // One seek per scope: jump past every entry of the scope just seen.
+  for (it->SeekToFirst(); it->Valid();) {
+    std::string_view key(it->key().data(), it->key().size());
+    std::size_t end = key.find('\0');
+    if (end == std::string_view::npos) {
+      it->Next();
+      continue;
+    }
+    scopes.emplace_back(key.substr(0, end));
+    it->Seek(scopes.back() + '\x01');
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan tag hour scopes");
+  return scopes;
+}
+
+absl::Status ArticleStore::PruneTagHours(int64_t before_hour) {
+  auto scopes = TagHourScopes();
+  if (!scopes.ok()) return scopes.status();
+  rocksdb::WriteBatch batch;
+  for (const std::string& scope : *scopes) {
+    batch.DeleteRange(tag_hours_, TagHourPrefix(scope), TagHourKey(scope, before_hour, ""));
+  }
+  if (batch.Count() == 0) return absl::OkStatus();
+  return FromRocksStatus(db_->Write(rocksdb::WriteOptions(), &batch), "prune tag hours");
 }
 
 absl::StatusOr<std::optional<std::string>> ArticleStore::IdByUrl(const std::string& canonical_url) const {

@@ -25,6 +25,13 @@
 // cluster (cluster_id); otherwise it starts its own. A replaced version keeps
 // the cluster it had.
 //
+// Trending counts: every new version also counts its tags in the hour of its
+// TrendTime(), overall and under its language (tag_hours, keys.h), in the
+// same WriteBatch, by merge (no read); the version it replaces is counted
+// out. Only hours within kTagHoursRetentionHours of now are counted, and
+// PruneTagHours() drops older ones. A database without complete counts
+// (older than this feature, or re-keyed) has them rebuilt at Open().
+//
 // Thread safety: Upsert() must be called from one thread at a time (the
 // store's single writer); reads may run concurrently from any thread.
 //
@@ -35,6 +42,7 @@
 #define NEWSFLOW_SERVICES_STORE_ARTICLE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +63,10 @@ inline constexpr int kMaxClusterDistance = 3;
 // Most other sources recorded on one article (Article.also_seen_at); later
 // ones are dropped.
 inline constexpr int kMaxAlsoSeenAt = 16;
+
+// How far back tag_hours counts: the longest trending window (24 h), its
+// baseline (7 days) and the hour in progress.
+inline constexpr int64_t kTagHoursRetentionHours = 24 + 7 * 24 + 1;
 
 struct ArticleStoreOptions {
   std::string path;         // database folder, created if missing
@@ -88,6 +100,10 @@ struct ArticlePage {
 // The indexes List() reads, each newest first.
 enum class ListIndex { kLatest, kTag, kSource, kLang, kCluster };
 
+// The merge operator of the tag_hours column family (signed addition): any
+// code opening the database directly must set it on that family.
+std::shared_ptr<rocksdb::MergeOperator> NewTagHoursMergeOperator();
+
 // RocksDB status -> absl::Status: corruption -> kDataLoss, busy/IO/timeout ->
 // kUnavailable, not found -> kNotFound, invalid argument -> kInvalidArgument.
 absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view context);
@@ -102,6 +118,11 @@ class ArticleStore {
 
   // The time an article is ordered by in time indexes: published, else fetched.
   static int64_t SortTime(const v1::Article& a);
+  // The time an article's tags count at in trending: SortTime, but never
+  // later than when it was stored (a wrong future date does not hold a tag
+  // in the recent window) and never the storing time of an old article (a
+  // feed's backlog does not trend).
+  static int64_t TrendTime(const v1::Article& a);
 
   // Commits `articles` (each must have id and version) in one batch.
   // Articles are modified: sequence and stored_at_ms are set on new versions.
@@ -140,6 +161,19 @@ class ArticleStore {
   absl::StatusOr<std::optional<v1::TermCounts>> LoadTermCounts() const;
   absl::Status SaveTermCounts(const v1::TermCounts& counts);
 
+  // Calls `fn` for every tag_hours count of `scope` (kAllLanguagesScope or
+  // a lower-case language code) in hours [from_hour, to_hour], by hour.
+  absl::Status ScanTagHours(
+      std::string_view scope, int64_t from_hour, int64_t to_hour,
+      const std::function<void(int64_t hour, std::string_view tag_key, int64_t count)>& fn) const;
+  // The scopes with tag_hours counts (kAllLanguagesScope and languages).
+  absl::StatusOr<std::vector<std::string>> TagHourScopes() const;
+  // The latest display name of a tag key ("" when unknown).
+  absl::StatusOr<std::string> TagName(const std::string& tag_key) const;
+  // Deletes the tag_hours counts of hours before `before_hour`, every scope.
+  // Any thread.
+  absl::Status PruneTagHours(int64_t before_hour);
+
   uint64_t LastSequence() const;
   uint64_t ArticleCount() const;
 
@@ -161,6 +195,9 @@ class ArticleStore {
   // tag counts are rebuilt. The version is recorded last, so an interrupted
   // run starts over at the next open.
   absl::Status RekeyTags();
+  // Rebuilds tag_hours from the stored articles unless it is complete
+  // (kMetaTagHoursVersion), then records it complete.
+  absl::Status BuildTagHours();
   // Cluster of the nearest stored fingerprint within kMaxClusterDistance, or "".
   absl::StatusOr<std::string> NearestCluster(uint64_t fingerprint, const std::string& id) const;
 
@@ -177,6 +214,7 @@ class ArticleStore {
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* by_cluster_ = nullptr;
   rocksdb::ColumnFamilyHandle* by_band_ = nullptr;
+  rocksdb::ColumnFamilyHandle* tag_hours_ = nullptr;
   std::atomic<uint64_t> last_sequence_{0};  // written by the single writer only
   std::atomic<uint64_t> article_count_{0};
 };

@@ -12,6 +12,7 @@
 #include "common/metrics/metrics.h"
 #include "common/util/article_json.h"
 #include "common/util/time.h"
+#include "services/store/trending.h"
 
 namespace newsflow::store {
 namespace {
@@ -82,6 +83,7 @@ const std::map<std::string, std::string> kHelp = {
     {"bad_query_frames", "Malformed frames received on the query socket."},
     {"search_index_errors", "Search indexing rounds that failed (retried with backoff; searches lag)."},
     {"search_indexed_sequence", "Sequence number up to which the search index is committed."},
+    {"trending_published", "Trending tag lists published on the stream (each sent when it changed)."},
 };
 
 nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
@@ -227,6 +229,24 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
       return HttpResponse::Error(code, std::string(s.message()));
     }
     return HttpResponse::Json(200, SearchResultToJson(*result));
+  });
+
+  server.Route("GET", "/v1/trending", [run](const HttpRequest& req) {
+    v1::QueryRequest q;
+    const std::string window = req.HasParam("window") ? req.Param("window") : "1h";
+    if (!ParseTrendWindow(window)) return HttpResponse::Error(400, "window must be 1h or 24h");
+    q.mutable_trending()->set_window(window);
+    q.mutable_trending()->set_lang(req.Param("lang"));
+    if (req.HasParam("limit")) {
+      uint64_t limit = 0;
+      if (!ParseUint(req.Param("limit"), &limit) || limit == 0 || limit > kMaxTrendingLimit) {
+        return HttpResponse::Error(400, fmt::format("limit must be from 1 to {}", kMaxTrendingLimit));
+      }
+      q.set_limit(static_cast<uint32_t>(limit));
+    }
+    v1::QueryResponse r = run(q);
+    if (!r.ok()) return HttpResponse::Error(500, r.error());
+    return HttpResponse::Json(200, TrendingToJson(r.trending()));
   });
 
   server.Route("GET", "/v1/tags", [run](const HttpRequest& req) {

@@ -11,6 +11,13 @@
 //   /v1/articles/<id>                 one article with its full text (404 if unknown)
 //   /v1/since/<seq>?limit=N           replay log after <seq>, oldest first
 //   /v1/tags?limit=N                  most used tags with counts
+//   /v1/trending?window=1h|24h        tags rising most against their 7-day baseline
+//                                     (services/store/trending.h); lang= (one
+//                                     language, any case), limit= (at most
+//                                     kMaxTrendingLimit). {"window", "lang", "from",
+//                                     "to", "baseline_from", "window_total",
+//                                     "baseline_total", "tags": [{key, name, count,
+//                                     baseline, expected, score}]}
 //   /v1/search?q=QUERY                full-text search (services/store/search_index.h):
 //                                     filters lang=, tag=, source=, cluster=, since=,
 //                                     until=; order=relevance (default) or newest;

@@ -110,6 +110,43 @@ bool ParseTagCountValue(std::string_view value, uint64_t* count, std::string* di
   return true;
 }
 
+int64_t HourOf(int64_t time_ms) {
+  int64_t hour = time_ms / kHourMs;
+  if (time_ms % kHourMs < 0) --hour;
+  return hour;
+}
+
+std::string TagHourPrefix(std::string_view scope) { return IndexPrefix(scope); }
+
+namespace {
+constexpr uint64_t kSignBit = uint64_t{1} << 63;
+}  // namespace
+
+std::string TagHourKey(std::string_view scope, int64_t hour, std::string_view tag_key) {
+  std::string key = TagHourPrefix(scope);
+  key += EncodeBE64(static_cast<uint64_t>(hour) ^ kSignBit);
+  key += tag_key;
+  return key;
+}
+
+bool ParseTagHourKey(std::string_view key, std::string_view* scope, int64_t* hour,
+                     std::string_view* tag_key) {
+  std::size_t end = key.find('\0');
+  if (end == std::string_view::npos || key.size() < end + 1 + 8) return false;
+  *scope = key.substr(0, end);
+  *hour = static_cast<int64_t>(*DecodeBE64(key.substr(end + 1, 8)) ^ kSignBit);
+  *tag_key = key.substr(end + 1 + 8);
+  return true;
+}
+
+std::string TagHourValue(int64_t count) { return EncodeBE64(static_cast<uint64_t>(count)); }
+
+std::optional<int64_t> ParseTagHourValue(std::string_view value) {
+  auto v = DecodeBE64(value);
+  if (!v) return std::nullopt;
+  return static_cast<int64_t>(*v);
+}
+
 std::string IndexedTagKey(const v1::Tag& tag) {
   if (!tag.key().empty()) {
     std::string normalised = TagKey(tag.key());

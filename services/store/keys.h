@@ -10,16 +10,26 @@
 //   seq        BE64(sequence)                       -> id 0x00 version
 //   by_cluster cluster_id 0x00 rts id               -> ""
 //   by_band    band(1) BE16(bits) id                -> BE64(fingerprint) cluster_id
+//   tag_hours  scope 0x00 BE64(hour) tag_key        -> BE64(int64 count), merged
+//                                                      by addition (trending tags)
 //   meta       "schema_version" | "last_sequence"   -> BE64
 //              "tag_key_version"                    -> BE64, the kTagKeyVersion
 //                                                      the tag keys were made with
 //              "tag/" tag_key                       -> BE64(count) display name
 //              "term_counts"                        -> TermCounts (protobuf), the
 //                                                      stream's document frequencies
+//              "tag_hours_version"                  -> BE64, kTagHoursVersion once
+//                                                      tag_hours is complete
 //
 // by_band splits each 64-bit fingerprint into four 16-bit bands: two
 // fingerprints within Hamming distance 3 agree on at least one band
 // (pigeonhole), so a near-duplicate search reads four small prefixes.
+//
+// tag_hours counts each tag's mentions per hour (hour = ms / 3,600,000
+// since the epoch) and scope: "*" for every article, else the article's
+// language code in lower case. Updates are RocksDB merges of signed deltas
+// (+1 for a new version's tag, -1 for the replaced version's), so a write
+// never reads; TagHourValue/ParseTagHourValue give the encoding.
 //
 // rts ("reverse timestamp") is BE64(UINT64_MAX - time_ms), so a forward scan
 // of a prefix yields newest first. Article ids are fixed-width hex, so the
@@ -46,12 +56,18 @@ inline constexpr char kSeqCf[] = "seq";
 inline constexpr char kByClusterCf[] = "by_cluster";
 inline constexpr char kByBandCf[] = "by_band";
 inline constexpr char kMetaCf[] = "meta";
+inline constexpr char kTagHoursCf[] = "tag_hours";
 
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
 inline constexpr char kMetaLastSequence[] = "last_sequence";
 inline constexpr char kMetaTermCounts[] = "term_counts";
 inline constexpr char kMetaTagPrefix[] = "tag/";
 inline constexpr char kMetaTagKeyVersion[] = "tag_key_version";
+inline constexpr char kMetaTagHoursVersion[] = "tag_hours_version";
+// Raised when what tag_hours counts changes: the counts are then rebuilt.
+inline constexpr uint64_t kTagHoursVersion = 1;
+// The tag_hours scope of all languages together.
+inline constexpr char kAllLanguagesScope[] = "*";
 inline constexpr uint64_t kStoreSchemaVersion = 1;
 
 std::string EncodeBE64(uint64_t v);
@@ -79,6 +95,19 @@ std::string BandValue(uint64_t fingerprint, std::string_view cluster_id);
 bool ParseBandValue(std::string_view value, uint64_t* fingerprint, std::string* cluster_id);
 
 std::string TagCountKey(std::string_view tag_key);
+
+inline constexpr int64_t kHourMs = 3'600'000;
+// The hour of `time_ms` (floor, also for times before the epoch).
+int64_t HourOf(int64_t time_ms);
+// Prefix of one scope's tag_hours entries: scope 0x00.
+std::string TagHourPrefix(std::string_view scope);
+// scope 0x00 BE64(hour, sign bit flipped so that order is numeric) tag_key.
+std::string TagHourKey(std::string_view scope, int64_t hour, std::string_view tag_key);
+// Splits a tag_hours key; false when malformed.
+bool ParseTagHourKey(std::string_view key, std::string_view* scope, int64_t* hour, std::string_view* tag_key);
+std::string TagHourValue(int64_t count);
+// nullopt unless `value` is exactly 8 bytes.
+std::optional<int64_t> ParseTagHourValue(std::string_view value);
 
 // The key `tag` is indexed, counted and published under: the key enrichment
 // computed (Tag.key), so one TagKey computation decides it for every reader

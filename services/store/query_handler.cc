@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "common/util/time.h"
+#include "services/store/trending.h"
+
 namespace newsflow::store {
 
 v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest& request,
@@ -60,6 +63,25 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
         articles = tags.status();
       } else {
         for (auto& t : *tags) *response.add_tags() = std::move(t);
+      }
+      break;
+    }
+    case v1::QueryRequest::kTrending: {
+      const auto window = ParseTrendWindow(request.trending().window());
+      if (!window) {
+        articles = absl::InvalidArgumentError("trending window must be 1h or 24h");
+        break;
+      }
+      // A limit of 0 is the default; larger ones are capped like the lists'.
+      const std::size_t trending_limit =
+          request.limit() == 0 ? kDefaultTrendingLimit : std::min<std::size_t>(limit, kMaxTrendingLimit);
+      auto trending = ComputeTrending(
+          store,
+          {.lang = request.trending().lang(), .window = *window, .limit = trending_limit, .now_ms = NowMs()});
+      if (!trending.ok()) {
+        articles = trending.status();
+      } else {
+        *response.mutable_trending() = *std::move(trending);
       }
       break;
     }

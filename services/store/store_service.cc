@@ -28,6 +28,7 @@
 #include "services/store/search_index.h"
 #include "services/store/search_indexer.h"
 #include "services/store/topics.h"
+#include "services/store/trending_publisher.h"
 
 namespace newsflow::store {
 namespace {
@@ -98,6 +99,8 @@ class StoreService final : public Service {
   // dead-letters it with the reason instead of resending it.
   void RejectArticle(const v1::Article& article, const absl::Status& why, const zmq::message_t& frame,
                      AckPublisher& acks);
+  // Sends the trending lists that changed since the last call.
+  void PublishTrending(zmq::socket_t& publish);
   v1::TermCounts TermCountsSnapshot() const;
   void SaveTermCounts(bool force);
   std::map<std::string, uint64_t> CounterSnapshot() const {
@@ -120,6 +123,8 @@ class StoreService final : public Service {
   std::unique_ptr<SearchIndex> search_index_;
   // Set while Run() runs the indexer (read by CounterSnapshot, the writer).
   std::atomic<SearchIndexer*> search_indexer_{nullptr};
+  // Set while Run() runs; its lists are sent by the writer thread.
+  TrendingPublisher* trending_ = nullptr;
   std::shared_ptr<spdlog::logger> logger_;
   QueryLimits limits_;
   Counters counters_;
@@ -159,6 +164,10 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
     indexer = std::make_unique<SearchIndexer>(*db_, std::move(search_index_));
     search_indexer_ = indexer.get();
   }
+  // Recomputes the trending lists off the writer thread; the writer sends
+  // the changed ones on the stream.
+  TrendingPublisher trending(*db_, kTrendingPublishInterval);
+  trending_ = &trending;
   EndpointMap endpoints;
   // Linger lets acks and stream messages queued at drain time still leave.
   auto input = OpenSocket(context_, zmq::socket_type::pull, config_.input);
@@ -231,6 +240,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   query_thread.request_stop();
   query_thread.join();
   search_indexer_ = nullptr;
+  trending_ = nullptr;
   logger_->info("drained committed={} duplicates={} last_sequence={}", counters_.Get("committed").value(),
                 counters_.Get("duplicates").value(), db_->LastSequence());
   return status;
@@ -294,6 +304,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
     // Every round, busy or idle: under steady load the input is never empty,
     // and a save only then would leave the table unsaved until shutdown.
     SaveTermCounts(/*force=*/false);
+    PublishTrending(publish);
     if (!batch.empty()) {
       absl::Status s = CommitAndAnnounce(batch, publish, acks, stop);
       if (!s.ok()) return s;
@@ -389,6 +400,17 @@ void StoreService::OnTermCounts(const v1::TermCounts& counts, const zmq::message
     counters_.Add("term_counts_published");
   } else {
     counters_.Add("term_counts_dropped");  // workers then just learn a little less
+  }
+}
+
+void StoreService::PublishTrending(zmq::socket_t& publish) {
+  if (trending_ == nullptr) return;
+  for (const auto& [topic, payload] : trending_->Take()) {
+    if (SendFrames(publish, {topic, payload}).ok()) {
+      counters_.Add("trending_published");
+    } else {
+      counters_.Add("publish_dropped");
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #include "services/store/article_store.h"
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include <rocksdb/db.h>
 
 #include "common/util/text.h"
+#include "common/util/time.h"
 #include "services/store/keys.h"
 #include "tests/testing/test_util.h"
 
@@ -190,6 +192,9 @@ TEST_F(ArticleStoreTest, OpeningADatabaseOfAnOlderTagKeyVersionReKeysItsTags) {
   a.mutable_enrichment()->mutable_tags(0)->set_key("old key");
   v1::Article b = MakeArticle("b", "B", "text", "export controls");
   b.mutable_enrichment()->mutable_tags(0)->set_key("old key");
+  // Recent, so that the trending counts hold them too.
+  a.set_published_at_ms(NowMs() - 60'000);
+  b.set_published_at_ms(NowMs() - 60'000);
   Upsert({a, b});
   ASSERT_THAT(Titles(store_->ByTag("old key", 10)), UnorderedElementsAre("A", "B"));
   store_.reset();
@@ -200,7 +205,11 @@ TEST_F(ArticleStoreTest, OpeningADatabaseOfAnOlderTagKeyVersionReKeysItsTags) {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     std::vector<std::string> names;
     ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_.Sub("db"), &names).ok());
-    for (const auto& name : names) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    for (const auto& name : names) {
+      rocksdb::ColumnFamilyOptions options;
+      if (name == kTagHoursCf) options.merge_operator = NewTagHoursMergeOperator();
+      cfs.emplace_back(name, options);
+    }
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.Sub("db"), cfs, &handles, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     auto meta = std::find(names.begin(), names.end(), kMetaCf) - names.begin();
@@ -217,6 +226,13 @@ TEST_F(ArticleStoreTest, OpeningADatabaseOfAnOlderTagKeyVersionReKeysItsTags) {
   ASSERT_THAT(stored, IsOk());
   EXPECT_EQ(stored->enrichment().tags(0).key(), TagKey("Export Controls"));
   EXPECT_EQ(stored->sequence(), 1u);  // re-keying publishes nothing new
+  // The hourly trending counts were made again under the new keys.
+  std::map<std::string, int64_t> hours;
+  ASSERT_THAT(
+      store_->ScanTagHours(kAllLanguagesScope, HourOf(NowMs()) - 2, HourOf(NowMs()),
+                           [&](int64_t, std::string_view key, int64_t n) { hours[std::string(key)] += n; }),
+      IsOk());
+  EXPECT_EQ(hours, (std::map<std::string, int64_t>{{TagKey("Export Controls"), 2}, {TagKey("Chips"), 1}}));
   // Done once: the next open finds the current version and changes nothing.
   Reopen();
   EXPECT_THAT(Titles(store_->ByTag("export controls", 10)), UnorderedElementsAre("A", "B"));

@@ -140,5 +140,26 @@ TEST(KeysTest, TagCountValueTooShortIsRejected) {
   EXPECT_FALSE(ParseTagCountValue("short", &count, &name));
 }
 
+TEST(KeysTest, TagHourKeysSortByHourWithinAScopeAndRoundTrip) {
+  EXPECT_EQ(HourOf(0), 0);
+  EXPECT_EQ(HourOf(kHourMs - 1), 0);
+  EXPECT_EQ(HourOf(-1), -1);
+  EXPECT_LT(TagHourKey("en", -1, "b"), TagHourKey("en", 0, "a"));
+  EXPECT_LT(TagHourKey("en", 5, "zz"), TagHourKey("en", 6, "a"));
+  EXPECT_TRUE(TagHourKey("en", 5, "x").starts_with(TagHourPrefix("en")));
+  EXPECT_FALSE(TagHourKey("en-gb", 5, "x").starts_with(TagHourPrefix("en")));
+  for (int64_t hour : {int64_t{-3}, int64_t{0}, int64_t{493'000}}) {
+    std::string_view scope, tag;
+    int64_t parsed = 0;
+    const std::string key = TagHourKey("zh", hour, "台风");
+    ASSERT_TRUE(ParseTagHourKey(key, &scope, &parsed, &tag));
+    EXPECT_EQ(scope, "zh");
+    EXPECT_EQ(parsed, hour);
+    EXPECT_EQ(tag, "台风");
+  }
+  EXPECT_EQ(ParseTagHourValue(TagHourValue(-2)), -2);
+  EXPECT_EQ(ParseTagHourValue("short"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace newsflow::store
