@@ -356,6 +356,7 @@ TEST_F(SearchIndexTest, ReaderFollowsTheWritersCommits) {
   EXPECT_THAT(titles("ferry"), ElementsAre("Ferry service resumes"));
   // Queries from several threads at once each get a view of their own.
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> found{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
