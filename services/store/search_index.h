@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -66,6 +67,15 @@ inline constexpr std::size_t kMaxSearchQueryBytes = 1024;
 inline constexpr std::size_t kMaxSearchPageSize = 100;
 // Articles indexed per Xapian commit by CatchUp().
 inline constexpr std::size_t kSearchIndexBatch = 500;
+
+// The index's layout, for readers beside Search() (services/store/related.h).
+// Value slot of ArticleStore::SortTime (a Xapian::valueno), sortable-serialised.
+inline constexpr unsigned kSearchTimeSlot = 0;
+// Metadata key of the last sequence number indexed and committed.
+inline constexpr char kSearchMetaLastSequence[] = "newsflow.last_sequence";
+// A boolean term: `prefix` ("Q" id, "XC" cluster, "XT" tag key, ...) and
+// `value`, cut to Xapian's term length limit as the indexer cuts it.
+std::string SearchBooleanTerm(std::string_view prefix, std::string_view value);
 
 enum class SearchOrder {
   kRelevance,  // BM25 score, best first

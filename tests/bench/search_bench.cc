@@ -12,9 +12,12 @@
 // kSearchIndexBatch, as the store's indexer thread does. Queries: two
 // words of one language drawn by frequency (relevance order, 20 hits,
 // snippets), one in five with a lang filter, one in five newest first.
-// Prints one JSON object:
-//   {"articles": N, "index_s": s, "index_articles_per_s": x,
-//    "queries": Q, "search_ms_p50": a, "search_ms_p99": b, "mean_hits": h}
+// Related articles (services/store/related.h, no cache) are asked for Q
+// articles spread over the store. Prints one JSON object:
+//   {"articles": N, "store_articles_per_s": c, "index_s": s,
+//    "index_articles_per_s": x, "queries": Q, "search_ms_p50": a,
+//    "search_ms_p99": b, "mean_hits": h, "related_ms_p50": r,
+//    "related_ms_p99": t, "mean_related": m}
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -29,6 +32,7 @@
 
 #include "common/util/text.h"
 #include "services/store/article_store.h"
+#include "services/store/related.h"
 #include "services/store/search_index.h"
 
 namespace {
@@ -114,6 +118,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::vector<v1::Article> batch;
+  double store_s = 0;
   for (std::size_t i = 0; i < n_articles; ++i) {
     const bool zh = i % 2 == 1;
     v1::Article a;
@@ -130,9 +135,13 @@ int main(int argc, char** argv) {
       tag->set_name(phrase(zh, zh ? 3 : 2));
       tag->set_key(TagKey(tag->name()));
     }
+    a.mutable_enrichment()->set_fingerprint((i + 1) *
+                                            0x9E3779B97F4A7C15ULL);  // distinct, spread over the bits
     batch.push_back(std::move(a));
     if (batch.size() == 256 || i + 1 == n_articles) {
+      const auto c0 = Clock::now();
       if (!(*store)->Upsert(batch).ok()) return 1;
+      store_s += std::chrono::duration<double>(Clock::now() - c0).count();
       batch.clear();
     }
   }
@@ -166,12 +175,30 @@ int main(int argc, char** argv) {
     }
     hits += static_cast<double>(result->hits.size());
   }
+  store::RelatedFinder finder(**store, path, {.cache_ms = 0});
+  std::vector<double> related_latencies;
+  double related = 0;
+  for (std::size_t q = 0; q < n_queries; ++q) {
+    const std::string id = fmt::format("{:016x}", q * n_articles / n_queries + 1);
+    const auto s0 = Clock::now();
+    auto result = finder.Find(id, 5);
+    related_latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s0).count());
+    if (!result.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(result.status().message()).c_str());
+      return 1;
+    }
+    related += static_cast<double>(result->related.size());
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   std::printf(
-      "{\"articles\": %zu, \"index_s\": %.3f, \"index_articles_per_s\": %.0f, \"queries\": %zu, "
-      "\"search_ms_p50\": %.3f, \"search_ms_p99\": %.3f, \"mean_hits\": %.1f}\n",
-      n_articles, index_s, static_cast<double>(n_articles) / index_s, n_queries, Percentile(latencies, 0.5),
-      Percentile(latencies, 0.99), hits / static_cast<double>(n_queries));
+      "{\"articles\": %zu, \"store_articles_per_s\": %.0f, \"index_s\": %.3f, \"index_articles_per_s\": "
+      "%.0f, "
+      "\"queries\": %zu, \"search_ms_p50\": %.3f, \"search_ms_p99\": %.3f, \"mean_hits\": %.1f, "
+      "\"related_ms_p50\": %.3f, \"related_ms_p99\": %.3f, \"mean_related\": %.1f}\n",
+      n_articles, static_cast<double>(n_articles) / store_s, index_s,
+      static_cast<double>(n_articles) / index_s, n_queries, Percentile(latencies, 0.5),
+      Percentile(latencies, 0.99), hits / static_cast<double>(n_queries), Percentile(related_latencies, 0.5),
+      Percentile(related_latencies, 0.99), related / static_cast<double>(n_queries));
   return 0;
 }
