@@ -1021,6 +1021,7 @@ int CmdRelatedAll(const NewsflowConfig& config, const RelatedCliOptions& o) {
       line["url"] = a.url();
       line["title"] = a.title();
       line["cluster_id"] = a.cluster_id();
+      line["fingerprint"] = fmt::format("{:016x}", a.enrichment().fingerprint());
       line["indexed"] = r->indexed;
       std::cout << Dump(line) << "\n";
       ++count;

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
+#include <optional>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <xapian.h>
@@ -14,6 +17,55 @@
 namespace newsflow::store {
 namespace {
 
+constexpr std::size_t kShingleWords = 4;
+
+// Hashes of the word 4-grams of `text`: words are runs of ASCII letters and
+// digits (lower-cased), and every other non-ASCII character is a word of its
+// own, so Chinese text is shingled by characters.
+std::unordered_set<uint64_t> Shingles(std::string_view text) {
+  std::vector<std::string_view> words;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      words.push_back(text.substr(i, n));
+      i += n;
+    } else if (std::isalnum(c)) {
+      std::size_t j = i;
+      while (j < text.size() && static_cast<unsigned char>(text[j]) < 0x80 &&
+             std::isalnum(static_cast<unsigned char>(text[j]))) {
+        ++j;
+      }
+      words.push_back(text.substr(i, j - i));
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+  std::unordered_set<uint64_t> shingles;
+  std::string gram;
+  for (std::size_t i = 0; i + kShingleWords <= words.size(); ++i) {
+    gram.clear();
+    for (std::size_t k = 0; k < kShingleWords; ++k) {
+      for (char ch : words[i + k]) gram += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      gram += ' ';
+    }
+    shingles.insert(std::hash<std::string>{}(gram));
+  }
+  return shingles;
+}
+
+// |a ∩ b| / min(|a|, |b|): near 1 when one text holds the other, as a
+// shorter copy of a story holds most of its shingles in the longer one.
+double Containment(const std::unordered_set<uint64_t>& a, const std::unordered_set<uint64_t>& b) {
+  if (a.empty() || b.empty()) return 0;
+  const auto& small = a.size() <= b.size() ? a : b;
+  const auto& large = a.size() <= b.size() ? b : a;
+  std::size_t shared = 0;
+  for (uint64_t h : small) shared += large.contains(h);
+  return static_cast<double>(shared) / static_cast<double>(small.size());
+}
+
 // Candidates read from the index per related article asked for: enough to
 // rerank by tags and to replace those the database check drops.
 constexpr Xapian::doccount kCandidatesPer = 4;
@@ -21,14 +73,21 @@ constexpr Xapian::doccount kMinCandidates = 20;
 
 // Words, stems ("Z") and CJK n-grams: terms without an upper-case prefix,
 // or stems. Boolean terms (id, language, source, cluster, tag keys) and the
-// title field's copies ("S") would only repeat or filter.
+// title field's copies ("S") would only repeat or filter. A term no other
+// document holds matches nothing, yet the expansion weight ranks such terms
+// first (the rarer the better): they are left out.
 class TextTerms : public Xapian::ExpandDecider {
  public:
+  explicit TextTerms(const Xapian::Database& db) : db_(db) {}
   bool operator()(const std::string& term) const override {
     if (term.empty()) return false;
     const char c = term[0];
-    return c < 'A' || c > 'Z' || (c == 'Z' && term.size() > 1);
+    if (c >= 'A' && c <= 'Z' && (c != 'Z' || term.size() == 1)) return false;
+    return db_.get_termfreq(term) >= 2;
   }
+
+ private:
+  const Xapian::Database& db_;
 };
 
 std::string TagKeyOf(const v1::Tag& t) { return t.key().empty() ? TagKey(t.name()) : t.key(); }
@@ -156,7 +215,7 @@ absl::StatusOr<RelatedResult> RelatedFinder::Compute(const v1::Article& article,
       Xapian::RSet rset;
       rset.add_document(*self);
       Xapian::Enquire enquire(db);
-      TextTerms text_terms;
+      TextTerms text_terms(db);
       Xapian::ESet eset = enquire.get_eset(kExpandTerms, rset, &text_terms);
       if (eset.empty()) return result;
       std::vector<Xapian::Query> terms;
@@ -217,6 +276,7 @@ absl::StatusOr<RelatedResult> RelatedFinder::Compute(const v1::Article& article,
   // The database has the last word: the newest title and URL, and a check
   // that the candidate is not the same story under another cluster.
   const uint64_t fp = article.enrichment().fingerprint();
+  std::optional<std::unordered_set<uint64_t>> shingles;  // of the article, made when first needed
   for (const Candidate& c : candidates) {
     if (result.related.size() == limit) break;
     auto stored = store_.Get(c.id);
@@ -226,6 +286,16 @@ absl::StatusOr<RelatedResult> RelatedFinder::Compute(const v1::Article& article,
     }
     if (stored->cluster_id() == article.cluster_id() && !article.cluster_id().empty()) continue;
     if (fp != 0 && Distance(fp, stored->enrichment().fingerprint()) <= kMaxClusterDistance) continue;
+    if (!shingles) shingles = Shingles(article.text());
+    if (double contained = Containment(*shingles, Shingles(stored->text()));
+        contained >= kNearDuplicateContainment) {
+      // The same story that SimHash put in another cluster (an edited or
+      // shortened copy moves its fingerprint by more than a few bits).
+      if (result.other_sources.size() < kMaxOtherSources) {
+        result.other_sources.push_back(Entry(*stored, contained));
+      }
+      continue;
+    }
     result.related.push_back(Entry(*stored, c.score));
   }
   return result;

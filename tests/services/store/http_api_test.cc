@@ -62,7 +62,7 @@ class HttpApiTest : public ::testing::Test {
     httplib::Client client("127.0.0.1", port_);
     client.set_connection_timeout(10);
     client.set_read_timeout(10);
-    return client.Get(path.c_str(), headers);
+    return client.Get(path, headers);
   }
   nlohmann::json GetJson(const std::string& path, int expected_status) {
     auto res = Get(path);
@@ -249,7 +249,9 @@ class HttpApiPagingTest : public HttpApiTest {
     std::string cursor;
     std::string last_time = "~";  // after every RFC 3339 time
     for (*pages = 0; *pages < 1000; ++*pages) {
-      nlohmann::json body = GetJson(path + (cursor.empty() ? "" : "&cursor=" + cursor), 200);
+      std::string page = path;
+      if (!cursor.empty()) page.append("&cursor=").append(cursor);
+      nlohmann::json body = GetJson(page, 200);
       if (body.is_null()) break;
       for (const auto& a : body["articles"]) {
         ids.push_back(a["id"].get<std::string>());
