@@ -403,6 +403,17 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   search.ReadBool("enabled", &c->search_enabled);
   search.ReadString("path", &c->search_path);
   search.Finish();
+  YamlReader related = r.Child("related");
+  int related_limit = static_cast<int>(c->related_limit);
+  related.ReadInt("limit", &related_limit, 1, 50);
+  c->related_limit = static_cast<std::size_t>(related_limit);
+  int window_days = static_cast<int>(c->related_window_ms / (int64_t{24} * 3600 * 1000));
+  related.ReadInt("window_days", &window_days, 0, 36500);
+  c->related_window_ms = int64_t{window_days} * 24 * 3600 * 1000;
+  int cache_seconds = static_cast<int>(c->related_cache_ms / 1000);
+  related.ReadInt("cache_seconds", &cache_seconds, 0, 86400);
+  c->related_cache_ms = int64_t{cache_seconds} * 1000;
+  related.Finish();
   r.Finish();
 }
 

@@ -258,6 +258,12 @@ struct StoreConfig {
   // --data-dir override like data_dir does. Read it with SearchPath().
   std::string search_path;
   std::string SearchPath() const { return search_path.empty() ? data_dir + "/search" : search_path; }
+  // Related articles (services/store/related.h), read from the search index.
+  std::size_t related_limit = 5;  // store.related.limit: listed per article. Default: 5
+  // store.related.window_days: related articles lie at most this far before
+  // or after the article (0 = any time). Default: 30 days
+  int64_t related_window_ms = int64_t{30} * 24 * 3600 * 1000;
+  int64_t related_cache_ms = 60000;  // store.related.cache_seconds: answers reused this long. Default: 60
 };
 
 struct TransportConfig {

@@ -40,6 +40,7 @@
 #include "services/ingest/ingest_service.h"
 #include "services/ingest/opml.h"
 #include "services/store/article_store.h"
+#include "services/store/related.h"
 #include "services/store/search_index.h"
 #include "services/store/store_service.h"
 #include "services/store/stream_subscriber.h"
@@ -1021,6 +1022,99 @@ Command AddSearchCommand(CLI::App& app, const GlobalOptions& g) {
   return {search, [&g, o] { return CmdSearch(g, *o); }};
 }
 
+struct RelatedCliOptions {
+  std::string id;
+  uint32_t limit = 0;  // 0 = the store's default
+  bool json = false;
+  bool all = false;
+};
+
+store::RelatedOptions RelatedOptionsFor(const StoreConfig& c) {
+  return {.limit = c.related_limit, .window_ms = c.related_window_ms, .cache_ms = 0};
+}
+
+// --all: every stored article with its related articles, one JSON line
+// each, read from the database and the search index directly (the store
+// must not run). For evaluations; the time per article goes to stderr.
+int CmdRelatedAll(const NewsflowConfig& config, const RelatedCliOptions& o) {
+  auto db = store::ArticleStore::Open({config.store.data_dir, /*sync_writes=*/false});
+  if (!db.ok()) return Fail(db.status(), "related --all (is the store running?)");
+  store::RelatedFinder finder(**db, config.store.SearchPath(), RelatedOptionsFor(config.store));
+  uint64_t after = 0;
+  uint64_t count = 0;
+  double seconds = 0;
+  bool more = true;
+  while (more) {
+    auto page = (*db)->Since(after, 500, &more);
+    if (!page.ok()) return Fail(page.status(), "related --all");
+    for (const v1::Article& a : *page) {
+      after = std::max(after, a.sequence());
+      const auto t0 = std::chrono::steady_clock::now();
+      auto r = finder.Find(a, o.limit);
+      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (!r.ok()) return Fail(r.status(), "related --all");
+      google::protobuf::RepeatedPtrField<v1::RelatedArticle> related(r->related.begin(), r->related.end());
+      google::protobuf::RepeatedPtrField<v1::RelatedArticle> others(r->other_sources.begin(),
+                                                                    r->other_sources.end());
+      nlohmann::json line = store::RelatedToJson(related, others);
+      line["id"] = a.id();
+      line["url"] = a.url();
+      line["title"] = a.title();
+      line["cluster_id"] = a.cluster_id();
+      line["fingerprint"] = fmt::format("{:016x}", a.enrichment().fingerprint());
+      line["indexed"] = r->indexed;
+      std::cout << Dump(line) << "\n";
+      ++count;
+    }
+  }
+  std::cerr << fmt::format("related: {} articles, {:.2f} ms each\n", count,
+                           count > 0 ? seconds * 1000 / static_cast<double>(count) : 0.0);
+  return kExitOk;
+}
+
+int CmdRelated(const GlobalOptions& g, const RelatedCliOptions& o) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "related: invalid config");
+  if (o.all != o.id.empty()) {
+    std::cerr << "newsflow related: give an article ID or --all\n";
+    return kExitUsage;
+  }
+  if (o.all) return CmdRelatedAll(*config, o);
+  zmq::context_t context(1);
+  v1::QueryRequest q;
+  q.set_limit(o.limit);
+  q.set_related_id(o.id);
+  auto r = StoreQuery(*config, context, q);
+  if (!r.ok()) return Fail(r.status(), "related");
+  if (o.json) {
+    std::cout << Dump(store::RelatedToJson(r->related(), r->other_sources())) << "\n";
+    return kExitOk;
+  }
+  for (const auto& a : r->related()) {
+    std::cout << fmt::format("{:6.3f}  {}  {}\n        {}\n", a.score(), FormatRfc3339Utc(a.time_ms()),
+                             a.title(), a.url());
+  }
+  if (!r->other_sources().empty()) std::cout << "other sources:\n";
+  for (const auto& a : r->other_sources()) {
+    std::cout << fmt::format("        {}  {}  {}\n", FormatRfc3339Utc(a.time_ms()), a.source_id(), a.url());
+  }
+  return kExitOk;
+}
+
+Command AddRelatedCommand(CLI::App& app, const GlobalOptions& g) {
+  auto o = NewState<RelatedCliOptions>();
+  auto* related = app.add_subcommand(
+      "related", "articles related to a stored one (not its near-duplicates, which are other sources)");
+  related->add_option("id", o->id, "article id");
+  related->add_option("--limit", o->limit, "at most this many related articles")
+      ->check(CLI::Range(uint32_t{1}, static_cast<uint32_t>(store::kMaxRelated)));
+  related->add_flag("--json", o->json, "print the answer as JSON");
+  related->add_flag("--all", o->all,
+                    "every stored article with its related ones as JSON lines, read from the database "
+                    "(with the store stopped)");
+  return {related, [&g, o] { return CmdRelated(g, *o); }};
+}
+
 int CmdKeygen() {
   char public_key[41] = {};
   char secret_key[41] = {};
@@ -1070,6 +1164,7 @@ int Main(int argc, char** argv) {
       AddExtractCommand(app),
       AddEnrichCommand(app, g),
       AddSearchCommand(app, g),
+      AddRelatedCommand(app, g),
       {app.add_subcommand("check-config", "validate a config file and exit"),
        [&g] { return CmdCheckConfig(g); }},
       {app.add_subcommand("keygen", "print a new CurveZMQ key pair (Z85) for encrypted links"), CmdKeygen},

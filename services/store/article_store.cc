@@ -558,6 +558,9 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     }
     a.set_sequence(++sequence);
     a.set_stored_at_ms(NowMs());
+    // Computed on read (services/store/related.h), never stored.
+    a.clear_related();
+    a.clear_other_sources();
     NF_RETURN_IF_ERROR(batch.AssignCluster(a, previous));
     NF_RETURN_IF_ERROR(batch.Write(a, previous));
     results.push_back({a.id(), a.version(), a.sequence(), false});

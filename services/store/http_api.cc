@@ -132,12 +132,42 @@ std::optional<HttpResponse> ReadSearch(const HttpRequest& req, const QueryLimits
   return std::nullopt;
 }
 
+// One article of a story's timeline: where and when it was first seen.
+nlohmann::json TimelineEntryJson(const v1::Article& a) {
+  // fetched_at_ms is when its source's copy was fetched; an article put
+  // into the store without one was first seen when it was stored.
+  const int64_t first_seen = a.fetched_at_ms() > 0 ? a.fetched_at_ms() : a.stored_at_ms();
+  nlohmann::json also = nlohmann::json::array();
+  for (const v1::SeenAt& s : a.also_seen_at()) {
+    also.push_back({{"source", {{"id", s.source_id()}, {"url", s.source_url()}, {"title", s.source_title()}}},
+                    {"url", s.url()},
+                    {"seen", FormatRfc3339Utc(s.seen_at_ms())},
+                    {"seen_ms", s.seen_at_ms()}});
+  }
+  const int64_t time = ArticleStore::SortTime(a);
+  return {{"id", a.id()},
+          {"url", a.url().empty() ? a.canonical_url() : a.url()},
+          {"title", a.title()},
+          {"source",
+           {{"id", a.source().id()},
+            {"url", a.source().url()},
+            {"title", a.source().title()},
+            {"kind", a.source().kind()}}},
+          {"lang", a.enrichment().language()},
+          {"time", FormatRfc3339Utc(time)},
+          {"time_ms", time},
+          {"first_seen", FormatRfc3339Utc(first_seen)},
+          {"first_seen_ms", first_seen},
+          {"also_seen_at", also}};
+}
+
 }  // namespace
 
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
-                    const CountersFn& counters, const HealthFn& health, const SearchFn& search) {
-  auto run = [&store, limits, counters](const v1::QueryRequest& q) {
-    return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{});
+                    const CountersFn& counters, const HealthFn& health, const SearchFn& search,
+                    const RelatedFinder* related) {
+  auto run = [&store, limits, counters, related](const v1::QueryRequest& q) {
+    return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{}, related);
   };
 
   auto current_health = [health] { return health ? health() : StoreHealth{}; };
@@ -197,12 +227,49 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
     return HttpResponse::Json(200, ArticlesJson(r, false));
   });
 
-  server.Route("GET", "/v1/articles/{id}", [run](const HttpRequest& req) {
+  server.Route("GET", "/v1/articles/{id}", [run, related](const HttpRequest& req) {
     v1::QueryRequest q;
     q.set_get_id(req.PathParam("id"));
     v1::QueryResponse r = run(q);
     if (!r.ok()) return HttpResponse::Error(404, r.error());
-    return HttpResponse::Json(200, ArticleToJson(r.articles(0), true));
+    const v1::Article& a = r.articles(0);
+    nlohmann::json body = ArticleToJson(a, true);
+    if (related != nullptr) body.update(RelatedToJson(a.related(), a.other_sources()));
+    return HttpResponse::Json(200, body);
+  });
+
+  server.Route("GET", "/v1/articles/{id}/related", [related](const HttpRequest& req) {
+    if (related == nullptr)
+      return HttpResponse::Error(404, "related articles need search (store.search.enabled)");
+    uint64_t limit = 0;
+    if (req.HasParam("limit") &&
+        (!ParseUint(req.Param("limit"), &limit) || limit == 0 || limit > kMaxRelated)) {
+      return HttpResponse::Error(400, fmt::format("limit must be from 1 to {}", kMaxRelated));
+    }
+    absl::StatusOr<RelatedResult> result =
+        related->Find(req.PathParam("id"), static_cast<std::size_t>(limit));
+    if (!result.ok()) {
+      const absl::Status& s = result.status();
+      int code = absl::IsNotFound(s) ? 404 : absl::IsUnavailable(s) ? 503 : 500;
+      return HttpResponse::Error(code, std::string(s.message()));
+    }
+    google::protobuf::RepeatedPtrField<v1::RelatedArticle> list(result->related.begin(),
+                                                                result->related.end());
+    google::protobuf::RepeatedPtrField<v1::RelatedArticle> others(result->other_sources.begin(),
+                                                                  result->other_sources.end());
+    return HttpResponse::Json(200, RelatedToJson(list, others));
+  });
+
+  server.Route("GET", "/v1/clusters/{id}", [run](const HttpRequest& req) {
+    v1::QueryRequest q;
+    if (auto bad = ReadLimit(req, &q)) return *bad;
+    q.set_cluster_timeline(req.PathParam("id"));
+    v1::QueryResponse r = run(q);
+    if (!r.ok()) return HttpResponse::Error(404, r.error());
+    nlohmann::json articles = nlohmann::json::array();
+    for (const v1::Article& a : r.articles()) articles.push_back(TimelineEntryJson(a));
+    return HttpResponse::Json(
+        200, {{"cluster_id", req.PathParam("id")}, {"articles", articles}, {"more", r.more()}});
   });
 
   server.Route("GET", "/v1/since/{seq}", [run](const HttpRequest& req) {

@@ -8,7 +8,18 @@
 //                                     time >= since, < until, ms since the epoch);
 //                                     cursor= (a previous answer's next_cursor, set
 //                                     with "more": true) pages through every match
-//   /v1/articles/<id>                 one article with its full text (404 if unknown)
+//   /v1/articles/<id>                 one article with its full text (404 if unknown),
+//                                     and "related" and "other_sources" as below
+//   /v1/articles/<id>/related?limit=N related articles (services/store/related.h),
+//                                     {"related": [{id, url, title, score, cluster_id,
+//                                     time, time_ms, source_id}], "other_sources":
+//                                     [...]}: best first, at most kMaxRelated; other
+//                                     sources are its near-duplicates, oldest first.
+//                                     404 for an unknown id or when search is disabled
+//   /v1/clusters/<id>?limit=N         one story's timeline: {"cluster_id", "articles":
+//                                     [{id, url, title, source, lang, time, time_ms,
+//                                     first_seen, first_seen_ms, also_seen_at}], "more"}
+//                                     oldest first (the oldest N); 404 if unknown
 //   /v1/since/<seq>?limit=N           replay log after <seq>, oldest first
 //   /v1/tags?limit=N                  most used tags with counts
 //   /v1/trending?window=1h|24h        tags rising most against their 7-day baseline
@@ -42,6 +53,7 @@
 #include "common/transport/http_server.h"
 #include "services/store/article_store.h"
 #include "services/store/query_handler.h"
+#include "services/store/related.h"
 #include "services/store/search_index.h"
 
 namespace newsflow::store {
@@ -60,13 +72,14 @@ using HealthFn = std::function<StoreHealth()>;
 using SearchFn = std::function<absl::StatusOr<SearchResult>(const SearchRequest&)>;
 
 // Registers the routes on `server` (its options hold the token and limits).
-// `store`, `counters` and `health` must outlive it. /healthz is liveness
+// `store`, `counters`, `health` and `related` (null: search disabled) must
+// outlive it. /healthz is liveness
 // (200 while the process serves; "status": "degraded" with the problem
 // when commits fail), /readyz readiness (503 with the reason while commits
 // fail), /metrics the Prometheus text format 0.0.4 with HELP and TYPE.
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
                     const CountersFn& counters, const HealthFn& health = nullptr,
-                    const SearchFn& search = nullptr);
+                    const SearchFn& search = nullptr, const RelatedFinder* related = nullptr);
 
 }  // namespace newsflow::store
 

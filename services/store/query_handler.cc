@@ -1,6 +1,8 @@
 #include "services/store/query_handler.h"
 
 #include <algorithm>
+#include <deque>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -10,7 +12,8 @@
 namespace newsflow::store {
 
 v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest& request,
-                               const QueryLimits& limits, const std::map<std::string, uint64_t>& counters) {
+                               const QueryLimits& limits, const std::map<std::string, uint64_t>& counters,
+                               const RelatedFinder* related) {
   v1::QueryResponse response;
   std::size_t limit = request.limit() == 0 ? static_cast<std::size_t>(limits.default_limit)
                                            : std::min<std::size_t>(request.limit(), limits.max_limit);
@@ -33,6 +36,13 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
     case v1::QueryRequest::kGetId: {
       auto a = store.Get(request.get_id());
       if (a.ok()) {
+        if (related != nullptr) {
+          // Best effort: an index that cannot answer leaves the lists empty.
+          if (auto r = related->Find(*a); r.ok()) {
+            a->mutable_related()->Assign(r->related.begin(), r->related.end());
+            a->mutable_other_sources()->Assign(r->other_sources.begin(), r->other_sources.end());
+          }
+        }
         articles = std::vector<v1::Article>{*std::move(a)};
       } else {
         articles = a.status();
@@ -57,6 +67,52 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
     case v1::QueryRequest::kByCluster:
       articles = List(ListIndex::kCluster, request.by_cluster());
       break;
+    case v1::QueryRequest::kRelatedId: {
+      if (related == nullptr) {
+        articles =
+            absl::FailedPreconditionError("related articles need the search index (store.search.enabled)");
+        break;
+      }
+      auto r = related->Find(request.related_id(), std::min<std::size_t>(request.limit(), kMaxRelated));
+      if (!r.ok()) {
+        articles = r.status();
+        break;
+      }
+      response.mutable_related()->Assign(r->related.begin(), r->related.end());
+      response.mutable_other_sources()->Assign(r->other_sources.begin(), r->other_sources.end());
+      break;
+    }
+    case v1::QueryRequest::kClusterTimeline: {
+      // The cluster index is newest first: walk all of it and keep the
+      // last (oldest) `limit`. A cluster holds one story's copies, a few
+      // dozen at most, so the walk stays short.
+      std::deque<v1::Article> oldest;
+      PageRequest page{.limit = std::min<std::size_t>(limits.max_limit, 1000)};
+      while (true) {
+        auto p = store.List(ListIndex::kCluster, request.cluster_timeline(), page);
+        if (!p.ok()) {
+          articles = p.status();
+          break;
+        }
+        for (auto& a : p->articles) {
+          oldest.push_back(std::move(a));
+          if (oldest.size() > limit) {
+            oldest.pop_front();
+            more = true;
+          }
+        }
+        if (!p->more) break;
+        page.cursor = p->next_cursor;
+      }
+      if (!articles.ok()) break;
+      if (oldest.empty()) {
+        articles = absl::NotFoundError("no cluster " + request.cluster_timeline());
+        break;
+      }
+      articles = std::vector<v1::Article>(std::make_move_iterator(oldest.rbegin()),
+                                          std::make_move_iterator(oldest.rend()));
+      break;
+    }
     case v1::QueryRequest::kTagCounts: {
       auto tags = store.TagCounts(limit);
       if (!tags.ok()) {

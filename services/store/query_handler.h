@@ -9,6 +9,7 @@
 
 #include "newsflow/v1/query.pb.h"
 #include "services/store/article_store.h"
+#include "services/store/related.h"
 
 namespace newsflow::store {
 
@@ -18,9 +19,12 @@ struct QueryLimits {
 };
 
 // Never fails: errors are reported in the response (ok = false, error).
-// An unknown id gives ok = false with "not found: <id>".
+// An unknown id gives ok = false with "not found: <id>". `related` answers
+// related_id and fills get_id's article.related and other_sources; null
+// (search disabled): related_id fails, get_id has neither.
 v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest& request,
-                               const QueryLimits& limits, const std::map<std::string, uint64_t>& counters);
+                               const QueryLimits& limits, const std::map<std::string, uint64_t>& counters,
+                               const RelatedFinder* related = nullptr);
 
 }  // namespace newsflow::store
 

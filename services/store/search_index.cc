@@ -23,8 +23,8 @@ namespace fs = std::filesystem;
 // another schema is emptied and filled again from the store.
 constexpr std::string_view kSchema = "1";
 constexpr char kMetaSchema[] = "newsflow.schema";
-constexpr char kMetaLastSequence[] = "newsflow.last_sequence";
-constexpr Xapian::valueno kTimeSlot = 0;
+constexpr const char* kMetaLastSequence = kSearchMetaLastSequence;
+constexpr Xapian::valueno kTimeSlot = kSearchTimeSlot;
 // The snippet is cut from this much of the body, kept in the document's
 // data (the index answers without reading RocksDB, so a search also runs
 // from another process while the store holds its database).
@@ -302,6 +302,10 @@ absl::StatusOr<SearchResult> RunSearch(const Xapian::Database& db, const SearchR
 SearchIndex::SearchIndex() : terms_(std::make_unique<Xapian::TermGenerator>()) {
   terms_->set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
   terms_->set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
+
+std::string SearchBooleanTerm(std::string_view prefix, std::string_view value) {
+  return BooleanTerm(prefix, value);
 }
 
 SearchIndex::~SearchIndex() = default;

@@ -58,6 +58,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -88,6 +89,15 @@ inline constexpr std::size_t kSearchIndexBatch = 500;
 // interval bounds how late a new article shows in searches.
 inline constexpr std::size_t kSearchCommitDocuments = 1000;
 inline constexpr std::chrono::milliseconds kSearchCommitInterval(1000);
+
+// The index's layout, for readers beside Search() (services/store/related.h).
+// Value slot of ArticleStore::SortTime (a Xapian::valueno), sortable-serialised.
+inline constexpr unsigned kSearchTimeSlot = 0;
+// Metadata key of the last sequence number indexed and committed.
+inline constexpr char kSearchMetaLastSequence[] = "newsflow.last_sequence";
+// A boolean term: `prefix` ("Q" id, "XC" cluster, "XT" tag key, ...) and
+// `value`, cut to Xapian's term length limit as the indexer cuts it.
+std::string SearchBooleanTerm(std::string_view prefix, std::string_view value);
 
 enum class SearchOrder {
   kRelevance,  // BM25 score, best first

@@ -25,6 +25,7 @@
 #include "services/store/article_store.h"
 #include "services/store/http_api.h"
 #include "services/store/query_handler.h"
+#include "services/store/related.h"
 #include "services/store/search_index.h"
 #include "services/store/search_indexer.h"
 #include "services/store/topics.h"
@@ -54,7 +55,8 @@ class StoreService final : public Service {
             {"store.query", v1::Envelope::kQuery}, logger_,
             [this](const v1::Envelope& request) -> absl::StatusOr<v1::Envelope> {
               v1::Envelope reply = NewEnvelope();
-              *reply.mutable_result() = ExecuteQuery(*db_, request.query(), limits_, CounterSnapshot());
+              *reply.mutable_result() =
+                  ExecuteQuery(*db_, request.query(), limits_, CounterSnapshot(), related_.get());
               return reply;
             },
             [](const std::string& error) {
@@ -65,6 +67,12 @@ class StoreService final : public Service {
             }) {
     limits_.default_limit = config_.default_limit;
     limits_.max_limit = config_.max_limit;
+    if (search_index_) {
+      related_ = std::make_unique<RelatedFinder>(*db_, config_.SearchPath(),
+                                                 RelatedOptions{.limit = config_.related_limit,
+                                                                .window_ms = config_.related_window_ms,
+                                                                .cache_ms = config_.related_cache_ms});
+    }
   }
 
   std::string name() const override { return "store"; }
@@ -121,6 +129,8 @@ class StoreService final : public Service {
   std::unique_ptr<ArticleStore> db_;
   // Handed to the indexer thread in Run(); null when search is disabled.
   std::unique_ptr<SearchIndex> search_index_;
+  // Related articles from the search index; null when search is disabled.
+  std::unique_ptr<RelatedFinder> related_;
   // Set while Run() runs the indexer (read by CounterSnapshot, the writer).
   std::atomic<SearchIndexer*> search_indexer_{nullptr};
   // Set while Run() runs; its lists are sent by the writer thread.
@@ -204,7 +214,8 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
                                         config_.http_limits));
   if (config_.http_enabled) {
     InstallHttpApi(
-        http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); }, search);
+        http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); }, search,
+        related_.get());
     auto url = http.Start();
     if (!url.ok()) return Annotate(url.status(), "store.http");
     endpoints["store.http"] = *url;

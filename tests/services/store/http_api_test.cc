@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "services/store/search_index.h"
 #include "tests/testing/exposition.h"
 #include "tests/testing/test_util.h"
 
@@ -61,7 +62,7 @@ class HttpApiTest : public ::testing::Test {
     httplib::Client client("127.0.0.1", port_);
     client.set_connection_timeout(10);
     client.set_read_timeout(10);
-    return client.Get(path.c_str(), headers);
+    return client.Get(path, headers);
   }
   nlohmann::json GetJson(const std::string& path, int expected_status) {
     auto res = Get(path);
@@ -248,7 +249,9 @@ class HttpApiPagingTest : public HttpApiTest {
     std::string cursor;
     std::string last_time = "~";  // after every RFC 3339 time
     for (*pages = 0; *pages < 1000; ++*pages) {
-      nlohmann::json body = GetJson(path + (cursor.empty() ? "" : "&cursor=" + cursor), 200);
+      std::string page = path;
+      if (!cursor.empty()) page.append("&cursor=").append(cursor);
+      nlohmann::json body = GetJson(page, 200);
       if (body.is_null()) break;
       for (const auto& a : body["articles"]) {
         ids.push_back(a["id"].get<std::string>());
@@ -365,6 +368,84 @@ TEST_F(HttpApiTest, HealthzNeedsNoToken) {
 TEST_F(HttpApiTest, NoTokenConfiguredNeedsNoHeader) {
   Start();
   GetJson("/healthz", 200);
+}
+
+// /v1/articles/<id>/related, the related lists of /v1/articles/<id> and
+// /v1/clusters/<id>, over a real search index of the fixture's store.
+TEST_F(HttpApiTest, RelatedArticlesAndClusterTimeline) {
+  constexpr uint64_t kStory = 0x5a5a'1234'abcd'0f0fULL;
+  v1::Article rain =
+      MakeArticle("rain", "Heavy rain floods the valley",
+                  "Heavy rain flooded the valley roads and farms; rivers rose over their banks "
+                  "and rescue teams moved families from the flooded villages.",
+                  "Floods");
+  rain.set_published_at_ms(5000);
+  rain.mutable_enrichment()->set_fingerprint(kStory);
+  v1::Article rain_copy = rain;  // another source's copy: the same story
+  rain_copy.set_id("copy-of-rain");
+  rain_copy.set_url("https://other.example/rain");
+  rain_copy.set_canonical_url(rain_copy.url());
+  rain_copy.mutable_source()->set_id("src-other");
+  rain_copy.set_published_at_ms(4000);  // seen first, stored second
+  rain_copy.mutable_enrichment()->set_fingerprint(kStory ^ 1);
+  v1::Article river = MakeArticle("river", "River levels keep rising after the rain",
+                                  "River levels kept rising after the heavy rain, and the flooded valley "
+                                  "villages wait for rescue teams.",
+                                  "Floods");
+  river.set_published_at_ms(6000);
+  river.mutable_enrichment()->set_fingerprint(~kStory);
+  std::vector<v1::Article> batch{rain, rain_copy, river};
+  ASSERT_THAT(store_->Upsert(batch), IsOk());
+  {
+    auto index = SearchIndex::Open(dir_.Sub("search"));
+    ASSERT_THAT(index, IsOk());
+    bool more = true;
+    while (more) ASSERT_THAT((*index)->CatchUp(*store_, kSearchIndexBatch, &more), IsOk());
+  }
+  RelatedFinder related(*store_, dir_.Sub("search"));
+  server_ = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0});
+  InstallHttpApi(*server_, *store_, {}, nullptr, nullptr, nullptr, &related);
+  ASSERT_THAT(server_->Start(), IsOk());
+  port_ = server_->port();
+
+  nlohmann::json body = GetJson("/v1/articles/" + rain.id() + "/related?limit=3", 200);
+  ASSERT_EQ(body["related"].size(), 1u);
+  const nlohmann::json& first = body["related"][0];
+  EXPECT_EQ(first["id"], river.id());
+  EXPECT_EQ(first["url"], river.url());
+  EXPECT_EQ(first["title"], river.title());
+  EXPECT_EQ(first["cluster_id"], river.id());
+  EXPECT_GT(first["score"].get<double>(), 0.0);
+  ASSERT_EQ(body["other_sources"].size(), 1u);
+  EXPECT_EQ(body["other_sources"][0]["id"], "copy-of-rain");
+  EXPECT_EQ(body["other_sources"][0]["cluster_id"], rain.id());
+
+  nlohmann::json article = GetJson("/v1/articles/" + rain.id(), 200);
+  EXPECT_EQ(article["related"], body["related"]);
+  EXPECT_EQ(article["other_sources"], body["other_sources"]);
+  EXPECT_EQ(article["text"], rain.text());
+
+  GetJson("/v1/articles/" + rain.id() + "/related?limit=0", 400);
+  GetJson(fmt::format("/v1/articles/{}/related?limit={}", rain.id(), kMaxRelated + 1), 400);
+  GetJson("/v1/articles/no-such-id/related", 404);
+
+  nlohmann::json story = GetJson("/v1/clusters/" + rain.id(), 200);
+  EXPECT_EQ(story["cluster_id"], rain.id());
+  ASSERT_EQ(story["articles"].size(), 2u);
+  EXPECT_EQ(story["articles"][0]["id"], "copy-of-rain");  // oldest first
+  EXPECT_EQ(story["articles"][0]["source"]["id"], "src-other");
+  EXPECT_EQ(story["articles"][0]["time_ms"], 4000);
+  EXPECT_EQ(story["articles"][0]["first_seen_ms"], rain_copy.fetched_at_ms());
+  EXPECT_EQ(story["articles"][1]["id"], rain.id());
+  EXPECT_EQ(story["more"], false);
+  EXPECT_EQ(GetJson("/v1/clusters/" + rain.id() + "?limit=1", 200)["more"], true);
+  GetJson("/v1/clusters/no-such-cluster", 404);
+}
+
+TEST_F(HttpApiTest, RelatedNeedsSearch) {
+  Start();
+  GetJson("/v1/articles/" + first_id_ + "/related", 404);
+  EXPECT_FALSE(GetJson("/v1/articles/" + first_id_, 200).contains("related"));
 }
 
 }  // namespace
