@@ -22,6 +22,9 @@
 // answers them: two words of one language drawn by frequency (relevance
 // order, 20 hits, snippets), one in five with a lang filter, one in five
 // newest first ("search_ms_p50", "search_ms_p99", "mean_hits").
+// Related articles (services/store/related.h, no cache): asked for Q
+// articles spread over the offline store ("related_ms_p50",
+// "related_ms_p99", "mean_related").
 // Prints one JSON object with the fields named above.
 #include <algorithm>
 #include <chrono>
@@ -40,6 +43,7 @@
 #include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/store/article_store.h"
+#include "services/store/related.h"
 #include "services/store/search_index.h"
 #include "services/store/search_indexer.h"
 
@@ -141,6 +145,8 @@ int main(int argc, char** argv) {
       tag->set_name(phrase(zh, zh ? 3 : 2));
       tag->set_key(TagKey(tag->name()));
     }
+    // Distinct and spread over the bits: no two articles are near-copies.
+    a.mutable_enrichment()->set_fingerprint((i + 1) * 0x9E3779B97F4A7C15ULL);
     return a;
   };
   // Stores every article in batches of 256 (the same articles each call:
@@ -212,14 +218,31 @@ int main(int argc, char** argv) {
     }
     hits += static_cast<double>(result->hits.size());
   }
+  store::RelatedFinder finder(**store, path, {.cache_ms = 0});
+  std::vector<double> related_latencies;
+  double related = 0;
+  for (std::size_t q = 0; q < n_queries; ++q) {
+    const std::string id = fmt::format("{:016x}", q * n_articles / n_queries + 1);
+    const auto s0 = Clock::now();
+    auto result = finder.Find(id, 5);
+    related_latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s0).count());
+    if (!result.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(result.status().message()).c_str());
+      return 1;
+    }
+    related += static_cast<double>(result->related.size());
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   const auto n = static_cast<double>(n_articles);
   std::printf(
       "{\"articles\": %zu, \"store_articles_per_s\": %.0f, \"index_s\": %.3f, \"index_articles_per_s\": "
       "%.0f, \"live_store_articles_per_s\": %.0f, \"live_indexed_s\": %.3f, \"queries\": %zu, "
-      "\"search_ms_p50\": %.3f, \"search_ms_p99\": %.3f, \"mean_hits\": %.1f}\n",
+      "\"search_ms_p50\": %.3f, \"search_ms_p99\": %.3f, \"mean_hits\": %.1f, \"related_ms_p50\": %.3f, "
+      "\"related_ms_p99\": %.3f, \"mean_related\": %.1f}\n",
       n_articles, n / store_s, index_s, n / index_s, live ? n / live_store_s : 0.0, live_indexed_s, n_queries,
-      Percentile(latencies, 0.5), Percentile(latencies, 0.99), hits / static_cast<double>(n_queries));
+      Percentile(latencies, 0.5), Percentile(latencies, 0.99), hits / static_cast<double>(n_queries),
+      Percentile(related_latencies, 0.5), Percentile(related_latencies, 0.99),
+      related / static_cast<double>(n_queries));
   return 0;
 }
