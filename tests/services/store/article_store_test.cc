@@ -30,6 +30,7 @@ using ::testing::UnorderedElementsAre;
 
 std::vector<std::string> Ids(const std::vector<v1::Article>& articles) {
   std::vector<std::string> ids;
+  ids.reserve(articles.size());
   for (const auto& a : articles) ids.push_back(a.id());
   return ids;
 }

@@ -70,11 +70,13 @@ TEST(KeysTest, IndexKeyLayoutIsValueNulReverseTimeId) {
 TEST(KeysTest, NewerTimesSortFirst) {
   std::vector<int64_t> times{1'700'000'000'000, 1'600'000'000'000, 255, 256, 1, 0};
   std::vector<std::string> keys;
+  keys.reserve(times.size());
   for (int64_t t : times) keys.push_back(IndexKey("tag", t, "id00000000000000"));
   std::vector<int64_t> sorted_times;
   std::vector<std::size_t> order(keys.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](auto a, auto b) { return keys[a] < keys[b]; });
+  sorted_times.reserve(order.size());
   for (auto i : order) sorted_times.push_back(times[i]);
   EXPECT_TRUE(std::is_sorted(sorted_times.begin(), sorted_times.end(), std::greater<>()))
       << ::testing::PrintToString(sorted_times);

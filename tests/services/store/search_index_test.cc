@@ -34,7 +34,7 @@ using ::testing::UnorderedElementsAre;
 constexpr int64_t kT0 = 1'700'000'000'000;
 
 v1::Article Make(std::string_view seed, std::string title, std::string text, std::string lang, int64_t time,
-                 std::string source, std::vector<std::string> tags) {
+                 std::string source, const std::vector<std::string>& tags) {
   v1::Article a = ::newsflow::testing::MakeArticleWithTags(seed, std::move(title), std::move(text), tags);
   a.mutable_enrichment()->set_language(lang);
   a.set_published_at_ms(time);
@@ -88,12 +88,12 @@ class SearchIndexTest : public ::testing::Test {
   std::string path() const { return dir_.Sub("search"); }
   std::string Id(const std::string& title) const { return ids_.at(title); }
 
-  SearchResult Find(SearchRequest r) {
+  SearchResult Find(const SearchRequest& r) {
     auto result = Search(path(), r);
     EXPECT_THAT(result, IsOk());
     return result.ok() ? *result : SearchResult{};
   }
-  std::vector<std::string> TitlesOf(SearchRequest r) {
+  std::vector<std::string> TitlesOf(const SearchRequest& r) {
     std::vector<std::string> titles;
     for (const SearchHit& h : Find(r).hits) titles.push_back(h.title);
     return titles;
@@ -294,6 +294,7 @@ TEST_F(SearchIndexTest, RebuildFromTheStoreGivesTheSameResults) {
   const std::vector<std::string> queries = {"storm",  "bank",        "\"interest rates\"",
                                             "集装箱", "tag:traffic", "bank NOT holiday"};
   std::vector<std::vector<std::string>> before;
+  before.reserve(queries.size());
   for (const std::string& q : queries) before.push_back(Titles(q));
   // Damage the index: it lost documents and forgot how far it got.
   std::filesystem::remove_all(path());
