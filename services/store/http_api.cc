@@ -165,7 +165,7 @@ nlohmann::json TimelineEntryJson(const v1::Article& a) {
 
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
                     const CountersFn& counters, const HealthFn& health, const SearchFn& search,
-                    const RelatedFinder* related) {
+                    const RelatedFinder* related, std::shared_ptr<metrics::Registry> registry) {
   auto run = [&store, limits, counters, related](const v1::QueryRequest& q) {
     return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{}, related);
   };
@@ -189,7 +189,7 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
 
   // Gauges read from the store at each scrape; the service's Counters
   // become newsflow_store_<name>_total.
-  auto registry = std::make_shared<metrics::Registry>();
+  if (!registry) registry = std::make_shared<metrics::Registry>();
   registry->AddCallback("newsflow_store_articles", "Articles stored.", metrics::Type::kGauge,
                         [&store] { return static_cast<double>(store.ArticleCount()); });
   registry->AddCallback("newsflow_store_last_sequence", "Sequence number of the newest committed article.",

@@ -48,8 +48,10 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
+#include "common/metrics/metrics.h"
 #include "common/transport/http_server.h"
 #include "services/store/article_store.h"
 #include "services/store/query_handler.h"
@@ -79,7 +81,8 @@ using SearchFn = std::function<absl::StatusOr<SearchResult>(const SearchRequest&
 // fail), /metrics the Prometheus text format 0.0.4 with HELP and TYPE.
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
                     const CountersFn& counters, const HealthFn& health = nullptr,
-                    const SearchFn& search = nullptr, const RelatedFinder* related = nullptr);
+                    const SearchFn& search = nullptr, const RelatedFinder* related = nullptr,
+                    std::shared_ptr<metrics::Registry> registry = nullptr);
 
 }  // namespace newsflow::store
 

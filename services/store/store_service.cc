@@ -14,6 +14,7 @@
 #include "common/delivery/request_server.h"
 #include "common/delivery/term_counts.h"
 #include "common/log/logging.h"
+#include "common/metrics/metrics.h"
 #include "common/status/status_macros.h"
 #include "common/transport/http_server.h"
 #include "common/transport/message_validation.h"
@@ -80,6 +81,19 @@ class StoreService final : public Service {
   absl::Status Run(std::stop_token stop, const ReadyFn& ready) override;
 
  private:
+  // Served on /metrics with the counters and the database gauges
+  // (http_api.h): how long a group commit takes, and how long an article
+  // took from its fetch at ingest (Article.fetched_at_ms, carried in the
+  // message) until it was durable here, measured on this host's clock.
+  std::shared_ptr<metrics::Registry> registry_ = std::make_shared<metrics::Registry>();
+  metrics::Histogram& commit_seconds_ = registry_->AddHistogram(
+      "newsflow_store_commit_duration_seconds",
+      "Time of one group commit (a batch of articles and their indexes, synced).", metrics::kLatencyBuckets);
+  metrics::Histogram& end_to_end_seconds_ = registry_->AddHistogram(
+      "newsflow_store_end_to_end_seconds",
+      "Time from an article's fetch at ingest until it was committed here (new versions only).",
+      metrics::kLatencyBuckets);
+
   absl::Status WriterLoop(std::stop_token stop, zmq::socket_t& input, zmq::socket_t& publish,
                           AckPublisher& acks, zmq::socket_t& term_counts);
   // Publishes an ack on its origin's topic, counted as sent, unrouted (no
@@ -215,7 +229,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   if (config_.http_enabled) {
     InstallHttpApi(
         http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); }, search,
-        related_.get());
+        related_.get(), registry_);
     auto url = http.Start();
     if (!url.ok()) return Annotate(url.status(), "store.http");
     endpoints["store.http"] = *url;
@@ -458,7 +472,10 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zm
   milliseconds backoff(50);
   absl::StatusOr<std::vector<UpsertResult>> results;
   while (true) {
+    const auto commit_start = std::chrono::steady_clock::now();
     results = db_->Upsert(batch);
+    commit_seconds_.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count());
     if (results.ok()) break;
     counters_.Add("commit_errors");
     if (absl::IsDataLoss(results.status()) || absl::IsInvalidArgument(results.status()) ||
@@ -487,6 +504,7 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zm
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, milliseconds(2000));
   }
+  const int64_t committed_ms = NowMs();
   if (SearchIndexer* indexer = search_indexer_.load()) indexer->Notify();
   if (int64_t since = commits_failing_since_ms_.exchange(0); since != 0) {
     logger_->info("commits recovered after {:.1f} s", static_cast<double>(NowMs() - since) / 1000.0);
@@ -501,6 +519,9 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zm
       continue;
     }
     counters_.Add("committed");
+    if (article.fetched_at_ms() > 0 && committed_ms >= article.fetched_at_ms()) {
+      end_to_end_seconds_.Observe(static_cast<double>(committed_ms - article.fetched_at_ms()) / 1000.0);
+    }
     v1::Envelope event = NewEnvelope();
     *event.mutable_article() = article;
     std::string payload = EncodeEnvelope(event);

@@ -694,6 +694,12 @@ TEST_F(PipelineTest, EveryDaemonServesHealthReadinessAndMetrics) {
   Exposition st = Scrape(store_endpoints_["store.http"]);
   EXPECT_EQ(st.Value("newsflow_store_committed_total"), n);
   EXPECT_EQ(st.Value("newsflow_store_articles"), n);
+  // Every new article is timed from its fetch to its commit; each commit is
+  // timed once (batches hold one or more articles).
+  EXPECT_EQ(st.Value("newsflow_store_end_to_end_seconds_count"), n);
+  EXPECT_GT(st.Value("newsflow_store_end_to_end_seconds_sum"), 0);
+  EXPECT_GE(st.Value("newsflow_store_commit_duration_seconds_count"), 1);
+  EXPECT_LE(st.Value("newsflow_store_commit_duration_seconds_count"), n);
 
   // The store stops: the worker loses its output at once, ingest once an
   // article has waited past the ack timeout (3 s here). Both stay alive.
