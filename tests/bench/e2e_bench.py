@@ -203,13 +203,14 @@ def build_feeds(server, corpus, scenario, feeds, per_feed, now):
 
 
 class Daemon:
-    def __init__(self, binary, config, folder, name):
+    def __init__(self, binary, config, folder, name, wrap=""):
         self.name = name
         self.endpoints_file = os.path.join(folder, name + ".endpoints")
         self.log_path = os.path.join(folder, name + ".log")
         with open(self.log_path, "w") as out:
-            self.proc = subprocess.Popen([binary, "--config", config, "--endpoints-file", self.endpoints_file],
-                                         stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                wrap.split() + [binary, "--config", config, "--endpoints-file", self.endpoints_file],
+                stdout=out, stderr=subprocess.STDOUT)
 
     def endpoints(self, timeout=30):
         deadline = time.monotonic() + timeout
@@ -306,11 +307,13 @@ store:
   query: {{address: "tcp://127.0.0.1:*", bind: true}}
   term_counts: {{address: "tcp://127.0.0.1:*", bind: true}}
   http: {{enabled: true, port: 0}}
+  {args.store_yaml}
 logging: {{level: warn}}
 """)
     daemons = []
     try:
-        store = Daemon(os.path.join(bin_dir, "store", "newsflow-store"), store_cfg, folder, "store")
+        store = Daemon(os.path.join(bin_dir, "store", "newsflow-store"), store_cfg, folder, "store",
+                       args.wrap.get("store", ""))
         daemons.append(store)
         se = store.endpoints()
         # Ingest binds its PUSH on a port chosen here; the workers connect
@@ -330,7 +333,8 @@ enrich:
   http: {{port: 0}}
 logging: {{level: warn}}
 """)
-            workers.append(Daemon(os.path.join(bin_dir, "enrich", "newsflow-enrich"), cfg, folder, f"enrich-{w}"))
+            workers.append(Daemon(os.path.join(bin_dir, "enrich", "newsflow-enrich"), cfg, folder, f"enrich-{w}",
+                                  args.wrap.get("enrich", "")))
         daemons += workers
         for w in workers:
             w.endpoints()
@@ -355,7 +359,8 @@ logging: {{level: warn}}
             for path, (items, _, _) in list(server.paced.items()):
                 server.paced[path] = (items, time.monotonic(), rate / feeds)
         t0 = time.monotonic()
-        ingest = Daemon(os.path.join(bin_dir, "ingest", "newsflow-ingest"), ingest_cfg, folder, "ingest")
+        ingest = Daemon(os.path.join(bin_dir, "ingest", "newsflow-ingest"), ingest_cfg, folder, "ingest",
+                        args.wrap.get("ingest", ""))
         daemons.append(ingest)
         cpu0["ingest"] = 0.0
         deadline = t0 + args.timeout + (size if scenario == "half" else 0)
@@ -434,9 +439,15 @@ def main():
     parser.add_argument("--scenarios", default="en,mixed,teaser,half", help="comma-separated subset")
     parser.add_argument("--workers", type=int, default=None, help="enrich worker processes")
     parser.add_argument("--timeout", type=float, default=300, help="seconds a scenario may take")
+    parser.add_argument("--store-yaml", default="", help="extra lines for the store section, e.g. "
+                        "'search: {enabled: false}'")
+    parser.add_argument("--wrap", action="append", default=[], metavar="DAEMON=COMMAND",
+                        help="run a daemon (ingest, enrich, store) under COMMAND, e.g. "
+                        "store='valgrind --tool=callgrind' (then CPU and RSS are the wrapper's)")
     parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
     parser.add_argument("--keep", action="store_true", help="keep the data folders and logs")
     args = parser.parse_args()
+    args.wrap = dict(w.split("=", 1) for w in args.wrap)
     profile = PROFILES[args.profile]
     if args.workers is None:
         args.workers = profile["workers"]
