@@ -147,11 +147,19 @@ std::optional<int64_t> ParseTagHourValue(std::string_view value) {
   return static_cast<int64_t>(*v);
 }
 
-std::string IndexedTagKey(const v1::Tag& tag) {
-  if (!tag.key().empty()) {
-    std::string normalised = TagKey(tag.key());
-    if (normalised == tag.key()) return normalised;
+bool HasTheShapeOfATagKey(std::string_view key) {
+  if (key.empty() || key.front() == ' ' || key.back() == ' ') return false;
+  char previous = 0;
+  for (char c : key) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || (c >= 'A' && c <= 'Z') || (c == ' ' && previous == ' ')) return false;
+    previous = c;
   }
+  return true;
+}
+
+std::string IndexedTagKey(const v1::Tag& tag) {
+  if (HasTheShapeOfATagKey(tag.key())) return tag.key();
   return TagKey(tag.name());
 }
 

@@ -109,11 +109,18 @@ std::string TagHourValue(int64_t count);
 // nullopt unless `value` is exactly 8 bytes.
 std::optional<int64_t> ParseTagHourValue(std::string_view value);
 
+// Whether `key` could be a TagKey result: not empty, no ASCII capital, no
+// control character, single spaces between words and none at the ends. A
+// cheap check of form, not a recomputation: TagKey (case folding,
+// traditional to simplified, WordNet lemmas) costs more than the rest of
+// storing an article's indexes.
+bool HasTheShapeOfATagKey(std::string_view key);
+
 // The key `tag` is indexed, counted and published under: the key enrichment
-// computed (Tag.key), so one TagKey computation decides it for every reader
-// of the article. A tag without a key (an older producer) or with one that
-// is not a normalised key (TagKey(key) != key) falls back to
-// TagKey(tag.name()).
+// computed (Tag.key), so one TagKey computation, in the worker, decides it
+// for every reader of the article; the store does not recompute it. A tag
+// without a key (an older producer) or with one that cannot be a key
+// (!HasTheShapeOfATagKey) falls back to TagKey(tag.name()).
 std::string IndexedTagKey(const v1::Tag& tag);
 std::string TagCountValue(uint64_t count, std::string_view display_name);
 bool ParseTagCountValue(std::string_view value, uint64_t* count, std::string* display_name);

@@ -10,6 +10,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/util/text.h"
+#include "newsflow/v1/article.pb.h"
+
 namespace newsflow::store {
 namespace {
 
@@ -161,6 +164,25 @@ TEST(KeysTest, TagHourKeysSortByHourWithinAScopeAndRoundTrip) {
   }
   EXPECT_EQ(ParseTagHourValue(TagHourValue(-2)), -2);
   EXPECT_EQ(ParseTagHourValue("short"), std::nullopt);
+}
+
+// The store trusts a worker's key by its form alone: every key TagKey makes
+// has that form, and what is not a key falls back to the display name's.
+TEST(KeysTest, TagKeysHaveTheShapeTheStoreChecks) {
+  for (const char* name : {"Los Angeles", "  Mad  Cow Disease ", "U.S.", "Économie", "量子计算", "臺灣 經濟",
+                           "COVID-19", "Bank of England", "iPhone\t15"}) {
+    const std::string key = TagKey(name);
+    EXPECT_TRUE(HasTheShapeOfATagKey(key)) << name << " -> \"" << key << "\"";
+  }
+  for (const char* not_a_key : {"", " lead", "trail ", "two  spaces", "Capital", "tab\there", "nul\x01"}) {
+    EXPECT_FALSE(HasTheShapeOfATagKey(not_a_key)) << not_a_key;
+  }
+  v1::Tag tag;
+  tag.set_name("Export Controls");
+  tag.set_key("Export  Controls");
+  EXPECT_EQ(IndexedTagKey(tag), TagKey("Export Controls"));
+  tag.set_key("trade curbs");  // a key of another form is the worker's call
+  EXPECT_EQ(IndexedTagKey(tag), "trade curbs");
 }
 
 }  // namespace
