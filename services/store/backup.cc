@@ -59,8 +59,8 @@ absl::StatusOr<BackupInfo> InspectBackup(const std::string& dir) {
   if (meta < 0 || articles < 0) return absl::NotFoundError(fmt::format("{} is not a store database", dir));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  NF_RETURN_IF_ERROR(FromRocksStatus(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, cfs, &handles, &raw),
-                                     "open " + dir));
+  NF_RETURN_IF_ERROR(FromRocksStatus(
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, cfs, &handles, &raw), "open " + dir));
   std::unique_ptr<rocksdb::DB> db(raw);
   BackupInfo info{.dir = dir};
   std::string value;
@@ -98,8 +98,8 @@ absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup, const std::s
   if (replacing && fs::exists(target / "LOCK", ec)) {
     rocksdb::Status s = rocksdb::Env::Default()->LockFile((target / "LOCK").string(), &lock);
     if (!s.ok()) {
-      return absl::UnavailableError(
-          fmt::format("{} is in use (a store is running on it?): stop it first ({})", data_dir, s.ToString()));
+      return absl::UnavailableError(fmt::format(
+          "{} is in use (a store is running on it?): stop it first ({})", data_dir, s.ToString()));
     }
   }
   auto unlock = [&lock] {
@@ -139,8 +139,8 @@ absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup, const std::s
   if (!search_path.empty() && !IsWithin(search_path, target) && fs::exists(search_path, ec)) {
     fs::rename(search_path, search_path + ".before-restore-" + stamp, ec);
     if (ec) {
-      return absl::UnavailableError(fmt::format("restored, but cannot move the search index {} aside: {}",
-                                                search_path, ec.message()));
+      return absl::UnavailableError(
+          fmt::format("restored, but cannot move the search index {} aside: {}", search_path, ec.message()));
     }
   }
   info.dir = target.string();
