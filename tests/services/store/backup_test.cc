@@ -127,7 +127,8 @@ TEST(BackupTest, RestoredCopyAnswersLikeTheSourceAtTheBackupSequence) {
   EXPECT_EQ(inspected->articles, backup->articles);
 
   std::string kept;
-  auto restored_info = RestoreBackup(backup->dir, dir.Sub("restored"), dir.Sub("restored") + "/search", &kept);
+  auto restored_info =
+      RestoreBackup(backup->dir, dir.Sub("restored"), dir.Sub("restored") + "/search", &kept);
   ASSERT_THAT(restored_info, IsOk());
   EXPECT_TRUE(kept.empty());
   auto restored = OpenStore(dir.Sub("restored"));

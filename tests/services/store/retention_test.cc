@@ -64,8 +64,10 @@ std::unique_ptr<ArticleStore> OpenStore(const std::string& path, RetentionPolicy
 std::map<std::string, std::vector<std::string>> Snapshot(const ArticleStore& store, int64_t now) {
   std::map<std::string, std::vector<std::string>> out;
   out["latest"] = Ids(store.Latest(1000));
-  for (const char* tag : {"Harbour", "Grain", "Weather"}) out[std::string("tag:") + tag] = Ids(store.ByTag(tag, 1000));
-  for (const char* source : {"src-a", "src-b"}) out[std::string("source:") + source] = Ids(store.BySource(source, 1000));
+  for (const char* tag : {"Harbour", "Grain", "Weather"})
+    out[std::string("tag:") + tag] = Ids(store.ByTag(tag, 1000));
+  for (const char* source : {"src-a", "src-b"})
+    out[std::string("source:") + source] = Ids(store.BySource(source, 1000));
   for (const char* lang : {"en", "de"}) out[std::string("lang:") + lang] = Ids(store.ByLang(lang, 1000));
   auto tags = store.TagCounts(1000);
   EXPECT_THAT(tags, IsOk());
@@ -240,7 +242,8 @@ TEST_F(RetentionTest, DeletedAndTooOldArticlesAreNotStoredAgain) {
 
 TEST_F(RetentionTest, SinceReportsTombstonesOnlyWhenAsked) {
   auto store = OpenStore(dir_.Sub("db"), {.max_articles = 1});
-  std::vector<v1::Article> batch{Aged("a", now_, 2, "en", "src-a", {}), Aged("b", now_, 1, "en", "src-a", {})};
+  std::vector<v1::Article> batch{Aged("a", now_, 2, "en", "src-a", {}),
+                                 Aged("b", now_, 1, "en", "src-a", {})};
   ASSERT_THAT(store->Upsert(batch), IsOk());
   ASSERT_THAT(store->ApplyRetention(now_, 1000), IsOk());
   EXPECT_EQ(store->LastSequence(), 3u);  // the delete took a sequence number
@@ -303,10 +306,9 @@ TEST(RetentionConfigTest, LimitsAreOffByDefaultAndValidated) {
   EXPECT_EQ(set->store.retention_max_age_days, 90);
   EXPECT_EQ(set->store.retention_max_articles, 1000000);
   EXPECT_TRUE(set->store.RetentionEnabled());
-  for (const char* bad : {"store:\n  retention:\n    max_age_days: -1\n",
-                          "store:\n  retention:\n    max_articles: lots\n",
-                          "store:\n  retention:\n    interval_seconds: 1\n",
-                          "store:\n  retention:\n    max_days: 3\n"}) {
+  for (const char* bad :
+       {"store:\n  retention:\n    max_age_days: -1\n", "store:\n  retention:\n    max_articles: lots\n",
+        "store:\n  retention:\n    interval_seconds: 1\n", "store:\n  retention:\n    max_days: 3\n"}) {
     auto parsed = ParseConfig(bad);
     EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
     EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("store.retention.")) << bad;
