@@ -33,7 +33,7 @@ constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
 
 // An article `days_old` days before `now`, in `lang`, from `source`.
 v1::Article Aged(std::string_view seed, int64_t now, double days_old, std::string lang, std::string source,
-                 std::vector<std::string> tags, std::string text = "") {
+                 const std::vector<std::string>& tags, std::string text = "") {
   if (text.empty()) text = fmt::format("The report {} tells of harbour cranes and grain ships.", seed);
   v1::Article a = MakeArticleWithTags(seed, fmt::format("Report {}", seed), text, tags);
   a.set_published_at_ms(now - static_cast<int64_t>(days_old * static_cast<double>(kDayMs)));
@@ -96,8 +96,8 @@ class RetentionTest : public ::testing::Test {
     std::vector<v1::Article> out;
     for (int i = 0; i < 10; ++i) {
       std::vector<std::string> tags{"Harbour"};
-      if (i % 2 == 0) tags.push_back("Grain");
-      if (i % 3 == 0) tags.push_back("Weather");
+      if (i % 2 == 0) tags.emplace_back("Grain");
+      if (i % 3 == 0) tags.emplace_back("Weather");
       out.push_back(Aged(fmt::format("r{}", i), now_, 0.5 + i, i % 4 == 0 ? "de" : "en",
                          i % 2 ? "src-a" : "src-b", tags));
     }
@@ -166,6 +166,7 @@ TEST_F(RetentionTest, CountLimitDeletesTheOldestInBoundedBatches) {
   EXPECT_EQ(store->ArticleCount(), 4u);
   // The four newest (0.5 .. 3.5 days old) stay, newest first.
   std::vector<std::string> expected;
+  expected.reserve(4);
   for (int i = 0; i < 4; ++i) expected.push_back(all[i].id());
   EXPECT_EQ(Ids(store->Latest(100)), expected);
 }
