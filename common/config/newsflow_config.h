@@ -264,6 +264,14 @@ struct StoreConfig {
   // or after the article (0 = any time). Default: 30 days
   int64_t related_window_ms = int64_t{30} * 24 * 3600 * 1000;
   int64_t related_cache_ms = 60000;  // store.related.cache_seconds: answers reused this long. Default: 60
+  // Retention (services/store/article_store.h, DeleteArticles): the writer
+  // deletes articles older than max_age_days (by published, else fetched
+  // time) and the oldest beyond max_articles, every interval. 0 = off; both
+  // off by default, so nothing is ever deleted unless asked for.
+  int retention_max_age_days = 0;        // store.retention.max_age_days. Default: 0 (off)
+  int64_t retention_max_articles = 0;    // store.retention.max_articles. Default: 0 (off)
+  int retention_interval_seconds = 600;  // store.retention.interval_seconds. Default: 600
+  bool RetentionEnabled() const { return retention_max_age_days > 0 || retention_max_articles > 0; }
 };
 
 struct TransportConfig {

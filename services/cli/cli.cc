@@ -40,6 +40,7 @@
 #include "services/ingest/ingest_service.h"
 #include "services/ingest/opml.h"
 #include "services/store/article_store.h"
+#include "services/store/backup.h"
 #include "services/store/related.h"
 #include "services/store/search_index.h"
 #include "services/store/store_service.h"
@@ -199,10 +200,11 @@ int CmdRun(const GlobalOptions& g, const RunOptions& o) {
 // ---- clients of running daemons ------------------------------------------------
 
 absl::StatusOr<v1::QueryResponse> StoreQuery(const NewsflowConfig& config, zmq::context_t& context,
-                                             const v1::QueryRequest& q) {
+                                             const v1::QueryRequest& q,
+                                             milliseconds timeout = kRequestTimeout) {
   v1::Envelope request = NewEnvelope();
   *request.mutable_query() = q;
-  auto reply = Request(context, config.store.query.address, request, kRequestTimeout);
+  auto reply = Request(context, config.store.query.address, request, timeout);
   if (!reply.ok()) return reply.status();
   if (reply->payload_case() != v1::Envelope::kResult) return absl::DataLossError("unexpected reply");
   if (!reply->result().ok()) return absl::NotFoundError(reply->result().error());
@@ -320,6 +322,41 @@ int CmdTrending(const GlobalOptions& g, const std::string& lang, const std::stri
     std::cout << fmt::format("{:6.2f}  {:6}  {:8}  {}\n", tag.score(), tag.count(), tag.baseline(),
                              tag.name());
   }
+  return kExitOk;
+}
+
+// `newsflow backup DIR`: the running store checkpoints its database into
+// DIR (on the store's host; see services/store/backup.h).
+int CmdBackup(const GlobalOptions& g, const std::string& dir) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "backup: invalid config");
+  std::error_code ec;
+  const std::string absolute = std::filesystem::absolute(dir, ec).string();
+  zmq::context_t context(1);
+  v1::QueryRequest q;
+  q.set_backup(absolute);
+  // A checkpoint flushes the memtables first: allow it more than a query.
+  auto r = StoreQuery(*config, context, q, milliseconds(120000));
+  if (!r.ok()) return Fail(r.status(), "backup");
+  const v1::BackupResult& b = r->backup();
+  std::cout << fmt::format("backup {}: sequence {}, {} articles, {:.1f} MB\n", b.dir(), b.sequence(),
+                           b.articles(), static_cast<double>(b.bytes()) / 1e6);
+  std::cout << "the search index is not in it: the store rebuilds it from the database after a restore\n";
+  return kExitOk;
+}
+
+// `newsflow restore DIR`: puts a backup in place of store.data_dir, with
+// the store stopped.
+int CmdRestore(const GlobalOptions& g, const std::string& dir) {
+  auto config = LoadClientConfig(g);
+  if (!config.ok()) return Fail(config.status(), "restore: invalid config");
+  std::string kept;
+  auto info = store::RestoreBackup(dir, config->store.data_dir, config->store.SearchPath(), &kept);
+  if (!info.ok()) return Fail(info.status(), "restore");
+  std::cout << fmt::format("restored {} into {}: sequence {}, {} articles\n", dir, info->dir, info->sequence,
+                           info->articles);
+  if (!kept.empty()) std::cout << "the replaced database is kept in " << kept << " (delete it when done)\n";
+  std::cout << "the search index is rebuilt from the restored database when the store starts\n";
   return kExitOk;
 }
 
@@ -1115,6 +1152,23 @@ Command AddRelatedCommand(CLI::App& app, const GlobalOptions& g) {
   return {related, [&g, o] { return CmdRelated(g, *o); }};
 }
 
+Command AddBackupCommand(CLI::App& app, const GlobalOptions& g) {
+  auto dir = std::make_shared<std::string>();
+  auto* backup = app.add_subcommand(
+      "backup", "make an online backup of the running store's database into DIR (new or empty)");
+  backup->add_option("dir", *dir, "backup folder, on the store's host")->required();
+  return {backup, [&g, dir] { return CmdBackup(g, *dir); }};
+}
+
+Command AddRestoreCommand(CLI::App& app, const GlobalOptions& g) {
+  auto dir = std::make_shared<std::string>();
+  auto* restore = app.add_subcommand(
+      "restore",
+      "put a backup made by `newsflow backup` in place of store.data_dir (with the store stopped)");
+  restore->add_option("dir", *dir, "backup folder")->required();
+  return {restore, [&g, dir] { return CmdRestore(g, *dir); }};
+}
+
 int CmdKeygen() {
   char public_key[41] = {};
   char secret_key[41] = {};
@@ -1165,6 +1219,8 @@ int Main(int argc, char** argv) {
       AddEnrichCommand(app, g),
       AddSearchCommand(app, g),
       AddRelatedCommand(app, g),
+      AddBackupCommand(app, g),
+      AddRestoreCommand(app, g),
       {app.add_subcommand("check-config", "validate a config file and exit"),
        [&g] { return CmdCheckConfig(g); }},
       {app.add_subcommand("keygen", "print a new CurveZMQ key pair (Z85) for encrypted links"), CmdKeygen},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cctype>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <set>
@@ -10,6 +11,7 @@
 
 #include <fmt/format.h>
 #include <rocksdb/merge_operator.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include "common/log/logging.h"
@@ -110,6 +112,7 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
   rocksdb::ColumnFamilyOptions counts_options = cf_options;
   counts_options.merge_operator = NewTagHoursMergeOperator();
   cfs.emplace_back(kTagHoursCf, counts_options);
+  cfs.emplace_back(kGoneCf, cf_options);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, cfs, &store->handles_, &raw);
   if (!s.ok()) return FromRocksStatus(s, fmt::format("open store db {}", options.path));
@@ -126,6 +129,7 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
   store->by_cluster_ = h[9];
   store->by_band_ = h[10];
   store->tag_hours_ = h[11];
+  store->gone_ = h[12];
 
   std::string value;
   s = raw->Get(rocksdb::ReadOptions(), store->meta_, kMetaSchemaVersion, &value);
@@ -430,6 +434,19 @@ class ArticleStore::UpsertBatch {
     return absl::OkStatus();
   }
 
+  // Deletes `a` (as stored) at `sequence`: the article, its log entry and
+  // index entries, its tag and tag_hours counts; logs a tombstone at
+  // `sequence` and remembers the id as gone.
+  absl::Status Remove(const v1::Article& a, uint64_t sequence, int64_t now_ms) {
+    NF_RETURN_IF_ERROR(DeleteIndexEntries(a.id(), EntriesOf(a), IndexEntries{}));
+    CountTagHours(a, -1, now_ms, &tag_hours_);
+    batch_.Delete(store_.seq_, SeqKey(a.sequence()));
+    batch_.Put(store_.seq_, SeqKey(sequence), SeqValue(a.id(), ""));
+    batch_.Delete(store_.articles_, a.id());
+    batch_.Put(store_.gone_, a.id(), EncodeBE64(static_cast<uint64_t>(now_ms)));
+    return absl::OkStatus();
+  }
+
   // Whether anything besides new versions was written (also_seen_at).
   bool changed() const { return changed_; }
 
@@ -551,6 +568,13 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
       results.push_back({a.id(), a.version(), previous->sequence(), true});
       continue;
     }
+    if (!previous) {
+      NF_ASSIGN_OR_RETURN(bool retired, IsRetired(a, NowMs()));
+      if (retired) {
+        results.push_back({.id = a.id(), .version = a.version(), .duplicate = true, .retired = true});
+        continue;
+      }
+    }
     if (previous) {
       *a.mutable_also_seen_at() = previous->also_seen_at();
     } else {
@@ -568,6 +592,7 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
   if (sequence == last_sequence_.load() && !batch.changed())
     return results;  // all duplicates: nothing to write
 
+  std::lock_guard lock(write_mu_);
   if (absl::Status s = batch.Commit(sequence, options_.sync_writes, articles.size()); !s.ok()) {
     for (v1::Article& a : articles) a.clear_sequence();
     return s;
@@ -803,14 +828,16 @@ absl::StatusOr<std::string> ArticleStore::NearestCluster(uint64_t fingerprint, c
   return best_cluster;
 }
 
-absl::StatusOr<std::vector<v1::Article>> ArticleStore::Since(uint64_t after_seq, std::size_t limit,
-                                                             bool* more) const {
+absl::StatusOr<std::vector<v1::Article>> ArticleStore::Since(
+    uint64_t after_seq, std::size_t limit, bool* more,
+    std::vector<std::pair<uint64_t, std::string>>* deleted) const {
   std::vector<v1::Article> out;
   *more = false;
   if (after_seq == std::numeric_limits<uint64_t>::max()) return out;  // after_seq + 1 would wrap to 0
+  const std::size_t deleted_before = deleted ? deleted->size() : 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), seq_));
   for (it->Seek(SeqKey(after_seq + 1)); it->Valid(); it->Next()) {
-    if (out.size() >= limit) {
+    if (out.size() + (deleted ? deleted->size() - deleted_before : 0) >= limit) {
       *more = true;
       break;
     }
@@ -821,6 +848,10 @@ absl::StatusOr<std::vector<v1::Article>> ArticleStore::Since(uint64_t after_seq,
     }
     auto found = Lookup(id);
     if (!found.ok()) return found.status();
+    if (version.empty()) {  // a tombstone
+      if (deleted != nullptr && !found->has_value()) deleted->emplace_back(*seq, std::move(id));
+      continue;
+    }
     // A version replaced later appears again at its newer sequence.
     if (found->has_value() && (*found)->sequence() == *seq) out.push_back(**std::move(found));
   }
@@ -933,6 +964,110 @@ absl::Status ArticleStore::SaveTermCounts(const v1::TermCounts& counts) {
   wo.sync = options_.sync_writes;
   return FromRocksStatus(db_->Put(wo, meta_, kMetaTermCounts, counts.SerializeAsString()),
                          "write term counts");
+}
+
+absl::StatusOr<bool> ArticleStore::IsRetired(const v1::Article& a, int64_t now_ms) const {
+  const int64_t max_age = options_.retention.max_age_ms;
+  if (max_age > 0 && SortTime(a) > 0 && SortTime(a) < now_ms - max_age) return true;
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), gone_, a.id(), &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return FromRocksStatus(s, "read deleted ids");
+  return true;
+}
+
+absl::StatusOr<RetentionPass> ArticleStore::ApplyRetention(int64_t now_ms, std::size_t max_deletes) {
+  RetentionPass pass;
+  const RetentionPolicy& policy = options_.retention;
+  if (!policy.enabled()) return pass;
+  const int64_t cutoff =
+      policy.max_age_ms > 0 ? now_ms - policy.max_age_ms : std::numeric_limits<int64_t>::min();
+  const uint64_t count = article_count_.load();
+  const uint64_t excess =
+      policy.max_articles > 0 && count > policy.max_articles ? count - policy.max_articles : 0;
+  UpsertBatch batch(*this);
+  uint64_t sequence = last_sequence_.load();
+  uint64_t deleted = 0;
+  // by_time is newest first: walk it backwards, oldest first.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), by_time_));
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.size() <= 8) continue;
+    const bool by_age = SuffixTime(key) < cutoff;
+    if (!by_age && deleted >= excess) break;  // everything newer is within the limits
+    if (deleted >= max_deletes) {
+      pass.more = true;
+      break;
+    }
+    NF_ASSIGN_OR_RETURN(std::optional<v1::Article> a, Lookup(std::string(key.substr(8))));
+    if (!a) continue;  // a stale entry; nothing to delete
+    NF_RETURN_IF_ERROR(batch.Remove(*a, ++sequence, now_ms));
+    ++deleted;
+    ++(by_age ? pass.deleted_by_age : pass.deleted_by_count);
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan articles by time");
+  it.reset();
+  if (deleted > 0) {
+    std::lock_guard lock(write_mu_);
+    NF_RETURN_IF_ERROR(batch.Commit(sequence, options_.sync_writes, deleted));
+    last_sequence_ = sequence;
+    article_count_ -= deleted;
+    deletions_ += deleted;
+  }
+  NF_ASSIGN_OR_RETURN(pass.tombstones_pruned, PruneTombstones(now_ms));
+  return pass;
+}
+
+absl::StatusOr<uint64_t> ArticleStore::PruneTombstones(int64_t now_ms) {
+  // A slice per pass from where the last one stopped, so that a large
+  // `gone` never holds the writer for long.
+  constexpr int kScanPerPass = 10000;
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), gone_));
+  int scanned = 0;
+  for (it->Seek(tombstone_scan_from_); it->Valid() && scanned < kScanPerPass; it->Next(), ++scanned) {
+    auto at = DecodeBE64(std::string_view(it->value().data(), it->value().size()));
+    if (!at || static_cast<int64_t>(*at) < now_ms - kTombstoneMs) batch.Delete(gone_, it->key());
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan deleted ids");
+  tombstone_scan_from_ = it->Valid() ? it->key().ToString() : std::string();
+  if (batch.Count() == 0) return 0;
+  NF_RETURN_IF_ERROR(FromRocksStatus(db_->Write(rocksdb::WriteOptions(), &batch), "forget deleted ids"));
+  return batch.Count();
+}
+
+absl::StatusOr<BackupInfo> ArticleStore::Checkpoint(const std::string& dir) const {
+  namespace fs = std::filesystem;
+  const fs::path path(dir);
+  if (dir.empty() || !path.is_absolute())
+    return absl::InvalidArgumentError("backup dir must be an absolute path");
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    if (!fs::is_directory(path, ec) || !fs::is_empty(path, ec)) {
+      return absl::FailedPreconditionError(fmt::format("backup dir {} exists and is not empty", dir));
+    }
+    fs::remove(path, ec);  // RocksDB makes the folder itself
+  }
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return absl::UnavailableError(fmt::format("backup dir {}: {}", dir, ec.message()));
+  rocksdb::Checkpoint* raw = nullptr;
+  NF_RETURN_IF_ERROR(FromRocksStatus(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  BackupInfo info{.dir = dir};
+  {
+    // No batch is written meanwhile: the checkpoint holds exactly the
+    // commits up to last_sequence_. Memtables are flushed (log size 0), so
+    // the copy opens without replaying a WAL.
+    std::lock_guard lock(write_mu_);
+    info.sequence = last_sequence_.load();
+    info.articles = article_count_.load();
+    NF_RETURN_IF_ERROR(
+        FromRocksStatus(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0), "checkpoint " + dir));
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+    if (entry.is_regular_file(ec)) info.bytes += entry.file_size(ec);
+  }
+  return info;
 }
 
 uint64_t ArticleStore::LastSequence() const { return last_sequence_.load(); }

@@ -32,8 +32,26 @@
 // PruneTagHours() drops older ones. A database without complete counts
 // (older than this feature, or re-keyed) has them rebuilt at Open().
 //
-// Thread safety: Upsert() must be called from one thread at a time (the
-// store's single writer); reads may run concurrently from any thread.
+// Retention: ApplyRetention() deletes the articles past the limits of
+// ArticleStoreOptions::retention, oldest first. A delete is one WriteBatch
+// like a commit: the article, every index entry (tag, source, language,
+// time, URL, cluster, fingerprint bands), its tag count and its tag_hours
+// counts go together, and it takes a sequence number of its own whose log
+// entry is a tombstone (id, empty version), so that the search index, which
+// follows the log, deletes the document too, also after a crash or a
+// rebuild (Since() reports tombstones to whoever asks). The deleted id is
+// remembered (column family `gone`, kTombstoneMs) and a copy sent again
+// within that time is refused, as is a new article already older than
+// max_age: an article that aged out and is fetched again from a feed does
+// not come back (UpsertResult::retired; it is acked, so ingest forgets it).
+//
+// Backups: Checkpoint() makes a RocksDB checkpoint (hard links of the SST
+// files plus a copy of the rest) of the database at one commit boundary,
+// while commits continue.
+//
+// Thread safety: Upsert() and ApplyRetention() must be called from one
+// thread at a time (the store's single writer); reads and Checkpoint() may
+// run concurrently from any thread.
 //
 //   auto store = ArticleStore::Open({.path = dir});
 //   auto results = (*store)->Upsert(articles);
@@ -44,8 +62,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -68,9 +88,38 @@ inline constexpr int kMaxAlsoSeenAt = 16;
 // baseline (7 days) and the hour in progress.
 inline constexpr int64_t kTagHoursRetentionHours = 24 + 7 * 24 + 1;
 
+// How long a deleted id is remembered and refused when sent again: 30 days,
+// beyond the life of an item in a feed. Later the article would be stored
+// anew (and deleted again by the next pass if still past the limits).
+inline constexpr int64_t kTombstoneMs = int64_t{30} * 24 * 3600 * 1000;
+
+// Retention limits; 0 = no limit. Both 0 (the default): nothing is deleted.
+struct RetentionPolicy {
+  int64_t max_age_ms = 0;     // delete articles whose SortTime is older than now - max_age_ms
+  uint64_t max_articles = 0;  // keep at most this many, deleting the oldest (by SortTime) first
+  bool enabled() const { return max_age_ms > 0 || max_articles > 0; }
+};
+
 struct ArticleStoreOptions {
   std::string path;         // database folder, created if missing
   bool sync_writes = true;  // fsync the WAL before Upsert returns. Default: true
+  RetentionPolicy retention;
+};
+
+// What one ApplyRetention() call did.
+struct RetentionPass {
+  uint64_t deleted_by_age = 0;
+  uint64_t deleted_by_count = 0;
+  uint64_t tombstones_pruned = 0;  // remembered ids older than kTombstoneMs forgotten
+  bool more = false;               // stopped at max_deletes: more are past the limits
+};
+
+// A checkpoint made by Checkpoint(), or found by InspectBackup().
+struct BackupInfo {
+  std::string dir;
+  uint64_t sequence = 0;  // the last sequence number it holds
+  uint64_t articles = 0;
+  uint64_t bytes = 0;  // size of its files
 };
 
 struct UpsertResult {
@@ -79,6 +128,9 @@ struct UpsertResult {
   uint64_t sequence = 0;   // of the stored version (the existing one for duplicates)
   bool duplicate = false;  // id + version were already stored, or another source owns the id
   bool foreign = false;    // another source owns the id: not stored as a version (see above)
+  // Deleted by retention (or already older than its max age): not stored,
+  // nothing published; `duplicate` is set too, so it is acked like one.
+  bool retired = false;
 };
 
 // One page of a newest-first list (ArticleStore::List).
@@ -151,7 +203,12 @@ class ArticleStore {
   // Versions committed after `after_seq` (none after UINT64_MAX), oldest first. An article changed
   // again since is returned once, at its newest sequence, and only if that
   // sequence is in range; `*more` says whether the log continues past the page.
-  absl::StatusOr<std::vector<v1::Article>> Since(uint64_t after_seq, std::size_t limit, bool* more) const;
+  // With `deleted`, the log's tombstones of articles still absent are
+  // appended to it as (sequence, id) and count towards `limit`; without,
+  // they are skipped.
+  absl::StatusOr<std::vector<v1::Article>> Since(
+      uint64_t after_seq, std::size_t limit, bool* more,
+      std::vector<std::pair<uint64_t, std::string>>* deleted = nullptr) const;
   // Most frequent tags, highest count first.
   absl::StatusOr<std::vector<v1::TagCount>> TagCounts(std::size_t limit) const;
   absl::StatusOr<std::optional<std::string>> IdByUrl(const std::string& canonical_url) const;
@@ -174,6 +231,23 @@ class ArticleStore {
   // Any thread.
   absl::Status PruneTagHours(int64_t before_hour);
 
+  // Deletes what options().retention says is past its limits at `now_ms`,
+  // oldest first, at most `max_deletes` articles in one WriteBatch, and
+  // forgets tombstones older than kTombstoneMs (a bounded slice per call).
+  // A no-op without limits. REQUIRES: single writer.
+  absl::StatusOr<RetentionPass> ApplyRetention(int64_t now_ms, std::size_t max_deletes);
+  // Articles deleted since Open(): changes whenever one is (caches of
+  // answers that name articles compare it).
+  uint64_t Deletions() const { return deletions_.load(); }
+
+  // Makes a consistent copy of the database in `dir` (an absolute path; it
+  // must not exist or be empty; its parent is created) at a commit
+  // boundary, and returns its last sequence and size. Commits wait while
+  // the checkpoint's memtables are flushed. kFailedPrecondition for a
+  // non-empty `dir`, kInvalidArgument for a relative one. Any thread.
+  absl::StatusOr<BackupInfo> Checkpoint(const std::string& dir) const;
+
+  const ArticleStoreOptions& options() const { return options_; }
   uint64_t LastSequence() const;
   uint64_t ArticleCount() const;
 
@@ -198,6 +272,11 @@ class ArticleStore {
   // Rebuilds tag_hours from the stored articles unless it is complete
   // (kMetaTagHoursVersion), then records it complete.
   absl::Status BuildTagHours();
+  // Whether a new article `a` is refused: its id was deleted (gone), or it
+  // is already older than the retention's max age.
+  absl::StatusOr<bool> IsRetired(const v1::Article& a, int64_t now_ms) const;
+  // Forgets a slice of the deleted ids older than kTombstoneMs; returns how many.
+  absl::StatusOr<uint64_t> PruneTombstones(int64_t now_ms);
   // Cluster of the nearest stored fingerprint within kMaxClusterDistance, or "".
   absl::StatusOr<std::string> NearestCluster(uint64_t fingerprint, const std::string& id) const;
 
@@ -215,8 +294,14 @@ class ArticleStore {
   rocksdb::ColumnFamilyHandle* by_cluster_ = nullptr;
   rocksdb::ColumnFamilyHandle* by_band_ = nullptr;
   rocksdb::ColumnFamilyHandle* tag_hours_ = nullptr;
+  rocksdb::ColumnFamilyHandle* gone_ = nullptr;
+  // Held by the writer around each batch write and its last_sequence_
+  // update, and by Checkpoint(), so a checkpoint's sequence is exact.
+  mutable std::mutex write_mu_;
   std::atomic<uint64_t> last_sequence_{0};  // written by the single writer only
   std::atomic<uint64_t> article_count_{0};
+  std::atomic<uint64_t> deletions_{0};
+  std::string tombstone_scan_from_;  // writer only: where the next tombstone prune resumes
 };
 
 }  // namespace newsflow::store

@@ -84,6 +84,13 @@ const std::map<std::string, std::string> kHelp = {
     {"search_index_errors", "Search indexing rounds that failed (retried with backoff; searches lag)."},
     {"search_indexed_sequence", "Sequence number up to which the search index is committed."},
     {"trending_published", "Trending tag lists published on the stream (each sent when it changed)."},
+    {"retention_deleted_by_age",
+     "Articles deleted by retention for being older than store.retention.max_age_days."},
+    {"retention_deleted_by_count", "Articles deleted by retention beyond store.retention.max_articles."},
+    {"retention_refused",
+     "Articles not stored because retention deleted them (or they were already too old)."},
+    {"retention_passes", "Retention passes completed."},
+    {"retention_errors", "Retention passes that failed (retried at the next interval)."},
 };
 
 nlohmann::json ArticlesJson(const v1::QueryResponse& r, bool with_text) {
@@ -314,6 +321,25 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
     v1::QueryResponse r = run(q);
     if (!r.ok()) return HttpResponse::Error(500, r.error());
     return HttpResponse::Json(200, TrendingToJson(r.trending()));
+  });
+
+  // An online backup (ArticleStore::Checkpoint) into ?dir=, an absolute
+  // path on the store's host. It writes files, so it is served only when
+  // the server requires a token.
+  const bool admin = !server.options().token.empty();
+  server.Route("POST", "/v1/admin/backup", [&store, admin](const HttpRequest& req) {
+    if (!admin) return HttpResponse::Error(403, "backups over HTTP need a token (store.http.token)");
+    if (!req.HasParam("dir")) return HttpResponse::Error(400, "dir is required (an absolute path)");
+    absl::StatusOr<BackupInfo> info = store.Checkpoint(req.Param("dir"));
+    if (!info.ok()) {
+      const absl::Status& s = info.status();
+      int code = absl::IsInvalidArgument(s) ? 400 : absl::IsFailedPrecondition(s) ? 409 : 500;
+      return HttpResponse::Error(code, std::string(s.message()));
+    }
+    return HttpResponse::Json(200, {{"dir", info->dir},
+                                    {"sequence", info->sequence},
+                                    {"articles", info->articles},
+                                    {"bytes", info->bytes}});
   });
 
   server.Route("GET", "/v1/tags", [run](const HttpRequest& req) {

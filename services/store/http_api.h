@@ -1,5 +1,6 @@
 // The store's HTTP/JSON API (loopback by default; a bearer token is required
-// when store.http.token is set, except for /healthz). Routes, all GET, JSON bodies:
+// when store.http.token is set, except for /healthz). Routes, all GET but the
+// admin one, JSON bodies:
 //
 //   /healthz                          {"status": "ok", "last_sequence": N}
 //   /metrics                          Prometheus text format counters
@@ -39,6 +40,10 @@
 //                                     matched words in <mark>. A bad query answers
 //                                     400 with the parser's message; 404 when search
 //                                     is disabled.
+//   POST /v1/admin/backup?dir=DIR     online backup of the database into DIR (absolute,
+//                                     new or empty; ArticleStore::Checkpoint): {"dir",
+//                                     "sequence", "articles", "bytes"}; 409 when DIR is
+//                                     not empty; 403 unless store.http.token is set
 //
 // Numbers are parsed strictly (digits only, in range). Bad parameters answer
 // 400, other errors their status, all with {"error": "..."}; a wrong method

@@ -7,7 +7,11 @@
 //   by_lang    lang 0x00 rts id                     -> ""
 //   by_time    rts id                               -> ""
 //   by_url     canonical_url                        -> id
-//   seq        BE64(sequence)                       -> id 0x00 version
+//   seq        BE64(sequence)                       -> id 0x00 version; an empty
+//                                                      version is a tombstone
+//                                                      (the article was deleted)
+//   gone       id                                   -> BE64(deleted at, ms):
+//                                                      deleted ids, refused if sent again
 //   by_cluster cluster_id 0x00 rts id               -> ""
 //   by_band    band(1) BE16(bits) id                -> BE64(fingerprint) cluster_id
 //   tag_hours  scope 0x00 BE64(hour) tag_key        -> BE64(int64 count), merged
@@ -57,6 +61,7 @@ inline constexpr char kByClusterCf[] = "by_cluster";
 inline constexpr char kByBandCf[] = "by_band";
 inline constexpr char kMetaCf[] = "meta";
 inline constexpr char kTagHoursCf[] = "tag_hours";
+inline constexpr char kGoneCf[] = "gone";
 
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
 inline constexpr char kMetaLastSequence[] = "last_sequence";

@@ -141,6 +141,19 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
       }
       break;
     }
+    case v1::QueryRequest::kBackup: {
+      auto info = store.Checkpoint(request.backup());
+      if (!info.ok()) {
+        articles = info.status();
+        break;
+      }
+      v1::BackupResult* b = response.mutable_backup();
+      b->set_dir(info->dir);
+      b->set_sequence(info->sequence);
+      b->set_articles(info->articles);
+      b->set_bytes(info->bytes);
+      break;
+    }
     case v1::QueryRequest::kStats:
       for (const auto& [k, v] : counters) (*response.mutable_counters())[k] = v;
       (*response.mutable_counters())["articles"] = store.ArticleCount();

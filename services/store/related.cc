@@ -145,7 +145,8 @@ absl::StatusOr<RelatedResult> RelatedFinder::Find(const v1::Article& article, st
     auto it = cache_.find(article.id());
     if (it != cache_.end()) {
       CacheEntry& e = it->second;
-      if (e.version == article.version() && e.limit >= limit && now - e.at_ms < options_.cache_ms) {
+      if (e.version == article.version() && e.limit >= limit && now - e.at_ms < options_.cache_ms &&
+          e.deletions == store_.Deletions()) {
         lru_.splice(lru_.begin(), lru_, e.lru);
         RelatedResult result = e.result;
         if (result.related.size() > limit) result.related.resize(limit);
@@ -154,6 +155,7 @@ absl::StatusOr<RelatedResult> RelatedFinder::Find(const v1::Article& article, st
     }
   }
   bool cacheable = false;
+  const uint64_t deletions = store_.Deletions();  // before computing: a delete meanwhile makes it stale
   auto result = Compute(article, limit, &cacheable);
   if (!result.ok() || !cacheable || options_.cache_ms <= 0 || options_.cache_entries == 0) return result;
   std::lock_guard lock(mu_);
@@ -168,6 +170,7 @@ absl::StatusOr<RelatedResult> RelatedFinder::Find(const v1::Article& article, st
   e.version = article.version();
   e.limit = limit;
   e.at_ms = now;
+  e.deletions = deletions;
   e.result = *result;
   while (cache_.size() > options_.cache_entries) {
     cache_.erase(lru_.back());

@@ -106,6 +106,8 @@ class RelatedFinder {
     std::string version;
     std::size_t limit = 0;
     int64_t at_ms = 0;
+    uint64_t deletions =
+        0;  // ArticleStore::Deletions() when computed: a list naming a deleted article is stale
     RelatedResult result;
     std::list<std::string>::iterator lru;
   };

@@ -346,18 +346,20 @@ absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string
 
 uint64_t SearchIndex::DocumentCount() const { return db_->get_doccount(); }
 
-absl::Status SearchIndex::Add(const std::vector<v1::Article>& articles, uint64_t last_sequence) {
+absl::Status SearchIndex::Add(const std::vector<v1::Article>& articles, uint64_t last_sequence,
+                              const std::vector<std::string>& deleted) {
   try {
     for (const v1::Article& a : articles) {
       const std::string lang = LangOf(a);
       db_->replace_document(BooleanTerm("Q", a.id()), MakeDocument(a, lang, StemmerFor(lang), *terms_));
     }
+    for (const std::string& id : deleted) db_->delete_document(BooleanTerm("Q", id));
   } catch (const Xapian::Error& e) {
     // pending_sequence_ stays, so the batch is read again and replaces
     // whatever of it Xapian holds.
     return XapianError(e, "index");
   }
-  pending_documents_ += articles.size();
+  pending_documents_ += articles.size() + deleted.size();
   pending_sequence_ = std::max(pending_sequence_, last_sequence);
   return absl::OkStatus();
 }
@@ -386,15 +388,23 @@ absl::StatusOr<std::size_t> SearchIndex::CatchUp(const ArticleStore& store, std:
   // Read before the scan: every entry up to `head` is then in the log the
   // scan reads, so a scan that reaches the end covers all of it.
   const uint64_t head = store.LastSequence();
-  auto articles = store.Since(pending_sequence_, batch, more);
+  std::vector<std::pair<uint64_t, std::string>> tombstones;
+  auto articles = store.Since(pending_sequence_, batch, more, &tombstones);
   if (!articles.ok()) return articles.status();
   uint64_t last = pending_sequence_;
   for (const v1::Article& a : *articles) last = std::max(last, a.sequence());
+  // Deleted articles (retention) leave the index through their tombstones.
+  std::vector<std::string> deleted;
+  deleted.reserve(tombstones.size());
+  for (auto& [sequence, id] : tombstones) {
+    last = std::max(last, sequence);
+    deleted.push_back(std::move(id));
+  }
   // Entries of versions replaced since were skipped by Since(); past the
   // last returned article they are covered only when the scan ended.
   if (!*more) last = std::max(last, head);
-  if (absl::Status s = Add(*articles, last); !s.ok()) return s;
-  return articles->size();
+  if (absl::Status s = Add(*articles, last, deleted); !s.ok()) return s;
+  return articles->size() + deleted.size();
 }
 
 absl::StatusOr<uint64_t> SearchIndex::CatchUpAll(const ArticleStore& store) {

@@ -9,7 +9,8 @@
 // Rebuild() makes a fresh index from the database alone.
 //
 // One Xapian document per article id (unique term "Q<id>"); a new version
-// replaces it. Terms:
+// replaces it, and a tombstone in the log (an article deleted by retention,
+// ArticleStore::ApplyRetention) deletes it. Terms:
 //   - free text: the title (three times, for weight, and again under prefix
 //     "S" for `title:`), the body, the extractive summary and the tag names;
 //     European languages Xapian has a Snowball stemmer for are indexed with
@@ -167,8 +168,8 @@ class SearchIndex {
   absl::Status Index(const std::vector<v1::Article>& articles, uint64_t last_sequence);
 
   // Adds one batch of what `store` committed after PendingSequence() (at
-  // most `batch` articles), without committing. Returns how many were
-  // added; `*more` says whether the log goes on. On an error nothing of
+  // most `batch` articles and deletions), without committing. Returns how
+  // many were added or deleted; `*more` says whether the log goes on. On an error nothing of
   // the batch counts as added: the next call reads it again (replacing
   // whatever of it Xapian holds).
   absl::StatusOr<std::size_t> CatchUp(const ArticleStore& store, std::size_t batch, bool* more);
@@ -189,9 +190,10 @@ class SearchIndex {
 
  private:
   SearchIndex();
-  // Adds or replaces `articles` and moves PendingSequence() to
-  // `last_sequence`, without committing.
-  absl::Status Add(const std::vector<v1::Article>& articles, uint64_t last_sequence);
+  // Adds or replaces `articles`, deletes the documents of `deleted` ids and
+  // moves PendingSequence() to `last_sequence`, without committing.
+  absl::Status Add(const std::vector<v1::Article>& articles, uint64_t last_sequence,
+                   const std::vector<std::string>& deleted = {});
   // The Snowball stemmer of a language code, made once per code.
   const Xapian::Stem& StemmerFor(const std::string& lang);
 

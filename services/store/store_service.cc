@@ -121,6 +121,9 @@ class StoreService final : public Service {
   // dead-letters it with the reason instead of resending it.
   void RejectArticle(const v1::Article& article, const absl::Status& why, const zmq::message_t& frame,
                      AckPublisher& acks);
+  // A retention pass when one is due (every retention_interval_seconds,
+  // and at once again while a pass stops at its batch limit). Writer thread.
+  void RunRetention();
   // Sends the trending lists that changed since the last call.
   void PublishTrending(zmq::socket_t& publish);
   v1::TermCounts TermCountsSnapshot() const;
@@ -177,6 +180,8 @@ class StoreService final : public Service {
   DocumentFrequencies term_counts_;   // GUARDED_BY(term_counts_mu_)
   bool term_counts_dirty_ = false;    // writer thread only
   int64_t term_counts_saved_ms_ = 0;  // writer thread only
+  int64_t retention_due_ms_ = 0;      // writer thread only: 0 = at the first round
+  RetentionPass retention_pass_;      // writer thread only: totals of a pass cut in batches
 };
 
 absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
@@ -330,6 +335,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
     // and a save only then would leave the table unsaved until shutdown.
     SaveTermCounts(/*force=*/false);
     PublishTrending(publish);
+    RunRetention();
     if (!batch.empty()) {
       absl::Status s = CommitAndAnnounce(batch, publish, acks, stop);
       if (!s.ok()) return s;
@@ -439,6 +445,45 @@ void StoreService::PublishTrending(zmq::socket_t& publish) {
   }
 }
 
+void StoreService::RunRetention() {
+  // Deletes per batch: one WriteBatch, a short hold of the writer; a large
+  // backlog (limits lowered) is worked off in many rounds between commits.
+  constexpr std::size_t kMaxDeletesPerBatch = 1000;
+  if (!config_.RetentionEnabled()) return;
+  const int64_t now = NowMs();
+  if (now < retention_due_ms_) return;
+  absl::StatusOr<RetentionPass> pass = db_->ApplyRetention(now, kMaxDeletesPerBatch);
+  if (!pass.ok()) {
+    counters_.Add("retention_errors");
+    logger_->warn("retention pass failed (retried in {} s): {}", config_.retention_interval_seconds,
+                  std::string(pass.status().message()));
+    retention_pass_ = {};
+    retention_due_ms_ = now + int64_t{config_.retention_interval_seconds} * 1000;
+    return;
+  }
+  retention_pass_.deleted_by_age += pass->deleted_by_age;
+  retention_pass_.deleted_by_count += pass->deleted_by_count;
+  retention_pass_.tombstones_pruned += pass->tombstones_pruned;
+  counters_.Add("retention_deleted_by_age", pass->deleted_by_age);
+  counters_.Add("retention_deleted_by_count", pass->deleted_by_count);
+  if (pass->deleted_by_age + pass->deleted_by_count > 0) {
+    if (SearchIndexer* indexer = search_indexer_.load()) indexer->Notify();
+  }
+  if (pass->more) {
+    retention_due_ms_ = 0;  // the next round goes on
+    return;
+  }
+  counters_.Add("retention_passes");
+  logger_->info(
+      "retention pass: deleted {} by age (max_age_days={}) and {} by count (max_articles={}), "
+      "forgot {} deleted ids; {} articles left, last_sequence={}",
+      retention_pass_.deleted_by_age, config_.retention_max_age_days, retention_pass_.deleted_by_count,
+      config_.retention_max_articles, retention_pass_.tombstones_pruned, db_->ArticleCount(),
+      db_->LastSequence());
+  retention_pass_ = {};
+  retention_due_ms_ = now + int64_t{config_.retention_interval_seconds} * 1000;
+}
+
 v1::TermCounts StoreService::TermCountsSnapshot() const {
   std::vector<uint64_t> terms;
   std::vector<double> counts;
@@ -514,6 +559,10 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zm
     const UpsertResult& r = (*results)[i];
     const v1::Article& article = batch[i];
     SendAck(acks, article.origin(), MakeAck(r.id, r.version, r.sequence, r.duplicate));
+    if (r.retired) {
+      counters_.Add("retention_refused");
+      continue;
+    }
     if (r.duplicate) {
       counters_.Add("duplicates");
       continue;
@@ -567,7 +616,10 @@ absl::StatusOr<std::unique_ptr<Service>> MakeStoreServiceWithOptions(const Newsf
     return absl::UnavailableError(
         fmt::format("store: cannot create data dir {}: {}", config.store.data_dir, ec.message()));
   }
-  auto db = ArticleStore::Open({config.store.data_dir, config.store.sync_writes});
+  ArticleStoreOptions db_options{.path = config.store.data_dir, .sync_writes = config.store.sync_writes};
+  db_options.retention.max_age_ms = int64_t{config.store.retention_max_age_days} * 24 * 3600 * 1000;
+  db_options.retention.max_articles = static_cast<uint64_t>(config.store.retention_max_articles);
+  auto db = ArticleStore::Open(db_options);
   if (!db.ok()) return db.status();
   std::unique_ptr<SearchIndex> search_index;
   if (options.reindex && !config.store.search_enabled) {
@@ -586,6 +638,18 @@ absl::StatusOr<std::unique_ptr<Service>> MakeStoreServiceWithOptions(const Newsf
   if (config.store.search_enabled) {
     auto opened = SearchIndex::Open(config.store.SearchPath());
     if (!opened.ok()) return opened.status();
+    if ((*opened)->LastSequence() > (*db)->LastSequence()) {
+      // An index ahead of the database describes another one (a restored
+      // backup's data dir beside the old index): built again from this one.
+      MakeLogger("store.search")
+          ->warn("search index {} is at sequence {}, past the database's {}: rebuilding it",
+                 config.store.SearchPath(), (*opened)->LastSequence(), (*db)->LastSequence());
+      opened->reset();
+      auto count = SearchIndex::Rebuild(**db, config.store.SearchPath());
+      if (!count.ok()) return Annotate(count.status(), "store: rebuild search index");
+      opened = SearchIndex::Open(config.store.SearchPath());
+      if (!opened.ok()) return opened.status();
+    }
     search_index = *std::move(opened);
   }
   return std::unique_ptr<Service>(new StoreService(config, context, *std::move(db), std::move(search_index)));

@@ -1,5 +1,7 @@
 #include "services/store/http_api.h"
 
+#include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -309,6 +311,64 @@ TEST_F(HttpApiTest, CursorMarksAPositionNotAPage) {
   EXPECT_THAT(Titles(rest), ElementsAre("Two", "One"));
 }
 
+// Paging while the writer adds articles at times before, among and after
+// the pages: every article present when paging began is listed exactly
+// once, no article twice, in time order; the same holds over the lang
+// filter in another case.
+TEST_F(HttpApiTest, CursorPagingMissesAndRepeatsNothingWhileArticlesAreWritten) {
+  Start("", {.default_limit = 20, .max_limit = 1000});
+  std::set<std::string> present{first_id_};
+  std::vector<v1::Article> batch;
+  for (int i = 0; i < 600; ++i) {
+    batch.push_back(MakeArticle(fmt::format("w{}", i), fmt::format("W{}", i), "body"));
+    batch.back().set_published_at_ms(100'000 + (i % 120) * 1000);  // 5 articles per time
+  }
+  ASSERT_THAT(store_->Upsert(batch), IsOk());
+  auto all = store_->Latest(10000);
+  ASSERT_THAT(all, IsOk());
+  for (const auto& a : *all) present.insert(a.id());
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> added{0};
+  std::thread writer([&] {
+    for (int i = 0; !stop.load() && i < 100000; ++i) {
+      std::vector<v1::Article> more{MakeArticle(fmt::format("late{}", i), fmt::format("L{}", i), "body")};
+      // Before the oldest, among the pages and after the newest, in turn.
+      more[0].set_published_at_ms(i % 3 == 0   ? 50'000 + i
+                                  : i % 3 == 1 ? 100'500 + (i % 120) * 1000
+                                               : 900'000 + i);
+      ASSERT_THAT(store_->Upsert(more), IsOk());
+      ++added;
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  for (const std::string& filter : {std::string(), std::string("&lang=EN")}) {
+    std::vector<std::string> ids;
+    std::string cursor;
+    std::string last_time = "~";  // after every RFC 3339 time
+    for (int pages = 0; pages < 1000; ++pages) {
+      std::string path = "/v1/articles?limit=37" + filter;
+      if (!cursor.empty()) path += "&cursor=" + cursor;
+      nlohmann::json body = GetJson(path, 200);
+      ASSERT_FALSE(body.is_null());
+      for (const auto& a : body["articles"]) {
+        ids.push_back(a["id"].get<std::string>());
+        const std::string t = a["published"].get<std::string>();
+        EXPECT_LE(t, last_time);
+        last_time = t;
+      }
+      if (!body["more"].get<bool>()) break;
+      cursor = body["next_cursor"].get<std::string>();
+    }
+    std::set<std::string> seen(ids.begin(), ids.end());
+    EXPECT_EQ(seen.size(), ids.size()) << "an article was listed twice" << filter;
+    for (const std::string& id : present) EXPECT_TRUE(seen.contains(id)) << id << filter;
+  }
+  stop = true;
+  writer.join();
+  EXPECT_GT(added.load(), 0);
+}
+
 class HttpApiBadParameterTest : public HttpApiTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(HttpApiBadParameterTest, Is400WithJsonError) {
@@ -358,6 +418,35 @@ TEST_F(HttpApiTest, TokenRequiredWhenSet) {
   ASSERT_TRUE(right);
   EXPECT_EQ(right->status, 200);
   EXPECT_THAT(Titles(nlohmann::json::parse(right->body)), ElementsAre("Three"));
+}
+
+TEST_F(HttpApiTest, AdminBackupNeedsATokenAndAnEmptyDir) {
+  Start();
+  httplib::Client open("127.0.0.1", port_);
+  auto refused = open.Post("/v1/admin/backup?dir=" + dir_.Sub("b0"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("b0")));
+
+  Start("s3cret");
+  httplib::Client client("127.0.0.1", port_);
+  auto anonymous = client.Post("/v1/admin/backup?dir=" + dir_.Sub("b1"));
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  const httplib::Headers auth{{"Authorization", "Bearer s3cret"}};
+  auto made = client.Post("/v1/admin/backup?dir=" + dir_.Sub("b1"), auth, "", "text/plain");
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 200) << made->body;
+  nlohmann::json body = nlohmann::json::parse(made->body);
+  EXPECT_EQ(body["sequence"], store_->LastSequence());
+  EXPECT_EQ(body["articles"], 3);
+  EXPECT_GT(body["bytes"].get<uint64_t>(), 0u);
+  auto again = client.Post("/v1/admin/backup?dir=" + dir_.Sub("b1"), auth, "", "text/plain");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 409);
+  auto relative = client.Post("/v1/admin/backup?dir=b2", auth, "", "text/plain");
+  ASSERT_TRUE(relative);
+  EXPECT_EQ(relative->status, 400);
 }
 
 TEST_F(HttpApiTest, HealthzNeedsNoToken) {
