@@ -6,7 +6,9 @@
 // the store's query socket: none may be missing and none stored twice.
 //
 //   CleanLinks              links as the kernel makes them
-//   SlowLossyLinks          netem delay and loss on both ends of every link
+//   SlowLossyLinks          delay and loss on each direction of every link
+//                           (netem, or where the kernel has none the
+//                           test's own wires; netns_topology.h)
 //   WorkerCutOffAndRestored slow, lossy links, and one worker's link down
 //                           for longer than the heartbeat timeout mid-run,
 //                           then up again: the worker must take articles
@@ -50,10 +52,10 @@ using std::chrono::seconds;
 
 constexpr int kSkipExitCode = 77;
 constexpr int kDefaultArticles = 5000;
-// Per direction of every link: a link across hosts then adds 100 ms one way
-// (the host's end and the switch's end), 200 ms to a round trip, and loses
-// about 4% of the packets one way.
-constexpr char kNetem[] = "delay 50ms loss 2%";
+// netem's "delay 50ms loss 2%" on each direction of every link: a path
+// from host to host crosses two links, so it takes 100 ms one way, 200 ms
+// a round trip, and loses about 4% of the packets each way.
+constexpr Impairment kSlowLossy{.delay_ms = 50, .loss_percent = 2};
 constexpr char kWorkerCutOff[] = "enrich-3";
 
 int ArticleCount() {
@@ -123,8 +125,6 @@ class MultiHostTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     fs::create_directories(Path("feeds"));
-    auto s = topology_.Create({"ingest", "store", "enrich-1", "enrich-2", kWorkerCutOff});
-    ASSERT_TRUE(s.ok()) << s;
     ingest_key_ = KeyGen();
     store_key_ = KeyGen();
     client_key_ = KeyGen();
@@ -248,7 +248,12 @@ enrich:
     ASSERT_TRUE(endpoints.ok()) << workers_.back()->Log();
   }
 
-  void StartAll() {
+  // The hosts, and the daemons on them.
+  void StartAll(const Impairment& impairment = {}) {
+    auto s = topology_.Create({"ingest", "store", "enrich-1", "enrich-2", kWorkerCutOff}, impairment);
+    ASSERT_TRUE(s.ok()) << s;
+    std::cout << fmt::format("[ multihost ] links: {} ({})\n", topology_.impairment_kind(),
+                             impairment.none() ? "clean" : impairment.netem());
     ASSERT_NO_FATAL_FAILURE(StartStore());
     ASSERT_NO_FATAL_FAILURE(StartIngest());
     for (const char* host : {"enrich-1", "enrich-2", kWorkerCutOff}) ASSERT_NO_FATAL_FAILURE(StartWorker(host));
@@ -332,18 +337,14 @@ TEST_F(MultiHostTest, CleanLinks) {
 }
 
 TEST_F(MultiHostTest, SlowLossyLinks) {
-  auto s = topology_.SetNetem(kNetem);
-  ASSERT_TRUE(s.ok()) << s;
-  ASSERT_NO_FATAL_FAILURE(StartAll());
+  ASSERT_NO_FATAL_FAILURE(StartAll(kSlowLossy));
   auto start = Clock::now();
   auto expected = Feed(ArticleCount());
   ASSERT_NO_FATAL_FAILURE(ExpectExactlyOnce(expected, start, seconds(180)));
 }
 
 TEST_F(MultiHostTest, WorkerCutOffAndRestored) {
-  auto s = topology_.SetNetem(kNetem);
-  ASSERT_TRUE(s.ok()) << s;
-  ASSERT_NO_FATAL_FAILURE(StartAll());
+  ASSERT_NO_FATAL_FAILURE(StartAll(kSlowLossy));
   const int n = ArticleCount();
   auto start = Clock::now();
   auto expected = Feed(n);
