@@ -21,13 +21,19 @@
 // Needs root and network namespaces; otherwise it exits with kSkipExitCode
 // (ctest reports the test as skipped) and says why. NEWSFLOW_MULTIHOST_ARTICLES
 // overrides the article count per phase.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
@@ -116,6 +122,60 @@ std::set<std::string> ExpectedIds(const std::string& path) {
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// How long a TCP connection from the switch to a closed port of `address`
+// takes to be refused (one round trip over one link: SYN, then RST), or
+// nullopt when nothing comes back within `timeout`.
+std::optional<milliseconds> RefusalTime(const std::string& address, milliseconds timeout) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(9);  // discard: nothing listens in a test host
+  inet_pton(AF_INET, address.c_str(), &to.sin_addr);
+  auto start = Clock::now();
+  std::optional<milliseconds> result;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0 && errno == EINPROGRESS) {
+    pollfd p{fd, POLLOUT, 0};
+    if (poll(&p, 1, static_cast<int>(timeout.count())) == 1) {
+      result = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    }
+  }
+  close(fd);
+  return result;
+}
+
+// The links themselves, before the daemons run on them: the delay is there
+// on every round trip, a lossy link drops, a link down carries nothing and
+// one up again carries again.
+TEST(TopologyTest, LinksDelayDropAndCut) {
+  {
+    Topology clean;
+    ASSERT_TRUE(clean.Create({"a"}).ok());
+    auto t = RefusalTime(clean.host("a").address, seconds(2));
+    ASSERT_TRUE(t.has_value());
+    EXPECT_LT(*t, milliseconds(40));
+    ASSERT_TRUE(clean.SetLink("a", false).ok());
+    EXPECT_FALSE(RefusalTime(clean.host("a").address, milliseconds(500)).has_value());
+    ASSERT_TRUE(clean.SetLink("a", true).ok());
+    EXPECT_TRUE(WaitFor([&] { return RefusalTime(clean.host("a").address, milliseconds(500)).has_value(); },
+                        seconds(5)));
+  }
+  {
+    Topology slow;
+    ASSERT_TRUE(slow.Create({"a"}, Impairment{.delay_ms = 50}).ok());
+    for (int i = 0; i < 5; ++i) {
+      auto t = RefusalTime(slow.host("a").address, seconds(2));
+      ASSERT_TRUE(t.has_value());
+      EXPECT_GE(*t, milliseconds(100)) << slow.impairment_kind();  // 50 ms each way
+      EXPECT_LT(*t, milliseconds(400)) << slow.impairment_kind();
+    }
+  }
+  {
+    Topology lossy;
+    ASSERT_TRUE(lossy.Create({"a"}, Impairment{.loss_percent = 100}).ok());
+    EXPECT_FALSE(RefusalTime(lossy.host("a").address, milliseconds(500)).has_value()) << lossy.impairment_kind();
+  }
 }
 
 class MultiHostTest : public ::testing::Test {
