@@ -174,7 +174,8 @@ TEST(TopologyTest, LinksDelayDropAndCut) {
   {
     Topology lossy;
     ASSERT_TRUE(lossy.Create({"a"}, Impairment{.loss_percent = 100}).ok());
-    EXPECT_FALSE(RefusalTime(lossy.host("a").address, milliseconds(500)).has_value()) << lossy.impairment_kind();
+    EXPECT_FALSE(RefusalTime(lossy.host("a").address, milliseconds(500)).has_value())
+        << lossy.impairment_kind();
   }
 }
 
@@ -286,9 +287,8 @@ ingest:
   }
 
   void StartWorker(const std::string& host) {
-    std::string config = WriteFile(
-        Path(host + ".yaml"),
-        fmt::format(R"(data_dir: {dir}/{host}
+    std::string config =
+        WriteFile(Path(host + ".yaml"), fmt::format(R"(data_dir: {dir}/{host}
 enrich:
   worker_id: {host}
   input: {{address: "{input}", bind: false, hwm: 100, {ingest_curve}}}
@@ -296,10 +296,12 @@ enrich:
   term_counts: {{stream: {{address: "{term_counts}", bind: false, {store_curve}}}}}
   http: {{port: 0}}
 )",
-                    fmt::arg("dir", dir_), fmt::arg("host", host), fmt::arg("input", Address("ingest", 5561)),
-                    fmt::arg("output", Address("store", 5562)), fmt::arg("term_counts", Address("store", 5566)),
-                    fmt::arg("ingest_curve", ClientCurve(ingest_key_)),
-                    fmt::arg("store_curve", ClientCurve(store_key_))));
+                                                    fmt::arg("dir", dir_), fmt::arg("host", host),
+                                                    fmt::arg("input", Address("ingest", 5561)),
+                                                    fmt::arg("output", Address("store", 5562)),
+                                                    fmt::arg("term_counts", Address("store", 5566)),
+                                                    fmt::arg("ingest_curve", ClientCurve(ingest_key_)),
+                                                    fmt::arg("store_curve", ClientCurve(store_key_))));
     workers_.push_back(std::make_unique<Daemon>(
         BinaryPath("newsflow-enrich"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path(host + ".endpoints")},
@@ -316,7 +318,8 @@ enrich:
                              impairment.none() ? "clean" : impairment.netem());
     ASSERT_NO_FATAL_FAILURE(StartStore());
     ASSERT_NO_FATAL_FAILURE(StartIngest());
-    for (const char* host : {"enrich-1", "enrich-2", kWorkerCutOff}) ASSERT_NO_FATAL_FAILURE(StartWorker(host));
+    for (const char* host : {"enrich-1", "enrich-2", kWorkerCutOff})
+      ASSERT_NO_FATAL_FAILURE(StartWorker(host));
   }
 
   uint64_t LastSequence() {
@@ -360,9 +363,10 @@ enrich:
       duplicated += static_cast<std::size_t>(count - 1);
       unexpected += expected.contains(id) ? 0 : 1;
     }
-    std::cout << fmt::format("[ multihost ] {}: {} articles, {} stored, {} lost, {} duplicated in {:.1f} s ({:.0f}/s)\n",
-                             ::testing::UnitTest::GetInstance()->current_test_info()->name(), n, stored->size(),
-                             lost, duplicated, elapsed, static_cast<double>(n) / elapsed);
+    std::cout << fmt::format(
+        "[ multihost ] {}: {} articles, {} stored, {} lost, {} duplicated in {:.1f} s ({:.0f}/s)\n",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name(), n, stored->size(), lost, duplicated,
+        elapsed, static_cast<double>(n) / elapsed);
     EXPECT_TRUE(complete) << "stored " << LastSequence() << " of " << n << " in " << timeout.count() << " s";
     EXPECT_EQ(lost, 0u);
     EXPECT_EQ(duplicated, 0u);
@@ -370,7 +374,8 @@ enrich:
     EXPECT_EQ(LastSequence(), n);
     std::map<std::string, int> by_worker;
     for (const auto& a : *stored) ++by_worker[a.enrichment().enricher()];
-    for (const auto& [worker, count] : by_worker) std::cout << fmt::format("[ multihost ]   {}: {}\n", worker, count);
+    for (const auto& [worker, count] : by_worker)
+      std::cout << fmt::format("[ multihost ]   {}: {}\n", worker, count);
     EXPECT_EQ(by_worker.size(), 3u) << "every worker should have taken articles";
     stored_ = *std::move(stored);
   }
@@ -416,8 +421,8 @@ TEST_F(MultiHostTest, WorkerCutOffAndRestored) {
   std::this_thread::sleep_for(seconds(8));
   ASSERT_TRUE(topology_.SetLink(kWorkerCutOff, true).ok());
   const uint64_t at_restore = LastSequence();
-  std::cout << fmt::format("[ multihost ] link of {} down at {} stored, up again at {} stored\n", kWorkerCutOff,
-                           at_cut, at_restore);
+  std::cout << fmt::format("[ multihost ] link of {} down at {} stored, up again at {} stored\n",
+                           kWorkerCutOff, at_cut, at_restore);
   EXPECT_LT(at_restore, static_cast<uint64_t>(n)) << "the run ended before the link came back";
   ASSERT_NO_FATAL_FAILURE(ExpectExactlyOnce(expected, start, seconds(180)));
   // The restored worker is back at work.

@@ -70,7 +70,8 @@ class TapWire {
         int ms = static_cast<int>(std::max<int64_t>(wait, 0));
         timeout_ms = timeout_ms < 0 ? ms : std::min(timeout_ms, ms);
       }
-      std::array<pollfd, 3> polls{pollfd{fds_[0], POLLIN, 0}, pollfd{fds_[1], POLLIN, 0}, pollfd{wake_, POLLIN, 0}};
+      std::array<pollfd, 3> polls{pollfd{fds_[0], POLLIN, 0}, pollfd{fds_[1], POLLIN, 0},
+                                  pollfd{wake_, POLLIN, 0}};
       poll(polls.data(), polls.size(), timeout_ms);
       const auto now = Clock::now();
       for (int side = 0; side < 2; ++side) {
@@ -123,8 +124,9 @@ absl::StatusOr<int> OpenTap(const std::string& name) {
 std::string Impairment::netem() const { return fmt::format("delay {}ms loss {}%", delay_ms, loss_percent); }
 
 bool KernelHasNetem() {
-  bool has = Shell("ip link add nfprobe0 type veth peer name nfprobe1 && "
-                   "tc qdisc add dev nfprobe0 root netem delay 1ms")
+  bool has = Shell(
+                 "ip link add nfprobe0 type veth peer name nfprobe1 && "
+                 "tc qdisc add dev nfprobe0 root netem delay 1ms")
                  .ok();
   (void)Shell("ip link delete nfprobe0");
   return has;
@@ -176,7 +178,7 @@ Topology::~Topology() {
 }
 
 absl::Status Topology::Create(const std::vector<std::string>& host_names, const Impairment& impairment,
-                             int subnet) {
+                              int subnet) {
   bridge_ = "nfsw0";
   if (auto s = Shell(fmt::format("ip link add {0} type bridge && ip addr add 10.{1}.0.1/24 dev {0} && "
                                  "ip link set {0} up",
@@ -193,7 +195,8 @@ absl::Status Topology::Create(const std::vector<std::string>& host_names, const 
     hosts_.push_back(h);
     auto s = impairment.none() || netem ? AddVethHost(h, impairment) : AddWiredHost(h, impairment);
     if (!s.ok()) return s;
-    s = Shell(fmt::format("ip -n {0} addr add {1}/24 dev eth0 && ip -n {0} link set eth0 up && "
+    s =
+        Shell(fmt::format("ip -n {0} addr add {1}/24 dev eth0 && ip -n {0} link set eth0 up && "
                           "ip -n {0} link set lo up",
                           h.name, h.address));
     if (!s.ok()) return s;
@@ -202,11 +205,13 @@ absl::Status Topology::Create(const std::vector<std::string>& host_names, const 
 }
 
 absl::Status Topology::AddVethHost(const NetnsHost& h, const Impairment& impairment) {
-  auto s = Shell(fmt::format("ip link add {0} type veth peer name eth0 netns {1} && ip link set {0} master {2} up",
-                             h.port, h.name, bridge_));
+  auto s =
+      Shell(fmt::format("ip link add {0} type veth peer name eth0 netns {1} && ip link set {0} master {2} up",
+                        h.port, h.name, bridge_));
   if (!s.ok() || impairment.none()) return s;
-  return Shell(fmt::format("tc qdisc add dev {0} root netem {2} && tc -n {1} qdisc add dev eth0 root netem {2}",
-                           h.port, h.name, impairment.netem()));
+  return Shell(
+      fmt::format("tc qdisc add dev {0} root netem {2} && tc -n {1} qdisc add dev eth0 root netem {2}",
+                  h.port, h.name, impairment.netem()));
 }
 
 absl::Status Topology::AddWiredHost(const NetnsHost& h, const Impairment& impairment) {
@@ -221,9 +226,10 @@ absl::Status Topology::AddWiredHost(const NetnsHost& h, const Impairment& impair
     return switch_fd.status();
   }
   wires_.push_back(std::make_unique<TapWire>(*host_fd, *switch_fd, impairment));
-  return Shell(fmt::format("ip link set {0} netns {1} && ip -n {1} link set {0} name eth0 && "
-                           "ip link set {2} master {3} up",
-                           host_end, h.name, h.port, bridge_));
+  return Shell(
+      fmt::format("ip link set {0} netns {1} && ip -n {1} link set {0} name eth0 && "
+                  "ip link set {2} master {3} up",
+                  host_end, h.name, h.port, bridge_));
 }
 
 const NetnsHost& Topology::host(const std::string& name) const {
