@@ -26,6 +26,7 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, 
   std::vector<std::string> argv_storage{binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_storage.size() + 1);
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   const std::string netns_path = netns.empty() ? "" : NetnsPath(netns);
