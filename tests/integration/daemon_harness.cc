@@ -1,7 +1,9 @@
 #include "tests/integration/daemon_harness.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,16 +16,20 @@
 
 #include "common/delivery/envelope_codec.h"
 #include "common/delivery/request_client.h"
+#include "tests/integration/netns_topology.h"
 
 namespace newsflow::testing {
 
-Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, const std::string& log_path)
+Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, const std::string& log_path,
+               const std::string& netns)
     : log_path_(log_path) {
   std::vector<std::string> argv_storage{binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_storage.size() + 1);
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const std::string netns_path = netns.empty() ? "" : NetnsPath(netns);
   pid_ = fork();
   if (pid_ == 0) {
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -36,6 +42,12 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, 
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!netns_path.empty()) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      int ns = open(netns_path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (ns < 0 || setns(ns, CLONE_NEWNET) != 0) _exit(126);
+      close(ns);
+    }
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
