@@ -414,6 +414,9 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   related.ReadInt("cache_seconds", &cache_seconds, 0, 86400);
   c->related_cache_ms = int64_t{cache_seconds} * 1000;
   related.Finish();
+  YamlReader backup = r.Child("backup");
+  backup.ReadString("dir", &c->backup_dir);
+  backup.Finish();
   YamlReader retention = r.Child("retention");
   retention.ReadInt("max_age_days", &c->retention_max_age_days, 0, 36500);
   retention.ReadInt64("max_articles", &c->retention_max_articles, 0, int64_t{1} << 40);

@@ -272,6 +272,13 @@ struct StoreConfig {
   int64_t retention_max_articles = 0;    // store.retention.max_articles. Default: 0 (off)
   int retention_interval_seconds = 600;  // store.retention.interval_seconds. Default: 600
   bool RetentionEnabled() const { return retention_max_age_days > 0 || retention_max_articles > 0; }
+  // store.backup.dir: the only folder that backups asked for over the
+  // network (`newsflow backup DIR`, POST /v1/admin/backup) are written into;
+  // DIR is taken relative to it, or must lie inside it. "" =
+  // <data_dir>-backups (beside the database, so a restore that swaps the
+  // data dir leaves the backups where they were). Read it with BackupDir().
+  std::string backup_dir;
+  std::string BackupDir() const { return backup_dir.empty() ? data_dir + "-backups" : backup_dir; }
 };
 
 struct TransportConfig {

@@ -326,15 +326,14 @@ int CmdTrending(const GlobalOptions& g, const std::string& lang, const std::stri
 }
 
 // `newsflow backup DIR`: the running store checkpoints its database into
-// DIR (on the store's host; see services/store/backup.h).
+// DIR, a folder inside its store.backup.dir (on the store's host; a relative
+// DIR is taken relative to that folder; see services/store/backup.h).
 int CmdBackup(const GlobalOptions& g, const std::string& dir) {
   auto config = LoadClientConfig(g);
   if (!config.ok()) return Fail(config.status(), "backup: invalid config");
-  std::error_code ec;
-  const std::string absolute = std::filesystem::absolute(dir, ec).string();
   zmq::context_t context(1);
   v1::QueryRequest q;
-  q.set_backup(absolute);
+  q.set_backup(dir);
   // A checkpoint flushes the memtables first: allow it more than a query.
   auto r = StoreQuery(*config, context, q, milliseconds(120000));
   if (!r.ok()) return Fail(r.status(), "backup");
@@ -1156,7 +1155,10 @@ Command AddBackupCommand(CLI::App& app, const GlobalOptions& g) {
   auto dir = std::make_shared<std::string>();
   auto* backup = app.add_subcommand(
       "backup", "make an online backup of the running store's database into DIR (new or empty)");
-  backup->add_option("dir", *dir, "backup folder, on the store's host")->required();
+  backup
+      ->add_option("dir", *dir,
+                   "backup folder in the store's store.backup.dir (relative to it, or inside it)")
+      ->required();
   return {backup, [&g, dir] { return CmdBackup(g, *dir); }};
 }
 

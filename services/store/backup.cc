@@ -1,5 +1,6 @@
 #include "services/store/backup.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -37,6 +38,26 @@ bool IsWithin(const fs::path& path, const fs::path& dir) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> ResolveBackupDir(const std::string& root, const std::string& requested) {
+  if (root.empty()) return absl::FailedPreconditionError("backups are off (store.backup.dir)");
+  if (requested.empty()) return absl::InvalidArgumentError("backup dir is required");
+  std::error_code ec;
+  fs::path base = fs::weakly_canonical(fs::absolute(root, ec), ec);
+  if (ec) return absl::UnavailableError(fmt::format("backup root {}: {}", root, ec.message()));
+  if (base.filename().empty()) base = base.parent_path();
+  const fs::path wanted = fs::path(requested).is_absolute() ? fs::path(requested) : base / requested;
+  fs::path resolved = fs::weakly_canonical(wanted, ec);
+  if (ec) return absl::InvalidArgumentError(fmt::format("backup dir {}: {}", requested, ec.message()));
+  if (resolved.filename().empty()) resolved = resolved.parent_path();
+  // Inside: every part of `base` begins `resolved`, and at least one more follows.
+  auto [b, r] = std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
+  if (b != base.end() || r == resolved.end()) {
+    return absl::PermissionDeniedError(fmt::format(
+        "backup dir {} is not inside the backup folder {} (store.backup.dir)", requested, base.string()));
+  }
+  return resolved.string();
+}
 
 absl::StatusOr<BackupInfo> InspectBackup(const std::string& dir) {
   std::error_code ec;

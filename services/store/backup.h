@@ -20,6 +20,15 @@
 
 namespace newsflow::store {
 
+// Where a backup asked for over the network (`newsflow backup DIR`, POST
+// /v1/admin/backup) is written: `requested` taken relative to `root`, or an
+// absolute path inside `root`. A path that leaves `root` (through "..", or a
+// symbolic link that points out of it) is refused with kPermissionDenied, so
+// whoever may query the store cannot make it write wherever its user can;
+// kFailedPrecondition when `root` is "" (backups off). Returns the resolved
+// absolute path (symbolic links of its existing part resolved).
+absl::StatusOr<std::string> ResolveBackupDir(const std::string& root, const std::string& requested);
+
 // Opens the store database at `dir` read-only (a backup, or a stopped
 // store's data dir) and reports its last sequence, article count and size.
 // kNotFound when `dir` holds no database.

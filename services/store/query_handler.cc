@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/util/time.h"
+#include "services/store/backup.h"
 #include "services/store/trending.h"
 
 namespace newsflow::store {
@@ -142,7 +143,12 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
       break;
     }
     case v1::QueryRequest::kBackup: {
-      auto info = store.Checkpoint(request.backup());
+      absl::StatusOr<std::string> dir = ResolveBackupDir(limits.backup_dir, request.backup());
+      if (!dir.ok()) {
+        articles = dir.status();
+        break;
+      }
+      auto info = store.Checkpoint(*dir);
       if (!info.ok()) {
         articles = info.status();
         break;

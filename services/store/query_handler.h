@@ -16,6 +16,9 @@ namespace newsflow::store {
 struct QueryLimits {
   int default_limit = 20;
   int max_limit = 1000;
+  // Backups are written only inside this folder (ResolveBackupDir in
+  // services/store/backup.h); "" = backups refused.
+  std::string backup_dir;
 };
 
 // Never fails: errors are reported in the response (ok = false, error).

@@ -68,6 +68,7 @@ class StoreService final : public Service {
             }) {
     limits_.default_limit = config_.default_limit;
     limits_.max_limit = config_.max_limit;
+    limits_.backup_dir = config_.BackupDir();
     if (search_index_) {
       related_ = std::make_unique<RelatedFinder>(*db_, config_.SearchPath(),
                                                  RelatedOptions{.limit = config_.related_limit,

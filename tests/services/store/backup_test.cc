@@ -273,12 +273,38 @@ TEST(BackupTest, RestoreRefusesALiveDatabaseAndKeepsTheOneItReplaces) {
   EXPECT_EQ(again->articles, 2u);
 }
 
+// Backups asked for over the network land inside the backup folder only.
+TEST(ResolveBackupDirTest, AcceptsFoldersInsideTheRootAndRefusesTheRest) {
+  TempDir dir;
+  const std::string root = dir.Sub("backups");
+  std::filesystem::create_directories(root);
+  auto resolve = [](const std::string& in, const std::string& requested) {
+    absl::StatusOr<std::string> r = ResolveBackupDir(in, requested);
+    return r.ok() ? *r : "error: " + r.status().ToString();
+  };
+  EXPECT_EQ(resolve(root, "nightly"), root + "/nightly");
+  EXPECT_EQ(resolve(root, "2026/12/07/"), root + "/2026/12/07");
+  EXPECT_EQ(resolve(root, root + "/weekly"), root + "/weekly");
+  EXPECT_EQ(resolve(root + "/", "a/../b"), root + "/b");
+  for (const std::string& outside :
+       {std::string("../db"), std::string("a/../../x"), dir.Sub("db"), std::string("/etc/cron.d/x"), root,
+        root + "/.", dir.Sub("backups-other/x")}) {
+    EXPECT_THAT(ResolveBackupDir(root, outside), StatusIs(absl::StatusCode::kPermissionDenied)) << outside;
+  }
+  // A symbolic link inside the root that points out of it does not lead out.
+  std::filesystem::create_directory_symlink(dir.path(), root + "/escape");
+  EXPECT_THAT(ResolveBackupDir(root, "escape/db"), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(ResolveBackupDir("", "nightly"), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(ResolveBackupDir(root, ""), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 // The store service: backups over the query socket, and retention run by
 // its writer (a pass at start, then every interval).
 class StoreServiceRetentionTest : public testing::StoreServiceFixture {
  protected:
   std::string ExtraStoreYaml() const override {
-    return "  http: {enabled: false}\n  retention: {max_articles: 3}\n";
+    return "  http: {enabled: false}\n  retention: {max_articles: 3}\n  backup: {dir: " +
+           dir_.Sub("backups") + "}\n";
   }
 };
 
@@ -293,13 +319,21 @@ TEST_F(StoreServiceRetentionTest, BackupOverTheQuerySocketAndRetentionByTheWrite
   ASSERT_TRUE(WaitForStored(5));
 
   v1::QueryRequest q;
-  q.set_backup(dir_.Sub("backup"));
+  // Only inside store.backup.dir: a path elsewhere is refused and not made.
+  q.set_backup(dir_.Sub("elsewhere"));
+  auto outside = Query(q);
+  ASSERT_THAT(outside, IsOk());
+  EXPECT_FALSE(outside->ok());
+  EXPECT_THAT(outside->error(), HasSubstr("not inside the backup folder"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("elsewhere")));
+  q.set_backup("nightly");  // relative to store.backup.dir
   auto r = Query(q);
   ASSERT_THAT(r, IsOk());
   ASSERT_TRUE(r->ok()) << r->error();
   EXPECT_EQ(r->backup().articles(), 5u);
   EXPECT_EQ(r->backup().sequence(), r->last_sequence());
-  auto inspected = InspectBackup(dir_.Sub("backup"));
+  EXPECT_EQ(r->backup().dir(), dir_.Sub("backups/nightly"));
+  auto inspected = InspectBackup(dir_.Sub("backups/nightly"));
   ASSERT_THAT(inspected, IsOk());
   EXPECT_EQ(inspected->articles, 5u);
   r = Query(q);  // the folder is no longer empty

@@ -52,6 +52,7 @@ class HttpApiTest : public ::testing::Test {
     first_id_ = batch[0].id();
   }
   void Start(const std::string& token = "", QueryLimits limits = {.default_limit = 1, .max_limit = 2}) {
+    if (limits.backup_dir.empty()) limits.backup_dir = dir_.path();
     server_ =
         std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = token});
     InstallHttpApi(*server_, *store_, limits, [] {
@@ -420,7 +421,7 @@ TEST_F(HttpApiTest, TokenRequiredWhenSet) {
   EXPECT_THAT(Titles(nlohmann::json::parse(right->body)), ElementsAre("Three"));
 }
 
-TEST_F(HttpApiTest, AdminBackupNeedsATokenAndAnEmptyDir) {
+TEST_F(HttpApiTest, AdminBackupNeedsATokenAndAnEmptyDirInTheBackupFolder) {
   Start();
   httplib::Client open("127.0.0.1", port_);
   auto refused = open.Post("/v1/admin/backup?dir=" + dir_.Sub("b0"));
@@ -444,9 +445,14 @@ TEST_F(HttpApiTest, AdminBackupNeedsATokenAndAnEmptyDir) {
   auto again = client.Post("/v1/admin/backup?dir=" + dir_.Sub("b1"), auth, "", "text/plain");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 409);
+  // A relative dir lies in the backup folder; nothing is written outside it.
   auto relative = client.Post("/v1/admin/backup?dir=b2", auth, "", "text/plain");
   ASSERT_TRUE(relative);
-  EXPECT_EQ(relative->status, 400);
+  EXPECT_EQ(relative->status, 200) << relative->body;
+  EXPECT_EQ(nlohmann::json::parse(relative->body)["dir"], dir_.Sub("b2"));
+  auto outside = client.Post("/v1/admin/backup?dir=../b3", auth, "", "text/plain");
+  ASSERT_TRUE(outside);
+  EXPECT_EQ(outside->status, 403) << outside->body;
 }
 
 TEST_F(HttpApiTest, HealthzNeedsNoToken) {
