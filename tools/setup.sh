@@ -26,7 +26,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libcld2-dev libstemmer-dev
   libxml2-dev libgumbo-dev libcurl4-openssl-dev libmicrohttpd-dev libcpp-httplib-dev libcli11-dev
   libyaml-cpp-dev nlohmann-json3-dev libabsl-dev libsodium-dev libxxhash-dev zlib1g-dev libre2-dev
-  liburiparser-dev libxapian-dev
+  liburiparser-dev libxapian-dev libsystemd-dev
   wordnet-base python3-jieba
   python3 python3-nltk python3-chardet
 )

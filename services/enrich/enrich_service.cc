@@ -19,6 +19,7 @@
 #include "common/log/logging.h"
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
+#include "common/runtime/systemd_notify.h"
 #include "common/status/status_macros.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
@@ -350,7 +351,8 @@ class EnrichService::WorkerThread {
         index_(index),
         stop_(std::move(stop)),
         slot_(*service.slots_[index]),
-        name_(fmt::format("{}/{}", service.config_.worker_id, index)) {}
+        name_(fmt::format("{}/{}", service.config_.worker_id, index)),
+        heartbeat_(fmt::format("enrich.worker {}", index)) {}
   WorkerThread(const WorkerThread&) = delete;
   WorkerThread& operator=(const WorkerThread&) = delete;
 
@@ -428,6 +430,7 @@ class EnrichService::WorkerThread {
       if (m->socket() != nullptr) items.push_back({m->socket()->handle(), 0, ZMQ_POLLIN, 0});
     }
     while (!stop_.stop_requested()) {
+      heartbeat_.Beat();
       auto ready = Poll(items, milliseconds(100));
       if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
       UpdatePeers();
@@ -536,6 +539,7 @@ class EnrichService::WorkerThread {
       if (status.ok()) return status;
       if (!absl::IsUnavailable(status)) return absl::IsCancelled(status) ? absl::OkStatus() : status;
       if (stop_.stop_requested()) return absl::OkStatus();
+      heartbeat_.Beat();  // waiting for the store is progress
       std::this_thread::sleep_for(milliseconds(20));
     }
   }
@@ -567,6 +571,8 @@ class EnrichService::WorkerThread {
   const std::stop_token stop_;
   ThreadSlot& slot_;
   const std::string name_;  // worker_id/thread, named in failure reports
+  // This thread's progress; gates the systemd watchdog (systemd_notify.h).
+  LoopHeartbeat heartbeat_;
   std::unique_ptr<ArticleJournal> journal_;
   // Declared before their sockets: made before each socket connects, closed
   // after it (libzmq ends the monitoring with the socket).

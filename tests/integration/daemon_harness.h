@@ -22,8 +22,10 @@ namespace newsflow::testing {
 // A child process; stopped with SIGTERM (then SIGKILL) at destruction.
 class Daemon {
  public:
-  // Starts `binary` with `args`; stdout and stderr go to `log_path`.
-  Daemon(const std::string& binary, const std::vector<std::string>& args, const std::string& log_path);
+  // Starts `binary` with `args`; stdout and stderr go to `log_path`. `env`
+  // is added to (or replaces in) the child's environment.
+  Daemon(const std::string& binary, const std::vector<std::string>& args, const std::string& log_path,
+         const std::map<std::string, std::string>& env = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
