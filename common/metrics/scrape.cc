@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-
 namespace newsflow::metrics {
 namespace {
 
@@ -89,7 +88,8 @@ absl::StatusOr<HttpReply> HttpGet(const std::string& url, const std::string& tok
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &AppendBody);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
   CURLcode code = curl_easy_perform(curl.get());
-  if (code != CURLE_OK) return absl::UnavailableError(fmt::format("GET {}: {}", url, curl_easy_strerror(code)));
+  if (code != CURLE_OK)
+    return absl::UnavailableError(fmt::format("GET {}: {}", url, curl_easy_strerror(code)));
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
   return reply;
 }
@@ -134,7 +134,8 @@ DaemonFigures FiguresOf(const std::string& daemon, const MetricSamples& m) {
   if (daemon == "ingest") {
     f.articles = m.Sum("newsflow_ingest_accepted_new_total");
     f.errors = m.Sum("newsflow_ingest_db_errors_total") + m.Sum("newsflow_ingest_bad_acks_total") +
-               m.Sum("newsflow_ingest_bad_ack_frames_total") + m.Sum("newsflow_ingest_bad_control_frames_total") +
+               m.Sum("newsflow_ingest_bad_ack_frames_total") +
+               m.Sum("newsflow_ingest_bad_control_frames_total") +
                m.Sum("newsflow_ingest_drop_files_failed_total");
     f.outbox = m.Find("newsflow_ingest_outbox_outstanding");
     f.dead_letters = m.Find("newsflow_ingest_dead_letters");
@@ -142,12 +143,14 @@ DaemonFigures FiguresOf(const std::string& daemon, const MetricSamples& m) {
   } else if (daemon == "enrich") {
     f.articles = m.Sum("newsflow_enrich_articles_total", {{"outcome", "enriched"}});
     f.errors = m.Sum("newsflow_enrich_articles_total", {{"outcome", "failed"}}) +
-               m.Sum("newsflow_enrich_journal_errors_total") + m.Sum("newsflow_enrich_bad_input_frames_total");
+               m.Sum("newsflow_enrich_journal_errors_total") +
+               m.Sum("newsflow_enrich_bad_input_frames_total");
     f.connected = m.Find("newsflow_enrich_connected_threads", {{"socket", "input"}});
   } else if (daemon == "store") {
     f.articles = m.Sum("newsflow_store_committed_total");
     f.errors = m.Sum("newsflow_store_commit_errors_total") + m.Sum("newsflow_store_bad_input_frames_total") +
-               m.Sum("newsflow_store_articles_rejected_total") + m.Sum("newsflow_store_search_index_errors_total");
+               m.Sum("newsflow_store_articles_rejected_total") +
+               m.Sum("newsflow_store_search_index_errors_total");
     f.stored = m.Find("newsflow_store_articles");
     f.commits_failing = m.Find("newsflow_store_commits_failing");
   }
@@ -157,7 +160,8 @@ DaemonFigures FiguresOf(const std::string& daemon, const MetricSamples& m) {
 std::string SummaryLine(const DaemonFigures& now, const DaemonFigures* before, double seconds) {
   std::vector<std::string> parts;
   if (before != nullptr && seconds > 0) {
-    parts.push_back(fmt::format("{:.1f} articles/s", std::max(0.0, now.articles - before->articles) / seconds));
+    parts.push_back(
+        fmt::format("{:.1f} articles/s", std::max(0.0, now.articles - before->articles) / seconds));
   } else {
     parts.push_back(fmt::format("{} articles", Count(now.articles)));
   }

@@ -55,7 +55,8 @@ class MetricSamples {
   // The sum of the series called `name` whose labels include every pair of
   // `match`; nullopt when there is no such series (a counter not yet
   // incremented, another daemon's metric).
-  std::optional<double> Find(std::string_view name, const std::map<std::string, std::string>& match = {}) const;
+  std::optional<double> Find(std::string_view name,
+                             const std::map<std::string, std::string>& match = {}) const;
   // Find(), with 0 for a missing series.
   double Sum(std::string_view name, const std::map<std::string, std::string>& match = {}) const {
     return Find(name, match).value_or(0);
@@ -72,13 +73,13 @@ MetricSamples ParseMetricsText(std::string_view text);
 // "store" (the others get none). Counters are cumulative; a rate is the
 // difference of two scrapes over the seconds between them.
 struct DaemonFigures {
-  double articles = 0;     // counter: ingest accepted new, enrich enriched, store committed
-  double errors = 0;       // counter: failures that an operator should look at
-  std::optional<double> outbox;        // ingest: articles sent and not yet acked
-  std::optional<double> dead_letters;  // ingest
-  std::optional<double> failing_feeds; // ingest
-  std::optional<double> connected;     // enrich: worker threads connected to ingest
-  std::optional<double> stored;        // store: articles in the database
+  double articles = 0;                    // counter: ingest accepted new, enrich enriched, store committed
+  double errors = 0;                      // counter: failures that an operator should look at
+  std::optional<double> outbox;           // ingest: articles sent and not yet acked
+  std::optional<double> dead_letters;     // ingest
+  std::optional<double> failing_feeds;    // ingest
+  std::optional<double> connected;        // enrich: worker threads connected to ingest
+  std::optional<double> stored;           // store: articles in the database
   std::optional<double> commits_failing;  // store: 1 while commits fail
 };
 DaemonFigures FiguresOf(const std::string& daemon, const MetricSamples& samples);

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -116,6 +117,7 @@ store:
   }
 
   std::string dir_;
+  int runs_ = 0;
 };
 
 // systemd's side of Type=notify: READY=1 once the daemon serves (its
@@ -143,6 +145,47 @@ TEST_F(OpsTest, StoreSpeaksTheSystemdNotifyProtocol) {
   ASSERT_TRUE(notify.WaitFor("STOPPING=1", first_ping, seconds(20))) << notify.Dump() << store.Log();
   EXPECT_EQ(store.Stop(), 0) << store.Log();
   EXPECT_LT(first_ping, notify.Find("STOPPING=1"));
+}
+
+// `newsflow status` against a running store: healthy, ready, its figures;
+// a daemon that does not answer is DOWN and makes the exit status 1.
+TEST_F(OpsTest, StatusCommandReadsTheDaemonsHttpServers) {
+  Daemon store(BinaryPath("newsflow-store"),
+               {"--config", StoreConfig(), "--endpoints-file", Path("store.endpoints")}, Path("store.log"));
+  auto endpoints = ReadEndpoints(Path("store.endpoints"), seconds(30), &store);
+  ASSERT_TRUE(endpoints.ok()) << store.Log();
+  // No address from the config: only what --url names is checked.
+  std::string client = WriteFile(Path("client.yaml"),
+                                 "store: {http: {enabled: false}}\ningest: {api: {enabled: false}}\n"
+                                 "enrich: {http: {enabled: false}}\n");
+  auto run = [&](const std::vector<std::string>& args, int* status) {
+    std::string out = Path(fmt::format("status-{}.out", runs_++));
+    std::vector<std::string> full{"--config", client, "status", "--interval", "0.2"};
+    full.insert(full.end(), args.begin(), args.end());
+    Daemon cli(BinaryPath("newsflow"), full, out);
+    EXPECT_TRUE(WaitFor([&] { return !cli.Running(); }, seconds(30)));
+    int wait_status = cli.Stop();
+    *status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+    return ReadWholeFile(out);
+  };
+  const std::string url = endpoints->at("store.http");
+  int status = -1;
+  std::string out = run({"--url", "store=" + url}, &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("store   " + url), std::string::npos) << out;
+  EXPECT_NE(out.find("healthy   ready     0.0 articles/s, stored 0, errors 0"), std::string::npos) << out;
+
+  out = run({"--url", "store=" + url, "--url", "ingest=http://127.0.0.1:1"}, &status);
+  EXPECT_EQ(status, 1) << out;
+  EXPECT_NE(out.find("ingest  http://127.0.0.1:1"), std::string::npos) << out;
+  EXPECT_NE(out.find("DOWN"), std::string::npos) << out;
+
+  out = run({"--url", "store=" + url, "--json"}, &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find(R"("ready":true)"), std::string::npos) << out;
+
+  out = run({"--url", "nonsense"}, &status);
+  EXPECT_EQ(status, 2) << out;
 }
 
 }  // namespace
