@@ -101,7 +101,8 @@ int RunStatus(const NewsflowConfig& config, const StatusOptions& options) {
     std::string daemon = spec.substr(0, eq);
     int index = daemon == "store" ? 0 : daemon == "ingest" ? 1 : daemon == "enrich" ? 2 : -1;
     if (eq == std::string::npos || index < 0 || spec.compare(eq + 1, 7, "http://") != 0) {
-      std::cerr << "newsflow status: --url wants store|ingest|enrich=http://HOST:PORT, not \"" << spec << "\"\n";
+      std::cerr << "newsflow status: --url wants store|ingest|enrich=http://HOST:PORT, not \"" << spec
+                << "\"\n";
       return kExitUsage;
     }
     if (!replaced[index]) {
@@ -132,8 +133,8 @@ int RunStatus(const NewsflowConfig& config, const StatusOptions& options) {
     if (o.second) o.summary = metrics::SummaryLine(*o.second, &*o.first, seconds);
     all_ok = all_ok && o.error.empty() && o.healthy && o.ready;
     if (options.json) {
-      nlohmann::json j{{"daemon", o.target.daemon}, {"url", o.target.url}, {"healthy", o.healthy},
-                       {"ready", o.ready}};
+      nlohmann::json j{
+          {"daemon", o.target.daemon}, {"url", o.target.url}, {"healthy", o.healthy}, {"ready", o.ready}};
       if (!o.reason.empty()) j["reason"] = o.reason;
       if (!o.error.empty()) j["error"] = o.error;
       if (!o.summary.empty()) j["summary"] = o.summary;
@@ -146,7 +147,8 @@ int RunStatus(const NewsflowConfig& config, const StatusOptions& options) {
     std::string detail = o.summary;
     if (!o.reason.empty()) detail += fmt::format("{}({})", detail.empty() ? "" : "  ", o.reason);
     if (!o.error.empty()) detail += fmt::format("{}{}", detail.empty() ? "" : "  ", o.error);
-    std::cout << fmt::format("{:<7} {:<28} {:<9} {:<9} {}\n", o.target.daemon, o.target.url, health, ready, detail);
+    std::cout << fmt::format("{:<7} {:<28} {:<9} {:<9} {}\n", o.target.daemon, o.target.url, health, ready,
+                             detail);
   }
   if (observations.empty()) std::cerr << "newsflow status: no daemon with an HTTP address in the config\n";
   return all_ok ? kExitOk : kExitFailure;

@@ -2,8 +2,8 @@
 // glance, for an operator on the host (or anyone with the tokens):
 //
 //   store   http://127.0.0.1:8480  healthy  ready      2.0 articles/s, stored 1520, errors 0
-//   ingest  http://127.0.0.1:8481  healthy  NOT READY  0.0 articles/s, outbox 40, ...  (no ack from the store ...)
-//   enrich  http://127.0.0.1:8482  DOWN     ...        GET ...: Couldn't connect to server
+//   ingest  http://127.0.0.1:8481  healthy  NOT READY  0.0 articles/s, outbox 40, ...  (no ack from the store
+//   ...) enrich  http://127.0.0.1:8482  DOWN     ...        GET ...: Couldn't connect to server
 //
 // Addresses and tokens come from the config file (store.http, ingest.api,
 // enrich.http); `--url enrich=http://10.0.0.7:8482` adds or replaces a

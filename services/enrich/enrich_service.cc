@@ -33,6 +33,9 @@
 namespace newsflow::enrich {
 namespace {
 
+// How long a result may wait for the store before the wait is logged.
+constexpr std::chrono::seconds kStoreBlockedWarning(5);
+
 using std::chrono::milliseconds;
 
 // Exit code of a worker process its watchdog stopped.
@@ -336,6 +339,7 @@ class EnrichService final : public Service {
   std::atomic<bool> running_{false};  // every thread has its sockets
   BadInputReporter bad_input_;
   RateLimitedLog journal_log_;
+  RateLimitedLog store_blocked_log_{std::chrono::seconds(30)};
   std::mutex bound_mu_;
   EndpointMap bound_;  // GUARDED_BY(bound_mu_): endpoints of sockets that bind
 };
@@ -534,12 +538,22 @@ class EnrichService::WorkerThread {
   // Sends `payload` to the store, holding it until the store's queue has
   // room (backpressure). Ok also when stopping (ingest resends).
   absl::Status Send(const std::string& payload) {
+    const auto blocked_since = std::chrono::steady_clock::now();
     while (true) {
       absl::Status status = SendFrames(*output_, {payload});
       if (status.ok()) return status;
       if (!absl::IsUnavailable(status)) return absl::IsCancelled(status) ? absl::OkStatus() : status;
       if (stop_.stop_requested()) return absl::OkStatus();
       heartbeat_.Beat();  // waiting for the store is progress
+      // A store outage is silent on a PUSH socket: say so, once per
+      // interval for all threads.
+      const auto waited = std::chrono::steady_clock::now() - blocked_since;
+      uint64_t suppressed = 0;
+      if (waited >= kStoreBlockedWarning && s_.store_blocked_log_.ShouldLog(&suppressed)) {
+        s_.logger_->warn(
+            "store not taking results for {} s (unreachable or full); holding them suppressed={}",
+            std::chrono::duration_cast<std::chrono::seconds>(waited).count(), suppressed);
+      }
       std::this_thread::sleep_for(milliseconds(20));
     }
   }
