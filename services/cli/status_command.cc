@@ -115,11 +115,14 @@ int RunStatus(const NewsflowConfig& config, const StatusOptions& options) {
   }
 
   std::vector<Observation> observations;
+  observations.reserve(targets.size());
   for (const Target& t : targets) observations.push_back({.target = t});
   // Probe all, wait, scrape again: one interval for the whole table.
   std::vector<std::jthread> probes;
+  probes.reserve(observations.size());
   for (Observation& o : observations) probes.emplace_back([&o] { Probe(o); });
   probes.clear();
+  probes.reserve(observations.size());
   auto first_at = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::duration<double>(options.interval_s));
   for (Observation& o : observations) {

@@ -23,6 +23,7 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, 
   std::vector<std::string> argv_storage{binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_storage.size() + 1);
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   // The environment is built before fork: the child only calls
@@ -32,8 +33,9 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, 
     std::string entry(*e);
     if (!env.contains(entry.substr(0, entry.find('=')))) env_storage.push_back(entry);
   }
-  for (const auto& [name, value] : env) env_storage.push_back(name + "=" + value);
+  for (const auto& [name, value] : env) env_storage.push_back(fmt::format("{}={}", name, value));
   std::vector<char*> envp;
+  envp.reserve(env_storage.size() + 1);
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
   pid_ = fork();
