@@ -14,6 +14,9 @@ find_package(LibXml2 REQUIRED)
 find_package(CURL REQUIRED)
 
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)
+# sd_notify(3): READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 to systemd
+# (common/runtime/systemd_notify.h); a no-op when not run by systemd.
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 # Full-text search in the store (services/store/search_index.h).
 pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)
 # The daemons' HTTP APIs run on libmicrohttpd (common/transport/http_server.h).

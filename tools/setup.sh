@@ -11,6 +11,7 @@
 # enrichment core at build time.
 # python3-nltk and python3-chardet are for the quality scorers that ctest runs when
 # ../shared is present (the feed scorer evaluates fixtures' chardet conditions).
+# python3-yaml is for tools/check_deploy.py (deploy/'s monitoring files).
 # Environment: BUILD_DIR (default: build), JOBS (default: number of cores).
 set -euo pipefail
 
@@ -26,9 +27,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libicu-dev libcld2-dev libstemmer-dev
   libxml2-dev libgumbo-dev libcurl4-openssl-dev libmicrohttpd-dev libcpp-httplib-dev libcli11-dev
   libyaml-cpp-dev nlohmann-json3-dev libabsl-dev libsodium-dev libxxhash-dev zlib1g-dev libre2-dev
-  liburiparser-dev libxapian-dev
+  liburiparser-dev libxapian-dev libsystemd-dev
   wordnet-base python3-jieba
-  python3 python3-nltk python3-chardet
+  python3 python3-nltk python3-chardet python3-yaml
 )
 
 install_packages() {

@@ -501,6 +501,7 @@ absl::StatusOr<NewsflowConfig> ParseConfig(const std::string& yaml_text, std::st
   YamlReader logging = root.Child("logging");
   logging.ReadEnum("level", &c.logging.level, {"trace", "debug", "info", "warn", "error", "critical", "off"});
   logging.ReadString("file", &c.logging.file);
+  logging.ReadEnum("format", &c.logging.format, {"text", "json"});
   logging.Finish();
   YamlReader drain = root.Child("drain");
   drain.ReadInt("deadline_ms", &c.drain.deadline_ms, 0, kMaxInt);

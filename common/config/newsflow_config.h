@@ -90,6 +90,10 @@ struct LoggingConfig {
   // Append logs to this file instead of stderr; SIGHUP reopens it (log
   // rotation). Default: "" (stderr)
   std::string file;
+  // "text": "2026-01-02T03:04:05.678 info store: message". "json": one
+  // object a line, {"ts", "level", "logger", "msg"}, for log shippers.
+  // Default: text
+  std::string format = "text";
 };
 
 struct DrainConfig {

@@ -3,7 +3,12 @@
 // Logs go to stderr, so stdout stays free for data (`newsflow run` prints
 // the article stream there), or are appended to `logging.file`, which
 // ReopenLogs() (SIGHUP) reopens after a rotation. Pattern:
-// "%Y-%m-%dT%H:%M:%S.%e %l %n: %v".
+// "%Y-%m-%dT%H:%M:%S.%e %l %n: %v", one line per event (a newline inside a
+// message becomes "\n"), or with logging.format json one object a line:
+// {"ts":"2026-01-02T03:04:05.678Z","level":"warn","logger":"store","msg":"..."}.
+// On stderr under systemd (JOURNAL_STREAM names stderr) each line starts
+// with its syslog priority, "<4>" for warn, which journald strips and keeps
+// as the entry's PRIORITY.
 // SPDLOG_LEVEL in the environment overrides the configured level.
 //
 // RateLimitedLog keeps repeated warnings (bad frames, failing feeds) to the
@@ -38,6 +43,10 @@ std::shared_ptr<spdlog::logger> MakeLogger(const std::string& name);
 
 // A logger that discards everything, for tests.
 std::shared_ptr<spdlog::logger> NullLogger();
+
+// The syslog priority journald reads from a "<N>" prefix: 7 debug and
+// trace, 6 info, 4 warn, 3 error, 2 critical. Exposed for tests.
+int SyslogPriority(spdlog::level::level_enum level);
 
 // Thread-safe. ShouldLog() is true for the first event and then at most once
 // per `interval`; `suppressed` receives the number of events skipped since

@@ -1,18 +1,118 @@
 #include "common/runtime/service_main.h"
 
 #include <cstdio>
+#include <cstdlib>
+
+#include <condition_variable>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/log/logging.h"
+#include "common/metrics/scrape.h"
 #include "common/runtime/service_group.h"
 #include "common/runtime/stop_signal.h"
+#include "common/runtime/systemd_notify.h"
 
 namespace newsflow {
+namespace {
+
+constexpr std::chrono::seconds kStatusInterval(5);
+
+// The daemon's own HTTP server ("<name>.http", ingest's "ingest.api") and
+// the token its /metrics needs.
+std::pair<std::string, std::string> OwnMetricsUrl(const std::string& name, const NewsflowConfig& config,
+                                                  const EndpointMap& endpoints) {
+  std::string role = name == "ingest" ? "ingest.api" : name + ".http";
+  auto it = endpoints.find(role);
+  if (it == endpoints.end()) return {};
+  std::string token = name == "ingest"   ? config.ingest.api_token
+                      : name == "enrich" ? config.enrich.http_token
+                                         : config.store.http_token;
+  return {it->second + "/metrics", token};
+}
+
+// After READY=1: pings the watchdog while every main loop beats
+// (systemd_notify.h) and sends a STATUS= summary of the daemon's own
+// /metrics every kStatusInterval. Runs only under systemd (NOTIFY_SOCKET).
+class Notifier {
+ public:
+  Notifier(std::string name, std::string metrics_url, std::string token,
+           std::shared_ptr<spdlog::logger> logger)
+      : name_(std::move(name)),
+        metrics_url_(std::move(metrics_url)),
+        token_(std::move(token)),
+        logger_(std::move(logger)),
+        watchdog_(SdWatchdogInterval()),
+        thread_([this](std::stop_token stop) { Loop(stop); }) {}
+
+ private:
+  void Loop(std::stop_token stop) {
+    using std::chrono::milliseconds;
+    // Ping three times per interval; a loop silent for half of it counts
+    // as stalled, so systemd kills a hung daemon within 1.5 intervals.
+    milliseconds period = kStatusInterval;
+    milliseconds stall_limit{0};
+    if (watchdog_) {
+      period = std::min<milliseconds>(period, std::chrono::duration_cast<milliseconds>(*watchdog_) / 3);
+      stall_limit = std::chrono::duration_cast<milliseconds>(*watchdog_) / 2;
+      logger_->info("systemd watchdog every {} ms; pinged while every main loop beats",
+                    watchdog_->count() / 1000);
+    }
+    auto next_status = std::chrono::steady_clock::now();
+    std::mutex mu;
+    std::condition_variable_any cv;
+    RateLimitedLog stalled_log;
+    while (!stop.stop_requested()) {
+      if (watchdog_) {
+        auto stalest = FindStalestLoop();
+        uint64_t suppressed = 0;
+        if (!stalest || stalest->since_beat < stall_limit) {
+          SdNotify("WATCHDOG=1");
+        } else if (stalled_log.ShouldLog(&suppressed)) {
+          logger_->error(
+              "watchdog: loop {} made no progress for {} ms; withholding the systemd ping suppressed={}",
+              stalest->name, stalest->since_beat.count(), suppressed);
+        }
+      }
+      if (std::chrono::steady_clock::now() >= next_status) {
+        next_status = std::chrono::steady_clock::now() + kStatusInterval;
+        SendStatus();
+      }
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, stop, period, [] { return false; });
+    }
+  }
+
+  void SendStatus() {
+    if (metrics_url_.empty()) return;
+    auto reply = metrics::HttpGet(metrics_url_, token_, std::chrono::seconds(2));
+    if (!reply.ok() || reply->status != 200) return;
+    auto now = std::chrono::steady_clock::now();
+    metrics::DaemonFigures figures = metrics::FiguresOf(name_, metrics::ParseMetricsText(reply->body));
+    double seconds = std::chrono::duration<double>(now - last_at_).count();
+    SdNotify("STATUS=" + metrics::SummaryLine(figures, last_ ? &*last_ : nullptr, seconds));
+    last_ = figures;
+    last_at_ = now;
+  }
+
+  std::string name_;
+  std::string metrics_url_;
+  std::string token_;
+  std::shared_ptr<spdlog::logger> logger_;
+  std::optional<std::chrono::microseconds> watchdog_;
+  std::optional<metrics::DaemonFigures> last_;
+  std::chrono::steady_clock::time_point last_at_;
+  std::jthread thread_;  // last: stopped and joined first
+};
+
+}  // namespace
 
 absl::StatusOr<NewsflowConfig> LoadConfigWithOverrides(const std::string& path, const std::string& data_dir,
                                                        const std::string& log_level) {
@@ -103,6 +203,9 @@ int RunService(int argc, char** argv, const std::string& name, const ServiceFact
     std::vector<std::unique_ptr<Service>> services;
     services.push_back(*std::move(service));
     std::stop_source stop;
+    std::optional<Notifier> notifier;
+    // The drain starts when a stop is requested (or a service fails, below).
+    std::stop_callback announce_stop(stop.get_token(), [] { SdNotify("STOPPING=1\nSTATUS=draining"); });
     SignalWatcher watcher(stop, [logger] {
       absl::Status s = ReopenLogs();
       if (s.ok()) {
@@ -121,8 +224,16 @@ int RunService(int argc, char** argv, const std::string& name, const ServiceFact
             absl::Status w = WriteEndpointsFile(endpoints_file, endpoints);
             if (!w.ok()) logger->error("{}", std::string(w.message()));
           }
+          // Serving now: every service bound its sockets and HTTP server.
+          SdNotify("READY=1\nSTATUS=serving");
+          if (std::getenv("NOTIFY_SOCKET") != nullptr) {
+            auto [url, token] = OwnMetricsUrl(name, *config, endpoints);
+            notifier.emplace(name, url, token, logger);
+          }
         },
         logger);
+    notifier.reset();
+    if (!stop.stop_requested()) SdNotify("STOPPING=1");
     if (!s.ok()) {
       logger->error("stopped with error: {}", std::string(s.message()));
       exit_code = absl::IsInvalidArgument(s) ? kExitUsage : kExitFailure;

@@ -27,6 +27,7 @@
 #include "common/util/hash.h"
 #include "common/util/time.h"
 #include "services/cli/embedded_config.h"
+#include "services/cli/status_command.h"
 #include "services/enrich/core/enrich_cli.h"
 #include "services/enrich/core/enricher.h"
 #include "services/enrich/enrich_service.h"
@@ -1171,6 +1172,22 @@ Command AddRestoreCommand(CLI::App& app, const GlobalOptions& g) {
   return {restore, [&g, dir] { return CmdRestore(g, *dir); }};
 }
 
+Command AddStatusCommand(CLI::App& app, const GlobalOptions& g) {
+  auto* status = app.add_subcommand(
+      "status", "health, readiness, rates and queue depths of the running daemons (from their HTTP servers)");
+  auto o = std::make_shared<StatusOptions>();
+  status->add_option("--url", o->urls,
+                     "DAEMON=http://HOST:PORT: check this address (repeatable; replaces the config's)");
+  status->add_option("--interval", o->interval_s, "seconds between the two scrapes the rates come from")
+      ->check(CLI::Range(0.0, 60.0));
+  status->add_flag("--json", o->json, "one JSON object per daemon");
+  return {status, [&g, o] {
+            auto config = LoadClientConfig(g);
+            if (!config.ok()) return Fail(config.status(), "status");
+            return RunStatus(*config, *o);
+          }};
+}
+
 int CmdKeygen() {
   char public_key[41] = {};
   char secret_key[41] = {};
@@ -1223,6 +1240,7 @@ int Main(int argc, char** argv) {
       AddRelatedCommand(app, g),
       AddBackupCommand(app, g),
       AddRestoreCommand(app, g),
+      AddStatusCommand(app, g),
       {app.add_subcommand("check-config", "validate a config file and exit"),
        [&g] { return CmdCheckConfig(g); }},
       {app.add_subcommand("keygen", "print a new CurveZMQ key pair (Z85) for encrypted links"), CmdKeygen},

@@ -19,6 +19,7 @@
 #include "common/log/logging.h"
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
+#include "common/runtime/systemd_notify.h"
 #include "common/status/status_macros.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
@@ -31,6 +32,9 @@
 
 namespace newsflow::enrich {
 namespace {
+
+// How long a result may wait for the store before the wait is logged.
+constexpr std::chrono::seconds kStoreBlockedWarning(5);
 
 using std::chrono::milliseconds;
 
@@ -335,6 +339,7 @@ class EnrichService final : public Service {
   std::atomic<bool> running_{false};  // every thread has its sockets
   BadInputReporter bad_input_;
   RateLimitedLog journal_log_;
+  RateLimitedLog store_blocked_log_{std::chrono::seconds(30)};
   std::mutex bound_mu_;
   EndpointMap bound_;  // GUARDED_BY(bound_mu_): endpoints of sockets that bind
 };
@@ -350,7 +355,8 @@ class EnrichService::WorkerThread {
         index_(index),
         stop_(std::move(stop)),
         slot_(*service.slots_[index]),
-        name_(fmt::format("{}/{}", service.config_.worker_id, index)) {}
+        name_(fmt::format("{}/{}", service.config_.worker_id, index)),
+        heartbeat_(fmt::format("enrich.worker {}", index)) {}
   WorkerThread(const WorkerThread&) = delete;
   WorkerThread& operator=(const WorkerThread&) = delete;
 
@@ -428,6 +434,7 @@ class EnrichService::WorkerThread {
       if (m->socket() != nullptr) items.push_back({m->socket()->handle(), 0, ZMQ_POLLIN, 0});
     }
     while (!stop_.stop_requested()) {
+      heartbeat_.Beat();
       auto ready = Poll(items, milliseconds(100));
       if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();
       UpdatePeers();
@@ -531,11 +538,22 @@ class EnrichService::WorkerThread {
   // Sends `payload` to the store, holding it until the store's queue has
   // room (backpressure). Ok also when stopping (ingest resends).
   absl::Status Send(const std::string& payload) {
+    const auto blocked_since = std::chrono::steady_clock::now();
     while (true) {
       absl::Status status = SendFrames(*output_, {payload});
       if (status.ok()) return status;
       if (!absl::IsUnavailable(status)) return absl::IsCancelled(status) ? absl::OkStatus() : status;
       if (stop_.stop_requested()) return absl::OkStatus();
+      heartbeat_.Beat();  // waiting for the store is progress
+      // A store outage is silent on a PUSH socket: say so, once per
+      // interval for all threads.
+      const auto waited = std::chrono::steady_clock::now() - blocked_since;
+      uint64_t suppressed = 0;
+      if (waited >= kStoreBlockedWarning && s_.store_blocked_log_.ShouldLog(&suppressed)) {
+        s_.logger_->warn(
+            "store not taking results for {} s (unreachable or full); holding them suppressed={}",
+            std::chrono::duration_cast<std::chrono::seconds>(waited).count(), suppressed);
+      }
       std::this_thread::sleep_for(milliseconds(20));
     }
   }
@@ -567,6 +585,8 @@ class EnrichService::WorkerThread {
   const std::stop_token stop_;
   ThreadSlot& slot_;
   const std::string name_;  // worker_id/thread, named in failure reports
+  // This thread's progress; gates the systemd watchdog (systemd_notify.h).
+  LoopHeartbeat heartbeat_;
   std::unique_ptr<ArticleJournal> journal_;
   // Declared before their sockets: made before each socket connects, closed
   // after it (libzmq ends the monitoring with the socket).

@@ -19,6 +19,7 @@
 #include "common/metrics/health_routes.h"
 #include "common/metrics/metrics.h"
 #include "common/runtime/clock.h"
+#include "common/runtime/systemd_notify.h"
 #include "common/status/status_macros.h"
 #include "common/transport/http_server.h"
 #include "common/transport/zmq_socket.h"
@@ -370,8 +371,10 @@ absl::Status IngestService::SenderLoop(std::stop_token stop, zmq::socket_t& arti
                                      {control_.socket().handle(), 0, ZMQ_POLLIN, 0}};
   if (monitor) items.push_back({monitor->handle(), 0, ZMQ_POLLIN, 0});
   int64_t last_expire = 0;
-  bool blocked = false;  // the PUSH socket refused the last send
+  bool blocked = false;                      // the PUSH socket refused the last send
+  LoopHeartbeat heartbeat("ingest.sender");  // gates the systemd watchdog
   while (!stop.stop_requested()) {
+    heartbeat.Beat();
     milliseconds timeout = (!blocked && outbox_.queued() > 0) ? milliseconds(0) : kPollInterval;
     auto ready = Poll(items, timeout);
     if (!ready.ok()) return absl::IsCancelled(ready.status()) ? absl::OkStatus() : ready.status();

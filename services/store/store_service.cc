@@ -15,6 +15,7 @@
 #include "common/delivery/term_counts.h"
 #include "common/log/logging.h"
 #include "common/metrics/metrics.h"
+#include "common/runtime/systemd_notify.h"
 #include "common/status/status_macros.h"
 #include "common/transport/http_server.h"
 #include "common/transport/message_validation.h"
@@ -164,6 +165,9 @@ class StoreService final : public Service {
   bool legacy_term_counts_logged_ = false;  // writer thread only
   // When commits started failing (a full disk), 0 while they succeed.
   std::atomic<int64_t> commits_failing_since_ms_{0};
+  // The writer loop's progress, beaten by WriterLoop and by the commit
+  // retries; it gates the systemd watchdog (common/runtime/systemd_notify.h).
+  std::unique_ptr<LoopHeartbeat> heartbeat_;
   mutable std::mutex commit_problem_mu_;
   std::string commit_problem_;  // GUARDED_BY(commit_problem_mu_): the last commit error
   StoreHealth Health() const {
@@ -264,7 +268,9 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   logger_->info("started db={} last_sequence={} articles={} df_documents={:.0f}", config_.data_dir,
                 db_->LastSequence(), db_->ArticleCount(), term_counts_.documents());
   ready(endpoints);
+  heartbeat_ = std::make_unique<LoopHeartbeat>("store.writer");
   absl::Status status = WriterLoop(stop, *input, *publish, acks, *term_counts);
+  heartbeat_ = nullptr;
   SaveTermCounts(/*force=*/true);
 
   http.Stop();
@@ -284,6 +290,7 @@ absl::Status StoreService::WriterLoop(std::stop_token stop, zmq::socket_t& input
   const std::size_t max_batch = static_cast<std::size_t>(config_.max_batch);
   bool draining = false;
   while (true) {
+    heartbeat_->Beat();
     if (stop.stop_requested()) draining = true;
     if (!draining) {
       auto ready = Poll(items, kPollInterval);
@@ -547,6 +554,8 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zm
     }
     // Unacked articles are resent by ingest, so giving up at shutdown loses nothing.
     if (stop.stop_requested()) return absl::OkStatus();
+    // Waiting out a full disk is progress: a restart would not cure it.
+    heartbeat_->Beat();
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, milliseconds(2000));
   }

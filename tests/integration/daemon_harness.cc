@@ -21,7 +21,7 @@
 namespace newsflow::testing {
 
 Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, const std::string& log_path,
-               const std::string& netns)
+               const std::map<std::string, std::string>& env, const std::string& netns)
     : log_path_(log_path) {
   std::vector<std::string> argv_storage{binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -30,6 +30,18 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, 
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   const std::string netns_path = netns.empty() ? "" : NetnsPath(netns);
+  // The environment is built before fork: the child only calls
+  // async-signal-safe functions.
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    if (!env.contains(entry.substr(0, entry.find('=')))) env_storage.push_back(entry);
+  }
+  for (const auto& [name, value] : env) env_storage.push_back(fmt::format("{}={}", name, value));
+  std::vector<char*> envp;
+  envp.reserve(env_storage.size() + 1);
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -48,7 +60,7 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args, 
       if (ns < 0 || setns(ns, CLONE_NEWNET) != 0) _exit(126);
       close(ns);
     }
-    execv(binary.c_str(), argv.data());
+    execve(binary.c_str(), argv.data(), envp.data());
     _exit(127);
   }
 }

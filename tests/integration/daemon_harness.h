@@ -22,12 +22,13 @@ namespace newsflow::testing {
 // A child process; stopped with SIGTERM (then SIGKILL) at destruction.
 class Daemon {
  public:
-  // Starts `binary` with `args`; stdout and stderr go to `log_path`. With
-  // `netns`, the child first joins the named network namespace (a host of
+  // Starts `binary` with `args`; stdout and stderr go to `log_path`. `env`
+  // is added to (or replaces in) the child's environment. With `netns`, the
+  // child first joins the named network namespace (a host of
   // tests/integration/netns_topology.h) and is killed when the test process
   // dies, so that an interrupted run leaves no daemon holding the namespace.
   Daemon(const std::string& binary, const std::vector<std::string>& args, const std::string& log_path,
-         const std::string& netns = "");
+         const std::map<std::string, std::string>& env = {}, const std::string& netns = "");
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;

@@ -250,7 +250,7 @@ store:
     store_ = std::make_unique<Daemon>(
         BinaryPath("newsflow-store"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path("store.endpoints")},
-        Path("store.log"), "store");
+        Path("store.log"), std::map<std::string, std::string>{}, "store");
     auto endpoints = ReadEndpoints(Path("store.endpoints"), seconds(30), store_.get());
     ASSERT_TRUE(endpoints.ok()) << store_->Log();
     query_ = fmt::format("ipc://{}/store-query", dir_);
@@ -276,7 +276,7 @@ ingest:
     ingest_ = std::make_unique<Daemon>(
         BinaryPath("newsflow-ingest"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path("ingest.endpoints")},
-        Path("ingest.log"), "ingest");
+        Path("ingest.log"), std::map<std::string, std::string>{}, "ingest");
     auto endpoints = ReadEndpoints(Path("ingest.endpoints"), seconds(30), ingest_.get());
     ASSERT_TRUE(endpoints.ok()) << ingest_->Log();
     WriteFile(Path("client.yaml"), fmt::format(R"(data_dir: {0}/client
@@ -305,7 +305,7 @@ enrich:
     workers_.push_back(std::make_unique<Daemon>(
         BinaryPath("newsflow-enrich"),
         std::vector<std::string>{"--config", config, "--endpoints-file", Path(host + ".endpoints")},
-        Path(host + ".log"), host));
+        Path(host + ".log"), std::map<std::string, std::string>{}, host));
     auto endpoints = ReadEndpoints(Path(host + ".endpoints"), seconds(30), workers_.back().get());
     ASSERT_TRUE(endpoints.ok()) << workers_.back()->Log();
   }
