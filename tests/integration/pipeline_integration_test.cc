@@ -497,7 +497,7 @@ std::vector<std::vector<std::string>> Garbage() {
   std::string random(2048, '\0');
   for (std::size_t i = 0; i < random.size(); ++i) random[i] = static_cast<char>((i * 7919 + 13) % 251);
   return {{""},
-          {"\x00\x01\x02garbage"},
+          {std::string("\x00\x01\x02garbage", 10)},
           {random},
           {EncodeEnvelope(wrong_payload)},
           {EncodeEnvelope(future)},
