@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "services/enrich/core/boilerplate.h"
 #include "services/enrich/core/language.h"
 #include "services/enrich/core/stopwords.h"
@@ -47,23 +49,44 @@ void KeepHyphenatedCompounds(std::vector<Token>& tokens, uint32_t first, uint32_
   }
 }
 
-// A listed non-function word capitalised inside a sentence and followed by a
-// capitalised content word begins a name ("New York", "Old Trafford"): it is
-// not a stop word there, so the name is not cut to its tail ("York").
+// Whether a listed non-function word begins a name when capitalised before
+// a capitalised content word ("New York", "Old Trafford", "Time Warner").
+bool MayBeginName(const Document& document, const Token& token, const Token& next) {
+  if (!token.stop || !token.capitalized || token.acronym || token.kind != WordKind::kLetter || !token.latin ||
+      !next.capitalized || next.stop || next.gap_before != Gap::kSpace) {
+    return false;
+  }
+  const std::string& word = document.keys[token.word];
+  // Honorifics precede names but are no part of them ("Mr McLetchie").
+  return word.size() >= 2 && !IsEnglishFunctionWord(word) && word != "mr" && word != "mrs" && word != "ms" &&
+         word != "dr";
+}
+
+// Inside a sentence, such a word begins a name: it is not a stop word there,
+// so the name is not cut to its tail ("York"). Each name's first two words
+// are added to `names`. At the start of a sentence or in a title, a capital
+// says nothing; KeepKnownNameWords joins those occurrences later.
 void KeepCapitalizedNameWords(const Document& document, std::vector<Token>& tokens, uint32_t first,
-                              uint32_t end) {
+                              uint32_t end, absl::flat_hash_set<std::pair<uint32_t, uint32_t>>* names) {
   for (uint32_t t = first; t + 1 < end; ++t) {
     Token& token = tokens[t];
-    const Token& next = tokens[t + 1];
-    if (!token.stop || !token.capitalized || token.sentence_initial || token.acronym ||
-        token.kind != WordKind::kLetter || !token.latin || !next.capitalized || next.stop ||
-        next.gap_before != Gap::kSpace) {
+    if (token.sentence_initial || !MayBeginName(document, token, tokens[t + 1])) continue;
+    token.stop = false;
+    token.content = true;
+    names->emplace(token.word, tokens[t + 1].word);
+  }
+}
+
+// A name the text writes inside a sentence ("shares in Time Warner") is the
+// same name where a sentence or the title opens with it ("Time Warner
+// said..."), so that occurrence is no piece ("Warner") of it.
+void KeepKnownNameWords(const Document& document, std::vector<Token>& tokens, uint32_t first, uint32_t end,
+                        const absl::flat_hash_set<std::pair<uint32_t, uint32_t>>& names) {
+  for (uint32_t t = first; t + 1 < end && !names.empty(); ++t) {
+    Token& token = tokens[t];
+    if (!MayBeginName(document, token, tokens[t + 1]) || !names.contains({token.word, tokens[t + 1].word})) {
       continue;
     }
-    const std::string& word = document.keys[token.word];
-    if (word.size() < 2 || IsEnglishFunctionWord(word)) continue;
-    // Honorifics precede names but are no part of them ("Mr McLetchie").
-    if (word == "mr" || word == "mrs" || word == "ms" || word == "dr") continue;
     token.stop = false;
     token.content = true;
   }
@@ -283,6 +306,9 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, std::
   document->sentences.reserve(sentence_spans_.size());
   document->tokens.reserve(word_spans_.size());
   size_t w = 0;
+  // The first two words of the names found inside sentences (lowercase word
+  // ids), for their occurrences at a sentence start and in the title.
+  absl::flat_hash_set<std::pair<uint32_t, uint32_t>> names;
   for (const SentenceSpan& span : sentence_spans_) {
     Sentence sentence;
     sentence.begin = span.begin;
@@ -304,13 +330,16 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, std::
     }
     sentence.end_token = static_cast<uint32_t>(document->tokens.size());
     if (english_) {
-      KeepCapitalizedNameWords(*document, document->tokens, sentence.first_token, sentence.end_token);
+      KeepCapitalizedNameWords(*document, document->tokens, sentence.first_token, sentence.end_token, &names);
       MarkVerbLikeWords(*document, document->tokens, sentence.first_token, sentence.end_token);
     }
     if (!unspaced) {
       KeepHyphenatedCompounds(document->tokens, sentence.first_token, sentence.end_token);
     }
     document->sentences.push_back(sentence);
+  }
+  if (english_) {
+    KeepKnownNameWords(*document, document->tokens, 0, static_cast<uint32_t>(document->tokens.size()), names);
   }
   MarkBoilerplate(document);
 
@@ -330,7 +359,10 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, std::
       document->title_tokens.push_back(token);
     }
     const auto end = static_cast<uint32_t>(document->title_tokens.size());
-    if (english_) MarkVerbLikeWords(*document, document->title_tokens, 0, end);
+    if (english_) {
+      KeepKnownNameWords(*document, document->title_tokens, 0, end, names);
+      MarkVerbLikeWords(*document, document->title_tokens, 0, end);
+    }
     if (!unspaced) KeepHyphenatedCompounds(document->title_tokens, 0, end);
     for (const Token& token : document->title_tokens) {
       if (!token.stop) document->title_keys.push_back(token.key);

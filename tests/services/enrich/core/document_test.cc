@@ -136,6 +136,36 @@ TEST_F(DocumentTest, ACapitalisedListedWordOpeningANameIsNoStopWord) {
   EXPECT_EQ(sentence_initial_new, 1);
 }
 
+TEST_F(DocumentTest, ANameFoundInsideASentenceIsWholeWhereASentenceOrTheTitleOpensWithIt) {
+  const std::string text =
+      "Time Warner said profits rose. Analysts at the bank praised Time Warner. Time will tell.";
+  Document document;
+  builder_->Build("Time Warner profits rise", text, /*unspaced=*/false, /*stem=*/true, &document);
+  int opening_name = 0;
+  int opening_word = 0;
+  for (const Token& token : document.tokens) {
+    if (document.Surface(token) != "Time") continue;
+    const std::string_view next = document.Surface(document.tokens[&token - document.tokens.data() + 1]);
+    if (next == "Warner") {
+      ++opening_name;
+      EXPECT_FALSE(token.stop);  // the sentence opens with the name
+    } else {
+      ++opening_word;
+      EXPECT_TRUE(token.stop);  // "Time will tell": only a capital opening the sentence
+    }
+  }
+  EXPECT_EQ(opening_name, 2);
+  EXPECT_EQ(opening_word, 1);
+  ASSERT_FALSE(document.title_tokens.empty());
+  EXPECT_FALSE(document.title_tokens.front().stop);
+  // A sentence or title opening with the pair is no evidence alone.
+  Document unknown;
+  builder_->Build("New rules start", "New rules start today. Officials welcomed them.", false, true,
+                  &unknown);
+  EXPECT_TRUE(unknown.tokens.front().stop);
+  EXPECT_TRUE(unknown.title_tokens.front().stop);
+}
+
 }  // namespace
 }  // namespace newsflow::enrich
 

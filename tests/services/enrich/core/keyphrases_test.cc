@@ -157,6 +157,22 @@ TEST_F(KeyphrasesTest, NoTagIsAPieceOfALongerName) {
   EXPECT_FALSE(has("Angeles")) << ::testing::PrintToString(names);
 }
 
+TEST_F(KeyphrasesTest, ANameThatOpensSentencesIsOneTag) {
+  const std::string text =
+      "Time Warner reported higher profits on Wednesday. Shares in Time Warner rose 3% in New York. "
+      "Time Warner owns cable networks and a film studio. Analysts said Time Warner had cut costs, "
+      "and New York investors welcomed the results.";
+  const auto tags = Tags("Time Warner profits rise", text, false);
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  const auto has = [&](const char* name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  EXPECT_TRUE(has("Time Warner")) << ::testing::PrintToString(names);
+  EXPECT_FALSE(has("Warner")) << ::testing::PrintToString(names);
+  EXPECT_FALSE(has("York")) << ::testing::PrintToString(names);
+}
+
 TEST_F(KeyphrasesTest, ScoresAreNormalisedAndSorted) {
   const auto tags = Tags(testing::kRobotTitle, testing::kRobotArticle, false);
   ASSERT_FALSE(tags.empty());
