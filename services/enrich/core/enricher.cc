@@ -12,6 +12,7 @@
 
 #include "common/util/text.h"
 #include "re2/re2.h"
+#include "services/enrich/core/chinese_script.h"
 #include "services/enrich/core/document.h"
 #include "services/enrich/core/keyphrases.h"
 #include "services/enrich/core/language.h"
@@ -84,6 +85,9 @@ struct Enricher::State {
   std::vector<uint64_t> key_hashes;
   std::vector<uint64_t> word_hashes;
   std::string language_text;
+  // Chinese in traditional script, converted for analysis (chinese_script.h).
+  std::string simplified_title;
+  std::string simplified_text;
   std::vector<CompiledCategory> categories;
   std::string category_text;
   std::string lowered;
@@ -192,7 +196,22 @@ absl::StatusOr<EnrichResult> Enricher::Enrich(std::string_view title, std::strin
   if (absl::Status st = check("language"); !st.ok()) return st;
 
   Document& document = s.document;
-  s.builder->Build(title, text, language.code, &document);
+  // Traditional Chinese is analysed in simplified script (one dictionary,
+  // one key per concept) and shown as written.
+  bool converted = false;
+  if (language.code == "zh") {
+    const bool title_converted = ToSimplifiedChinese(title, &s.simplified_title);
+    const bool text_converted = ToSimplifiedChinese(text, &s.simplified_text);
+    converted = title_converted || text_converted;
+  }
+  const auto as_written = [&](const std::string& shown) {
+    if (s.simplified_text.find(shown) != std::string::npos) {
+      return InOriginalScript(shown, s.simplified_text, text);
+    }
+    return InOriginalScript(shown, s.simplified_title, title);
+  };
+  s.builder->Build(converted ? std::string_view(s.simplified_title) : title,
+                   converted ? std::string_view(s.simplified_text) : text, language.code, &document);
   if (absl::Status st = check("analysis"); !st.ok()) return st;
 
   s.term_statistics.Add(document);
@@ -200,6 +219,9 @@ absl::StatusOr<EnrichResult> Enricher::Enrich(std::string_view title, std::strin
       document, KeyphraseOptions{.max_tags = s.options.max_tags, .min_tags = s.options.min_tags},
       &s.term_statistics);
 
+  if (converted) {
+    for (ScoredTag& tag : result.tags) tag.name = as_written(tag.name);
+  }
   AddCategoryTags(title, text, &result.tags);
   if (absl::Status st = check("tags"); !st.ok()) return st;
 
@@ -224,6 +246,10 @@ absl::StatusOr<EnrichResult> Enricher::Enrich(std::string_view title, std::strin
   for (uint32_t index : summary) result.summary.push_back(SentenceForDisplay(document, index));
   for (KeyPoint& point : SelectKeyPoints(document, ranking, s.options.key_points, summary)) {
     result.key_points.push_back(std::move(point.text));
+  }
+  if (converted) {
+    for (std::string& sentence : result.summary) sentence = as_written(sentence);
+    for (std::string& point : result.key_points) point = as_written(point);
   }
 
   s.key_hashes.resize(document.keys.size());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "services/enrich/core/stopwords.h"
 #include "services/enrich/core/unicode_text.h"
@@ -29,6 +30,40 @@ TEST(EnricherTest, EnrichesEnglishArticle) {
   EXPECT_GE(result.key_points.size(), 3u);
   EXPECT_LE(result.key_points.size(), 5u);
   EXPECT_NE(result.fingerprint, 0u);
+}
+
+TEST(EnricherTest, TraditionalChineseGetsTheTagKeysOfSimplifiedAndItsOwnScript) {
+  const std::string traditional_title = "臺灣電動車產業加速發展";
+  const std::string traditional =
+      "臺灣的電動車產業近年快速發展，多家廠商投入電池研發。電動車銷量持續成長，電池技術成為競爭關鍵。"
+      "政府推出補助計畫，鼓勵民眾購買電動車，並在各地增設充電站。業者表示，充電站數量不足仍是電動車"
+      "普及的最大障礙。";
+  const std::string simplified_title = "台湾电动车产业加速发展";
+  const std::string simplified =
+      "台湾的电动车产业近年快速发展，多家厂商投入电池研发。电动车销量持续成长，电池技术成为竞争关键。"
+      "政府推出补助计画，鼓励民众购买电动车，并在各地增设充电站。业者表示，充电站数量不足仍是电动车"
+      "普及的最大障碍。";
+  Enricher enricher(EnrichOptions{.max_tags = 5, .min_tags = 5, .summary_sentences = 2});
+  const EnrichResult t = enricher.Enrich(traditional_title, traditional);
+  Enricher fresh(EnrichOptions{.max_tags = 5, .min_tags = 5, .summary_sentences = 2});
+  const EnrichResult s = fresh.Enrich(simplified_title, simplified);
+  ASSERT_EQ(t.language, "zh");
+  ASSERT_FALSE(t.tags.empty());
+  std::vector<std::string> t_keys;
+  std::vector<std::string> s_keys;
+  for (const ScoredTag& tag : t.tags) {
+    t_keys.push_back(tag.key);
+    // Shown as the article writes it.
+    EXPECT_TRUE(traditional.find(tag.name) != std::string::npos ||
+                traditional_title.find(tag.name) != std::string::npos)
+        << tag.name;
+  }
+  for (const ScoredTag& tag : s.tags) s_keys.push_back(tag.key);
+  EXPECT_EQ(t_keys, s_keys);
+  ASSERT_FALSE(t.summary.empty());
+  for (const std::string& sentence : t.summary) {
+    EXPECT_NE(traditional.find(sentence), std::string::npos) << sentence;
+  }
 }
 
 TEST(EnricherTest, DetectsTheLanguageOfEachField) {
