@@ -642,7 +642,7 @@ absl::Status EnrichArticle(Enricher& enricher, const std::string& worker_id, v1:
   for (const ScoredTag& t : r.tags) {
     v1::Tag* tag = e->add_tags();
     tag->set_name(ToValidUtf8(t.name));
-    tag->set_key(TagKey(t.name));
+    tag->set_key(t.key);  // TagKey(name), as the Enricher computed it
     tag->set_score(t.score);
     tag->set_category(t.category);
   }

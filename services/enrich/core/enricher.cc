@@ -18,6 +18,7 @@
 #include "services/enrich/core/language.h"
 #include "services/enrich/core/simhash.h"
 #include "services/enrich/core/summarizer.h"
+#include "services/enrich/core/tag_keys.h"
 #include "services/enrich/core/text_segmenter.h"
 #include "services/enrich/core/unicode_text.h"
 
@@ -223,6 +224,7 @@ absl::StatusOr<EnrichResult> Enricher::Enrich(std::string_view title, std::strin
     for (ScoredTag& tag : result.tags) tag.name = as_written(tag.name);
   }
   AddCategoryTags(title, text, &result.tags);
+  CanonicalizeTagKeys(&result.tags);
   if (absl::Status st = check("tags"); !st.ok()) return st;
 
   const SentenceRanking ranking = RankSentences(

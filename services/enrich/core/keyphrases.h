@@ -59,9 +59,10 @@
 
 namespace newsflow::enrich {
 
-// One tag: `name` for display, `key` for indexes (lowercase, stem-merged,
-// words separated by one space; Chinese keys have no spaces), `score` in
-// (0, 1] with the best tag at 1.
+// One tag: `name` for display, `key` that groups its variants (from
+// ExtractKeyphrases: lowercase stems separated by one space, Chinese keys
+// without spaces; an Enricher's results carry the published key instead,
+// see tag_keys.h), `score` in (0, 1] with the best tag at 1.
 struct ScoredTag {
   std::string name;
   std::string key;
