@@ -10,6 +10,10 @@
 // simplified text, and what is shown (tag names, summary sentences, key
 // points) is cut from the original at the same offsets.
 //
+// TagKey (common/util/text.h) converts whole names with ICU's transform
+// instead, whose context rules keep 著 in 著名; analysis needs every offset
+// kept, which only a character table guarantees.
+//
 // Thread-safe: the table is immutable after its first use.
 #ifndef NEWSFLOW_SERVICES_ENRICH_CORE_CHINESE_SCRIPT_H_
 #define NEWSFLOW_SERVICES_ENRICH_CORE_CHINESE_SCRIPT_H_

@@ -32,6 +32,25 @@ bool StripPossessive(std::string_view* word) {
   return false;
 }
 
+// An amount or ordinal written as one word: digits, then a magnitude or unit
+// ("42m", "2.6bn", "5th", "1990s", "10km"). Like a number, it is no tag.
+bool IsAmount(std::string_view word) {
+  size_t digits = 0;
+  while (digits < word.size() && ((word[digits] >= '0' && word[digits] <= '9') ||
+                                  (digits > 0 && (word[digits] == '.' || word[digits] == ',')))) {
+    ++digits;
+  }
+  if (digits == 0 || digits == word.size()) return false;
+  std::string suffix(word.substr(digits));
+  for (char& c : suffix) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  static constexpr std::string_view kSuffixes[] = {"m",  "bn", "tn", "k",  "p",  "pc",  "bp", "st", "nd",
+                                                   "rd", "th", "s",  "km", "kg", "mph", "ft", "mm", "cm"};
+  for (std::string_view known : kSuffixes) {
+    if (suffix == known) return true;
+  }
+  return false;
+}
+
 // Hyphenated compounds stay whole: function words inside them
 // ("out-of-print", "state-of-the-art") do not split a tag candidate.
 void KeepHyphenatedCompounds(std::vector<Token>& tokens, uint32_t first, uint32_t end) {
@@ -89,6 +108,21 @@ void KeepKnownNameWords(const Document& document, std::vector<Token>& tokens, ui
     }
     token.stop = false;
     token.content = true;
+  }
+}
+
+// " & " between capitalised words joins a name ("Tate & Lyle", "Marks &
+// Spencer"): the second word's gap says so, so the name is one tag, not two.
+void JoinAmpersandNames(std::string_view text, std::vector<Token>& tokens, uint32_t first, uint32_t end) {
+  for (uint32_t t = first + 1; t < end; ++t) {
+    Token& token = tokens[t];
+    const Token& previous = tokens[t - 1];
+    if (token.gap_before != Gap::kPunct || token.sentence_initial || !token.capitalized ||
+        !previous.capitalized || !token.latin || !previous.latin || token.kind != WordKind::kLetter ||
+        previous.kind != WordKind::kLetter) {
+      continue;
+    }
+    if (text.substr(previous.end, token.begin - previous.end) == " & ") token.gap_before = Gap::kAmpersand;
   }
 }
 
@@ -215,7 +249,7 @@ void DocumentBuilder::AnalyseWord(std::string_view text, const WordSpan& span, D
   token->latin = !cjk;
   token->capitalized = IsUpperLetter(first);
 
-  if (span.kind == WordKind::kNumber) {
+  if (span.kind == WordKind::kNumber || (span.kind == WordKind::kLetter && IsAmount(word))) {
     token->stop = true;
     token->content = CountCodePoints(word) >= 2;
     token->key = InternKey(word, document);
@@ -335,6 +369,7 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, std::
     }
     if (!unspaced) {
       KeepHyphenatedCompounds(document->tokens, sentence.first_token, sentence.end_token);
+      JoinAmpersandNames(text, document->tokens, sentence.first_token, sentence.end_token);
     }
     document->sentences.push_back(sentence);
   }
@@ -363,7 +398,10 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, std::
       KeepKnownNameWords(*document, document->title_tokens, 0, end, names);
       MarkVerbLikeWords(*document, document->title_tokens, 0, end);
     }
-    if (!unspaced) KeepHyphenatedCompounds(document->title_tokens, 0, end);
+    if (!unspaced) {
+      KeepHyphenatedCompounds(document->title_tokens, 0, end);
+      JoinAmpersandNames(title, document->title_tokens, 0, end);
+    }
     for (const Token& token : document->title_tokens) {
       if (!token.stop) document->title_keys.push_back(token.key);
     }

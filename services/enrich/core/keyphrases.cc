@@ -437,7 +437,10 @@ std::vector<uint8_t> TokenRoles(const Document& document) {
   const auto next_of = [&](uint32_t t) -> const Token* {
     if (t + 1 >= all || t + 1 == body) return nullptr;
     const Token& following = TokenAt(document, t + 1);
-    if (following.sentence_initial || following.gap_before != Gap::kSpace) return nullptr;
+    if (following.sentence_initial ||
+        (following.gap_before != Gap::kSpace && following.gap_before != Gap::kAmpersand)) {
+      return nullptr;
+    }
     return &following;
   };
   // What a stop word is, looked up when first asked.
@@ -599,14 +602,14 @@ void DropNamePieces(const Document& document, const std::vector<uint8_t>& roles,
     if (start >= body) return false;
     const Token& first = document.tokens[start];
     if (!first.capitalized && !first.acronym) return false;
-    if (!first.sentence_initial && first.gap_before == Gap::kSpace && start > 0 &&
-        continues(start - 1, true)) {
+    const auto joins = [](Gap gap) { return gap == Gap::kSpace || gap == Gap::kAmpersand; };
+    if (!first.sentence_initial && joins(first.gap_before) && start > 0 && continues(start - 1, true)) {
       return true;
     }
     const uint32_t end = start + static_cast<uint32_t>(size);
     if (end >= body) return false;
     const Token& after = document.tokens[end];
-    return !after.sentence_initial && after.gap_before == Gap::kSpace && continues(end, false);
+    return !after.sentence_initial && joins(after.gap_before) && continues(end, false);
   };
   auto& starts = candidate->starts;
   const size_t before = starts.size();
@@ -823,7 +826,11 @@ std::string SurfaceOf(const Document& document, uint32_t start, int size) {
       if (document.unspaced) {
         if (previous.latin && token.latin) out.push_back(' ');
       } else {
-        out.push_back(token.gap_before == Gap::kJoiner ? '-' : ' ');
+        if (token.gap_before == Gap::kJoiner) {
+          out.push_back('-');
+        } else {
+          out.append(token.gap_before == Gap::kAmpersand ? " & " : " ");
+        }
       }
     }
     if (token.acronym) {

@@ -69,6 +69,9 @@ enum class Gap : uint8_t {
   kSpace,   // whitespace only
   kJoiner,  // a single hyphen with no spaces ("out-of-print")
   kPunct,   // any other punctuation or symbol
+  // " & " between two capitalised words, which it joins into one name
+  // ("Marks & Spencer"); set by DocumentBuilder, never by the segmenter.
+  kAmpersand,
 };
 
 struct WordSpan {

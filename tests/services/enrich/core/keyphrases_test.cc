@@ -173,6 +173,34 @@ TEST_F(KeyphrasesTest, ANameThatOpensSentencesIsOneTag) {
   EXPECT_FALSE(has("York")) << ::testing::PrintToString(names);
 }
 
+TEST_F(KeyphrasesTest, AnAmpersandJoinsANameAndAmountsAreNoTags) {
+  const std::string text =
+      "Marks & Spencer will pay a £42m windfall to its staff after profits rose to £2.6bn. "
+      "Shares in Marks & Spencer rose 5%, while Tate & Lyle fell for the 3rd day. "
+      "Analysts said Marks & Spencer had won back shoppers, and Tate & Lyle expects sugar prices "
+      "to recover in the 2020s.";
+  const auto tags = Tags("Marks & Spencer staff share £42m", text, false);
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  const auto has = [&](const char* name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  EXPECT_TRUE(has("Marks & Spencer")) << ::testing::PrintToString(names);
+  EXPECT_TRUE(has("Tate & Lyle")) << ::testing::PrintToString(names);
+  for (const char* piece : {"Marks", "Spencer", "Tate", "Lyle"}) {
+    EXPECT_FALSE(has(piece)) << piece << " " << ::testing::PrintToString(names);
+  }
+  for (const std::string& name : names) {
+    EXPECT_FALSE(name[0] >= '0' && name[0] <= '9') << name;  // "42m", "2.6bn", "3rd", "2020s"
+  }
+  // Lowercase words around an ampersand are no name.
+  const auto research = Tags("Research",
+                             "Spending on research & development rose. The research & "
+                             "development budget grew again this year.",
+                             false);
+  for (const auto& t : research) EXPECT_EQ(t.name.find('&'), std::string::npos) << t.name;
+}
+
 TEST_F(KeyphrasesTest, ScoresAreNormalisedAndSorted) {
   const auto tags = Tags(testing::kRobotTitle, testing::kRobotArticle, false);
   ASSERT_FALSE(tags.empty());

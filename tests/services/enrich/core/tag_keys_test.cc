@@ -45,7 +45,8 @@ TEST(TagKeysTest, AnAcronymTakesTheKeyOfTheNameWhoseInitialsItIsInTheSameArticle
       {.name = "Deutsche Bank", .key = "", .score = 0.6},
   };
   CanonicalizeTagKeys(&tags);
-  EXPECT_EQ(Names(tags), (std::vector<std::string>{"Securities and Exchange Commission", "fraud", "Deutsche Bank"}));
+  EXPECT_EQ(Names(tags),
+            (std::vector<std::string>{"Securities and Exchange Commission", "fraud", "Deutsche Bank"}));
   EXPECT_EQ(tags[0].key, TagKey("Securities and Exchange Commission"));
   // Alone, an acronym keeps its own key; initials of lowercase words or of a
   // single word are no name.
