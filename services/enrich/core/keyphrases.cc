@@ -869,7 +869,33 @@ std::string DisplayName(const Document& document, const Candidate& candidate) {
   for (auto it = forms.begin(); it != forms.end(); ++it) {
     if (it->second > best->second) best = it;
   }
-  return best->first;
+  std::string name = std::move(best->first);
+  // A phrase whose first word is capitalised only where it opens a sentence
+  // or a sentence-case title, its other words lowercase, and which the text
+  // writes in lower case elsewhere, is no name: it reads in lower case
+  // ("government spending", not "Government spending"). A first word never
+  // written in lower case may be a name or a nationality ("Japanese
+  // shares", "Parmalat profits") and keeps its capital.
+  if (!document.unspaced && candidate.key.size >= 2 && name.size() >= 2 && name[0] >= 'A' && name[0] <= 'Z' &&
+      name[1] >= 'a' && name[1] <= 'z') {
+    bool opening_only = true;
+    for (uint32_t start : candidate.starts) {
+      const Token& first = TokenAt(document, start);
+      opening_only = opening_only && (first.sentence_initial || first.in_title);
+      for (int k = 1; k < candidate.key.size && opening_only; ++k) {
+        const Token& token = TokenAt(document, start + static_cast<uint32_t>(k));
+        opening_only = !token.capitalized && !token.acronym;
+      }
+    }
+    if (opening_only) {
+      const uint32_t word = TokenAt(document, candidate.starts.front()).word;
+      const bool lowercase_elsewhere =
+          std::any_of(document.tokens.begin(), document.tokens.end(),
+                      [&](const Token& t) { return t.word == word && !t.capitalized; });
+      if (lowercase_elsewhere) name[0] = static_cast<char>(name[0] - 'A' + 'a');
+    }
+  }
+  return name;
 }
 
 std::string KeyOf(const Document& document, const NgramKey& key) {

@@ -201,6 +201,23 @@ TEST_F(KeyphrasesTest, AnAmpersandJoinsANameAndAmountsAreNoTags) {
   for (const auto& t : research) EXPECT_EQ(t.name.find('&'), std::string::npos) << t.name;
 }
 
+TEST_F(KeyphrasesTest, APhraseCapitalisedOnlyWhereItOpensASentenceReadsInLowerCase) {
+  const std::string text =
+      "Defence spending will rise by a fifth next year. Defence spending has not grown so fast since "
+      "the war, and ministers said the defence budget would pay for new ships. Japanese shipyards "
+      "hope to win orders. Japanese shipyards built most of the fleet's tankers.";
+  const auto tags = Tags("Defence spending to rise", text, false);
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  const auto has = [&](const char* name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  // "defence" is written in lower case elsewhere: the capital only opens
+  // sentences. "Japanese" never is: it keeps its capital.
+  EXPECT_TRUE(has("defence spending")) << ::testing::PrintToString(names);
+  EXPECT_TRUE(has("Japanese shipyards")) << ::testing::PrintToString(names);
+}
+
 TEST_F(KeyphrasesTest, ScoresAreNormalisedAndSorted) {
   const auto tags = Tags(testing::kRobotTitle, testing::kRobotArticle, false);
   ASSERT_FALSE(tags.empty());
