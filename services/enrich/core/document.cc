@@ -111,6 +111,25 @@ void KeepKnownNameWords(const Document& document, std::vector<Token>& tokens, ui
   }
 }
 
+// In Chinese text, a capital letter written against a Chinese word is part
+// of the term ("T细胞", "B超", "X射线"), not a one-letter stop word that
+// would cut the term to its Chinese tail ("细胞白血病" of "T细胞白血病").
+void KeepLettersOfChineseTerms(std::string_view text, std::vector<Token>& tokens, uint32_t first,
+                               uint32_t end) {
+  for (uint32_t t = first; t + 1 < end; ++t) {
+    Token& token = tokens[t];
+    const Token& next = tokens[t + 1];
+    if (!token.stop || !token.latin || token.kind != WordKind::kLetter || token.end - token.begin != 1 ||
+        next.latin || next.stop || next.gap_before != Gap::kNone) {
+      continue;
+    }
+    const char letter = text[token.begin];
+    if (letter < 'A' || letter > 'Z') continue;
+    token.stop = false;
+    token.content = true;
+  }
+}
+
 // " & " between capitalised words joins a name ("Tate & Lyle", "Marks &
 // Spencer"): the second word's gap says so, so the name is one tag, not two.
 void JoinAmpersandNames(std::string_view text, std::vector<Token>& tokens, uint32_t first, uint32_t end) {
@@ -370,6 +389,8 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, std::
     if (!unspaced) {
       KeepHyphenatedCompounds(document->tokens, sentence.first_token, sentence.end_token);
       JoinAmpersandNames(text, document->tokens, sentence.first_token, sentence.end_token);
+    } else {
+      KeepLettersOfChineseTerms(text, document->tokens, sentence.first_token, sentence.end_token);
     }
     document->sentences.push_back(sentence);
   }
@@ -401,6 +422,8 @@ void DocumentBuilder::Build(std::string_view title, std::string_view text, std::
     if (!unspaced) {
       KeepHyphenatedCompounds(document->title_tokens, 0, end);
       JoinAmpersandNames(title, document->title_tokens, 0, end);
+    } else {
+      KeepLettersOfChineseTerms(title, document->title_tokens, 0, end);
     }
     for (const Token& token : document->title_tokens) {
       if (!token.stop) document->title_keys.push_back(token.key);

@@ -314,6 +314,9 @@ std::vector<uint8_t> ChineseTokenRoles(const Document& document) {
     if (token.stop) continue;
     if (token.latin) {
       roles[t] |= kNounLike;  // "GPU", "PM2.5" in Chinese text
+      // A capital letter against a Chinese word opens a term ("T细胞") and
+      // is none alone.
+      if (token.end - token.begin == 1) roles[t] = kCanStart | kNounLike;
       continue;
     }
     const bool single = token.fragment;
@@ -1281,8 +1284,16 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document, const Keyphra
   // and gives its slot up. Counted in the text itself: one string may be
   // segmented differently where it recurs.
   std::vector<size_t> zh_selected_occurrences;
+  // Keys are lowercase ("t细胞" of "T细胞"): the text is searched in ASCII
+  // lower case too.
+  std::string lower_text;
+  std::string lower_title;
+  if (document.unspaced) {
+    ToLowerAscii(document.text, &lower_text);
+    ToLowerAscii(document.title, &lower_title);
+  }
   const auto occurrences = [&](std::string_view text) {
-    return CountOccurrences(document.text, text) + CountOccurrences(document.title, text);
+    return CountOccurrences(lower_text, text) + CountOccurrences(lower_title, text);
   };
   while (selected.size() < max_tags) {
     int best = -1;

@@ -349,6 +349,24 @@ TEST_F(KeyphrasesTest, ChineseTagsAreWholeWords) {
   }
 }
 
+TEST_F(KeyphrasesTest, ALetterWrittenAgainstAChineseTermIsPartOfIt) {
+  const std::string text =
+      "研究人员发现，T细胞在免疫反应中起关键作用。活化的T细胞可以识别并清除病毒感染的组织。"
+      "新疗法通过改造T细胞来攻击肿瘤，已在多家医院开展临床试验。医生还用B超监测肿瘤大小。";
+  const auto tags = Tags("T细胞疗法进入临床试验", text, /*unspaced=*/true);
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  bool whole = false;
+  for (const std::string& name : names) {
+    whole = whole || name.starts_with("T细胞");
+    // Never the Chinese tail of the term alone, never the letter alone.
+    EXPECT_FALSE(name.starts_with("细胞")) << ::testing::PrintToString(names);
+    EXPECT_NE(name, "B") << ::testing::PrintToString(names);
+    EXPECT_NE(name, "T") << ::testing::PrintToString(names);
+  }
+  EXPECT_TRUE(whole) << ::testing::PrintToString(names);
+}
+
 TEST_F(KeyphrasesTest, ChineseTermsOutsideTheDictionaryAreFoundWhole) {
   // 退货率 is 退货 plus a bound character; the town's name (made up) is not listed, nor are its parts.
   const auto tags = Tags("", kChineseStories[0], /*unspaced=*/true);
