@@ -205,6 +205,26 @@ bool FeedPoller::AcceptDocument(const FetchResult& fetched, v1::FeedSpec& feed, 
 FeedPoller::Accepted FeedPoller::AcceptItems(const ParsedFeed& parsed, const v1::FeedSpec& feed, int64_t now,
                                              int64_t deadline, std::stop_token stop) {
   Accepted accepted;
+  // Items go into the outbox in batches, one synced write each. Items not
+  // yet written when a stop comes are not lost: the feed keeps its old
+  // validators, so the next poll brings them again.
+  std::vector<v1::Article> pending;
+  const auto flush = [&] {
+    if (pending.empty()) return true;
+    auto results = outbox_.AcceptBatch(pending, stop);
+    pending.clear();
+    if (!results.ok()) {
+      if (absl::IsCancelled(results.status())) {
+        accepted.interrupted = true;
+      } else {
+        accepted.error = results.status();
+        on_db_error_(results.status(), "accept");
+      }
+      return false;
+    }
+    for (AcceptResult result : *results) accepted.count += result != AcceptResult::kDuplicate ? 1 : 0;
+    return true;
+  };
   for (const FeedItem& item : parsed.items) {
     auto article = ArticleFromFeedItem(item, parsed, feed.url(), config_.instance_id, now);
     if (!article) {
@@ -220,18 +240,10 @@ FeedPoller::Accepted FeedPoller::AcceptItems(const ParsedFeed& parsed, const v1:
         return accepted;
       }
     }
-    auto result = outbox_.Accept(*article, stop);
-    if (!result.ok()) {
-      if (absl::IsCancelled(result.status())) {
-        accepted.interrupted = true;
-      } else {
-        accepted.error = result.status();
-        on_db_error_(result.status(), "accept");
-      }
-      return accepted;
-    }
-    if (*result != AcceptResult::kDuplicate) ++accepted.count;
+    pending.push_back(std::move(*article));
+    if (pending.size() >= kAcceptBatch && !flush()) return accepted;
   }
+  flush();
   return accepted;
 }
 

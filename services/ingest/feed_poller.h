@@ -89,6 +89,10 @@ class FeedPoller {
 
  private:
   // What accepting the items of one fetched document came to.
+  // A feed's items are written to the outbox this many at a time, each
+  // batch with one synced write.
+  static constexpr size_t kAcceptBatch = 256;
+
   struct Accepted {
     uint64_t count = 0;        // new or changed articles
     bool interrupted = false;  // a stop came before every item was in

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
+#include "absl/container/flat_hash_map.h"
 #include "common/delivery/envelope_codec.h"
 #include "common/log/logging.h"
 #include "common/status/status_macros.h"
@@ -75,21 +76,46 @@ absl::StatusOr<std::unique_ptr<IngestDb>> IngestDb::Open(const std::string& path
 }
 
 absl::StatusOr<AcceptResult> IngestDb::Accept(const v1::Article& article) {
+  auto results = AcceptBatch({&article});
+  if (!results.ok()) return results.status();
+  return results->front();
+}
+
+absl::StatusOr<std::vector<AcceptResult>> IngestDb::AcceptBatch(
+    const std::vector<const v1::Article*>& articles) {
   std::lock_guard lock(outbox_mu_);
-  std::string seen_version;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), seen_, article.id(), &seen_version);
-  if (s.ok() && seen_version == article.version()) return AcceptResult::kDuplicate;
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read seen");
-  AcceptResult result = s.ok() ? AcceptResult::kChanged : AcceptResult::kNew;
-  v1::Envelope envelope = NewEnvelope();
-  *envelope.mutable_article() = article;
-  envelope.set_attempt(0);
+  std::vector<AcceptResult> results;
+  results.reserve(articles.size());
+  // Versions recorded by this batch so far: the database does not see them yet.
+  absl::flat_hash_map<std::string_view, std::string_view> batch_versions;
   rocksdb::WriteBatch batch;
-  batch.Put(seen_, article.id(), article.version());
-  batch.Put(outbox_, article.id(), EncodeEnvelope(envelope));
-  s = db_->Write(write_options_, &batch);
+  std::string seen_version;
+  for (const v1::Article* article : articles) {
+    bool seen = false;
+    if (auto it = batch_versions.find(article->id()); it != batch_versions.end()) {
+      seen = true;
+      seen_version.assign(it->second);
+    } else {
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), seen_, article->id(), &seen_version);
+      if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read seen");
+      seen = s.ok();
+    }
+    if (seen && seen_version == article->version()) {
+      results.push_back(AcceptResult::kDuplicate);
+      continue;
+    }
+    results.push_back(seen ? AcceptResult::kChanged : AcceptResult::kNew);
+    v1::Envelope envelope = NewEnvelope();
+    *envelope.mutable_article() = *article;
+    envelope.set_attempt(0);
+    batch.Put(seen_, article->id(), article->version());
+    batch.Put(outbox_, article->id(), EncodeEnvelope(envelope));
+    batch_versions[article->id()] = article->version();
+  }
+  if (batch.Count() == 0) return results;
+  rocksdb::Status s = db_->Write(write_options_, &batch);
   if (!s.ok()) return FromRocks(s, "accept");
-  return result;
+  return results;
 }
 
 absl::StatusOr<std::optional<std::string>> IngestDb::SeenVersion(const std::string& id) const {

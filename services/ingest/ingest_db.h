@@ -8,7 +8,9 @@
 //
 // Accept() is the moment an article becomes the pipeline's responsibility:
 // one synced WriteBatch records it in `seen` and `outbox` together, so a
-// crash either loses nothing or never accepted it.
+// crash either loses nothing or never accepted it. AcceptBatch() does the
+// same for many articles in one WriteBatch and one sync (group commit: a
+// feed's items cost one fsync, not one each).
 //
 // Thread-safe. Every read-check-write of the outbox (Accept, Ack, SetAttempt,
 // DeadLetter) holds outbox_mu_, so an ack of an old version can never delete
@@ -39,6 +41,10 @@ class IngestDb {
 
   // Records `article` unless the same id + version was accepted before.
   absl::StatusOr<AcceptResult> Accept(const v1::Article& article);
+  // Accept() for each of `articles` in one synced write: all or none are
+  // recorded. One result per article, in order; an id + version that comes
+  // twice is a duplicate the second time.
+  absl::StatusOr<std::vector<AcceptResult>> AcceptBatch(const std::vector<const v1::Article*>& articles);
   // The version accepted last for `id`, if any.
   absl::StatusOr<std::optional<std::string>> SeenVersion(const std::string& id) const;
   // Removes the outbox entry if it still holds `version`. Returns whether it did.

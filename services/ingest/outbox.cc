@@ -23,42 +23,60 @@ absl::Status Outbox::Recover() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<AcceptResult> Outbox::Accept(const v1::Article& original, std::stop_token stop) {
+absl::StatusOr<AcceptResult> Outbox::Accept(const v1::Article& article, std::stop_token stop) {
+  auto results = AcceptBatch({article}, stop);
+  if (!results.ok()) return results.status();
+  return results->front();
+}
+
+absl::StatusOr<std::vector<AcceptResult>> Outbox::AcceptBatch(const std::vector<v1::Article>& originals,
+                                                              std::stop_token stop) {
   // Every source comes through here, so this is where sizes are capped.
-  std::optional<v1::Article> limited;
-  if (ExceedsArticleLimits(options_.limits, original)) {
-    v1::Article copy = original;
-    ApplyArticleLimits(options_.limits, &copy);
+  std::vector<v1::Article> limited;
+  std::vector<const v1::Article*> articles;
+  articles.reserve(originals.size());
+  for (const v1::Article& original : originals) {
+    if (!ExceedsArticleLimits(options_.limits, original)) {
+      articles.push_back(&original);
+      continue;
+    }
     counters_.Add("articles_truncated");
     uint64_t suppressed = 0;
     if (truncated_log_.ShouldLog(&suppressed)) {
       logger_->warn("article cut to ingest.limits id={} url={} text_bytes={} suppressed={}", original.id(),
                     original.url().substr(0, 200), original.text().size(), suppressed);
     }
-    limited = std::move(copy);
+    articles.push_back(nullptr);  // set below, once `limited` stops growing
+    limited.push_back(original);
+    ApplyArticleLimits(options_.limits, &limited.back());
   }
-  const v1::Article& article = limited ? *limited : original;
+  for (size_t i = 0, next = 0; i < articles.size(); ++i) {
+    if (articles[i] == nullptr) articles[i] = &limited[next++];
+  }
   {
     std::unique_lock lock(mu_);
     if (!room_.wait(lock, stop, [&] { return entries_.size() < options_.max_in_flight; })) {
       return absl::CancelledError("outbox: stopping");
     }
   }
-  auto result = db_.Accept(article);
-  if (!result.ok()) return result.status();
-  if (*result == AcceptResult::kDuplicate) {
-    counters_.Add("duplicates_skipped");
-    return result;
-  }
-  counters_.Add(*result == AcceptResult::kNew ? "accepted_new" : "accepted_changed");
+  auto results = db_.AcceptBatch(articles);
+  if (!results.ok()) return results.status();
   std::lock_guard lock(mu_);
-  auto [it, inserted] = entries_.try_emplace(article.id());
-  // A changed article still waiting in the queue keeps its place: its outbox
-  // entry now holds the new version.
-  bool in_queue = !inserted && it->second.due_ms == 0;
-  it->second = Entry{0, 0};
-  if (!in_queue) queue_.push_back(article.id());
-  return result;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    const AcceptResult result = (*results)[i];
+    if (result == AcceptResult::kDuplicate) {
+      counters_.Add("duplicates_skipped");
+      continue;
+    }
+    counters_.Add(result == AcceptResult::kNew ? "accepted_new" : "accepted_changed");
+    auto [it, inserted] = entries_.try_emplace(articles[i]->id());
+    // A changed article still waiting in the queue keeps its place: its
+    // outbox entry now holds the new version.
+    const bool in_queue = !inserted && it->second.due_ms == 0;
+    it->second = Entry{0, 0};
+    if (!in_queue) queue_.push_back(articles[i]->id());
+  }
+  return results;
 }
 
 absl::StatusOr<std::optional<v1::Envelope>> Outbox::NextToSend() {

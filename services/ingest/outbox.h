@@ -3,7 +3,8 @@
 // of what is waiting to be sent and what awaits an ack:
 //
 //   Accept()      cut to the article limits, durable record (seen + outbox),
-//                 then queued for sending
+//                 then queued for sending; AcceptBatch() the same for many
+//                 articles with one synced write
 //   NextToSend()  the next queued entry; the sender marks it Sent() or, when
 //                 the socket is full, Requeue()s it at the front
 //   OnAck()       the store committed it: the outbox entry is deleted; or
@@ -32,6 +33,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -57,6 +59,12 @@ class Outbox {
   absl::Status Recover();
   // kCancelled if `stop` is requested while waiting for room.
   absl::StatusOr<AcceptResult> Accept(const v1::Article& article, std::stop_token stop);
+  // Accept() for every article of `articles` with one synced write (all or
+  // none are accepted); one result per article, in order. It waits for room
+  // for one entry, so a batch may take the outbox up to max_in_flight plus
+  // the batch's size less one.
+  absl::StatusOr<std::vector<AcceptResult>> AcceptBatch(const std::vector<v1::Article>& articles,
+                                                        std::stop_token stop);
 
   // The next envelope to send (attempt already incremented), or nullopt.
   absl::StatusOr<std::optional<v1::Envelope>> NextToSend();

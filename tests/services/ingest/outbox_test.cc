@@ -113,6 +113,37 @@ TEST_F(OutboxTest, DuplicateIsNotQueuedAgain) {
   EXPECT_EQ(counters_.Snapshot()["duplicates_skipped"], 1u);
 }
 
+TEST_F(OutboxTest, ABatchIsAcceptedWithOneResultPerArticleInOrder) {
+  const v1::Article a = MakeArticle("a", "A", "x");
+  const v1::Article b = MakeArticle("b", "B", "x");
+  v1::Article a_changed = a;
+  a_changed.set_text("x, corrected");
+  a_changed.set_version("a-v2");
+  ASSERT_NE(a_changed.version(), a.version());
+  auto r = outbox_->AcceptBatch({a, b, a, a_changed}, std::stop_token());
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(*r, ElementsAre(AcceptResult::kNew, AcceptResult::kNew, AcceptResult::kDuplicate,
+                              AcceptResult::kChanged));
+  EXPECT_EQ(outbox_->queued(), 2u);  // "a" keeps its place with its new version
+  auto counts = counters_.Snapshot();
+  EXPECT_EQ(counts["accepted_new"], 2u);
+  EXPECT_EQ(counts["duplicates_skipped"], 1u);
+  EXPECT_EQ(counts["accepted_changed"], 1u);
+  // Durable: a restart finds the newer version of "a" and "b".
+  OpenDb();
+  ASSERT_THAT(outbox_->Recover(), IsOk());
+  auto first = SendNext(kT0);
+  auto second = SendNext(kT0);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->article().id(), a.id());
+  EXPECT_EQ(first->article().version(), "a-v2");
+  EXPECT_EQ(second->article().id(), b.id());
+  // Sent again as one batch, every article is a duplicate.
+  auto again = outbox_->AcceptBatch({a_changed, b}, std::stop_token());
+  ASSERT_THAT(again, IsOk());
+  EXPECT_THAT(*again, ElementsAre(AcceptResult::kDuplicate, AcceptResult::kDuplicate));
+}
+
 TEST_F(OutboxTest, AckRemovesTheEntry) {
   v1::Article a = MakeArticle("a", "A", "x");
   Accept(a);
