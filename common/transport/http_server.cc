@@ -155,6 +155,11 @@ void HttpStream::Close() {
   WakeLocked(/*hard=*/false);
 }
 
+std::size_t HttpStream::queue_limit() const {
+  std::lock_guard lock(mu_);
+  return max_queued_;
+}
+
 bool HttpStream::done() const {
   std::lock_guard lock(mu_);
   return done_ || ended_;

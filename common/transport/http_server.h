@@ -132,6 +132,9 @@ class HttpStream {
   // of a replay) before the stream is suspended until the next Write().
   // Must not block long; it runs on an event-loop thread.
   virtual void OnDrained() {}
+  // The most unsent bytes the stream may hold (stream_max_queued_bytes once
+  // answered); a source writing in bursts keeps each well under it.
+  std::size_t queue_limit() const;
 
  private:
   friend class HttpServer;
@@ -197,6 +200,10 @@ class HttpServer {
   // this route (0 = the server's), e.g. for a file upload.
   void Route(const std::string& method, const std::string& pattern, HttpHandler handler,
              std::size_t max_body_bytes = 0);
+
+  // Also accepts the token as ?access_token= on GETs of `path` (see
+  // HttpServerOptions::query_token_paths). Call before Start().
+  void AllowQueryToken(const std::string& path) { options_.query_token_paths.push_back(path); }
 
   // Binds and starts serving; returns "http://address:port". kUnavailable when
   // the address cannot be bound, kFailedPrecondition when already started.
