@@ -94,6 +94,7 @@ class ArticleEventStream : public HttpStream {
       std::vector<std::pair<uint64_t, std::string>> deleted;
       absl::StatusOr<std::vector<v1::Article>> page =
           hub_.store_.Since(after, kStreamReplayPage, &more, &deleted);
+      if (hub_.after_replay_read_) hub_.after_replay_read_();
       if (!page.ok()) {
         // The client reconnects with its Last-Event-ID and tries again.
         Close();

@@ -36,6 +36,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -89,6 +90,10 @@ class EventHub {
   std::shared_ptr<HttpStream> Open(const StreamFilter& filter, uint64_t after_seq);
 
   uint64_t events_sent() const { return events_sent_.load(); }
+  // Test hook: runs after every replay read of the log, before its articles
+  // are sent (to commit articles right in the window between the two).
+  // Set before any stream opens.
+  void TEST_SetAfterReplayRead(std::function<void()> hook) { after_replay_read_ = std::move(hook); }
   // Streams subscribed (open ones, and closed ones not yet forgotten).
   std::size_t subscribers() const;
 
@@ -97,6 +102,7 @@ class EventHub {
   void Loop();
 
   const ArticleStore& store_;
+  std::function<void()> after_replay_read_;
   std::atomic<uint64_t> events_sent_{0};
   std::atomic<std::size_t> subscriber_count_{0};
 

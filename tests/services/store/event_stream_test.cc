@@ -180,37 +180,66 @@ TEST_F(EventStreamTest, ReconnectWithLastEventIdGetsExactlyTheMissedOnes) {
 }
 
 TEST_F(EventStreamTest, ReplayMeetsLiveWithoutGapOrDuplicateUnderConcurrentWrites) {
-  // Far more than one replay page behind, and articles keep coming while
-  // the stream replays: every sequence exactly once, in order.
+  // Streams open at staggered points of a log far longer than one replay
+  // page while articles keep coming: each gets every later sequence exactly
+  // once, in order, across its switch from replay to live.
   for (int round = 0; round < 4; ++round) {
     std::vector<v1::Article> batch;
     for (int i = 0; i < 200; ++i) batch.push_back(Article());
     Store(batch);
   }
   ASSERT_NO_FATAL_FAILURE(Start());
-  std::atomic<bool> writing{true};
-  std::vector<uint64_t> written;
   std::thread writer([&] {
-    for (int i = 0; i < 60; ++i) {
-      std::vector<uint64_t> s = Store({Article(), Article()});
-      written.insert(written.end(), s.begin(), s.end());
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    writing = false;
+    for (int i = 0; i < 400; ++i) Store({Article()});
   });
-  SseClient client;
-  ASSERT_EQ(client.Open(port_, "/v1/stream?since=0"), 200);
+  std::vector<SseClient> clients(8);
+  std::vector<uint64_t> starts;
+  for (std::size_t c = 0; c < clients.size(); ++c) {
+    starts.push_back(c * 97);
+    ASSERT_EQ(clients[c].Open(port_, "/v1/stream?since=" + std::to_string(starts[c])), 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   writer.join();
   const uint64_t last = store_->LastSequence();
-  std::vector<uint64_t> ids;
-  while (ids.empty() || ids.back() < last) {
-    auto e = client.Next(5000);
-    ASSERT_TRUE(e) << "after " << (ids.empty() ? 0 : ids.back()) << " of " << last;
-    ids.push_back(std::stoull(e->id));
+  ASSERT_EQ(last, 1200u);
+  for (std::size_t c = 0; c < clients.size(); ++c) {
+    std::vector<uint64_t> ids;
+    while (ids.empty() || ids.back() < last) {
+      auto e = clients[c].Next(5000);
+      ASSERT_TRUE(e) << "client " << c << " after " << (ids.empty() ? starts[c] : ids.back());
+      ids.push_back(std::stoull(e->id));
+    }
+    ASSERT_EQ(ids.size(), last - starts[c]) << "client " << c;
+    for (std::size_t i = 0; i < ids.size(); ++i) ASSERT_EQ(ids[i], starts[c] + i + 1) << "client " << c;
+    EXPECT_FALSE(clients[c].Next(100));
   }
-  ASSERT_EQ(ids.size(), last);
-  for (std::size_t i = 0; i < ids.size(); ++i) ASSERT_EQ(ids[i], i + 1);
+}
+
+TEST_F(EventStreamTest, ArticleCommittedDuringTheLastReplayReadIsSentOnce) {
+  // The race between replay and live, made certain: an article is committed
+  // and handed to the hub right after the replay read the log's end, so the
+  // read does not have it and the live feed delivers it while the stream
+  // still replays.
+  std::vector<uint64_t> before = Store({Article(), Article(), Article()});
+  std::atomic<int> reads{0};
+  std::vector<uint64_t> during;
+  hub_->TEST_SetAfterReplayRead([&] {
+    if (reads.fetch_add(1) != 0) return;
+    during = Store({Article()});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the hub delivers it meanwhile
+  });
+  ASSERT_NO_FATAL_FAILURE(Start());
+  SseClient client;
+  ASSERT_EQ(client.Open(port_, "/v1/stream?since=0"), 200);
+  std::vector<uint64_t> want = before;
+  want.push_back(4);
+  EXPECT_EQ(Ids(Read(client, 4)), want);
+  std::vector<uint64_t> live = Store({Article()});
+  auto next = client.Next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(std::stoull(next->id), live[0]);
   EXPECT_FALSE(client.Next(200));
+  ASSERT_EQ(during, std::vector<uint64_t>{4});
 }
 
 TEST_F(EventStreamTest, FiltersSelectByLanguageTagAndSource) {
