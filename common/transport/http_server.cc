@@ -8,9 +8,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>

@@ -158,10 +158,10 @@ class HttpStream {
   std::string queue_;           // GUARDED_BY(mu_): unsent bytes from queue_head_
   std::size_t queue_head_ = 0;  // GUARDED_BY(mu_)
   std::size_t max_queued_ = 1u << 20;
-  bool ended_ = false;                  // Close(): end after the queue
-  bool done_ = false;                   // no more output (client gone, dropped, stopped)
-  bool suspended_ = false;              // the connection is suspended in Read()
-  bool finished_ = false;               // MHD is done with the connection
+  bool ended_ = false;      // Close(): end after the queue
+  bool done_ = false;       // no more output (client gone, dropped, stopped)
+  bool suspended_ = false;  // the connection is suspended in Read()
+  bool finished_ = false;   // MHD is done with the connection
   MHD_Connection* connection_ = nullptr;
   int fd_ = -1;
   HttpServer* server_ = nullptr;
@@ -255,9 +255,9 @@ class HttpServer {
   std::atomic<uint64_t> streams_dropped_{0};
 
   std::mutex streams_mu_;
-  std::condition_variable streams_cv_;                // wakes KeepAliveLoop at Stop()
+  std::condition_variable streams_cv_;              // wakes KeepAliveLoop at Stop()
   std::vector<std::weak_ptr<HttpStream>> streams_;  // GUARDED_BY(streams_mu_)
-  bool stopping_ = false;                             // GUARDED_BY(streams_mu_)
+  bool stopping_ = false;                           // GUARDED_BY(streams_mu_)
   std::thread keepalive_thread_;
 };
 

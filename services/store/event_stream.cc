@@ -140,7 +140,7 @@ class ArticleEventStream : public HttpStream {
  private:
   EventHub& hub_;
   const StreamFilter filter_;
-  std::mutex mu_;  // before HttpStream's own lock (Write)
+  std::mutex mu_;          // before HttpStream's own lock (Write)
   uint64_t cursor_;        // GUARDED_BY(mu_): the last sequence sent or passed over
   uint64_t missed_ = 0;    // GUARDED_BY(mu_): the newest live article not sent while replaying
   bool replaying_ = true;  // GUARDED_BY(mu_)
@@ -201,7 +201,8 @@ void EventHub::Loop() {
     std::vector<std::shared_ptr<ArticleEventStream>> streams = streams_;
     lock.unlock();
     if (overflow != 0) {
-      for (const auto& s : streams) s->Resync(std::max(overflow, articles.empty() ? 0 : articles.back().sequence()));
+      for (const auto& s : streams)
+        s->Resync(std::max(overflow, articles.empty() ? 0 : articles.back().sequence()));
     } else {
       for (const v1::Article& a : articles) {
         const std::string event = ArticleEvent(a);

@@ -109,9 +109,9 @@ class EventHub {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<v1::Article> pending_;                          // GUARDED_BY(mu_)
-  uint64_t pending_overflow_seq_ = 0;                          // GUARDED_BY(mu_): newest discarded
+  uint64_t pending_overflow_seq_ = 0;                         // GUARDED_BY(mu_): newest discarded
   std::vector<std::shared_ptr<ArticleEventStream>> streams_;  // GUARDED_BY(mu_)
-  bool stop_ = false;                                          // GUARDED_BY(mu_)
+  bool stop_ = false;                                         // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

@@ -324,7 +324,8 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
     uint64_t after = 0;
     const std::string& last_id = req.Header("last-event-id");
     if (!last_id.empty()) {
-      if (!ParseUint(last_id, &after)) return HttpResponse::Error(400, "Last-Event-ID must be a sequence number");
+      if (!ParseUint(last_id, &after))
+        return HttpResponse::Error(400, "Last-Event-ID must be a sequence number");
     } else if (req.HasParam("since")) {
       if (!ParseUint(req.Param("since"), &after)) {
         return HttpResponse::Error(400, "since must be a sequence number");

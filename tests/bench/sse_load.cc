@@ -69,7 +69,8 @@ PhaseResult RunQueries(const std::string& name, int port, int clients, double se
   std::mutex mu;
   std::vector<std::thread> threads;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&] {
       httplib::Client http("127.0.0.1", port);
@@ -123,8 +124,10 @@ class StreamClients {
     epoll_ = epoll_create1(0);
     for (int i = 0; i < n; ++i) {
       int fd = Connect(port);
-      const std::string request = "GET /v1/stream HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
-      if (fd < 0 || send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+      const std::string request =
+          "GET /v1/stream HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
+      if (fd < 0 ||
+          send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
         if (fd >= 0) close(fd);
         ++failed_;
         continue;
@@ -162,7 +165,8 @@ class StreamClients {
         }
         // Counts event ids; an id split across two reads is missed (rare).
         std::string_view data(buf, static_cast<std::size_t>(got));
-        for (std::size_t at = data.find("\nid: "); at != std::string_view::npos; at = data.find("\nid: ", at + 1)) {
+        for (std::size_t at = data.find("\nid: "); at != std::string_view::npos;
+             at = data.find("\nid: ", at + 1)) {
           events_.fetch_add(1, std::memory_order_relaxed);
         }
       }
@@ -180,7 +184,8 @@ class StreamClients {
 
 std::string Row(const std::string& route, const PhaseResult& p, const RouteStats& s) {
   return fmt::format("{:<9} {:<24} {:>9.0f} {:>9.2f} {:>9.2f} {:>9}", route, p.name,
-                     static_cast<double>(s.ms.size()) / p.seconds, s.Quantile(0.5), s.Quantile(0.99), s.failures);
+                     static_cast<double>(s.ms.size()) / p.seconds, s.Quantile(0.5), s.Quantile(0.99),
+                     s.failures);
 }
 
 int Main(int argc, char** argv) {
@@ -217,9 +222,10 @@ int Main(int argc, char** argv) {
   store::InstallHttpApi(server, *db, {}, nullptr, nullptr, nullptr, nullptr, nullptr, &hub);
   if (!server.Start().ok()) return 1;
   const int port = server.port();
-  fmt::print("store HTTP defaults: threads={} max_connections={} idle_timeout_s={}; {} articles, {} query clients\n",
-             defaults.http_limits.threads, defaults.http_limits.max_connections, defaults.http_limits.idle_timeout_s,
-             articles, clients);
+  fmt::print(
+      "store HTTP defaults: threads={} max_connections={} idle_timeout_s={}; {} articles, {} query clients\n",
+      defaults.http_limits.threads, defaults.http_limits.max_connections, defaults.http_limits.idle_timeout_s,
+      articles, clients);
 
   RunQueries("warm-up", port, clients, std::min(seconds, 2.0));  // caches, allocator: not reported
   std::vector<PhaseResult> phases;
@@ -250,18 +256,19 @@ int Main(int argc, char** argv) {
         std::this_thread::sleep_until(next);
       }
     });
-    phases.push_back(RunQueries(fmt::format("{} streams, {}/s live", opened_streams, live_rate), port, clients,
-                                seconds));
+    phases.push_back(
+        RunQueries(fmt::format("{} streams, {}/s live", opened_streams, live_rate), port, clients, seconds));
     stop = true;
     writer.join();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the last events arrive
   }
 
-  fmt::print("{:<9} {:<24} {:>9} {:>9} {:>9} {:>9}\n", "route", "phase", "req/s", "p50 ms", "p99 ms", "failures");
+  fmt::print("{:<9} {:<24} {:>9} {:>9} {:>9} {:>9}\n", "route", "phase", "req/s", "p50 ms", "p99 ms",
+             "failures");
   for (const PhaseResult& p : phases) fmt::print("{}\n", Row("/healthz", p, p.health));
   for (const PhaseResult& p : phases) fmt::print("{}\n", Row("by-tag", p, p.tag));
-  fmt::print("streams: asked {}, open at the server {}, connect failures {}, dropped {}, still open {}\n", streams,
-             opened_streams, open_streams.failed(), server.streams_dropped(), server.streams_open());
+  fmt::print("streams: asked {}, open at the server {}, connect failures {}, dropped {}, still open {}\n",
+             streams, opened_streams, open_streams.failed(), server.streams_dropped(), server.streams_open());
   if (live_rate > 0) {
     fmt::print("live: {} articles stored, {} events received over all streams (expected {})\n", stored_live,
                open_streams.events(), stored_live * opened_streams);

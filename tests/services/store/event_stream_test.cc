@@ -320,7 +320,9 @@ TEST_F(EventStreamTest, MetricsCountStreamsAndEvents) {
 // open stream through the writer.
 class StoreServiceStreamTest : public testing::StoreServiceFixture {
  protected:
-  std::string ExtraStoreYaml() const override { return "  http: {enabled: true, address: 127.0.0.1, port: 0}\n"; }
+  std::string ExtraStoreYaml() const override {
+    return "  http: {enabled: true, address: 127.0.0.1, port: 0}\n";
+  }
 };
 
 TEST_F(StoreServiceStreamTest, CommittedArticlesReachAnOpenStream) {
