@@ -68,6 +68,7 @@ PhaseResult RunQueries(const std::string& name, int port, int clients, double se
   PhaseResult result{name};
   std::mutex mu;
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(clients));
   const auto start = Clock::now();
   const auto end =
       start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));

@@ -92,6 +92,7 @@ class EventStreamTest : public ::testing::Test {
   }
   static std::vector<uint64_t> Ids(const std::vector<SseEvent>& events) {
     std::vector<uint64_t> ids;
+    ids.reserve(events.size());
     for (const auto& e : events) ids.push_back(std::stoull(e.id));
     return ids;
   }
@@ -136,6 +137,7 @@ TEST_F(EventStreamTest, StoredArticlesAppearOnAnOpenStream) {
 
   // A burst arrives whole and in order.
   std::vector<v1::Article> burst;
+  burst.reserve(40);
   for (int i = 0; i < 40; ++i) burst.push_back(Article());
   std::vector<uint64_t> burst_seqs = Store(burst);
   EXPECT_EQ(Ids(Read(client, 40)), burst_seqs);
@@ -185,6 +187,7 @@ TEST_F(EventStreamTest, ReplayMeetsLiveWithoutGapOrDuplicateUnderConcurrentWrite
   // once, in order, across its switch from replay to live.
   for (int round = 0; round < 4; ++round) {
     std::vector<v1::Article> batch;
+    batch.reserve(200);
     for (int i = 0; i < 200; ++i) batch.push_back(Article());
     Store(batch);
   }
