@@ -139,7 +139,7 @@ bool HttpStream::Write(std::string_view data) {
     done_ = true;
     std::string().swap(queue_);
     queue_head_ = 0;
-    if (server_ != nullptr) server_->streams_dropped_.fetch_add(1, std::memory_order_relaxed);
+    if (stats_) stats_->dropped.fetch_add(1, std::memory_order_relaxed);
     WakeLocked(/*hard=*/true);
     return false;
   }
@@ -165,10 +165,10 @@ bool HttpStream::done() const {
   return done_ || ended_;
 }
 
-void HttpStream::Attach(HttpServer* server, MHD_Connection* connection, int fd, std::size_t max_queued,
-                        bool stopping) {
+void HttpStream::Attach(std::shared_ptr<HttpStreamStats> stats, MHD_Connection* connection, int fd,
+                        std::size_t max_queued, bool stopping) {
   std::lock_guard lock(mu_);
-  server_ = server;
+  stats_ = std::move(stats);
   connection_ = connection;
   fd_ = fd;
   max_queued_ = max_queued;
@@ -227,7 +227,7 @@ void HttpStream::Finished() {
   suspended_ = false;
   std::string().swap(queue_);
   queue_head_ = 0;
-  if (server_ != nullptr) server_->streams_open_.fetch_sub(1, std::memory_order_relaxed);
+  if (stats_) stats_->open.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void HttpStream::Stop() {
@@ -448,12 +448,12 @@ int HttpServer::Send(MHD_Connection* connection, const HttpResponse& response) {
 void HttpServer::AttachStream(const std::shared_ptr<HttpStream>& stream, MHD_Connection* connection) {
   const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
   std::lock_guard lock(streams_mu_);
-  stream->Attach(this, connection, info != nullptr ? info->connect_fd : -1,
+  stream->Attach(stream_stats_, connection, info != nullptr ? info->connect_fd : -1,
                  std::max<std::size_t>(options_.stream_max_queued_bytes, 1), stopping_);
-  streams_open_.fetch_add(1, std::memory_order_relaxed);
+  stream_stats_->open.fetch_add(1, std::memory_order_relaxed);
   // Forget finished streams now and then, so that many short ones between
   // two pings do not pile up.
-  if (streams_.size() >= 64 + 2 * streams_open_.load()) {
+  if (streams_.size() >= 64 + 2 * stream_stats_->open.load()) {
     std::erase_if(streams_, [](const std::weak_ptr<HttpStream>& w) { return w.expired(); });
   }
   streams_.push_back(stream);

@@ -103,7 +103,12 @@ struct HttpRequest {
   const std::string& PathParam(const std::string& name) const;
 };
 
-class HttpServer;
+// Counts of a server's streams. Shared, so that a metric reading them may
+// outlive the server.
+struct HttpStreamStats {
+  std::atomic<uint64_t> open{0};     // streams open now
+  std::atomic<uint64_t> dropped{0};  // disconnected for overflowing their queue
+};
 
 // The body of a long-lived answer (see the top of this file). Write() and
 // Close() may be called from any thread, before or after the handler
@@ -142,7 +147,8 @@ class HttpStream {
 
   // Connects the stream to its connection (on the event-loop thread that
   // queues the answer).
-  void Attach(HttpServer* server, MHD_Connection* connection, int fd, std::size_t max_queued, bool stopping);
+  void Attach(std::shared_ptr<HttpStreamStats> stats, MHD_Connection* connection, int fd,
+              std::size_t max_queued, bool stopping);
   // MHD's content reader: copies queued bytes, or suspends the connection.
   ssize_t Read(char* buf, std::size_t max);
   // The connection is over (MHD's request-completed callback).
@@ -164,7 +170,7 @@ class HttpStream {
   bool finished_ = false;   // MHD is done with the connection
   MHD_Connection* connection_ = nullptr;
   int fd_ = -1;
-  HttpServer* server_ = nullptr;
+  std::shared_ptr<HttpStreamStats> stats_;  // set by Attach
 };
 
 struct HttpResponse {
@@ -218,8 +224,9 @@ class HttpServer {
   uint64_t rejected() const { return rejected_.load(); }
   // Streams open now, and streams disconnected for overflowing their queue
   // (a client reading slower than its stream is written).
-  uint64_t streams_open() const { return streams_open_.load(); }
-  uint64_t streams_dropped() const { return streams_dropped_.load(); }
+  uint64_t streams_open() const { return stream_stats_->open.load(); }
+  uint64_t streams_dropped() const { return stream_stats_->dropped.load(); }
+  std::shared_ptr<const HttpStreamStats> stream_stats() const { return stream_stats_; }
 
  private:
   struct Route_ {
@@ -231,7 +238,6 @@ class HttpServer {
   struct Exchange;  // one request in flight
 
   friend struct HttpServerCallbacks;  // libmicrohttpd callbacks (http_server.cc)
-  friend class HttpStream;
 
   // The body limit of a request on `route` (nullptr before routing).
   static std::size_t BodyLimit(const HttpServerOptions& options, const Route_* route) {
@@ -251,8 +257,7 @@ class HttpServer {
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
   std::atomic<uint64_t> rejected_{0};
-  std::atomic<uint64_t> streams_open_{0};
-  std::atomic<uint64_t> streams_dropped_{0};
+  const std::shared_ptr<HttpStreamStats> stream_stats_ = std::make_shared<HttpStreamStats>();
 
   std::mutex streams_mu_;
   std::condition_variable streams_cv_;              // wakes KeepAliveLoop at Stop()

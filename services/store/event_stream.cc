@@ -66,7 +66,7 @@ class ArticleEventStream : public HttpStream {
       return;
     }
     cursor_ = seq;
-    if (filter_.Matches(article) && Write(event)) hub_.events_sent_.fetch_add(1, std::memory_order_relaxed);
+    if (filter_.Matches(article) && Write(event)) hub_.events_sent_->fetch_add(1, std::memory_order_relaxed);
   }
 
   // The fan-out discarded live articles up to `seq`: read them from the log.
@@ -117,7 +117,7 @@ class ArticleEventStream : public HttpStream {
           std::string event = ArticleEvent(a);
           if (!Write(event)) return;
           bytes += event.size();
-          hub_.events_sent_.fetch_add(1, std::memory_order_relaxed);
+          hub_.events_sent_->fetch_add(1, std::memory_order_relaxed);
           wrote = true;
         }
         cursor_ = std::max(cursor_, a.sequence());

@@ -89,7 +89,9 @@ class EventHub {
   // "retry:" line.
   std::shared_ptr<HttpStream> Open(const StreamFilter& filter, uint64_t after_seq);
 
-  uint64_t events_sent() const { return events_sent_.load(); }
+  uint64_t events_sent() const { return events_sent_->load(); }
+  // The same count, shared, for a metric that may outlive the hub.
+  std::shared_ptr<const std::atomic<uint64_t>> events_sent_counter() const { return events_sent_; }
   // Test hook: runs after every replay read of the log, before its articles
   // are sent (to commit articles right in the window between the two).
   // Set before any stream opens.
@@ -103,7 +105,7 @@ class EventHub {
 
   const ArticleStore& store_;
   std::function<void()> after_replay_read_;
-  std::atomic<uint64_t> events_sent_{0};
+  const std::shared_ptr<std::atomic<uint64_t>> events_sent_ = std::make_shared<std::atomic<uint64_t>>(0);
   std::atomic<std::size_t> subscriber_count_{0};
 
   mutable std::mutex mu_;

@@ -211,18 +211,19 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
                         [current_health] { return current_health().committing ? 0.0 : 1.0; });
   if (counters)
     registry->AddCollector(metrics::CountersCollector(counters, "newsflow_store", "Store events", kHelp));
-  HttpServer* http = &server;
+  // The counts are shared: the registry may outlive this server and hub.
   registry->AddCallback("newsflow_store_http_streams_open", "Live event streams (GET /v1/stream) open now.",
-                        metrics::Type::kGauge, [http] { return static_cast<double>(http->streams_open()); });
-  registry->AddCallback("newsflow_store_http_streams_dropped_total",
-                        "Event streams disconnected because their client did not read fast enough.",
-                        metrics::Type::kCounter,
-                        [http] { return static_cast<double>(http->streams_dropped()); });
+                        metrics::Type::kGauge,
+                        [stats = server.stream_stats()] { return static_cast<double>(stats->open.load()); });
+  registry->AddCallback(
+      "newsflow_store_http_streams_dropped_total",
+      "Event streams disconnected because their client did not read fast enough.", metrics::Type::kCounter,
+      [stats = server.stream_stats()] { return static_cast<double>(stats->dropped.load()); });
   if (events != nullptr) {
-    registry->AddCallback("newsflow_store_stream_events_sent_total",
-                          "Article events queued on live event streams (replayed and live).",
-                          metrics::Type::kCounter,
-                          [events] { return static_cast<double>(events->events_sent()); });
+    registry->AddCallback(
+        "newsflow_store_stream_events_sent_total",
+        "Article events queued on live event streams (replayed and live).", metrics::Type::kCounter,
+        [sent = events->events_sent_counter()] { return static_cast<double>(sent->load()); });
   }
   server.Route("GET", "/metrics", [registry](const HttpRequest&) {
     return HttpResponse::Text(200, registry->Render(), metrics::kContentType);
