@@ -14,6 +14,18 @@
 // Traffic goes to loopback only; every loop is bounded in count and time.
 //
 //   newsflow_sse_load --streams 500 --seconds 10
+//
+// On a 2-core machine shared with other work (Release, load average ~6; the
+// query clients, the stream reader and the server in one process; "req/s"
+// per route, each client alternating the two):
+//                           /healthz req/s p50/p99 ms   by-tag req/s p50/p99 ms
+//   no streams                4830  0.11-0.22 / 1.5-1.6   4830  0.33-0.44 / 1.5-1.7
+//   500 idle streams          4360-5310  0.29-0.32 / 1.3  4360-5310  0.36-0.52 / 1.3-1.5
+//   500 streams, 20/s live    2650-2810  0.59-0.61 / 3.5-3.7  same  0.65-0.74 / 3.9-4.5
+// Idle streams cost the queries nothing measurable (suspended connections
+// leave the event loop); live streams cost what sending 10,000 events/s
+// costs on the same two cores. No query failed, no stream was dropped, and
+// every live event reached every stream.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
