@@ -212,7 +212,9 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
   if (counters)
     registry->AddCollector(metrics::CountersCollector(counters, "newsflow_store", "Store events", kHelp));
   // The counts are shared: the registry may outlive this server and hub.
-  registry->AddCallback("newsflow_store_http_streams_open", "Live event streams (GET /v1/stream) open now.",
+  registry->AddCallback("newsflow_store_http_streams_open",
+                        "Live event streams (GET /v1/stream) open now; a client that left counts until the "
+                        "next keep-alive ping.",
                         metrics::Type::kGauge,
                         [stats = server.stream_stats()] { return static_cast<double>(stats->open.load()); });
   registry->AddCallback(
