@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -118,12 +119,132 @@ HttpResponse HttpResponse::Text(int status, std::string body, std::string conten
   return r;
 }
 
+HttpResponse HttpResponse::Stream(std::shared_ptr<HttpStream> stream, std::string content_type) {
+  HttpResponse r;
+  r.status = 200;
+  r.content_type = std::move(content_type);
+  r.stream = std::move(stream);
+  return r;
+}
+
+HttpStream::HttpStream(std::string keepalive) : keepalive_(std::move(keepalive)) {}
+
+HttpStream::~HttpStream() = default;
+
+bool HttpStream::Write(std::string_view data) {
+  std::lock_guard lock(mu_);
+  if (done_ || ended_) return false;
+  if (queue_.size() - queue_head_ + data.size() > max_queued_) {
+    // The client does not keep up: drop it rather than grow.
+    done_ = true;
+    std::string().swap(queue_);
+    queue_head_ = 0;
+    if (stats_) stats_->dropped.fetch_add(1, std::memory_order_relaxed);
+    WakeLocked(/*hard=*/true);
+    return false;
+  }
+  queue_.append(data);
+  WakeLocked(/*hard=*/false);
+  return true;
+}
+
+void HttpStream::Close() {
+  std::lock_guard lock(mu_);
+  if (done_ || ended_) return;
+  ended_ = true;
+  WakeLocked(/*hard=*/false);
+}
+
+std::size_t HttpStream::queue_limit() const {
+  std::lock_guard lock(mu_);
+  return max_queued_;
+}
+
+bool HttpStream::done() const {
+  std::lock_guard lock(mu_);
+  return done_ || ended_;
+}
+
+void HttpStream::Attach(std::shared_ptr<HttpStreamStats> stats, MHD_Connection* connection, int fd,
+                        std::size_t max_queued, bool stopping) {
+  std::lock_guard lock(mu_);
+  stats_ = std::move(stats);
+  connection_ = connection;
+  fd_ = fd;
+  max_queued_ = max_queued;
+  if (stopping) ended_ = true;
+}
+
+void HttpStream::WakeLocked(bool hard) {
+  if (finished_ || connection_ == nullptr) return;
+  if (suspended_) {
+    suspended_ = false;
+    MHD_resume_connection(connection_);
+  } else if (hard && fd_ >= 0) {
+    // Blocked on a full socket: MHD holds the connection until the client
+    // reads or idle_timeout_s passes. Shutting the socket down makes its
+    // next event an error, so MHD closes it now. finished_ is false, so MHD
+    // has not closed the descriptor yet (it calls the completion callback,
+    // which sets finished_ under mu_, before closing it).
+    shutdown(fd_, SHUT_RDWR);
+  }
+}
+
+ssize_t HttpStream::Read(char* buf, std::size_t max) {
+  std::unique_lock lock(mu_);
+  if (!done_ && !ended_ && queue_head_ == queue_.size()) {
+    lock.unlock();
+    OnDrained();
+    lock.lock();
+  }
+  if (done_) return MHD_CONTENT_READER_END_WITH_ERROR;
+  const std::size_t available = queue_.size() - queue_head_;
+  if (available > 0) {
+    const std::size_t n = std::min(available, max);
+    std::memcpy(buf, queue_.data() + queue_head_, n);
+    queue_head_ += n;
+    if (queue_head_ == queue_.size()) {
+      queue_.clear();
+      queue_head_ = 0;
+    } else if (queue_head_ >= queue_.size() / 2) {
+      queue_.erase(0, queue_head_);
+      queue_head_ = 0;
+    }
+    return static_cast<ssize_t>(n);
+  }
+  if (ended_) return MHD_CONTENT_READER_END_OF_STREAM;
+  // Nothing to send: leave the event loop until Write() resumes us.
+  suspended_ = true;
+  MHD_suspend_connection(connection_);
+  return 0;
+}
+
+void HttpStream::Finished() {
+  std::lock_guard lock(mu_);
+  if (finished_) return;
+  finished_ = true;
+  done_ = true;
+  suspended_ = false;
+  std::string().swap(queue_);
+  queue_head_ = 0;
+  if (stats_) stats_->open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void HttpStream::Stop() {
+  std::lock_guard lock(mu_);
+  ended_ = true;
+  std::string().swap(queue_);
+  queue_head_ = 0;
+  WakeLocked(/*hard=*/false);
+}
+
 // One request in flight, from its headers to its answer.
 struct HttpServer::Exchange {
   HttpRequest request;
   const Route_* route = nullptr;
   bool body_too_large = false;
   std::size_t discarded = 0;
+  std::shared_ptr<HttpStream> stream;  // the answer's stream, if any
 };
 
 struct HttpServerCallbacks {
@@ -198,13 +319,22 @@ struct HttpServerCallbacks {
     } catch (const std::exception& e) {
       response = HttpResponse::Error(500, fmt::format("internal error: {}", e.what()));
     }
+    ex->stream = response.stream;
     return static_cast<MHD_Result>(server->Send(connection, response));
   }
 
   static void OnCompleted(void*, MHD_Connection*, void** request_state, MHD_RequestTerminationCode) {
-    delete static_cast<HttpServer::Exchange*>(*request_state);
+    auto* ex = static_cast<HttpServer::Exchange*>(*request_state);
+    if (ex != nullptr && ex->stream) ex->stream->Finished();
+    delete ex;
     *request_state = nullptr;
   }
+
+  // Content reader of a stream's response; `cls` is a std::shared_ptr<HttpStream>*.
+  static ssize_t ReadStream(void* cls, uint64_t, char* buf, std::size_t max) {
+    return (*static_cast<std::shared_ptr<HttpStream>*>(cls))->Read(buf, max);
+  }
+  static void FreeStream(void* cls) { delete static_cast<std::shared_ptr<HttpStream>*>(cls); }
 
   static void OnConnection(void*, MHD_Connection* connection, void**, MHD_ConnectionNotificationCode code) {
     // libmicrohttpd manages TCP_NODELAY/TCP_CORK itself on Linux; setting it
@@ -243,6 +373,11 @@ bool HttpServer::Authorized(const HttpRequest& request) const {
   if (std::find(options_.public_paths.begin(), options_.public_paths.end(), request.path) !=
       options_.public_paths.end()) {
     return true;
+  }
+  if ((request.method == "GET" || request.method == "HEAD") && request.HasParam("access_token") &&
+      std::find(options_.query_token_paths.begin(), options_.query_token_paths.end(), request.path) !=
+          options_.query_token_paths.end()) {
+    return request.Param("access_token") == options_.token;
   }
   return request.Header("authorization") == "Bearer " + options_.token;
 }
@@ -283,8 +418,23 @@ std::unique_ptr<HttpResponse> HttpServer::Match(HttpRequest& request, const Rout
 }
 
 int HttpServer::Send(MHD_Connection* connection, const HttpResponse& response) {
-  MHD_Response* r = MHD_create_response_from_buffer(
-      response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
+  MHD_Response* r = nullptr;
+  if (response.stream) {
+    auto* holder = new std::shared_ptr<HttpStream>(response.stream);
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16u << 10, &HttpServerCallbacks::ReadStream,
+                                          holder, &HttpServerCallbacks::FreeStream);
+    if (r == nullptr) {
+      delete holder;
+      return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    // Tells nginx-like proxies not to buffer the stream.
+    MHD_add_response_header(r, "X-Accel-Buffering", "no");
+    AttachStream(response.stream, connection);
+  } else {
+    r = MHD_create_response_from_buffer(response.body.size(), const_cast<char*>(response.body.data()),
+                                        MHD_RESPMEM_MUST_COPY);
+  }
   if (r == nullptr) return MHD_NO;
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
   for (const auto& [name, value] : response.headers) {
@@ -293,6 +443,42 @@ int HttpServer::Send(MHD_Connection* connection, const HttpResponse& response) {
   MHD_Result queued = MHD_queue_response(connection, static_cast<unsigned>(response.status), r);
   MHD_destroy_response(r);
   return queued;
+}
+
+void HttpServer::AttachStream(const std::shared_ptr<HttpStream>& stream, MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  std::lock_guard lock(streams_mu_);
+  stream->Attach(stream_stats_, connection, info != nullptr ? info->connect_fd : -1,
+                 std::max<std::size_t>(options_.stream_max_queued_bytes, 1), stopping_);
+  stream_stats_->open.fetch_add(1, std::memory_order_relaxed);
+  // Forget finished streams now and then, so that many short ones between
+  // two pings do not pile up.
+  if (streams_.size() >= 64 + 2 * stream_stats_->open.load()) {
+    std::erase_if(streams_, [](const std::weak_ptr<HttpStream>& w) { return w.expired(); });
+  }
+  streams_.push_back(stream);
+}
+
+void HttpServer::KeepAliveLoop() {
+  const auto interval = std::chrono::seconds(std::max(1, options_.stream_keepalive_s));
+  std::unique_lock lock(streams_mu_);
+  while (!stopping_) {
+    if (streams_cv_.wait_for(lock, interval, [this] { return stopping_; })) break;
+    std::vector<std::shared_ptr<HttpStream>> live;
+    live.reserve(streams_.size());
+    std::erase_if(streams_, [&live](const std::weak_ptr<HttpStream>& w) {
+      std::shared_ptr<HttpStream> s = w.lock();
+      if (!s || s->done()) return true;
+      live.push_back(std::move(s));
+      return false;
+    });
+    lock.unlock();
+    for (const auto& s : live) {
+      if (!s->keepalive_.empty()) s->Write(s->keepalive_);
+    }
+    live.clear();
+    lock.lock();
+  }
 }
 
 absl::StatusOr<std::string> HttpServer::Start() {
@@ -313,7 +499,8 @@ absl::StatusOr<std::string> HttpServer::Start() {
   freeaddrinfo(found);
 
   MakeRoomForConnections(options_.max_connections);
-  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+  // Streams suspend their connection while they have nothing to send.
+  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
   if (ipv6) flags |= MHD_USE_IPv6;
   // The connection's buffer holds the request line and headers (plus the
   // read buffer): room for max_header_bytes, so our 431 answers first.
@@ -342,6 +529,11 @@ absl::StatusOr<std::string> HttpServer::Start() {
   if (daemon_ == nullptr) {
     return absl::UnavailableError(fmt::format("cannot listen on {}:{}", options_.address, options_.port));
   }
+  {
+    std::lock_guard lock(streams_mu_);
+    stopping_ = false;
+  }
+  keepalive_thread_ = std::thread([this] { KeepAliveLoop(); });
   const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
   port_ = info != nullptr ? info->port : options_.port;
   const std::string host = ipv6 && options_.address.find(':') != std::string::npos
@@ -352,6 +544,20 @@ absl::StatusOr<std::string> HttpServer::Start() {
 
 void HttpServer::Stop() {
   if (daemon_ == nullptr) return;
+  // MHD must not be stopped with suspended connections: end every stream
+  // (resuming it) first. A stream attached from now on starts ended.
+  std::vector<std::shared_ptr<HttpStream>> live;
+  {
+    std::lock_guard lock(streams_mu_);
+    stopping_ = true;
+    for (const auto& w : streams_) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+    streams_.clear();
+  }
+  streams_cv_.notify_all();
+  if (keepalive_thread_.joinable()) keepalive_thread_.join();
+  for (const auto& s : live) s->Stop();
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
 }

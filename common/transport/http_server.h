@@ -19,6 +19,21 @@
 //     delay.
 // Handlers run on the server's threads and must be thread-safe.
 //
+// Long-lived answers (Server-Sent Events): a handler returns
+// HttpResponse::Stream(stream), an HttpStream that anyone may Write() to at
+// any time. The body is sent chunked as data arrives. A stream with nothing
+// to send is suspended (MHD_suspend_connection): it leaves the event loop,
+// costs no thread and no polling, and is resumed by the next Write(). So
+// hundreds of idle streams cost their sockets and queues only, and other
+// requests are served as before. Each stream gets its keep-alive text
+// (": ping" for SSE) every stream_keepalive_s, from one timer thread for all
+// streams: proxies and idle_timeout_s (which counts only while a stream is
+// resumed) never see a live stream silent, and a client that left is noticed
+// at the next ping at the latest. A stream whose unsent bytes would exceed
+// stream_max_queued_bytes (a client that does not read) is disconnected and
+// counted in streams_dropped(); its writers are never blocked. Stop() ends
+// every stream at once.
+//
 //   HttpServer server({.address = "127.0.0.1", .port = 0});
 //   server.Route("GET", "/v1/things/{id}", [](const HttpRequest& req) {
 //     return HttpResponse::Json(200, {{"id", req.PathParam("id")}});
@@ -27,12 +42,18 @@
 #ifndef NEWSFLOW_COMMON_TRANSPORT_HTTP_SERVER_H_
 #define NEWSFLOW_COMMON_TRANSPORT_HTTP_SERVER_H_
 
+#include <sys/types.h>
+
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -56,6 +77,11 @@ struct HttpServerOptions {
   int idle_timeout_s = 30;                               // close a connection silent this long
   std::size_t max_body_bytes = 1 << 20;                  // larger bodies -> 413
   std::size_t max_header_bytes = 16 << 10;               // request line + headers; larger -> 431
+  // Paths where the token may also come as ?access_token=TOKEN, for clients
+  // that cannot send headers (a browser's EventSource). Only for GETs.
+  std::vector<std::string> query_token_paths;
+  int stream_keepalive_s = 15;                     // an HttpStream's keep-alive text this often
+  std::size_t stream_max_queued_bytes = 1u << 20;  // unsent bytes of one stream; more -> dropped
 };
 
 // Options of a daemon's server from its configuration.
@@ -77,17 +103,92 @@ struct HttpRequest {
   const std::string& PathParam(const std::string& name) const;
 };
 
+// Counts of a server's streams. Shared, so that a metric reading them may
+// outlive the server.
+struct HttpStreamStats {
+  std::atomic<uint64_t> open{0};     // streams open now
+  std::atomic<uint64_t> dropped{0};  // disconnected for overflowing their queue
+};
+
+// The body of a long-lived answer (see the top of this file). Write() and
+// Close() may be called from any thread, before or after the handler
+// returns; they never block on the client. Subclasses may override
+// OnDrained() to produce data on demand (a replay read page by page).
+class HttpStream {
+ public:
+  // `keepalive` is written every stream_keepalive_s ("" = none).
+  explicit HttpStream(std::string keepalive = ": ping\n\n");
+  virtual ~HttpStream();
+  HttpStream(const HttpStream&) = delete;
+  HttpStream& operator=(const HttpStream&) = delete;
+
+  // Queues `data` to be sent. False when the stream is over (closed, client
+  // gone, dropped for overflowing, server stopped): the caller may forget
+  // it. Writing past stream_max_queued_bytes of unsent data drops the stream.
+  bool Write(std::string_view data);
+  // Ends the body once what is queued is sent.
+  void Close();
+  // True once Write() would return false.
+  bool done() const;
+
+ protected:
+  // Called on a server thread when everything queued has been handed to the
+  // socket and the stream is open: a chance to Write() more (the next page
+  // of a replay) before the stream is suspended until the next Write().
+  // Must not block long; it runs on an event-loop thread.
+  virtual void OnDrained() {}
+  // The most unsent bytes the stream may hold (stream_max_queued_bytes once
+  // answered); a source writing in bursts keeps each well under it.
+  std::size_t queue_limit() const;
+
+ private:
+  friend class HttpServer;
+  friend struct HttpServerCallbacks;
+
+  // Connects the stream to its connection (on the event-loop thread that
+  // queues the answer).
+  void Attach(std::shared_ptr<HttpStreamStats> stats, MHD_Connection* connection, int fd,
+              std::size_t max_queued, bool stopping);
+  // MHD's content reader: copies queued bytes, or suspends the connection.
+  ssize_t Read(char* buf, std::size_t max);
+  // The connection is over (MHD's request-completed callback).
+  void Finished();
+  // Server stop: end now, resuming a suspended connection.
+  void Stop();
+  // REQUIRES: mu_ held. Gets the connection going again to see done_/ended_:
+  // resumes it when suspended, else shuts its socket down when `hard`.
+  void WakeLocked(bool hard);
+
+  const std::string keepalive_;
+  mutable std::mutex mu_;
+  std::string queue_;           // GUARDED_BY(mu_): unsent bytes from queue_head_
+  std::size_t queue_head_ = 0;  // GUARDED_BY(mu_)
+  std::size_t max_queued_ = 1u << 20;
+  bool ended_ = false;      // Close(): end after the queue
+  bool done_ = false;       // no more output (client gone, dropped, stopped)
+  bool suspended_ = false;  // the connection is suspended in Read()
+  bool finished_ = false;   // MHD is done with the connection
+  MHD_Connection* connection_ = nullptr;
+  int fd_ = -1;
+  std::shared_ptr<HttpStreamStats> stats_;  // set by Attach
+};
+
 struct HttpResponse {
   int status = 200;
   std::string body;
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<HttpStream> stream;  // set: a long-lived chunked body (Stream())
 
   // `body` as UTF-8 JSON (invalid UTF-8 replaced).
   static HttpResponse Json(int status, const nlohmann::json& body);
   // {"error": message}.
   static HttpResponse Error(int status, const std::string& message);
   static HttpResponse Text(int status, std::string body, std::string content_type);
+  // A 200 whose body is `stream`, sent as it is written (Cache-Control:
+  // no-cache; for SSE, content type text/event-stream).
+  static HttpResponse Stream(std::shared_ptr<HttpStream> stream,
+                             std::string content_type = "text/event-stream; charset=utf-8");
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
@@ -106,6 +207,10 @@ class HttpServer {
   void Route(const std::string& method, const std::string& pattern, HttpHandler handler,
              std::size_t max_body_bytes = 0);
 
+  // Also accepts the token as ?access_token= on GETs of `path` (see
+  // HttpServerOptions::query_token_paths). Call before Start().
+  void AllowQueryToken(const std::string& path) { options_.query_token_paths.push_back(path); }
+
   // Binds and starts serving; returns "http://address:port". kUnavailable when
   // the address cannot be bound, kFailedPrecondition when already started.
   absl::StatusOr<std::string> Start();
@@ -117,6 +222,11 @@ class HttpServer {
   // Requests answered with a 4xx/5xx produced by the server itself (limits,
   // routing, token); for metrics and tests.
   uint64_t rejected() const { return rejected_.load(); }
+  // Streams open now, and streams disconnected for overflowing their queue
+  // (a client reading slower than its stream is written).
+  uint64_t streams_open() const { return stream_stats_->open.load(); }
+  uint64_t streams_dropped() const { return stream_stats_->dropped.load(); }
+  std::shared_ptr<const HttpStreamStats> stream_stats() const { return stream_stats_; }
 
  private:
   struct Route_ {
@@ -137,12 +247,23 @@ class HttpServer {
   std::unique_ptr<HttpResponse> Match(HttpRequest& request, const Route_** route) const;
   bool Authorized(const HttpRequest& request) const;
   int Send(MHD_Connection* connection, const HttpResponse& response);
+  // Registers a stream answered on `connection`.
+  void AttachStream(const std::shared_ptr<HttpStream>& stream, MHD_Connection* connection);
+  // The keep-alive thread: pings every stream, forgets finished ones.
+  void KeepAliveLoop();
 
   HttpServerOptions options_;
   std::vector<Route_> routes_;
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
   std::atomic<uint64_t> rejected_{0};
+  const std::shared_ptr<HttpStreamStats> stream_stats_ = std::make_shared<HttpStreamStats>();
+
+  std::mutex streams_mu_;
+  std::condition_variable streams_cv_;              // wakes KeepAliveLoop at Stop()
+  std::vector<std::weak_ptr<HttpStream>> streams_;  // GUARDED_BY(streams_mu_)
+  bool stopping_ = false;                           // GUARDED_BY(streams_mu_)
+  std::thread keepalive_thread_;
 };
 
 }  // namespace newsflow

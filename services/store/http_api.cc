@@ -11,6 +11,7 @@
 
 #include "common/metrics/metrics.h"
 #include "common/util/article_json.h"
+#include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/store/backup.h"
 #include "services/store/trending.h"
@@ -173,7 +174,8 @@ nlohmann::json TimelineEntryJson(const v1::Article& a) {
 
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
                     const CountersFn& counters, const HealthFn& health, const SearchFn& search,
-                    const RelatedFinder* related, std::shared_ptr<metrics::Registry> registry) {
+                    const RelatedFinder* related, std::shared_ptr<metrics::Registry> registry,
+                    EventHub* events) {
   auto run = [&store, limits, counters, related](const v1::QueryRequest& q) {
     return ExecuteQuery(store, q, limits, counters ? counters() : std::map<std::string, uint64_t>{}, related);
   };
@@ -209,6 +211,22 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
                         [current_health] { return current_health().committing ? 0.0 : 1.0; });
   if (counters)
     registry->AddCollector(metrics::CountersCollector(counters, "newsflow_store", "Store events", kHelp));
+  // The counts are shared: the registry may outlive this server and hub.
+  registry->AddCallback("newsflow_store_http_streams_open",
+                        "Live event streams (GET /v1/stream) open now; a client that left counts until the "
+                        "next keep-alive ping.",
+                        metrics::Type::kGauge,
+                        [stats = server.stream_stats()] { return static_cast<double>(stats->open.load()); });
+  registry->AddCallback(
+      "newsflow_store_http_streams_dropped_total",
+      "Event streams disconnected because their client did not read fast enough.", metrics::Type::kCounter,
+      [stats = server.stream_stats()] { return static_cast<double>(stats->dropped.load()); });
+  if (events != nullptr) {
+    registry->AddCallback(
+        "newsflow_store_stream_events_sent_total",
+        "Article events queued on live event streams (replayed and live).", metrics::Type::kCounter,
+        [sent = events->events_sent_counter()] { return static_cast<double>(sent->load()); });
+  }
   server.Route("GET", "/metrics", [registry](const HttpRequest&) {
     return HttpResponse::Text(200, registry->Render(), metrics::kContentType);
   });
@@ -291,6 +309,34 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
     v1::QueryResponse r = run(q);
     if (!r.ok()) return HttpResponse::Error(500, r.error());
     return HttpResponse::Json(200, ArticlesJson(r, false));
+  });
+
+  // The token may come as ?access_token= here (EventSource sends no headers).
+  server.AllowQueryToken("/v1/stream");
+  server.Route("GET", "/v1/stream", [&store, events](const HttpRequest& req) {
+    if (events == nullptr) return HttpResponse::Error(404, "the live stream is not served here");
+    StreamFilter filter;
+    filter.lang = req.Param("lang");
+    filter.source = req.Param("source");
+    if (req.HasParam("tag")) {
+      filter.tag_key = TagKey(req.Param("tag"));
+      if (filter.tag_key.empty()) return HttpResponse::Error(400, "tag must name a tag");
+    }
+    // Where to start: the browser's reconnection header wins over the URL's
+    // since= (the page's first connection).
+    uint64_t after = 0;
+    const std::string& last_id = req.Header("last-event-id");
+    if (!last_id.empty()) {
+      if (!ParseUint(last_id, &after))
+        return HttpResponse::Error(400, "Last-Event-ID must be a sequence number");
+    } else if (req.HasParam("since")) {
+      if (!ParseUint(req.Param("since"), &after)) {
+        return HttpResponse::Error(400, "since must be a sequence number");
+      }
+    } else {
+      after = store.LastSequence();
+    }
+    return HttpResponse::Stream(events->Open(filter, after));
   });
 
   server.Route("GET", "/v1/search", [search, limits](const HttpRequest& req) {

@@ -40,6 +40,27 @@
 //                                     matched words in <mark>. A bad query answers
 //                                     400 with the parser's message; 404 when search
 //                                     is disabled.
+//   /v1/stream                        live feed, text/event-stream (Server-Sent Events;
+//                                     services/store/event_stream.h). Starts with
+//                                     "retry: 3000", then one event per stored article
+//                                     version: "id: SEQ" (its sequence number),
+//                                     "event: article", "data: " + the JSON of a
+//                                     /v1/articles list item on one line. Filters (all
+//                                     must match): lang= (any case), tag= (a tag's key
+//                                     or name, matched by TagKey), source= (source id).
+//                                     Start: a Last-Event-ID header, else since=SEQ,
+//                                     replays every article stored after SEQ from the
+//                                     sequence log (as /v1/since), then follows live
+//                                     with no gap or repeat; without either it starts
+//                                     at the live tail. Retention tombstones send no
+//                                     event. ": ping" comments keep an idle stream
+//                                     open (store.http stream keep-alive, 15 s). A
+//                                     client that does not read is disconnected once
+//                                     1 MiB waits for it; it reconnects with its
+//                                     Last-Event-ID. With store.http.token set, a
+//                                     browser's EventSource (which cannot send headers)
+//                                     may pass ?access_token=TOKEN, on this route only.
+//                                     404 when the store serves no stream.
 //   POST /v1/admin/backup?dir=DIR     online backup of the database into DIR (absolute,
 //                                     new or empty; ArticleStore::Checkpoint): {"dir",
 //                                     "sequence", "articles", "bytes"}; 409 when DIR is
@@ -59,6 +80,7 @@
 #include "common/metrics/metrics.h"
 #include "common/transport/http_server.h"
 #include "services/store/article_store.h"
+#include "services/store/event_stream.h"
 #include "services/store/query_handler.h"
 #include "services/store/related.h"
 #include "services/store/search_index.h"
@@ -84,10 +106,12 @@ using SearchFn = std::function<absl::StatusOr<SearchResult>(const SearchRequest&
 // (200 while the process serves; "status": "degraded" with the problem
 // when commits fail), /readyz readiness (503 with the reason while commits
 // fail), /metrics the Prometheus text format 0.0.4 with HELP and TYPE.
+// `events` (null: no /v1/stream) feeds /v1/stream and must outlive the
+// server's streams (stop the server first).
 void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLimits& limits,
                     const CountersFn& counters, const HealthFn& health = nullptr,
                     const SearchFn& search = nullptr, const RelatedFinder* related = nullptr,
-                    std::shared_ptr<metrics::Registry> registry = nullptr);
+                    std::shared_ptr<metrics::Registry> registry = nullptr, EventHub* events = nullptr);
 
 }  // namespace newsflow::store
 

@@ -25,6 +25,7 @@
 #include "common/util/time.h"
 #include "common/util/utf8.h"
 #include "services/store/article_store.h"
+#include "services/store/event_stream.h"
 #include "services/store/http_api.h"
 #include "services/store/query_handler.h"
 #include "services/store/related.h"
@@ -154,6 +155,8 @@ class StoreService final : public Service {
   std::atomic<SearchIndexer*> search_indexer_{nullptr};
   // Set while Run() runs; its lists are sent by the writer thread.
   TrendingPublisher* trending_ = nullptr;
+  // Set while Run() serves HTTP: the writer hands it each commit's articles.
+  EventHub* events_ = nullptr;
   std::shared_ptr<spdlog::logger> logger_;
   QueryLimits limits_;
   Counters counters_;
@@ -234,12 +237,16 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
     };
   }
 
+  // Feeds GET /v1/stream from the writer's commits. Declared before the
+  // server, so that the server (and its streams) stops first.
+  EventHub events(*db_);
   HttpServer http(MakeHttpServerOptions(config_.http_address, config_.http_port, config_.http_token,
                                         config_.http_limits));
   if (config_.http_enabled) {
     InstallHttpApi(
         http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); }, search,
-        related_.get(), registry_);
+        related_.get(), registry_, &events);
+    events_ = &events;
     auto url = http.Start();
     if (!url.ok()) return Annotate(url.status(), "store.http");
     endpoints["store.http"] = *url;
@@ -274,6 +281,7 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
   SaveTermCounts(/*force=*/true);
 
   http.Stop();
+  events_ = nullptr;
   query_thread.request_stop();
   query_thread.join();
   search_indexer_ = nullptr;
@@ -565,6 +573,8 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zm
     logger_->info("commits recovered after {:.1f} s", static_cast<double>(NowMs() - since) / 1000.0);
   }
 
+  std::vector<v1::Article> stored;  // for the live event streams
+  const bool streams = events_ != nullptr && events_->subscribers() > 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const UpsertResult& r = (*results)[i];
     const v1::Article& article = batch[i];
@@ -578,6 +588,7 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zm
       continue;
     }
     counters_.Add("committed");
+    if (streams) stored.emplace_back(article).clear_text();
     if (article.fetched_at_ms() > 0 && committed_ms >= article.fetched_at_ms()) {
       end_to_end_seconds_.Observe(static_cast<double>(committed_ms - article.fetched_at_ms()) / 1000.0);
     }
@@ -597,6 +608,7 @@ absl::Status StoreService::CommitAndAnnounce(std::vector<v1::Article>& batch, zm
       }
     }
   }
+  if (!stored.empty()) events_->Publish(std::move(stored));
   return absl::OkStatus();
 }
 
