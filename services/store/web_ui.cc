@@ -9,6 +9,7 @@
 
 #include "common/util/hash.h"
 #include "embedded/web_app_js.h"
+#include "embedded/web_icon_svg.h"
 #include "embedded/web_index_html.h"
 #include "embedded/web_style_css.h"
 
@@ -69,6 +70,7 @@ void InstallWebUi(HttpServer& server) {
   auto statics = std::make_shared<const std::map<std::string, WebFile>>(std::map<std::string, WebFile>{
       {"app.js", MakeFile(embedded::web_app_js(), "text/javascript; charset=utf-8")},
       {"style.css", MakeFile(embedded::web_style_css(), "text/css; charset=utf-8")},
+      {"icon.svg", MakeFile(embedded::web_icon_svg(), "image/svg+xml")},
   });
   server.AddPublicPath("/");
   server.AddPublicPath("/static/*");

@@ -3,7 +3,7 @@
 // beside the JSON API it reads:
 //
 //   GET /                    the page (index.html)
-//   GET /static/<file>       app.js, style.css
+//   GET /static/<file>       app.js, style.css, icon.svg
 //
 // Both are public even when store.http.token is set: they hold no data, and
 // the page asks for the token itself (kept in the browser's localStorage and

@@ -39,8 +39,8 @@
     return node;
   }
 
-  function append(node, children) {
-    for (const child of children.flat()) {
+  function append(node, ...children) {
+    for (const child of children.flat(Infinity)) {
       if (child === undefined || child === null || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -453,7 +453,7 @@
         original ? el('a', {href: original, rel: 'noopener noreferrer nofollow', target: '_blank'}, 'Original') : null),
       el('h1', {lang: titleLang || null}, a.title || '(untitled)'),
       Array.isArray(a.summary) && a.summary.length
-        ? el('section', {className: 'summary', 'aria-label': 'Summary'}, el('p', null, a.summary.join(' '))) : null,
+        ? el('section', {className: 'summary', 'aria-label': 'Summary'}, el('p', null, a.summary.join(/^(zh|ja)/.test(lang) ? '' : ' '))) : null,
       Array.isArray(a.key_points) && a.key_points.length
         ? el('section', {'aria-labelledby': 'kp'}, el('h2', {id: 'kp'}, 'Key points'),
           el('ul', {className: 'points'}, a.key_points.map((p) => el('li', null, p)))) : null,
@@ -465,7 +465,8 @@
         related ? linkList(related, 'None found.') : el('p', {className: 'notice'}, 'Related articles need search (not enabled on this store).')),
       el('section', {'aria-labelledby': 'oth'}, el('h2', {id: 'oth'}, 'Other sources of this story'),
         others ? linkList(others, 'No other source yet.') : el('p', {className: 'notice'}, 'Not available on this store.'))));
-    main.focus();
+    window.scrollTo(0, 0);
+    main.focus({preventScroll: true});
   }
 
   async function searchView(params) {
