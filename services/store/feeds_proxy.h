@@ -31,9 +31,9 @@ namespace newsflow::store {
 inline constexpr std::chrono::milliseconds kFeedsProxyTimeout(30000);
 
 struct FeedsProxyOptions {
-  std::string ingest_url;         // http://host:port of ingest.api; "" = not configured
-  bool ingest_has_token = false;  // ingest.api.token is set
-  std::string store_token;        // store.http.token ("" = none)
+  std::string ingest_url;                  // http://host:port of ingest.api; "" = not configured
+  bool ingest_has_token = false;           // ingest.api.token is set
+  std::string store_token;                 // store.http.token ("" = none)
   std::size_t max_import_bytes = 8 << 20;  // largest OPML upload forwarded
 };
 

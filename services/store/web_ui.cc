@@ -65,8 +65,8 @@ HttpResponse Serve(const WebFile& file, const HttpRequest& req) {
 }  // namespace
 
 void InstallWebUi(HttpServer& server) {
-  auto index = std::make_shared<const WebFile>(
-      MakeFile(embedded::web_index_html(), "text/html; charset=utf-8"));
+  auto index =
+      std::make_shared<const WebFile>(MakeFile(embedded::web_index_html(), "text/html; charset=utf-8"));
   auto statics = std::make_shared<const std::map<std::string, WebFile>>(std::map<std::string, WebFile>{
       {"app.js", MakeFile(embedded::web_app_js(), "text/javascript; charset=utf-8")},
       {"style.css", MakeFile(embedded::web_style_css(), "text/css; charset=utf-8")},
