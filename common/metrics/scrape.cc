@@ -77,13 +77,16 @@ absl::StatusOr<HttpReply> HttpRequestTo(const std::string& method, const std::st
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return absl::InternalError("curl_easy_init failed");
   HttpReply reply;
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list(nullptr, curl_slist_free_all);
+  curl_slist* raw = nullptr;
   for (const std::string& h : headers) {
-    curl_slist* grown = curl_slist_append(list.get(), h.c_str());
-    if (grown == nullptr) return absl::InternalError("curl_slist_append failed");
-    list.release();
-    list.reset(grown);
+    curl_slist* grown = curl_slist_append(raw, h.c_str());
+    if (grown == nullptr) {
+      curl_slist_free_all(raw);
+      return absl::InternalError("curl_slist_append failed");
+    }
+    raw = grown;
   }
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list(raw, curl_slist_free_all);
   if (list) curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list.get());
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http");

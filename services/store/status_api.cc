@@ -104,7 +104,7 @@ nlohmann::json ToJson(const Observation& o, const std::optional<metrics::DaemonF
 
 }  // namespace
 
-void InstallStatusApi(HttpServer& server, std::vector<metrics::ScrapeTarget> targets) {
+void InstallStatusApi(HttpServer& server, const std::vector<metrics::ScrapeTarget>& targets) {
   auto previous = std::make_shared<Previous>();
   const std::string address = server.options().address;
   server.Route("GET", "/v1/status", [&server, targets, previous, address](const HttpRequest&) {

@@ -36,7 +36,7 @@ inline constexpr std::chrono::seconds kMaxRateAge(300);
 // Registers GET /v1/status on `server`. `targets` are the daemons to scrape;
 // the store's own entry (daemon "store") is replaced by the address `server`
 // is bound to, so that it is right with port 0 too.
-void InstallStatusApi(HttpServer& server, std::vector<metrics::ScrapeTarget> targets);
+void InstallStatusApi(HttpServer& server, const std::vector<metrics::ScrapeTarget>& targets);
 
 }  // namespace newsflow::store
 

@@ -269,16 +269,14 @@
     append(main, el('h1', null, heading), form, live, status, list, el('p', {className: 'more'}, moreButton));
 
     // The list API takes one filter (tag, else lang, else source); the
-    // others are applied here. The stream takes all three.
+    // others are applied here. The stream takes all three. A tag is always
+    // the store's filter: it matches tag keys (case and word forms), which
+    // the page cannot redo.
     const listParam = filters.tag ? ['tag', filters.tag] : filters.lang ? ['lang', filters.lang]
       : filters.source ? ['source', filters.source] : null;
     function matches(a) {
       if (filters.lang && String(a.lang || '').toLowerCase() !== filters.lang.toLowerCase()) return false;
       if (filters.source && (a.source || {}).id !== filters.source) return false;
-      if (filters.tag) {
-        const want = filters.tag.toLowerCase();
-        if (!(a.tags || []).some((t) => String(t.name).toLowerCase() === want)) return false;
-      }
       return true;
     }
 

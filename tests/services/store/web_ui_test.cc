@@ -50,9 +50,9 @@ TEST(WebUiTest, PageAndFilesArePublicWithStrictHeaders) {
     s.Route("GET", "/v1/secret", [](const HttpRequest&) { return HttpResponse::Json(200, {{"ok", true}}); });
   });
   auto client = ClientOf(*server);
-  for (const auto& [path, type] : {std::pair{"/", "text/html"}, std::pair{"/static/app.js", "text/javascript"},
-                                   std::pair{"/static/style.css", "text/css"},
-                                   std::pair{"/static/icon.svg", "image/svg+xml"}}) {
+  for (const auto& [path, type] :
+       {std::pair{"/", "text/html"}, std::pair{"/static/app.js", "text/javascript"},
+        std::pair{"/static/style.css", "text/css"}, std::pair{"/static/icon.svg", "image/svg+xml"}}) {
     auto res = client.Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 200) << path << " needs no token";
@@ -139,7 +139,8 @@ TEST(FeedsProxyTest, ForwardsMethodQueryBodyAndIngestsTokenRule) {
   ASSERT_TRUE(store_token);
   EXPECT_EQ(store_token->status, 401);
   const httplib::Headers auth{{"Authorization", "Bearer feeds-token"}};
-  auto added = client.Post("/v1/feeds", auth, R"({"url": "https://example.org/a b.xml"})", "application/json");
+  auto added =
+      client.Post("/v1/feeds", auth, R"({"url": "https://example.org/a b.xml"})", "application/json");
   ASSERT_TRUE(added);
   EXPECT_EQ(added->status, 201);
   auto body = nlohmann::json::parse(added->body);
@@ -198,8 +199,9 @@ TEST(FeedsProxyTest, RefusesOtherOriginsAndExplainsMissingOrDownIngest) {
 
   const int port = ingest->port();
   ingest->Stop();
-  auto down_proxy = StartServer(
-      "", [&](HttpServer& s) { InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", port)}); });
+  auto down_proxy = StartServer("", [&](HttpServer& s) {
+    InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", port)});
+  });
   auto down = ClientOf(*down_proxy).Get("/v1/feeds");
   ASSERT_TRUE(down);
   EXPECT_EQ(down->status, 502);
@@ -213,7 +215,9 @@ TEST(StatusApiTest, ReportsEachDaemonUpOrDown) {
   const int gone_port = gone->port();
   gone->Stop();
   auto store = StartServer("", [&](HttpServer& s) {
-    s.Route("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::Json(200, {{"status", "ok"}}); });
+    s.Route("GET", "/healthz", [](const HttpRequest&) {
+      return HttpResponse::Json(200, {{"status", "ok"}});
+    });
     s.Route("GET", "/readyz", [](const HttpRequest&) {
       return HttpResponse::Json(503, {{"ready", false}, {"reason", "commits failing: disk full"}});
     });
@@ -223,8 +227,8 @@ TEST(StatusApiTest, ReportsEachDaemonUpOrDown) {
                                 "newsflow_store_commit_errors_total 2\n",
                                 "text/plain; version=0.0.4");
     });
-    InstallStatusApi(s, {{"store", "http://unused", ""},
-                         {"ingest", metrics::HttpBaseUrl("127.0.0.1", gone_port), ""}});
+    InstallStatusApi(
+        s, {{"store", "http://unused", ""}, {"ingest", metrics::HttpBaseUrl("127.0.0.1", gone_port), ""}});
   });
   auto client = ClientOf(*store);
   auto res = client.Get("/v1/status");
