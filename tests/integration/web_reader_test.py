@@ -2,12 +2,15 @@
 """End-to-end test of the store's web reader in a real browser.
 
 Starts `newsflow run` (ingest, enrich and store in one process) on a
-temporary config with loopback ports and a token on ingest's feeds API,
+temporary config with loopback ports and tokens on the store's API and on
+ingest's feeds API,
 opens the page in headless Chromium (Debian's chromium, chromium-driver and
 python3-selenium) and checks, through what a reader sees:
 
   - the page is served with a strict Content-Security-Policy and nosniff, and
     breaks none of it (the browser logs no violation);
+  - the page and its files need no token, the API does: the page asks for
+    the store's token once and keeps it;
   - articles dropped into ingest's drop folder appear at the top of the live
     list without a reload (over /v1/stream, or by polling where the store has
     no stream);
@@ -34,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 try:
@@ -50,6 +54,7 @@ except ImportError:
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> Harbour lighthouse reopens"
 FEEDS_TOKEN = "feeds-test-token"
+STORE_TOKEN = "store-test-token"
 
 # Articles written for this test (fictional).
 ARTICLES = [
@@ -174,7 +179,7 @@ enrich:
 store:
   publish: {{address: "tcp://127.0.0.1:{zmq['publish']}", bind: true}}
   query: {{address: "tcp://127.0.0.1:{zmq['query']}", bind: true}}
-  http: {{port: {store_port}}}
+  http: {{port: {store_port}, token: "{STORE_TOKEN}"}}
 """
     config_path = os.path.join(work, "newsflow.yaml")
     with open(config_path, "w", encoding="utf-8") as f:
@@ -201,6 +206,12 @@ store:
             check(status == 200 and kind in headers.get("Content-Type", ""), f"{path}: {status} {headers}")
             check(headers.get("ETag"), f"{path} has no ETag")
 
+        try:
+            http_get(base + "/v1/articles")
+            raise AssertionError("the store's API answers without its token")
+        except urllib.error.HTTPError as e:
+            check(e.code == 401, f"/v1/articles without a token: HTTP {e.code}")
+
         options = webdriver.ChromeOptions()
         options.binary_location = chromium
         for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -219,8 +230,14 @@ store:
         def css(selector):
             return driver.find_elements(By.CSS_SELECTOR, selector)
 
-        # The live stream, empty, then fed.
+        # The store's API needs its token: the page asks for it once and
+        # keeps it (later visits below load the page afresh).
         driver.get(base + "/")
+        wait.until(lambda d: d.find_element(By.ID, "token-bar").is_displayed())
+        check("store" in driver.find_element(By.ID, "token-label").text, "the page does not ask for the store's token")
+        driver.find_element(By.ID, "token-input").send_keys(STORE_TOKEN, Keys.ENTER)
+
+        # The live stream, empty, then fed.
         wait.until(lambda d: "Live" in d.find_element(By.CSS_SELECTOR, "p.live").text)
         mode = driver.find_element(By.CSS_SELECTOR, "p.live").text
         driver.execute_script("window.__noReload = 'still here';")
@@ -309,6 +326,7 @@ store:
         driver.find_element(By.CSS_SELECTOR, "form.tools button[type=submit]").click()
         wait.until(lambda d: "refused" in d.find_element(By.CSS_SELECTOR, "p.message").text)
         check(driver.find_element(By.ID, "token-bar").is_displayed(), "no token field offered")
+        check("ingest" in driver.find_element(By.ID, "token-label").text, "the page asks for the wrong token")
         shot("feeds-refused")
         driver.find_element(By.ID, "token-input").send_keys(FEEDS_TOKEN, Keys.ENTER)
         wait.until(lambda d: not d.find_element(By.ID, "token-bar").is_displayed())
