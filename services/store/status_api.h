@@ -18,7 +18,10 @@
 // article counter since the previous /v1/status request (the page polls
 // every few seconds), so the first answer has none; one older than
 // kMaxRateAge is not used. The route is not public: it needs the store's
-// token when one is set (the scrapes use each daemon's own).
+// token when one is set (the scrapes use each daemon's own). The store's
+// own entry is read over HTTP like the others, from another of the server's
+// threads: with store.http.threads at 1 it would wait for itself and show
+// as down after kStatusTimeout.
 #ifndef NEWSFLOW_SERVICES_STORE_STATUS_API_H_
 #define NEWSFLOW_SERVICES_STORE_STATUS_API_H_
 
