@@ -20,7 +20,8 @@ python3-selenium) and checks, through what a reader sees:
   - Chinese text keeps its characters and is marked lang="zh";
   - search shows the matched words highlighted with <mark>;
   - adding a feed without ingest's token is refused with a message, and with
-    it the feed is listed;
+    it the feed is listed; an OPML import adds its feeds and reports the
+    refused ones, an export goes through;
   - the status page shows the three daemons;
   - the layout fits a phone-width window.
 
@@ -335,6 +336,21 @@ store:
         driver.find_element(By.CSS_SELECTOR, "form.tools button[type=submit]").click()
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'tr[data-url="{feed}"]'))
         check("Added" in driver.find_element(By.CSS_SELECTOR, "p.message").text, "no confirmation")
+
+        # OPML: an import adds its feeds (one refused for its scheme), an
+        # export goes through.
+        imported = "https://feeds.example.org/imported.xml"
+        opml_path = os.path.join(work, "import.opml")
+        with open(opml_path, "w", encoding="utf-8") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>t</title></head>'
+                    f'<body><outline type="rss" text="Imported" xmlUrl="{imported}"/>'
+                    '<outline type="rss" text="Bad" xmlUrl="ftp://feeds.example.org/bad.xml"/></body></opml>\n')
+        driver.find_element(By.ID, "opml-file").send_keys(opml_path)
+        next(b for b in css("button") if b.text == "Import OPML").click()
+        wait.until(lambda d: "1 added, 1 refused of 2." in d.find_element(By.CSS_SELECTOR, "p.message").text)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'tr[data-url="{imported}"]'))
+        next(b for b in css("button") if b.text == "Export OPML").click()
+        wait.until(lambda d: "Exported" in d.find_element(By.CSS_SELECTOR, "p.message").text)
         shot("feeds")
 
         # Status: every daemon, healthy.

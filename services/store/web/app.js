@@ -620,8 +620,10 @@
         const id = r.import_id;
         for (let i = 0; i < 600 && !stopped && id !== undefined; i++) {
           const p = await api('/v1/imports/' + enc(String(id)), {realm: 'feeds'});
+          const refusals = (p.refusals || []).slice(0, 3).map((f) => f.url + ' (' + f.error + ')').join('; ');
           message(msg, 'Import: ' + (p.added || 0) + ' added, ' + (p.refused || 0) + ' refused of ' + (p.total || 0) +
-            (p.done ? '.' : '…') + (p.error ? ' ' + p.error : ''), p.error ? 'bad' : p.done ? 'ok' : '');
+            (p.done ? '.' : '…') + (p.error ? ' ' + p.error : '') + (refusals ? ' Refused: ' + refusals : ''),
+          p.error ? 'bad' : p.done ? 'ok' : '');
           if (p.done) break;
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
