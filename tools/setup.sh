@@ -12,6 +12,10 @@
 # python3-nltk and python3-chardet are for the quality scorers that ctest runs when
 # ../shared is present (the feed scorer evaluates fixtures' chardet conditions).
 # python3-yaml is for tools/check_deploy.py (deploy/'s monitoring files).
+# `test` also installs test_packages: chromium, chromium-driver and
+# python3-selenium drive the web reader's browser test
+# (tests/integration/web_reader_test.py); fonts-wqy-microhei gives the
+# headless browser Chinese glyphs for its screenshots.
 # Environment: BUILD_DIR (default: build), JOBS (default: number of cores).
 set -euo pipefail
 
@@ -31,10 +35,11 @@ packages=(
   wordnet-base python3-jieba
   python3 python3-nltk python3-chardet python3-yaml
 )
+test_packages=(chromium chromium-driver python3-selenium fonts-wqy-microhei)
 
 install_packages() {
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -57,7 +62,7 @@ case "$mode" in
     exec "$build_dir/services/cli/newsflow" run "$@"
     ;;
   test)
-    install_packages
+    install_packages "${test_packages[@]}"
     build
     ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" "$@"
     ;;

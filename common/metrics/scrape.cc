@@ -71,27 +71,50 @@ std::string Count(double v) { return fmt::format("{:.0f}", v); }
 
 }  // namespace
 
-absl::StatusOr<HttpReply> HttpGet(const std::string& url, const std::string& token,
-                                  std::chrono::milliseconds timeout) {
+absl::StatusOr<HttpReply> HttpRequestTo(const std::string& method, const std::string& url,
+                                        const std::vector<std::string>& headers, const std::string& body,
+                                        std::chrono::milliseconds timeout) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return absl::InternalError("curl_easy_init failed");
   HttpReply reply;
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
-  if (!token.empty()) {
-    headers.reset(curl_slist_append(nullptr, fmt::format("Authorization: Bearer {}", token).c_str()));
-    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
+  curl_slist* raw = nullptr;
+  for (const std::string& h : headers) {
+    curl_slist* grown = curl_slist_append(raw, h.c_str());
+    if (grown == nullptr) {
+      curl_slist_free_all(raw);
+      return absl::InternalError("curl_slist_append failed");
+    }
+    raw = grown;
   }
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> list(raw, curl_slist_free_all);
+  if (list) curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list.get());
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http");
   curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));  // NOLINT
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &AppendBody);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
+  if (method != "GET") curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (!body.empty()) {
+    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
   CURLcode code = curl_easy_perform(curl.get());
   if (code != CURLE_OK)
-    return absl::UnavailableError(fmt::format("GET {}: {}", url, curl_easy_strerror(code)));
+    return absl::UnavailableError(fmt::format("{} {}: {}", method, url, curl_easy_strerror(code)));
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
+  const char* type = nullptr;
+  if (curl_easy_getinfo(curl.get(), CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type != nullptr) {
+    reply.content_type = type;
+  }
   return reply;
+}
+
+absl::StatusOr<HttpReply> HttpGet(const std::string& url, const std::string& token,
+                                  std::chrono::milliseconds timeout) {
+  std::vector<std::string> headers;
+  if (!token.empty()) headers.push_back(fmt::format("Authorization: Bearer {}", token));
+  return HttpRequestTo("GET", url, headers, "", timeout);
 }
 
 std::string HttpBaseUrl(const std::string& address, int port) {
@@ -100,6 +123,23 @@ std::string HttpBaseUrl(const std::string& address, int port) {
   if (host == "::" || host == "[::]") host = "[::1]";
   if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
   return fmt::format("http://{}:{}", host, port);
+}
+
+std::vector<ScrapeTarget> ScrapeTargetsOf(const NewsflowConfig& config) {
+  std::vector<ScrapeTarget> targets;
+  if (config.store.http_enabled && config.store.http_port != 0) {
+    targets.push_back(
+        {"store", HttpBaseUrl(config.store.http_address, config.store.http_port), config.store.http_token});
+  }
+  if (config.ingest.api_enabled && config.ingest.api_port != 0) {
+    targets.push_back(
+        {"ingest", HttpBaseUrl(config.ingest.api_address, config.ingest.api_port), config.ingest.api_token});
+  }
+  if (config.enrich.http_enabled && config.enrich.http_port != 0) {
+    targets.push_back({"enrich", HttpBaseUrl(config.enrich.http_address, config.enrich.http_port),
+                       config.enrich.http_token});
+  }
+  return targets;
 }
 
 std::optional<double> MetricSamples::Find(std::string_view name,

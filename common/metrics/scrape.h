@@ -23,13 +23,23 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/config/newsflow_config.h"
 
 namespace newsflow::metrics {
 
 struct HttpReply {
   long status = 0;  // NOLINT(google-runtime-int): libcurl's type
   std::string body;
+  std::string content_type;  // "" when the server sent none
 };
+
+// One HTTP request (http only): `method` ("GET", "POST", "DELETE", ...) on
+// `url` with `headers` ("Name: value" lines) and `body` (sent when not
+// empty). kUnavailable when the server cannot be reached in `timeout`; any
+// HTTP status is a reply. Redirects are not followed.
+absl::StatusOr<HttpReply> HttpRequestTo(const std::string& method, const std::string& url,
+                                        const std::vector<std::string>& headers, const std::string& body,
+                                        std::chrono::milliseconds timeout);
 
 // GETs `url` (http only), with "Authorization: Bearer <token>" when `token`
 // is not empty. kUnavailable when the server cannot be reached in `timeout`;
@@ -40,6 +50,16 @@ absl::StatusOr<HttpReply> HttpGet(const std::string& url, const std::string& tok
 // "http://ADDRESS:PORT" for a daemon's HTTP server bound to `address`: an
 // unspecified bind address (0.0.0.0, ::, empty) is reached on loopback.
 std::string HttpBaseUrl(const std::string& address, int port);
+
+// A daemon's operational HTTP server as its configuration names it.
+struct ScrapeTarget {
+  std::string daemon;  // "store", "ingest", "enrich"
+  std::string url;     // http://host:port
+  std::string token;   // its bearer token ("" = none)
+};
+// The daemons of `config` that serve HTTP (store.http, ingest.api,
+// enrich.http; enabled and with a fixed port), in that order.
+std::vector<ScrapeTarget> ScrapeTargetsOf(const NewsflowConfig& config);
 
 struct MetricSample {
   std::string name;

@@ -370,9 +370,12 @@ void HttpServer::Route(const std::string& method, const std::string& pattern, Ht
 
 bool HttpServer::Authorized(const HttpRequest& request) const {
   if (options_.token.empty()) return true;
-  if (std::find(options_.public_paths.begin(), options_.public_paths.end(), request.path) !=
-      options_.public_paths.end()) {
-    return true;
+  for (const std::string& p : options_.public_paths) {
+    if (p == request.path) return true;
+    if (!p.empty() && p.back() == '*' &&
+        request.path.starts_with(std::string_view(p).substr(0, p.size() - 1))) {
+      return true;
+    }
   }
   if ((request.method == "GET" || request.method == "HEAD") && request.HasParam("access_token") &&
       std::find(options_.query_token_paths.begin(), options_.query_token_paths.end(), request.path) !=

@@ -68,15 +68,17 @@ struct MHD_Connection;
 namespace newsflow {
 
 struct HttpServerOptions {
-  std::string address = "127.0.0.1";                     // IPv4/IPv6 literal or host name
-  int port = 0;                                          // 0 = any free port
-  std::string token;                                     // bearer token; "" = none required
-  std::vector<std::string> public_paths = {"/healthz"};  // need no token
-  int threads = 4;                                       // event-loop threads running handlers
-  int max_connections = 1024;                            // open at once; later ones are refused
-  int idle_timeout_s = 30;                               // close a connection silent this long
-  std::size_t max_body_bytes = 1 << 20;                  // larger bodies -> 413
-  std::size_t max_header_bytes = 16 << 10;               // request line + headers; larger -> 431
+  std::string address = "127.0.0.1";  // IPv4/IPv6 literal or host name
+  int port = 0;                       // 0 = any free port
+  std::string token;                  // bearer token; "" = none required
+  // Paths that need no token: exact, or a prefix when the entry ends in '*'
+  // ("/static/*").
+  std::vector<std::string> public_paths = {"/healthz"};
+  int threads = 4;                          // event-loop threads running handlers
+  int max_connections = 1024;               // open at once; later ones are refused
+  int idle_timeout_s = 30;                  // close a connection silent this long
+  std::size_t max_body_bytes = 1 << 20;     // larger bodies -> 413
+  std::size_t max_header_bytes = 16 << 10;  // request line + headers; larger -> 431
   // Paths where the token may also come as ?access_token=TOKEN, for clients
   // that cannot send headers (a browser's EventSource). Only for GETs.
   std::vector<std::string> query_token_paths;
@@ -210,6 +212,10 @@ class HttpServer {
   // Also accepts the token as ?access_token= on GETs of `path` (see
   // HttpServerOptions::query_token_paths). Call before Start().
   void AllowQueryToken(const std::string& path) { options_.query_token_paths.push_back(path); }
+
+  // Adds a path that needs no token (as HttpServerOptions::public_paths).
+  // Call before Start().
+  void AddPublicPath(const std::string& path) { options_.public_paths.push_back(path); }
 
   // Binds and starts serving; returns "http://address:port". kUnavailable when
   // the address cannot be bound, kFailedPrecondition when already started.

@@ -15,11 +15,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kTimeout(2000);
 
-struct Target {
-  std::string daemon;  // ingest, enrich, store
-  std::string url;     // http://host:port
-  std::string token;
-};
+using Target = metrics::ScrapeTarget;
 
 struct Observation {
   Target target;
@@ -68,23 +64,6 @@ void Probe(Observation& o) {
   o.first = Scrape(t, &o.error);
 }
 
-std::vector<Target> TargetsFrom(const NewsflowConfig& config) {
-  std::vector<Target> targets;
-  if (config.store.http_enabled && config.store.http_port != 0) {
-    targets.push_back({"store", metrics::HttpBaseUrl(config.store.http_address, config.store.http_port),
-                       config.store.http_token});
-  }
-  if (config.ingest.api_enabled && config.ingest.api_port != 0) {
-    targets.push_back({"ingest", metrics::HttpBaseUrl(config.ingest.api_address, config.ingest.api_port),
-                       config.ingest.api_token});
-  }
-  if (config.enrich.http_enabled && config.enrich.http_port != 0) {
-    targets.push_back({"enrich", metrics::HttpBaseUrl(config.enrich.http_address, config.enrich.http_port),
-                       config.enrich.http_token});
-  }
-  return targets;
-}
-
 std::string TokenFor(const NewsflowConfig& config, const std::string& daemon) {
   if (daemon == "store") return config.store.http_token;
   if (daemon == "ingest") return config.ingest.api_token;
@@ -94,7 +73,7 @@ std::string TokenFor(const NewsflowConfig& config, const std::string& daemon) {
 }  // namespace
 
 int RunStatus(const NewsflowConfig& config, const StatusOptions& options) {
-  std::vector<Target> targets = TargetsFrom(config);
+  std::vector<Target> targets = metrics::ScrapeTargetsOf(config);
   bool replaced[3] = {false, false, false};  // store, ingest, enrich: the first --url replaces
   for (const std::string& spec : options.urls) {
     size_t eq = spec.find('=');

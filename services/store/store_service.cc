@@ -26,13 +26,16 @@
 #include "common/util/utf8.h"
 #include "services/store/article_store.h"
 #include "services/store/event_stream.h"
+#include "services/store/feeds_proxy.h"
 #include "services/store/http_api.h"
 #include "services/store/query_handler.h"
 #include "services/store/related.h"
 #include "services/store/search_index.h"
 #include "services/store/search_indexer.h"
+#include "services/store/status_api.h"
 #include "services/store/topics.h"
 #include "services/store/trending_publisher.h"
+#include "services/store/web_ui.h"
 
 namespace newsflow::store {
 namespace {
@@ -43,11 +46,24 @@ constexpr milliseconds kPollInterval(100);
 // Bounds on the fields of an enrich failure report.
 constexpr std::size_t kMaxFailureIdBytes = 512;
 
+// Where the store forwards the feeds API to (ingest.api of its config).
+FeedsProxyOptions FeedsProxyFor(const NewsflowConfig& config) {
+  FeedsProxyOptions o;
+  if (config.ingest.api_enabled && config.ingest.api_port != 0) {
+    o.ingest_url = metrics::HttpBaseUrl(config.ingest.api_address, config.ingest.api_port);
+  }
+  o.ingest_has_token = !config.ingest.api_token.empty();
+  o.store_token = config.store.http_token;
+  return o;
+}
+
 class StoreService final : public Service {
  public:
   StoreService(const NewsflowConfig& config, zmq::context_t& context, std::unique_ptr<ArticleStore> db,
                std::unique_ptr<SearchIndex> search_index)
       : config_(config.store),
+        status_targets_(metrics::ScrapeTargetsOf(config)),
+        feeds_proxy_(FeedsProxyFor(config)),
         message_limits_(MessageLimitsFor(config)),
         context_(context),
         db_(std::move(db)),
@@ -144,6 +160,9 @@ class StoreService final : public Service {
   }
 
   StoreConfig config_;
+  // The web reader's view of the other daemons (the same config file).
+  std::vector<metrics::ScrapeTarget> status_targets_;
+  FeedsProxyOptions feeds_proxy_;
   MessageLimits message_limits_;
   zmq::context_t& context_;
   std::unique_ptr<ArticleStore> db_;
@@ -247,6 +266,9 @@ absl::Status StoreService::Run(std::stop_token stop, const ReadyFn& ready) {
         http, *db_, limits_, [this] { return CounterSnapshot(); }, [this] { return Health(); }, search,
         related_.get(), registry_, &events);
     events_ = &events;
+    InstallStatusApi(http, status_targets_);
+    InstallFeedsProxy(http, feeds_proxy_);
+    InstallWebUi(http);
     auto url = http.Start();
     if (!url.ok()) return Annotate(url.status(), "store.http");
     endpoints["store.http"] = *url;

@@ -11,7 +11,9 @@
 //    is validated and forwarded to the article's ingest on the ack socket
 //    as an Ack with `failure` set; ingest dead-letters the article.
 //  - query: ROUTER socket answering newsflow.v1.QueryRequest envelopes.
-//  - http: libmicrohttpd server on loopback (services/store/http_api.h).
+//  - http: libmicrohttpd server on loopback (services/store/http_api.h),
+//    which also serves the web reader (web_ui.h), the deployment's status
+//    (status_api.h) and ingest's feeds API forwarded (feeds_proxy.h).
 // Undecodable frames on any socket are counted, logged rate-limited, dropped.
 #ifndef NEWSFLOW_SERVICES_STORE_STORE_SERVICE_H_
 #define NEWSFLOW_SERVICES_STORE_STORE_SERVICE_H_

@@ -225,6 +225,19 @@ TEST_F(HttpServerTest, TokenIsRequiredExceptOnPublicPaths) {
   EXPECT_EQ(health->status, 200);
 }
 
+TEST_F(HttpServerTest, PublicPathEndingInStarIsAPrefix) {
+  ASSERT_NO_FATAL_FAILURE(Start({.token = "s3cret", .public_paths = {"/healthz", "/items/*"}}));
+  auto below = Client().Get("/items/1");
+  ASSERT_TRUE(below);
+  EXPECT_EQ(below->status, 200);
+  auto beside = Client().Post("/echo", "x", "text/plain");
+  ASSERT_TRUE(beside);
+  EXPECT_EQ(beside->status, 401) << "only paths under the prefix are public";
+  auto similar = Client().Get("/itemsX/1");
+  ASSERT_TRUE(similar);
+  EXPECT_EQ(similar->status, 401);
+}
+
 TEST_F(HttpServerTest, IdleConnectionIsClosedAfterTheTimeout) {
   ASSERT_NO_FATAL_FAILURE(Start({.idle_timeout_s = 1}));
   RawConnection idle(port_, 10000);

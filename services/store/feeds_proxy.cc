@@ -1,0 +1,95 @@
+#include "services/store/feeds_proxy.h"
+
+#include <cctype>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/metrics/scrape.h"
+
+namespace newsflow::store {
+namespace {
+
+// Percent-encodes everything but RFC 3986's unreserved characters.
+std::string Escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+// The "host:port" part of an Origin header ("http://host:port"), to
+// compare with the Host header.
+std::string_view OriginHost(std::string_view origin) {
+  std::size_t scheme = origin.find("://");
+  if (scheme == std::string_view::npos) return origin;
+  origin.remove_prefix(scheme + 3);
+  while (!origin.empty() && origin.back() == '/') origin.remove_suffix(1);
+  return origin;
+}
+
+HttpResponse Forward(const FeedsProxyOptions& o, const HttpRequest& req) {
+  if (o.ingest_url.empty()) {
+    return HttpResponse::Error(404,
+                               "feeds are managed through ingest's HTTP API (ingest.api), which is not "
+                               "configured for this store (enable it with a fixed port)");
+  }
+  const std::string& origin = req.Header("origin");
+  if (!origin.empty() && origin != "null" && OriginHost(origin) != req.Header("host")) {
+    return HttpResponse::Error(403, "cross-origin requests are refused");
+  }
+  if (origin == "null") return HttpResponse::Error(403, "cross-origin requests are refused");
+  if (!o.ingest_has_token && !o.store_token.empty() &&
+      req.Header("authorization") != "Bearer " + o.store_token) {
+    return HttpResponse::Error(401, "missing or wrong bearer token");
+  }
+  std::string url = o.ingest_url + req.path;
+  char separator = '?';
+  for (const auto& [name, value] : req.params) {
+    url += fmt::format("{}{}={}", separator, Escape(name), Escape(value));
+    separator = '&';
+  }
+  std::vector<std::string> headers;
+  if (o.ingest_has_token && !req.Header("authorization").empty()) {
+    headers.push_back("Authorization: " + req.Header("authorization"));
+  }
+  if (!req.Header("content-type").empty()) headers.push_back("Content-Type: " + req.Header("content-type"));
+  headers.emplace_back("Expect:");  // send the body at once, without waiting for 100-continue
+  const std::string method = req.method == "HEAD" ? "GET" : req.method;
+  auto reply = metrics::HttpRequestTo(method, url, headers, req.body, kFeedsProxyTimeout);
+  if (!reply.ok()) {
+    return HttpResponse::Error(
+        502, fmt::format("ingest's feeds API cannot be reached: {}", std::string(reply.status().message())));
+  }
+  HttpResponse r;
+  r.status = static_cast<int>(reply->status);
+  r.body = std::move(reply->body);
+  if (!reply->content_type.empty()) r.content_type = reply->content_type;
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+void InstallFeedsProxy(HttpServer& server, const FeedsProxyOptions& options) {
+  auto forward = [options](const HttpRequest& req) { return Forward(options, req); };
+  for (const char* path : {"/v1/feeds", "/v1/feeds.opml", "/v1/poll", "/v1/imports/*"}) {
+    server.AddPublicPath(path);
+  }
+  server.Route("GET", "/v1/feeds", forward);
+  server.Route("POST", "/v1/feeds", forward);
+  server.Route("DELETE", "/v1/feeds", forward);
+  server.Route("GET", "/v1/feeds.opml", forward);
+  server.Route("POST", "/v1/feeds.opml", forward, options.max_import_bytes);
+  server.Route("POST", "/v1/poll", forward);
+  server.Route("GET", "/v1/imports/{id}", forward);
+}
+
+}  // namespace newsflow::store

@@ -1,0 +1,46 @@
+// The ingest feeds API (services/ingest/feeds_api.h) forwarded by the store,
+// so that the web reader stays on one origin (its Content-Security-Policy
+// allows connections to 'self' only). Forwarded routes:
+//
+//   GET, POST, DELETE /v1/feeds     GET, POST /v1/feeds.opml
+//   GET /v1/imports/{id}            POST /v1/poll
+//
+// The method, query, body, Content-Type and Authorization header go to
+// ingest unchanged, and ingest's status, body and Content-Type come back, so
+// the routes need ingest's token exactly when ingest's own API does (the
+// store does not check its own token on them). When ingest has no token but
+// the store has one, the store asks for its own instead, so that the proxy
+// never opens what the store's token closes.
+//
+// A request whose Origin header names another site than its Host is refused
+// (403): without a token, a page elsewhere could otherwise make a browser
+// post a form here. 404 with a message when ingest's API is not configured
+// (ingest.api disabled or on port 0, whose port the store cannot know); 502
+// when ingest cannot be reached within kFeedsProxyTimeout.
+#ifndef NEWSFLOW_SERVICES_STORE_FEEDS_PROXY_H_
+#define NEWSFLOW_SERVICES_STORE_FEEDS_PROXY_H_
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "common/transport/http_server.h"
+
+namespace newsflow::store {
+
+inline constexpr std::chrono::milliseconds kFeedsProxyTimeout(30000);
+
+struct FeedsProxyOptions {
+  std::string ingest_url;                  // http://host:port of ingest.api; "" = not configured
+  bool ingest_has_token = false;           // ingest.api.token is set
+  std::string store_token;                 // store.http.token ("" = none)
+  std::size_t max_import_bytes = 8 << 20;  // largest OPML upload forwarded
+};
+
+// Registers the routes on `server` and makes them public on it (see above).
+// Call before server.Start().
+void InstallFeedsProxy(HttpServer& server, const FeedsProxyOptions& options);
+
+}  // namespace newsflow::store
+
+#endif  // NEWSFLOW_SERVICES_STORE_FEEDS_PROXY_H_
