@@ -218,6 +218,26 @@ TEST_F(KeyphrasesTest, APhraseCapitalisedOnlyWhereItOpensASentenceReadsInLowerCa
   EXPECT_TRUE(has("Japanese shipyards")) << ::testing::PrintToString(names);
 }
 
+TEST_F(KeyphrasesTest, AHeadlineVerbAfterItsSubjectIsNoPartOfATag) {
+  const std::string text =
+      "The dairy group reported its results on Monday. Analysts were surprised by the figures, which "
+      "beat forecasts. Shares rose in early trading as investors welcomed the news.";
+  for (const char* title : {"Parmalat boasts doubled profits", "Hollywood hunts hits at Sundance"}) {
+    const auto tags = Tags(title, text, false);
+    std::vector<std::string> names;
+    for (const auto& t : tags) names.push_back(t.name);
+    for (const std::string& name : names) {
+      EXPECT_EQ(name.find("boasts"), std::string::npos) << ::testing::PrintToString(names);
+      EXPECT_EQ(name.find("hunts"), std::string::npos) << ::testing::PrintToString(names);
+    }
+  }
+  // A verb after the -s form: the -s form is the subject's noun.
+  const auto shares = Tags("Apple shares fall after results", text, false);
+  bool apple_shares = false;
+  for (const auto& t : shares) apple_shares = apple_shares || t.name == "Apple shares";
+  EXPECT_TRUE(apple_shares);
+}
+
 TEST_F(KeyphrasesTest, ScoresAreNormalisedAndSorted) {
   const auto tags = Tags(testing::kRobotTitle, testing::kRobotArticle, false);
   ASSERT_FALSE(tags.empty());
