@@ -1333,6 +1333,18 @@ std::vector<ScoredTag> ExtractKeyphrases(const Document& document, const Keyphra
         done[i] = true;
         continue;
       }
+      // A Chinese phrase with a verb inside that the text writes once is a
+      // clause ("医院开展临床试验", "改造T细胞"), not a term: terms recur.
+      if (document.unspaced && c->frequency < 2 && c->key.size >= 2 && !roles.empty()) {
+        bool verbal = false;
+        for (int k = 0; k < c->key.size && !verbal; ++k) {
+          verbal = (roles[c->starts.front() + static_cast<uint32_t>(k)] & kVerbal) != 0;
+        }
+        if (verbal) {
+          done[i] = true;
+          continue;
+        }
+      }
       double score = c->score;
       for (int k = 0; k < variants; ++k) score *= variant_weight;
       if (best < 0 || score > best_score) {

@@ -387,6 +387,22 @@ TEST_F(KeyphrasesTest, ALetterWrittenAgainstAChineseTermIsPartOfIt) {
   EXPECT_TRUE(whole) << ::testing::PrintToString(names);
 }
 
+TEST_F(KeyphrasesTest, AChinesePhraseWithAVerbInsideIsATagOnlyWhenItRecurs) {
+  const std::string text =
+      "图像识别技术近年来发展迅速。研究人员改进了图像识别技术的算法，识别准确率明显提高。"
+      "多家医院开展临床试验，评估新算法在肿瘤诊断中的效果。专家认为，图像识别技术将改变医学影像诊断。";
+  const auto tags = Tags("", text, /*unspaced=*/true);
+  std::vector<std::string> names;
+  for (const auto& t : tags) names.push_back(t.name);
+  bool term = false;
+  for (const std::string& name : names) {
+    term = term || name == "图像识别技术";
+    // Written once, "医院开展临床试验" is a clause.
+    EXPECT_EQ(name.find("开展"), std::string::npos) << ::testing::PrintToString(names);
+  }
+  EXPECT_TRUE(term) << ::testing::PrintToString(names);
+}
+
 TEST_F(KeyphrasesTest, ChineseTermsOutsideTheDictionaryAreFoundWhole) {
   // 退货率 is 退货 plus a bound character; the town's name (made up) is not listed, nor are its parts.
   const auto tags = Tags("", kChineseStories[0], /*unspaced=*/true);
