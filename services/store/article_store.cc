@@ -730,10 +730,11 @@ absl::StatusOr<ArticlePage> ArticleStore::ScanIndex(rocksdb::ColumnFamilyHandle*
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> ArticleStore::LangPrefixes(const std::string& lang) const {
+absl::StatusOr<std::vector<std::string>> ArticleStore::DistinctKeyPrefixes(
+    rocksdb::ColumnFamilyHandle* family, std::string_view what) const {
   std::vector<std::string> prefixes;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), by_lang_));
-  // One seek per distinct code: jump past every entry of the code just seen.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+  // One seek per distinct prefix: jump past every key of the prefix just seen.
   for (it->SeekToFirst(); it->Valid();) {
     std::string_view key(it->key().data(), it->key().size());
     std::size_t end = key.find('\0');
@@ -741,11 +742,20 @@ absl::StatusOr<std::vector<std::string>> ArticleStore::LangPrefixes(const std::s
       it->Next();
       continue;
     }
-    std::string code(key.substr(0, end));
-    if (EqualsIgnoreAsciiCase(code, lang)) prefixes.push_back(IndexPrefix(code));
-    it->Seek(code + '\x01');
+    prefixes.emplace_back(key.substr(0, end));
+    it->Seek(prefixes.back() + '\x01');
   }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan languages");
+  if (!it->status().ok()) return FromRocksStatus(it->status(), fmt::format("scan {}", what));
+  return prefixes;
+}
+
+absl::StatusOr<std::vector<std::string>> ArticleStore::LangPrefixes(const std::string& lang) const {
+  auto codes = DistinctKeyPrefixes(by_lang_, "languages");
+  if (!codes.ok()) return codes.status();
+  std::vector<std::string> prefixes;
+  for (const std::string& code : *codes) {
+    if (EqualsIgnoreAsciiCase(code, lang)) prefixes.push_back(IndexPrefix(code));
+  }
   return prefixes;
 }
 
@@ -913,21 +923,7 @@ absl::StatusOr<std::string> ArticleStore::TagName(const std::string& tag_key) co
 }
 
 absl::StatusOr<std::vector<std::string>> ArticleStore::TagHourScopes() const {
-  std::vector<std::string> scopes;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), tag_hours_));
-  // One seek per scope: jump past every entry of the scope just seen.
-  for (it->SeekToFirst(); it->Valid();) {
-    std::string_view key(it->key().data(), it->key().size());
-    std::size_t end = key.find('\0');
-    if (end == std::string_view::npos) {
-      it->Next();
-      continue;
-    }
-    scopes.emplace_back(key.substr(0, end));
-    it->Seek(scopes.back() + '\x01');
-  }
-  if (!it->status().ok()) return FromRocksStatus(it->status(), "scan tag hour scopes");
-  return scopes;
+  return DistinctKeyPrefixes(tag_hours_, "tag hour scopes");
 }
 
 absl::Status ArticleStore::PruneTagHours(int64_t before_hour) {

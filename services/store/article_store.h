@@ -65,6 +65,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -262,6 +263,11 @@ class ArticleStore {
   // Index prefixes of every stored language code equal to `lang` ignoring
   // ASCII case.
   absl::StatusOr<std::vector<std::string>> LangPrefixes(const std::string& lang) const;
+  // The distinct parts before the first NUL of the keys of `family` (keys
+  // without one are skipped), in key order, with one seek each; `what`
+  // names them in errors.
+  absl::StatusOr<std::vector<std::string>> DistinctKeyPrefixes(rocksdb::ColumnFamilyHandle* family,
+                                                               std::string_view what) const;
   absl::StatusOr<std::optional<v1::Article>> Lookup(const std::string& id) const;
   // Brings the tag index up to kTagKeyVersion when the database was written
   // with an older TagKey: every stored tag gets key TagKey(name) (articles
