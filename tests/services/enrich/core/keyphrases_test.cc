@@ -29,6 +29,14 @@ class KeyphrasesTest : public ::testing::Test {
     return ExtractKeyphrases(document_, options);
   }
 
+  // The display names of `tags`, best first.
+  static std::vector<std::string> Names(const std::vector<ScoredTag>& tags) {
+    std::vector<std::string> names;
+    names.reserve(tags.size());
+    for (const ScoredTag& t : tags) names.push_back(t.name);
+    return names;
+  }
+
   static bool HasKey(const std::vector<ScoredTag>& tags, const std::string& key) {
     return std::any_of(tags.begin(), tags.end(), [&](const ScoredTag& t) { return t.key == key; });
   }
@@ -64,8 +72,7 @@ TEST_F(KeyphrasesTest, VariantsOfOneTopicDoNotCrowdOutOtherTopics) {
   for (size_t i = 0; i < 4; ++i) {
     variants += tags[i].key.find("census") != std::string::npos ? 1 : 0;
   }
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   EXPECT_LE(variants, 1) << ::testing::PrintToString(names);
   // "bureau" only ever stands in "census bureau": a piece, not a tag.
   EXPECT_FALSE(HasKey(tags, "bureau")) << ::testing::PrintToString(names);
@@ -98,8 +105,7 @@ TEST_F(KeyphrasesTest, RepeatedPhraseOfALongStoryOutranksItsWords) {
       "officers. Organisers said they planned another march against police brutality next "
       "month. The police chief said two of the officers had been placed on leave.";
   const auto tags = Tags("Marchers demand end to police brutality in Riverton", text, false);
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   const auto rank = [&](const std::string& key) {
     for (size_t i = 0; i < tags.size(); ++i) {
       if (tags[i].key == key) return i;
@@ -129,8 +135,7 @@ TEST_F(KeyphrasesTest, VariantsOfOneNewsTopicTakeAtMostTwoSlots) {
       "on mail forms, which many poor households never returned. Dinkins said the census count "
       "would shape federal spending for a decade.";
   const auto tags = Tags("Census bureau admits the 1990 census missed cities", text, false);
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   EXPECT_TRUE(HasKey(tags, "1990 census")) << ::testing::PrintToString(names);
   EXPECT_FALSE(HasKey(tags, "1990")) << ::testing::PrintToString(names);
   ASSERT_GE(tags.size(), 6u);
@@ -147,8 +152,7 @@ TEST_F(KeyphrasesTest, NoTagIsAPieceOfALongerName) {
       "Schools across Los Angeles stayed closed, and the mayor of Los Angeles asked residents "
       "to avoid the hills. Power lines were cut to more than 20,000 homes.";
   const auto tags = Tags("Wildfires force evacuations", text, false);
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   const auto has = [&](const char* name) {
     return std::find(names.begin(), names.end(), name) != names.end();
   };
@@ -163,8 +167,7 @@ TEST_F(KeyphrasesTest, ANameThatOpensSentencesIsOneTag) {
       "Time Warner owns cable networks and a film studio. Analysts said Time Warner had cut costs, "
       "and New York investors welcomed the results.";
   const auto tags = Tags("Time Warner profits rise", text, false);
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   const auto has = [&](const char* name) {
     return std::find(names.begin(), names.end(), name) != names.end();
   };
@@ -180,8 +183,7 @@ TEST_F(KeyphrasesTest, AnAmpersandJoinsANameAndAmountsAreNoTags) {
       "Analysts said Marks & Spencer had won back shoppers, and Tate & Lyle expects sugar prices "
       "to recover in the 2020s.";
   const auto tags = Tags("Marks & Spencer staff share £42m", text, false);
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   const auto has = [&](const char* name) {
     return std::find(names.begin(), names.end(), name) != names.end();
   };
@@ -207,8 +209,7 @@ TEST_F(KeyphrasesTest, APhraseCapitalisedOnlyWhereItOpensASentenceReadsInLowerCa
       "the war, and ministers said the defence budget would pay for new ships. Japanese shipyards "
       "hope to win orders. Japanese shipyards built most of the fleet's tankers.";
   const auto tags = Tags("Defence spending to rise", text, false);
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   const auto has = [&](const char* name) {
     return std::find(names.begin(), names.end(), name) != names.end();
   };
@@ -224,8 +225,7 @@ TEST_F(KeyphrasesTest, AHeadlineVerbAfterItsSubjectIsNoPartOfATag) {
       "beat forecasts. Shares rose in early trading as investors welcomed the news.";
   for (const char* title : {"Parmalat boasts doubled profits", "Hollywood hunts hits at Sundance"}) {
     const auto tags = Tags(title, text, false);
-    std::vector<std::string> names;
-    for (const auto& t : tags) names.push_back(t.name);
+    const std::vector<std::string> names = Names(tags);
     for (const std::string& name : names) {
       EXPECT_EQ(name.find("boasts"), std::string::npos) << ::testing::PrintToString(names);
       EXPECT_EQ(name.find("hunts"), std::string::npos) << ::testing::PrintToString(names);
@@ -374,8 +374,7 @@ TEST_F(KeyphrasesTest, ALetterWrittenAgainstAChineseTermIsPartOfIt) {
       "研究人员发现，T细胞在免疫反应中起关键作用。活化的T细胞可以识别并清除病毒感染的组织。"
       "新疗法通过改造T细胞来攻击肿瘤，已在多家医院开展临床试验。医生还用B超监测肿瘤大小。";
   const auto tags = Tags("T细胞疗法进入临床试验", text, /*unspaced=*/true);
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   bool whole = false;
   for (const std::string& name : names) {
     whole = whole || name.starts_with("T细胞");
@@ -392,8 +391,7 @@ TEST_F(KeyphrasesTest, AChinesePhraseWithAVerbInsideIsATagOnlyWhenItRecurs) {
       "图像识别技术近年来发展迅速。研究人员改进了图像识别技术的算法，识别准确率明显提高。"
       "多家医院开展临床试验，评估新算法在肿瘤诊断中的效果。专家认为，图像识别技术将改变医学影像诊断。";
   const auto tags = Tags("", text, /*unspaced=*/true);
-  std::vector<std::string> names;
-  for (const auto& t : tags) names.push_back(t.name);
+  const std::vector<std::string> names = Names(tags);
   bool term = false;
   for (const std::string& name : names) {
     term = term || name == "图像识别技术";
