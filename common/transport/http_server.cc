@@ -267,13 +267,19 @@ struct HttpServerCallbacks {
       const std::size_t head_bytes = req.method.size() + req.path.size() +
                                      std::strlen(version ? version : "") + headers.bytes + params.bytes + 4;
       std::unique_ptr<HttpResponse> early;
+      // The route decides which token counts; its 404/405 is told only to
+      // clients that pass the server's token rule.
+      std::unique_ptr<HttpResponse> unrouted;
+      if (head_bytes <= o.max_header_bytes) unrouted = server->Match(req, &ex->route);
       if (head_bytes > o.max_header_bytes) {
         early = std::make_unique<HttpResponse>(
             HttpResponse::Error(431, fmt::format("request headers exceed {} bytes", o.max_header_bytes)));
-      } else if (!server->Authorized(req)) {
+      } else if (!server->Authorized(req, ex->route)) {
+        // Answered before the body is read: without the token, a client
+        // never makes the server hold a body.
         early = std::make_unique<HttpResponse>(HttpResponse::Error(401, "missing or wrong bearer token"));
-      } else if (auto routed = server->Match(req, &ex->route)) {
-        early = std::move(routed);
+      } else if (unrouted) {
+        early = std::move(unrouted);
       } else if (const std::string& length = req.Header("content-length"); !length.empty()) {
         uint64_t n = 0;
         auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
@@ -365,10 +371,22 @@ HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Route(const std::string& method, const std::string& pattern, HttpHandler handler,
                        std::size_t max_body_bytes) {
-  routes_.push_back({method, Segments(pattern), std::move(handler), max_body_bytes});
+  Route(method, pattern, std::move(handler), RouteOptions{.max_body_bytes = max_body_bytes});
 }
 
-bool HttpServer::Authorized(const HttpRequest& request) const {
+void HttpServer::Route(const std::string& method, const std::string& pattern, HttpHandler handler,
+                       RouteOptions route_options) {
+  routes_.push_back({method, Segments(pattern), std::move(handler), route_options.max_body_bytes,
+                     std::move(route_options.tokens)});
+}
+
+bool HttpServer::Authorized(const HttpRequest& request, const Route_* route) const {
+  if (route != nullptr && route->tokens.has_value()) {
+    if (route->tokens->empty()) return true;
+    const std::string& authorization = request.Header("authorization");
+    return std::any_of(route->tokens->begin(), route->tokens->end(),
+                       [&](const std::string& token) { return authorization == "Bearer " + token; });
+  }
   if (options_.token.empty()) return true;
   for (const std::string& p : options_.public_paths) {
     if (p == request.path) return true;

@@ -46,10 +46,6 @@ HttpResponse Forward(const FeedsProxyOptions& o, const HttpRequest& req) {
     return HttpResponse::Error(403, "cross-origin requests are refused");
   }
   if (origin == "null") return HttpResponse::Error(403, "cross-origin requests are refused");
-  if (!o.ingest_has_token && !o.store_token.empty() &&
-      req.Header("authorization") != "Bearer " + o.store_token) {
-    return HttpResponse::Error(401, "missing or wrong bearer token");
-  }
   std::string url = o.ingest_url + req.path;
   char separator = '?';
   for (const auto& [name, value] : req.params) {
@@ -57,7 +53,7 @@ HttpResponse Forward(const FeedsProxyOptions& o, const HttpRequest& req) {
     separator = '&';
   }
   std::vector<std::string> headers;
-  if (o.ingest_has_token && !req.Header("authorization").empty()) {
+  if (!o.ingest_token.empty() && !req.Header("authorization").empty()) {
     headers.push_back("Authorization: " + req.Header("authorization"));
   }
   if (!req.Header("content-type").empty()) headers.push_back("Content-Type: " + req.Header("content-type"));
@@ -80,16 +76,22 @@ HttpResponse Forward(const FeedsProxyOptions& o, const HttpRequest& req) {
 
 void InstallFeedsProxy(HttpServer& server, const FeedsProxyOptions& options) {
   auto forward = [options](const HttpRequest& req) { return Forward(options, req); };
-  for (const char* path : {"/v1/feeds", "/v1/feeds.opml", "/v1/poll", "/v1/imports/*"}) {
-    server.AddPublicPath(path);
+  // Ingest's token when known, else the store's, else none (open).
+  std::vector<std::string> tokens;
+  if (!options.ingest_token.empty()) {
+    tokens.push_back(options.ingest_token);
+  } else if (!options.store_token.empty()) {
+    tokens.push_back(options.store_token);
   }
-  server.Route("GET", "/v1/feeds", forward);
-  server.Route("POST", "/v1/feeds", forward);
-  server.Route("DELETE", "/v1/feeds", forward);
-  server.Route("GET", "/v1/feeds.opml", forward);
-  server.Route("POST", "/v1/feeds.opml", forward, options.max_import_bytes);
-  server.Route("POST", "/v1/poll", forward);
-  server.Route("GET", "/v1/imports/{id}", forward);
+  const RouteOptions route{.tokens = tokens};
+  server.Route("GET", "/v1/feeds", forward, route);
+  server.Route("POST", "/v1/feeds", forward, route);
+  server.Route("DELETE", "/v1/feeds", forward, route);
+  server.Route("GET", "/v1/feeds.opml", forward, route);
+  server.Route("POST", "/v1/feeds.opml", forward,
+               RouteOptions{.max_body_bytes = options.max_import_bytes, .tokens = tokens});
+  server.Route("POST", "/v1/poll", forward, route);
+  server.Route("GET", "/v1/imports/{id}", forward, route);
 }
 
 }  // namespace newsflow::store

@@ -225,6 +225,44 @@ TEST_F(HttpServerTest, TokenIsRequiredExceptOnPublicPaths) {
   EXPECT_EQ(health->status, 200);
 }
 
+TEST_F(HttpServerTest, RouteTokensReplaceTheServersAndAreCheckedBeforeTheBody) {
+  server_ =
+      std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = "s3cret"});
+  auto echo = [](const HttpRequest& req) { return HttpResponse::Json(200, {{"bytes", req.body.size()}}); };
+  server_->Route("POST", "/upload", echo, RouteOptions{.max_body_bytes = 8 << 20, .tokens = {{"a", "b"}}});
+  server_->Route("POST", "/open", echo, RouteOptions{.tokens = std::vector<std::string>{}});
+  server_->Route("POST", "/server", echo);
+  ASSERT_THAT(server_->Start(), IsOk());
+  port_ = server_->port();
+  // Announces 4 MB and sends none of it: without one of the route's tokens
+  // the answer comes from the headers alone.
+  for (const char* auth : {"", "Authorization: Bearer s3cret\r\n", "Authorization: Bearer c\r\n"}) {
+    std::string response = Exchange(std::string("POST /upload HTTP/1.1\r\nHost: t\r\n") + auth +
+                                    "Content-Length: 4000000\r\n\r\n");
+    EXPECT_EQ(StatusOf(response), 401) << auth << response;
+  }
+  for (const char* token : {"a", "b"}) {
+    auto res =
+        Client().Post("/upload", {{"Authorization", std::string("Bearer ") + token}}, "xyz", "text/plain");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << token;
+    EXPECT_EQ(nlohmann::json::parse(res->body)["bytes"], 3);
+  }
+  auto open = Client().Post("/open", "x", "text/plain");
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 200) << "an empty list of tokens needs none";
+  auto server = Client().Post("/server", {{"Authorization", "Bearer a"}}, "x", "text/plain");
+  ASSERT_TRUE(server);
+  EXPECT_EQ(server->status, 401) << "a route's tokens open that route only";
+  // Unknown paths and wrong methods still ask for the server's token first.
+  auto unknown = Client().Get("/nothing");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 401);
+  auto wrong_method = Client().Get("/upload", {{"Authorization", "Bearer a"}});
+  ASSERT_TRUE(wrong_method);
+  EXPECT_EQ(wrong_method->status, 401);
+}
+
 TEST_F(HttpServerTest, PublicPathEndingInStarIsAPrefix) {
   ASSERT_NO_FATAL_FAILURE(Start({.token = "s3cret", .public_paths = {"/healthz", "/items/*"}}));
   auto below = Client().Get("/items/1");
