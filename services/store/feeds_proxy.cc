@@ -46,6 +46,9 @@ HttpResponse Forward(const FeedsProxyOptions& o, const HttpRequest& req) {
     return HttpResponse::Error(403, "cross-origin requests are refused");
   }
   if (origin == "null") return HttpResponse::Error(403, "cross-origin requests are refused");
+  if ((req.method == "GET" || req.method == "HEAD") && !req.body.empty()) {
+    return HttpResponse::Error(400, "a GET or HEAD request carries no body");
+  }
   std::string url = o.ingest_url + req.path;
   char separator = '?';
   for (const auto& [name, value] : req.params) {

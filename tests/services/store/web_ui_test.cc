@@ -235,6 +235,19 @@ TEST(FeedsProxyTest, RefusesAWrongTokenBeforeReadingTheBody) {
   }
 }
 
+TEST(FeedsProxyTest, RefusesABodyOnGetAndHead) {
+  auto ingest = StartEcho("");
+  auto store = StartServer("", [&](HttpServer& s) {
+    InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", ingest->port())});
+  });
+  for (const char* method : {"GET", "HEAD"}) {
+    const std::string answer = AnswerWithoutBody(
+        store->port(),
+        std::string(method) + " /v1/feeds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}");
+    EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 400")) << method;
+  }
+}
+
 TEST(FeedsProxyTest, RefusesOtherOriginsAndExplainsMissingOrDownIngest) {
   auto ingest = StartEcho("");
   auto store = StartServer("", [&](HttpServer& s) {
