@@ -1,5 +1,6 @@
 #include "services/store/feeds_proxy.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 #include <vector>
@@ -49,7 +50,15 @@ HttpResponse Forward(const FeedsProxyOptions& o, const HttpRequest& req) {
   if ((req.method == "GET" || req.method == "HEAD") && !req.body.empty()) {
     return HttpResponse::Error(400, "a GET or HEAD request carries no body");
   }
-  std::string url = o.ingest_url + req.path;
+  // The path arrives percent-decoded: each segment is escaped again, so a
+  // path parameter ("/v1/imports/{id}") with '?', '#', '%' or a space
+  // reaches ingest as the same single segment.
+  std::string url = o.ingest_url;
+  for (std::size_t start = 1; start <= req.path.size();) {
+    const std::size_t slash = std::min(req.path.find('/', start), req.path.size());
+    url += '/' + Escape(std::string_view(req.path).substr(start, slash - start));
+    start = slash + 1;
+  }
   char separator = '?';
   for (const auto& [name, value] : req.params) {
     url += fmt::format("{}{}={}", separator, Escape(name), Escape(value));

@@ -122,6 +122,9 @@ std::unique_ptr<HttpServer> StartEcho(const std::string& token) {
     s.Route("GET", "/v1/feeds", echo);
     s.Route("POST", "/v1/feeds", echo);
     s.Route("DELETE", "/v1/feeds", echo);
+    s.Route("GET", "/v1/imports/{id}", [](const HttpRequest& req) {
+      return HttpResponse::Json(200, {{"id", req.PathParam("id")}});
+    });
     s.Route("GET", "/v1/feeds.opml", [](const HttpRequest&) {
       return HttpResponse::Text(200, "<opml version=\"2.0\"/>", "text/x-opml; charset=utf-8");
     });
@@ -233,6 +236,19 @@ TEST(FeedsProxyTest, RefusesAWrongTokenBeforeReadingTheBody) {
     EXPECT_EQ(added->status, 201) << added->body;
     EXPECT_EQ(nlohmann::json::parse(added->body)["body"], R"({"url": "https://example.org/x.xml"})");
   }
+}
+
+TEST(FeedsProxyTest, PathParameterReachesIngestAsOneSegment) {
+  auto ingest = StartEcho("");
+  auto store = StartServer("", [&](HttpServer& s) {
+    InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", ingest->port())});
+  });
+  // The store decodes the path; forwarded as decoded, '?' would start a
+  // query, '#' a fragment and the space break the URL.
+  auto res = ClientOf(*store).Get("/v1/imports/7%20x%3Fy%3D1%23z%25");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(nlohmann::json::parse(res->body)["id"], "7 x?y=1#z%");
 }
 
 TEST(FeedsProxyTest, RefusesABodyOnGetAndHead) {
