@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 
 #include "common/log/logging.h"
+#include "common/transport/secret_compare.h"
 
 namespace newsflow {
 namespace {
@@ -385,7 +386,7 @@ bool HttpServer::Authorized(const HttpRequest& request, const Route_* route) con
     if (route->tokens->empty()) return true;
     const std::string& authorization = request.Header("authorization");
     return std::any_of(route->tokens->begin(), route->tokens->end(),
-                       [&](const std::string& token) { return authorization == "Bearer " + token; });
+                       [&](const std::string& token) { return BearerMatches(authorization, token); });
   }
   if (options_.token.empty()) return true;
   for (const std::string& p : options_.public_paths) {
@@ -398,9 +399,9 @@ bool HttpServer::Authorized(const HttpRequest& request, const Route_* route) con
   if ((request.method == "GET" || request.method == "HEAD") && request.HasParam("access_token") &&
       std::find(options_.query_token_paths.begin(), options_.query_token_paths.end(), request.path) !=
           options_.query_token_paths.end()) {
-    return request.Param("access_token") == options_.token;
+    return SecretEquals(request.Param("access_token"), options_.token);
   }
-  return request.Header("authorization") == "Bearer " + options_.token;
+  return BearerMatches(request.Header("authorization"), options_.token);
 }
 
 std::unique_ptr<HttpResponse> HttpServer::Match(HttpRequest& request, const Route_** route) const {

@@ -16,6 +16,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "common/transport/secret_compare.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow {
@@ -261,6 +262,21 @@ TEST_F(HttpServerTest, RouteTokensReplaceTheServersAndAreCheckedBeforeTheBody) {
   auto wrong_method = Client().Get("/upload", {{"Authorization", "Bearer a"}});
   ASSERT_TRUE(wrong_method);
   EXPECT_EQ(wrong_method->status, 401);
+}
+
+TEST(SecretCompareTest, EqualOnlyWhenEveryByteIs) {
+  EXPECT_TRUE(SecretEquals("s3cret", "s3cret"));
+  EXPECT_TRUE(SecretEquals("", ""));
+  EXPECT_FALSE(SecretEquals("s3cret", "s3creT"));
+  EXPECT_FALSE(SecretEquals("s3cret", "x3cret"));
+  EXPECT_FALSE(SecretEquals("s3cret", "s3cre"));
+  EXPECT_FALSE(SecretEquals("s3cre", "s3cret"));
+  EXPECT_FALSE(SecretEquals(std::string_view("a\0b", 3), std::string_view("a\0c", 3)));
+  EXPECT_TRUE(BearerMatches("Bearer s3cret", "s3cret"));
+  EXPECT_FALSE(BearerMatches("Bearer s3cret ", "s3cret"));
+  EXPECT_FALSE(BearerMatches("bearer s3cret", "s3cret"));
+  EXPECT_FALSE(BearerMatches("s3cret", "s3cret"));
+  EXPECT_FALSE(BearerMatches("Bearer ", "s3cret"));
 }
 
 TEST_F(HttpServerTest, PublicPathEndingInStarIsAPrefix) {
