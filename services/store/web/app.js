@@ -129,14 +129,13 @@
     }
   }
 
-  // realm 'store' sends the store's token; 'feeds' the ingest token (or the
-  // store's when none is saved).
+  // realm 'store' sends the store's token; 'feeds' only the token saved for
+  // feeds, never the store's (which ingest is not to see): without one the
+  // feeds answer 401 and the page asks for it.
   async function api(path, options = {}) {
     const realm = options.realm || 'store';
     const headers = Object.assign({}, options.headers);
-    const token = realm === 'feeds'
-      ? localStorage.getItem(FEEDS_TOKEN_KEY) || localStorage.getItem(TOKEN_KEY)
-      : localStorage.getItem(TOKEN_KEY);
+    const token = localStorage.getItem(realm === 'feeds' ? FEEDS_TOKEN_KEY : TOKEN_KEY);
     if (token) headers.Authorization = 'Bearer ' + token;
     let body = options.body;
     if (body !== undefined && typeof body !== 'string') {
@@ -170,7 +169,7 @@
   function askToken(realm) {
     tokenBar.dataset.realm = realm;
     tokenLabel.textContent = realm === 'feeds'
-      ? 'Feeds need ingest\'s API token (ingest.api.token):'
+      ? 'Feeds need ingest\'s API token (ingest.api.token; the store\'s when ingest has none):'
       : 'This store needs its API token (store.http.token):';
     tokenBar.hidden = false;
   }
