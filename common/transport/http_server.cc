@@ -543,6 +543,9 @@ absl::StatusOr<std::string> HttpServer::Start() {
   // One thread: the daemon's own polling thread (MHD refuses a pool of one).
   if (options_.threads > 1) items.push_back(item(MHD_OPTION_THREAD_POOL_SIZE, options_.threads));
   items.push_back(item(MHD_OPTION_END, 0));
+  // A fixed port is known before the first request can come in; port 0's
+  // is read back below.
+  port_.store(options_.port, std::memory_order_release);
   daemon_ = MHD_start_daemon(flags, static_cast<uint16_t>(options_.port), nullptr, nullptr,
                              &HttpServerCallbacks::OnRequest, this,
                              // First, so that it receives every message.
@@ -557,11 +560,11 @@ absl::StatusOr<std::string> HttpServer::Start() {
   }
   keepalive_thread_ = std::thread([this] { KeepAliveLoop(); });
   const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
-  port_ = info != nullptr ? info->port : options_.port;
+  port_.store(info != nullptr ? info->port : options_.port, std::memory_order_release);
   const std::string host = ipv6 && options_.address.find(':') != std::string::npos
                                ? "[" + options_.address + "]"
                                : options_.address;
-  return fmt::format("http://{}:{}", host, port_);
+  return fmt::format("http://{}:{}", host, port_.load());
 }
 
 void HttpServer::Stop() {

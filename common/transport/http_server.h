@@ -240,7 +240,9 @@ class HttpServer {
   absl::StatusOr<std::string> Start();
   // Closes every connection and waits for running handlers. Idempotent.
   void Stop();
-  int port() const { return port_; }
+  // The bound port; handlers may read it (from the first request on, even
+  // while Start() is returning).
+  int port() const { return port_.load(std::memory_order_acquire); }
   const HttpServerOptions& options() const { return options_; }
 
   // Requests answered with a 4xx/5xx produced by the server itself (limits,
@@ -282,7 +284,8 @@ class HttpServer {
   HttpServerOptions options_;
   std::vector<Route_> routes_;
   MHD_Daemon* daemon_ = nullptr;
-  int port_ = 0;
+  // Written by Start() while the daemon may already run handlers that read it.
+  std::atomic<int> port_{0};
   std::atomic<uint64_t> rejected_{0};
   const std::shared_ptr<HttpStreamStats> stream_stats_ = std::make_shared<HttpStreamStats>();
 

@@ -279,6 +279,43 @@ TEST(SecretCompareTest, EqualOnlyWhenEveryByteIs) {
   EXPECT_FALSE(BearerMatches("Bearer ", "s3cret"));
 }
 
+// A handler may read port() (the store's status page names its own URL
+// with it) from the very first request, which can arrive while Start() is
+// still returning: a fixed port is known by then.
+TEST_F(HttpServerTest, HandlersSeeTheFixedPortFromTheFirstRequest) {
+  int free_port = 0;
+  {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    socklen_t len = sizeof(addr);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    free_port = ntohs(addr.sin_port);
+    close(fd);
+  }
+  server_ = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = free_port});
+  HttpServer* server = server_.get();
+  server_->Route("GET", "/port", [server](const HttpRequest&) {
+    return HttpResponse::Json(200, {{"port", server->port()}});
+  });
+  // Requests sent as soon as the port accepts, racing Start().
+  std::string first;
+  std::thread client([&] {
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (first.empty() && Clock::now() < deadline) {
+      RawConnection c(free_port, 2000);
+      if (c.connected() && c.Send("GET /port HTTP/1.1\r\nHost: t\r\n\r\n")) first = c.ReadResponse();
+    }
+  });
+  EXPECT_THAT(server_->Start(), IsOk());  // the client thread is joined either way
+  client.join();
+  EXPECT_EQ(StatusOf(first), 200) << first;
+  EXPECT_EQ(BodyOf(first)["port"], free_port);
+  EXPECT_EQ(server_->port(), free_port);
+}
+
 TEST_F(HttpServerTest, PublicPathEndingInStarIsAPrefix) {
   ASSERT_NO_FATAL_FAILURE(Start({.token = "s3cret", .public_paths = {"/healthz", "/items/*"}}));
   auto below = Client().Get("/items/1");
