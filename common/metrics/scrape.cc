@@ -94,7 +94,13 @@ absl::StatusOr<HttpReply> HttpRequestTo(const std::string& method, const std::st
   curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));  // NOLINT
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &AppendBody);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
-  if (method != "GET") curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+  // Always named: with a body, curl would otherwise send POST whatever
+  // `method` says. HEAD is curl's NOBODY, so that it waits for no body.
+  if (method == "HEAD") {
+    curl_easy_setopt(curl.get(), CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
   if (!body.empty()) {
     curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));

@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 
 #include "common/log/logging.h"
+#include "common/transport/secret_compare.h"
 
 namespace newsflow {
 namespace {
@@ -267,13 +268,19 @@ struct HttpServerCallbacks {
       const std::size_t head_bytes = req.method.size() + req.path.size() +
                                      std::strlen(version ? version : "") + headers.bytes + params.bytes + 4;
       std::unique_ptr<HttpResponse> early;
+      // The route decides which token counts; its 404/405 is told only to
+      // clients that pass the server's token rule.
+      std::unique_ptr<HttpResponse> unrouted;
+      if (head_bytes <= o.max_header_bytes) unrouted = server->Match(req, &ex->route);
       if (head_bytes > o.max_header_bytes) {
         early = std::make_unique<HttpResponse>(
             HttpResponse::Error(431, fmt::format("request headers exceed {} bytes", o.max_header_bytes)));
-      } else if (!server->Authorized(req)) {
+      } else if (!server->Authorized(req, ex->route)) {
+        // Answered before the body is read: without the token, a client
+        // never makes the server hold a body.
         early = std::make_unique<HttpResponse>(HttpResponse::Error(401, "missing or wrong bearer token"));
-      } else if (auto routed = server->Match(req, &ex->route)) {
-        early = std::move(routed);
+      } else if (unrouted) {
+        early = std::move(unrouted);
       } else if (const std::string& length = req.Header("content-length"); !length.empty()) {
         uint64_t n = 0;
         auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
@@ -365,10 +372,22 @@ HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Route(const std::string& method, const std::string& pattern, HttpHandler handler,
                        std::size_t max_body_bytes) {
-  routes_.push_back({method, Segments(pattern), std::move(handler), max_body_bytes});
+  Route(method, pattern, std::move(handler), RouteOptions{.max_body_bytes = max_body_bytes});
 }
 
-bool HttpServer::Authorized(const HttpRequest& request) const {
+void HttpServer::Route(const std::string& method, const std::string& pattern, HttpHandler handler,
+                       RouteOptions route_options) {
+  routes_.push_back({method, Segments(pattern), std::move(handler), route_options.max_body_bytes,
+                     std::move(route_options.tokens)});
+}
+
+bool HttpServer::Authorized(const HttpRequest& request, const Route_* route) const {
+  if (route != nullptr && route->tokens.has_value()) {
+    if (route->tokens->empty()) return true;
+    const std::string& authorization = request.Header("authorization");
+    return std::any_of(route->tokens->begin(), route->tokens->end(),
+                       [&](const std::string& token) { return BearerMatches(authorization, token); });
+  }
   if (options_.token.empty()) return true;
   for (const std::string& p : options_.public_paths) {
     if (p == request.path) return true;
@@ -380,9 +399,9 @@ bool HttpServer::Authorized(const HttpRequest& request) const {
   if ((request.method == "GET" || request.method == "HEAD") && request.HasParam("access_token") &&
       std::find(options_.query_token_paths.begin(), options_.query_token_paths.end(), request.path) !=
           options_.query_token_paths.end()) {
-    return request.Param("access_token") == options_.token;
+    return SecretEquals(request.Param("access_token"), options_.token);
   }
-  return request.Header("authorization") == "Bearer " + options_.token;
+  return BearerMatches(request.Header("authorization"), options_.token);
 }
 
 std::unique_ptr<HttpResponse> HttpServer::Match(HttpRequest& request, const Route_** route) const {
@@ -524,6 +543,9 @@ absl::StatusOr<std::string> HttpServer::Start() {
   // One thread: the daemon's own polling thread (MHD refuses a pool of one).
   if (options_.threads > 1) items.push_back(item(MHD_OPTION_THREAD_POOL_SIZE, options_.threads));
   items.push_back(item(MHD_OPTION_END, 0));
+  // A fixed port is known before the first request can come in; port 0's
+  // is read back below.
+  port_.store(options_.port, std::memory_order_release);
   daemon_ = MHD_start_daemon(flags, static_cast<uint16_t>(options_.port), nullptr, nullptr,
                              &HttpServerCallbacks::OnRequest, this,
                              // First, so that it receives every message.
@@ -538,11 +560,11 @@ absl::StatusOr<std::string> HttpServer::Start() {
   }
   keepalive_thread_ = std::thread([this] { KeepAliveLoop(); });
   const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
-  port_ = info != nullptr ? info->port : options_.port;
+  port_.store(info != nullptr ? info->port : options_.port, std::memory_order_release);
   const std::string host = ipv6 && options_.address.find(':') != std::string::npos
                                ? "[" + options_.address + "]"
                                : options_.address;
-  return fmt::format("http://{}:{}", host, port_);
+  return fmt::format("http://{}:{}", host, port_.load());
 }
 
 void HttpServer::Stop() {

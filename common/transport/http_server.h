@@ -9,7 +9,9 @@
 //   - routes match method and path: wrong method -> 405 with an Allow header,
 //     unknown path -> 404;
 //   - optional bearer token: every path but the public ones (/healthz) needs
-//     "Authorization: Bearer <token>", else 401;
+//     "Authorization: Bearer <token>", else 401; a route may name its own
+//     tokens instead (RouteOptions::tokens). Either is checked once the
+//     headers are in, before any byte of the body is read or buffered;
 //   - request headers larger than max_header_bytes -> 431;
 //   - bodies larger than max_body_bytes -> 413 (answered before the body is
 //     read when Content-Length announces it; never buffered past the limit);
@@ -51,6 +53,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -195,6 +198,18 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Per-route settings (HttpServer::Route).
+struct RouteOptions {
+  std::size_t max_body_bytes = 0;  // overrides the server's body limit; 0 = the server's
+  // Set: the bearer tokens this route accepts ("Authorization: Bearer T"
+  // with T one of them), instead of the server's token, public paths and
+  // query tokens; an empty list = no token needed. For a route that answers
+  // for another service with its own token (a proxy): checked, like the
+  // server's token, before the body is read, so that a client without it
+  // never makes the server hold a body.
+  std::optional<std::vector<std::string>> tokens;
+};
+
 class HttpServer {
  public:
   explicit HttpServer(HttpServerOptions options);
@@ -208,6 +223,9 @@ class HttpServer {
   // this route (0 = the server's), e.g. for a file upload.
   void Route(const std::string& method, const std::string& pattern, HttpHandler handler,
              std::size_t max_body_bytes = 0);
+  // As above, with the route's own body limit and tokens (RouteOptions).
+  void Route(const std::string& method, const std::string& pattern, HttpHandler handler,
+             RouteOptions route_options);
 
   // Also accepts the token as ?access_token= on GETs of `path` (see
   // HttpServerOptions::query_token_paths). Call before Start().
@@ -222,7 +240,9 @@ class HttpServer {
   absl::StatusOr<std::string> Start();
   // Closes every connection and waits for running handlers. Idempotent.
   void Stop();
-  int port() const { return port_; }
+  // The bound port; handlers may read it (from the first request on, even
+  // while Start() is returning).
+  int port() const { return port_.load(std::memory_order_acquire); }
   const HttpServerOptions& options() const { return options_; }
 
   // Requests answered with a 4xx/5xx produced by the server itself (limits,
@@ -239,7 +259,8 @@ class HttpServer {
     std::string method;
     std::vector<std::string> segments;
     HttpHandler handler;
-    std::size_t max_body_bytes = 0;  // 0 = the server's
+    std::size_t max_body_bytes = 0;                  // 0 = the server's
+    std::optional<std::vector<std::string>> tokens;  // set: replaces the server's token rule
   };
   struct Exchange;  // one request in flight
 
@@ -251,7 +272,9 @@ class HttpServer {
   }
   // Route lookup: the response for 404/405, or nullptr with `*route` set.
   std::unique_ptr<HttpResponse> Match(HttpRequest& request, const Route_** route) const;
-  bool Authorized(const HttpRequest& request) const;
+  // Whether `request` may go on to `route` (nullptr: no route matched, the
+  // server's rule applies).
+  bool Authorized(const HttpRequest& request, const Route_* route) const;
   int Send(MHD_Connection* connection, const HttpResponse& response);
   // Registers a stream answered on `connection`.
   void AttachStream(const std::shared_ptr<HttpStream>& stream, MHD_Connection* connection);
@@ -261,7 +284,8 @@ class HttpServer {
   HttpServerOptions options_;
   std::vector<Route_> routes_;
   MHD_Daemon* daemon_ = nullptr;
-  int port_ = 0;
+  // Written by Start() while the daemon may already run handlers that read it.
+  std::atomic<int> port_{0};
   std::atomic<uint64_t> rejected_{0};
   const std::shared_ptr<HttpStreamStats> stream_stats_ = std::make_shared<HttpStreamStats>();
 

@@ -1,5 +1,6 @@
 #include "services/store/feeds_proxy.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 #include <vector>
@@ -46,18 +47,25 @@ HttpResponse Forward(const FeedsProxyOptions& o, const HttpRequest& req) {
     return HttpResponse::Error(403, "cross-origin requests are refused");
   }
   if (origin == "null") return HttpResponse::Error(403, "cross-origin requests are refused");
-  if (!o.ingest_has_token && !o.store_token.empty() &&
-      req.Header("authorization") != "Bearer " + o.store_token) {
-    return HttpResponse::Error(401, "missing or wrong bearer token");
+  if ((req.method == "GET" || req.method == "HEAD") && !req.body.empty()) {
+    return HttpResponse::Error(400, "a GET or HEAD request carries no body");
   }
-  std::string url = o.ingest_url + req.path;
+  // The path arrives percent-decoded: each segment is escaped again, so a
+  // path parameter ("/v1/imports/{id}") with '?', '#', '%' or a space
+  // reaches ingest as the same single segment.
+  std::string url = o.ingest_url;
+  for (std::size_t start = 1; start <= req.path.size();) {
+    const std::size_t slash = std::min(req.path.find('/', start), req.path.size());
+    url += '/' + Escape(std::string_view(req.path).substr(start, slash - start));
+    start = slash + 1;
+  }
   char separator = '?';
   for (const auto& [name, value] : req.params) {
     url += fmt::format("{}{}={}", separator, Escape(name), Escape(value));
     separator = '&';
   }
   std::vector<std::string> headers;
-  if (o.ingest_has_token && !req.Header("authorization").empty()) {
+  if (!o.ingest_token.empty() && !req.Header("authorization").empty()) {
     headers.push_back("Authorization: " + req.Header("authorization"));
   }
   if (!req.Header("content-type").empty()) headers.push_back("Content-Type: " + req.Header("content-type"));
@@ -80,16 +88,22 @@ HttpResponse Forward(const FeedsProxyOptions& o, const HttpRequest& req) {
 
 void InstallFeedsProxy(HttpServer& server, const FeedsProxyOptions& options) {
   auto forward = [options](const HttpRequest& req) { return Forward(options, req); };
-  for (const char* path : {"/v1/feeds", "/v1/feeds.opml", "/v1/poll", "/v1/imports/*"}) {
-    server.AddPublicPath(path);
+  // Ingest's token when known, else the store's, else none (open).
+  std::vector<std::string> tokens;
+  if (!options.ingest_token.empty()) {
+    tokens.push_back(options.ingest_token);
+  } else if (!options.store_token.empty()) {
+    tokens.push_back(options.store_token);
   }
-  server.Route("GET", "/v1/feeds", forward);
-  server.Route("POST", "/v1/feeds", forward);
-  server.Route("DELETE", "/v1/feeds", forward);
-  server.Route("GET", "/v1/feeds.opml", forward);
-  server.Route("POST", "/v1/feeds.opml", forward, options.max_import_bytes);
-  server.Route("POST", "/v1/poll", forward);
-  server.Route("GET", "/v1/imports/{id}", forward);
+  const RouteOptions route{.tokens = tokens};
+  server.Route("GET", "/v1/feeds", forward, route);
+  server.Route("POST", "/v1/feeds", forward, route);
+  server.Route("DELETE", "/v1/feeds", forward, route);
+  server.Route("GET", "/v1/feeds.opml", forward, route);
+  server.Route("POST", "/v1/feeds.opml", forward,
+               RouteOptions{.max_body_bytes = options.max_import_bytes, .tokens = tokens});
+  server.Route("POST", "/v1/poll", forward, route);
+  server.Route("GET", "/v1/imports/{id}", forward, route);
 }
 
 }  // namespace newsflow::store

@@ -6,11 +6,14 @@
 //   GET /v1/imports/{id}            POST /v1/poll
 //
 // The method, query, body, Content-Type and Authorization header go to
-// ingest unchanged, and ingest's status, body and Content-Type come back, so
-// the routes need ingest's token exactly when ingest's own API does (the
-// store does not check its own token on them). When ingest has no token but
-// the store has one, the store asks for its own instead, so that the proxy
-// never opens what the store's token closes.
+// ingest unchanged, and ingest's status, body and Content-Type come back.
+// The routes take ingest's token, not the store's, when the store's config
+// knows it (ingest.api.token); when ingest has no token but the store has
+// one, they take the store's, so that the proxy never opens what the store's
+// token closes; with neither they are open. The token is checked by the
+// store's server as soon as the headers are in (RouteOptions::tokens), so a
+// client without it is refused before any byte of its body (up to
+// max_import_bytes for an OPML upload) is read.
 //
 // A request whose Origin header names another site than its Host is refused
 // (403): without a token, a page elsewhere could otherwise make a browser
@@ -32,12 +35,12 @@ inline constexpr std::chrono::milliseconds kFeedsProxyTimeout(30000);
 
 struct FeedsProxyOptions {
   std::string ingest_url;                  // http://host:port of ingest.api; "" = not configured
-  bool ingest_has_token = false;           // ingest.api.token is set
+  std::string ingest_token;                // ingest.api.token ("" = none)
   std::string store_token;                 // store.http.token ("" = none)
   std::size_t max_import_bytes = 8 << 20;  // largest OPML upload forwarded
 };
 
-// Registers the routes on `server` and makes them public on it (see above).
+// Registers the routes on `server`, with their own token rule (see above).
 // Call before server.Start().
 void InstallFeedsProxy(HttpServer& server, const FeedsProxyOptions& options);
 

@@ -16,6 +16,12 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
                                const QueryLimits& limits, const std::map<std::string, uint64_t>& counters,
                                const RelatedFinder* related) {
   v1::QueryResponse response;
+  // Read before the scan: every article up to it is committed and seen by
+  // the scan, and one committed during the scan lies above it. A client
+  // that lists and then streams from last_sequence (the web reader) gets
+  // such an article replayed; read after the scan, it would be neither
+  // listed nor streamed.
+  response.set_last_sequence(store.LastSequence());
   std::size_t limit = request.limit() == 0 ? static_cast<std::size_t>(limits.default_limit)
                                            : std::min<std::size_t>(request.limit(), limits.max_limit);
   absl::StatusOr<std::vector<v1::Article>> articles = std::vector<v1::Article>{};
@@ -168,7 +174,6 @@ v1::QueryResponse ExecuteQuery(const ArticleStore& store, const v1::QueryRequest
       articles = absl::InvalidArgumentError("query has no kind");
       break;
   }
-  response.set_last_sequence(store.LastSequence());
   if (!articles.ok()) {
     response.set_ok(false);
     response.set_error(std::string(articles.status().message()));

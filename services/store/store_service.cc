@@ -52,7 +52,7 @@ FeedsProxyOptions FeedsProxyFor(const NewsflowConfig& config) {
   if (config.ingest.api_enabled && config.ingest.api_port != 0) {
     o.ingest_url = metrics::HttpBaseUrl(config.ingest.api_address, config.ingest.api_port);
   }
-  o.ingest_has_token = !config.ingest.api_token.empty();
+  o.ingest_token = config.ingest.api_token;
   o.store_token = config.store.http_token;
   return o;
 }

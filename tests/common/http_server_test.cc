@@ -16,6 +16,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "common/transport/secret_compare.h"
 #include "tests/testing/test_util.h"
 
 namespace newsflow {
@@ -223,6 +224,96 @@ TEST_F(HttpServerTest, TokenIsRequiredExceptOnPublicPaths) {
   auto health = Client().Get("/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
+}
+
+TEST_F(HttpServerTest, RouteTokensReplaceTheServersAndAreCheckedBeforeTheBody) {
+  server_ =
+      std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .token = "s3cret"});
+  auto echo = [](const HttpRequest& req) { return HttpResponse::Json(200, {{"bytes", req.body.size()}}); };
+  server_->Route("POST", "/upload", echo, RouteOptions{.max_body_bytes = 8 << 20, .tokens = {{"a", "b"}}});
+  server_->Route("POST", "/open", echo, RouteOptions{.tokens = std::vector<std::string>{}});
+  server_->Route("POST", "/server", echo);
+  ASSERT_THAT(server_->Start(), IsOk());
+  port_ = server_->port();
+  // Announces 4 MB and sends none of it: without one of the route's tokens
+  // the answer comes from the headers alone.
+  for (const char* auth : {"", "Authorization: Bearer s3cret\r\n", "Authorization: Bearer c\r\n"}) {
+    std::string response = Exchange(std::string("POST /upload HTTP/1.1\r\nHost: t\r\n") + auth +
+                                    "Content-Length: 4000000\r\n\r\n");
+    EXPECT_EQ(StatusOf(response), 401) << auth << response;
+  }
+  for (const char* token : {"a", "b"}) {
+    auto res =
+        Client().Post("/upload", {{"Authorization", std::string("Bearer ") + token}}, "xyz", "text/plain");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << token;
+    EXPECT_EQ(nlohmann::json::parse(res->body)["bytes"], 3);
+  }
+  auto open = Client().Post("/open", "x", "text/plain");
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 200) << "an empty list of tokens needs none";
+  auto server = Client().Post("/server", {{"Authorization", "Bearer a"}}, "x", "text/plain");
+  ASSERT_TRUE(server);
+  EXPECT_EQ(server->status, 401) << "a route's tokens open that route only";
+  // Unknown paths and wrong methods still ask for the server's token first.
+  auto unknown = Client().Get("/nothing");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 401);
+  auto wrong_method = Client().Get("/upload", {{"Authorization", "Bearer a"}});
+  ASSERT_TRUE(wrong_method);
+  EXPECT_EQ(wrong_method->status, 401);
+}
+
+TEST(SecretCompareTest, EqualOnlyWhenEveryByteIs) {
+  EXPECT_TRUE(SecretEquals("s3cret", "s3cret"));
+  EXPECT_TRUE(SecretEquals("", ""));
+  EXPECT_FALSE(SecretEquals("s3cret", "s3creT"));
+  EXPECT_FALSE(SecretEquals("s3cret", "x3cret"));
+  EXPECT_FALSE(SecretEquals("s3cret", "s3cre"));
+  EXPECT_FALSE(SecretEquals("s3cre", "s3cret"));
+  EXPECT_FALSE(SecretEquals(std::string_view("a\0b", 3), std::string_view("a\0c", 3)));
+  EXPECT_TRUE(BearerMatches("Bearer s3cret", "s3cret"));
+  EXPECT_FALSE(BearerMatches("Bearer s3cret ", "s3cret"));
+  EXPECT_FALSE(BearerMatches("bearer s3cret", "s3cret"));
+  EXPECT_FALSE(BearerMatches("s3cret", "s3cret"));
+  EXPECT_FALSE(BearerMatches("Bearer ", "s3cret"));
+}
+
+// A handler may read port() (the store's status page names its own URL
+// with it) from the very first request, which can arrive while Start() is
+// still returning: a fixed port is known by then.
+TEST_F(HttpServerTest, HandlersSeeTheFixedPortFromTheFirstRequest) {
+  int free_port = 0;
+  {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    socklen_t len = sizeof(addr);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    free_port = ntohs(addr.sin_port);
+    close(fd);
+  }
+  server_ = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = free_port});
+  HttpServer* server = server_.get();
+  server_->Route("GET", "/port", [server](const HttpRequest&) {
+    return HttpResponse::Json(200, {{"port", server->port()}});
+  });
+  // Requests sent as soon as the port accepts, racing Start().
+  std::string first;
+  std::thread client([&] {
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (first.empty() && Clock::now() < deadline) {
+      RawConnection c(free_port, 2000);
+      if (c.connected() && c.Send("GET /port HTTP/1.1\r\nHost: t\r\n\r\n")) first = c.ReadResponse();
+    }
+  });
+  EXPECT_THAT(server_->Start(), IsOk());  // the client thread is joined either way
+  client.join();
+  EXPECT_EQ(StatusOf(first), 200) << first;
+  EXPECT_EQ(BodyOf(first)["port"], free_port);
+  EXPECT_EQ(server_->port(), free_port);
 }
 
 TEST_F(HttpServerTest, PublicPathEndingInStarIsAPrefix) {

@@ -1,8 +1,13 @@
 #include "common/metrics/scrape.h"
 
+#include <chrono>
+#include <string>
+
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "common/metrics/metrics.h"
+#include "common/transport/http_server.h"
 
 namespace newsflow::metrics {
 namespace {
@@ -59,6 +64,33 @@ TEST(ScrapeTest, UnspecifiedBindAddressesAreReachedOnLoopback) {
   EXPECT_EQ(HttpBaseUrl("0.0.0.0", 8480), "http://127.0.0.1:8480");
   EXPECT_EQ(HttpBaseUrl("::", 8480), "http://[::1]:8480");
   EXPECT_EQ(HttpBaseUrl("10.0.0.5", 1), "http://10.0.0.5:1");
+}
+
+// The method is the one asked for, with a body or without: curl alone
+// turns a request with a body into a POST.
+TEST(ScrapeTest, HttpRequestSendsTheMethodItIsGiven) {
+  HttpServer server({.address = "127.0.0.1", .port = 0});
+  for (const char* method : {"GET", "POST", "PUT", "DELETE"}) {
+    server.Route(method, "/echo", [](const HttpRequest& req) {
+      return HttpResponse::Json(200, {{"method", req.method}, {"body", req.body}});
+    });
+  }
+  auto url = server.Start();
+  ASSERT_TRUE(url.ok()) << url.status();
+  for (const std::string method : {"GET", "POST", "PUT", "DELETE"}) {
+    for (const std::string body : {"", "{}"}) {
+      auto reply = HttpRequestTo(method, *url + "/echo", {}, body, std::chrono::seconds(10));
+      ASSERT_TRUE(reply.ok()) << reply.status();
+      ASSERT_EQ(reply->status, 200) << method << " " << body << ": " << reply->body;
+      auto json = nlohmann::json::parse(reply->body);
+      EXPECT_EQ(json["method"], method) << "with body '" << body << "'";
+      EXPECT_EQ(json["body"], body) << method;
+    }
+  }
+  auto head = HttpRequestTo("HEAD", *url + "/echo", {}, "", std::chrono::seconds(10));
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->body, "");
 }
 
 }  // namespace

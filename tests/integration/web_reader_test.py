@@ -323,9 +323,20 @@ store:
         feed = "https://feeds.example.org/harbour.xml"
         driver.get(base + "/#/feeds")
         wait.until(lambda d: "token" in d.find_element(By.CSS_SELECTOR, ".table-wrap").text)
+        # The Authorization each feeds request carries: never the store's
+        # token, which is not ingest's to see.
+        driver.execute_script(
+            "window.feedsAuth = []; const plain = window.fetch;"
+            "window.fetch = function (path, options) {"
+            "  if (String(path).startsWith('/v1/feeds'))"
+            "    window.feedsAuth.push(((options || {}).headers || {}).Authorization || '');"
+            "  return plain.apply(this, arguments); };")
         driver.find_element(By.ID, "feed-url").send_keys(feed)
         driver.find_element(By.CSS_SELECTOR, "form.tools button[type=submit]").click()
         wait.until(lambda d: "refused" in d.find_element(By.CSS_SELECTOR, "p.message").text)
+        sent = driver.execute_script("return window.feedsAuth")
+        check(sent and not any(STORE_TOKEN in a for a in sent),
+              f"feeds requests carried the store's token: {sent}")
         check(driver.find_element(By.ID, "token-bar").is_displayed(), "no token field offered")
         check("ingest" in driver.find_element(By.ID, "token-label").text, "the page asks for the wrong token")
         shot("feeds-refused")

@@ -129,14 +129,13 @@
     }
   }
 
-  // realm 'store' sends the store's token; 'feeds' the ingest token (or the
-  // store's when none is saved).
+  // realm 'store' sends the store's token; 'feeds' only the token saved for
+  // feeds, never the store's (which ingest is not to see): without one the
+  // feeds answer 401 and the page asks for it.
   async function api(path, options = {}) {
     const realm = options.realm || 'store';
     const headers = Object.assign({}, options.headers);
-    const token = realm === 'feeds'
-      ? localStorage.getItem(FEEDS_TOKEN_KEY) || localStorage.getItem(TOKEN_KEY)
-      : localStorage.getItem(TOKEN_KEY);
+    const token = localStorage.getItem(realm === 'feeds' ? FEEDS_TOKEN_KEY : TOKEN_KEY);
     if (token) headers.Authorization = 'Bearer ' + token;
     let body = options.body;
     if (body !== undefined && typeof body !== 'string') {
@@ -170,7 +169,7 @@
   function askToken(realm) {
     tokenBar.dataset.realm = realm;
     tokenLabel.textContent = realm === 'feeds'
-      ? 'Feeds need ingest\'s API token (ingest.api.token):'
+      ? 'Feeds need ingest\'s API token (ingest.api.token; the store\'s when ingest has none):'
       : 'This store needs its API token (store.http.token):';
     tokenBar.hidden = false;
   }
@@ -241,6 +240,12 @@
     setView(filters.tag || filters.source ? '' : 'stream', heading);
     const shown = new Set();
     let lastSequence = 0;
+    // Where the stream starts: the list answer's last_sequence, which the
+    // store reads before its scan, so an article stored during or after the
+    // list lies above it and is replayed. The highest sequence listed is no
+    // such bound (a filtered list may show none; one stored during the scan
+    // may be listed while an earlier one is not). null = from now.
+    let streamFrom = null;
     let stopped = false;
     const controller = new AbortController();
     const list = el('ol', {className: 'cards', 'aria-live': 'polite', 'aria-label': 'Articles'});
@@ -340,10 +345,10 @@
     function startStream() {
       const q = new URLSearchParams();
       for (const name of ['lang', 'tag', 'source']) if (filters[name]) q.set(name, filters[name]);
-      // From the last article the list showed: one stored between the list
-      // and the stream's start is replayed, not missed. A reconnect resumes
-      // from the last event's id instead.
-      if (lastSequence > 0) q.set('since', String(lastSequence));
+      // From the list's last_sequence: one stored between the list and the
+      // stream's start is replayed, not missed. A reconnect resumes from the
+      // last event's id instead.
+      if (streamFrom !== null) q.set('since', String(streamFrom));
       const token = localStorage.getItem(TOKEN_KEY);
       if (token) q.set('access_token', token);
       if (typeof EventSource !== 'function') {
@@ -398,7 +403,7 @@
           if (typeof a.sequence === 'number') lastSequence = Math.max(lastSequence, a.sequence);
           list.append(card(a, false));
         }
-        if (typeof r.last_sequence === 'number') lastSequence = Math.max(lastSequence, r.last_sequence);
+        if (typeof r.last_sequence === 'number') streamFrom = r.last_sequence;
         cursor = r.next_cursor || '';
         moreButton.hidden = !(r.more && cursor);
         if (list.children.length === 0) append(status, notice('No articles yet; new ones will appear here.'));

@@ -3,6 +3,11 @@
 // deployment status (status_api.h), each behind a real HTTP server on
 // 127.0.0.1. The page itself is driven in a browser by
 // tests/integration/web_reader_test.py.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -117,6 +122,9 @@ std::unique_ptr<HttpServer> StartEcho(const std::string& token) {
     s.Route("GET", "/v1/feeds", echo);
     s.Route("POST", "/v1/feeds", echo);
     s.Route("DELETE", "/v1/feeds", echo);
+    s.Route("GET", "/v1/imports/{id}", [](const HttpRequest& req) {
+      return HttpResponse::Json(200, {{"id", req.PathParam("id")}});
+    });
     s.Route("GET", "/v1/feeds.opml", [](const HttpRequest&) {
       return HttpResponse::Text(200, "<opml version=\"2.0\"/>", "text/x-opml; charset=utf-8");
     });
@@ -127,7 +135,7 @@ TEST(FeedsProxyTest, ForwardsMethodQueryBodyAndIngestsTokenRule) {
   auto ingest = StartEcho("feeds-token");
   auto store = StartServer("store-token", [&](HttpServer& s) {
     InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", ingest->port()),
-                          .ingest_has_token = true,
+                          .ingest_token = "feeds-token",
                           .store_token = "store-token"});
   });
   auto client = ClientOf(*store);
@@ -163,9 +171,8 @@ TEST(FeedsProxyTest, ForwardsMethodQueryBodyAndIngestsTokenRule) {
 TEST(FeedsProxyTest, StoreTokenGuardsAnIngestWithoutOne) {
   auto ingest = StartEcho("");
   auto store = StartServer("store-token", [&](HttpServer& s) {
-    InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", ingest->port()),
-                          .ingest_has_token = false,
-                          .store_token = "store-token"});
+    InstallFeedsProxy(
+        s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", ingest->port()), .store_token = "store-token"});
   });
   auto client = ClientOf(*store);
   auto without = client.Post("/v1/feeds", R"({"url": "https://example.org/x.xml"})", "application/json");
@@ -175,6 +182,86 @@ TEST(FeedsProxyTest, StoreTokenGuardsAnIngestWithoutOne) {
                           R"({"url": "https://example.org/x.xml"})", "application/json");
   ASSERT_TRUE(with);
   EXPECT_EQ(with->status, 201);
+}
+
+// Sends `head` (a request line and headers announcing a body that never
+// comes) on a new connection to 127.0.0.1:port; what the server answers
+// within 5 s, "" when it waits for the body instead.
+std::string AnswerWithoutBody(int port, const std::string& head) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string in;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size())) {
+    char buf[4096];
+    while (in.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  close(fd);
+  return in;
+}
+
+TEST(FeedsProxyTest, RefusesAWrongTokenBeforeReadingTheBody) {
+  // An OPML upload may be max_import_bytes long: a client without the token
+  // must be answered from its headers, not after the store has buffered it.
+  for (const std::string ingest_token : {"feeds-token", ""}) {
+    auto ingest = StartEcho(ingest_token);
+    auto store = StartServer("store-token", [&](HttpServer& s) {
+      InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", ingest->port()),
+                            .ingest_token = ingest_token,
+                            .store_token = "store-token",
+                            .max_import_bytes = 8 << 20});
+    });
+    const std::string wrong = ingest_token.empty() ? "feeds-token" : "store-token";
+    for (const std::string& auth : {std::string(), "Authorization: Bearer " + wrong + "\r\n"}) {
+      const std::string answer = AnswerWithoutBody(
+          store->port(), "POST /v1/feeds.opml HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
+                             "Content-Type: text/x-opml\r\nContent-Length: 4000000\r\n\r\n");
+      EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 401"))
+          << "ingest token '" << ingest_token << "', " << (auth.empty() ? "no token" : auth);
+    }
+    // With the right token the body is read and forwarded.
+    const std::string right = ingest_token.empty() ? "store-token" : ingest_token;
+    auto added = ClientOf(*store).Post("/v1/feeds", {{"Authorization", "Bearer " + right}},
+                                       R"({"url": "https://example.org/x.xml"})", "application/json");
+    ASSERT_TRUE(added);
+    EXPECT_EQ(added->status, 201) << added->body;
+    EXPECT_EQ(nlohmann::json::parse(added->body)["body"], R"({"url": "https://example.org/x.xml"})");
+  }
+}
+
+TEST(FeedsProxyTest, PathParameterReachesIngestAsOneSegment) {
+  auto ingest = StartEcho("");
+  auto store = StartServer("", [&](HttpServer& s) {
+    InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", ingest->port())});
+  });
+  // The store decodes the path; forwarded as decoded, '?' would start a
+  // query, '#' a fragment and the space break the URL.
+  auto res = ClientOf(*store).Get("/v1/imports/7%20x%3Fy%3D1%23z%25");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(nlohmann::json::parse(res->body)["id"], "7 x?y=1#z%");
+}
+
+TEST(FeedsProxyTest, RefusesABodyOnGetAndHead) {
+  auto ingest = StartEcho("");
+  auto store = StartServer("", [&](HttpServer& s) {
+    InstallFeedsProxy(s, {.ingest_url = metrics::HttpBaseUrl("127.0.0.1", ingest->port())});
+  });
+  for (const char* method : {"GET", "HEAD"}) {
+    const std::string answer = AnswerWithoutBody(
+        store->port(),
+        std::string(method) + " /v1/feeds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}");
+    EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 400")) << method;
+  }
 }
 
 TEST(FeedsProxyTest, RefusesOtherOriginsAndExplainsMissingOrDownIngest) {
