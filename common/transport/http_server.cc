@@ -79,6 +79,25 @@ MHD_Result CollectValue(void* cls, MHD_ValueKind, const char* key, const char* v
   return MHD_YES;
 }
 
+// Whether a Host header ("name", "name:port", "[v6]:port"; "" when absent)
+// names an IP address, localhost or a name under .localhost (RFC 6761).
+bool IsLoopbackHost(std::string_view host) {
+  if (host.empty()) return true;  // HTTP/1.0 without Host: no name to re-point
+  if (host.front() == '[') {
+    const std::size_t close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    in6_addr v6{};
+    return inet_pton(AF_INET6, std::string(host.substr(1, close - 1)).c_str(), &v6) == 1;
+  }
+  if (const std::size_t colon = host.rfind(':'); colon != std::string_view::npos)
+    host = host.substr(0, colon);
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  in_addr v4{};
+  if (inet_pton(AF_INET, std::string(host).c_str(), &v4) == 1) return true;
+  const std::string name = Lower(host);
+  return name == "localhost" || name.ends_with(".localhost");
+}
+
 }  // namespace
 
 const std::string& HttpRequest::Param(const std::string& name) const { return Find(params, name); }
@@ -246,6 +265,9 @@ struct HttpServer::Exchange {
   bool body_too_large = false;
   std::size_t discarded = 0;
   std::shared_ptr<HttpStream> stream;  // the answer's stream, if any
+  // A blocking route's answer, set by a worker before it resumes the
+  // connection.
+  std::optional<HttpResponse> answer;
 };
 
 struct HttpServerCallbacks {
@@ -279,6 +301,11 @@ struct HttpServerCallbacks {
         // Answered before the body is read: without the token, a client
         // never makes the server hold a body.
         early = std::make_unique<HttpResponse>(HttpResponse::Error(401, "missing or wrong bearer token"));
+      } else if (server->OpenToAnyone(ex->route) && !IsLoopbackHost(req.Header("host"))) {
+        early = std::make_unique<HttpResponse>(HttpResponse::Error(
+            403, fmt::format("Host {} is refused: a server without a token answers requests to an IP "
+                             "address or localhost only",
+                             req.Header("host"))));
       } else if (unrouted) {
         early = std::move(unrouted);
       } else if (const std::string& length = req.Header("content-length"); !length.empty()) {
@@ -320,14 +347,29 @@ struct HttpServerCallbacks {
           connection, HttpResponse::Error(413, fmt::format("request body exceeds {} bytes",
                                                            HttpServer::BodyLimit(o, ex->route)))));
     }
-    HttpResponse response;
-    try {
-      response = ex->route->handler(ex->request);
-    } catch (const std::exception& e) {
-      response = HttpResponse::Error(500, fmt::format("internal error: {}", e.what()));
+    if (ex->route->blocking) {
+      if (ex->answer) {  // back from the worker pool
+        ex->stream = ex->answer->stream;
+        return static_cast<MHD_Result>(server->Send(connection, *ex->answer));
+      }
+      if (server->Dispatch(ex, connection)) return MHD_YES;
+      server->rejected_.fetch_add(1, std::memory_order_relaxed);
+      HttpResponse busy = HttpResponse::Error(503, "too many requests are waiting; try again shortly");
+      busy.headers.emplace_back("Retry-After", "1");
+      return static_cast<MHD_Result>(server->Send(connection, busy));
     }
+    HttpResponse response = Run(*ex->route, ex->request);
     ex->stream = response.stream;
     return static_cast<MHD_Result>(server->Send(connection, response));
+  }
+
+  // The route's handler; an exception is a 500.
+  static HttpResponse Run(const HttpServer::Route_& route, const HttpRequest& request) {
+    try {
+      return route.handler(request);
+    } catch (const std::exception& e) {
+      return HttpResponse::Error(500, fmt::format("internal error: {}", e.what()));
+    }
   }
 
   static void OnCompleted(void*, MHD_Connection*, void** request_state, MHD_RequestTerminationCode) {
@@ -378,7 +420,44 @@ void HttpServer::Route(const std::string& method, const std::string& pattern, Ht
 void HttpServer::Route(const std::string& method, const std::string& pattern, HttpHandler handler,
                        RouteOptions route_options) {
   routes_.push_back({method, Segments(pattern), std::move(handler), route_options.max_body_bytes,
-                     std::move(route_options.tokens)});
+                     std::move(route_options.tokens), route_options.blocking});
+}
+
+bool HttpServer::OpenToAnyone(const Route_* route) const {
+  if (route != nullptr && route->tokens.has_value()) return route->tokens->empty();
+  return options_.token.empty();
+}
+
+bool HttpServer::Dispatch(Exchange* exchange, MHD_Connection* connection) {
+  std::lock_guard lock(work_mu_);
+  if (work_stopping_ || workers_.empty() ||
+      work_.size() >= std::max<std::size_t>(options_.blocking_queue, 1)) {
+    return false;
+  }
+  // Suspended before a worker can see it, so that its resume always comes
+  // after.
+  MHD_suspend_connection(connection);
+  work_.emplace_back(exchange, connection);
+  work_cv_.notify_one();
+  return true;
+}
+
+void HttpServer::WorkerLoop() {
+  std::unique_lock lock(work_mu_);
+  while (true) {
+    work_cv_.wait(lock, [this] { return work_stopping_ || !work_.empty(); });
+    if (work_.empty()) return;  // stopping, and every waiting request answered
+    auto [exchange, connection] = work_.front();
+    work_.pop_front();
+    const bool stopping = work_stopping_;
+    lock.unlock();
+    // The exchange lives until the connection completes, which cannot
+    // happen while it is suspended; once resumed it is not touched here.
+    exchange->answer = stopping ? HttpResponse::Error(503, "the server is stopping")
+                                : HttpServerCallbacks::Run(*exchange->route, exchange->request);
+    MHD_resume_connection(connection);
+    lock.lock();
+  }
 }
 
 bool HttpServer::Authorized(const HttpRequest& request, const Route_* route) const {
@@ -559,6 +638,15 @@ absl::StatusOr<std::string> HttpServer::Start() {
     stopping_ = false;
   }
   keepalive_thread_ = std::thread([this] { KeepAliveLoop(); });
+  if (std::any_of(routes_.begin(), routes_.end(), [](const Route_& r) { return r.blocking; })) {
+    {
+      std::lock_guard lock(work_mu_);
+      work_stopping_ = false;
+    }
+    for (int i = 0; i < std::max(1, options_.blocking_threads); ++i) {
+      workers_.emplace_back([this] { WorkerLoop(); });
+    }
+  }
   const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
   port_.store(info != nullptr ? info->port : options_.port, std::memory_order_release);
   const std::string host = ipv6 && options_.address.find(':') != std::string::npos
@@ -583,6 +671,15 @@ void HttpServer::Stop() {
   streams_cv_.notify_all();
   if (keepalive_thread_.joinable()) keepalive_thread_.join();
   for (const auto& s : live) s->Stop();
+  // Likewise every request handed to the workers: the waiting ones are
+  // answered 503, the running ones finish; each resumes its connection.
+  {
+    std::lock_guard lock(work_mu_);
+    work_stopping_ = true;
+  }
+  work_cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
 }

@@ -17,9 +17,25 @@
 //     read when Content-Length announces it; never buffered past the limit);
 //   - connections idle (no byte received or sent) for idle_timeout_s are
 //     closed; at most max_connections are open, later ones are refused;
+//   - a request that needs no token (the server has none, or its route
+//     takes none) must name a loopback host in its Host header: an IP
+//     literal, "localhost" or a name under ".localhost", else 403. A server
+//     without a token listens on loopback only (the configuration refuses
+//     anything else), so no legitimate client needs another name; a web page
+//     elsewhere that re-points its own host name at 127.0.0.1 (DNS
+//     rebinding) is refused, as the browser sends that name;
 //   - TCP_NODELAY on every connection, so kept-alive requests see no Nagle
 //     delay.
 // Handlers run on the server's threads and must be thread-safe.
+//
+// Handlers that wait on something else (another service, the network) are
+// registered with RouteOptions::blocking: they run on a separate pool of
+// blocking_threads workers while their connection is suspended, so the
+// event loop goes on serving every other request (and, say, a request the
+// handler makes to this same server) however long they wait. At most
+// blocking_queue such requests wait for a worker; more are answered 503
+// with Retry-After. Stop() answers the waiting ones 503 and waits for the
+// running ones.
 //
 // Long-lived answers (Server-Sent Events): a handler returns
 // HttpResponse::Stream(stream), an HttpStream that anyone may Write() to at
@@ -49,6 +65,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -85,6 +102,8 @@ struct HttpServerOptions {
   // Paths where the token may also come as ?access_token=TOKEN, for clients
   // that cannot send headers (a browser's EventSource). Only for GETs.
   std::vector<std::string> query_token_paths;
+  int blocking_threads = 4;                        // workers for RouteOptions::blocking handlers
+  std::size_t blocking_queue = 64;                 // blocking requests waiting for a worker; more -> 503
   int stream_keepalive_s = 15;                     // an HttpStream's keep-alive text this often
   std::size_t stream_max_queued_bytes = 1u << 20;  // unsent bytes of one stream; more -> dropped
 };
@@ -208,6 +227,9 @@ struct RouteOptions {
   // server's token, before the body is read, so that a client without it
   // never makes the server hold a body.
   std::optional<std::vector<std::string>> tokens;
+  // The handler may block (it waits on another service): it runs on the
+  // server's worker pool, off the event loop (see the top of this file).
+  bool blocking = false;
 };
 
 class HttpServer {
@@ -261,6 +283,7 @@ class HttpServer {
     HttpHandler handler;
     std::size_t max_body_bytes = 0;                  // 0 = the server's
     std::optional<std::vector<std::string>> tokens;  // set: replaces the server's token rule
+    bool blocking = false;                           // runs on the worker pool
   };
   struct Exchange;  // one request in flight
 
@@ -275,6 +298,14 @@ class HttpServer {
   // Whether `request` may go on to `route` (nullptr: no route matched, the
   // server's rule applies).
   bool Authorized(const HttpRequest& request, const Route_* route) const;
+  // Whether a request on `route` (nullptr: unrouted) needs no token at all.
+  bool OpenToAnyone(const Route_* route) const;
+  // Hands a blocking route's request to the worker pool; its connection is
+  // suspended until the worker has the answer. False when the pool is full
+  // or stopping (the caller answers 503).
+  bool Dispatch(Exchange* exchange, MHD_Connection* connection);
+  // A worker of the blocking pool.
+  void WorkerLoop();
   int Send(MHD_Connection* connection, const HttpResponse& response);
   // Registers a stream answered on `connection`.
   void AttachStream(const std::shared_ptr<HttpStream>& stream, MHD_Connection* connection);
@@ -294,6 +325,14 @@ class HttpServer {
   std::vector<std::weak_ptr<HttpStream>> streams_;  // GUARDED_BY(streams_mu_)
   bool stopping_ = false;                           // GUARDED_BY(streams_mu_)
   std::thread keepalive_thread_;
+
+  // The blocking pool: requests waiting for a worker (an Exchange and its
+  // suspended connection).
+  std::mutex work_mu_;
+  std::condition_variable work_cv_;
+  std::deque<std::pair<Exchange*, MHD_Connection*>> work_;  // GUARDED_BY(work_mu_)
+  bool work_stopping_ = false;                              // GUARDED_BY(work_mu_)
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace newsflow

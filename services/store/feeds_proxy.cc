@@ -95,13 +95,13 @@ void InstallFeedsProxy(HttpServer& server, const FeedsProxyOptions& options) {
   } else if (!options.store_token.empty()) {
     tokens.push_back(options.store_token);
   }
-  const RouteOptions route{.tokens = tokens};
+  const RouteOptions route{.tokens = tokens, .blocking = true};
   server.Route("GET", "/v1/feeds", forward, route);
   server.Route("POST", "/v1/feeds", forward, route);
   server.Route("DELETE", "/v1/feeds", forward, route);
   server.Route("GET", "/v1/feeds.opml", forward, route);
   server.Route("POST", "/v1/feeds.opml", forward,
-               RouteOptions{.max_body_bytes = options.max_import_bytes, .tokens = tokens});
+               RouteOptions{.max_body_bytes = options.max_import_bytes, .tokens = tokens, .blocking = true});
   server.Route("POST", "/v1/poll", forward, route);
   server.Route("GET", "/v1/imports/{id}", forward, route);
 }

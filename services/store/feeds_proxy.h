@@ -19,7 +19,9 @@
 // (403): without a token, a page elsewhere could otherwise make a browser
 // post a form here. 404 with a message when ingest's API is not configured
 // (ingest.api disabled or on port 0, whose port the store cannot know); 502
-// when ingest cannot be reached within kFeedsProxyTimeout.
+// when ingest cannot be reached within kFeedsProxyTimeout. The forwarding
+// runs on the server's blocking pool (RouteOptions::blocking), so a slow
+// ingest holds a worker, never the event loop serving the reader.
 #ifndef NEWSFLOW_SERVICES_STORE_FEEDS_PROXY_H_
 #define NEWSFLOW_SERVICES_STORE_FEEDS_PROXY_H_
 

@@ -374,25 +374,29 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
   // path on the store's host. It writes files, so it is served only when
   // the server requires a token.
   const bool admin = !server.options().token.empty();
-  server.Route("POST", "/v1/admin/backup", [&store, admin, limits](const HttpRequest& req) {
-    if (!admin) return HttpResponse::Error(403, "backups over HTTP need a token (store.http.token)");
-    if (!req.HasParam("dir"))
-      return HttpResponse::Error(400, "dir is required (a folder in store.backup.dir)");
-    absl::StatusOr<std::string> dir = ResolveBackupDir(limits.backup_dir, req.Param("dir"));
-    absl::StatusOr<BackupInfo> info = dir.ok() ? store.Checkpoint(*dir) : dir.status();
-    if (!info.ok()) {
-      const absl::Status& s = info.status();
-      int code = absl::IsInvalidArgument(s)      ? 400
-                 : absl::IsPermissionDenied(s)   ? 403
-                 : absl::IsFailedPrecondition(s) ? 409
-                                                 : 500;
-      return HttpResponse::Error(code, std::string(s.message()));
-    }
-    return HttpResponse::Json(200, {{"dir", info->dir},
-                                    {"sequence", info->sequence},
-                                    {"articles", info->articles},
-                                    {"bytes", info->bytes}});
-  });
+  server.Route(
+      "POST", "/v1/admin/backup",
+      [&store, admin, limits](const HttpRequest& req) {
+        if (!admin) return HttpResponse::Error(403, "backups over HTTP need a token (store.http.token)");
+        if (!req.HasParam("dir"))
+          return HttpResponse::Error(400, "dir is required (a folder in store.backup.dir)");
+        absl::StatusOr<std::string> dir = ResolveBackupDir(limits.backup_dir, req.Param("dir"));
+        absl::StatusOr<BackupInfo> info = dir.ok() ? store.Checkpoint(*dir) : dir.status();
+        if (!info.ok()) {
+          const absl::Status& s = info.status();
+          int code = absl::IsInvalidArgument(s)      ? 400
+                     : absl::IsPermissionDenied(s)   ? 403
+                     : absl::IsFailedPrecondition(s) ? 409
+                                                     : 500;
+          return HttpResponse::Error(code, std::string(s.message()));
+        }
+        return HttpResponse::Json(200, {{"dir", info->dir},
+                                        {"sequence", info->sequence},
+                                        {"articles", info->articles},
+                                        {"bytes", info->bytes}});
+      },
+      // A checkpoint of a large store takes a while: off the event loop.
+      RouteOptions{.blocking = true});
 
   server.Route("GET", "/v1/tags", [run](const HttpRequest& req) {
     v1::QueryRequest q;

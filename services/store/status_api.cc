@@ -107,40 +107,43 @@ nlohmann::json ToJson(const Observation& o, const std::optional<metrics::DaemonF
 void InstallStatusApi(HttpServer& server, const std::vector<metrics::ScrapeTarget>& targets) {
   auto previous = std::make_shared<Previous>();
   const std::string address = server.options().address;
-  server.Route("GET", "/v1/status", [&server, targets, previous, address](const HttpRequest&) {
-    std::vector<Observation> observations;
-    observations.reserve(targets.size());
-    for (metrics::ScrapeTarget t : targets) {
-      if (t.daemon == "store") t.url = metrics::HttpBaseUrl(address, server.port());
-      observations.push_back({.target = std::move(t)});
-    }
-    {
-      std::vector<std::jthread> probes;
-      probes.reserve(observations.size());
-      for (Observation& o : observations) probes.emplace_back([&o] { Probe(o); });
-    }
-    nlohmann::json daemons = nlohmann::json::array();
-    std::lock_guard lock(previous->mu);
-    for (const Observation& o : observations) {
-      std::optional<metrics::DaemonFigures> before;
-      double seconds = 0;
-      const std::string key = o.target.daemon + " " + o.target.url;
-      auto it = previous->by_url.find(key);
-      if (it != previous->by_url.end()) {
-        seconds = std::chrono::duration<double>(o.at - it->second.second).count();
-        if (seconds >= kMinRateSeconds && seconds < std::chrono::duration<double>(kMaxRateAge).count()) {
-          before = it->second.first;
+  server.Route(
+      "GET", "/v1/status",
+      [&server, targets, previous, address](const HttpRequest&) {
+        std::vector<Observation> observations;
+        observations.reserve(targets.size());
+        for (metrics::ScrapeTarget t : targets) {
+          if (t.daemon == "store") t.url = metrics::HttpBaseUrl(address, server.port());
+          observations.push_back({.target = std::move(t)});
         }
-      }
-      daemons.push_back(ToJson(o, before, seconds));
-      // Two requests close together (two open pages) keep the older scrape,
-      // so that the rate stays measured over a useful interval.
-      if (o.figures && (it == previous->by_url.end() || seconds >= kMinRateSeconds)) {
-        previous->by_url[key] = {*o.figures, o.at};
-      }
-    }
-    return HttpResponse::Json(200, {{"daemons", daemons}, {"time", FormatRfc3339Utc(NowMs())}});
-  });
+        {
+          std::vector<std::jthread> probes;
+          probes.reserve(observations.size());
+          for (Observation& o : observations) probes.emplace_back([&o] { Probe(o); });
+        }
+        nlohmann::json daemons = nlohmann::json::array();
+        std::lock_guard lock(previous->mu);
+        for (const Observation& o : observations) {
+          std::optional<metrics::DaemonFigures> before;
+          double seconds = 0;
+          const std::string key = o.target.daemon + " " + o.target.url;
+          auto it = previous->by_url.find(key);
+          if (it != previous->by_url.end()) {
+            seconds = std::chrono::duration<double>(o.at - it->second.second).count();
+            if (seconds >= kMinRateSeconds && seconds < std::chrono::duration<double>(kMaxRateAge).count()) {
+              before = it->second.first;
+            }
+          }
+          daemons.push_back(ToJson(o, before, seconds));
+          // Two requests close together (two open pages) keep the older scrape,
+          // so that the rate stays measured over a useful interval.
+          if (o.figures && (it == previous->by_url.end() || seconds >= kMinRateSeconds)) {
+            previous->by_url[key] = {*o.figures, o.at};
+          }
+        }
+        return HttpResponse::Json(200, {{"daemons", daemons}, {"time", FormatRfc3339Utc(NowMs())}});
+      },
+      RouteOptions{.blocking = true});
 }
 
 }  // namespace newsflow::store

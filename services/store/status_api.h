@@ -18,10 +18,12 @@
 // article counter since the previous /v1/status request (the page polls
 // every few seconds), so the first answer has none; one older than
 // kMaxRateAge is not used. The route is not public: it needs the store's
-// token when one is set (the scrapes use each daemon's own). The store's
-// own entry is read over HTTP like the others, from another of the server's
-// threads: with store.http.threads at 1 it would wait for itself and show
-// as down after kStatusTimeout.
+// token when one is set (the scrapes use each daemon's own). It runs on the
+// server's blocking pool (RouteOptions::blocking), off the event loop: a
+// daemon that is slow to answer holds a worker for kStatusTimeout at most,
+// never the threads serving other requests, and the store's own entry is
+// read over HTTP like the others, served by the event loop, even with
+// store.http.threads at 1.
 #ifndef NEWSFLOW_SERVICES_STORE_STATUS_API_H_
 #define NEWSFLOW_SERVICES_STORE_STATUS_API_H_
 

@@ -115,7 +115,8 @@ struct Stats {
 void Measure(int port, const std::string& path, int timeout_ms, Stats* stats) {
   const auto start = Clock::now();
   int fd = Connect(port, timeout_ms);
-  bool ok = fd >= 0 && SendAll(fd, "GET " + path + " HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n") &&
+  bool ok = fd >= 0 &&
+            SendAll(fd, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n") &&
             ReadResponse(fd);
   if (fd >= 0) close(fd);
   if (ok) {
@@ -222,7 +223,7 @@ int Main(int argc, char** argv) {
   int refused = 0;
   for (int i = 0; i < slow; ++i) {
     int fd = Connect(port, 1000);
-    if (fd < 0 || !SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: bench\r\nX-Slow: ")) {
+    if (fd < 0 || !SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")) {
       ++refused;
       if (fd >= 0) close(fd);
       continue;
@@ -236,7 +237,7 @@ int Main(int argc, char** argv) {
       break;
     }
     int fd = Connect(port, 3000);
-    if (fd < 0 || !SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n") || !ReadResponse(fd)) {
+    if (fd < 0 || !SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") || !ReadResponse(fd)) {
       ++idle_failed;  // the server could not even answer its first request
       if (fd >= 0) close(fd);
       continue;

@@ -138,7 +138,7 @@ class StreamClients {
     for (int i = 0; i < n; ++i) {
       int fd = Connect(port);
       const std::string request =
-          "GET /v1/stream HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
+          "GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
       if (fd < 0 ||
           send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
         if (fd >= 0) close(fd);

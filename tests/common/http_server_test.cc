@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -174,7 +176,7 @@ TEST_F(HttpServerTest, BodyOverTheLimitIs413BeforeItIsSent) {
   ASSERT_NO_FATAL_FAILURE(Start({.max_body_bytes = 1000}));
   // Announces 300 MB and sends none of it: the answer comes at once.
   std::string response = Exchange(
-      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: "
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
       "300000000\r\n\r\n");
   EXPECT_EQ(StatusOf(response), 413) << response;
   EXPECT_THAT(BodyOf(response)["error"].get<std::string>(), HasSubstr("1000 bytes"));
@@ -187,7 +189,7 @@ TEST_F(HttpServerTest, BodyOverTheLimitIs413BeforeItIsSent) {
 
 TEST_F(HttpServerTest, ChunkedBodyOverTheLimitIs413) {
   ASSERT_NO_FATAL_FAILURE(Start({.max_body_bytes = 1000}));
-  std::string request = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string request = "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 5; ++i) request += "190\r\n" + std::string(400, 'x') + "\r\n";
   request += "0\r\n\r\n";
   std::string response = Exchange(request);
@@ -198,7 +200,7 @@ TEST_F(HttpServerTest, ChunkedBodyOverTheLimitIs413) {
 TEST_F(HttpServerTest, HeadersOverTheLimitAre431Json) {
   ASSERT_NO_FATAL_FAILURE(Start({.max_header_bytes = 2048}));
   std::string response =
-      Exchange("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+      Exchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
   EXPECT_EQ(StatusOf(response), 431) << response;
   EXPECT_THAT(BodyOf(response)["error"].get<std::string>(), HasSubstr("2048"));
 }
@@ -206,7 +208,7 @@ TEST_F(HttpServerTest, HeadersOverTheLimitAre431Json) {
 TEST_F(HttpServerTest, PostWithoutBodyIsHandledAtOnce) {
   ASSERT_NO_FATAL_FAILURE(Start());
   const auto start = Clock::now();
-  std::string response = Exchange("POST /echo HTTP/1.1\r\nHost: t\r\n\r\n", 10000);
+  std::string response = Exchange("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 10000);
   EXPECT_EQ(StatusOf(response), 200) << response;
   EXPECT_EQ(BodyOf(response)["bytes"], 0);
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
@@ -238,7 +240,7 @@ TEST_F(HttpServerTest, RouteTokensReplaceTheServersAndAreCheckedBeforeTheBody) {
   // Announces 4 MB and sends none of it: without one of the route's tokens
   // the answer comes from the headers alone.
   for (const char* auth : {"", "Authorization: Bearer s3cret\r\n", "Authorization: Bearer c\r\n"}) {
-    std::string response = Exchange(std::string("POST /upload HTTP/1.1\r\nHost: t\r\n") + auth +
+    std::string response = Exchange(std::string("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\n") + auth +
                                     "Content-Length: 4000000\r\n\r\n");
     EXPECT_EQ(StatusOf(response), 401) << auth << response;
   }
@@ -306,7 +308,7 @@ TEST_F(HttpServerTest, HandlersSeeTheFixedPortFromTheFirstRequest) {
     const auto deadline = Clock::now() + std::chrono::seconds(10);
     while (first.empty() && Clock::now() < deadline) {
       RawConnection c(free_port, 2000);
-      if (c.connected() && c.Send("GET /port HTTP/1.1\r\nHost: t\r\n\r\n")) first = c.ReadResponse();
+      if (c.connected() && c.Send("GET /port HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) first = c.ReadResponse();
     }
   });
   EXPECT_THAT(server_->Start(), IsOk());  // the client thread is joined either way
@@ -347,9 +349,9 @@ TEST_F(HttpServerTest, ConnectionsBeyondTheLimitWaitForAFreeSlot) {
   }
   // Give the server time to accept the four.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", 500)), 0);
+  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 500)), 0);
   held.clear();
-  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", 5000)), 200);
+  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 5000)), 200);
 }
 
 // The attack that stalled the old thread-per-connection server: hundreds of
@@ -363,9 +365,9 @@ TEST_F(HttpServerTest, HealthzAnswersWithHundredsOfSlowAndIdleConnections) {
   for (int i = 0; i < kEach; ++i) {
     slow.emplace_back(port_);
     ASSERT_TRUE(slow.back().connected());
-    ASSERT_TRUE(slow.back().Send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: "));
+    ASSERT_TRUE(slow.back().Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
     idle.emplace_back(port_);
-    ASSERT_TRUE(idle.back().Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_TRUE(idle.back().Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     silent.emplace_back(port_);
     ASSERT_TRUE(silent.back().connected());
   }
@@ -378,7 +380,7 @@ TEST_F(HttpServerTest, HealthzAnswersWithHundredsOfSlowAndIdleConnections) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   // The idle keep-alive connections still work.
-  ASSERT_TRUE(idle.front().Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_TRUE(idle.front().Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
   EXPECT_EQ(StatusOf(idle.front().ReadResponse()), 200);
 }
 
@@ -399,6 +401,195 @@ TEST_F(HttpServerTest, KeptAliveRequestsHaveNoNagleDelay) {
   }
   std::nth_element(ms.begin(), ms.begin() + 20, ms.end());
   EXPECT_LT(ms[20], 20.0);
+}
+
+// A door handlers wait at until the test opens it.
+class Gate {
+ public:
+  void Wait() {
+    std::unique_lock lock(mu_);
+    ++waiting_;
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return open_; });
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  // Whether `n` handlers reached the gate within 10 s.
+  bool AwaitWaiting(int n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return waiting_ >= n; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int waiting_ = 0;
+  bool open_ = false;
+};
+
+TEST_F(HttpServerTest, BlockingHandlersLeaveTheEventLoopFree) {
+  server_ = std::make_unique<HttpServer>(
+      HttpServerOptions{.address = "127.0.0.1", .port = 0, .threads = 1, .blocking_threads = 2});
+  Gate gate;
+  server_->Route("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::Json(200, {}); });
+  server_->Route(
+      "GET", "/slow",
+      [&gate](const HttpRequest&) {
+        gate.Wait();
+        return HttpResponse::Json(201, {{"waited", true}});
+      },
+      RouteOptions{.blocking = true});
+  ASSERT_THAT(server_->Start(), IsOk());
+  port_ = server_->port();
+  std::vector<int> slow_status(2, 0);
+  std::vector<std::jthread> slow;
+  for (int i = 0; i < 2; ++i) {
+    slow.emplace_back([this, &slow_status, i] {
+      auto res = Client().Get("/slow");
+      slow_status[i] = res ? res->status : -1;
+    });
+  }
+  ASSERT_TRUE(gate.AwaitWaiting(2));
+  // Both workers wait; the one event-loop thread still answers at once.
+  const auto start = Clock::now();
+  auto health = Client().Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));
+  gate.Open();
+  slow.clear();
+  EXPECT_THAT(slow_status, ::testing::Each(201));
+}
+
+TEST_F(HttpServerTest, ABlockingHandlerMayRequestItsOwnServer) {
+  // One event-loop thread: a handler on it asking its own server would wait
+  // for itself.
+  server_ = std::make_unique<HttpServer>(HttpServerOptions{.address = "127.0.0.1", .port = 0, .threads = 1});
+  server_->Route("GET", "/items/{id}", [](const HttpRequest& req) {
+    return HttpResponse::Json(200, {{"id", req.PathParam("id")}});
+  });
+  HttpServer* server = server_.get();
+  server_->Route(
+      "GET", "/self",
+      [server](const HttpRequest&) {
+        httplib::Client client("127.0.0.1", server->port());
+        client.set_read_timeout(5);
+        auto res = client.Get("/items/7");
+        if (!res) return HttpResponse::Error(502, "no answer");
+        return HttpResponse::Json(200, {{"inner", nlohmann::json::parse(res->body)}});
+      },
+      RouteOptions{.blocking = true});
+  ASSERT_THAT(server_->Start(), IsOk());
+  port_ = server_->port();
+  auto res = Client().Get("/self");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(nlohmann::json::parse(res->body)["inner"]["id"], "7");
+}
+
+TEST_F(HttpServerTest, BlockingRequestsPastTheQueueAre503WithRetryAfter) {
+  server_ = std::make_unique<HttpServer>(HttpServerOptions{
+      .address = "127.0.0.1", .port = 0, .threads = 1, .blocking_threads = 1, .blocking_queue = 1});
+  Gate gate;
+  server_->Route(
+      "GET", "/slow",
+      [&gate](const HttpRequest&) {
+        gate.Wait();
+        return HttpResponse::Json(200, {});
+      },
+      RouteOptions{.blocking = true});
+  ASSERT_THAT(server_->Start(), IsOk());
+  port_ = server_->port();
+  std::vector<RawConnection> connections;
+  const std::string request = "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  connections.emplace_back(port_, 10000);
+  ASSERT_TRUE(connections.back().Send(request));
+  ASSERT_TRUE(gate.AwaitWaiting(1));  // the one worker is busy
+  // Of three more, one waits in the queue and two are turned away.
+  for (int i = 0; i < 3; ++i) {
+    connections.emplace_back(port_, 1500);
+    ASSERT_TRUE(connections.back().Send(request));
+  }
+  std::vector<int> statuses;
+  std::size_t waiting = 0;
+  for (std::size_t i = 1; i < connections.size(); ++i) {
+    std::string response = connections[i].ReadResponse();
+    statuses.push_back(StatusOf(response));
+    if (StatusOf(response) == 503) {
+      EXPECT_THAT(response, HasSubstr("Retry-After: 1"));
+      EXPECT_TRUE(BodyOf(response).contains("error"));
+    } else {
+      waiting = i;
+    }
+  }
+  EXPECT_THAT(statuses, ::testing::UnorderedElementsAre(0, 503, 503));
+  ASSERT_NE(waiting, 0u);
+  gate.Open();
+  EXPECT_EQ(StatusOf(connections[0].ReadResponse()), 200);
+  EXPECT_EQ(StatusOf(connections[waiting].ReadResponse()), 200) << "the queued request is served";
+}
+
+TEST_F(HttpServerTest, StopAnswersQueuedBlockingRequestsAndWaitsForRunningOnes) {
+  server_ = std::make_unique<HttpServer>(
+      HttpServerOptions{.address = "127.0.0.1", .port = 0, .blocking_threads = 1, .blocking_queue = 4});
+  Gate gate;
+  server_->Route(
+      "GET", "/slow",
+      [&gate](const HttpRequest&) {
+        gate.Wait();
+        return HttpResponse::Json(200, {});
+      },
+      RouteOptions{.blocking = true});
+  ASSERT_THAT(server_->Start(), IsOk());
+  port_ = server_->port();
+  const std::string request = "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  RawConnection running(port_, 10000);
+  ASSERT_TRUE(running.Send(request));
+  ASSERT_TRUE(gate.AwaitWaiting(1));
+  RawConnection queued(port_, 10000);
+  ASSERT_TRUE(queued.Send(request));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // dispatched to the queue
+  std::jthread stop([this] { server_->Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // Stop() is waiting for the worker
+  gate.Open();
+  stop.join();
+  EXPECT_EQ(StatusOf(running.ReadResponse()), 200) << "a running handler finishes";
+  std::string response = queued.ReadResponse();
+  EXPECT_EQ(StatusOf(response), 503) << response;
+}
+
+TEST_F(HttpServerTest, WithoutATokenOnlyLoopbackHostNamesAreServed) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  auto get = [this](const std::string& host_line) {
+    return Exchange("GET /items/1 HTTP/1.1\r\n" + host_line + "Connection: close\r\n\r\n");
+  };
+  const std::string port = std::to_string(port_);
+  for (const std::string& host :
+       std::vector<std::string>{"127.0.0.1:" + port, "localhost:" + port, "LocalHost", "[::1]:" + port,
+                                "reader.localhost:" + port, "10.1.2.3"}) {
+    EXPECT_EQ(StatusOf(get("Host: " + host + "\r\n")), 200) << host;
+  }
+  // A page on rebind.example whose name now points at 127.0.0.1.
+  for (const std::string& host :
+       std::vector<std::string>{"rebind.example:" + port, "rebind.example", "localhost.example:" + port}) {
+    std::string response = get("Host: " + host + "\r\n");
+    EXPECT_EQ(StatusOf(response), 403) << host;
+    EXPECT_THAT(BodyOf(response)["error"].get<std::string>(), HasSubstr("Host"));
+  }
+}
+
+TEST_F(HttpServerTest, WithATokenAnyHostNameIsServed) {
+  ASSERT_NO_FATAL_FAILURE(Start({.token = "s3cret"}));
+  std::string response = Exchange(
+      "GET /items/1 HTTP/1.1\r\nHost: store.example\r\nAuthorization: Bearer s3cret\r\nConnection: "
+      "close\r\n\r\n");
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_EQ(StatusOf(Exchange("GET /healthz HTTP/1.1\r\nHost: store.example\r\nConnection: close\r\n\r\n")),
+            200)
+      << "public paths of a server with a token";
 }
 
 TEST_F(HttpServerTest, StartTwiceFailsAndStopIsIdempotent) {

@@ -60,7 +60,7 @@ class FeedsApiTest : public ::testing::Test {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
     const auto start = std::chrono::steady_clock::now();
-    std::string request = method + " " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     EXPECT_GT(send(fd, request.data(), request.size(), MSG_NOSIGNAL), 0);
     std::string response;
     char buf[4096];
