@@ -345,5 +345,48 @@ TEST(StatusApiTest, ReportsEachDaemonUpOrDown) {
   EXPECT_EQ(later["daemons"][0]["articles_per_second"], 0.0) << "the counter did not grow";
 }
 
+TEST(StatusApiTest, ASilentDaemonHoldsNoThreadServingTheApi) {
+  // A daemon that accepts connections (the kernel's backlog) and never
+  // answers: each of its probes waits kStatusTimeout.
+  const int silent = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(listen(silent, 16), 0);
+  ASSERT_EQ(getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string silent_url = metrics::HttpBaseUrl("127.0.0.1", ntohs(address.sin_port));
+  // One event-loop thread: the one a blocking scrape would take.
+  HttpServer store(HttpServerOptions{.address = "127.0.0.1", .port = 0, .threads = 1});
+  store.Route("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::Json(200, {}); });
+  store.Route("GET", "/readyz", [](const HttpRequest&) { return HttpResponse::Json(200, {}); });
+  store.Route("GET", "/metrics", [](const HttpRequest&) {
+    return HttpResponse::Text(200, "newsflow_store_articles 3\n", "text/plain; version=0.0.4");
+  });
+  InstallStatusApi(store, {{"store", "http://unused", ""}, {"ingest", silent_url, ""}});
+  ASSERT_THAT(store.Start(), IsOk());
+
+  nlohmann::json status;
+  std::jthread status_request([&] {
+    auto res = ClientOf(store).Get("/v1/status");
+    if (res) status = nlohmann::json::parse(res->body, nullptr, false);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the scrape is waiting on the daemon
+  const auto start = std::chrono::steady_clock::now();
+  auto health = ClientOf(store).Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kStatusTimeout / 2)
+      << "the API answered while the status scrape waited";
+  status_request.join();
+  close(silent);
+  ASSERT_TRUE(status.is_object());
+  ASSERT_EQ(status["daemons"].size(), 2u);
+  EXPECT_EQ(status["daemons"][0]["up"], true) << "the store read itself with its one thread: " << status;
+  EXPECT_EQ(status["daemons"][0]["stored"], 3);
+  EXPECT_EQ(status["daemons"][1]["up"], false) << status;
+}
+
 }  // namespace
 }  // namespace newsflow::store
