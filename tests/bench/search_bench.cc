@@ -4,10 +4,7 @@
 //
 //   newsflow_search_bench [--articles N] [--queries Q] [--live 0|1]
 //
-// Articles: half English-like (made-up words drawn from a 20,000-word
-// vocabulary with Zipf frequencies, 8-word titles, 400-word bodies), half
-// Chinese-like (600 characters drawn, also Zipf, from the 3,000 first CJK
-// ideographs), each with three tags, committed in batches of 256.
+// Articles: tests/bench/synthetic_articles.h, committed in batches of 256.
 //
 // Offline: the store commits them all first ("store_articles_per_s", the
 // time in Upsert only); the index then catches up from the sequence log
@@ -40,61 +37,18 @@
 
 #include <fmt/format.h>
 
-#include "common/util/text.h"
 #include "common/util/time.h"
 #include "services/store/article_store.h"
 #include "services/store/related.h"
 #include "services/store/search_index.h"
 #include "services/store/search_indexer.h"
+#include "tests/bench/synthetic_articles.h"
 
 namespace {
 
 using namespace newsflow;
+using bench::Percentile;
 using Clock = std::chrono::steady_clock;
-
-// Index i with probability ~ 1/(i+1).
-class Zipf {
- public:
-  explicit Zipf(std::size_t n) {
-    double sum = 0;
-    for (std::size_t i = 0; i < n; ++i) cdf_.push_back(sum += 1.0 / static_cast<double>(i + 1));
-    for (double& c : cdf_) c /= sum;
-  }
-  std::size_t operator()(std::mt19937_64& rng) const {
-    double u = std::uniform_real_distribution<double>(0, 1)(rng);
-    return static_cast<std::size_t>(std::lower_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin());
-  }
-
- private:
-  std::vector<double> cdf_;
-};
-
-std::vector<std::string> MakeVocabulary(std::size_t n, std::mt19937_64& rng) {
-  static const char* kSyllables[] = {"ka", "lo", "mi",  "ne",   "ru",  "ta",  "vo",   "si",  "pe",  "da",
-                                     "gu", "zo", "bri", "ston", "mar", "tel", "quin", "sha", "dor", "fen"};
-  std::vector<std::string> words;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::string w;
-    int syllables = 1 + static_cast<int>(rng() % 3);
-    for (int s = 0; s < syllables; ++s) w += kSyllables[rng() % 20];
-    words.push_back(w + (i % 7 == 0 ? "s" : ""));
-  }
-  return words;
-}
-
-std::string Cjk(std::size_t i) {
-  char32_t c = U'\u4E00' + static_cast<char32_t>(i);
-  std::string out;
-  out += static_cast<char>(0xE0 | (c >> 12));
-  out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-  out += static_cast<char>(0x80 | (c & 0x3F));
-  return out;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 }  // namespace
 
@@ -107,57 +61,20 @@ int main(int argc, char** argv) {
     if (flag == "--queries") n_queries = std::strtoul(argv[i + 1], nullptr, 10);
     if (flag == "--live") live = std::strtoul(argv[i + 1], nullptr, 10) != 0;
   }
-  std::mt19937_64 rng(42);
-  const std::vector<std::string> vocabulary = MakeVocabulary(20000, rng);
-  const Zipf words(vocabulary.size()), chars(3000);
-  auto phrase = [&](bool zh, int n) {
-    std::string s;
-    for (int i = 0; i < n; ++i) {
-      if (zh) {
-        s += Cjk(chars(rng));
-      } else {
-        s += (i ? " " : "") + vocabulary[words(rng)];
-        if (i % 15 == 14) s += ".";
-      }
-    }
-    return s;
-  };
-
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / fmt::format("newsflow-search-bench-{}", ::getpid());
   std::filesystem::create_directories(dir);
   const int64_t start_ms = NowMs();
-  auto make_article = [&](std::size_t i) {
-    const bool zh = i % 2 == 1;
-    v1::Article a;
-    a.set_id(fmt::format("{:016x}", i + 1));
-    a.set_title(phrase(zh, zh ? 16 : 8));
-    a.set_text(phrase(zh, zh ? 600 : 400));
-    a.set_version(fmt::format("v{}", i));
-    a.set_url(fmt::format("https://news.example/{}", i));
-    // One a second up to now: recent, so that storing also counts their
-    // tags for trending (services/store/trending.h), as it does live.
-    a.set_published_at_ms(start_ms - static_cast<int64_t>(n_articles - i) * 1000);
-    a.mutable_source()->set_id(fmt::format("src-{}", i % 20));
-    a.mutable_enrichment()->set_language(zh ? "zh" : "en");
-    for (int t = 0; t < 3; ++t) {
-      v1::Tag* tag = a.mutable_enrichment()->add_tags();
-      tag->set_name(phrase(zh, zh ? 3 : 2));
-      tag->set_key(TagKey(tag->name()));
-    }
-    // Distinct and spread over the bits: no two articles are near-copies.
-    a.mutable_enrichment()->set_fingerprint((i + 1) * 0x9E3779B97F4A7C15ULL);
-    return a;
-  };
+  bench::SyntheticArticles generator(n_articles, start_ms);
   // Stores every article in batches of 256 (the same articles each call:
   // the generator restarts); `after_batch` runs after each commit. Returns
   // the seconds spent in Upsert.
   auto store_all = [&](store::ArticleStore& db, const std::function<void()>& after_batch) -> double {
-    rng.seed(7);
+    generator.Reseed(7);
     double upsert_s = 0;
     std::vector<v1::Article> batch;
     for (std::size_t i = 0; i < n_articles; ++i) {
-      batch.push_back(make_article(i));
+      batch.push_back(generator.Make(i));
       if (batch.size() == 256 || i + 1 == n_articles) {
         const auto u0 = Clock::now();
         if (!db.Upsert(batch).ok()) return -1;
@@ -206,7 +123,7 @@ int main(int argc, char** argv) {
   for (std::size_t q = 0; q < n_queries; ++q) {
     const bool zh = q % 2 == 1;
     store::SearchRequest r;
-    r.query = zh ? phrase(true, 2) + " " + phrase(true, 2) : phrase(false, 2);
+    r.query = zh ? generator.Phrase(true, 2) + " " + generator.Phrase(true, 2) : generator.Phrase(false, 2);
     if (q % 5 == 0) r.lang = zh ? "zh" : "en";
     if (q % 5 == 1) r.order = store::SearchOrder::kNewest;
     const auto s0 = Clock::now();
