@@ -174,10 +174,15 @@ void InstallFeedsApi(HttpServer& server, const ControlFn& control, std::size_t m
     for (const auto& d : r.dead_letter_entries()) dead.push_back(DeadLetterJson(d, false));
     return HttpResponse::Json(200, {{"dead_letters", dead}});
   });
-  server.Route("POST", "/v1/dead-letters/redrive",
-               [control](const HttpRequest& req) { return DeadLetterAction(control, true, req); });
-  server.Route("POST", "/v1/dead-letters/purge",
-               [control](const HttpRequest& req) { return DeadLetterAction(control, false, req); });
+  // Every dead letter at once may be many outbox writes: off the event loop.
+  server.Route(
+      "POST", "/v1/dead-letters/redrive",
+      [control](const HttpRequest& req) { return DeadLetterAction(control, true, req); },
+      RouteOptions{.blocking = true});
+  server.Route(
+      "POST", "/v1/dead-letters/purge",
+      [control](const HttpRequest& req) { return DeadLetterAction(control, false, req); },
+      RouteOptions{.blocking = true});
   server.Route("GET", "/v1/dead-letters/{id}", [control](const HttpRequest& req) {
     v1::ControlRequest request;
     request.set_show_dead_letter(req.PathParam("id"));
@@ -206,7 +211,9 @@ void InstallFeedsApi(HttpServer& server, const ControlFn& control, std::size_t m
         return HttpResponse::Json(
             202, {{"import_id", r.import().id()}, {"status", "/v1/imports/" + r.import().id()}});
       },
-      max_import_bytes);
+      // Parsing an upload of up to max_import_bytes takes a while: off the
+      // event loop.
+      RouteOptions{.max_body_bytes = max_import_bytes, .blocking = true});
   server.Route("GET", "/v1/imports/{id}", [control](const HttpRequest& req) {
     v1::ControlRequest request;
     request.set_import_status(req.PathParam("id"));

@@ -51,14 +51,17 @@ using namespace newsflow;
 using bench::Percentile;
 using Clock = std::chrono::steady_clock;
 
-double Ms(Clock::time_point since) { return std::chrono::duration<double, std::milli>(Clock::now() - since).count(); }
+double Ms(Clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+}
 
 // VmRSS or VmHWM of this process, in MiB.
 double StatusMb(const std::string& field) {
   std::ifstream in("/proc/self/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::strtod(line.c_str() + field.size() + 1, nullptr) / 1024.0;
+    if (line.rfind(field + ":", 0) == 0)
+      return std::strtod(line.c_str() + field.size() + 1, nullptr) / 1024.0;
   }
   return 0;
 }
@@ -196,9 +199,9 @@ int main(int argc, char** argv) {
         "\"rss_mb\": %.0f, \"peak_rss_mb\": %.0f, \"db_bytes_per_article\": %.0f, "
         "\"index_bytes_per_article\": %.0f, \"reopen_s\": %.2f}\n",
         stored, static_cast<double>(stored - segment_first) / store_s, catch_up_s, Percentile(search_ms, 0.5),
-        Percentile(search_ms, 0.99), Percentile(tag_ms, 0.5), Percentile(tag_ms, 0.99), Percentile(id_ms, 0.5),
-        Percentile(id_ms, 0.99), Percentile(related_ms, 0.5), Percentile(related_ms, 0.99), rss, peak, db_per,
-        index_per, reopen_s);
+        Percentile(search_ms, 0.99), Percentile(tag_ms, 0.5), Percentile(tag_ms, 0.99),
+        Percentile(id_ms, 0.5), Percentile(id_ms, 0.99), Percentile(related_ms, 0.5),
+        Percentile(related_ms, 0.99), rss, peak, db_per, index_per, reopen_s);
     std::fflush(stdout);
   }
   indexer.reset();
