@@ -161,6 +161,16 @@ std::size_t HttpStream::queue_limit() const {
   return max_queued_;
 }
 
+std::size_t HttpStream::unsent_bytes() const {
+  std::lock_guard lock(mu_);
+  return queue_.size() - queue_head_;
+}
+
+std::size_t HttpStream::TEST_queue_capacity() const {
+  std::lock_guard lock(mu_);
+  return queue_.capacity();
+}
+
 bool HttpStream::done() const {
   std::lock_guard lock(mu_);
   return done_ || ended_;
@@ -205,7 +215,13 @@ ssize_t HttpStream::Read(char* buf, std::size_t max) {
     std::memcpy(buf, queue_.data() + queue_head_, n);
     queue_head_ += n;
     if (queue_head_ == queue_.size()) {
-      queue_.clear();
+      // Drained: a buffer grown by a burst goes back, else hundreds of idle
+      // streams would each keep up to stream_max_queued_bytes.
+      if (queue_.capacity() > kKeptQueueCapacity) {
+        std::string().swap(queue_);
+      } else {
+        queue_.clear();
+      }
       queue_head_ = 0;
     } else if (queue_head_ >= queue_.size() / 2) {
       queue_.erase(0, queue_head_);

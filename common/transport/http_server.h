@@ -33,8 +33,11 @@
 // resumed) never see a live stream silent, and a client that left is noticed
 // at the next ping at the latest. A stream whose unsent bytes would exceed
 // stream_max_queued_bytes (a client that does not read) is disconnected and
-// counted in streams_dropped(); its writers are never blocked. Stop() ends
-// every stream at once.
+// counted in streams_dropped(); its writers are never blocked (a source that
+// writes in bursts watches unsent_bytes() and pulls the rest in OnDrained
+// instead). A drained stream gives back a buffer grown past
+// kKeptQueueCapacity, so idle streams do not each keep their largest burst.
+// Stop() ends every stream at once.
 //
 //   HttpServer server({.address = "127.0.0.1", .port = 0});
 //   server.Route("GET", "/v1/things/{id}", [](const HttpRequest& req) {
@@ -135,6 +138,11 @@ class HttpStream {
   void Close();
   // True once Write() would return false.
   bool done() const;
+  // The capacity of the unsent-bytes buffer (for tests).
+  std::size_t TEST_queue_capacity() const;
+
+  // A drained queue keeps a buffer of at most this capacity.
+  static constexpr std::size_t kKeptQueueCapacity = 64 << 10;
 
  protected:
   // Called on a server thread when everything queued has been handed to the
@@ -145,6 +153,10 @@ class HttpStream {
   // The most unsent bytes the stream may hold (stream_max_queued_bytes once
   // answered); a source writing in bursts keeps each well under it.
   std::size_t queue_limit() const;
+  // Bytes written and not yet handed to the socket: a source producing in
+  // bursts checks it to stop writing well before queue_limit() and pull the
+  // rest from OnDrained instead.
+  std::size_t unsent_bytes() const;
 
  private:
   friend class HttpServer;
@@ -166,7 +178,10 @@ class HttpStream {
 
   const std::string keepalive_;
   mutable std::mutex mu_;
-  std::string queue_;           // GUARDED_BY(mu_): unsent bytes from queue_head_
+  // GUARDED_BY(mu_): unsent bytes from queue_head_. Its buffer is released
+  // when it drains after growing past kKeptQueueCapacity (a burst), so an
+  // idle stream holds a small buffer, not its largest burst.
+  std::string queue_;
   std::size_t queue_head_ = 0;  // GUARDED_BY(mu_)
   std::size_t max_queued_ = 1u << 20;
   bool ended_ = false;      // Close(): end after the queue

@@ -127,6 +127,29 @@ TEST_F(HttpStreamTest, OnDrainedPullsPagesAsTheClientReads) {
   EXPECT_TRUE(client.WaitClosed(5000));
 }
 
+TEST_F(HttpStreamTest, DrainedStreamGivesBackTheBufferOfABurst) {
+  // An idle stream must not keep the buffer its largest burst grew: with
+  // hundreds of streams that is hundreds of times the queue limit.
+  ASSERT_NO_FATAL_FAILURE(Start());
+  SseClient client;
+  ASSERT_EQ(client.Open(port_, "/events"), 200);
+  ASSERT_TRUE(WaitStreams(1));
+  auto stream = Streams()[0];
+  const std::string payload(300 << 10, 'x');
+  ASSERT_TRUE(stream->Write("id: 1\ndata: " + payload + "\n\n"));
+  EXPECT_GE(stream->TEST_queue_capacity(), payload.size());
+  auto e = client.Next();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->data.size(), payload.size());
+  // The event arrived whole, so the server's read drained the queue.
+  EXPECT_LE(stream->TEST_queue_capacity(), HttpStream::kKeptQueueCapacity);
+  // Small writes still go through the kept buffer as before.
+  ASSERT_TRUE(stream->Write("id: 2\ndata: small\n\n"));
+  auto small = client.Next();
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->id, "2");
+}
+
 TEST_F(HttpStreamTest, HundredsOfIdleStreamsLeaveOtherRequestsFast) {
   // Two event-loop threads: a thread held per open stream would starve
   // /healthz at once.
