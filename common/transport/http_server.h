@@ -17,6 +17,8 @@
 //     read when Content-Length announces it; never buffered past the limit);
 //   - connections idle (no byte received or sent) for idle_timeout_s are
 //     closed; at most max_connections are open, later ones are refused;
+//   - at most max_streams long-lived answers (below) are open, so streams
+//     cannot take every connection: past it, 503 with Retry-After;
 //   - TCP_NODELAY on every connection, so kept-alive requests see no Nagle
 //     delay.
 // Handlers run on the server's threads and must be thread-safe.
@@ -90,6 +92,12 @@ struct HttpServerOptions {
   std::vector<std::string> query_token_paths;
   int stream_keepalive_s = 15;                     // an HttpStream's keep-alive text this often
   std::size_t stream_max_queued_bytes = 1u << 20;  // unsent bytes of one stream; more -> dropped
+  // Streams open at once; past it a new one is answered 503 with
+  // Retry-After. 0 = half of max_connections: streams hold their connection
+  // for hours, so without a limit of their own enough of them would leave
+  // no connection for the API and /healthz; half keeps room for both and
+  // is still far more than the few dashboards a daemon feeds.
+  int max_streams = 0;
 };
 
 // Options of a daemon's server from its configuration.
@@ -291,7 +299,9 @@ class HttpServer {
   // server's rule applies).
   bool Authorized(const HttpRequest& request, const Route_* route) const;
   int Send(MHD_Connection* connection, const HttpResponse& response);
-  // Registers a stream answered on `connection`.
+  // Counts a stream about to open in streams_open(); false at max_streams.
+  bool ReserveStream();
+  // Registers a stream answered on `connection` (reserved by ReserveStream).
   void AttachStream(const std::shared_ptr<HttpStream>& stream, MHD_Connection* connection);
   // The keep-alive thread: pings every stream, forgets finished ones.
   void KeepAliveLoop();
