@@ -324,6 +324,39 @@ TEST_F(EventStreamTest, StartsWithRetryAndRejectsBadStarts) {
   EXPECT_EQ(client.body_bytes(), std::string("retry: 3000\n\n").size());
 }
 
+TEST_F(EventStreamTest, StartPastTheLastSequence) {
+  // An id from another store, or from before a restore, is past this
+  // store's log.
+  Store({Article(), Article(), Article()});
+  ASSERT_EQ(store_->LastSequence(), 3u);
+  ASSERT_NO_FATAL_FAILURE(Start());
+  // A reconnecting browser resends its Last-Event-ID by itself: it follows
+  // this store from its tail, and gets the next article at once rather than
+  // after sequence 1000.
+  SseClient browser;
+  ASSERT_EQ(browser.Open(port_, "/v1/stream", "Last-Event-ID: 1000\r\n"), 200);
+  std::vector<uint64_t> next = Store({Article()});
+  auto e = browser.Next();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(std::stoull(e->id), next[0]);
+  EXPECT_FALSE(browser.Next(200));
+  // since= is the caller's own choice: told, naming both numbers.
+  httplib::Client http("127.0.0.1", port_);
+  auto past = http.Get("/v1/stream?since=1000");
+  ASSERT_TRUE(past);
+  EXPECT_EQ(past->status, 400);
+  const std::string error = nlohmann::json::parse(past->body)["error"].get<std::string>();
+  EXPECT_THAT(error, HasSubstr("1000"));
+  EXPECT_THAT(error, HasSubstr(std::to_string(next[0])));
+  // The last sequence itself is a valid start (nothing to replay).
+  SseClient at_tail;
+  ASSERT_EQ(at_tail.Open(port_, "/v1/stream?since=" + std::to_string(next[0])), 200);
+  std::vector<uint64_t> later = Store({Article()});
+  auto l = at_tail.Next();
+  ASSERT_TRUE(l);
+  EXPECT_EQ(std::stoull(l->id), later[0]);
+}
+
 TEST_F(EventStreamTest, TokenByHeaderOrAccessTokenParameter) {
   HttpServerOptions options;
   options.token = "t0ken";
