@@ -146,6 +146,7 @@ void ReadHttpLimits(YamlReader& r, HttpLimitsConfig* c) {
   r.ReadInt("idle_timeout_s", &c->idle_timeout_s, 1, 86400);
   r.ReadInt64("max_body_bytes", &c->max_body_bytes, 0, int64_t{1} << 32);
   r.ReadInt("max_header_bytes", &c->max_header_bytes, 1024, 1 << 20);
+  r.ReadInt("max_streams", &c->max_streams, 0, 1000000);
 }
 
 // The keys every daemon's HTTP server block shares. A server off loopback

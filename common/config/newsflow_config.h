@@ -25,6 +25,10 @@ struct HttpLimitsConfig {
   int idle_timeout_s = 30;           // close a silent connection. Default: 30
   int64_t max_body_bytes = 1 << 20;  // larger request bodies get 413. Default: 1048576
   int max_header_bytes = 16 << 10;   // larger request heads get 431. Default: 16384
+  // Long-lived streams (the store's /v1/stream) open at once, later ones
+  // get 503; 0 = half of max_connections (HttpServerOptions::max_streams).
+  // Default: 0
+  int max_streams = 0;
 };
 
 // transport.max_message_bytes default: the largest message any newsflow

@@ -27,6 +27,10 @@ namespace {
 
 const std::string kEmpty;
 
+// Retry-After of a stream refused at max_streams: a few seconds, as an
+// EventSource's own reconnection delay.
+constexpr int kStreamRetryAfterS = 5;
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -117,6 +121,7 @@ HttpServerOptions MakeHttpServerOptions(const std::string& address, int port, co
   o.idle_timeout_s = limits.idle_timeout_s;
   o.max_body_bytes = static_cast<std::size_t>(limits.max_body_bytes);
   o.max_header_bytes = static_cast<std::size_t>(limits.max_header_bytes);
+  o.max_streams = limits.max_streams;
   return o;
 }
 
@@ -180,6 +185,16 @@ std::size_t HttpStream::queue_limit() const {
   return max_queued_;
 }
 
+std::size_t HttpStream::unsent_bytes() const {
+  std::lock_guard lock(mu_);
+  return queue_.size() - queue_head_;
+}
+
+std::size_t HttpStream::TEST_queue_capacity() const {
+  std::lock_guard lock(mu_);
+  return queue_.capacity();
+}
+
 bool HttpStream::done() const {
   std::lock_guard lock(mu_);
   return done_ || ended_;
@@ -224,7 +239,13 @@ ssize_t HttpStream::Read(char* buf, std::size_t max) {
     std::memcpy(buf, queue_.data() + queue_head_, n);
     queue_head_ += n;
     if (queue_head_ == queue_.size()) {
-      queue_.clear();
+      // Drained: a buffer grown by a burst goes back, else hundreds of idle
+      // streams would each keep up to stream_max_queued_bytes.
+      if (queue_.capacity() > kKeptQueueCapacity) {
+        std::string().swap(queue_);
+      } else {
+        queue_.clear();
+      }
       queue_head_ = 0;
     } else if (queue_head_ >= queue_.size() / 2) {
       queue_.erase(0, queue_head_);
@@ -518,14 +539,33 @@ std::unique_ptr<HttpResponse> HttpServer::Match(HttpRequest& request, const Rout
   return response;
 }
 
+bool HttpServer::ReserveStream() {
+  const uint64_t limit = static_cast<uint64_t>(
+      options_.max_streams > 0 ? options_.max_streams : std::max(1, options_.max_connections / 2));
+  uint64_t open = stream_stats_->open.load();
+  while (open < limit) {
+    if (stream_stats_->open.compare_exchange_weak(open, open + 1)) return true;
+  }
+  return false;
+}
+
 int HttpServer::Send(MHD_Connection* connection, const HttpResponse& response) {
   MHD_Response* r = nullptr;
   if (response.stream) {
+    if (!ReserveStream()) {
+      // Closed, so that its source (a subscription) lets go of it.
+      response.stream->Close();
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      HttpResponse busy = HttpResponse::Error(503, "too many open streams; retry later");
+      busy.headers.emplace_back("Retry-After", std::to_string(kStreamRetryAfterS));
+      return Send(connection, busy);
+    }
     auto* holder = new std::shared_ptr<HttpStream>(response.stream);
     r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16u << 10, &HttpServerCallbacks::ReadStream,
                                           holder, &HttpServerCallbacks::FreeStream);
     if (r == nullptr) {
       delete holder;
+      stream_stats_->open.fetch_sub(1, std::memory_order_relaxed);
       return MHD_NO;
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
@@ -551,7 +591,6 @@ void HttpServer::AttachStream(const std::shared_ptr<HttpStream>& stream, MHD_Con
   std::lock_guard lock(streams_mu_);
   stream->Attach(stream_stats_, connection, info != nullptr ? info->connect_fd : -1,
                  std::max<std::size_t>(options_.stream_max_queued_bytes, 1), stopping_);
-  stream_stats_->open.fetch_add(1, std::memory_order_relaxed);
   // Forget finished streams now and then, so that many short ones between
   // two pings do not pile up.
   if (streams_.size() >= 64 + 2 * stream_stats_->open.load()) {

@@ -24,6 +24,8 @@
 //     anything else), so no legitimate client needs another name; a web page
 //     elsewhere that re-points its own host name at 127.0.0.1 (DNS
 //     rebinding) is refused, as the browser sends that name;
+//   - at most max_streams long-lived answers (below) are open, so streams
+//     cannot take every connection: past it, 503 with Retry-After;
 //   - TCP_NODELAY on every connection, so kept-alive requests see no Nagle
 //     delay.
 // Handlers run on the server's threads and must be thread-safe.
@@ -49,8 +51,11 @@
 // resumed) never see a live stream silent, and a client that left is noticed
 // at the next ping at the latest. A stream whose unsent bytes would exceed
 // stream_max_queued_bytes (a client that does not read) is disconnected and
-// counted in streams_dropped(); its writers are never blocked. Stop() ends
-// every stream at once.
+// counted in streams_dropped(); its writers are never blocked (a source that
+// writes in bursts watches unsent_bytes() and pulls the rest in OnDrained
+// instead). A drained stream gives back a buffer grown past
+// kKeptQueueCapacity, so idle streams do not each keep their largest burst.
+// Stop() ends every stream at once.
 //
 //   HttpServer server({.address = "127.0.0.1", .port = 0});
 //   server.Route("GET", "/v1/things/{id}", [](const HttpRequest& req) {
@@ -106,6 +111,12 @@ struct HttpServerOptions {
   std::size_t blocking_queue = 64;                 // blocking requests waiting for a worker; more -> 503
   int stream_keepalive_s = 15;                     // an HttpStream's keep-alive text this often
   std::size_t stream_max_queued_bytes = 1u << 20;  // unsent bytes of one stream; more -> dropped
+  // Streams open at once; past it a new one is answered 503 with
+  // Retry-After. 0 = half of max_connections: streams hold their connection
+  // for hours, so without a limit of their own enough of them would leave
+  // no connection for the API and /healthz; half keeps room for both and
+  // is still far more than the few dashboards a daemon feeds.
+  int max_streams = 0;
 };
 
 // Options of a daemon's server from its configuration.
@@ -154,6 +165,11 @@ class HttpStream {
   void Close();
   // True once Write() would return false.
   bool done() const;
+  // The capacity of the unsent-bytes buffer (for tests).
+  std::size_t TEST_queue_capacity() const;
+
+  // A drained queue keeps a buffer of at most this capacity.
+  static constexpr std::size_t kKeptQueueCapacity = 64 << 10;
 
  protected:
   // Called on a server thread when everything queued has been handed to the
@@ -164,6 +180,10 @@ class HttpStream {
   // The most unsent bytes the stream may hold (stream_max_queued_bytes once
   // answered); a source writing in bursts keeps each well under it.
   std::size_t queue_limit() const;
+  // Bytes written and not yet handed to the socket: a source producing in
+  // bursts checks it to stop writing well before queue_limit() and pull the
+  // rest from OnDrained instead.
+  std::size_t unsent_bytes() const;
 
  private:
   friend class HttpServer;
@@ -185,7 +205,10 @@ class HttpStream {
 
   const std::string keepalive_;
   mutable std::mutex mu_;
-  std::string queue_;           // GUARDED_BY(mu_): unsent bytes from queue_head_
+  // GUARDED_BY(mu_): unsent bytes from queue_head_. Its buffer is released
+  // when it drains after growing past kKeptQueueCapacity (a burst), so an
+  // idle stream holds a small buffer, not its largest burst.
+  std::string queue_;
   std::size_t queue_head_ = 0;  // GUARDED_BY(mu_)
   std::size_t max_queued_ = 1u << 20;
   bool ended_ = false;      // Close(): end after the queue
@@ -307,7 +330,9 @@ class HttpServer {
   // A worker of the blocking pool.
   void WorkerLoop();
   int Send(MHD_Connection* connection, const HttpResponse& response);
-  // Registers a stream answered on `connection`.
+  // Counts a stream about to open in streams_open(); false at max_streams.
+  bool ReserveStream();
+  // Registers a stream answered on `connection` (reserved by ReserveStream).
   void AttachStream(const std::shared_ptr<HttpStream>& stream, MHD_Connection* connection);
   // The keep-alive thread: pings every stream, forgets finished ones.
   void KeepAliveLoop();

@@ -65,8 +65,23 @@ class ArticleEventStream : public HttpStream {
       missed_ = std::max(missed_, seq);
       return;
     }
+    if (!filter_.Matches(article)) {
+      cursor_ = seq;
+      return;
+    }
+    // A burst faster than the client reads: rather than queue it all (and
+    // be dropped at queue_limit()), stop here and read the rest from the
+    // log as the client drains, like a resynchronisation. The queue holds
+    // data, so OnDrained runs once it is sent; the handover to live then
+    // guarantees no gap or duplicate.
+    const std::size_t unsent = unsent_bytes();
+    if (unsent > 0 && unsent + event.size() > queue_limit() / 2) {
+      replaying_ = true;
+      missed_ = std::max(missed_, seq);
+      return;
+    }
     cursor_ = seq;
-    if (filter_.Matches(article) && Write(event)) hub_.events_sent_->fetch_add(1, std::memory_order_relaxed);
+    if (Write(event)) hub_.events_sent_->fetch_add(1, std::memory_order_relaxed);
   }
 
   // The fan-out discarded live articles up to `seq`: read them from the log.

@@ -6,8 +6,13 @@
 // formats each article's event once and hands it to every open stream whose
 // filter it matches (HttpStream::Write: a queue append and, for an idle
 // stream, a resume). The writer never waits for a stream: Publish() only
-// queues, and a stream that does not keep up is dropped by the HTTP server
-// (stream_max_queued_bytes).
+// queues. A live stream whose unsent bytes would pass half its queue limit
+// (HttpServerOptions::stream_max_queued_bytes) takes no more live events:
+// it goes back to replaying from its last sequence (below), and the replay
+// writes a page only when the client has taken the previous one. So a
+// commit burst far larger than the queue reaches a client that reads,
+// late rather than dropped, and a client that does not read holds at most
+// that much until the server's idle timeout closes it.
 //
 // A stream starts after a sequence number (Last-Event-ID, ?since=, or the
 // store's last sequence for "from now on") and replays the store's sequence

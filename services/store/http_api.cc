@@ -1,5 +1,6 @@
 #include "services/store/http_api.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <memory>
@@ -323,18 +324,27 @@ void InstallHttpApi(HttpServer& server, const ArticleStore& store, const QueryLi
       if (filter.tag_key.empty()) return HttpResponse::Error(400, "tag must name a tag");
     }
     // Where to start: the browser's reconnection header wins over the URL's
-    // since= (the page's first connection).
+    // since= (the page's first connection). A start past the store's last
+    // sequence would wait for, then skip, every article up to it (http_api.h).
     uint64_t after = 0;
+    const uint64_t last = store.LastSequence();
     const std::string& last_id = req.Header("last-event-id");
     if (!last_id.empty()) {
       if (!ParseUint(last_id, &after))
         return HttpResponse::Error(400, "Last-Event-ID must be a sequence number");
+      // EventSource resends the id it saw on its own; it cannot be told to
+      // drop it, so follow this store from its tail.
+      after = std::min(after, last);
     } else if (req.HasParam("since")) {
       if (!ParseUint(req.Param("since"), &after)) {
         return HttpResponse::Error(400, "since must be a sequence number");
       }
+      if (after > last) {
+        return HttpResponse::Error(400,
+                                   fmt::format("since={} is past the store's last sequence {}", after, last));
+      }
     } else {
-      after = store.LastSequence();
+      after = last;
     }
     return HttpResponse::Stream(events->Open(filter, after));
   });

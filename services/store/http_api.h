@@ -52,12 +52,23 @@
 //                                     replays every article stored after SEQ from the
 //                                     sequence log (as /v1/since), then follows live
 //                                     with no gap or repeat; without either it starts
-//                                     at the live tail. Retention tombstones send no
-//                                     event. ": ping" comments keep an idle stream
-//                                     open (store.http stream keep-alive, 15 s). A
-//                                     client that does not read is disconnected once
-//                                     1 MiB waits for it; it reconnects with its
-//                                     Last-Event-ID. With store.http.token set, a
+//                                     at the live tail. A start past the store's last
+//                                     sequence (an id from another store, or from
+//                                     before a restore): Last-Event-ID starts at the
+//                                     last sequence, so a reconnecting browser follows
+//                                     this store from now on instead of waiting for,
+//                                     and then skipping, sequences up to its id;
+//                                     since= is answered 400 naming both numbers (the
+//                                     caller chose it and should know). Retention
+//                                     tombstones send no event. ": ping" comments keep
+//                                     an idle stream open (store.http stream
+//                                     keep-alive, 15 s). A burst larger than the
+//                                     stream's queue is read from the log as the
+//                                     client takes it; a client that does not read at
+//                                     all is closed after store.http.idle_timeout_s
+//                                     and reconnects with its Last-Event-ID. More than
+//                                     store.http.max_streams open streams: 503 with
+//                                     Retry-After. With store.http.token set, a
 //                                     browser's EventSource (which cannot send headers)
 //                                     may pass ?access_token=TOKEN, on this route only.
 //                                     404 when the store serves no stream.

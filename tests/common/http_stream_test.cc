@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "common/transport/http_server.h"
 #include "tests/testing/sse_client.h"
@@ -127,6 +128,28 @@ TEST_F(HttpStreamTest, OnDrainedPullsPagesAsTheClientReads) {
   EXPECT_TRUE(client.WaitClosed(5000));
 }
 
+TEST_F(HttpStreamTest, DrainedStreamGivesBackTheBufferOfABurst) {
+  // An idle stream must not keep the buffer its largest burst grew: with
+  // hundreds of streams that is hundreds of times the queue limit.
+  ASSERT_NO_FATAL_FAILURE(Start());
+  SseClient client;
+  ASSERT_EQ(client.Open(port_, "/events"), 200);
+  ASSERT_TRUE(WaitStreams(1));
+  auto stream = Streams()[0];
+  const std::string payload(300 << 10, 'x');
+  ASSERT_TRUE(stream->Write("id: 1\ndata: " + payload + "\n\n"));
+  auto e = client.Next();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->data.size(), payload.size());
+  // The event arrived whole, so the server's read drained the queue.
+  EXPECT_LE(stream->TEST_queue_capacity(), HttpStream::kKeptQueueCapacity);
+  // Small writes still go through the kept buffer as before.
+  ASSERT_TRUE(stream->Write("id: 2\ndata: small\n\n"));
+  auto small = client.Next();
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->id, "2");
+}
+
 TEST_F(HttpStreamTest, HundredsOfIdleStreamsLeaveOtherRequestsFast) {
   // Two event-loop threads: a thread held per open stream would starve
   // /healthz at once.
@@ -241,6 +264,50 @@ TEST_F(HttpStreamTest, ClientThatLeavesIsForgottenAtTheNextPing) {
   }
   EXPECT_EQ(server_->streams_open(), 0u);
   EXPECT_TRUE(Streams()[0]->done());
+}
+
+TEST_F(HttpStreamTest, StreamsPastMaxStreamsAreRefusedAndLeaveConnectionsForTheApi) {
+  HttpServerOptions options;
+  options.max_streams = 2;
+  options.stream_keepalive_s = 1;  // notices a client that left within a second
+  ASSERT_NO_FATAL_FAILURE(Start(options));
+  SseClient first, second;
+  ASSERT_EQ(first.Open(port_, "/events"), 200);
+  ASSERT_EQ(second.Open(port_, "/events"), 200);
+  ASSERT_TRUE(WaitStreams(2));
+  EXPECT_EQ(server_->streams_open(), 2u);
+
+  httplib::Client http("127.0.0.1", port_);
+  auto refused = http.Get("/events");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_FALSE(refused->get_header_value("Retry-After").empty());
+  EXPECT_FALSE(nlohmann::json::parse(refused->body)["error"].get<std::string>().empty());
+  // The stream the handler made for it is closed, so its source lets go.
+  ASSERT_TRUE(WaitStreams(3));
+  EXPECT_TRUE(Streams()[2]->done());
+  EXPECT_FALSE(Streams()[2]->Write("data: x\n\n"));
+  EXPECT_EQ(server_->streams_open(), 2u);
+  // The API still answers.
+  auto health = http.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+
+  // One leaves: a new stream fits again.
+  first.Disconnect();
+  const auto deadline = Clock::now() + std::chrono::seconds(6);
+  while (server_->streams_open() > 1 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(server_->streams_open(), 1u);
+  SseClient third;
+  ASSERT_EQ(third.Open(port_, "/events"), 200);
+  ASSERT_TRUE(WaitStreams(4));
+  ASSERT_TRUE(Streams()[3]->Write("id: 7\ndata: n\n\n"));
+  auto e = third.Next();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->id, "7");
+  EXPECT_EQ(server_->streams_open(), 2u);
 }
 
 TEST_F(HttpStreamTest, AccessTokenParameterOnlyOnItsPaths) {

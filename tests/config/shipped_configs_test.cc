@@ -50,6 +50,7 @@ void ExpectHttpLimitsEq(const HttpLimitsConfig& got, const HttpLimitsConfig& wan
   EXPECT_EQ(got.idle_timeout_s, want.idle_timeout_s);
   EXPECT_EQ(got.max_body_bytes, want.max_body_bytes);
   EXPECT_EQ(got.max_header_bytes, want.max_header_bytes);
+  EXPECT_EQ(got.max_streams, want.max_streams);
 }
 
 void ExpectEndpointEq(const EndpointConfig& got, const EndpointConfig& want, const std::string& name) {

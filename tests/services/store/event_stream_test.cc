@@ -245,6 +245,47 @@ TEST_F(EventStreamTest, ArticleCommittedDuringTheLastReplayReadIsSentOnce) {
   ASSERT_EQ(during, std::vector<uint64_t>{4});
 }
 
+TEST_F(EventStreamTest, BurstLargerThanTheQueueReachesAReadingClientWhole) {
+  // One commit burst whose events are several times the stream's queue
+  // limit: the fan-out produces it far faster than any socket drains it. A
+  // client that reads steadily must get every article once, in order, and
+  // not be dropped as if it did not read.
+  constexpr std::size_t kQueueLimit = 48 << 10;
+  HttpServerOptions options;
+  options.stream_max_queued_bytes = kQueueLimit;
+  ASSERT_NO_FATAL_FAILURE(Start(options));
+  SseClient client;
+  // A small receive window, like a client across a real network: the
+  // socket cannot absorb the burst at once.
+  ASSERT_EQ(client.Open(port_, "/v1/stream", "", 5000, 8 << 10), 200);
+  std::string long_words;
+  while (long_words.size() < 900) long_words += "words of a long headline ";
+  std::vector<v1::Article> burst;
+  burst.reserve(1200);
+  for (int i = 0; i < 1200; ++i) {
+    v1::Article a = Article();
+    a.set_title(a.title() + " " + long_words);
+    burst.push_back(std::move(a));
+  }
+  const std::size_t burst_bytes = burst.size() * (long_words.size() + 100);
+  ASSERT_GT(burst_bytes, 10 * kQueueLimit);
+  std::vector<uint64_t> seqs = Store(burst);
+  ASSERT_EQ(seqs.size(), burst.size());
+  std::vector<uint64_t> got;
+  while (got.size() < seqs.size()) {
+    auto e = client.Next(5000);
+    if (!e) break;
+    got.push_back(std::stoull(e->id));
+  }
+  EXPECT_EQ(got, seqs);
+  EXPECT_EQ(server_->streams_dropped(), 0u);
+  // Live again afterwards.
+  std::vector<uint64_t> after = Store({Article()});
+  auto next = client.Next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(std::stoull(next->id), after[0]);
+}
+
 TEST_F(EventStreamTest, FiltersSelectByLanguageTagAndSource) {
   ASSERT_NO_FATAL_FAILURE(Start());
   SseClient zh, tag, source, both;
@@ -281,6 +322,39 @@ TEST_F(EventStreamTest, StartsWithRetryAndRejectsBadStarts) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (client.body_bytes() == 0 && std::chrono::steady_clock::now() < deadline) client.Next(50);
   EXPECT_EQ(client.body_bytes(), std::string("retry: 3000\n\n").size());
+}
+
+TEST_F(EventStreamTest, StartPastTheLastSequence) {
+  // An id from another store, or from before a restore, is past this
+  // store's log.
+  Store({Article(), Article(), Article()});
+  ASSERT_EQ(store_->LastSequence(), 3u);
+  ASSERT_NO_FATAL_FAILURE(Start());
+  // A reconnecting browser resends its Last-Event-ID by itself: it follows
+  // this store from its tail, and gets the next article at once rather than
+  // after sequence 1000.
+  SseClient browser;
+  ASSERT_EQ(browser.Open(port_, "/v1/stream", "Last-Event-ID: 1000\r\n"), 200);
+  std::vector<uint64_t> next = Store({Article()});
+  auto e = browser.Next();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(std::stoull(e->id), next[0]);
+  EXPECT_FALSE(browser.Next(200));
+  // since= is the caller's own choice: told, naming both numbers.
+  httplib::Client http("127.0.0.1", port_);
+  auto past = http.Get("/v1/stream?since=1000");
+  ASSERT_TRUE(past);
+  EXPECT_EQ(past->status, 400);
+  const std::string error = nlohmann::json::parse(past->body)["error"].get<std::string>();
+  EXPECT_THAT(error, HasSubstr("1000"));
+  EXPECT_THAT(error, HasSubstr(std::to_string(next[0])));
+  // The last sequence itself is a valid start (nothing to replay).
+  SseClient at_tail;
+  ASSERT_EQ(at_tail.Open(port_, "/v1/stream?since=" + std::to_string(next[0])), 200);
+  std::vector<uint64_t> later = Store({Article()});
+  auto l = at_tail.Next();
+  ASSERT_TRUE(l);
+  EXPECT_EQ(std::stoull(l->id), later[0]);
 }
 
 TEST_F(EventStreamTest, TokenByHeaderOrAccessTokenParameter) {
