@@ -33,7 +33,10 @@
 
 namespace newsflow::store {
 
-inline constexpr std::chrono::milliseconds kFeedsProxyTimeout(30000);
+// Ingest answers its feeds API from its own database in milliseconds (an
+// OPML upload is parsed in seconds at most); a store stopping waits for a
+// forward in progress, so the bound stays short.
+inline constexpr std::chrono::milliseconds kFeedsProxyTimeout(10000);
 
 struct FeedsProxyOptions {
   std::string ingest_url;                  // http://host:port of ingest.api; "" = not configured
