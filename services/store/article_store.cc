@@ -54,6 +54,11 @@ int64_t ArticleStore::TrendTime(const v1::Article& a) {
 
 namespace {
 
+// The value of kMetaArticleCount (keys.h).
+std::string ArticleCountValue(uint64_t count, uint64_t sequence) {
+  return EncodeBE64(count) + EncodeBE64(sequence);
+}
+
 // tag_hours values: signed 64-bit counts, merged by addition. A malformed
 // operand counts as 0 rather than failing every read of the key.
 class AddCountsOperator : public rocksdb::AssociativeMergeOperator {
@@ -154,13 +159,38 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
   } else if (!s.IsNotFound()) {
     return FromRocksStatus(s, "read last sequence");
   }
-  uint64_t count = 0;
-  std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), store->articles_));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
-  store->article_count_ = count;
+  if (absl::Status counted = store->LoadArticleCount(); !counted.ok()) return counted;
   if (absl::Status rekeyed = store->RekeyTags(); !rekeyed.ok()) return rekeyed;
   if (absl::Status counted = store->BuildTagHours(); !counted.ok()) return counted;
   return store;
+}
+
+absl::Status ArticleStore::LoadArticleCount() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kMetaArticleCount, &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocksStatus(s, "read article count");
+  if (s.ok() && value.size() == 16) {
+    const std::optional<uint64_t> count = DecodeBE64(std::string_view(value).substr(0, 8));
+    const std::optional<uint64_t> at = DecodeBE64(std::string_view(value).substr(8));
+    if (count && at == last_sequence_.load()) {
+      article_count_ = *count;
+      return absl::OkStatus();
+    }
+  }
+  // Absent (written before the count was kept) or stale (a build that did
+  // not keep it committed since): counted once and recorded.
+  uint64_t count = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), articles_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "count articles");
+  article_count_ = count;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  s = db_->Put(wo, meta_, kMetaArticleCount, ArticleCountValue(count, last_sequence_.load()));
+  // Not fatal: the count is known, and the next commit records it.
+  if (!s.ok()) MakeLogger("store.db")->warn("recording the article count failed: {}", s.ToString());
+  if (count > 0) MakeLogger("store.db")->info("counted {} stored articles", count);
+  return absl::OkStatus();
 }
 
 absl::Status ArticleStore::BuildTagHours() {
@@ -450,9 +480,9 @@ class ArticleStore::UpsertBatch {
   // Whether anything besides new versions was written (also_seen_at).
   bool changed() const { return changed_; }
 
-  // Writes the batch of `count` articles with the tag counts and the last
-  // sequence number.
-  absl::Status Commit(uint64_t last_sequence, bool sync, std::size_t count) {
+  // Writes the batch of `count` articles with the tag counts, the last
+  // sequence number and the number of stored articles after it.
+  absl::Status Commit(uint64_t last_sequence, uint64_t article_count, bool sync, std::size_t count) {
     for (const auto& [key, entry] : tag_counts_) {
       batch_.Put(store_.meta_, TagCountKey(key), TagCountValue(entry.first, entry.second));
     }
@@ -460,6 +490,7 @@ class ArticleStore::UpsertBatch {
       if (delta != 0) batch_.Merge(store_.tag_hours_, key, TagHourValue(delta));
     }
     batch_.Put(store_.meta_, kMetaLastSequence, EncodeBE64(last_sequence));
+    batch_.Put(store_.meta_, kMetaArticleCount, ArticleCountValue(article_count, last_sequence));
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     rocksdb::Status s = store_.db_->Write(wo, &batch_);
@@ -593,7 +624,9 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     return results;  // all duplicates: nothing to write
 
   std::lock_guard lock(write_mu_);
-  if (absl::Status s = batch.Commit(sequence, options_.sync_writes, articles.size()); !s.ok()) {
+  if (absl::Status s =
+          batch.Commit(sequence, article_count_.load() + new_articles, options_.sync_writes, articles.size());
+      !s.ok()) {
     for (v1::Article& a : articles) a.clear_sequence();
     return s;
   }
@@ -1005,7 +1038,8 @@ absl::StatusOr<RetentionPass> ArticleStore::ApplyRetention(int64_t now_ms, std::
   it.reset();
   if (deleted > 0) {
     std::lock_guard lock(write_mu_);
-    NF_RETURN_IF_ERROR(batch.Commit(sequence, options_.sync_writes, deleted));
+    NF_RETURN_IF_ERROR(
+        batch.Commit(sequence, article_count_.load() - deleted, options_.sync_writes, deleted));
     last_sequence_ = sequence;
     article_count_ -= deleted;
     deletions_ += deleted;

@@ -1,6 +1,7 @@
 #include "services/store/article_store.h"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -237,6 +238,85 @@ TEST_F(ArticleStoreTest, OpeningADatabaseOfAnOlderTagKeyVersionReKeysItsTags) {
   // Done once: the next open finds the current version and changes nothing.
   Reopen();
   EXPECT_THAT(Titles(store_->ByTag("export controls", 10)), UnorderedElementsAre("A", "B"));
+}
+
+// Runs `fn` on the store's database at `path` opened directly, as a build
+// that knows nothing of the store's meta keys would.
+void WithRawMeta(const std::string& path,
+                 const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& fn) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const auto& name : names) {
+    rocksdb::ColumnFamilyOptions options;
+    if (name == kTagHoursCf) options.merge_operator = NewTagHoursMergeOperator();
+    cfs.emplace_back(name, options);
+  }
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, cfs, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  fn(db.get(), handles[std::find(names.begin(), names.end(), kMetaCf) - names.begin()]);
+  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+}
+
+TEST_F(ArticleStoreTest, ArticleCountSurvivesAReopen) {
+  v1::Article a = MakeArticle("a", "A", "first");
+  Upsert({a, MakeArticle("b", "B", "b"), MakeArticle("c", "C", "c")});
+  UpsertOne(NewVersion(a, "second", {}));  // a new version is no new article
+  v1::Article elsewhere = MakeArticle("a", "A", "first");
+  elsewhere.mutable_source()->set_id("src-other");
+  UpsertOne(elsewhere);                   // nor is another source's copy
+  UpsertOne(MakeArticle("b", "B", "b"));  // nor a duplicate
+  ASSERT_EQ(store_->ArticleCount(), 3u);
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 3u);
+  UpsertOne(MakeArticle("d", "D", "d"));
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 4u);
+}
+
+TEST_F(ArticleStoreTest, ArticleCountIsReadNotCountedAtOpen) {
+  Upsert({MakeArticle("a", "A", "a"), MakeArticle("b", "B", "b")});
+  store_.reset();
+  // A recorded count at the last sequence is taken as it is.
+  WithRawMeta(dir_.Sub("db"), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), meta, kMetaArticleCount, EncodeBE64(7) + EncodeBE64(2)).ok());
+  });
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 7u);
+}
+
+TEST_F(ArticleStoreTest, DatabaseWithoutARecordedCountIsCountedOnceAtOpen) {
+  Upsert({MakeArticle("a", "A", "a"), MakeArticle("b", "B", "b"), MakeArticle("c", "C", "c")});
+  store_.reset();
+  // Written before the count was kept.
+  WithRawMeta(dir_.Sub("db"), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), meta, kMetaArticleCount).ok());
+  });
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 3u);
+  store_.reset();
+  std::string recorded;
+  WithRawMeta(dir_.Sub("db"), [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), meta, kMetaArticleCount, &recorded).ok());
+  });
+  EXPECT_EQ(recorded, EncodeBE64(3) + EncodeBE64(3));
+}
+
+TEST_F(ArticleStoreTest, CountOfAnEarlierSequenceIsCountedAgain) {
+  Upsert({MakeArticle("a", "A", "a"), MakeArticle("b", "B", "b")});
+  store_.reset();
+  // A build that does not keep the count committed since (sequence 3): the
+  // recorded count (of sequence 2) may be wrong and is not used.
+  WithRawMeta(dir_.Sub("db"), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), meta, kMetaArticleCount, EncodeBE64(7) + EncodeBE64(2)).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), meta, kMetaLastSequence, EncodeBE64(3)).ok());
+  });
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 2u);
 }
 
 TEST_F(ArticleStoreTest, NewVersionWithNewPublishedTimeLeavesOneTimeIndexEntry) {
