@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -108,16 +109,46 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
   ApplyNewsflowDbOptions(MakeLogger("store.db"), &db_options);
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
-  rocksdb::ColumnFamilyOptions cf_options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), kArticlesCf, kByTagCf, kBySourceCf,
-                           kByLangCf, kByTimeCf, kByUrlCf, kSeqCf, kMetaCf, kByClusterCf, kByBandCf}) {
-    cfs.emplace_back(name, cf_options);
-  }
-  rocksdb::ColumnFamilyOptions counts_options = cf_options;
+  // Every family shares one memory budget (common/storage/rocksdb_options.h).
+  const RocksDbMemoryBudget budget = NewRocksDbMemoryBudget(options.memory_bytes);
+  ApplyMemoryBudget(budget, &db_options);
+  // Past this, the families holding the oldest log are flushed, so the log
+  // (replayed at the next open after a crash) stays near the memtables' size.
+  db_options.max_total_wal_size = uint64_t{64} << 20;
+  // Families read by key (Get) carry Bloom filters; the others are only
+  // iterated, where a filter does not help.
+  rocksdb::ColumnFamilyOptions iterated;
+  ApplyMemoryBudget(budget, /*bloom=*/false, &iterated);
+  rocksdb::ColumnFamilyOptions by_key;
+  ApplyMemoryBudget(budget, /*bloom=*/true, &by_key);
+  // Article bodies, most of the data: LZ4 (fast), ZSTD at the last level
+  // (smaller, written once by compaction), where this RocksDB build has them;
+  // otherwise RocksDB's default.
+  rocksdb::ColumnFamilyOptions bodies = by_key;
+  const std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
+  auto has = [&](rocksdb::CompressionType type) {
+    return std::find(supported.begin(), supported.end(), type) != supported.end();
+  };
+  if (has(rocksdb::kLZ4Compression)) bodies.compression = rocksdb::kLZ4Compression;
+  if (has(rocksdb::kZSTD)) bodies.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::ColumnFamilyOptions counts_options = iterated;
   counts_options.merge_operator = NewTagHoursMergeOperator();
-  cfs.emplace_back(kTagHoursCf, counts_options);
-  cfs.emplace_back(kGoneCf, cf_options);
+  // In the order of the handles below.
+  const std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, iterated},
+      {kArticlesCf, bodies},
+      {kByTagCf, iterated},
+      {kBySourceCf, iterated},
+      {kByLangCf, iterated},
+      {kByTimeCf, iterated},
+      {kByUrlCf, by_key},
+      {kSeqCf, iterated},
+      {kMetaCf, by_key},
+      {kByClusterCf, iterated},
+      {kByBandCf, iterated},
+      {kTagHoursCf, counts_options},
+      {kGoneCf, by_key},
+  };
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, cfs, &store->handles_, &raw);
   if (!s.ok()) return FromRocksStatus(s, fmt::format("open store db {}", options.path));

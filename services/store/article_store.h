@@ -105,6 +105,9 @@ struct ArticleStoreOptions {
   std::string path;         // database folder, created if missing
   bool sync_writes = true;  // fsync the WAL before Upsert returns. Default: true
   RetentionPolicy retention;
+  // What RocksDB's block cache and memtables may hold together, every
+  // column family included (common/storage/rocksdb_options.h). Default: 128 MiB
+  std::size_t memory_bytes = std::size_t{128} << 20;
 };
 
 // What one ApplyRetention() call did.
