@@ -38,6 +38,17 @@ absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view context)
 
 ArticleStore::~ArticleStore() {
   if (db_) {
+    // The memtables go to SST files, so the next Open() has no log to
+    // replay (the log is only needed after a crash). Nothing is lost when
+    // this fails (a full disk): every commit is already in the log, and the
+    // next Open() replays it.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    flush.allow_write_stall = true;
+    if (rocksdb::Status s = db_->Flush(flush, handles_); !s.ok()) {
+      MakeLogger("store.db")
+          ->warn("flushing the memtables at close failed ({}); the next open replays the log", s.ToString());
+    }
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
   }
