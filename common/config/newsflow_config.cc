@@ -392,6 +392,7 @@ void ReadStore(YamlReader& r, StoreConfig* c) {
   CheckHttpServerToken(r, "store", "http", http_fields);
   r.ReadBool("sync_writes", &c->sync_writes);
   r.ReadInt("max_batch", &c->max_batch, 1, 100000);
+  r.ReadInt("memory_mb", &c->memory_mb, 16, 1 << 20);
   r.ReadInt("term_counts_save_interval_ms", &c->term_counts_save_interval_ms, 10, 3600000);
   YamlReader limits = r.Child("query_limits");
   limits.ReadInt("default_limit", &c->default_limit, 1, kMaxInt);

@@ -253,6 +253,10 @@ struct StoreConfig {
   HttpLimitsConfig http_limits{.max_body_bytes = 64 << 10};
   bool sync_writes = true;  // WAL fsync before acking. Default: true
   int max_batch = 256;      // articles per group commit. Default: 256
+  // store.memory_mb: what the database's block cache and memtables hold
+  // together, every column family included (the search index and the rest
+  // of the process come on top). Default: 128
+  int memory_mb = 128;
   // The shared document frequencies are saved at least this often while they
   // change, under load too, so a crash (kill -9) loses at most this much of
   // them. Default: 5000

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -37,6 +38,17 @@ absl::Status FromRocksStatus(const rocksdb::Status& s, std::string_view context)
 
 ArticleStore::~ArticleStore() {
   if (db_) {
+    // The memtables go to SST files, so the next Open() has no log to
+    // replay (the log is only needed after a crash). Nothing is lost when
+    // this fails (a full disk): every commit is already in the log, and the
+    // next Open() replays it.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    flush.allow_write_stall = true;
+    if (rocksdb::Status s = db_->Flush(flush, handles_); !s.ok()) {
+      MakeLogger("store.db")
+          ->warn("flushing the memtables at close failed ({}); the next open replays the log", s.ToString());
+    }
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
   }
@@ -53,6 +65,11 @@ int64_t ArticleStore::TrendTime(const v1::Article& a) {
 }
 
 namespace {
+
+// The value of kMetaArticleCount (keys.h).
+std::string ArticleCountValue(uint64_t count, uint64_t sequence) {
+  return EncodeBE64(count) + EncodeBE64(sequence);
+}
 
 // tag_hours values: signed 64-bit counts, merged by addition. A malformed
 // operand counts as 0 rather than failing every read of the key.
@@ -103,16 +120,46 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
   ApplyNewsflowDbOptions(MakeLogger("store.db"), &db_options);
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
-  rocksdb::ColumnFamilyOptions cf_options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), kArticlesCf, kByTagCf, kBySourceCf,
-                           kByLangCf, kByTimeCf, kByUrlCf, kSeqCf, kMetaCf, kByClusterCf, kByBandCf}) {
-    cfs.emplace_back(name, cf_options);
-  }
-  rocksdb::ColumnFamilyOptions counts_options = cf_options;
+  // Every family shares one memory budget (common/storage/rocksdb_options.h).
+  const RocksDbMemoryBudget budget = NewRocksDbMemoryBudget(options.memory_bytes);
+  ApplyMemoryBudget(budget, &db_options);
+  // Past this, the families holding the oldest log are flushed, so the log
+  // (replayed at the next open after a crash) stays near the memtables' size.
+  db_options.max_total_wal_size = uint64_t{64} << 20;
+  // Families read by key (Get) carry Bloom filters; the others are only
+  // iterated, where a filter does not help.
+  rocksdb::ColumnFamilyOptions iterated;
+  ApplyMemoryBudget(budget, /*bloom=*/false, &iterated);
+  rocksdb::ColumnFamilyOptions by_key;
+  ApplyMemoryBudget(budget, /*bloom=*/true, &by_key);
+  // Article bodies, most of the data: LZ4 (fast), ZSTD at the last level
+  // (smaller, written once by compaction), where this RocksDB build has them;
+  // otherwise RocksDB's default.
+  rocksdb::ColumnFamilyOptions bodies = by_key;
+  const std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
+  auto has = [&](rocksdb::CompressionType type) {
+    return std::find(supported.begin(), supported.end(), type) != supported.end();
+  };
+  if (has(rocksdb::kLZ4Compression)) bodies.compression = rocksdb::kLZ4Compression;
+  if (has(rocksdb::kZSTD)) bodies.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::ColumnFamilyOptions counts_options = iterated;
   counts_options.merge_operator = NewTagHoursMergeOperator();
-  cfs.emplace_back(kTagHoursCf, counts_options);
-  cfs.emplace_back(kGoneCf, cf_options);
+  // In the order of the handles below.
+  const std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, iterated},
+      {kArticlesCf, bodies},
+      {kByTagCf, iterated},
+      {kBySourceCf, iterated},
+      {kByLangCf, iterated},
+      {kByTimeCf, iterated},
+      {kByUrlCf, by_key},
+      {kSeqCf, iterated},
+      {kMetaCf, by_key},
+      {kByClusterCf, iterated},
+      {kByBandCf, iterated},
+      {kTagHoursCf, counts_options},
+      {kGoneCf, by_key},
+  };
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, cfs, &store->handles_, &raw);
   if (!s.ok()) return FromRocksStatus(s, fmt::format("open store db {}", options.path));
@@ -154,13 +201,38 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(const ArticleSt
   } else if (!s.IsNotFound()) {
     return FromRocksStatus(s, "read last sequence");
   }
-  uint64_t count = 0;
-  std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), store->articles_));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
-  store->article_count_ = count;
+  if (absl::Status counted = store->LoadArticleCount(); !counted.ok()) return counted;
   if (absl::Status rekeyed = store->RekeyTags(); !rekeyed.ok()) return rekeyed;
   if (absl::Status counted = store->BuildTagHours(); !counted.ok()) return counted;
   return store;
+}
+
+absl::Status ArticleStore::LoadArticleCount() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kMetaArticleCount, &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocksStatus(s, "read article count");
+  if (s.ok() && value.size() == 16) {
+    const std::optional<uint64_t> count = DecodeBE64(std::string_view(value).substr(0, 8));
+    const std::optional<uint64_t> at = DecodeBE64(std::string_view(value).substr(8));
+    if (count && at == last_sequence_.load()) {
+      article_count_ = *count;
+      return absl::OkStatus();
+    }
+  }
+  // Absent (written before the count was kept) or stale (a build that did
+  // not keep it committed since): counted once and recorded.
+  uint64_t count = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), articles_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "count articles");
+  article_count_ = count;
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  s = db_->Put(wo, meta_, kMetaArticleCount, ArticleCountValue(count, last_sequence_.load()));
+  // Not fatal: the count is known, and the next commit records it.
+  if (!s.ok()) MakeLogger("store.db")->warn("recording the article count failed: {}", s.ToString());
+  if (count > 0) MakeLogger("store.db")->info("counted {} stored articles", count);
+  return absl::OkStatus();
 }
 
 absl::Status ArticleStore::BuildTagHours() {
@@ -450,9 +522,9 @@ class ArticleStore::UpsertBatch {
   // Whether anything besides new versions was written (also_seen_at).
   bool changed() const { return changed_; }
 
-  // Writes the batch of `count` articles with the tag counts and the last
-  // sequence number.
-  absl::Status Commit(uint64_t last_sequence, bool sync, std::size_t count) {
+  // Writes the batch of `count` articles with the tag counts, the last
+  // sequence number and the number of stored articles after it.
+  absl::Status Commit(uint64_t last_sequence, uint64_t article_count, bool sync, std::size_t count) {
     for (const auto& [key, entry] : tag_counts_) {
       batch_.Put(store_.meta_, TagCountKey(key), TagCountValue(entry.first, entry.second));
     }
@@ -460,6 +532,7 @@ class ArticleStore::UpsertBatch {
       if (delta != 0) batch_.Merge(store_.tag_hours_, key, TagHourValue(delta));
     }
     batch_.Put(store_.meta_, kMetaLastSequence, EncodeBE64(last_sequence));
+    batch_.Put(store_.meta_, kMetaArticleCount, ArticleCountValue(article_count, last_sequence));
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     rocksdb::Status s = store_.db_->Write(wo, &batch_);
@@ -593,7 +666,9 @@ absl::StatusOr<std::vector<UpsertResult>> ArticleStore::Upsert(std::vector<v1::A
     return results;  // all duplicates: nothing to write
 
   std::lock_guard lock(write_mu_);
-  if (absl::Status s = batch.Commit(sequence, options_.sync_writes, articles.size()); !s.ok()) {
+  if (absl::Status s =
+          batch.Commit(sequence, article_count_.load() + new_articles, options_.sync_writes, articles.size());
+      !s.ok()) {
     for (v1::Article& a : articles) a.clear_sequence();
     return s;
   }
@@ -1005,7 +1080,8 @@ absl::StatusOr<RetentionPass> ArticleStore::ApplyRetention(int64_t now_ms, std::
   it.reset();
   if (deleted > 0) {
     std::lock_guard lock(write_mu_);
-    NF_RETURN_IF_ERROR(batch.Commit(sequence, options_.sync_writes, deleted));
+    NF_RETURN_IF_ERROR(
+        batch.Commit(sequence, article_count_.load() - deleted, options_.sync_writes, deleted));
     last_sequence_ = sequence;
     article_count_ -= deleted;
     deletions_ += deleted;

@@ -105,6 +105,9 @@ struct ArticleStoreOptions {
   std::string path;         // database folder, created if missing
   bool sync_writes = true;  // fsync the WAL before Upsert returns. Default: true
   RetentionPolicy retention;
+  // What RocksDB's block cache and memtables may hold together, every
+  // column family included (common/storage/rocksdb_options.h). Default: 128 MiB
+  std::size_t memory_bytes = std::size_t{128} << 20;
 };
 
 // What one ApplyRetention() call did.
@@ -250,6 +253,8 @@ class ArticleStore {
 
   const ArticleStoreOptions& options() const { return options_; }
   uint64_t LastSequence() const;
+  // Kept in the database with every commit (keys.h, kMetaArticleCount), so
+  // Open() reads it instead of counting.
   uint64_t ArticleCount() const;
 
  private:
@@ -269,6 +274,9 @@ class ArticleStore {
   absl::StatusOr<std::vector<std::string>> DistinctKeyPrefixes(rocksdb::ColumnFamilyHandle* family,
                                                                std::string_view what) const;
   absl::StatusOr<std::optional<v1::Article>> Lookup(const std::string& id) const;
+  // Sets article_count_ from kMetaArticleCount (keys.h), or counts the
+  // articles and records the count where it is missing or stale.
+  absl::Status LoadArticleCount();
   // Brings the tag index up to kTagKeyVersion when the database was written
   // with an older TagKey: every stored tag gets key TagKey(name) (articles
   // rewritten where it changed, their sequence kept), and the tag index and

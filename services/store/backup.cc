@@ -92,7 +92,14 @@ absl::StatusOr<BackupInfo> InspectBackup(const std::string& dir) {
   } else if (!s.IsNotFound()) {
     status = FromRocksStatus(s, "read last sequence of " + dir);
   }
-  if (status.ok()) {
+  // The recorded count when it is current (keys.h), else counted.
+  bool counted = false;
+  if (status.ok() && db->Get(rocksdb::ReadOptions(), handles[meta], kMetaArticleCount, &value).ok() &&
+      value.size() == 16 && DecodeBE64(std::string_view(value).substr(8)) == info.sequence) {
+    info.articles = DecodeBE64(std::string_view(value).substr(0, 8)).value_or(0);
+    counted = true;
+  }
+  if (status.ok() && !counted) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[articles]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) ++info.articles;
     if (!it->status().ok()) status = FromRocksStatus(it->status(), "count articles of " + dir);

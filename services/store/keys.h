@@ -69,6 +69,11 @@ inline constexpr char kMetaTermCounts[] = "term_counts";
 inline constexpr char kMetaTagPrefix[] = "tag/";
 inline constexpr char kMetaTagKeyVersion[] = "tag_key_version";
 inline constexpr char kMetaTagHoursVersion[] = "tag_hours_version";
+// The number of stored articles and the last sequence it was counted at
+// (EncodeBE64 of each, 16 bytes), written in the batch of every commit that
+// changes it. A value whose sequence is not kMetaLastSequence was left by a
+// build that did not keep it, and the articles are counted again.
+inline constexpr char kMetaArticleCount[] = "article_count";
 // Raised when what tag_hours counts changes: the counts are then rebuilt.
 inline constexpr uint64_t kTagHoursVersion = 1;
 // The tag_hours scope of all languages together.

@@ -663,6 +663,7 @@ absl::StatusOr<std::unique_ptr<Service>> MakeStoreServiceWithOptions(const Newsf
   ArticleStoreOptions db_options{.path = config.store.data_dir, .sync_writes = config.store.sync_writes};
   db_options.retention.max_age_ms = int64_t{config.store.retention_max_age_days} * 24 * 3600 * 1000;
   db_options.retention.max_articles = static_cast<uint64_t>(config.store.retention_max_articles);
+  db_options.memory_bytes = static_cast<std::size_t>(config.store.memory_mb) << 20;
   auto db = ArticleStore::Open(db_options);
   if (!db.ok()) return db.status();
   std::unique_ptr<SearchIndex> search_index;

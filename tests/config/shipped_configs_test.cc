@@ -139,6 +139,7 @@ void ExpectConfigEq(const NewsflowConfig& got, const NewsflowConfig& want) {
   ExpectHttpLimitsEq(gs.http_limits, ws.http_limits, "store.http");
   EXPECT_EQ(gs.sync_writes, ws.sync_writes);
   EXPECT_EQ(gs.max_batch, ws.max_batch);
+  EXPECT_EQ(gs.memory_mb, ws.memory_mb);
   EXPECT_EQ(gs.term_counts_save_interval_ms, ws.term_counts_save_interval_ms);
   EXPECT_EQ(gs.default_limit, ws.default_limit);
   EXPECT_EQ(gs.max_limit, ws.max_limit);
@@ -220,6 +221,7 @@ TEST_F(ShippedConfigTest, ReferenceListsEveryKey) {
                                    "store.http.token",
                                    "store.sync_writes",
                                    "store.max_batch",
+                                   "store.memory_mb",
                                    "store.term_counts_save_interval_ms",
                                    "enrich.http.enabled",
                                    "enrich.http.address",
@@ -323,6 +325,9 @@ const BadConfigCase kBadConfigs[] = {
     {"PortAboveRange",
      "store:\n  http:\n    port: 70000\n",
      {"store.http.port: must be between 0 and 65535, got 70000"}},
+    {"StoreMemoryBelowRange",
+     "store:\n  memory_mb: 8\n",
+     {"store.memory_mb: must be between 16 and 1048576, got 8"}},
     {"Int64BelowRange",
      "ingest:\n  http:\n    max_feed_bytes: 10\n",
      {"ingest.http.max_feed_bytes: must be between 1024 and 17179869184, got 10"}},

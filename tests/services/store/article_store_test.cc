@@ -1,6 +1,8 @@
 #include "services/store/article_store.h"
 
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -237,6 +239,85 @@ TEST_F(ArticleStoreTest, OpeningADatabaseOfAnOlderTagKeyVersionReKeysItsTags) {
   // Done once: the next open finds the current version and changes nothing.
   Reopen();
   EXPECT_THAT(Titles(store_->ByTag("export controls", 10)), UnorderedElementsAre("A", "B"));
+}
+
+// Runs `fn` on the store's database at `path` opened directly, as a build
+// that knows nothing of the store's meta keys would.
+void WithRawMeta(const std::string& path,
+                 const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& fn) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const auto& name : names) {
+    rocksdb::ColumnFamilyOptions options;
+    if (name == kTagHoursCf) options.merge_operator = NewTagHoursMergeOperator();
+    cfs.emplace_back(name, options);
+  }
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, cfs, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  fn(db.get(), handles[std::find(names.begin(), names.end(), kMetaCf) - names.begin()]);
+  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+}
+
+TEST_F(ArticleStoreTest, ArticleCountSurvivesAReopen) {
+  v1::Article a = MakeArticle("a", "A", "first");
+  Upsert({a, MakeArticle("b", "B", "b"), MakeArticle("c", "C", "c")});
+  UpsertOne(NewVersion(a, "second", {}));  // a new version is no new article
+  v1::Article elsewhere = MakeArticle("a", "A", "first");
+  elsewhere.mutable_source()->set_id("src-other");
+  UpsertOne(elsewhere);                   // nor is another source's copy
+  UpsertOne(MakeArticle("b", "B", "b"));  // nor a duplicate
+  ASSERT_EQ(store_->ArticleCount(), 3u);
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 3u);
+  UpsertOne(MakeArticle("d", "D", "d"));
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 4u);
+}
+
+TEST_F(ArticleStoreTest, ArticleCountIsReadNotCountedAtOpen) {
+  Upsert({MakeArticle("a", "A", "a"), MakeArticle("b", "B", "b")});
+  store_.reset();
+  // A recorded count at the last sequence is taken as it is.
+  WithRawMeta(dir_.Sub("db"), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), meta, kMetaArticleCount, EncodeBE64(7) + EncodeBE64(2)).ok());
+  });
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 7u);
+}
+
+TEST_F(ArticleStoreTest, DatabaseWithoutARecordedCountIsCountedOnceAtOpen) {
+  Upsert({MakeArticle("a", "A", "a"), MakeArticle("b", "B", "b"), MakeArticle("c", "C", "c")});
+  store_.reset();
+  // Written before the count was kept.
+  WithRawMeta(dir_.Sub("db"), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), meta, kMetaArticleCount).ok());
+  });
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 3u);
+  store_.reset();
+  std::string recorded;
+  WithRawMeta(dir_.Sub("db"), [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), meta, kMetaArticleCount, &recorded).ok());
+  });
+  EXPECT_EQ(recorded, EncodeBE64(3) + EncodeBE64(3));
+}
+
+TEST_F(ArticleStoreTest, CountOfAnEarlierSequenceIsCountedAgain) {
+  Upsert({MakeArticle("a", "A", "a"), MakeArticle("b", "B", "b")});
+  store_.reset();
+  // A build that does not keep the count committed since (sequence 3): the
+  // recorded count (of sequence 2) may be wrong and is not used.
+  WithRawMeta(dir_.Sub("db"), [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta) {
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), meta, kMetaArticleCount, EncodeBE64(7) + EncodeBE64(2)).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), meta, kMetaLastSequence, EncodeBE64(3)).ok());
+  });
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 2u);
 }
 
 TEST_F(ArticleStoreTest, NewVersionWithNewPublishedTimeLeavesOneTimeIndexEntry) {
@@ -695,6 +776,56 @@ TEST(ArticleStoreDiskFullTest, CommitsFailWhileTheDiskIsFullAndResumeWhenSpaceRe
   for (const std::string& id : committed) EXPECT_THAT((*store)->Get(id), IsOk()) << id;
   EXPECT_THAT((*store)->Get(held[0].id()), IsOk());
   EXPECT_EQ((*store)->ArticleCount(), committed.size() + 1);
+}
+
+// Closing while the disk is full neither aborts nor hangs: the flush at
+// close fails, and the next open replays the log, losing no commit.
+TEST(ArticleStoreDiskFullTest, ClosingWhileTheDiskIsFullKeepsEveryCommit) {
+  ::newsflow::testing::SmallFilesystem disk(256 << 20);
+  if (!disk.available()) GTEST_SKIP() << "mounting a tmpfs needs CAP_SYS_ADMIN";
+  std::vector<std::string> committed;
+  {
+    auto store = ArticleStore::Open({.path = disk.Sub("db"), .sync_writes = true});
+    ASSERT_THAT(store, IsOk());
+    disk.Fill(/*leave_bytes=*/256 << 10);
+    const std::string body(256 << 10, 'x');
+    bool full = false;
+    for (int i = 0; i < 1000 && !full; ++i) {
+      std::vector<v1::Article> batch{
+          MakeArticle(fmt::format("a{}", i), fmt::format("Title {}", i), body, "AI")};
+      auto result = (*store)->Upsert(batch);
+      if (result.ok()) {
+        committed.push_back(batch[0].id());
+      } else {
+        full = true;
+      }
+    }
+    ASSERT_TRUE(full) << "the disk never filled";
+    ASSERT_FALSE(committed.empty());
+  }  // closed while still full
+  disk.Free();
+  auto reopened = ArticleStore::Open({.path = disk.Sub("db"), .sync_writes = true});
+  ASSERT_THAT(reopened, IsOk());
+  for (const std::string& id : committed) EXPECT_THAT((*reopened)->Get(id), IsOk()) << id;
+  EXPECT_EQ((*reopened)->ArticleCount(), committed.size());
+}
+
+// A clean close leaves nothing in the log: the next open replays no commit.
+TEST_F(ArticleStoreTest, CleanCloseLeavesNoLogToReplay) {
+  std::vector<std::string> ids;
+  ids.reserve(20);
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(UpsertOne(MakeArticle(fmt::format("a{}", i), fmt::format("T{}", i), "text")).id);
+  }
+  store_.reset();
+  uint64_t log_bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.Sub("db"))) {
+    if (entry.path().extension() == ".log") log_bytes += entry.file_size();
+  }
+  EXPECT_EQ(log_bytes, 0u);
+  Reopen();
+  EXPECT_EQ(store_->ArticleCount(), 20u);
+  for (const std::string& id : ids) EXPECT_THAT(store_->Get(id), IsOk()) << id;
 }
 
 }  // namespace

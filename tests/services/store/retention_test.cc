@@ -164,6 +164,14 @@ TEST_F(RetentionTest, CountLimitDeletesTheOldestInBoundedBatches) {
   }
   EXPECT_EQ(deleted, 6u);
   EXPECT_EQ(store->ArticleCount(), 4u);
+  // The count is kept with the deletes: the next open reads the same.
+  store.reset();
+  store = OpenStore(dir_.Sub("db"), {.max_articles = 4});
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->ArticleCount(), 4u);
+  auto again = store->ApplyRetention(now_, 2);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->deleted_by_count, 0u);
   // The four newest (0.5 .. 3.5 days old) stay, newest first.
   std::vector<std::string> expected;
   expected.reserve(4);
