@@ -446,6 +446,7 @@ TEST_F(HttpServerTest, BlockingHandlersLeaveTheEventLoopFree) {
   port_ = server_->port();
   std::vector<int> slow_status(2, 0);
   std::vector<std::jthread> slow;
+  slow.reserve(2);
   for (int i = 0; i < 2; ++i) {
     slow.emplace_back([this, &slow_status, i] {
       auto res = Client().Get("/slow");
