@@ -98,6 +98,33 @@ nlohmann::json BodyOf(const std::string& response) {
   return nlohmann::json::parse(response.substr(at + 4), nullptr, false);
 }
 
+// A door handlers wait at until the test opens it.
+class Gate {
+ public:
+  void Wait() {
+    std::unique_lock lock(mu_);
+    ++waiting_;
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return open_; });
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  // Whether `n` handlers reached the gate within 10 s.
+  bool AwaitWaiting(int n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return waiting_ >= n; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int waiting_ = 0;
+  bool open_ = false;
+};
+
 class HttpServerTest : public ::testing::Test {
  protected:
   void Start(HttpServerOptions options = {}) {
@@ -117,6 +144,23 @@ class HttpServerTest : public ::testing::Test {
     auto url = server_->Start();
     ASSERT_THAT(url, IsOk());
     url_ = *url;
+    port_ = server_->port();
+  }
+  // Starts server_ with `options` and a blocking GET /slow that waits at
+  // `gate`, then answers `status`, beside a GET /healthz on the event loop.
+  void StartGated(HttpServerOptions options, Gate& gate, int status = 200) {
+    options.address = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<HttpServer>(std::move(options));
+    server_->Route("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::Json(200, {}); });
+    server_->Route(
+        "GET", "/slow",
+        [&gate, status](const HttpRequest&) {
+          gate.Wait();
+          return HttpResponse::Json(status, {{"waited", true}});
+        },
+        RouteOptions{.blocking = true});
+    ASSERT_THAT(server_->Start(), IsOk());
     port_ = server_->port();
   }
   httplib::Client Client() {
@@ -403,47 +447,9 @@ TEST_F(HttpServerTest, KeptAliveRequestsHaveNoNagleDelay) {
   EXPECT_LT(ms[20], 20.0);
 }
 
-// A door handlers wait at until the test opens it.
-class Gate {
- public:
-  void Wait() {
-    std::unique_lock lock(mu_);
-    ++waiting_;
-    cv_.notify_all();
-    cv_.wait(lock, [this] { return open_; });
-  }
-  void Open() {
-    std::lock_guard lock(mu_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  // Whether `n` handlers reached the gate within 10 s.
-  bool AwaitWaiting(int n) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(10), [&] { return waiting_ >= n; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int waiting_ = 0;
-  bool open_ = false;
-};
-
 TEST_F(HttpServerTest, BlockingHandlersLeaveTheEventLoopFree) {
-  server_ = std::make_unique<HttpServer>(
-      HttpServerOptions{.address = "127.0.0.1", .port = 0, .threads = 1, .blocking_threads = 2});
   Gate gate;
-  server_->Route("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::Json(200, {}); });
-  server_->Route(
-      "GET", "/slow",
-      [&gate](const HttpRequest&) {
-        gate.Wait();
-        return HttpResponse::Json(201, {{"waited", true}});
-      },
-      RouteOptions{.blocking = true});
-  ASSERT_THAT(server_->Start(), IsOk());
-  port_ = server_->port();
+  ASSERT_NO_FATAL_FAILURE(StartGated({.threads = 1, .blocking_threads = 2}, gate, 201));
   std::vector<int> slow_status(2, 0);
   std::vector<std::jthread> slow;
   slow.reserve(2);
@@ -492,18 +498,8 @@ TEST_F(HttpServerTest, ABlockingHandlerMayRequestItsOwnServer) {
 }
 
 TEST_F(HttpServerTest, BlockingRequestsPastTheQueueAre503WithRetryAfter) {
-  server_ = std::make_unique<HttpServer>(HttpServerOptions{
-      .address = "127.0.0.1", .port = 0, .threads = 1, .blocking_threads = 1, .blocking_queue = 1});
   Gate gate;
-  server_->Route(
-      "GET", "/slow",
-      [&gate](const HttpRequest&) {
-        gate.Wait();
-        return HttpResponse::Json(200, {});
-      },
-      RouteOptions{.blocking = true});
-  ASSERT_THAT(server_->Start(), IsOk());
-  port_ = server_->port();
+  ASSERT_NO_FATAL_FAILURE(StartGated({.threads = 1, .blocking_threads = 1, .blocking_queue = 1}, gate));
   std::vector<RawConnection> connections;
   const std::string request = "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   connections.emplace_back(port_, 10000);
@@ -534,18 +530,8 @@ TEST_F(HttpServerTest, BlockingRequestsPastTheQueueAre503WithRetryAfter) {
 }
 
 TEST_F(HttpServerTest, StopAnswersQueuedBlockingRequestsAndWaitsForRunningOnes) {
-  server_ = std::make_unique<HttpServer>(
-      HttpServerOptions{.address = "127.0.0.1", .port = 0, .blocking_threads = 1, .blocking_queue = 4});
   Gate gate;
-  server_->Route(
-      "GET", "/slow",
-      [&gate](const HttpRequest&) {
-        gate.Wait();
-        return HttpResponse::Json(200, {});
-      },
-      RouteOptions{.blocking = true});
-  ASSERT_THAT(server_->Start(), IsOk());
-  port_ = server_->port();
+  ASSERT_NO_FATAL_FAILURE(StartGated({.blocking_threads = 1, .blocking_queue = 4}, gate));
   const std::string request = "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   RawConnection running(port_, 10000);
   ASSERT_TRUE(running.Send(request));
