@@ -289,6 +289,7 @@ struct HttpServer::Exchange {
   // A blocking route's answer, set by a worker before it resumes the
   // connection.
   std::optional<HttpResponse> answer;
+  bool dispatched = false;  // handed to the worker pool (counted in blocking_unfinished_)
 };
 
 struct HttpServerCallbacks {
@@ -393,9 +394,15 @@ struct HttpServerCallbacks {
     }
   }
 
-  static void OnCompleted(void*, MHD_Connection*, void** request_state, MHD_RequestTerminationCode) {
+  static void OnCompleted(void* cls, MHD_Connection*, void** request_state, MHD_RequestTerminationCode) {
     auto* ex = static_cast<HttpServer::Exchange*>(*request_state);
     if (ex != nullptr && ex->stream) ex->stream->Finished();
+    if (ex != nullptr && ex->dispatched) {
+      auto* server = static_cast<HttpServer*>(cls);
+      std::lock_guard lock(server->work_mu_);
+      --server->blocking_unfinished_;
+      server->work_cv_.notify_all();
+    }
     delete ex;
     *request_state = nullptr;
   }
@@ -458,6 +465,8 @@ bool HttpServer::Dispatch(Exchange* exchange, MHD_Connection* connection) {
   // Suspended before a worker can see it, so that its resume always comes
   // after.
   MHD_suspend_connection(connection);
+  exchange->dispatched = true;
+  ++blocking_unfinished_;
   work_.emplace_back(exchange, connection);
   work_cv_.notify_one();
   return true;
@@ -719,6 +728,12 @@ void HttpServer::Stop() {
   work_cv_.notify_all();
   for (std::thread& t : workers_) t.join();
   workers_.clear();
+  {
+    // Their connections are resumed: let the event loop send the answers
+    // (a client that does not read is not waited for long).
+    std::unique_lock lock(work_mu_);
+    work_cv_.wait_for(lock, std::chrono::seconds(2), [this] { return blocking_unfinished_ == 0; });
+  }
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
 }

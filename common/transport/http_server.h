@@ -357,6 +357,10 @@ class HttpServer {
   std::condition_variable work_cv_;
   std::deque<std::pair<Exchange*, MHD_Connection*>> work_;  // GUARDED_BY(work_mu_)
   bool work_stopping_ = false;                              // GUARDED_BY(work_mu_)
+  // Requests handed to the pool whose connection has not completed yet
+  // (answered and sent, or closed): Stop() waits for them before stopping
+  // the daemon, so that an answer a worker produced is also sent.
+  std::size_t blocking_unfinished_ = 0;  // GUARDED_BY(work_mu_)
   std::vector<std::thread> workers_;
 };
 
